@@ -1,0 +1,11 @@
+package main
+
+import "context"
+
+// commands lists every subcommand. Add one line per subcommand; its code lives in its own file.
+func commands() []command {
+	return []command{
+		{"help", "toont deze hulptekst", func(_ context.Context, e env) error { printHelp(e.stdout); return nil }},
+		{"versie", "toont de versie van grondslag", runVersion},
+	}
+}

@@ -1,0 +1,224 @@
+// Package store keeps Grondslag's data in SQLite (the embedded default, pure Go) or PostgreSQL
+// (production). Both run the same embedded, versioned migrations and the same queries: queries are
+// written once with `?` placeholders and rebound for PostgreSQL, and migrations use a few tokens
+// ({{id}}, {{bytes}}) that expand per dialect.
+//
+// Every table that holds region data has a regio_id column, and every method that reads or writes
+// it takes the region explicitly, so no query can cross regions.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
+)
+
+// Dialect names the SQL engine behind a DB.
+type Dialect int
+
+const (
+	SQLite Dialect = iota
+	Postgres
+)
+
+func (d Dialect) String() string {
+	if d == Postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// DB is an open store. For SQLite it holds one writer connection beside a pool of readers, so
+// writers queue in Go instead of failing with SQLITE_BUSY; for PostgreSQL both are the same pool.
+type DB struct {
+	dialect Dialect
+	w       *sql.DB // writes and read-your-writes transactions
+	r       *sql.DB // reads
+}
+
+// ErrNotFound is returned when a row does not exist in the caller's region.
+var ErrNotFound = errors.New("niet gevonden")
+
+// IsPostgresURL reports whether dsn names a PostgreSQL database rather than a SQLite file.
+func IsPostgresURL(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens the store named by dsn: a postgres:// URL or a SQLite file path.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if IsPostgresURL(dsn) {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(16)
+		db.SetMaxIdleConns(16)
+		if err := db.PingContext(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("verbinden met postgres: %w", err)
+		}
+		return &DB{dialect: Postgres, w: db, r: db}, nil
+	}
+	return openSQLite(ctx, dsn)
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	pragmas := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	dsn := "file:" + path + sep + pragmas
+	w, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite readers: %w", err)
+	}
+	r.SetMaxOpenConns(4)
+	r.SetMaxIdleConns(4)
+	return &DB{dialect: SQLite, w: w, r: r}, nil
+}
+
+// Close closes all connections.
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		err = errors.Join(err, db.r.Close())
+	}
+	return err
+}
+
+// Dialect reports which engine this store runs on.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Rebind turns `?` placeholders into `$n` for PostgreSQL. Queries in this package never contain
+// a literal question mark.
+func (db *DB) Rebind(q string) string {
+	if db.dialect != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// Querier is what both *sql.DB and *sql.Tx offer; store code is written against it so that one
+// method works inside and outside a transaction.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Tx is a write transaction with the dialect's placeholder rebinding.
+type Tx struct {
+	db *DB
+	tx *sql.Tx
+}
+
+// Exec runs a statement written with `?` placeholders.
+func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, t.db.Rebind(q), args...)
+}
+
+// Query runs a query written with `?` placeholders.
+func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, t.db.Rebind(q), args...)
+}
+
+// QueryRow runs a one-row query written with `?` placeholders.
+func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.db.Rebind(q), args...)
+}
+
+// Dialect reports the engine of the transaction's store.
+func (t *Tx) Dialect() Dialect { return t.db.dialect }
+
+// InsertID inserts a row and returns its generated id (the statement must not end in RETURNING).
+func (t *Tx) InsertID(ctx context.Context, q string, args ...any) (int64, error) {
+	if t.db.dialect == Postgres {
+		var id int64
+		err := t.tx.QueryRowContext(ctx, t.db.Rebind(q+" RETURNING id"), args...).Scan(&id)
+		return id, err
+	}
+	res, err := t.tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// WithTx runs fn in one write transaction: committed when fn returns nil, rolled back otherwise,
+// so a failing import or change leaves nothing half-written.
+func (db *DB) WithTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(&Tx{db: db, tx: tx}); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Query runs a read query (rebound) on the reader pool.
+func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.r.QueryContext(ctx, db.Rebind(q), args...)
+}
+
+// QueryRow runs a one-row read query (rebound) on the reader pool.
+func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.r.QueryRowContext(ctx, db.Rebind(q), args...)
+}
+
+// Exec runs one statement (rebound) on the writer.
+func (db *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return db.w.ExecContext(ctx, db.Rebind(q), args...)
+}
+
+// boolInt stores a bool portably (INTEGER 0/1 on both engines).
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
