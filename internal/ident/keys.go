@@ -1,0 +1,286 @@
+package ident
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"sync"
+)
+
+// RegionKeys are one region's secrets. Pseudonyms are HMAC-SHA256 under PseudonymKey; data is
+// sealed with AES-256-GCM under the current data key (older versions stay for decryption until
+// re-encrypted); checkpoints of the audit log are signed with Signing.
+type RegionKeys struct {
+	pseudonymKey []byte
+	dataKeys     map[int]cipher.AEAD
+	current      int
+	signing      ed25519.PrivateKey
+}
+
+// Pseudonym returns the region's stable pseudonym of an identifier: 32 hex characters (128 bits)
+// of HMAC-SHA256 over "kind:number". The same number gives the same pseudonym in one region and
+// an unrelated one in another.
+func (k *RegionKeys) Pseudonym(kind Kind, number string) string {
+	m := hmac.New(sha256.New, k.pseudonymKey)
+	m.Write([]byte(kind))
+	m.Write([]byte{':'})
+	m.Write([]byte(number))
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// Seal encrypts plain under the current data key, binding it to aad (for example the table and
+// row it belongs to), and returns the key version with the nonce-prefixed ciphertext.
+func (k *RegionKeys) Seal(plain, aad []byte) (version int, sealed []byte, err error) {
+	aead := k.dataKeys[k.current]
+	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(plain)+aead.Overhead())
+	if _, err := rand.Read(nonce); err != nil {
+		return 0, nil, err
+	}
+	return k.current, aead.Seal(nonce, nonce, plain, aad), nil
+}
+
+// ErrDecrypt is returned when a ciphertext does not open (wrong key, tampered, wrong aad).
+var ErrDecrypt = errors.New("ontsleutelen mislukt")
+
+// Open decrypts what Seal produced with the given key version.
+func (k *RegionKeys) Open(version int, sealed, aad []byte) ([]byte, error) {
+	aead, ok := k.dataKeys[version]
+	if !ok {
+		return nil, fmt.Errorf("%w: sleutelversie %d ontbreekt", ErrDecrypt, version)
+	}
+	if len(sealed) < aead.NonceSize() {
+		return nil, ErrDecrypt
+	}
+	plain, err := aead.Open(nil, sealed[:aead.NonceSize()], sealed[aead.NonceSize():], aad)
+	if err != nil {
+		return nil, ErrDecrypt
+	}
+	return plain, nil
+}
+
+// CurrentDataKeyVersion is the version Seal uses.
+func (k *RegionKeys) CurrentDataKeyVersion() int { return k.current }
+
+// Signer is the region's Ed25519 key for audit checkpoints.
+func (k *RegionKeys) Signer() ed25519.PrivateKey { return k.signing }
+
+// KeyRing holds the keys of every region, backed by a key file (JSON, mode 0600) or by the
+// contents of the GRONDSLAG_SLEUTELS variable. A region's keys are created on first use and
+// written back to the file at once.
+type KeyRing struct {
+	mu      sync.Mutex
+	path    string // "" when the ring came from configuration and may not be written
+	file    keyFile
+	regions map[string]*RegionKeys
+	random  io.Reader
+}
+
+type keyFile struct {
+	Versie int                      `json:"versie"`
+	Regio  map[string]regionKeyFile `json:"regio"`
+}
+
+type regionKeyFile struct {
+	Pseudoniem    []byte            `json:"pseudoniem"`
+	Data          map[string][]byte `json:"data"`
+	HuidigeData   int               `json:"huidige_data"`
+	Ondertekening []byte            `json:"ondertekening"`
+}
+
+// LoadKeyFile opens the key file at path, creating an empty one (mode 0600) if it does not exist.
+// It refuses a file that others than its owner may read.
+func LoadKeyFile(path string) (*KeyRing, error) {
+	r := &KeyRing{path: path, regions: map[string]*RegionKeys{}, random: rand.Reader}
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		r.file = keyFile{Versie: 1, Regio: map[string]regionKeyFile{}}
+		return r, r.save()
+	case err != nil:
+		return nil, fmt.Errorf("sleutelbestand %s: %w", path, err)
+	case st.Mode().Perm()&0o077 != 0:
+		return nil, fmt.Errorf("sleutelbestand %s is leesbaar voor anderen (rechten %o); maak het alleen voor de eigenaar leesbaar met: chmod 600 %s", path, st.Mode().Perm(), path)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("sleutelbestand %s: %w", path, err)
+	}
+	if err := r.parse(b); err != nil {
+		return nil, fmt.Errorf("sleutelbestand %s: %w", path, err)
+	}
+	return r, nil
+}
+
+// ParseKeyRing reads a key ring from configuration (the JSON of a key file). Such a ring cannot
+// create keys for a new region: they must be in the configuration.
+func ParseKeyRing(b []byte) (*KeyRing, error) {
+	r := &KeyRing{regions: map[string]*RegionKeys{}, random: rand.Reader}
+	if err := r.parse(b); err != nil {
+		return nil, fmt.Errorf("sleutels uit configuratie: %w", err)
+	}
+	return r, nil
+}
+
+func (r *KeyRing) parse(b []byte) error {
+	if err := json.Unmarshal(b, &r.file); err != nil {
+		return fmt.Errorf("geen geldige JSON: %w", err)
+	}
+	if r.file.Versie != 1 {
+		return fmt.Errorf("onbekende versie %d van het sleutelbestand", r.file.Versie)
+	}
+	if r.file.Regio == nil {
+		r.file.Regio = map[string]regionKeyFile{}
+	}
+	for code, f := range r.file.Regio {
+		k, err := f.keys()
+		if err != nil {
+			return fmt.Errorf("regio %s: %w", code, err)
+		}
+		r.regions[code] = k
+	}
+	return nil
+}
+
+func (f regionKeyFile) keys() (*RegionKeys, error) {
+	if len(f.Pseudoniem) != 32 {
+		return nil, errors.New("pseudoniemsleutel moet 32 bytes zijn")
+	}
+	if len(f.Ondertekening) != ed25519.SeedSize {
+		return nil, errors.New("ondertekeningssleutel moet 32 bytes zijn")
+	}
+	k := &RegionKeys{pseudonymKey: f.Pseudoniem, dataKeys: map[int]cipher.AEAD{}, current: f.HuidigeData, signing: ed25519.NewKeyFromSeed(f.Ondertekening)}
+	for v, key := range f.Data {
+		n, err := strconv.Atoi(v)
+		if err != nil || len(key) != 32 {
+			return nil, fmt.Errorf("gegevenssleutel %q: versie moet een getal zijn en de sleutel 32 bytes", v)
+		}
+		block, err := aes.NewCipher(key)
+		if err != nil {
+			return nil, err
+		}
+		aead, err := cipher.NewGCM(block)
+		if err != nil {
+			return nil, err
+		}
+		k.dataKeys[n] = aead
+	}
+	if _, ok := k.dataKeys[k.current]; !ok {
+		return nil, fmt.Errorf("huidige gegevenssleutel %d ontbreekt", k.current)
+	}
+	return k, nil
+}
+
+// Region returns the keys of the region with the given code, creating and saving them when the
+// ring is file-backed and has none yet.
+func (r *KeyRing) Region(code string) (*RegionKeys, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if k, ok := r.regions[code]; ok {
+		return k, nil
+	}
+	if r.path == "" {
+		return nil, fmt.Errorf("geen sleutels voor regio %s in de configuratie", code)
+	}
+	f := regionKeyFile{Pseudoniem: make([]byte, 32), Data: map[string][]byte{"1": make([]byte, 32)}, HuidigeData: 1, Ondertekening: make([]byte, ed25519.SeedSize)}
+	for _, b := range [][]byte{f.Pseudoniem, f.Data["1"], f.Ondertekening} {
+		if _, err := io.ReadFull(r.random, b); err != nil {
+			return nil, err
+		}
+	}
+	k, err := f.keys()
+	if err != nil {
+		return nil, err
+	}
+	r.file.Regio[code] = f
+	if err := r.save(); err != nil {
+		delete(r.file.Regio, code)
+		return nil, err
+	}
+	r.regions[code] = k
+	return k, nil
+}
+
+// RotateDataKey adds a new data key for the region and makes it current. Existing ciphertexts
+// keep opening with their old version until they are sealed again.
+func (r *KeyRing) RotateDataKey(code string) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f, ok := r.file.Regio[code]
+	if !ok || r.path == "" {
+		return 0, fmt.Errorf("regio %s heeft geen sleutels in een sleutelbestand", code)
+	}
+	var versions []int
+	for v := range f.Data {
+		n, _ := strconv.Atoi(v)
+		versions = append(versions, n)
+	}
+	sort.Ints(versions)
+	next := versions[len(versions)-1] + 1
+	key := make([]byte, 32)
+	if _, err := io.ReadFull(r.random, key); err != nil {
+		return 0, err
+	}
+	data := map[string][]byte{}
+	for v, b := range f.Data {
+		data[v] = b
+	}
+	data[strconv.Itoa(next)] = key
+	f.Data, f.HuidigeData = data, next
+	k, err := f.keys()
+	if err != nil {
+		return 0, err
+	}
+	old := r.file.Regio[code]
+	r.file.Regio[code] = f
+	if err := r.save(); err != nil {
+		r.file.Regio[code] = old
+		return 0, err
+	}
+	r.regions[code] = k
+	return next, nil
+}
+
+// save writes the file atomically with mode 0600.
+func (r *KeyRing) save() error {
+	if r.path == "" {
+		return nil
+	}
+	b, err := json.MarshalIndent(r.file, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(r.path), ".sleutels-*")
+	if err != nil {
+		return fmt.Errorf("sleutelbestand schrijven: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), r.path)
+}

@@ -1,0 +1,95 @@
+package ident_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/grondslag/grondslag/internal/ident"
+)
+
+func TestKeyFileCreatedPrivateAndStable(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sleutels.json")
+	ring, err := ident.LoadKeyFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Fatalf("key file mode %o, want 600", st.Mode().Perm())
+	}
+	a, err := ring.Region("regio-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1 := a.Pseudonym(ident.BSN, "999900012")
+	again, err := ident.LoadKeyFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2, _ := again.Region("regio-a")
+	if got := a2.Pseudonym(ident.BSN, "999900012"); got != p1 {
+		t.Fatalf("pseudonym changed after reload: %s vs %s", got, p1)
+	}
+	b, _ := again.Region("regio-b")
+	if b.Pseudonym(ident.BSN, "999900012") == p1 {
+		t.Fatal("two regions give the same pseudonym")
+	}
+	if a.Pseudonym(ident.Onderwijsnummer, "999900012") == p1 {
+		t.Fatal("kind is not part of the pseudonym")
+	}
+}
+
+func TestKeyFileRefusedWhenReadableByOthers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sleutels.json")
+	if _, err := ident.LoadKeyFile(path); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(path, 0o644)
+	if _, err := ident.LoadKeyFile(path); err == nil {
+		t.Fatal("a world-readable key file was accepted")
+	}
+}
+
+func TestSealOpenAndRotation(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sleutels.json")
+	ring, _ := ident.LoadKeyFile(path)
+	k, _ := ring.Region("r")
+	v1, sealed, err := k.Seal([]byte("999900012"), []byte("leerling:1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(sealed, []byte("999900012")) {
+		t.Fatal("plaintext visible in ciphertext")
+	}
+	if _, err := k.Open(v1, sealed, []byte("leerling:2")); !errors.Is(err, ident.ErrDecrypt) {
+		t.Fatalf("open with other aad: %v, want ErrDecrypt", err)
+	}
+	v2, err := ring.RotateDataKey("r")
+	if err != nil || v2 != v1+1 {
+		t.Fatalf("rotate: %d, %v", v2, err)
+	}
+	k2, _ := ring.Region("r")
+	plain, err := k2.Open(v1, sealed, []byte("leerling:1"))
+	if err != nil || string(plain) != "999900012" {
+		t.Fatalf("old ciphertext after rotation: %q, %v", plain, err)
+	}
+	if nv, _, _ := k2.Seal([]byte("x"), nil); nv != v2 {
+		t.Fatalf("new seal uses version %d, want %d", nv, v2)
+	}
+}
+
+func TestParseKeyRingCannotCreate(t *testing.T) {
+	ring, err := ident.ParseKeyRing([]byte(`{"versie":1,"regio":{}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ring.Region("nieuw"); err == nil {
+		t.Fatal("configured ring created a region key")
+	}
+}
