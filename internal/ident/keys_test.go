@@ -27,20 +27,20 @@ func TestKeyFileCreatedPrivateAndStable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p1 := a.Pseudonym(ident.BSN, "999900012")
+	p1 := a.Pseudonym(ident.BSN, "999900006")
 	again, err := ident.LoadKeyFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a2, _ := again.Region("regio-a")
-	if got := a2.Pseudonym(ident.BSN, "999900012"); got != p1 {
+	if got := a2.Pseudonym(ident.BSN, "999900006"); got != p1 {
 		t.Fatalf("pseudonym changed after reload: %s vs %s", got, p1)
 	}
 	b, _ := again.Region("regio-b")
-	if b.Pseudonym(ident.BSN, "999900012") == p1 {
+	if b.Pseudonym(ident.BSN, "999900006") == p1 {
 		t.Fatal("two regions give the same pseudonym")
 	}
-	if a.Pseudonym(ident.Onderwijsnummer, "999900012") == p1 {
+	if a.Pseudonym(ident.Onderwijsnummer, "999900006") == p1 {
 		t.Fatal("kind is not part of the pseudonym")
 	}
 }
@@ -60,11 +60,11 @@ func TestSealOpenAndRotation(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sleutels.json")
 	ring, _ := ident.LoadKeyFile(path)
 	k, _ := ring.Region("r")
-	v1, sealed, err := k.Seal([]byte("999900012"), []byte("leerling:1"))
+	v1, sealed, err := k.Seal([]byte("999900006"), []byte("leerling:1"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Contains(sealed, []byte("999900012")) {
+	if bytes.Contains(sealed, []byte("999900006")) {
 		t.Fatal("plaintext visible in ciphertext")
 	}
 	if _, err := k.Open(v1, sealed, []byte("leerling:2")); !errors.Is(err, ident.ErrDecrypt) {
@@ -76,7 +76,7 @@ func TestSealOpenAndRotation(t *testing.T) {
 	}
 	k2, _ := ring.Region("r")
 	plain, err := k2.Open(v1, sealed, []byte("leerling:1"))
-	if err != nil || string(plain) != "999900012" {
+	if err != nil || string(plain) != "999900006" {
 		t.Fatalf("old ciphertext after rotation: %q, %v", plain, err)
 	}
 	if nv, _, _ := k2.Seal([]byte("x"), nil); nv != v2 {
