@@ -1,0 +1,612 @@
+package store
+
+// Web sign-in and the pupil read model of internal/web (issue 7). Tables: migration 0500.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/web/auth"
+	"github.com/grondslag/grondslag/internal/web/dossier"
+)
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v) }
+
+const accountSelect = `SELECT g.id, g.regio_id, g.organisatie_id, o.soort, o.naam, g.rol, g.naam, g.email, g.actief,
+	COALESCE(i.wachtwoord_hash, ''), i.totp_geheim, COALESCE(i.totp_bevestigd, 0), COALESCE(i.totp_laatste_stap, 0)
+FROM gebruiker g
+JOIN organisatie o ON o.regio_id = g.regio_id AND o.id = g.organisatie_id
+LEFT JOIN gebruiker_inlog i ON i.regio_id = g.regio_id AND i.gebruiker_id = g.id`
+
+func scanAccount(row interface{ Scan(...any) error }) (auth.Account, error) {
+	var a auth.Account
+	var active, confirmed int
+	err := row.Scan(&a.ID, &a.RegionID, &a.OrgID, &a.OrgKind, &a.OrgName, &a.Role, &a.Name, &a.Email, &active,
+		&a.PasswordHash, &a.TOTPSealed, &confirmed, &a.TOTPLastStep)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, auth.ErrNoAccount
+	}
+	a.Active, a.TOTPConfirmed = active == 1, confirmed == 1
+	return a, err
+}
+
+// AccountsByEmail returns the accounts with this e-mail address, in every region (the login page
+// asks for the region only when more than one matches).
+func (db *DB) AccountsByEmail(ctx context.Context, email string) ([]auth.Account, error) {
+	rows, err := db.Query(ctx, accountSelect+` WHERE LOWER(g.email) = ? ORDER BY g.regio_id`, auth.NormaliseEmail(email))
+	if err != nil {
+		return nil, fmt.Errorf("accounts by email: %w", err)
+	}
+	defer rows.Close()
+	var out []auth.Account
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Account returns one account of the region.
+func (db *DB) Account(ctx context.Context, regionID, userID int64) (auth.Account, error) {
+	return scanAccount(db.QueryRow(ctx, accountSelect+` WHERE g.regio_id = ? AND g.id = ?`, regionID, userID))
+}
+
+// Accounts lists the region's accounts (for the beheerder), without their secrets.
+func (db *DB) Accounts(ctx context.Context, regionID int64) ([]auth.Account, error) {
+	rows, err := db.Query(ctx, accountSelect+` WHERE g.regio_id = ? ORDER BY o.naam, g.naam`, regionID)
+	if err != nil {
+		return nil, fmt.Errorf("accounts: %w", err)
+	}
+	defer rows.Close()
+	var out []auth.Account
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, err
+		}
+		a.PasswordHash, a.TOTPSealed = "", nil
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// upsertLogin makes sure the gebruiker_inlog row exists.
+func upsertLogin(ctx context.Context, tx *Tx, regionID, userID int64, now time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO gebruiker_inlog (regio_id, gebruiker_id, gewijzigd_op) VALUES (?, ?, ?)
+		ON CONFLICT (regio_id, gebruiker_id) DO NOTHING`, regionID, userID, ms(now))
+	return err
+}
+
+// SetPasswordHash stores an argon2id hash (see auth.HashPassword) for the user.
+func (db *DB) SetPasswordHash(ctx context.Context, regionID, userID int64, hash string, now time.Time) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		if err := upsertLogin(ctx, tx, regionID, userID, now); err != nil {
+			return fmt.Errorf("set password: %w", err)
+		}
+		_, err := tx.Exec(ctx, `UPDATE gebruiker_inlog SET wachtwoord_hash = ?, gewijzigd_op = ? WHERE regio_id = ? AND gebruiker_id = ?`, hash, ms(now), regionID, userID)
+		return err
+	})
+}
+
+// SetTOTP stores a sealed TOTP secret; confirmed says whether the user has proven a code for it.
+// Replacing the secret resets the replay counter.
+func (db *DB) SetTOTP(ctx context.Context, regionID, userID int64, sealed []byte, confirmed bool, now time.Time) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		if err := upsertLogin(ctx, tx, regionID, userID, now); err != nil {
+			return fmt.Errorf("set totp: %w", err)
+		}
+		_, err := tx.Exec(ctx, `UPDATE gebruiker_inlog SET totp_geheim = ?, totp_bevestigd = ?, totp_laatste_stap = 0, gewijzigd_op = ? WHERE regio_id = ? AND gebruiker_id = ?`,
+			sealed, boolInt(confirmed), ms(now), regionID, userID)
+		return err
+	})
+}
+
+// UseTOTPStep records that the TOTP code of step was accepted, and confirms the enrolment. It
+// returns false when that step (or a later one) was already used: a replayed code.
+func (db *DB) UseTOTPStep(ctx context.Context, regionID, userID, step int64, now time.Time) (bool, error) {
+	res, err := db.Exec(ctx, `UPDATE gebruiker_inlog SET totp_laatste_stap = ?, totp_bevestigd = 1, gewijzigd_op = ?
+		WHERE regio_id = ? AND gebruiker_id = ? AND totp_laatste_stap < ?`, step, ms(now), regionID, userID, step)
+	if err != nil {
+		return false, fmt.Errorf("use totp step: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// ReplaceRecoveryCodes replaces the user's recovery codes by these hashes.
+func (db *DB) ReplaceRecoveryCodes(ctx context.Context, regionID, userID int64, hashes []string, now time.Time) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM herstelcode WHERE regio_id = ? AND gebruiker_id = ?`, regionID, userID); err != nil {
+			return err
+		}
+		for _, h := range hashes {
+			if _, err := tx.Exec(ctx, `INSERT INTO herstelcode (regio_id, gebruiker_id, code_hash, aangemaakt_op) VALUES (?, ?, ?, ?)`, regionID, userID, h, ms(now)); err != nil {
+				return fmt.Errorf("recovery code: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// UseRecoveryCode spends one unused recovery code; false when no unused code has this hash.
+func (db *DB) UseRecoveryCode(ctx context.Context, regionID, userID int64, hash string, now time.Time) (bool, error) {
+	res, err := db.Exec(ctx, `UPDATE herstelcode SET gebruikt_op = ? WHERE regio_id = ? AND gebruiker_id = ? AND code_hash = ? AND gebruikt_op IS NULL`,
+		ms(now), regionID, userID, hash)
+	if err != nil {
+		return false, fmt.Errorf("use recovery code: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// RecoveryCodesLeft counts the user's unused recovery codes.
+func (db *DB) RecoveryCodesLeft(ctx context.Context, regionID, userID int64) (int, error) {
+	var n int
+	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM herstelcode WHERE regio_id = ? AND gebruiker_id = ? AND gebruikt_op IS NULL`, regionID, userID).Scan(&n)
+	return n, err
+}
+
+// ---- sessions
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func insertSession(ctx context.Context, q func(context.Context, string, ...any) (sql.Result, error), s auth.Session) error {
+	_, err := q(ctx, `INSERT INTO sessie (id_hash, regio_id, gebruiker_id, ouder_id, fase, csrf, doel, aangemaakt_op, laatst_actief_op) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.IDHash, s.RegionID, nullID(s.UserID), nullID(s.ParentID), string(s.Stage), s.CSRF, s.Purpose, ms(s.Created), ms(s.LastSeen))
+	return err
+}
+
+// CreateSession stores a new session.
+func (db *DB) CreateSession(ctx context.Context, s auth.Session) error {
+	if err := insertSession(ctx, db.Exec, s); err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	return nil
+}
+
+// ErrNoSession is returned when a session id is unknown.
+var ErrNoSession = errors.New("sessie onbekend")
+
+// Session returns the session with this id hash.
+func (db *DB) Session(ctx context.Context, idHash string) (auth.Session, error) {
+	var s auth.Session
+	var user, parent sql.NullInt64
+	var stage string
+	var created, last int64
+	err := db.QueryRow(ctx, `SELECT id_hash, regio_id, gebruiker_id, ouder_id, fase, csrf, doel, aangemaakt_op, laatst_actief_op FROM sessie WHERE id_hash = ?`, idHash).
+		Scan(&s.IDHash, &s.RegionID, &user, &parent, &stage, &s.CSRF, &s.Purpose, &created, &last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, ErrNoSession
+	}
+	if err != nil {
+		return s, fmt.Errorf("session: %w", err)
+	}
+	s.UserID, s.ParentID, s.Stage = user.Int64, parent.Int64, auth.Stage(stage)
+	s.Created, s.LastSeen = fromMS(created), fromMS(last)
+	return s, nil
+}
+
+// TouchSession records activity on a session (for the idle timeout).
+func (db *DB) TouchSession(ctx context.Context, idHash string, now time.Time) error {
+	_, err := db.Exec(ctx, `UPDATE sessie SET laatst_actief_op = ? WHERE id_hash = ?`, ms(now), idHash)
+	return err
+}
+
+// SetSessionPurpose records the purpose (doel) the user works under.
+func (db *DB) SetSessionPurpose(ctx context.Context, idHash, purpose string) error {
+	_, err := db.Exec(ctx, `UPDATE sessie SET doel = ? WHERE id_hash = ?`, purpose, idHash)
+	return err
+}
+
+// RotateSession replaces the session oldHash by next in one transaction: the old id stops working
+// at once (no session fixation across a change of privilege).
+func (db *DB) RotateSession(ctx context.Context, oldHash string, next auth.Session) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM sessie WHERE id_hash = ?`, oldHash); err != nil {
+			return err
+		}
+		if err := insertSession(ctx, tx.Exec, next); err != nil {
+			return fmt.Errorf("rotate session: %w", err)
+		}
+		return nil
+	})
+}
+
+// DeleteSession ends a session.
+func (db *DB) DeleteSession(ctx context.Context, idHash string) error {
+	_, err := db.Exec(ctx, `DELETE FROM sessie WHERE id_hash = ?`, idHash)
+	return err
+}
+
+// DeleteExpiredSessions removes sessions created before createdBefore or idle since idleBefore.
+func (db *DB) DeleteExpiredSessions(ctx context.Context, createdBefore, idleBefore time.Time) (int64, error) {
+	res, err := db.Exec(ctx, `DELETE FROM sessie WHERE aangemaakt_op < ? OR laatst_actief_op < ?`, ms(createdBefore), ms(idleBefore))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// ---- throttling
+
+// ThrottleLocked reports whether any of the keys is locked at now.
+func (db *DB) ThrottleLocked(ctx context.Context, keys []string, now time.Time) (bool, error) {
+	if len(keys) == 0 {
+		return false, nil
+	}
+	args := []any{ms(now)}
+	for _, k := range keys {
+		args = append(args, k)
+	}
+	var n int
+	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM inlog_beperking WHERE geblokkeerd_tot > ? AND sleutel IN (?`+strings.Repeat(", ?", len(keys)-1)+`)`, args...).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("throttle: %w", err)
+	}
+	return n > 0, nil
+}
+
+// ThrottleFail counts a failure for key within window and locks the key for lock once max
+// failures are reached. One atomic upsert, so instances sharing the database count together.
+func (db *DB) ThrottleFail(ctx context.Context, key string, max int, window, lock time.Duration, now time.Time) (locked bool, err error) {
+	n, start := ms(now), ms(now.Add(-window))
+	var count int64
+	err = db.WithTx(ctx, func(tx *Tx) error {
+		if err := tx.QueryRow(ctx, `INSERT INTO inlog_beperking (sleutel, mislukt, venster_start, geblokkeerd_tot) VALUES (?, 1, ?, 0)
+			ON CONFLICT (sleutel) DO UPDATE SET
+				mislukt = CASE WHEN inlog_beperking.venster_start < ? THEN 1 ELSE inlog_beperking.mislukt + 1 END,
+				venster_start = CASE WHEN inlog_beperking.venster_start < ? THEN ? ELSE inlog_beperking.venster_start END
+			RETURNING mislukt`, key, n, start, start, n).Scan(&count); err != nil {
+			return err
+		}
+		if count >= int64(max) {
+			_, err := tx.Exec(ctx, `UPDATE inlog_beperking SET geblokkeerd_tot = ?, mislukt = 0, venster_start = ? WHERE sleutel = ?`, ms(now.Add(lock)), n, key)
+			locked = true
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("throttle fail: %w", err)
+	}
+	return locked, nil
+}
+
+// ThrottleReset clears the failures of key (after a successful login of that account).
+func (db *DB) ThrottleReset(ctx context.Context, key string) error {
+	_, err := db.Exec(ctx, `DELETE FROM inlog_beperking WHERE sleutel = ? AND geblokkeerd_tot = 0`, key)
+	return err
+}
+
+// ---- parents and one-time codes
+
+// ParentsByEmail returns the parents with this e-mail address who have gezag over at least one
+// pupil (only they get a portal).
+func (db *DB) ParentsByEmail(ctx context.Context, email string) ([]auth.Parent, error) {
+	rows, err := db.Query(ctx, `SELECT o.id, o.regio_id, o.voornaam || ' ' || o.achternaam, o.email FROM ouder o
+		WHERE LOWER(o.email) = ? AND EXISTS (SELECT 1 FROM leerling_ouder lo WHERE lo.regio_id = o.regio_id AND lo.ouder_id = o.id AND lo.gezag = 1)
+		ORDER BY o.regio_id, o.id`, auth.NormaliseEmail(email))
+	if err != nil {
+		return nil, fmt.Errorf("parents by email: %w", err)
+	}
+	defer rows.Close()
+	var out []auth.Parent
+	for rows.Next() {
+		var p auth.Parent
+		if err := rows.Scan(&p.ID, &p.RegionID, &p.Name, &p.Email); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Parent returns one parent.
+func (db *DB) Parent(ctx context.Context, regionID, parentID int64) (auth.Parent, error) {
+	var p auth.Parent
+	var email sql.NullString
+	err := db.QueryRow(ctx, `SELECT id, regio_id, voornaam || ' ' || achternaam, email FROM ouder WHERE regio_id = ? AND id = ?`, regionID, parentID).
+		Scan(&p.ID, &p.RegionID, &p.Name, &email)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, auth.ErrNoAccount
+	}
+	p.Email = email.String
+	return p, err
+}
+
+// CreateLoginCode stores the hash of a one-time code for a parent; older unused codes lapse.
+func (db *DB) CreateLoginCode(ctx context.Context, regionID, parentID int64, hash string, expires, now time.Time) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE eenmalige_code SET gebruikt_op = ? WHERE regio_id = ? AND ouder_id = ? AND gebruikt_op IS NULL`, ms(now), regionID, parentID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO eenmalige_code (regio_id, ouder_id, code_hash, verloopt_op, aangemaakt_op) VALUES (?, ?, ?, ?, ?)`,
+			regionID, parentID, hash, ms(expires), ms(now))
+		return err
+	})
+}
+
+// UseLoginCode checks a typed code against the parent's open code. Each check counts as an
+// attempt; after maxAttempts the code lapses. True only for a matching, unexpired, unused code,
+// which is then spent.
+func (db *DB) UseLoginCode(ctx context.Context, regionID, parentID int64, hash string, maxAttempts int, now time.Time) (bool, error) {
+	ok := false
+	err := db.WithTx(ctx, func(tx *Tx) error {
+		var id, attempts, expires int64
+		var want string
+		err := tx.QueryRow(ctx, `SELECT id, code_hash, pogingen, verloopt_op FROM eenmalige_code
+			WHERE regio_id = ? AND ouder_id = ? AND gebruikt_op IS NULL ORDER BY id DESC LIMIT 1`, regionID, parentID).Scan(&id, &want, &attempts, &expires)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if expires <= ms(now) || attempts >= int64(maxAttempts) {
+			_, err := tx.Exec(ctx, `UPDATE eenmalige_code SET gebruikt_op = ? WHERE id = ?`, ms(now), id)
+			return err
+		}
+		if want == hash {
+			ok = true
+			_, err := tx.Exec(ctx, `UPDATE eenmalige_code SET gebruikt_op = ?, pogingen = pogingen + 1 WHERE id = ?`, ms(now), id)
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE eenmalige_code SET pogingen = pogingen + 1 WHERE id = ?`, id)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("use login code: %w", err)
+	}
+	return ok, nil
+}
+
+// ---- API clients
+
+// CreateAPIClient registers an API client of an organisation under a token hash.
+func (db *DB) CreateAPIClient(ctx context.Context, c auth.APIClient, tokenHash string, now time.Time) (int64, error) {
+	var id int64
+	err := db.WithTx(ctx, func(tx *Tx) error {
+		var err error
+		id, err = tx.InsertID(ctx, `INSERT INTO api_client (regio_id, organisatie_id, naam, rol, token_hash, scopes, aangemaakt_op) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			c.RegionID, c.OrgID, c.Name, c.Role, tokenHash, strings.Join(c.Scopes, " "), ms(now))
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("create api client: %w", err)
+	}
+	return id, nil
+}
+
+// APIClientByToken returns the client holding the token with this hash.
+func (db *DB) APIClientByToken(ctx context.Context, tokenHash string) (auth.APIClient, error) {
+	var c auth.APIClient
+	var scopes string
+	var revoked sql.NullInt64
+	err := db.QueryRow(ctx, `SELECT c.id, c.regio_id, c.organisatie_id, o.soort, c.naam, c.rol, c.scopes, c.ingetrokken_op
+		FROM api_client c JOIN organisatie o ON o.regio_id = c.regio_id AND o.id = c.organisatie_id WHERE c.token_hash = ?`, tokenHash).
+		Scan(&c.ID, &c.RegionID, &c.OrgID, &c.OrgKind, &c.Name, &c.Role, &scopes, &revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, auth.ErrNoAccount
+	}
+	if err != nil {
+		return c, fmt.Errorf("api client: %w", err)
+	}
+	c.Scopes, c.Revoked = strings.Fields(scopes), revoked.Valid
+	return c, nil
+}
+
+// RevokeAPIClient withdraws a client's token.
+func (db *DB) RevokeAPIClient(ctx context.Context, regionID, id int64, now time.Time) error {
+	_, err := db.Exec(ctx, `UPDATE api_client SET ingetrokken_op = ? WHERE regio_id = ? AND id = ? AND ingetrokken_op IS NULL`, ms(now), regionID, id)
+	return err
+}
+
+// ---- OIDC
+
+// SetOIDC stores the OIDC login of an organisation (the client secret sealed by the caller).
+func (db *DB) SetOIDC(ctx context.Context, c auth.OIDCConfig, sealedSecret []byte) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM oidc_koppeling WHERE regio_id = ? AND organisatie_id = ?`, c.RegionID, c.OrgID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO oidc_koppeling (regio_id, organisatie_id, issuer, client_id, client_geheim, mfa_van_idp) VALUES (?, ?, ?, ?, ?, ?)`,
+			c.RegionID, c.OrgID, c.Issuer, c.ClientID, sealedSecret, boolInt(c.MFAFromIdP))
+		return err
+	})
+}
+
+// OIDCConfigs lists every organisation with an OIDC login; ClientSecret holds the sealed secret
+// as stored (the caller opens it).
+func (db *DB) OIDCConfigs(ctx context.Context) ([]auth.OIDCConfig, [][]byte, error) {
+	rows, err := db.Query(ctx, `SELECT k.regio_id, k.organisatie_id, o.naam, k.issuer, k.client_id, k.client_geheim, k.mfa_van_idp
+		FROM oidc_koppeling k JOIN organisatie o ON o.regio_id = k.regio_id AND o.id = k.organisatie_id ORDER BY o.naam`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("oidc configs: %w", err)
+	}
+	defer rows.Close()
+	var out []auth.OIDCConfig
+	var secrets [][]byte
+	for rows.Next() {
+		var c auth.OIDCConfig
+		var sec []byte
+		var mfa int
+		if err := rows.Scan(&c.RegionID, &c.OrgID, &c.OrgName, &c.Issuer, &c.ClientID, &sec, &mfa); err != nil {
+			return nil, nil, err
+		}
+		c.MFAFromIdP = mfa == 1
+		out = append(out, c)
+		secrets = append(secrets, sec)
+	}
+	return out, secrets, rows.Err()
+}
+
+// AccountInOrgByEmail finds the account of an organisation with this e-mail (OIDC login).
+func (db *DB) AccountInOrgByEmail(ctx context.Context, regionID, orgID int64, email string) (auth.Account, error) {
+	return scanAccount(db.QueryRow(ctx, accountSelect+` WHERE g.regio_id = ? AND g.organisatie_id = ? AND LOWER(g.email) = ?`, regionID, orgID, auth.NormaliseEmail(email)))
+}
+
+// ---- the pupil read model (visibility by recognised relation)
+
+// relationClauses returns, per relation kind the actor can hold, an SQL condition on pupil l and
+// its arguments. Only relations backed by a table in this schema are listed: enrolment at the
+// actor's school and gezag of a parent. Meldingen, cases and consents add theirs as their tables
+// land (see docs/web.md); until then an actor of a gemeente, the SWV or jeugdhulp sees no pupil.
+func relationClauses(a dossier.Actor, today string) (kinds []dossier.RelationKind, conds []string, args [][]any) {
+	if a.ParentID != 0 {
+		kinds = append(kinds, dossier.RelGuardian)
+		conds = append(conds, `EXISTS (SELECT 1 FROM leerling_ouder lo WHERE lo.regio_id = l.regio_id AND lo.leerling_id = l.id AND lo.ouder_id = ? AND lo.gezag = 1)`)
+		args = append(args, []any{a.ParentID})
+		return
+	}
+	if a.Party == "school" && a.OrgID != 0 {
+		kinds = append(kinds, dossier.RelEnrolled)
+		conds = append(conds, `EXISTS (SELECT 1 FROM inschrijving i WHERE i.regio_id = l.regio_id AND i.leerling_id = l.id AND i.school_id = ? AND i.van <= ? AND (i.tot IS NULL OR i.tot >= ?))`)
+		args = append(args, []any{a.OrgID, today, today})
+	}
+	return
+}
+
+const pupilSummaryCols = `l.id, l.pseudoniem, l.voornaam, l.achternaam, l.geboortedatum,
+	COALESCE((SELECT o.naam FROM inschrijving i JOIN organisatie o ON o.regio_id = i.regio_id AND o.id = i.school_id
+		WHERE i.regio_id = l.regio_id AND i.leerling_id = l.id AND i.van <= ? AND (i.tot IS NULL OR i.tot >= ?) ORDER BY i.van DESC LIMIT 1), ''),
+	COALESCE((SELECT i.leerjaar FROM inschrijving i
+		WHERE i.regio_id = l.regio_id AND i.leerling_id = l.id AND i.van <= ? AND (i.tot IS NULL OR i.tot >= ?) ORDER BY i.van DESC LIMIT 1), '')`
+
+// VisiblePupils lists, one page at a time, the pupils the actor holds a recognised relation with
+// on day today (YYYY-MM-DD), ordered by name; q filters on name (case-insensitive, optional).
+// It returns the page and the total count.
+func (db *DB) VisiblePupils(ctx context.Context, a dossier.Actor, today, q string, p dossier.Page) ([]dossier.PupilSummary, int, error) {
+	kinds, conds, cargs := relationClauses(a, today)
+	if len(conds) == 0 {
+		return nil, 0, nil
+	}
+	where := `l.regio_id = ? AND (` + strings.Join(conds, " OR ") + `)`
+	wargs := []any{a.RegionID}
+	for _, ca := range cargs {
+		wargs = append(wargs, ca...)
+	}
+	if q = strings.TrimSpace(strings.ToLower(q)); q != "" {
+		where += ` AND LOWER(l.voornaam || ' ' || l.achternaam) LIKE ?`
+		wargs = append(wargs, "%"+strings.NewReplacer("%", "", "_", "").Replace(q)+"%")
+	}
+	var total int
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM leerling l WHERE `+where, wargs...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("visible pupils: %w", err)
+	}
+	args := append([]any{today, today, today, today}, wargs...)
+	args = append(args, p.Size, p.Offset())
+	rows, err := db.Query(ctx, `SELECT `+pupilSummaryCols+` FROM leerling l WHERE `+where+` ORDER BY l.achternaam, l.voornaam, l.id LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("visible pupils: %w", err)
+	}
+	defer rows.Close()
+	var out []dossier.PupilSummary
+	for rows.Next() {
+		var s dossier.PupilSummary
+		if err := rows.Scan(&s.ID, &s.Pseudonym, &s.FirstName, &s.LastName, &s.BirthDate, &s.SchoolName, &s.Year); err != nil {
+			return nil, 0, err
+		}
+		s.Relations = kinds
+		out = append(out, s)
+	}
+	return out, total, rows.Err()
+}
+
+// PupilRelations returns the recognised relations between actor and pupil on day today; none
+// (and no error) when the pupil is unknown in the actor's region or unrelated.
+func (db *DB) PupilRelations(ctx context.Context, a dossier.Actor, pupilID int64, today string) ([]dossier.RelationKind, error) {
+	kinds, conds, cargs := relationClauses(a, today)
+	if len(conds) == 0 {
+		return nil, nil
+	}
+	var sel []string
+	args := []any{}
+	for i, c := range conds {
+		sel = append(sel, `CASE WHEN `+c+` THEN 1 ELSE 0 END`)
+		args = append(args, cargs[i]...)
+	}
+	args = append(args, a.RegionID, pupilID)
+	vals := make([]int, len(conds))
+	ptrs := make([]any, len(conds))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	err := db.QueryRow(ctx, `SELECT `+strings.Join(sel, ", ")+` FROM leerling l WHERE l.regio_id = ? AND l.id = ?`, args...).Scan(ptrs...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pupil relations: %w", err)
+	}
+	var out []dossier.RelationKind
+	for i, v := range vals {
+		if v == 1 {
+			out = append(out, kinds[i])
+		}
+	}
+	return out, nil
+}
+
+// DossierPupil reads what a pupil page can show of a pupil of the region. The caller has checked
+// the relation and asks the policy per block.
+func (db *DB) DossierPupil(ctx context.Context, regionID, pupilID int64, today string) (dossier.Pupil, error) {
+	var p dossier.Pupil
+	err := db.QueryRow(ctx, `SELECT `+pupilSummaryCols+`, COALESCE((SELECT g.naam FROM organisatie g WHERE g.regio_id = l.regio_id AND g.id = l.woongemeente_id), '')
+		FROM leerling l WHERE l.regio_id = ? AND l.id = ?`, today, today, today, today, regionID, pupilID).
+		Scan(&p.ID, &p.Pseudonym, &p.FirstName, &p.LastName, &p.BirthDate, &p.SchoolName, &p.Year, &p.GemeenteName)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, dossier.ErrNotVisible
+	}
+	if err != nil {
+		return p, fmt.Errorf("dossier pupil: %w", err)
+	}
+	rows, err := db.Query(ctx, `SELECT o.naam, COALESCE(o.brin, ''), i.leerlingnummer, i.van, COALESCE(i.tot, ''), i.leerjaar
+		FROM inschrijving i JOIN organisatie o ON o.regio_id = i.regio_id AND o.id = i.school_id
+		WHERE i.regio_id = ? AND i.leerling_id = ? ORDER BY i.van DESC`, regionID, pupilID)
+	if err != nil {
+		return p, fmt.Errorf("dossier enrolments: %w", err)
+	}
+	for rows.Next() {
+		var e dossier.Enrolment
+		if err := rows.Scan(&e.SchoolName, &e.BRIN, &e.Number, &e.From, &e.To, &e.Year); err != nil {
+			rows.Close()
+			return p, err
+		}
+		p.Enrolments = append(p.Enrolments, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return p, err
+	}
+	rows, err = db.Query(ctx, `SELECT o.voornaam || ' ' || o.achternaam, lo.relatie, lo.gezag, COALESCE(o.email, ''), COALESCE(o.telefoon, '')
+		FROM leerling_ouder lo JOIN ouder o ON o.regio_id = lo.regio_id AND o.id = lo.ouder_id
+		WHERE lo.regio_id = ? AND lo.leerling_id = ? ORDER BY lo.gezag DESC, o.id`, regionID, pupilID)
+	if err != nil {
+		return p, fmt.Errorf("dossier guardians: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g dossier.Guardian
+		var gezag int
+		if err := rows.Scan(&g.Name, &g.Relation, &gezag, &g.Email, &g.Phone); err != nil {
+			return p, err
+		}
+		g.Gezag = gezag == 1
+		p.Guardians = append(p.Guardians, g)
+	}
+	return p, rows.Err()
+}

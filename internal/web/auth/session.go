@@ -1,0 +1,103 @@
+package auth
+
+import (
+	"errors"
+	"time"
+)
+
+// Stage is how far a session has come in signing in.
+type Stage string
+
+const (
+	StageMFA      Stage = "mfa"             // password or OIDC done; TOTP still to check
+	StageMFAEnrol Stage = "mfa-inschrijven" // password done; TOTP must first be set up
+	StageActive   Stage = "actief"          // fully signed in
+)
+
+// Session is a server-side session. Its id is known to the browser only; the store keeps its hash.
+type Session struct {
+	IDHash   string
+	RegionID int64
+	UserID   int64 // professional; 0 for a parent
+	ParentID int64 // parent; 0 for a professional
+	Stage    Stage
+	CSRF     string // synchronizer token for every form of this session
+	Purpose  string // the doel the user works under (chosen in the UI)
+	Created  time.Time
+	LastSeen time.Time
+}
+
+// Timeouts are the session limits: idle (no request) and absolute (since sign-in). They come from
+// the convenant's beveiligingseisen when it states them, otherwise from configuration.
+type Timeouts struct {
+	Idle     time.Duration
+	Absolute time.Duration
+	// PreAuth bounds a session that has not finished MFA.
+	PreAuth time.Duration
+}
+
+// DefaultTimeouts: 30 minutes idle, 12 hours absolute, 10 minutes to finish MFA.
+var DefaultTimeouts = Timeouts{Idle: 30 * time.Minute, Absolute: 12 * time.Hour, PreAuth: 10 * time.Minute}
+
+// ErrSessionExpired is returned when a session is past a limit.
+var ErrSessionExpired = errors.New("sessie verlopen")
+
+// Check returns ErrSessionExpired when s is past a timeout at now.
+func (t Timeouts) Check(s Session, now time.Time) error {
+	if s.Stage != StageActive && now.Sub(s.Created) > t.PreAuth {
+		return ErrSessionExpired
+	}
+	if now.Sub(s.LastSeen) > t.Idle || now.Sub(s.Created) > t.Absolute {
+		return ErrSessionExpired
+	}
+	return nil
+}
+
+// NewSession starts a session and returns the token for the cookie.
+func NewSession(regionID, userID, parentID int64, stage Stage, now time.Time) (token string, s Session) {
+	token, hash := NewToken()
+	csrf, _ := NewToken()
+	return token, Session{IDHash: hash, RegionID: regionID, UserID: userID, ParentID: parentID, Stage: stage, CSRF: csrf, Created: now, LastSeen: now}
+}
+
+// Limits are the login throttling rules, per account and per address, over a sliding window.
+type Limits struct {
+	AccountFailures int           // failures per account in Window before it is locked
+	AddressFailures int           // failures per client address in Window before it is locked
+	Window          time.Duration // counting window
+	Lock            time.Duration // how long a lock lasts
+}
+
+// DefaultLimits: 5 failures per account, 20 per address, within 15 minutes; lock 15 minutes.
+var DefaultLimits = Limits{AccountFailures: 5, AddressFailures: 20, Window: 15 * time.Minute, Lock: 15 * time.Minute}
+
+// AccountKey and AddressKey name the throttle counters. The e-mail address and the client address
+// are hashed, so the throttle table holds no readable personal data.
+func AccountKey(regionID int64, email string) string {
+	return "account:" + HashToken(itoa(regionID)+":"+NormaliseEmail(email))
+}
+
+// AddressKey names the counter of a client address.
+func AddressKey(addr string) string { return "adres:" + HashToken(addr) }
+
+func itoa(n int64) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}

@@ -1,0 +1,113 @@
+// Package dossier is the read model of a pupil as the web shows it: who may see which pupil
+// (relations the convenant recognises) and the blocks of a pupil page. It has no HTTP and no SQL;
+// internal/store fills these records and internal/web renders them after asking the policy.
+package dossier
+
+import (
+	"errors"
+	"time"
+)
+
+// ErrNotVisible is returned when the actor has no recognised relation with the pupil, or the
+// pupil does not exist; the two are deliberately indistinguishable (the web answers 404).
+var ErrNotVisible = errors.New("leerling niet gevonden")
+
+// Actor is who asks: a professional of an organisation in a role, or a parent.
+type Actor struct {
+	RegionID int64
+	UserID   int64 // professional (0 for a parent or an API client)
+	OrgID    int64
+	Party    string // convenant party: school, swv, gemeente, jeugdhulp, ggd
+	Role     string
+	ParentID int64 // parent (0 otherwise)
+}
+
+// RelationKind names why an actor may see a pupil at all.
+type RelationKind string
+
+const (
+	RelEnrolled RelationKind = "ingeschreven" // enrolled at the actor's school
+	RelMelding  RelationKind = "melding"      // a verzuimmelding in the actor's gemeente
+	RelCase     RelationKind = "casus"        // a case the actor takes part in
+	RelConsent  RelationKind = "toestemming"  // a consent naming the actor's organisation
+	RelGuardian RelationKind = "gezag"        // the actor is a parent with gezag
+)
+
+// Label is the Dutch explanation of a relation, for the UI.
+func (k RelationKind) Label() string {
+	switch k {
+	case RelEnrolled:
+		return "ingeschreven op uw school"
+	case RelMelding:
+		return "verzuimmelding in uw gemeente"
+	case RelCase:
+		return "casus waaraan u deelneemt"
+	case RelConsent:
+		return "toestemming die uw organisatie noemt"
+	case RelGuardian:
+		return "u heeft het gezag"
+	}
+	return string(k)
+}
+
+// PupilSummary is one row of a list of pupils.
+type PupilSummary struct {
+	ID         int64
+	Pseudonym  string
+	FirstName  string
+	LastName   string
+	BirthDate  string // YYYY-MM-DD
+	Relations  []RelationKind
+	SchoolName string // current school, when known
+	Year       string // current leerjaar/groep
+}
+
+// Page asks for one page of a list.
+type Page struct {
+	Number int // from 1
+	Size   int
+}
+
+// Offset returns the SQL offset of the page.
+func (p Page) Offset() int { return (p.Number - 1) * p.Size }
+
+// Enrolment is one enrolment shown on a pupil page.
+type Enrolment struct {
+	SchoolName string
+	BRIN       string
+	Number     string
+	From       string
+	To         string
+	Year       string
+}
+
+// Guardian is one parent shown on a pupil page.
+type Guardian struct {
+	Name     string
+	Relation string
+	Gezag    bool
+	Email    string
+	Phone    string
+}
+
+// Pupil is what the store knows of a pupil that the pupil page may show, block by block; each
+// block is only rendered when the policy allows its category for the actor's purpose.
+type Pupil struct {
+	PupilSummary
+	GemeenteName string
+	Enrolments   []Enrolment // category onderwijs
+	Guardians    []Guardian  // category contact
+}
+
+// Age returns the age in whole years on day d.
+func Age(birth string, d time.Time) int {
+	b, err := time.Parse("2006-01-02", birth)
+	if err != nil {
+		return 0
+	}
+	age := d.Year() - b.Year()
+	if d.Month() < b.Month() || (d.Month() == b.Month() && d.Day() < b.Day()) {
+		age--
+	}
+	return age
+}
