@@ -7,5 +7,6 @@ func commands() []command {
 	return []command{
 		{"help", "toont deze hulptekst", func(_ context.Context, e env) error { printHelp(e.stdout); return nil }},
 		{"versie", "toont de versie van grondslag", runVersion},
+		{"toestemming", "toestemmingsregister: wiens toestemming nodig is, vastleggen, intrekken, formulier", runToestemming},
 	}
 }

@@ -1,0 +1,232 @@
+package consent
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+)
+
+// Purpose codes of the model convenant (issue 3 fixes them so that other tools can rely on them).
+const (
+	PurposeSignalering  = "signalering"
+	PurposeToeleiding   = "toeleiding"
+	PurposeLeerplicht   = "handhaving-leerplicht"
+	PurposeJeugdhulp    = "jeugdhulp"
+	PurposeMonitoring   = "monitoring"
+	defaultPupilAlso    = 12
+	defaultPupilAlone   = 16
+	maxGuardians        = 2
+	adulthood           = 18
+	sourceConsentAge    = "AVG art. 6 lid 1 sub a en art. 8; UAVG art. 5 (toestemmingsleeftijd 16 jaar)"
+	sourcePupilFrom12   = "vanaf 12 jaar ook de leerling zelf, naar Jeugdwet art. 7.3.4 en BW art. 7:450 (regionale praktijk)"
+	sourceOneParent     = "één ouder met gezag volstaat voor gewone schoolzaken (DOMAIN.md, seed 003)"
+	sourceJeugdwet      = "Jeugdwet art. 7.3.4 (toestemming jeugdige en met het gezag belaste ouders) en art. 7.3.11"
+	sourceLeerplicht    = "Leerplichtwet 1969 art. 21a en 18; AVG art. 6 lid 1 sub c (wettelijke plicht)"
+	sourceMonitoring    = "WPO art. 18a en WVO art. 17a (wettelijke taak SWV); AVG art. 6 lid 1 sub e; alleen geaggregeerd"
+	groundLeerplicht    = "de verwerking berust op een wettelijke plicht (Leerplichtwet)"
+	groundMonitoring    = "monitoring gebruikt alleen getelde, niet tot personen herleidbare gegevens en berust op de wettelijke taak van het samenwerkingsverband"
+	reasonInformParents = "Ouders en leerling worden wel geïnformeerd over het delen."
+)
+
+// Parents says how many parents with gezag must consent: none, one, or all of them.
+type Parents string
+
+const (
+	ParentsNone Parents = "geen"
+	ParentsOne  Parents = "een"
+	ParentsAll  Parents = "alle"
+)
+
+// Sentinel errors; messages wrapping them are Dutch and name the field.
+var (
+	ErrUnknownPurpose = errors.New("onbekend doel")
+	ErrInvalidRule    = errors.New("ongeldige toestemmingsregel")
+	ErrInvalidRequest = errors.New("ongeldige vraag")
+)
+
+// Rule says whose consent one purpose needs. The convenant sets a Rule per purpose; DefaultRules
+// holds the defaults of DOMAIN.md.
+type Rule struct {
+	Purpose string
+	// ConsentRequired is false when the purpose rests on another ground than consent (a legal
+	// obligation, a public task): then nobody's consent is needed and Ground says why.
+	ConsentRequired bool
+	Ground          string
+	// PupilAlsoFrom is the age from which the pupil's own consent is needed beside the parents'.
+	PupilAlsoFrom int
+	// PupilAloneFrom is the age from which the pupil consents alone, without the parents.
+	PupilAloneFrom int
+	// Parents is how many parents with gezag must consent while the pupil is younger than
+	// PupilAloneFrom: ParentsOne (ordinary school matters) or ParentsAll (jeugdhulp). With sole
+	// gezag ParentsAll is one parent.
+	Parents Parents
+	// Source cites the law or agreement the rule rests on; it is echoed in every answer.
+	Source string
+}
+
+func (r Rule) validate() error {
+	if r.Purpose == "" {
+		return fmt.Errorf("%w: doel ontbreekt", ErrInvalidRule)
+	}
+	if r.Source == "" {
+		return fmt.Errorf("%w: doel %s: bron ontbreekt", ErrInvalidRule, r.Purpose)
+	}
+	if !r.ConsentRequired {
+		if r.Ground == "" {
+			return fmt.Errorf("%w: doel %s: zonder toestemming moet de grondslag genoemd zijn", ErrInvalidRule, r.Purpose)
+		}
+		return nil
+	}
+	if r.PupilAlsoFrom < 0 || r.PupilAlsoFrom > r.PupilAloneFrom || r.PupilAloneFrom > adulthood {
+		return fmt.Errorf("%w: doel %s: leeftijden moeten 0 ≤ leerling-ook-vanaf (%d) ≤ leerling-alleen-vanaf (%d) ≤ 18 zijn",
+			ErrInvalidRule, r.Purpose, r.PupilAlsoFrom, r.PupilAloneFrom)
+	}
+	if r.Parents != ParentsOne && r.Parents != ParentsAll {
+		return fmt.Errorf("%w: doel %s: ouders moet %q of %q zijn, niet %q", ErrInvalidRule, r.Purpose, ParentsOne, ParentsAll, r.Parents)
+	}
+	return nil
+}
+
+// Rules is the table of Rule per purpose. It is immutable once built and safe for concurrent use.
+type Rules struct {
+	byPurpose map[string]Rule
+}
+
+// defaultRuleList is DOMAIN.md's rule set for the model convenant's five purposes.
+func defaultRuleList() []Rule {
+	ordinary := func(p string) Rule {
+		return Rule{Purpose: p, ConsentRequired: true, PupilAlsoFrom: defaultPupilAlso, PupilAloneFrom: defaultPupilAlone,
+			Parents: ParentsOne, Source: sourceConsentAge + "; " + sourcePupilFrom12 + "; " + sourceOneParent}
+	}
+	return []Rule{
+		ordinary(PurposeSignalering),
+		ordinary(PurposeToeleiding),
+		{Purpose: PurposeJeugdhulp, ConsentRequired: true, PupilAlsoFrom: defaultPupilAlso, PupilAloneFrom: defaultPupilAlone,
+			Parents: ParentsAll, Source: sourceJeugdwet + "; " + sourceConsentAge},
+		{Purpose: PurposeLeerplicht, Ground: groundLeerplicht, Source: sourceLeerplicht},
+		{Purpose: PurposeMonitoring, Ground: groundMonitoring, Source: sourceMonitoring},
+	}
+}
+
+// DefaultRules returns the rules of DOMAIN.md for the purposes of the model convenant.
+func DefaultRules() *Rules {
+	r, err := NewRules()
+	if err != nil {
+		panic(err) // the defaults are fixed and tested
+	}
+	return r
+}
+
+// NewRules starts from the defaults and applies the convenant's rules on top: a Rule for a known
+// purpose replaces its default, a Rule for a new purpose adds it. Each rule is validated.
+func NewRules(overrides ...Rule) (*Rules, error) {
+	m := map[string]Rule{}
+	for _, r := range defaultRuleList() {
+		m[r.Purpose] = r
+	}
+	seen := map[string]bool{}
+	for _, r := range overrides {
+		if err := r.validate(); err != nil {
+			return nil, err
+		}
+		if seen[r.Purpose] {
+			return nil, fmt.Errorf("%w: doel %s komt twee keer voor", ErrInvalidRule, r.Purpose)
+		}
+		seen[r.Purpose] = true
+		m[r.Purpose] = r
+	}
+	return &Rules{byPurpose: m}, nil
+}
+
+// Rule returns the rule for purpose.
+func (rs *Rules) Rule(purpose string) (Rule, bool) {
+	r, ok := rs.byPurpose[purpose]
+	return r, ok
+}
+
+// Purposes lists the purpose codes the rules know, sorted.
+func (rs *Rules) Purposes() []string {
+	out := make([]string, 0, len(rs.byPurpose))
+	for p := range rs.byPurpose {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Requirement is the answer to "whose consent is needed?" for one pupil, purpose and day.
+type Requirement struct {
+	Purpose string
+	Age     int
+	// Guardians is the number of parents with gezag the answer was computed for.
+	Guardians int
+	// Pupil reports whether the pupil's own consent is needed.
+	Pupil bool
+	// Parents says whether none, one or all parents with gezag must consent.
+	Parents Parents
+	Reason  string
+	Source  string
+}
+
+// Needed reports whether anyone's consent is needed at all.
+func (q Requirement) Needed() bool { return q.Pupil || q.Parents != ParentsNone }
+
+// Needed answers whose consent purpose needs for a pupil born on birth, on day on, when guardians
+// parents (0–2) hold gezag.
+//
+// With sole gezag (guardians == 1) a rule asking all parents is satisfied by that one parent, and
+// the answer says "een": the exception DOMAIN.md makes ("both, unless one parent has sole gezag").
+// With no parent holding gezag (guardians == 0, e.g. voogdij) the answer still says "een": one
+// person with gezag — the voogd, to be recorded as gezaghebbende — must consent; the reason says
+// so. "alle" over zero people would read as "nobody", which would be wrong and unsafe.
+func (rs *Rules) Needed(birth, on Date, purpose string, guardians int) (Requirement, error) {
+	rule, ok := rs.byPurpose[purpose]
+	if !ok {
+		return Requirement{}, fmt.Errorf("%w %q (bekend: %v)", ErrUnknownPurpose, purpose, rs.Purposes())
+	}
+	if guardians < 0 || guardians > maxGuardians {
+		return Requirement{}, fmt.Errorf("%w: gezaghebbenden moet 0, 1 of 2 zijn, niet %d", ErrInvalidRequest, guardians)
+	}
+	if on.Before(birth) {
+		return Requirement{}, fmt.Errorf("%w: peildatum %s ligt vóór geboortedatum %s", ErrInvalidRequest, on, birth)
+	}
+	age := AgeOn(birth, on)
+	q := Requirement{Purpose: purpose, Age: age, Guardians: guardians, Parents: ParentsNone, Source: rule.Source}
+	if !rule.ConsentRequired {
+		q.Reason = fmt.Sprintf("Voor doel %s is geen toestemming nodig: %s. %s", purpose, rule.Ground, reasonInformParents)
+		return q, nil
+	}
+	if age >= rule.PupilAloneFrom {
+		q.Pupil = true
+		q.Reason = fmt.Sprintf("De leerling is %d jaar (%d of ouder): de leerling geeft voor doel %s zelf toestemming, de ouders niet.",
+			age, rule.PupilAloneFrom, purpose)
+		return q, nil
+	}
+	q.Pupil = age >= rule.PupilAlsoFrom
+	var who string
+	switch {
+	case q.Pupil:
+		who = fmt.Sprintf("De leerling is %d jaar (%d tot %d): de leerling zelf én ", age, rule.PupilAlsoFrom, rule.PupilAloneFrom)
+	case rule.PupilAlsoFrom > 0:
+		who = fmt.Sprintf("De leerling is %d jaar (jonger dan %d): ", age, rule.PupilAlsoFrom)
+	default:
+		who = fmt.Sprintf("De leerling is %d jaar (jonger dan %d): ", age, rule.PupilAloneFrom)
+	}
+	switch {
+	case guardians == 0:
+		q.Parents = ParentsOne
+		q.Reason = who + fmt.Sprintf("degene met gezag geven toestemming voor doel %s. Er is geen ouder met gezag bekend: "+
+			"de toestemming moet komen van wie het gezag heeft (bijvoorbeeld een voogd); leg die eerst vast als gezaghebbende.", purpose)
+	case rule.Parents == ParentsOne:
+		q.Parents = ParentsOne
+		q.Reason = who + fmt.Sprintf("één ouder met gezag geven toestemming voor doel %s; één gezaghebbende ouder is genoeg.", purpose)
+	case guardians == 1:
+		q.Parents = ParentsOne
+		q.Reason = who + fmt.Sprintf("de ouder met gezag geven toestemming voor doel %s. Voor dit doel moeten alle gezaghebbende "+
+			"ouders toestemmen; er is één ouder met gezag (eenhoofdig gezag), dus die ene ouder is genoeg.", purpose)
+	default:
+		q.Parents = ParentsAll
+		q.Reason = who + fmt.Sprintf("beide ouders met gezag geven toestemming voor doel %s; één ouder is voor dit doel niet genoeg.", purpose)
+	}
+	return q, nil
+}
