@@ -7,6 +7,9 @@ func commands() []command {
 	return []command{
 		{"help", "toont deze hulptekst", func(_ context.Context, e env) error { printHelp(e.stdout); return nil }},
 		{"versie", "toont de versie van grondslag", runVersion},
+		{"serve", "start de webserver (API en schermen)", runServe},
+		{"demo", "maakt een synthetische demoregio en start de server", runDemo},
+		{"migrate", "past de databasemigraties toe", runMigrate},
 		{"toestemming", "toestemmingsregister: wiens toestemming nodig is, vastleggen, intrekken, formulier", runToestemming},
 	}
 }

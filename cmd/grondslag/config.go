@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/grondslag/grondslag/internal/ident"
+	"github.com/grondslag/grondslag/internal/store"
+)
+
+// config is the configuration shared by the subcommands that work on a store. It is read once,
+// from flags with GRONDSLAG_* environment variables as defaults, and passed down; there are no
+// globals.
+type config struct {
+	DB        string // SQLite file path or postgres:// URL
+	KeyFile   string // path of the key file, created on first use with mode 0600
+	KeysJSON  string // the key file's contents from configuration (GRONDSLAG_SLEUTELS); wins over KeyFile
+	Convenant string // convenant.yaml; empty means the embedded model convenant
+	Region    string // region code; empty means the only region in the store
+}
+
+// envOr returns the environment variable's value, or def when it is empty.
+func envOr(e env, name, def string) string {
+	if v := e.getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// storeFlags registers the store flags on fs, with defaults from the environment.
+func storeFlags(fs *flag.FlagSet, e env) *config {
+	c := &config{KeysJSON: e.getenv("GRONDSLAG_SLEUTELS")}
+	fs.StringVar(&c.DB, "db", envOr(e, "GRONDSLAG_DB", "grondslag.db"), "database: een bestandspad (SQLite) of een postgres://-URL (GRONDSLAG_DB)")
+	fs.StringVar(&c.KeyFile, "sleutels", envOr(e, "GRONDSLAG_SLEUTELBESTAND", "grondslag-sleutels.json"), "sleutelbestand van de regio's, wordt aangemaakt met rechten 0600 (GRONDSLAG_SLEUTELBESTAND)")
+	fs.StringVar(&c.Region, "regio", envOr(e, "GRONDSLAG_REGIO", ""), "code van de regio; leeg: de enige regio in de database (GRONDSLAG_REGIO)")
+	return c
+}
+
+// convenantFlag registers --convenant on fs.
+func convenantFlag(fs *flag.FlagSet, e env, c *config) {
+	fs.StringVar(&c.Convenant, "convenant", envOr(e, "GRONDSLAG_CONVENANT", ""), "het convenant van de regio (convenant.yaml); leeg: het modelconvenant (GRONDSLAG_CONVENANT)")
+}
+
+// newFlagSet makes a FlagSet whose usage text is Dutch and which reports errors instead of exiting.
+func newFlagSet(e env, name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Gebruik: grondslag %s\n\n", usage)
+		fmt.Fprintln(e.stderr, "Opties:")
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args and maps -h and bad flags to exit code 2.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return withExit(0, fmt.Errorf(""))
+		}
+		return withExit(2, fmt.Errorf(""))
+	}
+	return nil
+}
+
+// keyRing loads the key ring from configuration or from the key file.
+func (c *config) keyRing() (*ident.KeyRing, error) {
+	if strings.TrimSpace(c.KeysJSON) != "" {
+		return ident.ParseKeyRing([]byte(c.KeysJSON))
+	}
+	return ident.LoadKeyFile(c.KeyFile)
+}
+
+// openStore opens the store and refuses an out-of-date schema, naming the command that fixes it.
+func (c *config) openStore(ctx context.Context) (*store.DB, error) {
+	db, err := store.Open(ctx, c.DB)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.CheckSchema(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%w\nVoer eerst uit: grondslag migrate --db %s", err, c.DB)
+	}
+	return db, nil
+}
+
+// region resolves the configured region, or the only one in the store.
+func (c *config) region(ctx context.Context, db *store.DB) (regionRef, error) {
+	if c.Region != "" {
+		r, err := db.RegionByCode(ctx, c.Region)
+		if err != nil {
+			return regionRef{}, fmt.Errorf("regio %q bestaat niet in deze database", c.Region)
+		}
+		return regionRef{ID: r.ID, Code: r.Code}, nil
+	}
+	rs, err := db.Regions(ctx)
+	if err != nil {
+		return regionRef{}, err
+	}
+	switch len(rs) {
+	case 0:
+		return regionRef{}, fmt.Errorf("deze database heeft nog geen regio; maak er een met 'grondslag regio aanmaken' of start 'grondslag demo'")
+	case 1:
+		return regionRef{ID: rs[0].ID, Code: rs[0].Code}, nil
+	}
+	codes := make([]string, len(rs))
+	for i, r := range rs {
+		codes[i] = r.Code
+	}
+	return regionRef{}, fmt.Errorf("deze database heeft meerdere regio's (%s); kies er een met --regio", strings.Join(codes, ", "))
+}
+
+// regionRef names a region by id and code.
+type regionRef struct {
+	ID   int64
+	Code string
+}
+

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/demo"
+	"github.com/grondslag/grondslag/internal/region"
+	"github.com/grondslag/grondslag/internal/store"
+)
+
+// demoDB is the default demo database; it is made anew on every `grondslag demo`.
+const demoDB = "grondslag-demo.db"
+
+func runDemo(ctx context.Context, e env) error {
+	fs := newFlagSet(e, "demo", "demo [--db BESTAND|postgres://…] [--adres HOST:POORT] [--seed N] [--leerlingen N] [--peildatum JJJJ-MM-DD] [--alleen-aanmaken]")
+	cfg := &config{}
+	fs.StringVar(&cfg.DB, "db", demoDB, "database voor de demo; het standaardbestand wordt elke keer opnieuw gemaakt, een ander bestand of een PostgreSQL-database moet leeg zijn")
+	fs.StringVar(&cfg.KeyFile, "sleutels", "grondslag-demo-sleutels.json", "sleutelbestand voor de demo (rechten 0600)")
+	convenantFlag(fs, e, cfg)
+	addr := fs.String("adres", envOr(e, "GRONDSLAG_ADRES", "127.0.0.1:8080"), "adres waarop de server luistert")
+	seed := fs.Uint64("seed", 1, "startgetal: dezelfde seed en peildatum geven dezelfde regio")
+	pupils := fs.Int("leerlingen", 5000, "aantal leerlingen")
+	day := fs.String("peildatum", "", "datum waarop het verzuimjaar eindigt (standaard vandaag)")
+	onlyCreate := fs.Bool("alleen-aanmaken", false, "maak de regio aan maar start de server niet")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	today := time.Now().UTC()
+	if *day != "" {
+		d, err := region.ParseDate("peildatum", *day)
+		if err != nil {
+			return withExit(2, err)
+		}
+		today = d
+	}
+	if *pupils < 10 || *pupils > 100000 {
+		return withExit(2, fmt.Errorf("--leerlingen moet tussen 10 en 100000 liggen"))
+	}
+	if err := prepareDemoDB(cfg.DB); err != nil {
+		return err
+	}
+	start := time.Now()
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx, start.UnixMilli()); err != nil {
+		return err
+	}
+	if rs, err := db.Regions(ctx); err != nil {
+		return err
+	} else if len(rs) > 0 {
+		return fmt.Errorf("database %s bevat al een regio; de demo heeft een lege database nodig", cfg.DB)
+	}
+	ring, err := cfg.keyRing()
+	if err != nil {
+		return err
+	}
+	res, err := demo.Generate(ctx, db, ring, demo.Options{Seed: *seed, Pupils: *pupils, Today: today})
+	if err != nil {
+		return fmt.Errorf("demoregio maken: %w", err)
+	}
+	steps, err := populateDemo(ctx, db, ring, res, today)
+	if err != nil {
+		return fmt.Errorf("demoregio vullen: %w", err)
+	}
+	elapsed := time.Since(start)
+	printDemo(e, res, steps, elapsed)
+	if *onlyCreate {
+		return nil
+	}
+	cfg.Region = res.Region.Code
+	return serveDB(ctx, e, cfg, *addr, db, ring)
+}
+
+// prepareDemoDB removes the default demo database so every run starts fresh. Any other SQLite
+// file is left alone (the region check afterwards refuses one that is not empty).
+func prepareDemoDB(path string) error {
+	if store.IsPostgresURL(path) || path != demoDB {
+		return nil
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("oude demodatabase verwijderen: %w", err)
+		}
+	}
+	return nil
+}
+
+// demoStep is one thing populateDemo did, for the summary.
+type demoStep struct {
+	what  string
+	count int
+}
+
+func printDemo(e env, res *demo.Result, steps []demoStep, elapsed time.Duration) {
+	fmt.Fprintf(e.stdout, "Demoregio %q (%s) aangemaakt in %.1f s:\n", res.Region.Name, res.Region.Code, elapsed.Seconds())
+	fmt.Fprintf(e.stdout, "  %d organisaties, %d leerlingen, %d ouders, %d inschrijvingen, %d verzuimregistraties\n",
+		len(res.Orgs), len(res.Pupils), res.Parents, res.Enrolments, len(res.Registrations))
+	for _, s := range steps {
+		fmt.Fprintf(e.stdout, "  %d %s\n", s.count, s.what)
+	}
+	fmt.Fprintln(e.stdout, "\nDemoaccounts (alle namen en nummers zijn verzonnen; BSN's uit de testreeks 9999xxxxx):")
+	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  e-mail\trol\torganisatie")
+	for _, a := range res.Accounts {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", a.Email, a.Role, a.Organisation)
+	}
+	tw.Flush()
+}

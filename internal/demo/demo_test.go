@@ -1,0 +1,106 @@
+package demo_test
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/demo"
+	"github.com/grondslag/grondslag/internal/ident"
+	"github.com/grondslag/grondslag/internal/region"
+	"github.com/grondslag/grondslag/internal/store"
+	"github.com/grondslag/grondslag/internal/store/storetest"
+)
+
+var today = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+
+func generate(t *testing.T, db *store.DB, seed uint64, ringPath string) *demo.Result {
+	t.Helper()
+	ring, err := ident.LoadKeyFile(ringPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := demo.Generate(context.Background(), db, ring, demo.Options{Seed: seed, Pupils: 600, Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestDemoRegionShape(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		res := generate(t, db, 7, filepath.Join(t.TempDir(), "k.json"))
+		kinds := map[region.OrgKind]int{}
+		sectors := map[region.Sector]int{}
+		for _, o := range res.Orgs {
+			kinds[o.Kind]++
+			sectors[o.Sector]++
+		}
+		if kinds[region.KindSchool] != 12 || kinds[region.KindGemeente] != 2 || kinds[region.KindSWV] != 1 || kinds[region.KindGGD] != 1 || kinds[region.KindJeugdhulp] != 1 {
+			t.Errorf("organisations: %v", kinds)
+		}
+		if sectors[region.SectorPO] == 0 || sectors[region.SectorVO] == 0 || sectors[region.SectorSO] == 0 {
+			t.Errorf("sectors: %v", sectors)
+		}
+		if len(res.Pupils) != 600 || res.Enrolments != 600 {
+			t.Errorf("pupils %d, enrolments %d", len(res.Pupils), res.Enrolments)
+		}
+		profiles := map[demo.Profile]int{}
+		soleGezag, split := 0, 0
+		for _, p := range res.Pupils {
+			profiles[p.Profile]++
+			if len(p.Gezag) == 2 && p.Gezag[0] != p.Gezag[1] {
+				split++
+			}
+			if len(p.Gezag) == 1 {
+				soleGezag++
+			}
+		}
+		for _, want := range []demo.Profile{demo.ProfileThuiszitter, demo.ProfileSixteen, demo.ProfileBeginnend, demo.ProfileLuxe, demo.ProfileMazl} {
+			if profiles[want] == 0 {
+				t.Errorf("no pupil with profile %s: %v", want, profiles)
+			}
+		}
+		if soleGezag == 0 || split == 0 {
+			t.Errorf("families: %d with one parent, %d with one of two parents holding gezag", soleGezag, split)
+		}
+		if len(res.Registrations) < len(res.Pupils) {
+			t.Errorf("only %d registrations for %d pupils", len(res.Registrations), len(res.Pupils))
+		}
+		for _, r := range res.Registrations {
+			if !res.Calendar.IsSchoolDay(absenceDate(r.Day)) {
+				t.Fatalf("registration on %s, not a school day", r.Day.Format(time.DateOnly))
+			}
+			if r.Day.After(today) {
+				t.Fatalf("registration after the reference date: %s", r.Day)
+			}
+		}
+		// Every account's organisation allows its role.
+		for _, a := range res.Accounts {
+			var kind region.OrgKind
+			for _, o := range res.Orgs {
+				if o.ID == a.OrgID {
+					kind = o.Kind
+				}
+			}
+			if !region.RoleAllowed(kind, a.Role) {
+				t.Errorf("account %s: role %s at %s", a.Email, a.Role, kind)
+			}
+		}
+	})
+}
+
+func TestDemoSameSeedSameRegion(t *testing.T) {
+	ring := filepath.Join(t.TempDir(), "k.json")
+	a := generate(t, storetest.SQLite(t), 42, ring)
+	b := generate(t, storetest.SQLite(t), 42, ring)
+	c := generate(t, storetest.SQLite(t), 43, ring)
+	if !reflect.DeepEqual(a.Pupils, b.Pupils) || !reflect.DeepEqual(a.Registrations, b.Registrations) {
+		t.Fatal("same seed gave a different region")
+	}
+	if reflect.DeepEqual(a.Registrations, c.Registrations) {
+		t.Fatal("another seed gave the same absence")
+	}
+}
