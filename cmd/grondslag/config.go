@@ -118,4 +118,3 @@ type regionRef struct {
 	ID   int64
 	Code string
 }
-
