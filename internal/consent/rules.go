@@ -62,6 +62,23 @@ type Rule struct {
 	Parents Parents
 	// Source cites the law or agreement the rule rests on; it is echoed in every answer.
 	Source string
+	// Channels are the ways consent may be given for this purpose; empty means all four.
+	Channels []Channel
+	// ValidMonths caps how long a consent for this purpose may run; 0 means until withdrawn.
+	ValidMonths int
+}
+
+// allowsChannel reports whether consent for this purpose may be given through ch.
+func (r Rule) allowsChannel(ch Channel) bool {
+	if len(r.Channels) == 0 {
+		return true
+	}
+	for _, c := range r.Channels {
+		if c == ch {
+			return true
+		}
+	}
+	return false
 }
 
 func (r Rule) validate() error {
@@ -80,6 +97,14 @@ func (r Rule) validate() error {
 	if r.PupilAlsoFrom < 0 || r.PupilAlsoFrom > r.PupilAloneFrom || r.PupilAloneFrom > adulthood {
 		return fmt.Errorf("%w: doel %s: leeftijden moeten 0 ≤ leerling-ook-vanaf (%d) ≤ leerling-alleen-vanaf (%d) ≤ 18 zijn",
 			ErrInvalidRule, r.Purpose, r.PupilAlsoFrom, r.PupilAloneFrom)
+	}
+	for _, ch := range r.Channels {
+		if !ch.valid() {
+			return fmt.Errorf("%w: doel %s: onbekende vorm %q (%s)", ErrInvalidRule, r.Purpose, ch, channelList())
+		}
+	}
+	if r.ValidMonths < 0 {
+		return fmt.Errorf("%w: doel %s: geldigheid in maanden kan niet negatief zijn", ErrInvalidRule, r.Purpose)
 	}
 	if r.Parents != ParentsOne && r.Parents != ParentsAll {
 		return fmt.Errorf("%w: doel %s: ouders moet %q of %q zijn, niet %q", ErrInvalidRule, r.Purpose, ParentsOne, ParentsAll, r.Parents)

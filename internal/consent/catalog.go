@@ -1,0 +1,136 @@
+package consent
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Term is a code of the convenant with the words a parent reads for it.
+type Term struct {
+	Name        string
+	Description string
+	Special     bool // a special category of personal data (AVG art. 9) or criminal data (art. 10)
+}
+
+// Scope is what a consent for a purpose is asked for: to whom, which data. The consent form lists
+// it; a consent may cover less, never more.
+type Scope struct {
+	Recipients []string // party codes
+	Categories []string // category codes
+}
+
+// Catalog holds the convenant's vocabulary the register checks codes against: purposes, parties
+// (recipients) and data categories, and per purpose the scope a consent is asked for.
+type Catalog struct {
+	Purposes   map[string]Term
+	Parties    map[string]Term
+	Categories map[string]Term
+	Scopes     map[string]Scope // per purpose
+}
+
+// DefaultCatalog returns the codes of the model convenant (issue 3 fixes them) with plain-language
+// words for the consent form.
+func DefaultCatalog() Catalog {
+	return Catalog{
+		Purposes: map[string]Term{
+			PurposeSignalering: {Name: "signalering en aanmelding casusoverleg",
+				Description: "Zorgen over uw kind bespreken met de partners van school, zodat uw kind op tijd de juiste hulp krijgt."},
+			PurposeToeleiding: {Name: "toeleiding naar passend onderwijs en ondersteuning",
+				Description: "Samen met het samenwerkingsverband een school of extra ondersteuning zoeken die past bij uw kind."},
+			PurposeLeerplicht: {Name: "handhaving leerplicht",
+				Description: "Verzuim melden aan de leerplichtambtenaar. Dit moet de school doen volgens de Leerplichtwet."},
+			PurposeJeugdhulp: {Name: "jeugdhulp in het kader van de casus",
+				Description: "Hulp voor uw kind of uw gezin regelen en afstemmen met jeugdhulp en de jeugdarts."},
+			PurposeMonitoring: {Name: "monitoring thuiszitters",
+				Description: "Tellen hoeveel kinderen thuis zitten, zonder namen."},
+		},
+		Parties: map[string]Term{
+			"school":    {Name: "de school"},
+			"swv":       {Name: "het samenwerkingsverband passend onderwijs"},
+			"gemeente":  {Name: "de gemeente (leerplicht en wijkteam)"},
+			"jeugdhulp": {Name: "de jeugdhulpaanbieder"},
+			"ggd":       {Name: "de jeugdarts van de GGD"},
+		},
+		Categories: map[string]Term{
+			"identificatie":          {Name: "naam, geboortedatum en BSN"},
+			"contact":                {Name: "adres, telefoonnummer en e-mailadres"},
+			"onderwijs":              {Name: "school, klas en schoolresultaten"},
+			"verzuim":                {Name: "afwezigheid en verzuim"},
+			"gezinssituatie":         {Name: "de situatie thuis"},
+			"ondersteuningsbehoefte": {Name: "wat uw kind nodig heeft om te leren"},
+			"gezondheid":             {Name: "gezondheid", Special: true},
+			"jeugdhulp":              {Name: "hulp die uw kind of gezin krijgt", Special: true},
+			"strafrechtelijk":        {Name: "contacten met politie of justitie", Special: true},
+			"casusverslag":           {Name: "het verslag van het overleg over uw kind"},
+			"afspraken":              {Name: "de afspraken die we maken"},
+			"toestemming":            {Name: "uw toestemming zelf"},
+		},
+		Scopes: map[string]Scope{
+			PurposeSignalering: {Recipients: []string{"swv", "gemeente", "jeugdhulp", "ggd"},
+				Categories: []string{"identificatie", "contact", "onderwijs", "verzuim", "ondersteuningsbehoefte", "gezinssituatie"}},
+			PurposeToeleiding: {Recipients: []string{"swv", "gemeente"},
+				Categories: []string{"identificatie", "contact", "onderwijs", "verzuim", "ondersteuningsbehoefte"}},
+			PurposeJeugdhulp: {Recipients: []string{"jeugdhulp", "ggd", "gemeente"},
+				Categories: []string{"identificatie", "contact", "onderwijs", "verzuim", "gezinssituatie", "ondersteuningsbehoefte", "gezondheid", "jeugdhulp", "casusverslag", "afspraken"}},
+		},
+	}
+}
+
+func (c Catalog) validate(rules *Rules) error {
+	for _, p := range rules.Purposes() {
+		if _, ok := c.Purposes[p]; !ok {
+			return fmt.Errorf("%w: doel %s heeft een toestemmingsregel maar staat niet in de lijst met doelen", ErrInvalidRule, p)
+		}
+	}
+	for p, s := range c.Scopes {
+		if _, ok := c.Purposes[p]; !ok {
+			return fmt.Errorf("%w: reikwijdte voor onbekend doel %s", ErrInvalidRule, p)
+		}
+		for _, r := range s.Recipients {
+			if _, ok := c.Parties[r]; !ok {
+				return fmt.Errorf("%w: doel %s: onbekende ontvanger %s", ErrInvalidRule, p, r)
+			}
+		}
+		for _, k := range s.Categories {
+			if _, ok := c.Categories[k]; !ok {
+				return fmt.Errorf("%w: doel %s: onbekende categorie %s", ErrInvalidRule, p, k)
+			}
+		}
+	}
+	return nil
+}
+
+func keys(m map[string]Term) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Config is what the register checks against: the consent rules and the convenant's codes.
+type Config struct {
+	Rules   *Rules
+	Catalog Catalog
+}
+
+// DefaultConfig is the model convenant's configuration.
+func DefaultConfig() Config {
+	cfg, err := NewConfig(DefaultRules(), DefaultCatalog())
+	if err != nil {
+		panic(err)
+	}
+	return cfg
+}
+
+// NewConfig checks that the rules and the catalog fit together.
+func NewConfig(rules *Rules, cat Catalog) (Config, error) {
+	if rules == nil {
+		return Config{}, fmt.Errorf("%w: geen regels", ErrInvalidRule)
+	}
+	if err := cat.validate(rules); err != nil {
+		return Config{}, err
+	}
+	return Config{Rules: rules, Catalog: cat}, nil
+}

@@ -1,0 +1,168 @@
+package consent
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Use records that a disclosure relied on a consent, so that a withdrawal can list the shares
+// that rested on it and the school can tell the recipients.
+type Use struct {
+	ID             int64
+	ConsentID      int64
+	At             time.Time
+	PupilID        int64
+	Purpose        string
+	Party          string
+	OrganisationID int64
+	Category       string
+	// Reference names the disclosure: the audit entry or exchange id.
+	Reference string
+	By        string // who disclosed (user reference)
+}
+
+// Repository is what the register needs from storage. Every method is scoped to one region.
+// The store implements it; no method caches: a withdrawal written by one call is read by the next.
+type Repository interface {
+	ConsentFamily(ctx context.Context, regionID, pupilID int64) (Family, error)
+	ConsentsOfPupil(ctx context.Context, regionID, pupilID int64) ([]Record, error)
+	ConsentByID(ctx context.Context, regionID, id int64) (Record, error)
+	InsertConsent(ctx context.Context, regionID int64, r Record) (int64, error)
+	// WithdrawConsent stores w unless the consent is already withdrawn (then ErrAlreadyWithdrawn).
+	WithdrawConsent(ctx context.Context, regionID int64, w Withdrawal) error
+	RecordConsentUse(ctx context.Context, regionID int64, u Use) (int64, error)
+	ConsentUses(ctx context.Context, regionID, consentID int64) ([]Use, error)
+	// ActiveConsents returns the given, not withdrawn consents whose end date is on or after
+	// from (or open), with the families of their pupils.
+	ActiveConsents(ctx context.Context, regionID int64, from Date) ([]Record, map[int64]Family, error)
+}
+
+// Register is the consent register of a region's installation. It holds no state besides its
+// configuration: every answer is read from the repository at the moment it is asked.
+type Register struct {
+	repo Repository
+	cfg  Config
+	log  *slog.Logger
+}
+
+// NewRegister returns a register on repo with cfg; log may be nil.
+func NewRegister(repo Repository, cfg Config, log *slog.Logger) *Register {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Register{repo: repo, cfg: cfg, log: log}
+}
+
+// Config returns the register's configuration.
+func (r *Register) Config() Config { return r.cfg }
+
+// Record validates d against the pupil's family as stored now and stores it. On any error nothing
+// is stored.
+func (r *Register) Record(ctx context.Context, regionID int64, d Draft) (Record, error) {
+	fam, err := r.repo.ConsentFamily(ctx, regionID, d.PupilID)
+	if err != nil {
+		return Record{}, fmt.Errorf("leerling %d: %w", d.PupilID, err)
+	}
+	rec, err := New(d, fam, r.cfg)
+	if err != nil {
+		return Record{}, err
+	}
+	id, err := r.repo.InsertConsent(ctx, regionID, rec)
+	if err != nil {
+		return Record{}, fmt.Errorf("toestemming opslaan: %w", err)
+	}
+	r.log.InfoContext(ctx, "toestemming vastgelegd", "regio", regionID, "toestemming", id, "status", d.Status, "kanaal", d.Channel)
+	return rec.WithID(id), nil
+}
+
+// Check answers a policy request: the consent that covers it, or what is missing. It reads the
+// pupil's family and consents from the repository on every call.
+func (r *Register) Check(ctx context.Context, regionID int64, req Request) (Coverage, error) {
+	fam, err := r.repo.ConsentFamily(ctx, regionID, req.PupilID)
+	if err != nil {
+		return Coverage{}, fmt.Errorf("leerling %d: %w", req.PupilID, err)
+	}
+	recs, err := r.repo.ConsentsOfPupil(ctx, regionID, req.PupilID)
+	if err != nil {
+		return Coverage{}, fmt.Errorf("toestemmingen lezen: %w", err)
+	}
+	return Cover(req, fam, recs, r.cfg)
+}
+
+// Rely records that a disclosure described by req and reference went ahead on consent cov.
+// It refuses when cov did not cover.
+func (r *Register) Rely(ctx context.Context, regionID int64, req Request, cov Coverage, reference, by string) (Use, error) {
+	if !cov.Covered {
+		return Use{}, fmt.Errorf("%w: er is geen toestemming om op te steunen: %s", ErrInvalid, cov.Missing)
+	}
+	u := Use{ConsentID: cov.ConsentID, At: req.Now, PupilID: req.PupilID, Purpose: req.Purpose, Party: req.Party,
+		OrganisationID: req.OrganisationID, Category: req.Category, Reference: strings.TrimSpace(reference), By: by}
+	id, err := r.repo.RecordConsentUse(ctx, regionID, u)
+	if err != nil {
+		return Use{}, fmt.Errorf("gebruik van toestemming vastleggen: %w", err)
+	}
+	u.ID = id
+	return u, nil
+}
+
+// Withdraw withdraws consent id at instant at on behalf of by, and returns the withdrawal and the
+// disclosures that rested on the consent, so that the school can inform their recipients.
+func (r *Register) Withdraw(ctx context.Context, regionID, id int64, by Giver, at time.Time, recordedBy, note string) (Withdrawal, []Use, error) {
+	rec, err := r.repo.ConsentByID(ctx, regionID, id)
+	if err != nil {
+		return Withdrawal{}, nil, err
+	}
+	fam, err := r.repo.ConsentFamily(ctx, regionID, rec.d.PupilID)
+	if err != nil {
+		return Withdrawal{}, nil, err
+	}
+	w, err := NewWithdrawal(rec, by, at, recordedBy, note, fam, r.cfg.Rules)
+	if err != nil {
+		return Withdrawal{}, nil, err
+	}
+	if err := r.repo.WithdrawConsent(ctx, regionID, w); err != nil {
+		return Withdrawal{}, nil, err
+	}
+	r.log.InfoContext(ctx, "toestemming ingetrokken", "regio", regionID, "toestemming", id)
+	uses, err := r.repo.ConsentUses(ctx, regionID, id)
+	if err != nil {
+		return w, nil, fmt.Errorf("ingetrokken, maar de verstrekkingen konden niet worden gelezen: %w", err)
+	}
+	return w, uses, nil
+}
+
+// List returns all consent records of a pupil, newest first.
+func (r *Register) List(ctx context.Context, regionID, pupilID int64) ([]Record, error) {
+	return r.repo.ConsentsOfPupil(ctx, regionID, pupilID)
+}
+
+// Get returns one record.
+func (r *Register) Get(ctx context.Context, regionID, id int64) (Record, error) {
+	return r.repo.ConsentByID(ctx, regionID, id)
+}
+
+// Uses lists the disclosures that relied on consent id.
+func (r *Register) Uses(ctx context.Context, regionID, id int64) ([]Use, error) {
+	return r.repo.ConsentUses(ctx, regionID, id)
+}
+
+// Reminders lists consents that stop covering within days days of now (see Expiring).
+func (r *Register) Reminders(ctx context.Context, regionID int64, now time.Time, days int) ([]Reminder, error) {
+	recs, fams, err := r.repo.ActiveConsents(ctx, regionID, Today(now))
+	if err != nil {
+		return nil, err
+	}
+	return Expiring(recs, fams, now, days, r.cfg.Rules), nil
+}
+
+// Needed answers whose consent a purpose needs for a stored pupil on the Dutch day of now.
+func (r *Register) Needed(ctx context.Context, regionID, pupilID int64, purpose string, now time.Time) (Requirement, error) {
+	fam, err := r.repo.ConsentFamily(ctx, regionID, pupilID)
+	if err != nil {
+		return Requirement{}, err
+	}
+	return r.cfg.Rules.Needed(fam.BirthDate, Today(now), purpose, fam.GezagCount())
+}
