@@ -10,6 +10,8 @@ func commands() []command {
 		{"serve", "start de webserver (API en schermen)", runServe},
 		{"demo", "maakt een synthetische demoregio en start de server", runDemo},
 		{"migrate", "past de databasemigraties toe", runMigrate},
+		{"regio", "maakt een regio aan (de tenant)", runRegio},
+		{"importeer", "importeert organisaties, gebruikers of leerlingen uit CSV (alles of niets)", runImporteer},
 		{"toestemming", "toestemmingsregister: wiens toestemming nodig is, vastleggen, intrekken, formulier", runToestemming},
 	}
 }

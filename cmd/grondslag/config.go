@@ -118,3 +118,19 @@ type regionRef struct {
 	ID   int64
 	Code string
 }
+
+// parseInterspersed parses flags that may stand before, between or after positional arguments
+// (the standard flag package stops at the first positional one) and returns the positionals.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
