@@ -1,0 +1,337 @@
+package convenant
+
+import (
+	"fmt"
+	"time"
+)
+
+// Pos is a position in the convenant file (1-based line and column).
+type Pos struct {
+	Line, Col int
+}
+
+// Convenant is the parsed file: every element keeps the position it was written at, so that
+// validation can point the author at the exact line and column.
+type Convenant struct {
+	Meta               Meta
+	Articles           []Article
+	Parties            []Party
+	Purposes           []Purpose
+	Categories         []Category
+	Exchanges          []Exchange
+	DefaultObligations []Code
+	CaseTypes          []CaseType
+	Phases             []Phase
+	Retention          []Retention
+	Security           Security
+	Consent            []ConsentRule
+	ProcessingRegister []ProcessingActivity
+	securitySet        bool
+	securityPos        Pos
+	sectionPos         map[string]Pos
+	rootPos            Pos
+}
+
+// Code is a code written in the file, with where it was written.
+type Code struct {
+	Value string
+	Pos   Pos
+}
+
+// Meta is the `convenant:` header.
+type Meta struct {
+	Name        string
+	Version     string
+	BasedOn     string
+	Region      string
+	EffectiveOn string // YYYY-MM-DD
+	RegisterURI string // prefix for processing activity URIs (dpl.core.processing_activity_id)
+	Pos         Pos
+}
+
+// Article is one article of the convenant text, with its paragraphs (leden).
+type Article struct {
+	Number     int
+	Title      string
+	Paragraphs []string
+	Pos        Pos
+}
+
+// Party is a party type of the convenant (school, swv, gemeente, …) with its roles and the
+// organisations of the region that joined.
+type Party struct {
+	Code          string
+	Name          string
+	Description   string
+	Roles         []Role
+	Organisations []Organisation
+	Pos           Pos
+}
+
+// Role is a role within a party.
+type Role struct {
+	Code        string
+	Name        string
+	Description string
+	Pos         Pos
+}
+
+// Organisation is an organisation of the region that signed the convenant or joined later.
+type Organisation struct {
+	Name     string
+	JoinedOn string // YYYY-MM-DD
+	Pos      Pos
+}
+
+// Purpose is a purpose (doel) of processing.
+type Purpose struct {
+	Code           string
+	Name           string
+	Description    string
+	AggregatesOnly bool // only aggregated data, never data on a person (monitoring)
+	Pos            Pos
+}
+
+// Kind of a category of personal data.
+type Kind string
+
+// Kinds of personal data: ordinary, special (AVG art. 9) and criminal (AVG art. 10).
+const (
+	KindOrdinary Kind = "gewoon"
+	KindSpecial  Kind = "bijzonder"
+	KindCriminal Kind = "strafrechtelijk"
+)
+
+// Category is a category of personal data.
+type Category struct {
+	Code        string
+	Name        string
+	Kind        Kind
+	Description string
+	Pos         Pos
+}
+
+// Actions the convenant knows.
+const (
+	ActionRead     = "lezen"
+	ActionRecord   = "vastleggen"
+	ActionDisclose = "verstrekken"
+)
+
+// Actions lists the actions in their canonical order.
+var Actions = []string{ActionRead, ActionRecord, ActionDisclose}
+
+// Levels at which data may be processed.
+const (
+	LevelPerson    = "persoon"
+	LevelSchool    = "school"
+	LevelAggregate = "geaggregeerd"
+)
+
+// Levels lists the levels in their canonical order.
+var Levels = []string{LevelPerson, LevelSchool, LevelAggregate}
+
+// Condition codes of an exchange.
+const (
+	CondConsent = "toestemming" // a valid consent must cover the request
+	CondDUO     = "duo-melding" // a DUO verzuimmelding must exist for the pupil
+	CondOutside = "buitenkant"  // only "buitenkant" information: that a party is involved, not what it knows
+	CondPhase   = "casusfase"   // only in the listed casusoverleg phases (field casusfase)
+	CondLevel   = "niveau"      // only at the listed levels (field niveau)
+)
+
+// Obligation codes.
+const (
+	ObligAudit         = "vastleggen-in-audit"
+	ObligInformParents = "ouders-informeren"
+)
+
+// Ground is the legal ground of an exchange: AVG art. 6 lid 1 sub a–f, the art. 9/10 exception
+// for special and criminal data, and the law that gives the task or obligation.
+type Ground struct {
+	Basis     string // a–f
+	Exception string // "9.2.a" … "9.2.j", or "uavg-32.a" … for criminal data; "" for ordinary data
+	Law       string // e.g. "Leerplichtwet 1969 art. 21a"
+	Pos       Pos
+}
+
+// Exchange is one rule of the convenant: who may do what with which data, for which purpose,
+// to whom, on which ground and under which conditions.
+type Exchange struct {
+	ID          string
+	Description string
+	Forbidden   bool   // an explicit prohibition (verbod): wins over every permission it covers
+	Reason      string // for a prohibition: why, in plain Dutch
+	Party       Code
+	Roles       []Code // empty: every role of the party
+	Actions     []Code
+	Categories  []Code
+	Purpose     Code
+	Recipient   *Recipient // for verstrekken
+	Ground      Ground
+	Conditions  []Code
+	Phases      []Code
+	Levels      []Code
+	Obligations []Code
+	Article     Code // "4" or "4.2" (article 4, lid 2)
+	Activity    Code // id in the verwerkingsregister
+	Pos         Pos
+}
+
+// Recipient is the party (and optionally roles) data may be disclosed to.
+type Recipient struct {
+	Party Code
+	Roles []Code
+	Pos   Pos
+}
+
+// CaseType is a type of casusoverleg (MDO, ZAT, thuiszittersoverleg, doorbraakoverleg).
+type CaseType struct {
+	Code        string
+	Name        string
+	Description string
+	Parties     []Code
+	Pos         Pos
+}
+
+// Phase is a casusoverleg phase (bijlage 3): its purpose and which information from whom.
+type Phase struct {
+	Code        string
+	Name        string
+	Purpose     Code
+	Description string
+	Information []PhaseInfo
+	Pos         Pos
+}
+
+// Scope of information in a phase.
+const (
+	ScopeOutside = "buitenkant"
+	ScopeContent = "inhoud"
+)
+
+// PhaseInfo says which categories a party brings into a phase, and whether only the outside
+// (buitenkant) or the content (inhoud).
+type PhaseInfo struct {
+	From       Code
+	Categories []Code
+	Scope      string
+	Pos        Pos
+}
+
+// Retention is the retention period of a category, optionally different for some parties.
+type Retention struct {
+	Category  Code
+	Period    Period
+	From      string // the event the period runs from
+	Source    string
+	Overrides []RetentionOverride
+	Pos       Pos
+}
+
+// RetentionOverride is a party-specific retention period for a category.
+type RetentionOverride struct {
+	Party  Code
+	Period Period
+	From   string
+	Source string
+	Pos    Pos
+}
+
+// Events a retention period can run from.
+var RetentionEvents = []string{"uitschrijving", "geboortedatum", "afsluiting-casus", "einde-jeugdhulp", "einde-kwalificatieplicht", "einde-toestemming", "vastlegging"}
+
+// Period is a retention period in years, months and days.
+type Period struct {
+	Years, Months, Days int
+}
+
+// AddTo returns t plus the period.
+func (p Period) AddTo(t time.Time) time.Time { return t.AddDate(p.Years, p.Months, p.Days) }
+
+// String renders the period as written in the file ("5j", "18m", "2j6m").
+func (p Period) String() string {
+	s := ""
+	if p.Years > 0 {
+		s += fmt.Sprintf("%dj", p.Years)
+	}
+	if p.Months > 0 {
+		s += fmt.Sprintf("%dm", p.Months)
+	}
+	if p.Days > 0 {
+		s += fmt.Sprintf("%dd", p.Days)
+	}
+	if s == "" {
+		return "0d"
+	}
+	return s
+}
+
+// Dutch renders the period in words ("5 jaar", "18 maanden").
+func (p Period) Dutch() string {
+	var parts []string
+	if p.Years > 0 {
+		parts = append(parts, fmt.Sprintf("%d jaar", p.Years))
+	}
+	if p.Months == 1 {
+		parts = append(parts, "1 maand")
+	} else if p.Months > 0 {
+		parts = append(parts, fmt.Sprintf("%d maanden", p.Months))
+	}
+	if p.Days == 1 {
+		parts = append(parts, "1 dag")
+	} else if p.Days > 0 {
+		parts = append(parts, fmt.Sprintf("%d dagen", p.Days))
+	}
+	switch len(parts) {
+	case 0:
+		return "0 dagen"
+	case 1:
+		return parts[0]
+	case 2:
+		return parts[0] + " en " + parts[1]
+	}
+	return parts[0] + ", " + parts[1] + " en " + parts[2]
+}
+
+// Security holds the security demands of the convenant.
+type Security struct {
+	MFARequired       bool
+	SessionIdle       time.Duration
+	SessionAbsolute   time.Duration
+	EncryptSpecial    bool // special categories encrypted per pupil
+	MinPasswordLength int
+	Pos               Pos
+}
+
+// Parent consent modes.
+const (
+	ParentsOne = "een"  // one parent with gezag suffices
+	ParentsAll = "alle" // every parent with gezag
+)
+
+// ConsentRule says whose consent a purpose needs.
+type ConsentRule struct {
+	Purpose     Code
+	Parents     string // een | alle
+	OwnAge      int    // from this age the pupil consents alone (16)
+	JointAge    int    // from this age up to OwnAge the pupil consents together with the parents (12); 0 = never
+	Forms       []string
+	ValidMonths int // 0 = until withdrawn
+	Pos         Pos
+}
+
+// ProcessingActivity is an entry of the verwerkingsregister (AVG art. 30).
+type ProcessingActivity struct {
+	ID            string
+	Name          string
+	Controller    Code // the party responsible
+	Purpose       Code
+	Parties       []Code
+	Categories    []Code
+	DataSubjects  []string
+	Ground        Ground
+	Recipients    []Code
+	RetentionNote string
+	Pos           Pos
+}

@@ -1,0 +1,173 @@
+package policy
+
+import (
+	"fmt"
+	"sync/atomic"
+
+	"github.com/grondslag/grondslag/internal/convenant"
+)
+
+// Engine decides requests against the current convenant.
+type Engine struct {
+	cur atomic.Pointer[table]
+}
+
+// NewEngine compiles c into an engine. It panics if c cannot be compiled into the decision
+// table (more than 64 phases or roles per party); use NewEngineErr to get an error instead.
+func NewEngine(c *convenant.Compiled) *Engine {
+	e, err := NewEngineErr(c)
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
+// NewEngineErr compiles c into an engine.
+func NewEngineErr(c *convenant.Compiled) (*Engine, error) {
+	t, err := compile(c)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{}
+	e.cur.Store(t)
+	return e, nil
+}
+
+// Convenant returns the convenant the engine currently decides on.
+func (e *Engine) Convenant() *convenant.Compiled { return e.cur.Load().conv }
+
+// Reload compiles src and, only if it is valid, makes it the current convenant. Decisions in
+// flight finish on the old one. On error the current convenant stays in force and the error
+// (an *convenant.Error for an invalid file) says why.
+func (e *Engine) Reload(src []byte, name string) error {
+	c, err := convenant.Load(src, name)
+	if err != nil {
+		return fmt.Errorf("convenant niet geladen, het huidige blijft gelden: %w", err)
+	}
+	return e.Swap(c)
+}
+
+// Swap makes an already compiled convenant current.
+func (e *Engine) Swap(c *convenant.Compiled) error {
+	t, err := compile(c)
+	if err != nil {
+		return fmt.Errorf("convenant niet geladen, het huidige blijft gelden: %w", err)
+	}
+	e.cur.Store(t)
+	return nil
+}
+
+// Decide answers one request. It does not allocate.
+func (e *Engine) Decide(r Request) Decision {
+	return e.cur.Load().decide(&r)
+}
+
+func (t *table) decide(r *Request) Decision {
+	p, ok := t.party[r.Actor.Party]
+	if !ok {
+		return t.unknown[unkActor]
+	}
+	ri, ok := t.role[p][r.Actor.Role]
+	if !ok {
+		return t.unknown[unkActor]
+	}
+	ai := actionIndex(r.Action)
+	if ai < 0 {
+		return t.unknown[unkAction]
+	}
+	ci, ok := t.category[r.Category]
+	if !ok {
+		return t.unknown[unkCategory]
+	}
+	pi, ok := t.purpose[r.Purpose]
+	if !ok {
+		return t.unknown[unkPurpose]
+	}
+	level := levelBit(r.Context.Level)
+	if level == 0 {
+		return t.unknown[unkContext]
+	}
+	phase := uint64(0)
+	if r.Context.Phase != "" {
+		ph, ok := t.phase[r.Context.Phase]
+		if !ok {
+			return t.unknown[unkContext]
+		}
+		phase = 1 << uint(ph)
+	}
+	recipParty, recipRole := -1, uint64(0)
+	if ai == 2 {
+		rp, ok := t.party[r.Recipient.Party]
+		if !ok {
+			return t.noRecip
+		}
+		rr, ok := t.role[rp][r.Recipient.Role]
+		if !ok {
+			return t.noRecip
+		}
+		recipParty, recipRole = rp, 1<<uint(rr)
+	}
+	c := &t.cells[t.idx(t.slot[p][ri], ai, ci, pi)]
+	for _, i := range c.deny {
+		ru := &t.rules[i]
+		if ru.failures(r, level, phase, recipParty, recipRole) == 0 {
+			return ru.allow // for a prohibition: its denial
+		}
+	}
+	best, bestScore, bestKind := -1, 1<<30, 0
+	for _, i := range c.allow {
+		ru := &t.rules[i]
+		f := ru.failures(r, level, phase, recipParty, recipRole)
+		if f == 0 {
+			d := ru.allow
+			if ru.needConsent {
+				d.ConsentID = r.Context.ConsentID
+			}
+			return d
+		}
+		score, kind := 0, -1
+		for k := range nFail {
+			if f&(1<<k) != 0 {
+				score += failWeight[k]
+				if kind < 0 {
+					kind = k
+				}
+			}
+		}
+		if score < bestScore {
+			best, bestScore, bestKind = int(i), score, kind
+		}
+	}
+	if best >= 0 {
+		return t.rules[best].deny[bestKind]
+	}
+	if c.empty != nil {
+		return *c.empty
+	}
+	return t.unknown[unkActor]
+}
+
+// failures returns a bit per failed condition (failRecipient … failConsent).
+func (ru *rule) failures(r *Request, level uint8, phase uint64, recipParty int, recipRole uint64) int {
+	f := 0
+	if ru.recipientParty >= 0 && (recipParty != ru.recipientParty || (ru.recipientRoles != 0 && ru.recipientRoles&recipRole == 0)) {
+		f |= 1 << failRecipient
+	}
+	if ru.levels != 0 && ru.levels&level == 0 {
+		f |= 1 << failLevel
+	}
+	if ru.needDUO && !r.Context.DUOMelding {
+		f |= 1 << failDUO
+	}
+	if ru.phases != 0 && ru.phases&phase == 0 {
+		if phase == 0 {
+			f |= 1 << failPhaseNone
+		} else {
+			f |= 1 << failPhaseWrong
+		}
+	}
+	if ru.needConsent && !r.Context.Consent {
+		f |= 1 << failConsent
+	}
+	return f
+}
