@@ -1,0 +1,273 @@
+package absence
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// LineError is a problem with one line of an input file.
+type LineError struct {
+	Line int
+	Msg  string
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("regel %d: %s", e.Line, e.Msg) }
+
+// ErrHeader is returned when a file lacks its header line or a required column.
+var ErrHeader = errors.New("kopregel ontbreekt of is onvolledig")
+
+// RegistrationHeader is the required header of a registrations file; columns may come in any
+// order, extra columns are ignored, and a file whose header uses ';' is read with ';' as
+// separator (then "1,5" is a valid number of hours).
+var RegistrationHeader = []string{"leerling", "datum", "uren", "reden"}
+
+// Reader reads registrations from CSV, one line at a time, without holding the file in memory.
+type Reader struct {
+	br                    *bufio.Reader
+	sep                   byte
+	line                  int
+	ncol                  int
+	iPupil, iDate, iHours int
+	iReason               int
+	fields                [][]byte
+	pupil                 []byte // the last pupil, valid until the next call
+	slow                  *csv.Reader
+	slowBuf               bytes.Reader
+	err                   error
+}
+
+// NewReader reads the header and returns a Reader positioned at the first registration.
+func NewReader(r io.Reader) (*Reader, error) {
+	rd := &Reader{br: bufio.NewReaderSize(r, 1<<20)}
+	line, err := rd.readLine()
+	if err == io.EOF && len(line) == 0 {
+		return nil, fmt.Errorf("%w: het bestand is leeg; verwacht %s", ErrHeader, strings.Join(RegistrationHeader, ","))
+	}
+	if err != nil && err != io.EOF {
+		return nil, err
+	}
+	line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
+	rd.sep = ','
+	if bytes.IndexByte(line, ';') >= 0 && bytes.IndexByte(line, ',') < 0 {
+		rd.sep = ';'
+	}
+	cols := rd.split(line)
+	rd.ncol = len(cols)
+	idx := map[string]int{}
+	for i, c := range cols {
+		idx[strings.ToLower(strings.TrimSpace(string(c)))] = i
+	}
+	pos := make([]int, len(RegistrationHeader))
+	for i, name := range RegistrationHeader {
+		p, ok := idx[name]
+		if !ok {
+			return nil, fmt.Errorf("%w: regel 1: kolom %q ontbreekt; verwacht %s", ErrHeader, name, strings.Join(RegistrationHeader, ","))
+		}
+		pos[i] = p
+	}
+	rd.iPupil, rd.iDate, rd.iHours, rd.iReason = pos[0], pos[1], pos[2], pos[3]
+	return rd, nil
+}
+
+// Line returns the number of the line read last.
+func (rd *Reader) Line() int { return rd.line }
+
+// readLine returns the next line without its line ending.
+func (rd *Reader) readLine() ([]byte, error) {
+	line, err := rd.br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		// Consume the rest of the over-long line and report it.
+		for err == bufio.ErrBufferFull {
+			_, err = rd.br.ReadSlice('\n')
+		}
+		rd.line++
+		return nil, &LineError{Line: rd.line, Msg: "regel is te lang"}
+	}
+	if len(line) == 0 && err != nil {
+		return nil, err
+	}
+	rd.line++
+	line = bytes.TrimSuffix(line, []byte("\n"))
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	if err == io.EOF {
+		err = nil
+	}
+	return line, err
+}
+
+// split cuts a line into fields. Lines with a quote take the slow, RFC 4180 path.
+func (rd *Reader) split(line []byte) [][]byte {
+	rd.fields = rd.fields[:0]
+	if bytes.IndexByte(line, '"') >= 0 {
+		rd.slowBuf.Reset(line)
+		cr := csv.NewReader(&rd.slowBuf)
+		cr.Comma = rune(rd.sep)
+		cr.FieldsPerRecord = -1
+		rec, err := cr.Read()
+		if err != nil {
+			return nil
+		}
+		for _, f := range rec {
+			rd.fields = append(rd.fields, []byte(f))
+		}
+		return rd.fields
+	}
+	for {
+		i := bytes.IndexByte(line, rd.sep)
+		if i < 0 {
+			rd.fields = append(rd.fields, line)
+			return rd.fields
+		}
+		rd.fields = append(rd.fields, line[:i])
+		line = line[i+1:]
+	}
+}
+
+// rawRow is a parsed line; pupil is only valid until the next call to next.
+type rawRow struct {
+	pupil  []byte
+	day    Date
+	hours  Hours
+	reason Reason
+	line   int
+}
+
+// next reads the next registration. It returns io.EOF at the end and a *LineError for a bad line
+// (the reader can go on after one).
+func (rd *Reader) next() (rawRow, error) {
+	for {
+		line, err := rd.readLine()
+		if err != nil {
+			return rawRow{}, err
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue // blank lines are allowed
+		}
+		f := rd.split(line)
+		if f == nil {
+			return rawRow{}, &LineError{rd.line, "ongeldige aanhalingstekens"}
+		}
+		if len(f) < rd.ncol {
+			return rawRow{}, &LineError{rd.line, fmt.Sprintf("%d kolommen, verwacht %d", len(f), rd.ncol)}
+		}
+		pupil := bytes.TrimSpace(f[rd.iPupil])
+		if err := validPupil(pupil); err != nil {
+			return rawRow{}, &LineError{rd.line, err.Error()}
+		}
+		day, err := parseDateBytes(bytes.TrimSpace(f[rd.iDate]))
+		if err != nil {
+			return rawRow{}, &LineError{rd.line, "datum: " + strings.TrimPrefix(err.Error(), "ongeldige datum ")}
+		}
+		hb := bytes.TrimSpace(f[rd.iHours])
+		if rd.sep == ',' && bytes.IndexByte(hb, ',') >= 0 {
+			return rawRow{}, &LineError{rd.line, "uren met een komma in een bestand met komma's als scheidingsteken"}
+		}
+		hours, err := parseHoursBytes(hb)
+		if err != nil {
+			return rawRow{}, &LineError{rd.line, err.Error()}
+		}
+		reason, ok := parseReasonBytes(f[rd.iReason])
+		if !ok {
+			_, perr := ParseReason(string(f[rd.iReason]))
+			return rawRow{}, &LineError{rd.line, perr.Error()}
+		}
+		rd.pupil = append(rd.pupil[:0], pupil...)
+		return rawRow{pupil: rd.pupil, day: day, hours: hours, reason: reason, line: rd.line}, nil
+	}
+}
+
+// Read returns the next registration, io.EOF at the end, or a *LineError for a bad line; after a
+// *LineError the caller may go on reading.
+func (rd *Reader) Read() (Registration, error) {
+	r, err := rd.next()
+	if err != nil {
+		return Registration{}, err
+	}
+	return Registration{Pupil: string(r.pupil), Day: r.day, Hours: r.hours, Reason: r.reason, Line: r.line}, nil
+}
+
+// ReadAll reads every registration. Bad lines are collected as *LineError values; the good
+// registrations are returned beside them, so the caller decides whether to use them.
+func ReadAll(r io.Reader) ([]Registration, []*LineError, error) {
+	rd, err := NewReader(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	var regs []Registration
+	var bad []*LineError
+	for {
+		reg, err := rd.Read()
+		if err == io.EOF {
+			return regs, bad, nil
+		}
+		var le *LineError
+		if errors.As(err, &le) {
+			bad = append(bad, le)
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		regs = append(regs, reg)
+	}
+}
+
+// csvRow is one record of a small CSV file with its line number.
+type csvRow struct {
+	line   int
+	fields []string
+}
+
+// readCSVRecords reads a small CSV file whose header holds want (any order); fields come back in
+// the order of want.
+func readCSVRecords(r io.Reader, want []string) ([]csvRow, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	head, err := cr.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%w: het bestand is leeg; verwacht %s", ErrHeader, strings.Join(want, ","))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("regel 1: %w", err)
+	}
+	idx := map[string]int{}
+	for i, h := range head {
+		idx[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	}
+	pos := make([]int, len(want))
+	for i, w := range want {
+		p, ok := idx[w]
+		if !ok {
+			return nil, fmt.Errorf("%w: regel 1: kolom %q ontbreekt; verwacht %s", ErrHeader, w, strings.Join(want, ","))
+		}
+		pos[i] = p
+	}
+	var out []csvRow
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return nil, fmt.Errorf("regel %d: %w", line, err)
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		row := csvRow{line: line, fields: make([]string, len(want))}
+		for i, p := range pos {
+			if p >= len(rec) {
+				return nil, fmt.Errorf("regel %d: kolom %q ontbreekt", line, want[i])
+			}
+			row.fields[i] = strings.TrimSpace(rec[p])
+		}
+		out = append(out, row)
+	}
+}

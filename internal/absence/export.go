@@ -1,0 +1,53 @@
+package absence
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// DocumentFormat names the version of the melding file format (docs/verzuim.md).
+const DocumentFormat = "grondslag-verzuimmelding/1"
+
+// Document is the file a zorgcoördinator sends or files for a melding: the school's content of
+// the Besluit Verzuimmelding plus the pupil's persoonsgebonden nummer, which the caller decrypts
+// for this purpose only (it is never stored beside the melding).
+type Document struct {
+	Format        string         `json:"formaat"`
+	NumberKind    string         `json:"soort_nummer"` // bsn or onderwijsnummer
+	PersonNumber  string         `json:"persoonsgebonden_nummer"`
+	Statutory     bool           `json:"wettelijke_melding"` // art. 21a, otherwise overig verzuim
+	Content       MeldingContent `json:"melding"`
+	Status        Status         `json:"status"`
+	StatusAt      time.Time      `json:"status_sinds"`
+	Created       time.Time      `json:"aangemaakt_op"`
+	ClosingReason ClosingReason  `json:"reden_afsluiting,omitempty"`
+	ClosingNote   ClosingNote    `json:"afsluitnotitie,omitempty"`
+	Contact       string         `json:"contactpersoon_gemeente,omitempty"`
+	DUONumber     string         `json:"duo_meldingnummer,omitempty"`
+}
+
+// NewDocument builds the file of a melding. numberKind is "bsn" or "onderwijsnummer".
+func NewDocument(m *Melding, numberKind, personNumber string) (Document, error) {
+	if numberKind != "bsn" && numberKind != "onderwijsnummer" {
+		return Document{}, fmt.Errorf("%w: soort nummer moet bsn of onderwijsnummer zijn", ErrMelding)
+	}
+	if strings.TrimSpace(personNumber) == "" {
+		return Document{}, fmt.Errorf("%w: persoonsgebonden nummer ontbreekt", ErrMelding)
+	}
+	return Document{
+		Format: DocumentFormat, NumberKind: numberKind, PersonNumber: personNumber,
+		Statutory: m.content.Type.Statutory(), Content: m.content, Status: m.status,
+		StatusAt: m.statusAt.UTC(), Created: m.created.UTC(), ClosingReason: m.closingReason,
+		ClosingNote: m.closingNote, Contact: m.contact, DUONumber: m.duoNumber,
+	}, nil
+}
+
+// WriteJSON writes the document as indented JSON.
+func (d Document) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(d)
+}

@@ -1,0 +1,108 @@
+package absence
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Rules holds the numbers of every rule. DefaultRules gives the legal and usual values; a region
+// may set others where the source is practice rather than law (marked "instelbaar" in
+// docs/verzuim.md).
+type Rules struct {
+	// LessonHours is a school day's lesson time per weekday (index time.Weekday); a day with at
+	// least that much absence counts as a whole day. Default 5 hours every weekday.
+	LessonHours [7]Hours
+
+	// Leerplichtwet art. 21a: Threshold hours of unauthorised absence within Weeks consecutive
+	// lesweken (16 in 4).
+	Threshold16 Hours
+	Weeks16     int
+
+	// LateCounts: time lost by coming late (te-laat) counts as unauthorised (default true).
+	LateCounts bool
+
+	// Langdurig relatief verzuim: whole days of unauthorised absence through LongWeeks
+	// consecutive complete lesweken (4); Priority after PriorityMonths (3, Thuiszitterspact).
+	LongWeeks      int
+	PriorityMonths int
+
+	// M@ZL (NCJ): MAZLReports sick reports within MAZLWeeks lesweken (4 in 12), or the
+	// MAZLConsecutive-th consecutive school day sick (7).
+	MAZLReports     int
+	MAZLWeeks       int
+	MAZLConsecutive int
+
+	// Beginnend verzuim: StartingDays separate school days with unauthorised absence (te-laat
+	// included when LateCounts) within StartingWeeks lesweken while the art. 21a threshold has not
+	// been reached (3 in 4).
+	StartingDays  int
+	StartingWeeks int
+}
+
+// DefaultRules returns the defaults described in docs/verzuim.md.
+func DefaultRules() Rules {
+	r := Rules{
+		Threshold16: HoursOf(16), Weeks16: 4, LateCounts: true,
+		LongWeeks: 4, PriorityMonths: 3,
+		MAZLReports: 4, MAZLWeeks: 12, MAZLConsecutive: 7,
+		StartingDays: 3, StartingWeeks: 4,
+	}
+	r.SetLessonHours(HoursOf(5))
+	return r
+}
+
+// SetLessonHours sets the same lesson time on every weekday.
+func (r *Rules) SetLessonHours(h Hours) {
+	for wd := time.Monday; wd <= time.Friday; wd++ {
+		r.LessonHours[wd] = h
+	}
+	r.LessonHours[time.Saturday], r.LessonHours[time.Sunday] = h, h
+}
+
+// ErrRules is returned for rule numbers that make no sense.
+var ErrRules = errors.New("ongeldige verzuimregels")
+
+// Validate checks the numbers.
+func (r Rules) Validate() error {
+	for wd, h := range r.LessonHours {
+		if h <= 0 || h > MaxHoursPerDay {
+			return fmt.Errorf("%w: lesuren op %s moet tussen 0 en 24 liggen", ErrRules, time.Weekday(wd))
+		}
+	}
+	switch {
+	case r.Threshold16 <= 0 || r.Weeks16 < 1:
+		return fmt.Errorf("%w: drempel art. 21a", ErrRules)
+	case r.LongWeeks < 1 || r.PriorityMonths < 1:
+		return fmt.Errorf("%w: langdurig verzuim", ErrRules)
+	case r.MAZLReports < 2 || r.MAZLWeeks < 1 || r.MAZLConsecutive < 2:
+		return fmt.Errorf("%w: M@ZL", ErrRules)
+	case r.StartingDays < 2 || r.StartingWeeks < 1:
+		return fmt.Errorf("%w: beginnend verzuim", ErrRules)
+	}
+	return nil
+}
+
+// sources returns the bron text of each rule with the configured numbers.
+func (r Rules) source(k Kind, variant int) string {
+	switch k {
+	case Kind16Hours:
+		return fmt.Sprintf("Leerplichtwet 1969 art. 21a: %s uur ongeoorloofd verzuim in %d opeenvolgende lesweken", r.Threshold16, r.Weeks16)
+	case KindLongTerm:
+		return fmt.Sprintf("Kamerbrief thuiszitters 3 februari 2016: langdurig relatief verzuim, %d lesweken of langer hele dagen ongeoorloofd afwezig; prioriteit na %d maanden (Thuiszitterspact 2016)", r.LongWeeks, r.PriorityMonths)
+	case KindLuxury:
+		return "Leerplichtwet 1969 art. 11, 13a en 14: ongeoorloofd afwezig direct voor of na een vakantie, vermoedelijk luxe verzuim"
+	case KindMAZL:
+		if variant == 1 {
+			return fmt.Sprintf("NCJ-richtlijn ziekteverzuim (M@ZL): %de aaneengesloten schooldag ziek", r.MAZLConsecutive)
+		}
+		return fmt.Sprintf("NCJ-richtlijn ziekteverzuim (M@ZL): %d ziekmeldingen in %d lesweken", r.MAZLReports, r.MAZLWeeks)
+	case KindStarting:
+		return fmt.Sprintf("Regionaal verzuimprotocol (instelbaar): beginnend verzuim, %d schooldagen ongeoorloofd verzuim in %d lesweken onder de drempel van art. 21a", r.StartingDays, r.StartingWeeks)
+	case KindSickSuspect:
+		return "Leerplichtwet 1969 art. 21a; vermoedelijk ongeoorloofd ziekteverzuim, te melden als overig verzuim (Ingrado, seed 002)"
+	case KindAbsolute:
+		return "Leerplichtwet 1969 art. 2 en 4a: leer- of kwalificatieplichtig, niet ingeschreven, geen vrijstelling"
+	}
+	return ""
+}

@@ -1,0 +1,359 @@
+package absence
+
+import (
+	"bufio"
+	"bytes"
+	"container/heap"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+)
+
+// StreamOptions tune EvaluateCSV.
+type StreamOptions struct {
+	AsOf Date // peildatum
+	// SkipErrors evaluates the good lines of a file with bad ones (--sla-fouten-over); without
+	// it a file with any bad line yields no signals at all.
+	SkipErrors bool
+	// MaxListedErrors bounds how many bad lines are kept for the report (default 1000); all are
+	// counted.
+	MaxListedErrors int
+	// BufferRows is how many registrations are held in memory at most (default 1<<20, 16 MiB)
+	// before a sorted run is written to a temporary file.
+	BufferRows int
+	TempDir    string
+	// Exemptions per pupil key (vrijstellingen and leave).
+	Exemptions map[string][]Exemption
+	// Progress, when set, is called now and then with the number of lines read.
+	Progress func(lines int)
+}
+
+// StreamResult is the outcome of EvaluateCSV.
+type StreamResult struct {
+	Signals    []Signal     // canonical order (SortSignals)
+	Errors     []*LineError // the first MaxListedErrors bad lines
+	ErrorCount int
+	Stats      Stats
+	// ExternalSort is true when the file was not grouped per pupil and was sorted through
+	// temporary files.
+	ExternalSort bool
+}
+
+// ErrBadLines is returned (wrapped) when a file has bad lines and SkipErrors is off.
+var ErrBadLines = errors.New("het bestand bevat fouten; er is niets verwerkt")
+
+var errRestart = errors.New("restart with external sort")
+
+// EvaluateCSV reads a registrations file (header leerling,datum,uren,reden) and evaluates every
+// pupil in it, streaming: memory is bounded by BufferRows registrations plus one entry per pupil,
+// never by the size of the file.
+//
+// A file grouped per pupil (every pupil's lines together, in any order within the pupil, as a
+// student administration exports them) is evaluated in one pass. Otherwise the registrations are
+// sorted in runs of BufferRows, written to temporary files and merged; when that is found out only
+// after some pupils were evaluated, the reader is rewound and read again. The signals do not
+// depend on the order of the lines.
+func (e *Evaluator) EvaluateCSV(ctx context.Context, r io.ReadSeeker, opts StreamOptions) (StreamResult, error) {
+	if opts.MaxListedErrors <= 0 {
+		opts.MaxListedErrors = 1000
+	}
+	if opts.BufferRows <= 0 {
+		opts.BufferRows = 1 << 20
+	}
+	res, err := e.stream(ctx, r, opts, false)
+	if errors.Is(err, errRestart) {
+		if _, err := r.Seek(0, io.SeekStart); err != nil {
+			return StreamResult{}, fmt.Errorf("invoer opnieuw lezen: %w", err)
+		}
+		res, err = e.stream(ctx, r, opts, true)
+	}
+	if err != nil {
+		return res, err
+	}
+	if res.ErrorCount > 0 && !opts.SkipErrors {
+		res.Signals = nil
+		return res, fmt.Errorf("%w (%d foute regels)", ErrBadLines, res.ErrorCount)
+	}
+	SortSignals(res.Signals)
+	return res, nil
+}
+
+type streamer struct {
+	e            *Evaluator
+	ctx          context.Context
+	opts         StreamOptions
+	ids          map[string]uint32
+	names        []string
+	last         []byte
+	lastID       uint32
+	buf          []rec
+	grouped      bool
+	doneUpTo     int64 // highest pupil id evaluated directly; -1 if none
+	runs         []*os.File
+	lastInterned uint32
+	res          StreamResult
+}
+
+func (s *streamer) lineErr(le *LineError) {
+	s.res.ErrorCount++
+	if len(s.res.Errors) < s.opts.MaxListedErrors {
+		s.res.Errors = append(s.res.Errors, le)
+	}
+}
+
+func (s *streamer) emit(sig Signal) { s.res.Signals = append(s.res.Signals, sig) }
+
+// evalGroup evaluates one pupil's records (all of them, any order).
+func (s *streamer) evalGroup(g []rec) {
+	if len(g) == 0 {
+		return
+	}
+	slices.SortFunc(g, func(a, b rec) int { return compareKey(a.key, b.key) })
+	id := uint32(g[0].key >> 32)
+	name := s.names[id]
+	st, errs := s.e.pupil(name, g, s.opts.Exemptions[name], nil, s.opts.AsOf, s.emit)
+	s.res.Stats.add(st)
+	for _, le := range errs {
+		s.lineErr(le)
+	}
+}
+
+// evalGroups evaluates the pupil groups of recs, which is ordered by pupil; it returns the last
+// group unevaluated when keepLast is set.
+func (s *streamer) evalGroups(recs []rec, keepLast bool) []rec {
+	start := 0
+	for i := 1; i <= len(recs); i++ {
+		if i < len(recs) && recs[i].key>>32 == recs[start].key>>32 {
+			continue
+		}
+		if i == len(recs) && keepLast {
+			return recs[start:]
+		}
+		s.evalGroup(recs[start:i])
+		s.doneUpTo = int64(recs[start].key >> 32)
+		start = i
+	}
+	return nil
+}
+
+func (e *Evaluator) stream(ctx context.Context, r io.Reader, opts StreamOptions, forceSort bool) (res StreamResult, err error) {
+	rd, err := NewReader(r)
+	if err != nil {
+		return StreamResult{}, err
+	}
+	s := &streamer{e: e, ctx: ctx, opts: opts, ids: map[string]uint32{}, grouped: !forceSort, doneUpTo: -1,
+		buf: make([]rec, 0, min(opts.BufferRows, 1<<16))}
+	s.res.ExternalSort = forceSort
+	defer func() {
+		for _, f := range s.runs {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	for n := 0; ; n++ {
+		if n&0xffff == 0 {
+			if err := ctx.Err(); err != nil {
+				return StreamResult{}, err
+			}
+			if opts.Progress != nil && n > 0 {
+				opts.Progress(rd.Line())
+			}
+		}
+		row, err := rd.next()
+		if err == io.EOF {
+			break
+		}
+		var le *LineError
+		if errors.As(err, &le) {
+			s.lineErr(le)
+			continue
+		}
+		if err != nil {
+			return StreamResult{}, err
+		}
+		id := s.intern(row.pupil)
+		if int64(id) <= s.doneUpTo {
+			return StreamResult{}, errRestart
+		}
+		if s.grouped && id < s.lastID {
+			s.grouped = false
+			s.res.ExternalSort = true
+		}
+		s.lastID = max(s.lastID, id)
+		s.buf = append(s.buf, rec{key: uint64(id)<<32 | uint64(row.day-MinDate), line: uint32(row.line), hours: int16(row.hours), reason: row.reason})
+		if len(s.buf) >= opts.BufferRows {
+			if err := s.flush(); err != nil {
+				return StreamResult{}, err
+			}
+		}
+	}
+	if opts.Progress != nil {
+		opts.Progress(rd.Line())
+	}
+	if err := s.finish(); err != nil {
+		return StreamResult{}, err
+	}
+	return s.res, nil
+}
+
+func (s *streamer) intern(p []byte) uint32 {
+	if len(s.names) > 0 && bytes.Equal(p, s.last) {
+		return s.lastIDOf()
+	}
+	id, ok := s.ids[string(p)]
+	if !ok {
+		id = uint32(len(s.names))
+		name := string(p)
+		s.ids[name] = id
+		s.names = append(s.names, name)
+	}
+	s.last = append(s.last[:0], p...)
+	s.lastInterned = id
+	return id
+}
+
+func (s *streamer) lastIDOf() uint32 { return s.lastInterned }
+
+// flush empties a full buffer: evaluate complete pupils when the input is grouped, otherwise
+// write a sorted run.
+func (s *streamer) flush() error {
+	if s.grouped {
+		rest := s.evalGroups(s.buf, true)
+		if len(rest) == len(s.buf) {
+			// One pupil fills the whole buffer: let it grow.
+			s.buf = slices.Grow(s.buf, len(s.buf))
+			s.opts.BufferRows *= 2
+			return nil
+		}
+		n := copy(s.buf, rest)
+		s.buf = s.buf[:n]
+		return nil
+	}
+	sortRecs(s.buf)
+	f, err := os.CreateTemp(s.opts.TempDir, "grondslag-verzuim-*.run")
+	if err != nil {
+		return fmt.Errorf("tijdelijk bestand: %w", err)
+	}
+	s.runs = append(s.runs, f)
+	w := bufio.NewWriterSize(f, 1<<20)
+	var b [16]byte
+	for _, r := range s.buf {
+		binary.LittleEndian.PutUint64(b[0:], r.key)
+		binary.LittleEndian.PutUint32(b[8:], r.line)
+		binary.LittleEndian.PutUint16(b[12:], uint16(r.hours))
+		b[14] = byte(r.reason)
+		if _, err := w.Write(b[:]); err != nil {
+			return fmt.Errorf("tijdelijk bestand: %w", err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("tijdelijk bestand: %w", err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	s.buf = s.buf[:0]
+	return nil
+}
+
+func sortRecs(r []rec) { slices.SortFunc(r, func(a, b rec) int { return compareKey(a.key, b.key) }) }
+
+func (s *streamer) finish() error {
+	if len(s.runs) == 0 {
+		if !s.grouped {
+			sortRecs(s.buf)
+		}
+		s.evalGroups(s.buf, false)
+		return nil
+	}
+	sortRecs(s.buf)
+	h := &mergeHeap{}
+	for _, f := range s.runs {
+		src := &runReader{br: bufio.NewReaderSize(f, 1<<16)}
+		if src.next() {
+			h.items = append(h.items, src)
+		} else if src.err != nil {
+			return src.err
+		}
+	}
+	if len(s.buf) > 0 {
+		src := &runReader{mem: s.buf}
+		src.next()
+		h.items = append(h.items, src)
+	}
+	heap.Init(h)
+	var group []rec
+	for h.Len() > 0 {
+		top := h.items[0]
+		r := top.cur
+		if len(group) > 0 && group[0].key>>32 != r.key>>32 {
+			s.evalGroup(group)
+			group = group[:0]
+		}
+		group = append(group, r)
+		if top.next() {
+			heap.Fix(h, 0)
+		} else {
+			if top.err != nil {
+				return top.err
+			}
+			heap.Pop(h)
+		}
+	}
+	s.evalGroup(group)
+	return nil
+}
+
+// runReader reads a sorted run from a temporary file or from memory.
+type runReader struct {
+	br  *bufio.Reader
+	mem []rec
+	cur rec
+	err error
+	b   [16]byte
+}
+
+func (rr *runReader) next() bool {
+	if rr.br == nil {
+		if len(rr.mem) == 0 {
+			return false
+		}
+		rr.cur, rr.mem = rr.mem[0], rr.mem[1:]
+		return true
+	}
+	if _, err := io.ReadFull(rr.br, rr.b[:]); err != nil {
+		if err != io.EOF {
+			rr.err = fmt.Errorf("tijdelijk bestand: %w", err)
+		}
+		return false
+	}
+	rr.cur = rec{key: binary.LittleEndian.Uint64(rr.b[0:]), line: binary.LittleEndian.Uint32(rr.b[8:]),
+		hours: int16(binary.LittleEndian.Uint16(rr.b[12:])), reason: Reason(rr.b[14])}
+	return true
+}
+
+type mergeHeap struct{ items []*runReader }
+
+func (h *mergeHeap) Len() int           { return len(h.items) }
+func (h *mergeHeap) Less(i, j int) bool { return h.items[i].cur.key < h.items[j].cur.key }
+func (h *mergeHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *mergeHeap) Push(x any)         { h.items = append(h.items, x.(*runReader)) }
+func (h *mergeHeap) Pop() any {
+	x := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return x
+}
+
+// joinLineErrors makes one error of several bad lines.
+func joinLineErrors(errs []*LineError) error {
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = e.Error()
+	}
+	return fmt.Errorf("%w: %s", ErrBadLines, strings.Join(msgs, "; "))
+}
