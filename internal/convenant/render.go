@@ -1,0 +1,571 @@
+package convenant
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"slices"
+	"strings"
+)
+
+// Formats of Render.
+const (
+	FormatMarkdown = "md"
+	FormatHTML     = "html"
+)
+
+// Render writes the readable convenant: the articles, the annexes (parties and roles, purposes,
+// data per purpose and party with their grounds, casusoverleg, retention, security and
+// consent), the verwerkingsregister (AVG art. 30) per party and a DPIA starting point listing
+// the processing of special and criminal data. format is "md" or "html".
+func Render(w io.Writer, k *Compiled, format string) error {
+	doc := buildDoc(k)
+	switch format {
+	case FormatMarkdown:
+		return writeMarkdown(w, doc)
+	case FormatHTML:
+		return writeHTML(w, doc)
+	}
+	return fmt.Errorf("onbekend formaat %q; gebruik md of html", format)
+}
+
+// The document is built once as blocks and written by a Markdown and an HTML writer.
+type block struct {
+	kind  int // bHeading, bPara, bList, bOList, bTable, bNote
+	level int
+	id    string
+	text  string
+	items []string
+	head  []string
+	rows  [][]string
+}
+
+const (
+	bHeading = iota
+	bPara
+	bList
+	bOList
+	bTable
+	bNote
+)
+
+type docb struct {
+	title  string
+	blocks []block
+}
+
+func (d *docb) h(level int, id, text string) {
+	d.blocks = append(d.blocks, block{kind: bHeading, level: level, id: id, text: text})
+}
+func (d *docb) p(text string)      { d.blocks = append(d.blocks, block{kind: bPara, text: text}) }
+func (d *docb) note(text string)   { d.blocks = append(d.blocks, block{kind: bNote, text: text}) }
+func (d *docb) ul(items ...string) { d.blocks = append(d.blocks, block{kind: bList, items: items}) }
+func (d *docb) ol(items ...string) { d.blocks = append(d.blocks, block{kind: bOList, items: items}) }
+func (d *docb) table(head []string, rows [][]string) {
+	d.blocks = append(d.blocks, block{kind: bTable, head: head, rows: rows})
+}
+
+func codes(cs []Code) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.Value
+	}
+	return out
+}
+
+func (k *Compiled) catName(code string) string {
+	if c, ok := k.categories[code]; ok {
+		return c.Name
+	}
+	return code
+}
+
+func (k *Compiled) partyName(code string) string {
+	if p, ok := k.parties[code]; ok {
+		return p.Name
+	}
+	return code
+}
+
+func (k *Compiled) actorText(e *Exchange) string {
+	p := e.Party.Value
+	if len(e.Roles) == 0 {
+		return k.partyName(p) + " (alle rollen)"
+	}
+	var rs []string
+	for _, r := range e.Roles {
+		if ro, ok := k.roles[p][r.Value]; ok {
+			rs = append(rs, ro.Name)
+		}
+	}
+	return k.partyName(p) + ": " + strings.Join(rs, ", ")
+}
+
+func (k *Compiled) recipientText(r *Recipient) string {
+	if r == nil {
+		return "—"
+	}
+	if len(r.Roles) == 0 {
+		return k.partyName(r.Party.Value)
+	}
+	var rs []string
+	for _, ro := range r.Roles {
+		if x, ok := k.roles[r.Party.Value][ro.Value]; ok {
+			rs = append(rs, x.Name)
+		}
+	}
+	return k.partyName(r.Party.Value) + ": " + strings.Join(rs, ", ")
+}
+
+func conditionText(e *Exchange) string {
+	var out []string
+	for _, c := range e.Conditions {
+		switch c.Value {
+		case CondConsent:
+			out = append(out, "toestemming vereist")
+		case CondDUO:
+			out = append(out, "DUO-verzuimmelding vereist")
+		case CondOutside:
+			out = append(out, "alleen buitenkantinformatie")
+		}
+	}
+	if len(e.Phases) > 0 {
+		out = append(out, "alleen in casusfase "+strings.Join(codes(e.Phases), ", "))
+	}
+	if len(e.Levels) > 0 {
+		out = append(out, "alleen op niveau "+strings.Join(codes(e.Levels), ", "))
+	}
+	for _, o := range e.Obligations {
+		if o.Value == ObligInformParents {
+			out = append(out, "ouders informeren")
+		}
+	}
+	if len(out) == 0 {
+		return "—"
+	}
+	return strings.Join(out, "; ")
+}
+
+func (k *Compiled) catList(cs []Code) string {
+	var out []string
+	for _, c := range cs {
+		s := k.catName(c.Value)
+		if cat, ok := k.categories[c.Value]; ok && cat.Kind != KindOrdinary {
+			s += " (" + string(cat.Kind) + ")"
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, ", ")
+}
+
+func buildDoc(k *Compiled) *docb {
+	c := k.c
+	d := &docb{title: c.Meta.Name}
+	d.h(1, "convenant", c.Meta.Name)
+	meta := []string{"Versie: " + c.Meta.Version}
+	if c.Meta.Region != "" {
+		meta = append(meta, "Regio: "+c.Meta.Region)
+	}
+	if c.Meta.BasedOn != "" {
+		meta = append(meta, "Gebaseerd op: "+c.Meta.BasedOn)
+	}
+	if c.Meta.EffectiveOn != "" {
+		meta = append(meta, "Ingangsdatum: "+c.Meta.EffectiveOn)
+	}
+	meta = append(meta, "Kenmerk van deze tekst: "+k.hash)
+	d.ul(meta...)
+	d.p("Dit document is gemaakt uit het convenantbestand waarmee Grondslag elke inzage, vastlegging en verstrekking beslist. Wat hier staat, is wat het systeem toepast.")
+
+	d.h(2, "partijen", "Partijen")
+	var rows [][]string
+	for _, p := range c.Parties {
+		for _, o := range p.Organisations {
+			rows = append(rows, []string{o.Name, p.Name, o.JoinedOn})
+		}
+	}
+	if len(rows) > 0 {
+		d.table([]string{"Organisatie", "Als partij", "Toegetreden"}, rows)
+	} else {
+		d.p("Nog geen organisaties toegetreden.")
+	}
+
+	d.h(2, "artikelen", "Artikelen")
+	for _, a := range c.Articles {
+		d.h(3, fmt.Sprintf("artikel-%d", a.Number), fmt.Sprintf("Artikel %d. %s", a.Number, a.Title))
+		if len(a.Paragraphs) == 1 {
+			d.p(a.Paragraphs[0])
+		} else {
+			d.ol(a.Paragraphs...)
+		}
+	}
+
+	// Bijlage 1: parties, roles, purposes, categories.
+	d.h(2, "bijlage-1", "Bijlage 1. Partijen, rollen, doelen en gegevens")
+	d.h(3, "bijlage-1-partijen", "Partijen en rollen")
+	rows = nil
+	for _, p := range c.Parties {
+		for _, r := range p.Roles {
+			rows = append(rows, []string{p.Name, r.Name, r.Description})
+		}
+	}
+	d.table([]string{"Partij", "Rol", "Taak"}, rows)
+	d.h(3, "bijlage-1-doelen", "Doelen")
+	rows = nil
+	for _, p := range c.Purposes {
+		desc := p.Description
+		if p.AggregatesOnly {
+			desc += " Alleen geaggregeerde gegevens."
+		}
+		rows = append(rows, []string{p.Name, strings.TrimSpace(desc)})
+	}
+	d.table([]string{"Doel", "Omschrijving"}, rows)
+	d.h(3, "bijlage-1-categorieen", "Categorieën persoonsgegevens")
+	rows = nil
+	for _, cat := range c.Categories {
+		kind := "gewoon"
+		switch cat.Kind {
+		case KindSpecial:
+			kind = "bijzonder (art. 9 AVG)"
+		case KindCriminal:
+			kind = "strafrechtelijk (art. 10 AVG)"
+		}
+		rows = append(rows, []string{cat.Name, kind, cat.Description})
+	}
+	d.table([]string{"Categorie", "Soort", "Omschrijving"}, rows)
+
+	// Bijlage 2: data per purpose and party.
+	d.h(2, "bijlage-2", "Bijlage 2. Gegevens per doel en partij, met grondslag")
+	d.p("Alles wat hier niet staat, is niet toegestaan. Een verbod gaat boven elke toestemming die het zou overlappen.")
+	for _, p := range c.Purposes {
+		d.h(3, "bijlage-2-"+p.Code, "Doel: "+p.Name)
+		rows = nil
+		var bans []string
+		for i := range c.Exchanges {
+			e := &c.Exchanges[i]
+			if e.Purpose.Value != p.Code {
+				continue
+			}
+			if e.Forbidden {
+				bans = append(bans, "Verbod ("+k.actorText(e)+", "+strings.Join(codes(e.Actions), ", ")+", "+k.catList(e.Categories)+"): "+e.Reason)
+				continue
+			}
+			rows = append(rows, []string{k.actorText(e), strings.Join(codes(e.Actions), ", "), k.catList(e.Categories), k.recipientText(e.Recipient),
+				e.Ground.String(), conditionText(e), ArticleRef(e.Article.Value)})
+		}
+		if len(rows) > 0 {
+			d.table([]string{"Wie", "Handeling", "Gegevens", "Aan", "Grondslag", "Voorwaarden", "Artikel"}, rows)
+		}
+		for _, b := range bans {
+			d.note(b)
+		}
+	}
+
+	// Bijlage 3: casusoverleg.
+	d.h(2, "bijlage-3", "Bijlage 3. Inrichting casusoverleg")
+	rows = nil
+	for _, t := range c.CaseTypes {
+		var ps []string
+		for _, p := range t.Parties {
+			ps = append(ps, k.partyName(p.Value))
+		}
+		rows = append(rows, []string{t.Name, t.Description, strings.Join(ps, ", ")})
+	}
+	d.table([]string{"Overleg", "Omschrijving", "Partijen"}, rows)
+	d.p("Ouders worden voor elk overleg uitgenodigd en zijn er in beginsel zelf bij. Per fase staat hieronder voor welk doel welke informatie van wie wordt gedeeld; buiten het casusoverleg alleen buitenkantinformatie.")
+	for i, ph := range c.Phases {
+		d.h(3, "fase-"+ph.Code, fmt.Sprintf("Fase %d. %s", i+1, ph.Name))
+		purpose := ph.Purpose.Value
+		if p, ok := k.purposes[purpose]; ok {
+			purpose = p.Name
+		}
+		d.p(ph.Description + " Doel: " + purpose + ".")
+		rows = nil
+		for _, in := range ph.Information {
+			scope := "inhoud"
+			if in.Scope == ScopeOutside {
+				scope = "alleen buitenkant"
+			}
+			rows = append(rows, []string{k.partyName(in.From.Value), k.catList(in.Categories), scope})
+		}
+		if len(rows) > 0 {
+			d.table([]string{"Van", "Informatie", "Omvang"}, rows)
+		}
+	}
+
+	// Bijlage 4: retention.
+	d.h(2, "bijlage-4", "Bijlage 4. Bewaartermijnen")
+	rows = nil
+	for _, r := range c.Retention {
+		rows = append(rows, []string{k.catName(r.Category.Value), "alle partijen, tenzij hieronder anders", r.Period.Dutch() + " na " + eventText(r.From), r.Source})
+		for _, o := range r.Overrides {
+			rows = append(rows, []string{k.catName(r.Category.Value), k.partyName(o.Party.Value), o.Period.Dutch() + " na " + eventText(o.From), o.Source})
+		}
+	}
+	d.table([]string{"Categorie", "Partij", "Termijn", "Bron"}, rows)
+
+	// Bijlage 5: register per party.
+	d.h(2, "bijlage-5", "Bijlage 5. Verwerkingsregister per partij (artikel 30 AVG)")
+	d.p("De id van elke verwerking is de waarde van dpl.core.processing_activity_id in het logboek dataverwerkingen.")
+	for _, p := range c.Parties {
+		d.h(3, "register-"+p.Code, "Register van "+p.Name)
+		n := 0
+		for _, a := range c.ProcessingRegister {
+			if !slices.ContainsFunc(a.Parties, func(x Code) bool { return x.Value == p.Code }) {
+				continue
+			}
+			n++
+			role := "verwerkingsverantwoordelijke"
+			if a.Controller.Value != p.Code {
+				role = "verwerkt als zelfstandig verantwoordelijke binnen deze verwerking van " + k.partyName(a.Controller.Value)
+			}
+			var recips []string
+			for _, r := range a.Recipients {
+				recips = append(recips, k.partyName(r.Value))
+			}
+			if len(recips) == 0 {
+				recips = []string{"geen"}
+			}
+			d.h(4, "register-"+p.Code+"-"+a.ID, a.Name)
+			d.table([]string{"Onderdeel", "Inhoud"}, [][]string{
+				{"Id", k.ProcessingActivityURI(a.ID)},
+				{"Rol van " + p.Name, role},
+				{"Doel", k.purposeName(a.Purpose.Value)},
+				{"Categorieën persoonsgegevens", k.catList(a.Categories)},
+				{"Betrokkenen", strings.Join(a.DataSubjects, ", ")},
+				{"Grondslag", a.Ground.String()},
+				{"Ontvangers", strings.Join(recips, ", ")},
+				{"Bewaartermijn", a.RetentionNote},
+				{"Beveiliging", k.securitySummary()},
+			})
+		}
+		if n == 0 {
+			d.p("Deze partij voert geen verwerkingen uit dit convenant uit.")
+		}
+	}
+
+	// Bijlage 6: security and consent.
+	d.h(2, "bijlage-6", "Bijlage 6. Beveiliging en toestemming")
+	d.ul(k.securityLines()...)
+	rows = nil
+	for _, cr := range c.Consent {
+		parents := "één ouder met gezag"
+		if cr.Parents == ParentsAll {
+			parents = "alle ouders met gezag"
+		}
+		joint := "—"
+		if cr.JointAge > 0 {
+			joint = fmt.Sprintf("vanaf %d jaar samen met de ouders", cr.JointAge)
+		}
+		valid := "tot intrekking"
+		if cr.ValidMonths > 0 {
+			valid = fmt.Sprintf("%d maanden", cr.ValidMonths)
+		}
+		rows = append(rows, []string{k.purposeName(cr.Purpose.Value), parents, joint, fmt.Sprintf("vanaf %d jaar", cr.OwnAge), strings.Join(cr.Forms, ", "), valid})
+	}
+	if len(rows) > 0 {
+		d.h(3, "bijlage-6-toestemming", "Wiens toestemming nodig is")
+		d.table([]string{"Doel", "Ouders", "Leerling mede", "Leerling alleen", "Vorm", "Geldig"}, rows)
+		d.p("Toestemming kan altijd worden ingetrokken; de intrekking geldt vanaf de eerstvolgende beslissing.")
+	}
+
+	// Bijlage 7: DPIA starting point.
+	d.h(2, "bijlage-7", "Bijlage 7. Aanzet voor de DPIA")
+	d.p("Gemeenten zijn verplicht een DPIA uit te voeren voordat zij tot dit convenant toetreden (besluit van de Autoriteit Persoonsgegevens van 27 november 2019: delen van bijzondere of gevoelige persoonsgegevens in samenwerkingsverbanden). Betrek de functionaris gegevensbescherming van elke partij. Hieronder staan de verwerkingen van bijzondere en strafrechtelijke persoonsgegevens die dit convenant toestaat.")
+	rows = nil
+	for i := range c.Exchanges {
+		e := &c.Exchanges[i]
+		if e.Forbidden {
+			continue
+		}
+		var special []Code
+		for _, cc := range e.Categories {
+			if k.Special(cc.Value) {
+				special = append(special, cc)
+			}
+		}
+		if len(special) == 0 {
+			continue
+		}
+		rows = append(rows, []string{e.ID, k.actorText(e), strings.Join(codes(e.Actions), ", "), k.catList(special), k.purposeName(e.Purpose.Value),
+			k.recipientText(e.Recipient), e.Ground.String(), conditionText(e)})
+	}
+	d.table([]string{"Regel", "Wie", "Handeling", "Bijzondere gegevens", "Doel", "Aan", "Grondslag en uitzondering", "Waarborgen"}, rows)
+	d.h(3, "bijlage-7-vragen", "Uit te werken in de DPIA")
+	d.ol(
+		"Noodzaak en evenredigheid: is elke verwerking hierboven nodig voor het doel, en kan het met minder (buitenkantinformatie, geaggregeerd)?",
+		"Risico's voor leerling en ouders: stigmatisering, onjuiste of verouderde gegevens, verlies van vertrouwen in de hulpverlening, toegang door onbevoegden.",
+		"Maatregelen die dit convenant afdwingt: beslissing per toegang met grondslag en reden, meerfactorauthenticatie, versleuteling per leerling van bijzondere gegevens, onweerlegbaar logboek, bewaartermijnen met vernietiging.",
+		"Transparantie: hoe worden ouders en leerling geïnformeerd, en hoe zien zij met wie gegevens zijn gedeeld?",
+		"Restrisico en advies van de functionaris gegevensbescherming; zo nodig voorafgaande raadpleging van de Autoriteit Persoonsgegevens (artikel 36 AVG).",
+	)
+	return d
+}
+
+func (k *Compiled) purposeName(code string) string {
+	if p, ok := k.purposes[code]; ok {
+		return p.Name
+	}
+	return code
+}
+
+func eventText(ev string) string {
+	switch ev {
+	case "uitschrijving":
+		return "uitschrijving"
+	case "geboortedatum":
+		return "de geboortedatum"
+	case "afsluiting-casus":
+		return "afsluiting van de casus"
+	case "einde-jeugdhulp":
+		return "het einde van de jeugdhulp"
+	case "einde-kwalificatieplicht":
+		return "het einde van de kwalificatieplicht"
+	case "einde-toestemming":
+		return "het einde of de intrekking van de toestemming"
+	case "vastlegging":
+		return "vastlegging"
+	}
+	return ev
+}
+
+func (k *Compiled) securityLines() []string {
+	s := k.c.Security
+	var out []string
+	if s.MFARequired {
+		out = append(out, "Meerfactorauthenticatie is verplicht voor iedere gebruiker.")
+	} else {
+		out = append(out, "Meerfactorauthenticatie is niet verplicht.")
+	}
+	out = append(out, fmt.Sprintf("Een sessie verloopt na %s zonder activiteit en uiterlijk na %s.", dutchDuration(s.SessionIdle), dutchDuration(s.SessionAbsolute)))
+	if s.EncryptSpecial {
+		out = append(out, "Bijzondere persoonsgegevens worden per leerling versleuteld; vernietiging van de sleutel wist elke kopie.")
+	}
+	if s.MinPasswordLength > 0 {
+		out = append(out, fmt.Sprintf("Wachtwoorden hebben ten minste %d tekens.", s.MinPasswordLength))
+	}
+	out = append(out, "Elke beslissing over een toegang wordt met grondslag, reden en convenantversie vastgelegd in een onweerlegbaar logboek.")
+	return out
+}
+
+func (k *Compiled) securitySummary() string {
+	s := k.c.Security
+	parts := []string{"toegang per rol volgens bijlage 2", "logboek van elke toegang"}
+	if s.MFARequired {
+		parts = append([]string{"meerfactorauthenticatie"}, parts...)
+	}
+	if s.EncryptSpecial {
+		parts = append(parts, "versleuteling van bijzondere gegevens per leerling")
+	}
+	return strings.Join(parts, ", ")
+}
+
+func dutchDuration(d interface{ Minutes() float64 }) string {
+	m := int(d.Minutes())
+	switch {
+	case m%60 == 0 && m >= 60:
+		if m == 60 {
+			return "1 uur"
+		}
+		return fmt.Sprintf("%d uur", m/60)
+	case m > 60:
+		return fmt.Sprintf("%d uur en %d minuten", m/60, m%60)
+	}
+	return fmt.Sprintf("%d minuten", m)
+}
+
+func mdEscape(s string) string {
+	s = strings.ReplaceAll(s, "\\", "\\\\")
+	s = strings.ReplaceAll(s, "|", "\\|")
+	s = strings.ReplaceAll(s, "\n", " ")
+	return s
+}
+
+func writeMarkdown(w io.Writer, d *docb) error {
+	var b strings.Builder
+	for i, bl := range d.blocks {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		switch bl.kind {
+		case bHeading:
+			b.WriteString(strings.Repeat("#", bl.level) + " " + bl.text + "\n")
+		case bPara:
+			b.WriteString(bl.text + "\n")
+		case bNote:
+			b.WriteString("> " + bl.text + "\n")
+		case bList:
+			for _, it := range bl.items {
+				b.WriteString("- " + it + "\n")
+			}
+		case bOList:
+			for j, it := range bl.items {
+				fmt.Fprintf(&b, "%d. %s\n", j+1, it)
+			}
+		case bTable:
+			b.WriteString("| " + strings.Join(mapEsc(bl.head, mdEscape), " | ") + " |\n")
+			b.WriteString("|" + strings.Repeat(" --- |", len(bl.head)) + "\n")
+			for _, r := range bl.rows {
+				b.WriteString("| " + strings.Join(mapEsc(r, mdEscape), " | ") + " |\n")
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func mapEsc(in []string, f func(string) string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = f(s)
+	}
+	return out
+}
+
+const htmlStyle = `body{font-family:Georgia,"Times New Roman",serif;max-width:62rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
+table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.92rem}th,td{border:1px solid #999;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th{background:#eee}h1,h2,h3,h4{font-family:Arial,Helvetica,sans-serif}h2{border-top:2px solid #333;padding-top:1rem;margin-top:2.5rem}
+blockquote{border-left:4px solid #a00;margin:1rem 0;padding:.25rem 1rem;background:#fff4f4}
+@media print{h2{page-break-before:always}table{font-size:.8rem}}`
+
+func writeHTML(w io.Writer, d *docb) error {
+	var b strings.Builder
+	e := html.EscapeString
+	b.WriteString("<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + e(d.title) + "</title>\n<style>\n" + htmlStyle + "\n</style>\n</head>\n<body>\n<main>\n")
+	for _, bl := range d.blocks {
+		switch bl.kind {
+		case bHeading:
+			fmt.Fprintf(&b, "<h%d id=\"%s\">%s</h%d>\n", bl.level, e(bl.id), e(bl.text), bl.level)
+		case bPara:
+			b.WriteString("<p>" + e(bl.text) + "</p>\n")
+		case bNote:
+			b.WriteString("<blockquote><p>" + e(bl.text) + "</p></blockquote>\n")
+		case bList, bOList:
+			tag := "ul"
+			if bl.kind == bOList {
+				tag = "ol"
+			}
+			b.WriteString("<" + tag + ">\n")
+			for _, it := range bl.items {
+				b.WriteString("<li>" + e(it) + "</li>\n")
+			}
+			b.WriteString("</" + tag + ">\n")
+		case bTable:
+			b.WriteString("<table>\n<thead><tr>")
+			for _, h := range bl.head {
+				b.WriteString("<th scope=\"col\">" + e(h) + "</th>")
+			}
+			b.WriteString("</tr></thead>\n<tbody>\n")
+			for _, r := range bl.rows {
+				b.WriteString("<tr>")
+				for _, c := range r {
+					b.WriteString("<td>" + e(c) + "</td>")
+				}
+				b.WriteString("</tr>\n")
+			}
+			b.WriteString("</tbody>\n</table>\n")
+		}
+	}
+	b.WriteString("</main>\n</body>\n</html>\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
