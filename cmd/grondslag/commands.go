@@ -12,6 +12,7 @@ func commands() []command {
 		{"migrate", "past de databasemigraties toe", runMigrate},
 		{"regio", "maakt een regio aan (de tenant)", runRegio},
 		{"importeer", "importeert organisaties, gebruikers of leerlingen uit CSV (alles of niets)", runImporteer},
+		{"verzuim", "verzuimsignalen volgens de Leerplichtwet uit verzuimregistraties (CSV); importeren", runVerzuim},
 		{"toestemming", "toestemmingsregister: wiens toestemming nodig is, vastleggen, intrekken, formulier", runToestemming},
 		{"convenant", "het convenant: init, check (fouten met regel en kolom), render (md of html)", runConvenant},
 		{"mag", "mag ik dit delen? leest een vraag als JSON en geeft de beslissing", runMag},

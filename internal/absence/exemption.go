@@ -1,6 +1,9 @@
 package absence
 
-import "fmt"
+import (
+	"fmt"
+	"io"
+)
 
 // ExemptionKind is the legal basis of a vrijstelling or a period of granted leave.
 type ExemptionKind string
@@ -98,4 +101,39 @@ func covered(ex []Exemption, d Date) bool {
 		}
 	}
 	return false
+}
+
+// ReadExemptions reads a file with header leerling,soort,van,tot (tot empty: open-ended) into
+// exemptions per pupil key.
+func ReadExemptions(r io.Reader) (map[string][]Exemption, error) {
+	rows, err := readCSVRecords(r, []string{"leerling", "soort", "van", "tot"})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]Exemption{}
+	for _, row := range rows {
+		kind, err := ParseExemptionKind(row.fields[1])
+		if err != nil {
+			return nil, &LineError{Line: row.line, Msg: err.Error()}
+		}
+		from, err := ParseDate(row.fields[2])
+		if err != nil {
+			return nil, &LineError{Line: row.line, Msg: "van: " + err.Error()}
+		}
+		var to Date
+		if row.fields[3] != "" {
+			if to, err = ParseDate(row.fields[3]); err != nil {
+				return nil, &LineError{Line: row.line, Msg: "tot: " + err.Error()}
+			}
+		}
+		ex, err := NewExemption(kind, from, to)
+		if err != nil {
+			return nil, &LineError{Line: row.line, Msg: err.Error()}
+		}
+		if err := validPupil([]byte(row.fields[0])); err != nil {
+			return nil, &LineError{Line: row.line, Msg: err.Error()}
+		}
+		out[row.fields[0]] = append(out[row.fields[0]], ex)
+	}
+	return out, nil
 }

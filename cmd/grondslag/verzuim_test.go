@@ -1,0 +1,126 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+const verzuimCSV = "leerling,datum,uren,reden\n" +
+	"L1,2025-09-08,4,ongeoorloofd\nL1,2025-09-15,4,ongeoorloofd\nL1,2025-09-22,4,ongeoorloofd\nL1,2025-09-29,4,ongeoorloofd\n" +
+	"L2,2025-10-17,5,ongeoorloofd\n" +
+	"L3,2025-09-08,5,ziek\n"
+
+func TestVerzuimSignalenJSON(t *testing.T) {
+	dir := t.TempDir()
+	in := writeFile(t, dir, "v.csv", verzuimCSV)
+	code, out, errs := runCmd(t, "", "verzuim", "signalen", "--invoer", in, "--regio", "midden", "--peildatum", "2025-12-01", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	want := []string{
+		"L1 16-uur-in-4-lesweken 2025-09-08 2025-09-29 16 0",
+		"L1 beginnend-verzuim 2025-09-08 2025-09-22 12 0",
+		"L2 luxe-verzuim 2025-10-17 2025-10-17 5 1",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d signals: %s", len(got), out)
+	}
+	for i, g := range got {
+		line := strings.Join([]string{g["leerling"].(string), g["soort"].(string), g["van"].(string), g["tot"].(string)}, " ")
+		line += " " + jsonNum(g["uren"]) + " " + jsonNum(g["dagen"])
+		if line != want[i] || g["bron"] == "" {
+			t.Errorf("signal %d: %q, want %q", i, line, want[i])
+		}
+		if len(g) != 7 {
+			t.Errorf("signal %d has fields %v", i, g)
+		}
+	}
+	// zuid: herfstvakantie a week earlier, so 17 October is no day before a holiday there.
+	_, out, _ = runCmd(t, "", "verzuim", "signalen", "--invoer", in, "--regio", "zuid", "--peildatum", "2025-12-01", "--json")
+	if strings.Contains(out, "luxe-verzuim") {
+		t.Errorf("zuid: %s", out)
+	}
+	// Peildatum before the 16th hour.
+	_, out, _ = runCmd(t, "", "verzuim", "signalen", "--invoer", in, "--peildatum", "2025-09-28", "--json")
+	if strings.Contains(out, "16-uur") {
+		t.Errorf("peildatum ignored: %s", out)
+	}
+}
+
+func jsonNum(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func TestVerzuimSignalenTableAndOptions(t *testing.T) {
+	dir := t.TempDir()
+	in := writeFile(t, dir, "v.csv", verzuimCSV)
+	code, out, errs := runCmd(t, "", "verzuim", "signalen", "--invoer", in, "--peildatum", "2025-12-01")
+	if code != 0 || !strings.Contains(out, "LEERLING") || !strings.Contains(out, "Leerplichtwet 1969 art. 21a") || !strings.Contains(out, "3 signalen; 6 registraties van 3 leerlingen") {
+		t.Fatalf("table: %d %s %s", code, out, errs)
+	}
+	// An own calendar without that herfstvakantie: no luxe verzuim.
+	cal := writeFile(t, dir, "kal.csv", "naam,van,tot\nkerst,2025-12-20,2026-01-04\n")
+	_, out, _ = runCmd(t, "", "verzuim", "signalen", "--invoer", in, "--vakanties", cal, "--peildatum", "2025-12-01", "--json")
+	if strings.Contains(out, "luxe") {
+		t.Errorf("--vakanties ignored: %s", out)
+	}
+	// 4 lesson hours a day: L2's 5 hours are a whole day, and L1's 4-hour days too.
+	_, out, _ = runCmd(t, "", "verzuim", "signalen", "--invoer", in, "--lesuren-per-dag", "4", "--peildatum", "2025-12-01", "--json")
+	if !strings.Contains(out, `"uren":16,"dagen":4`) {
+		t.Errorf("--lesuren-per-dag ignored: %s", out)
+	}
+	// Leave for one of L1's days stops the 16-hour signal.
+	ex := writeFile(t, dir, "vr.csv", "leerling,soort,van,tot\nL1,verlof-art14,2025-09-15,2025-09-15\n")
+	_, out, errs = runCmd(t, "", "verzuim", "signalen", "--invoer", in, "--vrijstellingen", ex, "--peildatum", "2025-12-01", "--json")
+	if strings.Contains(out, "16-uur") || !strings.Contains(errs, "vrijstelling of verlof") {
+		t.Errorf("--vrijstellingen ignored: %s / %s", out, errs)
+	}
+	// No signals: an empty JSON array.
+	empty := writeFile(t, dir, "e.csv", "leerling,datum,uren,reden\n")
+	_, out, _ = runCmd(t, "", "verzuim", "signalen", "--invoer", empty, "--json")
+	if strings.TrimSpace(out) != "[]" {
+		t.Errorf("empty: %q", out)
+	}
+}
+
+func TestVerzuimSignalenBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := writeFile(t, dir, "bad.csv", verzuimCSV+"L4,2025-09-31,4,ongeoorloofd\nL4,2025-09-30,30,ongeoorloofd\nL4,2025-09-30,2,spijbelen\n")
+	code, out, errs := runCmd(t, "", "verzuim", "signalen", "--invoer", bad, "--peildatum", "2025-12-01", "--json")
+	if code != 1 || out != "" {
+		t.Fatalf("exit %d, stdout %q", code, out)
+	}
+	for _, want := range []string{"regel 8: datum", "regel 9: onmogelijk aantal uren", "regel 10: onbekende reden", "niets verwerkt"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	code, out, errs = runCmd(t, "", "verzuim", "signalen", "--invoer", bad, "--peildatum", "2025-12-01", "--json", "--sla-fouten-over")
+	if code != 0 || !strings.Contains(out, "16-uur") || !strings.Contains(errs, "regel 9") || !strings.Contains(errs, "3 foute regels overgeslagen") {
+		t.Fatalf("skip: %d %s %s", code, out, errs)
+	}
+	noHeader := writeFile(t, dir, "nh.csv", "L1,2025-09-08,4,ongeoorloofd\n")
+	if code, _, errs := runCmd(t, "", "verzuim", "signalen", "--invoer", noHeader); code != 1 || !strings.Contains(errs, "kopregel") {
+		t.Errorf("no header: %d %s", code, errs)
+	}
+	for _, args := range [][]string{
+		{"verzuim", "signalen"},
+		{"verzuim", "signalen", "--invoer", bad, "--regio", "oost"},
+		{"verzuim", "signalen", "--invoer", bad, "--peildatum", "1-1-2025"},
+		{"verzuim", "signalen", "--invoer", bad, "--lesuren-per-dag", "0"},
+		{"verzuim", "signalen", "--invoer", filepathJoin(dir, "bestaat-niet.csv")},
+		{"verzuim", "onzin"},
+	} {
+		if code, _, _ := runCmd(t, "", args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
+
+func filepathJoin(a, b string) string { return a + "/" + b }
