@@ -1,0 +1,276 @@
+package casework
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/consent"
+	"github.com/grondslag/grondslag/internal/convenant"
+	"github.com/grondslag/grondslag/internal/policy"
+)
+
+// Decider is the policy engine (internal/policy.Engine).
+type Decider interface {
+	Decide(policy.Request) policy.Decision
+}
+
+// ConsentChecker says whether a consent covers a disclosure (internal/consent.Register).
+type ConsentChecker interface {
+	Check(ctx context.Context, regionID int64, req consent.Request) (consent.Coverage, error)
+}
+
+// Scopes of what a participant sees of a record.
+const (
+	ScopeContent = convenant.ScopeContent // the content
+	ScopeOutside = convenant.ScopeOutside // only that the party is involved, and a contact
+	ScopeNone    = "geen"                 // nothing
+)
+
+// Guard decides, for one case in its current phase, what a participant may bring in and read:
+// the phase's information list of the convenant (bijlage 3) and the policy must both allow it.
+type Guard struct {
+	k        *convenant.Compiled
+	dec      Decider
+	consents ConsentChecker
+	outside  map[string]bool // exchange ids restricted to buitenkant information
+}
+
+// NewGuard builds a guard over the convenant k, its policy engine and the consent register
+// (consents may be nil: then no consent is ever found).
+func NewGuard(k *convenant.Compiled, dec Decider, consents ConsentChecker) *Guard {
+	g := &Guard{k: k, dec: dec, consents: consents, outside: map[string]bool{}}
+	for _, x := range k.Exchanges() {
+		if codeIn(x.Conditions, convenant.CondOutside) {
+			g.outside[x.ID] = true
+		}
+	}
+	return g
+}
+
+// Convenant returns the compiled convenant the guard decides by.
+func (g *Guard) Convenant() *convenant.Compiled { return g.k }
+
+// Facts is what the guard needs to know about the pupil beyond the case.
+type Facts struct {
+	RegionID   int64
+	DUOMelding bool      // a DUO verzuimmelding exists for the pupil (internal/absence)
+	Now        time.Time // for consent validity
+}
+
+// Verdict is the outcome of one check: the scope granted and the policy decision behind it (the
+// zero Decision when the casework rules decided alone, for example for the parents' own access).
+type Verdict struct {
+	Scope    string
+	Purpose  string
+	Decision policy.Decision
+	Reason   string // plain Dutch
+	// Category and the roles of the exchange, for the audit entry.
+	Category string
+}
+
+// Allowed reports whether anything (content or outside) may be shown or recorded.
+func (v Verdict) Allowed() bool { return v.Scope != ScopeNone }
+
+// phaseScope is what party brings of category in phase, by bijlage 3 ("" when not listed).
+func (g *Guard) phaseScope(phase, party, category string) string {
+	ph, ok := g.k.Phase(phase)
+	if !ok {
+		return ""
+	}
+	scope := ""
+	for _, info := range ph.Information {
+		if info.From.Value != party || !codeIn(info.Categories, category) {
+			continue
+		}
+		if info.Scope == convenant.ScopeContent {
+			return ScopeContent
+		}
+		scope = ScopeOutside
+	}
+	return scope
+}
+
+// purposes lists the purposes tried for a decision, most specific first: the record's own
+// purpose, the participant's purpose at the table, the phase's purpose and the case's purpose.
+// These are the purposes declared for this case; no other purpose is ever tried.
+func (g *Guard) purposes(c *Case, first ...string) []string {
+	var out []string
+	add := func(p string) {
+		if p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	for _, p := range first {
+		add(p)
+	}
+	if ph, ok := g.k.Phase(c.Phase); ok {
+		add(ph.Purpose.Value)
+	}
+	add(c.Purpose)
+	return out
+}
+
+// BringIn decides whether participant p may record category in the case's current phase, and
+// with which scope: the phase must list the category for p's party and the policy must allow p
+// to record it (vastleggen) for one of the case's purposes.
+func (g *Guard) BringIn(c *Case, p Participant, category string, f Facts) Verdict {
+	v := Verdict{Scope: ScopeNone, Category: category}
+	if !p.Active() || p.Kind != KindProfessional {
+		v.Reason = "alleen deelnemende professionals brengen informatie in"
+		return v
+	}
+	scope := g.phaseScope(c.Phase, p.Party, category)
+	if scope == "" {
+		v.Reason = fmt.Sprintf("in fase %s brengt %s geen %s in (bijlage 3 van het convenant)", c.Phase, p.Party, category)
+		return v
+	}
+	var last policy.Decision
+	for _, purpose := range g.purposes(c, p.Purpose) {
+		d := g.dec.Decide(policy.Request{
+			Actor: policy.Actor{Party: p.Party, Role: p.Role}, Action: policy.Record,
+			Category: category, Purpose: purpose,
+			Context: policy.Context{DUOMelding: f.DUOMelding, Phase: c.Phase, Level: policy.LevelPerson},
+		})
+		if d.Allowed {
+			return Verdict{Scope: scope, Purpose: purpose, Decision: d, Reason: d.Reason, Category: category}
+		}
+		last = d
+	}
+	v.Decision = last
+	v.Reason = last.Reason
+	return v
+}
+
+// Item describes a record of the case for a read decision.
+type Item struct {
+	Category   string
+	Purpose    string
+	Phase      string // phase it was written in
+	AuthorID   int64
+	AuthorOrg  int64
+	Party      string
+	Role       string
+	ForParents bool
+	Owner      Ref // agreements
+	Scope      string
+}
+
+// Read decides what viewer sees of item in the case's current phase.
+//   - Parents and the pupil see what concerns them (marked for parents, or owned by them): the
+//     data subject's own access (AVG art. 15), no policy exchange needed.
+//   - A professional of the author's own organisation sees it when the policy lets them read the
+//     category for one of the case's purposes.
+//   - Another participant sees the content only when the phase lists the category as content
+//     for the author's party and the policy allows the author's party to disclose it to the
+//     viewer's role (with the consent and DUO melding it asks for); when only buitenkant is
+//     allowed they see that the party is involved; otherwise nothing.
+func (g *Guard) Read(ctx context.Context, c *Case, viewer Participant, it Item, f Facts) (Verdict, error) {
+	v := Verdict{Scope: ScopeNone, Category: it.Category}
+	if !viewer.Active() {
+		v.Reason = "alleen deelnemers (toegevoegd of met een geaccepteerde uitnodiging) zien de casus"
+		return v, nil
+	}
+	if viewer.Kind != KindProfessional {
+		if it.ForParents || it.Owner == viewer.key() {
+			return Verdict{Scope: ScopeContent, Purpose: it.Purpose, Category: it.Category, Reason: "betreft de ouders of de leerling zelf (AVG art. 15)"}, nil
+		}
+		v.Reason = "dit stuk betreft de ouders niet"
+		return v, nil
+	}
+	if viewer.OrganisationID == it.AuthorOrg && viewer.Party == it.Party {
+		var last policy.Decision
+		for _, purpose := range g.purposes(c, it.Purpose, viewer.Purpose) {
+			d := g.dec.Decide(policy.Request{
+				Actor: policy.Actor{Party: viewer.Party, Role: viewer.Role}, Action: policy.Read,
+				Category: it.Category, Purpose: purpose,
+				Context: policy.Context{DUOMelding: f.DUOMelding, Phase: c.Phase, Level: policy.LevelPerson},
+			})
+			if d.Allowed {
+				return Verdict{Scope: it.scopeOr(ScopeContent), Purpose: purpose, Decision: d, Reason: d.Reason, Category: it.Category}, nil
+			}
+			last = d
+		}
+		v.Decision, v.Reason = last, last.Reason
+		return v, nil
+	}
+	return g.disclose(ctx, c, it.Party, it.Role, viewer, it.Category, it.Scope, f, it.Purpose, viewer.Purpose)
+}
+
+func (it Item) scopeOr(s string) string {
+	if it.Scope == ScopeOutside {
+		return ScopeOutside
+	}
+	return s
+}
+
+// disclose decides what party/role may disclose of category to viewer in the current phase.
+func (g *Guard) disclose(ctx context.Context, c *Case, party, role string, viewer Participant, category, itemScope string, f Facts, purposes ...string) (Verdict, error) {
+	v := Verdict{Scope: ScopeNone, Category: category}
+	scope := g.phaseScope(c.Phase, party, category)
+	if scope == "" {
+		v.Reason = fmt.Sprintf("in fase %s deelt %s geen %s (bijlage 3 van het convenant)", c.Phase, party, category)
+		return v, nil
+	}
+	if itemScope == ScopeOutside {
+		scope = ScopeOutside
+	}
+	var last policy.Decision
+	for _, purpose := range g.purposes(c, purposes...) {
+		pc := policy.Context{DUOMelding: f.DUOMelding, Phase: c.Phase, Level: policy.LevelPerson}
+		if g.consents != nil {
+			cov, err := g.consents.Check(ctx, f.RegionID, consent.Request{
+				PupilID: c.PupilID, Purpose: purpose, Party: viewer.Party, OrganisationID: viewer.OrganisationID,
+				Category: category, Now: f.Now,
+			})
+			if err != nil {
+				return v, fmt.Errorf("toestemming nagaan: %w", err)
+			}
+			pc.Consent, pc.ConsentID = cov.Covered, cov.ConsentRef()
+		}
+		d := g.dec.Decide(policy.Request{
+			Actor: policy.Actor{Party: party, Role: role}, Action: policy.Disclose,
+			Category: category, Purpose: purpose,
+			Recipient: policy.Actor{Party: viewer.Party, Role: viewer.Role},
+			Context:   pc,
+		})
+		if !d.Allowed {
+			last = d
+			continue
+		}
+		got, reason := scope, d.Reason
+		if g.outside[d.RuleID] {
+			got = ScopeOutside
+		}
+		if got == ScopeOutside {
+			reason = "alleen buitenkantinformatie: " + reason
+		}
+		return Verdict{Scope: got, Purpose: purpose, Decision: d, Reason: reason, Category: category}, nil
+	}
+	v.Decision, v.Reason = last, last.Reason
+	return v, nil
+}
+
+// AskScope decides what participant to may answer to a question from participant from about
+// category in the current phase: content when the phase lists it as content for to's party and
+// the policy (with the consent it asks for) allows the disclosure; otherwise buitenkant
+// information — that to is involved, and how to reach them.
+func (g *Guard) AskScope(ctx context.Context, c *Case, from, to Participant, category string, f Facts) (Verdict, error) {
+	if to.Kind != KindProfessional {
+		return Verdict{Scope: ScopeOutside, Category: category, Reason: "ouders en leerling antwoorden zelf in het overleg"}, nil
+	}
+	v, err := g.disclose(ctx, c, to.Party, to.Role, from, category, "", f, to.Purpose, from.Purpose)
+	if err != nil {
+		return v, err
+	}
+	if v.Scope == ScopeNone {
+		v.Scope = ScopeOutside
+		if v.Reason == "" {
+			v.Reason = "alleen buitenkantinformatie"
+		} else {
+			v.Reason = "alleen buitenkantinformatie: " + v.Reason
+		}
+	}
+	return v, nil
+}
