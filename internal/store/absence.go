@@ -1,0 +1,438 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/absence"
+)
+
+// This file stores absence (internal/absence): registrations imported from a school's file,
+// vrijstellingen and leave, the signals the rules found, and verzuimmeldingen with their status
+// history. Pupils are found through their enrolment at the importing school (leerlingnummer) or
+// their pseudonym; the BSN is never involved.
+
+// AbsenceImport is the outcome of ImportAbsence.
+type AbsenceImport struct {
+	ImportID int64
+	Lines    int                  // registration lines read
+	Imported int                  // lines imported
+	Keys     int                  // distinct (pupil, day, reason) written
+	Errors   []*absence.LineError // bad lines (with SkipErrors: skipped)
+	Pupils   []int64              // pupils whose registrations were written
+}
+
+// ErrAbsenceFile is returned (wrapped) when a file has bad lines and nothing was imported.
+var ErrAbsenceFile = errors.New("het verzuimbestand bevat fouten; er is niets geïmporteerd")
+
+// enrolment of a pupil at the importing school.
+type schoolEnrolment struct {
+	pupil    int64
+	from, to absence.Date // to 0: current
+}
+
+// ImportAbsence imports a school's registrations file (leerling,datum,uren,reden) in one
+// transaction. The leerling column holds the school's leerlingnummer (or the pupil's pseudonym);
+// the pupil must be enrolled at the school on that day. Lines of the same pupil, day and reason
+// add up within the file; the total then replaces what was stored for that key, so importing the
+// same file twice changes nothing. Without skipErrors a file with any bad line imports nothing.
+func (db *DB) ImportAbsence(ctx context.Context, regionID, schoolID int64, r io.Reader, skipErrors bool, now time.Time) (AbsenceImport, error) {
+	h := sha256.New()
+	regs, bad, err := absence.ReadAll(io.TeeReader(r, h))
+	if err != nil {
+		return AbsenceImport{}, err
+	}
+	res := AbsenceImport{Lines: len(regs) + len(bad), Errors: bad}
+	enr, err := db.schoolEnrolments(ctx, regionID, schoolID)
+	if err != nil {
+		return res, err
+	}
+	type key struct {
+		pupil  int64
+		day    absence.Date
+		reason absence.Reason
+	}
+	type dayKey struct {
+		pupil int64
+		day   absence.Date
+	}
+	sums := map[key]absence.Hours{}
+	perDay := map[dayKey]absence.Hours{}
+	pupilSet := map[int64]bool{}
+	var pseudo map[string]int64
+	for _, reg := range regs {
+		pid := enrolledOn(enr[reg.Pupil], reg.Day)
+		if pid == 0 && len(enr[reg.Pupil]) == 0 {
+			if pseudo == nil {
+				if pseudo, err = db.pseudonymsAtSchool(ctx, regionID, schoolID); err != nil {
+					return res, err
+				}
+			}
+			if p, ok := pseudo[reg.Pupil]; ok {
+				pid = p
+			}
+		}
+		if pid == 0 {
+			msg := fmt.Sprintf("leerling %q is niet bekend bij deze school", reg.Pupil)
+			if len(enr[reg.Pupil]) > 0 {
+				msg = fmt.Sprintf("leerling %q was op %s niet ingeschreven bij deze school", reg.Pupil, reg.Day)
+			}
+			res.Errors = append(res.Errors, &absence.LineError{Line: reg.Line, Msg: msg})
+			continue
+		}
+		dk := dayKey{pid, reg.Day}
+		if perDay[dk]+reg.Hours > absence.MaxHoursPerDay {
+			res.Errors = append(res.Errors, &absence.LineError{Line: reg.Line, Msg: fmt.Sprintf("leerling %q heeft op %s samen meer dan 24 uur verzuim", reg.Pupil, reg.Day)})
+			continue
+		}
+		perDay[dk] += reg.Hours
+		sums[key{pid, reg.Day, reg.Reason}] += reg.Hours
+		pupilSet[pid] = true
+		res.Imported++
+	}
+	sort.Slice(res.Errors, func(i, j int) bool { return res.Errors[i].Line < res.Errors[j].Line })
+	if len(res.Errors) > 0 && !skipErrors {
+		res.Imported = 0
+		return res, fmt.Errorf("%w (%d foute regels)", ErrAbsenceFile, len(res.Errors))
+	}
+	keys := make([]key, 0, len(sums))
+	for k := range sums {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.pupil != b.pupil {
+			return a.pupil < b.pupil
+		}
+		if a.day != b.day {
+			return a.day < b.day
+		}
+		return a.reason < b.reason
+	})
+	for p := range pupilSet {
+		res.Pupils = append(res.Pupils, p)
+	}
+	sort.Slice(res.Pupils, func(i, j int) bool { return res.Pupils[i] < res.Pupils[j] })
+	res.Keys = len(keys)
+	err = db.WithTx(ctx, func(tx *Tx) error {
+		id, err := tx.InsertID(ctx, `INSERT INTO verzuim_import (regio_id, school_id, bestand_sha256, regels, verwerkt, overgeslagen, geimporteerd_op)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, regionID, schoolID, hex.EncodeToString(h.Sum(nil)), res.Lines, res.Imported, len(res.Errors), now.UnixMilli())
+		if err != nil {
+			return fmt.Errorf("import vastleggen: %w", err)
+		}
+		res.ImportID = id
+		for _, k := range keys {
+			_, err := tx.Exec(ctx, `INSERT INTO verzuim_registratie (regio_id, leerling_id, school_id, datum, reden, uren_centi, import_id, gewijzigd_op)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (regio_id, leerling_id, school_id, datum, reden) DO UPDATE SET uren_centi = excluded.uren_centi, import_id = excluded.import_id, gewijzigd_op = excluded.gewijzigd_op`,
+				regionID, k.pupil, schoolID, k.day.String(), k.reason.String(), int64(sums[k]), id, now.UnixMilli())
+			if err != nil {
+				return fmt.Errorf("registratie opslaan: %w", err)
+			}
+		}
+		// Stored rows of other reasons (earlier files) may now add up to more than a day holds.
+		for _, p := range res.Pupils {
+			var day string
+			var total int64
+			err := tx.QueryRow(ctx, `SELECT datum, SUM(uren_centi) FROM verzuim_registratie WHERE regio_id = ? AND leerling_id = ?
+				GROUP BY datum HAVING SUM(uren_centi) > 2400 ORDER BY datum LIMIT 1`, regionID, p).Scan(&day, &total)
+			if err == nil {
+				return fmt.Errorf("%w: leerling %d heeft op %s samen met eerder geïmporteerd verzuim %s uur", ErrAbsenceFile, p, day, absence.Hours(total))
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		res.Imported, res.ImportID = 0, 0
+		return res, err
+	}
+	return res, nil
+}
+
+func enrolledOn(es []schoolEnrolment, d absence.Date) int64 {
+	for _, e := range es {
+		if d >= e.from && (e.to == 0 || d <= e.to) {
+			return e.pupil
+		}
+	}
+	return 0
+}
+
+// schoolEnrolments returns the enrolments at a school by leerlingnummer.
+func (db *DB) schoolEnrolments(ctx context.Context, regionID, schoolID int64) (map[string][]schoolEnrolment, error) {
+	rows, err := db.Query(ctx, "SELECT leerlingnummer, leerling_id, van, tot FROM inschrijving WHERE regio_id = ? AND school_id = ?", regionID, schoolID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]schoolEnrolment{}
+	for rows.Next() {
+		var num, van string
+		var tot sql.NullString
+		var e schoolEnrolment
+		if err := rows.Scan(&num, &e.pupil, &van, &tot); err != nil {
+			return nil, err
+		}
+		if e.from, err = absence.ParseDate(van); err != nil {
+			return nil, fmt.Errorf("inschrijving %s: %w", num, err)
+		}
+		if tot.Valid && tot.String != "" {
+			if e.to, err = absence.ParseDate(tot.String); err != nil {
+				return nil, fmt.Errorf("inschrijving %s: %w", num, err)
+			}
+		}
+		out[num] = append(out[num], e)
+	}
+	return out, rows.Err()
+}
+
+// pseudonymsAtSchool maps the pseudonyms of pupils ever enrolled at the school to their ids.
+func (db *DB) pseudonymsAtSchool(ctx context.Context, regionID, schoolID int64) (map[string]int64, error) {
+	rows, err := db.Query(ctx, `SELECT DISTINCT l.pseudoniem, l.id FROM leerling l JOIN inschrijving i ON i.regio_id = l.regio_id AND i.leerling_id = l.id
+		WHERE l.regio_id = ? AND i.school_id = ?`, regionID, schoolID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var p string
+		var id int64
+		if err := rows.Scan(&p, &id); err != nil {
+			return nil, err
+		}
+		out[p] = id
+	}
+	return out, rows.Err()
+}
+
+// pupilKey is how a stored pupil appears in a Signal's Pupil field: its id in the region.
+func pupilKey(id int64) string { return strconv.FormatInt(id, 10) }
+
+// AbsenceInput loads what the rules consider for one pupil: registrations of every school, the
+// exemptions and leave, and the end dates of earlier art. 21a meldingen (not withdrawn).
+func (db *DB) AbsenceInput(ctx context.Context, regionID, pupilID int64, asOf absence.Date) (absence.PupilInput, error) {
+	in := absence.PupilInput{Pupil: pupilKey(pupilID), AsOf: asOf}
+	rows, err := db.Query(ctx, "SELECT datum, reden, uren_centi FROM verzuim_registratie WHERE regio_id = ? AND leerling_id = ? AND datum <= ? ORDER BY datum", regionID, pupilID, asOf.String())
+	if err != nil {
+		return in, err
+	}
+	for rows.Next() {
+		var day, reason string
+		var centi int64
+		if err := rows.Scan(&day, &reason, &centi); err != nil {
+			rows.Close()
+			return in, err
+		}
+		d, err1 := absence.ParseDate(day)
+		rs, err2 := absence.ParseReason(reason)
+		if err := errors.Join(err1, err2); err != nil {
+			rows.Close()
+			return in, fmt.Errorf("verzuim_registratie: %w", err)
+		}
+		in.Registrations = append(in.Registrations, absence.Registration{Pupil: in.Pupil, Day: d, Hours: absence.Hours(centi), Reason: rs})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return in, err
+	}
+	if in.Exemptions, err = db.Exemptions(ctx, regionID, pupilID); err != nil {
+		return in, err
+	}
+	rows, err = db.Query(ctx, `SELECT begindatum, einddatum, status_op FROM verzuimmelding WHERE regio_id = ? AND leerling_id = ? AND soort = ? AND status <> ?`,
+		regionID, pupilID, string(absence.Melding16Hours), string(absence.StatusWithdrawn))
+	if err != nil {
+		return in, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var from string
+		var to sql.NullString
+		var at int64
+		if err := rows.Scan(&from, &to, &at); err != nil {
+			return in, err
+		}
+		end := from
+		if to.Valid && to.String != "" {
+			end = to.String
+		}
+		d, err := absence.ParseDate(end)
+		if err != nil {
+			return in, err
+		}
+		in.MeldingDates = append(in.MeldingDates, d)
+	}
+	sort.Slice(in.MeldingDates, func(i, j int) bool { return in.MeldingDates[i] < in.MeldingDates[j] })
+	return in, rows.Err()
+}
+
+// RefreshSignals evaluates the given pupils with ev as of asOf and stores their signals: new
+// ones are added, existing ones (same pupil, kind and start) updated. It returns the number of
+// signals stored.
+func (db *DB) RefreshSignals(ctx context.Context, regionID int64, pupilIDs []int64, ev *absence.Evaluator, asOf absence.Date, now time.Time) (int, error) {
+	n := 0
+	for _, p := range pupilIDs {
+		in, err := db.AbsenceInput(ctx, regionID, p, asOf)
+		if err != nil {
+			return n, err
+		}
+		sigs, _, err := ev.Evaluate(in)
+		if err != nil {
+			return n, fmt.Errorf("leerling %d: %w", p, err)
+		}
+		if err := db.SaveSignals(ctx, regionID, p, sigs, asOf, now); err != nil {
+			return n, err
+		}
+		n += len(sigs)
+	}
+	return n, nil
+}
+
+// SaveSignals stores one pupil's signals (upsert on pupil, kind and start).
+func (db *DB) SaveSignals(ctx context.Context, regionID, pupilID int64, sigs []absence.Signal, asOf absence.Date, now time.Time) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		for _, s := range sigs {
+			_, err := tx.Exec(ctx, `INSERT INTO verzuim_signaal (regio_id, leerling_id, soort, van, tot, uren_centi, dagen, bron, prioriteit, peildatum, gevonden_op)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (regio_id, leerling_id, soort, van) DO UPDATE SET tot = excluded.tot, uren_centi = excluded.uren_centi,
+					dagen = excluded.dagen, bron = excluded.bron, prioriteit = excluded.prioriteit, peildatum = excluded.peildatum`,
+				regionID, pupilID, string(s.Kind), s.From.String(), s.To.String(), int64(s.Hours), s.Days, s.Source, boolInt(s.Priority), asOf.String(), now.UnixMilli())
+			if err != nil {
+				return fmt.Errorf("signaal opslaan: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// StoredSignal is a signal with its id and pupil.
+type StoredSignal struct {
+	ID      int64
+	PupilID int64
+	absence.Signal
+	FoundAt time.Time
+}
+
+// Signals returns a pupil's stored signals, by start date. pupilID 0 returns the region's.
+func (db *DB) Signals(ctx context.Context, regionID, pupilID int64) ([]StoredSignal, error) {
+	q := "SELECT id, leerling_id, soort, van, tot, uren_centi, dagen, bron, prioriteit, gevonden_op FROM verzuim_signaal WHERE regio_id = ?"
+	args := []any{regionID}
+	if pupilID != 0 {
+		q += " AND leerling_id = ?"
+		args = append(args, pupilID)
+	}
+	rows, err := db.Query(ctx, q+" ORDER BY leerling_id, van, soort", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []StoredSignal
+	for rows.Next() {
+		var s StoredSignal
+		var kind, from, to string
+		var centi, found int64
+		var prio int
+		if err := rows.Scan(&s.ID, &s.PupilID, &kind, &from, &to, &centi, &s.Days, &s.Source, &prio, &found); err != nil {
+			return nil, err
+		}
+		f, err1 := absence.ParseDate(from)
+		t, err2 := absence.ParseDate(to)
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, err
+		}
+		s.Pupil, s.Kind, s.From, s.To, s.Hours, s.Priority = pupilKey(s.PupilID), absence.Kind(kind), f, t, absence.Hours(centi), prio == 1
+		s.FoundAt = time.UnixMilli(found).UTC()
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Signal returns one stored signal.
+func (db *DB) Signal(ctx context.Context, regionID, id int64) (StoredSignal, error) {
+	all, err := db.signalsWhere(ctx, regionID, id)
+	if err != nil {
+		return StoredSignal{}, err
+	}
+	if len(all) == 0 {
+		return StoredSignal{}, ErrNotFound
+	}
+	return all[0], nil
+}
+
+func (db *DB) signalsWhere(ctx context.Context, regionID, id int64) ([]StoredSignal, error) {
+	var pupil int64
+	err := db.QueryRow(ctx, "SELECT leerling_id FROM verzuim_signaal WHERE regio_id = ? AND id = ?", regionID, id).Scan(&pupil)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	all, err := db.Signals(ctx, regionID, pupil)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range all {
+		if s.ID == id {
+			return []StoredSignal{s}, nil
+		}
+	}
+	return nil, nil
+}
+
+// AddExemption records a vrijstelling or granted leave for a pupil.
+func (db *DB) AddExemption(ctx context.Context, regionID, pupilID int64, ex absence.Exemption, note string, now time.Time) (int64, error) {
+	var id int64
+	err := db.WithTx(ctx, func(tx *Tx) error {
+		var to any
+		if ex.To != 0 {
+			to = ex.To.String()
+		}
+		var err error
+		id, err = tx.InsertID(ctx, `INSERT INTO vrijstelling (regio_id, leerling_id, soort, van, tot, toelichting, vastgelegd_op) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			regionID, pupilID, string(ex.Kind), ex.From.String(), to, strings.TrimSpace(note), now.UnixMilli())
+		return err
+	})
+	return id, err
+}
+
+// Exemptions returns a pupil's vrijstellingen and leave.
+func (db *DB) Exemptions(ctx context.Context, regionID, pupilID int64) ([]absence.Exemption, error) {
+	rows, err := db.Query(ctx, "SELECT soort, van, tot FROM vrijstelling WHERE regio_id = ? AND leerling_id = ? ORDER BY van", regionID, pupilID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []absence.Exemption
+	for rows.Next() {
+		var kind, from string
+		var to sql.NullString
+		if err := rows.Scan(&kind, &from, &to); err != nil {
+			return nil, err
+		}
+		var ex absence.Exemption
+		ex.Kind = absence.ExemptionKind(kind)
+		if ex.From, err = absence.ParseDate(from); err != nil {
+			return nil, err
+		}
+		if to.Valid && to.String != "" {
+			if ex.To, err = absence.ParseDate(to.String); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, ex)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,309 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/absence"
+)
+
+// StoredMelding is a verzuimmelding with its ids.
+type StoredMelding struct {
+	ID       int64
+	PupilID  int64
+	SchoolID int64
+	SignalID int64 // 0 when not proposed by a stored signal
+	*absence.Melding
+}
+
+// CreateMelding stores a registered melding (absence.NewMelding) and the first entry of its
+// status history. signalID may be 0.
+func (db *DB) CreateMelding(ctx context.Context, regionID, pupilID, schoolID, signalID int64, m *absence.Melding) (int64, error) {
+	c := m.Content()
+	var id int64
+	err := db.WithTx(ctx, func(tx *Tx) error {
+		var to, sig any
+		if c.To != 0 {
+			to = c.To.String()
+		}
+		if signalID != 0 {
+			sig = signalID
+		}
+		var err error
+		id, err = tx.InsertID(ctx, `INSERT INTO verzuimmelding (regio_id, leerling_id, school_id, signaal_id, soort, begindatum, einddatum,
+			vermoedelijke_reden, alle_lessen_verzuimd, actie_school, actie_gemeente_gewenst, toelichting_geen_actie, leslocatie,
+			melder_naam, melder_functie, melder_telefoon, melder_email, telefoon_ouder, verblijfadres, verzuimde_dagen, verzuimde_uren_centi,
+			signaal_soort, status, status_op, reden_afsluiting, afsluitnotitie, contact_gemeente, duo_nummer, aangemaakt_op)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			regionID, pupilID, schoolID, sig, string(c.Type), c.From.String(), to,
+			c.SuspectedReason, boolInt(c.AllLessonsMissed), c.SchoolAction, boolInt(c.GemeenteActionWanted), c.NoActionExplanation, c.Location,
+			c.Reporter.Name, c.Reporter.Function, c.Reporter.Phone, c.Reporter.Email, c.ParentPhone, c.StayAddress, c.DaysAbsent, int64(c.HoursAbsent),
+			string(c.SignalKind), string(m.Status()), m.StatusAt().UnixMilli(), string(m.ClosingReason()), string(m.ClosingNote()), m.GemeenteContact(), m.DUONumber(), m.Created().UnixMilli())
+		if err != nil {
+			return fmt.Errorf("melding opslaan: %w", err)
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO verzuimmelding_status (regio_id, melding_id, status, door, reden_afsluiting, afsluitnotitie, op) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			regionID, id, string(m.Status()), string(absence.PartySchool), "", "", m.StatusAt().UnixMilli())
+		return err
+	})
+	return id, err
+}
+
+const meldingCols = `id, leerling_id, school_id, signaal_id, soort, begindatum, einddatum, vermoedelijke_reden, alle_lessen_verzuimd, actie_school,
+	actie_gemeente_gewenst, toelichting_geen_actie, leslocatie, melder_naam, melder_functie, melder_telefoon, melder_email, telefoon_ouder,
+	verblijfadres, verzuimde_dagen, verzuimde_uren_centi, signaal_soort, status, status_op, reden_afsluiting, afsluitnotitie, contact_gemeente,
+	duo_nummer, aangemaakt_op`
+
+func scanMelding(sc interface{ Scan(...any) error }) (StoredMelding, error) {
+	var s StoredMelding
+	var c absence.MeldingContent
+	var sig sql.NullInt64
+	var kind, from, sigKind, status, reason, note, contact, duo string
+	var to sql.NullString
+	var all, wanted int
+	var centi, statusAt, created int64
+	err := sc.Scan(&s.ID, &s.PupilID, &s.SchoolID, &sig, &kind, &from, &to, &c.SuspectedReason, &all, &c.SchoolAction, &wanted,
+		&c.NoActionExplanation, &c.Location, &c.Reporter.Name, &c.Reporter.Function, &c.Reporter.Phone, &c.Reporter.Email, &c.ParentPhone,
+		&c.StayAddress, &c.DaysAbsent, &centi, &sigKind, &status, &statusAt, &reason, &note, &contact, &duo, &created)
+	if err != nil {
+		return s, err
+	}
+	s.SignalID = sig.Int64
+	c.Type, c.SignalKind, c.AllLessonsMissed, c.GemeenteActionWanted, c.HoursAbsent = absence.MeldingType(kind), absence.Kind(sigKind), all == 1, wanted == 1, absence.Hours(centi)
+	if c.From, err = absence.ParseDate(from); err != nil {
+		return s, err
+	}
+	if to.Valid && to.String != "" {
+		if c.To, err = absence.ParseDate(to.String); err != nil {
+			return s, err
+		}
+	}
+	s.Melding, err = absence.RestoreMelding(pupilKey(s.PupilID), c, absence.Status(status), time.UnixMilli(statusAt).UTC(), time.UnixMilli(created).UTC(),
+		absence.ClosingReason(reason), absence.ClosingNote(note), contact, duo)
+	return s, err
+}
+
+// Melding returns one melding of the region.
+func (db *DB) Melding(ctx context.Context, regionID, id int64) (StoredMelding, error) {
+	s, err := scanMelding(db.QueryRow(ctx, "SELECT "+meldingCols+" FROM verzuimmelding WHERE regio_id = ? AND id = ?", regionID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, ErrNotFound
+	}
+	return s, err
+}
+
+// Meldingen returns a pupil's meldingen, newest first.
+func (db *DB) Meldingen(ctx context.Context, regionID, pupilID int64) ([]StoredMelding, error) {
+	rows, err := db.Query(ctx, "SELECT "+meldingCols+" FROM verzuimmelding WHERE regio_id = ? AND leerling_id = ? ORDER BY aangemaakt_op DESC, id DESC", regionID, pupilID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []StoredMelding
+	for rows.Next() {
+		s, err := scanMelding(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// ChangeMeldingStatus applies a status change (absence.Melding.Transition: who may do what) in
+// one transaction and appends it to the history.
+func (db *DB) ChangeMeldingStatus(ctx context.Context, regionID, id int64, ch absence.StatusChange) (StoredMelding, error) {
+	var out StoredMelding
+	err := db.WithTx(ctx, func(tx *Tx) error {
+		s, err := scanMelding(tx.QueryRow(ctx, "SELECT "+meldingCols+" FROM verzuimmelding WHERE regio_id = ? AND id = ?", regionID, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		before := s.Status()
+		if err := s.Transition(ch); err != nil {
+			return err
+		}
+		res, err := tx.Exec(ctx, `UPDATE verzuimmelding SET status = ?, status_op = ?, reden_afsluiting = ?, afsluitnotitie = ?, contact_gemeente = ?
+			WHERE regio_id = ? AND id = ? AND status = ?`,
+			string(s.Status()), s.StatusAt().UnixMilli(), string(s.ClosingReason()), string(s.ClosingNote()), s.GemeenteContact(), regionID, id, string(before))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("%w: de melding is intussen gewijzigd", absence.ErrTransition)
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO verzuimmelding_status (regio_id, melding_id, status, door, reden_afsluiting, afsluitnotitie, op) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			regionID, id, string(s.Status()), string(ch.By), string(s.ClosingReason()), string(s.ClosingNote()), s.StatusAt().UnixMilli())
+		out = s
+		return err
+	})
+	return out, err
+}
+
+// SetMeldingDUONumber records the number DUO gave a melding.
+func (db *DB) SetMeldingDUONumber(ctx context.Context, regionID, id int64, number string) error {
+	s, err := db.Melding(ctx, regionID, id)
+	if err != nil {
+		return err
+	}
+	if err := s.SetDUONumber(number); err != nil {
+		return err
+	}
+	res, err := db.Exec(ctx, "UPDATE verzuimmelding SET duo_nummer = ? WHERE regio_id = ? AND id = ?", s.DUONumber(), regionID, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// MeldingStatusEntry is one step of a melding's status history.
+type MeldingStatusEntry struct {
+	Status absence.Status
+	By     absence.Party
+	Reason absence.ClosingReason
+	Note   absence.ClosingNote
+	At     time.Time
+}
+
+// MeldingHistory returns a melding's status history, oldest first.
+func (db *DB) MeldingHistory(ctx context.Context, regionID, id int64) ([]MeldingStatusEntry, error) {
+	rows, err := db.Query(ctx, "SELECT status, door, reden_afsluiting, afsluitnotitie, op FROM verzuimmelding_status WHERE regio_id = ? AND melding_id = ? ORDER BY op, id", regionID, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []MeldingStatusEntry
+	for rows.Next() {
+		var e MeldingStatusEntry
+		var st, by, reason, note string
+		var at int64
+		if err := rows.Scan(&st, &by, &reason, &note, &at); err != nil {
+			return nil, err
+		}
+		e.Status, e.By, e.Reason, e.Note, e.At = absence.Status(st), absence.Party(by), absence.ClosingReason(reason), absence.ClosingNote(note), time.UnixMilli(at).UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// HasMelding reports whether a verzuimmelding gives leerplicht the ground for person-level notes
+// on this pupil at now: one that is open, or closed or acknowledged within
+// absence.DefaultGroundRetention (seed 002). The policy context uses it.
+func (db *DB) HasMelding(ctx context.Context, regionID, pupilID int64, now time.Time) (bool, error) {
+	return db.HasMeldingWithin(ctx, regionID, pupilID, now, absence.DefaultGroundRetention)
+}
+
+// HasMeldingWithin is HasMelding with the retention the convenant sets.
+func (db *DB) HasMeldingWithin(ctx context.Context, regionID, pupilID int64, now time.Time, retention time.Duration) (bool, error) {
+	rows, err := db.Query(ctx, "SELECT status, status_op FROM verzuimmelding WHERE regio_id = ? AND leerling_id = ? AND status <> ?",
+		regionID, pupilID, string(absence.StatusWithdrawn))
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st string
+		var at int64
+		if err := rows.Scan(&st, &at); err != nil {
+			return false, err
+		}
+		if absence.GivesGround(absence.Status(st), time.UnixMilli(at), now, retention) {
+			return true, nil
+		}
+	}
+	return false, rows.Err()
+}
+
+// AbsoluteCandidates returns the absoluut-verzuim inputs of every pupil in the region: birth
+// date, enrolments and exemptions, for absence.Evaluator.AbsoluteAbsence. Pupil is the id as text.
+func (db *DB) AbsoluteCandidates(ctx context.Context, regionID int64, asOf absence.Date) ([]absence.AbsoluteInput, error) {
+	rows, err := db.Query(ctx, `SELECT l.id, l.geboortedatum, i.van, i.tot FROM leerling l LEFT JOIN inschrijving i ON i.regio_id = l.regio_id AND i.leerling_id = l.id
+		WHERE l.regio_id = ? ORDER BY l.id`, regionID)
+	if err != nil {
+		return nil, err
+	}
+	var out []absence.AbsoluteInput
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		var birth string
+		var van, tot sql.NullString
+		if err := rows.Scan(&id, &birth, &van, &tot); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if len(ids) == 0 || ids[len(ids)-1] != id {
+			b, err := absence.ParseDate(birth)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("leerling %d: geboortedatum: %w", id, err)
+			}
+			ids = append(ids, id)
+			out = append(out, absence.AbsoluteInput{Pupil: pupilKey(id), Birth: b, AsOf: asOf})
+		}
+		if van.Valid {
+			var e absence.Enrolment
+			if e.From, err = absence.ParseDate(van.String); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if tot.Valid && tot.String != "" {
+				if e.To, err = absence.ParseDate(tot.String); err != nil {
+					rows.Close()
+					return nil, err
+				}
+			}
+			out[len(out)-1].Enrolments = append(out[len(out)-1].Enrolments, e)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	ex, err := db.regionExemptions(ctx, regionID)
+	if err != nil {
+		return nil, err
+	}
+	for i, id := range ids {
+		out[i].Exemptions = ex[id]
+	}
+	return out, nil
+}
+
+// regionExemptions returns every exemption of the region by pupil.
+func (db *DB) regionExemptions(ctx context.Context, regionID int64) (map[int64][]absence.Exemption, error) {
+	rows, err := db.Query(ctx, "SELECT leerling_id, soort, van, tot FROM vrijstelling WHERE regio_id = ?", regionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64][]absence.Exemption{}
+	for rows.Next() {
+		var id int64
+		var kind, from string
+		var to sql.NullString
+		if err := rows.Scan(&id, &kind, &from, &to); err != nil {
+			return nil, err
+		}
+		ex := absence.Exemption{Kind: absence.ExemptionKind(kind)}
+		if ex.From, err = absence.ParseDate(from); err != nil {
+			return nil, err
+		}
+		if to.Valid && to.String != "" {
+			if ex.To, err = absence.ParseDate(to.String); err != nil {
+				return nil, err
+			}
+		}
+		out[id] = append(out[id], ex)
+	}
+	return out, rows.Err()
+}
