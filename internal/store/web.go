@@ -179,7 +179,7 @@ func (db *DB) CreateSession(ctx context.Context, s auth.Session) error {
 }
 
 // ErrNoSession is returned when a session id is unknown.
-var ErrNoSession = errors.New("sessie onbekend")
+var ErrNoSession = auth.ErrNoSession
 
 // Session returns the session with this id hash.
 func (db *DB) Session(ctx context.Context, idHash string) (auth.Session, error) {

@@ -101,3 +101,6 @@ func itoa(n int64) string {
 	}
 	return string(b[i:])
 }
+
+// ErrNoSession is returned by stores when a session id is unknown.
+var ErrNoSession = errors.New("sessie onbekend")

@@ -1,0 +1,372 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/web/auth"
+	"github.com/grondslag/grondslag/internal/web/dossier"
+)
+
+// apiAuth authenticates an API call: a bearer token of an organisation's API client (which must
+// hold scope), or, for reading (GET), the session cookie of a signed-in user. The role must be
+// one of roles.
+func (s *Server) apiAuth(roles []string, scope string, h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Cache-Control", "no-store")
+		var p *Principal
+		if authz := r.Header.Get("Authorization"); authz != "" {
+			tok, ok := strings.CutPrefix(authz, "Bearer ")
+			if !ok || !strings.HasPrefix(tok, auth.APITokenPrefix) || len(tok) > 200 {
+				return errUnauthorised
+			}
+			c, err := s.d.Accounts.APIClientByToken(r.Context(), auth.HashToken(tok))
+			if errors.Is(err, auth.ErrNoAccount) || (err == nil && c.Revoked) {
+				return errUnauthorised
+			}
+			if err != nil {
+				return err
+			}
+			if !c.HasScope(scope) {
+				return &Error{Status: http.StatusForbidden, Title: "Geen toegang", Detail: "Dit token heeft de scope " + scope + " niet."}
+			}
+			p = &Principal{Client: &c}
+		} else {
+			if r.Method != http.MethodGet {
+				return errUnauthorised
+			}
+			sess, err := s.loadSession(r)
+			if err != nil {
+				return err
+			}
+			if p, err = s.principal(r, sess); err != nil {
+				return err
+			}
+			if p == nil {
+				return errUnauthorised
+			}
+		}
+		if !contains(roles, p.Role()) {
+			return errForbidden
+		}
+		return h(w, r.WithContext(context.WithValue(r.Context(), keyPrincipal, p)))
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// decodeJSON reads a JSON request body into v: the content type must be JSON, unknown fields
+// are refused (naming the field), and the body is limited to 64 KiB.
+func decodeJSON(r *http.Request, v any) error {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "application/json" {
+		return &Error{Status: http.StatusUnsupportedMediaType, Title: "Verkeerd formaat", Detail: "Stuur de gegevens als application/json."}
+	}
+	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &te):
+			return badField(te.Field, "het veld "+te.Field+" heeft het verkeerde type")
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return badField(f, "het veld "+f+" is onbekend")
+		}
+		return badField("", "de body is geen geldige JSON")
+	}
+	return nil
+}
+
+type healthJSON struct {
+	Status string `json:"status"`
+	Versie string `json:"versie"`
+}
+
+func (s *Server) apiHealth(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store")
+	return writeJSON(w, http.StatusOK, healthJSON{Status: "gezond", Versie: APIVersion})
+}
+
+// ---- leerlingen
+
+type pupilSummaryJSON struct {
+	ID            int64     `json:"id"`
+	Voornaam      string    `json:"voornaam"`
+	Achternaam    string    `json:"achternaam"`
+	Geboortedatum string    `json:"geboortedatum"`
+	School        string    `json:"school,omitempty"`
+	Leerjaar      string    `json:"leerjaar,omitempty"`
+	Relaties      []string  `json:"relaties"`
+	Links         linksJSON `json:"_links"`
+}
+
+type linkJSON struct {
+	Href string `json:"href"`
+}
+
+type linksJSON struct {
+	Self linkJSON `json:"self"`
+}
+
+type pageLinksJSON struct {
+	Self  linkJSON  `json:"self"`
+	First linkJSON  `json:"first"`
+	Last  linkJSON  `json:"last"`
+	Prev  *linkJSON `json:"prev,omitempty"`
+	Next  *linkJSON `json:"next,omitempty"`
+}
+
+type pupilListJSON struct {
+	Links    pageLinksJSON `json:"_links"`
+	Embedded struct {
+		Leerlingen []pupilSummaryJSON `json:"leerlingen"`
+	} `json:"_embedded"`
+	Pagina    int `json:"pagina"`
+	PerPagina int `json:"perPagina"`
+	Totaal    int `json:"totaal"`
+	Paginas   int `json:"paginas"`
+}
+
+func pupilHref(id int64) string { return "/api/v1/leerlingen/" + strconv.FormatInt(id, 10) }
+
+func relationCodes(rels []dossier.RelationKind) []string {
+	out := make([]string, 0, len(rels))
+	for _, r := range rels {
+		out = append(out, string(r))
+	}
+	return out
+}
+
+// apiPupilList lists the pupils the caller holds a recognised relation with. It shows
+// identification data (name, date of birth), so it asks the policy for that category under the
+// purpose in `doel` and records the listing in the audit trail (one record, no single pupil).
+func (s *Server) apiPupilList(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	purpose, err := s.apiPurpose(r)
+	if err != nil {
+		return err
+	}
+	pg, err := pageParams(r, "perPagina", 20, 100)
+	if err != nil {
+		return err
+	}
+	a := p.Actor()
+	ans := s.d.Policy.Decide(Question{Party: a.Party, Role: a.Role, Action: ActLezen, Category: "identificatie", Purpose: purpose, Level: "persoon"})
+	if err := s.audit(r.Context(), p, "", "identificatie", purpose, ans, Facts{}, audit.AccessAPI, "leerlingen-lijst"); err != nil {
+		return err
+	}
+	if !ans.Allowed {
+		return &Error{Status: http.StatusForbidden, Title: "Geen toegang", Detail: ans.Reason}
+	}
+	list, total, err := s.d.Dossiers.VisiblePupils(r.Context(), a, s.today(), "", pg)
+	if err != nil {
+		return err
+	}
+	out := pupilListJSON{Pagina: pg.Number, PerPagina: pg.Size, Totaal: total, Paginas: (total + pg.Size - 1) / pg.Size}
+	out.Embedded.Leerlingen = []pupilSummaryJSON{}
+	for _, l := range list {
+		out.Embedded.Leerlingen = append(out.Embedded.Leerlingen, pupilSummaryJSON{ID: l.ID, Voornaam: l.FirstName, Achternaam: l.LastName,
+			Geboortedatum: l.BirthDate, School: l.SchoolName, Leerjaar: l.Year, Relaties: relationCodes(l.Relations), Links: linksJSON{Self: linkJSON{pupilHref(l.ID)}}})
+	}
+	link := func(n int) linkJSON {
+		return linkJSON{"/api/v1/leerlingen?doel=" + purpose + "&pagina=" + strconv.Itoa(n) + "&perPagina=" + strconv.Itoa(pg.Size)}
+	}
+	last := max(out.Paginas, 1)
+	out.Links = pageLinksJSON{Self: link(pg.Number), First: link(1), Last: link(last)}
+	if pg.Number > 1 {
+		l := link(pg.Number - 1)
+		out.Links.Prev = &l
+	}
+	if pg.Number < out.Paginas {
+		l := link(pg.Number + 1)
+		out.Links.Next = &l
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiPurpose(r *http.Request) (string, error) {
+	d := r.URL.Query().Get("doel")
+	if d == "" {
+		return "", badField("doel", "geef het doel op waarvoor u de gegevens nodig heeft (doel)")
+	}
+	if !hasCode(s.d.Vocab.Purposes, d) {
+		return "", badField("doel", "onbekend doel; gebruik een doel uit het convenant")
+	}
+	return d, nil
+}
+
+type blockJSON struct {
+	Categorie      string `json:"categorie"`
+	Toegestaan     bool   `json:"toegestaan"`
+	Grondslag      string `json:"grondslag,omitempty"`
+	GrondslagTekst string `json:"grondslagTekst,omitempty"`
+	Artikel        string `json:"artikel,omitempty"`
+	Reden          string `json:"reden,omitempty"`
+}
+
+type enrolmentJSON struct {
+	School         string `json:"school"`
+	Brin           string `json:"brin,omitempty"`
+	Leerlingnummer string `json:"leerlingnummer"`
+	Van            string `json:"van"`
+	Tot            string `json:"tot,omitempty"`
+	Leerjaar       string `json:"leerjaar"`
+}
+
+type guardianJSON struct {
+	Naam     string `json:"naam"`
+	Relatie  string `json:"relatie"`
+	Gezag    bool   `json:"gezag"`
+	Email    string `json:"email,omitempty"`
+	Telefoon string `json:"telefoon,omitempty"`
+}
+
+type pupilJSON struct {
+	ID             int64           `json:"id"`
+	Doel           string          `json:"doel"`
+	Relaties       []string        `json:"relaties"`
+	Blokken        []blockJSON     `json:"blokken"`
+	Voornaam       string          `json:"voornaam,omitempty"`
+	Achternaam     string          `json:"achternaam,omitempty"`
+	Geboortedatum  string          `json:"geboortedatum,omitempty"`
+	Inschrijvingen []enrolmentJSON `json:"inschrijvingen,omitempty"`
+	Ouders         []guardianJSON  `json:"ouders,omitempty"`
+	Links          linksJSON       `json:"_links"`
+}
+
+func (s *Server) apiPupil(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return errNotFound
+	}
+	purpose, err := s.apiPurpose(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.readPupil(r.Context(), p, id, purpose, audit.AccessAPI)
+	if err != nil {
+		return err
+	}
+	if !v.anyAllowed() {
+		return &Error{Status: http.StatusForbidden, Title: "Geen toegang", Detail: v.Blocks[0].Answer.Reason}
+	}
+	out := pupilJSON{ID: id, Doel: purpose, Relaties: relationCodes(v.Relations), Links: linksJSON{Self: linkJSON{pupilHref(id)}}}
+	for _, b := range v.Blocks {
+		bj := blockJSON{Categorie: b.Category, Toegestaan: b.Allowed}
+		if b.Allowed {
+			bj.Grondslag, bj.GrondslagTekst, bj.Artikel = b.Answer.Ground, b.Answer.GroundText, b.Answer.Article
+		} else {
+			bj.Reden = b.Answer.Reason
+		}
+		out.Blokken = append(out.Blokken, bj)
+	}
+	if v.allowed("identificatie") {
+		out.Voornaam, out.Achternaam, out.Geboortedatum = v.Pupil.FirstName, v.Pupil.LastName, v.Pupil.BirthDate
+	}
+	if v.allowed("onderwijs") {
+		for _, e := range v.Pupil.Enrolments {
+			out.Inschrijvingen = append(out.Inschrijvingen, enrolmentJSON{School: e.SchoolName, Brin: e.BRIN, Leerlingnummer: e.Number, Van: e.From, Tot: e.To, Leerjaar: e.Year})
+		}
+	}
+	if v.allowed("contact") {
+		for _, g := range v.Pupil.Guardians {
+			out.Ouders = append(out.Ouders, guardianJSON{Naam: g.Name, Relatie: g.Relation, Gezag: g.Gezag, Email: g.Email, Telefoon: g.Phone})
+		}
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// ---- mag ik dit delen
+
+type partyRoleJSON struct {
+	Partij string `json:"partij"`
+	Rol    string `json:"rol"`
+}
+
+type shareContextJSON struct {
+	DuoMelding  bool   `json:"duoMelding"`
+	Toestemming bool   `json:"toestemming"`
+	Casusfase   string `json:"casusfase"`
+	Niveau      string `json:"niveau"`
+}
+
+type shareRequestJSON struct {
+	Actor     partyRoleJSON    `json:"actor"`
+	Handeling string           `json:"handeling"`
+	Categorie string           `json:"categorie"`
+	Doel      string           `json:"doel"`
+	Ontvanger *partyRoleJSON   `json:"ontvanger"`
+	Context   shareContextJSON `json:"context"`
+}
+
+type shareAnswerJSON struct {
+	Toegestaan     bool     `json:"toegestaan"`
+	Grondslag      string   `json:"grondslag"`
+	GrondslagTekst string   `json:"grondslagTekst"`
+	Artikel        string   `json:"artikel"`
+	Voorwaarden    []string `json:"voorwaarden"`
+	Plichten       []string `json:"plichten"`
+	Reden          string   `json:"reden"`
+}
+
+func (s *Server) apiShare(w http.ResponseWriter, r *http.Request) error {
+	var req shareRequestJSON
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	v := s.d.Vocab
+	switch {
+	case !hasCode(v.Parties, req.Actor.Partij):
+		return badField("actor.partij", "onbekende partij")
+	case !isRole(v, req.Actor.Partij, req.Actor.Rol):
+		return badField("actor.rol", "deze rol hoort niet bij de partij")
+	case !contains([]string{ActLezen, ActVastleggen, ActVerstrekken}, req.Handeling):
+		return badField("handeling", "gebruik lezen, vastleggen of verstrekken")
+	case !hasCode(v.Categories, req.Categorie):
+		return badField("categorie", "onbekende categorie")
+	case !hasCode(v.Purposes, req.Doel):
+		return badField("doel", "onbekend doel")
+	case req.Handeling == ActVerstrekken && (req.Ontvanger == nil || !isRole(v, req.Ontvanger.Partij, req.Ontvanger.Rol)):
+		return badField("ontvanger", "geef de ontvanger op met een bekende partij en rol")
+	case req.Context.Casusfase != "" && !hasCode(v.Phases, req.Context.Casusfase):
+		return badField("context.casusfase", "onbekende fase")
+	}
+	lvl := req.Context.Niveau
+	if lvl == "" {
+		lvl = "persoon"
+	}
+	if lvl != "persoon" && lvl != "school" {
+		return badField("context.niveau", "gebruik persoon of school")
+	}
+	q := Question{Party: req.Actor.Partij, Role: req.Actor.Rol, Action: req.Handeling, Category: req.Categorie, Purpose: req.Doel,
+		DUOMelding: req.Context.DuoMelding, Consent: req.Context.Toestemming, Phase: req.Context.Casusfase, Level: lvl}
+	if req.Ontvanger != nil {
+		q.RecipientParty, q.RecipientRole = req.Ontvanger.Partij, req.Ontvanger.Rol
+	}
+	ans := s.d.Policy.Decide(q)
+	out := shareAnswerJSON{Toegestaan: ans.Allowed, Grondslag: ans.Ground, GrondslagTekst: ans.GroundText, Artikel: ans.Article,
+		Voorwaarden: nonNil(ans.Conditions), Plichten: nonNil(ans.Obligations), Reden: ans.Reason}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,87 @@
+package web
+
+import (
+	"context"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/web/auth"
+	"github.com/grondslag/grondslag/internal/web/dossier"
+)
+
+// Accounts is what sign-in needs from the store (internal/store implements it).
+type Accounts interface {
+	AccountsByEmail(ctx context.Context, email string) ([]auth.Account, error)
+	Account(ctx context.Context, regionID, userID int64) (auth.Account, error)
+	Accounts(ctx context.Context, regionID int64) ([]auth.Account, error)
+	SetTOTP(ctx context.Context, regionID, userID int64, sealed []byte, confirmed bool, now time.Time) error
+	UseTOTPStep(ctx context.Context, regionID, userID, step int64, now time.Time) (bool, error)
+	ReplaceRecoveryCodes(ctx context.Context, regionID, userID int64, hashes []string, now time.Time) error
+	UseRecoveryCode(ctx context.Context, regionID, userID int64, hash string, now time.Time) (bool, error)
+	AccountInOrgByEmail(ctx context.Context, regionID, orgID int64, email string) (auth.Account, error)
+
+	ParentsByEmail(ctx context.Context, email string) ([]auth.Parent, error)
+	Parent(ctx context.Context, regionID, parentID int64) (auth.Parent, error)
+	CreateLoginCode(ctx context.Context, regionID, parentID int64, hash string, expires, now time.Time) error
+	UseLoginCode(ctx context.Context, regionID, parentID int64, hash string, maxAttempts int, now time.Time) (bool, error)
+
+	APIClientByToken(ctx context.Context, tokenHash string) (auth.APIClient, error)
+	OIDCConfigs(ctx context.Context) ([]auth.OIDCConfig, [][]byte, error)
+}
+
+// Sessions keeps server-side sessions, shared by every instance.
+type Sessions interface {
+	CreateSession(ctx context.Context, s auth.Session) error
+	Session(ctx context.Context, idHash string) (auth.Session, error)
+	TouchSession(ctx context.Context, idHash string, now time.Time) error
+	SetSessionPurpose(ctx context.Context, idHash, purpose string) error
+	RotateSession(ctx context.Context, oldHash string, next auth.Session) error
+	DeleteSession(ctx context.Context, idHash string) error
+}
+
+// Throttle counts failed logins per account and per address, shared by every instance.
+type Throttle interface {
+	ThrottleLocked(ctx context.Context, keys []string, now time.Time) (bool, error)
+	ThrottleFail(ctx context.Context, key string, max int, window, lock time.Duration, now time.Time) (bool, error)
+	ThrottleReset(ctx context.Context, key string) error
+}
+
+// Dossiers answers which pupils an actor may see at all, and reads a pupil page.
+type Dossiers interface {
+	VisiblePupils(ctx context.Context, a dossier.Actor, today, q string, p dossier.Page) ([]dossier.PupilSummary, int, error)
+	PupilRelations(ctx context.Context, a dossier.Actor, pupilID int64, today string) ([]dossier.RelationKind, error)
+	DossierPupil(ctx context.Context, regionID, pupilID int64, today string) (dossier.Pupil, error)
+}
+
+// Auditor appends a record to the audit trail (internal/audit). Reads are appended through it
+// too; the implementation batches them (group commit).
+type Auditor interface {
+	Append(ctx context.Context, r audit.Record) error
+}
+
+// AuditReader lists audit records for the FG's view (newest first). Optional.
+type AuditReader interface {
+	RecentAudit(ctx context.Context, regionID int64, limit int) ([]audit.Record, error)
+}
+
+// CodeSender delivers a parent's one-time login code. Production sends e-mail; the demo keeps
+// the messages in a mailbox page (DevMailbox). Implementations never log the code or the address.
+type CodeSender interface {
+	SendLoginCode(ctx context.Context, to auth.Parent, code string, validFor time.Duration) error
+}
+
+// DecisionContext supplies the facts of a pupil that a decision needs (a DUO melding on file, a
+// consent covering the purpose, the case phase). Optional: without it every fact is absent, so
+// rules that need one are denied.
+type DecisionContext interface {
+	DecisionContext(ctx context.Context, a dossier.Actor, pupilID int64, purpose string, now time.Time) (Facts, error)
+}
+
+// Facts are the context of one decision.
+type Facts struct {
+	DUOMelding bool
+	Melding    string // melding number relied on
+	Consent    bool
+	ConsentID  int64
+	Phase      string
+}

@@ -1,0 +1,126 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/grondslag/grondslag/internal/web/dossier"
+)
+
+// Error is an error with the HTTP status and the safe Dutch text a user sees. Detail in Err is
+// for the log only.
+type Error struct {
+	Status int
+	Title  string
+	Detail string
+	Field  string // the request field that is wrong, if any
+	Err    error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Title + ": " + e.Err.Error()
+	}
+	return e.Title
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// badField is a 400 naming the field that is wrong.
+func badField(field, detail string) *Error {
+	return &Error{Status: http.StatusBadRequest, Title: "Ongeldige invoer", Detail: detail, Field: field}
+}
+
+var (
+	errNotFound     = &Error{Status: http.StatusNotFound, Title: "Niet gevonden", Detail: "Deze pagina of dit gegeven bestaat niet, of u heeft er geen toegang toe."}
+	errUnauthorised = &Error{Status: http.StatusUnauthorized, Title: "Niet ingelogd", Detail: "Log eerst in."}
+	errForbidden    = &Error{Status: http.StatusForbidden, Title: "Geen toegang", Detail: "Uw rol geeft geen toegang tot deze functie."}
+	errCSRF         = &Error{Status: http.StatusForbidden, Title: "Formulier verlopen", Detail: "Het formulier is verlopen of niet door Grondslag gemaakt. Laad de pagina opnieuw en probeer het nog eens."}
+)
+
+// errorStatus maps domain sentinels to HTTP, in one table.
+func asError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	switch {
+	case errors.Is(err, dossier.ErrNotVisible):
+		return errNotFound
+	}
+	return &Error{Status: http.StatusInternalServerError, Title: "Er ging iets mis", Detail: "Er ging aan onze kant iets mis. Probeer het later opnieuw; blijft het misgaan, neem dan contact op met de beheerder.", Err: err}
+}
+
+// handlerFunc is a handler that returns its error.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// htmlHandler renders a returned error as a Dutch error page.
+func (s *Server) htmlHandler(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := h(w, r)
+		if err == nil {
+			return
+		}
+		e := asError(err)
+		s.logError(r, e)
+		if e.Status == http.StatusUnauthorized {
+			http.Redirect(w, r, "/inloggen", http.StatusSeeOther)
+			return
+		}
+		s.renderStatus(w, r, e.Status, "fout", e.Title, map[string]any{"Fout": e})
+	})
+}
+
+// problem is an RFC 9457 problem document. invalidParams is an extension member (as the Dutch
+// API Design Rules' problem details guidance shows) naming the wrong field.
+type problem struct {
+	Type          string         `json:"type"`
+	Title         string         `json:"title"`
+	Status        int            `json:"status"`
+	Detail        string         `json:"detail"`
+	Instance      string         `json:"instance"`
+	InvalidParams []invalidParam `json:"invalidParams,omitempty"`
+}
+
+type invalidParam struct {
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
+}
+
+// apiHandler sets the API-Version header and renders a returned error as problem+json.
+func (s *Server) apiHandler(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("API-Version", APIVersion)
+		err := h(w, r)
+		if err == nil {
+			return
+		}
+		e := asError(err)
+		s.logError(r, e)
+		writeProblem(w, r, e)
+	})
+}
+
+func writeProblem(w http.ResponseWriter, r *http.Request, e *Error) {
+	p := problem{Type: "about:blank", Title: e.Title, Status: e.Status, Detail: e.Detail, Instance: r.URL.Path}
+	if e.Field != "" {
+		p.InvalidParams = []invalidParam{{Name: e.Field, Reason: e.Detail}}
+	}
+	if e.Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="grondslag"`)
+	}
+	w.Header().Set("API-Version", APIVersion)
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(e.Status)
+	json.NewEncoder(w).Encode(p)
+}
+
+func (s *Server) logError(r *http.Request, e *Error) {
+	if e.Status >= 500 {
+		s.log.ErrorContext(r.Context(), "verzoek mislukt", "status", e.Status, "methode", r.Method, "pad", routePattern(r), "request_id", requestID(r.Context()), "fout", e.Error())
+		return
+	}
+	s.log.DebugContext(r.Context(), "verzoek geweigerd", "status", e.Status, "pad", routePattern(r), "request_id", requestID(r.Context()))
+}

@@ -1,0 +1,154 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/audit"
+)
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyTrace
+	keyPrincipal
+)
+
+func requestID(ctx context.Context) string {
+	v, _ := ctx.Value(keyRequestID).(string)
+	return v
+}
+
+func traceContext(ctx context.Context) audit.TraceContext {
+	v, _ := ctx.Value(keyTrace).(audit.TraceContext)
+	return v
+}
+
+// statusWriter records the status for the access log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// middleware: request id, W3C trace context on API calls, security headers, panic recovery and
+// an access log without personal data (the route pattern, never the path with ids or the query).
+func (s *Server) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-ID")
+		if !validRequestID(id) {
+			var b [12]byte
+			rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		ctx := context.WithValue(r.Context(), keyRequestID, id)
+		tc := audit.TraceContext{TraceID: audit.NewTraceID(), SpanID: audit.NewOperationID(), Flags: 1}
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			if in, err := audit.ParseTraceparent(r.Header.Get("traceparent")); err == nil {
+				tc = in.Child()
+			}
+		}
+		ctx = context.WithValue(ctx, keyTrace, tc)
+		r = r.WithContext(ctx)
+
+		h := w.Header()
+		h.Set("X-Request-ID", id)
+		h.Set("traceresponse", tc.Traceparent())
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if s.cfg.TLS {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				s.log.ErrorContext(ctx, "paniek in handler", "request_id", id, "paniek", p)
+				if sw.status == 0 {
+					http.Error(sw, "Er ging iets mis.", http.StatusInternalServerError)
+				}
+			}
+			s.log.LogAttrs(ctx, slog.LevelInfo, "http",
+				slog.String("methode", r.Method),
+				slog.String("route", routePattern(r)),
+				slog.Int("status", sw.status),
+				slog.Int("bytes", sw.bytes),
+				slog.Duration("duur", time.Since(start)),
+				slog.String("request_id", id),
+				slog.String("trace_id", tc.TraceID.String()),
+			)
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// routePattern is the mux pattern that matched ("GET /leerlingen/{id}"), so that logs carry no
+// ids, names or query strings.
+func routePattern(r *http.Request) string {
+	if r.Pattern != "" {
+		return r.Pattern
+	}
+	return "(geen route)"
+}
+
+func validRequestID(id string) bool {
+	if len(id) < 8 || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// clientAddr is the client's address for throttling: the connection's, or the first
+// X-Forwarded-For hop when the server trusts its proxy. IPv6 addresses count per /64.
+func (s *Server) clientAddr(r *http.Request) string {
+	addr := r.RemoteAddr
+	if s.cfg.TrustProxy {
+		if f := r.Header.Get("X-Forwarded-For"); f != "" {
+			addr = strings.TrimSpace(strings.Split(f, ",")[0])
+		}
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return host
+	}
+	if ip.To4() == nil {
+		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	}
+	return ip.String()
+}

@@ -1,0 +1,242 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/web/auth"
+	"github.com/grondslag/grondslag/internal/web/dossier"
+)
+
+// Categories the pupil page can show today, in page order. Each is shown only when the policy
+// allows reading it for the actor's purpose. (Absence, signals, meldingen, consents and case
+// blocks join as their packages land.)
+var pupilCategories = []struct{ Code, Title string }{
+	{"identificatie", "Leerling"},
+	{"onderwijs", "Inschrijvingen"},
+	{"contact", "Ouders en verzorgers"},
+}
+
+// block is one block of a pupil page with the decision it is shown (or withheld) under.
+type block struct {
+	Category string
+	Title    string
+	Allowed  bool
+	Answer   Answer
+}
+
+// pupilView is a pupil as the actor may see it.
+type pupilView struct {
+	Pupil     dossier.Pupil
+	Relations []dossier.RelationKind
+	Purpose   string
+	Blocks    []block
+}
+
+func (v *pupilView) allowed(cat string) bool {
+	for _, b := range v.Blocks {
+		if b.Category == cat {
+			return b.Allowed
+		}
+	}
+	return false
+}
+
+func (v *pupilView) anyAllowed() bool {
+	for _, b := range v.Blocks {
+		if b.Allowed {
+			return true
+		}
+	}
+	return false
+}
+
+// parentAnswer is the ground on which parents (and the pupil from 16) see the data about their
+// own child: the data subject's right of access, not an exchange under the convenant.
+var parentAnswer = Answer{Allowed: true, Ground: "avg-15", GroundText: "AVG art. 15 (recht op inzage)", Article: "AVG art. 15",
+	Reason: "U heeft het gezag over deze leerling en mag de gegevens inzien.", ProcessingActivity: "urn:grondslag:verwerking:inzage-betrokkene"}
+
+// readPupil is the one path to a pupil's data, shared by the UI and the API: relation check
+// (404 without one), the policy per category for the purpose, and an audit record per decision.
+func (s *Server) readPupil(ctx context.Context, p *Principal, pupilID int64, purpose string, point audit.AccessPoint) (*pupilView, error) {
+	a := p.Actor()
+	today := s.today()
+	rels, err := s.d.Dossiers.PupilRelations(ctx, a, pupilID, today)
+	if err != nil {
+		return nil, err
+	}
+	if len(rels) == 0 {
+		s.log.InfoContext(ctx, "leerling buiten relatie gevraagd", "request_id", requestID(ctx), "rol", a.Role)
+		return nil, dossier.ErrNotVisible
+	}
+	pup, err := s.d.Dossiers.DossierPupil(ctx, a.RegionID, pupilID, today)
+	if err != nil {
+		return nil, err
+	}
+	v := &pupilView{Pupil: pup, Relations: rels, Purpose: purpose}
+	var facts Facts
+	if s.d.Facts != nil && a.ParentID == 0 {
+		if facts, err = s.d.Facts.DecisionContext(ctx, a, pupilID, purpose, s.now()); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range pupilCategories {
+		var ans Answer
+		if a.ParentID != 0 {
+			ans = parentAnswer
+		} else {
+			ans = s.d.Policy.Decide(Question{Party: a.Party, Role: a.Role, Action: ActLezen, Category: c.Code, Purpose: purpose,
+				DUOMelding: facts.DUOMelding, Consent: facts.Consent, ConsentID: facts.ConsentID, Phase: facts.Phase, Level: "persoon"})
+		}
+		v.Blocks = append(v.Blocks, block{Category: c.Code, Title: c.Title, Allowed: ans.Allowed, Answer: ans})
+		if err := s.audit(ctx, p, pup.Pseudonym, c.Code, purpose, ans, facts, point, "leerling-lezen"); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// audit appends the record of one decision.
+func (s *Server) audit(ctx context.Context, p *Principal, pseudonym, category, purpose string, ans Answer, facts Facts, point audit.AccessPoint, name string) error {
+	a := p.Actor()
+	tc := traceContext(ctx)
+	now := s.now()
+	rec := audit.Record{
+		Time:  now,
+		Actor: audit.Actor{UserID: a.UserID, OrganisationID: a.OrgID, Role: a.Role},
+		Pupil: pseudonym, Categories: []string{category}, Action: audit.ActionRead,
+		Purpose: purpose, LegalGround: ans.Ground, Article: ans.Article, ConvenantVersion: ans.ConvenantVersion,
+		ConsentID: facts.ConsentID, Melding: facts.Melding,
+		AccessPoint: point, RequestID: requestID(ctx),
+		TraceID: tc.TraceID, OperationID: audit.NewOperationID(), ParentOperationID: tc.SpanID,
+		Name: name, Start: now, End: now, ProcessingActivity: ans.ProcessingActivity,
+	}
+	if ans.Allowed {
+		rec.Outcome = audit.Allowed
+	} else {
+		rec.Outcome, rec.Reason = audit.Denied, "ontbreekt-"+orDefault(ans.Missing, "regel")
+	}
+	// The audit actor names a user; a parent or an API client (a system without a person) is
+	// recorded as access point "job" with its kind and id in the operation name until
+	// internal/audit has actors of those kinds.
+	switch {
+	case p.Client != nil:
+		rec.AccessPoint, rec.Actor.UserID = audit.AccessJob, 0
+		rec.Name = name + " api-client:" + strconv.FormatInt(p.Client.ID, 10)
+	case a.ParentID != 0:
+		rec.AccessPoint = audit.AccessJob
+		rec.Name = name + " ouder:" + strconv.FormatInt(a.ParentID, 10)
+	}
+	if rec.Purpose == "" && a.ParentID != 0 {
+		rec.Purpose = "inzage"
+	}
+	return s.d.Audit.Append(ctx, rec)
+}
+
+// ---- UI
+
+const pageSize = 25
+
+func pageParams(r *http.Request, sizeKey string, def, max int) (dossier.Page, error) {
+	p := dossier.Page{Number: 1, Size: def}
+	if v := r.URL.Query().Get("pagina"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100000 {
+			return p, badField("pagina", "pagina moet een geheel getal van 1 of hoger zijn")
+		}
+		p.Number = n
+	}
+	if v := r.URL.Query().Get(sizeKey); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > max {
+			return p, badField(sizeKey, sizeKey+" moet een geheel getal van 1 tot en met "+strconv.Itoa(max)+" zijn")
+		}
+		p.Size = n
+	}
+	return p, nil
+}
+
+func (s *Server) pupilList(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	pg, err := pageParams(r, "per-pagina", pageSize, 100)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query().Get("zoek")
+	list, total, err := s.d.Dossiers.VisiblePupils(r.Context(), p.Actor(), s.today(), q, pg)
+	if err != nil {
+		return err
+	}
+	pages := (total + pg.Size - 1) / pg.Size
+	return s.render(w, r, "leerlingen", "Leerlingen", map[string]any{
+		"leerlingen": list, "totaal": total, "pagina": pg.Number, "paginas": pages, "zoek": q,
+		"doel": p.Session.Purpose, "doelen": s.purposesFor(p), "vorige": pg.Number > 1, "volgende": pg.Number < pages,
+	})
+}
+
+func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return errNotFound
+	}
+	purpose := p.Session.Purpose
+	if p.Role() != auth.RoleOuder && purpose == "" {
+		// Ask the purpose first; the relation check still comes first, so that this form does not
+		// reveal that a pupil exists.
+		rels, err := s.d.Dossiers.PupilRelations(r.Context(), p.Actor(), id, s.today())
+		if err != nil {
+			return err
+		}
+		if len(rels) == 0 {
+			return errNotFound
+		}
+		return s.render(w, r, "doel_kiezen", "Kies uw doel", map[string]any{"doelen": s.purposesFor(p), "terug": r.URL.Path})
+	}
+	v, err := s.readPupil(r.Context(), p, id, purpose, audit.AccessUI)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if !v.anyAllowed() {
+		status = http.StatusForbidden
+	}
+	return s.renderPage(w, r, status, "leerling", v.Pupil.FirstName+" "+v.Pupil.LastName, map[string]any{
+		"v": v, "doelLabel": Label(s.d.Vocab.Purposes, purpose), "doelen": s.purposesFor(p), "ouder": p.Role() == auth.RoleOuder,
+		"leeftijd": dossier.Age(v.Pupil.BirthDate, s.now().In(s.cfg.Location)),
+	}, nil)
+}
+
+// purposesFor lists the purposes a user can choose (every purpose of the convenant; the policy
+// refuses the ones that give this role nothing, with its reason).
+func (s *Server) purposesFor(p *Principal) []Code { return s.d.Vocab.Purposes }
+
+func (s *Server) choosePurpose(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	d := r.PostFormValue("doel")
+	if !hasCode(s.d.Vocab.Purposes, d) {
+		return badField("doel", "Kies een doel uit de lijst.")
+	}
+	if err := s.d.Sessions.SetSessionPurpose(r.Context(), p.Session.IDHash, d); err != nil {
+		return err
+	}
+	s.log.InfoContext(r.Context(), "doel gekozen", "gebruiker_id", p.Account.ID, "doel", d)
+	http.Redirect(w, r, safeReturnOr(r.PostFormValue("terug"), "/start"), http.StatusSeeOther)
+	return nil
+}
+
+func safeReturnOr(p, def string) string {
+	if v := safeReturn(p); v != "" {
+		return v
+	}
+	return def
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

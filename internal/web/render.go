@@ -1,0 +1,158 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+type osDirFS string
+
+func (d osDirFS) Open(name string) (fs.File, error) { return os.DirFS(string(d)).Open(name) }
+
+var funcs = template.FuncMap{
+	"join": strings.Join,
+	"add":  func(a, b int) int { return a + b },
+	"sub":  func(a, b int) int { return a - b },
+	"datum": func(s string) string {
+		t, err := time.Parse("2006-01-02", s)
+		if err != nil {
+			return s
+		}
+		return t.Format("02-01-2006")
+	},
+	"tijd": func(t time.Time) string { return t.In(amsterdam()).Format("02-01-2006 15:04") },
+}
+
+func amsterdam() *time.Location {
+	loc, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+func parseTemplates(fsys fs.FS) (*template.Template, error) {
+	sub := fsys
+	if _, err := fs.Stat(fsys, "templates"); err == nil {
+		s, err := fs.Sub(fsys, "templates")
+		if err != nil {
+			return nil, err
+		}
+		sub = s
+	}
+	return template.New("").Funcs(funcs).ParseFS(sub, "*.html")
+}
+
+func staticHandler() http.Handler {
+	sub, _ := fs.Sub(staticFS, "static")
+	fsrv := http.FileServer(http.FS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fsrv.ServeHTTP(w, r)
+	})
+}
+
+// navItem is one link of the main navigation.
+type navItem struct {
+	Href, Label string
+	Current     bool
+}
+
+// page is what every template gets.
+type page struct {
+	Title  string
+	Lang   string
+	User   *Principal
+	Role   string
+	Nav    []navItem
+	CSRF   string
+	Errors map[string]string // field -> message
+	Flash  string
+	Demo   bool
+	Data   map[string]any
+}
+
+func (s *Server) nav(p *Principal, path string) []navItem {
+	if p == nil {
+		return nil
+	}
+	var items []navItem
+	add := func(href, label string) {
+		items = append(items, navItem{Href: href, Label: label, Current: path == href || (href != "/start" && strings.HasPrefix(path, href+"/"))})
+	}
+	add("/start", "Start")
+	role := p.Role()
+	if contains(pupilRoles, role) {
+		add("/leerlingen", "Leerlingen")
+	}
+	if contains(professionalRoles, role) {
+		add("/mag-ik-dit-delen", "Mag ik dit delen?")
+	}
+	if role == "fg" {
+		add("/audit", "Auditlog")
+	}
+	if role == "beheerder" {
+		add("/beheer/accounts", "Accounts")
+	}
+	return items
+}
+
+// render writes template name inside the layout with status 200.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title string, data map[string]any) error {
+	return s.renderPage(w, r, http.StatusOK, name, title, data, nil)
+}
+
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, name, title string, data map[string]any) {
+	if err := s.renderPage(w, r, status, name, title, data, nil); err != nil {
+		s.log.ErrorContext(r.Context(), "foutpagina tonen mislukt", "fout", err)
+		http.Error(w, "Er ging iets mis.", http.StatusInternalServerError)
+	}
+}
+
+func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, name, title string, data map[string]any, errs map[string]string) error {
+	return s.renderPage(w, r, status, name, title, data, errs)
+}
+
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, name, title string, data map[string]any, errs map[string]string) error {
+	t, err := s.templates()
+	if err != nil {
+		return err
+	}
+	p := principalFrom(r.Context())
+	pg := page{Title: title, Lang: "nl", User: p, Nav: s.nav(p, r.URL.Path), Errors: errs, Data: data, Demo: s.cfg.Demo}
+	if p != nil {
+		pg.Role = p.Role()
+		if p.Session != nil {
+			pg.CSRF = p.Session.CSRF
+		}
+	}
+	if tok, ok := data["csrf"].(string); ok {
+		pg.CSRF = tok
+	}
+	if len(errs) > 0 {
+		pg.Title = "Fout: " + title
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name+".html", pg); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if w.Header().Get("Cache-Control") == "" {
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	w.WriteHeader(status)
+	_, err = w.Write(buf.Bytes())
+	return err
+}

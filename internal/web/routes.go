@@ -1,0 +1,88 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/grondslag/grondslag/internal/web/auth"
+)
+
+// Role groups.
+var (
+	professionalRoles = []string{auth.RoleZorgcoordinator, auth.RoleMentor, auth.RoleDirecteur, auth.RoleLeerplicht, auth.RoleSWVConsulent,
+		auth.RoleOnderwijsconsul, auth.RoleJeugdarts, auth.RoleJeugdhulpverlener, auth.RoleFG}
+	// pupilRoles may open pupil data at all (the policy then decides per category and purpose).
+	// The beheerder manages accounts and reads no pupil content; the FG audits, and reads no
+	// pupil content through these pages either.
+	pupilRoles = []string{auth.RoleZorgcoordinator, auth.RoleMentor, auth.RoleDirecteur, auth.RoleLeerplicht, auth.RoleSWVConsulent,
+		auth.RoleOnderwijsconsul, auth.RoleJeugdarts, auth.RoleJeugdhulpverlener}
+	anyRole = []string(nil)
+)
+
+// routes registers every route of the server: the pages, the sign-in flow and the API.
+func (s *Server) routes() {
+	ui := func(pattern string, h handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(h)) }
+	api := func(pattern string, h handlerFunc) {
+		s.apiPatterns = append(s.apiPatterns, pattern)
+		s.mux.Handle(pattern, s.apiHandler(h))
+	}
+
+	// Public.
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler()))
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	ui("GET /{$}", s.root)
+
+	// Sign-in.
+	ui("GET /inloggen", s.loginForm)
+	ui("POST /inloggen", s.loginSubmit)
+	ui("GET /inloggen/mfa", s.mfaForm)
+	ui("POST /inloggen/mfa", s.mfaSubmit)
+	ui("GET /inloggen/mfa/instellen", s.enrolForm)
+	ui("POST /inloggen/mfa/instellen", s.enrolSubmit)
+	ui("GET /inloggen/mfa/qr.png", s.enrolQR)
+	ui("GET /inloggen/ouder", s.parentForm)
+	ui("POST /inloggen/ouder", s.parentSubmit)
+	ui("GET /inloggen/ouder/code", s.parentCodeForm)
+	ui("POST /inloggen/ouder/code", s.parentCodeSubmit)
+	ui("GET /inloggen/oidc/{org}", s.oidcStart)
+	ui("GET /inloggen/oidc-terug", s.oidcCallback)
+	ui("POST /uitloggen", s.logout)
+	if s.cfg.Demo {
+		ui("GET /dev/postvak", s.devMailbox)
+	}
+
+	// Pages.
+	ui("GET /start", s.requireUser(anyRole, s.home))
+	ui("POST /doel", s.requireUser(pupilRoles, s.choosePurpose))
+	ui("GET /leerlingen", s.requireUser(pupilRoles, s.pupilList))
+	ui("GET /leerlingen/{id}", s.requireUser(append([]string{auth.RoleOuder}, pupilRoles...), s.pupilPage))
+	ui("GET /mag-ik-dit-delen", s.requireUser(professionalRoles, s.shareForm))
+	ui("POST /mag-ik-dit-delen", s.requireUser(professionalRoles, s.shareAnswer))
+	ui("GET /beheer/accounts", s.requireUser([]string{auth.RoleBeheerder}, s.accountList))
+	ui("GET /audit", s.requireUser([]string{auth.RoleFG}, s.auditView))
+
+	// API (/api/v1): documented in openapi.go; a test checks both lists are equal.
+	api("GET /api/v1/gezondheid", s.apiHealth)
+	api("GET /api/v1/openapi.json", s.apiOpenAPI)
+	api("GET /api/v1/leerlingen", s.apiAuth(pupilRoles, auth.ScopeLeerlingenLezen, s.apiPupilList))
+	api("GET /api/v1/leerlingen/{id}", s.apiAuth(pupilRoles, auth.ScopeLeerlingenLezen, s.apiPupil))
+	api("POST /api/v1/mag-ik-dit-delen", s.apiAuth(professionalRoles, auth.ScopeMagIkDitDelen, s.apiShare))
+	// Anything else under /api is a problem+json 404, with the version header.
+	s.mux.Handle("/api/", s.apiHandler(func(w http.ResponseWriter, r *http.Request) error {
+		if strings.HasSuffix(r.URL.Path, "/") && r.URL.Path != "/api/" {
+			return &Error{Status: http.StatusNotFound, Title: "Niet gevonden", Detail: "Paden van deze API eindigen niet op een schuine streep."}
+		}
+		return errNotFound
+	}))
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write([]byte("ok\n"))
+}
+
+func (s *Server) root(w http.ResponseWriter, r *http.Request) error {
+	http.Redirect(w, r, "/start", http.StatusSeeOther)
+	return nil
+}

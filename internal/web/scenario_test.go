@@ -1,0 +1,329 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/grondslag/grondslag/internal/web"
+)
+
+// scenario is one request with what must and must not be in the answer.
+type scenario struct {
+	name    string
+	method  string
+	path    string
+	status  int
+	want    []string
+	notWant []string
+}
+
+func runScenarios(t *testing.T, c *client, ss []scenario) {
+	t.Helper()
+	for _, s := range ss {
+		var r resp
+		if s.method == "POST" {
+			r = c.do("POST", s.path, url.Values{})
+		} else {
+			r = c.get(s.path)
+		}
+		if r.status != s.status {
+			t.Errorf("%s: %s %s = %d, want %d\n%.600s", s.name, s.method, s.path, r.status, s.status, r.body)
+			continue
+		}
+		for _, w := range s.want {
+			if !strings.Contains(r.body, w) {
+				t.Errorf("%s: %s %s lacks %q", s.name, s.method, s.path, w)
+			}
+		}
+		for _, w := range s.notWant {
+			if strings.Contains(r.body, w) {
+				t.Errorf("%s: %s %s shows %q", s.name, s.method, s.path, w)
+			}
+		}
+	}
+}
+
+func TestScenariosPerRole(t *testing.T) {
+	w := newWorld(t)
+	p1, p2, pR2 := "/leerlingen/"+itoa(w.pupil1), "/leerlingen/"+itoa(w.pupil2), "/leerlingen/"+itoa(w.pupilR2)
+
+	t.Run("anoniem", func(t *testing.T) {
+		c := w.client()
+		runScenarios(t, c, []scenario{
+			{"root", "GET", "/", 303, nil, nil},
+			{"inloggen", "GET", "/inloggen", 200, []string{"<h1>Inloggen</h1>", `autocomplete="current-password"`, `lang="nl"`, "Naar de inhoud"}, nil},
+			{"ouder", "GET", "/inloggen/ouder", 200, []string{"Inloggen voor ouders"}, nil},
+			{"start", "GET", "/start", 303, nil, nil},
+			{"leerling", "GET", p1, 303, nil, []string{"Anouk"}},
+			{"healthz", "GET", "/healthz", 200, []string{"ok"}, nil},
+			{"css", "GET", "/static/grondslag.css", 200, []string{"--kleur-primair"}, nil},
+			{"mfa zonder wachtwoord", "GET", "/inloggen/mfa", 303, nil, nil},
+			{"qr zonder sessie", "GET", "/inloggen/mfa/qr.png", 303, nil, nil},
+			{"postvak demo", "GET", "/dev/postvak", 200, []string{"Postvak van de demo"}, nil},
+		})
+	})
+
+	t.Run("zorgcoordinator", func(t *testing.T) {
+		c := w.client()
+		c.login("zc")
+		runScenarios(t, c, []scenario{
+			{"start zonder doel", "GET", "/start", 200, []string{"Welkom, Gebruiker zc", "nog geen doel gekozen", "Verzuimmeldingen om af te maken", "nog niet gekoppeld"}, nil},
+			{"lijst", "GET", "/leerlingen", 200, []string{"Visser, Anouk", "1 leerlingen"}, []string{"Bart", "Cem"}},
+			{"pagina vraagt doel", "GET", p1, 200, []string{"Kies eerst uw doel"}, []string{"2013"}},
+			{"andere school", "GET", p2, 404, []string{"Niet gevonden"}, []string{"Bart", "Kies eerst uw doel"}},
+			{"andere regio", "GET", pR2, 404, nil, []string{"Cem"}},
+			{"beheer", "GET", "/beheer/accounts", 403, []string{"Geen toegang"}, nil},
+			{"audit", "GET", "/audit", 403, nil, nil},
+			{"mag ik", "GET", "/mag-ik-dit-delen", 200, []string{"Mag ik dit delen?", "Heb ik toestemming van beide ouders nodig?"}, nil},
+		})
+		c.setPurpose("signalering")
+		runScenarios(t, c, []scenario{
+			{"leerlingpagina", "GET", p1, 200, []string{"Anouk Visser", "04-05-2013", "De Linde", "Olga Visser", "met gezag", "grondslag:", "artikel 4 lid 6", "Signalering"}, []string{"Bart"}},
+			{"andere school met doel", "GET", p2, 404, nil, []string{"Bart"}},
+		})
+		// Under a purpose that gives the zorgcoördinator no identification data, nothing is shown.
+		c.setPurpose("toeleiding")
+		runScenarios(t, c, []scenario{
+			{"verkeerd doel", "GET", p1, 403, []string{"Niet getoond"}, []string{"04-05-2013", "Olga"}},
+		})
+	})
+
+	t.Run("mentor en directeur", func(t *testing.T) {
+		c := w.client()
+		c.login("mentor")
+		c.setPurpose("signalering")
+		runScenarios(t, c, []scenario{{"mentor leest", "GET", p1, 200, []string{"Anouk Visser", "Inschrijvingen"}, nil}})
+		d := w.client()
+		d.login("directeur")
+		d.setPurpose("signalering")
+		// The model convenant gives the directeur no reading of pupil data for signalering.
+		runScenarios(t, d, []scenario{{"directeur niet", "GET", p1, 403, []string{"Niet getoond"}, []string{"04-05-2013"}}})
+	})
+
+	t.Run("leerplicht zonder melding", func(t *testing.T) {
+		c := w.client()
+		c.login("lpa")
+		runScenarios(t, c, []scenario{
+			{"start", "GET", "/start", 200, []string{"Verzuimmeldingen in behandeling"}, nil},
+			{"lijst leeg", "GET", "/leerlingen", 200, []string{"Geen leerlingen gevonden"}, []string{"Anouk", "Bart"}},
+			{"geen relatie", "GET", p1, 404, nil, []string{"Anouk"}},
+		})
+	})
+
+	for _, key := range []string{"swv", "oco", "jeugdarts", "jhv"} {
+		t.Run(key, func(t *testing.T) {
+			c := w.client()
+			c.login(key)
+			runScenarios(t, c, []scenario{
+				{"start", "GET", "/start", 200, []string{"Casussen"}, nil},
+				{"geen relatie", "GET", p1, 404, nil, []string{"Anouk"}},
+				{"geen beheer", "GET", "/beheer/accounts", 403, nil, nil},
+			})
+		})
+	}
+
+	t.Run("fg", func(t *testing.T) {
+		c := w.client()
+		c.login("fg")
+		runScenarios(t, c, []scenario{
+			{"start", "GET", "/start", 200, []string{"Functionaris gegevensbescherming"}, nil},
+			{"audit", "GET", "/audit", 200, []string{"Auditlog"}, nil},
+			{"geen leerlingen", "GET", "/leerlingen", 403, nil, []string{"Anouk"}},
+			{"geen leerling", "GET", p1, 403, nil, []string{"Anouk"}},
+		})
+	})
+
+	t.Run("beheerder", func(t *testing.T) {
+		c := w.client()
+		c.login("beheerder")
+		runScenarios(t, c, []scenario{
+			{"start", "GET", "/start", 200, []string{"U ziet geen gegevens van leerlingen"}, nil},
+			{"accounts", "GET", "/beheer/accounts", 200, []string{"zc@linde.example", "ingesteld"}, []string{"zc@zuider.example", "$argon2id"}},
+			{"geen leerlingen", "GET", "/leerlingen", 403, nil, []string{"Anouk"}},
+			{"geen leerling", "GET", p1, 403, nil, []string{"Anouk"}},
+			{"geen mag ik", "GET", "/mag-ik-dit-delen", 403, nil, nil},
+		})
+	})
+
+	t.Run("ouder", func(t *testing.T) {
+		c := w.client()
+		c.loginParent()
+		runScenarios(t, c, []scenario{
+			{"portaal", "GET", "/start", 200, []string{"Mijn kind", "Anouk Visser", "Wie heeft gegevens van mijn kind?", "Inzage vragen"}, []string{"Bart"}},
+			{"eigen kind", "GET", p1, 200, []string{"Anouk Visser", "AVG art. 15"}, nil},
+			{"ander kind", "GET", p2, 404, nil, []string{"Bart"}},
+			{"geen lijst", "GET", "/leerlingen", 403, nil, nil},
+			{"geen mag ik", "GET", "/mag-ik-dit-delen", 403, nil, nil},
+		})
+	})
+}
+
+func TestAuditOfPupilPage(t *testing.T) {
+	w := newWorld(t)
+	c := w.client()
+	c.login("zc")
+	c.setPurpose("signalering")
+	before := len(w.audit.all())
+	if r := c.get("/leerlingen/" + itoa(w.pupil1)); r.status != 200 {
+		t.Fatal(r.status)
+	}
+	recs := w.audit.all()[before:]
+	if len(recs) != 3 {
+		t.Fatalf("audit records: %d, want one per category (3)", len(recs))
+	}
+	for _, r := range recs {
+		if r.Pupil != "pseudo-leerling-een-0001" || r.Purpose != "signalering" || r.Outcome != "toegestaan" || r.Actor.UserID != w.users["zc"].id ||
+			r.LegalGround != "avg-6-1-e" || r.Article == "" || r.AccessPoint != "ui" || r.ProcessingActivity == "" || r.RequestID == "" {
+			t.Errorf("record %+v", r)
+		}
+	}
+	// A denied read is recorded too, with what was missing.
+	c.setPurpose("toeleiding")
+	before = len(w.audit.all())
+	c.get("/leerlingen/" + itoa(w.pupil1))
+	recs = w.audit.all()[before:]
+	denied := 0
+	for _, r := range recs {
+		if r.Outcome == "geweigerd" {
+			denied++
+			if !strings.HasPrefix(r.Reason, "ontbreekt-") {
+				t.Errorf("reason %q", r.Reason)
+			}
+		}
+	}
+	if denied == 0 {
+		t.Error("denied reads not audited")
+	}
+	// An unrelated pupil produces no audit record naming that pupil.
+	before = len(w.audit.all())
+	c.get("/leerlingen/" + itoa(w.pupil2))
+	if n := len(w.audit.all()) - before; n != 0 {
+		t.Errorf("%d audit records for a pupil without relation", n)
+	}
+}
+
+func TestShareForm(t *testing.T) {
+	w := newWorld(t)
+	c := w.client()
+	c.login("zc")
+	form := url.Values{"rol": {"school/zorgcoordinator"}, "handeling": {"verstrekken"}, "ontvanger": {"swv/swv-consulent"}, "categorie": {"ondersteuningsbehoefte"},
+		"doel": {"toeleiding"}, "niveau": {"persoon"}}
+	r := c.post("/mag-ik-dit-delen", "/mag-ik-dit-delen", form)
+	if r.status != 200 || !strings.Contains(r.body, "Ja, dit mag") || !strings.Contains(r.body, "WPO art. 18a") || !strings.Contains(r.body, "artikel 4 lid 3") {
+		t.Fatalf("allowed answer: %d\n%s", r.status, r.body)
+	}
+	form.Set("categorie", "gezondheid")
+	form.Set("ontvanger", "gemeente/leerplicht")
+	r = c.post("/mag-ik-dit-delen", "/mag-ik-dit-delen", form)
+	if r.status != 200 || !strings.Contains(r.body, "Nee, dit mag niet") {
+		t.Fatalf("denied answer: %d\n%s", r.status, r.body)
+	}
+	// Errors are tied to their fields.
+	r = c.post("/mag-ik-dit-delen", "/mag-ik-dit-delen", url.Values{"rol": {"onbekend"}, "handeling": {"lezen"}, "categorie": {"x"}, "doel": {"signalering"}, "niveau": {"persoon"}})
+	if r.status != 422 || !strings.Contains(r.body, `aria-describedby="rol-fout"`) || !strings.Contains(r.body, `href="#categorie"`) || !strings.Contains(r.body, "<title>Fout: ") {
+		t.Fatalf("errors: %d\n%s", r.status, r.body)
+	}
+}
+
+func TestAPI(t *testing.T) {
+	w := newWorld(t)
+	c := w.client()
+	r := c.get("/api/v1/gezondheid")
+	if r.status != 200 || r.header.Get("API-Version") != "1.0.0" || !strings.Contains(r.body, `"status":"gezond"`) {
+		t.Fatalf("health: %d %v %s", r.status, r.header, r.body)
+	}
+	r = c.get("/api/v1/leerlingen?doel=signalering")
+	if r.status != 401 || r.header.Get("Content-Type") != "application/problem+json" || r.header.Get("API-Version") == "" {
+		t.Fatalf("anonymous list: %d %s", r.status, r.header.Get("Content-Type"))
+	}
+	c.login("zc")
+	r = c.get("/api/v1/leerlingen")
+	var p struct {
+		Status        int
+		InvalidParams []struct{ Name, Reason string }
+	}
+	json.Unmarshal([]byte(r.body), &p)
+	if r.status != 400 || p.Status != 400 || len(p.InvalidParams) != 1 || p.InvalidParams[0].Name != "doel" {
+		t.Fatalf("missing doel: %d %s", r.status, r.body)
+	}
+	r = c.get("/api/v1/leerlingen?doel=signalering&perPagina=1")
+	var list struct {
+		Links    map[string]struct{ Href string } `json:"_links"`
+		Embedded struct {
+			Leerlingen []struct {
+				ID       int64
+				Voornaam string
+			}
+		} `json:"_embedded"`
+		Totaal int
+	}
+	if err := json.Unmarshal([]byte(r.body), &list); err != nil || r.status != 200 || list.Totaal != 1 || len(list.Embedded.Leerlingen) != 1 || list.Embedded.Leerlingen[0].Voornaam != "Anouk" {
+		t.Fatalf("list: %d %s", r.status, r.body)
+	}
+	if _, ok := list.Links["next"]; ok {
+		t.Error("next link on the last page")
+	}
+	r = c.get("/api/v1/leerlingen/" + itoa(w.pupil1) + "?doel=signalering")
+	if r.status != 200 || !strings.Contains(r.body, `"grondslagTekst"`) || !strings.Contains(r.body, `"Olga Visser"`) {
+		t.Fatalf("pupil: %d %s", r.status, r.body)
+	}
+	for _, path := range []string{"/api/v1/leerlingen/" + itoa(w.pupil2) + "?doel=signalering", "/api/v1/leerlingen/" + itoa(w.pupilR2) + "?doel=signalering", "/api/v1/leerlingen/999999?doel=signalering"} {
+		r = c.get(path)
+		if r.status != 404 || r.header.Get("Content-Type") != "application/problem+json" || strings.Contains(r.body, "Bart") || strings.Contains(r.body, "Cem") {
+			t.Errorf("%s: %d %s", path, r.status, r.body)
+		}
+	}
+	// Trailing slashes and unknown paths: problem+json 404 with the version header.
+	for _, path := range []string{"/api/v1/leerlingen/", "/api/v1/bestaat-niet"} {
+		r = c.get(path)
+		if r.status != 404 || r.header.Get("API-Version") != "1.0.0" || r.header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s: %d %v", path, r.status, r.header)
+		}
+	}
+	// Session cookies only read: a POST with a cookie is refused.
+	r = c.do("POST", "/api/v1/mag-ik-dit-delen", nil, "Content-Type", "application/json")
+	if r.status != 401 {
+		t.Errorf("cookie POST: %d", r.status)
+	}
+}
+
+func TestTraceparentAndHeaders(t *testing.T) {
+	w := newWorld(t)
+	c := w.client()
+	tp := "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	r := c.get("/api/v1/gezondheid", "traceparent", tp, "X-Request-ID", "verzoek-12345678")
+	if !strings.HasPrefix(r.header.Get("traceresponse"), "00-4bf92f3577b34da6a3ce929d0e0e4736-") || strings.Contains(r.header.Get("traceresponse"), "00f067aa0ba902b7") {
+		t.Errorf("traceresponse %q", r.header.Get("traceresponse"))
+	}
+	if r.header.Get("X-Request-ID") != "verzoek-12345678" {
+		t.Errorf("request id %q", r.header.Get("X-Request-ID"))
+	}
+	r = c.get("/inloggen")
+	csp := r.header.Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'none'", "frame-ancestors 'none'", "form-action 'self'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP lacks %s: %s", want, csp)
+		}
+	}
+	if strings.Contains(csp, "script-src") || strings.Contains(r.body, "<script") || strings.Contains(r.body, "style=") {
+		t.Error("inline script or style")
+	}
+	if r.header.Get("Strict-Transport-Security") != "" {
+		t.Error("HSTS without TLS")
+	}
+	if r.header.Get("X-Content-Type-Options") != "nosniff" || r.header.Get("X-Frame-Options") != "DENY" {
+		t.Error("security headers")
+	}
+	tw := newWorld(t, func(c *web.Config) { c.TLS = true })
+	r = tw.client().get("/inloggen")
+	if !strings.Contains(r.header.Get("Strict-Transport-Security"), "max-age=") {
+		t.Error("no HSTS with TLS")
+	}
+	if sc := r.header.Get("Set-Cookie"); !strings.Contains(sc, "Secure") || !strings.Contains(sc, "HttpOnly") {
+		t.Errorf("cookie flags with TLS: %s", sc)
+	}
+	_ = http.StatusOK
+}

@@ -1,0 +1,298 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/web/auth"
+	"github.com/grondslag/grondslag/internal/web/dossier"
+)
+
+// Principal is who makes a request: a signed-in professional or parent, or an API client.
+type Principal struct {
+	Session *auth.Session // nil for an API client
+	Account auth.Account  // professional
+	Parent  auth.Parent   // parent
+	Client  *auth.APIClient
+}
+
+// Actor returns the principal as a dossier actor.
+func (p *Principal) Actor() dossier.Actor {
+	switch {
+	case p.Client != nil:
+		return dossier.Actor{RegionID: p.Client.RegionID, OrgID: p.Client.OrgID, Party: party(p.Client.OrgKind), Role: p.Client.Role}
+	case p.Session != nil && p.Session.ParentID != 0:
+		return dossier.Actor{RegionID: p.Parent.RegionID, ParentID: p.Parent.ID, Role: auth.RoleOuder}
+	default:
+		return dossier.Actor{RegionID: p.Account.RegionID, UserID: p.Account.ID, OrgID: p.Account.OrgID, Party: party(p.Account.OrgKind), Role: p.Account.Role}
+	}
+}
+
+// Role returns the role code of the principal.
+func (p *Principal) Role() string { return p.Actor().Role }
+
+// DisplayName is the name shown in the header.
+func (p *Principal) DisplayName() string {
+	if p.Session != nil && p.Session.ParentID != 0 {
+		return p.Parent.Name
+	}
+	if p.Client != nil {
+		return p.Client.Name
+	}
+	return p.Account.Name
+}
+
+// party maps an organisation kind to its convenant party (onderwijsconsulenten belong to the SWV
+// side of the convenant).
+func party(kind string) string {
+	if kind == "oco" {
+		return "swv"
+	}
+	return kind
+}
+
+func principalFrom(ctx context.Context) *Principal {
+	p, _ := ctx.Value(keyPrincipal).(*Principal)
+	return p
+}
+
+func (s *Server) sessionCookieName() string {
+	if s.cfg.TLS {
+		return "__Host-gs_sessie"
+	}
+	return "gs_sessie"
+}
+
+func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
+	c := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, Secure: s.cfg.TLS, SameSite: http.SameSiteLaxMode}
+	if maxAge < 0 {
+		c.MaxAge = -1
+	} else if maxAge > 0 {
+		c.MaxAge = int(maxAge.Seconds())
+	}
+	http.SetCookie(w, c)
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
+	s.setCookie(w, s.sessionCookieName(), token, 0)
+}
+
+// loadSession returns the session named by the request's cookie, or nil. An expired session is
+// deleted.
+func (s *Server) loadSession(r *http.Request) (*auth.Session, error) {
+	c, err := r.Cookie(s.sessionCookieName())
+	if err != nil || c.Value == "" || len(c.Value) > 100 {
+		return nil, nil
+	}
+	hash := auth.HashToken(c.Value)
+	sess, err := s.d.Sessions.Session(r.Context(), hash)
+	if errors.Is(err, auth.ErrNoSession) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if err := s.cfg.Timeouts.Check(sess, now); err != nil {
+		s.d.Sessions.DeleteSession(r.Context(), hash)
+		return nil, nil
+	}
+	// Record activity at most once a minute: the idle timeout needs no finer grain, and a page
+	// read then costs no write.
+	if now.Sub(sess.LastSeen) > time.Minute {
+		if err := s.d.Sessions.TouchSession(r.Context(), hash, now); err != nil {
+			return nil, err
+		}
+		sess.LastSeen = now
+	}
+	return &sess, nil
+}
+
+// principal loads the fully signed-in principal of a session; nil when there is none (or the
+// account was deactivated).
+func (s *Server) principal(r *http.Request, sess *auth.Session) (*Principal, error) {
+	if sess == nil || sess.Stage != auth.StageActive {
+		return nil, nil
+	}
+	p := &Principal{Session: sess}
+	if sess.ParentID != 0 {
+		par, err := s.d.Accounts.Parent(r.Context(), sess.RegionID, sess.ParentID)
+		if errors.Is(err, auth.ErrNoAccount) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		p.Parent = par
+		return p, nil
+	}
+	a, err := s.d.Accounts.Account(r.Context(), sess.RegionID, sess.UserID)
+	if errors.Is(err, auth.ErrNoAccount) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !a.Active {
+		return nil, nil
+	}
+	p.Account = a
+	return p, nil
+}
+
+// requireUser wraps an HTML handler: it needs a fully signed-in user (MFA done) with one of the
+// roles (any role when none are given). Unsafe methods need the session's CSRF token.
+func (s *Server) requireUser(roles []string, h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		sess, err := s.loadSession(r)
+		if err != nil {
+			return err
+		}
+		if sess != nil && sess.Stage != auth.StageActive {
+			// Half-way through signing in: back to the second factor, never past it.
+			if sess.Stage == auth.StageMFAEnrol {
+				http.Redirect(w, r, "/inloggen/mfa/instellen", http.StatusSeeOther)
+			} else {
+				http.Redirect(w, r, "/inloggen/mfa", http.StatusSeeOther)
+			}
+			return nil
+		}
+		p, err := s.principal(r, sess)
+		if err != nil {
+			return err
+		}
+		if p == nil {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/inloggen?terug="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
+				return nil
+			}
+			return errUnauthorised
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if err := s.checkCSRF(r, sess.CSRF); err != nil {
+				return err
+			}
+		}
+		if len(roles) > 0 && !contains(roles, p.Role()) {
+			return errForbidden
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		r = r.WithContext(context.WithValue(r.Context(), keyPrincipal, p))
+		return h(w, r)
+	}
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// checkCSRF checks the synchronizer token of a form against want, and the Origin header when the
+// browser sends one.
+func (s *Server) checkCSRF(r *http.Request, want string) error {
+	if o := r.Header.Get("Origin"); o != "" && o != "null" {
+		u, err := url.Parse(o)
+		if err != nil || u.Host != r.Host {
+			return errCSRF
+		}
+	}
+	got := r.PostFormValue("csrf")
+	if want == "" || got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return errCSRF
+	}
+	return nil
+}
+
+// preCSRF returns the CSRF token for anonymous forms (login), bound to a random cookie: the
+// token is an HMAC of the cookie's value, so a page of another site can neither read nor forge it.
+func (s *Server) preCSRF(w http.ResponseWriter, r *http.Request) string {
+	v := ""
+	if c, err := r.Cookie("gs_pre"); err == nil && len(c.Value) == 43 {
+		v = c.Value
+	} else {
+		var b [32]byte
+		rand.Read(b[:])
+		v = base64.RawURLEncoding.EncodeToString(b[:])
+		s.setCookie(w, "gs_pre", v, 2*time.Hour)
+	}
+	return s.mac(s.csrfKey, v)
+}
+
+func (s *Server) checkPreCSRF(r *http.Request) error {
+	c, err := r.Cookie("gs_pre")
+	if err != nil {
+		return errCSRF
+	}
+	return s.checkCSRF(r, s.mac(s.csrfKey, c.Value))
+}
+
+// sealedCookie stores v (JSON) encrypted and authenticated in a short-lived cookie.
+func (s *Server) setSealedCookie(w http.ResponseWriter, name string, v any, ttl time.Duration) error {
+	b, err := json.Marshal(struct {
+		V   any   `json:"v"`
+		Exp int64 `json:"e"`
+	}{v, s.now().Add(ttl).Unix()})
+	if err != nil {
+		return err
+	}
+	s.setCookie(w, name, base64.RawURLEncoding.EncodeToString(s.d.Sealer.Seal(b, "cookie:"+name)), ttl)
+	return nil
+}
+
+func (s *Server) readSealedCookie(r *http.Request, name string, v any) bool {
+	c, err := r.Cookie(name)
+	if err != nil {
+		return false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(c.Value)
+	if err != nil {
+		return false
+	}
+	b, err := s.d.Sealer.Open(raw, "cookie:"+name)
+	if err != nil {
+		return false
+	}
+	var env struct {
+		V   json.RawMessage `json:"v"`
+		Exp int64           `json:"e"`
+	}
+	if json.Unmarshal(b, &env) != nil || s.now().Unix() > env.Exp {
+		return false
+	}
+	return json.Unmarshal(env.V, v) == nil
+}
+
+// startSession ends any session the browser holds and starts a new one with a fresh id: a
+// session id chosen or seen before login never becomes a signed-in session (no fixation).
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, regionID, userID, parentID int64, stage auth.Stage) (*auth.Session, error) {
+	if c, err := r.Cookie(s.sessionCookieName()); err == nil && c.Value != "" {
+		s.d.Sessions.DeleteSession(r.Context(), auth.HashToken(c.Value))
+	}
+	token, sess := auth.NewSession(regionID, userID, parentID, stage, s.now())
+	if err := s.d.Sessions.CreateSession(r.Context(), sess); err != nil {
+		return nil, err
+	}
+	s.setSessionCookie(w, token)
+	return &sess, nil
+}
+
+// promote rotates the session id and moves it to stage (after the second factor).
+func (s *Server) promote(w http.ResponseWriter, r *http.Request, old *auth.Session, stage auth.Stage) error {
+	token, next := auth.NewSession(old.RegionID, old.UserID, old.ParentID, stage, s.now())
+	if err := s.d.Sessions.RotateSession(r.Context(), old.IDHash, next); err != nil {
+		return err
+	}
+	s.setSessionCookie(w, token)
+	return nil
+}
