@@ -26,6 +26,8 @@ func runVerzuim(ctx context.Context, e env) error {
 	switch e.args[0] {
 	case "signalen":
 		return runVerzuimSignalen(ctx, sub)
+	case "importeer":
+		return runVerzuimImporteer(ctx, sub)
 	}
 	return withExit(2, fmt.Errorf("onbekende opdracht %q; gebruik: grondslag %s", e.args[0], verzuimUsage))
 }

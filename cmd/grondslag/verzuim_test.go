@@ -124,3 +124,52 @@ func TestVerzuimSignalenBadInput(t *testing.T) {
 }
 
 func filepathJoin(a, b string) string { return a + "/" + b }
+
+func TestVerzuimImporteer(t *testing.T) {
+	dir := t.TempDir()
+	db := filepathJoin(dir, "g.db")
+	st := []string{"--db", db, "--sleutels", filepathJoin(dir, "k.json")}
+	steps := [][]string{
+		{"migrate", "--db", db},
+		append([]string{"regio", "aanmaken", "--code", "test-regio", "--naam", "Testregio", "--vakantieregio", "midden"}, st...),
+		append([]string{"importeer", "organisaties", writeFile(t, dir, "org.csv", "soort,naam,brin,vestiging,sector,cbs_code,gemeente\ngemeente,Gemeente Test,,,,GM9990,\nschool,De Test,99ZZ,00,po,,\n")}, st...),
+		append([]string{"importeer", "leerlingen", writeFile(t, dir, "ll.csv", "nummer,voornaam,achternaam,geboortedatum,school,leerlingnummer,van,leerjaar\n999900006,Sam,Test,2015-01-01,99ZZ00,L1,2024-08-26,groep 5\n")}, st...),
+	}
+	for _, s := range steps {
+		if code, _, errs := runCmd(t, "", s...); code != 0 {
+			t.Fatalf("%v: %s", s, errs)
+		}
+	}
+	in := writeFile(t, dir, "v.csv", "leerling,datum,uren,reden\nL1,2025-09-08,4,ongeoorloofd\nL1,2025-09-15,4,ongeoorloofd\nL1,2025-09-22,4,ongeoorloofd\nL1,2025-09-29,4,ongeoorloofd\n")
+	args := append([]string{"verzuim", "importeer", "--invoer", in, "--school", "99ZZ00", "--peildatum", "2025-12-01"}, st...)
+	code, out, errs := runCmd(t, "", args...)
+	if code != 0 || !strings.Contains(out, "4 regels gelezen, 4 geïmporteerd") {
+		t.Fatalf("%d %s %s", code, out, errs)
+	}
+	if n := countRows(t, db, "verzuim_signaal"); n < 1 {
+		t.Fatalf("no signals stored")
+	}
+	// Twice: the same rows and hours.
+	if code, _, errs := runCmd(t, "", args...); code != 0 {
+		t.Fatal(errs)
+	}
+	if n := countRows(t, db, "verzuim_registratie"); n != 4 {
+		t.Fatalf("%d registrations after a second import", n)
+	}
+	// A file with an unknown pupil imports nothing and names the line.
+	bad := writeFile(t, dir, "b.csv", "leerling,datum,uren,reden\nL1,2025-10-06,4,ongeoorloofd\nL9,2025-10-06,4,ongeoorloofd\n")
+	code, _, errs = runCmd(t, "", append([]string{"verzuim", "importeer", "--invoer", bad, "--school", "99ZZ"}, st...)...)
+	if code != 1 || !strings.Contains(errs, "regel 3: leerling \"L9\" is niet bekend") {
+		t.Fatalf("%d %s", code, errs)
+	}
+	if n := countRows(t, db, "verzuim_registratie"); n != 4 {
+		t.Fatalf("bad file imported: %d", n)
+	}
+	code, out, _ = runCmd(t, "", append([]string{"verzuim", "importeer", "--invoer", bad, "--school", "99ZZ", "--sla-fouten-over"}, st...)...)
+	if code != 0 || !strings.Contains(out, "1 foute regels overgeslagen") || countRows(t, db, "verzuim_registratie") != 5 {
+		t.Fatalf("skip: %d %s", code, out)
+	}
+	if code, _, _ := runCmd(t, "", append([]string{"verzuim", "importeer", "--invoer", in, "--school", "11AA00"}, st...)...); code != 2 {
+		t.Errorf("unknown school: exit %d", code)
+	}
+}
