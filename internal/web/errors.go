@@ -64,7 +64,7 @@ func (s *Server) htmlHandler(h handlerFunc) http.Handler {
 		}
 		e := asError(err)
 		s.logError(r, e)
-		if e.Status == http.StatusUnauthorized {
+		if e == errUnauthorised {
 			http.Redirect(w, r, "/inloggen", http.StatusSeeOther)
 			return
 		}

@@ -158,3 +158,6 @@ func (s *Server) Handler() http.Handler { return s }
 
 // Close releases nothing today; present so that callers can defer it.
 func (s *Server) Close(context.Context) error { return nil }
+
+// APIPatterns returns the mux patterns registered under /api/v1 (for the OpenAPI check).
+func (s *Server) APIPatterns() []string { return append([]string(nil), s.apiPatterns...) }
