@@ -107,7 +107,7 @@ func TestAPIResponsesUseDocumentedFields(t *testing.T) {
 	}
 	cases := []struct {
 		name, method, path, schema, body string
-		hdr                               []string
+		hdr                              []string
 	}{
 		{"gezondheid", "GET", "/api/v1/gezondheid", "Gezondheid", "", nil},
 		{"lijst", "GET", "/api/v1/leerlingen?doel=signalering", "LeerlingenPagina", "", nil},
