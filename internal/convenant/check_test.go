@@ -175,8 +175,8 @@ casusoverleg:
 			mend:  "5j, 18m",
 		},
 		{
-			name:  "YAML-syntaxfout",
-			src:   mutate(t, "  naam: Privacyconvenant", "  naam: [Privacyconvenant"),
+			name: "YAML-syntaxfout",
+			src:  mutate(t, "  naam: Privacyconvenant", "  naam: [Privacyconvenant"),
 			// the parser notices the unclosed list at the next key
 			where: func(s string) string { return at(t, s, "versie:", 0, 0) },
 			what:  "YAML kan niet gelezen worden",
