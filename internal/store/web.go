@@ -462,9 +462,10 @@ func (db *DB) AccountInOrgByEmail(ctx context.Context, regionID, orgID int64, em
 // ---- the pupil read model (visibility by recognised relation)
 
 // relationClauses returns, per relation kind the actor can hold, an SQL condition on pupil l and
-// its arguments. Only relations backed by a table in this schema are listed: enrolment at the
-// actor's school and gezag of a parent. Meldingen, cases and consents add theirs as their tables
-// land (see docs/web.md); until then an actor of a gemeente, the SWV or jeugdhulp sees no pupil.
+// its arguments: enrolment at the actor's school, a verzuimmelding (not withdrawn) about a pupil
+// living in the actor's gemeente, and gezag of a parent. Cases and consents naming the actor's
+// organisation are not yet relations here (see docs/web.md): until they are, the SWV, jeugdhulp
+// and the GGD see no pupil.
 func relationClauses(a dossier.Actor, today string) (kinds []dossier.RelationKind, conds []string, args [][]any) {
 	if a.ParentID != 0 {
 		kinds = append(kinds, dossier.RelGuardian)
@@ -476,6 +477,11 @@ func relationClauses(a dossier.Actor, today string) (kinds []dossier.RelationKin
 		kinds = append(kinds, dossier.RelEnrolled)
 		conds = append(conds, `EXISTS (SELECT 1 FROM inschrijving i WHERE i.regio_id = l.regio_id AND i.leerling_id = l.id AND i.school_id = ? AND i.van <= ? AND (i.tot IS NULL OR i.tot >= ?))`)
 		args = append(args, []any{a.OrgID, today, today})
+	}
+	if a.Party == "gemeente" && a.OrgID != 0 {
+		kinds = append(kinds, dossier.RelMelding)
+		conds = append(conds, `(l.woongemeente_id = ? AND EXISTS (SELECT 1 FROM verzuimmelding m WHERE m.regio_id = l.regio_id AND m.leerling_id = l.id AND m.status <> 'ingetrokken'))`)
+		args = append(args, []any{a.OrgID})
 	}
 	return
 }

@@ -324,6 +324,29 @@ func TestWebVisibility(t *testing.T) {
 		if list, total, _ := db.VisiblePupils(ctx, lpa, today, "", page); total != 0 || len(list) != 0 {
 			t.Fatal("leerplicht without a melding sees pupils")
 		}
+		// A melding about a pupil living in the gemeente makes the relation; a withdrawn one does not.
+		if _, err := db.Exec(ctx, `UPDATE leerling SET woongemeente_id = ? WHERE regio_id = ? AND id IN (?, ?)`, f.gem1, f.r1, f.pupilA, f.pupilB); err != nil {
+			t.Fatal(err)
+		}
+		melding := func(pupil int64, status string) {
+			exec(t, db, `INSERT INTO verzuimmelding (regio_id, leerling_id, school_id, soort, begindatum, vermoedelijke_reden, alle_lessen_verzuimd, actie_school,
+				actie_gemeente_gewenst, toelichting_geen_actie, leslocatie, melder_naam, melder_functie, melder_telefoon, melder_email, telefoon_ouder, verblijfadres,
+				verzuimde_dagen, verzuimde_uren_centi, signaal_soort, status, status_op, reden_afsluiting, afsluitnotitie, contact_gemeente, duo_nummer, aangemaakt_op)
+				VALUES (?, ?, ?, '16-uur-in-4-lesweken', '2025-09-01', '', 0, '', 1, '', '', '', '', '', '', '', '', 3, 1600, '16-uur-in-4-lesweken', ?, 0, '', '', '', '', 0)`,
+				f.r1, pupil, f.school1, status)
+		}
+		melding(f.pupilA, "in-behandeling")
+		melding(f.pupilB, "ingetrokken")
+		list, total, err = db.VisiblePupils(ctx, lpa, today, "", page)
+		if err != nil || total != 1 || list[0].ID != f.pupilA {
+			t.Fatalf("leerplicht with a melding: %v %d %+v", err, total, list)
+		}
+		if rel, _ := db.PupilRelations(ctx, lpa, f.pupilA, today); len(rel) != 1 || rel[0] != dossier.RelMelding {
+			t.Fatalf("melding relation: %v", rel)
+		}
+		if rel, _ := db.PupilRelations(ctx, lpa, f.pupilB, today); len(rel) != 0 {
+			t.Fatal("withdrawn melding is a relation")
+		}
 		parent := dossier.Actor{RegionID: f.r1, ParentID: f.parentA, Role: "ouder"}
 		list, _, _ = db.VisiblePupils(ctx, parent, today, "", page)
 		if len(list) != 1 || list[0].ID != f.pupilA {

@@ -53,10 +53,10 @@ type Dossiers interface {
 	DossierPupil(ctx context.Context, regionID, pupilID int64, today string) (dossier.Pupil, error)
 }
 
-// Auditor appends a record to the audit trail (internal/audit). Reads are appended through it
-// too; the implementation batches them (group commit).
+// Auditor appends a record to the region's audit trail (internal/audit). Reads are appended
+// through it too; the implementation batches them (group commit) and returns once durable.
 type Auditor interface {
-	Append(ctx context.Context, r audit.Record) error
+	Append(ctx context.Context, regionID int64, r audit.Record) error
 }
 
 // AuditReader lists audit records for the FG's view (newest first). Optional.

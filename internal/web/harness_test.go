@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -44,7 +45,10 @@ type recAudit struct {
 	recs []audit.Record
 }
 
-func (a *recAudit) Append(_ context.Context, r audit.Record) error {
+func (a *recAudit) Append(_ context.Context, regionID int64, r audit.Record) error {
+	if regionID <= 0 {
+		return errors.New("no region")
+	}
 	if _, err := audit.NewEntry(r, audit.EncryptFunc(func(p, _ []byte) ([]byte, error) { return append([]byte("x"), p...), nil })); err != nil {
 		return err
 	}

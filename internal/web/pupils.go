@@ -132,7 +132,7 @@ func (s *Server) audit(ctx context.Context, p *Principal, pseudonym, category, p
 	if rec.Purpose == "" && a.ParentID != 0 {
 		rec.Purpose = "inzage"
 	}
-	return s.d.Audit.Append(ctx, rec)
+	return s.d.Audit.Append(ctx, a.RegionID, rec)
 }
 
 // ---- UI
