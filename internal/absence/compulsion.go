@@ -128,7 +128,7 @@ func (e *Evaluator) AbsoluteAbsence(in AbsoluteInput) (Signal, bool) {
 		}
 	}
 	s := Signal{Pupil: in.Pupil, Kind: KindAbsolute, From: from, To: in.AsOf,
-		Days: e.cal.SchoolDaysBetween(from, in.AsOf), Source: e.rules.source(KindAbsolute, 0)}
+		Days: e.cal.SchoolDaysBetween(from, in.AsOf), Source: e.source(KindAbsolute, 0)}
 	s.Priority = in.AsOf > from.AddMonths(e.rules.PriorityMonths)
 	return s, true
 }

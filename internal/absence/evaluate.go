@@ -8,10 +8,30 @@ import (
 // Evaluator applies the Rules on a Calendar. It is safe for concurrent use only through separate
 // Evaluators (it reuses scratch space between pupils for speed).
 type Evaluator struct {
-	cal   *Calendar
-	rules Rules
-	days  []dayAgg
-	recs  []rec
+	cal     *Calendar
+	rules   Rules
+	days    []dayAgg
+	recs    []rec
+	reps    []report
+	sources map[sourceKey]string
+}
+
+type sourceKey struct {
+	kind    Kind
+	variant int
+}
+
+// source returns the bron text of a rule (computed once per Evaluator).
+func (e *Evaluator) source(k Kind, variant int) string { return e.sources[sourceKey{k, variant}] }
+
+// report is one sick report for M@ZL: a run of consecutive sick school days.
+type report struct {
+	from, to Date
+	lw       int32
+	hours    Hours
+	whole    int
+	first    Hours // sick hours of its first day
+	firstWh  bool
 }
 
 // NewEvaluator checks the rules and returns an Evaluator.
@@ -22,7 +42,13 @@ func NewEvaluator(cal *Calendar, rules Rules) (*Evaluator, error) {
 	if err := rules.Validate(); err != nil {
 		return nil, err
 	}
-	return &Evaluator{cal: cal, rules: rules}, nil
+	e := &Evaluator{cal: cal, rules: rules, sources: map[sourceKey]string{}}
+	for _, k := range Kinds() {
+		for v := range 2 {
+			e.sources[sourceKey{k, v}] = rules.sourceText(k, v)
+		}
+	}
+	return e, nil
 }
 
 // Calendar returns the evaluator's calendar.
@@ -204,7 +230,7 @@ func (e *Evaluator) rule16(pupil string, days []dayAgg, meldingen []Date, emit f
 			i++
 		}
 		if dj.unauth > 0 && sum >= e.rules.Threshold16 {
-			s := Signal{Pupil: pupil, Kind: Kind16Hours, To: dj.day, Hours: sum, Source: e.rules.source(Kind16Hours, 0)}
+			s := Signal{Pupil: pupil, Kind: Kind16Hours, To: dj.day, Hours: sum, Source: e.source(Kind16Hours, 0)}
 			for k := i; k <= j; k++ {
 				if days[k].unauth > 0 {
 					if s.From == 0 {
@@ -257,7 +283,7 @@ func (e *Evaluator) ruleStarting(pupil string, days []dayAgg, resets []Date, emi
 		if ri < len(resets) && resets[ri] == dj.day {
 			continue
 		}
-		s := Signal{Pupil: pupil, Kind: KindStarting, To: dj.day, Hours: sum, Source: e.rules.source(KindStarting, 0)}
+		s := Signal{Pupil: pupil, Kind: KindStarting, To: dj.day, Hours: sum, Source: e.source(KindStarting, 0)}
 		for k := i; k <= j; k++ {
 			if days[k].incident {
 				if s.From == 0 {
@@ -315,7 +341,7 @@ func (e *Evaluator) ruleLongTerm(pupil string, days []dayAgg, emit func(Signal))
 		if int(endWeek-startWeek+1) < e.rules.LongWeeks {
 			return
 		}
-		s := Signal{Pupil: pupil, Kind: KindLongTerm, From: first.day, To: last.day, Days: len(run), Source: e.rules.source(KindLongTerm, 0)}
+		s := Signal{Pupil: pupil, Kind: KindLongTerm, From: first.day, To: last.day, Days: len(run), Source: e.source(KindLongTerm, 0)}
 		for _, a := range run {
 			s.Hours += a.unauth
 		}
@@ -333,7 +359,7 @@ func (e *Evaluator) ruleLuxury(pupil string, days []dayAgg, emit func(Signal)) {
 		if !e.cal.afterBreak(first.day) && !e.cal.beforeBreak(last.day) {
 			return
 		}
-		s := Signal{Pupil: pupil, Kind: KindLuxury, From: first.day, To: last.day, Source: e.rules.source(KindLuxury, 0)}
+		s := Signal{Pupil: pupil, Kind: KindLuxury, From: first.day, To: last.day, Source: e.source(KindLuxury, 0)}
 		for _, a := range run {
 			s.Hours += a.ongeoorl
 			if e.whole(a.day, a.ongeoorl) {
@@ -348,22 +374,16 @@ func (e *Evaluator) ruleLuxury(pupil string, days []dayAgg, emit func(Signal)) {
 // consecutive sick days is one report) within MAZLWeeks lesweken, or the MAZLConsecutive-th
 // consecutive school day sick.
 func (e *Evaluator) ruleMAZL(pupil string, days []dayAgg, emit func(Signal)) {
-	type report struct {
-		from, to Date
-		lw       int32
-		hours    Hours
-		whole    int
-	}
-	var reps []report
+	reps := e.reps[:0]
 	e.runs(days, func(a *dayAgg) bool { return a.sickRep }, func(run []dayAgg) {
-		r := report{from: run[0].day, to: run[len(run)-1].day, lw: run[0].lw}
+		r := report{from: run[0].day, to: run[len(run)-1].day, lw: run[0].lw, first: run[0].sick, firstWh: e.whole(run[0].day, run[0].sick)}
 		for k, a := range run {
 			r.hours += a.sick
 			if e.whole(a.day, a.sick) {
 				r.whole++
 			}
 			if k+1 == e.rules.MAZLConsecutive {
-				emit(Signal{Pupil: pupil, Kind: KindMAZL, From: r.from, To: a.day, Hours: r.hours, Days: r.whole, Source: e.rules.source(KindMAZL, 1)})
+				emit(Signal{Pupil: pupil, Kind: KindMAZL, From: r.from, To: a.day, Hours: r.hours, Days: r.whole, Source: e.source(KindMAZL, 1)})
 			}
 		}
 		reps = append(reps, r)
@@ -374,33 +394,29 @@ func (e *Evaluator) ruleMAZL(pupil string, days []dayAgg, emit func(Signal)) {
 			start++
 		}
 		if j-start+1 >= e.rules.MAZLReports {
-			s := Signal{Pupil: pupil, Kind: KindMAZL, From: reps[start].from, To: reps[j].from, Source: e.rules.source(KindMAZL, 0)}
+			s := Signal{Pupil: pupil, Kind: KindMAZL, From: reps[start].from, To: reps[j].from, Source: e.source(KindMAZL, 0)}
 			for k := start; k < j; k++ {
 				s.Hours += reps[k].hours
 				s.Days += reps[k].whole
 			}
 			// Of the report that completes the count, only its first day has happened at the
 			// moment of the signal.
-			for _, a := range days {
-				if a.day == reps[j].from {
-					s.Hours += a.sick
-					if e.whole(a.day, a.sick) {
-						s.Days++
-					}
-					break
-				}
+			s.Hours += reps[j].first
+			if reps[j].firstWh {
+				s.Days++
 			}
 			emit(s)
 			start = j + 1
 		}
 	}
+	e.reps = reps
 }
 
 // ruleSickSuspect signals sick reports the school marked as suspected unlawful: one signal per
 // run of such days, to be reported as overig verzuim.
 func (e *Evaluator) ruleSickSuspect(pupil string, days []dayAgg, emit func(Signal)) {
 	e.runs(days, func(a *dayAgg) bool { return a.suspRep }, func(run []dayAgg) {
-		s := Signal{Pupil: pupil, Kind: KindSickSuspect, From: run[0].day, To: run[len(run)-1].day, Source: e.rules.source(KindSickSuspect, 0)}
+		s := Signal{Pupil: pupil, Kind: KindSickSuspect, From: run[0].day, To: run[len(run)-1].day, Source: e.source(KindSickSuspect, 0)}
 		for _, a := range run {
 			s.Hours += a.suspect
 			if e.whole(a.day, a.suspect) {

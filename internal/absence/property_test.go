@@ -67,6 +67,19 @@ func TestPropertyPermutationInvariant(t *testing.T) {
 				t.Fatalf("seed %d: shuffled input should need sorting", seed)
 			}
 		}
+		// Emit: the same signals, none kept in the result, also after a restart.
+		for _, in := range []string{toCSV(rs), toCSV(shuffled)} {
+			var emitted []Signal
+			res, err := e.EvaluateCSV(context.Background(), bytes.NewReader([]byte(in)), StreamOptions{AsOf: NewDate(2026, 7, 31), BufferRows: 5, TempDir: t.TempDir(),
+				Emit: func(s Signal) error { emitted = append(emitted, s); return nil }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			SortSignals(emitted)
+			if res.Signals != nil || !slices.Equal(emitted, base.Signals) {
+				t.Fatalf("seed %d: Emit gave %d signals, want %d", seed, len(emitted), len(base.Signals))
+			}
+		}
 		// Grouped but small buffer: one pass, no external sort.
 		grouped := evalCSV(t, e, toCSV(rs), 5)
 		if grouped.ExternalSort || !slices.Equal(grouped.Signals, base.Signals) {

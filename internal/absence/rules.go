@@ -83,8 +83,8 @@ func (r Rules) Validate() error {
 	return nil
 }
 
-// sources returns the bron text of each rule with the configured numbers.
-func (r Rules) source(k Kind, variant int) string {
+// sourceText returns the bron text of each rule with the configured numbers.
+func (r Rules) sourceText(k Kind, variant int) string {
 	switch k {
 	case Kind16Hours:
 		return fmt.Sprintf("Leerplichtwet 1969 art. 21a: %s uur ongeoorloofd verzuim in %d opeenvolgende lesweken", r.Threshold16, r.Weeks16)

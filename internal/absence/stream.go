@@ -31,6 +31,12 @@ type StreamOptions struct {
 	Exemptions map[string][]Exemption
 	// Progress, when set, is called now and then with the number of lines read.
 	Progress func(lines int)
+	// Emit, when set, receives every signal instead of StreamResult.Signals, so that memory
+	// stays bounded however many signals a file yields: signals are spooled to a temporary file
+	// while the file is read and handed to Emit at the end, pupil by pupil in the order the
+	// pupils were evaluated (not the canonical order). Nothing is emitted when the file has bad
+	// lines and SkipErrors is off.
+	Emit func(Signal) error
 }
 
 // StreamResult is the outcome of EvaluateCSV.
@@ -66,6 +72,8 @@ func (e *Evaluator) EvaluateCSV(ctx context.Context, r io.ReadSeeker, opts Strea
 		opts.BufferRows = 1 << 20
 	}
 	res, err := e.stream(ctx, r, opts, false)
+	// Signals of pupils evaluated before a restart were spooled, never emitted: the restart
+	// discards them with the spool.
 	if errors.Is(err, errRestart) {
 		if _, err := r.Seek(0, io.SeekStart); err != nil {
 			return StreamResult{}, fmt.Errorf("invoer opnieuw lezen: %w", err)
@@ -95,6 +103,7 @@ type streamer struct {
 	grouped      bool
 	doneUpTo     int64 // highest pupil id evaluated directly; -1 if none
 	runs         []*os.File
+	spool        *spool
 	lastInterned uint32
 	res          StreamResult
 }
@@ -106,7 +115,13 @@ func (s *streamer) lineErr(le *LineError) {
 	}
 }
 
-func (s *streamer) emit(sig Signal) { s.res.Signals = append(s.res.Signals, sig) }
+func (s *streamer) emit(sig Signal) {
+	if s.spool != nil {
+		s.spool.put(sig)
+		return
+	}
+	s.res.Signals = append(s.res.Signals, sig)
+}
 
 // evalGroup evaluates one pupil's records (all of them, any order).
 func (s *streamer) evalGroup(g []rec) {
@@ -155,6 +170,12 @@ func (e *Evaluator) stream(ctx context.Context, r io.Reader, opts StreamOptions,
 			os.Remove(f.Name())
 		}
 	}()
+	if opts.Emit != nil {
+		if s.spool, err = newSpool(opts.TempDir); err != nil {
+			return StreamResult{}, err
+		}
+		defer s.spool.close()
+	}
 	for n := 0; ; n++ {
 		if n&0xffff == 0 {
 			if err := ctx.Err(); err != nil {
@@ -197,6 +218,11 @@ func (e *Evaluator) stream(ctx context.Context, r io.Reader, opts StreamOptions,
 	}
 	if err := s.finish(); err != nil {
 		return StreamResult{}, err
+	}
+	if s.spool != nil && (s.res.ErrorCount == 0 || opts.SkipErrors) {
+		if err := s.spool.replay(opts.Emit); err != nil {
+			return StreamResult{}, err
+		}
 	}
 	return s.res, nil
 }

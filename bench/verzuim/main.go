@@ -1,0 +1,266 @@
+// Command verzuim is the benchmark of issue 4: import plus evaluation of millions of absence
+// registrations by internal/absence (streaming), against the 16-hour rule as a plain SQL window
+// query in PostgreSQL on the same data. It never runs as part of `go test`.
+//
+//	go run ./bench/verzuim --groottes 1000000,2000000,5000000,10000000 --pg-groottes 1000000,10000000
+//
+// It writes the data files (generated once, deterministic) to --map, measures our evaluation
+// --herhalingen times per size (median), resets and reads the peak RSS (VmHWM) around each run,
+// and, when --pg is set, loads the same file into a throwaway database with COPY and times the
+// window query. The pupils flagged by SQL and by our 16-hour rule must be the same: the
+// benchmark fails if they are not.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/absence"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "verzuim-benchmark:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	sizes := flag.String("groottes", "1000000,10000000", "aantallen registraties, komma-gescheiden")
+	pgSizes := flag.String("pg-groottes", "1000000,10000000", "groottes waarvoor ook de PostgreSQL-basislijn draait (leeg: geen)")
+	pgURL := flag.String("pg", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "PostgreSQL-server voor de basislijn (er wordt een wegwerpdatabase gemaakt); leeg: geen basislijn")
+	dir := flag.String("map", filepath.Join(os.TempDir(), "grondslag-verzuim-bench"), "map voor de gegenereerde bestanden")
+	reps := flag.Int("herhalingen", 3, "metingen per grootte (mediaan)")
+	procs := flag.Int("procs", 1, "GOMAXPROCS tijdens onze meting (1: per kern)")
+	byDate := flag.Bool("ook-op-datum", true, "meet ook een bestand op datumvolgorde (niet per leerling gegroepeerd: extern sorteren)")
+	perPupil := flag.Int("per-leerling", 40, "gemiddeld aantal registraties per leerling (40: 10M = 250.000 leerlingen)")
+	genOnly := flag.Bool("alleen-genereren", false, "schrijf alleen de bestanden")
+	cpuProfile := flag.String("cpuprofiel", "", "schrijf een CPU-profiel van onze metingen naar dit bestand")
+	flag.Parse()
+	if *cpuProfile != "" {
+		pf, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+
+	ns, err := parseSizes(*sizes)
+	if err != nil {
+		return err
+	}
+	pgs, err := parseSizes(*pgSizes)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*dir, 0o755); err != nil {
+		return err
+	}
+	cal, err := absence.DefaultCalendar(absence.Middle)
+	if err != nil {
+		return err
+	}
+	ev, err := absence.NewEvaluator(cal, absence.DefaultRules())
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	fmt.Printf("# verzuim benchmark %s, %s, %d kernen, GOMAXPROCS %d tijdens de meting\n\n", time.Now().UTC().Format(time.DateOnly), runtime.Version(), runtime.NumCPU(), *procs)
+	fmt.Println("| registraties | volgorde | leerlingen | bestand | tijd (mediaan) | registraties/s | piek-RSS | signalen | 16-uur-leerlingen | extern gesorteerd |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
+	type ours struct {
+		secs    float64
+		flagged int
+	}
+	results := map[string]ours{}
+	for _, n := range ns {
+		orders := []bool{false}
+		if *byDate {
+			orders = append(orders, true)
+		}
+		for _, od := range orders {
+			path, pupils, size, err := ensureFile(*dir, cal, genOptions{Rows: n, PerPupil: *perPupil, ByDate: od, Seed: 1})
+			if err != nil {
+				return err
+			}
+			if *genOnly {
+				fmt.Printf("| %d | %s | %d | %s | | | | | | |\n", n, orderName(od), pupils, mb(size))
+				continue
+			}
+			var times []float64
+			var peak int64
+			var res absence.StreamResult
+			var nsig, flagged int
+			for range *reps {
+				prev := runtime.GOMAXPROCS(*procs)
+				debug.FreeOSMemory()
+				resetPeak()
+				start := time.Now()
+				f, err := os.Open(path)
+				if err != nil {
+					return err
+				}
+				nsig = 0
+				flaggedSet := map[string]bool{}
+				res, err = ev.EvaluateCSV(ctx, f, absence.StreamOptions{AsOf: absence.NewDate(2026, 7, 31), TempDir: *dir,
+					Emit: func(s absence.Signal) error {
+						nsig++
+						if s.Kind == absence.Kind16Hours {
+							flaggedSet[s.Pupil] = true
+						}
+						return nil
+					}})
+				flagged = len(flaggedSet)
+				f.Close()
+				el := time.Since(start).Seconds()
+				runtime.GOMAXPROCS(prev)
+				if err != nil {
+					return err
+				}
+				times = append(times, el)
+				peak = max(peak, peakRSS())
+			}
+			med := median(times)
+			results[fmt.Sprint(n, od)] = ours{med, flagged}
+			fmt.Printf("| %d | %s | %d | %s | %.2f s | %s | %s | %d | %d | %v |\n", n, orderName(od), res.Stats.Pupils, mb(size), med,
+				thousands(int64(float64(res.Stats.Rows)/med)), mb(peak), nsig, flagged, res.ExternalSort)
+		}
+	}
+	if *genOnly || *pgURL == "" || len(pgs) == 0 {
+		return nil
+	}
+	fmt.Println("\n## PostgreSQL-basislijn: de 16-uursregel als window-query")
+	fmt.Println()
+	fmt.Println("| registraties | laden (COPY) | query (mediaan) | laden + query | 16-uur-leerlingen SQL | gelijk aan ons | ons / query | ons / (laden + query) |")
+	fmt.Println("|---|---|---|---|---|---|---|---|")
+	for _, n := range pgs {
+		path, _, _, err := ensureFile(*dir, cal, genOptions{Rows: n, PerPupil: *perPupil, Seed: 1})
+		if err != nil {
+			return err
+		}
+		b, err := pgBaseline(ctx, *pgURL, path, cal, min(*reps, 3))
+		if err != nil {
+			return fmt.Errorf("postgres %d: %w", n, err)
+		}
+		o, ok := results[fmt.Sprint(n, false)]
+		same := "n.v.t."
+		ratioQ, ratioAll := "n.v.t.", "n.v.t."
+		if ok {
+			same = "ja"
+			if o.flagged != b.flagged {
+				same = fmt.Sprintf("NEE (%d tegen %d)", o.flagged, b.flagged)
+			}
+			ratioQ = fmt.Sprintf("%.1f×", b.query/o.secs)
+			ratioAll = fmt.Sprintf("%.1f×", (b.load+b.query)/o.secs)
+		}
+		fmt.Printf("| %d | %.2f s | %.2f s | %.2f s | %d | %s | %s | %s |\n", n, b.load, b.query, b.load+b.query, b.flagged, same, ratioQ, ratioAll)
+		if ok && o.flagged != b.flagged {
+			return fmt.Errorf("SQL en Grondslag wijzen andere leerlingen aan bij %d registraties", n)
+		}
+	}
+	return nil
+}
+
+func ensureFile(dir string, cal *absence.Calendar, o genOptions) (string, int, int64, error) {
+	path := filepath.Join(dir, fmt.Sprintf("verzuim-%d-%d-%s.csv", o.Rows, o.PerPupil, orderName(o.ByDate)))
+	pupils := max(1, o.Rows/o.PerPupil)
+	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+		return path, pupils, fi.Size(), nil
+	}
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return "", 0, 0, err
+	}
+	start := time.Now()
+	if _, err := generate(f, cal, o); err != nil {
+		f.Close()
+		return "", 0, 0, err
+	}
+	if err := f.Close(); err != nil {
+		return "", 0, 0, err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return "", 0, 0, err
+	}
+	fi, _ := os.Stat(path)
+	fmt.Fprintf(os.Stderr, "gegenereerd: %s (%s) in %.1f s\n", path, mb(fi.Size()), time.Since(start).Seconds())
+	return path, pupils, fi.Size(), nil
+}
+
+func orderName(byDate bool) string {
+	if byDate {
+		return "datum"
+	}
+	return "leerling"
+}
+
+// resetPeak resets the kernel's peak RSS of this process (Linux: clear_refs 5).
+func resetPeak() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+// peakRSS reads VmHWM (peak resident set size) in bytes.
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmHWM:") {
+			f := strings.Fields(l)
+			if len(f) >= 2 {
+				kb, _ := strconv.ParseInt(f[1], 10, 64)
+				return kb * 1024
+			}
+		}
+	}
+	return 0
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func parseSizes(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("ongeldige grootte %q", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func mb(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }
+
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
