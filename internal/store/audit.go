@@ -1,0 +1,596 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/transparency-dev/merkle/compact"
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/grondslag/grondslag/internal/audit"
+)
+
+// AuditStore keeps the per-region audit logs (Merkle trees of audit entries) and their signed
+// checkpoints.
+type AuditStore struct {
+	db *DB
+}
+
+// NewAuditStore returns the audit store of db.
+func NewAuditStore(db *DB) *AuditStore { return &AuditStore{db: db} }
+
+// auditInsertChunk is the number of rows per multi-row INSERT.
+const auditInsertChunk = 100
+
+// Append adds entries to the region's audit log inside the caller's transaction, so that a data
+// change and its entries commit or roll back together. Entries get the next consecutive leaf
+// indexes: the region's head row is locked (FOR UPDATE on PostgreSQL; SQLite has one writer)
+// until the transaction ends, so concurrent writers queue behind each other.
+func (s *AuditStore) Append(ctx context.Context, tx *Tx, regionID int64, entries ...audit.Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	if regionID <= 0 {
+		return fmt.Errorf("auditregels toevoegen: regio ontbreekt")
+	}
+	size, tree, err := lockHead(ctx, tx, regionID)
+	if err != nil {
+		return fmt.Errorf("auditregels toevoegen: %w", err)
+	}
+	rows := make([]any, 0, len(entries)*6)
+	var nodes []any
+	for i, e := range entries {
+		idx := size + uint64(i)
+		leaf, err := audit.EncodeLeaf(regionID, idx, e)
+		if err != nil {
+			return fmt.Errorf("auditregel %d: %w", i, err)
+		}
+		h := audit.LeafHash(leaf)
+		err = tree.Append(h, func(id compact.NodeID, hash []byte) {
+			if audit.KeepNode(id) {
+				nodes = append(nodes, regionID, int64(id.Level), int64(id.Index), hash)
+			}
+		})
+		if err != nil {
+			return err
+		}
+		rows = append(rows, regionID, int64(idx), e.Time().UnixMilli(), e.Pupil(), leaf, h)
+	}
+	if err := insertRows(ctx, tx, "INSERT INTO audit_regel (regio_id, volgnummer, tijd, leerling, blad, blad_hash) VALUES ", 6, rows); err != nil {
+		return fmt.Errorf("auditregels opslaan: %w", err)
+	}
+	if err := insertRows(ctx, tx, "INSERT INTO audit_knoop (regio_id, niveau, positie, hash) VALUES ", 4, nodes); err != nil {
+		return fmt.Errorf("auditknopen opslaan: %w", err)
+	}
+	if _, err := tx.Exec(ctx, "UPDATE audit_kop SET grootte = ?, bereik = ? WHERE regio_id = ?",
+		int64(tree.Size()), audit.EncodeRange(tree.Hashes()), regionID); err != nil {
+		return fmt.Errorf("auditkop bijwerken: %w", err)
+	}
+	return nil
+}
+
+// lockHead locks the region's head row (creating it for the first entry) and restores its tree.
+func lockHead(ctx context.Context, tx *Tx, regionID int64) (uint64, *audit.Tree, error) {
+	q := "SELECT grootte, bereik FROM audit_kop WHERE regio_id = ?"
+	if tx.Dialect() == Postgres {
+		q += " FOR UPDATE"
+	}
+	var size int64
+	var rng []byte
+	err := tx.QueryRow(ctx, q, regionID).Scan(&size, &rng)
+	if errors.Is(err, sql.ErrNoRows) {
+		if _, err := tx.Exec(ctx, "INSERT INTO audit_kop (regio_id, grootte, bereik) VALUES (?, 0, ?) ON CONFLICT (regio_id) DO NOTHING", regionID, []byte{}); err != nil {
+			return 0, nil, err
+		}
+		err = tx.QueryRow(ctx, q, regionID).Scan(&size, &rng)
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	hashes, err := audit.DecodeRange(rng)
+	if err != nil {
+		return 0, nil, err
+	}
+	tree, err := audit.TreeFrom(uint64(size), hashes)
+	if err != nil {
+		return 0, nil, err
+	}
+	return uint64(size), tree, nil
+}
+
+// insertRows inserts rows of width values with multi-row INSERTs.
+func insertRows(ctx context.Context, tx *Tx, prefix string, width int, vals []any) error {
+	n := len(vals) / width
+	for start := 0; start < n; start += auditInsertChunk {
+		end := min(start+auditInsertChunk, n)
+		var b strings.Builder
+		b.WriteString(prefix)
+		tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
+		for i := start; i < end; i++ {
+			if i > start {
+				b.WriteString(", ")
+			}
+			b.WriteString(tuple)
+		}
+		if _, err := tx.Exec(ctx, b.String(), vals[start*width:end*width]...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Head returns the region's tree size and root hash as the head row states them.
+func (s *AuditStore) Head(ctx context.Context, regionID int64) (uint64, []byte, error) {
+	var size int64
+	var rng []byte
+	err := s.db.QueryRow(ctx, "SELECT grootte, bereik FROM audit_kop WHERE regio_id = ?", regionID).Scan(&size, &rng)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, audit.NewTree().Root(), nil
+	}
+	if err != nil {
+		return 0, nil, fmt.Errorf("auditkop lezen: %w", err)
+	}
+	hashes, err := audit.DecodeRange(rng)
+	if err != nil {
+		return 0, nil, err
+	}
+	t, err := audit.TreeFrom(uint64(size), hashes)
+	if err != nil {
+		return 0, nil, err
+	}
+	return t.Size(), t.Root(), nil
+}
+
+// Leaf returns the decoded entry at index.
+func (s *AuditStore) Leaf(ctx context.Context, regionID int64, index uint64) (audit.Leaf, error) {
+	var b []byte
+	err := s.db.QueryRow(ctx, "SELECT blad FROM audit_regel WHERE regio_id = ? AND volgnummer = ?", regionID, int64(index)).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return audit.Leaf{}, ErrNotFound
+	}
+	if err != nil {
+		return audit.Leaf{}, err
+	}
+	return audit.DecodeLeaf(b)
+}
+
+// Entries calls fn with every stored entry of the region with index in [from, to), in index
+// order, as stored (not checked). Verification and export read the log through it.
+func (s *AuditStore) Entries(ctx context.Context, regionID int64, from, to uint64, fn func(audit.StoredEntry) error) error {
+	rows, err := s.db.Query(ctx, "SELECT volgnummer, tijd, leerling, blad, blad_hash FROM audit_regel WHERE regio_id = ? AND volgnummer >= ? AND volgnummer < ? ORDER BY volgnummer",
+		regionID, int64(from), int64(min(to, 1<<62)))
+	if err != nil {
+		return fmt.Errorf("auditregels lezen: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e := audit.StoredEntry{RegionID: regionID}
+		var idx int64
+		if err := rows.Scan(&idx, &e.Time, &e.Pupil, &e.Leaf, &e.LeafHash); err != nil {
+			return err
+		}
+		e.Index = uint64(idx)
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// ForPupil returns the region's entries about the pupil with the pseudonym, oldest first (the
+// chronological view NEN 7513 gives the data subject). Each leaf is decoded and must name the
+// pupil itself; verify proves that no entry was hidden by changing the look-up column.
+func (s *AuditStore) ForPupil(ctx context.Context, regionID int64, pseudonym string) ([]audit.Leaf, error) {
+	if pseudonym == "" {
+		return nil, fmt.Errorf("leerling ontbreekt")
+	}
+	rows, err := s.db.Query(ctx, "SELECT volgnummer, blad FROM audit_regel WHERE regio_id = ? AND leerling = ? ORDER BY volgnummer", regionID, pseudonym)
+	if err != nil {
+		return nil, fmt.Errorf("auditregels lezen: %w", err)
+	}
+	defer rows.Close()
+	var out []audit.Leaf
+	for rows.Next() {
+		var idx int64
+		var b []byte
+		if err := rows.Scan(&idx, &b); err != nil {
+			return nil, err
+		}
+		l, err := audit.DecodeLeaf(b)
+		if err != nil {
+			return nil, fmt.Errorf("auditregel %d: %w", idx, err)
+		}
+		if l.Index != uint64(idx) || l.RegionID != regionID || l.Entry.Pupil() != pseudonym {
+			return nil, fmt.Errorf("auditregel %d: %w: de regel past niet bij zijn plaats", idx, audit.ErrTampered)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// hashReader reads a region's stored hashes for proofs.
+type hashReader struct {
+	db       *DB
+	regionID int64
+}
+
+func (h hashReader) LeafHashes(ctx context.Context, begin, end uint64) ([][]byte, error) {
+	return h.read(ctx, "SELECT blad_hash FROM audit_regel WHERE regio_id = ? AND volgnummer >= ? AND volgnummer < ? ORDER BY volgnummer",
+		h.regionID, int64(begin), int64(end))
+}
+
+func (h hashReader) NodeHashes(ctx context.Context, level uint, begin, end uint64) ([][]byte, error) {
+	return h.read(ctx, "SELECT hash FROM audit_knoop WHERE regio_id = ? AND niveau = ? AND positie >= ? AND positie < ? ORDER BY positie",
+		h.regionID, int64(level), int64(begin), int64(end))
+}
+
+func (h hashReader) read(ctx context.Context, q string, args ...any) ([][]byte, error) {
+	rows, err := h.db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][]byte
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// InclusionProof returns the proof that entry index is in the region's tree of the given size.
+func (s *AuditStore) InclusionProof(ctx context.Context, regionID int64, index, size uint64) ([][]byte, error) {
+	return audit.InclusionProof(ctx, hashReader{s.db, regionID}, index, size)
+}
+
+// ConsistencyProof returns the proof that the region's tree of size2 extends that of size1.
+func (s *AuditStore) ConsistencyProof(ctx context.Context, regionID int64, size1, size2 uint64) ([][]byte, error) {
+	return audit.ConsistencyProof(ctx, hashReader{s.db, regionID}, size1, size2)
+}
+
+// StoredCheckpoint is a signed checkpoint as stored.
+type StoredCheckpoint struct {
+	ID   int64
+	Size uint64
+	Root []byte
+	Time time.Time
+	Note []byte // the signed note
+}
+
+// MakeCheckpoint signs the region's current tree (size, root, now) with the region's key and
+// stores it. Before signing it checks, with a consistency proof from the stored hashes, that the
+// current tree extends the previous checkpoint, so that a tampered log is never signed.
+func (s *AuditStore) MakeCheckpoint(ctx context.Context, regionID int64, signer audit.CheckpointSigner, now time.Time) (StoredCheckpoint, error) {
+	var out StoredCheckpoint
+	err := s.db.WithTx(ctx, func(tx *Tx) error {
+		size, tree, err := lockHead(ctx, tx, regionID)
+		if err != nil {
+			return err
+		}
+		root := tree.Root()
+		var prevSize int64
+		var prevRoot []byte
+		err = tx.QueryRow(ctx, "SELECT grootte, root FROM audit_controlepunt WHERE regio_id = ? ORDER BY grootte DESC, id DESC LIMIT 1", regionID).Scan(&prevSize, &prevRoot)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return err
+		default:
+			if uint64(prevSize) > size {
+				return fmt.Errorf("%w: het log (%d regels) is korter dan het vorige controlepunt (%d)", audit.ErrTampered, size, prevSize)
+			}
+			p, err := audit.ConsistencyProof(ctx, txHashReader{tx, regionID}, uint64(prevSize), size)
+			if err != nil {
+				return fmt.Errorf("consistentiebewijs: %w", err)
+			}
+			if err := audit.VerifyConsistency(uint64(prevSize), size, p, prevRoot, root); err != nil {
+				return fmt.Errorf("%w: het log past niet meer op het vorige controlepunt (%d regels): %v", audit.ErrTampered, prevSize, err)
+			}
+		}
+		cp := audit.Checkpoint{Origin: signer.Name(), Size: size, Root: root, Time: now.UTC().Truncate(time.Millisecond)}
+		msg, err := cp.Sign(signer)
+		if err != nil {
+			return err
+		}
+		id, err := tx.InsertID(ctx, "INSERT INTO audit_controlepunt (regio_id, grootte, root, tijd, notitie) VALUES (?, ?, ?, ?, ?)",
+			regionID, int64(size), root, cp.Time.UnixMilli(), string(msg))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "INSERT INTO audit_sleutel (regio_id, sleutel, eerst_gebruikt) VALUES (?, ?, ?) ON CONFLICT (regio_id, sleutel) DO NOTHING",
+			regionID, signer.VerifierKey(), cp.Time.UnixMilli()); err != nil {
+			return err
+		}
+		out = StoredCheckpoint{ID: id, Size: size, Root: root, Time: cp.Time, Note: msg}
+		return nil
+	})
+	if err != nil {
+		return StoredCheckpoint{}, fmt.Errorf("controlepunt maken: %w", err)
+	}
+	return out, nil
+}
+
+// txHashReader reads stored hashes inside a transaction.
+type txHashReader struct {
+	tx       *Tx
+	regionID int64
+}
+
+func (h txHashReader) LeafHashes(ctx context.Context, begin, end uint64) ([][]byte, error) {
+	return txRead(ctx, h.tx, "SELECT blad_hash FROM audit_regel WHERE regio_id = ? AND volgnummer >= ? AND volgnummer < ? ORDER BY volgnummer",
+		h.regionID, int64(begin), int64(end))
+}
+
+func (h txHashReader) NodeHashes(ctx context.Context, level uint, begin, end uint64) ([][]byte, error) {
+	return txRead(ctx, h.tx, "SELECT hash FROM audit_knoop WHERE regio_id = ? AND niveau = ? AND positie >= ? AND positie < ? ORDER BY positie",
+		h.regionID, int64(level), int64(begin), int64(end))
+}
+
+func txRead(ctx context.Context, tx *Tx, q string, args ...any) ([][]byte, error) {
+	rows, err := tx.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][]byte
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// Checkpoints returns the region's stored checkpoints, oldest first.
+func (s *AuditStore) Checkpoints(ctx context.Context, regionID int64) ([]StoredCheckpoint, error) {
+	rows, err := s.db.Query(ctx, "SELECT id, grootte, root, tijd, notitie FROM audit_controlepunt WHERE regio_id = ? ORDER BY grootte, id", regionID)
+	if err != nil {
+		return nil, fmt.Errorf("controlepunten lezen: %w", err)
+	}
+	defer rows.Close()
+	var out []StoredCheckpoint
+	for rows.Next() {
+		var c StoredCheckpoint
+		var size, t int64
+		var n string
+		if err := rows.Scan(&c.ID, &size, &c.Root, &t, &n); err != nil {
+			return nil, err
+		}
+		c.Size, c.Time, c.Note = uint64(size), time.UnixMilli(t).UTC(), []byte(n)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// LatestCheckpoint returns the region's most recent checkpoint, or ErrNotFound.
+func (s *AuditStore) LatestCheckpoint(ctx context.Context, regionID int64) (StoredCheckpoint, error) {
+	var c StoredCheckpoint
+	var size, t int64
+	var n string
+	err := s.db.QueryRow(ctx, "SELECT id, grootte, root, tijd, notitie FROM audit_controlepunt WHERE regio_id = ? ORDER BY grootte DESC, id DESC LIMIT 1", regionID).
+		Scan(&c.ID, &size, &c.Root, &t, &n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, ErrNotFound
+	}
+	if err != nil {
+		return c, err
+	}
+	c.Size, c.Time, c.Note = uint64(size), time.UnixMilli(t).UTC(), []byte(n)
+	return c, nil
+}
+
+// VerifierKeys returns the public verifier keys that signed the region's checkpoints, as the
+// database records them.
+func (s *AuditStore) VerifierKeys(ctx context.Context, regionID int64) ([]string, error) {
+	rows, err := s.db.Query(ctx, "SELECT sleutel FROM audit_sleutel WHERE regio_id = ? ORDER BY eerst_gebruikt", regionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// VerifyResult is what a successful verification found.
+type VerifyResult struct {
+	Size        uint64
+	Root        []byte
+	Checkpoints int // stored checkpoints whose signature and root were checked
+}
+
+// Verify recomputes the region's tree from the stored entries: every leaf is decoded and
+// re-hashed and must sit at its own index, the recomputed roots must equal every stored
+// checkpoint (each of whose signatures must verify with one of verifiers) and every extra
+// (external) checkpoint, and the stored nodes and head must equal the recomputed ones. The first
+// entry that does not fit is reported as an *audit.Finding (errors.Is(err, audit.ErrTampered)).
+func (s *AuditStore) Verify(ctx context.Context, regionID int64, verifiers []note.Verifier, extra ...audit.Checkpoint) (VerifyResult, error) {
+	stored, err := s.Checkpoints(ctx, regionID)
+	if err != nil {
+		return VerifyResult{}, err
+	}
+	cps := make([]audit.Checkpoint, 0, len(stored)+len(extra))
+	for _, sc := range stored {
+		cp, err := openWithAny(sc.Note, verifiers)
+		if err != nil {
+			return VerifyResult{}, fmt.Errorf("%w: controlepunt %d (grootte %d): %v", audit.ErrTampered, sc.ID, sc.Size, err)
+		}
+		if cp.Size != sc.Size || !bytes.Equal(cp.Root, sc.Root) {
+			return VerifyResult{}, fmt.Errorf("%w: controlepunt %d: kolommen wijken af van de ondertekende tekst", audit.ErrTampered, sc.ID)
+		}
+		cps = append(cps, cp)
+	}
+	cps = append(cps, extra...)
+	v := audit.NewTreeVerifier(cps)
+
+	if err := s.walk(ctx, regionID, v); err != nil {
+		return VerifyResult{}, err
+	}
+	size, root, err := v.Finish()
+	if err != nil {
+		return VerifyResult{}, err
+	}
+	// Stored nodes must equal the recomputed ones (they serve proofs).
+	rows, err := s.db.Query(ctx, "SELECT niveau, positie, hash FROM audit_knoop WHERE regio_id = ? ORDER BY niveau, positie", regionID)
+	if err != nil {
+		return VerifyResult{}, err
+	}
+	for rows.Next() {
+		var level, pos int64
+		var h []byte
+		if err := rows.Scan(&level, &pos, &h); err != nil {
+			rows.Close()
+			return VerifyResult{}, err
+		}
+		if err := v.CheckNode(uint(level), uint64(pos), h); err != nil {
+			rows.Close()
+			return VerifyResult{}, fmt.Errorf("%w", err)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return VerifyResult{}, err
+	}
+	if n := v.MissingNodes(); n > 0 {
+		return VerifyResult{}, fmt.Errorf("%w: %d opgeslagen knopen ontbreken", audit.ErrTampered, n)
+	}
+	headSize, headRoot, err := s.Head(ctx, regionID)
+	if err != nil {
+		return VerifyResult{}, err
+	}
+	if headSize != size || !bytes.Equal(headRoot, root) {
+		return VerifyResult{}, &audit.Finding{Index: min(headSize, size), Reason: fmt.Sprintf("de kop van het log (%d regels) wijkt af van de herberekende boom (%d regels): regels aan het eind zijn verwijderd of toegevoegd buiten het log om", headSize, size)}
+	}
+	return VerifyResult{Size: size, Root: root, Checkpoints: len(stored)}, nil
+}
+
+func openWithAny(msg []byte, verifiers []note.Verifier) (audit.Checkpoint, error) {
+	if len(verifiers) == 0 {
+		return audit.Checkpoint{}, errors.New("geen verificatiesleutel")
+	}
+	var first error
+	for _, v := range verifiers {
+		cp, err := audit.OpenCheckpoint(msg, v)
+		if err == nil {
+			return cp, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return audit.Checkpoint{}, first
+}
+
+// walk streams the entries through CheckEntry on all cores and feeds the verifier in order.
+func (s *AuditStore) walk(ctx context.Context, regionID int64, v *audit.Verifier) error {
+	const chunk = 2048
+	type batch struct {
+		entries []audit.StoredEntry
+		hashes  [][]byte
+		bad     *audit.Finding
+		done    chan struct{}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan *batch, 2*runtime.GOMAXPROCS(0))
+	ordered := make(chan *batch, 4*runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				b.hashes = make([][]byte, len(b.entries))
+				for i, e := range b.entries {
+					h, f := audit.CheckEntry(e)
+					if f != nil {
+						b.bad = f
+						break
+					}
+					b.hashes[i] = h
+				}
+				close(b.done)
+			}
+		}()
+	}
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(ordered)
+		defer close(work)
+		cur := &batch{done: make(chan struct{})}
+		send := func() bool {
+			select {
+			case ordered <- cur:
+			case <-ctx.Done():
+				return false
+			}
+			select {
+			case work <- cur:
+			case <-ctx.Done():
+				return false
+			}
+			cur = &batch{done: make(chan struct{})}
+			return true
+		}
+		err := s.Entries(ctx, regionID, 0, 1<<62, func(e audit.StoredEntry) error {
+			cur.entries = append(cur.entries, e)
+			if len(cur.entries) == chunk && !send() {
+				return ctx.Err()
+			}
+			return nil
+		})
+		if err == nil && len(cur.entries) > 0 {
+			send()
+		}
+		readErr <- err
+	}()
+	var firstErr error
+	for b := range ordered {
+		if firstErr != nil {
+			continue
+		}
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			firstErr = ctx.Err()
+			cancel()
+			continue
+		}
+		for i, e := range b.entries {
+			if b.hashes[i] == nil {
+				firstErr = v.Fail(b.bad)
+				break
+			}
+			if err := v.Add(e.Index, b.hashes[i]); err != nil {
+				firstErr = err
+				break
+			}
+		}
+		if firstErr != nil {
+			cancel()
+		}
+	}
+	wg.Wait()
+	if err := <-readErr; err != nil && firstErr == nil && !errors.Is(err, context.Canceled) {
+		firstErr = err
+	}
+	return firstErr
+}
