@@ -1,0 +1,427 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/consent"
+)
+
+// This file stores the consent register (internal/consent); *DB implements consent.Repository.
+// Every read goes to the database: there is no cache that could outlive a withdrawal.
+
+var _ consent.Repository = (*DB)(nil)
+
+func dateStr(d consent.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.String()
+}
+
+func parseConsentDate(s sql.NullString) (consent.Date, error) {
+	if !s.Valid || s.String == "" {
+		return consent.Date{}, nil
+	}
+	return consent.ParseDate(s.String)
+}
+
+// ConsentFamily returns a pupil's birth date and parents with their gezag, as stored now.
+func (db *DB) ConsentFamily(ctx context.Context, regionID, pupilID int64) (consent.Family, error) {
+	var birth string
+	err := db.QueryRow(ctx, "SELECT geboortedatum FROM leerling WHERE regio_id = ? AND id = ?", regionID, pupilID).Scan(&birth)
+	if errors.Is(err, sql.ErrNoRows) {
+		return consent.Family{}, fmt.Errorf("%w: leerling %d bestaat niet in deze regio", consent.ErrNotFound, pupilID)
+	}
+	if err != nil {
+		return consent.Family{}, err
+	}
+	bd, err := consent.ParseDate(birth)
+	if err != nil {
+		return consent.Family{}, fmt.Errorf("leerling %d: geboortedatum: %w", pupilID, err)
+	}
+	fam := consent.Family{PupilID: pupilID, BirthDate: bd}
+	rows, err := db.Query(ctx, "SELECT ouder_id, gezag FROM leerling_ouder WHERE regio_id = ? AND leerling_id = ? ORDER BY ouder_id", regionID, pupilID)
+	if err != nil {
+		return consent.Family{}, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g consent.Guardian
+		var gezag int
+		if err := rows.Scan(&g.ParentID, &gezag); err != nil {
+			return consent.Family{}, err
+		}
+		g.Gezag = gezag == 1
+		fam.Guardians = append(fam.Guardians, g)
+	}
+	return fam, rows.Err()
+}
+
+// InsertConsent stores a validated consent record with its givers, purposes, recipients and
+// categories in one transaction. A recipient organisation must exist in the region and belong to
+// the recipient party; a parent giver must still have gezag over the pupil.
+func (db *DB) InsertConsent(ctx context.Context, regionID int64, r consent.Record) (int64, error) {
+	d := r.Data()
+	var id int64
+	err := db.WithTx(ctx, func(tx *Tx) error {
+		for _, rc := range d.Recipients {
+			if rc.OrganisationID == 0 {
+				continue
+			}
+			var kind string
+			err := tx.QueryRow(ctx, "SELECT soort FROM organisatie WHERE regio_id = ? AND id = ?", regionID, rc.OrganisationID).Scan(&kind)
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("%w: ontvanger: organisatie %d bestaat niet in deze regio", consent.ErrInvalid, rc.OrganisationID)
+			}
+			if err != nil {
+				return err
+			}
+			if kind != rc.Party {
+				return fmt.Errorf("%w: ontvanger: organisatie %d is een %s, geen %s", consent.ErrInvalid, rc.OrganisationID, kind, rc.Party)
+			}
+		}
+		for _, g := range d.Givers {
+			if g.Kind != consent.GiverParent {
+				continue
+			}
+			var gezag int
+			err := tx.QueryRow(ctx, "SELECT gezag FROM leerling_ouder WHERE regio_id = ? AND leerling_id = ? AND ouder_id = ?", regionID, d.PupilID, g.ParentID).Scan(&gezag)
+			if errors.Is(err, sql.ErrNoRows) || (err == nil && gezag != 1) {
+				return fmt.Errorf("%w: ouder %d heeft geen gezag over deze leerling", consent.ErrWrongGiver, g.ParentID)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		var err error
+		id, err = tx.InsertID(ctx, `INSERT INTO toestemming (regio_id, leerling_id, status, kanaal, gehoord_door, formulier_versie, formulier_hash,
+			bewijs_hash, gegeven_op, geldig_van, geldig_tot, vastgelegd_door, notitie) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			regionID, d.PupilID, string(d.Status), string(d.Channel), nullStr(d.HeardBy), d.FormVersion, d.FormHash,
+			nullStr(d.EvidenceHash), d.GivenAt.UnixMilli(), d.ValidFrom.String(), dateStr(d.ValidUntil), d.RecordedBy, nullStr(d.Note))
+		if err != nil {
+			return err
+		}
+		for _, g := range d.Givers {
+			if _, err := tx.Exec(ctx, "INSERT INTO toestemming_gever (regio_id, toestemming_id, soort, ouder_id) VALUES (?, ?, ?, ?)",
+				regionID, id, string(g.Kind), optionalID(g.ParentID)); err != nil {
+				return err
+			}
+		}
+		for _, p := range d.Purposes {
+			if _, err := tx.Exec(ctx, "INSERT INTO toestemming_doel (regio_id, toestemming_id, doel) VALUES (?, ?, ?)", regionID, id, p); err != nil {
+				return err
+			}
+		}
+		for _, rc := range d.Recipients {
+			if _, err := tx.Exec(ctx, "INSERT INTO toestemming_ontvanger (regio_id, toestemming_id, partij, organisatie_id) VALUES (?, ?, ?, ?)",
+				regionID, id, rc.Party, optionalID(rc.OrganisationID)); err != nil {
+				return err
+			}
+		}
+		for _, c := range d.Categories {
+			if _, err := tx.Exec(ctx, "INSERT INTO toestemming_categorie (regio_id, toestemming_id, categorie) VALUES (?, ?, ?)", regionID, id, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return id, err
+}
+
+const consentCols = `t.id, t.leerling_id, t.status, t.kanaal, COALESCE(t.gehoord_door, ''), t.formulier_versie, t.formulier_hash,
+	COALESCE(t.bewijs_hash, ''), t.gegeven_op, t.geldig_van, t.geldig_tot, t.vastgelegd_door, COALESCE(t.notitie, ''),
+	t.ingetrokken_op, COALESCE(t.ingetrokken_door, ''), COALESCE(t.intrekking_vastgelegd_door, ''), COALESCE(t.intrekking_notitie, '')`
+
+// loadConsents reads the consents of the region matching cond (a condition on alias t with `?`
+// placeholders), with their child rows, newest first.
+func (db *DB) loadConsents(ctx context.Context, regionID int64, cond string, args ...any) ([]consent.Record, error) {
+	where := "t.regio_id = ? AND " + cond
+	all := append([]any{regionID}, args...)
+	rows, err := db.Query(ctx, "SELECT "+consentCols+" FROM toestemming t WHERE "+where+" ORDER BY t.id DESC", all...)
+	if err != nil {
+		return nil, err
+	}
+	type row struct {
+		id int64
+		d  consent.Draft
+		w  *consent.Withdrawal
+	}
+	var list []*row
+	byID := map[int64]*row{}
+	for rows.Next() {
+		var x row
+		var status, channel string
+		var given int64
+		var from, until sql.NullString
+		var wAt sql.NullInt64
+		var wBy, wRec, wNote string
+		if err := rows.Scan(&x.id, &x.d.PupilID, &status, &channel, &x.d.HeardBy, &x.d.FormVersion, &x.d.FormHash, &x.d.EvidenceHash,
+			&given, &from, &until, &x.d.RecordedBy, &x.d.Note, &wAt, &wBy, &wRec, &wNote); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		x.d.Status, x.d.Channel, x.d.GivenAt = consent.Status(status), consent.Channel(channel), time.UnixMilli(given).UTC()
+		if x.d.ValidFrom, err = parseConsentDate(from); err == nil {
+			x.d.ValidUntil, err = parseConsentDate(until)
+		}
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("toestemming %d: %w", x.id, err)
+		}
+		if wAt.Valid {
+			by, err := consent.ParseGiver(wBy)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("toestemming %d: %w", x.id, err)
+			}
+			x.w = &consent.Withdrawal{ConsentID: x.id, At: time.UnixMilli(wAt.Int64).UTC(), By: by, RecordedBy: wRec, Note: wNote}
+		}
+		list = append(list, &x)
+		byID[x.id] = &x
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, nil
+	}
+	sub := "toestemming_id IN (SELECT t.id FROM toestemming t WHERE " + where + ")"
+	subArgs := append([]any{regionID}, all...)
+	children := []struct {
+		q    string
+		scan func(rows *sql.Rows) error
+	}{
+		{"SELECT toestemming_id, soort, COALESCE(ouder_id, 0) FROM toestemming_gever WHERE regio_id = ? AND " + sub + " ORDER BY toestemming_id, soort DESC, ouder_id",
+			func(rows *sql.Rows) error {
+				var g consent.Giver
+				var kind string
+				var id int64
+				if err := rows.Scan(&id, &kind, &g.ParentID); err != nil {
+					return err
+				}
+				g.Kind = consent.GiverKind(kind)
+				byID[id].d.Givers = append(byID[id].d.Givers, g)
+				return nil
+			}},
+		{"SELECT toestemming_id, doel FROM toestemming_doel WHERE regio_id = ? AND " + sub + " ORDER BY toestemming_id, doel",
+			func(rows *sql.Rows) error {
+				var id int64
+				var p string
+				if err := rows.Scan(&id, &p); err != nil {
+					return err
+				}
+				byID[id].d.Purposes = append(byID[id].d.Purposes, p)
+				return nil
+			}},
+		{"SELECT toestemming_id, partij, COALESCE(organisatie_id, 0) FROM toestemming_ontvanger WHERE regio_id = ? AND " + sub + " ORDER BY toestemming_id, partij, organisatie_id",
+			func(rows *sql.Rows) error {
+				var id int64
+				var rc consent.Recipient
+				if err := rows.Scan(&id, &rc.Party, &rc.OrganisationID); err != nil {
+					return err
+				}
+				byID[id].d.Recipients = append(byID[id].d.Recipients, rc)
+				return nil
+			}},
+		{"SELECT toestemming_id, categorie FROM toestemming_categorie WHERE regio_id = ? AND " + sub + " ORDER BY toestemming_id, categorie",
+			func(rows *sql.Rows) error {
+				var id int64
+				var c string
+				if err := rows.Scan(&id, &c); err != nil {
+					return err
+				}
+				byID[id].d.Categories = append(byID[id].d.Categories, c)
+				return nil
+			}},
+	}
+	for _, c := range children {
+		rows, err := db.Query(ctx, c.q, subArgs...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			if err := c.scan(rows); err != nil {
+				rows.Close()
+				return nil, err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]consent.Record, len(list))
+	for i, x := range list {
+		out[i] = consent.Restore(x.id, x.d, x.w)
+	}
+	return out, nil
+}
+
+// ConsentsOfPupil returns every consent and refusal recorded for a pupil, newest first.
+func (db *DB) ConsentsOfPupil(ctx context.Context, regionID, pupilID int64) ([]consent.Record, error) {
+	return db.loadConsents(ctx, regionID, "t.leerling_id = ?", pupilID)
+}
+
+// ConsentByID returns one consent record of the region.
+func (db *DB) ConsentByID(ctx context.Context, regionID, id int64) (consent.Record, error) {
+	recs, err := db.loadConsents(ctx, regionID, "t.id = ?", id)
+	if err != nil {
+		return consent.Record{}, err
+	}
+	if len(recs) == 0 {
+		return consent.Record{}, fmt.Errorf("%w: toestemming %d bestaat niet in deze regio", consent.ErrNotFound, id)
+	}
+	return recs[0], nil
+}
+
+// WithdrawConsent records a withdrawal; a consent can be withdrawn once.
+func (db *DB) WithdrawConsent(ctx context.Context, regionID int64, w consent.Withdrawal) error {
+	res, err := db.Exec(ctx, `UPDATE toestemming SET ingetrokken_op = ?, ingetrokken_door = ?, intrekking_vastgelegd_door = ?, intrekking_notitie = ?
+		WHERE regio_id = ? AND id = ? AND status = 'gegeven' AND ingetrokken_op IS NULL`,
+		w.At.UnixMilli(), w.By.String(), w.RecordedBy, nullStr(w.Note), regionID, w.ConsentID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	var withdrawn sql.NullInt64
+	err = db.QueryRow(ctx, "SELECT ingetrokken_op FROM toestemming WHERE regio_id = ? AND id = ?", regionID, w.ConsentID).Scan(&withdrawn)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("%w: toestemming %d bestaat niet in deze regio", consent.ErrNotFound, w.ConsentID)
+	case err != nil:
+		return err
+	case withdrawn.Valid:
+		return consent.ErrAlreadyWithdrawn
+	}
+	return fmt.Errorf("%w: toestemming %d is een weigering en kan niet worden ingetrokken", consent.ErrInvalid, w.ConsentID)
+}
+
+// RecordConsentUse records that a disclosure relied on a consent.
+func (db *DB) RecordConsentUse(ctx context.Context, regionID int64, u consent.Use) (int64, error) {
+	if u.Reference == "" || u.By == "" {
+		return 0, fmt.Errorf("%w: gebruik van toestemming zonder verwijzing of uitvoerder", consent.ErrInvalid)
+	}
+	var id int64
+	err := db.WithTx(ctx, func(tx *Tx) error {
+		var err error
+		id, err = tx.InsertID(ctx, `INSERT INTO toestemming_gebruik (regio_id, toestemming_id, op, leerling_id, doel, partij, organisatie_id, categorie, verwijzing, door)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			regionID, u.ConsentID, u.At.UnixMilli(), u.PupilID, u.Purpose, u.Party, optionalID(u.OrganisationID), u.Category, u.Reference, u.By)
+		return err
+	})
+	return id, err
+}
+
+// ConsentUses lists the disclosures that relied on a consent, oldest first.
+func (db *DB) ConsentUses(ctx context.Context, regionID, consentID int64) ([]consent.Use, error) {
+	rows, err := db.Query(ctx, `SELECT id, toestemming_id, op, leerling_id, doel, partij, COALESCE(organisatie_id, 0), categorie, verwijzing, door
+		FROM toestemming_gebruik WHERE regio_id = ? AND toestemming_id = ? ORDER BY op, id`, regionID, consentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []consent.Use
+	for rows.Next() {
+		var u consent.Use
+		var at int64
+		if err := rows.Scan(&u.ID, &u.ConsentID, &at, &u.PupilID, &u.Purpose, &u.Party, &u.OrganisationID, &u.Category, &u.Reference, &u.By); err != nil {
+			return nil, err
+		}
+		u.At = time.UnixMilli(at).UTC()
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// ActiveConsents returns the given, not withdrawn consents of the region that end on or after
+// from (or never), with the families of their pupils.
+func (db *DB) ActiveConsents(ctx context.Context, regionID int64, from consent.Date) ([]consent.Record, map[int64]consent.Family, error) {
+	recs, err := db.loadConsents(ctx, regionID, "t.status = 'gegeven' AND t.ingetrokken_op IS NULL AND (t.geldig_tot IS NULL OR t.geldig_tot >= ?)", from.String())
+	if err != nil {
+		return nil, nil, err
+	}
+	fams := map[int64]consent.Family{}
+	var pupils []int64
+	for _, r := range recs {
+		if _, ok := fams[r.Data().PupilID]; !ok {
+			fams[r.Data().PupilID] = consent.Family{}
+			pupils = append(pupils, r.Data().PupilID)
+		}
+	}
+	sort.Slice(pupils, func(i, j int) bool { return pupils[i] < pupils[j] })
+	for _, p := range pupils {
+		f, err := db.ConsentFamily(ctx, regionID, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		fams[p] = f
+	}
+	return recs, fams, nil
+}
+
+// ConsentForm is the exact text of a consent form as shown to a parent or pupil.
+type ConsentForm struct {
+	Hash    string
+	Version string
+	PupilID int64 // 0 for a blank form
+	Purpose string
+	Text    string
+	HTML    string
+}
+
+// SaveConsentForm keeps the text of a form once per hash (saving it again is a no-op).
+func (db *DB) SaveConsentForm(ctx context.Context, regionID int64, f ConsentForm, now time.Time) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM toestemming_formulier WHERE regio_id = ? AND hash = ?", regionID, f.Hash).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO toestemming_formulier (regio_id, hash, versie, leerling_id, doel, tekst, html, aangemaakt_op) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			regionID, f.Hash, f.Version, optionalID(f.PupilID), f.Purpose, f.Text, f.HTML, now.UnixMilli())
+		return err
+	})
+}
+
+// ConsentFormByHash returns a stored form; a unique prefix of at least 8 hex characters will do.
+func (db *DB) ConsentFormByHash(ctx context.Context, regionID int64, hash string) (ConsentForm, error) {
+	hash = strings.ToLower(strings.TrimSpace(hash))
+	if len(hash) < 8 || strings.Trim(hash, "0123456789abcdef") != "" {
+		return ConsentForm{}, fmt.Errorf("%w: formulierkenmerk %q: gebruik ten minste 8 hexadecimale tekens", consent.ErrInvalid, hash)
+	}
+	rows, err := db.Query(ctx, `SELECT hash, versie, COALESCE(leerling_id, 0), doel, tekst, html FROM toestemming_formulier
+		WHERE regio_id = ? AND hash LIKE ? ORDER BY hash LIMIT 2`, regionID, hash+"%")
+	if err != nil {
+		return ConsentForm{}, err
+	}
+	defer rows.Close()
+	var out []ConsentForm
+	for rows.Next() {
+		var f ConsentForm
+		if err := rows.Scan(&f.Hash, &f.Version, &f.PupilID, &f.Purpose, &f.Text, &f.HTML); err != nil {
+			return ConsentForm{}, err
+		}
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return ConsentForm{}, err
+	}
+	switch len(out) {
+	case 0:
+		return ConsentForm{}, fmt.Errorf("%w: geen formulier met kenmerk %s in deze regio", consent.ErrNotFound, hash)
+	case 1:
+		return out[0], nil
+	}
+	return ConsentForm{}, fmt.Errorf("%w: kenmerk %s is niet eenduidig; geef meer tekens", consent.ErrInvalid, hash)
+}

@@ -1,0 +1,271 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/consent"
+	"github.com/grondslag/grondslag/internal/ident"
+	"github.com/grondslag/grondslag/internal/region"
+	"github.com/grondslag/grondslag/internal/store"
+	"github.com/grondslag/grondslag/internal/store/storetest"
+)
+
+type consentFixture struct {
+	region                  int64
+	pupil                   int64
+	mother, father, stepdad int64
+	jeugdhulpOrg, ggdOrg    int64
+}
+
+// seedConsentRegion creates a region with a pupil born 2017-01-01, two parents with gezag and a
+// stepparent without, a jeugdhulp organisation and a GGD.
+func seedConsentRegion(t *testing.T, db *store.DB, code string) consentFixture {
+	t.Helper()
+	ctx := context.Background()
+	ring, err := ident.LoadKeyFile(filepath.Join(t.TempDir(), "sleutels.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := ring.Region(code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := region.NewRegion(code, "Regio "+code, region.Midden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err = db.CreateRegion(ctx, r, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := consentFixture{region: r.ID}
+	err = db.WithTx(ctx, func(tx *store.Tx) error {
+		jh, _ := region.NewOrganisation(region.Organisation{Kind: region.KindJeugdhulp, Name: "Jeugdhulp " + code})
+		if f.jeugdhulpOrg, err = tx.CreateOrganisation(ctx, r.ID, jh); err != nil {
+			return err
+		}
+		ggd, _ := region.NewOrganisation(region.Organisation{Kind: region.KindGGD, Name: "GGD " + code})
+		if f.ggdOrg, err = tx.CreateOrganisation(ctx, r.ID, ggd); err != nil {
+			return err
+		}
+		p, err := region.NewPupil(region.Pupil{NumberKind: ident.BSN, Number: "999900006", FirstName: "Sem", LastName: "Jansen",
+			BirthDate: time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC)}, time.Now())
+		if err != nil {
+			return err
+		}
+		if f.pupil, _, err = tx.CreatePupil(ctx, r.ID, p, keys, time.Now()); err != nil {
+			return err
+		}
+		for _, x := range []struct {
+			id    *int64
+			name  string
+			rel   string
+			gezag bool
+		}{{&f.mother, "Moeder", "moeder", true}, {&f.father, "Vader", "vader", true}, {&f.stepdad, "Stiefvader", "pleegouder", false}} {
+			if *x.id, err = tx.CreateParent(ctx, r.ID, region.Parent{LastName: x.name}); err != nil {
+				return err
+			}
+			if err := tx.LinkGuardian(ctx, r.ID, f.pupil, region.GuardianLink{ParentID: *x.id, Relation: x.rel, Gezag: x.gezag}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func amsterdamTime(s string) time.Time {
+	loc, _ := time.LoadLocation("Europe/Amsterdam")
+	t, _ := time.ParseInLocation("2006-01-02 15:04", s, loc)
+	return t
+}
+
+func consentDate(s string) consent.Date { d, _ := consent.ParseDate(s); return d }
+
+func jeugdhulpDraft(f consentFixture, givers ...consent.Giver) consent.Draft {
+	return consent.Draft{
+		PupilID: f.pupil, Status: consent.StatusGiven, Givers: givers,
+		Purposes:   []string{consent.PurposeJeugdhulp},
+		Recipients: []consent.Recipient{{Party: "jeugdhulp", OrganisationID: f.jeugdhulpOrg}, {Party: "ggd"}},
+		Categories: []string{"gezondheid", "gezinssituatie"}, Channel: consent.ChannelWritten,
+		EvidenceHash: strings.Repeat("ab", 32), FormVersion: "2026-1", FormHash: strings.Repeat("cd", 32),
+		GivenAt: amsterdamTime("2026-03-02 10:00"), ValidFrom: consentDate("2026-03-02"), ValidUntil: consentDate("2026-12-31"),
+		RecordedBy: "gebruiker:1", Note: "getekend formulier in dossier",
+	}
+}
+
+func TestConsentStoreRoundTripAndWithdrawal(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := seedConsentRegion(t, db, "r1")
+		other := seedConsentRegion(t, db, "r2")
+		reg := consent.NewRegister(db, consent.DefaultConfig(), nil)
+
+		fam, err := db.ConsentFamily(ctx, f.region, f.pupil)
+		if err != nil || fam.GezagCount() != 2 || fam.BirthDate.String() != "2017-01-01" {
+			t.Fatalf("family = %+v, %v", fam, err)
+		}
+		if _, err := db.ConsentFamily(ctx, other.region, f.pupil); !errors.Is(err, consent.ErrNotFound) {
+			t.Errorf("pupil of another region: %v", err)
+		}
+
+		rec, err := reg.Record(ctx, f.region, jeugdhulpDraft(f, consent.ParentGiver(f.mother), consent.ParentGiver(f.father)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.ConsentByID(ctx, f.region, rec.ID())
+		if err != nil {
+			t.Fatal(err)
+		}
+		gd, want := got.Data(), rec.Data()
+		if gd.PupilID != want.PupilID || len(gd.Givers) != 2 || strings.Join(gd.Purposes, ",") != "jeugdhulp" ||
+			len(gd.Recipients) != 2 || strings.Join(gd.Categories, ",") != "gezinssituatie,gezondheid" ||
+			gd.ValidUntil != want.ValidUntil || gd.ValidFrom != want.ValidFrom || !gd.GivenAt.Equal(want.GivenAt) ||
+			gd.EvidenceHash != want.EvidenceHash || gd.FormHash != want.FormHash || gd.Note != want.Note || gd.Channel != want.Channel {
+			t.Errorf("round trip:\n got %+v\nwant %+v", gd, want)
+		}
+		if _, err := db.ConsentByID(ctx, other.region, rec.ID()); !errors.Is(err, consent.ErrNotFound) {
+			t.Errorf("consent visible from another region: %v", err)
+		}
+
+		req := consent.Request{PupilID: f.pupil, Purpose: consent.PurposeJeugdhulp, Party: "jeugdhulp", OrganisationID: f.jeugdhulpOrg,
+			Category: "gezondheid", Now: amsterdamTime("2026-04-01 09:00")}
+		cov, err := reg.Check(ctx, f.region, req)
+		if err != nil || !cov.Covered || cov.ConsentID != rec.ID() {
+			t.Fatalf("check: %+v %v", cov, err)
+		}
+		if _, err := reg.Rely(ctx, f.region, req, cov, "audit:17", "gebruiker:1"); err != nil {
+			t.Fatal(err)
+		}
+		req2 := req
+		req2.Party, req2.OrganisationID, req2.Now = "ggd", f.ggdOrg, req.Now.Add(time.Hour)
+		cov2, _ := reg.Check(ctx, f.region, req2)
+		if _, err := reg.Rely(ctx, f.region, req2, cov2, "audit:18", "gebruiker:1"); err != nil {
+			t.Fatal(err)
+		}
+
+		// Withdrawal by the father: the next check, reading the store, no longer finds cover.
+		w, uses, err := reg.Withdraw(ctx, f.region, rec.ID(), consent.ParentGiver(f.father), req.Now.Add(2*time.Hour), "gebruiker:1", "per brief")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(uses) != 2 || uses[0].Reference != "audit:17" || uses[1].Party != "ggd" || uses[1].OrganisationID != f.ggdOrg {
+			t.Errorf("uses = %+v", uses)
+		}
+		req.Now = w.At
+		cov, err = reg.Check(ctx, f.region, req)
+		if err != nil || cov.Covered || !strings.Contains(cov.Missing, "beide gezaghebbende ouders") || !strings.Contains(cov.Missing, "ingetrokken") {
+			t.Errorf("after withdrawal: %+v %v", cov, err)
+		}
+		stored, _ := db.ConsentByID(ctx, f.region, rec.ID())
+		if sw, ok := stored.Withdrawal(); !ok || sw.By != consent.ParentGiver(f.father) || sw.Note != "per brief" || !sw.At.Equal(w.At) {
+			t.Errorf("stored withdrawal = %+v %v", sw, ok)
+		}
+		if _, _, err := reg.Withdraw(ctx, f.region, rec.ID(), consent.ParentGiver(f.mother), w.At.Add(time.Hour), "gebruiker:1", ""); !errors.Is(err, consent.ErrAlreadyWithdrawn) {
+			t.Errorf("second withdrawal: %v", err)
+		}
+		if err := db.WithdrawConsent(ctx, other.region, consent.Withdrawal{ConsentID: rec.ID(), At: w.At, By: consent.PupilGiver(), RecordedBy: "x"}); !errors.Is(err, consent.ErrNotFound) {
+			t.Errorf("withdrawal across regions: %v", err)
+		}
+	})
+}
+
+func TestConsentStoreRefusesBadInputAndStoresNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := seedConsentRegion(t, db, "r1")
+		other := seedConsentRegion(t, db, "r2")
+		reg := consent.NewRegister(db, consent.DefaultConfig(), nil)
+		both := []consent.Giver{consent.ParentGiver(f.mother), consent.ParentGiver(f.father)}
+		tests := []struct {
+			name string
+			edit func(*consent.Draft)
+			want error
+		}{
+			{"parent without gezag", func(d *consent.Draft) { d.Givers = []consent.Giver{consent.ParentGiver(f.mother), consent.ParentGiver(f.stepdad)} }, consent.ErrWrongGiver},
+			{"one parent for jeugdhulp", func(d *consent.Draft) { d.Givers = both[:1] }, consent.ErrWrongGiver},
+			{"pupil of 9", func(d *consent.Draft) { d.Givers = []consent.Giver{consent.PupilGiver()} }, consent.ErrWrongGiver},
+			{"unknown purpose", func(d *consent.Draft) { d.Purposes = []string{"marketing"} }, consent.ErrInvalid},
+			{"unknown recipient", func(d *consent.Draft) { d.Recipients = []consent.Recipient{{Party: "verzekeraar"}} }, consent.ErrInvalid},
+			{"unknown category", func(d *consent.Draft) { d.Categories = []string{"religie"} }, consent.ErrInvalid},
+			{"dates out of order", func(d *consent.Draft) { d.ValidUntil = consentDate("2026-03-01") }, consent.ErrInvalid},
+			{"organisation of another region", func(d *consent.Draft) {
+				d.Recipients = []consent.Recipient{{Party: "jeugdhulp", OrganisationID: other.jeugdhulpOrg}}
+			}, consent.ErrInvalid},
+			{"organisation of another party", func(d *consent.Draft) {
+				d.Recipients = []consent.Recipient{{Party: "jeugdhulp", OrganisationID: f.ggdOrg}}
+			}, consent.ErrInvalid},
+			{"parent of another region", func(d *consent.Draft) { d.Givers = []consent.Giver{consent.ParentGiver(f.mother), consent.ParentGiver(other.father)} }, consent.ErrWrongGiver},
+		}
+		for _, tt := range tests {
+			d := jeugdhulpDraft(f, both...)
+			tt.edit(&d)
+			if _, err := reg.Record(ctx, f.region, d); !errors.Is(err, tt.want) {
+				t.Errorf("%s: err = %v, want %v", tt.name, err, tt.want)
+			}
+		}
+		recs, err := db.ConsentsOfPupil(ctx, f.region, f.pupil)
+		if err != nil || len(recs) != 0 {
+			t.Errorf("something was stored: %d records, %v", len(recs), err)
+		}
+		var n int
+		db.QueryRow(ctx, "SELECT COUNT(*) FROM toestemming_gever").Scan(&n)
+		if n != 0 {
+			t.Errorf("%d giver rows left behind", n)
+		}
+	})
+}
+
+func TestConsentStoreRemindersAndForms(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := seedConsentRegion(t, db, "r1")
+		reg := consent.NewRegister(db, consent.DefaultConfig(), nil)
+		both := []consent.Giver{consent.ParentGiver(f.mother), consent.ParentGiver(f.father)}
+		for _, until := range []string{"2026-04-10", "2026-05-30", "2026-03-20"} {
+			d := jeugdhulpDraft(f, both...)
+			d.ValidUntil = consentDate(until)
+			if _, err := reg.Record(ctx, f.region, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rems, err := reg.Reminders(ctx, f.region, amsterdamTime("2026-03-21 08:00"), 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rems) != 1 || rems[0].EndsAfter.String() != "2026-04-10" {
+			t.Errorf("reminders = %+v", rems)
+		}
+		// On the last day itself the consent is still listed (it is valid until midnight).
+		rems, _ = reg.Reminders(ctx, f.region, amsterdamTime("2026-04-10 23:00"), 30)
+		if len(rems) != 1 || rems[0].EndsAfter.String() != "2026-04-10" {
+			t.Errorf("last day: %+v", rems)
+		}
+
+		form := store.ConsentForm{Hash: strings.Repeat("0f", 32), Version: "2026-1", PupilID: f.pupil, Purpose: "jeugdhulp", Text: "tekst", HTML: "<p>tekst</p>"}
+		if err := db.SaveConsentForm(ctx, f.region, form, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SaveConsentForm(ctx, f.region, form, time.Now()); err != nil {
+			t.Fatalf("saving twice: %v", err)
+		}
+		got, err := db.ConsentFormByHash(ctx, f.region, "0f0f0f0f")
+		if err != nil || got.Text != "tekst" || got.PupilID != f.pupil {
+			t.Errorf("form by prefix: %+v %v", got, err)
+		}
+		if _, err := db.ConsentFormByHash(ctx, f.region, "abcdabcd"); !errors.Is(err, consent.ErrNotFound) {
+			t.Errorf("unknown form: %v", err)
+		}
+		if _, err := db.ConsentFormByHash(ctx, f.region, "0f%"); !errors.Is(err, consent.ErrInvalid) {
+			t.Errorf("wildcard prefix: %v", err)
+		}
+	})
+}
