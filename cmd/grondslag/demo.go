@@ -94,18 +94,12 @@ func prepareDemoDB(path string) error {
 	return nil
 }
 
-// demoStep is one thing populateDemo did, for the summary.
-type demoStep struct {
-	what  string
-	count int
-}
-
-func printDemo(e env, res *demo.Result, steps []demoStep, elapsed time.Duration) {
+func printDemo(e env, res *demo.Result, steps []demo.Step, elapsed time.Duration) {
 	fmt.Fprintf(e.stdout, "Demoregio %q (%s) aangemaakt in %.1f s:\n", res.Region.Name, res.Region.Code, elapsed.Seconds())
 	fmt.Fprintf(e.stdout, "  %d organisaties, %d leerlingen, %d ouders, %d inschrijvingen, %d verzuimregistraties\n",
 		len(res.Orgs), len(res.Pupils), res.Parents, res.Enrolments, len(res.Registrations))
 	for _, s := range steps {
-		fmt.Fprintf(e.stdout, "  %d %s\n", s.count, s.what)
+		fmt.Fprintf(e.stdout, "  %d %s\n", s.Count, s.What)
 	}
 	fmt.Fprintln(e.stdout, "\nDemoaccounts (alle namen en nummers zijn verzonnen; BSN's uit de testreeks 9999xxxxx):")
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)

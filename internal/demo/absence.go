@@ -78,6 +78,9 @@ func (g *generator) absence() {
 }
 
 func (g *generator) add(p *PupilRef, d absence.Date, hours float64, reason string) {
+	if d.Time().Before(p.EnrolledOn) {
+		return // registrations exist only while the pupil is enrolled at the school
+	}
 	g.res.Registrations = append(g.res.Registrations, Registration{PupilID: p.ID, SchoolID: p.SchoolID, Number: p.Number, Day: d.Time(), Hours: hours, Reason: reason})
 }
 

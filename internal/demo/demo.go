@@ -50,7 +50,8 @@ type PupilRef struct {
 	ID         int64
 	Pseudonym  string
 	BirthDate  time.Time
-	SchoolID   int64  // current school, 0 for the absoluut-verzuim pupils
+	SchoolID   int64 // current school, 0 for the absoluut-verzuim pupils
+	EnrolledOn time.Time
 	Number     string // leerlingnummer at that school
 	GemeenteID int64
 	Profile    Profile

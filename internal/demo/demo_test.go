@@ -77,6 +77,30 @@ func TestDemoRegionShape(t *testing.T) {
 				t.Fatalf("registration after the reference date: %s", r.Day)
 			}
 		}
+		steps, err := demo.Populate(context.Background(), db, nil, res, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, s := range steps {
+			got[s.What] = s.Count
+		}
+		if got["verzuimregels geïmporteerd (per school, als CSV)"] != len(res.Registrations) {
+			t.Errorf("imported %v of %d registrations", got, len(res.Registrations))
+		}
+		sigs, err := db.Signals(context.Background(), res.Region.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sigKinds := map[string]bool{}
+		for _, s := range sigs {
+			sigKinds[string(s.Kind)] = true
+		}
+		for _, k := range []string{"16-uur-in-4-lesweken", "langdurig-relatief-verzuim", "mazl"} {
+			if !sigKinds[k] {
+				t.Errorf("no %s signal in the demo region (have %v)", k, sigKinds)
+			}
+		}
 		// Every account's organisation allows its role.
 		for _, a := range res.Accounts {
 			var kind region.OrgKind

@@ -156,7 +156,7 @@ func (g *generator) enrol(ctx context.Context, tx *store.Tx, regionID int64, p *
 		}
 		p.Profile = ProfileAbsoluut
 	} else {
-		p.SchoolID, p.Number = school.ID, number
+		p.SchoolID, p.Number, p.EnrolledOn = school.ID, number, from
 	}
 	e, err := region.NewEnrolment(e)
 	if err != nil {

@@ -1,0 +1,22 @@
+package demo
+
+import (
+	"context"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/ident"
+	"github.com/grondslag/grondslag/internal/store"
+)
+
+// Populate fills a generated region with the data of the other concerns, through the same
+// store paths the product uses: absence imports, signals and meldingen, then (as they are wired)
+// consents, credentials and a history in the audit log.
+func Populate(ctx context.Context, db *store.DB, ring *ident.KeyRing, res *Result, today time.Time) ([]Step, error) {
+	var steps []Step
+	s, err := populateAbsence(ctx, db, res, today)
+	if err != nil {
+		return steps, err
+	}
+	steps = append(steps, s...)
+	return steps, nil
+}

@@ -1,0 +1,129 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/store"
+)
+
+// Step is one thing Populate did, for the summary the demo prints.
+type Step struct {
+	What  string
+	Count int
+}
+
+// populateAbsence imports each school's registrations through the same path a school uses (a
+// CSV file per school, ImportAbsence), evaluates the Leerplichtwet rules for every pupil, and
+// turns most 16-hour and long-term signals into verzuimmeldingen, some of them already taken in
+// behandeling or closed by the gemeente.
+func populateAbsence(ctx context.Context, db *store.DB, res *Result, today time.Time) ([]Step, error) {
+	bySchool := map[int64]*bytes.Buffer{}
+	for _, r := range res.Registrations {
+		b := bySchool[r.SchoolID]
+		if b == nil {
+			b = bytes.NewBufferString("leerling,datum,uren,reden\n")
+			bySchool[r.SchoolID] = b
+		}
+		fmt.Fprintf(b, "%s,%s,%s,%s\n", r.Number, r.Day.Format(time.DateOnly), strconv.FormatFloat(r.Hours, 'f', -1, 64), r.Reason)
+	}
+	schools := make([]int64, 0, len(bySchool))
+	for id := range bySchool {
+		schools = append(schools, id)
+	}
+	sort.Slice(schools, func(i, j int) bool { return schools[i] < schools[j] })
+	imported := 0
+	for _, id := range schools {
+		imp, err := db.ImportAbsence(ctx, res.Region.ID, id, bySchool[id], false, today)
+		if err != nil {
+			return nil, fmt.Errorf("verzuim importeren school %d: %w", id, err)
+		}
+		imported += imp.Imported
+	}
+	ev, err := absence.NewEvaluator(res.Calendar, absence.DefaultRules())
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(res.Pupils))
+	for i, p := range res.Pupils {
+		ids[i] = p.ID
+	}
+	asOf := absence.DateOf(today)
+	nSignals, err := db.RefreshSignals(ctx, res.Region.ID, ids, ev, asOf, today)
+	if err != nil {
+		return nil, fmt.Errorf("signalen: %w", err)
+	}
+	nMeldingen, err := meldingen(ctx, db, res, today)
+	if err != nil {
+		return nil, fmt.Errorf("verzuimmeldingen: %w", err)
+	}
+	return []Step{
+		{"verzuimregels geïmporteerd (per school, als CSV)", imported},
+		{"signalen (Leerplichtwet, M@ZL)", nSignals},
+		{"verzuimmeldingen", nMeldingen},
+	}, nil
+}
+
+// meldingen reports most 16-hour and long-term signals to DUO (as a record; the link to DUO is
+// out of scope) and lets the gemeente take some in behandeling and close a few.
+func meldingen(ctx context.Context, db *store.DB, res *Result, today time.Time) (int, error) {
+	sigs, err := db.Signals(ctx, res.Region.ID, 0)
+	if err != nil {
+		return 0, err
+	}
+	pupils := map[int64]*PupilRef{}
+	for i := range res.Pupils {
+		pupils[res.Pupils[i].ID] = &res.Pupils[i]
+	}
+	schools := map[int64]string{}
+	for _, o := range res.Orgs {
+		schools[o.ID] = o.BRIN + o.Vestiging
+	}
+	reporter := map[int64]Account{}
+	for _, a := range res.Accounts {
+		if a.Role == "zorgcoordinator" {
+			reporter[a.OrgID] = a
+		}
+	}
+	n := 0
+	for i, s := range sigs {
+		if s.Kind != absence.Kind16Hours && s.Kind != absence.KindLongTerm {
+			continue
+		}
+		p := pupils[s.PupilID]
+		if p == nil || p.SchoolID == 0 || i%5 == 4 { // one in five is still to be reported
+			continue
+		}
+		c, err := absence.ProposeMelding(s.Signal)
+		if err != nil {
+			continue
+		}
+		zc := reporter[p.SchoolID]
+		c.SuspectedReason = map[bool]string{true: "Leerling komt al weken niet meer naar school; contact met ouders loopt moeizaam.", false: "Regelmatig ongeoorloofd afwezig, vooral de eerste uren."}[s.Kind == absence.KindLongTerm]
+		c.SchoolAction = "Gesprek met leerling en ouders gevoerd; afspraken over aanwezigheid gemaakt."
+		c.Location = schools[p.SchoolID]
+		c.Reporter = absence.Contact{Name: zc.Name, Function: "zorgcoördinator", Phone: "020-5550100", Email: zc.Email}
+		c.ParentPhone = "06-90000000"
+		reported := s.To.Time().AddDate(0, 0, 1)
+		m, err := absence.NewMelding(p.Pseudonym, c, reported)
+		if err != nil {
+			return n, fmt.Errorf("melding leerling %d: %w", p.ID, err)
+		}
+		id, err := db.CreateMelding(ctx, res.Region.ID, p.ID, p.SchoolID, s.ID, m)
+		if err != nil {
+			return n, err
+		}
+		n++
+		if n%3 != 0 {
+			if _, err := db.ChangeMeldingStatus(ctx, res.Region.ID, id, absence.StatusChange{To: absence.StatusInProgress, By: absence.PartyGemeente, At: reported.AddDate(0, 0, 3), Contact: "leerplicht@gemeente.demo.grondslag.test"}); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
+}
