@@ -190,7 +190,9 @@ func TestConsentStoreRefusesBadInputAndStoresNothing(t *testing.T) {
 			edit func(*consent.Draft)
 			want error
 		}{
-			{"parent without gezag", func(d *consent.Draft) { d.Givers = []consent.Giver{consent.ParentGiver(f.mother), consent.ParentGiver(f.stepdad)} }, consent.ErrWrongGiver},
+			{"parent without gezag", func(d *consent.Draft) {
+				d.Givers = []consent.Giver{consent.ParentGiver(f.mother), consent.ParentGiver(f.stepdad)}
+			}, consent.ErrWrongGiver},
 			{"one parent for jeugdhulp", func(d *consent.Draft) { d.Givers = both[:1] }, consent.ErrWrongGiver},
 			{"pupil of 9", func(d *consent.Draft) { d.Givers = []consent.Giver{consent.PupilGiver()} }, consent.ErrWrongGiver},
 			{"unknown purpose", func(d *consent.Draft) { d.Purposes = []string{"marketing"} }, consent.ErrInvalid},
@@ -203,7 +205,9 @@ func TestConsentStoreRefusesBadInputAndStoresNothing(t *testing.T) {
 			{"organisation of another party", func(d *consent.Draft) {
 				d.Recipients = []consent.Recipient{{Party: "jeugdhulp", OrganisationID: f.ggdOrg}}
 			}, consent.ErrInvalid},
-			{"parent of another region", func(d *consent.Draft) { d.Givers = []consent.Giver{consent.ParentGiver(f.mother), consent.ParentGiver(other.father)} }, consent.ErrWrongGiver},
+			{"parent of another region", func(d *consent.Draft) {
+				d.Givers = []consent.Giver{consent.ParentGiver(f.mother), consent.ParentGiver(other.father)}
+			}, consent.ErrWrongGiver},
 		}
 		for _, tt := range tests {
 			d := jeugdhulpDraft(f, both...)
