@@ -16,5 +16,6 @@ func commands() []command {
 		{"toestemming", "toestemmingsregister: wiens toestemming nodig is, vastleggen, intrekken, formulier", runToestemming},
 		{"convenant", "het convenant: init, check (fouten met regel en kolom), render (md of html)", runConvenant},
 		{"mag", "mag ik dit delen? leest een vraag als JSON en geeft de beslissing", runMag},
+		{"audit", "het auditlog: verify, checkpoint, sleutel, toon --leerling, export --formaat logboek", runAudit},
 	}
 }

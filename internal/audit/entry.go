@@ -45,10 +45,14 @@ const (
 	AccessJob AccessPoint = "job"
 )
 
-// Actor is who acted: the user, their organisation and the role they acted in. A job (access
-// point "job") may act without a user.
+// Actor is who acted: a professional user with their organisation, a parent (ouder, e.g. for
+// inzage), or an API client (a system of a party, with its organisation) — exactly one of
+// UserID, ParentID and ClientID — and the role they acted in. A job (access point "job") may act
+// without any of them.
 type Actor struct {
 	UserID         int64
+	ParentID       int64
+	ClientID       int64
 	OrganisationID int64
 	Role           string
 }
@@ -209,16 +213,24 @@ func validate(r Record) error {
 	default:
 		return invalid("onbekend toegangspunt %q (api, ui, cli of job)", r.AccessPoint)
 	}
-	if r.Actor.UserID < 0 || r.Actor.OrganisationID < 0 || r.OnBehalfOf < 0 || r.ConsentID < 0 {
+	a := r.Actor
+	if a.UserID < 0 || a.ParentID < 0 || a.ClientID < 0 || a.OrganisationID < 0 || r.OnBehalfOf < 0 || r.ConsentID < 0 {
 		return invalid("negatief id")
 	}
-	if r.AccessPoint != AccessJob {
-		if r.Actor.UserID == 0 {
-			return invalid("gebruiker ontbreekt")
+	actors := 0
+	for _, id := range []int64{a.UserID, a.ParentID, a.ClientID} {
+		if id > 0 {
+			actors++
 		}
-		if r.Actor.OrganisationID == 0 {
-			return invalid("organisatie ontbreekt")
-		}
+	}
+	if actors > 1 {
+		return invalid("een regel heeft één handelende partij: gebruiker, ouder of API-client")
+	}
+	if actors == 0 && r.AccessPoint != AccessJob {
+		return invalid("gebruiker ontbreekt (of ouder of API-client)")
+	}
+	if (a.UserID > 0 || a.ClientID > 0) && a.OrganisationID == 0 {
+		return invalid("organisatie ontbreekt")
 	}
 	if err := checkCode("rol", r.Actor.Role, true); err != nil {
 		return err

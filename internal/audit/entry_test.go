@@ -20,6 +20,8 @@ func TestNewEntryRejects(t *testing.T) {
 		{"unknown access point", func(r *audit.Record) { r.AccessPoint = "fax" }, "toegangspunt"},
 		{"no user outside jobs", func(r *audit.Record) { r.Actor.UserID = 0 }, "gebruiker ontbreekt"},
 		{"no organisation", func(r *audit.Record) { r.Actor.OrganisationID = 0 }, "organisatie ontbreekt"},
+		{"client without organisation", func(r *audit.Record) { r.Actor = audit.Actor{ClientID: 4, Role: "systeem"} }, "organisatie ontbreekt"},
+		{"user and parent", func(r *audit.Record) { r.Actor.ParentID = 5 }, "één handelende partij"},
 		{"negative id", func(r *audit.Record) { r.ConsentID = -1 }, "negatief"},
 		{"no role", func(r *audit.Record) { r.Actor.Role = "" }, "rol ontbreekt"},
 		{"role not a code", func(r *audit.Record) { r.Actor.Role = "Leer Plicht" }, "rol"},
@@ -74,6 +76,17 @@ func TestNewEntryAccepts(t *testing.T) {
 	denied.Purpose, denied.LegalGround, denied.ProcessingActivity = "", "", ""
 	if _, err := audit.NewEntry(denied, fakeEnc); err != nil {
 		t.Errorf("denied: %v", err)
+	}
+	parent := record(5)
+	parent.Actor = audit.Actor{ParentID: 12, Role: "ouder"}
+	parent.AccessPoint = audit.AccessUI
+	if _, err := audit.NewEntry(parent, fakeEnc); err != nil {
+		t.Errorf("parent: %v", err)
+	}
+	client := record(6)
+	client.Actor = audit.Actor{ClientID: 3, OrganisationID: 8, Role: "systeem"}
+	if _, err := audit.NewEntry(client, fakeEnc); err != nil {
+		t.Errorf("api client: %v", err)
 	}
 	noPupil := record(4)
 	noPupil.Pupil = ""

@@ -18,6 +18,7 @@ const LeafVersion = 1
 // encoding equals RFC 8785 (JSON Canonicalization Scheme) of the same object.
 type leafJSON struct {
 	Actie                 string       `json:"actie"`
+	APIClient             int64        `json:"api_client,omitempty"`
 	Artikel               string       `json:"artikel,omitempty"`
 	Betrokkene            []byte       `json:"betrokkene,omitempty"`
 	Categorieen           []string     `json:"categorieen,omitempty"`
@@ -34,6 +35,7 @@ type leafJSON struct {
 	Noodtoegang           bool         `json:"noodtoegang,omitempty"`
 	Operatie              string       `json:"operatie"`
 	Organisatie           int64        `json:"organisatie,omitempty"`
+	Ouder                 int64        `json:"ouder,omitempty"`
 	OuderOperatie         string       `json:"ouder_operatie,omitempty"`
 	Reden                 string       `json:"reden,omitempty"`
 	Regio                 int64        `json:"regio"`
@@ -69,6 +71,7 @@ func EncodeLeaf(regionID int64, index uint64, e Entry) ([]byte, error) {
 	r := e.r
 	l := leafJSON{
 		Actie:                 string(r.Action),
+		APIClient:             r.Actor.ClientID,
 		Artikel:               r.Article,
 		Betrokkene:            e.subject,
 		Categorieen:           r.Categories,
@@ -85,6 +88,7 @@ func EncodeLeaf(regionID int64, index uint64, e Entry) ([]byte, error) {
 		Noodtoegang:           r.Emergency,
 		Operatie:              r.OperationID.String(),
 		Organisatie:           r.Actor.OrganisationID,
+		Ouder:                 r.Actor.ParentID,
 		Reden:                 r.Reason,
 		Regio:                 regionID,
 		Rol:                   r.Actor.Role,
@@ -134,7 +138,7 @@ func DecodeLeaf(b []byte) (Leaf, error) {
 	}
 	r := Record{
 		Time:               time.UnixMilli(l.Tijd).UTC(),
-		Actor:              Actor{UserID: l.Gebruiker, OrganisationID: l.Organisatie, Role: l.Rol},
+		Actor:              Actor{UserID: l.Gebruiker, ParentID: l.Ouder, ClientID: l.APIClient, OrganisationID: l.Organisatie, Role: l.Rol},
 		OnBehalfOf:         l.Namens,
 		Pupil:              l.Leerling,
 		Categories:         l.Categorieen,

@@ -14,6 +14,7 @@ import (
 func TestLeafRoundTrip(t *testing.T) {
 	r := record(3)
 	r.OnBehalfOf = 9
+	r.Actor = audit.Actor{ClientID: 77, OrganisationID: 3, Role: "systeem"}
 	r.ConsentID = 44
 	r.Emergency = true
 	r.ParentOperationID = audit.OperationID{9, 9, 9, 9, 9, 9, 9, 9}
@@ -38,7 +39,7 @@ func TestLeafRoundTrip(t *testing.T) {
 		t.Errorf("re-encoding differs:\n%s\n%s", b, again)
 	}
 	got := l.Entry.Record()
-	if got.Foreign == nil || got.Foreign.Entity != r.Foreign.Entity || got.ConsentID != 44 || !got.Emergency || got.OnBehalfOf != 9 || got.ParentOperationID != r.ParentOperationID {
+	if got.Foreign == nil || got.Foreign.Entity != r.Foreign.Entity || got.ConsentID != 44 || !got.Emergency || got.OnBehalfOf != 9 || got.Actor.ClientID != 77 || got.ParentOperationID != r.ParentOperationID {
 		t.Errorf("fields lost: %+v", got)
 	}
 	if !bytes.Equal(l.Entry.DataSubjectID(), e.DataSubjectID()) {
@@ -51,6 +52,7 @@ func TestLeafRoundTrip(t *testing.T) {
 func TestLeafIsSortedKeyJSON(t *testing.T) {
 	r := record(1)
 	r.Article = `art. 4 "lid" 1 <b> & é`
+	r.Actor = audit.Actor{ParentID: 5, Role: "ouder"}
 	r.Foreign = &audit.ForeignOperation{TraceID: audit.TraceID{5}, OperationID: audit.OperationID{6}, Entity: "https://gemeente.example.nl"}
 	e, err := audit.NewEntry(r, fakeEnc)
 	if err != nil {

@@ -594,3 +594,28 @@ func (s *AuditStore) walk(ctx context.Context, regionID int64, v *audit.Verifier
 	}
 	return firstErr
 }
+
+// Recent returns the region's latest entries, newest first (the FG's overview).
+func (s *AuditStore) Recent(ctx context.Context, regionID int64, limit int) ([]audit.Leaf, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := s.db.Query(ctx, "SELECT blad FROM audit_regel WHERE regio_id = ? ORDER BY volgnummer DESC LIMIT ?", regionID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("auditregels lezen: %w", err)
+	}
+	defer rows.Close()
+	var out []audit.Leaf
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return nil, err
+		}
+		l, err := audit.DecodeLeaf(b)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,475 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/ident"
+	"github.com/grondslag/grondslag/internal/store"
+)
+
+const auditUsage = `gebruik: grondslag audit <opdracht> [opties]
+
+Opdrachten:
+  verify      herberekent de Merkle-boom uit de opgeslagen regels en controleert elk ondertekend
+              controlepunt (en met --checkpoint een eerder ontvangen controlepunt)
+  checkpoint  toont het laatste ondertekende controlepunt (--nieuw: maakt eerst een nieuw)
+  sleutel     toont de openbare verificatiesleutel van de regio
+  toon        de regels over één leerling, in volgorde (--leerling PSEUDONIEM of BSN)
+  export      schrijft de regels als JSON-regels (--formaat logboek of bladen)`
+
+func runAudit(ctx context.Context, e env) error {
+	if len(e.args) == 0 {
+		return withExit(2, errors.New(auditUsage))
+	}
+	sub := e
+	sub.args = e.args[1:]
+	switch e.args[0] {
+	case "verify", "verifieer":
+		return runAuditVerify(ctx, sub)
+	case "checkpoint", "controlepunt":
+		return runAuditCheckpoint(ctx, sub)
+	case "sleutel":
+		return runAuditKey(ctx, sub)
+	case "toon":
+		return runAuditShow(ctx, sub)
+	case "export", "exporteer":
+		return runAuditExport(ctx, sub)
+	}
+	return withExit(2, fmt.Errorf("onbekende opdracht %q\n%s", e.args[0], auditUsage))
+}
+
+// auditSetup opens the store and resolves the region for an audit subcommand.
+type auditSetup struct {
+	cfg    *config
+	db     *store.DB
+	as     *store.AuditStore
+	region regionRef
+}
+
+func openAudit(ctx context.Context, cfg *config) (*auditSetup, error) {
+	db, err := cfg.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := cfg.region(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &auditSetup{cfg: cfg, db: db, as: store.NewAuditStore(db), region: reg}, nil
+}
+
+// signer returns the region's checkpoint signer from the key ring.
+func (a *auditSetup) signer() (audit.CheckpointSigner, error) {
+	ring, err := a.cfg.keyRing()
+	if err != nil {
+		return nil, err
+	}
+	keys, err := ring.Region(a.region.Code)
+	if err != nil {
+		return nil, fmt.Errorf("sleutels van regio %s: %w", a.region.Code, err)
+	}
+	return audit.NewSigner(audit.Origin(a.region.Code), keys.Signer())
+}
+
+// verifiers returns the verifier keys to check checkpoints with: the one given with --sleutel
+// (a key string or a file holding it), or else the region's own key from the key ring.
+func (a *auditSetup) verifiers(flagKey string) ([]note.Verifier, string, error) {
+	if flagKey != "" {
+		vkey := flagKey
+		if b, err := os.ReadFile(flagKey); err == nil {
+			vkey = strings.TrimSpace(string(b))
+		}
+		v, err := audit.ParseVerifierKey(vkey)
+		if err != nil {
+			return nil, "", withExit(2, err)
+		}
+		return []note.Verifier{v}, "opgegeven sleutel", nil
+	}
+	s, err := a.signer()
+	if err != nil {
+		return nil, "", err
+	}
+	v, err := audit.ParseVerifierKey(s.VerifierKey())
+	if err != nil {
+		return nil, "", err
+	}
+	return []note.Verifier{v}, "sleutel uit het sleutelbestand", nil
+}
+
+func runAuditVerify(ctx context.Context, e env) error {
+	fs := newFlagSet(e, "audit verify", "audit verify [--db …] [--regio CODE] [--checkpoint BESTAND] [--sleutel SLEUTEL|BESTAND]")
+	cfg := storeFlags(fs, e)
+	cpFile := fs.String("checkpoint", "", "een eerder ontvangen ondertekend controlepunt: het log moet daarmee consistent zijn")
+	vkey := fs.String("sleutel", "", "openbare verificatiesleutel van de regio (of een bestand ermee); standaard die uit het sleutelbestand")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	a, err := openAudit(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	vs, keySource, err := a.verifiers(*vkey)
+	if err != nil {
+		return err
+	}
+	var extra []audit.Checkpoint
+	if *cpFile != "" {
+		b, err := os.ReadFile(*cpFile)
+		if err != nil {
+			return withExit(2, fmt.Errorf("controlepunt lezen: %w", err))
+		}
+		cp, err := openAny(b, vs)
+		if err != nil {
+			return withExit(1, fmt.Errorf("%s: %w", *cpFile, err))
+		}
+		extra = append(extra, cp)
+	}
+	start := time.Now()
+	res, err := a.as.Verify(ctx, a.region.ID, vs, extra...)
+	if err != nil {
+		if errors.Is(err, audit.ErrTampered) {
+			return withExit(1, fmt.Errorf("het auditlog van regio %s klopt NIET: %w", a.region.Code, err))
+		}
+		return err
+	}
+	fmt.Fprintf(e.stdout, "auditlog regio %s klopt\ngrootte: %d\nroot: %s\ncontrolepunten: %d gecontroleerd (%s)\n",
+		a.region.Code, res.Size, audit.RootString(res.Root), res.Checkpoints, keySource)
+	if len(extra) == 1 {
+		// Besides recomputing the root at the checkpoint's size, show the RFC 6962 consistency
+		// proof an outsider would check.
+		cp := extra[0]
+		p, err := a.as.ConsistencyProof(ctx, a.region.ID, cp.Size, res.Size)
+		if err != nil {
+			return err
+		}
+		if err := audit.VerifyConsistency(cp.Size, res.Size, p, cp.Root, res.Root); err != nil {
+			return withExit(1, fmt.Errorf("het auditlog van regio %s klopt NIET: %w", a.region.Code, err))
+		}
+		fmt.Fprintf(e.stdout, "consistent met %s (grootte %d, %s): bewijs van %d hashes klopt\n", *cpFile, cp.Size, cp.Time.Format(time.RFC3339), len(p))
+	}
+	fmt.Fprintf(e.stdout, "duur: %s\n", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func openAny(b []byte, vs []note.Verifier) (audit.Checkpoint, error) {
+	var first error
+	for _, v := range vs {
+		cp, err := audit.OpenCheckpoint(b, v)
+		if err == nil {
+			return cp, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return audit.Checkpoint{}, first
+}
+
+func runAuditCheckpoint(ctx context.Context, e env) error {
+	fs := newFlagSet(e, "audit checkpoint", "audit checkpoint [--nieuw] [--db …] [--regio CODE]")
+	cfg := storeFlags(fs, e)
+	fresh := fs.Bool("nieuw", false, "maak eerst een nieuw controlepunt van de huidige stand (met de sleutel van de regio)")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	a, err := openAudit(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	if *fresh {
+		s, err := a.signer()
+		if err != nil {
+			return err
+		}
+		cp, err := a.as.MakeCheckpoint(ctx, a.region.ID, s, time.Now())
+		if err != nil {
+			return err
+		}
+		_, err = e.stdout.Write(cp.Note)
+		return err
+	}
+	cp, err := a.as.LatestCheckpoint(ctx, a.region.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("regio %s heeft nog geen controlepunt; maak er een met 'grondslag audit checkpoint --nieuw'", a.region.Code)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = e.stdout.Write(cp.Note)
+	return err
+}
+
+func runAuditKey(ctx context.Context, e env) error {
+	fs := newFlagSet(e, "audit sleutel", "audit sleutel [--db …] [--regio CODE]")
+	cfg := storeFlags(fs, e)
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	a, err := openAudit(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	s, err := a.signer()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, s.VerifierKey())
+	return nil
+}
+
+// pupilPseudonym turns --leerling into the region's pseudonym: a 9-digit BSN or onderwijsnummer
+// is pseudonymised with the region's key; anything else is taken as the pseudonym itself.
+func (a *auditSetup) pupilPseudonym(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if len(s) != 9 || strings.Trim(s, "0123456789") != "" {
+		return s, nil
+	}
+	kind := ident.BSN
+	if ident.Validate(ident.BSN, s) != nil {
+		kind = ident.Onderwijsnummer
+		if err := ident.Validate(kind, s); err != nil {
+			return "", withExit(2, errors.New("dit is geen geldig BSN of onderwijsnummer"))
+		}
+	}
+	ring, err := a.cfg.keyRing()
+	if err != nil {
+		return "", err
+	}
+	keys, err := ring.Region(a.region.Code)
+	if err != nil {
+		return "", err
+	}
+	return keys.Pseudonym(kind, s), nil
+}
+
+// nameCache resolves user and organisation ids to names for the pupil's view.
+type nameCache struct {
+	db     *store.DB
+	region int64
+	m      map[string]string
+}
+
+func (n *nameCache) name(ctx context.Context, table string, id int64) string {
+	if id == 0 {
+		return ""
+	}
+	key := fmt.Sprintf("%s/%d", table, id)
+	if v, ok := n.m[key]; ok {
+		return v
+	}
+	var name string
+	q := "SELECT naam FROM organisatie WHERE regio_id = ? AND id = ?"
+	if table == "gebruiker" {
+		q = "SELECT naam FROM gebruiker WHERE regio_id = ? AND id = ?"
+	}
+	if err := n.db.QueryRow(ctx, q, n.region, id).Scan(&name); err != nil {
+		if !errors.Is(err, sql.ErrNoRows) {
+			name = fmt.Sprintf("%s %d", table, id)
+		} else {
+			name = fmt.Sprintf("%s %d (onbekend)", table, id)
+		}
+	}
+	n.m[key] = name
+	return name
+}
+
+// shownEntry is one line of the pupil's view (JSON keys Dutch).
+type shownEntry struct {
+	Volgnummer   uint64   `json:"volgnummer"`
+	Tijd         string   `json:"tijd"`
+	Wie          string   `json:"wie"`
+	Organisatie  string   `json:"organisatie,omitempty"`
+	Rol          string   `json:"rol"`
+	Namens       string   `json:"namens,omitempty"`
+	Gegevens     []string `json:"gegevens"`
+	Actie        string   `json:"actie"`
+	Doel         string   `json:"doel,omitempty"`
+	Grondslag    string   `json:"grondslag,omitempty"`
+	Artikel      string   `json:"artikel,omitempty"`
+	Toestemming  int64    `json:"toestemming,omitempty"`
+	Melding      string   `json:"melding,omitempty"`
+	Uitkomst     string   `json:"uitkomst"`
+	Reden        string   `json:"reden,omitempty"`
+	Toegangspunt string   `json:"toegangspunt"`
+	Noodtoegang  bool     `json:"noodtoegang"`
+}
+
+func runAuditShow(ctx context.Context, e env) error {
+	fs := newFlagSet(e, "audit toon", "audit toon --leerling PSEUDONIEM|BSN [--json] [--db …] [--regio CODE]")
+	cfg := storeFlags(fs, e)
+	pupil := fs.String("leerling", "", "pseudoniem van de leerling, of het BSN/onderwijsnummer (wordt met de sleutel van de regio gepseudonimiseerd)")
+	asJSON := fs.Bool("json", false, "uitvoer als JSON")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	if *pupil == "" {
+		return withExit(2, errors.New("--leerling ontbreekt"))
+	}
+	a, err := openAudit(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	ps, err := a.pupilPseudonym(*pupil)
+	if err != nil {
+		return err
+	}
+	leaves, err := a.as.ForPupil(ctx, a.region.ID, ps)
+	if err != nil {
+		return err
+	}
+	names := &nameCache{db: a.db, region: a.region.ID, m: map[string]string{}}
+	var shown []shownEntry
+	for _, l := range leaves {
+		r := l.Entry.Record()
+		s := shownEntry{
+			Volgnummer: l.Index, Tijd: r.Time.Local().Format("2006-01-02 15:04:05"), Rol: r.Actor.Role,
+			Gegevens: r.Categories, Actie: string(r.Action), Doel: r.Purpose, Grondslag: r.LegalGround,
+			Artikel: r.Article, Toestemming: r.ConsentID, Melding: r.Melding, Uitkomst: string(r.Outcome),
+			Reden: r.Reason, Toegangspunt: string(r.AccessPoint), Noodtoegang: r.Emergency,
+		}
+		switch {
+		case r.Actor.UserID > 0:
+			s.Wie = names.name(ctx, "gebruiker", r.Actor.UserID)
+		case r.Actor.ParentID > 0:
+			s.Wie = fmt.Sprintf("ouder %d", r.Actor.ParentID)
+		case r.Actor.ClientID > 0:
+			s.Wie = fmt.Sprintf("systeem (API-client %d)", r.Actor.ClientID)
+		default:
+			s.Wie = "systeemtaak"
+		}
+		s.Organisatie = names.name(ctx, "organisatie", r.Actor.OrganisationID)
+		if r.OnBehalfOf > 0 {
+			s.Namens = names.name(ctx, "gebruiker", r.OnBehalfOf)
+		}
+		if s.Gegevens == nil {
+			s.Gegevens = []string{}
+		}
+		shown = append(shown, s)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if shown == nil {
+			shown = []shownEntry{}
+		}
+		return enc.Encode(map[string]any{"leerling": ps, "regels": shown})
+	}
+	if len(shown) == 0 {
+		fmt.Fprintf(e.stdout, "geen auditregels over leerling %s in regio %s\n", ps, a.region.Code)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "Auditregels over leerling %s (regio %s), oudste eerst:\n\n", ps, a.region.Code)
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NR\tTIJD\tWIE\tORGANISATIE\tROL\tGEGEVENS\tACTIE\tDOEL\tGRONDSLAG / ARTIKEL\tTOESTEMMING / MELDING\tUITKOMST\tVIA")
+	for _, s := range shown {
+		basis := strings.TrimSpace(s.Grondslag + " " + s.Artikel)
+		var rel []string
+		if s.Toestemming > 0 {
+			rel = append(rel, fmt.Sprintf("toestemming %d", s.Toestemming))
+		}
+		if s.Melding != "" {
+			rel = append(rel, "melding "+s.Melding)
+		}
+		uit := s.Uitkomst
+		if s.Reden != "" {
+			uit += " (" + s.Reden + ")"
+		}
+		via := s.Toegangspunt
+		if s.Noodtoegang {
+			via += ", NOODTOEGANG"
+		}
+		wie := s.Wie
+		if s.Namens != "" {
+			wie += " namens " + s.Namens
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Volgnummer, s.Tijd, wie, s.Organisatie, s.Rol,
+			strings.Join(s.Gegevens, ","), s.Actie, dash(s.Doel), dash(basis), dash(strings.Join(rel, ", ")), uit, via)
+	}
+	return tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func runAuditExport(ctx context.Context, e env) error {
+	fs := newFlagSet(e, "audit export", "audit export --formaat logboek|bladen [--uitvoer BESTAND] [--db …] [--regio CODE]")
+	cfg := storeFlags(fs, e)
+	format := fs.String("formaat", "logboek", "logboek: records van de standaard Logboek Dataverwerkingen; bladen: de canonieke bladen van de Merkle-boom (om zelf na te rekenen)")
+	out := fs.String("uitvoer", "", "bestand om naar te schrijven; standaard de standaarduitvoer")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	if *format != "logboek" && *format != "bladen" {
+		return withExit(2, fmt.Errorf("onbekend formaat %q: gebruik logboek of bladen", *format))
+	}
+	a, err := openAudit(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	var w io.Writer = e.stdout
+	var f *os.File
+	if *out != "" {
+		f, err = os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	resource := map[string]string{"service.name": "grondslag", "grondslag.regio": a.region.Code}
+	if version != "" {
+		resource["service.version"] = version
+	}
+	n := 0
+	err = a.as.Entries(ctx, a.region.ID, 0, 1<<62, func(s audit.StoredEntry) error {
+		n++
+		if *format == "bladen" {
+			bw.Write(s.Leaf)
+			return bw.WriteByte('\n')
+		}
+		l, err := audit.DecodeLeaf(s.Leaf)
+		if err != nil {
+			return fmt.Errorf("regel %d: %w (controleer met 'grondslag audit verify')", s.Index, err)
+		}
+		return enc.Encode(l.Logboek(resource))
+	})
+	if err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if f != nil {
+		if err := f.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "%d regels geschreven naar %s\n", n, *out)
+	}
+	return nil
+}

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/ident"
+	"github.com/grondslag/grondslag/internal/store"
+)
+
+// auditFixture makes a migrated store with one region and its key file, and appends n entries,
+// every third about the pupil with BSN 111222333.
+func auditFixture(t *testing.T, n int) (dbPath string, st []string, pseudonym string) {
+	t.Helper()
+	dir := t.TempDir()
+	dbPath = filepath.Join(dir, "g.db")
+	keys := filepath.Join(dir, "k.json")
+	st = []string{"--db", dbPath, "--sleutels", keys}
+	if code, _, errs := runCmd(t, "", "migrate", "--db", dbPath); code != 0 {
+		t.Fatalf("migrate: %s", errs)
+	}
+	if code, _, errs := runCmd(t, "", append([]string{"regio", "aanmaken", "--code", "test-regio", "--naam", "Testregio", "--vakantieregio", "zuid"}, st...)...); code != 0 {
+		t.Fatalf("regio: %s", errs)
+	}
+	ring, err := ident.LoadKeyFile(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rk, err := ring.Region("test-regio")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pseudonym = rk.Pseudonym(ident.BSN, "111222333")
+	appendAudit(t, dbPath, rk, pseudonym, 0, n)
+	return dbPath, st, pseudonym
+}
+
+func appendAudit(t *testing.T, dbPath string, rk *ident.RegionKeys, pseudonym string, from, n int) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var regionID int64
+	if err := db.QueryRow(ctx, "SELECT id FROM regio WHERE code = ?", "test-regio").Scan(&regionID); err != nil {
+		t.Fatal(err)
+	}
+	enc := audit.EncryptFunc(func(p, ad []byte) ([]byte, error) { _, s, err := rk.Seal(p, ad); return s, err })
+	var es []audit.Entry
+	for i := from; i < from+n; i++ {
+		pupil := fmt.Sprintf("ps-%016x", i)
+		if i%3 == 0 {
+			pupil = pseudonym
+		}
+		r := audit.Record{
+			Time: time.Date(2026, 11, 2, 9, 0, i, 0, time.UTC), Actor: audit.Actor{UserID: 4, OrganisationID: 2, Role: "leerplicht"},
+			Pupil: pupil, Categories: []string{"verzuim"}, Action: audit.ActionRead, Purpose: "verzuimaanpak",
+			LegalGround: "avg-6-1-c", Article: "art. 4", Melding: "duo-1", Outcome: audit.Allowed, AccessPoint: audit.AccessUI,
+			RequestID: fmt.Sprintf("req-%d", i), TraceID: audit.NewTraceID(), OperationID: audit.NewOperationID(),
+			Name: "leerling-lezen", ProcessingActivity: "https://register.example.nl/verzuim",
+		}
+		if i%5 == 4 {
+			r.Outcome, r.Reason, r.Purpose, r.LegalGround, r.ProcessingActivity = audit.Denied, "geen-grondslag", "", "", ""
+		}
+		e, err := audit.NewEntry(r, enc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		es = append(es, e)
+	}
+	as := store.NewAuditStore(db)
+	if err := db.WithTx(ctx, func(tx *store.Tx) error { return as.Append(ctx, tx, regionID, es...) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAuditCommands(t *testing.T) {
+	dbPath, st, ps := auditFixture(t, 30)
+	dir := filepath.Dir(dbPath)
+
+	// No checkpoint yet.
+	if code, _, errs := runCmd(t, "", append([]string{"audit", "checkpoint"}, st...)...); code != 1 || !strings.Contains(errs, "--nieuw") {
+		t.Errorf("checkpoint without one: %d %s", code, errs)
+	}
+	code, cpText, errs := runCmd(t, "", append([]string{"audit", "checkpoint", "--nieuw"}, st...)...)
+	if code != 0 || !strings.HasPrefix(cpText, "grondslag/audit/test-regio\n30\n") {
+		t.Fatalf("checkpoint --nieuw: %d %q %s", code, cpText, errs)
+	}
+	if code, again, _ := runCmd(t, "", append([]string{"audit", "checkpoint"}, st...)...); code != 0 || again != cpText {
+		t.Errorf("checkpoint: %q, want the stored %q", again, cpText)
+	}
+	cpFile := writeFile(t, dir, "cp.txt", cpText)
+	_, vkey, _ := runCmd(t, "", append([]string{"audit", "sleutel"}, st...)...)
+	if !strings.HasPrefix(vkey, "grondslag/audit/test-regio+") {
+		t.Fatalf("sleutel: %q", vkey)
+	}
+
+	// More entries after the checkpoint; verify with the outsider's checkpoint and key.
+	ring, _ := ident.LoadKeyFile(st[3])
+	rk, _ := ring.Region("test-regio")
+	appendAudit(t, dbPath, rk, ps, 30, 12)
+	code, out, errs := runCmd(t, "", append([]string{"audit", "verify", "--checkpoint", cpFile, "--sleutel", strings.TrimSpace(vkey)}, st...)...)
+	if code != 0 || !strings.Contains(out, "grootte: 42") || !strings.Contains(out, "consistent met") {
+		t.Fatalf("verify: %d\n%s\n%s", code, out, errs)
+	}
+
+	// The pupil's view, by BSN and by pseudonym.
+	code, out, errs = runCmd(t, "", append([]string{"audit", "toon", "--leerling", "111222333", "--json"}, st...)...)
+	if code != 0 {
+		t.Fatalf("toon: %s", errs)
+	}
+	var view struct {
+		Leerling string `json:"leerling"`
+		Regels   []struct {
+			Volgnummer int    `json:"volgnummer"`
+			Uitkomst   string `json:"uitkomst"`
+			Reden      string `json:"reden"`
+		} `json:"regels"`
+	}
+	if err := json.Unmarshal([]byte(out), &view); err != nil {
+		t.Fatal(err)
+	}
+	if view.Leerling != ps || len(view.Regels) != 14 || view.Regels[1].Volgnummer != 3 {
+		t.Errorf("view: %+v", view)
+	}
+	if strings.Contains(out, "111222333") {
+		t.Error("the view shows the BSN")
+	}
+	code, out, _ = runCmd(t, "", append([]string{"audit", "toon", "--leerling", ps}, st...)...)
+	if code != 0 || !strings.Contains(out, "geweigerd (geen-grondslag)") || !strings.Contains(out, "melding duo-1") {
+		t.Errorf("toon table:\n%s", out)
+	}
+	if code, _, errs := runCmd(t, "", append([]string{"audit", "toon", "--leerling", "111222334"}, st...)...); code != 2 {
+		t.Errorf("invalid BSN: %d %s", code, errs)
+	}
+
+	// Logboek export: one record per entry, no pseudonym in clear, encrypted subject present.
+	code, out, errs = runCmd(t, "", append([]string{"audit", "export", "--formaat", "logboek"}, st...)...)
+	if code != 0 {
+		t.Fatalf("export: %s", errs)
+	}
+	sc := bufio.NewScanner(strings.NewReader(out))
+	n := 0
+	for sc.Scan() {
+		var rec audit.LogboekRecord
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.TraceID) != 32 || len(rec.OperationID) != 16 || rec.Attributes[audit.AttrDataSubject] == "" || rec.Resource == nil {
+			t.Errorf("record %d: %+v", n, rec)
+		}
+		if want := map[bool]int{true: audit.StatusError, false: audit.StatusOK}[n%5 == 4]; rec.StatusCode != want {
+			t.Errorf("record %d: status %d, want %d", n, rec.StatusCode, want)
+		}
+		n++
+	}
+	if n != 42 || strings.Contains(out, ps) {
+		t.Errorf("export: %d records; pseudonym in clear: %v", n, strings.Contains(out, ps))
+	}
+	if code, _, _ := runCmd(t, "", append([]string{"audit", "export", "--formaat", "csv"}, st...)...); code != 2 {
+		t.Errorf("unknown format: exit %d", code)
+	}
+
+	// Tampering: exit 1, naming the entry.
+	db, err := store.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(context.Background(), "DELETE FROM audit_regel WHERE volgnummer = 17"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	code, _, errs = runCmd(t, "", append([]string{"audit", "verify", "--checkpoint", cpFile}, st...)...)
+	if code != 1 || !strings.Contains(errs, "regel 17:") || !strings.Contains(errs, "klopt NIET") {
+		t.Errorf("verify after deletion: %d %s", code, errs)
+	}
+}
+
+func TestAuditVerifyRejectsForeignCheckpoint(t *testing.T) {
+	_, st, _ := auditFixture(t, 5)
+	_, st2, _ := auditFixture(t, 5)
+	_, cpText, _ := runCmd(t, "", append([]string{"audit", "checkpoint", "--nieuw"}, st2...)...)
+	cp := writeFile(t, t.TempDir(), "cp.txt", cpText)
+	// The other log's checkpoint is signed by another key: refused.
+	if code, _, errs := runCmd(t, "", append([]string{"audit", "verify", "--checkpoint", cp}, st...)...); code != 1 || !strings.Contains(errs, "handtekening") {
+		t.Errorf("foreign checkpoint: %d %s", code, errs)
+	}
+	if code, _, _ := runCmd(t, "", "audit"); code != 2 {
+		t.Errorf("audit without subcommand: exit %d", code)
+	}
+	if code, _, _ := runCmd(t, "", "audit", "wis"); code != 2 {
+		t.Errorf("unknown subcommand: exit %d", code)
+	}
+}
