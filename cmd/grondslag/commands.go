@@ -8,6 +8,7 @@ func commands() []command {
 		{"help", "toont deze hulptekst", func(_ context.Context, e env) error { printHelp(e.stdout); return nil }},
 		{"versie", "toont de versie van grondslag", runVersion},
 		{"serve", "start de webserver (API en schermen)", runServe},
+		{"demo-code", "toont de inlogcode (TOTP) van dit moment voor een demoaccount", runDemoCode},
 		{"demo", "maakt een synthetische demoregio en start de server", runDemo},
 		{"migrate", "past de databasemigraties toe", runMigrate},
 		{"regio", "maakt een regio aan (de tenant)", runRegio},
@@ -15,7 +16,8 @@ func commands() []command {
 		{"verzuim", "verzuimsignalen volgens de Leerplichtwet uit verzuimregistraties (CSV); importeren", runVerzuim},
 		{"toestemming", "toestemmingsregister: wiens toestemming nodig is, vastleggen, intrekken, formulier", runToestemming},
 		{"convenant", "het convenant: init, check (fouten met regel en kolom), render (md of html)", runConvenant},
-		{"mag", "mag ik dit delen? leest een vraag als JSON en geeft de beslissing", runMag},
 		{"audit", "het auditlog: verify, checkpoint, sleutel, toon --leerling, export --formaat logboek", runAudit},
+		{"casus", "casusoverleg: lijst, toon (zoals de gebruiker hem mag zien), opschalen-check (doorbraakoverleg)", runCasus},
+		{"mag", "mag ik dit delen? leest een vraag als JSON en geeft de beslissing", runMag},
 	}
 }
