@@ -124,6 +124,7 @@ func holidayFrom(line int, name, from, to string) (Holiday, error) {
 // whether the holidays are known for a date.
 type Calendar struct {
 	flags    []uint8 // per day from MinDate
+	next     []Date  // per day from MinDate: the first school day on or after it
 	lesweek  []int32 // per week from MinDate's week: ordinal of the lesweek, -1 if none
 	from, to Date    // coverage of the holidays: whole school years
 	week0    int
@@ -184,6 +185,14 @@ func NewCalendar(holidays []Holiday, extra ...Holiday) *Calendar {
 		} else if wd != time.Saturday && wd != time.Sunday {
 			gap = true
 		}
+	}
+	c.next = make([]Date, n)
+	nx := MaxDate + 1
+	for i := n - 1; i >= 0; i-- {
+		if c.flags[i]&flagSchool != 0 {
+			nx = MinDate + Date(i)
+		}
+		c.next[i] = nx
 	}
 	weeks := MaxDate.week() - c.week0 + 1
 	c.lesweek = make([]int32, weeks)
@@ -248,14 +257,15 @@ func (c *Calendar) SchoolDaysBetween(from, to Date) int {
 	return n
 }
 
-// NextSchoolDay returns the first school day on or after d.
+// NextSchoolDay returns the first school day on or after d (after MaxDate when there is none).
 func (c *Calendar) NextSchoolDay(d Date) Date {
-	for ; d <= MaxDate; d++ {
-		if c.IsSchoolDay(d) {
-			return d
-		}
+	if d < MinDate {
+		d = MinDate
 	}
-	return MaxDate
+	if d > MaxDate {
+		return MaxDate + 1
+	}
+	return c.next[d-MinDate]
 }
 
 // schoolYearStart returns 1 August of the school year holding d (Leerplichtwet art. 1: a school

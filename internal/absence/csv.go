@@ -145,29 +145,29 @@ func (rd *Reader) next() (rawRow, error) {
 		if err != nil {
 			return rawRow{}, err
 		}
-		if len(bytes.TrimSpace(line)) == 0 {
+		if len(line) == 0 || (isSpace(line[0]) && len(bytes.TrimSpace(line)) == 0) {
 			continue // blank lines are allowed
 		}
 		f := rd.split(line)
 		if f == nil {
 			return rawRow{}, &LineError{rd.line, "ongeldige aanhalingstekens"}
 		}
-		if len(f) < rd.ncol {
-			return rawRow{}, &LineError{rd.line, fmt.Sprintf("%d kolommen, verwacht %d", len(f), rd.ncol)}
+		if len(f) != rd.ncol {
+			msg := fmt.Sprintf("%d kolommen, verwacht %d", len(f), rd.ncol)
+			if rd.sep == ',' && len(f) == rd.ncol+1 {
+				msg += " (een decimale komma in de uren? gebruik een punt, of ';' als scheidingsteken)"
+			}
+			return rawRow{}, &LineError{rd.line, msg}
 		}
-		pupil := bytes.TrimSpace(f[rd.iPupil])
+		pupil := trim(f[rd.iPupil])
 		if err := validPupil(pupil); err != nil {
 			return rawRow{}, &LineError{rd.line, err.Error()}
 		}
-		day, err := parseDateBytes(bytes.TrimSpace(f[rd.iDate]))
+		day, err := parseDateBytes(trim(f[rd.iDate]))
 		if err != nil {
 			return rawRow{}, &LineError{rd.line, "datum: " + strings.TrimPrefix(err.Error(), "ongeldige datum ")}
 		}
-		hb := bytes.TrimSpace(f[rd.iHours])
-		if rd.sep == ',' && bytes.IndexByte(hb, ',') >= 0 {
-			return rawRow{}, &LineError{rd.line, "uren met een komma in een bestand met komma's als scheidingsteken"}
-		}
-		hours, err := parseHoursBytes(hb)
+		hours, err := parseHoursBytes(trim(f[rd.iHours]))
 		if err != nil {
 			return rawRow{}, &LineError{rd.line, err.Error()}
 		}
@@ -179,6 +179,16 @@ func (rd *Reader) next() (rawRow, error) {
 		rd.pupil = append(rd.pupil[:0], pupil...)
 		return rawRow{pupil: rd.pupil, day: day, hours: hours, reason: reason, line: rd.line}, nil
 	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' }
+
+// trim removes surrounding white space, without a call when there is none (the usual case).
+func trim(b []byte) []byte {
+	if len(b) > 0 && (isSpace(b[0]) || isSpace(b[len(b)-1])) {
+		return bytes.TrimSpace(b)
+	}
+	return b
 }
 
 // Read returns the next registration, io.EOF at the end, or a *LineError for a bad line; after a

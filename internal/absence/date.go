@@ -43,22 +43,14 @@ func parseDateBytes(b []byte) (Date, error) {
 	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
 		return 0, fmt.Errorf("%w %q: verwacht JJJJ-MM-DD", ErrDate, b)
 	}
-	num := func(p []byte) (int, bool) {
-		n := 0
-		for _, c := range p {
-			if c < '0' || c > '9' {
-				return 0, false
-			}
-			n = n*10 + int(c-'0')
+	for _, i := range [...]int{0, 1, 2, 3, 5, 6, 8, 9} {
+		if b[i] < '0' || b[i] > '9' {
+			return 0, fmt.Errorf("%w %q: verwacht JJJJ-MM-DD", ErrDate, b)
 		}
-		return n, true
 	}
-	y, ok1 := num(b[0:4])
-	m, ok2 := num(b[5:7])
-	d, ok3 := num(b[8:10])
-	if !ok1 || !ok2 || !ok3 {
-		return 0, fmt.Errorf("%w %q: verwacht JJJJ-MM-DD", ErrDate, b)
-	}
+	y := int(b[0]-'0')*1000 + int(b[1]-'0')*100 + int(b[2]-'0')*10 + int(b[3]-'0')
+	m := int(b[5]-'0')*10 + int(b[6]-'0')
+	d := int(b[8]-'0')*10 + int(b[9]-'0')
 	if y < minYear || y > maxYear {
 		return 0, fmt.Errorf("%w %q: jaar buiten %d–%d", ErrDate, b, minYear, maxYear)
 	}

@@ -58,7 +58,7 @@ func TestPropertyPermutationInvariant(t *testing.T) {
 		}
 		shuffled := slices.Clone(rs)
 		rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
-		for _, buf := range []int{0, 5, 64} { // in memory, many runs with restart, a few runs
+		for _, buf := range []int{0, 5, 64, 300} { // in memory, many runs with restart, a few runs, radix-sorted runs
 			got := evalCSV(t, e, toCSV(shuffled), buf)
 			if !slices.EqualFunc(got.Signals, base.Signals, func(a, b Signal) bool { return a == b }) {
 				t.Fatalf("seed %d buf %d: signals differ after shuffling:\n%v\n%v", seed, buf, got.Signals, base.Signals)
@@ -140,6 +140,22 @@ func TestPropertyAuthorisedNeverSignals(t *testing.T) {
 		got, _, _ = e.Evaluate(PupilInput{Pupil: "L000", Registrations: only, AsOf: asOf})
 		if len(got) != 0 {
 			t.Fatalf("seed %d: authorised-only absence signalled: %v", seed, got)
+		}
+	}
+}
+
+func TestSortRecsMatchesStableSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 255, 256, 5000} {
+		r := make([]rec, n)
+		for i := range r {
+			r[i] = rec{key: uint64(rng.IntN(300))<<32 | uint64(rng.IntN(400)), line: uint32(i)}
+		}
+		want := slices.Clone(r)
+		slices.SortStableFunc(want, func(a, b rec) int { return compareKey(a.key, b.key) })
+		sortRecs(r)
+		if !slices.Equal(r, want) {
+			t.Fatalf("n=%d: radix sort differs from a stable sort", n)
 		}
 	}
 }

@@ -60,11 +60,27 @@ func ParseReason(s string) (Reason, error) {
 }
 
 func parseReasonBytes(b []byte) (Reason, bool) {
-	// Exact, lower case first (the fast path), then case-insensitive.
-	for r := Unauthorised; r <= Late; r++ {
-		if string(b) == reasonNames[r] {
-			return r, true
-		}
+	// Exact, lower case first (the fast path: the codes all differ in length), then
+	// case-insensitive with white space.
+	var r Reason
+	switch len(b) {
+	case 12:
+		r = Unauthorised
+	case 4:
+		r = Sick
+	case 30:
+		r = SickSuspect
+	case 10:
+		r = Authorised
+	case 6:
+		r = Leave
+	case 9:
+		r = Suspension
+	case 7:
+		r = Late
+	}
+	if r != 0 && string(b) == reasonNames[r] {
+		return r, true
 	}
 	for r := Unauthorised; r <= Late; r++ {
 		if strings.EqualFold(strings.TrimSpace(string(b)), reasonNames[r]) {

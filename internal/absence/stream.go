@@ -3,7 +3,6 @@ package absence
 import (
 	"bufio"
 	"bytes"
-	"container/heap"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -287,7 +286,46 @@ func (s *streamer) flush() error {
 	return nil
 }
 
-func sortRecs(r []rec) { slices.SortFunc(r, func(a, b rec) int { return compareKey(a.key, b.key) }) }
+// sortRecs sorts by key: a stable LSD radix sort on 16-bit digits, skipping digits that are the
+// same for every key (the key is pupil<<32 | day offset, so usually three passes).
+func sortRecs(r []rec) {
+	if len(r) < 256 {
+		slices.SortStableFunc(r, func(a, b rec) int { return compareKey(a.key, b.key) })
+		return
+	}
+	var or, and uint64 = 0, ^uint64(0)
+	for i := range r {
+		or |= r[i].key
+		and &= r[i].key
+	}
+	diff := or ^ and
+	tmp := make([]rec, len(r))
+	src, dst := r, tmp
+	var count [1 << 16]int
+	for shift := uint(0); shift < 64; shift += 16 {
+		if (diff>>shift)&0xffff == 0 {
+			continue
+		}
+		clear(count[:])
+		for i := range src {
+			count[(src[i].key>>shift)&0xffff]++
+		}
+		pos := 0
+		for i, c := range count {
+			count[i] = pos
+			pos += c
+		}
+		for i := range src {
+			d := (src[i].key >> shift) & 0xffff
+			dst[count[d]] = src[i]
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &r[0] {
+		copy(r, src)
+	}
+}
 
 func (s *streamer) finish() error {
 	if len(s.runs) == 0 {
@@ -300,7 +338,7 @@ func (s *streamer) finish() error {
 	sortRecs(s.buf)
 	h := &mergeHeap{}
 	for _, f := range s.runs {
-		src := &runReader{br: bufio.NewReaderSize(f, 1<<16)}
+		src := &runReader{f: f}
 		if src.next() {
 			h.items = append(h.items, src)
 		} else if src.err != nil {
@@ -312,7 +350,7 @@ func (s *streamer) finish() error {
 		src.next()
 		h.items = append(h.items, src)
 	}
-	heap.Init(h)
+	h.init()
 	var group []rec
 	for h.Len() > 0 {
 		top := h.items[0]
@@ -323,56 +361,103 @@ func (s *streamer) finish() error {
 		}
 		group = append(group, r)
 		if top.next() {
-			heap.Fix(h, 0)
+			h.down(0)
 		} else {
 			if top.err != nil {
 				return top.err
 			}
-			heap.Pop(h)
+			h.popTop()
 		}
 	}
 	s.evalGroup(group)
 	return nil
 }
 
-// runReader reads a sorted run from a temporary file or from memory.
+// runReader reads a sorted run from a temporary file (in blocks) or from memory.
 type runReader struct {
-	br  *bufio.Reader
+	f   io.Reader
 	mem []rec
+	blk []byte
+	off int
 	cur rec
 	err error
-	b   [16]byte
 }
 
+const runBlock = 16 << 12 // 4096 records
+
 func (rr *runReader) next() bool {
-	if rr.br == nil {
+	if rr.f == nil {
 		if len(rr.mem) == 0 {
 			return false
 		}
 		rr.cur, rr.mem = rr.mem[0], rr.mem[1:]
 		return true
 	}
-	if _, err := io.ReadFull(rr.br, rr.b[:]); err != nil {
-		if err != io.EOF {
-			rr.err = fmt.Errorf("tijdelijk bestand: %w", err)
+	if rr.off >= len(rr.blk) {
+		if rr.blk == nil {
+			rr.blk = make([]byte, runBlock)
 		}
-		return false
+		n, err := io.ReadFull(rr.f, rr.blk[:cap(rr.blk)])
+		if n%16 != 0 || (err != nil && err != io.EOF && err != io.ErrUnexpectedEOF) {
+			rr.err = fmt.Errorf("tijdelijk bestand: %w", cmpErr(err))
+			return false
+		}
+		rr.blk, rr.off = rr.blk[:n], 0
+		if n == 0 {
+			return false
+		}
 	}
-	rr.cur = rec{key: binary.LittleEndian.Uint64(rr.b[0:]), line: binary.LittleEndian.Uint32(rr.b[8:]),
-		hours: int16(binary.LittleEndian.Uint16(rr.b[12:])), reason: Reason(rr.b[14])}
+	b := rr.blk[rr.off : rr.off+16]
+	rr.off += 16
+	rr.cur = rec{key: binary.LittleEndian.Uint64(b[0:]), line: binary.LittleEndian.Uint32(b[8:]),
+		hours: int16(binary.LittleEndian.Uint16(b[12:])), reason: Reason(b[14])}
 	return true
 }
 
+func cmpErr(err error) error {
+	if err == nil {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// mergeHeap is a binary min-heap of run readers on their current key.
 type mergeHeap struct{ items []*runReader }
 
-func (h *mergeHeap) Len() int           { return len(h.items) }
-func (h *mergeHeap) Less(i, j int) bool { return h.items[i].cur.key < h.items[j].cur.key }
-func (h *mergeHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *mergeHeap) Push(x any)         { h.items = append(h.items, x.(*runReader)) }
-func (h *mergeHeap) Pop() any {
-	x := h.items[len(h.items)-1]
-	h.items = h.items[:len(h.items)-1]
-	return x
+func (h *mergeHeap) Len() int { return len(h.items) }
+
+func (h *mergeHeap) init() {
+	for i := len(h.items)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+}
+
+func (h *mergeHeap) down(i int) {
+	n := len(h.items)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		m := l
+		if r := l + 1; r < n && h.items[r].cur.key < h.items[l].cur.key {
+			m = r
+		}
+		if h.items[i].cur.key <= h.items[m].cur.key {
+			return
+		}
+		h.items[i], h.items[m] = h.items[m], h.items[i]
+		i = m
+	}
+}
+
+func (h *mergeHeap) popTop() {
+	last := len(h.items) - 1
+	h.items[0] = h.items[last]
+	h.items = h.items[:last]
+	if last > 0 {
+		h.down(0)
+	}
 }
 
 // joinLineErrors makes one error of several bad lines.
