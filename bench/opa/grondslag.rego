@@ -268,6 +268,7 @@ permit contains "jeugdarts-afspraken" if {
 
 permit contains "monitoring-swv" if {
 	input.actor.partij == "swv"
+	input.actor.rol in {"swv-consulent", "onderwijsconsulent"}
 	input.handeling in {"lezen", "vastleggen"}
 	input.categorie in {"verzuim", "onderwijs"}
 	input.doel == "monitoring"
