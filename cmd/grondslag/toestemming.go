@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/grondslag/grondslag/internal/consent"
+	"github.com/grondslag/grondslag/internal/convenant"
 )
 
 // runToestemming dispatches `grondslag toestemming <opdracht>`: the consent register's commands.
@@ -62,8 +63,10 @@ func runToestemmingNodig(_ context.Context, e env) error {
 	fs := flag.NewFlagSet("toestemming nodig", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	asJSON := fs.Bool("json", false, "antwoord als JSON: {\"leerling\":bool,\"ouders\":\"geen|een|alle\",\"reden\":…,\"bron\":…}")
+	var c config
+	convenantFlag(fs, e, &c)
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Gebruik: grondslag toestemming nodig [--json] < vraag.json")
+		fmt.Fprintln(e.stderr, "Gebruik: grondslag toestemming nodig [--json] [--convenant BESTAND] < vraag.json")
 		fmt.Fprintln(e.stderr, "\nLeest van standaardinvoer:")
 		fmt.Fprintln(e.stderr, `  {"geboortedatum":"JJJJ-MM-DD","peildatum":"JJJJ-MM-DD","doel":"<doelcode>","gezaghebbenden":0|1|2}`)
 		fmt.Fprintln(e.stderr, "en zegt of de leerling zelf en hoeveel ouders met gezag (geen, een, alle) moeten toestemmen.")
@@ -91,7 +94,11 @@ func runToestemmingNodig(_ context.Context, e env) error {
 	if err != nil {
 		return withExit(2, fmt.Errorf("veld peildatum: %v", err))
 	}
-	rules := consent.DefaultRules()
+	cfg, err := consentConfig(c.Convenant)
+	if err != nil {
+		return err
+	}
+	rules := cfg.Rules
 	if _, ok := rules.Rule(*req.Doel); !ok {
 		return withExit(2, fmt.Errorf("veld doel: onbekend doel %q; bekende doelen: %s", *req.Doel, strings.Join(rules.Purposes(), ", ")))
 	}
@@ -117,6 +124,22 @@ func runToestemmingNodig(_ context.Context, e env) error {
 	}
 	fmt.Fprintf(e.stdout, "Toestemming leerling zelf: %s\nToestemming ouders met gezag: %s\n\n%s\n\nBron: %s\n", leerling, ans.Ouders, ans.Reden, ans.Bron)
 	return nil
+}
+
+// consentConfig is the register's configuration from the region's convenant file, or from the
+// model convenant when path is empty.
+func consentConfig(path string) (consent.Config, error) {
+	var k *convenant.Compiled
+	var err error
+	if path == "" {
+		k, err = convenant.Default()
+	} else {
+		k, err = loadConvenantFile(path)
+	}
+	if err != nil {
+		return consent.Config{}, fmt.Errorf("convenant: %w", err)
+	}
+	return consent.FromConvenant(k)
 }
 
 // decodeNodig reads exactly one JSON object with exactly the four known fields.

@@ -83,7 +83,7 @@ func TestWhoMayWithdraw(t *testing.T) {
 	}
 	// A signalering consent given by one parent: the other parent with gezag may withdraw too.
 	dr := draft(ParentGiver(10))
-	dr.Purposes = []string{PurposeSignalering}
+	dr.Purposes, dr.Categories = []string{PurposeSignalering}, []string{"gezinssituatie"}
 	rec, err = New(dr, family("2017-01-01"), DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
@@ -232,9 +232,9 @@ func TestReminders(t *testing.T) {
 	ctx := context.Background()
 	repo := &memRepo{fam: family("2014-04-20")} // turns 12 on 20 April 2026
 	reg := NewRegister(repo, DefaultConfig(), nil)
-	// 1: signalering by one parent, open-ended: stops covering when the pupil turns 12.
+	// 1: signalering by one parent, open-ended: not listed, for signalering the parents decide until 16.
 	d1 := draft(ParentGiver(10))
-	d1.Purposes, d1.ValidUntil = []string{PurposeSignalering}, Date{}
+	d1.Purposes, d1.Categories, d1.ValidUntil = []string{PurposeSignalering}, []string{"gezinssituatie"}, Date{}
 	// 2: ends on 31 March 2026.
 	d2 := draft(ParentGiver(10), ParentGiver(11))
 	d2.ValidUntil = d("2026-03-31")
@@ -253,7 +253,7 @@ func TestReminders(t *testing.T) {
 	for _, r := range rems {
 		got = append(got, r.EndsAfter.String()+" "+r.Reason)
 	}
-	want := []string{"2026-03-31 verloopt", "2026-04-19 leeftijd", "2026-04-19 leeftijd"}
+	want := []string{"2026-03-31 verloopt", "2026-04-19 leeftijd"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("reminders = %v, want %v", got, want)
 	}

@@ -306,6 +306,9 @@ func New(d Draft, fam Family, cfg Config) (Record, error) {
 			return Record{}, invalid("onbekende categorie %q; het convenant kent: %s", c, strings.Join(keys(cfg.Catalog.Categories), ", "))
 		}
 	}
+	if err := checkScope(d, cfg.Catalog); err != nil {
+		return Record{}, err
+	}
 	if !d.Channel.valid() {
 		return Record{}, invalid("onbekende vorm %q; kies uit %s", d.Channel, channelList())
 	}
@@ -366,6 +369,32 @@ func New(d Draft, fam Family, cfg Config) (Record, error) {
 		return Record{}, err
 	}
 	return Record{d: d}, nil
+}
+
+// checkScope refuses a recipient or category that none of the record's purposes asks consent
+// for: a consent may cover less than the form asked, never more. A purpose without a known scope
+// does not narrow.
+func checkScope(d Draft, cat Catalog) error {
+	in := func(pick func(Scope) []string, code string) bool {
+		for _, p := range d.Purposes {
+			s, ok := cat.Scopes[p]
+			if !ok || slices.Contains(pick(s), code) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, r := range d.Recipients {
+		if !in(func(s Scope) []string { return s.Recipients }, r.Party) {
+			return invalid("voor doel %s vraagt het convenant geen toestemming om gegevens aan %s te geven", strings.Join(d.Purposes, ", "), r.Party)
+		}
+	}
+	for _, c := range d.Categories {
+		if !in(func(s Scope) []string { return s.Categories }, c) {
+			return invalid("voor doel %s vraagt het convenant geen toestemming om %s te delen", strings.Join(d.Purposes, ", "), c)
+		}
+	}
+	return nil
 }
 
 // checkGivers applies the who-must-consent rules on the day the consent was given.

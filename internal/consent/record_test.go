@@ -48,7 +48,7 @@ func TestNewAcceptsWhatTheRulesAsk(t *testing.T) {
 		{"jeugdhulp, 14, pupil and both parents", "2012-01-01", func(d *Draft) { d.Givers = []Giver{PupilGiver(), ParentGiver(10), ParentGiver(11)} }},
 		{"jeugdhulp, 16, pupil alone", "2010-03-02", func(d *Draft) { d.Givers = []Giver{PupilGiver()} }},
 		{"signalering, 9, one parent", "2017-01-01", func(d *Draft) {
-			d.Purposes = []string{PurposeSignalering}
+			d.Purposes, d.Categories = []string{PurposeSignalering}, []string{"gezinssituatie"}
 			d.Givers = []Giver{ParentGiver(11)}
 		}},
 		{"oral with note", "2017-01-01", func(d *Draft) {
@@ -101,6 +101,10 @@ func TestNewRefuses(t *testing.T) {
 		{"unknown recipient", "2017-01-01", func(d *Draft) { d.Givers = both; d.Recipients = []Recipient{{Party: "politie"}} }, ErrInvalid, "onbekende ontvanger \"politie\""},
 		{"no recipient", "2017-01-01", func(d *Draft) { d.Givers = both; d.Recipients = nil }, ErrInvalid, "ontvanger"},
 		{"unknown category", "2017-01-01", func(d *Draft) { d.Givers = both; d.Categories = []string{"religie"} }, ErrInvalid, "onbekende categorie \"religie\""},
+		{"category outside the purpose's scope", "2017-01-01", func(d *Draft) { d.Givers = both[:1]; d.Purposes = []string{PurposeSignalering} }, ErrInvalid, "geen toestemming om gezondheid te delen"},
+		{"recipient outside the purpose's scope", "2017-01-01", func(d *Draft) {
+			d.Givers, d.Purposes, d.Categories, d.Recipients = both[:1], []string{PurposeToeleiding}, []string{"onderwijs"}, []Recipient{{Party: "jeugdhulp"}}
+		}, ErrInvalid, "gegevens aan jeugdhulp te geven"},
 		{"no category", "2017-01-01", func(d *Draft) { d.Givers = both; d.Categories = nil }, ErrInvalid, "categorie"},
 		{"dates out of order", "2017-01-01", func(d *Draft) { d.Givers = both; d.ValidUntil = d.ValidFrom.AddDays(-1) }, ErrInvalid, "vóór geldig vanaf"},
 		{"valid before given", "2017-01-01", func(d *Draft) { d.Givers = both; d.ValidFrom = d.ValidFrom.AddDays(-1) }, ErrInvalid, "vóór de dag"},

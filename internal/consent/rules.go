@@ -18,7 +18,6 @@ const (
 	maxGuardians        = 2
 	adulthood           = 18
 	sourceConsentAge    = "AVG art. 6 lid 1 sub a en art. 8; UAVG art. 5 (toestemmingsleeftijd 16 jaar)"
-	sourcePupilFrom12   = "vanaf 12 jaar ook de leerling zelf, naar Jeugdwet art. 7.3.4 en BW art. 7:450 (regionale praktijk)"
 	sourceOneParent     = "één ouder met gezag volstaat voor gewone schoolzaken (DOMAIN.md, seed 003)"
 	sourceJeugdwet      = "Jeugdwet art. 7.3.4 (toestemming jeugdige en met het gezag belaste ouders) en art. 7.3.11"
 	sourceLeerplicht    = "Leerplichtwet 1969 art. 21a en 18; AVG art. 6 lid 1 sub c (wettelijke plicht)"
@@ -120,26 +119,58 @@ type Rules struct {
 // defaultRuleList is DOMAIN.md's rule set for the model convenant's five purposes.
 func defaultRuleList() []Rule {
 	ordinary := func(p string) Rule {
-		return Rule{Purpose: p, ConsentRequired: true, PupilAlsoFrom: defaultPupilAlso, PupilAloneFrom: defaultPupilAlone,
-			Parents: ParentsOne, Source: sourceConsentAge + "; " + sourcePupilFrom12 + "; " + sourceOneParent}
+		return Rule{Purpose: p, ConsentRequired: true, PupilAlsoFrom: defaultPupilAlone, PupilAloneFrom: defaultPupilAlone,
+			Parents: ParentsOne, Source: defaultSource(p)}
 	}
 	return []Rule{
 		ordinary(PurposeSignalering),
 		ordinary(PurposeToeleiding),
 		{Purpose: PurposeJeugdhulp, ConsentRequired: true, PupilAlsoFrom: defaultPupilAlso, PupilAloneFrom: defaultPupilAlone,
-			Parents: ParentsAll, Source: sourceJeugdwet + "; " + sourceConsentAge},
+			Parents: ParentsAll, Source: defaultSource(PurposeJeugdhulp)},
 		{Purpose: PurposeLeerplicht, Ground: groundLeerplicht, Source: sourceLeerplicht},
 		{Purpose: PurposeMonitoring, Ground: groundMonitoring, Source: sourceMonitoring},
 	}
 }
 
-// DefaultRules returns the rules of DOMAIN.md for the purposes of the model convenant.
+// defaultSource is the legal source cited for a purpose's consent rule when the convenant gives
+// none of its own.
+func defaultSource(purpose string) string {
+	switch purpose {
+	case PurposeJeugdhulp:
+		return sourceJeugdwet + "; " + sourceConsentAge
+	case PurposeLeerplicht:
+		return sourceLeerplicht
+	case PurposeMonitoring:
+		return sourceMonitoring
+	}
+	return sourceConsentAge + "; " + sourceOneParent
+}
+
+// DefaultRules returns the rules of DOMAIN.md for the purposes of the model convenant: below 16
+// the parent(s) with gezag (one suffices for school matters), from 16 the pupil alone; for
+// jeugdhulp from 12 the pupil together with all parents with gezag. The same rules the model
+// convenant (internal/convenant, model.yaml) states; FromConvenant reads a region's own.
 func DefaultRules() *Rules {
 	r, err := NewRules()
 	if err != nil {
 		panic(err) // the defaults are fixed and tested
 	}
 	return r
+}
+
+// RulesFrom builds a table holding exactly rules (each validated, each purpose once).
+func RulesFrom(rules []Rule) (*Rules, error) {
+	m := map[string]Rule{}
+	for _, r := range rules {
+		if err := r.validate(); err != nil {
+			return nil, err
+		}
+		if _, dup := m[r.Purpose]; dup {
+			return nil, fmt.Errorf("%w: doel %s komt twee keer voor", ErrInvalidRule, r.Purpose)
+		}
+		m[r.Purpose] = r
+	}
+	return &Rules{byPurpose: m}, nil
 }
 
 // NewRules starts from the defaults and applies the convenant's rules on top: a Rule for a known

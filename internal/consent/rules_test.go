@@ -49,12 +49,16 @@ func TestNeeded(t *testing.T) {
 		parents   Parents
 		reason    string // a fragment the reason must contain
 	}{
-		// Ages around 12, ordinary school matter: one parent suffices.
-		{"11, day before 12th birthday", "2014-03-15", "2026-03-14", PurposeSignalering, 2, false, ParentsOne, "jonger dan 12"},
-		{"12 on the birthday", "2014-03-15", "2026-03-15", PurposeSignalering, 2, true, ParentsOne, "12 tot 16"},
-		{"12, day after", "2014-03-15", "2026-03-16", PurposeSignalering, 2, true, ParentsOne, "één gezaghebbende ouder is genoeg"},
+		// Ordinary school matter: below 16 the parents only (AVG/UAVG age 16), one parent suffices.
+		{"11, day before 12th birthday", "2014-03-15", "2026-03-14", PurposeSignalering, 2, false, ParentsOne, "jonger dan 16"},
+		{"12 on the birthday: still the parents alone", "2014-03-15", "2026-03-15", PurposeSignalering, 2, false, ParentsOne, "12 jaar"},
+		{"12, day after", "2014-03-15", "2026-03-16", PurposeSignalering, 2, false, ParentsOne, "één gezaghebbende ouder is genoeg"},
+		{"15, day before 16th birthday", "2010-03-15", "2026-03-14", PurposeToeleiding, 2, false, ParentsOne, "15 jaar"},
+		// Jeugdhulp around 12.
+		{"jeugdhulp 11, day before 12th birthday", "2014-03-15", "2026-03-14", PurposeJeugdhulp, 2, false, ParentsAll, "jonger dan 12"},
+		{"jeugdhulp 12 on the birthday", "2014-03-15", "2026-03-15", PurposeJeugdhulp, 2, true, ParentsAll, "12 tot 16"},
+		{"jeugdhulp 12, day after, sole gezag", "2014-03-15", "2026-03-16", PurposeJeugdhulp, 1, true, ParentsOne, "de leerling zelf én de ouder met gezag"},
 		// Ages around 16.
-		{"15, day before 16th birthday", "2010-03-15", "2026-03-14", PurposeToeleiding, 2, true, ParentsOne, "15 jaar"},
 		{"16 on the birthday", "2010-03-15", "2026-03-15", PurposeToeleiding, 2, true, ParentsNone, "zelf toestemming"},
 		{"16, day after", "2010-03-15", "2026-03-16", PurposeToeleiding, 1, true, ParentsNone, "de ouders niet"},
 		{"17, no gezag known", "2009-01-01", "2026-03-16", PurposeJeugdhulp, 0, true, ParentsNone, "zelf"},
@@ -73,12 +77,12 @@ func TestNeeded(t *testing.T) {
 		{"born 29 Feb 2012, 28 Feb 2028 (leap, day before): 15", "2012-02-29", "2028-02-28", PurposeJeugdhulp, 2, true, ParentsAll, "15 jaar"},
 		{"born 29 Feb 2012, 29 Feb 2028: 16", "2012-02-29", "2028-02-29", PurposeJeugdhulp, 2, true, ParentsNone, "16 jaar"},
 		{"born 29 Feb 2012, 28 Feb 2027 (non-leap): 14", "2012-02-29", "2027-02-28", PurposeJeugdhulp, 2, true, ParentsAll, "14 jaar"},
-		{"born 29 Feb 2000, 28 Feb 2016 (leap, before): 15", "2000-02-29", "2016-02-28", PurposeToeleiding, 1, true, ParentsOne, "15 jaar"},
+		{"born 29 Feb 2000, 28 Feb 2016 (leap, before): 15", "2000-02-29", "2016-02-28", PurposeToeleiding, 1, false, ParentsOne, "15 jaar"},
 		{"born 28 Feb 2001, 28 Feb 2017: 16", "2001-02-28", "2017-02-28", PurposeToeleiding, 1, true, ParentsNone, "16 jaar"},
 		{"born 29 Feb 2008, 28 Feb 2024 (leap): 15", "2008-02-29", "2024-02-28", PurposeJeugdhulp, 2, true, ParentsAll, "15 jaar"},
 		{"born 29 Feb 2008, 29 Feb 2024: 16", "2008-02-29", "2024-02-29", PurposeJeugdhulp, 2, true, ParentsNone, "16 jaar"},
-		{"born 29 Feb 2012, 28 Feb 2024 (leap, day before 12): 11", "2012-02-29", "2024-02-28", PurposeSignalering, 2, false, ParentsOne, "11 jaar"},
-		{"born 29 Feb 2012, 29 Feb 2024: 12", "2012-02-29", "2024-02-29", PurposeSignalering, 2, true, ParentsOne, "12 jaar"},
+		{"born 29 Feb 2012, 28 Feb 2024 (leap, day before 12): 11", "2012-02-29", "2024-02-28", PurposeJeugdhulp, 2, false, ParentsAll, "11 jaar"},
+		{"born 29 Feb 2012, 29 Feb 2024: 12", "2012-02-29", "2024-02-29", PurposeJeugdhulp, 2, true, ParentsAll, "12 jaar"},
 		{"born 29 Feb 2016, 28 Feb 2027 (non-leap): still 10", "2016-02-29", "2027-02-28", PurposeSignalering, 2, false, ParentsOne, "10 jaar"},
 		// Purposes on another ground: nobody's consent.
 		{"leerplicht, 10", "2016-01-01", "2026-06-01", PurposeLeerplicht, 2, false, ParentsNone, "geen toestemming nodig"},
