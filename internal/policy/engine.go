@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"os"
 	"sync/atomic"
 
 	"github.com/grondslag/grondslag/internal/convenant"
@@ -45,6 +46,16 @@ func (e *Engine) Reload(src []byte, name string) error {
 		return fmt.Errorf("convenant niet geladen, het huidige blijft gelden: %w", err)
 	}
 	return e.Swap(c)
+}
+
+// ReloadFile reads a convenant file and reloads it (see Reload); for a SIGHUP handler or an
+// admin action. The file name appears in the diagnostics.
+func (e *Engine) ReloadFile(path string) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("convenant niet geladen, het huidige blijft gelden: %w", err)
+	}
+	return e.Reload(src, path)
 }
 
 // Swap makes an already compiled convenant current.

@@ -3,6 +3,8 @@ package policy_test
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -42,6 +44,21 @@ func TestReloadKeepsValidConvenant(t *testing.T) {
 	}
 	if e.Convenant().Version() != "2026.2" || e.Decide(r).ConvenantVersion == before {
 		t.Fatal("geldige reload werd niet van kracht")
+	}
+}
+
+func TestReloadFile(t *testing.T) {
+	e := engine(t)
+	before := e.Convenant().Hash()
+	if err := e.ReloadFile(filepath.Join(t.TempDir(), "weg.yaml")); err == nil || e.Convenant().Hash() != before {
+		t.Fatalf("ontbrekend bestand: err = %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(path, bytes.Replace(convenant.DefaultYAML(), []byte(`versie: "2026.1"`), []byte(`versie: "2027.1"`), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.ReloadFile(path); err != nil || e.Convenant().Version() != "2027.1" {
+		t.Fatalf("ReloadFile: %v, versie %s", err, e.Convenant().Version())
 	}
 }
 
