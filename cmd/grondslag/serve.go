@@ -2,19 +2,33 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/ident"
+	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/store"
+	"github.com/grondslag/grondslag/internal/web"
+	"github.com/grondslag/grondslag/internal/web/auth"
+	"github.com/grondslag/grondslag/internal/web/dossier"
 )
 
 func runServe(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "serve", "serve [--adres HOST:POORT] [--db BESTAND|postgres://…] [--convenant BESTAND]")
+	fs := newFlagSet(e, "serve", "serve [--adres HOST:POORT] [--db BESTAND|postgres://…] [--convenant BESTAND] [--url URL] [--tls-achter-proxy]")
 	cfg := storeFlags(fs, e)
 	convenantFlag(fs, e, cfg)
 	addr := fs.String("adres", envOr(e, "GRONDSLAG_ADRES", "127.0.0.1:8080"), "adres waarop de server luistert (GRONDSLAG_ADRES)")
@@ -33,23 +47,100 @@ func runServe(ctx context.Context, e env) error {
 	return serveDB(ctx, e, cfg, *addr, db, ring)
 }
 
+// webOptions are the web server's settings from the environment (read once here):
+// GRONDSLAG_URL (public base URL), GRONDSLAG_TLS=1 (HTTPS in front: secure cookies and HSTS),
+// GRONDSLAG_PROXY=1 (trust X-Forwarded-For), GRONDSLAG_DEMO=1 (demo mailbox), GRONDSLAG_WEBSLEUTEL
+// (base64 of 32 bytes; else a key file next to the key ring's).
+type webOptions struct {
+	baseURL    string
+	tls, proxy bool
+	demo       bool
+}
+
+func readWebOptions(e env, cfg *config) webOptions {
+	o := webOptions{baseURL: e.getenv("GRONDSLAG_URL"), tls: e.getenv("GRONDSLAG_TLS") == "1", proxy: e.getenv("GRONDSLAG_PROXY") == "1"}
+	// `grondslag demo` serves with its own key file; the demo mailbox (parents' codes shown on a
+	// page) is only ever on for the demo or when asked explicitly.
+	o.demo = e.getenv("GRONDSLAG_DEMO") == "1" || filepath.Base(cfg.KeyFile) == "grondslag-demo-sleutels.json"
+	if strings.HasPrefix(o.baseURL, "https://") {
+		o.tls = true
+	}
+	return o
+}
+
+// webKey returns the server's 32-byte web key (sealing TOTP and OIDC secrets, signing short-lived
+// cookies): from GRONDSLAG_WEBSLEUTEL, or from a key file beside the key ring's file, created
+// with mode 0600 on first use.
+func webKey(e env, cfg *config) ([]byte, error) {
+	if v := strings.TrimSpace(e.getenv("GRONDSLAG_WEBSLEUTEL")); v != "" {
+		k, err := base64.StdEncoding.DecodeString(v)
+		if err != nil || len(k) != 32 {
+			return nil, errors.New("GRONDSLAG_WEBSLEUTEL moet 32 bytes in base64 zijn")
+		}
+		return k, nil
+	}
+	path := strings.TrimSuffix(cfg.KeyFile, filepath.Ext(cfg.KeyFile)) + "-web.key"
+	if b, err := os.ReadFile(path); err == nil {
+		k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
+		if err != nil || len(k) != 32 {
+			return nil, fmt.Errorf("websleutel %s is onleesbaar", path)
+		}
+		return k, nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	k := make([]byte, 32)
+	rand.Read(k)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("websleutel aanmaken: %w", err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(base64.StdEncoding.EncodeToString(k) + "\n"); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// loadConvenant returns the region's convenant or the embedded model convenant.
+func loadConvenant(cfg *config) (*convenant.Compiled, error) {
+	if cfg.Convenant == "" {
+		return convenant.Default()
+	}
+	return loadConvenantFile(cfg.Convenant)
+}
+
 // serveDB serves the web application on addr until ctx ends.
 func serveDB(ctx context.Context, e env, cfg *config, addr string, db *store.DB, ring *ident.KeyRing) error {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if err := db.CheckSchema(r.Context()); err != nil {
-			http.Error(w, "niet gereed", http.StatusServiceUnavailable)
-			return
+	s, cleanup, opts, err := newWebServer(ctx, e, cfg, db, ring)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	if opts.demo {
+		if err := setDemoLogins(ctx, e, db, s.sealer); err != nil {
+			return err
 		}
-		w.Write([]byte("ok\n"))
-	})
+	}
+	if pa := e.getenv("GRONDSLAG_PPROF"); pa != "" {
+		// Profiling for performance work only, on its own (loopback) address; off by default.
+		go func() {
+			mux := http.NewServeMux()
+			mux.HandleFunc("/debug/pprof/", pprof.Index)
+			mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+			slog.Info("pprof", "adres", pa, "fout", http.ListenAndServe(pa, mux))
+		}()
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("luisteren op %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: s.web, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(e.stdout, "Grondslag luistert op http://%s\n", ln.Addr())
-	slog.Info("server gestart", "adres", ln.Addr().String(), "database", db.Dialect().String())
+	if opts.demo {
+		fmt.Fprintf(e.stdout, "Ouders loggen in met een code per e-mail; in de demo staan die berichten op http://%s/dev/postvak\n", ln.Addr())
+	}
+	slog.Info("server gestart", "adres", ln.Addr().String(), "database", db.Dialect().String(), "demo", opts.demo)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -63,4 +154,158 @@ func serveDB(ctx context.Context, e env, cfg *config, addr string, db *store.DB,
 		}
 		return err
 	}
+}
+
+type webServer struct {
+	web    *web.Server
+	sealer *auth.Sealer
+}
+
+// newWebServer wires the store, the convenant's policy, the audit batcher and the key ring into
+// the web server. cleanup flushes the audit batcher and stops the session sweeper.
+func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *ident.KeyRing) (*webServer, func(), webOptions, error) {
+	opts := readWebOptions(e, cfg)
+	conv, err := loadConvenant(cfg)
+	if err != nil {
+		return nil, nil, opts, err
+	}
+	engine, err := policy.NewEngineErr(conv)
+	if err != nil {
+		return nil, nil, opts, err
+	}
+	key, err := webKey(e, cfg)
+	if err != nil {
+		return nil, nil, opts, err
+	}
+	sealer, err := auth.NewSealer(key)
+	if err != nil {
+		return nil, nil, opts, err
+	}
+	timeouts := auth.DefaultTimeouts
+	if sec := conv.Security(); sec.SessionIdle > 0 {
+		timeouts.Idle = sec.SessionIdle
+		if sec.SessionAbsolute > 0 {
+			timeouts.Absolute = sec.SessionAbsolute
+		}
+	}
+	batcher := store.NewAuditBatcher(store.NewAuditStore(db), 0)
+	aud := &storeAuditor{b: batcher, db: db, ring: ring, codes: map[int64]string{}}
+	ws := store.NewWebStore(db)
+	deps := web.Deps{
+		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws,
+		Policy: web.PolicyDecider{Engine: engine}, Vocab: web.VocabularyOf(conv),
+		Audit: aud, Facts: storeFacts{db: db}, Sealer: sealer, Logger: slog.Default(),
+		Ready: db.CheckSchema,
+	}
+	if opts.demo {
+		deps.Mailbox = &web.DevMailbox{Log: slog.InfoContext}
+	} else {
+		deps.Codes = noMail{}
+	}
+	s, err := web.New(web.Config{BaseURL: opts.baseURL, TLS: opts.tls, TrustProxy: opts.proxy, Demo: opts.demo, Timeouts: timeouts}, deps)
+	if err != nil {
+		batcher.Close()
+		ws.CloseStatements()
+		return nil, nil, opts, err
+	}
+	sweepCtx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(10 * time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-sweepCtx.Done():
+				return
+			case <-t.C:
+				now := time.Now()
+				if n, err := db.DeleteExpiredSessions(sweepCtx, now.Add(-timeouts.Absolute), now.Add(-timeouts.Idle)); err == nil && n > 0 {
+					slog.Info("verlopen sessies opgeruimd", "aantal", n)
+				}
+			}
+		}
+	}()
+	return &webServer{web: s, sealer: sealer}, func() { stop(); wg.Wait(); batcher.Close(); ws.CloseStatements() }, opts, nil
+}
+
+// noMail is the CodeSender until an e-mail relay is configured: parents get a clear error
+// instead of a code that silently never arrives.
+type noMail struct{}
+
+func (noMail) SendLoginCode(context.Context, auth.Parent, string, time.Duration) error {
+	return errors.New("er is geen e-mailverzending ingesteld; ouders kunnen nog niet inloggen")
+}
+
+// storeAuditor turns the web's audit records into entries of the region's Merkle log, through
+// the group-committing batcher. The pupil's pseudonym is encrypted with the region's data key.
+type storeAuditor struct {
+	b     *store.AuditBatcher
+	db    *store.DB
+	ring  *ident.KeyRing
+	mu    sync.Mutex
+	codes map[int64]string
+}
+
+func (a *storeAuditor) regionCode(ctx context.Context, id int64) (string, error) {
+	a.mu.Lock()
+	code, ok := a.codes[id]
+	a.mu.Unlock()
+	if ok {
+		return code, nil
+	}
+	rs, err := a.db.Regions(ctx)
+	if err != nil {
+		return "", err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, r := range rs {
+		a.codes[r.ID] = r.Code
+	}
+	if code, ok = a.codes[id]; !ok {
+		return "", fmt.Errorf("regio %d onbekend", id)
+	}
+	return code, nil
+}
+
+func (a *storeAuditor) Append(ctx context.Context, regionID int64, recs ...audit.Record) error {
+	code, err := a.regionCode(ctx, regionID)
+	if err != nil {
+		return err
+	}
+	keys, err := a.ring.Region(code)
+	if err != nil {
+		return err
+	}
+	// The data key version goes in front, so the subject id can be opened after key rotation.
+	enc := audit.EncryptFunc(func(p, ad []byte) ([]byte, error) {
+		v, sealed, err := keys.Seal(p, ad)
+		if err != nil {
+			return nil, err
+		}
+		return append(binary.BigEndian.AppendUint32(nil, uint32(v)), sealed...), nil
+	})
+	entries := make([]audit.Entry, 0, len(recs))
+	for _, r := range recs {
+		entry, err := audit.NewEntry(r, enc)
+		if err != nil {
+			return err
+		}
+		entries = append(entries, entry)
+	}
+	return a.b.Append(ctx, regionID, entries...)
+}
+
+// storeFacts supplies the decision context from the store: whether a DUO melding gives ground.
+// Consent and case phase join when their stores are wired here.
+type storeFacts struct{ db *store.DB }
+
+func (f storeFacts) DecisionContext(ctx context.Context, a dossier.Actor, pupilID int64, purpose string, now time.Time) (web.Facts, error) {
+	has, err := f.db.HasMelding(ctx, a.RegionID, pupilID, now)
+	if err != nil {
+		return web.Facts{}, err
+	}
+	return web.Facts{DUOMelding: has}, nil
 }

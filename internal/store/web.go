@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/grondslag/grondslag/internal/web/auth"
@@ -15,6 +16,89 @@ import (
 )
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
+
+// reader runs read queries; *DB does so directly, *WebStore through prepared statements.
+type reader interface {
+	Query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRow(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// WebStore is the store as the web server uses it on every request: the hot read queries
+// (session, account, relation, pupil page) run as prepared statements, so that SQLite does not
+// parse them again for each page. Everything else is the embedded *DB.
+type WebStore struct {
+	*DB
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
+
+// NewWebStore wraps db; Close the WebStore's statements with CloseStatements (the DB stays open).
+func NewWebStore(db *DB) *WebStore { return &WebStore{DB: db, stmts: map[string]*sql.Stmt{}} }
+
+func (w *WebStore) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if st, ok := w.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := w.DB.r.PrepareContext(ctx, w.DB.Rebind(q))
+	if err != nil {
+		return nil, err
+	}
+	w.stmts[q] = st
+	return st, nil
+}
+
+// Query runs a read query as a prepared statement.
+func (w *WebStore) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := w.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// QueryRow runs a one-row read query as a prepared statement. A failure to prepare surfaces as
+// the row's error (through a plain query, which reports it).
+func (w *WebStore) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	st, err := w.stmt(ctx, q)
+	if err != nil {
+		return w.DB.QueryRow(ctx, q, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// CloseStatements closes the prepared statements.
+func (w *WebStore) CloseStatements() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var err error
+	for q, st := range w.stmts {
+		err = errors.Join(err, st.Close())
+		delete(w.stmts, q)
+	}
+	return err
+}
+
+// Session returns the session with this id hash (prepared).
+func (w *WebStore) Session(ctx context.Context, idHash string) (auth.Session, error) {
+	return session(ctx, w, idHash)
+}
+
+// Account returns one account of the region (prepared).
+func (w *WebStore) Account(ctx context.Context, regionID, userID int64) (auth.Account, error) {
+	return scanAccount(w.QueryRow(ctx, accountSelect+` WHERE g.regio_id = ? AND g.id = ?`, regionID, userID))
+}
+
+// PupilRelations: see DB.PupilRelations (prepared).
+func (w *WebStore) PupilRelations(ctx context.Context, a dossier.Actor, pupilID int64, today string) ([]dossier.RelationKind, error) {
+	return pupilRelations(ctx, w, a, pupilID, today)
+}
+
+// DossierPupil: see DB.DossierPupil (prepared).
+func (w *WebStore) DossierPupil(ctx context.Context, regionID, pupilID int64, today string) (dossier.Pupil, error) {
+	return dossierPupil(ctx, w, regionID, pupilID, today)
+}
 
 func fromMS(v int64) time.Time { return time.UnixMilli(v) }
 
@@ -183,6 +267,10 @@ var ErrNoSession = auth.ErrNoSession
 
 // Session returns the session with this id hash.
 func (db *DB) Session(ctx context.Context, idHash string) (auth.Session, error) {
+	return session(ctx, db, idHash)
+}
+
+func session(ctx context.Context, db reader, idHash string) (auth.Session, error) {
 	var s auth.Session
 	var user, parent sql.NullInt64
 	var stage string
@@ -535,6 +623,10 @@ func (db *DB) VisiblePupils(ctx context.Context, a dossier.Actor, today, q strin
 // PupilRelations returns the recognised relations between actor and pupil on day today; none
 // (and no error) when the pupil is unknown in the actor's region or unrelated.
 func (db *DB) PupilRelations(ctx context.Context, a dossier.Actor, pupilID int64, today string) ([]dossier.RelationKind, error) {
+	return pupilRelations(ctx, db, a, pupilID, today)
+}
+
+func pupilRelations(ctx context.Context, db reader, a dossier.Actor, pupilID int64, today string) ([]dossier.RelationKind, error) {
 	kinds, conds, cargs := relationClauses(a, today)
 	if len(conds) == 0 {
 		return nil, nil
@@ -570,10 +662,15 @@ func (db *DB) PupilRelations(ctx context.Context, a dossier.Actor, pupilID int64
 // DossierPupil reads what a pupil page can show of a pupil of the region. The caller has checked
 // the relation and asks the policy per block.
 func (db *DB) DossierPupil(ctx context.Context, regionID, pupilID int64, today string) (dossier.Pupil, error) {
+	return dossierPupil(ctx, db, regionID, pupilID, today)
+}
+
+func dossierPupil(ctx context.Context, db reader, regionID, pupilID int64, today string) (dossier.Pupil, error) {
 	var p dossier.Pupil
-	err := db.QueryRow(ctx, `SELECT `+pupilSummaryCols+`, COALESCE((SELECT g.naam FROM organisatie g WHERE g.regio_id = l.regio_id AND g.id = l.woongemeente_id), '')
-		FROM leerling l WHERE l.regio_id = ? AND l.id = ?`, today, today, today, today, regionID, pupilID).
-		Scan(&p.ID, &p.Pseudonym, &p.FirstName, &p.LastName, &p.BirthDate, &p.SchoolName, &p.Year, &p.GemeenteName)
+	err := db.QueryRow(ctx, `SELECT l.id, l.pseudoniem, l.voornaam, l.achternaam, l.geboortedatum,
+		COALESCE((SELECT g.naam FROM organisatie g WHERE g.regio_id = l.regio_id AND g.id = l.woongemeente_id), '')
+		FROM leerling l WHERE l.regio_id = ? AND l.id = ?`, regionID, pupilID).
+		Scan(&p.ID, &p.Pseudonym, &p.FirstName, &p.LastName, &p.BirthDate, &p.GemeenteName)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, dossier.ErrNotVisible
 	}
@@ -593,6 +690,9 @@ func (db *DB) DossierPupil(ctx context.Context, regionID, pupilID int64, today s
 			return p, err
 		}
 		p.Enrolments = append(p.Enrolments, e)
+		if p.SchoolName == "" && e.From <= today && (e.To == "" || e.To >= today) {
+			p.SchoolName, p.Year = e.SchoolName, e.Year
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

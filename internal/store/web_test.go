@@ -21,7 +21,7 @@ type webFixture struct {
 	parentA                 int64
 }
 
-func exec(t *testing.T, db *store.DB, q string, args ...any) int64 {
+func webExec(t *testing.T, db *store.DB, q string, args ...any) int64 {
 	t.Helper()
 	var id int64
 	err := db.WithTx(context.Background(), func(tx *store.Tx) error {
@@ -37,26 +37,26 @@ func exec(t *testing.T, db *store.DB, q string, args ...any) int64 {
 
 func newWebFixture(t *testing.T, db *store.DB) webFixture {
 	var f webFixture
-	f.r1 = exec(t, db, `INSERT INTO regio (code, naam, vakantieregio, aangemaakt_op) VALUES ('r1', 'Regio Een', 'noord', 0)`)
-	f.r2 = exec(t, db, `INSERT INTO regio (code, naam, vakantieregio, aangemaakt_op) VALUES ('r2', 'Regio Twee', 'zuid', 0)`)
-	f.gem1 = exec(t, db, `INSERT INTO organisatie (regio_id, soort, naam, cbs_code) VALUES (?, 'gemeente', 'Gemeente Een', 'GM0001')`, f.r1)
-	f.school1 = exec(t, db, `INSERT INTO organisatie (regio_id, soort, naam, brin, vestiging, sector) VALUES (?, 'school', 'De Linde', '11AA', '00', 'po')`, f.r1)
-	f.school2 = exec(t, db, `INSERT INTO organisatie (regio_id, soort, naam, brin, vestiging, sector) VALUES (?, 'school', 'Het Anker', '22BB', '00', 'po')`, f.r1)
-	schoolR2 := exec(t, db, `INSERT INTO organisatie (regio_id, soort, naam, brin, vestiging, sector) VALUES (?, 'school', 'Zuiderschool', '33CC', '00', 'vo')`, f.r2)
-	f.zc1 = exec(t, db, `INSERT INTO gebruiker (regio_id, organisatie_id, naam, email, rol, aangemaakt_op) VALUES (?, ?, 'Zorg Een', 'zc@linde.example', 'zorgcoordinator', 0)`, f.r1, f.school1)
-	f.lpa1 = exec(t, db, `INSERT INTO gebruiker (regio_id, organisatie_id, naam, email, rol, aangemaakt_op) VALUES (?, ?, 'Leer Plicht', 'lpa@gemeente.example', 'leerplicht', 0)`, f.r1, f.gem1)
-	f.zcOther = exec(t, db, `INSERT INTO gebruiker (regio_id, organisatie_id, naam, email, rol, aangemaakt_op) VALUES (?, ?, 'Zorg Zuid', 'zc@linde.example', 'zorgcoordinator', 0)`, f.r2, schoolR2)
+	f.r1 = webExec(t, db, `INSERT INTO regio (code, naam, vakantieregio, aangemaakt_op) VALUES ('r1', 'Regio Een', 'noord', 0)`)
+	f.r2 = webExec(t, db, `INSERT INTO regio (code, naam, vakantieregio, aangemaakt_op) VALUES ('r2', 'Regio Twee', 'zuid', 0)`)
+	f.gem1 = webExec(t, db, `INSERT INTO organisatie (regio_id, soort, naam, cbs_code) VALUES (?, 'gemeente', 'Gemeente Een', 'GM0001')`, f.r1)
+	f.school1 = webExec(t, db, `INSERT INTO organisatie (regio_id, soort, naam, brin, vestiging, sector) VALUES (?, 'school', 'De Linde', '11AA', '00', 'po')`, f.r1)
+	f.school2 = webExec(t, db, `INSERT INTO organisatie (regio_id, soort, naam, brin, vestiging, sector) VALUES (?, 'school', 'Het Anker', '22BB', '00', 'po')`, f.r1)
+	schoolR2 := webExec(t, db, `INSERT INTO organisatie (regio_id, soort, naam, brin, vestiging, sector) VALUES (?, 'school', 'Zuiderschool', '33CC', '00', 'vo')`, f.r2)
+	f.zc1 = webExec(t, db, `INSERT INTO gebruiker (regio_id, organisatie_id, naam, email, rol, aangemaakt_op) VALUES (?, ?, 'Zorg Een', 'zc@linde.example', 'zorgcoordinator', 0)`, f.r1, f.school1)
+	f.lpa1 = webExec(t, db, `INSERT INTO gebruiker (regio_id, organisatie_id, naam, email, rol, aangemaakt_op) VALUES (?, ?, 'Leer Plicht', 'lpa@gemeente.example', 'leerplicht', 0)`, f.r1, f.gem1)
+	f.zcOther = webExec(t, db, `INSERT INTO gebruiker (regio_id, organisatie_id, naam, email, rol, aangemaakt_op) VALUES (?, ?, 'Zorg Zuid', 'zc@linde.example', 'zorgcoordinator', 0)`, f.r2, schoolR2)
 	pupil := func(r int64, n, first string) int64 {
-		return exec(t, db, `INSERT INTO leerling (regio_id, pseudoniem, id_soort, id_versleuteld, sleutel_versie, voornaam, achternaam, geboortedatum, aangemaakt_op) VALUES (?, ?, 'bsn', ?, 1, ?, 'Jansen', '2014-03-01', 0)`, r, n, []byte{1}, first)
+		return webExec(t, db, `INSERT INTO leerling (regio_id, pseudoniem, id_soort, id_versleuteld, sleutel_versie, voornaam, achternaam, geboortedatum, aangemaakt_op) VALUES (?, ?, 'bsn', ?, 1, ?, 'Jansen', '2014-03-01', 0)`, r, n, []byte{1}, first)
 	}
 	f.pupilA, f.pupilB, f.pupilR2 = pupil(f.r1, "psA", "Anna"), pupil(f.r1, "psB", "Bram"), pupil(f.r2, "psC", "Cas")
-	exec(t, db, `INSERT INTO inschrijving (regio_id, leerling_id, school_id, leerlingnummer, van, leerjaar) VALUES (?, ?, ?, '1', '2020-08-01', 'groep 7')`, f.r1, f.pupilA, f.school1)
-	exec(t, db, `INSERT INTO inschrijving (regio_id, leerling_id, school_id, leerlingnummer, van, leerjaar) VALUES (?, ?, ?, '2', '2020-08-01', 'groep 7')`, f.r1, f.pupilB, f.school2)
+	webExec(t, db, `INSERT INTO inschrijving (regio_id, leerling_id, school_id, leerlingnummer, van, leerjaar) VALUES (?, ?, ?, '1', '2020-08-01', 'groep 7')`, f.r1, f.pupilA, f.school1)
+	webExec(t, db, `INSERT INTO inschrijving (regio_id, leerling_id, school_id, leerlingnummer, van, leerjaar) VALUES (?, ?, ?, '2', '2020-08-01', 'groep 7')`, f.r1, f.pupilB, f.school2)
 	// Bram left school1 last year: that old enrolment is no relation any more.
-	exec(t, db, `INSERT INTO inschrijving (regio_id, leerling_id, school_id, leerlingnummer, van, tot, leerjaar) VALUES (?, ?, ?, '9', '2018-08-01', '2020-07-31', 'groep 5')`, f.r1, f.pupilB, f.school1)
-	exec(t, db, `INSERT INTO inschrijving (regio_id, leerling_id, school_id, leerlingnummer, van, leerjaar) VALUES (?, ?, ?, '3', '2020-08-01', 'vmbo 1')`, f.r2, f.pupilR2, schoolR2)
-	f.parentA = exec(t, db, `INSERT INTO ouder (regio_id, voornaam, achternaam, email) VALUES (?, 'Petra', 'Jansen', 'Petra@thuis.example')`, f.r1)
-	noGezag := exec(t, db, `INSERT INTO ouder (regio_id, voornaam, achternaam, email) VALUES (?, 'Piet', 'Jansen', 'piet@thuis.example')`, f.r1)
+	webExec(t, db, `INSERT INTO inschrijving (regio_id, leerling_id, school_id, leerlingnummer, van, tot, leerjaar) VALUES (?, ?, ?, '9', '2018-08-01', '2020-07-31', 'groep 5')`, f.r1, f.pupilB, f.school1)
+	webExec(t, db, `INSERT INTO inschrijving (regio_id, leerling_id, school_id, leerlingnummer, van, leerjaar) VALUES (?, ?, ?, '3', '2020-08-01', 'vmbo 1')`, f.r2, f.pupilR2, schoolR2)
+	f.parentA = webExec(t, db, `INSERT INTO ouder (regio_id, voornaam, achternaam, email) VALUES (?, 'Petra', 'Jansen', 'Petra@thuis.example')`, f.r1)
+	noGezag := webExec(t, db, `INSERT INTO ouder (regio_id, voornaam, achternaam, email) VALUES (?, 'Piet', 'Jansen', 'piet@thuis.example')`, f.r1)
 	ctx := context.Background()
 	if err := db.WithTx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO leerling_ouder (regio_id, leerling_id, ouder_id, relatie, gezag) VALUES (?, ?, ?, 'moeder', 1)`, f.r1, f.pupilA, f.parentA); err != nil {
@@ -329,7 +329,7 @@ func TestWebVisibility(t *testing.T) {
 			t.Fatal(err)
 		}
 		melding := func(pupil int64, status string) {
-			exec(t, db, `INSERT INTO verzuimmelding (regio_id, leerling_id, school_id, soort, begindatum, vermoedelijke_reden, alle_lessen_verzuimd, actie_school,
+			webExec(t, db, `INSERT INTO verzuimmelding (regio_id, leerling_id, school_id, soort, begindatum, vermoedelijke_reden, alle_lessen_verzuimd, actie_school,
 				actie_gemeente_gewenst, toelichting_geen_actie, leslocatie, melder_naam, melder_functie, melder_telefoon, melder_email, telefoon_ouder, verblijfadres,
 				verzuimde_dagen, verzuimde_uren_centi, signaal_soort, status, status_op, reden_afsluiting, afsluitnotitie, contact_gemeente, duo_nummer, aangemaakt_op)
 				VALUES (?, ?, ?, '16-uur-in-4-lesweken', '2025-09-01', '', 0, '', 1, '', '', '', '', '', '', '', '', 3, 1600, '16-uur-in-4-lesweken', ?, 0, '', '', '', '', 0)`,
@@ -362,6 +362,40 @@ func TestWebVisibility(t *testing.T) {
 		}
 		if _, err := db.DossierPupil(ctx, f.r2, f.pupilA, today); err != dossier.ErrNotVisible {
 			t.Fatalf("cross-region dossier: %v", err)
+		}
+	})
+}
+
+// TestWebStorePrepared: the prepared-statement reads answer as the plain ones, repeatedly.
+func TestWebStorePrepared(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newWebFixture(t, db)
+		ws := store.NewWebStore(db)
+		defer ws.CloseStatements()
+		zc := dossier.Actor{RegionID: f.r1, UserID: f.zc1, OrgID: f.school1, Party: "school", Role: "zorgcoordinator"}
+		for range 3 {
+			rel, err := ws.PupilRelations(ctx, zc, f.pupilA, "2025-10-01")
+			if err != nil || len(rel) != 1 {
+				t.Fatalf("relations: %v %v", rel, err)
+			}
+			if rel, _ := ws.PupilRelations(ctx, zc, f.pupilB, "2025-10-01"); len(rel) != 0 {
+				t.Fatal("relation with pupil of another school")
+			}
+			p, err := ws.DossierPupil(ctx, f.r1, f.pupilA, "2025-10-01")
+			if err != nil || p.SchoolName != "De Linde" || p.Year != "groep 7" || len(p.Guardians) != 2 {
+				t.Fatalf("dossier: %+v %v", p, err)
+			}
+			if _, err := ws.DossierPupil(ctx, f.r2, f.pupilA, "2025-10-01"); err != dossier.ErrNotVisible {
+				t.Fatalf("cross-region: %v", err)
+			}
+			a, err := ws.Account(ctx, f.r1, f.zc1)
+			if err != nil || a.Email != "zc@linde.example" {
+				t.Fatalf("account: %v", err)
+			}
+			if _, err := ws.Session(ctx, "onbekend"); err != auth.ErrNoSession {
+				t.Fatalf("session: %v", err)
+			}
 		}
 	})
 }

@@ -98,6 +98,11 @@ type healthJSON struct {
 
 func (s *Server) apiHealth(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
+	if s.d.Ready != nil {
+		if err := s.d.Ready(r.Context()); err != nil {
+			return &Error{Status: http.StatusServiceUnavailable, Title: "Niet gereed", Detail: "De server kan nu geen verzoeken behandelen.", Err: err}
+		}
+	}
 	return writeJSON(w, http.StatusOK, healthJSON{Status: "gezond", Versie: APIVersion})
 }
 

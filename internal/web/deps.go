@@ -56,7 +56,7 @@ type Dossiers interface {
 // Auditor appends a record to the region's audit trail (internal/audit). Reads are appended
 // through it too; the implementation batches them (group commit) and returns once durable.
 type Auditor interface {
-	Append(ctx context.Context, regionID int64, r audit.Record) error
+	Append(ctx context.Context, regionID int64, recs ...audit.Record) error
 }
 
 // AuditReader lists audit records for the FG's view (newest first). Optional.

@@ -45,15 +45,17 @@ type recAudit struct {
 	recs []audit.Record
 }
 
-func (a *recAudit) Append(_ context.Context, regionID int64, r audit.Record) error {
+func (a *recAudit) Append(_ context.Context, regionID int64, recs ...audit.Record) error {
 	if regionID <= 0 {
 		return errors.New("no region")
 	}
-	if _, err := audit.NewEntry(r, audit.EncryptFunc(func(p, _ []byte) ([]byte, error) { return append([]byte("x"), p...), nil })); err != nil {
-		return err
+	for _, r := range recs {
+		if _, err := audit.NewEntry(r, audit.EncryptFunc(func(p, _ []byte) ([]byte, error) { return append([]byte("x"), p...), nil })); err != nil {
+			return err
+		}
 	}
 	a.mu.Lock()
-	a.recs = append(a.recs, r)
+	a.recs = append(a.recs, recs...)
 	a.mu.Unlock()
 	return nil
 }
@@ -193,8 +195,10 @@ func newWorld(t *testing.T, cfg ...func(*web.Config)) *world {
 	for _, f := range cfg {
 		f(&c)
 	}
+	ws := store.NewWebStore(db)
+	t.Cleanup(func() { ws.CloseStatements() })
 	s, err := web.New(c, web.Deps{
-		Accounts: db, Sessions: db, Throttle: db, Dossiers: db,
+		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws,
 		Policy: web.PolicyDecider{Engine: policy.NewEngine(conv)}, Vocab: web.VocabularyOf(conv),
 		Audit: w.audit, Mailbox: w.mailbox, Sealer: sealer,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),

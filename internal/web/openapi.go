@@ -27,7 +27,7 @@ func problemResp(desc string) obj {
 
 func errorResponses(codes ...int) obj {
 	texts := map[int]string{400: "Ongeldige invoer; invalidParams noemt het veld", 401: "Niet ingelogd of ongeldig token", 403: "Geen toegang voor deze rol, scope of dit doel",
-		404: "Niet gevonden, of geen relatie met deze leerling", 415: "Verkeerd formaat van de body", 500: "Fout aan de kant van de server"}
+		404: "Niet gevonden, of geen relatie met deze leerling", 415: "Verkeerd formaat van de body", 500: "Fout aan de kant van de server", 503: "De server is niet gereed"}
 	out := obj{}
 	for _, c := range codes {
 		out[itoa(int64(c))] = problemResp(texts[c])
@@ -72,7 +72,7 @@ func openAPIDocument(serverURL string) obj {
 			"/gezondheid": obj{"get": obj{
 				"operationId": "gezondheid", "tags": []string{"Systeem"}, "summary": "Gezondheid van de server",
 				"description": "Geeft aan of de server werkt. Vraagt geen inlog.", "security": []obj{},
-				"responses": merge(obj{"200": okJSON("De server werkt", "Gezondheid")}, errorResponses(500)),
+				"responses": merge(obj{"200": okJSON("De server werkt", "Gezondheid")}, errorResponses(500, 503)),
 			}},
 			"/openapi.json": obj{"get": obj{
 				"operationId": "openapi", "tags": []string{"Systeem"}, "summary": "Dit OpenAPI-document",

@@ -91,15 +91,42 @@ func (s *Server) readPupil(ctx context.Context, p *Principal, pupilID int64, pur
 				DUOMelding: facts.DUOMelding, Consent: facts.Consent, ConsentID: facts.ConsentID, Phase: facts.Phase, Level: "persoon"})
 		}
 		v.Blocks = append(v.Blocks, block{Category: c.Code, Title: c.Title, Allowed: ans.Allowed, Answer: ans})
-		if err := s.audit(ctx, p, pup.Pseudonym, c.Code, purpose, ans, facts, point, "leerling-lezen"); err != nil {
-			return nil, err
+	}
+	// One audit record per distinct decision (categories decided alike share a record), all
+	// appended together: one group commit per page.
+	var recs []audit.Record
+	for _, b := range v.Blocks {
+		r := s.auditRecord(ctx, p, pup.Pseudonym, b.Category, purpose, b.Answer, facts, point, "leerling-lezen")
+		merged := false
+		for i := range recs {
+			if sameDecision(recs[i], r) {
+				recs[i].Categories = append(recs[i].Categories, b.Category)
+				merged = true
+				break
+			}
 		}
+		if !merged {
+			recs = append(recs, r)
+		}
+	}
+	if err := s.d.Audit.Append(ctx, a.RegionID, recs...); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
 
+func sameDecision(a, b audit.Record) bool {
+	return a.Outcome == b.Outcome && a.LegalGround == b.LegalGround && a.Article == b.Article && a.Reason == b.Reason &&
+		a.ProcessingActivity == b.ProcessingActivity && a.ConvenantVersion == b.ConvenantVersion
+}
+
 // audit appends the record of one decision.
 func (s *Server) audit(ctx context.Context, p *Principal, pseudonym, category, purpose string, ans Answer, facts Facts, point audit.AccessPoint, name string) error {
+	return s.d.Audit.Append(ctx, p.Actor().RegionID, s.auditRecord(ctx, p, pseudonym, category, purpose, ans, facts, point, name))
+}
+
+// auditRecord builds the record of one decision.
+func (s *Server) auditRecord(ctx context.Context, p *Principal, pseudonym, category, purpose string, ans Answer, facts Facts, point audit.AccessPoint, name string) audit.Record {
 	a := p.Actor()
 	tc := traceContext(ctx)
 	now := s.now()
@@ -132,7 +159,7 @@ func (s *Server) audit(ctx context.Context, p *Principal, pseudonym, category, p
 	if rec.Purpose == "" && a.ParentID != 0 {
 		rec.Purpose = "inzage"
 	}
-	return s.d.Audit.Append(ctx, a.RegionID, rec)
+	return rec
 }
 
 // ---- UI

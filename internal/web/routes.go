@@ -79,6 +79,14 @@ func (s *Server) routes() {
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	if s.d.Ready != nil {
+		if err := s.d.Ready(r.Context()); err != nil {
+			s.log.WarnContext(r.Context(), "niet gereed", "fout", err.Error())
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte("niet gereed\n"))
+			return
+		}
+	}
 	w.Write([]byte("ok\n"))
 }
 
