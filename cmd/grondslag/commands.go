@@ -8,6 +8,7 @@ func commands() []command {
 		{"help", "toont deze hulptekst", func(_ context.Context, e env) error { printHelp(e.stdout); return nil }},
 		{"versie", "toont de versie van grondslag", runVersion},
 		{"serve", "start de webserver (API en schermen)", runServe},
+		{"demo-code", "toont de inlogcode (TOTP) van dit moment voor een demoaccount", runDemoCode},
 		{"demo", "maakt een synthetische demoregio en start de server", runDemo},
 		{"migrate", "past de databasemigraties toe", runMigrate},
 		{"regio", "maakt een regio aan (de tenant)", runRegio},
