@@ -62,8 +62,8 @@ type Deps struct {
 	Mailbox     *DevMailbox // demo only: shown at /dev/postvak
 	Sealer      *auth.Sealer
 	// Ready reports whether the server can serve (for /healthz), e.g. the schema is current.
-	Ready func(ctx context.Context) error
-	Logger      *slog.Logger
+	Ready  func(ctx context.Context) error
+	Logger *slog.Logger
 	// HTTPClient is used for OIDC discovery and token calls (tests inject their provider's).
 	HTTPClient *http.Client
 }
