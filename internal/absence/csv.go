@@ -100,32 +100,37 @@ func (rd *Reader) readLine() ([]byte, error) {
 	return line, err
 }
 
-// split cuts a line into fields. Lines with a quote take the slow, RFC 4180 path.
+// split cuts a line into fields in one pass. Lines with a quote take the slow, RFC 4180 path.
 func (rd *Reader) split(line []byte) [][]byte {
 	rd.fields = rd.fields[:0]
-	if bytes.IndexByte(line, '"') >= 0 {
-		rd.slowBuf.Reset(line)
-		cr := csv.NewReader(&rd.slowBuf)
-		cr.Comma = rune(rd.sep)
-		cr.FieldsPerRecord = -1
-		rec, err := cr.Read()
-		if err != nil {
-			return nil
+	start := 0
+	sep := rd.sep
+	for i, c := range line {
+		if c == sep {
+			rd.fields = append(rd.fields, line[start:i])
+			start = i + 1
+		} else if c == '"' {
+			return rd.splitQuoted(line)
 		}
-		for _, f := range rec {
-			rd.fields = append(rd.fields, []byte(f))
-		}
-		return rd.fields
 	}
-	for {
-		i := bytes.IndexByte(line, rd.sep)
-		if i < 0 {
-			rd.fields = append(rd.fields, line)
-			return rd.fields
-		}
-		rd.fields = append(rd.fields, line[:i])
-		line = line[i+1:]
+	rd.fields = append(rd.fields, line[start:])
+	return rd.fields
+}
+
+func (rd *Reader) splitQuoted(line []byte) [][]byte {
+	rd.fields = rd.fields[:0]
+	rd.slowBuf.Reset(line)
+	cr := csv.NewReader(&rd.slowBuf)
+	cr.Comma = rune(rd.sep)
+	cr.FieldsPerRecord = -1
+	rec, err := cr.Read()
+	if err != nil {
+		return nil
 	}
+	for _, f := range rec {
+		rd.fields = append(rd.fields, []byte(f))
+	}
+	return rd.fields
 }
 
 // rawRow is a parsed line; pupil is only valid until the next call to next.

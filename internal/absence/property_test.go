@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -47,6 +48,16 @@ func evalCSV(t *testing.T, e *Evaluator, in string, bufRows int) StreamResult {
 }
 
 func TestPropertyPermutationInvariant(t *testing.T) {
+	for _, procs := range []int{1, 2} { // serial reader and parsing pipeline
+		t.Run(fmt.Sprint("procs", procs), func(t *testing.T) {
+			prev := runtime.GOMAXPROCS(procs)
+			defer runtime.GOMAXPROCS(prev)
+			permutationInvariant(t)
+		})
+	}
+}
+
+func permutationInvariant(t *testing.T) {
 	c := midden(t)
 	e, _ := NewEvaluator(c, DefaultRules())
 	for seed := range uint64(8) {

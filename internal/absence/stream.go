@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 )
@@ -127,7 +128,7 @@ func (s *streamer) evalGroup(g []rec) {
 	if len(g) == 0 {
 		return
 	}
-	slices.SortFunc(g, func(a, b rec) int { return compareKey(a.key, b.key) })
+	sortGroup(g)
 	id := uint32(g[0].key >> 32)
 	name := s.names[id]
 	st, errs := s.e.pupil(name, g, s.opts.Exemptions[name], nil, s.opts.AsOf, s.emit)
@@ -160,6 +161,13 @@ func (e *Evaluator) stream(ctx context.Context, r io.Reader, opts StreamOptions,
 	if err != nil {
 		return StreamResult{}, err
 	}
+	var src rowSource = rd
+	if runtime.GOMAXPROCS(0) > 1 {
+		// Parse on another core while this one evaluates.
+		p := newPipeline(rd)
+		defer p.stop()
+		src = p
+	}
 	s := &streamer{e: e, ctx: ctx, opts: opts, ids: map[string]uint32{}, grouped: !forceSort, doneUpTo: -1,
 		buf: make([]rec, 0, min(opts.BufferRows, 1<<16))}
 	s.res.ExternalSort = forceSort
@@ -181,10 +189,10 @@ func (e *Evaluator) stream(ctx context.Context, r io.Reader, opts StreamOptions,
 				return StreamResult{}, err
 			}
 			if opts.Progress != nil && n > 0 {
-				opts.Progress(rd.Line())
+				opts.Progress(src.Line())
 			}
 		}
-		row, err := rd.next()
+		row, err := src.next()
 		if err == io.EOF {
 			break
 		}
@@ -213,7 +221,7 @@ func (e *Evaluator) stream(ctx context.Context, r io.Reader, opts StreamOptions,
 		}
 	}
 	if opts.Progress != nil {
-		opts.Progress(rd.Line())
+		opts.Progress(src.Line())
 	}
 	if err := s.finish(); err != nil {
 		return StreamResult{}, err
@@ -284,6 +292,24 @@ func (s *streamer) flush() error {
 	}
 	s.buf = s.buf[:0]
 	return nil
+}
+
+// sortGroup sorts one pupil's records by key: insertion sort for the usual few dozen (often
+// already in order), radix sort for more.
+func sortGroup(g []rec) {
+	if len(g) > 64 {
+		sortRecs(g)
+		return
+	}
+	for i := 1; i < len(g); i++ {
+		x := g[i]
+		j := i
+		for j > 0 && g[j-1].key > x.key {
+			g[j] = g[j-1]
+			j--
+		}
+		g[j] = x
+	}
 }
 
 // sortRecs sorts by key: a stable LSD radix sort on 16-bit digits, skipping digits that are the
