@@ -4,8 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/convenant"
+	"github.com/grondslag/grondslag/internal/ident"
+	"github.com/grondslag/grondslag/internal/region"
+	"github.com/grondslag/grondslag/internal/store"
 )
 
 // runCLI runs grondslag with args and stdin and returns the exit code and both streams.
@@ -131,5 +140,180 @@ func TestToestemmingUsage(t *testing.T) {
 	}
 	if code, _, _ := runToestemmingCLI(t, "", "toestemming", "nodig", "--onzin"); code != 2 {
 		t.Errorf("unknown flag: exit %d", code)
+	}
+}
+
+// consentCLIFixture makes a migrated SQLite store with one region, a school, a jeugdhulp
+// organisation and a pupil (BSN 111222333, 13 years and 2 months old today) with two parents with gezag and a
+// stepparent without. It returns the store flags and the ids.
+func consentCLIFixture(t *testing.T) (st []string, ids map[string]int64) {
+	t.Helper()
+	dir := t.TempDir()
+	dbPath, keyPath := filepath.Join(dir, "g.db"), filepath.Join(dir, "k.json")
+	st = []string{"--db", dbPath, "--sleutels", keyPath}
+	if code, _, errs := runToestemmingCLI(t, "", "migrate", "--db", dbPath); code != 0 {
+		t.Fatalf("migrate: %s", errs)
+	}
+	if code, _, errs := runToestemmingCLI(t, "", append([]string{"regio", "aanmaken", "--code", "test-regio", "--naam", "Testregio", "--vakantieregio", "midden"}, st...)...); code != 0 {
+		t.Fatalf("regio: %s", errs)
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ring, err := ident.LoadKeyFile(keyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := ring.Region("test-regio")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := db.RegionByCode(ctx, "test-regio")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids = map[string]int64{}
+	err = db.WithTx(ctx, func(tx *store.Tx) error {
+		school, _ := region.NewOrganisation(region.Organisation{Kind: region.KindSchool, Name: "Het Baken", BRIN: "12AB", Sector: region.SectorVO})
+		if ids["school"], err = tx.CreateOrganisation(ctx, r.ID, school); err != nil {
+			return err
+		}
+		jh, _ := region.NewOrganisation(region.Organisation{Kind: region.KindJeugdhulp, Name: "Jeugdhulp Oost"})
+		if ids["jeugdhulp"], err = tx.CreateOrganisation(ctx, r.ID, jh); err != nil {
+			return err
+		}
+		p, err := region.NewPupil(region.Pupil{NumberKind: ident.BSN, Number: "111222333", FirstName: "Sem", LastName: "Jansen",
+			BirthDate: time.Now().AddDate(-13, -2, 0).UTC().Truncate(24 * time.Hour)}, time.Now())
+		if err != nil {
+			return err
+		}
+		if ids["leerling"], _, err = tx.CreatePupil(ctx, r.ID, p, keys, time.Now()); err != nil {
+			return err
+		}
+		if _, err := tx.AddEnrolment(ctx, r.ID, ids["leerling"], region.Enrolment{SchoolID: ids["school"], Number: "L1", From: time.Now().AddDate(-1, 0, 0).UTC().Truncate(24 * time.Hour), Year: "vwo 1"}); err != nil {
+			return err
+		}
+		for _, x := range []struct {
+			key, rel string
+			gezag    bool
+		}{{"moeder", "moeder", true}, {"vader", "vader", true}, {"stiefouder", "pleegouder", false}} {
+			if ids[x.key], err = tx.CreateParent(ctx, r.ID, region.Parent{LastName: x.key}); err != nil {
+				return err
+			}
+			if err := tx.LinkGuardian(ctx, r.ID, ids["leerling"], region.GuardianLink{ParentID: ids[x.key], Relation: x.rel, Gezag: x.gezag}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, ids
+}
+
+func TestToestemmingRegisterCLI(t *testing.T) {
+	st, ids := consentCLIFixture(t)
+	cmd := func(args ...string) []string { return append(append([]string{"toestemming"}, args...), st...) }
+	// The form: pupil of 13, jeugdhulp, joint gezag: pupil and both parents sign.
+	code, html, errs := runToestemmingCLI(t, "", cmd("formulier", "--leerling", "111222333", "--doel", "jeugdhulp", "--contact", "J. Bakker, zorgcoördinator")...)
+	if code != 0 {
+		t.Fatalf("formulier: %d %s", code, errs)
+	}
+	if !strings.Contains(html, "Het Baken") || strings.Count(html, `class="sign"`) != 3 {
+		t.Errorf("form HTML lacks the school or three signature blocks")
+	}
+	i := strings.Index(errs, "--formulier ")
+	if i < 0 {
+		t.Fatalf("no reference in %q", errs)
+	}
+	ref := strings.Fields(errs[i+len("--formulier "):])[0]
+
+	evidence := filepath.Join(t.TempDir(), "getekend.pdf")
+	os.WriteFile(evidence, []byte("scan"), 0o600)
+	o := strconv.FormatInt
+	base := []string{"vastleggen", "--leerling", "111222333", "--doel", "jeugdhulp", "--ontvanger", "jeugdhulp:" + o(ids["jeugdhulp"], 10),
+		"--categorie", "gezondheid,gezinssituatie", "--kanaal", "schriftelijk", "--formulier", ref, "--bewijs", evidence, "--door", "gebruiker:1"}
+	// Bad input: exit 2, Dutch reason, nothing stored.
+	for _, tt := range []struct {
+		extra []string
+		want  string
+	}{
+		{[]string{"--gever", "leerling"}, "beide gezaghebbende ouders"},
+		{[]string{"--gever", "leerling,ouder:" + o(ids["moeder"], 10) + ",ouder:" + o(ids["stiefouder"], 10)}, "geen gezag"},
+		{[]string{"--gever", "leerling,ouder:" + o(ids["moeder"], 10) + ",ouder:" + o(ids["vader"], 10), "--tot", "2020-01-01"}, "vóór"},
+		{[]string{"--gever", "ouder:x"}, "--gever"},
+		{[]string{"--gever", "leerling,ouder:" + o(ids["moeder"], 10) + ",ouder:" + o(ids["vader"], 10), "--ontvanger", "politie"}, "onbekende ontvanger"},
+	} {
+		code, _, errs := runToestemmingCLI(t, "", cmd(append(append([]string{}, base...), tt.extra...)...)...)
+		if code != 2 || !strings.Contains(errs, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q (want %q)", tt.extra, code, errs, tt.want)
+		}
+	}
+	if _, out, _ := runToestemmingCLI(t, "", cmd("lijst", "--leerling", "111222333")...); !strings.Contains(out, "geen toestemming") {
+		t.Errorf("something was stored: %s", out)
+	}
+
+	all := "leerling,ouder:" + o(ids["moeder"], 10) + ",ouder:" + o(ids["vader"], 10)
+	code, out, errs := runToestemmingCLI(t, "", cmd(append(base, "--gever", all, "--json")...)...)
+	if code != 0 {
+		t.Fatalf("vastleggen: %d %s", code, errs)
+	}
+	var rec struct {
+		ID        int64  `json:"id"`
+		Stand     string `json:"stand"`
+		GeldigTot string `json:"geldig_tot"`
+	}
+	if err := json.Unmarshal([]byte(out), &rec); err != nil || rec.Stand != "geldig" || rec.GeldigTot == "" {
+		t.Fatalf("vastleggen output %s: %v", out, err)
+	}
+	check := cmd("controleer", "--leerling", "111222333", "--doel", "jeugdhulp", "--ontvanger", "jeugdhulp:"+o(ids["jeugdhulp"], 10), "--categorie", "gezondheid", "--json")
+	code, out, _ = runToestemmingCLI(t, "", check...)
+	if code != 0 || !strings.Contains(out, `"gedekt": true`) || !strings.Contains(out, `"toestemming": "`+o(rec.ID, 10)+`"`) {
+		t.Fatalf("controleer: %d %s", code, out)
+	}
+	// Withdrawal by the stepparent is refused; by the father it works, and the next check sees it.
+	if code, _, errs := runToestemmingCLI(t, "", cmd("intrekken", "--id", o(rec.ID, 10), "--namens", "ouder:"+o(ids["stiefouder"], 10), "--door", "gebruiker:1")...); code != 2 || !strings.Contains(errs, "alleen wie moest toestemmen") {
+		t.Errorf("stepparent withdrawal: %d %s", code, errs)
+	}
+	code, out, errs = runToestemmingCLI(t, "", cmd("intrekken", "--id", o(rec.ID, 10), "--namens", "ouder:"+o(ids["vader"], 10), "--door", "gebruiker:1")...)
+	if code != 0 || !strings.Contains(out, "ingetrokken") {
+		t.Fatalf("intrekken: %d %s %s", code, out, errs)
+	}
+	code, out, _ = runToestemmingCLI(t, "", check...)
+	if code != 0 || !strings.Contains(out, `"gedekt": false`) || !strings.Contains(out, "ingetrokken") {
+		t.Errorf("after withdrawal: %s", out)
+	}
+	if code, out, _ := runToestemmingCLI(t, "", cmd("lijst", "--leerling", "111222333")...); code != 0 || !strings.Contains(out, "ingetrokken") {
+		t.Errorf("lijst: %s", out)
+	}
+	if code, _, errs := runToestemmingCLI(t, "", cmd("intrekken", "--id", o(rec.ID, 10), "--namens", "ouder:"+o(ids["moeder"], 10), "--door", "gebruiker:1")...); code != 2 || !strings.Contains(errs, "al ingetrokken") {
+		t.Errorf("second withdrawal: %d %s", code, errs)
+	}
+	if code, out, _ := runToestemmingCLI(t, "", cmd("lijst", "--verloopt-binnen", "30")...); code != 0 || !strings.Contains(out, "Geen toestemmingen") {
+		t.Errorf("reminders: %d %s", code, out)
+	}
+}
+
+func TestToestemmingNodigConvenantFile(t *testing.T) {
+	// A region whose convenant asks both parents for toeleiding: the answer follows the file.
+	src := string(convenant.DefaultYAML())
+	old := "  - doel: toeleiding\n    ouders: een\n"
+	if !strings.Contains(src, old) {
+		t.Skip("model convenant changed shape")
+	}
+	path := filepath.Join(t.TempDir(), "convenant.yaml")
+	os.WriteFile(path, []byte(strings.Replace(src, old, "  - doel: toeleiding\n    ouders: alle\n", 1)), 0o600)
+	in := `{"geboortedatum":"2017-01-01","peildatum":"2026-06-01","doel":"toeleiding","gezaghebbenden":2}`
+	_, def, _ := runToestemmingCLI(t, in, "toestemming", "nodig", "--json")
+	code, own, errs := runToestemmingCLI(t, in, "toestemming", "nodig", "--json", "--convenant", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(def, `"ouders":"een"`) || !strings.Contains(own, `"ouders":"alle"`) {
+		t.Errorf("model: %s\nown: %s", def, own)
 	}
 }
