@@ -423,7 +423,15 @@ type VerifyResult struct {
 // (external) checkpoint, and the stored nodes and head must equal the recomputed ones. The first
 // entry that does not fit is reported as an *audit.Finding (errors.Is(err, audit.ErrTampered)).
 func (s *AuditStore) Verify(ctx context.Context, regionID int64, verifiers []note.Verifier, extra ...audit.Checkpoint) (VerifyResult, error) {
+	// The log may grow while it is verified. Read the checkpoints first, then the head: the head
+	// only grows and is updated in the same transaction as the rows it counts, so every row below
+	// its size is committed and every checkpoint read before it is no larger. Rows appended after
+	// the head was read are left for the next verification.
 	stored, err := s.Checkpoints(ctx, regionID)
+	if err != nil {
+		return VerifyResult{}, err
+	}
+	headSize, headRoot, err := s.Head(ctx, regionID)
 	if err != nil {
 		return VerifyResult{}, err
 	}
@@ -441,14 +449,17 @@ func (s *AuditStore) Verify(ctx context.Context, regionID int64, verifiers []not
 	cps = append(cps, extra...)
 	v := audit.NewTreeVerifier(cps)
 
-	if err := s.walk(ctx, regionID, v); err != nil {
+	if err := s.walk(ctx, regionID, headSize, v); err != nil {
 		return VerifyResult{}, err
 	}
 	size, root, err := v.Finish()
 	if err != nil {
 		return VerifyResult{}, err
 	}
-	// Stored nodes must equal the recomputed ones (they serve proofs).
+	if headSize != size || !bytes.Equal(headRoot, root) {
+		return VerifyResult{}, &audit.Finding{Index: min(headSize, size), Reason: fmt.Sprintf("de kop van het log (%d regels) wijkt af van de herberekende boom (%d regels): regels aan het eind zijn verwijderd of de kop is buiten het log om gewijzigd", headSize, size)}
+	}
+	// Stored nodes within the verified size must equal the recomputed ones (they serve proofs).
 	rows, err := s.db.Query(ctx, "SELECT niveau, positie, hash FROM audit_knoop WHERE regio_id = ? ORDER BY niveau, positie", regionID)
 	if err != nil {
 		return VerifyResult{}, err
@@ -460,9 +471,12 @@ func (s *AuditStore) Verify(ctx context.Context, regionID int64, verifiers []not
 			rows.Close()
 			return VerifyResult{}, err
 		}
+		if uint64(pos+1)<<uint(level) > size {
+			continue // completed after the head was read
+		}
 		if err := v.CheckNode(uint(level), uint64(pos), h); err != nil {
 			rows.Close()
-			return VerifyResult{}, fmt.Errorf("%w", err)
+			return VerifyResult{}, err
 		}
 	}
 	rows.Close()
@@ -471,13 +485,6 @@ func (s *AuditStore) Verify(ctx context.Context, regionID int64, verifiers []not
 	}
 	if n := v.MissingNodes(); n > 0 {
 		return VerifyResult{}, fmt.Errorf("%w: %d opgeslagen knopen ontbreken", audit.ErrTampered, n)
-	}
-	headSize, headRoot, err := s.Head(ctx, regionID)
-	if err != nil {
-		return VerifyResult{}, err
-	}
-	if headSize != size || !bytes.Equal(headRoot, root) {
-		return VerifyResult{}, &audit.Finding{Index: min(headSize, size), Reason: fmt.Sprintf("de kop van het log (%d regels) wijkt af van de herberekende boom (%d regels): regels aan het eind zijn verwijderd of toegevoegd buiten het log om", headSize, size)}
 	}
 	return VerifyResult{Size: size, Root: root, Checkpoints: len(stored)}, nil
 }
@@ -500,7 +507,7 @@ func openWithAny(msg []byte, verifiers []note.Verifier) (audit.Checkpoint, error
 }
 
 // walk streams the entries through CheckEntry on all cores and feeds the verifier in order.
-func (s *AuditStore) walk(ctx context.Context, regionID int64, v *audit.Verifier) error {
+func (s *AuditStore) walk(ctx context.Context, regionID int64, size uint64, v *audit.Verifier) error {
 	const chunk = 2048
 	type batch struct {
 		entries []audit.StoredEntry
@@ -550,7 +557,7 @@ func (s *AuditStore) walk(ctx context.Context, regionID int64, v *audit.Verifier
 			cur = &batch{done: make(chan struct{})}
 			return true
 		}
-		err := s.Entries(ctx, regionID, 0, 1<<62, func(e audit.StoredEntry) error {
+		err := s.Entries(ctx, regionID, 0, size, func(e audit.StoredEntry) error {
 			cur.entries = append(cur.entries, e)
 			if len(cur.entries) == chunk && !send() {
 				return ctx.Err()

@@ -1,0 +1,209 @@
+// Command audit measures the audit log: durable appends per second through the group-commit
+// batcher (and, for comparison, one transaction per entry as a data change would do), and the
+// time `verify` needs for a log of a given size. See docs/perf-audit.md.
+//
+//	go run ./bench/audit -db /tmp/a.db -appends 200000 -writers 64
+//	go run ./bench/audit -db 'postgres://…' -appends 200000 -writers 64
+//	go run ./bench/audit -db /tmp/v.db -verify 1000000
+package main
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/ed25519"
+	"crypto/rand"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/store"
+)
+
+func main() {
+	dsn := flag.String("db", "", "SQLite-bestand of postgres://-URL (leeg: een tijdelijk SQLite-bestand); de database moet leeg zijn")
+	appends := flag.Int("appends", 100000, "aantal regels voor de schrijfmeting (0: overslaan)")
+	writers := flag.Int("writers", 64, "gelijktijdige schrijvers")
+	batch := flag.Int("batch", 2000, "maximaal aantal regels per transactie van de batcher")
+	txMode := flag.Bool("tx", false, "meet ook één transactie per regel (zoals bij een gegevenswijziging), zonder batcher")
+	verifyN := flag.Int("verify", 0, "bouw een log van zoveel regels en meet verify (0: overslaan)")
+	flag.Parse()
+	if err := run(*dsn, *appends, *writers, *batch, *txMode, *verifyN); err != nil {
+		fmt.Fprintln(os.Stderr, "bench/audit:", err)
+		os.Exit(1)
+	}
+}
+
+func run(dsn string, appends, writers, batch int, txMode bool, verifyN int) error {
+	ctx := context.Background()
+	if dsn == "" {
+		dir, err := os.MkdirTemp("", "bench-audit-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		dsn = filepath.Join(dir, "audit.db")
+	}
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx, time.Now().UnixMilli()); err != nil {
+		return err
+	}
+	regionID, err := newRegion(ctx, db)
+	if err != nil {
+		return err
+	}
+	pool, err := entryPool(4096)
+	if err != nil {
+		return err
+	}
+	as := store.NewAuditStore(db)
+	fmt.Printf("engine %s, GOMAXPROCS %d\n", db.Dialect(), runtime.GOMAXPROCS(0))
+
+	if appends > 0 {
+		b := store.NewAuditBatcher(as, batch)
+		rate, lat := load(writers, appends, func(i int) error { return b.Append(ctx, regionID, pool[i%len(pool)]) })
+		b.Close()
+		fmt.Printf("batcher: %d regels, %d schrijvers: %.0f duurzame regels/s; latentie p50 %s p99 %s\n", appends, writers, rate, lat[0], lat[1])
+		if txMode {
+			n := min(appends, 20000)
+			rate, lat := load(writers, n, func(i int) error {
+				return db.WithTx(ctx, func(tx *store.Tx) error { return as.Append(ctx, tx, regionID, pool[i%len(pool)]) })
+			})
+			fmt.Printf("tx per regel: %d regels, %d schrijvers: %.0f regels/s; latentie p50 %s p99 %s\n", n, writers, rate, lat[0], lat[1])
+		}
+	}
+	if verifyN > 0 {
+		size, _, err := as.Head(ctx, regionID)
+		if err != nil {
+			return err
+		}
+		t0 := time.Now()
+		for size < uint64(verifyN) {
+			n := min(uint64(verifyN)-size, 10000)
+			es := make([]audit.Entry, n)
+			for i := range es {
+				es[i] = pool[(int(size)+i)%len(pool)]
+			}
+			if err := db.WithTx(ctx, func(tx *store.Tx) error { return as.Append(ctx, tx, regionID, es...) }); err != nil {
+				return err
+			}
+			size += n
+		}
+		fmt.Printf("log opgebouwd tot %d regels in %s\n", size, time.Since(t0).Round(time.Millisecond))
+		_, key, _ := ed25519.GenerateKey(rand.Reader)
+		s, err := audit.NewSigner(audit.Origin("bench"), key)
+		if err != nil {
+			return err
+		}
+		if _, err := as.MakeCheckpoint(ctx, regionID, s, time.Now()); err != nil {
+			return err
+		}
+		v, _ := audit.ParseVerifierKey(s.VerifierKey())
+		var times []time.Duration
+		for r := 0; r < 3; r++ {
+			t1 := time.Now()
+			res, err := as.Verify(ctx, regionID, []note.Verifier{v})
+			if err != nil {
+				return err
+			}
+			times = append(times, time.Since(t1))
+			if r == 0 {
+				fmt.Printf("verify: %d regels, root %s\n", res.Size, audit.RootString(res.Root))
+			}
+		}
+		slices.Sort(times)
+		fmt.Printf("verify van %d regels: mediaan %s (min %s, max %s, 3 keer)\n", size, times[1].Round(time.Millisecond), times[0].Round(time.Millisecond), times[2].Round(time.Millisecond))
+	}
+	return nil
+}
+
+// load runs n calls of fn over writers goroutines and returns calls/s and p50/p99 latency.
+func load(writers, n int, fn func(i int) error) (float64, [2]time.Duration) {
+	var next atomic.Int64
+	lats := make([]time.Duration, n)
+	var wg sync.WaitGroup
+	var failed atomic.Value
+	t0 := time.Now()
+	for range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				t := time.Now()
+				if err := fn(i); err != nil {
+					failed.Store(err)
+					return
+				}
+				lats[i] = time.Since(t)
+			}
+		}()
+	}
+	wg.Wait()
+	el := time.Since(t0)
+	if err, _ := failed.Load().(error); err != nil {
+		fmt.Fprintln(os.Stderr, "fout:", err)
+		os.Exit(1)
+	}
+	slices.Sort(lats)
+	return float64(n) / el.Seconds(), [2]time.Duration{lats[n/2].Round(time.Microsecond), lats[n*99/100].Round(time.Microsecond)}
+}
+
+func newRegion(ctx context.Context, db *store.DB) (int64, error) {
+	var id int64
+	err := db.WithTx(ctx, func(tx *store.Tx) error {
+		var err error
+		id, err = tx.InsertID(ctx, "INSERT INTO regio (code, naam, vakantieregio, aangemaakt_op) VALUES (?, ?, ?, ?)",
+			fmt.Sprintf("bench-%d", time.Now().UnixNano()), "Benchmark", "midden", time.Now().UnixMilli())
+		return err
+	})
+	return id, err
+}
+
+// entryPool builds realistic entries: AES-GCM encrypted subject, a few categories, trace ids.
+func entryPool(n int) ([]audit.Entry, error) {
+	key := make([]byte, 32)
+	rand.Read(key)
+	blk, _ := aes.NewCipher(key)
+	gcm, _ := cipher.NewGCM(blk)
+	enc := audit.EncryptFunc(func(p, ad []byte) ([]byte, error) {
+		nonce := make([]byte, gcm.NonceSize())
+		rand.Read(nonce)
+		return gcm.Seal(nonce, nonce, p, ad), nil
+	})
+	out := make([]audit.Entry, n)
+	now := time.Now()
+	for i := range out {
+		e, err := audit.NewEntry(audit.Record{
+			Time:  now.Add(time.Duration(i) * time.Millisecond),
+			Actor: audit.Actor{UserID: int64(1 + i%50), OrganisationID: int64(1 + i%7), Role: "zorgcoordinator"},
+			Pupil: fmt.Sprintf("%032x", i*7919), Categories: []string{"verzuim", "identificatie", "schoolgegevens"},
+			Action: audit.ActionRead, Purpose: "verzuimaanpak", LegalGround: "avg-6-1-e", Article: "art. 5 lid 2",
+			ConvenantVersion: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+			Outcome:          audit.Allowed, AccessPoint: audit.AccessAPI, RequestID: fmt.Sprintf("req-%d", i),
+			TraceID: audit.NewTraceID(), OperationID: audit.NewOperationID(), ParentOperationID: audit.NewOperationID(),
+			Name: "leerling-lezen", ProcessingActivity: "https://register.example.nl/verwerkingen/verzuimaanpak",
+		}, enc)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = e
+	}
+	return out, nil
+}
