@@ -60,12 +60,11 @@ func newPipeline(rd *Reader) *pipeline {
 			b.rows, b.arena, b.err = b.rows[:0], b.arena[:0], nil
 			for len(b.rows) < batchRows {
 				row, err := rd.next()
-				var le *LineError
-				if errors.As(err, &le) {
-					b.rows = append(b.rows, batchRow{err: le})
-					continue
-				}
 				if err != nil {
+					if le, ok := err.(*LineError); ok {
+						b.rows = append(b.rows, batchRow{err: le})
+						continue
+					}
 					b.err = err
 					break
 				}

@@ -80,7 +80,13 @@ func (s *spool) replay(emit func(Signal) error) error {
 		if err != nil {
 			return fmt.Errorf("tijdelijk bestand: %w", err)
 		}
-		pupil = append(pupil[:0], make([]byte, n)...)
+		if n > MaxPupilLen*4 {
+			return fmt.Errorf("tijdelijk bestand: beschadigd")
+		}
+		if uint64(cap(pupil)) < n {
+			pupil = make([]byte, n)
+		}
+		pupil = pupil[:n]
 		if _, err := io.ReadFull(r, pupil); err != nil {
 			return fmt.Errorf("tijdelijk bestand: %w", err)
 		}

@@ -193,15 +193,14 @@ func (e *Evaluator) stream(ctx context.Context, r io.Reader, opts StreamOptions,
 			}
 		}
 		row, err := src.next()
-		if err == io.EOF {
-			break
-		}
-		var le *LineError
-		if errors.As(err, &le) {
-			s.lineErr(le)
-			continue
-		}
 		if err != nil {
+			if err == io.EOF {
+				break
+			}
+			if le, ok := err.(*LineError); ok {
+				s.lineErr(le)
+				continue
+			}
 			return StreamResult{}, err
 		}
 		id := s.intern(row.pupil)
