@@ -73,7 +73,19 @@ func setDemoLogins(ctx context.Context, e env, db *store.DB, sealer *auth.Sealer
 	for _, a := range set {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", a.Email, a.Role, demoTOTPSecret(a.Email))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, r := range regions {
+		es, err := db.ParentEmailsWithGezag(ctx, r.ID, 1)
+		if err != nil {
+			return err
+		}
+		for _, em := range es {
+			fmt.Fprintf(e.stdout, "Ouder om mee in te loggen (regio %s): %s; de code verschijnt in het demo-postvak (/dev/postvak).\n", r.Code, em)
+		}
+	}
+	return nil
 }
 
 // runDemoCode prints the current TOTP code of a demo account (only meaningful for the demo's

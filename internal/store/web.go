@@ -716,3 +716,23 @@ func dossierPupil(ctx context.Context, db reader, regionID, pupilID int64, today
 	}
 	return p, rows.Err()
 }
+
+// ParentEmailsWithGezag returns up to limit e-mail addresses of parents with gezag in the region
+// (the demo prints one so a person trying it can log in as a parent).
+func (db *DB) ParentEmailsWithGezag(ctx context.Context, regionID int64, limit int) ([]string, error) {
+	rows, err := db.Query(ctx, `SELECT DISTINCT o.email FROM ouder o JOIN leerling_ouder lo ON lo.regio_id = o.regio_id AND lo.ouder_id = o.id
+		WHERE o.regio_id = ? AND lo.gezag = 1 AND o.email IS NOT NULL AND o.email <> '' ORDER BY o.email LIMIT ?`, regionID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("parent emails: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

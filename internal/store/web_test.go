@@ -233,6 +233,9 @@ func TestWebLoginCodesAndClients(t *testing.T) {
 		if err != nil || len(ps) != 1 || ps[0].ID != f.parentA {
 			t.Fatalf("parents: %v %+v", err, ps)
 		}
+		if es, err := db.ParentEmailsWithGezag(ctx, f.r1, 5); err != nil || len(es) != 1 || es[0] != "Petra@thuis.example" {
+			t.Fatalf("parent emails with gezag: %v %v", es, err)
+		}
 		if ps, _ := db.ParentsByEmail(ctx, "piet@thuis.example"); len(ps) != 0 {
 			t.Fatal("parent without gezag gets a login")
 		}

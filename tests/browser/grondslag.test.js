@@ -1,0 +1,254 @@
+// Browser tests of Grondslag in headless Chromium (Debian's /usr/bin/chromium through
+// playwright-core): sign in with two factors (the TOTP code computed here from the demo's known
+// secret), walk each role's main task, take a screenshot of every page and run axe-core on it
+// (WCAG 2.0/2.1 A and AA) with no violations allowed. The test starts `grondslag demo` itself.
+//
+//   GRONDSLAG_BIN=/pad/naar/grondslag npm test
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const BIN = process.env.GRONDSLAG_BIN;
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SHOTS = path.resolve(process.env.SCHERMAFDRUKKEN || 'schermafdrukken');
+const PASSWORD = 'demo-wachtwoord-grondslag';
+
+let server, base, browser, parentEmail, workdir;
+
+// ---- TOTP (RFC 6238, SHA-1, 30 s, 6 digits) from the demo's derived secret.
+const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+function base32(buf) {
+  let bits = 0, value = 0, out = '';
+  for (const b of buf) {
+    value = (value << 8) | b; bits += 8;
+    while (bits >= 5) { out += B32[(value >>> (bits - 5)) & 31]; bits -= 5; }
+  }
+  if (bits > 0) out += B32[(value << (5 - bits)) & 31];
+  return out;
+}
+function unbase32(s) {
+  let bits = 0, value = 0; const out = [];
+  for (const c of s.replace(/=+$/, '')) {
+    value = (value << 5) | B32.indexOf(c); bits += 5;
+    if (bits >= 8) { out.push((value >>> (bits - 8)) & 255); bits -= 8; }
+  }
+  return Buffer.from(out);
+}
+export function demoSecret(email) {
+  return base32(crypto.createHmac('sha256', 'grondslag-demo-totp').update(email.trim().toLowerCase()).digest()).slice(0, 32);
+}
+export function totp(secret, ms = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 1000 / 30)));
+  const h = crypto.createHmac('sha1', unbase32(secret)).update(counter).digest();
+  const o = h[h.length - 1] & 15;
+  return String(((h.readUInt32BE(o) & 0x7fffffff) % 1e6)).padStart(6, '0');
+}
+
+// ---- the server
+before(async () => {
+  assert.ok(BIN, 'GRONDSLAG_BIN moet naar de grondslag-binary wijzen');
+  assert.ok(fs.existsSync(CHROMIUM), `Chromium niet gevonden op ${CHROMIUM} (apt-get install -y chromium)`);
+  fs.mkdirSync(SHOTS, { recursive: true });
+  workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'grondslag-browser-'));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(BIN, ['demo', '--adres', `127.0.0.1:${port}`, '--leerlingen', '800'], { cwd: workdir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  server.stdout.on('data', (d) => { out += d; });
+  server.stderr.on('data', () => {});
+  const deadline = Date.now() + 90_000;
+  while (!out.includes('Grondslag luistert op')) {
+    if (Date.now() > deadline) throw new Error('de demo start niet:\n' + out);
+    if (server.exitCode !== null) throw new Error('de demo stopte:\n' + out);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  parentEmail = (out.match(/Ouder om mee in te loggen \(regio [^)]*\): (\S+);/) || [])[1];
+  assert.ok(parentEmail, 'de demo noemt geen ouder:\n' + out);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.kill('SIGTERM');
+  if (workdir) fs.rmSync(workdir, { recursive: true, force: true });
+});
+
+// ---- helpers
+async function newPage() {
+  const ctx = await browser.newContext({ javaScriptEnabled: true, locale: 'nl-NL' });
+  const page = await ctx.newPage();
+  page.cspErrors = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) page.cspErrors.push(m.text()); });
+  return page;
+}
+
+// check screenshots the page and runs axe-core; no violation may remain.
+async function check(page, name) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  await page.evaluate(axeSource);
+  const res = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const msgs = res.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
+  assert.deepEqual(msgs, [], `axe op ${name} (${page.url()}):\n${msgs.join('\n')}`);
+  assert.deepEqual(page.cspErrors, [], `CSP-fouten op ${name}`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'nl');
+}
+
+async function login(page, email, shot) {
+  await page.goto(base + '/inloggen');
+  if (shot) await check(page, 'inloggen');
+  await page.getByLabel('E-mailadres').fill(email);
+  await page.getByLabel('Wachtwoord').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.waitForURL('**/inloggen/mfa');
+  if (shot) await check(page, 'tweede-stap');
+  await page.getByLabel('Code van 6 cijfers').fill(totp(demoSecret(email)));
+  await page.getByRole('button', { name: 'Verder' }).click();
+  await page.waitForURL('**/start');
+}
+
+async function choosePurpose(page, label) {
+  await page.getByLabel('Ik werk nu voor het doel').first().selectOption({ label });
+  await page.getByRole('button', { name: 'Doel kiezen' }).first().click();
+}
+
+// ---- the roles' main tasks
+test('een fout wachtwoord geeft een melding bij het veld', async () => {
+  const page = await newPage();
+  await page.goto(base + '/inloggen');
+  await page.getByLabel('E-mailadres').fill('zorg2@demo.grondslag.test');
+  await page.getByLabel('Wachtwoord').fill('fout-wachtwoord');
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await assert.doesNotReject(page.getByRole('alert').waitFor());
+  assert.match(await page.title(), /^Fout: /);
+  assert.equal(await page.getByLabel('E-mailadres').getAttribute('aria-invalid'), 'true');
+  await check(page, 'inloggen-fout');
+  await page.context().close();
+});
+
+test('zorgcoördinator: doel kiezen, leerling openen, privacyvraag stellen', async () => {
+  const page = await newPage();
+  await login(page, 'zorg1@demo.grondslag.test', true);
+  await check(page, 'zorgcoordinator-start');
+  await choosePurpose(page, 'Signalering en aanmelding casusoverleg');
+  await page.getByRole('link', { name: 'Leerlingen', exact: true }).click();
+  await page.waitForURL('**/leerlingen');
+  await check(page, 'zorgcoordinator-leerlingen');
+  await page.locator('table tbody a').first().click();
+  await page.waitForURL(/\/leerlingen\/\d+$/);
+  const blocks = page.locator('section.gegevensblok');
+  assert.ok((await blocks.count()) >= 3, 'gegevensblokken');
+  assert.match(await blocks.first().innerText(), /grondslag: AVG art\. 6/);
+  await check(page, 'zorgcoordinator-leerling');
+  await page.getByRole('link', { name: 'Mag ik dit delen?', exact: true }).click();
+  await check(page, 'mag-ik-dit-delen');
+  await page.getByLabel('Wat wilt u doen?').selectOption('verstrekken');
+  await page.getByLabel(/^Aan wie\?/).selectOption('swv/swv-consulent');
+  await page.getByLabel('Welke gegevens?').selectOption('ondersteuningsbehoefte');
+  await page.getByLabel('Met welk doel?').selectOption('toeleiding');
+  await page.getByRole('button', { name: 'Vraag het antwoord' }).click();
+  await page.getByRole('heading', { name: 'Ja, dit mag' }).waitFor();
+  await check(page, 'mag-ik-dit-delen-antwoord');
+  await page.context().close();
+});
+
+test('leerplicht: meldingen in behandeling en leerlingen met een melding', async () => {
+  const page = await newPage();
+  await login(page, 'leerplicht1@demo.grondslag.test');
+  await page.getByRole('heading', { name: 'Verzuimmeldingen in behandeling' }).waitFor();
+  await check(page, 'leerplicht-start');
+  await choosePurpose(page, 'Handhaving leerplicht');
+  await page.getByRole('link', { name: 'Leerlingen', exact: true }).click();
+  await check(page, 'leerplicht-leerlingen');
+  await page.context().close();
+});
+
+test('samenwerkingsverband: casussen en de privacyvraag', async () => {
+  const page = await newPage();
+  await login(page, 'swv@demo.grondslag.test');
+  await page.getByRole('heading', { name: 'Casussen' }).waitFor();
+  await check(page, 'swv-start');
+  await page.getByRole('link', { name: 'Mag ik dit delen?', exact: true }).click();
+  await page.getByLabel('Welke gegevens?').selectOption('gezondheid');
+  await page.getByLabel('Met welk doel?').selectOption('jeugdhulp');
+  await page.getByLabel(/^Aan wie\?/).selectOption('jeugdhulp/jeugdhulpverlener');
+  await page.getByRole('button', { name: 'Vraag het antwoord' }).click();
+  await page.locator('section.antwoord').waitFor();
+  await check(page, 'swv-mag-ik-antwoord');
+  await page.context().close();
+});
+
+test('FG: de auditlog', async () => {
+  const page = await newPage();
+  await login(page, 'fg@demo.grondslag.test');
+  await check(page, 'fg-start');
+  await page.getByRole('link', { name: 'Auditlog bekijken' }).click();
+  await page.getByRole('heading', { name: 'Auditlog' }).waitFor();
+  await check(page, 'fg-auditlog');
+  await page.goto(base + '/leerlingen');
+  assert.match(await page.locator('h1').innerText(), /Geen toegang/);
+  await page.context().close();
+});
+
+test('beheerder: accounts, geen leerlinggegevens', async () => {
+  const page = await newPage();
+  await login(page, 'beheer@demo.grondslag.test');
+  await page.getByRole('link', { name: 'Accounts', exact: true }).first().click();
+  await page.getByRole('table').waitFor();
+  await check(page, 'beheerder-accounts');
+  const resp = await page.goto(base + '/leerlingen');
+  assert.equal(resp.status(), 403);
+  await page.context().close();
+});
+
+test('ouder: inloggen met een code per e-mail, mijn kind', async () => {
+  const page = await newPage();
+  await page.goto(base + '/inloggen/ouder');
+  await check(page, 'ouder-inloggen');
+  await page.getByLabel('E-mailadres').fill(parentEmail);
+  await page.getByRole('button', { name: 'Stuur mij een code' }).click();
+  await page.waitForURL('**/inloggen/ouder/code');
+  await check(page, 'ouder-code');
+  const mail = await (await browser.newContext()).newPage();
+  await mail.goto(base + '/dev/postvak');
+  const body = await mail.locator('tbody tr').first().innerText();
+  const code = (body.match(/\b(\d{8})\b/) || [])[1];
+  assert.ok(code, 'geen code in het postvak');
+  await mail.context().close();
+  await page.getByLabel('Code van 8 cijfers').fill(code);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.waitForURL('**/start');
+  await page.getByRole('heading', { name: 'Mijn kind', exact: true }).waitFor();
+  await check(page, 'ouder-portaal');
+  await page.locator('#kind-kop + ul a').first().click();
+  await page.waitForURL(/\/leerlingen\/\d+$/);
+  assert.match(await page.locator('section.gegevensblok').first().innerText(), /AVG art\. 15/);
+  await check(page, 'ouder-kind');
+  await page.context().close();
+});
+
+test('zonder JavaScript werkt het inloggen ook', async () => {
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  await page.goto(base + '/inloggen');
+  await page.getByLabel('E-mailadres').fill('mentor1@demo.grondslag.test');
+  await page.getByLabel('Wachtwoord').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.waitForURL('**/inloggen/mfa');
+  await page.getByLabel('Code van 6 cijfers').fill(totp(demoSecret('mentor1@demo.grondslag.test')));
+  await page.getByRole('button', { name: 'Verder' }).click();
+  await page.waitForURL('**/start');
+  assert.match(await page.locator('h1').innerText(), /Welkom/);
+  await ctx.close();
+});
