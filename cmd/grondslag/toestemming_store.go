@@ -295,7 +295,7 @@ func runToestemmingVastleggen(ctx context.Context, e env) error {
 			return withExit(2, fmt.Errorf("--tot: %v", err))
 		}
 	}
-	rec, err := s.reg.Record(ctx, s.region.ID, d)
+	rec, err := s.reg.Record(ctx, s.region.ID, d, nil)
 	if err != nil {
 		return consentExit(err)
 	}
@@ -495,7 +495,7 @@ func runToestemmingIntrekken(ctx context.Context, e env) error {
 		return err
 	}
 	defer s.db.Close()
-	w, uses, err := s.reg.Withdraw(ctx, s.region.ID, *id, g, when, *by, *note)
+	w, uses, err := s.reg.Withdraw(ctx, s.region.ID, *id, g, when, *by, *note, nil)
 	if err != nil {
 		return consentExit(err)
 	}

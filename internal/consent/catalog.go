@@ -3,6 +3,8 @@ package consent
 import (
 	"fmt"
 	"sort"
+
+	"github.com/grondslag/grondslag/internal/convenant"
 )
 
 // Term is a code of the convenant with the words a parent reads for it.
@@ -115,11 +117,27 @@ type Config struct {
 	Catalog Catalog
 }
 
-// DefaultConfig is the model convenant's configuration.
-func DefaultConfig() Config {
+// BuiltinConfig is the configuration built into this package: DefaultRules and DefaultCatalog,
+// with every channel allowed and no maximum validity. It serves tests and tools without a
+// convenant; a running region uses DefaultConfig or FromConvenant.
+func BuiltinConfig() Config {
 	cfg, err := NewConfig(DefaultRules(), DefaultCatalog())
 	if err != nil {
 		panic(err)
+	}
+	return cfg
+}
+
+// DefaultConfig is the configuration of the model convenant that ships with Grondslag
+// (convenant.Default()): its consent rules, forms, validity, codes and scopes.
+func DefaultConfig() Config {
+	k, err := convenant.Default()
+	if err != nil {
+		panic(fmt.Sprintf("modelconvenant: %v", err)) // embedded and tested
+	}
+	cfg, err := FromConvenant(k)
+	if err != nil {
+		panic(fmt.Sprintf("modelconvenant: %v", err))
 	}
 	return cfg
 }

@@ -51,6 +51,15 @@ func TestModelConvenantMatchesDefaults(t *testing.T) {
 	}
 }
 
+func TestDefaultConfigIsTheModelConvenant(t *testing.T) {
+	a, b := DefaultConfig(), modelConfig(t)
+	ra, _ := a.Rules.Rule(PurposeJeugdhulp)
+	rb, _ := b.Rules.Rule(PurposeJeugdhulp)
+	if ra.Source != rb.Source || ra.ValidMonths != rb.ValidMonths || !slices.Equal(a.Catalog.Scopes[PurposeJeugdhulp].Recipients, b.Catalog.Scopes[PurposeJeugdhulp].Recipients) {
+		t.Error("DefaultConfig differs from the model convenant")
+	}
+}
+
 func TestFromConvenant(t *testing.T) {
 	cfg := modelConfig(t)
 	r, ok := cfg.Rules.Rule(PurposeJeugdhulp)

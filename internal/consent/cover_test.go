@@ -15,8 +15,8 @@ func jeugdhulpRequest(now time.Time) Request {
 func TestWithdrawalTakesEffectOnTheNextCheck(t *testing.T) {
 	ctx := context.Background()
 	repo := &memRepo{fam: family("2017-01-01")}
-	reg := NewRegister(repo, DefaultConfig(), nil)
-	rec, err := reg.Record(ctx, 1, draft(ParentGiver(10), ParentGiver(11)))
+	reg := NewRegister(repo, BuiltinConfig(), nil)
+	rec, err := reg.Record(ctx, 1, draft(ParentGiver(10), ParentGiver(11)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func TestWithdrawalTakesEffectOnTheNextCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The father withdraws one minute later; the very next check sees it.
-	w, uses, err := reg.Withdraw(ctx, 1, rec.ID(), ParentGiver(11), now.Add(time.Minute), "gebruiker:5", "telefonisch, bevestigd per e-mail")
+	w, uses, err := reg.Withdraw(ctx, 1, rec.ID(), ParentGiver(11), now.Add(time.Minute), "gebruiker:5", "telefonisch, bevestigd per e-mail", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,14 +58,14 @@ func TestWithdrawalTakesEffectOnTheNextCheck(t *testing.T) {
 	if _, err := reg.Rely(ctx, 1, jeugdhulpRequest(now.Add(time.Hour)), Coverage{Missing: "x"}, "audit:43", "gebruiker:5"); !errors.Is(err, ErrInvalid) {
 		t.Errorf("rely on nothing: %v", err)
 	}
-	if _, _, err := reg.Withdraw(ctx, 1, rec.ID(), ParentGiver(10), now.Add(time.Hour), "gebruiker:5", ""); !errors.Is(err, ErrAlreadyWithdrawn) {
+	if _, _, err := reg.Withdraw(ctx, 1, rec.ID(), ParentGiver(10), now.Add(time.Hour), "gebruiker:5", "", nil); !errors.Is(err, ErrAlreadyWithdrawn) {
 		t.Errorf("second withdrawal: %v", err)
 	}
 }
 
 func TestWhoMayWithdraw(t *testing.T) {
 	rules := DefaultRules()
-	rec, err := New(draft(PupilGiver(), ParentGiver(10), ParentGiver(11)), family("2012-01-01"), DefaultConfig())
+	rec, err := New(draft(PupilGiver(), ParentGiver(10), ParentGiver(11)), family("2012-01-01"), BuiltinConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestWhoMayWithdraw(t *testing.T) {
 	// A signalering consent given by one parent: the other parent with gezag may withdraw too.
 	dr := draft(ParentGiver(10))
 	dr.Purposes, dr.Categories = []string{PurposeSignalering}, []string{"gezinssituatie"}
-	rec, err = New(dr, family("2017-01-01"), DefaultConfig())
+	rec, err = New(dr, family("2017-01-01"), BuiltinConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestWhoMayWithdraw(t *testing.T) {
 }
 
 func TestExpiryBoundary(t *testing.T) {
-	cfg := DefaultConfig()
+	cfg := BuiltinConfig()
 	rec, err := New(draft(ParentGiver(10), ParentGiver(11)), family("2017-01-01"), cfg) // valid 2026-03-02 … 2026-12-31
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +136,7 @@ func TestExpiryBoundary(t *testing.T) {
 }
 
 func TestCoverScopeAndAge(t *testing.T) {
-	cfg := DefaultConfig()
+	cfg := BuiltinConfig()
 	fam := family("2014-06-10") // 11 until 9 June 2026, 12 from 10 June 2026
 	rec, err := New(draft(ParentGiver(10), ParentGiver(11)), fam, cfg)
 	if err != nil {
@@ -186,7 +186,7 @@ func TestCoverScopeAndAge(t *testing.T) {
 }
 
 func TestGezagChangeAndRefusal(t *testing.T) {
-	cfg := DefaultConfig()
+	cfg := BuiltinConfig()
 	sole := Family{PupilID: 1, BirthDate: d("2017-01-01"), Guardians: []Guardian{{10, true}, {11, false}}}
 	rec, err := New(draft(ParentGiver(10)), sole, cfg)
 	if err != nil {
@@ -231,7 +231,7 @@ func TestGezagChangeAndRefusal(t *testing.T) {
 func TestReminders(t *testing.T) {
 	ctx := context.Background()
 	repo := &memRepo{fam: family("2014-04-20")} // turns 12 on 20 April 2026
-	reg := NewRegister(repo, DefaultConfig(), nil)
+	reg := NewRegister(repo, BuiltinConfig(), nil)
 	// 1: signalering by one parent, open-ended: not listed, for signalering the parents decide until 16.
 	d1 := draft(ParentGiver(10))
 	d1.Purposes, d1.Categories, d1.ValidUntil = []string{PurposeSignalering}, []string{"gezinssituatie"}, Date{}
@@ -241,7 +241,7 @@ func TestReminders(t *testing.T) {
 	// 3: ends on 31 December 2026, outside the window; but the age limit also applies to it.
 	d3 := draft(ParentGiver(10), ParentGiver(11))
 	for _, dr := range []Draft{d1, d2, d3} {
-		if _, err := reg.Record(ctx, 1, dr); err != nil {
+		if _, err := reg.Record(ctx, 1, dr, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -38,7 +38,7 @@ func draft(givers ...Giver) Draft {
 }
 
 func TestNewAcceptsWhatTheRulesAsk(t *testing.T) {
-	cfg := DefaultConfig()
+	cfg := BuiltinConfig()
 	tests := []struct {
 		name  string
 		birth string
@@ -78,7 +78,7 @@ func TestNewAcceptsWhatTheRulesAsk(t *testing.T) {
 }
 
 func TestNewRefuses(t *testing.T) {
-	cfg := DefaultConfig()
+	cfg := BuiltinConfig()
 	both := []Giver{ParentGiver(10), ParentGiver(11)}
 	tests := []struct {
 		name  string
@@ -137,7 +137,7 @@ func TestNewRefuses(t *testing.T) {
 func TestSoleGezagOneParentSuffices(t *testing.T) {
 	fam := Family{PupilID: 1, BirthDate: d("2017-01-01"), Guardians: []Guardian{{10, true}, {11, false}}}
 	dr := draft(ParentGiver(10))
-	if _, err := New(dr, fam, DefaultConfig()); err != nil {
+	if _, err := New(dr, fam, BuiltinConfig()); err != nil {
 		t.Fatalf("sole gezag, jeugdhulp: %v", err)
 	}
 }
@@ -216,12 +216,17 @@ func (m *memRepo) ConsentByID(_ context.Context, _, id int64) (Record, error) {
 	}
 	return Record{}, ErrNotFound
 }
-func (m *memRepo) InsertConsent(_ context.Context, _ int64, r Record) (int64, error) {
+func (m *memRepo) InsertConsent(_ context.Context, _ int64, r Record, trail AuditFunc) (int64, error) {
 	id := int64(len(m.recs) + 1)
+	if trail != nil {
+		if _, err := trail(id); err != nil {
+			return 0, err
+		}
+	}
 	m.recs = append(m.recs, r.WithID(id))
 	return id, nil
 }
-func (m *memRepo) WithdrawConsent(_ context.Context, _ int64, w Withdrawal) error {
+func (m *memRepo) WithdrawConsent(_ context.Context, _ int64, w Withdrawal, _ AuditFunc) error {
 	for i, r := range m.recs {
 		if r.id == w.ConsentID {
 			if r.w != nil {

@@ -4,9 +4,22 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sort"
 	"strings"
 	"time"
+
+	"github.com/grondslag/grondslag/internal/audit"
 )
+
+// AuditFunc builds the audit entries of a change to consent id (its id is known only once the
+// row exists). The repository appends them in the transaction that makes the change, so that the
+// change and its trail are stored together or not at all. A nil AuditFunc writes no entries.
+type AuditFunc func(consentID int64) ([]audit.Entry, error)
+
+// ShareLog lists disclosures recorded elsewhere — the audit trail — that relied on a consent.
+type ShareLog interface {
+	ConsentAuditShares(ctx context.Context, regionID, pupilID, consentID int64) ([]Use, error)
+}
 
 // Use records that a disclosure relied on a consent, so that a withdrawal can list the shares
 // that rested on it and the school can tell the recipients.
@@ -30,9 +43,9 @@ type Repository interface {
 	ConsentFamily(ctx context.Context, regionID, pupilID int64) (Family, error)
 	ConsentsOfPupil(ctx context.Context, regionID, pupilID int64) ([]Record, error)
 	ConsentByID(ctx context.Context, regionID, id int64) (Record, error)
-	InsertConsent(ctx context.Context, regionID int64, r Record) (int64, error)
+	InsertConsent(ctx context.Context, regionID int64, r Record, trail AuditFunc) (int64, error)
 	// WithdrawConsent stores w unless the consent is already withdrawn (then ErrAlreadyWithdrawn).
-	WithdrawConsent(ctx context.Context, regionID int64, w Withdrawal) error
+	WithdrawConsent(ctx context.Context, regionID int64, w Withdrawal, trail AuditFunc) error
 	RecordConsentUse(ctx context.Context, regionID int64, u Use) (int64, error)
 	ConsentUses(ctx context.Context, regionID, consentID int64) ([]Use, error)
 	// ActiveConsents returns the given, not withdrawn consents whose end date is on or after
@@ -43,9 +56,10 @@ type Repository interface {
 // Register is the consent register of a region's installation. It holds no state besides its
 // configuration: every answer is read from the repository at the moment it is asked.
 type Register struct {
-	repo Repository
-	cfg  Config
-	log  *slog.Logger
+	repo   Repository
+	cfg    Config
+	log    *slog.Logger
+	shares ShareLog
 }
 
 // NewRegister returns a register on repo with cfg; log may be nil.
@@ -56,12 +70,20 @@ func NewRegister(repo Repository, cfg Config, log *slog.Logger) *Register {
 	return &Register{repo: repo, cfg: cfg, log: log}
 }
 
+// WithShareLog returns a register that also lists the audit trail's disclosures on a consent
+// when it is withdrawn.
+func (r *Register) WithShareLog(l ShareLog) *Register {
+	cp := *r
+	cp.shares = l
+	return &cp
+}
+
 // Config returns the register's configuration.
 func (r *Register) Config() Config { return r.cfg }
 
-// Record validates d against the pupil's family as stored now and stores it. On any error nothing
-// is stored.
-func (r *Register) Record(ctx context.Context, regionID int64, d Draft) (Record, error) {
+// Record validates d against the pupil's family as stored now and stores it, with the audit
+// entries trail builds, in one transaction. On any error nothing is stored.
+func (r *Register) Record(ctx context.Context, regionID int64, d Draft, trail AuditFunc) (Record, error) {
 	fam, err := r.repo.ConsentFamily(ctx, regionID, d.PupilID)
 	if err != nil {
 		return Record{}, fmt.Errorf("leerling %d: %w", d.PupilID, err)
@@ -70,7 +92,7 @@ func (r *Register) Record(ctx context.Context, regionID int64, d Draft) (Record,
 	if err != nil {
 		return Record{}, err
 	}
-	id, err := r.repo.InsertConsent(ctx, regionID, rec)
+	id, err := r.repo.InsertConsent(ctx, regionID, rec, trail)
 	if err != nil {
 		return Record{}, fmt.Errorf("toestemming opslaan: %w", err)
 	}
@@ -108,9 +130,11 @@ func (r *Register) Rely(ctx context.Context, regionID int64, req Request, cov Co
 	return u, nil
 }
 
-// Withdraw withdraws consent id at instant at on behalf of by, and returns the withdrawal and the
-// disclosures that rested on the consent, so that the school can inform their recipients.
-func (r *Register) Withdraw(ctx context.Context, regionID, id int64, by Giver, at time.Time, recordedBy, note string) (Withdrawal, []Use, error) {
+// Withdraw withdraws consent id at instant at on behalf of by (with the audit entries trail
+// builds, in the same transaction), and returns the withdrawal and the disclosures that rested on
+// the consent — recorded uses, and the audit trail's when a ShareLog is set — so that the school
+// can inform their recipients.
+func (r *Register) Withdraw(ctx context.Context, regionID, id int64, by Giver, at time.Time, recordedBy, note string, trail AuditFunc) (Withdrawal, []Use, error) {
 	rec, err := r.repo.ConsentByID(ctx, regionID, id)
 	if err != nil {
 		return Withdrawal{}, nil, err
@@ -123,11 +147,11 @@ func (r *Register) Withdraw(ctx context.Context, regionID, id int64, by Giver, a
 	if err != nil {
 		return Withdrawal{}, nil, err
 	}
-	if err := r.repo.WithdrawConsent(ctx, regionID, w); err != nil {
+	if err := r.repo.WithdrawConsent(ctx, regionID, w, trail); err != nil {
 		return Withdrawal{}, nil, err
 	}
 	r.log.InfoContext(ctx, "toestemming ingetrokken", "regio", regionID, "toestemming", id)
-	uses, err := r.repo.ConsentUses(ctx, regionID, id)
+	uses, err := r.Uses(ctx, regionID, id)
 	if err != nil {
 		return w, nil, fmt.Errorf("ingetrokken, maar de verstrekkingen konden niet worden gelezen: %w", err)
 	}
@@ -144,9 +168,32 @@ func (r *Register) Get(ctx context.Context, regionID, id int64) (Record, error) 
 	return r.repo.ConsentByID(ctx, regionID, id)
 }
 
-// Uses lists the disclosures that relied on consent id.
+// Uses lists the disclosures that relied on consent id: those recorded with Rely, and — when a
+// ShareLog is set — those in the audit trail that name the consent, oldest first.
 func (r *Register) Uses(ctx context.Context, regionID, id int64) ([]Use, error) {
-	return r.repo.ConsentUses(ctx, regionID, id)
+	uses, err := r.repo.ConsentUses(ctx, regionID, id)
+	if err != nil || r.shares == nil {
+		return uses, err
+	}
+	rec, err := r.repo.ConsentByID(ctx, regionID, id)
+	if err != nil {
+		return nil, err
+	}
+	more, err := r.shares.ConsentAuditShares(ctx, regionID, rec.d.PupilID, id)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, u := range uses {
+		seen[u.Reference] = true
+	}
+	for _, u := range more {
+		if !seen[u.Reference] {
+			uses = append(uses, u)
+		}
+	}
+	sort.SliceStable(uses, func(i, j int) bool { return uses[i].At.Before(uses[j].At) })
+	return uses, nil
 }
 
 // Reminders lists consents that stop covering within days days of now (see Expiring).

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/consent"
 )
 
@@ -66,7 +67,9 @@ func (db *DB) ConsentFamily(ctx context.Context, regionID, pupilID int64) (conse
 // InsertConsent stores a validated consent record with its givers, purposes, recipients and
 // categories in one transaction. A recipient organisation must exist in the region and belong to
 // the recipient party; a parent giver must still have gezag over the pupil.
-func (db *DB) InsertConsent(ctx context.Context, regionID int64, r consent.Record) (int64, error) {
+//
+// The audit entries trail builds for the new id are appended in the same transaction.
+func (db *DB) InsertConsent(ctx context.Context, regionID int64, r consent.Record, trail consent.AuditFunc) (int64, error) {
 	d := r.Data()
 	var id int64
 	err := db.WithTx(ctx, func(tx *Tx) error {
@@ -129,9 +132,21 @@ func (db *DB) InsertConsent(ctx context.Context, regionID int64, r consent.Recor
 				return err
 			}
 		}
-		return nil
+		return appendTrail(ctx, tx, db, regionID, id, trail)
 	})
 	return id, err
+}
+
+// appendTrail appends the entries trail builds for consent id inside tx.
+func appendTrail(ctx context.Context, tx *Tx, db *DB, regionID, id int64, trail consent.AuditFunc) error {
+	if trail == nil {
+		return nil
+	}
+	entries, err := trail(id)
+	if err != nil {
+		return fmt.Errorf("auditregel voor toestemming %d: %w", id, err)
+	}
+	return NewAuditStore(db).Append(ctx, tx, regionID, entries...)
 }
 
 const consentCols = `t.id, t.leerling_id, t.status, t.kanaal, COALESCE(t.gehoord_door, ''), t.formulier_versie, t.formulier_hash,
@@ -281,15 +296,25 @@ func (db *DB) ConsentByID(ctx context.Context, regionID, id int64) (consent.Reco
 	return recs[0], nil
 }
 
-// WithdrawConsent records a withdrawal; a consent can be withdrawn once.
-func (db *DB) WithdrawConsent(ctx context.Context, regionID int64, w consent.Withdrawal) error {
-	res, err := db.Exec(ctx, `UPDATE toestemming SET ingetrokken_op = ?, ingetrokken_door = ?, intrekking_vastgelegd_door = ?, intrekking_notitie = ?
-		WHERE regio_id = ? AND id = ? AND status = 'gegeven' AND ingetrokken_op IS NULL`,
-		w.At.UnixMilli(), w.By.String(), w.RecordedBy, nullStr(w.Note), regionID, w.ConsentID)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 1 {
+// WithdrawConsent records a withdrawal, with the audit entries trail builds, in one transaction;
+// a consent can be withdrawn once.
+func (db *DB) WithdrawConsent(ctx context.Context, regionID int64, w consent.Withdrawal, trail consent.AuditFunc) error {
+	done := false
+	err := db.WithTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE toestemming SET ingetrokken_op = ?, ingetrokken_door = ?, intrekking_vastgelegd_door = ?, intrekking_notitie = ?
+			WHERE regio_id = ? AND id = ? AND status = 'gegeven' AND ingetrokken_op IS NULL`,
+			w.At.UnixMilli(), w.By.String(), w.RecordedBy, nullStr(w.Note), regionID, w.ConsentID)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil || n != 1 {
+			return err
+		}
+		done = true
+		return appendTrail(ctx, tx, db, regionID, w.ConsentID, trail)
+	})
+	if err != nil || done {
 		return err
 	}
 	var withdrawn sql.NullInt64
@@ -366,6 +391,39 @@ func (db *DB) ActiveConsents(ctx context.Context, regionID int64, from consent.D
 		fams[p] = f
 	}
 	return recs, fams, nil
+}
+
+// ConsentAuditShares lists the audit trail's allowed processing of a pupil's data that relied on
+// consent id (audit entries naming the consent), as uses for the withdrawal's list. Implements
+// consent.ShareLog.
+func (db *DB) ConsentAuditShares(ctx context.Context, regionID, pupilID, consentID int64) ([]consent.Use, error) {
+	var ps string
+	err := db.QueryRow(ctx, "SELECT pseudoniem FROM leerling WHERE regio_id = ? AND id = ?", regionID, pupilID).Scan(&ps)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%w: leerling %d bestaat niet in deze regio", consent.ErrNotFound, pupilID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	leaves, err := NewAuditStore(db).ForPupil(ctx, regionID, ps)
+	if err != nil {
+		return nil, err
+	}
+	var out []consent.Use
+	for _, l := range leaves {
+		r := l.Entry.Record()
+		if r.ConsentID != consentID || r.Outcome != audit.Allowed || r.Action == audit.ActionCreate || r.Action == audit.ActionUpdate {
+			continue // the consent's own recording and withdrawal are no disclosures
+		}
+		by := "systeemtaak"
+		if r.Actor.UserID > 0 {
+			by = fmt.Sprintf("gebruiker:%d", r.Actor.UserID)
+		}
+		out = append(out, consent.Use{ConsentID: consentID, At: r.Time, PupilID: pupilID, Purpose: r.Purpose,
+			OrganisationID: r.Actor.OrganisationID, Category: strings.Join(r.Categories, ","),
+			Reference: fmt.Sprintf("audit:%d (%s)", l.Index, r.Action), By: by})
+	}
+	return out, nil
 }
 
 // ConsentForm is the exact text of a consent form as shown to a parent or pupil.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/consent"
 	"github.com/grondslag/grondslag/internal/ident"
 	"github.com/grondslag/grondslag/internal/region"
@@ -16,6 +17,8 @@ import (
 )
 
 type consentFixture struct {
+	keys                    *ident.RegionKeys
+	pseudonym               string
 	region                  int64
 	pupil                   int64
 	mother, father, stepdad int64
@@ -43,7 +46,7 @@ func seedConsentRegion(t *testing.T, db *store.DB, code string) consentFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := consentFixture{region: r.ID}
+	f := consentFixture{region: r.ID, keys: keys}
 	err = db.WithTx(ctx, func(tx *store.Tx) error {
 		jh, _ := region.NewOrganisation(region.Organisation{Kind: region.KindJeugdhulp, Name: "Jeugdhulp " + code})
 		if f.jeugdhulpOrg, err = tx.CreateOrganisation(ctx, r.ID, jh); err != nil {
@@ -58,7 +61,7 @@ func seedConsentRegion(t *testing.T, db *store.DB, code string) consentFixture {
 		if err != nil {
 			return err
 		}
-		if f.pupil, _, err = tx.CreatePupil(ctx, r.ID, p, keys, time.Now()); err != nil {
+		if f.pupil, f.pseudonym, err = tx.CreatePupil(ctx, r.ID, p, keys, time.Now()); err != nil {
 			return err
 		}
 		for _, x := range []struct {
@@ -107,7 +110,7 @@ func TestConsentStoreRoundTripAndWithdrawal(t *testing.T) {
 		ctx := context.Background()
 		f := seedConsentRegion(t, db, "r1")
 		other := seedConsentRegion(t, db, "r2")
-		reg := consent.NewRegister(db, consent.DefaultConfig(), nil)
+		reg := consent.NewRegister(db, consent.BuiltinConfig(), nil)
 
 		fam, err := db.ConsentFamily(ctx, f.region, f.pupil)
 		if err != nil || fam.GezagCount() != 2 || fam.BirthDate.String() != "2017-01-01" {
@@ -117,7 +120,7 @@ func TestConsentStoreRoundTripAndWithdrawal(t *testing.T) {
 			t.Errorf("pupil of another region: %v", err)
 		}
 
-		rec, err := reg.Record(ctx, f.region, jeugdhulpDraft(f, consent.ParentGiver(f.mother), consent.ParentGiver(f.father)))
+		rec, err := reg.Record(ctx, f.region, jeugdhulpDraft(f, consent.ParentGiver(f.mother), consent.ParentGiver(f.father)), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,7 +156,7 @@ func TestConsentStoreRoundTripAndWithdrawal(t *testing.T) {
 		}
 
 		// Withdrawal by the father: the next check, reading the store, no longer finds cover.
-		w, uses, err := reg.Withdraw(ctx, f.region, rec.ID(), consent.ParentGiver(f.father), req.Now.Add(2*time.Hour), "gebruiker:1", "per brief")
+		w, uses, err := reg.Withdraw(ctx, f.region, rec.ID(), consent.ParentGiver(f.father), req.Now.Add(2*time.Hour), "gebruiker:1", "per brief", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -169,10 +172,10 @@ func TestConsentStoreRoundTripAndWithdrawal(t *testing.T) {
 		if sw, ok := stored.Withdrawal(); !ok || sw.By != consent.ParentGiver(f.father) || sw.Note != "per brief" || !sw.At.Equal(w.At) {
 			t.Errorf("stored withdrawal = %+v %v", sw, ok)
 		}
-		if _, _, err := reg.Withdraw(ctx, f.region, rec.ID(), consent.ParentGiver(f.mother), w.At.Add(time.Hour), "gebruiker:1", ""); !errors.Is(err, consent.ErrAlreadyWithdrawn) {
+		if _, _, err := reg.Withdraw(ctx, f.region, rec.ID(), consent.ParentGiver(f.mother), w.At.Add(time.Hour), "gebruiker:1", "", nil); !errors.Is(err, consent.ErrAlreadyWithdrawn) {
 			t.Errorf("second withdrawal: %v", err)
 		}
-		if err := db.WithdrawConsent(ctx, other.region, consent.Withdrawal{ConsentID: rec.ID(), At: w.At, By: consent.PupilGiver(), RecordedBy: "x"}); !errors.Is(err, consent.ErrNotFound) {
+		if err := db.WithdrawConsent(ctx, other.region, consent.Withdrawal{ConsentID: rec.ID(), At: w.At, By: consent.PupilGiver(), RecordedBy: "x"}, nil); !errors.Is(err, consent.ErrNotFound) {
 			t.Errorf("withdrawal across regions: %v", err)
 		}
 	})
@@ -183,7 +186,7 @@ func TestConsentStoreRefusesBadInputAndStoresNothing(t *testing.T) {
 		ctx := context.Background()
 		f := seedConsentRegion(t, db, "r1")
 		other := seedConsentRegion(t, db, "r2")
-		reg := consent.NewRegister(db, consent.DefaultConfig(), nil)
+		reg := consent.NewRegister(db, consent.BuiltinConfig(), nil)
 		both := []consent.Giver{consent.ParentGiver(f.mother), consent.ParentGiver(f.father)}
 		tests := []struct {
 			name string
@@ -212,7 +215,7 @@ func TestConsentStoreRefusesBadInputAndStoresNothing(t *testing.T) {
 		for _, tt := range tests {
 			d := jeugdhulpDraft(f, both...)
 			tt.edit(&d)
-			if _, err := reg.Record(ctx, f.region, d); !errors.Is(err, tt.want) {
+			if _, err := reg.Record(ctx, f.region, d, nil); !errors.Is(err, tt.want) {
 				t.Errorf("%s: err = %v, want %v", tt.name, err, tt.want)
 			}
 		}
@@ -232,12 +235,12 @@ func TestConsentStoreRemindersAndForms(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := seedConsentRegion(t, db, "r1")
-		reg := consent.NewRegister(db, consent.DefaultConfig(), nil)
+		reg := consent.NewRegister(db, consent.BuiltinConfig(), nil)
 		both := []consent.Giver{consent.ParentGiver(f.mother), consent.ParentGiver(f.father)}
 		for _, until := range []string{"2026-04-10", "2026-05-30", "2026-03-20"} {
 			d := jeugdhulpDraft(f, both...)
 			d.ValidUntil = consentDate(until)
-			if _, err := reg.Record(ctx, f.region, d); err != nil {
+			if _, err := reg.Record(ctx, f.region, d, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -270,6 +273,76 @@ func TestConsentStoreRemindersAndForms(t *testing.T) {
 		}
 		if _, err := db.ConsentFormByHash(ctx, f.region, "0f%"); !errors.Is(err, consent.ErrInvalid) {
 			t.Errorf("wildcard prefix: %v", err)
+		}
+	})
+}
+
+// consentEntry is an allowed audit entry about the fixture's pupil that names consent id.
+func consentEntry(t *testing.T, f consentFixture, id int64, action audit.Action, at time.Time) audit.Entry {
+	t.Helper()
+	enc := audit.EncryptFunc(func(p, ad []byte) ([]byte, error) { _, s, err := f.keys.Seal(p, ad); return s, err })
+	e, err := audit.NewEntry(audit.Record{Time: at, Actor: audit.Actor{UserID: 0, OrganisationID: f.jeugdhulpOrg, Role: "jeugdhulpverlener"},
+		Pupil: f.pseudonym, Categories: []string{"gezondheid"}, Action: action, Purpose: "jeugdhulp", LegalGround: "avg-6-1-a",
+		ProcessingActivity: "urn:test:jeugdhulp", ConsentID: id, Outcome: audit.Allowed, AccessPoint: audit.AccessJob,
+		RequestID: "test-" + audit.NewOperationID().String(), TraceID: audit.NewTraceID(), OperationID: audit.NewOperationID(), Name: "test"}, enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func TestConsentStoreAuditTrail(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := seedConsentRegion(t, db, "r1")
+		reg := consent.NewRegister(db, consent.BuiltinConfig(), nil).WithShareLog(db)
+		both := []consent.Giver{consent.ParentGiver(f.mother), consent.ParentGiver(f.father)}
+		given := amsterdamTime("2026-03-02 10:00")
+		as := store.NewAuditStore(db)
+
+		// A failing trail rolls the consent back.
+		_, err := reg.Record(ctx, f.region, jeugdhulpDraft(f, both...), func(int64) ([]audit.Entry, error) { return nil, errors.New("kapot") })
+		if err == nil {
+			t.Fatal("failing trail accepted")
+		}
+		if recs, _ := db.ConsentsOfPupil(ctx, f.region, f.pupil); len(recs) != 0 {
+			t.Fatalf("consent stored without its audit entry")
+		}
+
+		var trailID int64
+		rec, err := reg.Record(ctx, f.region, jeugdhulpDraft(f, both...), func(id int64) ([]audit.Entry, error) {
+			trailID = id
+			return []audit.Entry{consentEntry(t, f, id, audit.ActionCreate, given)}, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if trailID != rec.ID() {
+			t.Errorf("trail got id %d, record %d", trailID, rec.ID())
+		}
+		// A disclosure in the audit trail that relied on the consent.
+		err = db.WithTx(ctx, func(tx *store.Tx) error {
+			return as.Append(ctx, tx, f.region, consentEntry(t, f, rec.ID(), audit.ActionShare, given.Add(time.Hour)))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, uses, err := reg.Withdraw(ctx, f.region, rec.ID(), consent.ParentGiver(f.mother), given.Add(2*time.Hour), "gebruiker:1", "",
+			func(id int64) ([]audit.Entry, error) {
+				return []audit.Entry{consentEntry(t, f, id, audit.ActionUpdate, given.Add(2*time.Hour))}, nil
+			})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(uses) != 1 || !strings.HasPrefix(uses[0].Reference, "audit:1 ") || uses[0].Purpose != "jeugdhulp" {
+			t.Errorf("uses from the audit trail = %+v", uses)
+		}
+		leaves, err := as.ForPupil(ctx, f.region, f.pseudonym)
+		if err != nil || len(leaves) != 3 {
+			t.Fatalf("audit leaves = %d, %v", len(leaves), err)
+		}
+		if got := leaves[2].Entry.Record(); got.Action != audit.ActionUpdate || got.ConsentID != rec.ID() {
+			t.Errorf("withdrawal entry = %+v", got)
 		}
 	})
 }
