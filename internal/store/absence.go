@@ -51,7 +51,31 @@ func (db *DB) ImportAbsence(ctx context.Context, regionID, schoolID int64, r io.
 	if err != nil {
 		return AbsenceImport{}, err
 	}
+	return db.importRegistrations(ctx, regionID, schoolID, regs, bad, hex.EncodeToString(h.Sum(nil)), skipErrors, now)
+}
+
+// ImportRegistrations stores registrations that came over the API, with the same rules as
+// ImportAbsence: Pupil is the leerlingnummer at the school (or the pseudonym), rows of one key
+// add up and replace what was stored, and without skipErrors one bad row stores nothing. A row's
+// Line is its position in the request (1-based), for the error messages.
+func (db *DB) ImportRegistrations(ctx context.Context, regionID, schoolID int64, regs []absence.Registration, skipErrors bool, now time.Time) (AbsenceImport, error) {
+	h := sha256.New()
+	for i := range regs {
+		if regs[i].Line == 0 {
+			regs[i].Line = i + 1
+		}
+		fmt.Fprintf(h, "%s,%s,%s,%s\n", regs[i].Pupil, regs[i].Day, regs[i].Hours, regs[i].Reason)
+	}
+	return db.importRegistrations(ctx, regionID, schoolID, regs, nil, "api:"+hex.EncodeToString(h.Sum(nil)), skipErrors, now)
+}
+
+func (db *DB) importRegistrations(ctx context.Context, regionID, schoolID int64, regs []absence.Registration, bad []*absence.LineError, hash string, skipErrors bool, now time.Time) (AbsenceImport, error) {
 	res := AbsenceImport{Lines: len(regs) + len(bad), Errors: bad}
+	for _, reg := range regs {
+		if _, err := absence.NewRegistration(reg.Pupil, reg.Day, reg.Hours, reg.Reason); err != nil {
+			return res, fmt.Errorf("%w: regel %d: %v", ErrAbsenceFile, reg.Line, err)
+		}
+	}
 	enr, err := db.schoolEnrolments(ctx, regionID, schoolID)
 	if err != nil {
 		return res, err
@@ -125,7 +149,7 @@ func (db *DB) ImportAbsence(ctx context.Context, regionID, schoolID int64, r io.
 	res.Keys = len(keys)
 	err = db.WithTx(ctx, func(tx *Tx) error {
 		id, err := tx.InsertID(ctx, `INSERT INTO verzuim_import (regio_id, school_id, bestand_sha256, regels, verwerkt, overgeslagen, geimporteerd_op)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, regionID, schoolID, hex.EncodeToString(h.Sum(nil)), res.Lines, res.Imported, len(res.Errors), now.UnixMilli())
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, regionID, schoolID, hash, res.Lines, res.Imported, len(res.Errors), now.UnixMilli())
 		if err != nil {
 			return fmt.Errorf("import vastleggen: %w", err)
 		}

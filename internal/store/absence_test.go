@@ -278,3 +278,26 @@ func TestExemptionsAndAbsolute(t *testing.T) {
 		}
 	})
 }
+
+func TestImportRegistrationsAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := seedRegion(t, db, "regio-a", newRing(t))
+		regs := []absence.Registration{
+			{Pupil: "L100", Day: mustD(t, "2025-09-08"), Hours: 300, Reason: absence.Unauthorised},
+			{Pupil: "L100", Day: mustD(t, "2025-09-08"), Hours: 100, Reason: absence.Unauthorised},
+		}
+		res, err := db.ImportRegistrations(ctx, f.reg.ID, f.school, regs, false, now)
+		if err != nil || res.Keys != 1 {
+			t.Fatalf("%+v %v", res, err)
+		}
+		if _, h := registrationRows(t, db, f.reg.ID); h != 400 {
+			t.Fatalf("hours %d", h)
+		}
+		// Invalid rows are refused before anything is looked up.
+		_, err = db.ImportRegistrations(ctx, f.reg.ID, f.school, []absence.Registration{{Pupil: "L100", Day: mustD(t, "2025-09-09"), Hours: 2500, Reason: absence.Sick}}, false, now)
+		if !errors.Is(err, store.ErrAbsenceFile) || !strings.Contains(err.Error(), "regel 1") {
+			t.Fatalf("invalid row: %v", err)
+		}
+	})
+}
