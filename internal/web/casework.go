@@ -1,0 +1,348 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/casework"
+	"github.com/grondslag/grondslag/internal/web/auth"
+)
+
+// ScopeCasussen is the API scope for writing in casussen (verslagen) with a token.
+const ScopeCasussen = "casussen:vastleggen"
+
+// caseRoles may take part in a casusoverleg (the policy and the case then decide what they see).
+var caseRoles = []string{auth.RoleZorgcoordinator, auth.RoleMentor, auth.RoleLeerplicht, auth.RoleSWVConsulent,
+	auth.RoleOnderwijsconsul, auth.RoleJeugdarts, auth.RoleJeugdhulpverlener}
+
+// MountCasework adds the casusoverleg pages (/casussen…) and API (/api/v1/casussen…) to the
+// server, backed by svc. cmd/grondslag calls it after New when the casework service is wired.
+func (s *Server) MountCasework(svc *casework.Service) {
+	c := &caseHandlers{s: s, svc: svc}
+	ui := func(pattern string, h handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(h)) }
+	api := func(pattern string, h handlerFunc) {
+		s.apiPatterns = append(s.apiPatterns, pattern)
+		s.mux.Handle(pattern, s.apiHandler(h))
+	}
+	withParent := append([]string{auth.RoleOuder}, caseRoles...)
+	ui("GET /casussen", s.requireUser(withParent, c.list))
+	ui("GET /casussen/{id}", s.requireUser(withParent, c.page))
+	ui("POST /casussen/{id}/verslagen", s.requireUser(caseRoles, c.writeMinutes))
+	ui("POST /casussen/{id}/verslagen/{vid}", s.requireUser(caseRoles, c.updateMinutes))
+	ui("POST /casussen/{id}/fase", s.requireUser(caseRoles, c.advance))
+	api("GET /api/v1/casussen", s.apiAuth(caseRoles, auth.ScopeLeerlingenLezen, c.apiList))
+	api("GET /api/v1/casussen/{id}", s.apiAuth(caseRoles, auth.ScopeLeerlingenLezen, c.apiCase))
+	api("PUT /api/v1/casussen/{id}/verslagen/{vid}", s.apiAuth(caseRoles, ScopeCasussen, c.apiPutMinutes))
+}
+
+type caseHandlers struct {
+	s   *Server
+	svc *casework.Service
+}
+
+// op is the request as a casework operation.
+func (c *caseHandlers) op(r *http.Request, point audit.AccessPoint) (casework.Op, int64) {
+	p := principalFrom(r.Context())
+	a := p.Actor()
+	ca := casework.Actor{Kind: casework.KindProfessional, UserID: a.UserID, OrganisationID: a.OrgID, Party: a.Party, Role: a.Role, Name: p.DisplayName()}
+	if a.ParentID != 0 {
+		ca = casework.Actor{Kind: casework.KindParent, ParentID: a.ParentID, Name: p.DisplayName()}
+	}
+	return casework.Op{Actor: ca, Point: point, RequestID: requestID(r.Context()), Trace: traceContext(r.Context())}, a.RegionID
+}
+
+// caseError maps the casework sentinels to HTTP, in one place.
+func caseError(err error) error {
+	var ce *casework.ConflictError
+	var te *casework.TransitionError
+	var de *casework.DeniedError
+	var fe *casework.FieldError
+	switch {
+	case errors.As(err, &ce):
+		return &Error{Status: http.StatusConflict, Title: "Tussentijds gewijzigd", Detail: ce.Error(), Err: err}
+	case errors.As(err, &te):
+		return &Error{Status: http.StatusConflict, Title: "Faseovergang niet toegestaan", Detail: te.Error(), Field: "fase", Err: err}
+	case errors.As(err, &de):
+		return &Error{Status: http.StatusForbidden, Title: "Niet toegestaan", Detail: de.Reason, Err: err}
+	case errors.As(err, &fe):
+		return badField(fe.Field, fe.Msg)
+	case errors.Is(err, casework.ErrClosed):
+		return &Error{Status: http.StatusConflict, Title: "Casus afgesloten", Detail: "Deze casus is afgesloten en neemt geen wijzigingen meer aan.", Err: err}
+	case errors.Is(err, casework.ErrNotFound):
+		return errNotFound
+	}
+	return err
+}
+
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+func (c *caseHandlers) list(w http.ResponseWriter, r *http.Request) error {
+	op, region := c.op(r, audit.AccessUI)
+	list, err := c.svc.List(r.Context(), region, op, r.URL.Query().Get("alle") == "")
+	if err != nil {
+		return caseError(err)
+	}
+	return c.s.render(w, r, "casus_lijst", "Casussen", map[string]any{"casussen": list})
+}
+
+func (c *caseHandlers) page(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	op, region := c.op(r, audit.AccessUI)
+	v, err := c.svc.View(r.Context(), region, op, id)
+	if err != nil {
+		return caseError(err)
+	}
+	return c.s.render(w, r, "casus", "Casus "+strconv.FormatInt(id, 10), c.pageData(v, nil))
+}
+
+func (c *caseHandlers) pageData(v *casework.View, extra map[string]any) map[string]any {
+	names := map[int64]string{}
+	for _, p := range v.Case.Participants {
+		if p.Kind == casework.KindProfessional {
+			names[p.UserID] = p.Name
+		}
+	}
+	var regie []map[string]string
+	for _, k := range casework.RegieKinds {
+		if h := v.Case.RegieHolder(k); h != 0 {
+			regie = append(regie, map[string]string{"soort": k.Label(), "naam": names[h]})
+		}
+	}
+	d := map[string]any{
+		"v": v, "c": v.Case, "regie": regie, "hint": casework.MinutesHint,
+		"magVerslag": v.MayBringIn[casework.CatMinutes] == casework.ScopeContent,
+		"vandaag":    c.s.today(),
+	}
+	for k, val := range extra {
+		d[k] = val
+	}
+	return d
+}
+
+func (c *caseHandlers) writeMinutes(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	op, region := c.op(r, audit.AccessUI)
+	day, err := time.Parse(time.DateOnly, r.PostFormValue("datum"))
+	if err != nil {
+		return badField("datum", "Geef de datum van het overleg als JJJJ-MM-DD.")
+	}
+	_, err = c.svc.WriteMinutes(r.Context(), region, op, id, casework.MinutesInput{MeetingOn: day, Text: r.PostFormValue("tekst"), ForParents: r.PostFormValue("voor_ouders") == "ja"})
+	if err != nil {
+		return caseError(err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/casussen/%d", id), http.StatusSeeOther)
+	return nil
+}
+
+// updateMinutes saves an edit made at the version in the form. On a conflict the page is shown
+// again with the current minutes and the writer's own text, so nothing is lost.
+func (c *caseHandlers) updateMinutes(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	vid, err := pathID(r, "vid")
+	if err != nil {
+		return err
+	}
+	version, err := strconv.Atoi(r.PostFormValue("versie"))
+	if err != nil || version <= 0 {
+		return badField("versie", "De versie van het verslag ontbreekt.")
+	}
+	op, region := c.op(r, audit.AccessUI)
+	text := r.PostFormValue("tekst")
+	_, err = c.svc.UpdateMinutes(r.Context(), region, op, id, vid, version, casework.MinutesInput{Text: text, ForParents: r.PostFormValue("voor_ouders") == "ja"})
+	var ce *casework.ConflictError
+	if errors.As(err, &ce) {
+		v, verr := c.svc.View(r.Context(), region, op, id)
+		if verr != nil {
+			return caseError(verr)
+		}
+		return c.s.renderForm(w, r, http.StatusConflict, "casus", "Casus "+strconv.FormatInt(id, 10),
+			c.pageData(v, map[string]any{"conflict": ce.Error(), "conflictID": vid, "mijnTekst": text}), map[string]string{"tekst": ce.Error()})
+	}
+	if err != nil {
+		return caseError(err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/casussen/%d", id), http.StatusSeeOther)
+	return nil
+}
+
+func (c *caseHandlers) advance(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	op, region := c.op(r, audit.AccessUI)
+	if _, err := c.svc.Advance(r.Context(), region, op, id, r.PostFormValue("fase"), r.PostFormValue("toelichting")); err != nil {
+		return caseError(err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/casussen/%d", id), http.StatusSeeOther)
+	return nil
+}
+
+// ---- API
+
+type casusSummaryJSON struct {
+	ID          int64  `json:"id"`
+	Leerling    int64  `json:"leerlingId"`
+	Soort       string `json:"soort"`
+	Fase        string `json:"fase"`
+	Geopend     string `json:"geopendOp"`
+	Opgeschaald bool   `json:"opgeschaald"`
+	Afgesloten  bool   `json:"afgesloten"`
+	Self        string `json:"href"`
+}
+
+func (c *caseHandlers) apiList(w http.ResponseWriter, r *http.Request) error {
+	op, region := c.op(r, audit.AccessAPI)
+	list, err := c.svc.List(r.Context(), region, op, r.URL.Query().Get("alle") != "ja")
+	if err != nil {
+		return caseError(err)
+	}
+	out := []casusSummaryJSON{}
+	for _, x := range list {
+		out = append(out, casusSummaryJSON{ID: x.ID, Leerling: x.PupilID, Soort: x.Type, Fase: x.Phase, Geopend: x.OpenedAt.Format(time.RFC3339),
+			Opgeschaald: x.Escalated, Afgesloten: x.Closed, Self: fmt.Sprintf("/api/v1/casussen/%d", x.ID)})
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"casussen": out})
+}
+
+type casusItemJSON struct {
+	ID       int64  `json:"id"`
+	Omvang   string `json:"omvang"`
+	Tekst    string `json:"tekst,omitempty"`
+	Partij   string `json:"partij"`
+	Versie   int    `json:"versie,omitempty"`
+	ETag     string `json:"etag,omitempty"`
+	Datum    string `json:"datum,omitempty"`
+	Status   string `json:"status,omitempty"`
+	Eigenaar string `json:"eigenaar,omitempty"`
+	Categ    string `json:"categorie,omitempty"`
+}
+
+type casusJSON struct {
+	ID         int64             `json:"id"`
+	Soort      string            `json:"soort"`
+	Fase       string            `json:"fase"`
+	Volgende   []string          `json:"volgendeFasen"`
+	Doel       string            `json:"doel"`
+	Vraag      string            `json:"vraag"`
+	Versie     int               `json:"versie"`
+	Regie      map[string]int64  `json:"regie"`
+	Deelnemers []map[string]any  `json:"deelnemers"`
+	Verslagen  []casusItemJSON   `json:"verslagen"`
+	Afspraken  []casusItemJSON   `json:"afspraken"`
+	Inbreng    []casusItemJSON   `json:"inbreng"`
+	Verborgen  int               `json:"verborgen"`
+	Inbrengen  map[string]string `json:"magInbrengen"`
+	Escalatie  map[string]string `json:"doorbraakoverleg,omitempty"`
+	Resultaat  string            `json:"resultaat,omitempty"`
+}
+
+func minutesETag(id int64, version int) string { return fmt.Sprintf(`"verslag-%d-v%d"`, id, version) }
+func caseETag(id int64, version int) string    { return fmt.Sprintf(`"casus-%d-v%d"`, id, version) }
+
+func (c *caseHandlers) apiCase(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	op, region := c.op(r, audit.AccessAPI)
+	v, err := c.svc.View(r.Context(), region, op, id)
+	if err != nil {
+		return caseError(err)
+	}
+	k := v.Case
+	out := casusJSON{ID: k.ID, Soort: k.Type, Fase: k.Phase, Volgende: v.NextPhases, Doel: k.Purpose, Vraag: k.Question, Versie: k.Version,
+		Regie: map[string]int64{}, Deelnemers: []map[string]any{}, Verslagen: []casusItemJSON{}, Afspraken: []casusItemJSON{}, Inbreng: []casusItemJSON{},
+		Verborgen: v.Hidden, Inbrengen: v.MayBringIn}
+	if out.Volgende == nil {
+		out.Volgende = []string{}
+	}
+	for _, kind := range casework.RegieKinds {
+		if h := k.RegieHolder(kind); h != 0 {
+			out.Regie[string(kind)] = h
+		}
+	}
+	for _, p := range k.Participants {
+		out.Deelnemers = append(out.Deelnemers, map[string]any{"naam": p.Name, "soort": p.Kind, "partij": p.Party, "rol": p.Role, "status": p.Status})
+	}
+	for _, m := range v.Minutes {
+		out.Verslagen = append(out.Verslagen, casusItemJSON{ID: m.Item.ID, Omvang: m.Scope, Tekst: m.Item.Text, Partij: m.Item.AuthorParty,
+			Versie: m.Item.Version, ETag: minutesETag(m.Item.ID, m.Item.Version), Datum: m.Item.MeetingOn.Format(time.DateOnly)})
+	}
+	for _, a := range v.Agreements {
+		out.Afspraken = append(out.Afspraken, casusItemJSON{ID: a.Item.ID, Omvang: a.Scope, Tekst: a.Item.Description, Partij: a.Item.AuthorParty,
+			Versie: a.Item.Version, Datum: a.Item.Due.Format(time.DateOnly), Status: string(a.Item.Status), Eigenaar: a.Item.OwnerName})
+	}
+	for _, x := range v.Contribution {
+		out.Inbreng = append(out.Inbreng, casusItemJSON{ID: x.Item.ID, Omvang: x.Scope, Tekst: x.Item.Text, Partij: x.Item.Party, Categ: x.Item.Category})
+	}
+	if e := k.Escalation; e != nil {
+		out.Escalatie = map[string]string{"reden": e.Reason, "toelichting": e.Detail, "doorzettingsmacht": e.Holder.Name + ", " + e.Holder.Function, "besluit": e.Decision}
+	}
+	if k.Closure != nil {
+		out.Resultaat = k.Closure.Result
+	}
+	w.Header().Set("ETag", caseETag(k.ID, k.Version))
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// apiPutMinutes replaces the text of minutes. If-Match must carry the minutes' ETag (from GET);
+// a stale one is 412 with the current version, a missing one 428.
+func (c *caseHandlers) apiPutMinutes(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	vid, err := pathID(r, "vid")
+	if err != nil {
+		return err
+	}
+	match := strings.TrimSpace(r.Header.Get("If-Match"))
+	if match == "" {
+		return &Error{Status: http.StatusPreconditionRequired, Title: "If-Match ontbreekt", Detail: "Stuur de ETag van het verslag mee in If-Match, zodat een tussentijdse wijziging niet wordt overschreven."}
+	}
+	var version int
+	if _, err := fmt.Sscanf(strings.TrimPrefix(match, "W/"), `"verslag-`+strconv.FormatInt(vid, 10)+`-v%d"`, &version); err != nil || version <= 0 {
+		return &Error{Status: http.StatusPreconditionFailed, Title: "Onbekende versie", Detail: "If-Match is geen ETag van dit verslag."}
+	}
+	var body struct {
+		Tekst      string `json:"tekst"`
+		VoorOuders bool   `json:"voorOuders"`
+	}
+	if err := decodeJSON(r, &body); err != nil {
+		return err
+	}
+	op, region := c.op(r, audit.AccessAPI)
+	m, err := c.svc.UpdateMinutes(r.Context(), region, op, id, vid, version, casework.MinutesInput{Text: body.Tekst, ForParents: body.VoorOuders})
+	var ce *casework.ConflictError
+	if errors.As(err, &ce) {
+		w.Header().Set("ETag", minutesETag(vid, ce.Current))
+		return &Error{Status: http.StatusPreconditionFailed, Title: "Tussentijds gewijzigd", Detail: ce.Error(), Err: err}
+	}
+	if err != nil {
+		return caseError(err)
+	}
+	w.Header().Set("ETag", minutesETag(m.ID, m.Version))
+	return writeJSON(w, http.StatusOK, casusItemJSON{ID: m.ID, Omvang: casework.ScopeContent, Tekst: m.Text, Partij: m.AuthorParty, Versie: m.Version,
+		ETag: minutesETag(m.ID, m.Version), Datum: m.MeetingOn.Format(time.DateOnly)})
+}

@@ -1,0 +1,181 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/casework"
+	"github.com/grondslag/grondslag/internal/convenant"
+	"github.com/grondslag/grondslag/internal/policy"
+	"github.com/grondslag/grondslag/internal/region"
+	"github.com/grondslag/grondslag/internal/store"
+	"github.com/grondslag/grondslag/internal/web/auth"
+)
+
+// caseWorld mounts the casework pages on the test world and opens a ZAT for pupil1 (Anouk, 12)
+// with the SWV consultant and jeugdhulp as participants, the mother invited and accepted, in
+// the overleg phase.
+func caseWorld(t *testing.T) (*world, *casework.Service, int64) {
+	t.Helper()
+	w := newWorld(t)
+	ctx := context.Background()
+	k, err := convenant.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := audit.EncryptFunc(func(p, _ []byte) ([]byte, error) { return append([]byte("x"), p...), nil })
+	svc, err := casework.NewService(store.NewCaseStore(w.db), casework.NewGuard(k, policy.NewEngine(k), nil), store.CaseDirectory{DB: w.db}, enc, casework.DefaultConfig(), w.clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.web.MountCasework(svc)
+	zc := casework.Op{Actor: store.ActorOf(region.User{ID: w.users["zc"].id, Role: "zorgcoordinator", Name: "ZC"}, region.Organisation{ID: w.school1, Kind: region.KindSchool}), Point: audit.AccessUI, RequestID: "t"}
+	c, err := svc.Open(ctx, w.r1, zc, casework.OpenRequest{PupilID: w.pupil1, Type: "zat", Purpose: "toeleiding", Question: "Anouk verzuimt; wat helpt?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"swv", "jhv"} {
+		if _, err := svc.AddProfessional(ctx, w.r1, zc, c.ID, w.users[u].id, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := svc.InviteFamily(ctx, w.r1, zc, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	mother := casework.Op{Actor: casework.Actor{Kind: casework.KindParent, ParentID: w.parent}, Point: audit.AccessUI, RequestID: "t"}
+	if _, err := svc.Respond(ctx, w.r1, mother, c.ID, casework.RefOf(mother.Actor), true, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, to := range []string{"voorbereiding", "overleg"} {
+		if _, err := svc.Advance(ctx, w.r1, zc, c.ID, to, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return w, svc, c.ID
+}
+
+func TestCasusPagesPerRole(t *testing.T) {
+	w, _, id := caseWorld(t)
+	page := fmt.Sprintf("/casussen/%d", id)
+	zc := w.client()
+	zc.login("zc")
+	r := zc.get(page)
+	if r.status != http.StatusOK || !strings.Contains(r.body, "Schrijf objectief en bondig") {
+		t.Fatalf("zc page: %d %s", r.status, r.body)
+	}
+	r = zc.post(page, page+"/verslagen", url.Values{"datum": {"2025-10-06"}, "tekst": {"Anouk komt op maandag niet; moeder zoekt hulp."}, "voor_ouders": {"ja"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("write minutes: %d %s", r.status, r.body)
+	}
+	const text = "Anouk komt op maandag niet; moeder zoekt hulp."
+	for _, tt := range []struct {
+		who    string
+		status int
+		sees   bool
+	}{
+		{"zc", http.StatusOK, true},
+		{"swv", http.StatusOK, false}, // no school→SWV exchange for minutes in the model convenant
+		{"jhv", http.StatusOK, false},
+		{"mentor", http.StatusForbidden, false}, // not a participant
+		{"zc2", http.StatusForbidden, false},    // another school
+		{"zcR2", http.StatusNotFound, false},    // another region
+	} {
+		c := w.client()
+		c.login(tt.who)
+		r := c.get(page)
+		if r.status != tt.status || strings.Contains(r.body, text) != tt.sees {
+			t.Errorf("%s: status %d, sees minutes %v", tt.who, r.status, strings.Contains(r.body, text))
+		}
+	}
+	p := w.client()
+	p.loginParent()
+	if r := p.get(page); r.status != http.StatusOK || !strings.Contains(r.body, text) || strings.Contains(r.body, `action="/casussen/`) {
+		t.Errorf("parent: %d, sees minutes %v", r.status, strings.Contains(r.body, text))
+	}
+	if r := p.get("/casussen"); r.status != http.StatusOK || !strings.Contains(r.body, fmt.Sprintf("Casus %d", id)) {
+		t.Errorf("parent list: %d", r.status)
+	}
+	// A jump in phases is refused with the allowed phases.
+	r = zc.post(page, page+"/fase", url.Values{"fase": {"uitvoering-en-evaluatie"}})
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "plan-van-aanpak") {
+		t.Errorf("illegal transition: %d", r.status)
+	}
+
+	// Two edits of version 1: the second gets 409 with the current version and its own text.
+	body := zc.get(page).body
+	vid := regexpFind(`action="/casussen/\d+/verslagen/(\d+)"`, body)
+	if vid == "" {
+		t.Fatal("no edit form")
+	}
+	edit := func(text string) resp {
+		return zc.do("POST", page+"/verslagen/"+vid, url.Values{"csrf": {csrfOf(t, body)}, "versie": {"1"}, "tekst": {text}, "voor_ouders": {"ja"}})
+	}
+	if r := edit("Anouk komt op maandag en dinsdag niet."); r.status != http.StatusSeeOther {
+		t.Fatalf("first edit: %d %s", r.status, r.body)
+	}
+	r = edit("Mijn versie van het verslag.")
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "huidige versie is 2") || !strings.Contains(r.body, "Mijn versie van het verslag.") || !strings.Contains(r.body, "maandag en dinsdag") {
+		t.Fatalf("second edit: %d %s", r.status, r.body)
+	}
+}
+
+func TestCasusAPI(t *testing.T) {
+	w, svc, id := caseWorld(t)
+	ctx := context.Background()
+	zcOp := casework.Op{Actor: store.ActorOf(region.User{ID: w.users["zc"].id, Role: "zorgcoordinator"}, region.Organisation{ID: w.school1, Kind: region.KindSchool}), Point: audit.AccessUI, RequestID: "t"}
+	m, err := svc.WriteMinutes(ctx, w.r1, zcOp, id, casework.MinutesInput{MeetingOn: w.clock.Now(), Text: "Verslag via de dienst.", ForParents: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zc := w.client()
+	zc.login("zc")
+	r := zc.get(fmt.Sprintf("/api/v1/casussen/%d", id))
+	if r.status != http.StatusOK || r.header.Get("ETag") == "" || r.header.Get("API-Version") == "" {
+		t.Fatalf("GET case: %d %v %s", r.status, r.header, r.body)
+	}
+	var got struct {
+		Fase      string `json:"fase"`
+		Verslagen []struct {
+			Tekst string `json:"tekst"`
+			ETag  string `json:"etag"`
+		} `json:"verslagen"`
+		Volgende []string `json:"volgendeFasen"`
+	}
+	if err := json.Unmarshal([]byte(r.body), &got); err != nil || got.Fase != "overleg" || len(got.Verslagen) != 1 || got.Verslagen[0].ETag != fmt.Sprintf(`"verslag-%d-v1"`, m.ID) || len(got.Volgende) == 0 {
+		t.Fatalf("case JSON: %v %s", err, r.body)
+	}
+	swv := w.client()
+	swv.login("swv")
+	if r := swv.get(fmt.Sprintf("/api/v1/casussen/%d", id)); r.status != http.StatusOK || strings.Contains(r.body, "Verslag via de dienst.") {
+		t.Errorf("SWV API: %d %s", r.status, r.body)
+	}
+	if r := zc.get("/api/v1/casussen"); r.status != http.StatusOK || !strings.Contains(r.body, `"soort":"zat"`) {
+		t.Errorf("list: %d %s", r.status, r.body)
+	}
+	// Writing needs a token; a session cannot PUT (CSRF), and If-Match is required.
+	put := fmt.Sprintf("/api/v1/casussen/%d/verslagen/%d", id, m.ID)
+	if r := zc.doBody("PUT", put, `{"tekst":"x"}`, "Content-Type", "application/json", "If-Match", got.Verslagen[0].ETag); r.status != http.StatusUnauthorized {
+		t.Errorf("PUT with session: %d", r.status)
+	}
+	tok, hash := auth.NewAPIToken()
+	if _, err := w.db.CreateAPIClient(ctx, auth.APIClient{RegionID: w.r1, OrgID: w.school1, Name: "LAS", Role: "zorgcoordinator", Scopes: []string{"casussen:vastleggen"}}, hash, w.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	bearer := "Bearer " + tok
+	if r := zc.doBody("PUT", put, `{"tekst":"x"}`, "Content-Type", "application/json", "Authorization", bearer); r.status != http.StatusPreconditionRequired {
+		t.Errorf("PUT without If-Match: %d %s", r.status, r.body)
+	}
+	if r := zc.doBody("PUT", put, `{"tekst":"x"}`, "Content-Type", "application/json", "Authorization", bearer, "If-Match", `"iets"`); r.status != http.StatusPreconditionFailed {
+		t.Errorf("PUT with a foreign ETag: %d", r.status)
+	}
+	// An API client is an organisation's system, not a participant: it cannot write into a case.
+	if r := zc.doBody("PUT", put, `{"tekst":"x"}`, "Content-Type", "application/json", "Authorization", bearer, "If-Match", got.Verslagen[0].ETag); r.status != http.StatusForbidden {
+		t.Errorf("PUT by a system: %d %s", r.status, r.body)
+	}
+}
