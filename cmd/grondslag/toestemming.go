@@ -94,7 +94,7 @@ func runToestemmingNodig(_ context.Context, e env) error {
 	if err != nil {
 		return withExit(2, fmt.Errorf("veld peildatum: %v", err))
 	}
-	cfg, err := consentConfig(c.Convenant)
+	cfg, _, err := consentConfig(c.Convenant)
 	if err != nil {
 		return err
 	}
@@ -127,8 +127,8 @@ func runToestemmingNodig(_ context.Context, e env) error {
 }
 
 // consentConfig is the register's configuration from the region's convenant file, or from the
-// model convenant when path is empty.
-func consentConfig(path string) (consent.Config, error) {
+// model convenant when path is empty, with the compiled convenant itself.
+func consentConfig(path string) (consent.Config, *convenant.Compiled, error) {
 	var k *convenant.Compiled
 	var err error
 	if path == "" {
@@ -137,9 +137,10 @@ func consentConfig(path string) (consent.Config, error) {
 		k, err = loadConvenantFile(path)
 	}
 	if err != nil {
-		return consent.Config{}, fmt.Errorf("convenant: %w", err)
+		return consent.Config{}, nil, fmt.Errorf("convenant: %w", err)
 	}
-	return consent.FromConvenant(k)
+	cfg, err := consent.FromConvenant(k)
+	return cfg, k, err
 }
 
 // decodeNodig reads exactly one JSON object with exactly the four known fields.

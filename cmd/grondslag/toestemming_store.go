@@ -14,7 +14,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/consent"
+	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/ident"
 	"github.com/grondslag/grondslag/internal/region"
 	"github.com/grondslag/grondslag/internal/store"
@@ -43,10 +45,11 @@ type consentSetup struct {
 	db     *store.DB
 	region regionRef
 	reg    *consent.Register
+	conv   *convenant.Compiled
 }
 
 func openConsent(ctx context.Context, c *config) (*consentSetup, error) {
-	ccfg, err := consentConfig(c.Convenant)
+	ccfg, k, err := consentConfig(c.Convenant)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +62,60 @@ func openConsent(ctx context.Context, c *config) (*consentSetup, error) {
 		db.Close()
 		return nil, err
 	}
-	return &consentSetup{cfg: c, db: db, region: reg, reg: consent.NewRegister(db, ccfg, nil)}, nil
+	return &consentSetup{cfg: c, db: db, region: reg, reg: consent.NewRegister(db, ccfg, nil).WithShareLog(db), conv: k}, nil
+}
+
+// trail returns the audit trail of a consent change made through the CLI by user ref
+// ("gebruiker:<id>", an active user of the region): one entry naming the pupil, the consent and
+// the processing activity of the convenant under which consents are kept.
+func (s *consentSetup) trail(ctx context.Context, ref string, pupil region.Pupil, purpose string, action audit.Action, name string, at time.Time) (consent.AuditFunc, error) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(ref), "gebruiker:"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, withExit(2, fmt.Errorf("--door: gebruik gebruiker:<id> van een gebruiker van de regio, niet %q", ref))
+	}
+	u, err := s.db.User(ctx, s.region.ID, id)
+	if err != nil || !u.Active {
+		return nil, withExit(2, fmt.Errorf("--door: gebruiker %d is geen actieve gebruiker van deze regio", id))
+	}
+	org, err := s.db.Organisation(ctx, s.region.ID, u.OrganisationID)
+	if err != nil {
+		return nil, err
+	}
+	activity := ""
+	for _, a := range s.conv.ProcessingActivities() {
+		hasConsent := false
+		for _, c := range a.Categories {
+			hasConsent = hasConsent || c.Value == "toestemming"
+		}
+		if hasConsent && (activity == "" || a.Controller.Value == org.Party()) {
+			activity = a.ID
+		}
+	}
+	if activity == "" {
+		return nil, errors.New("het convenant heeft geen verwerkingsactiviteit met de categorie toestemming; vul het verwerkingsregister aan")
+	}
+	ring, err := s.cfg.keyRing()
+	if err != nil {
+		return nil, err
+	}
+	keys, err := ring.Region(s.region.Code)
+	if err != nil {
+		return nil, err
+	}
+	enc := audit.EncryptFunc(func(p, ad []byte) ([]byte, error) { _, sealed, err := keys.Seal(p, ad); return sealed, err })
+	return func(consentID int64) ([]audit.Entry, error) {
+		op := audit.NewOperationID()
+		e, err := audit.NewEntry(audit.Record{Time: at, Actor: audit.Actor{UserID: u.ID, OrganisationID: u.OrganisationID, Role: string(u.Role)},
+			Pupil: pupil.Pseudonym, Categories: []string{"toestemming"}, Action: action, Purpose: purpose,
+			LegalGround: "avg-6-1-c", Article: "AVG art. 7 lid 1 (aantonen van toestemming)",
+			ConvenantVersion: strings.TrimPrefix(s.conv.Hash(), "sha256:"), ConsentID: consentID, Outcome: audit.Allowed,
+			AccessPoint: audit.AccessCLI, RequestID: "toestemming-" + op.String(), TraceID: audit.NewTraceID(), OperationID: op,
+			Name: name, ProcessingActivity: s.conv.ProcessingActivityURI(activity)}, enc)
+		if err != nil {
+			return nil, err
+		}
+		return []audit.Entry{e}, nil
+	}, nil
 }
 
 // pupil resolves --leerling: a 9-digit BSN or onderwijsnummer (pseudonymised with the region's
@@ -218,7 +274,7 @@ func runToestemmingVastleggen(ctx context.Context, e env) error {
 	givenAt := fs.String("gegeven-op", "", "tijdstip van de toestemming of weigering (JJJJ-MM-DD UU:MM); leeg: nu")
 	from := fs.String("van", "", "geldig vanaf (JJJJ-MM-DD); leeg: de dag van geven")
 	until := fs.String("tot", "", "geldig tot en met (JJJJ-MM-DD); leeg: de termijn van het convenant")
-	by := fs.String("door", "", "wie dit vastlegt (gebruiker)")
+	by := fs.String("door", "", "wie dit vastlegt: gebruiker:<id> (komt in het auditlogboek)")
 	refused := fs.Bool("weigering", false, "leg een weigering vast in plaats van een toestemming")
 	note := fs.String("notitie", "", "korte, feitelijke notitie")
 	asJSON := fs.Bool("json", false, "uitvoer als JSON")
@@ -295,7 +351,11 @@ func runToestemmingVastleggen(ctx context.Context, e env) error {
 			return withExit(2, fmt.Errorf("--tot: %v", err))
 		}
 	}
-	rec, err := s.reg.Record(ctx, s.region.ID, d, nil)
+	trail, err := s.trail(ctx, *by, p, firstOr(d.Purposes, ""), audit.ActionCreate, "toestemming vastleggen", time.Now())
+	if err != nil {
+		return err
+	}
+	rec, err := s.reg.Record(ctx, s.region.ID, d, trail)
 	if err != nil {
 		return consentExit(err)
 	}
@@ -311,6 +371,13 @@ func runToestemmingVastleggen(ctx context.Context, e env) error {
 		fmt.Fprintln(e.stdout, "Let op: mondelinge toestemming is zwak bewijs. Vraag de ouder het per e-mail of op papier te bevestigen.")
 	}
 	return nil
+}
+
+func firstOr(list []string, def string) string {
+	if len(list) == 0 {
+		return def
+	}
+	return list[0]
 }
 
 func contains(list []string, s string) bool {
@@ -470,7 +537,7 @@ func runToestemmingIntrekken(ctx context.Context, e env) error {
 	convenantFlag(fs, e, c)
 	id := fs.Int64("id", 0, "id van de toestemming")
 	onBehalf := fs.String("namens", "", "wie intrekt: leerling of ouder:<id>")
-	by := fs.String("door", "", "wie dit vastlegt (gebruiker)")
+	by := fs.String("door", "", "wie dit vastlegt: gebruiker:<id> (komt in het auditlogboek)")
 	at := fs.String("op", "", "tijdstip van intrekken (JJJJ-MM-DD UU:MM); leeg: nu")
 	note := fs.String("notitie", "", "korte, feitelijke notitie (hoe kwam de intrekking binnen)")
 	asJSON := fs.Bool("json", false, "uitvoer als JSON")
@@ -495,7 +562,19 @@ func runToestemmingIntrekken(ctx context.Context, e env) error {
 		return err
 	}
 	defer s.db.Close()
-	w, uses, err := s.reg.Withdraw(ctx, s.region.ID, *id, g, when, *by, *note, nil)
+	rec, err := s.reg.Get(ctx, s.region.ID, *id)
+	if err != nil {
+		return consentExit(err)
+	}
+	p, err := s.db.Pupil(ctx, s.region.ID, rec.Data().PupilID)
+	if err != nil {
+		return err
+	}
+	trail, err := s.trail(ctx, *by, p, firstOr(rec.Data().Purposes, ""), audit.ActionUpdate, "toestemming intrekken", time.Now())
+	if err != nil {
+		return err
+	}
+	w, uses, err := s.reg.Withdraw(ctx, s.region.ID, *id, g, when, *by, *note, trail)
 	if err != nil {
 		return consentExit(err)
 	}

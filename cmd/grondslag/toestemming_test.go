@@ -181,6 +181,13 @@ func consentCLIFixture(t *testing.T) (st []string, ids map[string]int64) {
 		if ids["school"], err = tx.CreateOrganisation(ctx, r.ID, school); err != nil {
 			return err
 		}
+		u, err := region.NewUser(region.User{OrganisationID: ids["school"], Name: "J. Bakker", Email: "zorg@baken.example", Role: region.RoleZorgcoordinator, Active: true}, region.KindSchool)
+		if err != nil {
+			return err
+		}
+		if ids["gebruiker"], err = tx.CreateUser(ctx, r.ID, u, time.Now()); err != nil {
+			return err
+		}
 		jh, _ := region.NewOrganisation(region.Organisation{Kind: region.KindJeugdhulp, Name: "Jeugdhulp Oost"})
 		if ids["jeugdhulp"], err = tx.CreateOrganisation(ctx, r.ID, jh); err != nil {
 			return err
@@ -218,6 +225,7 @@ func consentCLIFixture(t *testing.T) (st []string, ids map[string]int64) {
 func TestToestemmingRegisterCLI(t *testing.T) {
 	st, ids := consentCLIFixture(t)
 	cmd := func(args ...string) []string { return append(append([]string{"toestemming"}, args...), st...) }
+	user := "gebruiker:" + strconv.FormatInt(ids["gebruiker"], 10)
 	// The form: pupil of 13, jeugdhulp, joint gezag: pupil and both parents sign.
 	code, html, errs := runToestemmingCLI(t, "", cmd("formulier", "--leerling", "111222333", "--doel", "jeugdhulp", "--contact", "J. Bakker, zorgcoördinator")...)
 	if code != 0 {
@@ -236,7 +244,7 @@ func TestToestemmingRegisterCLI(t *testing.T) {
 	os.WriteFile(evidence, []byte("scan"), 0o600)
 	o := strconv.FormatInt
 	base := []string{"vastleggen", "--leerling", "111222333", "--doel", "jeugdhulp", "--ontvanger", "jeugdhulp:" + o(ids["jeugdhulp"], 10),
-		"--categorie", "gezondheid,gezinssituatie", "--kanaal", "schriftelijk", "--formulier", ref, "--bewijs", evidence, "--door", "gebruiker:1"}
+		"--categorie", "gezondheid,gezinssituatie", "--kanaal", "schriftelijk", "--formulier", ref, "--bewijs", evidence, "--door", user}
 	// Bad input: exit 2, Dutch reason, nothing stored.
 	for _, tt := range []struct {
 		extra []string
@@ -276,10 +284,10 @@ func TestToestemmingRegisterCLI(t *testing.T) {
 		t.Fatalf("controleer: %d %s", code, out)
 	}
 	// Withdrawal by the stepparent is refused; by the father it works, and the next check sees it.
-	if code, _, errs := runToestemmingCLI(t, "", cmd("intrekken", "--id", o(rec.ID, 10), "--namens", "ouder:"+o(ids["stiefouder"], 10), "--door", "gebruiker:1")...); code != 2 || !strings.Contains(errs, "alleen wie moest toestemmen") {
+	if code, _, errs := runToestemmingCLI(t, "", cmd("intrekken", "--id", o(rec.ID, 10), "--namens", "ouder:"+o(ids["stiefouder"], 10), "--door", user)...); code != 2 || !strings.Contains(errs, "alleen wie moest toestemmen") {
 		t.Errorf("stepparent withdrawal: %d %s", code, errs)
 	}
-	code, out, errs = runToestemmingCLI(t, "", cmd("intrekken", "--id", o(rec.ID, 10), "--namens", "ouder:"+o(ids["vader"], 10), "--door", "gebruiker:1")...)
+	code, out, errs = runToestemmingCLI(t, "", cmd("intrekken", "--id", o(rec.ID, 10), "--namens", "ouder:"+o(ids["vader"], 10), "--door", user)...)
 	if code != 0 || !strings.Contains(out, "ingetrokken") {
 		t.Fatalf("intrekken: %d %s %s", code, out, errs)
 	}
@@ -290,11 +298,20 @@ func TestToestemmingRegisterCLI(t *testing.T) {
 	if code, out, _ := runToestemmingCLI(t, "", cmd("lijst", "--leerling", "111222333")...); code != 0 || !strings.Contains(out, "ingetrokken") {
 		t.Errorf("lijst: %s", out)
 	}
-	if code, _, errs := runToestemmingCLI(t, "", cmd("intrekken", "--id", o(rec.ID, 10), "--namens", "ouder:"+o(ids["moeder"], 10), "--door", "gebruiker:1")...); code != 2 || !strings.Contains(errs, "al ingetrokken") {
+	if code, _, errs := runToestemmingCLI(t, "", cmd("intrekken", "--id", o(rec.ID, 10), "--namens", "ouder:"+o(ids["moeder"], 10), "--door", user)...); code != 2 || !strings.Contains(errs, "al ingetrokken") {
 		t.Errorf("second withdrawal: %d %s", code, errs)
 	}
 	if code, out, _ := runToestemmingCLI(t, "", cmd("lijst", "--verloopt-binnen", "30")...); code != 0 || !strings.Contains(out, "Geen toestemmingen") {
 		t.Errorf("reminders: %d %s", code, out)
+	}
+	// Recording and withdrawing went into the audit trail, naming the consent.
+	code, out, errs = runToestemmingCLI(t, "", append([]string{"audit", "toon", "--leerling", "111222333", "--json"}, st...)...)
+	if code != 0 || strings.Count(out, `"toestemming": `+o(rec.ID, 10)) != 2 || !strings.Contains(out, "aanmaken") || !strings.Contains(out, "wijzigen") {
+		t.Errorf("audit toon: %d %s %s", code, out, errs)
+	}
+	// An unknown user cannot record.
+	if code, _, errs := runToestemmingCLI(t, "", cmd(append(append([]string{}, base[:len(base)-1]...), "gebruiker:999", "--gever", all)...)...); code != 2 || !strings.Contains(errs, "geen actieve gebruiker") {
+		t.Errorf("unknown user: %d %s", code, errs)
 	}
 }
 
