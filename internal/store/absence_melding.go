@@ -204,23 +204,57 @@ func (db *DB) HasMelding(ctx context.Context, regionID, pupilID int64, now time.
 
 // HasMeldingWithin is HasMelding with the retention the convenant sets.
 func (db *DB) HasMeldingWithin(ctx context.Context, regionID, pupilID int64, now time.Time, retention time.Duration) (bool, error) {
-	rows, err := db.Query(ctx, "SELECT status, status_op FROM verzuimmelding WHERE regio_id = ? AND leerling_id = ? AND status <> ?",
-		regionID, pupilID, string(absence.StatusWithdrawn))
+	g, err := db.MeldingGround(ctx, regionID, pupilID, now, retention)
+	return g.ID != 0, err
+}
+
+// Ground names the melding a decision relies on.
+type Ground struct {
+	ID        int64  // 0: no melding gives ground
+	DUONumber string // empty until DUO gave one
+	Status    absence.Status
+}
+
+// Reference is how a decision's record names the melding: DUO's number, else the local id.
+func (g Ground) Reference() string {
+	if g.DUONumber != "" {
+		return "DUO " + g.DUONumber
+	}
+	if g.ID == 0 {
+		return ""
+	}
+	return fmt.Sprintf("verzuimmelding %d", g.ID)
+}
+
+// MeldingGround returns the melding that gives leerplicht the ground for person-level notes at
+// now (the newest open one, else the newest closed within retention); ID 0 when there is none.
+func (db *DB) MeldingGround(ctx context.Context, regionID, pupilID int64, now time.Time, retention time.Duration) (Ground, error) {
+	rows, err := db.Query(ctx, `SELECT id, status, status_op, duo_nummer FROM verzuimmelding WHERE regio_id = ? AND leerling_id = ? AND status <> ?
+		ORDER BY aangemaakt_op DESC, id DESC`, regionID, pupilID, string(absence.StatusWithdrawn))
 	if err != nil {
-		return false, err
+		return Ground{}, err
 	}
 	defer rows.Close()
+	var closed Ground
 	for rows.Next() {
+		var g Ground
 		var st string
 		var at int64
-		if err := rows.Scan(&st, &at); err != nil {
-			return false, err
+		if err := rows.Scan(&g.ID, &st, &at, &g.DUONumber); err != nil {
+			return Ground{}, err
 		}
-		if absence.GivesGround(absence.Status(st), time.UnixMilli(at), now, retention) {
-			return true, nil
+		g.Status = absence.Status(st)
+		if !absence.GivesGround(g.Status, time.UnixMilli(at), now, retention) {
+			continue
+		}
+		if g.Status.Open() {
+			return g, rows.Err()
+		}
+		if closed.ID == 0 {
+			closed = g
 		}
 	}
-	return false, rows.Err()
+	return closed, rows.Err()
 }
 
 // AbsoluteCandidates returns the absoluut-verzuim inputs of every pupil in the region: birth

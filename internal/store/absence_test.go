@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -172,6 +173,9 @@ func TestSignalsAndMeldingGround(t *testing.T) {
 		}
 		if ok, _ := db.HasMelding(ctx, f.reg.ID, f.pupil, now); !ok {
 			t.Fatal("a registered melding gives ground")
+		}
+		if g, err := db.MeldingGround(ctx, f.reg.ID, f.pupil, now, absence.DefaultGroundRetention); err != nil || g.ID != id || g.Reference() != fmt.Sprintf("verzuimmelding %d", id) {
+			t.Fatalf("MeldingGround: %+v %v", g, err)
 		}
 		// The school may not take it in behandeling; the gemeente closes it with a reason.
 		if _, err := db.ChangeMeldingStatus(ctx, f.reg.ID, id, absence.StatusChange{To: absence.StatusInProgress, By: absence.PartySchool, At: now}); !errors.Is(err, absence.ErrTransition) {
