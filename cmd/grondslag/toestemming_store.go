@@ -31,7 +31,7 @@ func toestemmingStoreCommands() []struct {
 		name, summary string
 		run           func(context.Context, env) error
 	}{
-		{"formulier", "maakt het toestemmingsformulier (HTML, afdrukbaar) voor een leerling en doel", runToestemmingFormulier},
+		{"formulier", "maakt het toestemmingsformulier (HTML of PDF, afdrukbaar) voor een leerling en doel", runToestemmingFormulier},
 		{"vastleggen", "legt een gegeven of geweigerde toestemming vast", runToestemmingVastleggen},
 		{"lijst", "toont de toestemmingen van een leerling, of wat binnen N dagen afloopt", runToestemmingLijst},
 		{"intrekken", "trekt een toestemming in en toont welke verstrekkingen erop steunden", runToestemmingIntrekken},
@@ -192,7 +192,7 @@ func consentExit(err error) error {
 }
 
 func runToestemmingFormulier(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "toestemming formulier", "toestemming formulier --leerling X --doel DOEL --contact TEKST [--school NAAM] [--datum JJJJ-MM-DD] [--uitvoer BESTAND] [--db …] [--regio CODE]")
+	fs := newFlagSet(e, "toestemming formulier", "toestemming formulier --leerling X --doel DOEL --contact TEKST [--school NAAM] [--datum JJJJ-MM-DD] [--formaat html|pdf] [--uitvoer BESTAND] [--db …] [--regio CODE]")
 	c := storeFlags(fs, e)
 	convenantFlag(fs, e, c)
 	pupilArg := fs.String("leerling", "", "pseudoniem, BSN of onderwijsnummer van de leerling")
@@ -200,9 +200,13 @@ func runToestemmingFormulier(ctx context.Context, e env) error {
 	contact := fs.String("contact", "", "bij wie de ouder de toestemming kan intrekken (naam, functie, e-mail)")
 	school := fs.String("school", "", "naam van de school die het vraagt; leeg: de school van de huidige inschrijving")
 	day := fs.String("datum", "", "datum van het formulier (JJJJ-MM-DD); leeg: vandaag")
-	out := fs.String("uitvoer", "", "schrijf de HTML naar dit bestand in plaats van naar standaarduitvoer")
+	out := fs.String("uitvoer", "", "schrijf het formulier naar dit bestand in plaats van naar standaarduitvoer")
+	format := fs.String("formaat", "html", "html of pdf")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
+	}
+	if *format != "html" && *format != "pdf" {
+		return withExit(2, fmt.Errorf("--formaat: kies html of pdf, niet %q", *format))
 	}
 	s, err := openConsent(ctx, c)
 	if err != nil {
@@ -246,11 +250,17 @@ func runToestemmingFormulier(ctx context.Context, e env) error {
 		Purpose: *purpose, Text: f.Text, HTML: string(f.HTML)}, time.Now()); err != nil {
 		return err
 	}
+	doc := f.HTML
+	if *format == "pdf" {
+		if doc, err = f.PDF(); err != nil {
+			return err
+		}
+	}
 	if *out != "" {
-		if err := os.WriteFile(*out, f.HTML, 0o600); err != nil {
+		if err := os.WriteFile(*out, doc, 0o600); err != nil {
 			return fmt.Errorf("kan %s niet schrijven: %w", *out, err)
 		}
-	} else if _, err := e.stdout.Write(f.HTML); err != nil {
+	} else if _, err := e.stdout.Write(doc); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "Formulier %s (versie %s) bewaard; noem bij het vastleggen: --formulier %s\n", f.Ref(), f.Version, f.Ref())

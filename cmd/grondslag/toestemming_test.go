@@ -239,6 +239,11 @@ func TestToestemmingRegisterCLI(t *testing.T) {
 		t.Fatalf("no reference in %q", errs)
 	}
 	ref := strings.Fields(errs[i+len("--formulier "):])[0]
+	pdfPath := filepath.Join(t.TempDir(), "formulier.pdf")
+	code, _, errs = runToestemmingCLI(t, "", cmd("formulier", "--leerling", "111222333", "--doel", "jeugdhulp", "--contact", "J. Bakker, zorgcoördinator", "--formaat", "pdf", "--uitvoer", pdfPath)...)
+	if b, err := os.ReadFile(pdfPath); code != 0 || err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) || !strings.Contains(errs, ref) {
+		t.Errorf("pdf: exit %d, %v, %s (same wording, same reference %s expected)", code, err, errs, ref)
+	}
 
 	evidence := filepath.Join(t.TempDir(), "getekend.pdf")
 	os.WriteFile(evidence, []byte("scan"), 0o600)

@@ -38,6 +38,7 @@ type Form struct {
 	Hash    string // SHA-256 (hex) of Text
 	Text    string
 	HTML    []byte
+	data    formData
 }
 
 // Ref is the short reference printed on the form (the first 12 characters of the hash); the
@@ -58,6 +59,7 @@ type formData struct {
 	Signers                                            []formSigner
 	Special                                            bool
 	Ref                                                string
+	date                                               Date
 }
 
 // RenderForm makes the consent form for a pupil and purpose, in plain Dutch (B1): what is asked
@@ -131,6 +133,8 @@ func RenderForm(in FormInput, cfg Config) (Form, error) {
 	sum := sha256.Sum256([]byte(text))
 	f := Form{Version: FormVersion, Hash: hex.EncodeToString(sum[:]), Text: text}
 	fd.Ref = f.Ref()
+	fd.date = in.Date
+	f.data = fd
 	var buf bytes.Buffer
 	if err := formTemplate.Execute(&buf, fd); err != nil {
 		return Form{}, err

@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -92,5 +93,27 @@ func TestRenderFormRefuses(t *testing.T) {
 		if _, err := RenderForm(in, cfg); err == nil || !(errors.Is(err, ErrInvalid) || errors.Is(err, ErrUnknownPurpose)) {
 			t.Errorf("%s: err = %v", name, err)
 		}
+	}
+}
+
+func TestFormPDF(t *testing.T) {
+	cfg := modelConfig(t)
+	f, err := RenderForm(formInput("2013-01-01", PurposeJeugdhulp, 2), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := f.PDF()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(a, []byte("%PDF-")) || len(a) < 2000 {
+		t.Fatalf("not a PDF (%d bytes)", len(a))
+	}
+	b, _ := f.PDF()
+	if !bytes.Equal(a, b) {
+		t.Error("PDF output not deterministic")
+	}
+	if _, err := (Form{}).PDF(); err == nil {
+		t.Error("zero form rendered")
 	}
 }
