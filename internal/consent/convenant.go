@@ -80,10 +80,18 @@ func FromConvenant(k *convenant.Compiled) (Config, error) {
 			}
 		}
 	}
+	// Keep the convenant's own order (identificatie before contact …): the form reads in it.
+	partyOrder, catOrder := map[string]int{}, map[string]int{}
+	for i, p := range k.Parties() {
+		partyOrder[p.Code] = i
+	}
+	for i, c := range k.Categories() {
+		catOrder[c.Code] = i
+	}
 	for p, rs := range recipients {
-		sort.Strings(rs)
+		sort.Slice(rs, func(i, j int) bool { return partyOrder[rs[i]] < partyOrder[rs[j]] })
 		cs := categories[p]
-		sort.Strings(cs)
+		sort.Slice(cs, func(i, j int) bool { return catOrder[cs[i]] < catOrder[cs[j]] })
 		cat.Scopes[p] = Scope{Recipients: rs, Categories: cs}
 	}
 	meta := k.Meta()
