@@ -104,6 +104,7 @@ type streamer struct {
 	doneUpTo     int64 // highest pupil id evaluated directly; -1 if none
 	runs         []*os.File
 	spool        *spool
+	scratch      []rec // radix sort space, reused between runs
 	lastInterned uint32
 	res          StreamResult
 }
@@ -266,7 +267,10 @@ func (s *streamer) flush() error {
 		s.buf = s.buf[:n]
 		return nil
 	}
-	sortRecs(s.buf)
+	if cap(s.scratch) < len(s.buf) {
+		s.scratch = make([]rec, len(s.buf))
+	}
+	sortRecsWith(s.buf, s.scratch)
 	f, err := os.CreateTemp(s.opts.TempDir, "grondslag-verzuim-*.run")
 	if err != nil {
 		return fmt.Errorf("tijdelijk bestand: %w", err)
@@ -313,7 +317,10 @@ func sortGroup(g []rec) {
 
 // sortRecs sorts by key: a stable LSD radix sort on 16-bit digits, skipping digits that are the
 // same for every key (the key is pupil<<32 | day offset, so usually three passes).
-func sortRecs(r []rec) {
+func sortRecs(r []rec) { sortRecsWith(r, nil) }
+
+// sortRecsWith sorts with scratch space of at least len(r), or allocates it.
+func sortRecsWith(r, scratch []rec) {
 	if len(r) < 256 {
 		slices.SortStableFunc(r, func(a, b rec) int { return compareKey(a.key, b.key) })
 		return
@@ -324,7 +331,11 @@ func sortRecs(r []rec) {
 		and &= r[i].key
 	}
 	diff := or ^ and
-	tmp := make([]rec, len(r))
+	tmp := scratch[:cap(scratch)]
+	if len(tmp) < len(r) {
+		tmp = make([]rec, len(r))
+	}
+	tmp = tmp[:len(r)]
 	src, dst := r, tmp
 	var count [1 << 16]int
 	for shift := uint(0); shift < 64; shift += 16 {
@@ -360,7 +371,8 @@ func (s *streamer) finish() error {
 		s.evalGroups(s.buf, false)
 		return nil
 	}
-	sortRecs(s.buf)
+	sortRecsWith(s.buf, s.scratch)
+	s.scratch = nil
 	h := &mergeHeap{}
 	for _, f := range s.runs {
 		src := &runReader{f: f}
