@@ -96,11 +96,15 @@ func TestReadPerPhaseAndRole(t *testing.T) {
 		want    string
 	}{
 		{"overleg", minutes, "verslag", zoco, false, ScopeContent},
-		{"overleg", minutes, "verslag", lpa, false, ScopeContent}, // art. 7.2: after a melding
-		{"overleg", minutes, "verslag", swvc, false, ScopeNone},   // the model convenant has no school→swv casusverslag
+		{"overleg", minutes, "verslag", lpa, false, ScopeContent},  // art. 7.2: after a melding
+		{"overleg", minutes, "verslag", swvc, false, ScopeContent}, // school-naar-swv-casusoverleg (WPO 18a / WVO 17a)
+		{"voorbereiding", minutes, "verslag", swvc, false, ScopeNone},
+		{"plan-van-aanpak", agreement, "afspraak", swvc, false, ScopeContent},
+		{"afsluiting", agreement, "afspraak", swvc, false, ScopeNone}, // not after the case closes
 		{"overleg", minutes, "verslag", jhv, false, ScopeNone},
 		{"overleg", minutes, "verslag", jarts, false, ScopeNone},
-		{"overleg", minutes, "verslag", mentor, false, ScopeNone}, // the mentor's purpose does not cover minutes
+		{"overleg", minutes, "verslag", mentor, false, ScopeNone},                       // the mentor reads no minutes (least data)
+		{"uitvoering-en-evaluatie", agreement, "afspraak", mentor, false, ScopeContent}, // but the agreements, within the school
 		{"overleg", minutes, "verslag", mother, false, ScopeContent},
 		{"overleg", minutes, "verslag", pupilMe, false, ScopeContent},
 		{"overleg", internal, "intern verslag", mother, false, ScopeNone},

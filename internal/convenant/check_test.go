@@ -155,7 +155,7 @@ casusoverleg:
 		},
 		{
 			name:  "categorie ontbreekt in het verwerkingsregister",
-			src:   mutate(t, "categorieen: [identificatie, onderwijs, verzuim, ondersteuningsbehoefte, gezondheid]", "categorieen: [identificatie, verzuim, ondersteuningsbehoefte, gezondheid]"),
+			src:   mutate(t, "categorieen: [identificatie, onderwijs, verzuim, ondersteuningsbehoefte, gezondheid, casusverslag, afspraken]", "categorieen: [identificatie, verzuim, ondersteuningsbehoefte, gezondheid, casusverslag, afspraken]"),
 			where: func(s string) string { return at(t, s, "onderwijs, verzuim, ondersteuningsbehoefte]", 0, 0) },
 			what:  `verwerkt categorie "onderwijs", maar verwerking "ondersteuning-school" vermeldt die categorie niet`,
 			mend:  "verwerkingsregister",
