@@ -550,10 +550,10 @@ func (db *DB) AccountInOrgByEmail(ctx context.Context, regionID, orgID int64, em
 // ---- the pupil read model (visibility by recognised relation)
 
 // relationClauses returns, per relation kind the actor can hold, an SQL condition on pupil l and
-// its arguments: enrolment at the actor's school, a verzuimmelding (not withdrawn) about a pupil
-// living in the actor's gemeente, and gezag of a parent. Cases and consents naming the actor's
-// organisation are not yet relations here (see docs/web.md): until they are, the SWV, jeugdhulp
-// and the GGD see no pupil.
+// its arguments: enrolment at the actor's school; a verzuimmelding (not withdrawn) about a pupil
+// living in the actor's gemeente; an open case in which the actor takes part (not having
+// refused); a consent (given, not withdrawn, valid today) naming the actor's organisation as
+// recipient; and gezag of a parent.
 func relationClauses(a dossier.Actor, today string) (kinds []dossier.RelationKind, conds []string, args [][]any) {
 	if a.ParentID != 0 {
 		kinds = append(kinds, dossier.RelGuardian)
@@ -570,6 +570,19 @@ func relationClauses(a dossier.Actor, today string) (kinds []dossier.RelationKin
 		kinds = append(kinds, dossier.RelMelding)
 		conds = append(conds, `(l.woongemeente_id = ? AND EXISTS (SELECT 1 FROM verzuimmelding m WHERE m.regio_id = l.regio_id AND m.leerling_id = l.id AND m.status <> 'ingetrokken'))`)
 		args = append(args, []any{a.OrgID})
+	}
+	if a.UserID != 0 {
+		kinds = append(kinds, dossier.RelCase)
+		conds = append(conds, `EXISTS (SELECT 1 FROM casus c JOIN casus_deelnemer d ON d.regio_id = c.regio_id AND d.casus_id = c.id
+			WHERE c.regio_id = l.regio_id AND c.leerling_id = l.id AND c.afgesloten_op IS NULL AND d.gebruiker_id = ? AND d.status <> 'geweigerd')`)
+		args = append(args, []any{a.UserID})
+	}
+	if a.OrgID != 0 {
+		kinds = append(kinds, dossier.RelConsent)
+		conds = append(conds, `EXISTS (SELECT 1 FROM toestemming t JOIN toestemming_ontvanger o ON o.regio_id = t.regio_id AND o.toestemming_id = t.id
+			WHERE t.regio_id = l.regio_id AND t.leerling_id = l.id AND t.status = 'gegeven' AND t.ingetrokken_op IS NULL
+			AND t.geldig_van <= ? AND (t.geldig_tot IS NULL OR t.geldig_tot >= ?) AND o.organisatie_id = ?)`)
+		args = append(args, []any{today, today, a.OrgID})
 	}
 	return
 }
@@ -601,20 +614,36 @@ func (db *DB) VisiblePupils(ctx context.Context, a dossier.Actor, today, q strin
 	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM leerling l WHERE `+where, wargs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("visible pupils: %w", err)
 	}
-	args := append([]any{today, today, today, today}, wargs...)
+	// Which relations hold, per row.
+	args := []any{today, today, today, today}
+	var flags []string
+	for i, c := range conds {
+		flags = append(flags, `CASE WHEN `+c+` THEN 1 ELSE 0 END`)
+		args = append(args, cargs[i]...)
+	}
+	args = append(args, wargs...)
 	args = append(args, p.Size, p.Offset())
-	rows, err := db.Query(ctx, `SELECT `+pupilSummaryCols+` FROM leerling l WHERE `+where+` ORDER BY l.achternaam, l.voornaam, l.id LIMIT ? OFFSET ?`, args...)
+	rows, err := db.Query(ctx, `SELECT `+pupilSummaryCols+`, `+strings.Join(flags, ", ")+` FROM leerling l WHERE `+where+` ORDER BY l.achternaam, l.voornaam, l.id LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("visible pupils: %w", err)
 	}
 	defer rows.Close()
 	var out []dossier.PupilSummary
+	vals := make([]int, len(conds))
 	for rows.Next() {
 		var s dossier.PupilSummary
-		if err := rows.Scan(&s.ID, &s.Pseudonym, &s.FirstName, &s.LastName, &s.BirthDate, &s.SchoolName, &s.Year); err != nil {
+		dest := []any{&s.ID, &s.Pseudonym, &s.FirstName, &s.LastName, &s.BirthDate, &s.SchoolName, &s.Year}
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, 0, err
 		}
-		s.Relations = kinds
+		for i, v := range vals {
+			if v == 1 {
+				s.Relations = append(s.Relations, kinds[i])
+			}
+		}
 		out = append(out, s)
 	}
 	return out, total, rows.Err()

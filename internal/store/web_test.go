@@ -303,7 +303,8 @@ func TestWebVisibility(t *testing.T) {
 		page := dossier.Page{Number: 1, Size: 10}
 		zc := dossier.Actor{RegionID: f.r1, UserID: f.zc1, OrgID: f.school1, Party: "school", Role: "zorgcoordinator"}
 		list, total, err := db.VisiblePupils(ctx, zc, today, "", page)
-		if err != nil || total != 1 || len(list) != 1 || list[0].ID != f.pupilA || list[0].SchoolName != "De Linde" || list[0].Year != "groep 7" {
+		if err != nil || total != 1 || len(list) != 1 || list[0].ID != f.pupilA || list[0].SchoolName != "De Linde" || list[0].Year != "groep 7" ||
+			len(list[0].Relations) != 1 || list[0].Relations[0] != dossier.RelEnrolled {
 			t.Fatalf("zc list: %v %d %+v", err, total, list)
 		}
 		if list, _, _ := db.VisiblePupils(ctx, zc, today, "bram", page); len(list) != 0 {
@@ -341,7 +342,7 @@ func TestWebVisibility(t *testing.T) {
 		melding(f.pupilA, "in-behandeling")
 		melding(f.pupilB, "ingetrokken")
 		list, total, err = db.VisiblePupils(ctx, lpa, today, "", page)
-		if err != nil || total != 1 || list[0].ID != f.pupilA {
+		if err != nil || total != 1 || list[0].ID != f.pupilA || len(list[0].Relations) != 1 || list[0].Relations[0] != dossier.RelMelding {
 			t.Fatalf("leerplicht with a melding: %v %d %+v", err, total, list)
 		}
 		if rel, _ := db.PupilRelations(ctx, lpa, f.pupilA, today); len(rel) != 1 || rel[0] != dossier.RelMelding {
@@ -349,6 +350,36 @@ func TestWebVisibility(t *testing.T) {
 		}
 		if rel, _ := db.PupilRelations(ctx, lpa, f.pupilB, today); len(rel) != 0 {
 			t.Fatal("withdrawn melding is a relation")
+		}
+		// A consent naming the gemeente as recipient makes a relation while valid and not withdrawn.
+		consentID := webExec(t, db, `INSERT INTO toestemming (regio_id, leerling_id, status, kanaal, formulier_versie, formulier_hash, gegeven_op, geldig_van, geldig_tot, vastgelegd_door)
+			VALUES (?, ?, 'gegeven', 'e-mail', 'v1', 'h', 0, '2025-09-01', '2025-12-31', 'zc')`, f.r1, f.pupilB)
+		if _, err := db.Exec(ctx, `INSERT INTO toestemming_ontvanger (regio_id, toestemming_id, partij, organisatie_id) VALUES (?, ?, 'gemeente', ?)`, f.r1, consentID, f.gem1); err != nil {
+			t.Fatal(err)
+		}
+		if rel, _ := db.PupilRelations(ctx, lpa, f.pupilB, today); len(rel) != 1 || rel[0] != dossier.RelConsent {
+			t.Fatalf("consent relation: %v", rel)
+		}
+		if rel, _ := db.PupilRelations(ctx, lpa, f.pupilB, "2026-01-05"); len(rel) != 0 {
+			t.Fatal("expired consent is a relation")
+		}
+		if _, err := db.Exec(ctx, `UPDATE toestemming SET ingetrokken_op = 1, ingetrokken_door = 'ouder' WHERE id = ?`, consentID); err != nil {
+			t.Fatal(err)
+		}
+		if rel, _ := db.PupilRelations(ctx, lpa, f.pupilB, today); len(rel) != 0 {
+			t.Fatal("withdrawn consent is a relation")
+		}
+		// Taking part in an open case makes a relation; a refused invitation or a closed case not.
+		caseID := webExec(t, db, `INSERT INTO casus (regio_id, leerling_id, soort, doel, vraag, fase, geopend_op, geopend_door, versie) VALUES (?, ?, 'mdo', 'toeleiding', 'v', 'aanmelding', 0, ?, 1)`, f.r1, f.pupilB, f.zc1)
+		webExec(t, db, `INSERT INTO casus_deelnemer (regio_id, casus_id, soort, gebruiker_id, organisatie_id, partij, rol, status, uitgenodigd_op) VALUES (?, ?, 'professional', ?, ?, 'gemeente', 'leerplicht', 'uitgenodigd', 0)`, f.r1, caseID, f.lpa1, f.gem1)
+		if rel, _ := db.PupilRelations(ctx, lpa, f.pupilB, today); len(rel) != 1 || rel[0] != dossier.RelCase {
+			t.Fatalf("case relation: %v", rel)
+		}
+		if _, err := db.Exec(ctx, `UPDATE casus_deelnemer SET status = 'geweigerd' WHERE casus_id = ?`, caseID); err != nil {
+			t.Fatal(err)
+		}
+		if rel, _ := db.PupilRelations(ctx, lpa, f.pupilB, today); len(rel) != 0 {
+			t.Fatal("refused participant has a relation")
 		}
 		parent := dossier.Actor{RegionID: f.r1, ParentID: f.parentA, Role: "ouder"}
 		list, _, _ = db.VisiblePupils(ctx, parent, today, "", page)

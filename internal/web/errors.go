@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -58,6 +59,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // htmlHandler renders a returned error as a Dutch error page.
 func (s *Server) htmlHandler(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(context.WithValue(r.Context(), keySlot, &principalSlot{}))
 		err := h(w, r)
 		if err == nil {
 			return

@@ -19,6 +19,7 @@ const (
 	keyRequestID ctxKey = iota
 	keyTrace
 	keyPrincipal
+	keySlot
 )
 
 func requestID(ctx context.Context) string {

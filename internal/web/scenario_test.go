@@ -75,7 +75,7 @@ func TestScenariosPerRole(t *testing.T) {
 			{"pagina vraagt doel", "GET", p1, 200, []string{"Kies eerst uw doel"}, []string{"2013"}},
 			{"andere school", "GET", p2, 404, []string{"Niet gevonden"}, []string{"Bart", "Kies eerst uw doel"}},
 			{"andere regio", "GET", pR2, 404, nil, []string{"Cem"}},
-			{"beheer", "GET", "/beheer/accounts", 403, []string{"Geen toegang"}, nil},
+			{"beheer", "GET", "/beheer/accounts", 403, []string{"Geen toegang", "Ingelogd als"}, nil},
 			{"audit", "GET", "/audit", 403, nil, nil},
 			{"mag ik", "GET", "/mag-ik-dit-delen", 200, []string{"Mag ik dit delen?", "Heb ik toestemming van beide ouders nodig?"}, nil},
 		})

@@ -58,9 +58,18 @@ func party(kind string) string {
 	return kind
 }
 
+// principalSlot carries the principal from requireUser back out to htmlHandler, so that an error
+// page of a signed-in user still shows the header and menu.
+type principalSlot struct{ p *Principal }
+
 func principalFrom(ctx context.Context) *Principal {
-	p, _ := ctx.Value(keyPrincipal).(*Principal)
-	return p
+	if p, ok := ctx.Value(keyPrincipal).(*Principal); ok {
+		return p
+	}
+	if s, ok := ctx.Value(keySlot).(*principalSlot); ok {
+		return s.p
+	}
+	return nil
 }
 
 func (s *Server) sessionCookieName() string {
@@ -179,6 +188,9 @@ func (s *Server) requireUser(roles []string, h handlerFunc) handlerFunc {
 			if err := s.checkCSRF(r, sess.CSRF); err != nil {
 				return err
 			}
+		}
+		if slot, ok := r.Context().Value(keySlot).(*principalSlot); ok {
+			slot.p = p
 		}
 		if len(roles) > 0 && !contains(roles, p.Role()) {
 			return errForbidden
