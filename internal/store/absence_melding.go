@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/grondslag/grondslag/internal/absence"
@@ -340,4 +341,30 @@ func (db *DB) regionExemptions(ctx context.Context, regionID int64) (map[int64][
 		out[id] = append(out[id], ex)
 	}
 	return out, rows.Err()
+}
+
+// RefreshAbsoluteSignals evaluates absoluut verzuim for every pupil of the region as of asOf and
+// stores the signals found (pupil, kind and start identify a signal, so a running absence is
+// updated, not duplicated). It returns the number of pupils signalled.
+func (db *DB) RefreshAbsoluteSignals(ctx context.Context, regionID int64, ev *absence.Evaluator, asOf absence.Date, now time.Time) (int, error) {
+	cands, err := db.AbsoluteCandidates(ctx, regionID, asOf)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, c := range cands {
+		s, ok := ev.AbsoluteAbsence(c)
+		if !ok {
+			continue
+		}
+		id, err := strconv.ParseInt(c.Pupil, 10, 64)
+		if err != nil {
+			return n, err
+		}
+		if err := db.SaveSignals(ctx, regionID, id, []absence.Signal{s}, asOf, now); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }

@@ -280,6 +280,15 @@ func TestExemptionsAndAbsolute(t *testing.T) {
 		if len(found) != 1 || found[0].From.String() != "2025-10-04" || len(cands[0].Exemptions) != 1 {
 			t.Fatalf("absolute: %+v", found)
 		}
+		for range 2 { // twice: updated, not duplicated
+			if n, err := db.RefreshAbsoluteSignals(ctx, f.reg.ID, ev, asOf, now); err != nil || n != 1 {
+				t.Fatalf("RefreshAbsoluteSignals: %d %v", n, err)
+			}
+		}
+		stored, _ := db.Signals(ctx, f.reg.ID, gone)
+		if len(stored) != 1 || stored[0].Kind != absence.KindAbsolute || stored[0].To != asOf {
+			t.Fatalf("stored absolute signals: %+v", stored)
+		}
 	})
 }
 
