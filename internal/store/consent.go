@@ -32,36 +32,43 @@ func parseConsentDate(s sql.NullString) (consent.Date, error) {
 	return consent.ParseDate(s.String)
 }
 
-// ConsentFamily returns a pupil's birth date and parents with their gezag, as stored now.
+// ConsentFamily returns a pupil's birth date and parents with their gezag, as stored now (one
+// query: it runs on every consent decision).
 func (db *DB) ConsentFamily(ctx context.Context, regionID, pupilID int64) (consent.Family, error) {
-	var birth string
-	err := db.QueryRow(ctx, "SELECT geboortedatum FROM leerling WHERE regio_id = ? AND id = ?", regionID, pupilID).Scan(&birth)
-	if errors.Is(err, sql.ErrNoRows) {
-		return consent.Family{}, fmt.Errorf("%w: leerling %d bestaat niet in deze regio", consent.ErrNotFound, pupilID)
-	}
-	if err != nil {
-		return consent.Family{}, err
-	}
-	bd, err := consent.ParseDate(birth)
-	if err != nil {
-		return consent.Family{}, fmt.Errorf("leerling %d: geboortedatum: %w", pupilID, err)
-	}
-	fam := consent.Family{PupilID: pupilID, BirthDate: bd}
-	rows, err := db.Query(ctx, "SELECT ouder_id, gezag FROM leerling_ouder WHERE regio_id = ? AND leerling_id = ? ORDER BY ouder_id", regionID, pupilID)
+	rows, err := db.Query(ctx, `SELECT l.geboortedatum, COALESCE(lo.ouder_id, 0), COALESCE(lo.gezag, 0)
+		FROM leerling l LEFT JOIN leerling_ouder lo ON lo.regio_id = l.regio_id AND lo.leerling_id = l.id
+		WHERE l.regio_id = ? AND l.id = ? ORDER BY lo.ouder_id`, regionID, pupilID)
 	if err != nil {
 		return consent.Family{}, err
 	}
 	defer rows.Close()
+	fam := consent.Family{PupilID: pupilID}
+	found := false
 	for rows.Next() {
+		var birth string
 		var g consent.Guardian
 		var gezag int
-		if err := rows.Scan(&g.ParentID, &gezag); err != nil {
+		if err := rows.Scan(&birth, &g.ParentID, &gezag); err != nil {
 			return consent.Family{}, err
 		}
-		g.Gezag = gezag == 1
-		fam.Guardians = append(fam.Guardians, g)
+		if !found {
+			found = true
+			if fam.BirthDate, err = consent.ParseDate(birth); err != nil {
+				return consent.Family{}, fmt.Errorf("leerling %d: geboortedatum: %w", pupilID, err)
+			}
+		}
+		if g.ParentID != 0 {
+			g.Gezag = gezag == 1
+			fam.Guardians = append(fam.Guardians, g)
+		}
 	}
-	return fam, rows.Err()
+	if err := rows.Err(); err != nil {
+		return consent.Family{}, err
+	}
+	if !found {
+		return consent.Family{}, fmt.Errorf("%w: leerling %d bestaat niet in deze regio", consent.ErrNotFound, pupilID)
+	}
+	return fam, nil
 }
 
 // InsertConsent stores a validated consent record with its givers, purposes, recipients and
@@ -207,70 +214,46 @@ func (db *DB) loadConsents(ctx context.Context, regionID int64, cond string, arg
 	if len(list) == 0 {
 		return nil, nil
 	}
+	// The givers, purposes, recipients and categories of all these consents in one round trip.
 	sub := "toestemming_id IN (SELECT t.id FROM toestemming t WHERE " + where + ")"
 	subArgs := append([]any{regionID}, all...)
-	children := []struct {
-		q    string
-		scan func(rows *sql.Rows) error
-	}{
-		{"SELECT toestemming_id, soort, COALESCE(ouder_id, 0) FROM toestemming_gever WHERE regio_id = ? AND " + sub + " ORDER BY toestemming_id, soort DESC, ouder_id",
-			func(rows *sql.Rows) error {
-				var g consent.Giver
-				var kind string
-				var id int64
-				if err := rows.Scan(&id, &kind, &g.ParentID); err != nil {
-					return err
-				}
-				g.Kind = consent.GiverKind(kind)
-				byID[id].d.Givers = append(byID[id].d.Givers, g)
-				return nil
-			}},
-		{"SELECT toestemming_id, doel FROM toestemming_doel WHERE regio_id = ? AND " + sub + " ORDER BY toestemming_id, doel",
-			func(rows *sql.Rows) error {
-				var id int64
-				var p string
-				if err := rows.Scan(&id, &p); err != nil {
-					return err
-				}
-				byID[id].d.Purposes = append(byID[id].d.Purposes, p)
-				return nil
-			}},
-		{"SELECT toestemming_id, partij, COALESCE(organisatie_id, 0) FROM toestemming_ontvanger WHERE regio_id = ? AND " + sub + " ORDER BY toestemming_id, partij, organisatie_id",
-			func(rows *sql.Rows) error {
-				var id int64
-				var rc consent.Recipient
-				if err := rows.Scan(&id, &rc.Party, &rc.OrganisationID); err != nil {
-					return err
-				}
-				byID[id].d.Recipients = append(byID[id].d.Recipients, rc)
-				return nil
-			}},
-		{"SELECT toestemming_id, categorie FROM toestemming_categorie WHERE regio_id = ? AND " + sub + " ORDER BY toestemming_id, categorie",
-			func(rows *sql.Rows) error {
-				var id int64
-				var c string
-				if err := rows.Scan(&id, &c); err != nil {
-					return err
-				}
-				byID[id].d.Categories = append(byID[id].d.Categories, c)
-				return nil
-			}},
+	var childArgs []any
+	for i := 0; i < 4; i++ {
+		childArgs = append(childArgs, subArgs...)
 	}
-	for _, c := range children {
-		rows, err := db.Query(ctx, c.q, subArgs...)
-		if err != nil {
+	crows, err := db.Query(ctx, `SELECT toestemming_id, 1, soort, COALESCE(ouder_id, 0) FROM toestemming_gever WHERE regio_id = ? AND `+sub+`
+		UNION ALL SELECT toestemming_id, 2, doel, 0 FROM toestemming_doel WHERE regio_id = ? AND `+sub+`
+		UNION ALL SELECT toestemming_id, 3, partij, COALESCE(organisatie_id, 0) FROM toestemming_ontvanger WHERE regio_id = ? AND `+sub+`
+		UNION ALL SELECT toestemming_id, 4, categorie, 0 FROM toestemming_categorie WHERE regio_id = ? AND `+sub+`
+		ORDER BY 1, 2, 3, 4`, childArgs...)
+	if err != nil {
+		return nil, err
+	}
+	defer crows.Close()
+	for crows.Next() {
+		var id, n int64
+		var kind int
+		var code string
+		if err := crows.Scan(&id, &kind, &code, &n); err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			if err := c.scan(rows); err != nil {
-				rows.Close()
-				return nil, err
-			}
+		x := byID[id]
+		if x == nil {
+			continue // a consent inserted between the two queries
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
+		switch kind {
+		case 1:
+			x.d.Givers = append(x.d.Givers, consent.Giver{Kind: consent.GiverKind(code), ParentID: n})
+		case 2:
+			x.d.Purposes = append(x.d.Purposes, code)
+		case 3:
+			x.d.Recipients = append(x.d.Recipients, consent.Recipient{Party: code, OrganisationID: n})
+		case 4:
+			x.d.Categories = append(x.d.Categories, code)
 		}
+	}
+	if err := crows.Err(); err != nil {
+		return nil, err
 	}
 	out := make([]consent.Record, len(list))
 	for i, x := range list {
