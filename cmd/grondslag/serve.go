@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/consent"
 	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/ident"
 	"github.com/grondslag/grondslag/internal/policy"
@@ -173,6 +174,10 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	if err != nil {
 		return nil, nil, opts, err
 	}
+	consentCfg, err := consent.FromConvenant(conv)
+	if err != nil {
+		return nil, nil, opts, err
+	}
 	key, err := webKey(e, cfg)
 	if err != nil {
 		return nil, nil, opts, err
@@ -194,7 +199,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	deps := web.Deps{
 		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws,
 		Policy: web.PolicyDecider{Engine: engine}, Vocab: web.VocabularyOf(conv),
-		Audit: aud, Facts: storeFacts{db: db}, Sealer: sealer, Logger: slog.Default(),
+		Audit: aud, Facts: storeFacts{db: db, consent: consentCfg}, Sealer: sealer, Logger: slog.Default(),
 		Ready: db.CheckSchema,
 	}
 	if opts.demo {
@@ -298,14 +303,38 @@ func (a *storeAuditor) Append(ctx context.Context, regionID int64, recs ...audit
 	return a.b.Append(ctx, regionID, entries...)
 }
 
-// storeFacts supplies the decision context from the store: whether a DUO melding gives ground.
-// Consent and case phase join when their stores are wired here.
-type storeFacts struct{ db *store.DB }
+// storeFacts supplies the decision context from the store: whether a DUO melding gives ground,
+// and (lazily, only when the policy asks for consent) whether the consent register covers the
+// actor receiving a category for the purpose. The case phase is not yet supplied.
+type storeFacts struct {
+	db      *store.DB
+	consent consent.Config
+}
 
 func (f storeFacts) DecisionContext(ctx context.Context, a dossier.Actor, pupilID int64, purpose string, now time.Time) (web.Facts, error) {
 	has, err := f.db.HasMelding(ctx, a.RegionID, pupilID, now)
 	if err != nil {
 		return web.Facts{}, err
 	}
-	return web.Facts{DUOMelding: has}, nil
+	var (
+		loaded bool
+		fam    consent.Family
+		recs   []consent.Record
+	)
+	return web.Facts{DUOMelding: has, ConsentFor: func(category string) (bool, int64, error) {
+		if !loaded {
+			if fam, err = f.db.ConsentFamily(ctx, a.RegionID, pupilID); err != nil {
+				return false, 0, err
+			}
+			if recs, err = f.db.ConsentsOfPupil(ctx, a.RegionID, pupilID); err != nil {
+				return false, 0, err
+			}
+			loaded = true
+		}
+		cov, err := consent.Cover(consent.Request{PupilID: pupilID, Purpose: purpose, Party: a.Party, OrganisationID: a.OrgID, Category: category, Now: now}, fam, recs, f.consent)
+		if err != nil {
+			return false, 0, err
+		}
+		return cov.Covered, cov.ConsentID, nil
+	}}, nil
 }

@@ -84,4 +84,8 @@ type Facts struct {
 	Consent    bool
 	ConsentID  int64
 	Phase      string
+	// ConsentFor, when set, answers whether a consent in the register covers the actor receiving
+	// this category for the purpose (and which). It is asked only when the policy says consent is
+	// what is missing, so a page without consent rules costs no consent look-up.
+	ConsentFor func(category string) (covered bool, consentID int64, err error)
 }

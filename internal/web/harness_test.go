@@ -114,7 +114,8 @@ func ins(t *testing.T, db *store.DB, q string, args ...any) int64 {
 	return id
 }
 
-func newWorld(t *testing.T, cfg ...func(*web.Config)) *world {
+// newWorld builds the fixture; opts are func(*web.Config) or func(*web.Deps).
+func newWorld(t *testing.T, opts ...any) *world {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.SQLite(t)
@@ -192,17 +193,25 @@ func newWorld(t *testing.T, cfg ...func(*web.Config)) *world {
 	}
 	w.mailbox = &web.DevMailbox{Now: w.clock.Now}
 	c := web.Config{Demo: true, Now: w.clock.Now, Location: time.UTC}
-	for _, f := range cfg {
-		f(&c)
+	for _, o := range opts {
+		if f, ok := o.(func(*web.Config)); ok {
+			f(&c)
+		}
 	}
 	ws := store.NewWebStore(db)
 	t.Cleanup(func() { ws.CloseStatements() })
-	s, err := web.New(c, web.Deps{
+	deps := web.Deps{
 		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws,
 		Policy: web.PolicyDecider{Engine: policy.NewEngine(conv)}, Vocab: web.VocabularyOf(conv),
 		Audit: w.audit, Mailbox: w.mailbox, Sealer: sealer,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	}
+	for _, o := range opts {
+		if f, ok := o.(func(*web.Deps)); ok {
+			f(&deps)
+		}
+	}
+	s, err := web.New(c, deps)
 	if err != nil {
 		t.Fatal(err)
 	}

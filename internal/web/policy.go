@@ -39,6 +39,7 @@ type Answer struct {
 	Obligations        []string
 	Reason             string // plain Dutch, also (especially) when denied
 	Missing            string // when denied: what is missing (policy.Missing* codes)
+	ConsentID          int64  // the consent record the decision relied on, if any
 	ConvenantVersion   string
 	ProcessingActivity string // URI into the verwerkingsregister
 }

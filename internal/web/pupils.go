@@ -87,8 +87,20 @@ func (s *Server) readPupil(ctx context.Context, p *Principal, pupilID int64, pur
 		if a.ParentID != 0 {
 			ans = parentAnswer
 		} else {
-			ans = s.d.Policy.Decide(Question{Party: a.Party, Role: a.Role, Action: ActLezen, Category: c.Code, Purpose: purpose,
-				DUOMelding: facts.DUOMelding, Consent: facts.Consent, ConsentID: facts.ConsentID, Phase: facts.Phase, Level: "persoon"})
+			q := Question{Party: a.Party, Role: a.Role, Action: ActLezen, Category: c.Code, Purpose: purpose,
+				DUOMelding: facts.DUOMelding, Consent: facts.Consent, ConsentID: facts.ConsentID, Phase: facts.Phase, Level: "persoon"}
+			ans = s.d.Policy.Decide(q)
+			if !ans.Allowed && ans.Missing == "toestemming" && facts.ConsentFor != nil {
+				ok, id, err := facts.ConsentFor(c.Code)
+				if err != nil {
+					return nil, err
+				}
+				if ok {
+					q.Consent, q.ConsentID = true, id
+					ans = s.d.Policy.Decide(q)
+					ans.ConsentID = id
+				}
+			}
 		}
 		v.Blocks = append(v.Blocks, block{Category: c.Code, Title: c.Title, Allowed: ans.Allowed, Answer: ans})
 	}
@@ -116,7 +128,7 @@ func (s *Server) readPupil(ctx context.Context, p *Principal, pupilID int64, pur
 }
 
 func sameDecision(a, b audit.Record) bool {
-	return a.Outcome == b.Outcome && a.LegalGround == b.LegalGround && a.Article == b.Article && a.Reason == b.Reason &&
+	return a.Outcome == b.Outcome && a.LegalGround == b.LegalGround && a.Article == b.Article && a.Reason == b.Reason && a.ConsentID == b.ConsentID &&
 		a.ProcessingActivity == b.ProcessingActivity && a.ConvenantVersion == b.ConvenantVersion
 }
 
@@ -135,7 +147,7 @@ func (s *Server) auditRecord(ctx context.Context, p *Principal, pseudonym, categ
 		Actor: audit.Actor{UserID: a.UserID, OrganisationID: a.OrgID, Role: a.Role},
 		Pupil: pseudonym, Categories: []string{category}, Action: audit.ActionRead,
 		Purpose: purpose, LegalGround: ans.Ground, Article: ans.Article, ConvenantVersion: ans.ConvenantVersion,
-		ConsentID: facts.ConsentID, Melding: facts.Melding,
+		ConsentID: ans.ConsentID, Melding: facts.Melding,
 		AccessPoint: point, RequestID: requestID(ctx),
 		TraceID: tc.TraceID, OperationID: audit.NewOperationID(), ParentOperationID: tc.SpanID,
 		Name: name, Start: now, End: now, ProcessingActivity: ans.ProcessingActivity,

@@ -1,0 +1,75 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/web"
+	"github.com/grondslag/grondslag/internal/web/dossier"
+)
+
+// consentPolicy allows reading contact data only on consent; everything else as the inner policy.
+type consentPolicy struct{ inner web.Decider }
+
+func (p consentPolicy) Decide(q web.Question) web.Answer {
+	if q.Category != "contact" {
+		return p.inner.Decide(q)
+	}
+	if !q.Consent {
+		return web.Answer{Reason: "Er is geen toestemming.", Missing: "toestemming"}
+	}
+	return web.Answer{Allowed: true, Ground: "avg-6-1-a", GroundText: "AVG art. 6 lid 1 sub a (toestemming)", Article: "artikel 4 lid 4",
+		ProcessingActivity: "urn:test:toestemming"}
+}
+
+type consentFacts struct {
+	covered bool
+	asked   *[]string
+}
+
+func (f consentFacts) DecisionContext(_ context.Context, _ dossier.Actor, _ int64, _ string, _ time.Time) (web.Facts, error) {
+	return web.Facts{ConsentFor: func(cat string) (bool, int64, error) {
+		*f.asked = append(*f.asked, cat)
+		return f.covered, 77, nil
+	}}, nil
+}
+
+// TestConsentIsAskedOnlyWhenMissing: the register is consulted only for the category whose rule
+// needs consent, and a covering consent is named in the audit record.
+func TestConsentIsAskedOnlyWhenMissing(t *testing.T) {
+	for _, covered := range []bool{false, true} {
+		var asked []string
+		w := newWorld(t, func(d *web.Deps) {
+			d.Policy = consentPolicy{inner: d.Policy}
+			d.Facts = consentFacts{covered: covered, asked: &asked}
+		})
+		c := w.client()
+		c.login("zc")
+		c.setPurpose("signalering")
+		before := len(w.audit.all())
+		r := c.get("/leerlingen/" + itoa(w.pupil1))
+		if r.status != 200 || strings.Join(asked, ",") != "contact" {
+			t.Fatalf("covered=%v: %d, asked %v", covered, r.status, asked)
+		}
+		if strings.Contains(r.body, "Olga Visser") != covered {
+			t.Errorf("covered=%v: contact block shown=%v", covered, !covered)
+		}
+		found := false
+		for _, rec := range w.audit.all()[before:] {
+			if len(rec.Categories) == 1 && rec.Categories[0] == "contact" {
+				found = true
+				if covered && (rec.ConsentID != 77 || rec.LegalGround != "avg-6-1-a") {
+					t.Errorf("consent not named in the audit: %+v", rec)
+				}
+				if !covered && (rec.Outcome != "geweigerd" || rec.Reason != "ontbreekt-toestemming") {
+					t.Errorf("denial: %+v", rec)
+				}
+			}
+		}
+		if !found {
+			t.Error("no audit record for the contact block")
+		}
+	}
+}
