@@ -17,10 +17,11 @@ const (
 	maxYear = 2099
 )
 
-var (
-	// MinDate and MaxDate bound the accepted dates (1990-01-01 .. 2099-12-31).
-	MinDate = civilToDays(minYear, 1, 1)
-	MaxDate = civilToDays(maxYear, 12, 31)
+// MinDate and MaxDate bound the accepted dates (1990-01-01 .. 2099-12-31); TestDateBounds checks
+// the numbers.
+const (
+	MinDate Date = 7305
+	MaxDate Date = 47481
 )
 
 // ErrDate is returned for a malformed or out-of-range date.

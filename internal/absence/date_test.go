@@ -39,3 +39,9 @@ func TestDateMatchesTime(t *testing.T) {
 		t.Errorf("AddMonths clamp: %s", got)
 	}
 }
+
+func TestDateBounds(t *testing.T) {
+	if MinDate != civilToDays(minYear, 1, 1) || MaxDate != civilToDays(maxYear, 12, 31) {
+		t.Fatalf("MinDate %s, MaxDate %s", MinDate, MaxDate)
+	}
+}

@@ -460,3 +460,53 @@ func (db *DB) Exemptions(ctx context.Context, regionID, pupilID int64) ([]absenc
 	}
 	return out, rows.Err()
 }
+
+// SignalsToReport returns the region's stored signals that propose a melding (not M@ZL, not
+// absoluut verzuim) and have no melding yet: the zorgcoördinator's list of meldingen to complete.
+// schoolID 0 lists every school; otherwise only pupils currently enrolled there on asOf.
+func (db *DB) SignalsToReport(ctx context.Context, regionID, schoolID int64, asOf absence.Date) ([]StoredSignal, error) {
+	q := `SELECT s.id, s.leerling_id FROM verzuim_signaal s
+		WHERE s.regio_id = ? AND s.soort NOT IN (?, ?)
+		AND NOT EXISTS (SELECT 1 FROM verzuimmelding m WHERE m.regio_id = s.regio_id AND m.signaal_id = s.id)`
+	args := []any{regionID, string(absence.KindMAZL), string(absence.KindAbsolute)}
+	if schoolID != 0 {
+		q += ` AND EXISTS (SELECT 1 FROM inschrijving i WHERE i.regio_id = s.regio_id AND i.leerling_id = s.leerling_id AND i.school_id = ?
+			AND i.van <= ? AND (i.tot IS NULL OR i.tot >= ?))`
+		args = append(args, schoolID, asOf.String(), asOf.String())
+	}
+	rows, err := db.Query(ctx, q+" ORDER BY s.van, s.id", args...)
+	if err != nil {
+		return nil, err
+	}
+	type ref struct{ id, pupil int64 }
+	var refs []ref
+	for rows.Next() {
+		var r ref
+		if err := rows.Scan(&r.id, &r.pupil); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		refs = append(refs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	byPupil := map[int64][]StoredSignal{}
+	out := make([]StoredSignal, 0, len(refs))
+	for _, r := range refs {
+		all, ok := byPupil[r.pupil]
+		if !ok {
+			if all, err = db.Signals(ctx, regionID, r.pupil); err != nil {
+				return nil, err
+			}
+			byPupil[r.pupil] = all
+		}
+		for _, s := range all {
+			if s.ID == r.id {
+				out = append(out, s)
+			}
+		}
+	}
+	return out, nil
+}

@@ -149,6 +149,16 @@ func TestSignalsAndMeldingGround(t *testing.T) {
 			t.Fatalf("Signal: %v", err)
 		}
 
+		// Reportable signals without a melding are the zorgcoördinator's to-do list.
+		todo, err := db.SignalsToReport(ctx, f.reg.ID, f.school, asOf)
+		if err != nil || len(todo) == 0 {
+			t.Fatalf("SignalsToReport: %v %v", todo, err)
+		}
+		for _, s := range todo {
+			if s.Kind == absence.KindMAZL || s.Kind == absence.KindAbsolute {
+				t.Fatalf("not reportable: %+v", s)
+			}
+		}
 		// No melding yet: no ground for person-level notes.
 		if ok, err := db.HasMelding(ctx, f.reg.ID, f.pupil, now); err != nil || ok {
 			t.Fatalf("HasMelding before: %v %v", ok, err)
@@ -166,6 +176,10 @@ func TestSignalsAndMeldingGround(t *testing.T) {
 		id, err := db.CreateMelding(ctx, f.reg.ID, f.pupil, f.school, s16.ID, m)
 		if err != nil {
 			t.Fatal(err)
+		}
+		after, _ := db.SignalsToReport(ctx, f.reg.ID, 0, asOf)
+		if len(after) != len(todo)-1 {
+			t.Fatalf("the reported signal is still to do: %d of %d", len(after), len(todo))
 		}
 		got, err := db.Melding(ctx, f.reg.ID, id)
 		if err != nil || got.Content() != c || got.Status() != absence.StatusRegistered || got.SignalID != s16.ID {
