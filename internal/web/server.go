@@ -81,6 +81,11 @@ type Server struct {
 
 	oidcMu    sync.Mutex
 	providers map[string]*oidcProvider
+
+	// docPaths and docSchemas are API documentation added by mounted parts (documentAPI).
+	docMu      sync.Mutex
+	docPaths   map[string]any
+	docSchemas map[string]any
 }
 
 // New builds the server. It fails when a required dependency is missing.
