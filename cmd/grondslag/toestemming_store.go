@@ -18,6 +18,7 @@ import (
 	"github.com/grondslag/grondslag/internal/consent"
 	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/ident"
+	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/region"
 	"github.com/grondslag/grondslag/internal/store"
 )
@@ -65,9 +66,9 @@ func openConsent(ctx context.Context, c *config) (*consentSetup, error) {
 	return &consentSetup{cfg: c, db: db, region: reg, reg: consent.NewRegister(db, ccfg, nil).WithShareLog(db), conv: k}, nil
 }
 
-// trail returns the audit trail of a consent change made through the CLI by user ref
-// ("gebruiker:<id>", an active user of the region): one entry naming the pupil, the consent and
-// the processing activity of the convenant under which consents are kept.
+// trail decides, through the policy, whether user ref ("gebruiker:<id>", an active user of the
+// region) may keep consents, and returns the audit trail of the change: one entry naming the
+// pupil, the consent, and the ground, article and processing activity of the deciding rule.
 func (s *consentSetup) trail(ctx context.Context, ref string, pupil region.Pupil, purpose string, action audit.Action, name string, at time.Time) (consent.AuditFunc, error) {
 	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(ref), "gebruiker:"), 10, 64)
 	if err != nil || id <= 0 {
@@ -81,18 +82,40 @@ func (s *consentSetup) trail(ctx context.Context, ref string, pupil region.Pupil
 	if err != nil {
 		return nil, err
 	}
-	activity := ""
-	for _, a := range s.conv.ProcessingActivities() {
-		hasConsent := false
-		for _, c := range a.Categories {
-			hasConsent = hasConsent || c.Value == "toestemming"
+	// Keeping the consent register is itself processing: it goes through the policy like any
+	// other. The convenant names under which purpose a party records consents (category
+	// toestemming, action vastleggen); the consent's own purpose is preferred when it is one of them.
+	policyPurpose := ""
+	for _, x := range s.conv.Exchanges() {
+		if x.Forbidden || x.Party.Value != org.Party() {
+			continue
 		}
-		if hasConsent && (activity == "" || a.Controller.Value == org.Party()) {
-			activity = a.ID
+		records, holds := false, false
+		for _, a := range x.Actions {
+			records = records || a.Value == convenant.ActionRecord
+		}
+		for _, c := range x.Categories {
+			holds = holds || c.Value == "toestemming"
+		}
+		if records && holds && (policyPurpose == "" || x.Purpose.Value == purpose) {
+			policyPurpose = x.Purpose.Value
 		}
 	}
-	if activity == "" {
-		return nil, errors.New("het convenant heeft geen verwerkingsactiviteit met de categorie toestemming; vul het verwerkingsregister aan")
+	if policyPurpose == "" {
+		policyPurpose = purpose
+	}
+	dec := policy.NewEngine(s.conv).Decide(policy.Request{Actor: policy.Actor{Party: org.Party(), Role: string(u.Role)},
+		Action: policy.Record, Category: "toestemming", Purpose: policyPurpose})
+	if !dec.Allowed {
+		return nil, fmt.Errorf("het convenant staat dit niet toe: %s", dec.Reason)
+	}
+	ground := "avg-6-1-" + strings.ToLower(dec.Basis)
+	if dec.Exception != "" {
+		ground += "/" + strings.ToLower(dec.Exception)
+	}
+	activity := s.conv.ProcessingActivityURI(dec.Activity)
+	if dec.Activity == "" {
+		return nil, errors.New("de regel van het convenant noemt geen verwerkingsactiviteit; vul het verwerkingsregister aan")
 	}
 	ring, err := s.cfg.keyRing()
 	if err != nil {
@@ -106,11 +129,11 @@ func (s *consentSetup) trail(ctx context.Context, ref string, pupil region.Pupil
 	return func(consentID int64) ([]audit.Entry, error) {
 		op := audit.NewOperationID()
 		e, err := audit.NewEntry(audit.Record{Time: at, Actor: audit.Actor{UserID: u.ID, OrganisationID: u.OrganisationID, Role: string(u.Role)},
-			Pupil: pupil.Pseudonym, Categories: []string{"toestemming"}, Action: action, Purpose: purpose,
-			LegalGround: "avg-6-1-c", Article: "AVG art. 7 lid 1 (aantonen van toestemming)",
+			Pupil: pupil.Pseudonym, Categories: []string{"toestemming"}, Action: action, Purpose: policyPurpose,
+			LegalGround: ground, Article: dec.Article,
 			ConvenantVersion: strings.TrimPrefix(s.conv.Hash(), "sha256:"), ConsentID: consentID, Outcome: audit.Allowed,
 			AccessPoint: audit.AccessCLI, RequestID: "toestemming-" + op.String(), TraceID: audit.NewTraceID(), OperationID: op,
-			Name: name, ProcessingActivity: s.conv.ProcessingActivityURI(activity)}, enc)
+			Name: name, ProcessingActivity: activity}, enc)
 		if err != nil {
 			return nil, err
 		}

@@ -188,6 +188,17 @@ func consentCLIFixture(t *testing.T) (st []string, ids map[string]int64) {
 		if ids["gebruiker"], err = tx.CreateUser(ctx, r.ID, u, time.Now()); err != nil {
 			return err
 		}
+		gem, _ := region.NewOrganisation(region.Organisation{Kind: region.KindGemeente, Name: "Gemeente Oost", CBSCode: "GM0034"})
+		if ids["gemeente"], err = tx.CreateOrganisation(ctx, r.ID, gem); err != nil {
+			return err
+		}
+		lpa, err := region.NewUser(region.User{OrganisationID: ids["gemeente"], Name: "L. Plicht", Email: "lpa@oost.example", Role: region.RoleLeerplicht, Active: true}, region.KindGemeente)
+		if err != nil {
+			return err
+		}
+		if ids["leerplicht"], err = tx.CreateUser(ctx, r.ID, lpa, time.Now()); err != nil {
+			return err
+		}
 		jh, _ := region.NewOrganisation(region.Organisation{Kind: region.KindJeugdhulp, Name: "Jeugdhulp Oost"})
 		if ids["jeugdhulp"], err = tx.CreateOrganisation(ctx, r.ID, jh); err != nil {
 			return err
@@ -313,6 +324,10 @@ func TestToestemmingRegisterCLI(t *testing.T) {
 	code, out, errs = runToestemmingCLI(t, "", append([]string{"audit", "toon", "--leerling", "111222333", "--json"}, st...)...)
 	if code != 0 || strings.Count(out, `"toestemming": `+o(rec.ID, 10)) != 2 || !strings.Contains(out, "aanmaken") || !strings.Contains(out, "wijzigen") {
 		t.Errorf("audit toon: %d %s %s", code, out, errs)
+	}
+	// The leerplichtambtenaar has no rule in the convenant to keep consents: the policy refuses.
+	if code, _, errs := runToestemmingCLI(t, "", cmd(append(append([]string{}, base[:len(base)-1]...), "gebruiker:"+o(ids["leerplicht"], 10), "--gever", all)...)...); code == 0 || !strings.Contains(errs, "het convenant staat dit niet toe") {
+		t.Errorf("leerplicht user: %d %s", code, errs)
 	}
 	// An unknown user cannot record.
 	if code, _, errs := runToestemmingCLI(t, "", cmd(append(append([]string{}, base[:len(base)-1]...), "gebruiker:999", "--gever", all)...)...); code != 2 || !strings.Contains(errs, "geen actieve gebruiker") {
