@@ -13,11 +13,13 @@ import (
 	"crypto/cipher"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -36,14 +38,26 @@ func main() {
 	batch := flag.Int("batch", 2000, "maximaal aantal regels per transactie van de batcher")
 	txMode := flag.Bool("tx", false, "meet ook één transactie per regel (zoals bij een gegevenswijziging), zonder batcher")
 	verifyN := flag.Int("verify", 0, "bouw een log van zoveel regels en meet verify (0: overslaan)")
+	full := flag.Bool("sqlite-full", false, "SQLite met synchronous=FULL (fsync bij elke commit, ook bestand tegen stroomuitval) in plaats van NORMAL")
+	cpuprofile := flag.String("cpuprofile", "", "schrijf een CPU-profiel naar dit bestand")
 	flag.Parse()
-	if err := run(*dsn, *appends, *writers, *batch, *txMode, *verifyN); err != nil {
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	if err := run(*dsn, *appends, *writers, *batch, *txMode, *verifyN, *full); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench/audit:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dsn string, appends, writers, batch int, txMode bool, verifyN int) error {
+func run(dsn string, appends, writers, batch int, txMode bool, verifyN int, full bool) error {
 	ctx := context.Background()
 	if dsn == "" {
 		dir, err := os.MkdirTemp("", "bench-audit-")
@@ -61,16 +75,32 @@ func run(dsn string, appends, writers, batch int, txMode bool, verifyN int) erro
 	if _, err := db.Migrate(ctx, time.Now().UnixMilli()); err != nil {
 		return err
 	}
-	regionID, err := newRegion(ctx, db)
-	if err != nil {
-		return err
+	sync := "standaard"
+	if db.Dialect() == store.SQLite {
+		sync = "NORMAL (WAL)"
+		if full {
+			// The writer is a single connection kept open, so the pragma holds for every write.
+			if _, err := db.Exec(ctx, "PRAGMA synchronous=FULL"); err != nil {
+				return err
+			}
+			sync = "FULL (WAL)"
+		}
+	}
+	// A log of the wanted size from an earlier run is reused (building 1M entries takes a while).
+	var regionID int64
+	var have int64
+	err = db.QueryRow(ctx, "SELECT regio_id, grootte FROM audit_kop ORDER BY grootte DESC LIMIT 1").Scan(&regionID, &have)
+	if err != nil || appends > 0 || have < int64(verifyN) {
+		if regionID, err = newRegion(ctx, db); err != nil {
+			return err
+		}
 	}
 	pool, err := entryPool(4096)
 	if err != nil {
 		return err
 	}
 	as := store.NewAuditStore(db)
-	fmt.Printf("engine %s, GOMAXPROCS %d\n", db.Dialect(), runtime.GOMAXPROCS(0))
+	fmt.Printf("engine %s, synchronous %s, GOMAXPROCS %d\n", db.Dialect(), sync, runtime.GOMAXPROCS(0))
 
 	if appends > 0 {
 		b := store.NewAuditBatcher(as, batch)
@@ -103,7 +133,9 @@ func run(dsn string, appends, writers, batch int, txMode bool, verifyN int) erro
 			size += n
 		}
 		fmt.Printf("log opgebouwd tot %d regels in %s\n", size, time.Since(t0).Round(time.Millisecond))
-		_, key, _ := ed25519.GenerateKey(rand.Reader)
+		// A fixed benchmark key, so that a log reused from an earlier run still verifies.
+		seed := sha256.Sum256([]byte("grondslag bench/audit"))
+		key := ed25519.NewKeyFromSeed(seed[:])
 		s, err := audit.NewSigner(audit.Origin("bench"), key)
 		if err != nil {
 			return err
@@ -112,20 +144,22 @@ func run(dsn string, appends, writers, batch int, txMode bool, verifyN int) erro
 			return err
 		}
 		v, _ := audit.ParseVerifierKey(s.VerifierKey())
-		var times []time.Duration
-		for r := 0; r < 3; r++ {
-			t1 := time.Now()
-			res, err := as.Verify(ctx, regionID, []note.Verifier{v})
-			if err != nil {
-				return err
+		for _, thorough := range []bool{false, true} {
+			var times []time.Duration
+			for r := 0; r < 3; r++ {
+				t1 := time.Now()
+				res, err := as.Verify(ctx, regionID, store.VerifyOptions{Verifiers: []note.Verifier{v}, Thorough: thorough})
+				if err != nil {
+					return err
+				}
+				times = append(times, time.Since(t1))
+				if r == 0 {
+					fmt.Printf("verify: %d regels, root %s\n", res.Size, audit.RootString(res.Root))
+				}
 			}
-			times = append(times, time.Since(t1))
-			if r == 0 {
-				fmt.Printf("verify: %d regels, root %s\n", res.Size, audit.RootString(res.Root))
-			}
+			slices.Sort(times)
+			fmt.Printf("verify (grondig=%v) van %d regels: mediaan %s (min %s, max %s, 3 keer)\n", thorough, size, times[1].Round(time.Millisecond), times[0].Round(time.Millisecond), times[2].Round(time.Millisecond))
 		}
-		slices.Sort(times)
-		fmt.Printf("verify van %d regels: mediaan %s (min %s, max %s, 3 keer)\n", size, times[1].Round(time.Millisecond), times[0].Round(time.Millisecond), times[2].Round(time.Millisecond))
 	}
 	return nil
 }
@@ -193,7 +227,7 @@ func entryPool(n int) ([]audit.Entry, error) {
 		e, err := audit.NewEntry(audit.Record{
 			Time:  now.Add(time.Duration(i) * time.Millisecond),
 			Actor: audit.Actor{UserID: int64(1 + i%50), OrganisationID: int64(1 + i%7), Role: "zorgcoordinator"},
-			Pupil: fmt.Sprintf("%032x", i*7919), Categories: []string{"verzuim", "identificatie", "schoolgegevens"},
+			Pupil: fmt.Sprintf("%x", sha256.Sum256([]byte{byte(i), byte(i >> 8)}))[:32], Categories: []string{"verzuim", "identificatie", "schoolgegevens"},
 			Action: audit.ActionRead, Purpose: "verzuimaanpak", LegalGround: "avg-6-1-e", Article: "art. 5 lid 2",
 			ConvenantVersion: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
 			Outcome:          audit.Allowed, AccessPoint: audit.AccessAPI, RequestID: fmt.Sprintf("req-%d", i),

@@ -111,10 +111,11 @@ func (a *auditSetup) verifiers(flagKey string) ([]note.Verifier, string, error) 
 }
 
 func runAuditVerify(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "audit verify", "audit verify [--db …] [--regio CODE] [--checkpoint BESTAND] [--sleutel SLEUTEL|BESTAND]")
+	fs := newFlagSet(e, "audit verify", "audit verify [--db …] [--regio CODE] [--checkpoint BESTAND] [--sleutel SLEUTEL|BESTAND] [--grondig]")
 	cfg := storeFlags(fs, e)
 	cpFile := fs.String("checkpoint", "", "een eerder ontvangen ondertekend controlepunt: het log moet daarmee consistent zijn")
 	vkey := fs.String("sleutel", "", "openbare verificatiesleutel van de regio (of een bestand ermee); standaard die uit het sleutelbestand")
+	thorough := fs.Bool("grondig", false, "decodeer ook elke regel volledig (geldige, canoniek gecodeerde auditregel); trager")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -140,7 +141,7 @@ func runAuditVerify(ctx context.Context, e env) error {
 		extra = append(extra, cp)
 	}
 	start := time.Now()
-	res, err := a.as.Verify(ctx, a.region.ID, vs, extra...)
+	res, err := a.as.Verify(ctx, a.region.ID, store.VerifyOptions{Verifiers: vs, Extra: extra, Thorough: *thorough})
 	if err != nil {
 		if errors.Is(err, audit.ErrTampered) {
 			return withExit(1, fmt.Errorf("het auditlog van regio %s klopt NIET: %w", a.region.Code, err))

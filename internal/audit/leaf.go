@@ -201,15 +201,6 @@ func DecodeLeaf(b []byte) (Leaf, error) {
 // LeafHash is the RFC 6962 leaf hash: SHA-256(0x00 || leaf).
 func LeafHash(leaf []byte) []byte { return rfc6962.DefaultHasher.HashLeaf(leaf) }
 
-// leafKey holds the leaf fields that the store keeps in columns of their own, for look-up.
-type leafKey struct {
-	Index    uint64 `json:"index"`
-	Leerling string `json:"leerling"`
-	Regio    int64  `json:"regio"`
-	Tijd     int64  `json:"tijd"`
-	V        int    `json:"v"`
-}
-
 // LeafKey is what the store indexes of a leaf: region, index, time and pupil.
 type LeafKey struct {
 	RegionID int64
@@ -218,15 +209,12 @@ type LeafKey struct {
 	Pupil    string
 }
 
-// ParseLeafKey reads only the indexed fields of a leaf; it is the fast path of verification
-// (the full check is DecodeLeaf).
+// ParseLeafKey reads only the indexed fields of a canonical leaf (see scanLeafKey); it is the
+// fast path of verification, DecodeLeaf the full check.
 func ParseLeafKey(b []byte) (LeafKey, error) {
-	var k leafKey
-	if err := json.Unmarshal(b, &k); err != nil {
+	k, err := scanLeafKey(b)
+	if err != nil {
 		return LeafKey{}, fmt.Errorf("%w: %v", ErrInvalidEntry, err)
 	}
-	if k.V != LeafVersion {
-		return LeafKey{}, fmt.Errorf("%w: onbekende versie %d", ErrInvalidEntry, k.V)
-	}
-	return LeafKey{RegionID: k.Regio, Index: k.Index, Time: k.Tijd, Pupil: k.Leerling}, nil
+	return k, nil
 }

@@ -3,6 +3,7 @@ package audit_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -26,9 +27,13 @@ func memLog(t testing.TB, region int64, n int) []audit.StoredEntry {
 }
 
 func verifyMem(entries []audit.StoredEntry, cps []audit.Checkpoint) (uint64, []byte, error) {
+	return verifyMemMode(entries, cps, false)
+}
+
+func verifyMemMode(entries []audit.StoredEntry, cps []audit.Checkpoint, thorough bool) (uint64, []byte, error) {
 	v := audit.NewTreeVerifier(cps)
 	for _, e := range entries {
-		h, f := audit.CheckEntry(e)
+		h, f := audit.CheckEntry(e, thorough)
 		if f != nil {
 			return 0, nil, v.Fail(f)
 		}
@@ -103,17 +108,27 @@ func TestVerifierDetectsTampering(t *testing.T) {
 			return l
 		}, 2, "regio"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, _, err := verifyMem(c.tamp(clone()), []audit.Checkpoint{cp})
-			var f *audit.Finding
-			if !errors.As(err, &f) || !errors.Is(err, audit.ErrTampered) {
-				t.Fatalf("err = %v, want a Finding", err)
-			}
-			if f.Index != c.first || !strings.Contains(f.Reason, c.want) {
-				t.Errorf("finding %q at %d, want %q at %d", f.Reason, f.Index, c.want, c.first)
-			}
-		})
+	for _, thorough := range []bool{false, true} {
+		for _, c := range cases {
+			t.Run(fmt.Sprintf("%s/grondig=%v", c.name, thorough), func(t *testing.T) {
+				_, _, err := verifyMemMode(c.tamp(clone()), []audit.Checkpoint{cp}, thorough)
+				var f *audit.Finding
+				if !errors.As(err, &f) || !errors.Is(err, audit.ErrTampered) {
+					t.Fatalf("err = %v, want a Finding", err)
+				}
+				if f.Index != c.first || !strings.Contains(f.Reason, c.want) {
+					t.Errorf("finding %q at %d, want %q at %d", f.Reason, f.Index, c.want, c.first)
+				}
+			})
+		}
+	}
+	// A leaf that is valid JSON with the right key fields but not a valid entry passes the fast
+	// check only if its hash matches; the thorough check names it.
+	l := clone()
+	l[5].Leaf = bytes.Replace(l[5].Leaf, []byte(`"actie":"lezen"`), []byte(`"actie":"kijken"`), 1)
+	l[5].LeafHash = audit.LeafHash(l[5].Leaf)
+	if _, _, err := verifyMemMode(l, nil, true); err == nil || !strings.Contains(err.Error(), "regel 5: de inhoud is geen geldige auditregel") {
+		t.Errorf("thorough: %v", err)
 	}
 }
 

@@ -417,12 +417,25 @@ type VerifyResult struct {
 	Checkpoints int // stored checkpoints whose signature and root were checked
 }
 
-// Verify recomputes the region's tree from the stored entries: every leaf is decoded and
-// re-hashed and must sit at its own index, the recomputed roots must equal every stored
-// checkpoint (each of whose signatures must verify with one of verifiers) and every extra
-// (external) checkpoint, and the stored nodes and head must equal the recomputed ones. The first
-// entry that does not fit is reported as an *audit.Finding (errors.Is(err, audit.ErrTampered)).
-func (s *AuditStore) Verify(ctx context.Context, regionID int64, verifiers []note.Verifier, extra ...audit.Checkpoint) (VerifyResult, error) {
+// VerifyOptions says what Verify checks against.
+type VerifyOptions struct {
+	// Verifiers are the public keys that stored checkpoints must be signed with.
+	Verifiers []note.Verifier
+	// Extra are checkpoints from outside (e.g. one an FG kept): the log must contain them too.
+	Extra []audit.Checkpoint
+	// Thorough also decodes every leaf fully (audit.DecodeLeaf): it must be a valid, canonically
+	// encoded entry. Without it verification reads only the indexed fields, which suffices for
+	// tamper evidence because the leaf hash covers every byte.
+	Thorough bool
+}
+
+// Verify recomputes the region's tree from the stored entries: every leaf is re-hashed and must
+// sit at its own index with matching look-up columns, the recomputed roots must equal every
+// stored checkpoint (each of whose signatures must verify with one of opts.Verifiers) and every
+// extra checkpoint, and the stored nodes and head must equal the recomputed ones. The first entry
+// that does not fit is reported as an *audit.Finding (errors.Is(err, audit.ErrTampered)).
+func (s *AuditStore) Verify(ctx context.Context, regionID int64, opts VerifyOptions) (VerifyResult, error) {
+	verifiers, extra := opts.Verifiers, opts.Extra
 	// The log may grow while it is verified. Read the checkpoints first, then the head: the head
 	// only grows and is updated in the same transaction as the rows it counts, so every row below
 	// its size is committed and every checkpoint read before it is no larger. Rows appended after
@@ -449,7 +462,7 @@ func (s *AuditStore) Verify(ctx context.Context, regionID int64, verifiers []not
 	cps = append(cps, extra...)
 	v := audit.NewTreeVerifier(cps)
 
-	if err := s.walk(ctx, regionID, headSize, v); err != nil {
+	if err := s.walk(ctx, regionID, headSize, opts.Thorough, v); err != nil {
 		return VerifyResult{}, err
 	}
 	size, root, err := v.Finish()
@@ -507,7 +520,7 @@ func openWithAny(msg []byte, verifiers []note.Verifier) (audit.Checkpoint, error
 }
 
 // walk streams the entries through CheckEntry on all cores and feeds the verifier in order.
-func (s *AuditStore) walk(ctx context.Context, regionID int64, size uint64, v *audit.Verifier) error {
+func (s *AuditStore) walk(ctx context.Context, regionID int64, size uint64, thorough bool, v *audit.Verifier) error {
 	const chunk = 2048
 	type batch struct {
 		entries []audit.StoredEntry
@@ -527,7 +540,7 @@ func (s *AuditStore) walk(ctx context.Context, regionID int64, size uint64, v *a
 			for b := range work {
 				b.hashes = make([][]byte, len(b.entries))
 				for i, e := range b.entries {
-					h, f := audit.CheckEntry(e)
+					h, f := audit.CheckEntry(e, thorough)
 					if f != nil {
 						b.bad = f
 						break

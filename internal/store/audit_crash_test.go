@@ -136,7 +136,7 @@ func crashRuns(t *testing.T, dsn string, runs int) {
 			waitQuiet(t, db)
 		}
 		as := store.NewAuditStore(db)
-		res, err := as.Verify(ctx, region, nil)
+		res, err := as.Verify(ctx, region, store.VerifyOptions{})
 		if err != nil {
 			db.Close()
 			t.Fatalf("run %d: verify after SIGKILL: %v", run, err)

@@ -91,7 +91,7 @@ func TestAuditAppendVerifyProofs(t *testing.T) {
 		s1, v1 := auditSigner(t, "een")
 
 		// Empty log: verifies, size 0.
-		if res, err := as.Verify(ctx, r1, []note.Verifier{v1}); err != nil || res.Size != 0 {
+		if res, err := as.Verify(ctx, r1, store.VerifyOptions{Verifiers: []note.Verifier{v1}}); err != nil || res.Size != 0 {
 			t.Fatalf("empty: %+v %v", res, err)
 		}
 		appendN(t, db, as, r1, 0, 300)
@@ -109,7 +109,7 @@ func TestAuditAppendVerifyProofs(t *testing.T) {
 		if cpA.Size != 300 || cpB.Size != 701 {
 			t.Fatalf("checkpoint sizes %d, %d", cpA.Size, cpB.Size)
 		}
-		res, err := as.Verify(ctx, r1, []note.Verifier{v1})
+		res, err := as.Verify(ctx, r1, store.VerifyOptions{Verifiers: []note.Verifier{v1}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,7 +117,7 @@ func TestAuditAppendVerifyProofs(t *testing.T) {
 			t.Errorf("verify: %+v", res)
 		}
 		// The other region's log is separate and starts at 0.
-		if res2, err := as.Verify(ctx, r2, nil); err != nil || res2.Size != 5 {
+		if res2, err := as.Verify(ctx, r2, store.VerifyOptions{}); err != nil || res2.Size != 5 {
 			t.Errorf("region 2: %+v %v", res2, err)
 		}
 		// Proofs from the stored hashes verify against the signed roots.
@@ -152,16 +152,16 @@ func TestAuditAppendVerifyProofs(t *testing.T) {
 		}
 		// A wrong key fails the checkpoint check.
 		_, other := auditSigner(t, "een")
-		if _, err := as.Verify(ctx, r1, []note.Verifier{other}); !errors.Is(err, audit.ErrTampered) {
+		if _, err := as.Verify(ctx, r1, store.VerifyOptions{Verifiers: []note.Verifier{other}}); !errors.Is(err, audit.ErrTampered) {
 			t.Errorf("wrong key: %v", err)
 		}
 		// An external checkpoint of the right history passes; of another history fails.
 		ext, _ := audit.OpenCheckpoint(cpA.Note, v1)
-		if _, err := as.Verify(ctx, r1, []note.Verifier{v1}, ext); err != nil {
+		if _, err := as.Verify(ctx, r1, store.VerifyOptions{Verifiers: []note.Verifier{v1}, Extra: []audit.Checkpoint{ext}, Thorough: true}); err != nil {
 			t.Errorf("external checkpoint: %v", err)
 		}
 		ext.Root = cpB.Root
-		if _, err := as.Verify(ctx, r1, []note.Verifier{v1}, ext); !errors.Is(err, audit.ErrTampered) {
+		if _, err := as.Verify(ctx, r1, store.VerifyOptions{Verifiers: []note.Verifier{v1}, Extra: []audit.Checkpoint{ext}, Thorough: true}); !errors.Is(err, audit.ErrTampered) {
 			t.Errorf("foreign external checkpoint: %v", err)
 		}
 	})
@@ -186,7 +186,7 @@ func TestAuditAppendRollsBack(t *testing.T) {
 			t.Fatal(err)
 		}
 		appendN(t, db, as, r, 3, 2)
-		res, err := as.Verify(ctx, r, nil)
+		res, err := as.Verify(ctx, r, store.VerifyOptions{})
 		if err != nil || res.Size != 5 {
 			t.Errorf("%+v %v", res, err)
 		}
@@ -234,7 +234,7 @@ func TestAuditTamper(t *testing.T) {
 						t.Fatalf("%s: %v", q, err)
 					}
 				}
-				_, err := as.Verify(ctx, r, []note.Verifier{v})
+				_, err := as.Verify(ctx, r, store.VerifyOptions{Verifiers: []note.Verifier{v}})
 				if !errors.Is(err, audit.ErrTampered) {
 					t.Fatalf("verify after tampering: err = %v", err)
 				}
@@ -265,7 +265,7 @@ func TestAuditRewrittenHistory(t *testing.T) {
 		}
 		appendN(t, db, as, r, 0, 40)
 		appendN(t, db, as, r, 1040, 61) // entry 40 onwards differs
-		_, err := as.Verify(ctx, r, []note.Verifier{v})
+		_, err := as.Verify(ctx, r, store.VerifyOptions{Verifiers: []note.Verifier{v}})
 		var f *audit.Finding
 		if !errors.As(err, &f) || !strings.Contains(f.Reason, "controlepunt") {
 			t.Fatalf("verify: %v", err)
@@ -308,8 +308,8 @@ func TestAuditBatcher(t *testing.T) {
 		if err := b.Append(ctx, r1, auditEntry(t, 1)); !errors.Is(err, store.ErrBatcherClosed) {
 			t.Errorf("append after close: %v", err)
 		}
-		res1, err1 := as.Verify(ctx, r1, nil)
-		res2, err2 := as.Verify(ctx, r2, nil)
+		res1, err1 := as.Verify(ctx, r1, store.VerifyOptions{})
+		res2, err2 := as.Verify(ctx, r2, store.VerifyOptions{})
 		if err1 != nil || err2 != nil || res1.Size != 320 || res2.Size != 80 {
 			t.Errorf("sizes %d, %d; errs %v %v", res1.Size, res2.Size, err1, err2)
 		}
@@ -340,7 +340,7 @@ func TestAuditConcurrentTransactions(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		res, err := as.Verify(ctx, r, nil)
+		res, err := as.Verify(ctx, r, store.VerifyOptions{})
 		if err != nil || res.Size != 240 {
 			t.Errorf("%+v %v", res, err)
 		}
