@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/casework"
 	"github.com/grondslag/grondslag/internal/consent"
 	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/ident"
@@ -212,6 +213,29 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 		batcher.Close()
 		ws.CloseStatements()
 		return nil, nil, opts, err
+	}
+	// Casework pages and API, for the store's region (the casework service seals with one
+	// region's data key; a server holding several regions mounts it once --regio names one).
+	if reg, err := cfg.region(ctx, db); err != nil {
+		slog.Warn("casussen niet gekoppeld", "reden", err.Error())
+	} else if keys, err := ring.Region(reg.Code); err != nil {
+		slog.Warn("casussen niet gekoppeld", "reden", err.Error())
+	} else {
+		enc := audit.EncryptFunc(func(p, ad []byte) ([]byte, error) {
+			v, sealed, err := keys.Seal(p, ad)
+			if err != nil {
+				return nil, err
+			}
+			return append(binary.BigEndian.AppendUint32(nil, uint32(v)), sealed...), nil
+		})
+		guard := casework.NewGuard(conv, engine, consent.NewRegister(db, consentCfg, nil))
+		svc, err := casework.NewService(store.NewCaseStore(db), guard, store.CaseDirectory{DB: db}, enc, casework.DefaultConfig(), time.Now)
+		if err != nil {
+			batcher.Close()
+			ws.CloseStatements()
+			return nil, nil, opts, err
+		}
+		s.MountCasework(svc)
 	}
 	sweepCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup

@@ -179,6 +179,9 @@ test('samenwerkingsverband: casussen en de privacyvraag', async () => {
   await login(page, 'swv@demo.grondslag.test');
   await page.getByRole('heading', { name: 'Casussen' }).waitFor();
   await check(page, 'swv-start');
+  const cases = await page.goto(base + '/casussen');
+  assert.equal(cases.status(), 200, 'casuslijst');
+  await check(page, 'swv-casussen');
   await page.getByRole('link', { name: 'Mag ik dit delen?', exact: true }).click();
   await page.getByLabel('Welke gegevens?').selectOption('gezondheid');
   await page.getByLabel('Met welk doel?').selectOption('jeugdhulp');
