@@ -75,6 +75,10 @@ type Op struct {
 	Point     audit.AccessPoint
 	RequestID string
 	Trace     audit.TraceContext
+	// ExpectVersion, when not 0, is the version of the case the writer read (the API's If-Match,
+	// a form's hidden field): a change of the case itself (phase, regie, invitation, escalation,
+	// closing) made against an older version fails with a *ConflictError and changes nothing.
+	ExpectVersion int
 }
 
 // Service runs the casework steps: decide, change, store with audit entries.
@@ -244,6 +248,9 @@ func (s *Service) saveCase(ctx context.Context, regionID, caseID int64, op Op, n
 		return nil, s.refuse(ctx, regionID, op, c, v, audit.ActionUpdate, name, now)
 	}
 	version := c.Version
+	if op.ExpectVersion != 0 && op.ExpectVersion != version {
+		return nil, &ConflictError{What: "casus", ID: c.ID, Attempted: op.ExpectVersion, Current: version}
+	}
 	if err := change(c, pf, now); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package casework
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -53,6 +54,9 @@ func (s *Service) Open(ctx context.Context, regionID int64, op Op, in OpenReques
 // says which party and role the user has.
 func (s *Service) AddProfessional(ctx context.Context, regionID int64, op Op, caseID, userID int64, purpose string) (*Case, error) {
 	who, contact, err := s.dir.Professional(ctx, regionID, userID)
+	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) {
+		return nil, fieldErr("gebruiker", "gebruiker %d is geen actieve gebruiker in uw regio", userID)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +109,9 @@ type EscalateRequest struct {
 // Escalate turns the case into a doorbraakoverleg.
 func (s *Service) Escalate(ctx context.Context, regionID int64, op Op, caseID int64, in EscalateRequest) (*Case, error) {
 	oc, contact, err := s.dir.Professional(ctx, regionID, in.ConsultantID)
+	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) {
+		return nil, fieldErr("onderwijsconsulent", "gebruiker %d is geen actieve gebruiker in uw regio", in.ConsultantID)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("onderwijsconsulent: %w", err)
 	}

@@ -35,9 +35,23 @@ func (s *Server) MountCasework(svc *casework.Service) {
 	ui("POST /casussen/{id}/verslagen", s.requireUser(caseRoles, c.writeMinutes))
 	ui("POST /casussen/{id}/verslagen/{vid}", s.requireUser(caseRoles, c.updateMinutes))
 	ui("POST /casussen/{id}/fase", s.requireUser(caseRoles, c.advance))
+	ui("GET /casussen/{id}/plan-van-aanpak", s.requireUser(withParent, c.plan))
+	ui("POST /casussen/{id}/afspraken", s.requireUser(caseRoles, c.addAgreement))
+	ui("POST /casussen/{id}/afspraken/{aid}", s.requireUser(withParent, c.updateAgreement)) // an owning parent reports progress
+	ui("POST /casussen/{id}/inbreng", s.requireUser(caseRoles, c.contribute))
+	ui("POST /casussen/{id}/vragen", s.requireUser(caseRoles, c.ask))
+	ui("POST /casussen/{id}/vragen/{qid}/antwoord", s.requireUser(caseRoles, c.answer))
+	ui("POST /casussen/{id}/deelnemers", s.requireUser(caseRoles, c.addParticipant))
+	ui("POST /casussen/{id}/uitnodigen", s.requireUser(caseRoles, c.invite))
+	ui("POST /casussen/{id}/uitnodiging", s.requireUser(withParent, c.respond))
+	ui("POST /casussen/{id}/regie", s.requireUser(caseRoles, c.handOver))
+	ui("POST /casussen/{id}/opschalen", s.requireUser(caseRoles, c.escalate))
+	ui("POST /casussen/{id}/doorbraakbesluit", s.requireUser(caseRoles, c.decide))
+	ui("POST /casussen/{id}/afsluiten", s.requireUser(caseRoles, c.closeCase))
 	api("GET /api/v1/casussen", s.apiAuth(caseRoles, auth.ScopeLeerlingenLezen, c.apiList))
 	api("GET /api/v1/casussen/{id}", s.apiAuth(caseRoles, auth.ScopeLeerlingenLezen, c.apiCase))
 	api("PUT /api/v1/casussen/{id}/verslagen/{vid}", s.apiAuth(caseRoles, ScopeCasussen, c.apiPutMinutes))
+	c.mountAPISteps(api)
 }
 
 type caseHandlers struct {
@@ -106,10 +120,10 @@ func (c *caseHandlers) page(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return caseError(err)
 	}
-	return c.s.render(w, r, "casus", "Casus "+strconv.FormatInt(id, 10), c.pageData(v, nil))
+	return c.s.render(w, r, "casus", "Casus "+strconv.FormatInt(id, 10), c.pageData(r, v, nil))
 }
 
-func (c *caseHandlers) pageData(v *casework.View, extra map[string]any) map[string]any {
+func (c *caseHandlers) pageData(r *http.Request, v *casework.View, extra map[string]any) map[string]any {
 	names := map[int64]string{}
 	for _, p := range v.Case.Participants {
 		if p.Kind == casework.KindProfessional {
@@ -127,6 +141,7 @@ func (c *caseHandlers) pageData(v *casework.View, extra map[string]any) map[stri
 		"magVerslag": v.MayBringIn[casework.CatMinutes] == casework.ScopeContent,
 		"vandaag":    c.s.today(),
 	}
+	c.stepData(r, v, names, d)
 	for k, val := range extra {
 		d[k] = val
 	}
@@ -139,16 +154,11 @@ func (c *caseHandlers) writeMinutes(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	op, region := c.op(r, audit.AccessUI)
-	day, err := time.Parse(time.DateOnly, r.PostFormValue("datum"))
-	if err != nil {
-		return badField("datum", "Geef de datum van het overleg als JJJJ-MM-DD.")
+	day, err := parseDay("datum", r.PostFormValue("datum"))
+	if err == nil {
+		_, err = c.svc.WriteMinutes(r.Context(), region, op, id, casework.MinutesInput{MeetingOn: day, Text: r.PostFormValue("tekst"), ForParents: r.PostFormValue("voor_ouders") == "ja"})
 	}
-	_, err = c.svc.WriteMinutes(r.Context(), region, op, id, casework.MinutesInput{MeetingOn: day, Text: r.PostFormValue("tekst"), ForParents: r.PostFormValue("voor_ouders") == "ja"})
-	if err != nil {
-		return caseError(err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/casussen/%d", id), http.StatusSeeOther)
-	return nil
+	return c.formDone(w, r, id, "verslag", err)
 }
 
 // updateMinutes saves an edit made at the version in the form. On a conflict the page is shown
@@ -176,7 +186,7 @@ func (c *caseHandlers) updateMinutes(w http.ResponseWriter, r *http.Request) err
 			return caseError(verr)
 		}
 		return c.s.renderForm(w, r, http.StatusConflict, "casus", "Casus "+strconv.FormatInt(id, 10),
-			c.pageData(v, map[string]any{"conflict": ce.Error(), "conflictID": vid, "mijnTekst": text}), map[string]string{"tekst": ce.Error()})
+			c.pageData(r, v, map[string]any{"conflict": ce.Error(), "conflictID": vid, "mijnTekst": text}), map[string]string{"tekst": ce.Error()})
 	}
 	if err != nil {
 		return caseError(err)
@@ -190,12 +200,9 @@ func (c *caseHandlers) advance(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	op, region := c.op(r, audit.AccessUI)
-	if _, err := c.svc.Advance(r.Context(), region, op, id, r.PostFormValue("fase"), r.PostFormValue("toelichting")); err != nil {
-		return caseError(err)
-	}
-	http.Redirect(w, r, fmt.Sprintf("/casussen/%d", id), http.StatusSeeOther)
-	return nil
+	op, region := c.uiOp(r)
+	_, err = c.svc.Advance(r.Context(), region, op, id, r.PostFormValue("fase"), r.PostFormValue("toelichting"))
+	return c.formDone(w, r, id, "fase", err)
 }
 
 // ---- API
@@ -255,6 +262,8 @@ type casusJSON struct {
 	Inbrengen  map[string]string `json:"magInbrengen"`
 	Escalatie  map[string]string `json:"doorbraakoverleg,omitempty"`
 	Resultaat  string            `json:"resultaat,omitempty"`
+	Signalen   []signaalJSON     `json:"opschaalSignalen"`
+	Vragen     []vraagJSON       `json:"informatievragen"`
 }
 
 func minutesETag(id int64, version int) string { return fmt.Sprintf(`"verslag-%d-v%d"`, id, version) }
@@ -273,7 +282,10 @@ func (c *caseHandlers) apiCase(w http.ResponseWriter, r *http.Request) error {
 	k := v.Case
 	out := casusJSON{ID: k.ID, Soort: k.Type, Fase: k.Phase, Volgende: v.NextPhases, Doel: k.Purpose, Vraag: k.Question, Versie: k.Version,
 		Regie: map[string]int64{}, Deelnemers: []map[string]any{}, Verslagen: []casusItemJSON{}, Afspraken: []casusItemJSON{}, Inbreng: []casusItemJSON{},
-		Verborgen: v.Hidden, Inbrengen: v.MayBringIn}
+		Verborgen: v.Hidden, Inbrengen: v.MayBringIn, Signalen: signalsJSON(v.Triggers), Vragen: []vraagJSON{}}
+	for _, q := range v.Questions {
+		out.Vragen = append(out.Vragen, questionJSON(q))
+	}
 	if out.Volgende == nil {
 		out.Volgende = []string{}
 	}
@@ -291,7 +303,7 @@ func (c *caseHandlers) apiCase(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, a := range v.Agreements {
 		out.Afspraken = append(out.Afspraken, casusItemJSON{ID: a.Item.ID, Omvang: a.Scope, Tekst: a.Item.Description, Partij: a.Item.AuthorParty,
-			Versie: a.Item.Version, Datum: a.Item.Due.Format(time.DateOnly), Status: string(a.Item.Status), Eigenaar: a.Item.OwnerName})
+			Versie: a.Item.Version, ETag: agreementETag(a.Item.ID, a.Item.Version), Datum: a.Item.Due.Format(time.DateOnly), Status: string(a.Item.Status), Eigenaar: a.Item.OwnerName})
 	}
 	for _, x := range v.Contribution {
 		out.Inbreng = append(out.Inbreng, casusItemJSON{ID: x.Item.ID, Omvang: x.Scope, Tekst: x.Item.Text, Partij: x.Item.Party, Categ: x.Item.Category})

@@ -1,0 +1,424 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/casework"
+	"github.com/grondslag/grondslag/internal/web/auth"
+)
+
+// The API of the case steps. Creating a record (afspraak, inbreng, informatievraag) is a POST
+// that answers 201 with the record's ETag; changing a record or the case itself needs If-Match
+// with the ETag the client read (428 without, 412 when someone changed it meanwhile, with the
+// current ETag). Errors are problem+json with the wrong field in invalidParams.
+
+// caseAPIWrites are the write endpoints, by pattern (also used by tests that act as a user).
+func (c *caseHandlers) apiWrites() map[string]handlerFunc {
+	return map[string]handlerFunc{
+		"POST /api/v1/casussen/{id}/afspraken":                       c.apiAddAgreement,
+		"PATCH /api/v1/casussen/{id}/afspraken/{aid}":                c.apiPatchAgreement,
+		"POST /api/v1/casussen/{id}/inbreng":                         c.apiContribute,
+		"POST /api/v1/casussen/{id}/informatievragen":                c.apiAsk,
+		"POST /api/v1/casussen/{id}/informatievragen/{qid}/antwoord": c.apiAnswer,
+		"POST /api/v1/casussen/{id}/fase":                            c.apiCaseStep(c.stepPhase),
+		"POST /api/v1/casussen/{id}/uitnodigingen":                   c.apiCaseStep(c.stepInvite),
+		"POST /api/v1/casussen/{id}/uitnodiging-antwoord":            c.apiCaseStep(c.stepRespond),
+		"POST /api/v1/casussen/{id}/regie-overdracht":                c.apiCaseStep(c.stepHandOver),
+		"POST /api/v1/casussen/{id}/doorbraakoverleg":                c.apiCaseStep(c.stepEscalate),
+		"POST /api/v1/casussen/{id}/doorbraakoverleg/besluit":        c.apiCaseStep(c.stepDecide),
+		"POST /api/v1/casussen/{id}/afsluiting":                      c.apiCaseStep(c.stepClose),
+	}
+}
+
+func (c *caseHandlers) mountAPISteps(api func(string, handlerFunc)) {
+	api("GET /api/v1/casussen/{id}/plan-van-aanpak", c.s.apiAuth(caseRoles, auth.ScopeLeerlingenLezen, c.apiPlan))
+	for pattern, h := range c.apiWrites() {
+		api(pattern, c.s.apiAuth(caseRoles, ScopeCasussen, h))
+	}
+}
+
+func agreementETag(id int64, version int) string {
+	return fmt.Sprintf(`"afspraak-%d-v%d"`, id, version)
+}
+
+// ifMatch reads the version from If-Match for an ETag of the form "<kind>-<id>-v<n>".
+func ifMatch(r *http.Request, kind string, id int64) (int, error) {
+	match := strings.TrimSpace(r.Header.Get("If-Match"))
+	if match == "" {
+		return 0, &Error{Status: http.StatusPreconditionRequired, Title: "If-Match ontbreekt", Detail: "Stuur de ETag die u las mee in If-Match, zodat een tussentijdse wijziging niet wordt overschreven."}
+	}
+	var version int
+	if _, err := fmt.Sscanf(strings.TrimPrefix(match, "W/"), `"`+kind+`-`+strconv.FormatInt(id, 10)+`-v%d"`, &version); err != nil || version <= 0 {
+		return 0, &Error{Status: http.StatusPreconditionFailed, Title: "Onbekende versie", Detail: "If-Match is geen ETag van deze " + kind + "."}
+	}
+	return version, nil
+}
+
+// stale turns a conflict into 412 with the current ETag.
+func stale(w http.ResponseWriter, err error, etag func(int) string) error {
+	var ce *casework.ConflictError
+	if errors.As(err, &ce) {
+		w.Header().Set("ETag", etag(ce.Current))
+		return &Error{Status: http.StatusPreconditionFailed, Title: "Tussentijds gewijzigd", Detail: ce.Error(), Err: err}
+	}
+	return caseError(err)
+}
+
+type afspraakJSON struct {
+	ID           int64  `json:"id"`
+	Omvang       string `json:"omvang"`
+	Omschrijving string `json:"omschrijving,omitempty"`
+	Eigenaar     string `json:"eigenaar,omitempty"`
+	EigenaarNaam string `json:"eigenaarNaam,omitempty"`
+	Datum        string `json:"datum"`
+	Status       string `json:"status"`
+	VoorOuders   bool   `json:"voorOuders"`
+	Partij       string `json:"partij"`
+	Fase         string `json:"fase"`
+	Versie       int    `json:"versie"`
+	ETag         string `json:"etag"`
+	TeLaat       bool   `json:"teLaat"`
+}
+
+func agreementJSON(a casework.Agreement, scope string, now time.Time) afspraakJSON {
+	out := afspraakJSON{ID: a.ID, Omvang: scope, Datum: a.Due.Format(time.DateOnly), Status: string(a.Status), VoorOuders: a.ForParents,
+		Partij: a.AuthorParty, Fase: a.Phase, Versie: a.Version, ETag: agreementETag(a.ID, a.Version),
+		TeLaat: !a.Status.Finished() && a.Due.Before(time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, a.Due.Location()))}
+	if scope == casework.ScopeContent {
+		out.Omschrijving, out.Eigenaar, out.EigenaarNaam = a.Description, string(a.Owner), a.OwnerName
+	}
+	return out
+}
+
+type signaalJSON struct {
+	Reden       string `json:"reden"`
+	Toelichting string `json:"toelichting"`
+	Sinds       string `json:"sinds"`
+}
+
+func signalsJSON(ts []casework.Trigger) []signaalJSON {
+	out := []signaalJSON{}
+	for _, t := range ts {
+		out = append(out, signaalJSON{Reden: t.Reason, Toelichting: t.Detail, Sinds: t.Since.Format(time.DateOnly)})
+	}
+	return out
+}
+
+// apiPlan is the plan van aanpak: the agreements the caller may see, and the signals to
+// escalate to the doorbraakoverleg.
+func (c *caseHandlers) apiPlan(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	op, region := c.op(r, audit.AccessAPI)
+	v, err := c.svc.View(r.Context(), region, op, id)
+	if err != nil {
+		return caseError(err)
+	}
+	out := struct {
+		Casus     int64          `json:"casus"`
+		Fase      string         `json:"fase"`
+		Afspraken []afspraakJSON `json:"afspraken"`
+		Verborgen int            `json:"verborgen"`
+		Signalen  []signaalJSON  `json:"opschaalSignalen"`
+	}{Casus: id, Fase: v.Case.Phase, Afspraken: []afspraakJSON{}, Verborgen: v.Hidden, Signalen: signalsJSON(v.Triggers)}
+	for _, a := range v.Agreements {
+		out.Afspraken = append(out.Afspraken, agreementJSON(a.Item, a.Scope, c.s.now()))
+	}
+	w.Header().Set("ETag", caseETag(v.Case.ID, v.Case.Version))
+	return writeJSON(w, http.StatusOK, out)
+}
+
+type afspraakInJSON struct {
+	Omschrijving *string `json:"omschrijving"`
+	Eigenaar     *string `json:"eigenaar"`
+	Datum        *string `json:"datum"`
+	Status       *string `json:"status"`
+	VoorOuders   *bool   `json:"voorOuders"`
+}
+
+func (b afspraakInJSON) input() (casework.AgreementInput, error) {
+	in := casework.AgreementInput{Description: b.Omschrijving, ForParents: b.VoorOuders}
+	if b.Eigenaar != nil {
+		ref := casework.Ref(*b.Eigenaar)
+		in.Owner = &ref
+	}
+	if b.Status != nil {
+		s := casework.AgreementStatus(*b.Status)
+		in.Status = &s
+	}
+	if b.Datum != nil {
+		d, err := time.Parse(time.DateOnly, *b.Datum)
+		if err != nil {
+			return in, badField("datum", "geef de datum als JJJJ-MM-DD")
+		}
+		in.Due = &d
+	}
+	return in, nil
+}
+
+func (c *caseHandlers) apiAddAgreement(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var body afspraakInJSON
+	if err := decodeJSON(r, &body); err != nil {
+		return err
+	}
+	if body.Omschrijving == nil || body.Eigenaar == nil || body.Datum == nil {
+		return badField(firstMissing(map[string]bool{"omschrijving": body.Omschrijving == nil, "eigenaar": body.Eigenaar == nil, "datum": body.Datum == nil}), "omschrijving, eigenaar en datum zijn verplicht")
+	}
+	in, err := body.input()
+	if err != nil {
+		return err
+	}
+	op, region := c.op(r, audit.AccessAPI)
+	a, err := c.svc.AddAgreement(r.Context(), region, op, id, in)
+	if err != nil {
+		return caseError(err)
+	}
+	w.Header().Set("ETag", agreementETag(a.ID, a.Version))
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/casussen/%d/afspraken/%d", id, a.ID))
+	return writeJSON(w, http.StatusCreated, agreementJSON(*a, casework.ScopeContent, c.s.now()))
+}
+
+func firstMissing(m map[string]bool) string {
+	for _, k := range []string{"omschrijving", "eigenaar", "datum"} {
+		if m[k] {
+			return k
+		}
+	}
+	return ""
+}
+
+// apiPatchAgreement changes the fields sent (a status alone is a progress report).
+func (c *caseHandlers) apiPatchAgreement(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	aid, err := pathID(r, "aid")
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(r, "afspraak", aid)
+	if err != nil {
+		return err
+	}
+	var body afspraakInJSON
+	if err := decodeJSON(r, &body); err != nil {
+		return err
+	}
+	in, err := body.input()
+	if err != nil {
+		return err
+	}
+	op, region := c.op(r, audit.AccessAPI)
+	a, err := c.svc.UpdateAgreement(r.Context(), region, op, id, aid, version, in)
+	if err != nil {
+		return stale(w, err, func(v int) string { return agreementETag(aid, v) })
+	}
+	w.Header().Set("ETag", agreementETag(a.ID, a.Version))
+	return writeJSON(w, http.StatusOK, agreementJSON(*a, casework.ScopeContent, c.s.now()))
+}
+
+func (c *caseHandlers) apiContribute(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Categorie string `json:"categorie"`
+		Tekst     string `json:"tekst"`
+	}
+	if err := decodeJSON(r, &body); err != nil {
+		return err
+	}
+	op, region := c.op(r, audit.AccessAPI)
+	x, err := c.svc.Contribute(r.Context(), region, op, id, body.Categorie, body.Tekst)
+	if err != nil {
+		return caseError(err)
+	}
+	return writeJSON(w, http.StatusCreated, casusItemJSON{ID: x.ID, Omvang: x.Scope, Tekst: x.Text, Partij: x.Party, Categ: x.Category})
+}
+
+type vraagJSON struct {
+	ID         int64  `json:"id"`
+	Aan        string `json:"aan"`
+	Categorie  string `json:"categorie"`
+	Vraag      string `json:"vraag"`
+	Omvang     string `json:"omvang"` // what the answer may hold: buitenkant or inhoud
+	Waarom     string `json:"waarom"`
+	Antwoord   string `json:"antwoord,omitempty"`
+	Beantwoord bool   `json:"beantwoord"`
+}
+
+func questionJSON(q casework.InfoRequest) vraagJSON {
+	return vraagJSON{ID: q.ID, Aan: string(q.To), Categorie: q.Category, Vraag: q.Question, Omvang: q.Scope, Waarom: q.ScopeWhy,
+		Antwoord: q.Answer, Beantwoord: !q.AnsweredAt.IsZero()}
+}
+
+func (c *caseHandlers) apiAsk(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Aan       string `json:"aan"`
+		Categorie string `json:"categorie"`
+		Vraag     string `json:"vraag"`
+	}
+	if err := decodeJSON(r, &body); err != nil {
+		return err
+	}
+	op, region := c.op(r, audit.AccessAPI)
+	q, err := c.svc.Ask(r.Context(), region, op, id, casework.Ref(body.Aan), body.Categorie, body.Vraag)
+	if err != nil {
+		return caseError(err)
+	}
+	return writeJSON(w, http.StatusCreated, questionJSON(*q))
+}
+
+func (c *caseHandlers) apiAnswer(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	qid, err := pathID(r, "qid")
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Antwoord string `json:"antwoord"`
+	}
+	if err := decodeJSON(r, &body); err != nil {
+		return err
+	}
+	op, region := c.op(r, audit.AccessAPI)
+	q, err := c.svc.Answer(r.Context(), region, op, id, qid, body.Antwoord)
+	if err != nil {
+		return caseError(err)
+	}
+	return writeJSON(w, http.StatusOK, questionJSON(*q))
+}
+
+// ---- steps on the case itself (If-Match: the case's ETag)
+
+// caseStep decodes its body and runs one step on the case.
+type caseStep func(r *http.Request, region int64, op casework.Op, id int64) (*casework.Case, error)
+
+func (c *caseHandlers) apiCaseStep(step caseStep) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		version, err := ifMatch(r, "casus", id)
+		if err != nil {
+			return err
+		}
+		op, region := c.op(r, audit.AccessAPI)
+		op.ExpectVersion = version
+		k, err := step(r, region, op, id)
+		if err != nil {
+			return stale(w, err, func(v int) string { return caseETag(id, v) })
+		}
+		w.Header().Set("ETag", caseETag(k.ID, k.Version))
+		out := map[string]any{"id": k.ID, "versie": k.Version, "soort": k.Type, "fase": k.Phase, "href": fmt.Sprintf("/api/v1/casussen/%d", k.ID)}
+		if e := k.Escalation; e != nil {
+			out["doorbraakoverleg"] = map[string]string{"reden": e.Reason, "toelichting": e.Detail, "doorzettingsmacht": e.Holder.Name + ", " + e.Holder.Function, "besluit": e.Decision}
+		}
+		if k.Closure != nil {
+			out["resultaat"] = k.Closure.Result
+		}
+		return writeJSON(w, http.StatusOK, out)
+	}
+}
+
+func (c *caseHandlers) stepPhase(r *http.Request, region int64, op casework.Op, id int64) (*casework.Case, error) {
+	var body struct {
+		Fase        string `json:"fase"`
+		Toelichting string `json:"toelichting"`
+	}
+	if err := decodeJSON(r, &body); err != nil {
+		return nil, err
+	}
+	return c.svc.Advance(r.Context(), region, op, id, body.Fase, body.Toelichting)
+}
+
+func (c *caseHandlers) stepInvite(r *http.Request, region int64, op casework.Op, id int64) (*casework.Case, error) {
+	return c.svc.InviteFamily(r.Context(), region, op, id)
+}
+
+func (c *caseHandlers) stepRespond(r *http.Request, region int64, op casework.Op, id int64) (*casework.Case, error) {
+	var body struct {
+		Deelnemer    string `json:"deelnemer"`
+		Geaccepteerd *bool  `json:"geaccepteerd"`
+		Toelichting  string `json:"toelichting"`
+	}
+	if err := decodeJSON(r, &body); err != nil {
+		return nil, err
+	}
+	if body.Geaccepteerd == nil {
+		return nil, badField("geaccepteerd", "zeg of de uitnodiging is aangenomen (true) of geweigerd (false)")
+	}
+	return c.svc.Respond(r.Context(), region, op, id, casework.Ref(body.Deelnemer), *body.Geaccepteerd, body.Toelichting)
+}
+
+func (c *caseHandlers) stepHandOver(r *http.Request, region int64, op casework.Op, id int64) (*casework.Case, error) {
+	var body struct {
+		Soort       string `json:"soort"`
+		Naar        int64  `json:"naar"`
+		Toelichting string `json:"toelichting"`
+	}
+	if err := decodeJSON(r, &body); err != nil {
+		return nil, err
+	}
+	return c.svc.HandOver(r.Context(), region, op, id, casework.RegieKind(body.Soort), body.Naar, body.Toelichting)
+}
+
+func (c *caseHandlers) stepEscalate(r *http.Request, region int64, op casework.Op, id int64) (*casework.Case, error) {
+	var body struct {
+		Reden              string `json:"reden"`
+		Toelichting        string `json:"toelichting"`
+		Onderwijsconsulent int64  `json:"onderwijsconsulent"`
+		Doorzettingsmacht  struct {
+			Naam    string `json:"naam"`
+			Functie string `json:"functie"`
+		} `json:"doorzettingsmacht"`
+	}
+	if err := decodeJSON(r, &body); err != nil {
+		return nil, err
+	}
+	return c.svc.Escalate(r.Context(), region, op, id, casework.EscalateRequest{Reason: body.Reden, Detail: body.Toelichting,
+		ConsultantID: body.Onderwijsconsulent, Holder: casework.Doorzettingsmacht{Name: body.Doorzettingsmacht.Naam, Function: body.Doorzettingsmacht.Functie}})
+}
+
+func (c *caseHandlers) stepDecide(r *http.Request, region int64, op casework.Op, id int64) (*casework.Case, error) {
+	var body struct {
+		Besluit string `json:"besluit"`
+	}
+	if err := decodeJSON(r, &body); err != nil {
+		return nil, err
+	}
+	return c.svc.DecideBreakthrough(r.Context(), region, op, id, body.Besluit)
+}
+
+func (c *caseHandlers) stepClose(r *http.Request, region int64, op casework.Op, id int64) (*casework.Case, error) {
+	var body struct {
+		Resultaat   string `json:"resultaat"`
+		Toelichting string `json:"toelichting"`
+	}
+	if err := decodeJSON(r, &body); err != nil {
+		return nil, err
+	}
+	return c.svc.Close(r.Context(), region, op, id, body.Resultaat, body.Toelichting)
+}
