@@ -200,7 +200,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	deps := web.Deps{
 		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws,
 		Policy: web.PolicyDecider{Engine: engine}, Vocab: web.VocabularyOf(conv),
-		Audit: aud, Facts: storeFacts{db: db, consent: consentCfg}, Sealer: sealer, Logger: slog.Default(),
+		Audit: aud, Facts: storeFacts{db: ws, consent: consentCfg}, Sealer: sealer, Logger: slog.Default(),
 		Ready: db.CheckSchema,
 	}
 	if opts.demo {
@@ -331,7 +331,7 @@ func (a *storeAuditor) Append(ctx context.Context, regionID int64, recs ...audit
 // and (lazily, only when the policy asks for consent) whether the consent register covers the
 // actor receiving a category for the purpose. The case phase is not yet supplied.
 type storeFacts struct {
-	db      *store.DB
+	db      *store.WebStore
 	consent consent.Config
 }
 

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/web/auth"
 	"github.com/grondslag/grondslag/internal/web/dossier"
 )
@@ -93,6 +94,64 @@ func (w *WebStore) Account(ctx context.Context, regionID, userID int64) (auth.Ac
 // PupilRelations: see DB.PupilRelations (prepared).
 func (w *WebStore) PupilRelations(ctx context.Context, a dossier.Actor, pupilID int64, today string) ([]dossier.RelationKind, error) {
 	return pupilRelations(ctx, w, a, pupilID, today)
+}
+
+// HasMelding is DB.HasMelding through a prepared statement (asked on every pupil page).
+func (w *WebStore) HasMelding(ctx context.Context, regionID, pupilID int64, now time.Time) (bool, error) {
+	rows, err := w.Query(ctx, "SELECT status, status_op FROM verzuimmelding WHERE regio_id = ? AND leerling_id = ? AND status <> ?",
+		regionID, pupilID, string(absence.StatusWithdrawn))
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st string
+		var at int64
+		if err := rows.Scan(&st, &at); err != nil {
+			return false, err
+		}
+		if absence.GivesGround(absence.Status(st), time.UnixMilli(at), now, absence.DefaultGroundRetention) {
+			return true, nil
+		}
+	}
+	return false, rows.Err()
+}
+
+// SessionWithAccount returns a session and, for a professional's session, the account, in one
+// query (the hot path of every signed-in request). For a parent's session the account is zero.
+func (w *WebStore) SessionWithAccount(ctx context.Context, idHash string) (auth.Session, auth.Account, error) {
+	var s auth.Session
+	var a auth.Account
+	var user, parent, aid, areg, aorg sql.NullInt64
+	var stage string
+	var created, last int64
+	var kind, orgName, role, name, email, pw sql.NullString
+	var active, confirmed, step sql.NullInt64
+	var secret []byte
+	err := w.QueryRow(ctx, `SELECT s.id_hash, s.regio_id, s.gebruiker_id, s.ouder_id, s.fase, s.csrf, s.doel, s.aangemaakt_op, s.laatst_actief_op,
+		g.id, g.regio_id, g.organisatie_id, o.soort, o.naam, g.rol, g.naam, g.email, g.actief,
+		i.wachtwoord_hash, i.totp_geheim, i.totp_bevestigd, i.totp_laatste_stap
+		FROM sessie s
+		LEFT JOIN gebruiker g ON g.regio_id = s.regio_id AND g.id = s.gebruiker_id
+		LEFT JOIN organisatie o ON o.regio_id = g.regio_id AND o.id = g.organisatie_id
+		LEFT JOIN gebruiker_inlog i ON i.regio_id = g.regio_id AND i.gebruiker_id = g.id
+		WHERE s.id_hash = ?`, idHash).
+		Scan(&s.IDHash, &s.RegionID, &user, &parent, &stage, &s.CSRF, &s.Purpose, &created, &last,
+			&aid, &areg, &aorg, &kind, &orgName, &role, &name, &email, &active, &pw, &secret, &confirmed, &step)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, a, auth.ErrNoSession
+	}
+	if err != nil {
+		return s, a, fmt.Errorf("session with account: %w", err)
+	}
+	s.UserID, s.ParentID, s.Stage = user.Int64, parent.Int64, auth.Stage(stage)
+	s.Created, s.LastSeen = fromMS(created), fromMS(last)
+	if aid.Valid {
+		a = auth.Account{ID: aid.Int64, RegionID: areg.Int64, OrgID: aorg.Int64, OrgKind: kind.String, OrgName: orgName.String, Role: role.String,
+			Name: name.String, Email: email.String, Active: active.Int64 == 1, PasswordHash: pw.String, TOTPSealed: secret,
+			TOTPConfirmed: confirmed.Int64 == 1, TOTPLastStep: step.Int64}
+	}
+	return s, a, nil
 }
 
 // DossierPupil: see DB.DossierPupil (prepared).

@@ -408,6 +408,20 @@ func TestWebStorePrepared(t *testing.T) {
 		ws := store.NewWebStore(db)
 		defer ws.CloseStatements()
 		zc := dossier.Actor{RegionID: f.r1, UserID: f.zc1, OrgID: f.school1, Party: "school", Role: "zorgcoordinator"}
+		now := time.UnixMilli(1_800_000_000_000)
+		db.SetPasswordHash(ctx, f.r1, f.zc1, "$argon2id$h", now)
+		tok, sess := auth.NewSession(f.r1, f.zc1, 0, auth.StageActive, now)
+		db.CreateSession(ctx, sess)
+		_, psess := auth.NewSession(f.r1, 0, f.parentA, auth.StageActive, now)
+		db.CreateSession(ctx, psess)
+		s, a, err := ws.SessionWithAccount(ctx, auth.HashToken(tok))
+		if err != nil || s.UserID != f.zc1 || a.ID != f.zc1 || a.OrgKind != "school" || a.PasswordHash != "$argon2id$h" || !a.Active || s.CSRF != sess.CSRF {
+			t.Fatalf("session with account: %+v %+v %v", s, a, err)
+		}
+		s, a, err = ws.SessionWithAccount(ctx, psess.IDHash)
+		if err != nil || s.ParentID != f.parentA || a.ID != 0 {
+			t.Fatalf("parent session: %+v %+v %v", s, a, err)
+		}
 		for range 3 {
 			rel, err := ws.PupilRelations(ctx, zc, f.pupilA, "2025-10-01")
 			if err != nil || len(rel) != 1 {
@@ -429,6 +443,12 @@ func TestWebStorePrepared(t *testing.T) {
 			}
 			if _, err := ws.Session(ctx, "onbekend"); err != auth.ErrNoSession {
 				t.Fatalf("session: %v", err)
+			}
+			if _, _, err := ws.SessionWithAccount(ctx, "onbekend"); err != auth.ErrNoSession {
+				t.Fatalf("session with account: %v", err)
+			}
+			if has, err := ws.HasMelding(ctx, f.r1, f.pupilA, time.Now()); err != nil || has {
+				t.Fatalf("melding: %v %v", has, err)
 			}
 		}
 	})

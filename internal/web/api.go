@@ -42,11 +42,11 @@ func (s *Server) apiAuth(roles []string, scope string, h handlerFunc) handlerFun
 			if r.Method != http.MethodGet {
 				return errUnauthorised
 			}
-			sess, err := s.loadSession(r)
+			sess, acc, err := s.loadSessionAccount(r)
 			if err != nil {
 				return err
 			}
-			if p, err = s.principal(r, sess); err != nil {
+			if p, err = s.principal(r, sess, acc); err != nil {
 				return err
 			}
 			if p == nil {

@@ -93,40 +93,62 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
 	s.setCookie(w, s.sessionCookieName(), token, 0)
 }
 
+// sessionAccounts is an optional faster path of a store: the session and its account in one query.
+type sessionAccounts interface {
+	SessionWithAccount(ctx context.Context, idHash string) (auth.Session, auth.Account, error)
+}
+
 // loadSession returns the session named by the request's cookie, or nil. An expired session is
 // deleted.
 func (s *Server) loadSession(r *http.Request) (*auth.Session, error) {
+	sess, _, err := s.loadSessionAccount(r)
+	return sess, err
+}
+
+// loadSessionAccount is loadSession that also returns the account when the store could read it
+// with the session (nil otherwise).
+func (s *Server) loadSessionAccount(r *http.Request) (*auth.Session, *auth.Account, error) {
 	c, err := r.Cookie(s.sessionCookieName())
 	if err != nil || c.Value == "" || len(c.Value) > 100 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	hash := auth.HashToken(c.Value)
-	sess, err := s.d.Sessions.Session(r.Context(), hash)
+	var acc *auth.Account
+	var sess auth.Session
+	if sa, ok := s.d.Sessions.(sessionAccounts); ok {
+		var a auth.Account
+		sess, a, err = sa.SessionWithAccount(r.Context(), hash)
+		if a.ID != 0 {
+			acc = &a
+		}
+	} else {
+		sess, err = s.d.Sessions.Session(r.Context(), hash)
+	}
 	if errors.Is(err, auth.ErrNoSession) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	now := s.now()
 	if err := s.cfg.Timeouts.Check(sess, now); err != nil {
 		s.d.Sessions.DeleteSession(r.Context(), hash)
-		return nil, nil
+		return nil, nil, nil
 	}
 	// Record activity at most once a minute: the idle timeout needs no finer grain, and a page
 	// read then costs no write.
 	if now.Sub(sess.LastSeen) > time.Minute {
 		if err := s.d.Sessions.TouchSession(r.Context(), hash, now); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		sess.LastSeen = now
 	}
-	return &sess, nil
+	return &sess, acc, nil
 }
 
 // principal loads the fully signed-in principal of a session; nil when there is none (or the
-// account was deactivated).
-func (s *Server) principal(r *http.Request, sess *auth.Session) (*Principal, error) {
+// account was deactivated). acc, when not nil, is the session's account as already read.
+func (s *Server) principal(r *http.Request, sess *auth.Session, acc ...*auth.Account) (*Principal, error) {
 	if sess == nil || sess.Stage != auth.StageActive {
 		return nil, nil
 	}
@@ -142,12 +164,18 @@ func (s *Server) principal(r *http.Request, sess *auth.Session) (*Principal, err
 		p.Parent = par
 		return p, nil
 	}
-	a, err := s.d.Accounts.Account(r.Context(), sess.RegionID, sess.UserID)
-	if errors.Is(err, auth.ErrNoAccount) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
+	var a auth.Account
+	if len(acc) > 0 && acc[0] != nil && acc[0].ID == sess.UserID && acc[0].RegionID == sess.RegionID {
+		a = *acc[0]
+	} else {
+		var err error
+		a, err = s.d.Accounts.Account(r.Context(), sess.RegionID, sess.UserID)
+		if errors.Is(err, auth.ErrNoAccount) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	if !a.Active {
 		return nil, nil
@@ -160,7 +188,7 @@ func (s *Server) principal(r *http.Request, sess *auth.Session) (*Principal, err
 // roles (any role when none are given). Unsafe methods need the session's CSRF token.
 func (s *Server) requireUser(roles []string, h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		sess, err := s.loadSession(r)
+		sess, acc, err := s.loadSessionAccount(r)
 		if err != nil {
 			return err
 		}
@@ -173,7 +201,7 @@ func (s *Server) requireUser(roles []string, h handlerFunc) handlerFunc {
 			}
 			return nil
 		}
-		p, err := s.principal(r, sess)
+		p, err := s.principal(r, sess, acc)
 		if err != nil {
 			return err
 		}
