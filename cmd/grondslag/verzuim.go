@@ -1,14 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
-	"text/tabwriter"
 	"time"
 
 	"github.com/grondslag/grondslag/internal/absence"
@@ -144,7 +143,16 @@ func runVerzuimSignalen(ctx context.Context, e env) error {
 		src = prog
 		defer prog.done()
 	}
-	res, err := ev.EvaluateCSV(ctx, src, absence.StreamOptions{AsOf: asOf, SkipErrors: skip, Exemptions: exemptions, TempDir: e.getenv("TMPDIR")})
+	// The signals stream from the evaluator to the output, so that a national-scale file needs
+	// no more memory than a small one: pupils in the order of their first line, each pupil's
+	// signals by start date.
+	stdout := bufio.NewWriterSize(e.stdout, 1<<16)
+	defer stdout.Flush()
+	var out signalWriter = &tableWriter{w: stdout, asOf: asOf, cf: cf}
+	if asJSON {
+		out = &jsonArrayWriter{w: stdout}
+	}
+	res, err := ev.EvaluateCSV(ctx, src, absence.StreamOptions{AsOf: asOf, SkipErrors: skip, Exemptions: exemptions, TempDir: e.getenv("TMPDIR"), Emit: out.write})
 	if prog != nil {
 		prog.done()
 	}
@@ -163,44 +171,96 @@ func runVerzuimSignalen(ctx context.Context, e env) error {
 		}
 		return err
 	}
-	if asJSON {
-		out := res.Signals
-		if out == nil {
-			out = []absence.Signal{}
-		}
-		enc := json.NewEncoder(e.stdout)
-		if err := enc.Encode(out); err != nil {
-			return err
-		}
-		printNotes(e.stderr, res, skip)
-		return nil
+	if err := out.close(res); err != nil {
+		return err
 	}
-	printSignalTable(e.stdout, res, asOf, cf)
-	printNotes(e.stdout, res, skip)
-	return nil
+	if asJSON {
+		printNotes(e.stderr, res, skip)
+	} else {
+		printNotes(stdout, res, skip)
+	}
+	return stdout.Flush()
 }
 
-func printSignalTable(w io.Writer, res absence.StreamResult, asOf absence.Date, cf calendarFlags) {
-	kal := "vakantieregio " + cf.region
-	if cf.holidays != "" {
-		kal = "schoolkalender " + cf.holidays
+// signalWriter writes signals as they come.
+type signalWriter interface {
+	write(absence.Signal) error
+	close(absence.StreamResult) error
+}
+
+// jsonArrayWriter writes the JSON array one element at a time.
+type jsonArrayWriter struct {
+	w   io.Writer
+	n   int
+	buf []byte
+}
+
+func (j *jsonArrayWriter) write(s absence.Signal) error {
+	sep := ",\n"
+	if j.n == 0 {
+		sep = "["
 	}
-	fmt.Fprintf(w, "Signalen op peildatum %s (%s, %s lesuren per dag)\n\n", asOf, kal, cf.lessonHrs)
-	if len(res.Signals) == 0 {
-		fmt.Fprintln(w, "Geen signalen.")
-	} else {
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "LEERLING\tSOORT\tVAN\tTOT\tUREN\tDAGEN\tBRON")
-		for _, s := range res.Signals {
-			kind := string(s.Kind)
-			if s.Priority {
-				kind += " (prioriteit)"
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", s.Pupil, kind, s.From, s.To, s.Hours, s.Days, s.Source)
+	j.n++
+	j.buf = s.AppendJSON(append(j.buf[:0], sep...))
+	_, err := j.w.Write(j.buf)
+	return err
+}
+
+func (j *jsonArrayWriter) close(absence.StreamResult) error {
+	end := "]\n"
+	if j.n == 0 {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(j.w, end)
+	return err
+}
+
+// tableWriter writes a readable Dutch table with fixed columns (so it can stream).
+type tableWriter struct {
+	w    io.Writer
+	asOf absence.Date
+	cf   calendarFlags
+	n    int
+}
+
+const tableRow = "%-12s  %-26s  %-10s  %-10s  %6s  %5s  %s\n"
+
+func (t *tableWriter) header() error {
+	kal := "vakantieregio " + t.cf.region
+	if t.cf.holidays != "" {
+		kal = "schoolkalender " + t.cf.holidays
+	}
+	_, err := fmt.Fprintf(t.w, "Signalen op peildatum %s (%s, %s lesuren per dag)\n\n", t.asOf, kal, t.cf.lessonHrs)
+	return err
+}
+
+func (t *tableWriter) write(s absence.Signal) error {
+	if t.n == 0 {
+		if err := t.header(); err != nil {
+			return err
 		}
-		tw.Flush()
+		if _, err := fmt.Fprintf(t.w, tableRow, "LEERLING", "SOORT", "VAN", "TOT", "UREN", "DAGEN", "BRON"); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintf(w, "\n%d signalen; %d registraties van %d leerlingen.\n", len(res.Signals), res.Stats.Rows, res.Stats.Pupils)
+	t.n++
+	kind := string(s.Kind)
+	if s.Priority {
+		kind += " (prioriteit)"
+	}
+	_, err := fmt.Fprintf(t.w, tableRow, s.Pupil, kind, s.From, s.To, s.Hours, strconv.Itoa(s.Days), s.Source)
+	return err
+}
+
+func (t *tableWriter) close(res absence.StreamResult) error {
+	if t.n == 0 {
+		if err := t.header(); err != nil {
+			return err
+		}
+		fmt.Fprintln(t.w, "Geen signalen.")
+	}
+	_, err := fmt.Fprintf(t.w, "\n%d signalen; %d registraties van %d leerlingen.\n", t.n, res.Stats.Rows, res.Stats.Pupils)
+	return err
 }
 
 // printNotes says what was not counted, so that the counts can be explained.

@@ -142,3 +142,25 @@ func TestSignalJSON(t *testing.T) {
 		t.Fatalf("%+v %v", back, err)
 	}
 }
+
+func TestSignalJSONMatchesEncodingJSON(t *testing.T) {
+	for _, pupil := range []string{"L1", `a"b\c`, "tab\tnl\n", "é☃", "bad\xffbyte", "x\u2028y", "<&>"} {
+		s := Signal{Pupil: pupil, Kind: KindLongTerm, From: NewDate(2025, 9, 1), To: NewDate(2026, 1, 9), Hours: 37525, Days: 75, Source: "bron \"x\"", Priority: true}
+		got := s.AppendJSON(nil)
+		want, _ := json.Marshal(signalJSON{s.Pupil, s.Kind, s.From, s.To, s.Hours.Float(), s.Days, s.Source, s.Priority})
+		var a, b any
+		if err := json.Unmarshal(got, &a); err != nil {
+			t.Fatalf("%q: invalid JSON %s: %v", pupil, got, err)
+		}
+		json.Unmarshal(want, &b)
+		if !jsonEqual(a, b) {
+			t.Errorf("%q:\n%s\n%s", pupil, got, want)
+		}
+	}
+}
+
+func jsonEqual(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}

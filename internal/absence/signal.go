@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"encoding/json"
 	"slices"
+	"strconv"
+	"unicode/utf8"
 )
 
 // Kind names a rule's signal; the values are the Dutch codes of the command's JSON output.
@@ -49,8 +51,69 @@ type signalJSON struct {
 }
 
 // MarshalJSON writes the Dutch field names of the command's contract.
-func (s Signal) MarshalJSON() ([]byte, error) {
-	return json.Marshal(signalJSON{s.Pupil, s.Kind, s.From, s.To, s.Hours.Float(), s.Days, s.Source, s.Priority})
+func (s Signal) MarshalJSON() ([]byte, error) { return s.AppendJSON(nil), nil }
+
+// AppendJSON appends the signal as a JSON object (the format of MarshalJSON) without reflection,
+// for writing millions of them.
+func (s Signal) AppendJSON(b []byte) []byte {
+	b = append(b, `{"leerling":`...)
+	b = appendJSONString(b, s.Pupil)
+	b = append(b, `,"soort":`...)
+	b = appendJSONString(b, string(s.Kind))
+	b = append(b, `,"van":"`...)
+	b = appendDate(b, s.From)
+	b = append(b, `","tot":"`...)
+	b = appendDate(b, s.To)
+	b = append(b, `","uren":`...)
+	b = strconv.AppendFloat(b, s.Hours.Float(), 'f', -1, 64)
+	b = append(b, `,"dagen":`...)
+	b = strconv.AppendInt(b, int64(s.Days), 10)
+	b = append(b, `,"bron":`...)
+	b = appendJSONString(b, s.Source)
+	if s.Priority {
+		b = append(b, `,"prioriteit":true`...)
+	}
+	return append(b, '}')
+}
+
+func appendDate(b []byte, d Date) []byte {
+	y, m, dd := d.Civil()
+	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-')
+	b = append(b, byte('0'+int(m)/10), byte('0'+int(m)%10), '-')
+	return append(b, byte('0'+dd/10), byte('0'+dd%10))
+}
+
+// appendJSONString appends s as a JSON string: quotes, backslashes and control characters
+// escaped, valid UTF-8 kept, invalid bytes replaced by U+FFFD (as encoding/json does).
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, "\\ufffd"...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
 }
 
 // UnmarshalJSON reads the format MarshalJSON writes.

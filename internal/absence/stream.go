@@ -33,9 +33,10 @@ type StreamOptions struct {
 	Progress func(lines int)
 	// Emit, when set, receives every signal instead of StreamResult.Signals, so that memory
 	// stays bounded however many signals a file yields: signals are spooled to a temporary file
-	// while the file is read and handed to Emit at the end, pupil by pupil in the order the
-	// pupils were evaluated (not the canonical order). Nothing is emitted when the file has bad
-	// lines and SkipErrors is off.
+	// while the file is read and handed to Emit at the end, pupil by pupil in the order of the
+	// pupils' first line in the file, each pupil's signals by start, kind and end (so not the
+	// canonical order of SortSignals, but the same for the same file). Nothing is emitted when
+	// the file has bad lines and SkipErrors is off.
 	Emit func(Signal) error
 }
 
@@ -104,7 +105,8 @@ type streamer struct {
 	doneUpTo     int64 // highest pupil id evaluated directly; -1 if none
 	runs         []*os.File
 	spool        *spool
-	scratch      []rec // radix sort space, reused between runs
+	scratch      []rec    // radix sort space, reused between runs
+	mine         []Signal // the signals of the pupil being evaluated
 	lastInterned uint32
 	res          StreamResult
 }
@@ -115,6 +117,8 @@ func (s *streamer) lineErr(le *LineError) {
 		s.res.Errors = append(s.res.Errors, le)
 	}
 }
+
+func (s *streamer) collect(sig Signal) { s.mine = append(s.mine, sig) }
 
 func (s *streamer) emit(sig Signal) {
 	if s.spool != nil {
@@ -132,8 +136,13 @@ func (s *streamer) evalGroup(g []rec) {
 	sortGroup(g)
 	id := uint32(g[0].key >> 32)
 	name := s.names[id]
-	st, errs := s.e.pupil(name, g, s.opts.Exemptions[name], nil, s.opts.AsOf, s.emit)
+	s.mine = s.mine[:0]
+	st, errs := s.e.pupil(name, g, s.opts.Exemptions[name], nil, s.opts.AsOf, s.collect)
 	s.res.Stats.add(st)
+	slices.SortFunc(s.mine, compareSignals)
+	for _, sig := range s.mine {
+		s.emit(sig)
+	}
 	for _, le := range errs {
 		s.lineErr(le)
 	}
