@@ -2,6 +2,10 @@ package demo_test
 
 import (
 	"context"
+	"strings"
+
+	"github.com/grondslag/grondslag/internal/audit"
+	"golang.org/x/mod/sumdb/note"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -70,7 +74,7 @@ func TestDemoRegionShape(t *testing.T) {
 			t.Errorf("only %d registrations for %d pupils", len(res.Registrations), len(res.Pupils))
 		}
 		for _, r := range res.Registrations {
-			if !res.Calendar.IsSchoolDay(absenceDate(r.Day)) {
+			if !res.Calendar.IsSchoolDay(absenceDateT(r.Day)) {
 				t.Fatalf("registration on %s, not a school day", r.Day.Format(time.DateOnly))
 			}
 			if r.Day.After(today) {
@@ -126,5 +130,48 @@ func TestDemoSameSeedSameRegion(t *testing.T) {
 	}
 	if reflect.DeepEqual(a.Registrations, c.Registrations) {
 		t.Fatal("another seed gave the same absence")
+	}
+}
+
+func TestDemoHistoryVerifies(t *testing.T) {
+	db := storetest.SQLite(t)
+	ring, err := ident.LoadKeyFile(filepath.Join(t.TempDir(), "k.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	res, err := demo.Generate(ctx, db, ring, demo.Options{Seed: 3, Pupils: 400, Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps, err := demo.Populate(ctx, db, ring, res, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries, checkpoints int
+	for _, s := range steps {
+		if strings.HasPrefix(s.What, "auditregels") {
+			entries = s.Count
+		}
+		if s.What == "ondertekende checkpoints" {
+			checkpoints = s.Count
+		}
+	}
+	if entries < 100 || checkpoints < 10 {
+		t.Fatalf("history too thin: %d entries, %d checkpoints (%v)", entries, checkpoints, steps)
+	}
+	as := store.NewAuditStore(db)
+	size, _, err := as.Head(ctx, res.Region.ID)
+	if err != nil || int(size) != entries {
+		t.Fatalf("log size %d, %v; want %d", size, err, entries)
+	}
+	keys, _ := ring.Region(res.Region.Code)
+	signer, _ := audit.NewSigner(audit.Origin(res.Region.Code), keys.Signer())
+	v, err := note.NewVerifier(signer.VerifierKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := as.Verify(ctx, res.Region.ID, store.VerifyOptions{Verifiers: []note.Verifier{v}, Thorough: true}); err != nil {
+		t.Fatalf("verify the demo's log: %v", err)
 	}
 }

@@ -6,4 +6,4 @@ import (
 	"github.com/grondslag/grondslag/internal/absence"
 )
 
-func absenceDate(t time.Time) absence.Date { return absence.DateOf(t) }
+func absenceDateT(t time.Time) absence.Date { return absence.DateOf(t) }

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/grondslag/grondslag/internal/ident"
@@ -16,6 +17,10 @@ func Populate(ctx context.Context, db *store.DB, ring *ident.KeyRing, res *Resul
 	s, err := populateAbsence(ctx, db, res, today)
 	if err != nil {
 		return steps, err
+	}
+	steps = append(steps, s...)
+	if s, err = populateHistory(ctx, db, ring, res, today); err != nil {
+		return steps, fmt.Errorf("audithistorie: %w", err)
 	}
 	steps = append(steps, s...)
 	return steps, nil

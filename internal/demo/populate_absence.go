@@ -127,3 +127,5 @@ func meldingen(ctx context.Context, db *store.DB, res *Result, today time.Time) 
 	}
 	return n, nil
 }
+
+func absenceDate(t time.Time) absence.Date { return absence.DateOf(t) }

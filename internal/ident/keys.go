@@ -7,6 +7,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -283,4 +284,25 @@ func (r *KeyRing) save() error {
 		return err
 	}
 	return os.Rename(tmp.Name(), r.path)
+}
+
+// Encrypt seals plain under the current data key and prefixes the key version, so the result
+// opens with Decrypt after a rotation too. It makes RegionKeys an encrypter for values stored
+// without a separate version column (such as the audit log's encrypted data subject id).
+func (k *RegionKeys) Encrypt(plain, aad []byte) ([]byte, error) {
+	v, sealed, err := k.Seal(plain, aad)
+	if err != nil {
+		return nil, err
+	}
+	out := binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen32+len(sealed)), uint64(v))
+	return append(out, sealed...), nil
+}
+
+// Decrypt opens what Encrypt produced.
+func (k *RegionKeys) Decrypt(b, aad []byte) ([]byte, error) {
+	v, n := binary.Uvarint(b)
+	if n <= 0 || v > 1<<31 {
+		return nil, ErrDecrypt
+	}
+	return k.Open(int(v), b[n:], aad)
 }

@@ -93,3 +93,25 @@ func TestParseKeyRingCannotCreate(t *testing.T) {
 		t.Fatal("configured ring created a region key")
 	}
 }
+
+func TestEncryptCarriesKeyVersion(t *testing.T) {
+	ring, _ := ident.LoadKeyFile(filepath.Join(t.TempDir(), "sleutels.json"))
+	k, _ := ring.Region("r")
+	ct, err := k.Encrypt([]byte("pseudoniem"), []byte("ad"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ring.RotateDataKey("r"); err != nil {
+		t.Fatal(err)
+	}
+	k2, _ := ring.Region("r")
+	if got, err := k2.Decrypt(ct, []byte("ad")); err != nil || string(got) != "pseudoniem" {
+		t.Fatalf("Decrypt after rotation = %q, %v", got, err)
+	}
+	if _, err := k2.Decrypt(ct, []byte("other")); !errors.Is(err, ident.ErrDecrypt) {
+		t.Fatalf("Decrypt with other aad = %v", err)
+	}
+	if _, err := k2.Decrypt([]byte{0xff}, nil); !errors.Is(err, ident.ErrDecrypt) {
+		t.Fatalf("Decrypt of garbage = %v", err)
+	}
+}

@@ -1,0 +1,32 @@
+package audit
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/grondslag/grondslag/internal/policy"
+)
+
+// ApplyDecision copies what the policy decided into the record: the outcome (with the reason
+// code "ontbreekt-<what>" when denied), the legal ground as a short code, the convenant article
+// and version, the consent relied on, and the processing activity (the URI of the decision's
+// activity in the verwerkingsregister, see convenant.Compiled.ProcessingActivityURI). Every
+// adapter that logs a decision uses it, so the log records decisions one way.
+func (r *Record) ApplyDecision(d policy.Decision, activityURI string) {
+	r.LegalGround = d.GroundCode()
+	r.Article = d.Article
+	r.ConvenantVersion = strings.TrimPrefix(d.ConvenantVersion, "sha256:")
+	r.ProcessingActivity = activityURI
+	if id, err := strconv.ParseInt(d.ConsentID, 10, 64); err == nil && d.ConsentID != "" {
+		r.ConsentID = id
+	}
+	if d.Allowed {
+		r.Outcome, r.Reason = Allowed, ""
+		return
+	}
+	missing := d.Missing
+	if missing == "" {
+		missing = "regel"
+	}
+	r.Outcome, r.Reason = Denied, "ontbreekt-"+missing
+}

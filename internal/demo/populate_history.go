@@ -1,0 +1,235 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/convenant"
+	"github.com/grondslag/grondslag/internal/ident"
+	"github.com/grondslag/grondslag/internal/policy"
+	"github.com/grondslag/grondslag/internal/region"
+	"github.com/grondslag/grondslag/internal/store"
+)
+
+// historyDays is how many days of simulated use the demo's audit log holds.
+const historyDays = 28
+
+// access is one simulated access, decided by the policy like a real one.
+type access struct {
+	at      time.Time
+	account Account
+	party   string
+	pupil   *PupilRef
+	action  policy.Action
+	cat     string
+	purpose string
+	to      policy.Actor
+	melding bool
+	point   audit.AccessPoint
+	name    string
+	audited audit.Action
+}
+
+// populateHistory gives the demo region an audit trail a new user can explore and `grondslag
+// audit verify` can check: the meldingen the schools sent, the day's imports, and four weeks of
+// simulated use (zorgcoördinatoren, mentors, leerplicht, the jeugdarts, the SWV looking at
+// pupils), every access decided by the policy on the model convenant, denied ones included, with
+// a signed checkpoint at the end of every simulated day.
+func populateHistory(ctx context.Context, db *store.DB, ring *ident.KeyRing, res *Result, today time.Time) ([]Step, error) {
+	if ring == nil {
+		return nil, nil
+	}
+	conv, err := convenant.Default()
+	if err != nil {
+		return nil, err
+	}
+	engine := policy.NewEngine(conv)
+	keys, err := ring.Region(res.Region.Code)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := audit.NewSigner(audit.Origin(res.Region.Code), keys.Signer())
+	if err != nil {
+		return nil, err
+	}
+	as := store.NewAuditStore(db)
+	g := &historyGen{res: res, today: today}
+	if err := g.index(ctx, db); err != nil {
+		return nil, err
+	}
+	byDay := g.simulate()
+	days := make([]time.Time, 0, len(byDay))
+	for d := range byDay {
+		days = append(days, d)
+	}
+	sort.Slice(days, func(i, j int) bool { return days[i].Before(days[j]) })
+	entries, denied, checkpoints := 0, 0, 0
+	for _, d := range days {
+		accs := byDay[d]
+		sort.SliceStable(accs, func(i, j int) bool { return accs[i].at.Before(accs[j].at) })
+		batch := make([]audit.Entry, 0, len(accs))
+		for _, a := range accs {
+			rec := g.record(engine, conv, a)
+			if rec.Outcome == audit.Denied {
+				denied++
+			}
+			e, err := audit.NewEntry(rec, keys)
+			if err != nil {
+				return nil, fmt.Errorf("auditregel: %w", err)
+			}
+			batch = append(batch, e)
+		}
+		if err := db.WithTx(ctx, func(tx *store.Tx) error { return as.Append(ctx, tx, res.Region.ID, batch...) }); err != nil {
+			return nil, err
+		}
+		entries += len(batch)
+		if _, err := as.MakeCheckpoint(ctx, res.Region.ID, signer, d.Add(18*time.Hour)); err != nil {
+			return nil, fmt.Errorf("checkpoint: %w", err)
+		}
+		checkpoints++
+	}
+	return []Step{
+		{"auditregels (waarvan geweigerd: " + fmt.Sprint(denied) + ")", entries},
+		{"ondertekende checkpoints", checkpoints},
+	}, nil
+}
+
+type historyGen struct {
+	res      *Result
+	today    time.Time
+	meldings map[int64][]time.Time // pupil → dates of their meldingen
+	bySchool map[int64][]*PupilRef
+	orgKind  map[int64]region.Organisation
+}
+
+func (g *historyGen) index(ctx context.Context, db *store.DB) error {
+	g.meldings = map[int64][]time.Time{}
+	g.bySchool = map[int64][]*PupilRef{}
+	g.orgKind = map[int64]region.Organisation{}
+	for _, o := range g.res.Orgs {
+		g.orgKind[o.ID] = o
+	}
+	for i := range g.res.Pupils {
+		p := &g.res.Pupils[i]
+		if p.SchoolID != 0 {
+			g.bySchool[p.SchoolID] = append(g.bySchool[p.SchoolID], p)
+		}
+		if p.Profile != ProfileSixteen && p.Profile != ProfileThuiszitter {
+			continue
+		}
+		ms, err := db.Meldingen(ctx, g.res.Region.ID, p.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			g.meldings[p.ID] = append(g.meldings[p.ID], m.Created())
+		}
+	}
+	return nil
+}
+
+func day(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+
+// simulate lays out the accesses per day. The pattern is fixed by the generated region, so the
+// same seed gives the same history.
+func (g *historyGen) simulate() map[time.Time][]access {
+	out := map[time.Time][]access{}
+	add := func(a access) { out[day(a.at)] = append(out[day(a.at)], a) }
+	school := policy.Actor{Party: "school", Role: "zorgcoordinator"}
+	leerplicht := policy.Actor{Party: "gemeente", Role: "leerplicht"}
+	// Every melding the schools sent: the school provides the absence data to leerplicht.
+	for i := range g.res.Pupils {
+		p := &g.res.Pupils[i]
+		for _, at := range g.meldings[p.ID] {
+			zc := g.account(p.SchoolID, region.RoleZorgcoordinator)
+			add(access{at: day(at).Add(10 * time.Hour), account: zc, party: "school", pupil: p, action: policy.Action("verstrekken"), cat: "verzuim", purpose: "handhaving-leerplicht", to: leerplicht, melding: true, point: audit.AccessUI, name: "verzuimmelding versturen", audited: audit.ActionShare})
+		}
+	}
+	start := day(g.today).AddDate(0, 0, -historyDays)
+	for d := start; d.Before(day(g.today)); d = d.AddDate(0, 0, 1) {
+		if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday || !g.res.Calendar.IsSchoolDay(absenceDate(d)) {
+			continue
+		}
+		n := int(d.Sub(start).Hours() / 24)
+		for _, a := range g.res.Accounts {
+			org := g.orgKind[a.OrgID]
+			switch a.Role {
+			case region.RoleZorgcoordinator, region.RoleMentor:
+				pupils := g.bySchool[a.OrgID]
+				for k := 0; k < 6 && len(pupils) > 0; k++ {
+					p := pupils[(n*7+k*13+int(a.UserID))%len(pupils)]
+					add(access{at: d.Add(time.Duration(8*60+k*37) * time.Minute), account: a, party: "school", pupil: p, action: "lezen", cat: "verzuim", purpose: "signalering", point: audit.AccessUI, name: "leerlingpagina"})
+				}
+			case region.RoleLeerplicht:
+				k := 0
+				for i := range g.res.Pupils {
+					p := &g.res.Pupils[i]
+					if p.GemeenteID != org.ID || len(g.meldings[p.ID]) == 0 || (i+n)%3 != 0 {
+						continue
+					}
+					add(access{at: d.Add(time.Duration(9*60+k*11) * time.Minute), account: a, party: "gemeente", pupil: p, action: "lezen", cat: "verzuim", purpose: "handhaving-leerplicht", melding: true, point: audit.AccessUI, name: "dossier leerplicht"})
+					k++
+				}
+				// A preventive talk at school about a pupil without a melding: a note on the person
+				// is refused, and that refusal is in the log too.
+				if pupils := g.bySchool[g.res.Orgs[len(g.res.Orgs)-1].ID]; n%5 == 0 && len(pupils) > 0 {
+					p := pupils[n%len(pupils)]
+					if len(g.meldings[p.ID]) == 0 {
+						add(access{at: d.Add(14 * time.Hour), account: a, party: "gemeente", pupil: p, action: "vastleggen", cat: "verzuim", purpose: "handhaving-leerplicht", point: audit.AccessUI, name: "notitie leerplicht"})
+					}
+				}
+			case region.RoleJeugdarts:
+				for i := range g.res.Pupils {
+					p := &g.res.Pupils[i]
+					if p.Profile == ProfileMazl && (i+n)%4 == 0 {
+						add(access{at: d.Add(11 * time.Hour), account: a, party: "ggd", pupil: p, action: "lezen", cat: "verzuim", purpose: "signalering", point: audit.AccessUI, name: "M@ZL-signaal"})
+					}
+				}
+			case region.RoleSWVConsulent:
+				for i := range g.res.Pupils {
+					p := &g.res.Pupils[i]
+					if p.Profile == ProfileThuiszitter && (i+n)%2 == 0 {
+						add(access{at: d.Add(13 * time.Hour), account: a, party: "swv", pupil: p, action: "lezen", cat: "ondersteuningsbehoefte", purpose: "toeleiding", point: audit.AccessUI, name: "thuiszittersoverzicht"})
+					}
+				}
+			}
+		}
+		_ = school
+	}
+	return out
+}
+
+func (g *historyGen) account(orgID int64, role region.Role) Account {
+	for _, a := range g.res.Accounts {
+		if a.OrgID == orgID && a.Role == role {
+			return a
+		}
+	}
+	return Account{}
+}
+
+// record decides the access with the policy and builds its audit record.
+func (g *historyGen) record(engine *policy.Engine, conv *convenant.Compiled, a access) audit.Record {
+	req := policy.Request{Actor: policy.Actor{Party: a.party, Role: string(a.account.Role)}, Action: a.action, Category: a.cat, Purpose: a.purpose, Recipient: a.to, Context: policy.Context{DUOMelding: a.melding}}
+	d := engine.Decide(req)
+	action := a.audited
+	if action == "" {
+		action = map[policy.Action]audit.Action{"lezen": audit.ActionRead, "vastleggen": audit.ActionCreate, "verstrekken": audit.ActionShare}[a.action]
+	}
+	rec := audit.Record{
+		Time:  a.at,
+		Actor: audit.Actor{UserID: a.account.UserID, OrganisationID: a.account.OrgID, Role: string(a.account.Role)},
+		Pupil: a.pupil.Pseudonym, Categories: []string{a.cat}, Action: action, Purpose: a.purpose,
+		AccessPoint: a.point, RequestID: fmt.Sprintf("demo-%d-%d", a.at.UnixMilli(), a.pupil.ID),
+		TraceID: audit.NewTraceID(), OperationID: audit.NewOperationID(),
+		Name: a.name, Start: a.at, End: a.at.Add(40 * time.Millisecond),
+	}
+	rec.ApplyDecision(d, conv.ProcessingActivityURI(d.Activity))
+	if a.melding {
+		rec.Melding = "demo"
+	}
+	return rec
+}
