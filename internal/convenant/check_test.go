@@ -54,8 +54,8 @@ func TestCheckErrors(t *testing.T) {
 		{
 			name:  "regel zonder grondslag",
 			src:   mutate(t, "    grondslag: {avg: e, wet: \"zorgplicht passend onderwijs (WPO art. 40 lid 4; WVO 2020)\"}\n    artikel: \"4.6\"\n    verwerking: leerlingbegeleiding-school\n  - id: school-toestemmingsregister", "    artikel: \"4.6\"\n    verwerking: leerlingbegeleiding-school\n  - id: school-toestemmingsregister"),
-			where: func(s string) string { return at(t, s, "id: school-mentor", 0, 0) },
-			what:  `regel "school-mentor" heeft geen grondslag`,
+			where: func(s string) string { return at(t, s, "id: school-mentor-afspraken", 0, 0) },
+			what:  `regel "school-mentor-afspraken" heeft geen grondslag`,
 			mend:  "AVG art. 6 lid 1",
 		},
 		{

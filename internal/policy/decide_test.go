@@ -144,7 +144,8 @@ var decisionCases = []decisionCase{
 	// The mentor of the pupil reads the agreements of the case (what to do in class), within the
 	// school, not the minutes of the meeting (least data: the minutes hold family and care).
 	{name: "mentor leest de afspraken van de casus", req: with(req(men, policy.Read, "afspraken", "signalering"), policy.Context{Phase: "uitvoering-en-evaluatie"}),
-		allowed: true, ground: gE + "; " + zorgLaw, article: "artikel 4 lid 6", rule: "school-mentor"},
+		allowed: true, ground: gE + "; " + zorgLaw, article: "artikel 4 lid 6", rule: "school-mentor-afspraken"},
+	{name: "mentor legt geen afspraken vast: dat doet de zorgcoördinator", req: with(req(men, policy.Record, "afspraken", "signalering"), policy.Context{Phase: "plan-van-aanpak"}), missing: policy.MissingAction},
 	{name: "mentor leest het verslag van het overleg niet", req: with(req(men, policy.Read, "casusverslag", "signalering"), policy.Context{Phase: "overleg"}), missing: policy.MissingCategory},
 	{name: "mentor leest het verslag ook niet voor toeleiding", req: with(req(men, policy.Read, "casusverslag", "toeleiding"), policy.Context{Phase: "overleg"}), missing: policy.MissingPurpose},
 	{name: "mentor leest geen gezondheidsgegevens", req: req(men, policy.Read, "gezondheid", "signalering"), missing: policy.MissingCategory},

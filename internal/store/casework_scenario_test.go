@@ -180,8 +180,8 @@ func TestThuiszitterScenario(t *testing.T) {
 		mustSee("zorgcoordinator", c.ID, seen{minutes: []string{minutes}, contribs: []string{helpOut, absent, support}})
 		mustSee("leerplicht", c.ID, seen{minutes: []string{minutes}, contribs: []string{absent}, hidden: 2})
 		// Leerplicht involves the SWV after a melding (leerplicht-naar-swv); the school's minutes
-		// have no exchange to the SWV in the model convenant.
-		mustSee("swv-consulent", c.ID, seen{contribs: []string{absent, support}, hidden: 2})
+		// reach the SWV in the overleg phase (school-naar-swv-casusoverleg, WPO 18a / WVO 17a).
+		mustSee("swv-consulent", c.ID, seen{minutes: []string{minutes}, contribs: []string{absent, support}, hidden: 1})
 		mustSee("jeugdhulpverlener", c.ID, seen{contribs: []string{help}, hidden: 3})
 		mustSee("moeder", c.ID, seen{minutes: []string{minutes}, hidden: 3})
 		mustNotOpen("mentor", c.ID)
