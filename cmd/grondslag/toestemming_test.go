@@ -354,3 +354,34 @@ func TestToestemmingNodigConvenantFile(t *testing.T) {
 		t.Errorf("model: %s\nown: %s", def, own)
 	}
 }
+
+// FuzzToestemmingNodig: any input gives either exit 0 with exactly the four fields and a valid
+// "ouders" value, or exit 2 with a message and nothing on standard output.
+func FuzzToestemmingNodig(f *testing.F) {
+	for _, s := range []string{
+		`{"geboortedatum":"2012-03-15","peildatum":"2026-06-01","doel":"jeugdhulp","gezaghebbenden":2}`,
+		`{"geboortedatum":"2012-02-29","peildatum":"2027-02-28","doel":"signalering","gezaghebbenden":0}`,
+		`{"geboortedatum":"2012-03-15"}`, `[]`, `{"doel":1}`, ``, `{"geboortedatum":"2012-03-15","peildatum":"2026-06-01","doel":"jeugdhulp","gezaghebbenden":2}{`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		code, out, errs := runToestemmingCLI(t, in, "toestemming", "nodig", "--json")
+		switch code {
+		case 0:
+			var got map[string]any
+			if err := json.Unmarshal([]byte(out), &got); err != nil || len(got) != 4 {
+				t.Fatalf("exit 0 with %q (%v)", out, err)
+			}
+			if o := got["ouders"]; o != "geen" && o != "een" && o != "alle" {
+				t.Fatalf("ouders = %v", o)
+			}
+		case 2:
+			if out != "" || strings.TrimSpace(errs) == "" {
+				t.Fatalf("exit 2 with stdout %q, stderr %q", out, errs)
+			}
+		default:
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+	})
+}

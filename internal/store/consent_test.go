@@ -172,6 +172,24 @@ func TestConsentStoreRoundTripAndWithdrawal(t *testing.T) {
 		if sw, ok := stored.Withdrawal(); !ok || sw.By != consent.ParentGiver(f.father) || sw.Note != "per brief" || !sw.At.Equal(w.At) {
 			t.Errorf("stored withdrawal = %+v %v", sw, ok)
 		}
+		// Nothing of region 1 is visible or linkable from region 2.
+		if recs, err := db.ConsentsOfPupil(ctx, other.region, f.pupil); err != nil || len(recs) != 0 {
+			t.Errorf("consents of a pupil of another region: %d, %v", len(recs), err)
+		}
+		if us, err := db.ConsentUses(ctx, other.region, rec.ID()); err != nil || len(us) != 0 {
+			t.Errorf("uses across regions: %d, %v", len(us), err)
+		}
+		if _, err := db.RecordConsentUse(ctx, other.region, consent.Use{ConsentID: rec.ID(), At: w.At, PupilID: f.pupil, Purpose: "jeugdhulp",
+			Party: "jeugdhulp", Category: "gezondheid", Reference: "x", By: "y"}); err == nil {
+			t.Error("recorded a use in region 2 of a consent of region 1")
+		}
+		err = db.WithTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(ctx, "INSERT INTO toestemming_gever (regio_id, toestemming_id, soort, ouder_id) VALUES (?, ?, 'ouder', ?)", f.region, rec.ID(), other.mother)
+			return err
+		})
+		if err == nil {
+			t.Error("schema accepted a giver from another region")
+		}
 		if _, _, err := reg.Withdraw(ctx, f.region, rec.ID(), consent.ParentGiver(f.mother), w.At.Add(time.Hour), "gebruiker:1", "", nil); !errors.Is(err, consent.ErrAlreadyWithdrawn) {
 			t.Errorf("second withdrawal: %v", err)
 		}
