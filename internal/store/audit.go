@@ -44,8 +44,12 @@ func (s *AuditStore) Append(ctx context.Context, tx *Tx, regionID int64, entries
 	if err != nil {
 		return fmt.Errorf("auditregels toevoegen: %w", err)
 	}
-	rows := make([]any, 0, len(entries)*6)
-	var nodes []any
+	var (
+		idxs, times []int64
+		pupils      []string
+		leaves, hs  [][]byte
+		nodes       []any
+	)
 	for i, e := range entries {
 		idx := size + uint64(i)
 		leaf, err := audit.EncodeLeaf(regionID, idx, e)
@@ -61,7 +65,14 @@ func (s *AuditStore) Append(ctx context.Context, tx *Tx, regionID int64, entries
 		if err != nil {
 			return err
 		}
-		rows = append(rows, regionID, int64(idx), e.Time().UnixMilli(), e.Pupil(), leaf, h)
+		idxs, times, pupils = append(idxs, int64(idx)), append(times, e.Time().UnixMilli()), append(pupils, e.Pupil())
+		leaves, hs = append(leaves, leaf), append(hs, h)
+	}
+	// Multi-row INSERTs on both engines (measured against one unnest(...) statement with array
+	// parameters on PostgreSQL, which was not faster).
+	rows := make([]any, 0, len(entries)*6)
+	for i := range idxs {
+		rows = append(rows, regionID, idxs[i], times[i], pupils[i], leaves[i], hs[i])
 	}
 	if err := insertRows(ctx, tx, "INSERT INTO audit_regel (regio_id, volgnummer, tijd, leerling, blad, blad_hash) VALUES ", 6, rows); err != nil {
 		return fmt.Errorf("auditregels opslaan: %w", err)
