@@ -1,0 +1,196 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/grondslag/grondslag/internal/web"
+	"github.com/grondslag/grondslag/internal/web/auth"
+)
+
+type apiResp struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// TestCasusAPISteps drives the write endpoints as participants: 201 with ETags, If-Match
+// required (428), stale versions (412 with the current ETag), problem+json with the wrong field,
+// and what each role may not do.
+func TestCasusAPISteps(t *testing.T) {
+	w, svc, id := caseWorld(t)
+	ctx := context.Background()
+	account := func(key string) auth.Account {
+		accs, err := w.db.AccountsByEmail(ctx, w.users[key].email)
+		if err != nil || len(accs) != 1 {
+			t.Fatalf("account %s: %v", key, err)
+		}
+		return accs[0]
+	}
+	call := func(who, method, path, body string, hdr ...string) apiResp {
+		t.Helper()
+		r := httptest.NewRequest(method, path, strings.NewReader(body))
+		if body != "" {
+			r.Header.Set("Content-Type", "application/json")
+		}
+		for i := 0; i+1 < len(hdr); i += 2 {
+			r.Header.Set(hdr[i], hdr[i+1])
+		}
+		rec := httptest.NewRecorder()
+		web.CaseAPIAs(w.web, svc, account(who)).ServeHTTP(rec, r)
+		return apiResp{rec.Code, rec.Header(), rec.Body.String()}
+	}
+	base := fmt.Sprintf("/api/v1/casussen/%d", id)
+	get := call("zc", "GET", base, "")
+	caseTag := get.header.Get("ETag")
+	if get.status != 200 || caseTag == "" {
+		t.Fatalf("GET: %d %s", get.status, get.body)
+	}
+	// Case steps need the case's ETag.
+	if r := call("zc", "POST", base+"/fase", `{"fase":"plan-van-aanpak"}`); r.status != http.StatusPreconditionRequired || r.header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("phase without If-Match: %d %s", r.status, r.body)
+	}
+	if r := call("zc", "POST", base+"/fase", `{"fase":"plan-van-aanpak"}`, "If-Match", `"casus-1-v1"`); r.status != http.StatusPreconditionFailed || r.header.Get("ETag") != caseTag {
+		t.Errorf("phase with stale ETag: %d %s %s", r.status, r.header.Get("ETag"), r.body)
+	}
+	if r := call("zc", "POST", base+"/fase", `{"fase":"afgerond"}`, "If-Match", caseTag); r.status != http.StatusBadRequest && r.status != http.StatusConflict {
+		t.Errorf("unknown phase: %d %s", r.status, r.body)
+	}
+	r := call("zc", "POST", base+"/fase", `{"fase":"plan-van-aanpak"}`, "If-Match", caseTag)
+	if r.status != 200 || r.header.Get("ETag") == caseTag || !strings.Contains(r.body, `"fase":"plan-van-aanpak"`) {
+		t.Fatalf("phase: %d %s", r.status, r.body)
+	}
+	caseTag = r.header.Get("ETag")
+
+	// Agreements: 400 naming the field, 201 with ETag and Location.
+	mentorRef := fmt.Sprintf("gebruiker:%d", w.users["zc"].id)
+	r = call("zc", "POST", base+"/afspraken", `{"omschrijving":"Dagelijks gesprek","eigenaar":"`+mentorRef+`"}`)
+	var prob struct {
+		InvalidParams []struct{ Name string } `json:"invalidParams"`
+	}
+	if json.Unmarshal([]byte(r.body), &prob); r.status != 400 || len(prob.InvalidParams) != 1 || prob.InvalidParams[0].Name != "datum" {
+		t.Errorf("agreement without date: %d %s", r.status, r.body)
+	}
+	r = call("zc", "POST", base+"/afspraken", `{"omschrijving":"Dagelijks gesprek","eigenaar":"ouder:999","datum":"2025-10-20"}`)
+	if json.Unmarshal([]byte(r.body), &prob); r.status != 400 || len(prob.InvalidParams) != 1 || prob.InvalidParams[0].Name != "eigenaar" {
+		t.Errorf("agreement with a stranger as owner: %d %s", r.status, r.body)
+	}
+	r = call("zc", "POST", base+"/afspraken", `{"omschrijving":"Dagelijks gesprek","eigenaar":"`+mentorRef+`","datum":"2025-10-20","voorOuders":true}`)
+	var a struct {
+		ID   int64  `json:"id"`
+		ETag string `json:"etag"`
+	}
+	if json.Unmarshal([]byte(r.body), &a); r.status != http.StatusCreated || a.ETag != r.header.Get("ETag") || a.ETag != fmt.Sprintf(`"afspraak-%d-v1"`, a.ID) || r.header.Get("Location") == "" {
+		t.Fatalf("agreement: %d %v %s", r.status, r.header, r.body)
+	}
+	// The SWV cannot add agreements (bijlage 3: only the school in this phase).
+	if r := call("swv", "POST", base+"/afspraken", `{"omschrijving":"x","eigenaar":"`+mentorRef+`","datum":"2025-10-20"}`); r.status != http.StatusForbidden {
+		t.Errorf("SWV adds an agreement: %d %s", r.status, r.body)
+	}
+	at := fmt.Sprintf("%s/afspraken/%d", base, a.ID)
+	if r := call("zc", "PATCH", at, `{"status":"loopt"}`); r.status != http.StatusPreconditionRequired {
+		t.Errorf("PATCH without If-Match: %d", r.status)
+	}
+	r = call("zc", "PATCH", at, `{"status":"loopt"}`, "If-Match", a.ETag)
+	if r.status != 200 || r.header.Get("ETag") != fmt.Sprintf(`"afspraak-%d-v2"`, a.ID) {
+		t.Fatalf("PATCH: %d %s", r.status, r.body)
+	}
+	r = call("zc", "PATCH", at, `{"omschrijving":"Gesprek om de dag"}`, "If-Match", a.ETag)
+	if r.status != http.StatusPreconditionFailed || r.header.Get("ETag") != fmt.Sprintf(`"afspraak-%d-v2"`, a.ID) || !strings.Contains(r.body, "huidige versie is 2") {
+		t.Errorf("stale PATCH: %d %s", r.status, r.body)
+	}
+	if r := call("zc", "PATCH", at, `{"status":"klaar"}`, "If-Match", fmt.Sprintf(`"afspraak-%d-v2"`, a.ID)); r.status != 400 || !strings.Contains(r.body, `"name":"status"`) {
+		t.Errorf("unknown status: %d %s", r.status, r.body)
+	}
+	// The plan van aanpak: the SWV sees the school's agreement (school-naar-swv-casusoverleg), jeugdhulp does not.
+	if r := call("swv", "GET", base+"/plan-van-aanpak", ""); r.status != 200 || !strings.Contains(r.body, "Dagelijks gesprek") {
+		t.Errorf("SWV plan: %d %s", r.status, r.body)
+	}
+	if r := call("jhv", "GET", base+"/plan-van-aanpak", ""); r.status != 200 || strings.Contains(r.body, "Dagelijks gesprek") {
+		t.Errorf("jeugdhulp plan: %d %s", r.status, r.body)
+	}
+
+	// Information request: buitenkant at once; the addressee cannot add content.
+	r = call("zc", "POST", base+"/informatievragen", fmt.Sprintf(`{"aan":"gebruiker:%d","categorie":"jeugdhulp","vraag":"Is er hulp?"}`, w.users["jhv"].id))
+	var q struct {
+		ID       int64  `json:"id"`
+		Omvang   string `json:"omvang"`
+		Antwoord string `json:"antwoord"`
+	}
+	if json.Unmarshal([]byte(r.body), &q); r.status != http.StatusCreated || q.Omvang != "buitenkant" || !strings.Contains(q.Antwoord, "betrokken") {
+		t.Fatalf("question: %d %s", r.status, r.body)
+	}
+	if r := call("jhv", "POST", fmt.Sprintf("%s/informatievragen/%d/antwoord", base, q.ID), `{"antwoord":"Ja, gezinsbegeleiding."}`); r.status != 400 {
+		t.Errorf("content answer to a buitenkant question: %d %s", r.status, r.body)
+	}
+	// Inbreng: only what the phase lists.
+	if r := call("jhv", "POST", base+"/inbreng", `{"categorie":"gezinssituatie","tekst":"Gezinsbegeleiding loopt."}`); r.status != http.StatusCreated {
+		t.Errorf("jeugdhulp inbreng: %d %s", r.status, r.body)
+	}
+	if r := call("jhv", "POST", base+"/inbreng", `{"categorie":"strafrechtelijk","tekst":"x"}`); r.status != http.StatusForbidden {
+		t.Errorf("criminal data brought in: %d %s", r.status, r.body)
+	}
+
+	// Regie and escalation with the case's ETag; an unknown consultant names the field.
+	r = call("zc", "POST", base+"/regie-overdracht", fmt.Sprintf(`{"soort":"breed","naar":%d,"toelichting":""}`, w.users["swv"].id), "If-Match", caseTag)
+	if json.Unmarshal([]byte(r.body), &prob); r.status != 400 || len(prob.InvalidParams) != 1 || prob.InvalidParams[0].Name != "toelichting" {
+		t.Errorf("handover without note: %d %s", r.status, r.body)
+	}
+	esc := `{"reden":"handmatig","toelichting":"Geen plek gevonden.","onderwijsconsulent":%d,"doorzettingsmacht":{"naam":"J. de Vries","functie":"directeur SWV"}}`
+	if r := call("zc", "POST", base+"/doorbraakoverleg", fmt.Sprintf(esc, 99999), "If-Match", caseTag); r.status != 400 || !strings.Contains(r.body, `"name":"onderwijsconsulent"`) {
+		t.Errorf("unknown consultant: %d %s", r.status, r.body)
+	}
+	if r := call("mentor", "POST", base+"/doorbraakoverleg", fmt.Sprintf(esc, w.users["oco"].id), "If-Match", caseTag); r.status != http.StatusForbidden {
+		t.Errorf("mentor (no participant) escalates: %d %s", r.status, r.body)
+	}
+	r = call("zc", "POST", base+"/doorbraakoverleg", fmt.Sprintf(esc, w.users["oco"].id), "If-Match", caseTag)
+	if r.status != 200 || !strings.Contains(r.body, `"soort":"doorbraakoverleg"`) || !strings.Contains(r.body, `"fase":"overleg"`) {
+		t.Fatalf("escalate: %d %s", r.status, r.body)
+	}
+	caseTag = r.header.Get("ETag")
+	if r := call("zc", "POST", base+"/doorbraakoverleg", fmt.Sprintf(esc, w.users["oco"].id), "If-Match", caseTag); r.status != 400 {
+		t.Errorf("second escalation: %d %s", r.status, r.body)
+	}
+	// The onderwijsconsulent sees the school's plan in the doorbraakoverleg and decides.
+	if r := call("oco", "GET", base, ""); r.status != 200 || !strings.Contains(r.body, "Dagelijks gesprek") || !strings.Contains(r.body, "J. de Vries") {
+		t.Errorf("oco case: %d %s", r.status, r.body)
+	}
+	r = call("oco", "POST", base+"/doorbraakoverleg/besluit", `{"besluit":"Plaatsing met begeleiding."}`, "If-Match", caseTag)
+	if r.status != 200 || !strings.Contains(r.body, "Plaatsing met begeleiding.") {
+		t.Fatalf("decision: %d %s", r.status, r.body)
+	}
+	caseTag = r.header.Get("ETag")
+	// Closing: only the broad regie holder; then nothing changes any more.
+	if r := call("oco", "POST", base+"/afsluiting", `{"resultaat":"terug-naar-school"}`, "If-Match", caseTag); r.status != http.StatusForbidden {
+		t.Errorf("oco closes: %d", r.status)
+	}
+	r = call("zc", "POST", base+"/afsluiting", `{"resultaat":"terug-naar-school"}`, "If-Match", caseTag)
+	if r.status != 200 || !strings.Contains(r.body, `"resultaat":"terug-naar-school"`) {
+		t.Fatalf("close: %d %s", r.status, r.body)
+	}
+	if r := call("zc", "PATCH", at, `{"status":"afgerond"}`, "If-Match", fmt.Sprintf(`"afspraak-%d-v2"`, a.ID)); r.status != http.StatusConflict {
+		t.Errorf("change after closing: %d %s", r.status, r.body)
+	}
+
+	// Through the real server: a session cannot write (401), a system token is no participant (403).
+	zc := w.client()
+	zc.login("zc")
+	if r := zc.doBody("POST", base+"/afspraken", `{}`, "Content-Type", "application/json"); r.status != http.StatusUnauthorized {
+		t.Errorf("session POST: %d", r.status)
+	}
+	tok, hash := auth.NewAPIToken()
+	if _, err := w.db.CreateAPIClient(ctx, auth.APIClient{RegionID: w.r1, OrgID: w.school1, Name: "LAS", Role: "zorgcoordinator", Scopes: []string{"casussen:vastleggen"}}, hash, w.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if r := zc.doBody("POST", base+"/inbreng", `{"categorie":"verzuim","tekst":"x"}`, "Content-Type", "application/json", "Authorization", "Bearer "+tok); r.status != http.StatusForbidden && r.status != http.StatusConflict {
+		t.Errorf("system POST: %d %s", r.status, r.body)
+	}
+	if r := zc.get(base + "/plan-van-aanpak"); r.status != 200 || !strings.Contains(r.body, "Dagelijks gesprek") || r.header.Get("API-Version") == "" {
+		t.Errorf("plan through the server: %d %s", r.status, r.body)
+	}
+}
