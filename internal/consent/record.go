@@ -258,7 +258,8 @@ func Restore(id int64, d Draft, w *Withdrawal) Record {
 	return Record{id: id, d: d, w: w}
 }
 
-var hexSHA256 = func(s string) bool {
+// hexSHA256 reports whether s is a SHA-256 digest in hex.
+func hexSHA256(s string) bool {
 	b, err := hex.DecodeString(s)
 	return err == nil && len(b) == 32
 }
