@@ -82,6 +82,16 @@ func (s *consentSetup) trail(ctx context.Context, ref string, pupil region.Pupil
 	if err != nil {
 		return nil, err
 	}
+	if org.Kind == region.KindSchool {
+		// A school keeps consents for its own pupils only.
+		enrolled := false
+		for _, en := range pupil.Enrolments {
+			enrolled = enrolled || (en.SchoolID == org.ID && en.Current(dayUTC(consent.Today(at))))
+		}
+		if !enrolled {
+			return nil, withExit(2, fmt.Errorf("--door: de leerling staat niet ingeschreven bij %s, de school van gebruiker %d", org.Name, u.ID))
+		}
+	}
 	// Keeping the consent register is itself processing: it goes through the policy like any
 	// other. The convenant names under which purpose a party records consents (category
 	// toestemming, action vastleggen); the consent's own purpose is preferred when it is one of them.
@@ -249,7 +259,7 @@ func runToestemmingFormulier(ctx context.Context, e env) error {
 	org := *school
 	if org == "" {
 		for _, en := range p.Enrolments {
-			if en.Current(time.Date(date.Year, date.Month, date.Day, 12, 0, 0, 0, time.UTC)) {
+			if en.Current(dayUTC(date)) {
 				if o, err := s.db.Organisation(ctx, s.region.ID, en.SchoolID); err == nil {
 					org = o.Name
 				}
@@ -405,6 +415,9 @@ func runToestemmingVastleggen(ctx context.Context, e env) error {
 	}
 	return nil
 }
+
+// dayUTC is a calendar day as the region package stores dates: midnight UTC.
+func dayUTC(d consent.Date) time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
 
 func firstOr(list []string, def string) string {
 	if len(list) == 0 {

@@ -188,6 +188,17 @@ func consentCLIFixture(t *testing.T) (st []string, ids map[string]int64) {
 		if ids["gebruiker"], err = tx.CreateUser(ctx, r.ID, u, time.Now()); err != nil {
 			return err
 		}
+		other, _ := region.NewOrganisation(region.Organisation{Kind: region.KindSchool, Name: "De Andere School", BRIN: "34CD", Sector: region.SectorPO})
+		if ids["school2"], err = tx.CreateOrganisation(ctx, r.ID, other); err != nil {
+			return err
+		}
+		u2, err := region.NewUser(region.User{OrganisationID: ids["school2"], Name: "A. Ander", Email: "zorg@ander.example", Role: region.RoleZorgcoordinator, Active: true}, region.KindSchool)
+		if err != nil {
+			return err
+		}
+		if ids["gebruiker2"], err = tx.CreateUser(ctx, r.ID, u2, time.Now()); err != nil {
+			return err
+		}
 		gem, _ := region.NewOrganisation(region.Organisation{Kind: region.KindGemeente, Name: "Gemeente Oost", CBSCode: "GM0034"})
 		if ids["gemeente"], err = tx.CreateOrganisation(ctx, r.ID, gem); err != nil {
 			return err
@@ -328,6 +339,10 @@ func TestToestemmingRegisterCLI(t *testing.T) {
 	// The leerplichtambtenaar has no rule in the convenant to keep consents: the policy refuses.
 	if code, _, errs := runToestemmingCLI(t, "", cmd(append(append([]string{}, base[:len(base)-1]...), "gebruiker:"+o(ids["leerplicht"], 10), "--gever", all)...)...); code == 0 || !strings.Contains(errs, "het convenant staat dit niet toe") {
 		t.Errorf("leerplicht user: %d %s", code, errs)
+	}
+	// The zorgcoördinator of another school cannot record consents for this pupil.
+	if code, _, errs := runToestemmingCLI(t, "", cmd(append(append([]string{}, base[:len(base)-1]...), "gebruiker:"+o(ids["gebruiker2"], 10), "--gever", all)...)...); code != 2 || !strings.Contains(errs, "staat niet ingeschreven bij De Andere School") {
+		t.Errorf("other school's user: %d %s", code, errs)
 	}
 	// An unknown user cannot record.
 	if code, _, errs := runToestemmingCLI(t, "", cmd(append(append([]string{}, base[:len(base)-1]...), "gebruiker:999", "--gever", all)...)...); code != 2 || !strings.Contains(errs, "geen actieve gebruiker") {

@@ -172,7 +172,7 @@ var (
 	ErrInvalid = errors.New("ongeldige toestemming")
 	// ErrWrongGiver marks a consent given (or withdrawn) by a person whose consent is not the
 	// one the rules ask for.
-	ErrWrongGiver = errors.New("toestemming van de verkeerde persoon")
+	ErrWrongGiver = errors.New("toestemming niet van de juiste personen")
 	// ErrNotFound is returned by a Repository for an unknown consent or pupil in the region.
 	ErrNotFound = errors.New("toestemming niet gevonden")
 	// ErrAlreadyWithdrawn is returned when withdrawing twice.
