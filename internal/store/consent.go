@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -351,29 +350,46 @@ func (db *DB) ConsentUses(ctx context.Context, regionID, consentID int64) ([]con
 }
 
 // ActiveConsents returns the given, not withdrawn consents of the region that end on or after
-// from (or never), with the families of their pupils.
+// from (or never), with the families of their pupils (read in one query, not one per pupil).
 func (db *DB) ActiveConsents(ctx context.Context, regionID int64, from consent.Date) ([]consent.Record, map[int64]consent.Family, error) {
-	recs, err := db.loadConsents(ctx, regionID, "t.status = 'gegeven' AND t.ingetrokken_op IS NULL AND (t.geldig_tot IS NULL OR t.geldig_tot >= ?)", from.String())
+	const active = "t.status = 'gegeven' AND t.ingetrokken_op IS NULL AND (t.geldig_tot IS NULL OR t.geldig_tot >= ?)"
+	recs, err := db.loadConsents(ctx, regionID, active, from.String())
 	if err != nil {
 		return nil, nil, err
 	}
 	fams := map[int64]consent.Family{}
-	var pupils []int64
-	for _, r := range recs {
-		if _, ok := fams[r.Data().PupilID]; !ok {
-			fams[r.Data().PupilID] = consent.Family{}
-			pupils = append(pupils, r.Data().PupilID)
-		}
+	if len(recs) == 0 {
+		return recs, fams, nil
 	}
-	sort.Slice(pupils, func(i, j int) bool { return pupils[i] < pupils[j] })
-	for _, p := range pupils {
-		f, err := db.ConsentFamily(ctx, regionID, p)
-		if err != nil {
+	rows, err := db.Query(ctx, `SELECT l.id, l.geboortedatum, COALESCE(lo.ouder_id, 0), COALESCE(lo.gezag, 0)
+		FROM leerling l LEFT JOIN leerling_ouder lo ON lo.regio_id = l.regio_id AND lo.leerling_id = l.id
+		WHERE l.regio_id = ? AND l.id IN (SELECT t.leerling_id FROM toestemming t WHERE t.regio_id = ? AND `+active+`)
+		ORDER BY l.id, lo.ouder_id`, regionID, regionID, from.String())
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, parent int64
+		var birth string
+		var gezag int
+		if err := rows.Scan(&id, &birth, &parent, &gezag); err != nil {
 			return nil, nil, err
 		}
-		fams[p] = f
+		f, ok := fams[id]
+		if !ok {
+			bd, err := consent.ParseDate(birth)
+			if err != nil {
+				return nil, nil, fmt.Errorf("leerling %d: geboortedatum: %w", id, err)
+			}
+			f = consent.Family{PupilID: id, BirthDate: bd}
+		}
+		if parent != 0 {
+			f.Guardians = append(f.Guardians, consent.Guardian{ParentID: parent, Gezag: gezag == 1})
+		}
+		fams[id] = f
 	}
-	return recs, fams, nil
+	return recs, fams, rows.Err()
 }
 
 // ConsentAuditShares lists the audit trail's allowed processing of a pupil's data that relied on

@@ -262,6 +262,11 @@ func TestConsentStoreRemindersAndForms(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		recs, fams, err := db.ActiveConsents(ctx, f.region, consentDate("2026-03-21"))
+		if err != nil || len(recs) != 2 || len(fams) != 1 || fams[f.pupil].GezagCount() != 2 || len(fams[f.pupil].Guardians) != 3 ||
+			fams[f.pupil].BirthDate.String() != "2017-01-01" {
+			t.Fatalf("active consents: %d records, families %+v, %v", len(recs), fams, err)
+		}
 		rems, err := reg.Reminders(ctx, f.region, amsterdamTime("2026-03-21 08:00"), 30)
 		if err != nil {
 			t.Fatal(err)
