@@ -110,14 +110,25 @@ func (a *auditSetup) verifiers(flagKey string) ([]note.Verifier, string, error) 
 	return []note.Verifier{v}, "sleutel uit het sleutelbestand", nil
 }
 
+// fileList is a repeatable flag.
+type fileList []string
+
+func (f *fileList) String() string     { return strings.Join(*f, ",") }
+func (f *fileList) Set(v string) error { *f = append(*f, v); return nil }
+
 func runAuditVerify(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "audit verify", "audit verify [--db …] [--regio CODE] [--checkpoint BESTAND] [--sleutel SLEUTEL|BESTAND] [--grondig]")
+	fs := newFlagSet(e, "audit verify", "audit verify [--db …] [--regio CODE] [--checkpoint BESTAND]… [--sleutel SLEUTEL|BESTAND] [--grondig]\n       grondslag audit verify --bladen BESTAND --checkpoint BESTAND… --sleutel SLEUTEL|BESTAND")
 	cfg := storeFlags(fs, e)
-	cpFile := fs.String("checkpoint", "", "een eerder ontvangen ondertekend controlepunt: het log moet daarmee consistent zijn")
+	var cpFiles fileList
+	fs.Var(&cpFiles, "checkpoint", "een eerder ontvangen ondertekend controlepunt: het log moet daarmee consistent zijn (mag vaker)")
 	vkey := fs.String("sleutel", "", "openbare verificatiesleutel van de regio (of een bestand ermee); standaard die uit het sleutelbestand")
 	thorough := fs.Bool("grondig", false, "decodeer ook elke regel volledig (geldige, canoniek gecodeerde auditregel); trager")
+	leavesFile := fs.String("bladen", "", "controleer zonder database: de bladen uit 'audit export --formaat bladen' tegen de controlepunten")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
+	}
+	if *leavesFile != "" {
+		return verifyLeavesFile(e, *leavesFile, cpFiles, *vkey, *thorough)
 	}
 	a, err := openAudit(ctx, cfg)
 	if err != nil {
@@ -128,17 +139,9 @@ func runAuditVerify(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	var extra []audit.Checkpoint
-	if *cpFile != "" {
-		b, err := os.ReadFile(*cpFile)
-		if err != nil {
-			return withExit(2, fmt.Errorf("controlepunt lezen: %w", err))
-		}
-		cp, err := openAny(b, vs)
-		if err != nil {
-			return withExit(1, fmt.Errorf("%s: %w", *cpFile, err))
-		}
-		extra = append(extra, cp)
+	extra, err := readCheckpoints(cpFiles, vs)
+	if err != nil {
+		return err
 	}
 	start := time.Now()
 	res, err := a.as.Verify(ctx, a.region.ID, store.VerifyOptions{Verifiers: vs, Extra: extra, Thorough: *thorough})
@@ -150,10 +153,9 @@ func runAuditVerify(ctx context.Context, e env) error {
 	}
 	fmt.Fprintf(e.stdout, "auditlog regio %s klopt\ngrootte: %d\nroot: %s\ncontrolepunten: %d gecontroleerd (%s)\n",
 		a.region.Code, res.Size, audit.RootString(res.Root), res.Checkpoints, keySource)
-	if len(extra) == 1 {
-		// Besides recomputing the root at the checkpoint's size, show the RFC 6962 consistency
+	for i, cp := range extra {
+		// Besides recomputing the root at the checkpoint's size, check the RFC 6962 consistency
 		// proof an outsider would check.
-		cp := extra[0]
 		p, err := a.as.ConsistencyProof(ctx, a.region.ID, cp.Size, res.Size)
 		if err != nil {
 			return err
@@ -161,9 +163,82 @@ func runAuditVerify(ctx context.Context, e env) error {
 		if err := audit.VerifyConsistency(cp.Size, res.Size, p, cp.Root, res.Root); err != nil {
 			return withExit(1, fmt.Errorf("het auditlog van regio %s klopt NIET: %w", a.region.Code, err))
 		}
-		fmt.Fprintf(e.stdout, "consistent met %s (grootte %d, %s): bewijs van %d hashes klopt\n", *cpFile, cp.Size, cp.Time.Format(time.RFC3339), len(p))
+		fmt.Fprintf(e.stdout, "consistent met %s (grootte %d, %s): bewijs van %d hashes klopt\n", cpFiles[i], cp.Size, cp.Time.Format(time.RFC3339), len(p))
 	}
 	fmt.Fprintf(e.stdout, "duur: %s\n", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func readCheckpoints(files []string, vs []note.Verifier) ([]audit.Checkpoint, error) {
+	var out []audit.Checkpoint
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, withExit(2, fmt.Errorf("controlepunt lezen: %w", err))
+		}
+		cp, err := openAny(b, vs)
+		if err != nil {
+			return nil, withExit(1, fmt.Errorf("%s: %w", f, err))
+		}
+		out = append(out, cp)
+	}
+	return out, nil
+}
+
+// verifyLeavesFile checks exported leaves against checkpoints without a database: what an
+// outsider holding the verifier key and earlier checkpoints does.
+func verifyLeavesFile(e env, path string, cpFiles []string, vkey string, thorough bool) error {
+	if vkey == "" || len(cpFiles) == 0 {
+		return withExit(2, errors.New("--bladen vraagt --sleutel en minstens één --checkpoint"))
+	}
+	if b, err := os.ReadFile(vkey); err == nil {
+		vkey = strings.TrimSpace(string(b))
+	}
+	v, err := audit.ParseVerifierKey(vkey)
+	if err != nil {
+		return withExit(2, err)
+	}
+	cps, err := readCheckpoints(cpFiles, []note.Verifier{v})
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return withExit(2, err)
+	}
+	defer f.Close()
+	ver := audit.NewTreeVerifier(cps)
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	var region int64
+	var idx uint64
+	for sc.Scan() {
+		leaf := sc.Bytes()
+		k, err := audit.ParseLeafKey(leaf)
+		if err != nil {
+			return withExit(1, fmt.Errorf("de bladen kloppen NIET: regel %d: %w", idx, err))
+		}
+		if idx == 0 {
+			region = k.RegionID
+		}
+		s := audit.StoredEntry{RegionID: region, Index: idx, Leaf: leaf, LeafHash: audit.LeafHash(leaf), Time: k.Time, Pupil: k.Pupil}
+		h, fnd := audit.CheckEntry(s, thorough)
+		if fnd != nil {
+			return withExit(1, fmt.Errorf("de bladen kloppen NIET: %w", ver.Fail(fnd)))
+		}
+		if err := ver.Add(idx, h); err != nil {
+			return withExit(1, fmt.Errorf("de bladen kloppen NIET: %w", err))
+		}
+		idx++
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	size, root, err := ver.Finish()
+	if err != nil {
+		return withExit(1, fmt.Errorf("de bladen kloppen NIET: %w", err))
+	}
+	fmt.Fprintf(e.stdout, "bladen kloppen met %d controlepunt(en)\ngrootte: %d\nroot: %s\n", len(cps), size, audit.RootString(root))
 	return nil
 }
 

@@ -113,6 +113,22 @@ func TestAuditCommands(t *testing.T) {
 		t.Fatalf("verify: %d\n%s\n%s", code, out, errs)
 	}
 
+	// Offline: the exported leaves against the checkpoint, no database.
+	code, leaves, _ := runCmd(t, "", append([]string{"audit", "export", "--formaat", "bladen"}, st...)...)
+	leavesFile := writeFile(t, dir, "bladen.jsonl", leaves)
+	keyFile := writeFile(t, dir, "sleutel.txt", vkey)
+	if code, out, errs := runCmd(t, "", "audit", "verify", "--bladen", leavesFile, "--checkpoint", cpFile, "--sleutel", keyFile); code != 0 || !strings.Contains(out, "grootte: 42") {
+		t.Fatalf("verify --bladen: %d %s %s", code, out, errs)
+	}
+	lines := strings.SplitAfter(leaves, "\n")
+	dropped := writeFile(t, dir, "minder.jsonl", strings.Join(append(append([]string{}, lines[:7]...), lines[8:]...), ""))
+	if code, _, errs := runCmd(t, "", "audit", "verify", "--bladen", dropped, "--checkpoint", cpFile, "--sleutel", keyFile); code != 1 || !strings.Contains(errs, "regel 7:") {
+		t.Errorf("verify --bladen with a line removed: %d %s", code, errs)
+	}
+	if code != 0 {
+		t.Fatal("export bladen failed")
+	}
+
 	// The pupil's view, by BSN and by pseudonym.
 	code, out, errs = runCmd(t, "", append([]string{"audit", "toon", "--leerling", "111222333", "--json"}, st...)...)
 	if code != 0 {

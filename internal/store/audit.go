@@ -650,3 +650,52 @@ func (s *AuditStore) Recent(ctx context.Context, regionID int64, limit int) ([]a
 	}
 	return out, rows.Err()
 }
+
+// CheckpointDue makes a checkpoint for every region whose log grew since its latest checkpoint,
+// or whose latest checkpoint is older than maxAge (so that an outsider always finds a recent
+// one), and returns how many it made. The server calls it on a ticker; signer returns the
+// region's checkpoint signer (from the key ring). Errors of one region do not stop the others;
+// they are joined.
+func (s *AuditStore) CheckpointDue(ctx context.Context, signer func(ctx context.Context, regionID int64) (audit.CheckpointSigner, error), now time.Time, maxAge time.Duration) (int, error) {
+	rows, err := s.db.Query(ctx, "SELECT regio_id, grootte FROM audit_kop ORDER BY regio_id")
+	if err != nil {
+		return 0, fmt.Errorf("auditkoppen lezen: %w", err)
+	}
+	type head struct{ region, size int64 }
+	var heads []head
+	for rows.Next() {
+		var h head
+		if err := rows.Scan(&h.region, &h.size); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		heads = append(heads, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	made := 0
+	var errs []error
+	for _, h := range heads {
+		last, err := s.LatestCheckpoint(ctx, h.region)
+		if err == nil && last.Size == uint64(h.size) && now.Sub(last.Time) < maxAge {
+			continue
+		}
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			errs = append(errs, fmt.Errorf("regio %d: %w", h.region, err))
+			continue
+		}
+		sg, err := signer(ctx, h.region)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("regio %d: %w", h.region, err))
+			continue
+		}
+		if _, err := s.MakeCheckpoint(ctx, h.region, sg, now); err != nil {
+			errs = append(errs, fmt.Errorf("regio %d: %w", h.region, err))
+			continue
+		}
+		made++
+	}
+	return made, errors.Join(errs...)
+}

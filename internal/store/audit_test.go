@@ -375,3 +375,45 @@ func BenchmarkAuditAppend(b *testing.B) {
 		})
 	}
 }
+
+func TestAuditCheckpointDue(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		as := store.NewAuditStore(db)
+		r1, r2 := auditRegion(t, db, "een"), auditRegion(t, db, "twee")
+		s1, _ := auditSigner(t, "een")
+		s2, _ := auditSigner(t, "twee")
+		signer := func(_ context.Context, id int64) (audit.CheckpointSigner, error) {
+			switch id {
+			case r1:
+				return s1, nil
+			case r2:
+				return s2, nil
+			}
+			return nil, fmt.Errorf("geen sleutel voor %d", id)
+		}
+		now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+		if n, err := as.CheckpointDue(ctx, signer, now, 24*time.Hour); err != nil || n != 0 {
+			t.Fatalf("empty store: %d %v", n, err)
+		}
+		appendN(t, db, as, r1, 0, 10)
+		appendN(t, db, as, r2, 0, 3)
+		if n, err := as.CheckpointDue(ctx, signer, now, 24*time.Hour); err != nil || n != 2 {
+			t.Fatalf("first: %d %v", n, err)
+		}
+		if n, _ := as.CheckpointDue(ctx, signer, now.Add(time.Minute), 24*time.Hour); n != 0 {
+			t.Errorf("nothing grew: made %d", n)
+		}
+		appendN(t, db, as, r1, 10, 1)
+		if n, _ := as.CheckpointDue(ctx, signer, now.Add(2*time.Minute), 24*time.Hour); n != 1 {
+			t.Errorf("one grew: made %d", n)
+		}
+		if n, _ := as.CheckpointDue(ctx, signer, now.Add(25*time.Hour), 24*time.Hour); n != 2 {
+			t.Errorf("a day later: made %d", n)
+		}
+		cp, err := as.LatestCheckpoint(ctx, r1)
+		if err != nil || cp.Size != 11 {
+			t.Errorf("latest: %+v %v", cp, err)
+		}
+	})
+}
