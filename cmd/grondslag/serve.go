@@ -198,7 +198,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	aud := &storeAuditor{b: batcher, db: db, ring: ring, codes: map[int64]string{}}
 	ws := store.NewWebStore(db)
 	deps := web.Deps{
-		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws,
+		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Work: ws,
 		Policy: web.PolicyDecider{Engine: engine}, Vocab: web.VocabularyOf(conv),
 		Audit: aud, Facts: storeFacts{db: ws, consent: consentCfg}, Sealer: sealer, Logger: slog.Default(),
 		Ready: db.CheckSchema,

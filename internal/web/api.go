@@ -170,15 +170,21 @@ func (s *Server) apiPupilList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := p.Actor()
-	ans := s.d.Policy.Decide(Question{Party: a.Party, Role: a.Role, Action: ActLezen, Category: "identificatie", Purpose: purpose, Level: "persoon"})
-	if err := s.audit(r.Context(), p, "", "identificatie", purpose, ans, Facts{}, audit.AccessAPI, "leerlingen-lijst"); err != nil {
-		return err
-	}
-	if !ans.Allowed {
-		return &Error{Status: http.StatusForbidden, Title: "Geen toegang", Detail: ans.Reason}
+	if _, denied := s.nameGate(r.Context(), p, purpose); denied != nil {
+		if err := s.audit(r.Context(), p, "", "identificatie", purpose, *denied, Facts{}, audit.AccessAPI, "leerlingen-lijst"); err != nil {
+			return err
+		}
+		return &Error{Status: http.StatusForbidden, Title: "Geen toegang", Detail: denied.Reason}
 	}
 	list, total, err := s.d.Dossiers.VisiblePupils(r.Context(), a, s.today(), "", pg)
 	if err != nil {
+		return err
+	}
+	list, shown, err := s.gateNames(r.Context(), p, purpose, list)
+	if err != nil {
+		return err
+	}
+	if err := s.auditNames(r.Context(), p, shown, purpose, audit.AccessAPI, "leerlingen-lijst"); err != nil {
 		return err
 	}
 	out := pupilListJSON{Pagina: pg.Number, PerPagina: pg.Size, Totaal: total, Paginas: (total + pg.Size - 1) / pg.Size}

@@ -52,6 +52,7 @@ func (s *Server) MountCasework(svc *casework.Service) {
 	api("GET /api/v1/casussen/{id}", s.apiAuth(caseRoles, auth.ScopeLeerlingenLezen, c.apiCase))
 	api("PUT /api/v1/casussen/{id}/verslagen/{vid}", s.apiAuth(caseRoles, ScopeCasussen, c.apiPutMinutes))
 	c.mountAPISteps(api)
+	s.documentCasework()
 }
 
 type caseHandlers struct {

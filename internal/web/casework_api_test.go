@@ -194,3 +194,35 @@ func TestCasusAPISteps(t *testing.T) {
 		t.Errorf("plan through the server: %d %s", r.status, r.body)
 	}
 }
+
+// TestCasusOpenAPI: every casework route is in the served OpenAPI document, and nothing more.
+func TestCasusOpenAPI(t *testing.T) {
+	w, _, _ := caseWorld(t)
+	r := w.client().get("/api/v1/openapi.json")
+	var doc struct {
+		Paths map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal([]byte(r.body), &doc); err != nil {
+		t.Fatal(err)
+	}
+	documented := map[string]bool{}
+	for p, ops := range doc.Paths {
+		if strings.HasPrefix(p, "/casussen") {
+			for m := range ops {
+				documented[strings.ToUpper(m)+" /api/v1"+p] = true
+			}
+		}
+	}
+	n := 0
+	for _, route := range w.web.APIPatterns() {
+		if strings.Contains(route, "/api/v1/casussen") {
+			n++
+			if !documented[route] {
+				t.Errorf("%s is not documented", route)
+			}
+		}
+	}
+	if n != len(documented) || n < 16 {
+		t.Errorf("%d casework routes, %d documented", n, len(documented))
+	}
+}

@@ -24,6 +24,7 @@ import (
 	"github.com/grondslag/grondslag/internal/store/storetest"
 	"github.com/grondslag/grondslag/internal/web"
 	"github.com/grondslag/grondslag/internal/web/auth"
+	"github.com/grondslag/grondslag/internal/web/dossier"
 )
 
 // clock is the test's controllable time.
@@ -201,7 +202,7 @@ func newWorld(t *testing.T, opts ...any) *world {
 	ws := store.NewWebStore(db)
 	t.Cleanup(func() { ws.CloseStatements() })
 	deps := web.Deps{
-		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws,
+		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Work: ws, Facts: meldingFacts{ws},
 		Policy: web.PolicyDecider{Engine: policy.NewEngine(conv)}, Vocab: web.VocabularyOf(conv),
 		Audit: w.audit, Mailbox: w.mailbox, Sealer: sealer,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -370,4 +371,12 @@ func (c *client) doBody(method, path, body string, hdr ...string) resp {
 	defer r.Body.Close()
 	b, _ := io.ReadAll(r.Body)
 	return resp{status: r.StatusCode, body: string(b), header: r.Header}
+}
+
+// meldingFacts gives the decision context a DUO melding from the store, as cmd/grondslag does.
+type meldingFacts struct{ ws *store.WebStore }
+
+func (f meldingFacts) DecisionContext(ctx context.Context, a dossier.Actor, pupilID int64, _ string, now time.Time) (web.Facts, error) {
+	has, err := f.ws.HasMelding(ctx, a.RegionID, pupilID, now)
+	return web.Facts{DUOMelding: has}, err
 }

@@ -3,7 +3,8 @@ package web
 import (
 	"context"
 	"net/http"
-	"time"
+
+	"github.com/grondslag/grondslag/internal/audit"
 
 	"github.com/grondslag/grondslag/internal/web/auth"
 	"github.com/grondslag/grondslag/internal/web/dossier"
@@ -21,16 +22,12 @@ const (
 )
 
 // WorkItem is one line of a work list.
-type WorkItem struct {
-	PupilID int64
-	Title   string
-	Detail  string
-	Date    string
-}
+type WorkItem = dossier.WorkItem
 
-// Worklists supplies work lists by kind; ok is false when it does not know the kind.
+// Worklists supplies work lists by kind for the actor on day today (YYYY-MM-DD), limited to
+// pupils the actor holds a relation with; ok is false when it does not know the kind.
 type Worklists interface {
-	Worklist(ctx context.Context, a dossier.Actor, kind string, now time.Time) (items []WorkItem, ok bool, err error)
+	Worklist(ctx context.Context, a dossier.Actor, kind, today string) (items []WorkItem, ok bool, err error)
 }
 
 type workSection struct {
@@ -57,23 +54,55 @@ var roleWork = map[string][]workSection{
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
-	ctx, a, now := r.Context(), p.Actor(), s.now()
+	ctx, a := r.Context(), p.Actor()
+	purpose := ""
+	if p.Session != nil {
+		purpose = p.Session.Purpose
+	}
+	// Names in the work lists are identification data: shown only when the policy allows it for
+	// the purpose the user works under (per pupil, with that pupil's facts), and every pupil named
+	// is recorded in the audit trail.
+	may, _ := s.nameGate(ctx, p, purpose)
 	var sections []workSection
+	var shown []named
+	anyHidden := false
 	for _, sec := range roleWork[a.Role] {
 		if s.d.Work != nil {
-			items, ok, err := s.d.Work.Worklist(ctx, a, sec.Kind, now)
+			items, ok, err := s.d.Work.Worklist(ctx, a, sec.Kind, s.today())
 			if err != nil {
 				return err
+			}
+			for i := range items {
+				ok, ans, err := may(items[i].PupilID)
+				if err != nil {
+					return err
+				}
+				if ok {
+					shown = append(shown, named{items[i].Pseudonym, ans})
+				} else {
+					items[i].Name = ""
+					anyHidden = true
+				}
 			}
 			sec.Items, sec.Connected = items, ok
 		}
 		sections = append(sections, sec)
 	}
-	data := map[string]any{"secties": sections, "rol": a.Role}
+	if err := s.auditNames(ctx, p, shown, purpose, audit.AccessUI, "startpagina-werklijsten"); err != nil {
+		return err
+	}
+	data := map[string]any{"secties": sections, "rol": a.Role, "verborgen": anyHidden}
 	switch a.Role {
 	case auth.RoleOuder:
 		kids, _, err := s.d.Dossiers.VisiblePupils(ctx, a, s.today(), "", dossier.Page{Number: 1, Size: 20})
 		if err != nil {
+			return err
+		}
+		var ns []named
+		for _, k := range kids {
+			ns = append(ns, named{k.Pseudonym, parentAnswer})
+		}
+		if err := s.auditNames(ctx, p, ns, "", audit.AccessUI, "ouderportaal"); err != nil {
 			return err
 		}
 		data["kinderen"] = kids
@@ -83,11 +112,82 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	case auth.RoleFG:
 		return s.render(w, r, "start_fg", "Functionaris gegevensbescherming", data)
 	}
-	data["doel"] = p.Session.Purpose
-	data["doelLabel"] = Label(s.d.Vocab.Purposes, p.Session.Purpose)
+	data["doel"] = purpose
+	data["doelLabel"] = Label(s.d.Vocab.Purposes, purpose)
 	data["doelen"] = s.purposesFor(p)
 	data["leerlingRol"] = contains(pupilRoles, a.Role)
 	return s.render(w, r, "start", "Start", data)
+}
+
+// named is a pupil whose name was shown, with the decision it was shown under.
+type named struct {
+	pseudonym string
+	ans       Answer
+}
+
+// nameGate returns a function that says whether the pupil's name (category identificatie) may be
+// shown to the user for purpose. It asks the policy once without facts; only when the policy says a
+// fact is missing (a DUO melding, a consent) does it ask again per pupil with that pupil's facts.
+//
+// denied is the decision when the policy refuses names for this purpose whatever the pupil's
+// facts (nil when names may depend on the pupil).
+func (s *Server) nameGate(ctx context.Context, p *Principal, purpose string) (may func(pupilID int64) (bool, Answer, error), denied *Answer) {
+	a := p.Actor()
+	if a.ParentID != 0 {
+		return func(int64) (bool, Answer, error) { return true, parentAnswer, nil }, nil
+	}
+	if purpose == "" {
+		no := Answer{Reason: "Er is geen doel gekozen.", Missing: "doel"}
+		return func(int64) (bool, Answer, error) { return false, no, nil }, &no
+	}
+	q := Question{Party: a.Party, Role: a.Role, Action: ActLezen, Category: "identificatie", Purpose: purpose, Level: "persoon"}
+	first := s.d.Policy.Decide(q)
+	if first.Allowed || s.d.Facts == nil || (first.Missing != "duo-melding" && first.Missing != "toestemming") {
+		var d *Answer
+		if !first.Allowed {
+			d = &first
+		}
+		return func(int64) (bool, Answer, error) { return first.Allowed, first, nil }, d
+	}
+	return func(pupilID int64) (bool, Answer, error) {
+		f, err := s.d.Facts.DecisionContext(ctx, a, pupilID, purpose, s.now())
+		if err != nil {
+			return false, Answer{}, err
+		}
+		q := q
+		q.DUOMelding = f.DUOMelding
+		ans := s.d.Policy.Decide(q)
+		if !ans.Allowed && ans.Missing == "toestemming" && f.ConsentFor != nil {
+			ok, id, err := f.ConsentFor("identificatie")
+			if err != nil {
+				return false, Answer{}, err
+			}
+			if ok {
+				q.Consent, q.ConsentID = true, id
+				ans = s.d.Policy.Decide(q)
+				ans.ConsentID = id
+			}
+		}
+		return ans.Allowed, ans, nil
+	}, nil
+}
+
+// auditNames records that the pupils' names (identification data) were shown: one record per
+// pupil, appended together.
+func (s *Server) auditNames(ctx context.Context, p *Principal, shown []named, purpose string, point audit.AccessPoint, name string) error {
+	seen := map[string]bool{}
+	var recs []audit.Record
+	for _, n := range shown {
+		if seen[n.pseudonym] || !n.ans.Allowed {
+			continue
+		}
+		seen[n.pseudonym] = true
+		recs = append(recs, s.auditRecord(ctx, p, n.pseudonym, "identificatie", purpose, n.ans, Facts{}, point, name))
+	}
+	if len(recs) == 0 {
+		return nil
+	}
+	return s.d.Audit.Append(ctx, p.Actor().RegionID, recs...)
 }
 
 func (s *Server) accountList(w http.ResponseWriter, r *http.Request) error {

@@ -81,7 +81,7 @@ func openAPIDocument(serverURL string) obj {
 			}},
 			"/leerlingen": obj{"get": obj{
 				"operationId": "leerlingenLijst", "tags": []string{"Leerlingen"}, "summary": "Leerlingen met een erkende relatie",
-				"description": "Lijst van de leerlingen waarmee u een relatie heeft die het convenant erkent (ingeschreven op uw school, een melding in uw gemeente, een casus, een toestemming). Scope leerlingen:lezen.",
+				"description": "Lijst van de leerlingen waarmee u een relatie heeft die het convenant erkent (ingeschreven op uw school, een melding in uw gemeente, een casus, een toestemming). Namen alleen waar het beleid dat voor het doel toestaat. Scope leerlingen:lezen.",
 				"security":    secured,
 				"parameters": []obj{doelParam,
 					queryParam("pagina", "Paginanummer, vanaf 1.", false, obj{"type": "integer", "minimum": 1, "default": 1}),
@@ -116,7 +116,8 @@ func openAPIDocument(serverURL string) obj {
 						"detail": str("Uitleg voor de gebruiker"), "instance": str("Het pad van het verzoek")}},
 				"Gezondheid": obj{"type": "object", "required": []string{"status", "versie"}, "properties": obj{"status": str("gezond"), "versie": str("versie van de API")}},
 				"Link":       linkSchema,
-				"LeerlingSamenvatting": obj{"type": "object", "required": []string{"id", "voornaam", "achternaam", "geboortedatum", "relaties", "_links"},
+				"LeerlingSamenvatting": obj{"type": "object", "required": []string{"id", "relaties", "_links"},
+					"description": "Naam en geboortedatum staan er alleen in als het beleid identificatiegegevens voor dit doel toestaat (per leerling beslist en vastgelegd in de auditlog).",
 					"properties": obj{"id": obj{"type": "integer", "format": "int64"}, "voornaam": str("Voornaam"), "achternaam": str("Achternaam"),
 						"geboortedatum": obj{"type": "string", "format": "date"}, "school": str("Huidige school"), "leerjaar": str("Leerjaar of groep"),
 						"relaties": obj{"type": "array", "items": obj{"type": "string", "enum": []string{"ingeschreven", "melding", "casus", "toestemming", "gezag"}}},

@@ -203,16 +203,52 @@ func (s *Server) pupilList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	data := map[string]any{"doel": p.Session.Purpose, "doelen": s.purposesFor(p), "terug": "/leerlingen"}
+	if p.Session.Purpose == "" {
+		data["weigering"] = "Er is geen doel gekozen."
+		return s.render(w, r, "leerlingen", "Leerlingen", data)
+	}
+	if _, denied := s.nameGate(r.Context(), p, p.Session.Purpose); denied != nil {
+		data["weigering"] = denied.Reason
+		return s.render(w, r, "leerlingen", "Leerlingen", data)
+	}
 	q := r.URL.Query().Get("zoek")
 	list, total, err := s.d.Dossiers.VisiblePupils(r.Context(), p.Actor(), s.today(), q, pg)
 	if err != nil {
 		return err
 	}
+	list, shown, err := s.gateNames(r.Context(), p, p.Session.Purpose, list)
+	if err != nil {
+		return err
+	}
+	if err := s.auditNames(r.Context(), p, shown, p.Session.Purpose, audit.AccessUI, "leerlingen-lijst"); err != nil {
+		return err
+	}
 	pages := (total + pg.Size - 1) / pg.Size
-	return s.render(w, r, "leerlingen", "Leerlingen", map[string]any{
-		"leerlingen": list, "totaal": total, "pagina": pg.Number, "paginas": pages, "zoek": q,
-		"doel": p.Session.Purpose, "doelen": s.purposesFor(p), "vorige": pg.Number > 1, "volgende": pg.Number < pages,
-	})
+	for k, v := range map[string]any{"leerlingen": list, "totaal": total, "pagina": pg.Number, "paginas": pages, "zoek": q,
+		"vorige": pg.Number > 1, "volgende": pg.Number < pages, "toon": true} {
+		data[k] = v
+	}
+	return s.render(w, r, "leerlingen", "Leerlingen", data)
+}
+
+// gateNames blanks the names (and birth dates) in a list that the policy does not allow the user
+// to see for purpose, and returns who was shown.
+func (s *Server) gateNames(ctx context.Context, p *Principal, purpose string, list []dossier.PupilSummary) ([]dossier.PupilSummary, []named, error) {
+	may, _ := s.nameGate(ctx, p, purpose)
+	var shown []named
+	for i := range list {
+		ok, ans, err := may(list[i].ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok {
+			shown = append(shown, named{list[i].Pseudonym, ans})
+		} else {
+			list[i].FirstName, list[i].LastName, list[i].BirthDate = "", "", ""
+		}
+	}
+	return list, shown, nil
 }
 
 func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {

@@ -70,8 +70,8 @@ func TestScenariosPerRole(t *testing.T) {
 		c := w.client()
 		c.login("zc")
 		runScenarios(t, c, []scenario{
-			{"start zonder doel", "GET", "/start", 200, []string{"Welkom, Gebruiker zc", "nog geen doel gekozen", "Verzuimmeldingen om af te maken", "nog niet gekoppeld"}, nil},
-			{"lijst", "GET", "/leerlingen", 200, []string{"Visser, Anouk", "1 leerlingen"}, []string{"Bart", "Cem"}},
+			{"start zonder doel", "GET", "/start", 200, []string{"Welkom, Gebruiker zc", "nog geen doel gekozen", "Verzuimmeldingen om af te maken", "Er liggen geen meldingen klaar"}, nil},
+			{"lijst zonder doel", "GET", "/leerlingen", 200, []string{"U ziet hier geen namen", "Er is geen doel gekozen"}, []string{"Anouk", "Bart", "Cem"}},
 			{"pagina vraagt doel", "GET", p1, 200, []string{"Kies eerst uw doel"}, []string{"2013"}},
 			{"andere school", "GET", p2, 404, []string{"Niet gevonden"}, []string{"Bart", "Kies eerst uw doel"}},
 			{"andere regio", "GET", pR2, 404, nil, []string{"Cem"}},
@@ -81,6 +81,7 @@ func TestScenariosPerRole(t *testing.T) {
 		})
 		c.setPurpose("signalering")
 		runScenarios(t, c, []scenario{
+			{"lijst", "GET", "/leerlingen", 200, []string{"Visser, Anouk", "1 leerlingen"}, []string{"Bart", "Cem"}},
 			{"leerlingpagina", "GET", p1, 200, []string{"Anouk Visser", "04-05-2013", "De Linde", "Olga Visser", "met gezag", "grondslag:", "artikel 4 lid 6", "Signalering"}, []string{"Bart"}},
 			{"andere school met doel", "GET", p2, 404, nil, []string{"Bart"}},
 		})
@@ -108,9 +109,11 @@ func TestScenariosPerRole(t *testing.T) {
 		c.login("lpa")
 		runScenarios(t, c, []scenario{
 			{"start", "GET", "/start", 200, []string{"Verzuimmeldingen in behandeling"}, nil},
-			{"lijst leeg", "GET", "/leerlingen", 200, []string{"Geen leerlingen gevonden"}, []string{"Anouk", "Bart"}},
+			{"lijst zonder doel", "GET", "/leerlingen", 200, []string{"U ziet hier geen namen"}, []string{"Anouk", "Bart"}},
 			{"geen relatie", "GET", p1, 404, nil, []string{"Anouk"}},
 		})
+		c.setPurpose("handhaving-leerplicht")
+		runScenarios(t, c, []scenario{{"lijst leeg", "GET", "/leerlingen", 200, []string{"Geen leerlingen gevonden"}, []string{"Anouk", "Bart"}}})
 	})
 
 	for _, key := range []string{"swv", "oco", "jeugdarts", "jhv"} {
@@ -327,4 +330,51 @@ func TestTraceparentAndHeaders(t *testing.T) {
 		t.Errorf("cookie flags with TLS: %s", sc)
 	}
 	_ = http.StatusOK
+}
+
+// TestWorklists: the start pages' work lists come from the store, limited to related pupils;
+// names only under a purpose that allows them, and every named pupil is audited.
+func TestWorklists(t *testing.T) {
+	w := newWorld(t)
+	ctx := t.Context()
+	for _, pupil := range []int64{w.pupil1, w.pupil2} {
+		ins(t, w.db, `INSERT INTO verzuim_signaal (regio_id, leerling_id, soort, van, tot, uren_centi, dagen, bron, prioriteit, peildatum, gevonden_op)
+			VALUES (?, ?, '16-uur-in-4-lesweken', '2025-09-08', '2025-10-03', 1700, 4, 'Leerplichtwet art. 21a', 0, '2025-10-06', 0)`, w.r1, pupil)
+	}
+	if _, err := w.db.Exec(ctx, `UPDATE leerling SET woongemeente_id = ? WHERE id = ?`, w.gem1, w.pupil2); err != nil {
+		t.Fatal(err)
+	}
+	ins(t, w.db, `INSERT INTO verzuimmelding (regio_id, leerling_id, school_id, soort, begindatum, vermoedelijke_reden, alle_lessen_verzuimd, actie_school,
+		actie_gemeente_gewenst, toelichting_geen_actie, leslocatie, melder_naam, melder_functie, melder_telefoon, melder_email, telefoon_ouder, verblijfadres,
+		verzuimde_dagen, verzuimde_uren_centi, signaal_soort, status, status_op, reden_afsluiting, afsluitnotitie, contact_gemeente, duo_nummer, aangemaakt_op)
+		VALUES (?, ?, ?, '16-uur-in-4-lesweken', '2025-09-08', '', 0, '', 1, '', '', '', '', '', '', '', '', 4, 1700, '16-uur-in-4-lesweken', 'in-behandeling', 0, '', '', '', '', 0)`,
+		w.r1, w.pupil2, w.school2)
+
+	c := w.client()
+	c.login("zc")
+	r := c.get("/start")
+	if !strings.Contains(r.body, "16-uur-in-4-lesweken") || strings.Contains(r.body, "Anouk") || strings.Contains(r.body, "Bart") || !strings.Contains(r.body, "Namen ziet u alleen") {
+		t.Fatalf("zc start without purpose:\n%s", r.body)
+	}
+	c.setPurpose("signalering")
+	before := len(w.audit.all())
+	r = c.get("/start")
+	if !strings.Contains(r.body, "Anouk Visser") || strings.Contains(r.body, "Bart") {
+		t.Fatalf("zc start with purpose:\n%s", r.body)
+	}
+	recs := w.audit.all()[before:]
+	if len(recs) != 1 || recs[0].Pupil != "pseudo-leerling-een-0001" || recs[0].Categories[0] != "identificatie" {
+		t.Errorf("audit of names on the start page: %+v", recs)
+	}
+	l := w.client()
+	l.login("lpa")
+	l.setPurpose("handhaving-leerplicht")
+	r = l.get("/start")
+	if !strings.Contains(r.body, "Bart Visser") || !strings.Contains(r.body, "in-behandeling") || strings.Contains(r.body, "Anouk") {
+		t.Fatalf("leerplicht start:\n%s", r.body)
+	}
+	// With the melding, leerplicht may open Bart's page (person-level, DUO melding gives ground).
+	if r := l.get("/leerlingen/" + itoa(w.pupil2)); r.status != 200 || !strings.Contains(r.body, "Bart Visser") {
+		t.Errorf("leerplicht pupil page with melding: %d", r.status)
+	}
 }

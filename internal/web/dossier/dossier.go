@@ -111,3 +111,13 @@ func Age(birth string, d time.Time) int {
 	}
 	return age
 }
+
+// WorkItem is one line of a work list on a start page.
+type WorkItem struct {
+	PupilID   int64
+	Pseudonym string
+	Name      string // the pupil's name; shown only when the policy allows identification data
+	Title     string // what is to be done or known, without content
+	Detail    string
+	Date      string // YYYY-MM-DD
+}
