@@ -11,7 +11,10 @@ import (
 type Term struct {
 	Name        string
 	Description string
-	Special     bool // a special category of personal data (AVG art. 9) or criminal data (art. 10)
+	// ForPupil is the wording when the form speaks to a pupil of 16 or older ("je"); empty: Name
+	// (categories) or Description (purposes) serve both.
+	ForPupil string
+	Special  bool // a special category of personal data (AVG art. 9) or criminal data (art. 10)
 }
 
 // Scope is what a consent for a purpose is asked for: to whom, which data. The consent form lists
@@ -36,13 +39,16 @@ func DefaultCatalog() Catalog {
 	return Catalog{
 		Purposes: map[string]Term{
 			PurposeSignalering: {Name: "signalering en aanmelding casusoverleg",
-				Description: "Zorgen over uw kind bespreken met de partners van school, zodat uw kind op tijd de juiste hulp krijgt."},
+				Description: "Zorgen over uw kind bespreken met de partners van school, zodat uw kind op tijd de juiste hulp krijgt.",
+				ForPupil:    "Zorgen over jou bespreken met de partners van school, zodat je op tijd de juiste hulp krijgt."},
 			PurposeToeleiding: {Name: "toeleiding naar passend onderwijs en ondersteuning",
-				Description: "Samen met het samenwerkingsverband een school of extra ondersteuning zoeken die past bij uw kind."},
+				Description: "Samen met het samenwerkingsverband een school of extra ondersteuning zoeken die past bij uw kind.",
+				ForPupil:    "Samen met het samenwerkingsverband een school of extra ondersteuning zoeken die bij jou past."},
 			PurposeLeerplicht: {Name: "handhaving leerplicht",
 				Description: "Verzuim melden aan de leerplichtambtenaar. Dit moet de school doen volgens de Leerplichtwet."},
 			PurposeJeugdhulp: {Name: "jeugdhulp in het kader van de casus",
-				Description: "Hulp voor uw kind of uw gezin regelen en afstemmen met jeugdhulp en de jeugdarts."},
+				Description: "Hulp voor uw kind of uw gezin regelen en afstemmen met jeugdhulp en de jeugdarts.",
+				ForPupil:    "Hulp voor jou of je gezin regelen en afstemmen met jeugdhulp en de jeugdarts."},
 			PurposeMonitoring: {Name: "monitoring thuiszitters",
 				Description: "Tellen hoeveel kinderen thuis zitten, zonder namen."},
 		},
@@ -59,9 +65,9 @@ func DefaultCatalog() Catalog {
 			"onderwijs":              {Name: "school, klas en schoolresultaten"},
 			"verzuim":                {Name: "afwezigheid en verzuim"},
 			"gezinssituatie":         {Name: "de situatie thuis"},
-			"ondersteuningsbehoefte": {Name: "wat uw kind nodig heeft om te leren"},
+			"ondersteuningsbehoefte": {Name: "wat uw kind nodig heeft om te leren", ForPupil: "wat jij nodig hebt om te leren"},
 			"gezondheid":             {Name: "gezondheid", Special: true},
-			"jeugdhulp":              {Name: "hulp die uw kind of gezin krijgt", Special: true},
+			"jeugdhulp":              {Name: "hulp die uw kind of gezin krijgt", ForPupil: "hulp die jij of je gezin krijgt", Special: true},
 			"strafrechtelijk":        {Name: "contacten met politie of justitie", Special: true},
 			"casusverslag":           {Name: "het verslag van het overleg over uw kind"},
 			"afspraken":              {Name: "de afspraken die we maken"},

@@ -49,7 +49,7 @@ func FromConvenant(k *convenant.Compiled) (Config, error) {
 	for _, c := range k.Categories() {
 		t := Term{Name: strings.ToLower(c.Name), Description: c.Description}
 		if pt, ok := plain.Categories[c.Code]; ok {
-			t.Name, t.Description = pt.Name, pt.Description
+			t.Name, t.Description, t.ForPupil = pt.Name, pt.Description, pt.ForPupil
 		}
 		t.Special = k.Special(c.Code)
 		cat.Categories[c.Code] = t

@@ -49,17 +49,27 @@ type formSigner struct {
 	Role string // "Leerling", "Ouder of voogd met gezag"
 }
 
+type formItem struct {
+	Text    string
+	Special bool
+}
+
+// formSection is one heading of the form with its paragraphs and list. Text, HTML and PDF are
+// all rendered from the same sections, so the wording the hash covers is the wording printed.
+type formSection struct {
+	Title  string
+	Before []string
+	Items  []formItem
+	After  []string
+}
+
 type formData struct {
-	Version, Organisation, Contact, Pupil, Birth, Date string
-	PurposeName, PurposeWhy                            string
-	Categories                                         []Term
-	Recipients                                         []string
-	Duration                                           string
-	Who                                                string
-	Signers                                            []formSigner
-	Special                                            bool
-	Ref                                                string
-	date                                               Date
+	Version, Organisation, Pupil, Birth, Date string
+	Sections                                  []formSection
+	Signers                                   []formSigner
+	KeepCopy                                  string
+	Ref                                       string
+	date                                      Date
 }
 
 // RenderForm makes the consent form for a pupil and purpose, in plain Dutch (B1): what is asked
@@ -85,27 +95,63 @@ func RenderForm(in FormInput, cfg Config) (Form, error) {
 	}
 	rule, _ := cfg.Rules.Rule(in.Purpose)
 	purpose := cfg.Catalog.Purposes[in.Purpose]
-	fd := formData{
-		Version: FormVersion, Organisation: in.Organisation, Contact: in.Contact, Pupil: in.PupilName,
-		Birth: in.BirthDate.Dutch(), Date: in.Date.Dutch(), PurposeName: purpose.Name, PurposeWhy: purpose.Description,
+	// From 16 the pupil decides alone: the form speaks to the pupil (je), otherwise to the
+	// parents (u), with the pupil from 12 signing beside them.
+	toPupil := q.Pupil && q.Parents == ParentsNone
+	pick := func(parent, pupil string) string {
+		if toPupil {
+			return pupil
+		}
+		return parent
 	}
+	termText := func(t Term) string {
+		if toPupil && t.ForPupil != "" {
+			return t.ForPupil
+		}
+		return t.Name
+	}
+	fd := formData{Version: FormVersion, Organisation: in.Organisation, Pupil: in.PupilName, Birth: in.BirthDate.Dutch(),
+		Date: in.Date.Dutch(), KeepCopy: pick("Bewaar een kopie voor uzelf.", "Bewaar een kopie voor jezelf.")}
+	why := purpose.Description
+	if toPupil && purpose.ForPupil != "" {
+		why = purpose.ForPupil
+	}
+	fd.Sections = append(fd.Sections, formSection{Title: "Waarom vragen wij dit?",
+		Before: []string{pick("Wij willen gegevens over uw kind delen voor: ", "Wij willen gegevens over jou delen voor: ") + purpose.Name + ". " + why}})
+	data := formSection{Title: "Welke gegevens?", After: []string{"Wij delen alleen wat nodig is. Niet meer."}}
 	for _, c := range scope.Categories {
 		t := cfg.Catalog.Categories[c]
-		fd.Categories = append(fd.Categories, t)
-		fd.Special = fd.Special || t.Special
+		data.Items = append(data.Items, formItem{Text: termText(t), Special: t.Special})
 	}
+	fd.Sections = append(fd.Sections, data)
+	to := formSection{Title: "Met wie?"}
 	for _, r := range scope.Recipients {
-		fd.Recipients = append(fd.Recipients, cfg.Catalog.Parties[r].Name)
+		to.Items = append(to.Items, formItem{Text: cfg.Catalog.Parties[r].Name})
 	}
+	fd.Sections = append(fd.Sections, to)
+	duration := pick("Uw toestemming geldt tot u haar intrekt. Wij vragen het opnieuw als er iets verandert.",
+		"Je toestemming geldt tot je haar intrekt. Wij vragen het opnieuw als er iets verandert.")
 	if rule.ValidMonths > 0 {
-		fd.Duration = fmt.Sprintf("Uw toestemming geldt %d maanden, tot en met %s. Daarna vragen wij het opnieuw, als dat nog nodig is.",
+		duration = fmt.Sprintf(pick("Uw toestemming geldt %d maanden, tot en met %s. Daarna vragen wij het opnieuw, als dat nog nodig is.",
+			"Je toestemming geldt %d maanden, tot en met %s. Daarna vragen wij het opnieuw, als dat nog nodig is."),
 			rule.ValidMonths, addMonths(in.Date, rule.ValidMonths).AddDays(-1).Dutch())
-	} else {
-		fd.Duration = "Uw toestemming geldt tot u haar intrekt. Wij vragen het opnieuw als er iets verandert."
 	}
+	fd.Sections = append(fd.Sections,
+		formSection{Title: "Hoe lang?", Before: []string{duration}},
+		formSection{Title: pick("U mag nee zeggen", "Je mag nee zeggen"), Before: []string{pick(
+			"U hoeft geen toestemming te geven. Zegt u nee, dan delen wij deze gegevens niet. Uw kind blijft welkom op school en krijgt de hulp die wij zonder toestemming mogen geven.",
+			"Je hoeft geen toestemming te geven. Zeg je nee, dan delen wij deze gegevens niet. Je blijft welkom op school en krijgt de hulp die wij zonder toestemming mogen geven.")}},
+		formSection{Title: "Intrekken mag altijd", Before: []string{fmt.Sprintf(pick(
+			"U kunt uw toestemming altijd intrekken. Zeg het tegen %s, het liefst per e-mail of op papier. Vanaf dat moment delen wij niets meer op basis van deze toestemming. Wij vertellen u met wie wij al gegevens hebben gedeeld, en wij laten het hen weten.",
+			"Je kunt je toestemming altijd intrekken. Zeg het tegen %s, het liefst per e-mail of op papier. Vanaf dat moment delen wij niets meer op basis van deze toestemming. Wij vertellen je met wie wij al gegevens hebben gedeeld, en wij laten het hen weten."), in.Contact)}},
+		formSection{Title: pick("Uw rechten", "Jouw rechten"), Before: []string{pick(
+			"U mag altijd vragen welke gegevens wij over uw kind hebben en met wie wij ze hebben gedeeld. Klopt er iets niet? Dan passen wij het aan. Bent u het niet eens met hoe wij met de gegevens omgaan? U kunt een klacht indienen bij de Autoriteit Persoonsgegevens.",
+			"Je mag altijd vragen welke gegevens wij over jou hebben en met wie wij ze hebben gedeeld. Klopt er iets niet? Dan passen wij het aan. Ben je het niet eens met hoe wij met de gegevens omgaan? Je kunt een klacht indienen bij de Autoriteit Persoonsgegevens.")}},
+	)
+	var who string
 	switch {
-	case q.Pupil && q.Parents == ParentsNone:
-		fd.Who = "Je bent 16 jaar of ouder. Daarom beslis je zelf. Je ouders tekenen niet."
+	case toPupil:
+		who = "Je bent 16 jaar of ouder. Daarom beslis je zelf. Je ouders tekenen niet."
 		fd.Signers = []formSigner{{"Leerling"}}
 	default:
 		if q.Pupil {
@@ -120,15 +166,16 @@ func RenderForm(in FormInput, cfg Config) (Form, error) {
 		}
 		switch {
 		case q.Pupil && q.Parents == ParentsAll && n == 2:
-			fd.Who = "Uw kind is 12 jaar of ouder. Daarom tekenen uw kind én beide ouders met gezag."
+			who = "Uw kind is 12 jaar of ouder. Daarom tekenen uw kind én beide ouders met gezag."
 		case q.Pupil:
-			fd.Who = "Uw kind is 12 jaar of ouder. Daarom tekenen uw kind én de ouder met gezag."
+			who = "Uw kind is 12 jaar of ouder. Daarom tekenen uw kind én de ouder met gezag."
 		case q.Parents == ParentsAll && n == 2:
-			fd.Who = "Voor dit doel tekenen beide ouders met gezag. Eén handtekening is niet genoeg."
+			who = "Voor dit doel tekenen beide ouders met gezag. Eén handtekening is niet genoeg."
 		default:
-			fd.Who = "Eén ouder met gezag tekent. Hebben beide ouders gezag? Dan is één handtekening genoeg."
+			who = "Eén ouder met gezag tekent. Hebben beide ouders gezag? Dan is één handtekening genoeg."
 		}
 	}
+	fd.Sections = append(fd.Sections, formSection{Title: "Wie tekent?", Before: []string{who}})
 	text := formPlainText(fd)
 	sum := sha256.Sum256([]byte(text))
 	f := Form{Version: FormVersion, Hash: hex.EncodeToString(sum[:]), Text: text}
@@ -152,41 +199,26 @@ func formPlainText(fd formData) string {
 	w("Van: %s", fd.Organisation)
 	w("Over: %s, geboren op %s", fd.Pupil, fd.Birth)
 	w("Datum: %s", fd.Date)
-	w("")
-	w("Waarom vragen wij dit?")
-	w("Wij willen gegevens delen voor: %s. %s", fd.PurposeName, fd.PurposeWhy)
-	w("")
-	w("Welke gegevens?")
-	for _, c := range fd.Categories {
-		if c.Special {
-			w("- %s (extra beschermd gegeven)", c.Name)
-		} else {
-			w("- %s", c.Name)
+	for _, sec := range fd.Sections {
+		w("")
+		w("%s", sec.Title)
+		for _, p := range sec.Before {
+			w("%s", p)
+		}
+		for _, it := range sec.Items {
+			if it.Special {
+				w("- %s (extra beschermd gegeven)", it.Text)
+			} else {
+				w("- %s", it.Text)
+			}
+		}
+		for _, p := range sec.After {
+			w("%s", p)
 		}
 	}
-	w("Wij delen alleen wat nodig is. Niet meer.")
-	w("")
-	w("Met wie?")
-	for _, r := range fd.Recipients {
-		w("- %s", r)
-	}
-	w("")
-	w("Hoe lang?")
-	w("%s", fd.Duration)
-	w("")
-	w("U mag nee zeggen")
-	w("U hoeft geen toestemming te geven. Zegt u nee, dan delen wij deze gegevens niet. Uw kind blijft welkom op school en krijgt de hulp die wij zonder toestemming mogen geven.")
-	w("")
-	w("Intrekken mag altijd")
-	w("U kunt uw toestemming altijd intrekken. Zeg het tegen %s, het liefst per e-mail of op papier. Vanaf dat moment delen wij niets meer op basis van deze toestemming. Wij vertellen u met wie wij al gegevens hebben gedeeld, en wij laten het hen weten.", fd.Contact)
-	w("")
-	w("Uw rechten")
-	w("U mag altijd vragen welke gegevens wij over uw kind hebben en met wie wij ze hebben gedeeld. Klopt er iets niet? Dan passen wij het aan. Bent u het niet eens met hoe wij met de gegevens omgaan? U kunt een klacht indienen bij de Autoriteit Persoonsgegevens.")
-	w("")
-	w("Wie tekent?")
-	w("%s", fd.Who)
 	for _, s := range fd.Signers {
 		w("%s: naam ____ handtekening ____ [ ] ja, ik geef toestemming [ ] nee, ik geef geen toestemming", s.Role)
 	}
+	w("%s", fd.KeepCopy)
 	return b.String()
 }

@@ -26,7 +26,7 @@ func (f Form) PDF() ([]byte, error) {
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-14)
 		pdf.SetFont("Helvetica", "", 8)
-		pdf.CellFormat(0, 5, tr("Formulierversie "+fd.Version+" · kenmerk "+fd.Ref+" · Bewaar een kopie voor uzelf."), "T", 0, "L", false, 0, "")
+		pdf.CellFormat(0, 5, tr("Formulierversie "+fd.Version+" · kenmerk "+fd.Ref+" · "+fd.KeepCopy), "T", 0, "L", false, 0, "")
 	})
 	pdf.AddPage()
 	para := func(s string) {
@@ -49,31 +49,22 @@ func (f Form) PDF() ([]byte, error) {
 	para("Van: " + fd.Organisation)
 	para("Over: " + fd.Pupil + ", geboren op " + fd.Birth)
 	para("Datum: " + fd.Date)
-	heading("Waarom vragen wij dit?")
-	para("Wij willen gegevens delen voor: " + fd.PurposeName + ". " + fd.PurposeWhy)
-	heading("Welke gegevens?")
-	for _, c := range fd.Categories {
-		if c.Special {
-			bullet(c.Name + " (extra beschermd gegeven)")
-		} else {
-			bullet(c.Name)
+	for _, sec := range fd.Sections {
+		heading(sec.Title)
+		for _, p := range sec.Before {
+			para(p)
+		}
+		for _, it := range sec.Items {
+			if it.Special {
+				bullet(it.Text + " (extra beschermd gegeven)")
+			} else {
+				bullet(it.Text)
+			}
+		}
+		for _, p := range sec.After {
+			para(p)
 		}
 	}
-	para("Wij delen alleen wat nodig is. Niet meer.")
-	heading("Met wie?")
-	for _, r := range fd.Recipients {
-		bullet(r)
-	}
-	heading("Hoe lang?")
-	para(fd.Duration)
-	heading("U mag nee zeggen")
-	para("U hoeft geen toestemming te geven. Zegt u nee, dan delen wij deze gegevens niet. Uw kind blijft welkom op school en krijgt de hulp die wij zonder toestemming mogen geven.")
-	heading("Intrekken mag altijd")
-	para("U kunt uw toestemming altijd intrekken. Zeg het tegen " + fd.Contact + ", het liefst per e-mail of op papier. Vanaf dat moment delen wij niets meer op basis van deze toestemming. Wij vertellen u met wie wij al gegevens hebben gedeeld, en wij laten het hen weten.")
-	heading("Uw rechten")
-	para("U mag altijd vragen welke gegevens wij over uw kind hebben en met wie wij ze hebben gedeeld. Klopt er iets niet? Dan passen wij het aan. Bent u het niet eens met hoe wij met de gegevens omgaan? U kunt een klacht indienen bij de Autoriteit Persoonsgegevens.")
-	heading("Wie tekent?")
-	para(fd.Who)
 	for _, s := range fd.Signers {
 		const h = 40.0
 		if pdf.GetY()+h > 277 {

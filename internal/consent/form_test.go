@@ -25,7 +25,9 @@ func TestRenderForm(t *testing.T) {
 		{"jeugdhulp 13, joint gezag", formInput("2013-01-01", PurposeJeugdhulp, 2), 3, true, "uw kind én beide ouders",
 			[]string{"de jeugdhulpaanbieder", "gezondheid (extra beschermd gegeven)", "12 maanden, tot en met 1 maart 2027", "Intrekken mag altijd", "J. Bakker"}, nil},
 		{"jeugdhulp 9, sole gezag", formInput("2017-01-01", PurposeJeugdhulp, 1), 1, false, "Eén ouder met gezag tekent", nil, []string{"Leerling:"}},
-		{"jeugdhulp 16", formInput("2010-03-02", PurposeJeugdhulp, 2), 1, true, "beslis je zelf", nil, []string{"Ouder of voogd met gezag:"}},
+		{"jeugdhulp 16: the form speaks to the pupil", formInput("2010-03-02", PurposeJeugdhulp, 2), 1, true, "beslis je zelf",
+			[]string{"Je mag nee zeggen", "Jouw rechten", "hulp die jij of je gezin krijgt (extra beschermd gegeven)", "Wij willen gegevens over jou delen", "Bewaar een kopie voor jezelf."},
+			[]string{"Ouder of voogd met gezag:", "uw kind", "Uw ", " u "}},
 		{"toeleiding 9", formInput("2017-01-01", PurposeToeleiding, 2), 1, false, "dan is één handtekening genoeg", []string{"de school", "gezondheid"}, []string{"jeugdhulpaanbieder"}},
 	}
 	for _, tt := range tests {
