@@ -110,18 +110,6 @@ func (s *Service) Config() Config { return s.cfg }
 
 // ---- audit
 
-// groundCode is the audit code of a ground: AVG art. 6 lid 1 letter, with the art. 9/10 exception.
-func groundCode(basis, exception string) string {
-	if basis == "" {
-		return ""
-	}
-	c := "avg-6-1-" + strings.ToLower(basis)
-	if exception != "" {
-		c += "/" + strings.ToLower(strings.ReplaceAll(exception, " ", "-"))
-	}
-	return c
-}
-
 // entry builds the audit entry of one decision about the case's pupil.
 func (s *Service) entry(op Op, c *Case, v Verdict, action audit.Action, name string, now time.Time) (audit.Entry, error) {
 	d := v.Decision
@@ -154,7 +142,7 @@ func (s *Service) entry(op Op, c *Case, v Verdict, action audit.Action, name str
 	}
 	if v.Allowed() && d.Allowed {
 		r.Outcome = audit.Allowed
-		r.LegalGround = groundCode(d.Basis, d.Exception)
+		r.LegalGround = d.GroundCode()
 		r.ProcessingActivity = s.guard.k.ProcessingActivityURI(d.Activity)
 		if !strings.Contains(r.ProcessingActivity, ":") {
 			r.ProcessingActivity = "urn:grondslag:verwerking:" + strings.ToLower(d.Activity)
