@@ -194,13 +194,14 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 			timeouts.Absolute = sec.SessionAbsolute
 		}
 	}
-	batcher := store.NewAuditBatcher(store.NewAuditStore(db), 0)
+	auditStore := store.NewAuditStore(db)
+	batcher := store.NewAuditBatcher(auditStore, 0)
 	aud := &storeAuditor{b: batcher, db: db, ring: ring, codes: map[int64]string{}}
 	ws := store.NewWebStore(db)
 	deps := web.Deps{
-		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Work: ws,
+		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Work: ws, Admin: ws,
 		Policy: web.PolicyDecider{Engine: engine}, Vocab: web.VocabularyOf(conv),
-		Audit: aud, Facts: storeFacts{db: ws, consent: consentCfg}, Sealer: sealer, Logger: slog.Default(),
+		Audit: aud, AuditReader: auditReader{auditStore}, Facts: storeFacts{db: ws, consent: consentCfg}, Sealer: sealer, Logger: slog.Default(),
 		Ready: db.CheckSchema,
 	}
 	if opts.demo {
@@ -325,6 +326,33 @@ func (a *storeAuditor) Append(ctx context.Context, regionID int64, recs ...audit
 		entries = append(entries, entry)
 	}
 	return a.b.Append(ctx, regionID, entries...)
+}
+
+// auditReader gives the FG's page the newest entries of the region's log.
+type auditReader struct{ s *store.AuditStore }
+
+func (a auditReader) RecentAudit(ctx context.Context, regionID int64, limit int) ([]audit.Record, error) {
+	size, _, err := a.s.Head(ctx, regionID)
+	if err != nil {
+		return nil, err
+	}
+	from := uint64(0)
+	if size > uint64(limit) {
+		from = size - uint64(limit)
+	}
+	var out []audit.Record
+	err = a.s.Entries(ctx, regionID, from, size, func(e audit.StoredEntry) error {
+		l, err := audit.DecodeLeaf(e.Leaf)
+		if err != nil {
+			return err
+		}
+		out = append(out, l.Entry.Record())
+		return nil
+	})
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, err
 }
 
 // storeFacts supplies the decision context from the store: whether a DUO melding gives ground,

@@ -907,3 +907,67 @@ func (db *DB) Worklist(ctx context.Context, a dossier.Actor, kind, today string)
 	}
 	return items, true, rows.Err()
 }
+
+// ---- account management (beheerder)
+
+// SetAccountActive activates or deactivates an account of the region; deactivating ends its
+// sessions at once.
+func (db *DB) SetAccountActive(ctx context.Context, regionID, userID int64, active bool) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE gebruiker SET actief = ? WHERE regio_id = ? AND id = ?`, boolInt(active), regionID, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return auth.ErrNoAccount
+		}
+		if !active {
+			_, err = tx.Exec(ctx, `DELETE FROM sessie WHERE regio_id = ? AND gebruiker_id = ?`, regionID, userID)
+		}
+		return err
+	})
+}
+
+// ResetMFA removes an account's TOTP secret and recovery codes and ends its sessions: at the next
+// login the user sets up the second factor again (for a lost phone).
+func (db *DB) ResetMFA(ctx context.Context, regionID, userID int64, now time.Time) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM gebruiker WHERE regio_id = ? AND id = ?`, regionID, userID).Scan(&n); err != nil {
+			return err
+		}
+		if n != 1 {
+			return auth.ErrNoAccount
+		}
+		if _, err := tx.Exec(ctx, `UPDATE gebruiker_inlog SET totp_geheim = NULL, totp_bevestigd = 0, totp_laatste_stap = 0, gewijzigd_op = ? WHERE regio_id = ? AND gebruiker_id = ?`, ms(now), regionID, userID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM herstelcode WHERE regio_id = ? AND gebruiker_id = ?`, regionID, userID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM sessie WHERE regio_id = ? AND gebruiker_id = ?`, regionID, userID)
+		return err
+	})
+}
+
+// APIClients lists the region's API clients (without tokens).
+func (db *DB) APIClients(ctx context.Context, regionID int64) ([]auth.APIClient, error) {
+	rows, err := db.Query(ctx, `SELECT c.id, c.regio_id, c.organisatie_id, o.soort, o.naam || ': ' || c.naam, c.rol, c.scopes, c.ingetrokken_op
+		FROM api_client c JOIN organisatie o ON o.regio_id = c.regio_id AND o.id = c.organisatie_id WHERE c.regio_id = ? ORDER BY o.naam, c.naam, c.id`, regionID)
+	if err != nil {
+		return nil, fmt.Errorf("api clients: %w", err)
+	}
+	defer rows.Close()
+	var out []auth.APIClient
+	for rows.Next() {
+		var c auth.APIClient
+		var scopes string
+		var revoked sql.NullInt64
+		if err := rows.Scan(&c.ID, &c.RegionID, &c.OrgID, &c.OrgKind, &c.Name, &c.Role, &scopes, &revoked); err != nil {
+			return nil, err
+		}
+		c.Scopes, c.Revoked = strings.Fields(scopes), revoked.Valid
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

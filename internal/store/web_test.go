@@ -453,3 +453,54 @@ func TestWebStorePrepared(t *testing.T) {
 		}
 	})
 }
+
+func TestWebAccountManagement(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newWebFixture(t, db)
+		now := time.UnixMilli(1_800_000_000_000)
+		db.SetTOTP(ctx, f.r1, f.zc1, []byte("s"), true, now)
+		db.ReplaceRecoveryCodes(ctx, f.r1, f.zc1, []string{"h"}, now)
+		_, sess := auth.NewSession(f.r1, f.zc1, 0, auth.StageActive, now)
+		db.CreateSession(ctx, sess)
+		if err := db.ResetMFA(ctx, f.r1, f.zc1, now); err != nil {
+			t.Fatal(err)
+		}
+		a, _ := db.Account(ctx, f.r1, f.zc1)
+		if a.MFAEnrolled() || a.TOTPSealed != nil {
+			t.Fatal("MFA not reset")
+		}
+		if n, _ := db.RecoveryCodesLeft(ctx, f.r1, f.zc1); n != 0 {
+			t.Fatal("recovery codes kept")
+		}
+		if _, err := db.Session(ctx, sess.IDHash); err != auth.ErrNoSession {
+			t.Fatal("session survived the reset")
+		}
+		if err := db.ResetMFA(ctx, f.r2, f.zc1, now); err != auth.ErrNoAccount {
+			t.Fatalf("reset across regions: %v", err)
+		}
+		_, sess = auth.NewSession(f.r1, f.zc1, 0, auth.StageActive, now)
+		db.CreateSession(ctx, sess)
+		if err := db.SetAccountActive(ctx, f.r1, f.zc1, false); err != nil {
+			t.Fatal(err)
+		}
+		if a, _ := db.Account(ctx, f.r1, f.zc1); a.Active {
+			t.Fatal("still active")
+		}
+		if _, err := db.Session(ctx, sess.IDHash); err != auth.ErrNoSession {
+			t.Fatal("session survived deactivation")
+		}
+		if err := db.SetAccountActive(ctx, f.r2, f.zc1, true); err != auth.ErrNoAccount {
+			t.Fatalf("activate across regions: %v", err)
+		}
+		_, h := auth.NewAPIToken()
+		db.CreateAPIClient(ctx, auth.APIClient{RegionID: f.r1, OrgID: f.school1, Name: "LAS", Role: "zorgcoordinator", Scopes: []string{"a", "b"}}, h, now)
+		cs, err := db.APIClients(ctx, f.r1)
+		if err != nil || len(cs) != 1 || cs[0].Name != "De Linde: LAS" || len(cs[0].Scopes) != 2 {
+			t.Fatalf("clients: %v %+v", err, cs)
+		}
+		if cs, _ := db.APIClients(ctx, f.r2); len(cs) != 0 {
+			t.Fatal("clients across regions")
+		}
+	})
+}

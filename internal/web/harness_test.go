@@ -202,7 +202,7 @@ func newWorld(t *testing.T, opts ...any) *world {
 	ws := store.NewWebStore(db)
 	t.Cleanup(func() { ws.CloseStatements() })
 	deps := web.Deps{
-		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Work: ws, Facts: meldingFacts{ws},
+		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Work: ws, Admin: ws, Facts: meldingFacts{ws},
 		Policy: web.PolicyDecider{Engine: policy.NewEngine(conv)}, Vocab: web.VocabularyOf(conv),
 		Audit: w.audit, Mailbox: w.mailbox, Sealer: sealer,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),

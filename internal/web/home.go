@@ -190,15 +190,6 @@ func (s *Server) auditNames(ctx context.Context, p *Principal, shown []named, pu
 	return s.d.Audit.Append(ctx, p.Actor().RegionID, recs...)
 }
 
-func (s *Server) accountList(w http.ResponseWriter, r *http.Request) error {
-	p := principalFrom(r.Context())
-	accs, err := s.d.Accounts.Accounts(r.Context(), p.Account.RegionID)
-	if err != nil {
-		return err
-	}
-	return s.render(w, r, "accounts", "Accounts", map[string]any{"accounts": accs})
-}
-
 func (s *Server) auditView(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
 	data := map[string]any{"gekoppeld": s.d.AuditReader != nil}

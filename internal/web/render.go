@@ -105,6 +105,7 @@ func (s *Server) nav(p *Principal, path string) []navItem {
 	}
 	if role == "beheerder" {
 		add("/beheer/accounts", "Accounts")
+		add("/beheer/api-clients", "API-clients")
 	}
 	return items
 }

@@ -58,7 +58,13 @@ func (s *Server) routes() {
 	ui("GET /leerlingen/{id}", s.requireUser(append([]string{auth.RoleOuder}, pupilRoles...), s.pupilPage))
 	ui("GET /mag-ik-dit-delen", s.requireUser(professionalRoles, s.shareForm))
 	ui("POST /mag-ik-dit-delen", s.requireUser(professionalRoles, s.shareAnswer))
-	ui("GET /beheer/accounts", s.requireUser([]string{auth.RoleBeheerder}, s.accountList))
+	beheer := []string{auth.RoleBeheerder}
+	ui("GET /beheer/accounts", s.requireUser(beheer, s.accountList))
+	ui("POST /beheer/accounts/{id}/actief", s.requireUser(beheer, s.accountActive))
+	ui("POST /beheer/accounts/{id}/mfa-opnieuw", s.requireUser(beheer, s.accountResetMFA))
+	ui("GET /beheer/api-clients", s.requireUser(beheer, s.clientList))
+	ui("POST /beheer/api-clients", s.requireUser(beheer, s.clientCreate))
+	ui("POST /beheer/api-clients/{id}/intrekken", s.requireUser(beheer, s.clientRevoke))
 	ui("GET /audit", s.requireUser([]string{auth.RoleFG}, s.auditView))
 
 	// API (/api/v1): documented in openapi.go; a test checks both lists are equal.

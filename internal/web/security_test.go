@@ -34,6 +34,10 @@ func TestEveryRouteEveryRole(t *testing.T) {
 		{"GET", "/leerlingen/999999", nil},
 		{"GET", "/mag-ik-dit-delen", prof},
 		{"GET", "/beheer/accounts", []string{"beheerder"}},
+		{"GET", "/beheer/api-clients", []string{"beheerder"}},
+		{"POST", "/beheer/api-clients", nil},
+		{"POST", "/beheer/accounts/" + itoa(w.users["zc"].id) + "/actief", nil},
+		{"POST", "/beheer/accounts/" + itoa(w.users["zc"].id) + "/mfa-opnieuw", nil},
 		{"GET", "/audit", []string{"fg"}},
 		{"GET", "/inloggen/mfa", nil}, // only half-way through sign-in
 		{"GET", "/inloggen/mfa/instellen", nil},

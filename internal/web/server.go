@@ -57,6 +57,7 @@ type Deps struct {
 	// Optional.
 	AuditReader AuditReader
 	Work        Worklists
+	Admin       Admin
 	Facts       DecisionContext
 	Codes       CodeSender
 	Mailbox     *DevMailbox // demo only: shown at /dev/postvak

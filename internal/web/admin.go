@@ -1,0 +1,195 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/region"
+	"github.com/grondslag/grondslag/internal/web/auth"
+)
+
+// Admin is what the beheerder's pages need from the store: accounts on and off, a second factor
+// reset for a lost phone, and API clients of the region's organisations.
+type Admin interface {
+	SetAccountActive(ctx context.Context, regionID, userID int64, active bool) error
+	ResetMFA(ctx context.Context, regionID, userID int64, now time.Time) error
+	APIClients(ctx context.Context, regionID int64) ([]auth.APIClient, error)
+	CreateAPIClient(ctx context.Context, c auth.APIClient, tokenHash string, now time.Time) (int64, error)
+	RevokeAPIClient(ctx context.Context, regionID, id int64, now time.Time) error
+	Organisations(ctx context.Context, regionID int64) ([]region.Organisation, error)
+}
+
+// apiScopes are the scopes the beheerder can grant, with a Dutch explanation.
+var apiScopes = []Code{
+	{Code: auth.ScopeLeerlingenLezen, Label: "leerlingen lezen (met een doel, langs het beleid)"},
+	{Code: auth.ScopeMagIkDitDelen, Label: "de privacyvraag stellen"},
+}
+
+func (s *Server) admin() (Admin, error) {
+	if s.d.Admin == nil {
+		return nil, errNotFound
+	}
+	return s.d.Admin, nil
+}
+
+func (s *Server) accountList(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	accs, err := s.d.Accounts.Accounts(r.Context(), p.Account.RegionID)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "accounts", "Accounts", map[string]any{"accounts": accs, "beheer": s.d.Admin != nil, "zelf": p.Account.ID})
+}
+
+func (s *Server) accountActive(w http.ResponseWriter, r *http.Request) error {
+	adm, err := s.admin()
+	if err != nil {
+		return err
+	}
+	p := principalFrom(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if id == p.Account.ID {
+		return &Error{Status: http.StatusConflict, Title: "Niet mogelijk", Detail: "U kunt uw eigen account niet uitzetten."}
+	}
+	active := r.PostFormValue("actief") == "ja"
+	if err := adm.SetAccountActive(r.Context(), p.Account.RegionID, id, active); errors.Is(err, auth.ErrNoAccount) {
+		return errNotFound
+	} else if err != nil {
+		return err
+	}
+	s.log.InfoContext(r.Context(), "account gewijzigd", "door", p.Account.ID, "gebruiker_id", id, "actief", active)
+	http.Redirect(w, r, "/beheer/accounts", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) accountResetMFA(w http.ResponseWriter, r *http.Request) error {
+	adm, err := s.admin()
+	if err != nil {
+		return err
+	}
+	p := principalFrom(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := adm.ResetMFA(r.Context(), p.Account.RegionID, id, s.now()); errors.Is(err, auth.ErrNoAccount) {
+		return errNotFound
+	} else if err != nil {
+		return err
+	}
+	s.log.InfoContext(r.Context(), "tweestapsverificatie teruggezet", "door", p.Account.ID, "gebruiker_id", id)
+	http.Redirect(w, r, "/beheer/accounts", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) clientData(ctx context.Context, regionID int64, extra map[string]any) (map[string]any, error) {
+	adm, err := s.admin()
+	if err != nil {
+		return nil, err
+	}
+	clients, err := adm.APIClients(ctx, regionID)
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := adm.Organisations(ctx, regionID)
+	if err != nil {
+		return nil, err
+	}
+	d := map[string]any{"clients": clients, "orgs": orgs, "scopes": apiScopes, "rollen": s.d.Vocab.Roles}
+	for k, v := range extra {
+		d[k] = v
+	}
+	return d, nil
+}
+
+func (s *Server) clientList(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	d, err := s.clientData(r.Context(), p.Account.RegionID, nil)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "api_clients", "API-clients", d)
+}
+
+func (s *Server) clientCreate(w http.ResponseWriter, r *http.Request) error {
+	adm, err := s.admin()
+	if err != nil {
+		return err
+	}
+	p := principalFrom(r.Context())
+	ctx := r.Context()
+	errs := map[string]string{}
+	name := strings.TrimSpace(r.PostFormValue("naam"))
+	if name == "" || len(name) > 100 {
+		errs["naam"] = "Geef de client een naam, bijvoorbeeld de naam van het systeem."
+	}
+	orgID, _ := strconv.ParseInt(r.PostFormValue("organisatie"), 10, 64)
+	orgs, err := adm.Organisations(ctx, p.Account.RegionID)
+	if err != nil {
+		return err
+	}
+	var org *region.Organisation
+	for i := range orgs {
+		if orgs[i].ID == orgID {
+			org = &orgs[i]
+		}
+	}
+	if org == nil {
+		errs["organisatie"] = "Kies de organisatie van de client."
+	}
+	party, role, ok := partyRole(s.d.Vocab, r.PostFormValue("rol"))
+	if !ok || (org != nil && party != org.Party()) {
+		errs["rol"] = "Kies een rol die bij de partij van de organisatie hoort."
+	}
+	var scopes []string
+	for _, sc := range r.PostForm["scope"] {
+		if hasCode(apiScopes, sc) && !contains(scopes, sc) {
+			scopes = append(scopes, sc)
+		}
+	}
+	if len(scopes) == 0 {
+		errs["scope"] = "Kies ten minste één bevoegdheid."
+	}
+	if len(errs) > 0 {
+		d, err := s.clientData(ctx, p.Account.RegionID, map[string]any{"naam": name})
+		if err != nil {
+			return err
+		}
+		return s.renderForm(w, r, http.StatusUnprocessableEntity, "api_clients", "API-clients", d, errs)
+	}
+	token, hash := auth.NewAPIToken()
+	if _, err := adm.CreateAPIClient(ctx, auth.APIClient{RegionID: p.Account.RegionID, OrgID: org.ID, Name: name, Role: role, Scopes: scopes}, hash, s.now()); err != nil {
+		return err
+	}
+	s.log.InfoContext(ctx, "api-client aangemaakt", "door", p.Account.ID, "organisatie_id", org.ID)
+	d, err := s.clientData(ctx, p.Account.RegionID, map[string]any{"token": token})
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "api_clients", "API-clients", d)
+}
+
+func (s *Server) clientRevoke(w http.ResponseWriter, r *http.Request) error {
+	adm, err := s.admin()
+	if err != nil {
+		return err
+	}
+	p := principalFrom(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := adm.RevokeAPIClient(r.Context(), p.Account.RegionID, id, s.now()); err != nil {
+		return err
+	}
+	s.log.InfoContext(r.Context(), "api-client ingetrokken", "door", p.Account.ID, "client_id", id)
+	http.Redirect(w, r, "/beheer/api-clients", http.StatusSeeOther)
+	return nil
+}
