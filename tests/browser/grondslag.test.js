@@ -198,6 +198,7 @@ test('FG: de auditlog', async () => {
   await check(page, 'fg-start');
   await page.getByRole('link', { name: 'Auditlog bekijken' }).click();
   await page.getByRole('heading', { name: 'Auditlog' }).waitFor();
+  assert.ok((await page.locator('tbody tr').count()) > 0, 'de auditlog toont regels');
   await check(page, 'fg-auditlog');
   await page.goto(base + '/leerlingen');
   assert.match(await page.locator('h1').innerText(), /Geen toegang/);
@@ -210,6 +211,13 @@ test('beheerder: accounts, geen leerlinggegevens', async () => {
   await page.getByRole('link', { name: 'Accounts', exact: true }).first().click();
   await page.getByRole('table').waitFor();
   await check(page, 'beheerder-accounts');
+  await page.getByRole('link', { name: 'API-clients', exact: true }).click();
+  await page.getByLabel('Naam van het systeem').fill('Leerlingadministratie De Regenboog');
+  await page.getByLabel('Rol waarin de client werkt').selectOption('school/zorgcoordinator');
+  await page.getByLabel('leerlingen lezen (met een doel, langs het beleid)').check();
+  await page.getByRole('button', { name: 'Client aanmaken' }).click();
+  await page.getByRole('heading', { name: 'Token aangemaakt' }).waitFor();
+  await check(page, 'beheerder-api-client');
   const resp = await page.goto(base + '/leerlingen');
   assert.equal(resp.status(), 403);
   await page.context().close();
