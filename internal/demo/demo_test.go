@@ -162,8 +162,8 @@ func TestDemoHistoryVerifies(t *testing.T) {
 	}
 	as := store.NewAuditStore(db)
 	size, _, err := as.Head(ctx, res.Region.ID)
-	if err != nil || int(size) != entries {
-		t.Fatalf("log size %d, %v; want %d", size, err, entries)
+	if err != nil || int(size) < entries {
+		t.Fatalf("log size %d, %v; want at least %d", size, err, entries)
 	}
 	keys, _ := ring.Region(res.Region.Code)
 	signer, _ := audit.NewSigner(audit.Origin(res.Region.Code), keys.Signer())

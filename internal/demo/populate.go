@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/ident"
 	"github.com/grondslag/grondslag/internal/store"
 )
@@ -23,5 +24,23 @@ func Populate(ctx context.Context, db *store.DB, ring *ident.KeyRing, res *Resul
 		return steps, fmt.Errorf("audithistorie: %w", err)
 	}
 	steps = append(steps, s...)
+	if s, err = populateConsents(ctx, db, ring, res, today); err != nil {
+		return steps, fmt.Errorf("toestemmingen: %w", err)
+	}
+	steps = append(steps, s...)
+	if ring != nil {
+		// A checkpoint over everything the demo wrote, so the latest one covers the whole log.
+		keys, err := ring.Region(res.Region.Code)
+		if err != nil {
+			return steps, err
+		}
+		signer, err := audit.NewSigner(audit.Origin(res.Region.Code), keys.Signer())
+		if err != nil {
+			return steps, err
+		}
+		if _, err := store.NewAuditStore(db).MakeCheckpoint(ctx, res.Region.ID, signer, today.Add(12*time.Hour)); err != nil {
+			return steps, fmt.Errorf("checkpoint: %w", err)
+		}
+	}
 	return steps, nil
 }
