@@ -157,6 +157,13 @@ func TestDemoHistoryVerifies(t *testing.T) {
 			checkpoints = s.Count
 		}
 	}
+	cases := map[string]int{}
+	for _, s := range steps {
+		cases[s.What] = s.Count
+	}
+	if cases["casussen (thuiszittersoverleg)"] == 0 || cases["doorbraakoverleggen"] == 0 || cases["toestemmingen vastgelegd"] == 0 {
+		t.Errorf("demo lacks cases, escalations or consents: %v", steps)
+	}
 	if entries < 100 || checkpoints < 10 {
 		t.Fatalf("history too thin: %d entries, %d checkpoints (%v)", entries, checkpoints, steps)
 	}

@@ -28,6 +28,10 @@ func Populate(ctx context.Context, db *store.DB, ring *ident.KeyRing, res *Resul
 		return steps, fmt.Errorf("toestemmingen: %w", err)
 	}
 	steps = append(steps, s...)
+	if s, err = populateCases(ctx, db, ring, res, today); err != nil {
+		return steps, fmt.Errorf("casussen: %w", err)
+	}
+	steps = append(steps, s...)
 	if ring != nil {
 		// A checkpoint over everything the demo wrote, so the latest one covers the whole log.
 		keys, err := ring.Region(res.Region.Code)
