@@ -155,8 +155,8 @@ func (w *WebStore) SessionWithAccount(ctx context.Context, idHash string) (auth.
 }
 
 // DossierPupil: see DB.DossierPupil (prepared).
-func (w *WebStore) DossierPupil(ctx context.Context, regionID, pupilID int64, today string) (dossier.Pupil, error) {
-	return dossierPupil(ctx, w, regionID, pupilID, today)
+func (w *WebStore) DossierPupil(ctx context.Context, regionID, pupilID int64, today string, want dossier.Want) (dossier.Pupil, error) {
+	return dossierPupil(ctx, w, regionID, pupilID, today, want)
 }
 
 func fromMS(v int64) time.Time { return time.UnixMilli(v) }
@@ -747,13 +747,13 @@ func pupilRelations(ctx context.Context, db reader, a dossier.Actor, pupilID int
 	return out, nil
 }
 
-// DossierPupil reads what a pupil page can show of a pupil of the region. The caller has checked
-// the relation and asks the policy per block.
-func (db *DB) DossierPupil(ctx context.Context, regionID, pupilID int64, today string) (dossier.Pupil, error) {
-	return dossierPupil(ctx, db, regionID, pupilID, today)
+// DossierPupil reads what a pupil page can show of a pupil of the region: the pupil's header
+// always, and the blocks in want (the ones the policy allowed). The caller has checked the relation.
+func (db *DB) DossierPupil(ctx context.Context, regionID, pupilID int64, today string, want dossier.Want) (dossier.Pupil, error) {
+	return dossierPupil(ctx, db, regionID, pupilID, today, want)
 }
 
-func dossierPupil(ctx context.Context, db reader, regionID, pupilID int64, today string) (dossier.Pupil, error) {
+func dossierPupil(ctx context.Context, db reader, regionID, pupilID int64, today string, want dossier.Want) (dossier.Pupil, error) {
 	var p dossier.Pupil
 	err := db.QueryRow(ctx, `SELECT l.id, l.pseudoniem, l.voornaam, l.achternaam, l.geboortedatum,
 		COALESCE((SELECT g.naam FROM organisatie g WHERE g.regio_id = l.regio_id AND g.id = l.woongemeente_id), '')
@@ -786,23 +786,111 @@ func dossierPupil(ctx context.Context, db reader, regionID, pupilID int64, today
 	if err := rows.Err(); err != nil {
 		return p, err
 	}
-	rows, err = db.Query(ctx, `SELECT o.voornaam || ' ' || o.achternaam, lo.relatie, lo.gezag, COALESCE(o.email, ''), COALESCE(o.telefoon, '')
+	if !want.Onderwijs {
+		p.Enrolments = nil
+	}
+	if want.Contact {
+		if err := dossierGuardians(ctx, db, regionID, pupilID, &p); err != nil {
+			return p, err
+		}
+	}
+	if want.Verzuim {
+		if err := dossierAbsence(ctx, db, regionID, pupilID, &p); err != nil {
+			return p, err
+		}
+	}
+	if want.Toestemming {
+		if err := dossierConsents(ctx, db, regionID, pupilID, &p); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+func dossierGuardians(ctx context.Context, db reader, regionID, pupilID int64, p *dossier.Pupil) error {
+	rows, err := db.Query(ctx, `SELECT o.voornaam || ' ' || o.achternaam, lo.relatie, lo.gezag, COALESCE(o.email, ''), COALESCE(o.telefoon, '')
 		FROM leerling_ouder lo JOIN ouder o ON o.regio_id = lo.regio_id AND o.id = lo.ouder_id
 		WHERE lo.regio_id = ? AND lo.leerling_id = ? ORDER BY lo.gezag DESC, o.id`, regionID, pupilID)
 	if err != nil {
-		return p, fmt.Errorf("dossier guardians: %w", err)
+		return fmt.Errorf("dossier guardians: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var g dossier.Guardian
 		var gezag int
 		if err := rows.Scan(&g.Name, &g.Relation, &gezag, &g.Email, &g.Phone); err != nil {
-			return p, err
+			return err
 		}
 		g.Gezag = gezag == 1
 		p.Guardians = append(p.Guardians, g)
 	}
-	return p, rows.Err()
+	return rows.Err()
+}
+
+func dossierAbsence(ctx context.Context, db reader, regionID, pupilID int64, p *dossier.Pupil) error {
+	rows, err := db.Query(ctx, `SELECT soort, van, tot, uren_centi, dagen, bron, prioriteit FROM verzuim_signaal
+		WHERE regio_id = ? AND leerling_id = ? ORDER BY van DESC, id DESC LIMIT 50`, regionID, pupilID)
+	if err != nil {
+		return fmt.Errorf("dossier signals: %w", err)
+	}
+	for rows.Next() {
+		var sg dossier.Signal
+		var centi int64
+		var prio int
+		if err := rows.Scan(&sg.Kind, &sg.From, &sg.To, &centi, &sg.Days, &sg.Source, &prio); err != nil {
+			rows.Close()
+			return err
+		}
+		sg.Hours, sg.Priority = float64(centi)/100, prio == 1
+		p.Signals = append(p.Signals, sg)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = db.Query(ctx, `SELECT soort, begindatum, status FROM verzuimmelding WHERE regio_id = ? AND leerling_id = ? ORDER BY begindatum DESC, id DESC LIMIT 50`, regionID, pupilID)
+	if err != nil {
+		return fmt.Errorf("dossier meldingen: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m dossier.Melding
+		if err := rows.Scan(&m.Kind, &m.From, &m.Status); err != nil {
+			return err
+		}
+		p.Meldingen = append(p.Meldingen, m)
+	}
+	return rows.Err()
+}
+
+func dossierConsents(ctx context.Context, db reader, regionID, pupilID int64, p *dossier.Pupil) error {
+	rows, err := db.Query(ctx, `SELECT t.id, t.status, t.kanaal, t.geldig_van, COALESCE(t.geldig_tot, ''), t.ingetrokken_op IS NOT NULL, COALESCE(d.doel, '')
+		FROM toestemming t LEFT JOIN toestemming_doel d ON d.regio_id = t.regio_id AND d.toestemming_id = t.id
+		WHERE t.regio_id = ? AND t.leerling_id = ? ORDER BY t.geldig_van DESC, t.id DESC, d.doel`, regionID, pupilID)
+	if err != nil {
+		return fmt.Errorf("dossier consents: %w", err)
+	}
+	defer rows.Close()
+	last := int64(-1)
+	for rows.Next() {
+		var id int64
+		var c dossier.Consent
+		var withdrawn bool
+		var purpose string
+		if err := rows.Scan(&id, &c.Status, &c.Channel, &c.From, &c.To, &withdrawn, &purpose); err != nil {
+			return err
+		}
+		if id != last {
+			c.Withdrawn = withdrawn
+			p.Consents = append(p.Consents, c)
+			last = id
+		}
+		if purpose != "" {
+			cur := &p.Consents[len(p.Consents)-1]
+			cur.Purposes = append(cur.Purposes, purpose)
+		}
+	}
+	return rows.Err()
 }
 
 // ParentEmailsWithGezag returns up to limit e-mail addresses of parents with gezag in the region

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -369,6 +370,13 @@ func TestWebVisibility(t *testing.T) {
 		if rel, _ := db.PupilRelations(ctx, lpa, f.pupilB, today); len(rel) != 0 {
 			t.Fatal("withdrawn consent is a relation")
 		}
+		if _, err := db.Exec(ctx, `INSERT INTO toestemming_doel (regio_id, toestemming_id, doel) VALUES (?, ?, 'jeugdhulp')`, f.r1, consentID); err != nil {
+			t.Fatal(err)
+		}
+		pb, err := db.DossierPupil(ctx, f.r1, f.pupilB, today, dossier.Want{Toestemming: true, Verzuim: true})
+		if err != nil || len(pb.Consents) != 1 || !pb.Consents[0].Withdrawn || strings.Join(pb.Consents[0].Purposes, ",") != "jeugdhulp" || len(pb.Meldingen) != 1 || pb.Meldingen[0].Status != "ingetrokken" {
+			t.Fatalf("consents and meldingen of B: %+v %v", pb, err)
+		}
 		// Taking part in an open case makes a relation; a refused invitation or a closed case not.
 		caseID := webExec(t, db, `INSERT INTO casus (regio_id, leerling_id, soort, doel, vraag, fase, geopend_op, geopend_door, versie) VALUES (?, ?, 'mdo', 'toeleiding', 'v', 'aanmelding', 0, ?, 1)`, f.r1, f.pupilB, f.zc1)
 		webExec(t, db, `INSERT INTO casus_deelnemer (regio_id, casus_id, soort, gebruiker_id, organisatie_id, partij, rol, status, uitgenodigd_op) VALUES (?, ?, 'professional', ?, ?, 'gemeente', 'leerplicht', 'uitgenodigd', 0)`, f.r1, caseID, f.lpa1, f.gem1)
@@ -390,11 +398,15 @@ func TestWebVisibility(t *testing.T) {
 		if list, _, _ := db.VisiblePupils(ctx, dossier.Actor{RegionID: f.r2, ParentID: f.parentA}, today, "", page); len(list) != 0 {
 			t.Fatal("parent id crossed regions")
 		}
-		p, err := db.DossierPupil(ctx, f.r1, f.pupilA, today)
+		p, err := db.DossierPupil(ctx, f.r1, f.pupilA, today, dossier.Want{Onderwijs: true, Contact: true, Verzuim: true, Toestemming: true})
 		if err != nil || len(p.Enrolments) != 1 || len(p.Guardians) != 2 || !p.Guardians[0].Gezag || p.FirstName != "Anna" {
 			t.Fatalf("dossier %+v %v", p, err)
 		}
-		if _, err := db.DossierPupil(ctx, f.r2, f.pupilA, today); err != dossier.ErrNotVisible {
+		// Blocks not wanted are not read.
+		if p, _ := db.DossierPupil(ctx, f.r1, f.pupilA, today, dossier.Want{}); p.Enrolments != nil || p.Guardians != nil || p.SchoolName != "De Linde" {
+			t.Fatalf("unwanted blocks read: %+v", p)
+		}
+		if _, err := db.DossierPupil(ctx, f.r2, f.pupilA, today, dossier.Want{}); err != dossier.ErrNotVisible {
 			t.Fatalf("cross-region dossier: %v", err)
 		}
 	})
@@ -430,11 +442,11 @@ func TestWebStorePrepared(t *testing.T) {
 			if rel, _ := ws.PupilRelations(ctx, zc, f.pupilB, "2025-10-01"); len(rel) != 0 {
 				t.Fatal("relation with pupil of another school")
 			}
-			p, err := ws.DossierPupil(ctx, f.r1, f.pupilA, "2025-10-01")
+			p, err := ws.DossierPupil(ctx, f.r1, f.pupilA, "2025-10-01", dossier.Want{Onderwijs: true, Contact: true})
 			if err != nil || p.SchoolName != "De Linde" || p.Year != "groep 7" || len(p.Guardians) != 2 {
 				t.Fatalf("dossier: %+v %v", p, err)
 			}
-			if _, err := ws.DossierPupil(ctx, f.r2, f.pupilA, "2025-10-01"); err != dossier.ErrNotVisible {
+			if _, err := ws.DossierPupil(ctx, f.r2, f.pupilA, "2025-10-01", dossier.Want{}); err != dossier.ErrNotVisible {
 				t.Fatalf("cross-region: %v", err)
 			}
 			a, err := ws.Account(ctx, f.r1, f.zc1)

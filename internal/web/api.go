@@ -246,6 +246,31 @@ type guardianJSON struct {
 	Telefoon string `json:"telefoon,omitempty"`
 }
 
+type signalJSON struct {
+	Soort      string  `json:"soort"`
+	Van        string  `json:"van"`
+	Tot        string  `json:"tot"`
+	Uren       float64 `json:"uren"`
+	Dagen      int     `json:"dagen"`
+	Bron       string  `json:"bron"`
+	Prioriteit bool    `json:"prioriteit"`
+}
+
+type meldingJSON struct {
+	Soort  string `json:"soort"`
+	Vanaf  string `json:"vanaf"`
+	Status string `json:"status"`
+}
+
+type consentJSON struct {
+	Status      string   `json:"status"`
+	Doelen      []string `json:"doelen"`
+	Van         string   `json:"van"`
+	Tot         string   `json:"tot,omitempty"`
+	Ingetrokken bool     `json:"ingetrokken"`
+	Kanaal      string   `json:"kanaal"`
+}
+
 type pupilJSON struct {
 	ID             int64           `json:"id"`
 	Doel           string          `json:"doel"`
@@ -256,6 +281,9 @@ type pupilJSON struct {
 	Geboortedatum  string          `json:"geboortedatum,omitempty"`
 	Inschrijvingen []enrolmentJSON `json:"inschrijvingen,omitempty"`
 	Ouders         []guardianJSON  `json:"ouders,omitempty"`
+	Signalen       []signalJSON    `json:"verzuimsignalen,omitempty"`
+	Meldingen      []meldingJSON   `json:"verzuimmeldingen,omitempty"`
+	Toestemmingen  []consentJSON   `json:"toestemmingen,omitempty"`
 	Links          linksJSON       `json:"_links"`
 }
 
@@ -298,6 +326,15 @@ func (s *Server) apiPupil(w http.ResponseWriter, r *http.Request) error {
 		for _, g := range v.Pupil.Guardians {
 			out.Ouders = append(out.Ouders, guardianJSON{Naam: g.Name, Relatie: g.Relation, Gezag: g.Gezag, Email: g.Email, Telefoon: g.Phone})
 		}
+	}
+	for _, sg := range v.Pupil.Signals {
+		out.Signalen = append(out.Signalen, signalJSON{Soort: sg.Kind, Van: sg.From, Tot: sg.To, Uren: sg.Hours, Dagen: sg.Days, Bron: sg.Source, Prioriteit: sg.Priority})
+	}
+	for _, m := range v.Pupil.Meldingen {
+		out.Meldingen = append(out.Meldingen, meldingJSON{Soort: m.Kind, Vanaf: m.From, Status: m.Status})
+	}
+	for _, c := range v.Pupil.Consents {
+		out.Toestemmingen = append(out.Toestemmingen, consentJSON{Status: c.Status, Doelen: nonNil(c.Purposes), Van: c.From, Tot: c.To, Ingetrokken: c.Withdrawn, Kanaal: c.Channel})
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

@@ -50,7 +50,7 @@ type Throttle interface {
 type Dossiers interface {
 	VisiblePupils(ctx context.Context, a dossier.Actor, today, q string, p dossier.Page) ([]dossier.PupilSummary, int, error)
 	PupilRelations(ctx context.Context, a dossier.Actor, pupilID int64, today string) ([]dossier.RelationKind, error)
-	DossierPupil(ctx context.Context, regionID, pupilID int64, today string) (dossier.Pupil, error)
+	DossierPupil(ctx context.Context, regionID, pupilID int64, today string, want dossier.Want) (dossier.Pupil, error)
 }
 
 // Auditor appends a record to the region's audit trail (internal/audit). Reads are appended

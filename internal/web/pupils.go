@@ -17,6 +17,8 @@ var pupilCategories = []struct{ Code, Title string }{
 	{"identificatie", "Leerling"},
 	{"onderwijs", "Inschrijvingen"},
 	{"contact", "Ouders en verzorgers"},
+	{"verzuim", "Verzuim: signalen en meldingen"},
+	{"toestemming", "Toestemmingen"},
 }
 
 // block is one block of a pupil page with the decision it is shown (or withheld) under.
@@ -71,11 +73,7 @@ func (s *Server) readPupil(ctx context.Context, p *Principal, pupilID int64, pur
 		s.log.InfoContext(ctx, "leerling buiten relatie gevraagd", "request_id", requestID(ctx), "rol", a.Role)
 		return nil, dossier.ErrNotVisible
 	}
-	pup, err := s.d.Dossiers.DossierPupil(ctx, a.RegionID, pupilID, today)
-	if err != nil {
-		return nil, err
-	}
-	v := &pupilView{Pupil: pup, Relations: rels, Purpose: purpose}
+	v := &pupilView{Relations: rels, Purpose: purpose}
 	var facts Facts
 	if s.d.Facts != nil && a.ParentID == 0 {
 		if facts, err = s.d.Facts.DecisionContext(ctx, a, pupilID, purpose, s.now()); err != nil {
@@ -104,6 +102,13 @@ func (s *Server) readPupil(ctx context.Context, p *Principal, pupilID int64, pur
 		}
 		v.Blocks = append(v.Blocks, block{Category: c.Code, Title: c.Title, Allowed: ans.Allowed, Answer: ans})
 	}
+	// Only the blocks the policy allowed are read from the store.
+	want := dossier.Want{Onderwijs: v.allowed("onderwijs"), Contact: v.allowed("contact"), Verzuim: v.allowed("verzuim"), Toestemming: v.allowed("toestemming")}
+	pup, err := s.d.Dossiers.DossierPupil(ctx, a.RegionID, pupilID, today, want)
+	if err != nil {
+		return nil, err
+	}
+	v.Pupil = pup
 	// One audit record per distinct decision (categories decided alike share a record), all
 	// appended together: one group commit per page.
 	var recs []audit.Record

@@ -82,7 +82,7 @@ func TestScenariosPerRole(t *testing.T) {
 		c.setPurpose("signalering")
 		runScenarios(t, c, []scenario{
 			{"lijst", "GET", "/leerlingen", 200, []string{"Visser, Anouk", "1 leerlingen"}, []string{"Bart", "Cem"}},
-			{"leerlingpagina", "GET", p1, 200, []string{"Anouk Visser", "04-05-2013", "De Linde", "Olga Visser", "met gezag", "grondslag:", "artikel 4 lid 6", "Signalering"}, []string{"Bart"}},
+			{"leerlingpagina", "GET", p1, 200, []string{"Anouk Visser", "04-05-2013", "De Linde", "Olga Visser", "met gezag", "grondslag:", "artikel 4 lid 6", "Signalering", "Geen verzuimsignalen", "Geen toestemmingen vastgelegd"}, []string{"Bart"}},
 			{"andere school met doel", "GET", p2, 404, nil, []string{"Bart"}},
 		})
 		// Under a purpose that gives the zorgcoördinator no identification data, nothing is shown.
@@ -166,17 +166,24 @@ func TestScenariosPerRole(t *testing.T) {
 
 func TestAuditOfPupilPage(t *testing.T) {
 	w := newWorld(t)
+	ins(t, w.db, `INSERT INTO verzuim_signaal (regio_id, leerling_id, soort, van, tot, uren_centi, dagen, bron, prioriteit, peildatum, gevonden_op)
+		VALUES (?, ?, '16-uur-in-4-lesweken', '2025-09-08', '2025-10-03', 1700, 4, 'Leerplichtwet art. 21a', 0, '2025-10-06', 0)`, w.r1, w.pupil1)
 	c := w.client()
 	c.login("zc")
 	c.setPurpose("signalering")
 	before := len(w.audit.all())
-	if r := c.get("/leerlingen/" + itoa(w.pupil1)); r.status != 200 {
-		t.Fatal(r.status)
+	if r := c.get("/leerlingen/" + itoa(w.pupil1)); r.status != 200 || !strings.Contains(r.body, "16-uur-in-4-lesweken") || !strings.Contains(r.body, "Leerplichtwet art. 21a") {
+		t.Fatal(r.status, r.body)
 	}
 	recs := w.audit.all()[before:]
-	// The three categories are allowed on the same rule: one record naming all three.
-	if len(recs) != 1 || strings.Join(recs[0].Categories, ",") != "identificatie,onderwijs,contact" {
+	// The categories allowed on the same rule share one record; the toestemming category (the
+	// consent register) rests on another rule, or is denied, and has its own record.
+	if len(recs) != 2 || strings.Join(recs[0].Categories, ",") != "identificatie,onderwijs,contact,verzuim" {
 		t.Fatalf("audit records: %+v", recs)
+	}
+	recs = recs[:1]
+	if r := c.get("/api/v1/leerlingen/" + itoa(w.pupil1) + "?doel=signalering"); !strings.Contains(r.body, `"verzuimsignalen":[{"soort":"16-uur-in-4-lesweken"`) {
+		t.Errorf("API lacks the signal: %s", r.body)
 	}
 	for _, r := range recs {
 		if r.Pupil != "pseudo-leerling-een-0001" || r.Purpose != "signalering" || r.Outcome != "toegestaan" || r.Actor.UserID != w.users["zc"].id ||

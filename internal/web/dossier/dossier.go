@@ -91,12 +91,46 @@ type Guardian struct {
 }
 
 // Pupil is what the store knows of a pupil that the pupil page may show, block by block; each
-// block is only rendered when the policy allows its category for the actor's purpose.
+// block is only read and rendered when the policy allows its category for the actor's purpose.
 type Pupil struct {
 	PupilSummary
 	GemeenteName string
 	Enrolments   []Enrolment // category onderwijs
 	Guardians    []Guardian  // category contact
+	Signals      []Signal    // category verzuim
+	Meldingen    []Melding   // category verzuim
+	Consents     []Consent   // category toestemming
+}
+
+// Want says which blocks to read (the ones the policy allowed).
+type Want struct {
+	Onderwijs, Contact, Verzuim, Toestemming bool
+}
+
+// Signal is a Leerplichtwet signal of the pupil's absence.
+type Signal struct {
+	Kind     string
+	From, To string
+	Hours    float64
+	Days     int
+	Source   string
+	Priority bool
+}
+
+// Melding is a DUO verzuimmelding (its type and status, not its content).
+type Melding struct {
+	Kind   string
+	From   string
+	Status string
+}
+
+// Consent is a consent record as the pupil page lists it.
+type Consent struct {
+	Status    string // gegeven, geweigerd
+	Purposes  []string
+	From, To  string
+	Withdrawn bool
+	Channel   string
 }
 
 // Age returns the age in whole years on day d.

@@ -1,0 +1,354 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/policy"
+	"github.com/grondslag/grondslag/internal/store"
+	"github.com/grondslag/grondslag/internal/web/auth"
+	"github.com/grondslag/grondslag/internal/web/dossier"
+)
+
+// The absence pages and API (issue 4 on the server of issue 7): a school uploads its
+// registrations, the zorgcoördinator sees the open signals of the school and completes the
+// verzuimmelding a signal proposes, leerplicht handles the meldingen of its gemeente. Every access
+// to pupil data is decided by the convenant's policy under the user's purpose and recorded in the
+// audit trail. The store methods of absence take no audit trail, so the audit records of a write
+// are appended through the server's auditor right after the write succeeds.
+
+// VerzuimStore is what the absence pages need from the store (*store.DB implements it).
+type VerzuimStore interface {
+	ImportAbsence(ctx context.Context, regionID, schoolID int64, r io.Reader, skipErrors bool, now time.Time) (store.AbsenceImport, error)
+	ImportRegistrations(ctx context.Context, regionID, schoolID int64, regs []absence.Registration, skipErrors bool, now time.Time) (store.AbsenceImport, error)
+	RefreshSignals(ctx context.Context, regionID int64, pupilIDs []int64, ev *absence.Evaluator, asOf absence.Date, now time.Time) (int, error)
+	SignalsToReport(ctx context.Context, regionID, schoolID int64, asOf absence.Date) ([]store.StoredSignal, error)
+	Signal(ctx context.Context, regionID, id int64) (store.StoredSignal, error)
+	CreateMelding(ctx context.Context, regionID, pupilID, schoolID, signalID int64, m *absence.Melding) (int64, error)
+	Melding(ctx context.Context, regionID, id int64) (store.StoredMelding, error)
+	Meldingen(ctx context.Context, regionID, pupilID int64) ([]store.StoredMelding, error)
+	ChangeMeldingStatus(ctx context.Context, regionID, id int64, ch absence.StatusChange) (store.StoredMelding, error)
+	MeldingHistory(ctx context.Context, regionID, id int64) ([]store.MeldingStatusEntry, error)
+}
+
+// VerzuimDeps are the collaborators of the absence pages.
+type VerzuimDeps struct {
+	Store VerzuimStore
+	// Engine is the policy of the region's convenant (the same one web.PolicyDecider wraps).
+	Engine *policy.Engine
+	// Evaluator returns the rules engine for a region (its holiday calendar and lesson hours),
+	// used to refresh the signals after an import.
+	Evaluator func(ctx context.Context, regionID int64) (*absence.Evaluator, error)
+	// PupilNumber decrypts a pupil's BSN or onderwijsnummer ("bsn"/"onderwijsnummer", number)
+	// for the melding file only. Optional: without it the file cannot be downloaded (503).
+	PupilNumber func(ctx context.Context, regionID, pupilID int64) (kind, number string, err error)
+}
+
+// ScopeVerzuimVastleggen is the API scope for importing registrations and making meldingen.
+const ScopeVerzuimVastleggen = auth.ScopeVerzuimVastleggen
+
+// Absence roles: the school's roles see the school's signals and meldingen (the policy decides
+// what each may do); leerplicht handles the meldingen of its gemeente.
+var (
+	verzuimSchoolRoles = []string{auth.RoleZorgcoordinator, auth.RoleMentor, auth.RoleDirecteur}
+	verzuimRoles       = []string{auth.RoleZorgcoordinator, auth.RoleMentor, auth.RoleDirecteur, auth.RoleLeerplicht}
+)
+
+// purposeHandhaving is the purpose of the verzuimmelding itself: the school provides the melding
+// to leerplicht under the Leerplichtwet (convenant: school-verzuimmelding). A melding is always
+// made and handled under this purpose, whatever purpose the user works under otherwise.
+const purposeHandhaving = "handhaving-leerplicht"
+
+// maxUpload bounds a registrations file sent through the form or the API.
+const maxUpload = 64 << 20
+
+type verzuimHandlers struct {
+	s *Server
+	d VerzuimDeps
+}
+
+// MountVerzuim adds the absence pages (/verzuim…) and API (/api/v1/verzuim…) to the server.
+// cmd/grondslag calls it after New, like MountCasework.
+func (s *Server) MountVerzuim(d VerzuimDeps) error {
+	if d.Store == nil || d.Engine == nil || d.Evaluator == nil {
+		return errors.New("web: MountVerzuim vraagt Store, Engine en Evaluator")
+	}
+	v := &verzuimHandlers{s: s, d: d}
+	ui := func(pattern string, h handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(h)) }
+	api := func(pattern string, h handlerFunc) {
+		s.apiPatterns = append(s.apiPatterns, pattern)
+		s.mux.Handle(pattern, s.apiHandler(h))
+	}
+	ui("GET /verzuim/registraties", s.requireUser(verzuimSchoolRoles, v.uploadForm))
+	ui("POST /verzuim/registraties", limitBody(s.requireUser(verzuimSchoolRoles, v.upload)))
+	ui("GET /verzuim/signalen", s.requireUser(verzuimSchoolRoles, v.signals))
+	ui("GET /verzuim/signalen/{id}/melding", s.requireUser(verzuimSchoolRoles, v.meldingForm))
+	ui("POST /verzuim/signalen/{id}/melding", s.requireUser(verzuimSchoolRoles, v.meldingSubmit))
+	ui("GET /verzuim/meldingen", s.requireUser(verzuimRoles, v.meldingList))
+	ui("GET /verzuim/meldingen/{id}", s.requireUser(verzuimRoles, v.meldingPage))
+	ui("POST /verzuim/meldingen/{id}/status", s.requireUser(verzuimRoles, v.statusSubmit))
+	ui("GET /verzuim/meldingen/{id}/bestand", s.requireUser(verzuimRoles, v.meldingFile))
+	api("POST /api/v1/verzuimregistraties", limitBody(s.apiAuth(verzuimSchoolRoles, ScopeVerzuimVastleggen, v.apiImport)))
+	api("GET /api/v1/verzuimsignalen", s.apiAuth(verzuimSchoolRoles, auth.ScopeLeerlingenLezen, v.apiSignals))
+	api("GET /api/v1/verzuimmeldingen", s.apiAuth(verzuimRoles, auth.ScopeMeldingenLezen, v.apiMeldingen))
+	api("POST /api/v1/verzuimmeldingen", s.apiAuth(verzuimSchoolRoles, ScopeVerzuimVastleggen, v.apiCreateMelding))
+	api("POST /api/v1/verzuimmeldingen/{id}/status", s.apiAuth(verzuimRoles, ScopeVerzuimVastleggen, v.apiStatus))
+	s.documentVerzuim()
+	return nil
+}
+
+func limitBody(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+		return h(w, r)
+	}
+}
+
+func (v *verzuimHandlers) asOf() absence.Date { return absence.DateOf(v.s.now().In(v.s.cfg.Location)) }
+
+// ---- registrations
+
+// importDecision asks whether the principal may record absence for purpose (no pupil facts are
+// involved: the school records its own registrations).
+func (v *verzuimHandlers) importDecision(p *Principal, purpose string) (policy.Decision, error) {
+	return decideWith(v.d.Engine, p, Facts{}, policy.Record, "verzuim", purpose, policy.Actor{})
+}
+
+// doImport runs one import: decide, import (all or nothing unless skip), refresh the signals of
+// the pupils written, and audit one record per pupil (after the import's transaction).
+func (v *verzuimHandlers) doImport(ctx context.Context, p *Principal, purpose string, point audit.AccessPoint,
+	run func(regionID, schoolID int64) (store.AbsenceImport, error)) (store.AbsenceImport, int, error) {
+	a := p.Actor()
+	if a.Party != "school" || a.OrgID == 0 {
+		return store.AbsenceImport{}, 0, errForbidden
+	}
+	d, err := v.importDecision(p, purpose)
+	if err != nil {
+		return store.AbsenceImport{}, 0, err
+	}
+	if !d.Allowed {
+		if err := v.s.d.Audit.Append(ctx, a.RegionID, v.s.decisionRecord(ctx, v.d.Engine, p, "", []string{"verzuim"}, purpose, audit.ActionImport, d, "", point, "verzuim-importeren")); err != nil {
+			return store.AbsenceImport{}, 0, err
+		}
+		return store.AbsenceImport{}, 0, denied(d)
+	}
+	res, err := run(a.RegionID, a.OrgID)
+	if err != nil {
+		return res, 0, err
+	}
+	ev, err := v.d.Evaluator(ctx, a.RegionID)
+	if err != nil {
+		return res, 0, fmt.Errorf("regels voor de regio: %w", err)
+	}
+	n, err := v.d.Store.RefreshSignals(ctx, a.RegionID, res.Pupils, ev, v.asOf(), v.s.now())
+	if err != nil {
+		return res, 0, fmt.Errorf("signalen bijwerken: %w", err)
+	}
+	recs := make([]audit.Record, 0, len(res.Pupils))
+	for _, id := range res.Pupils {
+		pup, err := v.s.d.Dossiers.DossierPupil(ctx, a.RegionID, id, v.s.today())
+		if err != nil {
+			return res, n, err
+		}
+		recs = append(recs, v.s.decisionRecord(ctx, v.d.Engine, p, pup.Pseudonym, []string{"verzuim"}, purpose, audit.ActionImport, d, "", point, "verzuim-importeren"))
+	}
+	if len(recs) > 0 {
+		if err := v.s.d.Audit.Append(ctx, a.RegionID, recs...); err != nil {
+			return res, n, err
+		}
+	}
+	return res, n, nil
+}
+
+// importFailed reports whether err means the input was refused (nothing imported) rather than a
+// server failure.
+func importFailed(err error) bool {
+	return errors.Is(err, store.ErrAbsenceFile) || errors.Is(err, absence.ErrHeader)
+}
+
+func (v *verzuimHandlers) uploadForm(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	return v.s.render(w, r, "verzuim_registraties", "Verzuim uploaden", map[string]any{"doel": p.Session.Purpose, "doelLabel": Label(v.s.d.Vocab.Purposes, p.Session.Purpose), "doelen": v.s.purposesFor(p), "terug": "/verzuim/registraties"})
+}
+
+func (v *verzuimHandlers) upload(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	purpose := p.Session.Purpose
+	data := map[string]any{"doel": purpose, "doelLabel": Label(v.s.d.Vocab.Purposes, purpose), "doelen": v.s.purposesFor(p), "terug": "/verzuim/registraties"}
+	if purpose == "" {
+		return v.s.renderForm(w, r, http.StatusBadRequest, "verzuim_registraties", "Verzuim uploaden", data, map[string]string{"doel": "Kies eerst het doel waaronder u werkt."})
+	}
+	skip := r.PostFormValue("sla_fouten_over") == "ja"
+	data["slaOver"] = skip
+	f, _, err := r.FormFile("bestand")
+	if err != nil {
+		return v.s.renderForm(w, r, http.StatusBadRequest, "verzuim_registraties", "Verzuim uploaden", data, map[string]string{"bestand": "Kies een CSV-bestand met de kolommen leerling, datum, uren en reden."})
+	}
+	defer f.Close()
+	res, n, err := v.doImport(r.Context(), p, purpose, audit.AccessUI, func(regionID, schoolID int64) (store.AbsenceImport, error) {
+		return v.d.Store.ImportAbsence(r.Context(), regionID, schoolID, f, skip, v.s.now())
+	})
+	data["res"], data["signalen"] = res, n
+	data["regelfouten"] = lineErrors(res.Errors)
+	if err != nil {
+		if !importFailed(err) {
+			return err
+		}
+		msg := "Er is niets geïmporteerd: het bestand bevat fouten. Verbeter de regels hieronder en upload het bestand opnieuw, of kies 'sla foute regels over'."
+		if errors.Is(err, absence.ErrHeader) {
+			msg = "Er is niets geïmporteerd: de kopregel ontbreekt of is onvolledig. De eerste regel moet zijn: leerling,datum,uren,reden."
+		} else if len(res.Errors) == 0 {
+			msg = "Er is niets geïmporteerd: " + err.Error() + "."
+		}
+		return v.s.renderForm(w, r, http.StatusBadRequest, "verzuim_registraties", "Verzuim uploaden", data, map[string]string{"bestand": msg})
+	}
+	data["klaar"] = true
+	return v.s.render(w, r, "verzuim_registraties", "Verzuim uploaden", data)
+}
+
+// lineErrors lists the bad lines as text ("regel 3: …"), at most 200.
+func lineErrors(errs []*absence.LineError) []string {
+	out := make([]string, 0, min(len(errs), 200))
+	for i, e := range errs {
+		if i == 200 {
+			out = append(out, fmt.Sprintf("… en nog %d foute regels", len(errs)-200))
+			break
+		}
+		out = append(out, e.Error())
+	}
+	return out
+}
+
+// ---- signals
+
+// signalRow is one open signal as the zorgcoördinator sees it.
+type signalRow struct {
+	store.StoredSignal
+	Name       string // empty when the policy does not allow identification for the purpose
+	Reportable bool
+	Ground     string
+}
+
+// openSignals lists the school's signals that propose a melding, each shown only when the policy
+// allows reading the pupil's absence for purpose; names only where identification is allowed.
+// Everything shown is audited.
+func (v *verzuimHandlers) openSignals(ctx context.Context, p *Principal, purpose string, point audit.AccessPoint) ([]signalRow, int, error) {
+	a := p.Actor()
+	if a.Party != "school" || a.OrgID == 0 {
+		return nil, 0, errForbidden
+	}
+	sigs, err := v.d.Store.SignalsToReport(ctx, a.RegionID, a.OrgID, v.asOf())
+	if err != nil {
+		return nil, 0, err
+	}
+	may, _ := v.s.nameGate(ctx, p, purpose)
+	type pupilInfo struct {
+		ok        bool
+		name      string
+		pseudonym string
+	}
+	seen := map[int64]*pupilInfo{}
+	var rows []signalRow
+	var recs []audit.Record
+	var shown []named
+	withheld := 0
+	for _, sg := range sigs {
+		info, ok := seen[sg.PupilID]
+		if !ok {
+			info = &pupilInfo{}
+			seen[sg.PupilID] = info
+			f, err := v.s.pupilFacts(ctx, p, sg.PupilID, purpose)
+			if err != nil {
+				return nil, 0, err
+			}
+			d, err := decideWith(v.d.Engine, p, f, policy.Read, "verzuim", purpose, policy.Actor{})
+			if err != nil {
+				return nil, 0, err
+			}
+			pup, err := v.s.d.Dossiers.DossierPupil(ctx, a.RegionID, sg.PupilID, v.s.today())
+			if err != nil {
+				return nil, 0, err
+			}
+			info.ok, info.pseudonym = d.Allowed, pup.Pseudonym
+			recs = append(recs, v.s.decisionRecord(ctx, v.d.Engine, p, pup.Pseudonym, []string{"verzuim"}, purpose, audit.ActionRead, d, "", point, "verzuimsignalen-lijst"))
+			if d.Allowed {
+				nameOK, ans, err := may(sg.PupilID)
+				if err != nil {
+					return nil, 0, err
+				}
+				if nameOK {
+					info.name = pup.FirstName + " " + pup.LastName
+					shown = append(shown, named{pup.Pseudonym, ans})
+				}
+			}
+		}
+		if !info.ok {
+			withheld++
+			continue
+		}
+		_, perr := absence.ProposeMelding(sg.Signal)
+		rows = append(rows, signalRow{StoredSignal: sg, Name: info.name, Reportable: perr == nil})
+	}
+	if len(recs) > 0 {
+		if err := v.s.d.Audit.Append(ctx, a.RegionID, recs...); err != nil {
+			return nil, 0, err
+		}
+	}
+	if err := v.s.auditNames(ctx, p, shown, purpose, point, "verzuimsignalen-lijst"); err != nil {
+		return nil, 0, err
+	}
+	return rows, withheld, nil
+}
+
+func (v *verzuimHandlers) signals(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	purpose := p.Session.Purpose
+	data := map[string]any{"doel": purpose, "doelLabel": Label(v.s.d.Vocab.Purposes, purpose), "doelen": v.s.purposesFor(p), "terug": "/verzuim/signalen"}
+	if purpose == "" {
+		return v.s.render(w, r, "doel_kiezen", "Kies uw doel", data)
+	}
+	rows, withheld, err := v.openSignals(r.Context(), p, purpose, audit.AccessUI)
+	if err != nil {
+		return err
+	}
+	data["signalen"], data["weggelaten"] = rows, withheld
+	return v.s.render(w, r, "verzuim_signalen", "Open verzuimsignalen", data)
+}
+
+// schoolSignal loads a signal of a pupil enrolled at the principal's school; 404 otherwise (a
+// signal of another school or region does not exist for this user).
+func (v *verzuimHandlers) schoolSignal(ctx context.Context, p *Principal, id int64) (store.StoredSignal, error) {
+	a := p.Actor()
+	sg, err := v.d.Store.Signal(ctx, a.RegionID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return sg, errNotFound
+	}
+	if err != nil {
+		return sg, err
+	}
+	rels, err := v.s.d.Dossiers.PupilRelations(ctx, a, sg.PupilID, v.s.today())
+	if err != nil {
+		return sg, err
+	}
+	for _, k := range rels {
+		if k == dossier.RelEnrolled {
+			return sg, nil
+		}
+	}
+	return sg, errNotFound
+}
+
+func parseID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound
+	}
+	return id, nil
+}
