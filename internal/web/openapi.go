@@ -143,7 +143,7 @@ func openAPIDocument(serverURL string) obj {
 						"verzuimsignalen":  obj{"type": "array", "items": ref("Verzuimsignaal"), "description": "Categorie verzuim"},
 						"verzuimmeldingen": obj{"type": "array", "items": ref("Verzuimmelding"), "description": "Categorie verzuim"},
 						"toestemmingen":    obj{"type": "array", "items": ref("Toestemming"), "description": "Categorie toestemming"},
-						"_links": obj{"type": "object", "properties": obj{"self": ref("Link")}}}},
+						"_links":           obj{"type": "object", "properties": obj{"self": ref("Link")}}}},
 				"Verzuimsignaal": obj{"type": "object", "required": []string{"soort", "van", "tot", "uren", "dagen", "bron", "prioriteit"},
 					"properties": obj{"soort": str("Soort signaal, zoals 16-uur-in-4-lesweken"), "van": obj{"type": "string", "format": "date"}, "tot": obj{"type": "string", "format": "date"},
 						"uren": obj{"type": "number"}, "dagen": obj{"type": "integer"}, "bron": str("Wetsartikel of bron van de regel"), "prioriteit": obj{"type": "boolean"}}},
