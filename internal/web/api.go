@@ -246,7 +246,7 @@ type guardianJSON struct {
 	Telefoon string `json:"telefoon,omitempty"`
 }
 
-type signalJSON struct {
+type dossierSignalJSON struct {
 	Soort      string  `json:"soort"`
 	Van        string  `json:"van"`
 	Tot        string  `json:"tot"`
@@ -256,13 +256,13 @@ type signalJSON struct {
 	Prioriteit bool    `json:"prioriteit"`
 }
 
-type meldingJSON struct {
+type dossierMeldingJSON struct {
 	Soort  string `json:"soort"`
 	Vanaf  string `json:"vanaf"`
 	Status string `json:"status"`
 }
 
-type consentJSON struct {
+type dossierConsentJSON struct {
 	Status      string   `json:"status"`
 	Doelen      []string `json:"doelen"`
 	Van         string   `json:"van"`
@@ -272,19 +272,19 @@ type consentJSON struct {
 }
 
 type pupilJSON struct {
-	ID             int64           `json:"id"`
-	Doel           string          `json:"doel"`
-	Relaties       []string        `json:"relaties"`
-	Blokken        []blockJSON     `json:"blokken"`
-	Voornaam       string          `json:"voornaam,omitempty"`
-	Achternaam     string          `json:"achternaam,omitempty"`
-	Geboortedatum  string          `json:"geboortedatum,omitempty"`
-	Inschrijvingen []enrolmentJSON `json:"inschrijvingen,omitempty"`
-	Ouders         []guardianJSON  `json:"ouders,omitempty"`
-	Signalen       []signalJSON    `json:"verzuimsignalen,omitempty"`
-	Meldingen      []meldingJSON   `json:"verzuimmeldingen,omitempty"`
-	Toestemmingen  []consentJSON   `json:"toestemmingen,omitempty"`
-	Links          linksJSON       `json:"_links"`
+	ID             int64                `json:"id"`
+	Doel           string               `json:"doel"`
+	Relaties       []string             `json:"relaties"`
+	Blokken        []blockJSON          `json:"blokken"`
+	Voornaam       string               `json:"voornaam,omitempty"`
+	Achternaam     string               `json:"achternaam,omitempty"`
+	Geboortedatum  string               `json:"geboortedatum,omitempty"`
+	Inschrijvingen []enrolmentJSON      `json:"inschrijvingen,omitempty"`
+	Ouders         []guardianJSON       `json:"ouders,omitempty"`
+	Signalen       []dossierSignalJSON  `json:"verzuimsignalen,omitempty"`
+	Meldingen      []dossierMeldingJSON `json:"verzuimmeldingen,omitempty"`
+	Toestemmingen  []dossierConsentJSON `json:"toestemmingen,omitempty"`
+	Links          linksJSON            `json:"_links"`
 }
 
 func (s *Server) apiPupil(w http.ResponseWriter, r *http.Request) error {
@@ -328,13 +328,13 @@ func (s *Server) apiPupil(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	for _, sg := range v.Pupil.Signals {
-		out.Signalen = append(out.Signalen, signalJSON{Soort: sg.Kind, Van: sg.From, Tot: sg.To, Uren: sg.Hours, Dagen: sg.Days, Bron: sg.Source, Prioriteit: sg.Priority})
+		out.Signalen = append(out.Signalen, dossierSignalJSON{Soort: sg.Kind, Van: sg.From, Tot: sg.To, Uren: sg.Hours, Dagen: sg.Days, Bron: sg.Source, Prioriteit: sg.Priority})
 	}
 	for _, m := range v.Pupil.Meldingen {
-		out.Meldingen = append(out.Meldingen, meldingJSON{Soort: m.Kind, Vanaf: m.From, Status: m.Status})
+		out.Meldingen = append(out.Meldingen, dossierMeldingJSON{Soort: m.Kind, Vanaf: m.From, Status: m.Status})
 	}
 	for _, c := range v.Pupil.Consents {
-		out.Toestemmingen = append(out.Toestemmingen, consentJSON{Status: c.Status, Doelen: nonNil(c.Purposes), Van: c.From, Tot: c.To, Ingetrokken: c.Withdrawn, Kanaal: c.Channel})
+		out.Toestemmingen = append(out.Toestemmingen, dossierConsentJSON{Status: c.Status, Doelen: nonNil(c.Purposes), Van: c.From, Tot: c.To, Ingetrokken: c.Withdrawn, Kanaal: c.Channel})
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
