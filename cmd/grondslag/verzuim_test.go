@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
+	"os"
 	"strings"
 	"testing"
 )
@@ -171,5 +174,35 @@ func TestVerzuimImporteer(t *testing.T) {
 	}
 	if code, _, _ := runCmd(t, "", append([]string{"verzuim", "importeer", "--invoer", in, "--school", "11AA00"}, st...)...); code != 2 {
 		t.Errorf("unknown school: exit %d", code)
+	}
+}
+
+func TestProgressBar(t *testing.T) {
+	dir := t.TempDir()
+	path := writeFile(t, dir, "big.csv", strings.Repeat("L1,2025-09-08,4,ongeoorloofd\n", 1000))
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	// Not a terminal: no bar at all.
+	var buf bytes.Buffer
+	if newProgress(&buf, f) != nil {
+		t.Fatal("progress bar on a non-terminal")
+	}
+	fi, _ := f.Stat()
+	p := &progress{f: f, w: &buf, size: fi.Size(), lastPct: -1}
+	if _, err := io.Copy(io.Discard, p); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "100%") {
+		t.Fatalf("bar: %q", buf.String())
+	}
+	if n, err := p.Seek(0, io.SeekStart); err != nil || n != 0 || p.read != 0 {
+		t.Fatalf("seek: %d %v", n, err)
+	}
+	p.done()
+	if !strings.HasSuffix(buf.String(), "\r\033[K") {
+		t.Fatalf("bar not cleared: %q", buf.String())
 	}
 }
