@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/transparency-dev/merkle/compact"
@@ -530,99 +531,93 @@ func openWithAny(msg []byte, verifiers []note.Verifier) (audit.Checkpoint, error
 	return audit.Checkpoint{}, first
 }
 
-// walk streams the entries through CheckEntry on all cores and feeds the verifier in order.
+// walk reads the entries below size in chunks of consecutive indexes; several goroutines each
+// read a chunk (its own range query, so the database works in parallel too) and check its
+// entries (CheckEntry), and the verifier takes the chunks' hashes in index order. A goroutine
+// takes a slot before it claims the next chunk, so the chunk the verifier waits for always holds
+// one: at most 2·workers chunks are in memory.
 func (s *AuditStore) walk(ctx context.Context, regionID int64, size uint64, thorough bool, v *audit.Verifier) error {
-	const chunk = 2048
-	type batch struct {
-		entries []audit.StoredEntry
+	const chunk = 4096
+	type result struct {
+		indexes []uint64
 		hashes  [][]byte
 		bad     *audit.Finding
-		done    chan struct{}
+		err     error
+	}
+	n := (size + chunk - 1) / chunk
+	if n == 0 {
+		return nil
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	work := make(chan *batch, 2*runtime.GOMAXPROCS(0))
-	ordered := make(chan *batch, 4*runtime.GOMAXPROCS(0))
+	workers := max(2, runtime.GOMAXPROCS(0))
+	results := make([]chan result, n)
+	for i := range results {
+		results[i] = make(chan result, 1)
+	}
+	slots := make(chan struct{}, 2*workers)
+	var next atomic.Uint64
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for b := range work {
-				b.hashes = make([][]byte, len(b.entries))
-				for i, e := range b.entries {
+			for {
+				select {
+				case slots <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
+				c := next.Add(1) - 1
+				if c >= n {
+					<-slots
+					return
+				}
+				from, to := c*chunk, min((c+1)*chunk, size)
+				r := result{indexes: make([]uint64, 0, to-from), hashes: make([][]byte, 0, to-from)}
+				r.err = s.Entries(ctx, regionID, from, to, func(e audit.StoredEntry) error {
+					if r.bad != nil {
+						return nil
+					}
 					h, f := audit.CheckEntry(e, thorough)
 					if f != nil {
-						b.bad = f
-						break
+						r.bad = f
+						return nil
 					}
-					b.hashes[i] = h
-				}
-				close(b.done)
+					r.indexes = append(r.indexes, e.Index)
+					r.hashes = append(r.hashes, h)
+					return nil
+				})
+				results[c] <- r
 			}
 		}()
 	}
-	readErr := make(chan error, 1)
-	go func() {
-		defer close(ordered)
-		defer close(work)
-		cur := &batch{done: make(chan struct{})}
-		send := func() bool {
-			select {
-			case ordered <- cur:
-			case <-ctx.Done():
-				return false
-			}
-			select {
-			case work <- cur:
-			case <-ctx.Done():
-				return false
-			}
-			cur = &batch{done: make(chan struct{})}
-			return true
-		}
-		err := s.Entries(ctx, regionID, 0, size, func(e audit.StoredEntry) error {
-			cur.entries = append(cur.entries, e)
-			if len(cur.entries) == chunk && !send() {
-				return ctx.Err()
-			}
-			return nil
-		})
-		if err == nil && len(cur.entries) > 0 {
-			send()
-		}
-		readErr <- err
-	}()
 	var firstErr error
-	for b := range ordered {
-		if firstErr != nil {
-			continue
-		}
+	for c := uint64(0); c < n && firstErr == nil; c++ {
+		var r result
 		select {
-		case <-b.done:
+		case r = <-results[c]:
 		case <-ctx.Done():
 			firstErr = ctx.Err()
-			cancel()
 			continue
 		}
-		for i, e := range b.entries {
-			if b.hashes[i] == nil {
-				firstErr = v.Fail(b.bad)
-				break
-			}
-			if err := v.Add(e.Index, b.hashes[i]); err != nil {
+		<-slots
+		if r.err != nil {
+			firstErr = r.err
+			break
+		}
+		for i, idx := range r.indexes {
+			if err := v.Add(idx, r.hashes[i]); err != nil {
 				firstErr = err
 				break
 			}
 		}
-		if firstErr != nil {
-			cancel()
+		if firstErr == nil && r.bad != nil {
+			firstErr = v.Fail(r.bad)
 		}
 	}
+	cancel()
 	wg.Wait()
-	if err := <-readErr; err != nil && firstErr == nil && !errors.Is(err, context.Canceled) {
-		firstErr = err
-	}
 	return firstErr
 }
 

@@ -150,6 +150,14 @@ func TestAuditAppendVerifyProofs(t *testing.T) {
 		if len(view) != 100 || view[0].Index != 3 || view[1].Index != 10 {
 			t.Errorf("pupil view: %d entries, first %d", len(view), view[0].Index)
 		}
+		// Region 2 sees only its own entries about the same pseudonym.
+		other2, err := as.ForPupil(ctx, r2, fmt.Sprintf("ps-%016x", 3))
+		if err != nil || len(other2) != 1 || other2[0].RegionID != r2 {
+			t.Errorf("region 2's view: %d entries, %v", len(other2), err)
+		}
+		if _, err := as.Leaf(ctx, r2, 100); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("Leaf(region 2, index only region 1 has) = %v", err)
+		}
 		// A wrong key fails the checkpoint check.
 		_, other := auditSigner(t, "een")
 		if _, err := as.Verify(ctx, r1, store.VerifyOptions{Verifiers: []note.Verifier{other}}); !errors.Is(err, audit.ErrTampered) {
