@@ -153,7 +153,7 @@ func (v *verzuimHandlers) doImport(ctx context.Context, p *Principal, purpose st
 	}
 	recs := make([]audit.Record, 0, len(res.Pupils))
 	for _, id := range res.Pupils {
-		pup, err := v.s.d.Dossiers.DossierPupil(ctx, a.RegionID, id, v.s.today())
+		pup, err := v.s.d.Dossiers.DossierPupil(ctx, a.RegionID, id, v.s.today(), dossier.Want{})
 		if err != nil {
 			return res, n, err
 		}
@@ -272,7 +272,7 @@ func (v *verzuimHandlers) openSignals(ctx context.Context, p *Principal, purpose
 			if err != nil {
 				return nil, 0, err
 			}
-			pup, err := v.s.d.Dossiers.DossierPupil(ctx, a.RegionID, sg.PupilID, v.s.today())
+			pup, err := v.s.d.Dossiers.DossierPupil(ctx, a.RegionID, sg.PupilID, v.s.today(), dossier.Want{})
 			if err != nil {
 				return nil, 0, err
 			}

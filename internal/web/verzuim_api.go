@@ -1,0 +1,343 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/store"
+)
+
+// writeProblems writes a 400 problem+json naming every wrong field (invalidParams).
+func writeProblems(w http.ResponseWriter, r *http.Request, detail string, params []invalidParam) error {
+	w.Header().Set("API-Version", APIVersion)
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusBadRequest)
+	return json.NewEncoder(w).Encode(problem{Type: "about:blank", Title: "Ongeldige invoer", Status: http.StatusBadRequest, Detail: detail,
+		Instance: r.URL.Path, InvalidParams: params})
+}
+
+type registrationJSON struct {
+	Leerling string          `json:"leerling"`
+	Datum    string          `json:"datum"`
+	Uren     json.RawMessage `json:"uren"`
+	Reden    string          `json:"reden"`
+}
+
+type lineErrorJSON struct {
+	Regel int    `json:"regel"`
+	Reden string `json:"reden"`
+}
+
+type importJSON struct {
+	Regels       int             `json:"regels"`
+	Geimporteerd int             `json:"geimporteerd"`
+	Sleutels     int             `json:"sleutels"`
+	Leerlingen   int             `json:"leerlingen"`
+	Signalen     int             `json:"signalen"`
+	Fouten       []lineErrorJSON `json:"fouten"`
+}
+
+// parseRegistrations reads the JSON array of the API into registrations (Line = position,
+// 1-based); bad rows are returned as line errors naming the field.
+func parseRegistrations(items []registrationJSON) ([]absence.Registration, []*absence.LineError, []invalidParam) {
+	var regs []absence.Registration
+	var bad []*absence.LineError
+	var params []invalidParam
+	for i, it := range items {
+		n := i + 1
+		fail := func(field, msg string) {
+			bad = append(bad, &absence.LineError{Line: n, Msg: msg})
+			params = append(params, invalidParam{Name: "[" + strconv.Itoa(i) + "]." + field, Reason: "regel " + strconv.Itoa(n) + ": " + msg})
+		}
+		day, err := absence.ParseDate(strings.TrimSpace(it.Datum))
+		if err != nil {
+			fail("datum", "datum "+strconv.Quote(it.Datum)+" is geen geldige datum (JJJJ-MM-DD)")
+			continue
+		}
+		raw := strings.Trim(strings.TrimSpace(string(it.Uren)), `"`)
+		hours, err := absence.ParseHours(raw)
+		if err != nil {
+			fail("uren", err.Error())
+			continue
+		}
+		reason, err := absence.ParseReason(it.Reden)
+		if err != nil {
+			fail("reden", err.Error())
+			continue
+		}
+		reg, err := absence.NewRegistration(strings.TrimSpace(it.Leerling), day, hours, reason)
+		if err != nil {
+			fail("leerling", err.Error())
+			continue
+		}
+		reg.Line = n
+		regs = append(regs, reg)
+	}
+	return regs, bad, params
+}
+
+// apiImport imports registrations sent as text/csv (the file format) or as a JSON array of
+// {leerling, datum, uren, reden}. All or nothing, unless slaFoutenOver=true.
+func (v *verzuimHandlers) apiImport(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	purpose, err := v.s.apiPurpose(r)
+	if err != nil {
+		return err
+	}
+	skip := false
+	switch r.URL.Query().Get("slaFoutenOver") {
+	case "", "false":
+	case "true":
+		skip = true
+	default:
+		return badField("slaFoutenOver", "gebruik true of false")
+	}
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var run func(regionID, schoolID int64) (store.AbsenceImport, error)
+	var preBad []*absence.LineError
+	switch mt {
+	case "text/csv":
+		run = func(regionID, schoolID int64) (store.AbsenceImport, error) {
+			return v.d.Store.ImportAbsence(r.Context(), regionID, schoolID, r.Body, skip, v.s.now())
+		}
+	case "application/json":
+		var items []registrationJSON
+		dec := json.NewDecoder(io.LimitReader(r.Body, maxUpload))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&items); err != nil {
+			return badField("", "de body is geen JSON-array van registraties {leerling, datum, uren, reden}")
+		}
+		regs, bad, params := parseRegistrations(items)
+		if len(bad) > 0 && !skip {
+			return writeProblems(w, r, "Er is niets geïmporteerd: "+strconv.Itoa(len(bad))+" foute registraties.", params)
+		}
+		preBad = bad
+		run = func(regionID, schoolID int64) (store.AbsenceImport, error) {
+			return v.d.Store.ImportRegistrations(r.Context(), regionID, schoolID, regs, skip, v.s.now())
+		}
+	default:
+		return &Error{Status: http.StatusUnsupportedMediaType, Title: "Verkeerd formaat", Detail: "Stuur de registraties als text/csv (leerling,datum,uren,reden) of als application/json."}
+	}
+	res, n, err := v.doImport(r.Context(), p, purpose, audit.AccessAPI, run)
+	res.Errors = append(preBad, res.Errors...)
+	if err != nil {
+		if !importFailed(err) {
+			return err
+		}
+		var params []invalidParam
+		for _, le := range res.Errors {
+			params = append(params, invalidParam{Name: "regel " + strconv.Itoa(le.Line), Reason: le.Error()})
+		}
+		if len(params) == 0 {
+			params = []invalidParam{{Name: "body", Reason: err.Error()}}
+		}
+		return writeProblems(w, r, "Er is niets geïmporteerd: "+err.Error()+".", params)
+	}
+	out := importJSON{Regels: res.Lines + len(preBad), Geimporteerd: res.Imported, Sleutels: res.Keys, Leerlingen: len(res.Pupils), Signalen: n, Fouten: []lineErrorJSON{}}
+	for _, le := range res.Errors {
+		out.Fouten = append(out.Fouten, lineErrorJSON{Regel: le.Line, Reden: le.Msg})
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+type signalJSON struct {
+	ID         int64   `json:"id"`
+	LeerlingID int64   `json:"leerlingId"`
+	Naam       string  `json:"naam,omitempty"`
+	Soort      string  `json:"soort"`
+	Van        string  `json:"van"`
+	Tot        string  `json:"tot"`
+	Uren       float64 `json:"uren"`
+	Dagen      int     `json:"dagen"`
+	Bron       string  `json:"bron"`
+	Prioriteit bool    `json:"prioriteit"`
+	Meldbaar   bool    `json:"meldbaar"`
+}
+
+func (v *verzuimHandlers) apiSignals(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	purpose, err := v.s.apiPurpose(r)
+	if err != nil {
+		return err
+	}
+	rows, withheld, err := v.openSignals(r.Context(), p, purpose, audit.AccessAPI)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Signalen   []signalJSON `json:"signalen"`
+		Weggelaten int          `json:"weggelaten"`
+	}{Signalen: []signalJSON{}, Weggelaten: withheld}
+	for _, s := range rows {
+		out.Signalen = append(out.Signalen, signalJSON{ID: s.ID, LeerlingID: s.PupilID, Naam: s.Name, Soort: string(s.Kind), Van: s.From.String(), Tot: s.To.String(),
+			Uren: s.Hours.Float(), Dagen: s.Days, Bron: s.Source, Prioriteit: s.Priority, Meldbaar: s.Reportable})
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+type meldingJSON struct {
+	ID              int64   `json:"id"`
+	LeerlingID      int64   `json:"leerlingId"`
+	Naam            string  `json:"naam,omitempty"`
+	SchoolID        int64   `json:"schoolId"`
+	SignaalID       int64   `json:"signaalId,omitempty"`
+	Soort           string  `json:"soort"`
+	Wettelijk       bool    `json:"wettelijk"`
+	Begindatum      string  `json:"begindatum"`
+	Einddatum       string  `json:"einddatum,omitempty"`
+	VerzuimdeUren   float64 `json:"verzuimdeUren"`
+	VerzuimdeDagen  int     `json:"verzuimdeDagen"`
+	Status          string  `json:"status"`
+	StatusSinds     string  `json:"statusSinds"`
+	RedenAfsluiting string  `json:"redenAfsluiting,omitempty"`
+	Afsluitnotitie  string  `json:"afsluitnotitie,omitempty"`
+}
+
+func toMeldingJSON(m store.StoredMelding, name string) meldingJSON {
+	c := m.Content()
+	out := meldingJSON{ID: m.ID, LeerlingID: m.PupilID, Naam: name, SchoolID: m.SchoolID, SignaalID: m.SignalID, Soort: string(c.Type), Wettelijk: c.Type.Statutory(),
+		Begindatum: c.From.String(), VerzuimdeUren: c.HoursAbsent.Float(), VerzuimdeDagen: c.DaysAbsent, Status: string(m.Status()),
+		StatusSinds: m.StatusAt().UTC().Format(time.RFC3339), RedenAfsluiting: string(m.ClosingReason()), Afsluitnotitie: string(m.ClosingNote())}
+	if c.To != 0 {
+		out.Einddatum = c.To.String()
+	}
+	return out
+}
+
+func (v *verzuimHandlers) apiMeldingen(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	purpose, err := v.s.apiPurpose(r)
+	if err != nil {
+		return err
+	}
+	open := r.URL.Query().Get("alle") != "true" && p.Actor().Party == "gemeente"
+	rows, withheld, err := v.visibleMeldingen(r.Context(), p, purpose, open, audit.AccessAPI)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Meldingen  []meldingJSON `json:"meldingen"`
+		Weggelaten int           `json:"weggelaten"`
+	}{Meldingen: []meldingJSON{}, Weggelaten: withheld}
+	for _, m := range rows {
+		out.Meldingen = append(out.Meldingen, toMeldingJSON(m.StoredMelding, m.Name))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+type meldingRequestJSON struct {
+	Signaal              int64  `json:"signaal"`
+	Begindatum           string `json:"begindatum"`
+	Einddatum            string `json:"einddatum"`
+	VermoedelijkeReden   string `json:"vermoedelijkeReden"`
+	AlleLessenVerzuimd   bool   `json:"alleLessenVerzuimd"`
+	ActieSchool          string `json:"actieSchool"`
+	ActieGemeenteGewenst *bool  `json:"actieGemeenteGewenst"`
+	ToelichtingGeenActie string `json:"toelichtingGeenActie"`
+	Leslocatie           string `json:"leslocatie"`
+	Melder               struct {
+		Naam     string `json:"naam"`
+		Functie  string `json:"functie"`
+		Telefoon string `json:"telefoon"`
+		Email    string `json:"email"`
+	} `json:"melder"`
+	TelefoonOuderOfLeerling string `json:"telefoonOuderOfLeerling"`
+	Verblijfadres           string `json:"verblijfadres"`
+}
+
+// apiCreateMelding completes the melding a stored signal proposes and sends it (201). Dates and
+// the suspected reason default to the proposal when left out.
+func (v *verzuimHandlers) apiCreateMelding(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	var body meldingRequestJSON
+	if err := decodeJSON(r, &body); err != nil {
+		return err
+	}
+	if body.Signaal <= 0 {
+		return badField("signaal", "noem het id van het signaal waarvoor u meldt")
+	}
+	m, err := v.prepareMelding(r.Context(), p, body.Signaal, audit.AccessAPI)
+	if err != nil {
+		return err
+	}
+	c := m.proposal
+	in := map[string]string{"begindatum": c.From.String(), "vermoedelijke_reden": c.SuspectedReason}
+	if c.To != 0 {
+		in["einddatum"] = c.To.String()
+	}
+	set := func(k, val string) {
+		if strings.TrimSpace(val) != "" {
+			in[k] = val
+		}
+	}
+	set("begindatum", body.Begindatum)
+	set("einddatum", body.Einddatum)
+	set("vermoedelijke_reden", body.VermoedelijkeReden)
+	if body.AlleLessenVerzuimd {
+		in["alle_lessen"] = "ja"
+	}
+	in["actie_school"] = body.ActieSchool
+	if body.ActieGemeenteGewenst != nil {
+		in["actie_gemeente"] = map[bool]string{true: "ja", false: "nee"}[*body.ActieGemeenteGewenst]
+	}
+	in["toelichting_geen_actie"], in["leslocatie"] = body.ToelichtingGeenActie, body.Leslocatie
+	in["melder_naam"], in["melder_functie"], in["melder_telefoon"], in["melder_email"] = body.Melder.Naam, body.Melder.Functie, body.Melder.Telefoon, body.Melder.Email
+	in["telefoon_ouder"], in["verblijfadres"] = body.TelefoonOuderOfLeerling, body.Verblijfadres
+	id, errs, err := v.createMelding(r.Context(), p, m, in, audit.AccessAPI)
+	if err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		var params []invalidParam
+		for _, f := range meldingFields {
+			if msg, ok := errs[f.form]; ok {
+				params = append(params, invalidParam{Name: f.api, Reason: msg})
+			}
+		}
+		return writeProblems(w, r, "De melding is niet compleet; er is niets verstuurd.", params)
+	}
+	stored, err := v.d.Store.Melding(r.Context(), p.Actor().RegionID, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, toMeldingJSON(stored, ""))
+}
+
+type statusRequestJSON struct {
+	Status          string `json:"status"`
+	RedenAfsluiting string `json:"redenAfsluiting"`
+	Afsluitnotitie  string `json:"afsluitnotitie"`
+	Contactpersoon  string `json:"contactpersoon"`
+}
+
+func (v *verzuimHandlers) apiStatus(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	var body statusRequestJSON
+	if err := decodeJSON(r, &body); err != nil {
+		return err
+	}
+	m, err := v.changeStatus(r.Context(), p, id, map[string]string{"status": body.Status, "reden": body.RedenAfsluiting, "notitie": body.Afsluitnotitie, "contactpersoon": body.Contactpersoon}, audit.AccessAPI)
+	var e *Error
+	if errors.As(err, &e) && e.Field != "" {
+		cp := *e
+		cp.Field = map[string]string{"status": "status", "reden": "redenAfsluiting", "notitie": "afsluitnotitie"}[e.Field]
+		return &cp
+	}
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toMeldingJSON(m, ""))
+}

@@ -1,0 +1,685 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/policy"
+	"github.com/grondslag/grondslag/internal/store"
+	"github.com/grondslag/grondslag/internal/web/auth"
+	"github.com/grondslag/grondslag/internal/web/dossier"
+)
+
+// meldingCats are the categories a verzuimmelding provides to leerplicht (convenant:
+// school-verzuimmelding).
+var meldingCats = []string{"identificatie", "contact", "verzuim"}
+
+// toLeerplicht is the recipient of a melding.
+var toLeerplicht = policy.Actor{Party: "gemeente", Role: auth.RoleLeerplicht}
+
+// meldingFields are the form fields of the melding with their API names (for invalidParams).
+var meldingFields = []struct{ form, api string }{
+	{"begindatum", "begindatum"}, {"einddatum", "einddatum"}, {"vermoedelijke_reden", "vermoedelijkeReden"},
+	{"alle_lessen", "alleLessenVerzuimd"}, {"actie_school", "actieSchool"}, {"actie_gemeente", "actieGemeenteGewenst"},
+	{"toelichting_geen_actie", "toelichtingGeenActie"}, {"leslocatie", "leslocatie"}, {"melder_naam", "melder.naam"},
+	{"melder_functie", "melder.functie"}, {"melder_telefoon", "melder.telefoon"}, {"melder_email", "melder.email"},
+	{"telefoon_ouder", "telefoonOuderOfLeerling"}, {"verblijfadres", "verblijfadres"},
+}
+
+func apiFieldName(form string) string {
+	for _, f := range meldingFields {
+		if f.form == form {
+			return f.api
+		}
+	}
+	return form
+}
+
+// MeldingHint is what the form tells the reporter about content the Besluit Verzuimmelding
+// forbids; the code cannot check free text for it.
+const MeldingHint = "Schrijf in deze melding nooit iets over ras, politieke opvattingen, seksueel leven of lidmaatschap van een vakbond. Dat verbiedt het Besluit verzuimmelding. Schrijf alleen op wat nodig is om het verzuim te begrijpen."
+
+// meldingContent completes the content a signal proposed with the fields of in (form names).
+// Each problem is tied to its field.
+func meldingContent(base absence.MeldingContent, in map[string]string) (absence.MeldingContent, map[string]string) {
+	c := base
+	errs := map[string]string{}
+	get := func(k string) string { return strings.TrimSpace(in[k]) }
+	need := func(k, msg string) string {
+		v := get(k)
+		if v == "" {
+			errs[k] = msg
+		}
+		return v
+	}
+	if s := need("begindatum", "Vul de begindatum van het verzuim in (JJJJ-MM-DD)."); s != "" {
+		d, err := absence.ParseDate(s)
+		if err != nil {
+			errs["begindatum"] = "De begindatum is geen geldige datum. Schrijf JJJJ-MM-DD, bijvoorbeeld 2025-09-08."
+		}
+		c.From = d
+	}
+	c.To = 0
+	if s := get("einddatum"); s != "" {
+		d, err := absence.ParseDate(s)
+		switch {
+		case err != nil:
+			errs["einddatum"] = "De einddatum is geen geldige datum. Schrijf JJJJ-MM-DD, of laat het veld leeg."
+		case c.From != 0 && d < c.From:
+			errs["einddatum"] = "De einddatum ligt vóór de begindatum."
+		}
+		c.To = d
+	}
+	c.SuspectedReason = need("vermoedelijke_reden", "Schrijf op wat volgens de school de reden van het verzuim is.")
+	c.AllLessonsMissed = get("alle_lessen") == "ja"
+	c.SchoolAction = need("actie_school", "Schrijf op wat de school al heeft gedaan.")
+	switch get("actie_gemeente") {
+	case "ja":
+		c.GemeenteActionWanted = true
+	case "nee":
+		c.GemeenteActionWanted = false
+	default:
+		errs["actie_gemeente"] = "Kies of de school actie van de gemeente wil."
+	}
+	c.NoActionExplanation = get("toelichting_geen_actie")
+	if get("actie_gemeente") == "nee" && c.NoActionExplanation == "" {
+		errs["toelichting_geen_actie"] = "Leg uit waarom de school geen actie van de gemeente wil."
+	}
+	c.Location = need("leslocatie", "Vul de leslocatie in: BRIN en vestiging, bijvoorbeeld 01AA00.")
+	c.Reporter.Name = need("melder_naam", "Vul de naam van de melder in.")
+	c.Reporter.Function = need("melder_functie", "Vul de functie van de melder in.")
+	c.Reporter.Phone = need("melder_telefoon", "Vul het telefoonnummer van de melder in.")
+	if c.Reporter.Email = need("melder_email", "Vul het e-mailadres van de melder in."); c.Reporter.Email != "" {
+		if _, err := mail.ParseAddress(c.Reporter.Email); err != nil {
+			errs["melder_email"] = "Het e-mailadres van de melder is ongeldig."
+		}
+	}
+	c.ParentPhone = need("telefoon_ouder", "Vul een telefoonnummer van een ouder of van de leerling in.")
+	c.StayAddress = get("verblijfadres")
+	if len(errs) == 0 {
+		if err := c.Validate(); err != nil {
+			errs["vermoedelijke_reden"] = err.Error()
+		}
+	}
+	return c, errs
+}
+
+// meldingSetup is what the melding form of one signal needs.
+type meldingSetup struct {
+	sig      store.StoredSignal
+	pupil    dossier.Pupil
+	proposal absence.MeldingContent
+	facts    Facts
+	decision policy.Decision
+}
+
+// prepareMelding loads the signal (404 outside the school), the proposal (409 when the signal
+// does not lead to a melding, e.g. sick absence) and the policy's decision on providing the
+// melding to leerplicht.
+func (v *verzuimHandlers) prepareMelding(ctx context.Context, p *Principal, id int64, point audit.AccessPoint) (*meldingSetup, error) {
+	a := p.Actor()
+	sig, err := v.schoolSignal(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	prop, err := absence.ProposeMelding(sig.Signal)
+	if errors.Is(err, absence.ErrNotReportable) {
+		return nil, &Error{Status: http.StatusConflict, Title: "Geen verzuimmelding", Detail: strings.TrimPrefix(err.Error(), absence.ErrNotReportable.Error()+": ") + "."}
+	}
+	if err != nil {
+		return nil, err
+	}
+	ms, err := v.d.Store.Meldingen(ctx, a.RegionID, sig.PupilID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if m.SignalID == sig.ID {
+			return nil, &Error{Status: http.StatusConflict, Title: "Al gemeld", Detail: fmt.Sprintf("Voor dit signaal is al een melding gedaan (melding %d).", m.ID)}
+		}
+	}
+	f, err := v.s.pupilFacts(ctx, p, sig.PupilID, purposeHandhaving)
+	if err != nil {
+		return nil, err
+	}
+	_, ok, first, err := decideAll(v.d.Engine, p, f, policy.Disclose, meldingCats, purposeHandhaving, toLeerplicht)
+	if err != nil {
+		return nil, err
+	}
+	pup, err := v.s.d.Dossiers.DossierPupil(ctx, a.RegionID, sig.PupilID, v.s.today(), dossier.Want{Onderwijs: true, Contact: true})
+	if err != nil {
+		return nil, err
+	}
+	ms0 := &meldingSetup{sig: sig, pupil: pup, proposal: prop, facts: f, decision: first}
+	if !ok {
+		rec := v.s.decisionRecord(ctx, v.d.Engine, p, pup.Pseudonym, meldingCats, purposeHandhaving, audit.ActionShare, first, "", point, "verzuimmelding-voorbereiden")
+		if err := v.s.d.Audit.Append(ctx, a.RegionID, rec); err != nil {
+			return nil, err
+		}
+		return nil, denied(first)
+	}
+	return ms0, nil
+}
+
+// prefill is the form as the school starts it: what the signal knows, the school's location,
+// the reporter (the signed-in user) and a parent's phone number.
+func (v *verzuimHandlers) prefill(p *Principal, m *meldingSetup) map[string]string {
+	c := m.proposal
+	in := map[string]string{
+		"begindatum": c.From.String(), "vermoedelijke_reden": c.SuspectedReason, "actie_gemeente": "ja",
+		"melder_naam": p.DisplayName(), "melder_functie": roleLabel(p.Role()), "melder_email": p.Account.Email,
+	}
+	if c.To != 0 {
+		in["einddatum"] = c.To.String()
+	}
+	if c.AllLessonsMissed {
+		in["alle_lessen"] = "ja"
+	}
+	for _, e := range m.pupil.Enrolments {
+		if e.To == "" && e.BRIN != "" {
+			in["leslocatie"] = e.BRIN
+			break
+		}
+	}
+	for _, g := range m.pupil.Guardians {
+		if g.Gezag && g.Phone != "" {
+			in["telefoon_ouder"] = g.Phone
+			break
+		}
+	}
+	return in
+}
+
+func roleLabel(role string) string {
+	switch role {
+	case auth.RoleZorgcoordinator:
+		return "zorgcoördinator"
+	case auth.RoleDirecteur:
+		return "directeur"
+	case auth.RoleMentor:
+		return "mentor"
+	}
+	return role
+}
+
+// formField is one text field of a form with its value and error.
+type formField struct {
+	Name, Label, Value, Err string
+	Long                    bool
+}
+
+var meldingLabels = map[string]string{
+	"begindatum": "Begindatum (JJJJ-MM-DD)", "einddatum": "Einddatum, als die bekend is (JJJJ-MM-DD)",
+	"vermoedelijke_reden": "Vermoedelijke reden van het verzuim", "actie_school": "Wat heeft de school al gedaan?",
+	"toelichting_geen_actie": "Waarom geen actie van de gemeente? (alleen bij nee)", "leslocatie": "Leslocatie: BRIN en vestiging",
+	"melder_naam": "Naam van de melder", "melder_functie": "Functie van de melder", "melder_telefoon": "Telefoonnummer van de melder",
+	"melder_email": "E-mailadres van de melder", "telefoon_ouder": "Telefoonnummer van een ouder of van de leerling",
+	"verblijfadres": "Verblijfadres, alleen als het anders is dan in de BRP",
+}
+
+func (v *verzuimHandlers) meldingData(m *meldingSetup, in, errs map[string]string) map[string]any {
+	f := map[string]formField{}
+	for name, label := range meldingLabels {
+		long := name == "vermoedelijke_reden" || name == "actie_school" || name == "toelichting_geen_actie"
+		f[name] = formField{Name: name, Label: label, Value: in[name], Err: errs[name], Long: long}
+	}
+	return map[string]any{"sig": m.sig, "naam": m.pupil.FirstName + " " + m.pupil.LastName, "voorstel": m.proposal,
+		"wettelijk": m.proposal.Type.Statutory(), "in": in, "f": f, "hint": MeldingHint, "grondslag": groundLine(m.decision)}
+}
+
+func (v *verzuimHandlers) meldingForm(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	m, err := v.prepareMelding(r.Context(), p, id, audit.AccessUI)
+	if err != nil {
+		return err
+	}
+	rec := v.s.decisionRecord(r.Context(), v.d.Engine, p, m.pupil.Pseudonym, meldingCats, purposeHandhaving, audit.ActionRead, m.decision, "", audit.AccessUI, "verzuimmelding-voorbereiden")
+	if err := v.s.d.Audit.Append(r.Context(), p.Actor().RegionID, rec); err != nil {
+		return err
+	}
+	return v.s.render(w, r, "verzuim_melding", "Verzuimmelding maken", v.meldingData(m, v.prefill(p, m), nil))
+}
+
+func (v *verzuimHandlers) meldingSubmit(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	m, err := v.prepareMelding(r.Context(), p, id, audit.AccessUI)
+	if err != nil {
+		return err
+	}
+	in := map[string]string{}
+	for _, f := range meldingFields {
+		in[f.form] = r.PostFormValue(f.form)
+	}
+	mid, errs, err := v.createMelding(r.Context(), p, m, in, audit.AccessUI)
+	if err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		return v.s.renderForm(w, r, http.StatusBadRequest, "verzuim_melding", "Verzuimmelding maken", v.meldingData(m, in, errs), errs)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/verzuim/meldingen/%d", mid), http.StatusSeeOther)
+	return nil
+}
+
+// createMelding completes and stores the melding, and audits it as provided to leerplicht.
+func (v *verzuimHandlers) createMelding(ctx context.Context, p *Principal, m *meldingSetup, in map[string]string, point audit.AccessPoint) (int64, map[string]string, error) {
+	a := p.Actor()
+	c, errs := meldingContent(m.proposal, in)
+	if len(errs) > 0 {
+		return 0, errs, nil
+	}
+	mel, err := absence.NewMelding(itoa(m.sig.PupilID), c, v.s.now())
+	if err != nil {
+		return 0, map[string]string{"vermoedelijke_reden": err.Error()}, nil
+	}
+	id, err := v.d.Store.CreateMelding(ctx, a.RegionID, m.sig.PupilID, a.OrgID, m.sig.ID, mel)
+	if err != nil {
+		return 0, nil, err
+	}
+	rec := v.s.decisionRecord(ctx, v.d.Engine, p, m.pupil.Pseudonym, meldingCats, purposeHandhaving, audit.ActionShare, m.decision, meldingRef(id), point, "verzuimmelding-versturen")
+	if err := v.s.d.Audit.Append(ctx, a.RegionID, rec); err != nil {
+		return id, nil, err
+	}
+	return id, nil, nil
+}
+
+// meldingRef is how an audit record names a melding (a code: no spaces).
+func meldingRef(id int64) string { return "verzuimmelding:" + itoa(id) }
+
+// ---- meldingen: list, page, status, file
+
+// visibleMelding loads a melding the principal may handle: the school's own (made by its
+// school), or one about a pupil living in leerplicht's gemeente. Anything else is 404.
+func (v *verzuimHandlers) visibleMelding(ctx context.Context, p *Principal, id int64) (store.StoredMelding, error) {
+	a := p.Actor()
+	m, err := v.d.Store.Melding(ctx, a.RegionID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return m, errNotFound
+	}
+	if err != nil {
+		return m, err
+	}
+	switch a.Party {
+	case "school":
+		if m.SchoolID == a.OrgID {
+			return m, nil
+		}
+	case "gemeente":
+		rels, err := v.s.d.Dossiers.PupilRelations(ctx, a, m.PupilID, v.s.today())
+		if err != nil {
+			return m, err
+		}
+		for _, k := range rels {
+			if k == dossier.RelMelding {
+				return m, nil
+			}
+		}
+	}
+	return m, errNotFound
+}
+
+// meldingRow is a melding in a list, as the principal may see it.
+type meldingRow struct {
+	store.StoredMelding
+	Name string
+}
+
+// visibleMeldingen lists the meldingen the principal handles: the school's own, or those in
+// leerplicht's gemeente (not withdrawn). open limits to geregistreerd and in behandeling. Each
+// pupil's melding is shown only when the policy allows reading absence for purpose.
+func (v *verzuimHandlers) visibleMeldingen(ctx context.Context, p *Principal, purpose string, open bool, point audit.AccessPoint) ([]meldingRow, int, error) {
+	a := p.Actor()
+	want := dossier.RelEnrolled
+	if a.Party == "gemeente" {
+		want = dossier.RelMelding
+	} else if a.Party != "school" {
+		return nil, 0, errForbidden
+	}
+	may, _ := v.s.nameGate(ctx, p, purpose)
+	var rows []meldingRow
+	var recs []audit.Record
+	var shown []named
+	withheld := 0
+	const size = 100
+	for page := 1; page <= 1000; page++ {
+		list, total, err := v.s.d.Dossiers.VisiblePupils(ctx, a, v.s.today(), "", dossier.Page{Number: page, Size: size})
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, l := range list {
+			rel := false
+			for _, k := range l.Relations {
+				rel = rel || k == want
+			}
+			if !rel {
+				continue
+			}
+			ms, err := v.d.Store.Meldingen(ctx, a.RegionID, l.ID)
+			if err != nil {
+				return nil, 0, err
+			}
+			var mine []store.StoredMelding
+			for _, m := range ms {
+				if a.Party == "school" && m.SchoolID != a.OrgID || a.Party == "gemeente" && m.Status() == absence.StatusWithdrawn {
+					continue
+				}
+				if open && !m.Status().Open() {
+					continue
+				}
+				mine = append(mine, m)
+			}
+			if len(mine) == 0 {
+				continue
+			}
+			f, err := v.s.pupilFacts(ctx, p, l.ID, purpose)
+			if err != nil {
+				return nil, 0, err
+			}
+			d, err := decideWith(v.d.Engine, p, f, policy.Read, "verzuim", purpose, policy.Actor{})
+			if err != nil {
+				return nil, 0, err
+			}
+			recs = append(recs, v.s.decisionRecord(ctx, v.d.Engine, p, l.Pseudonym, []string{"verzuim"}, purpose, audit.ActionRead, d, f.Melding, point, "verzuimmeldingen-lijst"))
+			if !d.Allowed {
+				withheld += len(mine)
+				continue
+			}
+			name := ""
+			if ok, ans, err := may(l.ID); err != nil {
+				return nil, 0, err
+			} else if ok {
+				name = l.FirstName + " " + l.LastName
+				shown = append(shown, named{l.Pseudonym, ans})
+			}
+			for _, m := range mine {
+				rows = append(rows, meldingRow{StoredMelding: m, Name: name})
+			}
+		}
+		if page*size >= total {
+			break
+		}
+	}
+	if len(recs) > 0 {
+		if err := v.s.d.Audit.Append(ctx, a.RegionID, recs...); err != nil {
+			return nil, 0, err
+		}
+	}
+	if err := v.s.auditNames(ctx, p, shown, purpose, point, "verzuimmeldingen-lijst"); err != nil {
+		return nil, 0, err
+	}
+	return rows, withheld, nil
+}
+
+func (v *verzuimHandlers) meldingList(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	purpose := p.Session.Purpose
+	data := map[string]any{"doel": purpose, "doelLabel": Label(v.s.d.Vocab.Purposes, purpose), "doelen": v.s.purposesFor(p), "terug": "/verzuim/meldingen",
+		"gemeente": p.Actor().Party == "gemeente", "alle": r.URL.Query().Get("alle") == "ja"}
+	if purpose == "" {
+		return v.s.render(w, r, "doel_kiezen", "Kies uw doel", data)
+	}
+	open := p.Actor().Party == "gemeente" && r.URL.Query().Get("alle") != "ja"
+	rows, withheld, err := v.visibleMeldingen(r.Context(), p, purpose, open, audit.AccessUI)
+	if err != nil {
+		return err
+	}
+	data["meldingen"], data["weggelaten"] = rows, withheld
+	title := "Verzuimmeldingen van de school"
+	if p.Actor().Party == "gemeente" {
+		title = "Verzuimmeldingen in behandeling"
+	}
+	return v.s.render(w, r, "verzuim_meldingen", title, data)
+}
+
+// statusChoices are the status changes the principal's party may make from the melding's status.
+func statusChoices(party absence.Party, st absence.Status) []absence.Status {
+	var out []absence.Status
+	for _, to := range absence.Statuses() {
+		probe, err := absence.RestoreMelding("x", absence.MeldingContent{Type: absence.MeldingStarting, From: 1, SuspectedReason: "x", SchoolAction: "x",
+			GemeenteActionWanted: true, Location: "x", Reporter: absence.Contact{Name: "x", Function: "x", Phone: "x", Email: "x@x.nl"}, ParentPhone: "x"},
+			st, timeZero, timeZero, closingFor(st), "", "", "")
+		if err != nil {
+			continue
+		}
+		ch := absence.StatusChange{To: to, By: party, At: timeZero}
+		if to == absence.StatusClosed {
+			ch.Reason = absence.CloseBackToSchool
+		}
+		if probe.Transition(ch) == nil {
+			out = append(out, to)
+		}
+	}
+	return out
+}
+
+// timeZero is the instant of the probe melding in statusChoices.
+var timeZero time.Time
+
+func closingFor(st absence.Status) absence.ClosingReason {
+	if st == absence.StatusClosed {
+		return absence.CloseBackToSchool
+	}
+	return ""
+}
+
+func partyOf(p *Principal) absence.Party {
+	if p.Actor().Party == "gemeente" {
+		return absence.PartyGemeente
+	}
+	return absence.PartySchool
+}
+
+// statusDecision is the policy's decision on changing a melding's status: the school provides
+// the change to leerplicht; leerplicht records it in the pupil's file (which needs the melding).
+func (v *verzuimHandlers) statusDecision(ctx context.Context, p *Principal, m store.StoredMelding) (policy.Decision, Facts, error) {
+	f, err := v.s.pupilFacts(ctx, p, m.PupilID, purposeHandhaving)
+	if err != nil {
+		return policy.Decision{}, f, err
+	}
+	var d policy.Decision
+	if p.Actor().Party == "gemeente" {
+		d, err = decideWith(v.d.Engine, p, f, policy.Record, "verzuim", purposeHandhaving, policy.Actor{})
+	} else {
+		d, err = decideWith(v.d.Engine, p, f, policy.Disclose, "verzuim", purposeHandhaving, toLeerplicht)
+	}
+	return d, f, err
+}
+
+func (v *verzuimHandlers) meldingPage(w http.ResponseWriter, r *http.Request) error {
+	return v.renderMelding(w, r, http.StatusOK, nil, nil)
+}
+
+func (v *verzuimHandlers) renderMelding(w http.ResponseWriter, r *http.Request, status int, in map[string]string, errs map[string]string) error {
+	p := principalFrom(r.Context())
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	m, err := v.visibleMelding(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	purpose := p.Session.Purpose
+	if purpose == "" {
+		return v.s.render(w, r, "doel_kiezen", "Kies uw doel", map[string]any{"doelen": v.s.purposesFor(p), "terug": r.URL.Path})
+	}
+	a := p.Actor()
+	f, err := v.s.pupilFacts(r.Context(), p, m.PupilID, purpose)
+	if err != nil {
+		return err
+	}
+	cats := []string{"verzuim", "identificatie", "contact"}
+	ds, _, _, err := decideAll(v.d.Engine, p, f, policy.Read, cats, purpose, policy.Actor{})
+	if err != nil {
+		return err
+	}
+	pup, err := v.s.d.Dossiers.DossierPupil(r.Context(), a.RegionID, m.PupilID, v.s.today(), dossier.Want{})
+	if err != nil {
+		return err
+	}
+	var recs []audit.Record
+	for i, d := range ds {
+		recs = append(recs, v.s.decisionRecord(r.Context(), v.d.Engine, p, pup.Pseudonym, []string{cats[i]}, purpose, audit.ActionRead, d, meldingRef(m.ID), audit.AccessUI, "verzuimmelding-lezen"))
+	}
+	if err := v.s.d.Audit.Append(r.Context(), a.RegionID, recs...); err != nil {
+		return err
+	}
+	if !ds[0].Allowed {
+		return denied(ds[0])
+	}
+	hist, err := v.d.Store.MeldingHistory(r.Context(), a.RegionID, m.ID)
+	if err != nil {
+		return err
+	}
+	if in == nil {
+		in = map[string]string{}
+	}
+	data := map[string]any{"m": m, "c": m.Content(), "geschiedenis": hist, "verzuim": ds[0], "ident": ds[1], "contact": ds[2],
+		"naam": pup.FirstName + " " + pup.LastName, "keuzes": statusChoices(partyOf(p), m.Status()), "gemeente": a.Party == "gemeente",
+		"redenen": absence.ClosingReasons(), "notities": absence.ClosingNotes(), "in": in, "bestand": v.d.PupilNumber != nil, "doelLabel": Label(v.s.d.Vocab.Purposes, purpose)}
+	return v.s.renderPage(w, r, status, "verzuim_melding_detail", fmt.Sprintf("Verzuimmelding %d", m.ID), data, errs)
+}
+
+// changeStatus applies a status change by the principal's party, decided by the policy and
+// audited after the store's transaction.
+func (v *verzuimHandlers) changeStatus(ctx context.Context, p *Principal, id int64, in map[string]string, point audit.AccessPoint) (store.StoredMelding, error) {
+	m, err := v.visibleMelding(ctx, p, id)
+	if err != nil {
+		return m, err
+	}
+	d, f, err := v.statusDecision(ctx, p, m)
+	if err != nil {
+		return m, err
+	}
+	pup, err := v.s.d.Dossiers.DossierPupil(ctx, p.Actor().RegionID, m.PupilID, v.s.today(), dossier.Want{})
+	if err != nil {
+		return m, err
+	}
+	if !d.Allowed {
+		rec := v.s.decisionRecord(ctx, v.d.Engine, p, pup.Pseudonym, []string{"verzuim"}, purposeHandhaving, audit.ActionUpdate, d, f.Melding, point, "verzuimmelding-status")
+		if err := v.s.d.Audit.Append(ctx, p.Actor().RegionID, rec); err != nil {
+			return m, err
+		}
+		return m, denied(d)
+	}
+	st, err := absence.ParseStatus(strings.TrimSpace(in["status"]))
+	if err != nil {
+		return m, badField("status", "Kies een nieuwe status.")
+	}
+	ch := absence.StatusChange{To: st, By: partyOf(p), Reason: absence.ClosingReason(strings.TrimSpace(in["reden"])),
+		Note: absence.ClosingNote(strings.TrimSpace(in["notitie"])), Contact: strings.TrimSpace(in["contactpersoon"]), At: v.s.now()}
+	if st == absence.StatusClosed && ch.Reason == "" {
+		return m, badField("reden", "Kies de reden van afsluiten.")
+	}
+	out, err := v.d.Store.ChangeMeldingStatus(ctx, p.Actor().RegionID, m.ID, ch)
+	if errors.Is(err, absence.ErrTransition) {
+		field := "status"
+		if strings.Contains(err.Error(), "reden") {
+			field = "reden"
+		} else if strings.Contains(err.Error(), "afsluitnotitie") {
+			field = "notitie"
+		}
+		return m, &Error{Status: http.StatusConflict, Title: "Statuswijziging niet toegestaan", Detail: err.Error(), Field: field, Err: err}
+	}
+	if err != nil {
+		return m, err
+	}
+	rec := v.s.decisionRecord(ctx, v.d.Engine, p, pup.Pseudonym, []string{"verzuim"}, purposeHandhaving, audit.ActionUpdate, d, meldingRef(m.ID), point, "verzuimmelding-status")
+	if err := v.s.d.Audit.Append(ctx, p.Actor().RegionID, rec); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+func (v *verzuimHandlers) statusSubmit(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	in := map[string]string{"status": r.PostFormValue("status"), "reden": r.PostFormValue("reden"), "notitie": r.PostFormValue("notitie"), "contactpersoon": r.PostFormValue("contactpersoon")}
+	_, err = v.changeStatus(r.Context(), p, id, in, audit.AccessUI)
+	var e *Error
+	if errors.As(err, &e) && e.Field != "" {
+		return v.renderMelding(w, r, e.Status, in, map[string]string{e.Field: e.Detail})
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/verzuim/meldingen/%d", id), http.StatusSeeOther)
+	return nil
+}
+
+// meldingFile serves the melding in the documented file format (grondslag-verzuimmelding/1).
+// The file holds the pupil's BSN or onderwijsnummer, decrypted for this file only: the school
+// provides it to leerplicht, leerplicht reads it with the melding as its ground.
+func (v *verzuimHandlers) meldingFile(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	m, err := v.visibleMelding(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	a := p.Actor()
+	f, err := v.s.pupilFacts(r.Context(), p, m.PupilID, purposeHandhaving)
+	if err != nil {
+		return err
+	}
+	var d policy.Decision
+	var ok bool
+	act := audit.ActionExport
+	if a.Party == "gemeente" {
+		_, ok, d, err = decideAll(v.d.Engine, p, f, policy.Read, meldingCats, purposeHandhaving, policy.Actor{})
+	} else {
+		_, ok, d, err = decideAll(v.d.Engine, p, f, policy.Disclose, meldingCats, purposeHandhaving, toLeerplicht)
+	}
+	if err != nil {
+		return err
+	}
+	pup, err := v.s.d.Dossiers.DossierPupil(r.Context(), a.RegionID, m.PupilID, v.s.today(), dossier.Want{})
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if err := v.s.d.Audit.Append(r.Context(), a.RegionID, v.s.decisionRecord(r.Context(), v.d.Engine, p, pup.Pseudonym, meldingCats, purposeHandhaving, act, d, meldingRef(m.ID), audit.AccessUI, "verzuimmelding-bestand")); err != nil {
+			return err
+		}
+		return denied(d)
+	}
+	if v.d.PupilNumber == nil {
+		return &Error{Status: http.StatusServiceUnavailable, Title: "Bestand niet beschikbaar", Detail: "Deze server kan het persoonsgebonden nummer niet ontsleutelen; het meldingsbestand kan hier niet worden gemaakt."}
+	}
+	kind, number, err := v.d.PupilNumber(r.Context(), a.RegionID, m.PupilID)
+	if err != nil {
+		return err
+	}
+	doc, err := absence.NewDocument(m.Melding, kind, number)
+	if err != nil {
+		return err
+	}
+	if err := v.s.d.Audit.Append(r.Context(), a.RegionID, v.s.decisionRecord(r.Context(), v.d.Engine, p, pup.Pseudonym, meldingCats, purposeHandhaving, act, d, meldingRef(m.ID), audit.AccessUI, "verzuimmelding-bestand")); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="verzuimmelding-%d.json"`, m.ID))
+	w.Header().Set("Cache-Control", "no-store")
+	return doc.WriteJSON(w)
+}
