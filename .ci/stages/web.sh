@@ -25,7 +25,7 @@ go build -o "$WORK/grondslag" ./cmd/grondslag
 
 echo "-- OpenAPI: served document, Spectral with the NL API Design Rules"
 PORT=$((20000 + RANDOM % 20000))
-(cd "$WORK" && ./grondslag demo --leerlingen 50 --adres 127.0.0.1:$PORT >demo.out 2>demo.err) &
+(cd "$WORK" && ./grondslag demo --leerlingen 50 --peildatum "$(date -u +%F)" --adres 127.0.0.1:$PORT >demo.out 2>demo.err) &
 PID=$!
 for i in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
 curl -sf "http://127.0.0.1:$PORT/api/v1/openapi.json" -o "$WORK/openapi.json" || { echo "openapi.json niet opgehaald"; cat "$WORK/demo.err"; exit 1; }

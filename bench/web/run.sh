@@ -13,7 +13,7 @@ PORT=$((20000 + RANDOM % 20000))
 B=http://127.0.0.1:$PORT
 go build -o "$WORK/grondslag" ./cmd/grondslag
 cd "$WORK"
-./grondslag demo --adres 127.0.0.1:$PORT >demo.out 2>demo.err &
+./grondslag demo --peildatum "$(date -u +%F)" --adres 127.0.0.1:$PORT >demo.out 2>demo.err &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
 for i in $(seq 1 120); do curl -sf $B/healthz >/dev/null 2>&1 && break; sleep 0.5; done

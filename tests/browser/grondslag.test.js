@@ -61,7 +61,9 @@ before(async () => {
   workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'grondslag-browser-'));
   const port = 20000 + Math.floor(Math.random() * 20000);
   base = `http://127.0.0.1:${port}`;
-  server = spawn(BIN, ['demo', '--adres', `127.0.0.1:${port}`, '--leerlingen', '800'], { cwd: workdir, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A fixed peildatum (today, UTC) makes the demo region independent of the time of day.
+  const today = new Date().toISOString().slice(0, 10);
+  server = spawn(BIN, ['demo', '--adres', `127.0.0.1:${port}`, '--leerlingen', '800', '--peildatum', today], { cwd: workdir, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   server.stdout.on('data', (d) => { out += d; });
   server.stderr.on('data', () => {});
@@ -213,6 +215,7 @@ test('beheerder: accounts, geen leerlinggegevens', async () => {
   await check(page, 'beheerder-accounts');
   await page.getByRole('link', { name: 'API-clients', exact: true }).click();
   await page.getByLabel('Naam van het systeem').fill('Leerlingadministratie De Regenboog');
+  await page.getByLabel('Organisatie', { exact: true }).selectOption({ label: 'Basisschool De Regenboog' });
   await page.getByLabel('Rol waarin de client werkt').selectOption('school/zorgcoordinator');
   await page.getByLabel('leerlingen lezen (met een doel, langs het beleid)').check();
   await page.getByRole('button', { name: 'Client aanmaken' }).click();
