@@ -14,7 +14,7 @@ func (s *Server) documentVerzuim() {
 			"operationId": "verzuimregistratiesImporteren", "tags": []string{"Verzuim"}, "summary": "Verzuimregistraties van de school importeren",
 			"description": "Registraties als text/csv (kopregel leerling,datum,uren,reden) of als JSON-array. Alles of niets: bij één foute regel wordt niets geïmporteerd en noemt invalidParams elke foute regel; met slaFoutenOver=true worden de goede regels geïmporteerd en de foute gemeld. Daarna worden de signalen bijgewerkt. Scope verzuim:vastleggen.",
 			"security":    bearer,
-			"parameters": []obj{doelParam, queryParam("slaFoutenOver", "Importeer de goede regels van invoer met fouten.", false, obj{"type": "boolean", "default": false})},
+			"parameters":  []obj{doelParam, queryParam("slaFoutenOver", "Importeer de goede regels van invoer met fouten.", false, obj{"type": "boolean", "default": false})},
 			"requestBody": obj{"required": true, "content": obj{
 				"text/csv":         obj{"schema": obj{"type": "string", "description": "CSV met kopregel leerling,datum,uren,reden; zie docs/verzuim.md"}},
 				"application/json": obj{"schema": obj{"type": "array", "items": ref("Verzuimregistratie")}}}},
@@ -78,7 +78,7 @@ func (s *Server) documentVerzuim() {
 			"leslocatie": str("BRIN en vestiging"), "melder": obj{"type": "object", "properties": obj{"naam": str("Naam"), "functie": str("Functie"), "telefoon": str("Telefoon"), "email": str("E-mail")}},
 			"telefoonOuderOfLeerling": str("Telefoon van ouder of leerling"), "verblijfadres": str("Alleen als het afwijkt van de BRP")}},
 		"StatuswijzigingVerzoek": obj{"type": "object", "required": []string{"status"}, "properties": obj{
-			"status": obj{"type": "string", "enum": []string{"ingetrokken", "in-behandeling", "afgesloten", "ter-kennisgeving-aangenomen"}},
+			"status":          obj{"type": "string", "enum": []string{"ingetrokken", "in-behandeling", "afgesloten", "ter-kennisgeving-aangenomen"}},
 			"redenAfsluiting": str("Verplicht bij afgesloten"), "afsluitnotitie": obj{"type": "string", "enum": []string{"leerling-gesproken", "actie-in-gang-gezet", "geen-verdere-actie"}},
 			"contactpersoon": str("Contactpersoon van de gemeente")}},
 	}

@@ -1,0 +1,600 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/consent"
+	"github.com/grondslag/grondslag/internal/policy"
+	"github.com/grondslag/grondslag/internal/web/auth"
+	"github.com/grondslag/grondslag/internal/web/dossier"
+)
+
+// The consent register on the server (issue 6 on the server of issue 7): record a consent for a
+// pupil, list a pupil's consents, withdraw one (the next decision sees it: the register reads the
+// store on every decision), the printable toestemmingsformulier, and the consents expiring within
+// 30 days. Keeping the register is itself processing: the policy decides (action vastleggen or
+// lezen, category toestemming, under the purpose the convenant places the register in), and the
+// audit entry of a change is written in the same transaction as the change when Seal is set.
+
+// ToestemmingDeps are the collaborators of the consent pages.
+type ToestemmingDeps struct {
+	Register *consent.Register
+	Engine   *policy.Engine
+	// Families gives a pupil's parents with gezag (for the givers of the form); *store.DB.
+	Families interface {
+		ConsentFamily(ctx context.Context, regionID, pupilID int64) (consent.Family, error)
+	}
+	// Seal returns the encrypter of a region's audit entries (the pupil's pseudonym is encrypted
+	// into the entry). With it, the audit entry of a record or withdrawal is appended in the
+	// store's transaction; without it, through the server's auditor right after.
+	Seal func(ctx context.Context, regionID int64) (audit.Encrypter, error)
+}
+
+// ScopeToestemmingenVastleggen is the API scope for recording and withdrawing consents.
+const ScopeToestemmingenVastleggen = "toestemmingen:vastleggen"
+
+var (
+	consentRoles     = []string{auth.RoleZorgcoordinator}
+	consentReadRoles = []string{auth.RoleZorgcoordinator, auth.RoleMentor, auth.RoleDirecteur}
+)
+
+type consentHandlers struct {
+	s *Server
+	d ToestemmingDeps
+}
+
+// MountToestemming adds the consent pages (/toestemmingen…) and API to the server.
+func (s *Server) MountToestemming(d ToestemmingDeps) error {
+	if d.Register == nil || d.Engine == nil || d.Families == nil {
+		return errors.New("web: MountToestemming vraagt Register, Engine en Families")
+	}
+	c := &consentHandlers{s: s, d: d}
+	ui := func(pattern string, h handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(h)) }
+	api := func(pattern string, h handlerFunc) {
+		s.apiPatterns = append(s.apiPatterns, pattern)
+		s.mux.Handle(pattern, s.apiHandler(h))
+	}
+	ui("GET /toestemmingen/leerling/{id}", s.requireUser(consentReadRoles, c.pupilPage))
+	ui("POST /toestemmingen/leerling/{id}", s.requireUser(consentRoles, c.recordSubmit))
+	ui("GET /toestemmingen/leerling/{id}/formulier", s.requireUser(consentRoles, c.formPage))
+	ui("POST /toestemmingen/{id}/intrekking", s.requireUser(consentRoles, c.withdrawSubmit))
+	ui("GET /toestemmingen/verlopend", s.requireUser(consentRoles, c.expiring))
+	api("GET /api/v1/toestemmingen", s.apiAuth(consentReadRoles, auth.ScopeToestemmingenLezen, c.apiList))
+	api("POST /api/v1/toestemmingen", s.apiAuth(consentRoles, ScopeToestemmingenVastleggen, c.apiRecord))
+	api("POST /api/v1/toestemmingen/{id}/intrekking", s.apiAuth(consentRoles, ScopeToestemmingenVastleggen, c.apiWithdraw))
+	api("GET /api/v1/toestemming-nodig", s.apiAuth(professionalRoles, auth.ScopeToestemmingenLezen, c.apiNeeded))
+	s.documentToestemming()
+	return nil
+}
+
+// registerDecision decides whether the principal may act on the consent register, under the
+// purpose the convenant places the register in: the first purpose of the convenant that allows
+// it, preferring prefer (the consent's own purpose) when that one does.
+func (c *consentHandlers) registerDecision(p *Principal, act policy.Action, prefer string) (policy.Decision, string) {
+	var first policy.Decision
+	firstPurpose := ""
+	try := func(purpose string) (policy.Decision, bool) {
+		d, _ := decideWith(c.d.Engine, p, Facts{}, act, "toestemming", purpose, policy.Actor{})
+		return d, d.Allowed
+	}
+	if prefer != "" {
+		if d, ok := try(prefer); ok {
+			return d, prefer
+		} else {
+			first, firstPurpose = d, prefer
+		}
+	}
+	for _, pc := range c.s.d.Vocab.Purposes {
+		if d, ok := try(pc.Code); ok {
+			return d, pc.Code
+		} else if firstPurpose == "" {
+			first, firstPurpose = d, pc.Code
+		}
+	}
+	return first, firstPurpose
+}
+
+// pupil checks the principal's relation with the pupil: a school keeps consents only for pupils
+// enrolled there; anything else is 404.
+func (c *consentHandlers) pupil(ctx context.Context, p *Principal, pupilID int64) (dossier.Pupil, error) {
+	a := p.Actor()
+	rels, err := c.s.d.Dossiers.PupilRelations(ctx, a, pupilID, c.s.today())
+	if err != nil {
+		return dossier.Pupil{}, err
+	}
+	ok := false
+	for _, k := range rels {
+		ok = ok || k == dossier.RelEnrolled
+	}
+	if !ok {
+		return dossier.Pupil{}, errNotFound
+	}
+	return c.s.d.Dossiers.DossierPupil(ctx, a.RegionID, pupilID, c.s.today(), dossier.Want{Contact: true})
+}
+
+// trail returns the audit trail of a change for the register (in the store's transaction) when
+// the server can seal entries; otherwise nil and the caller appends rec after the change.
+func (c *consentHandlers) trail(ctx context.Context, regionID int64, rec audit.Record) (consent.AuditFunc, error) {
+	if c.d.Seal == nil {
+		return nil, nil
+	}
+	enc, err := c.d.Seal(ctx, regionID)
+	if err != nil {
+		return nil, err
+	}
+	return func(id int64) ([]audit.Entry, error) {
+		r := rec
+		r.ConsentID = id
+		e, err := audit.NewEntry(r, enc)
+		if err != nil {
+			return nil, err
+		}
+		return []audit.Entry{e}, nil
+	}, nil
+}
+
+func (c *consentHandlers) afterChange(ctx context.Context, regionID, id int64, rec audit.Record) error {
+	if c.d.Seal != nil {
+		return nil
+	}
+	rec.ConsentID = id
+	return c.s.d.Audit.Append(ctx, regionID, rec)
+}
+
+// recorder is who records: the user, or the API client of an organisation.
+func recorder(p *Principal) string {
+	if p.Client != nil {
+		return "api-client:" + itoa(p.Client.ID)
+	}
+	return "gebruiker:" + itoa(p.Account.ID)
+}
+
+// consentInput is a consent as entered in the form or the API.
+type consentInput struct {
+	Status, Purposes, Recipients, Categories, Givers []string
+	Channel, HeardBy, FormVersion, FormHash          string
+	Evidence, GivenAt, From, Until, Note             string
+}
+
+// consentField names the form field a consent error is about (consent.New returns Dutch
+// messages that say what to mend; this ties them to a field).
+func consentField(err error) string {
+	if errors.Is(err, consent.ErrWrongGiver) {
+		return "gevers"
+	}
+	msg := err.Error()
+	for _, m := range []struct{ key, field string }{
+		{"gever", "gevers"}, {"wie de toestemming gaf", "gevers"}, {"mondeling", "gehoord_door"}, {"bewijs", "bewijs"},
+		{"formulier", "formulier_hash"}, {"ontvanger", "ontvangers"}, {"categorie", "categorieen"}, {"te delen", "categorieen"},
+		{"vorm", "kanaal"}, {"kanaal", "kanaal"}, {"via ", "kanaal"}, {"geldig tot", "geldig_tot"}, {"maanden", "geldig_tot"},
+		{"geldig vanaf", "geldig_van"}, {"begindatum", "geldig_van"}, {"doel", "doelen"}, {"status", "status"}, {"moment", "gegeven_op"},
+	} {
+		if strings.Contains(msg, m.key) {
+			return m.field
+		}
+	}
+	return "doelen"
+}
+
+// draft turns the input into a consent.Draft; parse errors are tied to fields.
+func (c *consentHandlers) draft(p *Principal, pupilID int64, in consentInput) (consent.Draft, map[string]string) {
+	errs := map[string]string{}
+	d := consent.Draft{PupilID: pupilID, Status: consent.StatusGiven, Purposes: in.Purposes, Categories: in.Categories,
+		Channel: consent.Channel(strings.TrimSpace(in.Channel)), HeardBy: in.HeardBy, FormVersion: strings.TrimSpace(in.FormVersion),
+		FormHash: in.FormHash, EvidenceHash: strings.TrimSpace(in.Evidence), RecordedBy: recorder(p), Note: strings.TrimSpace(in.Note)}
+	if len(in.Status) > 0 && in.Status[0] == string(consent.StatusRefused) {
+		d.Status = consent.StatusRefused
+	}
+	for _, g := range in.Givers {
+		giver, err := consent.ParseGiver(g)
+		if err != nil {
+			errs["gevers"] = strings.TrimPrefix(err.Error(), consent.ErrInvalid.Error()+": ")
+			continue
+		}
+		d.Givers = append(d.Givers, giver)
+	}
+	for _, r := range in.Recipients {
+		rc, err := consent.ParseRecipient(r)
+		if err != nil {
+			errs["ontvangers"] = strings.TrimPrefix(err.Error(), consent.ErrInvalid.Error()+": ")
+			continue
+		}
+		d.Recipients = append(d.Recipients, rc)
+	}
+	d.GivenAt = c.s.now()
+	if s := strings.TrimSpace(in.GivenAt); s != "" {
+		t, err := time.ParseInLocation("2006-01-02", s, c.s.cfg.Location)
+		if err != nil {
+			errs["gegeven_op"] = "De datum van geven is geen geldige datum (JJJJ-MM-DD)."
+		} else {
+			d.GivenAt = t.Add(12 * time.Hour)
+			if d.GivenAt.After(c.s.now()) {
+				d.GivenAt = c.s.now()
+			}
+		}
+	}
+	parse := func(field, s string) consent.Date {
+		if strings.TrimSpace(s) == "" {
+			return consent.Date{}
+		}
+		day, err := consent.ParseDate(strings.TrimSpace(s))
+		if err != nil {
+			errs[field] = "Dit is geen geldige datum. Schrijf JJJJ-MM-DD."
+		}
+		return day
+	}
+	d.ValidFrom = parse("geldig_van", in.From)
+	d.ValidUntil = parse("geldig_tot", in.Until)
+	return d, errs
+}
+
+// record validates and stores a consent with its audit entry.
+func (c *consentHandlers) record(ctx context.Context, p *Principal, pupilID int64, in consentInput, point audit.AccessPoint) (consent.Record, map[string]string, error) {
+	a := p.Actor()
+	pup, err := c.pupil(ctx, p, pupilID)
+	if err != nil {
+		return consent.Record{}, nil, err
+	}
+	prefer := ""
+	if len(in.Purposes) > 0 {
+		prefer = in.Purposes[0]
+	}
+	dec, purpose := c.registerDecision(p, policy.Record, prefer)
+	rec := c.s.decisionRecord(ctx, c.d.Engine, p, pup.Pseudonym, []string{"toestemming"}, purpose, audit.ActionCreate, dec, "", point, "toestemming-vastleggen")
+	if !dec.Allowed {
+		if err := c.s.d.Audit.Append(ctx, a.RegionID, rec); err != nil {
+			return consent.Record{}, nil, err
+		}
+		return consent.Record{}, nil, denied(dec)
+	}
+	d, errs := c.draft(p, pupilID, in)
+	if len(errs) > 0 {
+		return consent.Record{}, errs, nil
+	}
+	trail, err := c.trail(ctx, a.RegionID, rec)
+	if err != nil {
+		return consent.Record{}, nil, err
+	}
+	out, err := c.d.Register.Record(ctx, a.RegionID, d, trail)
+	if errors.Is(err, consent.ErrInvalid) || errors.Is(err, consent.ErrWrongGiver) || errors.Is(err, consent.ErrUnknownPurpose) {
+		return consent.Record{}, map[string]string{consentField(err): userText(err)}, nil
+	}
+	if err != nil {
+		return consent.Record{}, nil, err
+	}
+	if err := c.afterChange(ctx, a.RegionID, out.ID(), rec); err != nil {
+		return out, nil, err
+	}
+	return out, nil, nil
+}
+
+func userText(err error) string {
+	s := err.Error()
+	for _, p := range []error{consent.ErrInvalid, consent.ErrWrongGiver} {
+		s = strings.TrimPrefix(s, p.Error()+": ")
+	}
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}
+
+// withdraw withdraws consent id on behalf of by; it returns the shares that rested on it.
+func (c *consentHandlers) withdraw(ctx context.Context, p *Principal, id int64, by, note string, point audit.AccessPoint) (consent.Record, []consent.Use, error) {
+	a := p.Actor()
+	rec0, err := c.d.Register.Get(ctx, a.RegionID, id)
+	if errors.Is(err, consent.ErrNotFound) {
+		return rec0, nil, errNotFound
+	}
+	if err != nil {
+		return rec0, nil, err
+	}
+	pup, err := c.pupil(ctx, p, rec0.Data().PupilID)
+	if err != nil {
+		return rec0, nil, err
+	}
+	dec, purpose := c.registerDecision(p, policy.Record, first(rec0.Data().Purposes))
+	rec := c.s.decisionRecord(ctx, c.d.Engine, p, pup.Pseudonym, []string{"toestemming"}, purpose, audit.ActionUpdate, dec, "", point, "toestemming-intrekken")
+	rec.ConsentID = id
+	if !dec.Allowed {
+		if err := c.s.d.Audit.Append(ctx, a.RegionID, rec); err != nil {
+			return rec0, nil, err
+		}
+		return rec0, nil, denied(dec)
+	}
+	g, err := consent.ParseGiver(by)
+	if err != nil {
+		return rec0, nil, badField("namens", "Kies namens wie de toestemming wordt ingetrokken.")
+	}
+	trail, err := c.trail(ctx, a.RegionID, rec)
+	if err != nil {
+		return rec0, nil, err
+	}
+	_, uses, err := c.d.Register.Withdraw(ctx, a.RegionID, id, g, c.s.now(), recorder(p), note, trail)
+	switch {
+	case errors.Is(err, consent.ErrAlreadyWithdrawn):
+		return rec0, nil, &Error{Status: http.StatusConflict, Title: "Al ingetrokken", Detail: userText(err), Field: "namens", Err: err}
+	case errors.Is(err, consent.ErrInvalid), errors.Is(err, consent.ErrWrongGiver):
+		return rec0, nil, &Error{Status: http.StatusUnprocessableEntity, Title: "Intrekken niet mogelijk", Detail: userText(err), Field: "namens", Err: err}
+	case err != nil:
+		return rec0, nil, err
+	}
+	if err := c.afterChange(ctx, a.RegionID, id, rec); err != nil {
+		return rec0, uses, err
+	}
+	return rec0, uses, nil
+}
+
+func first(list []string) string {
+	if len(list) == 0 {
+		return ""
+	}
+	return list[0]
+}
+
+// consentRow is a consent as the pages show it.
+type consentRow struct {
+	ID         int64
+	State      consent.State
+	Status     consent.Status
+	Purposes   string
+	Recipients string
+	Categories string
+	Givers     string
+	Channel    consent.Channel
+	Weak       bool
+	From       string
+	Until      string
+	Withdrawn  string
+	Withdraw   []string // givers who may withdraw (giver codes)
+}
+
+func (c *consentHandlers) rows(recs []consent.Record) []consentRow {
+	now := c.s.now()
+	var out []consentRow
+	for _, r := range recs {
+		d := r.Data()
+		row := consentRow{ID: r.ID(), State: r.StateAt(now), Status: d.Status, Purposes: strings.Join(d.Purposes, ", "), Categories: strings.Join(d.Categories, ", "),
+			Channel: d.Channel, Weak: d.Channel.WeakEvidence(), From: d.ValidFrom.String()}
+		var rs, gs []string
+		for _, x := range d.Recipients {
+			rs = append(rs, x.String())
+		}
+		for _, g := range d.Givers {
+			gs = append(gs, g.String())
+		}
+		row.Recipients, row.Givers, row.Withdraw = strings.Join(rs, ", "), strings.Join(gs, ", "), gs
+		if !d.ValidUntil.IsZero() {
+			row.Until = d.ValidUntil.String()
+		}
+		if w, ok := r.Withdrawal(); ok {
+			row.Withdrawn = w.At.In(c.s.cfg.Location).Format("02-01-2006 15:04") + " namens " + w.By.String()
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// list reads a pupil's consents, decided and audited.
+func (c *consentHandlers) list(ctx context.Context, p *Principal, pupilID int64, point audit.AccessPoint) (dossier.Pupil, []consent.Record, error) {
+	a := p.Actor()
+	pup, err := c.pupil(ctx, p, pupilID)
+	if err != nil {
+		return pup, nil, err
+	}
+	dec, purpose := c.registerDecision(p, policy.Read, "")
+	if err := c.s.d.Audit.Append(ctx, a.RegionID, c.s.decisionRecord(ctx, c.d.Engine, p, pup.Pseudonym, []string{"toestemming"}, purpose, audit.ActionRead, dec, "", point, "toestemmingen-lezen")); err != nil {
+		return pup, nil, err
+	}
+	if !dec.Allowed {
+		return pup, nil, denied(dec)
+	}
+	recs, err := c.d.Register.List(ctx, a.RegionID, pupilID)
+	return pup, recs, err
+}
+
+func (c *consentHandlers) pupilPage(w http.ResponseWriter, r *http.Request) error {
+	return c.renderPupil(w, r, http.StatusOK, nil, nil, nil)
+}
+
+func (c *consentHandlers) renderPupil(w http.ResponseWriter, r *http.Request, status int, in map[string]any, errs map[string]string, extra map[string]any) error {
+	p := principalFrom(r.Context())
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	pup, recs, err := c.list(r.Context(), p, id, audit.AccessUI)
+	if err != nil {
+		return err
+	}
+	if in == nil {
+		in = map[string]any{"kanaal": string(consent.ChannelWritten), "formulier_versie": consent.FormVersion}
+	}
+	fam, err := c.d.Families.ConsentFamily(r.Context(), p.Actor().RegionID, id)
+	if err != nil {
+		return err
+	}
+	var guardians []map[string]string
+	for _, g := range fam.Guardians {
+		if g.Gezag {
+			guardians = append(guardians, map[string]string{"code": "ouder:" + itoa(g.ParentID), "naam": "ouder met gezag (nummer " + itoa(g.ParentID) + ")"})
+		}
+	}
+	data := map[string]any{"p": pup, "toestemmingen": c.rows(recs), "in": in, "ouders": guardians, "doelen": c.d.Register.Config().Rules.Purposes(),
+		"vocab": c.s.d.Vocab, "kanalen": consent.Channels, "magVastleggen": p.Role() == auth.RoleZorgcoordinator}
+	for k, v := range extra {
+		data[k] = v
+	}
+	return c.s.renderPage(w, r, status, "toestemming_leerling", "Toestemmingen van "+pup.FirstName+" "+pup.LastName, data, errs)
+}
+
+func (c *consentHandlers) recordSubmit(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return badField("", "Het formulier kon niet worden gelezen.")
+	}
+	f := r.PostForm
+	in := consentInput{Status: f["status"], Purposes: f["doelen"], Recipients: f["ontvangers"], Categories: f["categorieen"], Givers: f["gevers"],
+		Channel: f.Get("kanaal"), HeardBy: f.Get("gehoord_door"), FormVersion: f.Get("formulier_versie"), FormHash: f.Get("formulier_hash"),
+		Evidence: f.Get("bewijs"), GivenAt: f.Get("gegeven_op"), From: f.Get("geldig_van"), Until: f.Get("geldig_tot"), Note: f.Get("notitie")}
+	if strings.TrimSpace(in.Evidence) != "" && len(strings.TrimSpace(in.Evidence)) != 64 {
+		// The form lets the user paste the text of the evidence (e.g. the e-mail); keep only its hash.
+		sum := sha256.Sum256([]byte(in.Evidence))
+		in.Evidence = hex.EncodeToString(sum[:])
+	}
+	rec, errs, err := c.record(r.Context(), p, id, in, audit.AccessUI)
+	if err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		keep := map[string]any{}
+		for k, v := range f {
+			if k != "csrf" {
+				keep[k] = strings.Join(v, ",")
+			}
+		}
+		return c.renderPupil(w, r, http.StatusBadRequest, keep, errs, nil)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/toestemmingen/leerling/%d?vastgelegd=%d", id, rec.ID()), http.StatusSeeOther)
+	return nil
+}
+
+func (c *consentHandlers) withdrawSubmit(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	rec, uses, err := c.withdraw(r.Context(), p, id, r.PostFormValue("namens"), strings.TrimSpace(r.PostFormValue("notitie")), audit.AccessUI)
+	var e *Error
+	if errors.As(err, &e) && e.Field != "" && rec.ID() != 0 {
+		r.SetPathValue("id", itoa(rec.Data().PupilID))
+		return c.renderPupil(w, r, e.Status, nil, map[string]string{"namens-" + itoa(id): e.Detail}, nil)
+	}
+	if err != nil {
+		return err
+	}
+	r.SetPathValue("id", itoa(rec.Data().PupilID))
+	return c.renderPupil(w, r, http.StatusOK, nil, nil, map[string]any{"ingetrokken": id, "verstrekkingen": uses})
+}
+
+func (c *consentHandlers) formPage(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	purpose := r.URL.Query().Get("doel")
+	pup, err := c.pupil(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	// The form names the pupil: identification data under the register's purpose.
+	dec, regPurpose := c.registerDecision(p, policy.Record, purpose)
+	f, err := c.s.pupilFacts(r.Context(), p, id, regPurpose)
+	if err != nil {
+		return err
+	}
+	ident, err := decideWith(c.d.Engine, p, f, policy.Read, "identificatie", regPurpose, policy.Actor{})
+	if err != nil {
+		return err
+	}
+	if !ident.Allowed {
+		dec = ident
+	}
+	if err := c.s.d.Audit.Append(r.Context(), p.Actor().RegionID, c.s.decisionRecord(r.Context(), c.d.Engine, p, pup.Pseudonym, []string{"identificatie", "toestemming"}, regPurpose, audit.ActionRead, dec, "", audit.AccessUI, "toestemmingsformulier")); err != nil {
+		return err
+	}
+	if !dec.Allowed {
+		return denied(dec)
+	}
+	birth, err := consent.ParseDate(pup.BirthDate)
+	if err != nil {
+		return err
+	}
+	fam, err := c.d.Families.ConsentFamily(r.Context(), p.Actor().RegionID, id)
+	if err != nil {
+		return err
+	}
+	gez := fam.GezagCount()
+	contact := p.DisplayName() + ", " + roleLabel(p.Role()) + ", " + p.Account.Email
+	form, err := consent.RenderForm(consent.FormInput{Organisation: p.Account.OrgName, Contact: contact, PupilID: id, PupilName: pup.FirstName + " " + pup.LastName,
+		BirthDate: birth, Guardians: gez, Purpose: purpose, Date: consent.Today(c.s.now())}, c.d.Register.Config())
+	if err != nil {
+		if errors.Is(err, consent.ErrInvalid) || errors.Is(err, consent.ErrUnknownPurpose) {
+			return &Error{Status: http.StatusBadRequest, Title: "Geen formulier", Detail: userText(err), Field: "doel", Err: err}
+		}
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = w.Write(form.HTML)
+	return err
+}
+
+// reminderRow is one consent expiring soon.
+type reminderRow struct {
+	ConsentID int64
+	PupilID   int64
+	Name      string
+	EndsAfter string
+	Reason    string
+	Detail    string
+}
+
+func (c *consentHandlers) expiring(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	ctx, a := r.Context(), p.Actor()
+	rems, err := c.d.Register.Reminders(ctx, a.RegionID, c.s.now(), 30)
+	if err != nil {
+		return err
+	}
+	dec, purpose := c.registerDecision(p, policy.Read, "")
+	if !dec.Allowed {
+		return denied(dec)
+	}
+	may, _ := c.s.nameGate(ctx, p, p.Session.Purpose)
+	var rows []reminderRow
+	var recs []audit.Record
+	var shown []named
+	for _, rm := range rems {
+		pid := rm.Consent.Data().PupilID
+		pup, err := c.pupil(ctx, p, pid)
+		if errors.Is(err, errNotFound) {
+			continue // another school's pupil
+		}
+		if err != nil {
+			return err
+		}
+		recs = append(recs, c.s.decisionRecord(ctx, c.d.Engine, p, pup.Pseudonym, []string{"toestemming"}, purpose, audit.ActionRead, dec, "", audit.AccessUI, "toestemmingen-verlopend"))
+		row := reminderRow{ConsentID: rm.Consent.ID(), PupilID: pid, EndsAfter: rm.EndsAfter.String(), Reason: rm.Reason, Detail: rm.Detail}
+		if ok, ans, err := may(pid); err != nil {
+			return err
+		} else if ok {
+			row.Name = pup.FirstName + " " + pup.LastName
+			shown = append(shown, named{pup.Pseudonym, ans})
+		}
+		rows = append(rows, row)
+	}
+	if len(recs) > 0 {
+		if err := c.s.d.Audit.Append(ctx, a.RegionID, recs...); err != nil {
+			return err
+		}
+	}
+	if err := c.s.auditNames(ctx, p, shown, p.Session.Purpose, audit.AccessUI, "toestemmingen-verlopend"); err != nil {
+		return err
+	}
+	return c.s.render(w, r, "toestemming_verlopend", "Toestemmingen die binnen 30 dagen verlopen", map[string]any{"rijen": rows})
+}
