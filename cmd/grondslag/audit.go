@@ -28,6 +28,7 @@ Opdrachten:
   checkpoint  toont het laatste ondertekende controlepunt (--nieuw: maakt eerst een nieuw)
   sleutel     toont de openbare verificatiesleutel van de regio
   toon        de regels over één leerling, in volgorde (--leerling PSEUDONIEM of BSN)
+  bewijs      het inclusiebewijs van één regel tegen een ondertekend controlepunt (--volgnummer N)
   export      schrijft de regels als JSON-regels (--formaat logboek of bladen)`
 
 func runAudit(ctx context.Context, e env) error {
@@ -45,6 +46,8 @@ func runAudit(ctx context.Context, e env) error {
 		return runAuditKey(ctx, sub)
 	case "toon":
 		return runAuditShow(ctx, sub)
+	case "bewijs":
+		return runAuditProof(ctx, sub)
 	case "export", "exporteer":
 		return runAuditExport(ctx, sub)
 	}
@@ -548,4 +551,87 @@ func runAuditExport(ctx context.Context, e env) error {
 		fmt.Fprintf(e.stderr, "%d regels geschreven naar %s\n", n, *out)
 	}
 	return nil
+}
+
+// proofJSON is the inclusion proof of one entry, self-contained for an outsider: the leaf (its
+// exact bytes as a JSON string: hash those), the signed checkpoint and the RFC 6962 audit path
+// (base64 hashes).
+type proofJSON struct {
+	Volgnummer   uint64   `json:"volgnummer"`
+	Blad         string   `json:"blad"`
+	Bladhash     string   `json:"bladhash"`
+	Grootte      uint64   `json:"grootte"`
+	Root         string   `json:"root"`
+	Bewijs       []string `json:"bewijs"`
+	Controlepunt string   `json:"controlepunt"`
+}
+
+func runAuditProof(ctx context.Context, e env) error {
+	fs := newFlagSet(e, "audit bewijs", "audit bewijs --volgnummer N [--checkpoint BESTAND] [--sleutel SLEUTEL|BESTAND] [--db …] [--regio CODE]")
+	cfg := storeFlags(fs, e)
+	index := fs.Int64("volgnummer", -1, "volgnummer van de regel (zie 'audit toon')")
+	cpFile := fs.String("checkpoint", "", "ondertekend controlepunt om tegen te bewijzen; standaard het laatste opgeslagen")
+	vkey := fs.String("sleutel", "", "openbare verificatiesleutel van de regio (of een bestand ermee); standaard die uit het sleutelbestand")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	if *index < 0 {
+		return withExit(2, errors.New("--volgnummer ontbreekt"))
+	}
+	a, err := openAudit(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	vs, _, err := a.verifiers(*vkey)
+	if err != nil {
+		return err
+	}
+	var signed []byte
+	if *cpFile != "" {
+		if signed, err = os.ReadFile(*cpFile); err != nil {
+			return withExit(2, err)
+		}
+	} else {
+		last, err := a.as.LatestCheckpoint(ctx, a.region.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("regio %s heeft nog geen controlepunt; maak er een met 'grondslag audit checkpoint --nieuw'", a.region.Code)
+		}
+		if err != nil {
+			return err
+		}
+		signed = last.Note
+	}
+	cp, err := openAny(signed, vs)
+	if err != nil {
+		return withExit(1, err)
+	}
+	idx := uint64(*index)
+	if idx >= cp.Size {
+		return withExit(2, fmt.Errorf("regel %d valt niet onder het controlepunt (grootte %d); maak een nieuw controlepunt", idx, cp.Size))
+	}
+	var leaf []byte
+	err = a.as.Entries(ctx, a.region.ID, idx, idx+1, func(s audit.StoredEntry) error { leaf = s.Leaf; return nil })
+	if err != nil {
+		return err
+	}
+	if leaf == nil {
+		return withExit(1, fmt.Errorf("%w: regel %d ontbreekt", audit.ErrTampered, idx))
+	}
+	h := audit.LeafHash(leaf)
+	p, err := a.as.InclusionProof(ctx, a.region.ID, idx, cp.Size)
+	if err != nil {
+		return err
+	}
+	if err := audit.VerifyInclusion(idx, cp.Size, h, p, cp.Root); err != nil {
+		return withExit(1, fmt.Errorf("het auditlog van regio %s klopt NIET: regel %d: %w", a.region.Code, idx, err))
+	}
+	out := proofJSON{Volgnummer: idx, Blad: string(leaf), Bladhash: audit.RootString(h), Grootte: cp.Size, Root: audit.RootString(cp.Root), Controlepunt: string(signed)}
+	for _, x := range p {
+		out.Bewijs = append(out.Bewijs, audit.RootString(x))
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
 }

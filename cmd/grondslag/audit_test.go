@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -127,6 +128,34 @@ func TestAuditCommands(t *testing.T) {
 	}
 	if code != 0 {
 		t.Fatal("export bladen failed")
+	}
+
+	// An inclusion proof for entry 12 against the outsider's checkpoint, checked independently.
+	code, out, errs = runCmd(t, "", append([]string{"audit", "bewijs", "--volgnummer", "12", "--checkpoint", cpFile}, st...)...)
+	if code != 0 {
+		t.Fatalf("bewijs: %d %s", code, errs)
+	}
+	var pr struct {
+		Volgnummer uint64   `json:"volgnummer"`
+		Blad       string   `json:"blad"`
+		Grootte    uint64   `json:"grootte"`
+		Root       string   `json:"root"`
+		Bewijs     []string `json:"bewijs"`
+	}
+	if err := json.Unmarshal([]byte(out), &pr); err != nil {
+		t.Fatal(err)
+	}
+	var path [][]byte
+	for _, b := range pr.Bewijs {
+		h, _ := base64.StdEncoding.DecodeString(b)
+		path = append(path, h)
+	}
+	root, _ := base64.StdEncoding.DecodeString(pr.Root)
+	if err := audit.VerifyInclusion(pr.Volgnummer, pr.Grootte, audit.LeafHash([]byte(pr.Blad)), path, root); err != nil || pr.Grootte != 30 || len(path) == 0 {
+		t.Errorf("proof does not verify: %v (size %d)", err, pr.Grootte)
+	}
+	if code, _, _ := runCmd(t, "", append([]string{"audit", "bewijs", "--volgnummer", "35", "--checkpoint", cpFile}, st...)...); code != 2 {
+		t.Errorf("proof beyond the checkpoint: exit %d", code)
 	}
 
 	// The pupil's view, by BSN and by pseudonym.
