@@ -30,3 +30,25 @@ func (r *Record) ApplyDecision(d policy.Decision, activityURI string) {
 	}
 	r.Outcome, r.Reason = Denied, "ontbreekt-"+missing
 }
+
+// PerPupil builds one entry per pupil from base: the same decision and operation context, each
+// entry naming one data subject (NEN 7513 logs per subject), each with its own operation id as a
+// child of base's. Used for bulk processing such as a school's absence import.
+func PerPupil(base Record, pseudonyms []string, enc Encrypter) ([]Entry, error) {
+	out := make([]Entry, 0, len(pseudonyms))
+	parent := base.OperationID
+	for _, p := range pseudonyms {
+		r := base
+		r.Pupil = p
+		r.OperationID = NewOperationID()
+		if !parent.IsZero() {
+			r.ParentOperationID = parent
+		}
+		e, err := NewEntry(r, enc)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}

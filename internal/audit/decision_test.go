@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/policy"
@@ -20,5 +21,23 @@ func TestApplyDecision(t *testing.T) {
 	r.ApplyDecision(policy.Decision{}, "")
 	if r.Reason != "ontbreekt-regel" {
 		t.Fatalf("denied without missing: %q", r.Reason)
+	}
+}
+
+func TestPerPupil(t *testing.T) {
+	enc := audit.EncryptFunc(func(p, ad []byte) ([]byte, error) { return append([]byte("x"), p...), nil })
+	base := audit.Record{Time: time.Unix(1700000000, 0), Actor: audit.Actor{UserID: 1, OrganisationID: 2, Role: "zorgcoordinator"},
+		Categories: []string{"verzuim"}, Action: audit.ActionImport, Purpose: "signalering", AccessPoint: audit.AccessCLI,
+		RequestID: "r1", TraceID: audit.NewTraceID(), OperationID: audit.NewOperationID(), Name: "verzuim importeren"}
+	base.ApplyDecision(policy.Decision{Allowed: true, Basis: "c", Article: "4.1", ConvenantVersion: "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}, "urn:x:y")
+	es, err := audit.PerPupil(base, []string{"0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"}, enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 2 {
+		t.Fatalf("%d entries", len(es))
+	}
+	if _, err := audit.PerPupil(audit.Record{}, []string{"0123456789abcdef0123456789abcdef"}, enc); err == nil {
+		t.Fatal("an invalid base record was accepted")
 	}
 }

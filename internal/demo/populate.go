@@ -15,12 +15,12 @@ import (
 // consents, credentials and a history in the audit log.
 func Populate(ctx context.Context, db *store.DB, ring *ident.KeyRing, res *Result, today time.Time) ([]Step, error) {
 	var steps []Step
-	s, err := populateAbsence(ctx, db, res, today)
+	s, plan, err := populateAbsence(ctx, db, ring, res, today)
 	if err != nil {
 		return steps, err
 	}
 	steps = append(steps, s...)
-	if s, err = populateHistory(ctx, db, ring, res, today); err != nil {
+	if s, err = populateHistory(ctx, db, ring, res, today, plan); err != nil {
 		return steps, fmt.Errorf("audithistorie: %w", err)
 	}
 	steps = append(steps, s...)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/grondslag/grondslag/internal/ident"
 	"sort"
 	"strconv"
 	"time"
@@ -22,7 +23,7 @@ type Step struct {
 // CSV file per school, ImportAbsence), evaluates the Leerplichtwet rules for every pupil, and
 // turns most 16-hour and long-term signals into verzuimmeldingen, some of them already taken in
 // behandeling or closed by the gemeente.
-func populateAbsence(ctx context.Context, db *store.DB, res *Result, today time.Time) ([]Step, error) {
+func populateAbsence(ctx context.Context, db *store.DB, ring *ident.KeyRing, res *Result, today time.Time) ([]Step, []plannedMelding, error) {
 	bySchool := map[int64]*bytes.Buffer{}
 	for _, r := range res.Registrations {
 		b := bySchool[r.SchoolID]
@@ -38,16 +39,20 @@ func populateAbsence(ctx context.Context, db *store.DB, res *Result, today time.
 	}
 	sort.Slice(schools, func(i, j int) bool { return schools[i] < schools[j] })
 	imported := 0
+	trails, err := newTrailMaker(res, ring)
+	if err != nil {
+		return nil, nil, err
+	}
 	for _, id := range schools {
-		imp, err := db.ImportAbsence(ctx, res.Region.ID, id, bySchool[id], false, today)
+		imp, err := db.ImportAbsenceAudited(ctx, res.Region.ID, id, bySchool[id], false, today, trails.importTrail(id, today.AddDate(0, 0, -366).Add(6*time.Hour)))
 		if err != nil {
-			return nil, fmt.Errorf("verzuim importeren school %d: %w", id, err)
+			return nil, nil, fmt.Errorf("verzuim importeren school %d: %w", id, err)
 		}
 		imported += imp.Imported
 	}
 	ev, err := absence.NewEvaluator(res.Calendar, absence.DefaultRules())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ids := make([]int64, len(res.Pupils))
 	for i, p := range res.Pupils {
@@ -56,25 +61,34 @@ func populateAbsence(ctx context.Context, db *store.DB, res *Result, today time.
 	asOf := absence.DateOf(today)
 	nSignals, err := db.RefreshSignals(ctx, res.Region.ID, ids, ev, asOf, today)
 	if err != nil {
-		return nil, fmt.Errorf("signalen: %w", err)
+		return nil, nil, fmt.Errorf("signalen: %w", err)
 	}
-	nMeldingen, err := meldingen(ctx, db, res, today)
+	plan, err := planMeldingen(ctx, db, res)
 	if err != nil {
-		return nil, fmt.Errorf("verzuimmeldingen: %w", err)
+		return nil, nil, fmt.Errorf("verzuimmeldingen: %w", err)
 	}
 	return []Step{
 		{"verzuimregels geïmporteerd (per school, als CSV)", imported},
 		{"signalen (Leerplichtwet, M@ZL)", nSignals},
-		{"verzuimmeldingen", nMeldingen},
-	}, nil
+	}, plan, nil
 }
 
-// meldingen reports most 16-hour and long-term signals to DUO (as a record; the link to DUO is
-// out of scope) and lets the gemeente take some in behandeling and close a few.
-func meldingen(ctx context.Context, db *store.DB, res *Result, today time.Time) (int, error) {
+// plannedMelding is a melding the demo's school sends on the day after its signal ends; the
+// history creates it on that day, so the log stays in time order.
+type plannedMelding struct {
+	pupil      *PupilRef
+	signalID   int64
+	melding    *absence.Melding
+	reported   time.Time
+	inProgress bool // the gemeente takes it in behandeling three days later
+}
+
+// planMeldingen plans a melding to DUO (as a record; the link to DUO is out of scope) for most
+// 16-hour and long-term signals, some of which the gemeente takes in behandeling.
+func planMeldingen(ctx context.Context, db *store.DB, res *Result) ([]plannedMelding, error) {
 	sigs, err := db.Signals(ctx, res.Region.ID, 0)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	pupils := map[int64]*PupilRef{}
 	for i := range res.Pupils {
@@ -90,7 +104,7 @@ func meldingen(ctx context.Context, db *store.DB, res *Result, today time.Time) 
 			reporter[a.OrgID] = a
 		}
 	}
-	n := 0
+	var plan []plannedMelding
 	for i, s := range sigs {
 		if s.Kind != absence.Kind16Hours && s.Kind != absence.KindLongTerm {
 			continue
@@ -109,23 +123,14 @@ func meldingen(ctx context.Context, db *store.DB, res *Result, today time.Time) 
 		c.Location = schools[p.SchoolID]
 		c.Reporter = absence.Contact{Name: zc.Name, Function: "zorgcoördinator", Phone: "020-5550100", Email: zc.Email}
 		c.ParentPhone = "06-90000000"
-		reported := s.To.Time().AddDate(0, 0, 1)
+		reported := s.To.Time().AddDate(0, 0, 1).Add(16 * time.Hour)
 		m, err := absence.NewMelding(p.Pseudonym, c, reported)
 		if err != nil {
-			return n, fmt.Errorf("melding leerling %d: %w", p.ID, err)
+			return nil, fmt.Errorf("melding leerling %d: %w", p.ID, err)
 		}
-		id, err := db.CreateMelding(ctx, res.Region.ID, p.ID, p.SchoolID, s.ID, m)
-		if err != nil {
-			return n, err
-		}
-		n++
-		if n%3 != 0 {
-			if _, err := db.ChangeMeldingStatus(ctx, res.Region.ID, id, absence.StatusChange{To: absence.StatusInProgress, By: absence.PartyGemeente, At: reported.AddDate(0, 0, 3), Contact: "leerplicht@gemeente.demo.grondslag.test"}); err != nil {
-				return n, err
-			}
-		}
+		plan = append(plan, plannedMelding{pupil: p, signalID: s.ID, melding: m, reported: reported, inProgress: len(plan)%3 != 2})
 	}
-	return n, nil
+	return plan, nil
 }
 
 func absenceDate(t time.Time) absence.Date { return absence.DateOf(t) }

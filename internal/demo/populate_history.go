@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"github.com/grondslag/grondslag/internal/absence"
 	"sort"
 	"time"
 
@@ -38,9 +39,15 @@ type access struct {
 // simulated use (zorgcoördinatoren, mentors, leerplicht, the jeugdarts, the SWV looking at
 // pupils), every access decided by the policy on the model convenant, denied ones included, with
 // a signed checkpoint at the end of every simulated day.
-func populateHistory(ctx context.Context, db *store.DB, ring *ident.KeyRing, res *Result, today time.Time) ([]Step, error) {
+func populateHistory(ctx context.Context, db *store.DB, ring *ident.KeyRing, res *Result, today time.Time, plan []plannedMelding) ([]Step, error) {
 	if ring == nil {
-		return nil, nil
+		// Without keys there is no log to write: the meldingen are stored without entries.
+		for _, m := range plan {
+			if _, err := db.CreateMelding(ctx, res.Region.ID, m.pupil.ID, m.pupil.SchoolID, m.signalID, m.melding); err != nil {
+				return nil, err
+			}
+		}
+		return []Step{{"verzuimmeldingen verstuurd", len(plan)}}, nil
 	}
 	conv, err := convenant.Default()
 	if err != nil {
@@ -57,17 +64,33 @@ func populateHistory(ctx context.Context, db *store.DB, ring *ident.KeyRing, res
 	}
 	as := store.NewAuditStore(db)
 	g := &historyGen{res: res, today: today}
-	if err := g.index(ctx, db); err != nil {
+	g.index(plan)
+	trails, err := newTrailMaker(res, ring)
+	if err != nil {
 		return nil, err
 	}
 	byDay := g.simulate()
+	sends := map[time.Time][]plannedMelding{}
+	for _, m := range plan {
+		sends[day(m.reported)] = append(sends[day(m.reported)], m)
+		if _, ok := byDay[day(m.reported)]; !ok {
+			byDay[day(m.reported)] = nil
+		}
+	}
+	type statusDue struct {
+		id int64
+		m  plannedMelding
+	}
+	dues := map[time.Time][]statusDue{}
+	meldingen, inProgress := 0, 0
 	days := make([]time.Time, 0, len(byDay))
 	for d := range byDay {
 		days = append(days, d)
 	}
 	sort.Slice(days, func(i, j int) bool { return days[i].Before(days[j]) })
 	entries, denied, checkpoints := 0, 0, 0
-	for _, d := range days {
+	for i := 0; i < len(days); i++ { // days grows while we go: status changes fall on later days
+		d := days[i]
 		accs := byDay[d]
 		sort.SliceStable(accs, func(i, j int) bool { return accs[i].at.Before(accs[j].at) })
 		batch := make([]audit.Entry, 0, len(accs))
@@ -86,12 +109,43 @@ func populateHistory(ctx context.Context, db *store.DB, ring *ident.KeyRing, res
 			return nil, err
 		}
 		entries += len(batch)
+		// In the afternoon the schools send the day's meldingen; leerplicht takes earlier ones in
+		// behandeling. Each change is stored together with its audit entry.
+		for _, m := range sends[d] {
+			id, err := db.CreateMeldingAudited(ctx, res.Region.ID, m.pupil.ID, m.pupil.SchoolID, m.signalID, m.melding, trails.meldingTrail(m.pupil, m.reported))
+			if err != nil {
+				return nil, fmt.Errorf("melding leerling %d: %w", m.pupil.ID, err)
+			}
+			meldingen++
+			entries++
+			if m.inProgress {
+				due := day(m.reported).AddDate(0, 0, 3)
+				if !due.Before(day(today)) {
+					continue
+				}
+				dues[due] = append(dues[due], statusDue{id, m})
+				if _, ok := byDay[due]; !ok {
+					byDay[due] = nil
+					days = insertDay(days, due)
+				}
+			}
+		}
+		for _, sd := range dues[d] {
+			at := d.Add(16*time.Hour + 30*time.Minute)
+			if _, err := db.ChangeMeldingStatusAudited(ctx, res.Region.ID, sd.id, absence.StatusChange{To: absence.StatusInProgress, By: absence.PartyGemeente, At: at, Contact: "leerplicht@gemeente.demo.grondslag.test"}, trails.statusTrail(sd.m.pupil, at)); err != nil {
+				return nil, fmt.Errorf("status melding: %w", err)
+			}
+			inProgress++
+			entries++
+		}
 		if _, err := as.MakeCheckpoint(ctx, res.Region.ID, signer, d.Add(18*time.Hour)); err != nil {
 			return nil, fmt.Errorf("checkpoint: %w", err)
 		}
 		checkpoints++
 	}
 	return []Step{
+		{"verzuimmeldingen verstuurd", meldingen},
+		{"verzuimmeldingen in behandeling bij leerplicht", inProgress},
 		{"auditregels (waarvan geweigerd: " + fmt.Sprint(denied) + ")", entries},
 		{"ondertekende checkpoints", checkpoints},
 	}, nil
@@ -105,7 +159,7 @@ type historyGen struct {
 	orgKind  map[int64]region.Organisation
 }
 
-func (g *historyGen) index(ctx context.Context, db *store.DB) error {
+func (g *historyGen) index(plan []plannedMelding) {
 	g.meldings = map[int64][]time.Time{}
 	g.bySchool = map[int64][]*PupilRef{}
 	g.orgKind = map[int64]region.Organisation{}
@@ -113,22 +167,35 @@ func (g *historyGen) index(ctx context.Context, db *store.DB) error {
 		g.orgKind[o.ID] = o
 	}
 	for i := range g.res.Pupils {
-		p := &g.res.Pupils[i]
-		if p.SchoolID != 0 {
+		if p := &g.res.Pupils[i]; p.SchoolID != 0 {
 			g.bySchool[p.SchoolID] = append(g.bySchool[p.SchoolID], p)
 		}
-		if p.Profile != ProfileSixteen && p.Profile != ProfileThuiszitter {
-			continue
-		}
-		ms, err := db.Meldingen(ctx, g.res.Region.ID, p.ID)
-		if err != nil {
-			return err
-		}
-		for _, m := range ms {
-			g.meldings[p.ID] = append(g.meldings[p.ID], m.Created())
+	}
+	for _, m := range plan {
+		g.meldings[m.pupil.ID] = append(g.meldings[m.pupil.ID], m.reported)
+	}
+}
+
+// hasMelding reports whether the pupil had a melding before t.
+func (g *historyGen) hasMelding(pupilID int64, t time.Time) bool {
+	for _, at := range g.meldings[pupilID] {
+		if at.Before(t) {
+			return true
 		}
 	}
-	return nil
+	return false
+}
+
+// insertDay inserts d into the sorted days, keeping them sorted.
+func insertDay(days []time.Time, d time.Time) []time.Time {
+	i := sort.Search(len(days), func(i int) bool { return !days[i].Before(d) })
+	if i < len(days) && days[i].Equal(d) {
+		return days
+	}
+	days = append(days, time.Time{})
+	copy(days[i+1:], days[i:])
+	days[i] = d
+	return days
 }
 
 func day(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
@@ -138,16 +205,6 @@ func day(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(),
 func (g *historyGen) simulate() map[time.Time][]access {
 	out := map[time.Time][]access{}
 	add := func(a access) { out[day(a.at)] = append(out[day(a.at)], a) }
-	school := policy.Actor{Party: "school", Role: "zorgcoordinator"}
-	leerplicht := policy.Actor{Party: "gemeente", Role: "leerplicht"}
-	// Every melding the schools sent: the school provides the absence data to leerplicht.
-	for i := range g.res.Pupils {
-		p := &g.res.Pupils[i]
-		for _, at := range g.meldings[p.ID] {
-			zc := g.account(p.SchoolID, region.RoleZorgcoordinator)
-			add(access{at: day(at).Add(10 * time.Hour), account: zc, party: "school", pupil: p, action: policy.Action("verstrekken"), cat: "verzuim", purpose: "handhaving-leerplicht", to: leerplicht, melding: true, point: audit.AccessUI, name: "verzuimmelding versturen", audited: audit.ActionShare})
-		}
-	}
 	start := day(g.today).AddDate(0, 0, -historyDays)
 	for d := start; d.Before(day(g.today)); d = d.AddDate(0, 0, 1) {
 		if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday || !g.res.Calendar.IsSchoolDay(absenceDate(d)) {
@@ -167,7 +224,7 @@ func (g *historyGen) simulate() map[time.Time][]access {
 				k := 0
 				for i := range g.res.Pupils {
 					p := &g.res.Pupils[i]
-					if p.GemeenteID != org.ID || len(g.meldings[p.ID]) == 0 || (i+n)%3 != 0 {
+					if p.GemeenteID != org.ID || !g.hasMelding(p.ID, d) || (i+n)%3 != 0 {
 						continue
 					}
 					add(access{at: d.Add(time.Duration(9*60+k*11) * time.Minute), account: a, party: "gemeente", pupil: p, action: "lezen", cat: "verzuim", purpose: "handhaving-leerplicht", melding: true, point: audit.AccessUI, name: "dossier leerplicht"})
@@ -177,7 +234,7 @@ func (g *historyGen) simulate() map[time.Time][]access {
 				// is refused, and that refusal is in the log too.
 				if pupils := g.bySchool[g.res.Orgs[len(g.res.Orgs)-1].ID]; n%5 == 0 && len(pupils) > 0 {
 					p := pupils[n%len(pupils)]
-					if len(g.meldings[p.ID]) == 0 {
+					if !g.hasMelding(p.ID, d.Add(24*time.Hour)) {
 						add(access{at: d.Add(14 * time.Hour), account: a, party: "gemeente", pupil: p, action: "vastleggen", cat: "verzuim", purpose: "handhaving-leerplicht", point: audit.AccessUI, name: "notitie leerplicht"})
 					}
 				}
@@ -197,7 +254,6 @@ func (g *historyGen) simulate() map[time.Time][]access {
 				}
 			}
 		}
-		_ = school
 	}
 	return out
 }

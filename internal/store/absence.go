@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/grondslag/grondslag/internal/audit"
 	"io"
 	"sort"
 	"strconv"
@@ -46,12 +47,23 @@ type schoolEnrolment struct {
 // add up within the file; the total then replaces what was stored for that key, so importing the
 // same file twice changes nothing. Without skipErrors a file with any bad line imports nothing.
 func (db *DB) ImportAbsence(ctx context.Context, regionID, schoolID int64, r io.Reader, skipErrors bool, now time.Time) (AbsenceImport, error) {
+	return db.ImportAbsenceAudited(ctx, regionID, schoolID, r, skipErrors, now, nil)
+}
+
+// ImportTrail returns the audit entries of an import; it runs inside the import's transaction,
+// after the registrations are written, so the import and its entries commit together or not at
+// all. res.Pupils lists the pupils whose registrations were written.
+type ImportTrail func(ctx context.Context, tx *Tx, res AbsenceImport) ([]audit.Entry, error)
+
+// ImportAbsenceAudited is ImportAbsence with the audit entries of the import appended to the
+// region's log in the same transaction.
+func (db *DB) ImportAbsenceAudited(ctx context.Context, regionID, schoolID int64, r io.Reader, skipErrors bool, now time.Time, trail ImportTrail) (AbsenceImport, error) {
 	h := sha256.New()
 	regs, bad, err := absence.ReadAll(io.TeeReader(r, h))
 	if err != nil {
 		return AbsenceImport{}, err
 	}
-	return db.importRegistrations(ctx, regionID, schoolID, regs, bad, hex.EncodeToString(h.Sum(nil)), skipErrors, now)
+	return db.importRegistrations(ctx, regionID, schoolID, regs, bad, hex.EncodeToString(h.Sum(nil)), skipErrors, now, trail)
 }
 
 // ImportRegistrations stores registrations that came over the API, with the same rules as
@@ -59,6 +71,12 @@ func (db *DB) ImportAbsence(ctx context.Context, regionID, schoolID int64, r io.
 // add up and replace what was stored, and without skipErrors one bad row stores nothing. A row's
 // Line is its position in the request (1-based), for the error messages.
 func (db *DB) ImportRegistrations(ctx context.Context, regionID, schoolID int64, regs []absence.Registration, skipErrors bool, now time.Time) (AbsenceImport, error) {
+	return db.ImportRegistrationsAudited(ctx, regionID, schoolID, regs, skipErrors, now, nil)
+}
+
+// ImportRegistrationsAudited is ImportRegistrations with the import's audit entries appended in
+// the same transaction.
+func (db *DB) ImportRegistrationsAudited(ctx context.Context, regionID, schoolID int64, regs []absence.Registration, skipErrors bool, now time.Time, trail ImportTrail) (AbsenceImport, error) {
 	h := sha256.New()
 	for i := range regs {
 		if regs[i].Line == 0 {
@@ -66,10 +84,10 @@ func (db *DB) ImportRegistrations(ctx context.Context, regionID, schoolID int64,
 		}
 		fmt.Fprintf(h, "%s,%s,%s,%s\n", regs[i].Pupil, regs[i].Day, regs[i].Hours, regs[i].Reason)
 	}
-	return db.importRegistrations(ctx, regionID, schoolID, regs, nil, "api:"+hex.EncodeToString(h.Sum(nil)), skipErrors, now)
+	return db.importRegistrations(ctx, regionID, schoolID, regs, nil, "api:"+hex.EncodeToString(h.Sum(nil)), skipErrors, now, trail)
 }
 
-func (db *DB) importRegistrations(ctx context.Context, regionID, schoolID int64, regs []absence.Registration, bad []*absence.LineError, hash string, skipErrors bool, now time.Time) (AbsenceImport, error) {
+func (db *DB) importRegistrations(ctx context.Context, regionID, schoolID int64, regs []absence.Registration, bad []*absence.LineError, hash string, skipErrors bool, now time.Time, trail ImportTrail) (AbsenceImport, error) {
 	res := AbsenceImport{Lines: len(regs) + len(bad), Errors: bad}
 	for _, reg := range regs {
 		if _, err := absence.NewRegistration(reg.Pupil, reg.Day, reg.Hours, reg.Reason); err != nil {
@@ -176,7 +194,12 @@ func (db *DB) importRegistrations(ctx context.Context, regionID, schoolID int64,
 				return err
 			}
 		}
-		return nil
+		return appendTrail(ctx, tx, regionID, func() ([]audit.Entry, error) {
+			if trail == nil {
+				return nil, nil
+			}
+			return trail(ctx, tx, res)
+		})
 	})
 	if err != nil {
 		res.Imported, res.ImportID = 0, 0

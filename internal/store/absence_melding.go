@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/grondslag/grondslag/internal/audit"
 	"strconv"
 	"time"
 
@@ -23,6 +24,16 @@ type StoredMelding struct {
 // CreateMelding stores a registered melding (absence.NewMelding) and the first entry of its
 // status history. signalID may be 0.
 func (db *DB) CreateMelding(ctx context.Context, regionID, pupilID, schoolID, signalID int64, m *absence.Melding) (int64, error) {
+	return db.CreateMeldingAudited(ctx, regionID, pupilID, schoolID, signalID, m, nil)
+}
+
+// MeldingTrail returns the audit entries of a change to a melding (its id given); it runs inside
+// the change's transaction.
+type MeldingTrail func(meldingID int64) ([]audit.Entry, error)
+
+// CreateMeldingAudited is CreateMelding with the melding's audit entries (the school providing
+// the absence data to leerplicht) appended in the same transaction.
+func (db *DB) CreateMeldingAudited(ctx context.Context, regionID, pupilID, schoolID, signalID int64, m *absence.Melding, trail MeldingTrail) (int64, error) {
 	c := m.Content()
 	var id int64
 	err := db.WithTx(ctx, func(tx *Tx) error {
@@ -48,7 +59,15 @@ func (db *DB) CreateMelding(ctx context.Context, regionID, pupilID, schoolID, si
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO verzuimmelding_status (regio_id, melding_id, status, door, reden_afsluiting, afsluitnotitie, op) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			regionID, id, string(m.Status()), string(absence.PartySchool), "", "", m.StatusAt().UnixMilli())
-		return err
+		if err != nil {
+			return err
+		}
+		return appendTrail(ctx, tx, regionID, func() ([]audit.Entry, error) {
+			if trail == nil {
+				return nil, nil
+			}
+			return trail(id)
+		})
 	})
 	return id, err
 }
@@ -117,6 +136,12 @@ func (db *DB) Meldingen(ctx context.Context, regionID, pupilID int64) ([]StoredM
 // ChangeMeldingStatus applies a status change (absence.Melding.Transition: who may do what) in
 // one transaction and appends it to the history.
 func (db *DB) ChangeMeldingStatus(ctx context.Context, regionID, id int64, ch absence.StatusChange) (StoredMelding, error) {
+	return db.ChangeMeldingStatusAudited(ctx, regionID, id, ch, nil)
+}
+
+// ChangeMeldingStatusAudited is ChangeMeldingStatus with the change's audit entries appended in
+// the same transaction.
+func (db *DB) ChangeMeldingStatusAudited(ctx context.Context, regionID, id int64, ch absence.StatusChange, trail MeldingTrail) (StoredMelding, error) {
 	var out StoredMelding
 	err := db.WithTx(ctx, func(tx *Tx) error {
 		s, err := scanMelding(tx.QueryRow(ctx, "SELECT "+meldingCols+" FROM verzuimmelding WHERE regio_id = ? AND id = ?", regionID, id))
@@ -141,8 +166,16 @@ func (db *DB) ChangeMeldingStatus(ctx context.Context, regionID, id int64, ch ab
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO verzuimmelding_status (regio_id, melding_id, status, door, reden_afsluiting, afsluitnotitie, op) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			regionID, id, string(s.Status()), string(ch.By), string(s.ClosingReason()), string(s.ClosingNote()), s.StatusAt().UnixMilli())
+		if err != nil {
+			return err
+		}
 		out = s
-		return err
+		return appendTrail(ctx, tx, regionID, func() ([]audit.Entry, error) {
+			if trail == nil {
+				return nil, nil
+			}
+			return trail(id)
+		})
 	})
 	return out, err
 }

@@ -138,21 +138,23 @@ func (db *DB) InsertConsent(ctx context.Context, regionID int64, r consent.Recor
 				return err
 			}
 		}
-		return appendTrail(ctx, tx, db, regionID, id, trail)
+		return appendTrail(ctx, tx, regionID, consentTrail(id, trail))
 	})
 	return id, err
 }
 
-// appendTrail appends the entries trail builds for consent id inside tx.
-func appendTrail(ctx context.Context, tx *Tx, db *DB, regionID, id int64, trail consent.AuditFunc) error {
-	if trail == nil {
-		return nil
+// consentTrail adapts the consent register's audit function for consent id to appendTrail.
+func consentTrail(id int64, trail consent.AuditFunc) func() ([]audit.Entry, error) {
+	return func() ([]audit.Entry, error) {
+		if trail == nil {
+			return nil, nil
+		}
+		es, err := trail(id)
+		if err != nil {
+			return nil, fmt.Errorf("toestemming %d: %w", id, err)
+		}
+		return es, nil
 	}
-	entries, err := trail(id)
-	if err != nil {
-		return fmt.Errorf("auditregel voor toestemming %d: %w", id, err)
-	}
-	return NewAuditStore(db).Append(ctx, tx, regionID, entries...)
 }
 
 const consentCols = `t.id, t.leerling_id, t.status, t.kanaal, COALESCE(t.gehoord_door, ''), t.formulier_versie, t.formulier_hash,
@@ -294,7 +296,7 @@ func (db *DB) WithdrawConsent(ctx context.Context, regionID int64, w consent.Wit
 			return err
 		}
 		done = true
-		return appendTrail(ctx, tx, db, regionID, w.ConsentID, trail)
+		return appendTrail(ctx, tx, regionID, consentTrail(w.ConsentID, trail))
 	})
 	if err != nil || done {
 		return err
