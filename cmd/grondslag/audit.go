@@ -415,11 +415,15 @@ func runAuditShow(ctx context.Context, e env) error {
 		return err
 	}
 	names := &nameCache{db: a.db, region: a.region.ID, m: map[string]string{}}
+	loc, err := time.LoadLocation("Europe/Amsterdam") // tzdata is embedded (internal/consent)
+	if err != nil {
+		loc = time.Local
+	}
 	var shown []shownEntry
 	for _, l := range leaves {
 		r := l.Entry.Record()
 		s := shownEntry{
-			Volgnummer: l.Index, Tijd: r.Time.Local().Format("2006-01-02 15:04:05"), Rol: r.Actor.Role,
+			Volgnummer: l.Index, Tijd: r.Time.In(loc).Format("2006-01-02 15:04:05"), Rol: r.Actor.Role,
 			Gegevens: r.Categories, Actie: string(r.Action), Doel: r.Purpose, Grondslag: r.LegalGround,
 			Artikel: r.Article, Toestemming: r.ConsentID, Melding: r.Melding, Uitkomst: string(r.Outcome),
 			Reden: r.Reason, Toegangspunt: string(r.AccessPoint), Noodtoegang: r.Emergency,
