@@ -65,7 +65,7 @@ func (s *Server) MountToestemming(d ToestemmingDeps) error {
 	ui("GET /toestemmingen/leerling/{id}", s.requireUser(consentReadRoles, c.pupilPage))
 	ui("POST /toestemmingen/leerling/{id}", s.requireUser(consentRoles, c.recordSubmit))
 	ui("GET /toestemmingen/leerling/{id}/formulier", s.requireUser(consentRoles, c.formPage))
-	ui("POST /toestemmingen/{id}/intrekking", s.requireUser(consentRoles, c.withdrawSubmit))
+	ui("POST /toestemmingen/intrekking/{id}", s.requireUser(consentRoles, c.withdrawSubmit))
 	ui("GET /toestemmingen/verlopend", s.requireUser(consentRoles, c.expiring))
 	api("GET /api/v1/toestemmingen", s.apiAuth(consentReadRoles, auth.ScopeToestemmingenLezen, c.apiList))
 	api("POST /api/v1/toestemmingen", s.apiAuth(consentRoles, ScopeToestemmingenVastleggen, c.apiRecord))
