@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/policy"
 	"os"
 	"strconv"
 	"strings"
@@ -14,24 +16,26 @@ import (
 	"github.com/grondslag/grondslag/internal/store"
 )
 
-const importeerVerzuimUsage = "verzuim importeer --invoer BESTAND.csv --school BRIN[VESTIGING]|ID [--db …] [--regio CODE] [--sla-fouten-over] [--peildatum JJJJ-MM-DD] [--vakanties BESTAND.csv] [--lesuren-per-dag N]"
+const importeerVerzuimUsage = "verzuim importeer --invoer BESTAND.csv --school BRIN[VESTIGING]|ID --door E-MAIL [--db …] [--regio CODE] [--sla-fouten-over] [--peildatum JJJJ-MM-DD] [--vakanties BESTAND.csv] [--lesuren-per-dag N]"
 
 // runVerzuimImporteer imports a school's registrations into the store (all or nothing unless
 // --sla-fouten-over) and refreshes the signals of the pupils in the file.
 func runVerzuimImporteer(ctx context.Context, e env) error {
 	fs := newFlagSet(e, "verzuim importeer", importeerVerzuimUsage)
 	cfg := storeFlags(fs, e)
+	convenantFlag(fs, e, cfg)
 	var cf calendarFlags
-	var input, school string
+	var input, school, by string
 	var skip bool
 	fs.StringVar(&input, "invoer", "", "verzuimregistraties van de school (CSV met kopregel leerling,datum,uren,reden; leerling = leerlingnummer of pseudoniem)")
 	fs.StringVar(&school, "school", "", "de school: BRIN met vestiging (bijv. 01AA00; zonder vestiging 00) of het id van de organisatie")
+	fs.StringVar(&by, "door", "", "e-mailadres van de verantwoordelijke gebruiker van de school (komt in het auditlog)")
 	fs.BoolVar(&skip, "sla-fouten-over", false, "importeer de goede regels van een bestand met fouten (de foute worden gemeld)")
 	cf.register(fs)
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
-	if input == "" || school == "" || fs.NArg() > 0 {
+	if input == "" || school == "" || by == "" || fs.NArg() > 0 {
 		return withExit(2, fmt.Errorf("gebruik: grondslag %s", importeerVerzuimUsage))
 	}
 	if cf.exemptions != "" {
@@ -65,7 +69,11 @@ func runVerzuimImporteer(ctx context.Context, e env) error {
 	if err != nil {
 		return withExit(2, err)
 	}
-	res, err := db.ImportAbsence(ctx, reg.ID, schoolID, f, skip, now)
+	trail, err := importTrail(ctx, cfg, db, reg.ID, reg.Code, schoolID, by, now)
+	if err != nil {
+		return err
+	}
+	res, err := db.ImportAbsenceAudited(ctx, reg.ID, schoolID, f, skip, now, trail)
 	for _, le := range res.Errors {
 		fmt.Fprintf(e.stderr, "%s: %s\n", input, le)
 	}
@@ -109,4 +117,49 @@ func resolveSchool(ctx context.Context, db *store.DB, regionID int64, s string) 
 		return 0, fmt.Errorf("--school %s%s: geen school in deze regio", brin, vest)
 	}
 	return o.ID, nil
+}
+
+// importTrail checks that the responsible user may record absence at the school under the
+// convenant and returns the import's audit entries: one per pupil whose registrations were
+// written, access point CLI.
+func importTrail(ctx context.Context, cfg *config, db *store.DB, regionID int64, regionCode string, schoolID int64, email string, now time.Time) (store.ImportTrail, error) {
+	u, err := db.UserByEmail(ctx, regionID, email)
+	if err != nil || !u.Active {
+		return nil, withExit(2, fmt.Errorf("--door: geen actieve gebruiker %q in deze regio", email))
+	}
+	if u.OrganisationID != schoolID {
+		return nil, withExit(2, fmt.Errorf("--door: %s werkt niet bij deze school", email))
+	}
+	conv, err := loadConvenant(cfg)
+	if err != nil {
+		return nil, err
+	}
+	d := policy.NewEngine(conv).Decide(policy.Request{Actor: policy.Actor{Party: "school", Role: string(u.Role)}, Action: policy.Record, Category: "verzuim", Purpose: "signalering"})
+	if !d.Allowed {
+		return nil, fmt.Errorf("het convenant staat %s niet toe verzuim vast te leggen: %s", u.Role, d.Reason)
+	}
+	ring, err := cfg.keyRing()
+	if err != nil {
+		return nil, err
+	}
+	keys, err := ring.Region(regionCode)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, tx *store.Tx, res store.AbsenceImport) ([]audit.Entry, error) {
+		op := audit.NewOperationID()
+		base := audit.Record{Time: now, Actor: audit.Actor{UserID: u.ID, OrganisationID: u.OrganisationID, Role: string(u.Role)},
+			Categories: []string{"verzuim"}, Action: audit.ActionImport, Purpose: "signalering", AccessPoint: audit.AccessCLI,
+			RequestID: "verzuim-import-" + op.String(), TraceID: audit.NewTraceID(), OperationID: op, Name: "verzuim importeren"}
+		base.ApplyDecision(d, conv.ProcessingActivityURI(d.Activity))
+		ps, err := tx.Pseudonyms(ctx, regionID, res.Pupils)
+		if err != nil {
+			return nil, err
+		}
+		list := make([]string, 0, len(res.Pupils))
+		for _, id := range res.Pupils {
+			list = append(list, ps[id])
+		}
+		return audit.PerPupil(base, list, keys)
+	}, nil
 }

@@ -137,7 +137,9 @@ func TestVerzuimImporteer(t *testing.T) {
 		append([]string{"regio", "aanmaken", "--code", "test-regio", "--naam", "Testregio", "--vakantieregio", "midden"}, st...),
 		append([]string{"importeer", "organisaties", writeFile(t, dir, "org.csv", "soort,naam,brin,vestiging,sector,cbs_code,gemeente\ngemeente,Gemeente Test,,,,GM9990,\nschool,De Test,99ZZ,00,po,,\n")}, st...),
 		append([]string{"importeer", "leerlingen", writeFile(t, dir, "ll.csv", "nummer,voornaam,achternaam,geboortedatum,school,leerlingnummer,van,leerjaar\n999900006,Sam,Test,2015-01-01,99ZZ00,L1,2024-08-26,groep 5\n")}, st...),
+		append([]string{"importeer", "gebruikers", writeFile(t, dir, "u.csv", "naam,email,rol,organisatie\nZorg Test,zorg@test.example,zorgcoordinator,99ZZ00\nLeerplicht Test,lp@test.example,leerplicht,GM9990\n")}, st...),
 	}
+	st = append(st, "--door", "zorg@test.example")
 	for _, s := range steps {
 		if code, _, errs := runCmd(t, "", s...); code != 0 {
 			t.Fatalf("%v: %s", s, errs)
@@ -174,6 +176,15 @@ func TestVerzuimImporteer(t *testing.T) {
 	}
 	if code, _, _ := runCmd(t, "", append([]string{"verzuim", "importeer", "--invoer", in, "--school", "11AA00"}, st...)...); code != 2 {
 		t.Errorf("unknown school: exit %d", code)
+	}
+	// Every import that wrote registrations left one audit entry per pupil; the failed one none.
+	if n := countRows(t, db, "audit_regel"); n != 3 {
+		t.Errorf("%d audit entries after three imports of one pupil, want 3", n)
+	}
+	// The responsible user must work at the school.
+	other := append(append([]string{}, st[:len(st)-1]...), "lp@test.example")
+	if code, _, errs := runCmd(t, "", append([]string{"verzuim", "importeer", "--invoer", in, "--school", "99ZZ00"}, other...)...); code != 2 || !strings.Contains(errs, "werkt niet bij deze school") {
+		t.Errorf("import by leerplicht: exit %d, %s", code, errs)
 	}
 }
 
