@@ -2,6 +2,7 @@
 # Benchmark: authenticated pupil-page reads (relation check, policy per category, audit records
 # through the group-committing batcher) against `grondslag demo` on SQLite.
 #   bash bench/web/run.sh [DUUR] [VERBINDINGEN]     (defaults 20s, 32)
+#   GRONDSLAG_BIN=/pad/grondslag bash bench/web/run.sh   (a binary built before)
 # Needs wrk (apt-get install -y wrk) and curl. Prints req/s and p50/p90/p99 for the HTML page and
 # the API.
 set -euo pipefail
@@ -11,7 +12,7 @@ CONNS=${2:-32}
 WORK=$(mktemp -d /tmp/grondslag-bench-web.XXXXXX)
 PORT=$((20000 + RANDOM % 20000))
 B=http://127.0.0.1:$PORT
-go build -o "$WORK/grondslag" ./cmd/grondslag
+if [ -n "${GRONDSLAG_BIN:-}" ]; then cp "$GRONDSLAG_BIN" "$WORK/grondslag"; else go build -o "$WORK/grondslag" ./cmd/grondslag; fi
 cd "$WORK"
 ./grondslag demo --peildatum "$(date -u +%F)" --adres 127.0.0.1:$PORT >demo.out 2>demo.err &
 PID=$!
