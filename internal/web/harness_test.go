@@ -79,7 +79,7 @@ type user struct {
 // world is a region with two schools, a gemeente, an SWV, a GGD and a second region, with an
 // account for every role, pupils at each school, and a parent.
 type world struct {
-	t        *testing.T
+	t        testing.TB
 	db       *store.DB
 	srv      *httptest.Server
 	web      *web.Server
@@ -101,7 +101,7 @@ type world struct {
 
 var fastParams = auth.PasswordParams{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
 
-func ins(t *testing.T, db *store.DB, q string, args ...any) int64 {
+func ins(t testing.TB, db *store.DB, q string, args ...any) int64 {
 	t.Helper()
 	var id int64
 	err := db.WithTx(context.Background(), func(tx *store.Tx) error {
@@ -116,7 +116,10 @@ func ins(t *testing.T, db *store.DB, q string, args ...any) int64 {
 }
 
 // newWorld builds the fixture; opts are func(*web.Config) or func(*web.Deps).
-func newWorld(t *testing.T, opts ...any) *world {
+func newWorld(t *testing.T, opts ...any) *world { return newWorldTB(t, opts...) }
+
+// newWorldTB is newWorld for tests and benchmarks.
+func newWorldTB(t testing.TB, opts ...any) *world {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.SQLite(t)
@@ -266,7 +269,7 @@ func (c *client) get(path string, hdr ...string) resp { return c.do("GET", path,
 
 var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
-func csrfOf(t *testing.T, body string) string {
+func csrfOf(t testing.TB, body string) string {
 	t.Helper()
 	m := csrfRe.FindStringSubmatch(body)
 	if m == nil {
