@@ -209,7 +209,10 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	} else {
 		deps.Codes = noMail{}
 	}
-	s, err := web.New(web.Config{BaseURL: opts.baseURL, TLS: opts.tls, TrustProxy: opts.proxy, Demo: opts.demo, Timeouts: timeouts}, deps)
+	// GRONDSLAG_TEMPLATES=internal/web/templates reloads the templates from disk on every request
+	// (development only).
+	s, err := web.New(web.Config{BaseURL: opts.baseURL, TLS: opts.tls, TrustProxy: opts.proxy, Demo: opts.demo, Timeouts: timeouts,
+		TemplateDir: e.getenv("GRONDSLAG_TEMPLATES")}, deps)
 	if err != nil {
 		batcher.Close()
 		ws.CloseStatements()
