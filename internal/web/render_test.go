@@ -9,3 +9,14 @@ func TestDutchDate(t *testing.T) {
 		}
 	}
 }
+
+func TestTemplatesFromDisk(t *testing.T) {
+	tm, err := parseTemplates(osDirFS("templates"))
+	if err != nil || tm.Lookup("leerling.html") == nil || tm.Lookup("top") == nil {
+		t.Fatalf("templates from disk: %v", err)
+	}
+	emb, err := parseTemplates(templateFS)
+	if err != nil || len(emb.Templates()) != len(tm.Templates()) {
+		t.Fatalf("embedded and disk templates differ: %v", err)
+	}
+}
