@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"sort"
 )
 
 // The OpenAPI 3 document of /api/v1, written here by hand next to the handlers; TestOpenAPI
@@ -193,9 +194,59 @@ func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) error {
 		doc["components"].(obj)["schemas"].(obj)[k] = v
 	}
 	s.docMu.Unlock()
+	addMissingTags(doc)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
+}
+
+// addMissingTags lists in the document's global tags every tag an operation uses (mounted parts
+// document operations with their own tags).
+func addMissingTags(doc obj) {
+	tags, _ := doc["tags"].([]obj)
+	known := map[string]bool{}
+	for _, t := range tags {
+		known[t["name"].(string)] = true
+	}
+	var extra []string
+	for _, item := range doc["paths"].(obj) {
+		ops, ok := item.(obj)
+		if !ok {
+			if m, ok2 := item.(map[string]any); ok2 {
+				ops = m
+			} else {
+				continue
+			}
+		}
+		for _, op := range ops {
+			o, ok := op.(map[string]any)
+			if !ok {
+				continue
+			}
+			var names []string
+			switch ts := o["tags"].(type) {
+			case []string:
+				names = ts
+			case []any:
+				for _, t := range ts {
+					if n, ok := t.(string); ok {
+						names = append(names, n)
+					}
+				}
+			}
+			for _, n := range names {
+				if !known[n] {
+					known[n] = true
+					extra = append(extra, n)
+				}
+			}
+		}
+	}
+	sort.Strings(extra)
+	for _, n := range extra {
+		tags = append(tags, obj{"name": n, "description": n})
+	}
+	doc["tags"] = tags
 }
