@@ -14,7 +14,19 @@ import (
 // every documented operation is a route; every 2xx and error response documents the version
 // header and problem+json.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
-	w := newWorld(t)
+	checkOpenAPIMatches(t, newWorld(t))
+}
+
+// TestOpenAPIMatchesRoutesWithMounts: the same with the casework and verzuim parts mounted, as
+// cmd/grondslag serves them.
+func TestOpenAPIMatchesRoutesWithMounts(t *testing.T) {
+	w, _, _ := caseWorld(t)
+	checkOpenAPIMatches(t, w)
+	checkOpenAPIMatches(t, verzuimWorld(t))
+}
+
+func checkOpenAPIMatches(t *testing.T, w *world) {
+	t.Helper()
 	r := w.client().get("/api/v1/openapi.json")
 	if r.status != 200 || r.header.Get("API-Version") == "" {
 		t.Fatalf("openapi.json: %d", r.status)
