@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/casework"
 	"github.com/grondslag/grondslag/internal/consent"
@@ -240,6 +241,42 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 			return nil, nil, opts, err
 		}
 		s.MountCasework(svc)
+	}
+	// Absence pages and API (issue 4): imports, signals, meldingen.
+	if err := s.MountVerzuim(web.VerzuimDeps{
+		Store: db, Engine: engine,
+		Evaluator: func(ctx context.Context, regionID int64) (*absence.Evaluator, error) {
+			rs, err := db.Regions(ctx)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range rs {
+				if r.ID == regionID {
+					cal, err := absence.DefaultCalendar(absence.Region(r.Holiday))
+					if err != nil {
+						return nil, err
+					}
+					return absence.NewEvaluator(cal, absence.DefaultRules())
+				}
+			}
+			return nil, fmt.Errorf("regio %d onbekend", regionID)
+		},
+		PupilNumber: func(ctx context.Context, regionID, pupilID int64) (string, string, error) {
+			code, err := aud.regionCode(ctx, regionID)
+			if err != nil {
+				return "", "", err
+			}
+			keys, err := ring.Region(code)
+			if err != nil {
+				return "", "", err
+			}
+			kind, number, err := db.PupilNumber(ctx, regionID, pupilID, keys)
+			return string(kind), number, err
+		},
+	}); err != nil {
+		batcher.Close()
+		ws.CloseStatements()
+		return nil, nil, opts, err
 	}
 	sweepCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
