@@ -91,6 +91,16 @@ func (s *Server) nav(p *Principal, path string) []navItem {
 	if contains(pupilRoles, role) {
 		add("/leerlingen", "Leerlingen")
 	}
+	// Pages of mounted parts (casework, verzuim), when this server has them.
+	if contains([]string{"zorgcoordinator", "mentor", "directeur"}, role) && s.hasRoute("/verzuim/signalen") {
+		add("/verzuim/signalen", "Verzuim")
+	}
+	if contains([]string{"zorgcoordinator", "mentor", "directeur", "leerplicht"}, role) && s.hasRoute("/verzuim/meldingen") {
+		add("/verzuim/meldingen", "Meldingen")
+	}
+	if contains(append([]string{"ouder"}, pupilRoles...), role) && role != "directeur" && s.hasRoute("/casussen") {
+		add("/casussen", "Casussen")
+	}
 	if contains(professionalRoles, role) {
 		add("/mag-ik-dit-delen", "Mag ik dit delen?")
 	}
@@ -164,4 +174,15 @@ func dutchDate(s string) string {
 		}
 	}
 	return s[8:10] + "-" + s[5:7] + "-" + s[0:4]
+}
+
+// hasRoute reports whether a GET of path reaches a registered page (parts such as casework are
+// mounted after New).
+func (s *Server) hasRoute(path string) bool {
+	r, err := http.NewRequest(http.MethodGet, path, nil)
+	if err != nil {
+		return false
+	}
+	_, pattern := s.mux.Handler(r)
+	return pattern != "" && pattern != "/api/"
 }

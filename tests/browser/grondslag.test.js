@@ -153,6 +153,12 @@ test('zorgcoördinator: doel kiezen, leerling openen, privacyvraag stellen', asy
   assert.ok((await blocks.count()) >= 3, 'gegevensblokken');
   assert.match(await blocks.first().innerText(), /grondslag: AVG art\. 6/);
   await check(page, 'zorgcoordinator-leerling');
+  await page.getByRole('link', { name: 'Verzuim', exact: true }).click();
+  await page.waitForURL('**/verzuim/signalen');
+  await check(page, 'zorgcoordinator-verzuimsignalen');
+  await page.getByRole('link', { name: 'Meldingen', exact: true }).click();
+  await page.waitForURL('**/verzuim/meldingen');
+  await check(page, 'zorgcoordinator-meldingen');
   await page.getByRole('link', { name: 'Mag ik dit delen?', exact: true }).click();
   await check(page, 'mag-ik-dit-delen');
   await page.getByLabel('Wat wilt u doen?').selectOption('verstrekken');
@@ -173,6 +179,9 @@ test('leerplicht: meldingen in behandeling en leerlingen met een melding', async
   await choosePurpose(page, 'Handhaving leerplicht');
   await page.getByRole('link', { name: 'Leerlingen', exact: true }).click();
   await check(page, 'leerplicht-leerlingen');
+  await page.getByRole('link', { name: 'Meldingen', exact: true }).click();
+  await page.waitForURL('**/verzuim/meldingen');
+  await check(page, 'leerplicht-meldingen');
   await page.context().close();
 });
 
