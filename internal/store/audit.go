@@ -550,7 +550,7 @@ func (s *AuditStore) walk(ctx context.Context, regionID int64, size uint64, thor
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	workers := max(2, runtime.GOMAXPROCS(0))
+	workers := max(4, runtime.GOMAXPROCS(0))
 	results := make([]chan result, n)
 	for i := range results {
 		results[i] = make(chan result, 1)
