@@ -425,3 +425,38 @@ func TestAuditCheckpointDue(t *testing.T) {
 		}
 	})
 }
+
+// One caller's failing request (here: a region that does not exist) must not fail the other
+// callers in the same batch.
+func TestAuditBatcherIsolatesFailures(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		as := store.NewAuditStore(db)
+		r := auditRegion(t, db, "een")
+		b := store.NewAuditBatcher(as, 1000)
+		defer b.Close()
+		var wg sync.WaitGroup
+		errs := make([]error, 40)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				reg := r
+				if i == 17 {
+					reg = r + 1000 // no such region: the foreign key refuses it
+				}
+				errs[i] = b.Append(ctx, reg, auditEntry(t, i))
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if (err != nil) != (i == 17) {
+				t.Errorf("request %d: err = %v", i, err)
+			}
+		}
+		res, err := as.Verify(ctx, r, store.VerifyOptions{})
+		if err != nil || res.Size != 39 {
+			t.Errorf("%+v %v", res, err)
+		}
+	})
+}
