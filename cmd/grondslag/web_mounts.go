@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/consent"
+	"github.com/grondslag/grondslag/internal/ident"
+	"github.com/grondslag/grondslag/internal/policy"
+	"github.com/grondslag/grondslag/internal/store"
+	"github.com/grondslag/grondslag/internal/web"
+)
+
+// regionKeys finds a region's keys by region id (the web package works with ids).
+type regionKeys struct {
+	db    *store.DB
+	ring  *ident.KeyRing
+	mu    sync.Mutex
+	codes map[int64]string
+}
+
+func (r *regionKeys) keys(ctx context.Context, regionID int64) (*ident.RegionKeys, string, error) {
+	r.mu.Lock()
+	code, ok := r.codes[regionID]
+	r.mu.Unlock()
+	if !ok {
+		regs, err := r.db.Regions(ctx)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, reg := range regs {
+			if reg.ID == regionID {
+				code = reg.Code
+			}
+		}
+		if code == "" {
+			return nil, "", fmt.Errorf("regio %d: %w", regionID, store.ErrNotFound)
+		}
+		r.mu.Lock()
+		r.codes[regionID] = code
+		r.mu.Unlock()
+	}
+	k, err := r.ring.Region(code)
+	return k, code, err
+}
+
+// mountAbsenceAndConsent adds the verzuim pages and API (registrations upload, signals,
+// meldingen) and the toestemming pages and API (record, withdraw, form, expiring) to s.
+func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, engine *policy.Engine, consentCfg consent.Config) error {
+	rk := &regionKeys{db: db, ring: ring, codes: map[int64]string{}}
+	err := s.MountVerzuim(web.VerzuimDeps{Store: db, Engine: engine,
+		Evaluator: func(ctx context.Context, regionID int64) (*absence.Evaluator, error) {
+			_, code, err := rk.keys(ctx, regionID)
+			if err != nil {
+				return nil, err
+			}
+			reg, err := db.RegionByCode(ctx, code)
+			if err != nil {
+				return nil, err
+			}
+			cal, err := absence.DefaultCalendar(absence.Region(reg.Holiday))
+			if err != nil {
+				return nil, err
+			}
+			return absence.NewEvaluator(cal, absence.DefaultRules())
+		},
+		PupilNumber: func(ctx context.Context, regionID, pupilID int64) (string, string, error) {
+			keys, _, err := rk.keys(ctx, regionID)
+			if err != nil {
+				return "", "", err
+			}
+			kind, number, err := db.PupilNumber(ctx, regionID, pupilID, keys)
+			return string(kind), number, err
+		}})
+	if err != nil {
+		return fmt.Errorf("verzuim koppelen: %w", err)
+	}
+	err = s.MountToestemming(web.ToestemmingDeps{Register: consent.NewRegister(db, consentCfg, nil).WithShareLog(db), Engine: engine, Families: db,
+		Seal: func(ctx context.Context, regionID int64) (audit.Encrypter, error) {
+			keys, _, err := rk.keys(ctx, regionID)
+			return keys, err
+		}})
+	if err != nil {
+		return fmt.Errorf("toestemming koppelen: %w", err)
+	}
+	return nil
+}
