@@ -202,7 +202,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	deps := web.Deps{
 		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Work: ws, Admin: ws,
 		Policy: web.PolicyDecider{Engine: engine}, Vocab: web.VocabularyOf(conv),
-		Audit: aud, AuditReader: auditReader{auditStore}, Facts: storeFacts{db: ws, consent: consentCfg}, Sealer: sealer, Logger: slog.Default(),
+		Audit: aud, AuditReader: auditReader{s: auditStore, db: db}, Facts: storeFacts{db: ws, consent: consentCfg}, Sealer: sealer, Logger: slog.Default(),
 		Ready: db.CheckSchema,
 	}
 	if opts.demo {
@@ -368,8 +368,35 @@ func (a *storeAuditor) Append(ctx context.Context, regionID int64, recs ...audit
 	return a.b.Append(ctx, regionID, entries...)
 }
 
-// auditReader gives the FG's page the newest entries of the region's log.
-type auditReader struct{ s *store.AuditStore }
+// auditReader gives the FG's page the newest entries of the region's log, and the parents'
+// portal the trail of their child with the organisations' names.
+type auditReader struct {
+	s  *store.AuditStore
+	db *store.DB
+}
+
+func (a auditReader) PupilTrail(ctx context.Context, regionID int64, pseudonym string) ([]web.TrailItem, error) {
+	leaves, err := a.s.ForPupil(ctx, regionID, pseudonym)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	out := make([]web.TrailItem, 0, len(leaves))
+	for _, l := range leaves {
+		r := l.Entry.Record()
+		org := r.Actor.OrganisationID
+		name, ok := names[org]
+		if !ok && org != 0 {
+			if o, err := a.db.Organisation(ctx, regionID, org); err == nil {
+				name = o.Name
+			}
+			names[org] = name
+		}
+		out = append(out, web.TrailItem{Time: r.Time, Organisation: name, Role: r.Actor.Role, Action: string(r.Action), Categories: r.Categories,
+			Purpose: r.Purpose, Ground: r.LegalGround, Outcome: string(r.Outcome), AccessPoint: string(r.AccessPoint)})
+	}
+	return out, nil
+}
 
 func (a auditReader) RecentAudit(ctx context.Context, regionID int64, limit int) ([]audit.Record, error) {
 	size, _, err := a.s.Head(ctx, regionID)

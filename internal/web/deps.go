@@ -59,9 +59,25 @@ type Auditor interface {
 	Append(ctx context.Context, regionID int64, recs ...audit.Record) error
 }
 
-// AuditReader lists audit records for the FG's view (newest first). Optional.
+// AuditReader lists audit records for the FG's view (newest first) and, for the parents'
+// portal, the chronological trail of one pupil (NEN 7513: who, which data, which action, on which
+// ground). Optional.
 type AuditReader interface {
 	RecentAudit(ctx context.Context, regionID int64, limit int) ([]audit.Record, error)
+	PupilTrail(ctx context.Context, regionID int64, pseudonym string) ([]TrailItem, error)
+}
+
+// TrailItem is one access to a pupil's data as the parents see it.
+type TrailItem struct {
+	Time         time.Time
+	Organisation string // the organisation's name ("" for a system)
+	Role         string
+	Action       string
+	Categories   []string
+	Purpose      string
+	Ground       string
+	Outcome      string
+	AccessPoint  string
 }
 
 // CodeSender delivers a parent's one-time login code. Production sends e-mail; the demo keeps

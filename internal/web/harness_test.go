@@ -61,6 +61,27 @@ func (a *recAudit) Append(_ context.Context, regionID int64, recs ...audit.Recor
 	return nil
 }
 
+// RecentAudit and PupilTrail make the recording auditor an AuditReader.
+func (a *recAudit) RecentAudit(_ context.Context, _ int64, limit int) ([]audit.Record, error) {
+	all := a.all()
+	var out []audit.Record
+	for i := len(all) - 1; i >= 0 && len(out) < limit; i-- {
+		out = append(out, all[i])
+	}
+	return out, nil
+}
+
+func (a *recAudit) PupilTrail(_ context.Context, _ int64, pseudonym string) ([]web.TrailItem, error) {
+	var out []web.TrailItem
+	for _, r := range a.all() {
+		if r.Pupil == pseudonym {
+			out = append(out, web.TrailItem{Time: r.Time, Organisation: "org-" + strconv.FormatInt(r.Actor.OrganisationID, 10), Role: r.Actor.Role,
+				Action: string(r.Action), Categories: r.Categories, Purpose: r.Purpose, Ground: r.LegalGround, Outcome: string(r.Outcome)})
+		}
+	}
+	return out, nil
+}
+
 func (a *recAudit) all() []audit.Record {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -207,7 +228,7 @@ func newWorldTB(t testing.TB, opts ...any) *world {
 	deps := web.Deps{
 		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Work: ws, Admin: ws, Facts: meldingFacts{ws},
 		Policy: web.PolicyDecider{Engine: policy.NewEngine(conv)}, Vocab: web.VocabularyOf(conv),
-		Audit: w.audit, Mailbox: w.mailbox, Sealer: sealer,
+		Audit: w.audit, AuditReader: w.audit, Mailbox: w.mailbox, Sealer: sealer,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	for _, o := range opts {

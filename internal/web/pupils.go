@@ -283,9 +283,23 @@ func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
 	if !v.anyAllowed() {
 		status = http.StatusForbidden
 	}
+	// Parents see who looked at their child's data (newest first).
+	var trail []TrailItem
+	if p.Role() == auth.RoleOuder && s.d.AuditReader != nil {
+		all, err := s.d.AuditReader.PupilTrail(r.Context(), p.Actor().RegionID, v.Pupil.Pseudonym)
+		if err != nil {
+			return err
+		}
+		for i := len(all) - 1; i >= 0 && len(trail) < 100; i-- {
+			if all[i].Role != auth.RoleOuder {
+				trail = append(trail, all[i])
+			}
+		}
+	}
 	return s.renderPage(w, r, status, "leerling", v.Pupil.FirstName+" "+v.Pupil.LastName, map[string]any{
 		"v": v, "doelLabel": Label(s.d.Vocab.Purposes, purpose), "doelen": s.purposesFor(p), "ouder": p.Role() == auth.RoleOuder,
 		"leeftijd": dossier.Age(v.Pupil.BirthDate, s.now().In(s.cfg.Location)),
+		"spoor":    trail, "spoorGekoppeld": s.d.AuditReader != nil,
 	}, nil)
 }
 

@@ -385,3 +385,19 @@ func TestWorklists(t *testing.T) {
 		t.Errorf("leerplicht pupil page with melding: %d", r.status)
 	}
 }
+
+// TestParentSeesTrail: the parent sees who looked at the child's data, with purpose and ground.
+func TestParentSeesTrail(t *testing.T) {
+	w := newWorld(t)
+	zc := w.client()
+	zc.login("zc")
+	zc.setPurpose("signalering")
+	zc.get("/leerlingen/" + itoa(w.pupil1))
+	p := w.client()
+	p.loginParent()
+	r := p.get("/leerlingen/" + itoa(w.pupil1))
+	if r.status != 200 || !strings.Contains(r.body, "Wie heeft gegevens van uw kind bekeken") || !strings.Contains(r.body, "zorgcoordinator") ||
+		!strings.Contains(r.body, "signalering") || !strings.Contains(r.body, "avg-6-1-e") {
+		t.Fatalf("trail: %d\n%s", r.status, r.body)
+	}
+}

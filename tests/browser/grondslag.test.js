@@ -257,6 +257,7 @@ test('ouder: inloggen met een code per e-mail, mijn kind', async () => {
   await page.locator('#kind-kop + ul a').first().click();
   await page.waitForURL(/\/leerlingen\/\d+$/);
   assert.match(await page.locator('section.gegevensblok').first().innerText(), /AVG art\. 15/);
+  await page.getByRole('heading', { name: /Wie heeft gegevens van uw kind bekeken/ }).waitFor();
   await check(page, 'ouder-kind');
   await page.context().close();
 });
