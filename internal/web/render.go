@@ -146,6 +146,11 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 	if tok, ok := data["csrf"].(string); ok {
 		pg.CSRF = tok
 	}
+	if p != nil && data != nil {
+		if _, ok := data["voorstel"]; !ok {
+			data["voorstel"] = rolePurpose[p.Role()]
+		}
+	}
 	if len(errs) > 0 {
 		pg.Title = "Fout: " + title
 	}
@@ -185,4 +190,11 @@ func (s *Server) hasRoute(path string) bool {
 	}
 	_, pattern := s.mux.Handler(r)
 	return pattern != "" && pattern != "/api/"
+}
+
+// rolePurpose is the purpose a role's purpose form proposes (the user still chooses).
+var rolePurpose = map[string]string{
+	"zorgcoordinator": "signalering", "mentor": "signalering", "directeur": "signalering",
+	"leerplicht": "handhaving-leerplicht", "swv-consulent": "toeleiding", "onderwijsconsulent": "toeleiding",
+	"jeugdarts": "signalering", "jeugdhulpverlener": "jeugdhulp",
 }
