@@ -31,7 +31,8 @@ func runDemo(ctx context.Context, e env) error {
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
-	today := time.Now().UTC()
+	now := time.Now().UTC()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	if *day != "" {
 		d, err := region.ParseDate("peildatum", *day)
 		if err != nil {

@@ -182,3 +182,18 @@ func TestDemoHistoryVerifies(t *testing.T) {
 		t.Fatalf("verify the demo's log: %v", err)
 	}
 }
+
+// A reference date with a time of day late in the evening (UTC) must give the same region as
+// midnight: consents given "that day" must not fall on the next day in Dutch time.
+func TestDemoReferenceTimeOfDay(t *testing.T) {
+	db := storetest.SQLite(t)
+	ring, _ := ident.LoadKeyFile(filepath.Join(t.TempDir(), "k.json"))
+	late := today.Add(23*time.Hour + 30*time.Minute)
+	res, err := demo.Generate(context.Background(), db, ring, demo.Options{Seed: 5, Pupils: 300, Today: late})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Populate(context.Background(), db, ring, res, late); err != nil {
+		t.Fatal(err)
+	}
+}

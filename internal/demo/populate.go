@@ -15,6 +15,8 @@ import (
 // consents, credentials and a history in the audit log.
 func Populate(ctx context.Context, db *store.DB, ring *ident.KeyRing, res *Result, today time.Time) ([]Step, error) {
 	var steps []Step
+	// Everything the demo dates is relative to the reference day, not the time of the run.
+	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	s, plan, err := populateAbsence(ctx, db, ring, res, today)
 	if err != nil {
 		return steps, err
