@@ -74,7 +74,7 @@ func openCasus(ctx context.Context, cfg *config, esc casework.Config, now func()
 		db.Close()
 		return nil, fmt.Errorf("sleutels van regio %s: %w", reg.Code, err)
 	}
-	enc := audit.EncryptFunc(func(p, ad []byte) ([]byte, error) { _, s, err := keys.Seal(p, ad); return s, err })
+	var enc audit.Encrypter = keys // the key version goes in front (ident.RegionKeys.Encrypt)
 	reg2 := consent.NewRegister(db, consent.DefaultConfig(), nil)
 	svc, err := casework.NewService(store.NewCaseStore(db), casework.NewGuard(k, policy.NewEngine(k), reg2), store.CaseDirectory{DB: db}, enc, esc, now)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,7 +16,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/casework"
 	"github.com/grondslag/grondslag/internal/consent"
@@ -226,13 +224,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	} else if keys, err := ring.Region(reg.Code); err != nil {
 		slog.Warn("casussen niet gekoppeld", "reden", err.Error())
 	} else {
-		enc := audit.EncryptFunc(func(p, ad []byte) ([]byte, error) {
-			v, sealed, err := keys.Seal(p, ad)
-			if err != nil {
-				return nil, err
-			}
-			return append(binary.BigEndian.AppendUint32(nil, uint32(v)), sealed...), nil
-		})
+		var enc audit.Encrypter = keys // seals with the key version in front (ident.RegionKeys.Encrypt)
 		guard := casework.NewGuard(conv, engine, consent.NewRegister(db, consentCfg, nil))
 		svc, err := casework.NewService(store.NewCaseStore(db), guard, store.CaseDirectory{DB: db}, enc, casework.DefaultConfig(), time.Now)
 		if err != nil {
@@ -242,38 +234,8 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 		}
 		s.MountCasework(svc)
 	}
-	// Absence pages and API (issue 4): imports, signals, meldingen.
-	if err := s.MountVerzuim(web.VerzuimDeps{
-		Store: db, Engine: engine,
-		Evaluator: func(ctx context.Context, regionID int64) (*absence.Evaluator, error) {
-			rs, err := db.Regions(ctx)
-			if err != nil {
-				return nil, err
-			}
-			for _, r := range rs {
-				if r.ID == regionID {
-					cal, err := absence.DefaultCalendar(absence.Region(r.Holiday))
-					if err != nil {
-						return nil, err
-					}
-					return absence.NewEvaluator(cal, absence.DefaultRules())
-				}
-			}
-			return nil, fmt.Errorf("regio %d onbekend", regionID)
-		},
-		PupilNumber: func(ctx context.Context, regionID, pupilID int64) (string, string, error) {
-			code, err := aud.regionCode(ctx, regionID)
-			if err != nil {
-				return "", "", err
-			}
-			keys, err := ring.Region(code)
-			if err != nil {
-				return "", "", err
-			}
-			kind, number, err := db.PupilNumber(ctx, regionID, pupilID, keys)
-			return string(kind), number, err
-		},
-	}); err != nil {
+	// Absence (issue 4) and consent (issue 6) pages and API.
+	if err := mountAbsenceAndConsent(s, db, ring, engine, consentCfg); err != nil {
 		batcher.Close()
 		ws.CloseStatements()
 		return nil, nil, opts, err
@@ -293,6 +255,12 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 				now := time.Now()
 				if n, err := db.DeleteExpiredSessions(sweepCtx, now.Add(-timeouts.Absolute), now.Add(-timeouts.Idle)); err == nil && n > 0 {
 					slog.Info("verlopen sessies opgeruimd", "aantal", n)
+				}
+				// A signed checkpoint of every region's audit log that grew, at least daily.
+				if n, err := auditStore.CheckpointDue(sweepCtx, checkpointSigner(db, ring), now, 24*time.Hour); err != nil {
+					slog.Error("checkpoint van het auditlog mislukt", "fout", err.Error())
+				} else if n > 0 {
+					slog.Info("checkpoints van het auditlog gemaakt", "aantal", n)
 				}
 			}
 		}
@@ -349,14 +317,9 @@ func (a *storeAuditor) Append(ctx context.Context, regionID int64, recs ...audit
 	if err != nil {
 		return err
 	}
-	// The data key version goes in front, so the subject id can be opened after key rotation.
-	enc := audit.EncryptFunc(func(p, ad []byte) ([]byte, error) {
-		v, sealed, err := keys.Seal(p, ad)
-		if err != nil {
-			return nil, err
-		}
-		return append(binary.BigEndian.AppendUint32(nil, uint32(v)), sealed...), nil
-	})
+	// ident.RegionKeys.Encrypt puts the data key version in front, so the subject id can be
+	// opened after key rotation.
+	enc := keys
 	entries := make([]audit.Entry, 0, len(recs))
 	for _, r := range recs {
 		entry, err := audit.NewEntry(r, enc)
@@ -456,4 +419,16 @@ func (f storeFacts) DecisionContext(ctx context.Context, a dossier.Actor, pupilI
 		}
 		return cov.Covered, cov.ConsentID, nil
 	}}, nil
+}
+
+// checkpointSigner signs checkpoints with each region's own Ed25519 key.
+func checkpointSigner(db *store.DB, ring *ident.KeyRing) func(ctx context.Context, regionID int64) (audit.CheckpointSigner, error) {
+	rk := &regionKeys{db: db, ring: ring, codes: map[int64]string{}}
+	return func(ctx context.Context, regionID int64) (audit.CheckpointSigner, error) {
+		keys, code, err := rk.keys(ctx, regionID)
+		if err != nil {
+			return nil, err
+		}
+		return audit.NewSigner(audit.Origin(code), keys.Signer())
+	}
 }

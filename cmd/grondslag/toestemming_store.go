@@ -119,10 +119,6 @@ func (s *consentSetup) trail(ctx context.Context, ref string, pupil region.Pupil
 	if !dec.Allowed {
 		return nil, fmt.Errorf("het convenant staat dit niet toe: %s", dec.Reason)
 	}
-	ground := "avg-6-1-" + strings.ToLower(dec.Basis)
-	if dec.Exception != "" {
-		ground += "/" + strings.ToLower(dec.Exception)
-	}
 	activity := s.conv.ProcessingActivityURI(dec.Activity)
 	if dec.Activity == "" {
 		return nil, errors.New("de regel van het convenant noemt geen verwerkingsactiviteit; vul het verwerkingsregister aan")
@@ -135,15 +131,15 @@ func (s *consentSetup) trail(ctx context.Context, ref string, pupil region.Pupil
 	if err != nil {
 		return nil, err
 	}
-	enc := audit.EncryptFunc(func(p, ad []byte) ([]byte, error) { _, sealed, err := keys.Seal(p, ad); return sealed, err })
+	var enc audit.Encrypter = keys // the key version goes in front (ident.RegionKeys.Encrypt)
 	return func(consentID int64) ([]audit.Entry, error) {
 		op := audit.NewOperationID()
-		e, err := audit.NewEntry(audit.Record{Time: at, Actor: audit.Actor{UserID: u.ID, OrganisationID: u.OrganisationID, Role: string(u.Role)},
+		rec := audit.Record{Time: at, Actor: audit.Actor{UserID: u.ID, OrganisationID: u.OrganisationID, Role: string(u.Role)},
 			Pupil: pupil.Pseudonym, Categories: []string{"toestemming"}, Action: action, Purpose: policyPurpose,
-			LegalGround: ground, Article: dec.Article,
-			ConvenantVersion: strings.TrimPrefix(s.conv.Hash(), "sha256:"), ConsentID: consentID, Outcome: audit.Allowed,
-			AccessPoint: audit.AccessCLI, RequestID: "toestemming-" + op.String(), TraceID: audit.NewTraceID(), OperationID: op,
-			Name: name, ProcessingActivity: activity}, enc)
+			AccessPoint: audit.AccessCLI, RequestID: "toestemming-" + op.String(), TraceID: audit.NewTraceID(), OperationID: op, Name: name}
+		rec.ApplyDecision(dec, activity)
+		rec.ConsentID = consentID
+		e, err := audit.NewEntry(rec, enc)
 		if err != nil {
 			return nil, err
 		}
