@@ -78,6 +78,10 @@ func (s *Server) routes() {
 		if strings.HasSuffix(r.URL.Path, "/") && r.URL.Path != "/api/" {
 			return &Error{Status: http.StatusNotFound, Title: "Niet gevonden", Detail: "Paden van deze API eindigen niet op een schuine streep."}
 		}
+		if allow := s.allowedMethods(r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			return &Error{Status: http.StatusMethodNotAllowed, Title: "Methode niet toegestaan", Detail: "Dit pad kent alleen " + strings.Join(allow, ", ") + "."}
+		}
 		return errNotFound
 	}))
 }
@@ -99,4 +103,20 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 func (s *Server) root(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, "/start", http.StatusSeeOther)
 	return nil
+}
+
+// allowedMethods lists the methods for which r's path has an API route (for 405 and Allow).
+func (s *Server) allowedMethods(r *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/api/" {
+			out = append(out, m)
+		}
+	}
+	return out
 }

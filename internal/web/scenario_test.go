@@ -294,6 +294,11 @@ func TestAPI(t *testing.T) {
 			t.Errorf("%s: %d %v", path, r.status, r.header)
 		}
 	}
+	// A known path with another method: 405 with Allow, as problem+json with the version header.
+	r = c.do("DELETE", "/api/v1/leerlingen", nil)
+	if r.status != 405 || r.header.Get("Allow") != "GET" || r.header.Get("API-Version") == "" || r.header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("DELETE: %d %v", r.status, r.header)
+	}
 	// Session cookies only read: a POST with a cookie is refused.
 	r = c.do("POST", "/api/v1/mag-ik-dit-delen", nil, "Content-Type", "application/json")
 	if r.status != 401 {
