@@ -232,6 +232,28 @@ test('beheerder: accounts, geen leerlinggegevens', async () => {
   await check(page, 'beheerder-api-client');
   const resp = await page.goto(base + '/leerlingen');
   assert.equal(resp.status(), 403);
+  // A lost phone: the beheerder resets the second factor; the user sets it up again.
+  await page.goto(base + '/beheer/accounts');
+  const row = page.locator('tbody tr', { hasText: 'directie3@demo.grondslag.test' });
+  await row.getByRole('button', { name: /Tweestapsverificatie terugzetten/ }).click();
+  await page.waitForURL('**/beheer/accounts');
+  const user = await newPage();
+  await user.goto(base + '/inloggen');
+  await user.getByLabel('E-mailadres').fill('directie3@demo.grondslag.test');
+  await user.getByLabel('Wachtwoord').fill(PASSWORD);
+  await user.getByRole('button', { name: 'Inloggen' }).click();
+  await user.waitForURL('**/inloggen/mfa/instellen');
+  // The QR code is an image from our own origin (img-src 'self'), no script involved.
+  const qrWidth = await user.locator('img[src="/inloggen/mfa/qr.png"]').evaluate((img) => img.complete && img.naturalWidth);
+  assert.equal(qrWidth, 200);
+  await check(user, 'mfa-instellen');
+  const secret = (await user.locator('code.sleutel').innerText()).replace(/\s+/g, '');
+  await user.getByLabel('Code van 6 cijfers').fill(totp(secret));
+  await user.getByRole('button', { name: 'Instellen' }).click();
+  await user.getByRole('heading', { name: 'Bewaar uw herstelcodes' }).waitFor();
+  assert.equal(await user.locator('ul.codes li').count(), 10);
+  await check(user, 'herstelcodes');
+  await user.context().close();
   await page.context().close();
 });
 
