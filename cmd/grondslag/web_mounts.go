@@ -74,6 +74,10 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, en
 			}
 			kind, number, err := db.PupilNumber(ctx, regionID, pupilID, keys)
 			return string(kind), number, err
+		},
+		Seal: func(ctx context.Context, regionID int64) (audit.Encrypter, error) {
+			keys, _, err := rk.keys(ctx, regionID)
+			return keys, err
 		}})
 	if err != nil {
 		return fmt.Errorf("verzuim koppelen: %w", err)

@@ -21,20 +21,20 @@ import (
 // registrations, the zorgcoördinator sees the open signals of the school and completes the
 // verzuimmelding a signal proposes, leerplicht handles the meldingen of its gemeente. Every access
 // to pupil data is decided by the convenant's policy under the user's purpose and recorded in the
-// audit trail. The store methods of absence take no audit trail, so the audit records of a write
-// are appended through the server's auditor right after the write succeeds.
+// audit trail. The audit entries of a write are stored with the write in one transaction (the
+// store's *Audited methods), so a write without its entry cannot exist.
 
 // VerzuimStore is what the absence pages need from the store (*store.DB implements it).
 type VerzuimStore interface {
-	ImportAbsence(ctx context.Context, regionID, schoolID int64, r io.Reader, skipErrors bool, now time.Time) (store.AbsenceImport, error)
-	ImportRegistrations(ctx context.Context, regionID, schoolID int64, regs []absence.Registration, skipErrors bool, now time.Time) (store.AbsenceImport, error)
+	ImportAbsenceAudited(ctx context.Context, regionID, schoolID int64, r io.Reader, skipErrors bool, now time.Time, trail store.ImportTrail) (store.AbsenceImport, error)
+	ImportRegistrationsAudited(ctx context.Context, regionID, schoolID int64, regs []absence.Registration, skipErrors bool, now time.Time, trail store.ImportTrail) (store.AbsenceImport, error)
 	RefreshSignals(ctx context.Context, regionID int64, pupilIDs []int64, ev *absence.Evaluator, asOf absence.Date, now time.Time) (int, error)
 	SignalsToReport(ctx context.Context, regionID, schoolID int64, asOf absence.Date) ([]store.StoredSignal, error)
 	Signal(ctx context.Context, regionID, id int64) (store.StoredSignal, error)
-	CreateMelding(ctx context.Context, regionID, pupilID, schoolID, signalID int64, m *absence.Melding) (int64, error)
+	CreateMeldingAudited(ctx context.Context, regionID, pupilID, schoolID, signalID int64, m *absence.Melding, trail store.MeldingTrail) (int64, error)
 	Melding(ctx context.Context, regionID, id int64) (store.StoredMelding, error)
 	Meldingen(ctx context.Context, regionID, pupilID int64) ([]store.StoredMelding, error)
-	ChangeMeldingStatus(ctx context.Context, regionID, id int64, ch absence.StatusChange) (store.StoredMelding, error)
+	ChangeMeldingStatusAudited(ctx context.Context, regionID, id int64, ch absence.StatusChange, trail store.MeldingTrail) (store.StoredMelding, error)
 	MeldingHistory(ctx context.Context, regionID, id int64) ([]store.MeldingStatusEntry, error)
 }
 
@@ -49,6 +49,9 @@ type VerzuimDeps struct {
 	// PupilNumber decrypts a pupil's BSN or onderwijsnummer ("bsn"/"onderwijsnummer", number)
 	// for the melding file only. Optional: without it the file cannot be downloaded (503).
 	PupilNumber func(ctx context.Context, regionID, pupilID int64) (kind, number string, err error)
+	// Seal returns the encrypter of a region's audit entries: every write (import, melding,
+	// status) is stored together with its audit entries in one transaction.
+	Seal func(ctx context.Context, regionID int64) (audit.Encrypter, error)
 }
 
 // ScopeVerzuimVastleggen is the API scope for importing registrations and making meldingen.
@@ -77,8 +80,8 @@ type verzuimHandlers struct {
 // MountVerzuim adds the absence pages (/verzuim…) and API (/api/v1/verzuim…) to the server.
 // cmd/grondslag calls it after New, like MountCasework.
 func (s *Server) MountVerzuim(d VerzuimDeps) error {
-	if d.Store == nil || d.Engine == nil || d.Evaluator == nil {
-		return errors.New("web: MountVerzuim vraagt Store, Engine en Evaluator")
+	if d.Store == nil || d.Engine == nil || d.Evaluator == nil || d.Seal == nil {
+		return errors.New("web: MountVerzuim vraagt Store, Engine, Evaluator en Seal")
 	}
 	v := &verzuimHandlers{s: s, d: d}
 	ui := func(pattern string, h handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(h)) }
@@ -124,7 +127,7 @@ func (v *verzuimHandlers) importDecision(p *Principal, purpose string) (policy.D
 // doImport runs one import: decide, import (all or nothing unless skip), refresh the signals of
 // the pupils written, and audit one record per pupil (after the import's transaction).
 func (v *verzuimHandlers) doImport(ctx context.Context, p *Principal, purpose string, point audit.AccessPoint,
-	run func(regionID, schoolID int64) (store.AbsenceImport, error)) (store.AbsenceImport, int, error) {
+	run func(regionID, schoolID int64, trail store.ImportTrail) (store.AbsenceImport, error)) (store.AbsenceImport, int, error) {
 	a := p.Actor()
 	if a.Party != "school" || a.OrgID == 0 {
 		return store.AbsenceImport{}, 0, errForbidden
@@ -139,7 +142,27 @@ func (v *verzuimHandlers) doImport(ctx context.Context, p *Principal, purpose st
 		}
 		return store.AbsenceImport{}, 0, denied(d)
 	}
-	res, err := run(a.RegionID, a.OrgID)
+	enc, err := v.d.Seal(ctx, a.RegionID)
+	if err != nil {
+		return store.AbsenceImport{}, 0, err
+	}
+	// One entry per pupil whose registrations were written, in the import's own transaction.
+	trail := func(ctx context.Context, tx *store.Tx, res store.AbsenceImport) ([]audit.Entry, error) {
+		ps, err := tx.Pseudonyms(ctx, a.RegionID, res.Pupils)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]audit.Entry, 0, len(res.Pupils))
+		for _, id := range res.Pupils {
+			e, err := audit.NewEntry(v.s.decisionRecord(ctx, v.d.Engine, p, ps[id], []string{"verzuim"}, purpose, audit.ActionImport, d, "", point, "verzuim-importeren"), enc)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, e)
+		}
+		return out, nil
+	}
+	res, err := run(a.RegionID, a.OrgID, trail)
 	if err != nil {
 		return res, 0, err
 	}
@@ -150,19 +173,6 @@ func (v *verzuimHandlers) doImport(ctx context.Context, p *Principal, purpose st
 	n, err := v.d.Store.RefreshSignals(ctx, a.RegionID, res.Pupils, ev, v.asOf(), v.s.now())
 	if err != nil {
 		return res, 0, fmt.Errorf("signalen bijwerken: %w", err)
-	}
-	recs := make([]audit.Record, 0, len(res.Pupils))
-	for _, id := range res.Pupils {
-		pup, err := v.s.d.Dossiers.DossierPupil(ctx, a.RegionID, id, v.s.today(), dossier.Want{})
-		if err != nil {
-			return res, n, err
-		}
-		recs = append(recs, v.s.decisionRecord(ctx, v.d.Engine, p, pup.Pseudonym, []string{"verzuim"}, purpose, audit.ActionImport, d, "", point, "verzuim-importeren"))
-	}
-	if len(recs) > 0 {
-		if err := v.s.d.Audit.Append(ctx, a.RegionID, recs...); err != nil {
-			return res, n, err
-		}
 	}
 	return res, n, nil
 }
@@ -192,8 +202,8 @@ func (v *verzuimHandlers) upload(w http.ResponseWriter, r *http.Request) error {
 		return v.s.renderForm(w, r, http.StatusBadRequest, "verzuim_registraties", "Verzuim uploaden", data, map[string]string{"bestand": "Kies een CSV-bestand met de kolommen leerling, datum, uren en reden."})
 	}
 	defer f.Close()
-	res, n, err := v.doImport(r.Context(), p, purpose, audit.AccessUI, func(regionID, schoolID int64) (store.AbsenceImport, error) {
-		return v.d.Store.ImportAbsence(r.Context(), regionID, schoolID, f, skip, v.s.now())
+	res, n, err := v.doImport(r.Context(), p, purpose, audit.AccessUI, func(regionID, schoolID int64, trail store.ImportTrail) (store.AbsenceImport, error) {
+		return v.d.Store.ImportAbsenceAudited(r.Context(), regionID, schoolID, f, skip, v.s.now(), trail)
 	})
 	data["res"], data["signalen"] = res, n
 	data["regelfouten"] = lineErrors(res.Errors)

@@ -102,12 +102,12 @@ func (v *verzuimHandlers) apiImport(w http.ResponseWriter, r *http.Request) erro
 		return badField("slaFoutenOver", "gebruik true of false")
 	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	var run func(regionID, schoolID int64) (store.AbsenceImport, error)
+	var run func(regionID, schoolID int64, trail store.ImportTrail) (store.AbsenceImport, error)
 	var preBad []*absence.LineError
 	switch mt {
 	case "text/csv":
-		run = func(regionID, schoolID int64) (store.AbsenceImport, error) {
-			return v.d.Store.ImportAbsence(r.Context(), regionID, schoolID, r.Body, skip, v.s.now())
+		run = func(regionID, schoolID int64, trail store.ImportTrail) (store.AbsenceImport, error) {
+			return v.d.Store.ImportAbsenceAudited(r.Context(), regionID, schoolID, r.Body, skip, v.s.now(), trail)
 		}
 	case "application/json":
 		var items []registrationJSON
@@ -121,8 +121,8 @@ func (v *verzuimHandlers) apiImport(w http.ResponseWriter, r *http.Request) erro
 			return writeProblems(w, r, "Er is niets geïmporteerd: "+strconv.Itoa(len(bad))+" foute registraties.", params)
 		}
 		preBad = bad
-		run = func(regionID, schoolID int64) (store.AbsenceImport, error) {
-			return v.d.Store.ImportRegistrations(r.Context(), regionID, schoolID, regs, skip, v.s.now())
+		run = func(regionID, schoolID int64, trail store.ImportTrail) (store.AbsenceImport, error) {
+			return v.d.Store.ImportRegistrationsAudited(r.Context(), regionID, schoolID, regs, skip, v.s.now(), trail)
 		}
 	default:
 		return &Error{Status: http.StatusUnsupportedMediaType, Title: "Verkeerd formaat", Detail: "Stuur de registraties als text/csv (leerling,datum,uren,reden) of als application/json."}

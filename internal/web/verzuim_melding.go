@@ -287,13 +287,16 @@ func (v *verzuimHandlers) createMelding(ctx context.Context, p *Principal, m *me
 	if err != nil {
 		return 0, map[string]string{"vermoedelijke_reden": err.Error()}, nil
 	}
-	id, err := v.d.Store.CreateMelding(ctx, a.RegionID, m.sig.PupilID, a.OrgID, m.sig.ID, mel)
+	enc, err := v.d.Seal(ctx, a.RegionID)
 	if err != nil {
 		return 0, nil, err
 	}
-	rec := v.s.decisionRecord(ctx, v.d.Engine, p, m.pupil.Pseudonym, meldingCats, purposeHandhaving, audit.ActionShare, m.decision, meldingRef(id), point, "verzuimmelding-versturen")
-	if err := v.s.d.Audit.Append(ctx, a.RegionID, rec); err != nil {
-		return id, nil, err
+	id, err := v.d.Store.CreateMeldingAudited(ctx, a.RegionID, m.sig.PupilID, a.OrgID, m.sig.ID, mel, func(id int64) ([]audit.Entry, error) {
+		e, err := audit.NewEntry(v.s.decisionRecord(ctx, v.d.Engine, p, m.pupil.Pseudonym, meldingCats, purposeHandhaving, audit.ActionShare, m.decision, meldingRef(id), point, "verzuimmelding-versturen"), enc)
+		return []audit.Entry{e}, err
+	})
+	if err != nil {
+		return 0, nil, err
 	}
 	return id, nil, nil
 }
@@ -586,7 +589,14 @@ func (v *verzuimHandlers) changeStatus(ctx context.Context, p *Principal, id int
 	if st == absence.StatusClosed && ch.Reason == "" {
 		return m, badField("reden", "Kies de reden van afsluiten.")
 	}
-	out, err := v.d.Store.ChangeMeldingStatus(ctx, p.Actor().RegionID, m.ID, ch)
+	enc, err := v.d.Seal(ctx, p.Actor().RegionID)
+	if err != nil {
+		return m, err
+	}
+	out, err := v.d.Store.ChangeMeldingStatusAudited(ctx, p.Actor().RegionID, m.ID, ch, func(int64) ([]audit.Entry, error) {
+		e, err := audit.NewEntry(v.s.decisionRecord(ctx, v.d.Engine, p, pup.Pseudonym, []string{"verzuim"}, purposeHandhaving, audit.ActionUpdate, d, meldingRef(m.ID), point, "verzuimmelding-status"), enc)
+		return []audit.Entry{e}, err
+	})
 	if errors.Is(err, absence.ErrTransition) {
 		field := "status"
 		if strings.Contains(err.Error(), "reden") {
@@ -598,10 +608,6 @@ func (v *verzuimHandlers) changeStatus(ctx context.Context, p *Principal, id int
 	}
 	if err != nil {
 		return m, err
-	}
-	rec := v.s.decisionRecord(ctx, v.d.Engine, p, pup.Pseudonym, []string{"verzuim"}, purposeHandhaving, audit.ActionUpdate, d, meldingRef(m.ID), point, "verzuimmelding-status")
-	if err := v.s.d.Audit.Append(ctx, p.Actor().RegionID, rec); err != nil {
-		return out, err
 	}
 	return out, nil
 }
