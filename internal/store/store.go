@@ -68,8 +68,12 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return openSQLite(ctx, dsn)
 }
 
+// openSQLite opens the file with WAL (readers never block the writer), a busy timeout, foreign
+// keys enforced, and synchronous=FULL: every commit is fsynced, so an acknowledged change and its
+// audit entries survive a power loss, not only a process crash (group commit keeps that cheap,
+// see docs/performance.md).
 func openSQLite(ctx context.Context, path string) (*DB, error) {
-	pragmas := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	pragmas := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=synchronous(FULL)&_txlock=immediate"
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
