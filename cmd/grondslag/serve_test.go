@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -102,5 +103,65 @@ func TestDemoLogins(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), demoTOTPSecret("a@demo.test")) || strings.Contains(out.String(), "b@demo.test") {
 		t.Errorf("output:\n%s", out.String())
+	}
+}
+
+func TestAPIClientAndOIDCCommands(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	dbPath, keys := filepath.Join(dir, "g.db"), filepath.Join(dir, "sleutels.json")
+	envs := map[string]string{"GRONDSLAG_OIDC_GEHEIM": "geheim"}
+	runCmd := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		code := run(ctx, env{args: args, stdout: &out, stderr: &errb, getenv: func(k string) string { return envs[k] }})
+		return code, out.String(), errb.String()
+	}
+	if code, _, errs := runCmd("migrate", "--db", dbPath); code != 0 {
+		t.Fatalf("migrate: %s", errs)
+	}
+	if code, _, errs := runCmd("regio", "aanmaken", "--db", dbPath, "--sleutels", keys, "--code", "proef", "--naam", "Proef", "--vakantieregio", "noord"); code != 0 {
+		t.Fatalf("regio: %s", errs)
+	}
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	r, _ := db.RegionByCode(ctx, "proef")
+	var school int64
+	db.WithTx(ctx, func(tx *store.Tx) error {
+		school, err = tx.InsertID(ctx, `INSERT INTO organisatie (regio_id, soort, naam, brin, vestiging, sector) VALUES (?, 'school', 'De Proef', '12AB', '00', 'po')`, r.ID)
+		return err
+	})
+	common := []string{"--db", dbPath, "--sleutels", keys, "--organisatie", strconv.FormatInt(school, 10)}
+	code, out, errs := runCmd(append([]string{"api-client", "aanmaken", "--naam", "LAS", "--rol", "zorgcoordinator", "--scope", "leerlingen:lezen"}, common...)...)
+	token := ""
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, auth.APITokenPrefix) {
+			token = l
+		}
+	}
+	if code != 0 || token == "" {
+		t.Fatalf("api-client: %d %s %s", code, out, errs)
+	}
+	c, err := db.APIClientByToken(ctx, auth.HashToken(token))
+	if err != nil || c.OrgID != school || c.Role != "zorgcoordinator" || !c.HasScope("leerlingen:lezen") {
+		t.Fatalf("client: %+v %v", c, err)
+	}
+	if code, _, errs := runCmd(append([]string{"api-client", "aanmaken", "--naam", "X", "--rol", "leerplicht", "--scope", "leerlingen:lezen"}, common...)...); code != 2 || !strings.Contains(errs, "--rol") {
+		t.Errorf("role of another party: %d %s", code, errs)
+	}
+	if code, _, errs := runCmd(append([]string{"api-client", "aanmaken", "--naam", "X", "--rol", "zorgcoordinator", "--scope", "alles"}, common...)...); code != 2 || !strings.Contains(errs, "--scope") {
+		t.Errorf("unknown scope: %d %s", code, errs)
+	}
+	if code, out, errs := runCmd(append([]string{"oidc", "instellen", "--issuer", "https://idp.example", "--client-id", "grondslag"}, common...)...); code != 0 || !strings.Contains(out, "De Proef") {
+		t.Fatalf("oidc: %d %s %s", code, out, errs)
+	}
+	cfgs, secrets, err := db.OIDCConfigs(ctx)
+	if err != nil || len(cfgs) != 1 || cfgs[0].Issuer != "https://idp.example" || bytes.Contains(secrets[0], []byte("geheim")) {
+		t.Fatalf("oidc stored: %+v %v", cfgs, err)
+	}
+	if code, _, _ := runCmd(append([]string{"oidc", "instellen", "--issuer", "http://idp.example", "--client-id", "g"}, common...)...); code != 2 {
+		t.Error("http issuer accepted")
 	}
 }

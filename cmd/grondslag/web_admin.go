@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/web"
+	"github.com/grondslag/grondslag/internal/web/auth"
+)
+
+// runAPIClient: `grondslag api-client aanmaken --organisatie ID --rol PARTIJ/ROL --scope S[,S]`
+// registers an API client of an organisation and prints its token once.
+func runAPIClient(ctx context.Context, e env) error {
+	if len(e.args) == 0 || e.args[0] != "aanmaken" {
+		return withExit(2, errors.New("gebruik: grondslag api-client aanmaken --organisatie ID --naam NAAM --rol ROL --scope leerlingen:lezen[,mag-ik-dit-delen]"))
+	}
+	fs := newFlagSet(e, "api-client aanmaken", "api-client aanmaken --organisatie ID --naam NAAM --rol ROL --scope SCOPES [--db …] [--regio CODE]")
+	cfg := storeFlags(fs, e)
+	org := fs.Int64("organisatie", 0, "id van de organisatie waarvan het systeem is")
+	name := fs.String("naam", "", "naam van het systeem, bijvoorbeeld de leerlingadministratie")
+	role := fs.String("rol", "", "rol waarin het systeem werkt, bijvoorbeeld zorgcoordinator")
+	scopes := fs.String("scope", "", "bevoegdheden, met komma's: leerlingen:lezen, mag-ik-dit-delen, verzuim:vastleggen, meldingen:lezen")
+	if err := parseFlags(fs, e.args[1:]); err != nil {
+		return err
+	}
+	known := []string{auth.ScopeLeerlingenLezen, auth.ScopeMagIkDitDelen, auth.ScopeVerzuimVastleggen, auth.ScopeMeldingenLezen, web.ScopeCasussen}
+	var list []string
+	for _, s := range strings.Split(*scopes, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		if !slices.Contains(known, s) {
+			return withExit(2, fmt.Errorf("--scope: onbekende bevoegdheid %q; kies uit %s", s, strings.Join(known, ", ")))
+		}
+		list = append(list, s)
+	}
+	switch {
+	case *org <= 0:
+		return withExit(2, errors.New("--organisatie is verplicht"))
+	case strings.TrimSpace(*name) == "":
+		return withExit(2, errors.New("--naam is verplicht"))
+	case *role == "":
+		return withExit(2, errors.New("--rol is verplicht"))
+	case len(list) == 0:
+		return withExit(2, errors.New("--scope is verplicht"))
+	}
+	db, err := cfg.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	reg, err := cfg.region(ctx, db)
+	if err != nil {
+		return err
+	}
+	o, err := db.Organisation(ctx, reg.ID, *org)
+	if err != nil {
+		return withExit(2, fmt.Errorf("--organisatie: organisatie %d bestaat niet in regio %s", *org, reg.Code))
+	}
+	conv, err := loadConvenant(cfg)
+	if err != nil {
+		return err
+	}
+	if _, ok := conv.Role(o.Party(), *role); !ok {
+		return withExit(2, fmt.Errorf("--rol: %q is geen rol van partij %s in het convenant", *role, o.Party()))
+	}
+	token, hash := auth.NewAPIToken()
+	id, err := db.CreateAPIClient(ctx, auth.APIClient{RegionID: reg.ID, OrgID: o.ID, Name: strings.TrimSpace(*name), Role: *role, Scopes: list}, hash, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "API-client %d aangemaakt voor %s (%s, %s).\nToken (wordt niet opnieuw getoond):\n%s\n", id, o.Name, *role, strings.Join(list, ", "), token)
+	return nil
+}
+
+// runOIDC: `grondslag oidc instellen --organisatie ID --issuer URL --client-id ID` configures the
+// federated login of an organisation. The client secret is read from the environment variable
+// named by --geheim-uit (never from a flag, so it stays out of shell history) and stored sealed.
+func runOIDC(ctx context.Context, e env) error {
+	if len(e.args) == 0 || e.args[0] != "instellen" {
+		return withExit(2, errors.New("gebruik: grondslag oidc instellen --organisatie ID --issuer URL --client-id ID --geheim-uit VARIABELE [--mfa-van-idp]"))
+	}
+	fs := newFlagSet(e, "oidc instellen", "oidc instellen --organisatie ID --issuer URL --client-id ID --geheim-uit VARIABELE [--mfa-van-idp] [--db …] [--regio CODE]")
+	cfg := storeFlags(fs, e)
+	org := fs.Int64("organisatie", 0, "id van de organisatie")
+	issuer := fs.String("issuer", "", "issuer-URL van de OpenID Connect-provider (https://…)")
+	clientID := fs.String("client-id", "", "client-id van Grondslag bij de provider")
+	secretVar := fs.String("geheim-uit", "GRONDSLAG_OIDC_GEHEIM", "omgevingsvariabele met het client-geheim")
+	mfa := fs.Bool("mfa-van-idp", false, "de provider bevestigt tweestapsverificatie (acr/amr); Grondslag vraagt dan geen eigen code als het token dat aantoont")
+	if err := parseFlags(fs, e.args[1:]); err != nil {
+		return err
+	}
+	secret := e.getenv(*secretVar)
+	switch {
+	case *org <= 0:
+		return withExit(2, errors.New("--organisatie is verplicht"))
+	case !strings.HasPrefix(*issuer, "https://"):
+		return withExit(2, errors.New("--issuer moet een https://-URL zijn"))
+	case *clientID == "":
+		return withExit(2, errors.New("--client-id is verplicht"))
+	case secret == "":
+		return withExit(2, fmt.Errorf("het client-geheim ontbreekt: zet het in de omgevingsvariabele %s", *secretVar))
+	}
+	db, err := cfg.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	reg, err := cfg.region(ctx, db)
+	if err != nil {
+		return err
+	}
+	o, err := db.Organisation(ctx, reg.ID, *org)
+	if err != nil {
+		return withExit(2, fmt.Errorf("--organisatie: organisatie %d bestaat niet in regio %s", *org, reg.Code))
+	}
+	key, err := webKey(e, cfg)
+	if err != nil {
+		return err
+	}
+	sealer, err := auth.NewSealer(key)
+	if err != nil {
+		return err
+	}
+	c := auth.OIDCConfig{RegionID: reg.ID, OrgID: o.ID, Issuer: *issuer, ClientID: *clientID, MFAFromIdP: *mfa}
+	if err := db.SetOIDC(ctx, c, web.SealOIDCSecret(sealer, reg.ID, o.ID, secret)); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Inloggen via OpenID Connect ingesteld voor %s (%s).\nDe knop staat op de inlogpagina; terugkeer-URL bij de provider: <GRONDSLAG_URL>/inloggen/oidc-terug\n", o.Name, *issuer)
+	return nil
+}
