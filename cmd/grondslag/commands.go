@@ -9,6 +9,8 @@ func commands() []command {
 		{"versie", "toont de versie van grondslag", runVersion},
 		{"serve", "start de webserver (API en schermen)", runServe},
 		{"demo-code", "toont de inlogcode (TOTP) van dit moment voor een demoaccount", runDemoCode},
+		{"api-client", "maakt een API-client (token) aan voor een organisatie", runAPIClient},
+		{"oidc", "stelt inloggen via OpenID Connect in voor een organisatie", runOIDC},
 		{"demo", "maakt een synthetische demoregio en start de server", runDemo},
 		{"migrate", "past de databasemigraties toe", runMigrate},
 		{"regio", "maakt een regio aan (de tenant)", runRegio},
