@@ -162,16 +162,13 @@ func (s *Server) auditRecord(ctx context.Context, p *Principal, pseudonym, categ
 	} else {
 		rec.Outcome, rec.Reason = audit.Denied, "ontbreekt-"+orDefault(ans.Missing, "regel")
 	}
-	// The audit actor names a user; a parent or an API client (a system without a person) is
-	// recorded as access point "job" with its kind and id in the operation name until
-	// internal/audit has actors of those kinds.
+	// The actor is exactly one of a user, a parent or an API client (a system of an
+	// organisation, without a person).
 	switch {
 	case p.Client != nil:
-		rec.AccessPoint, rec.Actor.UserID = audit.AccessJob, 0
-		rec.Name = name + " api-client:" + strconv.FormatInt(p.Client.ID, 10)
+		rec.Actor = audit.Actor{ClientID: p.Client.ID, OrganisationID: p.Client.OrgID, Role: rec.Actor.Role}
 	case a.ParentID != 0:
-		rec.AccessPoint = audit.AccessJob
-		rec.Name = name + " ouder:" + strconv.FormatInt(a.ParentID, 10)
+		rec.Actor = audit.Actor{ParentID: a.ParentID, Role: rec.Actor.Role}
 	}
 	if rec.Purpose == "" && a.ParentID != 0 {
 		rec.Purpose = "inzage"
