@@ -1,6 +1,6 @@
 // Command audit measures the audit log: durable appends per second through the group-commit
 // batcher (and, for comparison, one transaction per entry as a data change would do), and the
-// time `verify` needs for a log of a given size. See docs/perf-audit.md.
+// time `verify` needs for a log of a given size. See docs/performance.md.
 //
 //	go run ./bench/audit -db /tmp/a.db -appends 200000 -writers 64
 //	go run ./bench/audit -db 'postgres://…' -appends 200000 -writers 64
