@@ -102,11 +102,16 @@ func printDemo(e env, res *demo.Result, steps []demo.Step, elapsed time.Duration
 	for _, s := range steps {
 		fmt.Fprintf(e.stdout, "  %d %s\n", s.Count, s.What)
 	}
-	fmt.Fprintln(e.stdout, "\nDemoaccounts (alle namen en nummers zijn verzonnen; BSN's uit de testreeks 9999xxxxx):")
+	fmt.Fprintln(e.stdout, "\nAlle namen en nummers zijn verzonnen; BSN's komen uit de testreeks 9999xxxxx.")
+	fmt.Fprintln(e.stdout, "Scholen van de demoaccounts (zorgN, mentorN en directieN werken op school N):")
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  e-mail\trol\torganisatie")
-	for _, a := range res.Accounts {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", a.Email, a.Role, a.Organisation)
+	n := 0
+	for _, o := range res.Orgs {
+		if o.Kind != region.KindSchool {
+			continue
+		}
+		n++
+		fmt.Fprintf(tw, "  %d\t%s\t%s%s\t%s\n", n, o.Name, o.BRIN, o.Vestiging, o.Sector)
 	}
 	tw.Flush()
 }
