@@ -20,7 +20,7 @@ func (p PolicyDecider) Decide(q Question) Answer {
 	a := Answer{Allowed: d.Allowed, GroundText: d.Ground, Article: d.Article, Conditions: d.Conditions, Obligations: d.Obligations,
 		Reason: d.Reason, Missing: d.Missing, ConvenantVersion: strings.TrimPrefix(d.ConvenantVersion, "sha256:")}
 	if d.Allowed {
-		a.Ground = groundCode(d.Basis, d.Exception)
+		a.Ground = d.GroundCode()
 		if d.Activity != "" {
 			a.ProcessingActivity = p.Engine.Convenant().ProcessingActivityURI(d.Activity)
 		}
@@ -38,17 +38,6 @@ func consentID(id int64) string {
 	return itoa(id)
 }
 
-// groundCode is the audit code of a ground: AVG art. 6 lid 1 letter, with the art. 9/10 exception.
-func groundCode(basis, exception string) string {
-	if basis == "" {
-		return ""
-	}
-	c := "avg-6-1-" + strings.ToLower(basis)
-	if exception != "" {
-		c += "/" + strings.ToLower(strings.ReplaceAll(exception, " ", "-"))
-	}
-	return c
-}
 
 // VocabularyOf lists the convenant's codes with their names for the forms.
 func VocabularyOf(c *convenant.Compiled) Vocabulary {
