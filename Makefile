@@ -25,3 +25,6 @@ lint:
 
 ci:
 	bash .ci/run
+
+bench:           ## the quick benchmarks; the big ones (OPA, 10M absence, wrk, audit 1M) are in docs/performance.md
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/policy/ ./internal/absence/
