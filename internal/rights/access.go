@@ -43,6 +43,9 @@ var (
 	ErrAlreadyExtended  = errors.New("de termijn van dit verzoek is al een keer verlengd")
 	ErrAlreadyHandled   = errors.New("dit verzoek is al afgehandeld")
 	ErrExtensionTooLate = errors.New("de termijn is al verstreken; verlengen moet binnen de eerste maand")
+	// ErrOpenRequest: the same requester already has an open request for this pupil (a second
+	// click is not a second request; the open one runs).
+	ErrOpenRequest = errors.New("er loopt al een inzageverzoek van u voor deze leerling")
 )
 
 func invalid(format string, args ...any) error {

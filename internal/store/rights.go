@@ -1,0 +1,220 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/rights"
+)
+
+// Access requests (inzage, AVG art. 15; migration 0700). A request and the audit entry that
+// records it are written in one transaction: no request without its entry, no entry without its
+// request.
+
+// AccessTrail builds the audit entries of a change to access request id; they are appended to
+// the region's audit log in the transaction of the change. nil appends nothing.
+type AccessTrail func(id int64) ([]audit.Entry, error)
+
+func (t AccessTrail) entries(id int64) func() ([]audit.Entry, error) {
+	return func() ([]audit.Entry, error) {
+		if t == nil {
+			return nil, nil
+		}
+		es, err := t(id)
+		if err != nil {
+			return nil, fmt.Errorf("inzageverzoek %d: %w", id, err)
+		}
+		return es, nil
+	}
+}
+
+func appendAccessTrail(ctx context.Context, tx *Tx, regionID, id int64, trail AccessTrail) error {
+	es, err := trail.entries(id)()
+	if err != nil {
+		return fmt.Errorf("auditregels: %w", err)
+	}
+	if len(es) == 0 {
+		return nil
+	}
+	return NewAuditStore(tx.db).Append(ctx, tx, regionID, es...)
+}
+
+// AccessSchool returns the school where the pupil is enrolled on day (the latest enrolment that
+// runs that day): the controller an access request is addressed to. ErrNotFound when none.
+func (db *DB) AccessSchool(ctx context.Context, regionID, pupilID int64, day rights.Date) (int64, error) {
+	var id int64
+	err := db.QueryRow(ctx, `SELECT school_id FROM inschrijving WHERE regio_id = ? AND leerling_id = ? AND van <= ? AND (tot IS NULL OR tot >= ?)
+		ORDER BY van DESC, id DESC LIMIT 1`, regionID, pupilID, day.String(), day.String()).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("inschrijving van leerling %d: %w", pupilID, ErrNotFound)
+	}
+	return id, err
+}
+
+// CreateAccessRequest stores a new access request with its audit entries in one transaction and
+// returns it with its id. In that transaction it checks again what the request relies on: a
+// parent still has gezag, the pupil is enrolled at the school on the day of receipt; and it
+// refuses a second open request of the same requester for the same pupil (rights.ErrOpenRequest).
+func (db *DB) CreateAccessRequest(ctx context.Context, regionID int64, r rights.Request, now time.Time, trail AccessTrail) (rights.Request, error) {
+	d := r.Data()
+	if d.ID != 0 {
+		return r, fmt.Errorf("inzageverzoek %d bestaat al", d.ID)
+	}
+	err := db.WithTx(ctx, func(tx *Tx) error {
+		day := d.Received.String()
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM inschrijving WHERE regio_id = ? AND leerling_id = ? AND school_id = ? AND van <= ? AND (tot IS NULL OR tot >= ?)`,
+			regionID, d.PupilID, d.SchoolID, day, day).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("%w: de leerling staat op %s niet ingeschreven bij deze school", rights.ErrInvalid, day)
+		}
+		if d.Requester.Kind == rights.RequesterParent {
+			var gezag int
+			err := tx.QueryRow(ctx, `SELECT gezag FROM leerling_ouder WHERE regio_id = ? AND leerling_id = ? AND ouder_id = ?`, regionID, d.PupilID, d.Requester.ParentID).Scan(&gezag)
+			if errors.Is(err, sql.ErrNoRows) || err == nil && gezag != 1 {
+				return fmt.Errorf("%w: de ouder heeft geen gezag over deze leerling", rights.ErrInvalid)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM inzageverzoek WHERE regio_id = ? AND leerling_id = ? AND aanvrager = ? AND COALESCE(ouder_id, 0) = ? AND status <> 'afgehandeld'`,
+			regionID, d.PupilID, string(d.Requester.Kind), d.Requester.ParentID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return rights.ErrOpenRequest
+		}
+		id, err := tx.InsertID(ctx, `INSERT INTO inzageverzoek (regio_id, leerling_id, school_id, aanvrager, ouder_id, ontvangen_op, termijn, status, aangemaakt_op)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			regionID, d.PupilID, d.SchoolID, string(d.Requester.Kind), optionalID(d.Requester.ParentID), day, d.Deadline.String(), string(d.Status), now.UnixMilli())
+		if err != nil {
+			return err
+		}
+		r = r.WithID(id)
+		return appendAccessTrail(ctx, tx, regionID, id, trail)
+	})
+	if err != nil {
+		return rights.Request{}, fmt.Errorf("inzageverzoek vastleggen: %w", err)
+	}
+	return r, nil
+}
+
+// UpdateAccessRequest stores an extension or the handling of request r (as returned by
+// rights.Request.Extend or Handle) by user by, with its audit entries, in one transaction. The
+// update applies only while the stored status is still from; otherwise someone else changed it
+// first and the matching rights error is returned (rights.ErrAlreadyExtended or
+// ErrAlreadyHandled); ErrNotFound when the region has no such request.
+func (db *DB) UpdateAccessRequest(ctx context.Context, regionID int64, r rights.Request, from rights.Status, by int64, trail AccessTrail) error {
+	d := r.Data()
+	err := db.WithTx(ctx, func(tx *Tx) error {
+		var res sql.Result
+		var err error
+		switch d.Status {
+		case rights.StatusExtended:
+			res, err = tx.Exec(ctx, `UPDATE inzageverzoek SET status = ?, termijn = ?, verlengd_maanden = ?, verlenging_reden = ?, verlengd_op = ?, verlengd_door = ?
+				WHERE regio_id = ? AND id = ? AND status = ?`,
+				string(d.Status), d.Deadline.String(), d.ExtensionMonths, d.ExtensionReason, d.ExtendedOn.String(), optionalID(by), regionID, d.ID, string(from))
+		case rights.StatusHandled:
+			res, err = tx.Exec(ctx, `UPDATE inzageverzoek SET status = ?, afgehandeld_op = ?, afgehandeld_door = ?, afhandeling_notitie = ?
+				WHERE regio_id = ? AND id = ? AND status = ?`,
+				string(d.Status), d.HandledOn.String(), optionalID(by), nullStr(d.HandledNote), regionID, d.ID, string(from))
+		default:
+			return fmt.Errorf("%w: status %q is geen wijziging", rights.ErrInvalid, d.Status)
+		}
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			var now string
+			err := tx.QueryRow(ctx, `SELECT status FROM inzageverzoek WHERE regio_id = ? AND id = ?`, regionID, d.ID).Scan(&now)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				return ErrNotFound
+			case err != nil:
+				return err
+			case now == string(rights.StatusHandled):
+				return rights.ErrAlreadyHandled
+			default:
+				return rights.ErrAlreadyExtended
+			}
+		}
+		return appendAccessTrail(ctx, tx, regionID, d.ID, trail)
+	})
+	if err != nil {
+		return fmt.Errorf("inzageverzoek %d wijzigen: %w", d.ID, err)
+	}
+	return nil
+}
+
+const accessCols = `id, leerling_id, school_id, aanvrager, COALESCE(ouder_id, 0), ontvangen_op, termijn, status, verlengd_maanden,
+	COALESCE(verlenging_reden, ''), COALESCE(verlengd_op, ''), COALESCE(afgehandeld_op, ''), COALESCE(afhandeling_notitie, '')`
+
+func scanAccess(sc interface{ Scan(...any) error }) (rights.Request, error) {
+	var d rights.Data
+	var kind, status, received, deadline, extOn, handledOn string
+	if err := sc.Scan(&d.ID, &d.PupilID, &d.SchoolID, &kind, &d.Requester.ParentID, &received, &deadline, &status, &d.ExtensionMonths,
+		&d.ExtensionReason, &extOn, &handledOn, &d.HandledNote); err != nil {
+		return rights.Request{}, err
+	}
+	d.Requester.Kind, d.Status = rights.RequesterKind(kind), rights.Status(status)
+	for _, x := range []struct {
+		s   string
+		dst *rights.Date
+	}{{received, &d.Received}, {deadline, &d.Deadline}, {extOn, &d.ExtendedOn}, {handledOn, &d.HandledOn}} {
+		if x.s == "" {
+			continue
+		}
+		v, err := rights.ParseDate(x.s)
+		if err != nil {
+			return rights.Request{}, fmt.Errorf("inzageverzoek %d: %w", d.ID, err)
+		}
+		*x.dst = v
+	}
+	return rights.Restore(d)
+}
+
+func (db *DB) accessRequests(ctx context.Context, where string, args ...any) ([]rights.Request, error) {
+	rows, err := db.Query(ctx, `SELECT `+accessCols+` FROM inzageverzoek WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("inzageverzoeken: %w", err)
+	}
+	defer rows.Close()
+	var out []rights.Request
+	for rows.Next() {
+		r, err := scanAccess(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// AccessRequest returns request id of the region; ErrNotFound when there is none.
+func (db *DB) AccessRequest(ctx context.Context, regionID, id int64) (rights.Request, error) {
+	r, err := scanAccess(db.QueryRow(ctx, `SELECT `+accessCols+` FROM inzageverzoek WHERE regio_id = ? AND id = ?`, regionID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return rights.Request{}, fmt.Errorf("inzageverzoek %d: %w", id, ErrNotFound)
+	}
+	return r, err
+}
+
+// AccessRequestsOfPupil lists the pupil's requests, newest first.
+func (db *DB) AccessRequestsOfPupil(ctx context.Context, regionID, pupilID int64) ([]rights.Request, error) {
+	return db.accessRequests(ctx, `regio_id = ? AND leerling_id = ? ORDER BY ontvangen_op DESC, id DESC`, regionID, pupilID)
+}
+
+// OpenAccessRequests lists the requests addressed to the school that are not yet handled, the
+// nearest deadline first.
+func (db *DB) OpenAccessRequests(ctx context.Context, regionID, schoolID int64) ([]rights.Request, error) {
+	return db.accessRequests(ctx, `regio_id = ? AND school_id = ? AND status <> 'afgehandeld' ORDER BY termijn, id`, regionID, schoolID)
+}
