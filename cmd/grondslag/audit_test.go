@@ -220,8 +220,15 @@ func TestAuditCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(context.Background(), "DELETE FROM audit_regel WHERE volgnummer = 17"); err != nil {
-		t.Fatal(err)
+	// The append-only trigger refuses the deletion; someone with direct access to the database
+	// can drop it first, and verify must still catch the change.
+	if _, err := db.Exec(context.Background(), "DELETE FROM audit_regel WHERE volgnummer = 17"); err == nil {
+		t.Fatal("deleting an audit row succeeded despite the append-only trigger")
+	}
+	for _, q := range []string{"DROP TRIGGER audit_regel_geen_verwijdering", "DELETE FROM audit_regel WHERE volgnummer = 17"} {
+		if _, err := db.Exec(context.Background(), q); err != nil {
+			t.Fatal(err)
+		}
 	}
 	db.Close()
 	code, _, errs = runCmd(t, "", append([]string{"audit", "verify", "--checkpoint", cpFile}, st...)...)
