@@ -16,26 +16,17 @@ import (
 // request.
 
 // AccessTrail builds the audit entries of a change to access request id; they are appended to
-// the region's audit log in the transaction of the change. nil appends nothing.
-type AccessTrail func(id int64) ([]audit.Entry, error)
-
-func (t AccessTrail) entries(id int64) func() ([]audit.Entry, error) {
-	return func() ([]audit.Entry, error) {
-		if t == nil {
-			return nil, nil
-		}
-		es, err := t(id)
-		if err != nil {
-			return nil, fmt.Errorf("inzageverzoek %d: %w", id, err)
-		}
-		return es, nil
-	}
-}
+// the region's audit log in the transaction of the change. nil appends nothing. (An alias, so
+// that callers' interfaces can name the plain function type.)
+type AccessTrail = func(id int64) ([]audit.Entry, error)
 
 func appendAccessTrail(ctx context.Context, tx *Tx, regionID, id int64, trail AccessTrail) error {
-	es, err := trail.entries(id)()
+	if trail == nil {
+		return nil
+	}
+	es, err := trail(id)
 	if err != nil {
-		return fmt.Errorf("auditregels: %w", err)
+		return fmt.Errorf("auditregels van inzageverzoek %d: %w", id, err)
 	}
 	if len(es) == 0 {
 		return nil
