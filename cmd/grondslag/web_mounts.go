@@ -90,5 +90,5 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, en
 	if err != nil {
 		return fmt.Errorf("toestemming koppelen: %w", err)
 	}
-	return nil
+	return mountInzage(s, db, rk)
 }

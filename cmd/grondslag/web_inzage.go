@@ -1,0 +1,27 @@
+package main
+
+import (
+	"context"
+
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/store"
+	"github.com/grondslag/grondslag/internal/web"
+)
+
+// mountInzage adds the inzage pages (AVG art. 15: parents ask, the school's zorgcoördinator
+// extends and handles) to s. Requests and their audit entries are written in one transaction;
+// the entries are sealed with the region's key ring, the same encrypter as every other audited
+// write of the server (verzuim, toestemming).
+func mountInzage(s *web.Server, db *store.DB, rk *regionKeys) error {
+	return s.MountInzage(web.InzageDeps{Store: db, Seal: inzageSeal(rk)})
+}
+
+func inzageSeal(rk *regionKeys) func(ctx context.Context, regionID int64) (audit.Encrypter, error) {
+	return func(ctx context.Context, regionID int64) (audit.Encrypter, error) {
+		keys, _, err := rk.keys(ctx, regionID)
+		if err != nil {
+			return nil, err
+		}
+		return keys, nil
+	}
+}
