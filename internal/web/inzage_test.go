@@ -233,4 +233,11 @@ func TestInzageOverdue(t *testing.T) {
 	if got, _ := w.db.AccessRequest(context.Background(), w.r1, all[0].ID()); got.Status() != rights.StatusReceived {
 		t.Fatalf("status: %s", got.Status())
 	}
+	// A late answer is still recorded, and the parent sees it came after the term.
+	if r := zc.post("/inzage", "/inzage/verzoeken/"+itoa(all[0].ID())+"/afgehandeld", url.Values{}); r.status != http.StatusSeeOther {
+		t.Fatalf("late handling: %d", r.status)
+	}
+	if r := parent2.get(page); !strings.Contains(r.body, "Beantwoord op 15-11-2025 (na de termijn)") {
+		t.Fatalf("parent late answer:\n%s", r.body)
+	}
 }
