@@ -229,3 +229,34 @@ func TestAccessRequestRefusals(t *testing.T) {
 		}
 	})
 }
+
+// TestAccessRequestByPupil: a pupil of 16 or older asks himself; the request names no parent,
+// and his open request does not block a parent's (nor the other way round).
+func TestAccessRequestByPupil(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := seedAccess(t, db)
+		received, _ := rights.ParseDate("2030-06-01")
+		born, _ := rights.ParseDate("2013-05-04")
+		own, err := rights.NewRequest(rights.Draft{PupilID: f.pupil, SchoolID: f.school, Requester: rights.Requester{Kind: rights.RequesterPupil},
+			PupilBirthDate: born, Received: received})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Pupils have no login yet: the school records the pupil's letter, so the actor is its user.
+		stored, err := db.CreateAccessRequest(ctx, f.region, own, time.Now(), accessTrail(f, 0, f.zc, audit.ActionCreate, "inzage-aanvragen"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.AccessRequest(ctx, f.region, stored.ID())
+		if err != nil || got.Data().Requester != (rights.Requester{Kind: rights.RequesterPupil}) {
+			t.Fatalf("read back: %+v %v", got.Data(), err)
+		}
+		if _, err := db.CreateAccessRequest(ctx, f.region, own, time.Now(), nil); !errors.Is(err, rights.ErrOpenRequest) {
+			t.Fatalf("second own request: %v", err)
+		}
+		if _, err := db.CreateAccessRequest(ctx, f.region, newAccess(t, f, f.parent, f.school, "2030-06-01"), time.Now(), nil); err != nil {
+			t.Fatalf("parent's request beside the pupil's: %v", err)
+		}
+	})
+}
