@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"runtime"
@@ -12,6 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/transparency-dev/merkle/compact"
 	"golang.org/x/mod/sumdb/note"
 
@@ -575,7 +578,7 @@ func (s *AuditStore) walk(ctx context.Context, regionID int64, size uint64, thor
 				}
 				from, to := c*chunk, min((c+1)*chunk, size)
 				r := result{indexes: make([]uint64, 0, to-from), hashes: make([][]byte, 0, to-from)}
-				r.err = s.Entries(ctx, regionID, from, to, func(e audit.StoredEntry) error {
+				r.err = s.scanChunk(ctx, regionID, from, to, func(e audit.StoredEntry) error {
 					if r.bad != nil {
 						return nil
 					}
@@ -619,6 +622,80 @@ func (s *AuditStore) walk(ctx context.Context, regionID int64, size uint64, thor
 	cancel()
 	wg.Wait()
 	return firstErr
+}
+
+// selectChunk reads the rows of one verify chunk: exactly the columns CheckEntry compares.
+const selectChunk = "SELECT volgnummer, tijd, leerling, blad, blad_hash FROM audit_regel WHERE regio_id = ? AND volgnummer >= ? AND volgnummer < ? ORDER BY volgnummer"
+
+// scanChunk calls fn with the stored entries with index in [from, to), in index order, for
+// verification. Unlike Entries, the Leaf and LeafHash fn gets point into the driver's row buffer
+// and are valid only during the call (CheckEntry keeps neither): no per-row copies of the leaf.
+// On PostgreSQL the rows are read through pgx itself in the binary format; on SQLite through
+// database/sql into sql.RawBytes.
+func (s *AuditStore) scanChunk(ctx context.Context, regionID int64, from, to uint64, fn func(audit.StoredEntry) error) error {
+	if s.db.dialect == Postgres {
+		return s.scanChunkPgx(ctx, regionID, from, to, fn)
+	}
+	rows, err := s.db.Query(ctx, selectChunk, regionID, int64(from), int64(min(to, 1<<62)))
+	if err != nil {
+		return fmt.Errorf("auditregels lezen: %w", err)
+	}
+	defer rows.Close()
+	var leaf, hash sql.RawBytes
+	for rows.Next() {
+		e := audit.StoredEntry{RegionID: regionID}
+		var idx int64
+		if err := rows.Scan(&idx, &e.Time, &e.Pupil, &leaf, &hash); err != nil {
+			return err
+		}
+		e.Index, e.Leaf, e.LeafHash = uint64(idx), leaf, hash
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// scanChunkPgx is scanChunk on PostgreSQL: the query runs on the pgx connection under a pooled
+// database/sql connection (Conn.Raw) with binary results, and the values are taken straight from
+// pgx's row buffer (RawValues): BIGINT as 8 bytes big-endian, TEXT and BYTEA as their bytes. This
+// skips database/sql's conversion of every value and two copies of every leaf.
+func (s *AuditStore) scanChunkPgx(ctx context.Context, regionID int64, from, to uint64, fn func(audit.StoredEntry) error) error {
+	c, err := s.db.r.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("auditregels lezen: %w", err)
+	}
+	defer c.Close()
+	return c.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("auditregels lezen: onverwachte databaseverbinding %T", dc)
+		}
+		rows, err := sc.Conn().Query(ctx, s.db.Rebind(selectChunk), pgx.QueryResultFormats{pgx.BinaryFormatCode},
+			regionID, int64(from), int64(min(to, 1<<62)))
+		if err != nil {
+			return fmt.Errorf("auditregels lezen: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			v := rows.RawValues()
+			if len(v) != 5 || len(v[0]) != 8 || len(v[1]) != 8 || v[2] == nil || v[3] == nil || v[4] == nil {
+				return fmt.Errorf("auditregels lezen: onverwachte kolomwaarden")
+			}
+			e := audit.StoredEntry{
+				RegionID: regionID,
+				Index:    binary.BigEndian.Uint64(v[0]),
+				Time:     int64(binary.BigEndian.Uint64(v[1])),
+				Pupil:    string(v[2]),
+				Leaf:     v[3],
+				LeafHash: v[4],
+			}
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
 }
 
 // Recent returns the region's latest entries, newest first (the FG's overview).
