@@ -106,6 +106,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		data["kinderen"] = kids
+		data["inzage"] = s.hasRoute("/inzage")
 		return s.render(w, r, "start_ouder", "Mijn kind", data)
 	case auth.RoleBeheerder:
 		return s.render(w, r, "start_beheerder", "Beheer", data)

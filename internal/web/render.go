@@ -101,6 +101,9 @@ func (s *Server) nav(p *Principal, path string) []navItem {
 	if contains(append([]string{"ouder"}, pupilRoles...), role) && role != "directeur" && s.hasRoute("/casussen") {
 		add("/casussen", "Casussen")
 	}
+	if role == "zorgcoordinator" && s.hasRoute("/inzage") {
+		add("/inzage", "Inzageverzoeken")
+	}
 	if contains(professionalRoles, role) {
 		add("/mag-ik-dit-delen", "Mag ik dit delen?")
 	}
