@@ -21,17 +21,16 @@ import (
 type AccessTrail = func(id int64) ([]audit.Entry, error)
 
 func appendAccessTrail(ctx context.Context, tx *Tx, regionID, id int64, trail AccessTrail) error {
-	if trail == nil {
-		return nil
-	}
-	es, err := trail(id)
-	if err != nil {
-		return fmt.Errorf("auditregels van inzageverzoek %d: %w", id, err)
-	}
-	if len(es) == 0 {
-		return nil
-	}
-	return NewAuditStore(tx.db).Append(ctx, tx, regionID, es...)
+	return appendTrail(ctx, tx, regionID, func() ([]audit.Entry, error) {
+		if trail == nil {
+			return nil, nil
+		}
+		es, err := trail(id)
+		if err != nil {
+			return nil, fmt.Errorf("inzageverzoek %d: %w", id, err)
+		}
+		return es, nil
+	})
 }
 
 // AccessSchool returns the school where the pupil is enrolled on day (the latest enrolment that
