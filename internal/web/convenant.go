@@ -38,7 +38,6 @@ func consentID(id int64) string {
 	return itoa(id)
 }
 
-
 // VocabularyOf lists the convenant's codes with their names for the forms.
 func VocabularyOf(c *convenant.Compiled) Vocabulary {
 	var v Vocabulary
