@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/region"
 	"github.com/grondslag/grondslag/internal/web/auth"
 	"github.com/grondslag/grondslag/internal/web/dossier"
 )
@@ -1058,4 +1059,83 @@ func (db *DB) APIClients(ctx context.Context, regionID int64) ([]auth.APIClient,
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// ---- accounts created by the beheerder, with a one-time setup link (migration 0501)
+
+// CreateAccount stores a new user of the region without a password (Tx.CreateUser validates it
+// and returns a *region.FieldError naming the field) together with the hash of a one-time setup
+// link that expires at expires. Both or neither are stored.
+func (db *DB) CreateAccount(ctx context.Context, regionID int64, u region.User, linkHash string, expires, now time.Time) (int64, error) {
+	var id int64
+	err := db.WithTx(ctx, func(tx *Tx) error {
+		var err error
+		if id, err = tx.CreateUser(ctx, regionID, u, now); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO account_instellink (regio_id, gebruiker_id, token_hash, verloopt_op, aangemaakt_op) VALUES (?, ?, ?, ?, ?)`,
+			regionID, id, linkHash, ms(expires), ms(now))
+		if err != nil {
+			return fmt.Errorf("setup link: %w", err)
+		}
+		return nil
+	})
+	return id, err
+}
+
+// SetupLinkAccount returns the active account that the unused, unexpired setup link with this
+// hash belongs to; auth.ErrNoAccount when there is none (unknown, used, expired, or the account
+// was switched off).
+func (db *DB) SetupLinkAccount(ctx context.Context, linkHash string, now time.Time) (auth.Account, error) {
+	var regionID, userID int64
+	err := db.QueryRow(ctx, `SELECT regio_id, gebruiker_id FROM account_instellink WHERE token_hash = ? AND gebruikt_op IS NULL AND verloopt_op > ?`,
+		linkHash, ms(now)).Scan(&regionID, &userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return auth.Account{}, fmt.Errorf("setup link: %w", auth.ErrNoAccount)
+	}
+	if err != nil {
+		return auth.Account{}, fmt.Errorf("setup link: %w", err)
+	}
+	a, err := db.Account(ctx, regionID, userID)
+	if err == nil && !a.Active {
+		return auth.Account{}, fmt.Errorf("setup link: inactive account: %w", auth.ErrNoAccount)
+	}
+	a.PasswordHash, a.TOTPSealed = "", nil
+	return a, err
+}
+
+// UseSetupLink spends the setup link with this hash and stores the password hash for its account,
+// in one transaction. The link works once: a second use, an expired link or a switched-off
+// account gives auth.ErrNoAccount and changes nothing.
+func (db *DB) UseSetupLink(ctx context.Context, linkHash, passwordHash string, now time.Time) (regionID, userID int64, err error) {
+	err = db.WithTx(ctx, func(tx *Tx) error {
+		err := tx.QueryRow(ctx, `SELECT l.regio_id, l.gebruiker_id FROM account_instellink l
+			JOIN gebruiker g ON g.regio_id = l.regio_id AND g.id = l.gebruiker_id
+			WHERE l.token_hash = ? AND l.gebruikt_op IS NULL AND l.verloopt_op > ? AND g.actief = 1`, linkHash, ms(now)).Scan(&regionID, &userID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("setup link: %w", auth.ErrNoAccount)
+		}
+		if err != nil {
+			return err
+		}
+		res, err := tx.Exec(ctx, `UPDATE account_instellink SET gebruikt_op = ? WHERE token_hash = ? AND gebruikt_op IS NULL`, ms(now), linkHash)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n != 1 { // spent by a concurrent request
+			return fmt.Errorf("setup link: %w", auth.ErrNoAccount)
+		}
+		if err := upsertLogin(ctx, tx, regionID, userID, now); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE gebruiker_inlog SET wachtwoord_hash = ?, gewijzigd_op = ? WHERE regio_id = ? AND gebruiker_id = ?`,
+			passwordHash, ms(now), regionID, userID)
+		return err
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	return regionID, userID, nil
 }

@@ -47,6 +47,8 @@ func (s *Server) routes() {
 	ui("GET /inloggen/oidc/{org}", s.oidcStart)
 	ui("GET /inloggen/oidc-terug", s.oidcCallback)
 	ui("POST /uitloggen", s.logout)
+	ui("GET /account-instellen/{code}", s.setupForm) // the one-time link of a new account
+	ui("POST /account-instellen/{code}", s.setupSubmit)
 	if s.cfg.Demo {
 		ui("GET /dev/postvak", s.devMailbox)
 	}
@@ -62,6 +64,8 @@ func (s *Server) routes() {
 	ui("GET /beheer/accounts", s.requireUser(beheer, s.accountList))
 	ui("POST /beheer/accounts/{id}/actief", s.requireUser(beheer, s.accountActive))
 	ui("POST /beheer/accounts/{id}/mfa-opnieuw", s.requireUser(beheer, s.accountResetMFA))
+	ui("GET /beheer/accounts/nieuw", s.requireUser(beheer, s.accountNewForm))
+	ui("POST /beheer/accounts/nieuw", s.requireUser(beheer, s.accountNewSubmit))
 	ui("GET /beheer/api-clients", s.requireUser(beheer, s.clientList))
 	ui("POST /beheer/api-clients", s.requireUser(beheer, s.clientCreate))
 	ui("POST /beheer/api-clients/{id}/intrekken", s.requireUser(beheer, s.clientRevoke))

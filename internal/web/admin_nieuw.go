@@ -1,0 +1,182 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/grondslag/grondslag/internal/region"
+	"github.com/grondslag/grondslag/internal/web/auth"
+)
+
+// SetupLinkValidity is how long the one-time link of a new account works.
+const SetupLinkValidity = 72 * time.Hour
+
+// AccountCreator is what creating an account needs from the store, next to Admin: the account
+// without a password plus the hash of its one-time setup link, and spending that link.
+// internal/store's DB (and so WebStore) implements it; the pages are 404 when Deps.Admin does not.
+type AccountCreator interface {
+	// CreateAccount validates u with region.NewUser for the organisation's kind (a
+	// *region.FieldError names the field) and stores it with the link hash, in one transaction.
+	CreateAccount(ctx context.Context, regionID int64, u region.User, linkHash string, expires, now time.Time) (int64, error)
+	// SetupLinkAccount returns the account of an unused, unexpired link (auth.ErrNoAccount if none).
+	SetupLinkAccount(ctx context.Context, linkHash string, now time.Time) (auth.Account, error)
+	// UseSetupLink spends the link and stores the password hash (auth.ErrNoAccount if not usable).
+	UseSetupLink(ctx context.Context, linkHash, passwordHash string, now time.Time) (regionID, userID int64, err error)
+}
+
+// accountRoles are the roles a beheerder can give, with a B1 label naming where they belong.
+// Which fit an organisation is decided by region.RoleAllowed.
+var accountRoles = []Code{
+	{Code: string(region.RoleZorgcoordinator), Label: "Zorgcoördinator (school)"},
+	{Code: string(region.RoleMentor), Label: "Mentor (school)"},
+	{Code: string(region.RoleDirecteur), Label: "Directeur (school)"},
+	{Code: string(region.RoleLeerplicht), Label: "Leerplichtambtenaar (gemeente)"},
+	{Code: string(region.RoleSWVConsulent), Label: "Consulent (samenwerkingsverband)"},
+	{Code: string(region.RoleOnderwijsconsulent), Label: "Onderwijsconsulent (samenwerkingsverband of onderwijsconsulenten)"},
+	{Code: string(region.RoleJeugdarts), Label: "Jeugdarts (GGD)"},
+	{Code: string(region.RoleJeugdhulpverlener), Label: "Jeugdhulpverlener (jeugdhulp)"},
+	{Code: string(region.RoleFG), Label: "Functionaris gegevensbescherming (elke organisatie)"},
+	{Code: string(region.RoleBeheerder), Label: "Beheerder (elke organisatie)"},
+}
+
+// accountFieldMsg are the B1 messages per field of the new-account form.
+var accountFieldMsg = map[string]string{
+	"naam":         "Vul de naam in, bijvoorbeeld Fatima de Vries. Gebruik hoogstens 100 tekens.",
+	"email":        "Vul een geldig e-mailadres in, bijvoorbeeld naam@school.nl.",
+	"email-dubbel": "Er is al een account met dit e-mailadres. Kies een ander e-mailadres of zet het bestaande account aan.",
+	"organisatie":  "Kies de organisatie waar deze persoon werkt.",
+	"rol":          "Deze rol past niet bij de organisatie. Een mentor hoort bijvoorbeeld bij een school en een leerplichtambtenaar bij een gemeente.",
+}
+
+func (s *Server) accountCreator() (AccountCreator, error) {
+	ac, ok := s.d.Admin.(AccountCreator)
+	if s.d.Admin == nil || !ok {
+		return nil, errNotFound
+	}
+	return ac, nil
+}
+
+func (s *Server) accountNewData(ctx context.Context, regionID int64, extra map[string]any) (map[string]any, error) {
+	adm, err := s.admin()
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := adm.Organisations(ctx, regionID)
+	if err != nil {
+		return nil, err
+	}
+	in, _ := extra["in"].(map[string]string)
+	var orgOpts, roleOpts []option
+	for _, o := range orgs {
+		v := strconv.FormatInt(o.ID, 10)
+		orgOpts = append(orgOpts, option{Value: v, Label: o.Name, Selected: in["organisatie"] == v})
+	}
+	for _, c := range accountRoles {
+		roleOpts = append(roleOpts, option{Value: c.Code, Label: c.Label, Selected: in["rol"] == c.Code})
+	}
+	d := map[string]any{"orgs": orgs, "orgOpties": orgOpts, "rolOpties": roleOpts}
+	for k, v := range extra {
+		d[k] = v
+	}
+	return d, nil
+}
+
+// option is one <option> of a select, kept selected after a failed post.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+func (s *Server) accountNewForm(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.accountCreator(); err != nil {
+		return err
+	}
+	p := principalFrom(r.Context())
+	d, err := s.accountNewData(r.Context(), p.Account.RegionID, nil)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "beheer_account_nieuw", "Nieuw account", d)
+}
+
+func (s *Server) accountNewSubmit(w http.ResponseWriter, r *http.Request) error {
+	ac, err := s.accountCreator()
+	if err != nil {
+		return err
+	}
+	p := principalFrom(r.Context())
+	ctx := r.Context()
+	in := map[string]string{
+		"naam":        strings.TrimSpace(r.PostFormValue("naam")),
+		"email":       auth.NormaliseEmail(r.PostFormValue("email")),
+		"organisatie": r.PostFormValue("organisatie"),
+		"rol":         r.PostFormValue("rol"),
+	}
+	d, err := s.accountNewData(ctx, p.Account.RegionID, map[string]any{"in": in})
+	if err != nil {
+		return err
+	}
+	errs := map[string]string{}
+	if in["naam"] == "" || utf8.RuneCountInString(in["naam"]) > 100 {
+		errs["naam"] = accountFieldMsg["naam"]
+	}
+	if in["email"] == "" || len(in["email"]) > 254 {
+		errs["email"] = accountFieldMsg["email"]
+	}
+	orgID, _ := strconv.ParseInt(in["organisatie"], 10, 64)
+	var org *region.Organisation
+	for _, o := range d["orgs"].([]region.Organisation) {
+		if o.ID == orgID {
+			org = &o
+		}
+	}
+	role := region.Role(in["rol"])
+	switch {
+	case org == nil:
+		errs["organisatie"] = accountFieldMsg["organisatie"]
+	case !hasCode(accountRoles, in["rol"]) || !region.RoleAllowed(org.Kind, role):
+		errs["rol"] = accountFieldMsg["rol"]
+	}
+	var token string
+	if len(errs) == 0 {
+		var hash string
+		token, hash = auth.NewToken()
+		now := s.now()
+		u := region.User{OrganisationID: org.ID, Name: in["naam"], Email: in["email"], Role: role}
+		id, err := ac.CreateAccount(ctx, p.Account.RegionID, u, hash, now.Add(SetupLinkValidity), now)
+		var fe *region.FieldError
+		switch {
+		case errors.As(err, &fe):
+			msg, ok := accountFieldMsg[fe.Field]
+			if fe.Field == "email" && strings.Contains(fe.Msg, "al een gebruiker") {
+				msg = accountFieldMsg["email-dubbel"]
+			}
+			if !ok {
+				msg = fe.Msg
+			}
+			errs[fe.Field] = msg
+		case err != nil:
+			return err
+		default:
+			// Accounts are not pupil data: the audit trail records processing of pupil data under
+			// a purpose and ground of the convenant, so this goes to the log, with ids only.
+			s.log.InfoContext(ctx, "account aangemaakt", "door", p.Account.ID, "gebruiker_id", id, "organisatie_id", org.ID, "rol", string(role), "regio_id", p.Account.RegionID)
+			d["nieuw"] = map[string]any{
+				"naam":   u.Name,
+				"link":   s.cfg.BaseURL + "/account-instellen/" + token,
+				"geldig": now.Add(SetupLinkValidity).In(s.cfg.Location).Format("02-01-2006 15:04"),
+			}
+			if d, err = s.accountNewData(ctx, p.Account.RegionID, map[string]any{"nieuw": d["nieuw"]}); err != nil {
+				return err
+			}
+			w.Header().Set("Cache-Control", "no-store")
+			return s.render(w, r, "beheer_account_nieuw", "Nieuw account", d)
+		}
+	}
+	return s.renderForm(w, r, http.StatusBadRequest, "beheer_account_nieuw", "Nieuw account", d, errs)
+}
