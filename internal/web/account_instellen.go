@@ -34,6 +34,8 @@ func (s *Server) setupAccount(r *http.Request) (AccountCreator, auth.Account, er
 // setupForm (GET /account-instellen/{code}) lets the user of a new account choose a password.
 // The link itself is the proof: it is random (256 bits), stored only as a hash, and works once.
 func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) error {
+	// The token is in the path: no Referer carries it anywhere, not even to our own static files.
+	w.Header().Set("Referrer-Policy", "no-referrer")
 	_, a, err := s.setupAccount(r)
 	if err != nil {
 		return err
@@ -45,6 +47,7 @@ func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) error {
 // setupSubmit stores the chosen password and spends the link. The second factor follows at the
 // first sign-in: an account without a confirmed TOTP secret goes to /inloggen/mfa/instellen.
 func (s *Server) setupSubmit(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Referrer-Policy", "no-referrer")
 	if err := s.checkPreCSRF(r); err != nil {
 		return err
 	}

@@ -168,7 +168,7 @@ func (s *Server) accountNewSubmit(w http.ResponseWriter, r *http.Request) error 
 			s.log.InfoContext(ctx, "account aangemaakt", "door", p.Account.ID, "gebruiker_id", id, "organisatie_id", org.ID, "rol", string(role), "regio_id", p.Account.RegionID)
 			d["nieuw"] = map[string]any{
 				"naam":   u.Name,
-				"link":   s.cfg.BaseURL + "/account-instellen/" + token,
+				"link":   s.publicBase(r) + "/account-instellen/" + token,
 				"geldig": now.Add(SetupLinkValidity).In(s.cfg.Location).Format("02-01-2006 15:04"),
 			}
 			if d, err = s.accountNewData(ctx, p.Account.RegionID, map[string]any{"nieuw": d["nieuw"]}); err != nil {
@@ -179,4 +179,17 @@ func (s *Server) accountNewSubmit(w http.ResponseWriter, r *http.Request) error 
 		}
 	}
 	return s.renderForm(w, r, http.StatusBadRequest, "beheer_account_nieuw", "Nieuw account", d, errs)
+}
+
+// publicBase is the configured public URL, or else the scheme and host the beheerder used (the
+// link is only shown to them, so a spoofed Host header misleads no one else).
+func (s *Server) publicBase(r *http.Request) string {
+	if s.cfg.BaseURL != "" {
+		return strings.TrimSuffix(s.cfg.BaseURL, "/")
+	}
+	scheme := "http"
+	if s.cfg.TLS || r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }

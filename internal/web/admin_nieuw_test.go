@@ -75,7 +75,7 @@ func TestBeheerderCreatesAccount(t *testing.T) {
 	form.Set("rol", "mentor")
 	r := b.post(page, page, form)
 	token := regexpFind(setupLinkRe, r.body)
-	if r.status != 200 || token == "" || !strings.Contains(r.body, "Account aangemaakt voor Fatima de Vries") {
+	if r.status != 200 || token == "" || !strings.Contains(r.body, "Account aangemaakt voor Fatima de Vries") || !strings.Contains(r.body, w.srv.URL+"/account-instellen/"+token) {
 		t.Fatalf("create: %d %s", r.status, r.body)
 	}
 	for _, p := range []string{page, "/beheer/accounts"} {
@@ -95,7 +95,7 @@ func TestBeheerderCreatesAccount(t *testing.T) {
 	u := w.client()
 	link := "/account-instellen/" + token
 	sp := u.get(link)
-	if sp.status != 200 || !strings.Contains(sp.body, `value="fatima@linde.example"`) {
+	if sp.status != 200 || !strings.Contains(sp.body, `value="fatima@linde.example"`) || sp.header.Get("Referrer-Policy") != "no-referrer" {
 		t.Fatalf("setup page: %d", sp.status)
 	}
 	csrf := csrfOf(t, sp.body)
