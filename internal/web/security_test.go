@@ -35,6 +35,10 @@ func TestEveryRouteEveryRole(t *testing.T) {
 		{"GET", "/mag-ik-dit-delen", prof},
 		{"GET", "/beheer/accounts", []string{"beheerder"}},
 		{"GET", "/beheer/api-clients", []string{"beheerder"}},
+		{"GET", "/beheer/accounts/nieuw", []string{"beheerder"}},
+		{"POST", "/beheer/accounts/nieuw", nil},           // no CSRF token in these probes
+		{"GET", "/account-instellen/onbekende-code", nil}, // a link that does not exist: 404 for all
+		{"POST", "/account-instellen/onbekende-code", nil},
 		{"POST", "/beheer/api-clients", nil},
 		{"POST", "/beheer/accounts/" + itoa(w.users["zc"].id) + "/actief", nil},
 		{"POST", "/beheer/accounts/" + itoa(w.users["zc"].id) + "/mfa-opnieuw", nil},
