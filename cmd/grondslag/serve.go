@@ -11,9 +11,11 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
@@ -242,6 +244,29 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	}
 	sweepCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
+	if cfg.Convenant != "" {
+		// SIGHUP reloads the convenant file: atomically, and an invalid file never replaces the
+		// valid one (policy.Engine.ReloadFile).
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer signal.Stop(hup)
+			for {
+				select {
+				case <-sweepCtx.Done():
+					return
+				case <-hup:
+					if err := engine.ReloadFile(cfg.Convenant); err != nil {
+						slog.Error("convenant niet opnieuw geladen; het vorige blijft gelden", "fout", err.Error())
+					} else {
+						slog.Info("convenant opnieuw geladen", "versie", engine.Convenant().Hash())
+					}
+				}
+			}
+		}()
+	}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
