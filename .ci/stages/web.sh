@@ -8,10 +8,16 @@ ROOT=$(pwd)
 RULESET="$ROOT/../shared/conformance/nl-api-design-rules.spectral.yml"
 [ -f "$RULESET" ] || { echo "ruleset ontbreekt: $RULESET"; exit 1; }
 
-if ! command -v chromium >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
-  echo "chromium/node installeren (apt-get)"
+# Install only what is missing: the machine's Node.js may come with its own npm (nodesource),
+# which conflicts with Debian's npm package.
+missing=""
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+if [ -n "$missing" ]; then
+  echo "installeren (apt-get):$missing"
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nodejs npm >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
   fi
 fi
 command -v chromium >/dev/null 2>&1 || { echo "chromium is niet beschikbaar"; exit 1; }
