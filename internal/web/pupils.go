@@ -280,11 +280,18 @@ func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
 	if !v.anyAllowed() {
 		status = http.StatusForbidden
 	}
-	// Parents see who looked at their child's data (newest first).
+	// Parents see who looked at their child's data (newest first), with the proof that each
+	// entry is in the latest signed checkpoint (parent_proof.go).
 	var trail []TrailItem
+	var proof *pupilProof
 	if p.Role() == auth.RoleOuder && s.d.AuditReader != nil {
+		if pr := s.proofReader(); pr != nil {
+			if proof, err = provePupil(r.Context(), pr, p.Actor().RegionID, v.Pupil.Pseudonym); err != nil {
+				return err
+			}
+		}
 		all, err := s.d.AuditReader.PupilTrail(r.Context(), p.Actor().RegionID, v.Pupil.Pseudonym)
-		if err != nil {
+		if err != nil && (proof == nil || proof.OK()) {
 			return err
 		}
 		for i := len(all) - 1; i >= 0 && len(trail) < 100; i-- {
@@ -296,7 +303,7 @@ func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderPage(w, r, status, "leerling", v.Pupil.FirstName+" "+v.Pupil.LastName, map[string]any{
 		"v": v, "doelLabel": Label(s.d.Vocab.Purposes, purpose), "doelen": s.purposesFor(p), "ouder": p.Role() == auth.RoleOuder,
 		"leeftijd": dossier.Age(v.Pupil.BirthDate, s.now().In(s.cfg.Location)),
-		"spoor":    trail, "spoorGekoppeld": s.d.AuditReader != nil,
+		"spoor":    trail, "spoorGekoppeld": s.d.AuditReader != nil, "bewijs": proof,
 	}, nil)
 }
 
