@@ -1139,3 +1139,38 @@ func (db *DB) UseSetupLink(ctx context.Context, linkHash, passwordHash string, n
 	}
 	return regionID, userID, nil
 }
+
+// ReissueSetupLink gives an existing account of the region a new one-time setup link (for a lost
+// or expired link, or a forgotten password), in one transaction: earlier unused links of the
+// account stop working (their expiry is set to now; gebruikt_op keeps meaning "used"), the new
+// link's hash is stored, the password is cleared so the old one no longer works, and the
+// account's sessions end. The TOTP secret and recovery codes stay: a lost password is not a lost
+// second factor (ResetMFA is the separate step for that). auth.ErrNoAccount when the region has
+// no such account.
+func (db *DB) ReissueSetupLink(ctx context.Context, regionID, userID int64, linkHash string, expires, now time.Time) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM gebruiker WHERE regio_id = ? AND id = ?`, regionID, userID).Scan(&n); err != nil {
+			return fmt.Errorf("reissue setup link: %w", err)
+		}
+		if n != 1 {
+			return fmt.Errorf("reissue setup link: %w", auth.ErrNoAccount)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE account_instellink SET verloopt_op = ? WHERE regio_id = ? AND gebruiker_id = ? AND gebruikt_op IS NULL AND verloopt_op > ?`,
+			ms(now), regionID, userID, ms(now)); err != nil {
+			return fmt.Errorf("reissue setup link: revoke: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO account_instellink (regio_id, gebruiker_id, token_hash, verloopt_op, aangemaakt_op) VALUES (?, ?, ?, ?, ?)`,
+			regionID, userID, linkHash, ms(expires), ms(now)); err != nil {
+			return fmt.Errorf("reissue setup link: insert: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE gebruiker_inlog SET wachtwoord_hash = NULL, gewijzigd_op = ? WHERE regio_id = ? AND gebruiker_id = ?`,
+			ms(now), regionID, userID); err != nil {
+			return fmt.Errorf("reissue setup link: clear password: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM sessie WHERE regio_id = ? AND gebruiker_id = ?`, regionID, userID); err != nil {
+			return fmt.Errorf("reissue setup link: sessions: %w", err)
+		}
+		return nil
+	})
+}

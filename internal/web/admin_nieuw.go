@@ -27,6 +27,10 @@ type AccountCreator interface {
 	SetupLinkAccount(ctx context.Context, linkHash string, now time.Time) (auth.Account, error)
 	// UseSetupLink spends the link and stores the password hash (auth.ErrNoAccount if not usable).
 	UseSetupLink(ctx context.Context, linkHash, passwordHash string, now time.Time) (regionID, userID int64, err error)
+	// ReissueSetupLink gives an existing account of the region a new link: earlier unused links
+	// stop working, the password is cleared, the sessions end, TOTP stays (auth.ErrNoAccount if
+	// the region has no such account).
+	ReissueSetupLink(ctx context.Context, regionID, userID int64, linkHash string, expires, now time.Time) error
 }
 
 // accountRoles are the roles a beheerder can give, with a B1 label naming where they belong.
@@ -142,24 +146,28 @@ func (s *Server) accountNewSubmit(w http.ResponseWriter, r *http.Request) error 
 	case !hasCode(accountRoles, in["rol"]) || !region.RoleAllowed(org.Kind, role):
 		errs["rol"] = accountFieldMsg["rol"]
 	}
-	var token string
+	var fe *region.FieldError
+	u := region.User{Name: in["naam"], Email: in["email"], Role: role}
 	if len(errs) == 0 {
-		var hash string
-		token, hash = auth.NewToken()
+		// Validate here first with the same constructor the store uses, so that every format
+		// error gets its field's message before the store is asked; a FieldError on "email" that
+		// the store returns afterwards can then only be its unique constraint.
+		u.OrganisationID = org.ID
+		if _, err := region.NewUser(u, org.Kind); errors.As(err, &fe) {
+			errs[fe.Field] = fieldMsg(fe)
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(errs) == 0 {
+		token, hash := auth.NewToken()
 		now := s.now()
-		u := region.User{OrganisationID: org.ID, Name: in["naam"], Email: in["email"], Role: role}
 		id, err := ac.CreateAccount(ctx, p.Account.RegionID, u, hash, now.Add(SetupLinkValidity), now)
-		var fe *region.FieldError
 		switch {
+		case errors.As(err, &fe) && fe.Field == "email":
+			errs["email"] = accountFieldMsg["email-dubbel"]
 		case errors.As(err, &fe):
-			msg, ok := accountFieldMsg[fe.Field]
-			if fe.Field == "email" && strings.Contains(fe.Msg, "al een gebruiker") {
-				msg = accountFieldMsg["email-dubbel"]
-			}
-			if !ok {
-				msg = fe.Msg
-			}
-			errs[fe.Field] = msg
+			errs[fe.Field] = fieldMsg(fe)
 		case err != nil:
 			return err
 		default:
@@ -181,6 +189,14 @@ func (s *Server) accountNewSubmit(w http.ResponseWriter, r *http.Request) error 
 	return s.renderForm(w, r, http.StatusBadRequest, "beheer_account_nieuw", "Nieuw account", d, errs)
 }
 
+// fieldMsg is the form's B1 message for the field of fe, or else fe's own message.
+func fieldMsg(fe *region.FieldError) string {
+	if msg, ok := accountFieldMsg[fe.Field]; ok {
+		return msg
+	}
+	return fe.Msg
+}
+
 // publicBase is the configured public URL, or else the scheme and host the beheerder used (the
 // link is only shown to them, so a spoofed Host header misleads no one else).
 func (s *Server) publicBase(r *http.Request) string {
@@ -192,4 +208,52 @@ func (s *Server) publicBase(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
+}
+
+// accountReissueLink (POST /beheer/accounts/{id}/instellink) gives an existing account of the
+// beheerder's region a new one-time setup link, for a lost or expired link or a forgotten
+// password. The store stops the earlier unused links, clears the password (the old one no longer
+// works), and ends the account's sessions. TOTP stays: a lost password is not a lost second
+// factor, and keeping it means the link alone does not give access. For a lost phone the
+// beheerder also uses "mfa-opnieuw". The link is shown once, on this response only.
+func (s *Server) accountReissueLink(w http.ResponseWriter, r *http.Request) error {
+	ac, err := s.accountCreator()
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	p := principalFrom(ctx)
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a, err := s.d.Accounts.Account(ctx, p.Account.RegionID, id)
+	if errors.Is(err, auth.ErrNoAccount) {
+		return errNotFound
+	} else if err != nil {
+		return err
+	}
+	if id == p.Account.ID {
+		return &Error{Status: http.StatusConflict, Title: "Niet mogelijk",
+			Detail: "U kunt geen nieuwe instellink maken voor uw eigen account. Vraag een andere beheerder van de regio."}
+	}
+	if !a.Active {
+		return &Error{Status: http.StatusConflict, Title: "Dit account staat uit",
+			Detail: "Een instellink werkt niet voor een account dat uit staat. Zet het account eerst aan en maak dan een nieuwe instellink."}
+	}
+	token, hash := auth.NewToken()
+	now := s.now()
+	if err := ac.ReissueSetupLink(ctx, p.Account.RegionID, id, hash, now.Add(SetupLinkValidity), now); errors.Is(err, auth.ErrNoAccount) {
+		return errNotFound
+	} else if err != nil {
+		return err
+	}
+	s.log.InfoContext(ctx, "nieuwe instellink gemaakt", "door", p.Account.ID, "gebruiker_id", id, "regio_id", p.Account.RegionID)
+	w.Header().Set("Cache-Control", "no-store")
+	return s.render(w, r, "beheer_instellink", "Nieuwe instellink", map[string]any{
+		"naam":   a.Name,
+		"link":   s.publicBase(r) + "/account-instellen/" + token,
+		"geldig": now.Add(SetupLinkValidity).In(s.cfg.Location).Format("02-01-2006 15:04"),
+		"totp":   a.TOTPConfirmed,
+	})
 }

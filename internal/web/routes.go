@@ -65,6 +65,7 @@ func (s *Server) routes() {
 	ui("GET /beheer/accounts", s.requireUser(beheer, s.accountList))
 	ui("POST /beheer/accounts/{id}/actief", s.requireUser(beheer, s.accountActive))
 	ui("POST /beheer/accounts/{id}/mfa-opnieuw", s.requireUser(beheer, s.accountResetMFA))
+	ui("POST /beheer/accounts/{id}/instellink", s.requireUser(beheer, s.accountReissueLink))
 	ui("GET /beheer/accounts/nieuw", s.requireUser(beheer, s.accountNewForm))
 	ui("POST /beheer/accounts/nieuw", s.requireUser(beheer, s.accountNewSubmit))
 	ui("GET /beheer/api-clients", s.requireUser(beheer, s.clientList))

@@ -42,6 +42,7 @@ func TestEveryRouteEveryRole(t *testing.T) {
 		{"POST", "/beheer/api-clients", nil},
 		{"POST", "/beheer/accounts/" + itoa(w.users["zc"].id) + "/actief", nil},
 		{"POST", "/beheer/accounts/" + itoa(w.users["zc"].id) + "/mfa-opnieuw", nil},
+		{"POST", "/beheer/accounts/" + itoa(w.users["zc"].id) + "/instellink", nil}, // no CSRF token
 		{"GET", "/audit", []string{"fg"}},
 		{"GET", "/inloggen/mfa", nil}, // only half-way through sign-in
 		{"GET", "/inloggen/mfa/instellen", nil},
