@@ -18,6 +18,9 @@ import (
 	"github.com/grondslag/grondslag/internal/web"
 )
 
+// The audit store is the proof source cmd/grondslag wires.
+var _ web.AuditProofReader = (*store.AuditStore)(nil)
+
 // proofAudit is the world's recording AuditReader plus the region's real audit store, as
 // cmd/grondslag wires it: the page shows the trail and proves it against the store.
 type proofAudit struct {
@@ -137,7 +140,7 @@ func TestParentProofVerifies(t *testing.T) {
 	c := w.client()
 	c.loginParentAs(w.parentEm)
 	page := c.get("/leerlingen/" + strconv.FormatInt(w.pupil1, 10))
-	if page.status != http.StatusOK || !strings.Contains(page.body, "Is deze lijst compleet?") || !strings.Contains(page.body, "Ja. Het logboek") ||
+	if page.status != http.StatusOK || !strings.Contains(page.body, "Is deze lijst compleet?") || !strings.Contains(page.body, "Voor elke regel over uw kind hebben wij") ||
 		strings.Contains(page.body, "controle van het logboek is mislukt") {
 		t.Fatalf("page: %d\n%s", page.status, page.body)
 	}
@@ -229,7 +232,7 @@ func TestParentProofTampered(t *testing.T) {
 	c.loginParentAs(w.parentEm)
 	page := c.get("/leerlingen/" + strconv.FormatInt(w.pupil1, 10))
 	if page.status != http.StatusOK || !strings.Contains(page.body, "controle van het logboek is mislukt") ||
-		!strings.Contains(page.body, "nummer 4.") || strings.Contains(page.body, "Ja. Het logboek") {
+		!strings.Contains(page.body, "nummer 4.") || strings.Contains(page.body, "Voor elke regel over uw kind hebben wij") {
 		t.Fatalf("page: %d\n%s", page.status, page.body)
 	}
 	r := c.get("/leerlingen/" + strconv.FormatInt(w.pupil1, 10) + "/auditbewijs")
