@@ -28,6 +28,15 @@ type proofAudit struct {
 	*store.AuditStore
 }
 
+// PupilTrail reads the child's entries from the store first, as cmd/grondslag's reader does, so
+// that an unreadable leaf fails the trail there too.
+func (p *proofAudit) PupilTrail(ctx context.Context, regionID int64, pseudonym string) ([]web.TrailItem, error) {
+	if _, err := p.ForPupil(ctx, regionID, pseudonym); err != nil {
+		return nil, err
+	}
+	return p.AuditReader.PupilTrail(ctx, regionID, pseudonym)
+}
+
 // proofWorld is a world whose audit store holds entries about pupil1 (and others, so proofs are
 // not trivial) under a signed checkpoint, and a second parent (gezag over pupil2) and a parent in
 // region 2.
@@ -239,5 +248,35 @@ func TestParentProofTampered(t *testing.T) {
 	d, errs := checkDownload(t, r.body)
 	if d.Klopt || len(d.Fouten) != 1 || d.Fouten[0] != 4 || len(errs) != 1 || len(d.Regels) != 11 {
 		t.Fatalf("download: klopt=%v fouten=%v errs=%v regels=%d", d.Klopt, d.Fouten, errs, len(d.Regels))
+	}
+}
+
+// A leaf changed so that it no longer decodes makes the page say the log is not in order (not a
+// server error, not a silently shorter list).
+func TestParentProofUnreadableLeaf(t *testing.T) {
+	w, _, _, _ := proofWorld(t)
+	ctx := context.Background()
+	for _, q := range []string{"DROP TRIGGER audit_regel_geen_wijziging", "DROP TRIGGER audit_regel_geen_verwijdering"} {
+		if _, err := w.db.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if _, err := w.db.Exec(ctx, "UPDATE audit_regel SET blad = ? WHERE regio_id = ? AND volgnummer = 6", []byte(`{"v":1}`), w.r1); err != nil {
+		t.Fatal(err)
+	}
+	c := w.client()
+	c.loginParentAs(w.parentEm)
+	page := c.get("/leerlingen/" + strconv.FormatInt(w.pupil1, 10))
+	if page.status != http.StatusOK || !strings.Contains(page.body, "controle van het logboek is mislukt") || !strings.Contains(page.body, "is niet in orde") ||
+		!strings.Contains(page.body, "De lijst kan nu niet worden getoond") || strings.Contains(page.body, "Niemand anders heeft") {
+		t.Fatalf("page: %d\n%s", page.status, page.body)
+	}
+	r := c.get("/leerlingen/" + strconv.FormatInt(w.pupil1, 10) + "/auditbewijs")
+	var d struct {
+		Klopt    bool   `json:"klopt"`
+		Probleem string `json:"probleem"`
+	}
+	if err := json.Unmarshal([]byte(r.body), &d); err != nil || r.status != http.StatusOK || d.Klopt || d.Probleem == "" {
+		t.Fatalf("download: %d %s (%v)", r.status, r.body, err)
 	}
 }

@@ -284,6 +284,7 @@ func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
 	// entry is in the latest signed checkpoint (parent_proof.go).
 	var trail []TrailItem
 	var proof *pupilProof
+	trailUnreadable := false
 	if p.Role() == auth.RoleOuder && s.d.AuditReader != nil {
 		if pr := s.proofReader(); pr != nil {
 			if proof, err = provePupil(r.Context(), pr, p.Actor().RegionID, v.Pupil.Pseudonym); err != nil {
@@ -291,8 +292,11 @@ func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		all, err := s.d.AuditReader.PupilTrail(r.Context(), p.Actor().RegionID, v.Pupil.Pseudonym)
-		if err != nil && (proof == nil || proof.OK()) {
-			return err
+		if err != nil {
+			if proof == nil || proof.OK() {
+				return err
+			}
+			trailUnreadable = true // the proof block below says why, loudly
 		}
 		for i := len(all) - 1; i >= 0 && len(trail) < 100; i-- {
 			if all[i].Role != auth.RoleOuder {
@@ -303,7 +307,7 @@ func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderPage(w, r, status, "leerling", v.Pupil.FirstName+" "+v.Pupil.LastName, map[string]any{
 		"v": v, "doelLabel": Label(s.d.Vocab.Purposes, purpose), "doelen": s.purposesFor(p), "ouder": p.Role() == auth.RoleOuder,
 		"leeftijd": dossier.Age(v.Pupil.BirthDate, s.now().In(s.cfg.Location)),
-		"spoor":    trail, "spoorGekoppeld": s.d.AuditReader != nil, "bewijs": proof,
+		"spoor":    trail, "spoorGekoppeld": s.d.AuditReader != nil, "bewijs": proof, "spoorFout": trailUnreadable,
 	}, nil)
 }
 
