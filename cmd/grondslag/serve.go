@@ -202,7 +202,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	deps := web.Deps{
 		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Work: ws, Admin: ws,
 		Policy: web.PolicyDecider{Engine: engine}, Vocab: web.VocabularyOf(conv),
-		Audit: aud, AuditReader: auditReader{s: auditStore, db: db}, Facts: storeFacts{db: ws, consent: consentCfg}, Sealer: sealer, Logger: slog.Default(),
+		Audit: aud, AuditReader: auditReader{AuditStore: auditStore, db: db}, Facts: storeFacts{db: ws, consent: consentCfg}, Sealer: sealer, Logger: slog.Default(),
 		Ready: db.CheckSchema,
 	}
 	if opts.demo {
@@ -358,13 +358,18 @@ func (a *storeAuditor) Append(ctx context.Context, regionID int64, recs ...audit
 
 // auditReader gives the FG's page the newest entries of the region's log, and the parents'
 // portal the trail of their child with the organisations' names.
+// auditReader serves the FG's and the parents' views of the log; the embedded *store.AuditStore
+// also gives the parent page its inclusion proofs (web.AuditProofReader).
 type auditReader struct {
-	s  *store.AuditStore
+	*store.AuditStore
 	db *store.DB
 }
 
+// The parent page only offers its proof when the reader can give one: keep that true.
+var _ web.AuditProofReader = auditReader{}
+
 func (a auditReader) PupilTrail(ctx context.Context, regionID int64, pseudonym string) ([]web.TrailItem, error) {
-	leaves, err := a.s.ForPupil(ctx, regionID, pseudonym)
+	leaves, err := a.AuditStore.ForPupil(ctx, regionID, pseudonym)
 	if err != nil {
 		return nil, err
 	}
@@ -387,7 +392,7 @@ func (a auditReader) PupilTrail(ctx context.Context, regionID int64, pseudonym s
 }
 
 func (a auditReader) RecentAudit(ctx context.Context, regionID int64, limit int) ([]audit.Record, error) {
-	size, _, err := a.s.Head(ctx, regionID)
+	size, _, err := a.AuditStore.Head(ctx, regionID)
 	if err != nil {
 		return nil, err
 	}
@@ -396,7 +401,7 @@ func (a auditReader) RecentAudit(ctx context.Context, regionID int64, limit int)
 		from = size - uint64(limit)
 	}
 	var out []audit.Record
-	err = a.s.Entries(ctx, regionID, from, size, func(e audit.StoredEntry) error {
+	err = a.AuditStore.Entries(ctx, regionID, from, size, func(e audit.StoredEntry) error {
 		l, err := audit.DecodeLeaf(e.Leaf)
 		if err != nil {
 			return err
