@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/store"
 	"github.com/grondslag/grondslag/internal/store/storetest"
-	"github.com/grondslag/grondslag/internal/web/auth"
 )
 
 func TestDemoCode(t *testing.T) {

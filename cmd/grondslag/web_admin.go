@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/web"
-	"github.com/grondslag/grondslag/internal/web/auth"
 )
 
 // runAPIClient: `grondslag api-client aanmaken --organisatie ID --rol PARTIJ/ROL --scope S[,S]`

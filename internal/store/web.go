@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/region"
-	"github.com/grondslag/grondslag/internal/web/auth"
-	"github.com/grondslag/grondslag/internal/web/dossier"
 )
 
 func ms(t time.Time) int64 { return t.UnixMilli() }

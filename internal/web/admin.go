@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/region"
-	"github.com/grondslag/grondslag/internal/web/auth"
 )
 
 // Admin is what the beheerder's pages need from the store: accounts on and off, a second factor

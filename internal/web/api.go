@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"github.com/grondslag/grondslag/internal/audit"
-	"github.com/grondslag/grondslag/internal/web/auth"
-	"github.com/grondslag/grondslag/internal/web/dossier"
+	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/dossier"
 )
 
 // apiAuth authenticates an API call: a bearer token of an organisation's API client (which must

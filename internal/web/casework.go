@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/casework"
-	"github.com/grondslag/grondslag/internal/web/auth"
 )
 
 // ScopeCasussen is the API scope for writing in casussen (verslagen) with a token.

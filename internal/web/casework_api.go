@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/casework"
-	"github.com/grondslag/grondslag/internal/web/auth"
 )
 
 // The API of the case steps. Creating a record (afspraak, inbreng, informatievraag) is a POST

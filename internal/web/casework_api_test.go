@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/web"
-	"github.com/grondslag/grondslag/internal/web/auth"
 )
 
 type apiResp struct {

@@ -4,8 +4,8 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/casework"
-	"github.com/grondslag/grondslag/internal/web/auth"
 )
 
 // CaseAPIAs serves the casework API as the signed-in account acc would be served. The server

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/casework"
-	"github.com/grondslag/grondslag/internal/web/auth"
 )
 
 // The steps of a case as forms on the case page (no JavaScript needed). Every form posts to its

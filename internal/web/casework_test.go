@@ -10,12 +10,12 @@ import (
 	"testing"
 
 	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/casework"
 	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/region"
 	"github.com/grondslag/grondslag/internal/store"
-	"github.com/grondslag/grondslag/internal/web/auth"
 )
 
 // caseWorld mounts the casework pages on the test world and opens a ZAT for pupil1 (Anouk, 12)

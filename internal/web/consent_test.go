@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/web"
-	"github.com/grondslag/grondslag/internal/web/dossier"
 )
 
 // consentPolicy allows reading contact data only on consent; everything else as the inner policy.

@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
-	"github.com/grondslag/grondslag/internal/web/auth"
-	"github.com/grondslag/grondslag/internal/web/dossier"
+	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/dossier"
 )
 
 // Accounts is what sign-in needs from the store (internal/store implements it).

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/grondslag/grondslag/internal/web/dossier"
+	"github.com/grondslag/grondslag/internal/dossier"
 )
 
 // Error is an error with the HTTP status and the safe Dutch text a user sees. Detail in Err is

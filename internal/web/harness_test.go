@@ -18,13 +18,13 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/convenant"
+	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/store"
 	"github.com/grondslag/grondslag/internal/store/storetest"
 	"github.com/grondslag/grondslag/internal/web"
-	"github.com/grondslag/grondslag/internal/web/auth"
-	"github.com/grondslag/grondslag/internal/web/dossier"
 )
 
 // clock is the test's controllable time.

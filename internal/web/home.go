@@ -6,8 +6,8 @@ import (
 
 	"github.com/grondslag/grondslag/internal/audit"
 
-	"github.com/grondslag/grondslag/internal/web/auth"
-	"github.com/grondslag/grondslag/internal/web/dossier"
+	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/dossier"
 )
 
 // Work lists on the start pages. Each concern (absence, consent, casework) implements Worklists

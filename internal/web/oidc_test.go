@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/web"
-	"github.com/grondslag/grondslag/internal/web/auth"
 )
 
 // testIdP is a small OpenID Connect provider for the tests: discovery, authorization (it signs

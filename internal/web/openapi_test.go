@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/grondslag/grondslag/internal/web/auth"
+	"github.com/grondslag/grondslag/internal/auth"
 )
 
 // TestOpenAPIMatchesRoutes: every API route of routes.go is documented with the same method, and

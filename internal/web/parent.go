@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/grondslag/grondslag/internal/web/auth"
+	"github.com/grondslag/grondslag/internal/auth"
 )
 
 // Parents sign in with their e-mail address and a one-time code sent there. The answer to an

@@ -6,8 +6,8 @@ import (
 	"strconv"
 
 	"github.com/grondslag/grondslag/internal/audit"
-	"github.com/grondslag/grondslag/internal/web/auth"
-	"github.com/grondslag/grondslag/internal/web/dossier"
+	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/dossier"
 )
 
 // Categories the pupil page can show today, in page order. Each is shown only when the policy

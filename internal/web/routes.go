@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/grondslag/grondslag/internal/web/auth"
+	"github.com/grondslag/grondslag/internal/auth"
 )
 
 // Role groups.

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grondslag/grondslag/internal/web/auth"
+	"github.com/grondslag/grondslag/internal/auth"
 )
 
 // The security suite: every route tried by every role and by an anonymous client; IDOR across

@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/grondslag/grondslag/internal/web/auth"
+	"github.com/grondslag/grondslag/internal/auth"
 )
 
 // APIVersion is the full version of the API, sent in the API-Version header of every API response.

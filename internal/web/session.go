@@ -11,8 +11,8 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/grondslag/grondslag/internal/web/auth"
-	"github.com/grondslag/grondslag/internal/web/dossier"
+	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/dossier"
 )
 
 // Principal is who makes a request: a signed-in professional or parent, or an API client.

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grondslag/grondslag/internal/web/auth"
+	"github.com/grondslag/grondslag/internal/auth"
 )
 
 var fast = auth.PasswordParams{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}

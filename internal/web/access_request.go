@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/rights"
 	"github.com/grondslag/grondslag/internal/store"
-	"github.com/grondslag/grondslag/internal/web/auth"
-	"github.com/grondslag/grondslag/internal/web/dossier"
 )
 
 // Inzage (AVG art. 15) on the server: a parent with gezag asks for access to the data on their

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grondslag/grondslag/internal/web/auth"
+	"github.com/grondslag/grondslag/internal/auth"
 )
 
 const setupLinkRe = `/account-instellen/([A-Za-z0-9_-]{43})`

@@ -11,10 +11,10 @@ import (
 
 	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/store"
-	"github.com/grondslag/grondslag/internal/web/auth"
-	"github.com/grondslag/grondslag/internal/web/dossier"
 )
 
 // meldingCats are the categories a verzuimmelding provides to leerplicht (convenant:

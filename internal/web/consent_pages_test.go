@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/consent"
 	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/web"
-	"github.com/grondslag/grondslag/internal/web/auth"
 )
 
 func toestemmingWorld(t *testing.T) (*world, int64) {

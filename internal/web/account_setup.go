@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/grondslag/grondslag/internal/web/auth"
+	"github.com/grondslag/grondslag/internal/auth"
 )
 
 // maxPasswordBytes matches what the login form accepts (loginSubmit refuses longer passwords).

@@ -9,8 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/region"
-	"github.com/grondslag/grondslag/internal/web/auth"
 )
 
 // SetupLinkValidity is how long the one-time link of a new account works.

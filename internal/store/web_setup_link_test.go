@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/region"
 	"github.com/grondslag/grondslag/internal/store"
 	"github.com/grondslag/grondslag/internal/store/storetest"
-	"github.com/grondslag/grondslag/internal/web/auth"
 )
 
 func TestCreateAccountAndSetupLink(t *testing.T) {

@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/consent"
+	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
-	"github.com/grondslag/grondslag/internal/web/auth"
-	"github.com/grondslag/grondslag/internal/web/dossier"
 )
 
 // The consent register on the server (issue 6 on the server of issue 7): record a consent for a
