@@ -16,6 +16,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/ident"
 	"github.com/grondslag/grondslag/internal/store"
 )
@@ -415,10 +416,7 @@ func runAuditShow(ctx context.Context, e env) error {
 		return err
 	}
 	names := &nameCache{db: a.db, region: a.region.ID, m: map[string]string{}}
-	loc, err := time.LoadLocation("Europe/Amsterdam") // tzdata is embedded (internal/consent)
-	if err != nil {
-		loc = time.Local
-	}
+	loc := civil.Amsterdam
 	var shown []shownEntry
 	for _, l := range leaves {
 		r := l.Entry.Record()

@@ -28,6 +28,7 @@ Opdrachten:
 // runCasus is 'grondslag casus': the casusoverleg from the command line.
 func runCasus(ctx context.Context, e env) error {
 	if len(e.args) == 0 {
+		//lint:ignore ST1005 the usage text is shown to the user as is
 		return withExit(2, errors.New(casusUsage))
 	}
 	sub := e

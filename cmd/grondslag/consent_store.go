@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/consent"
 	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/ident"
@@ -193,10 +194,7 @@ func splitList(s string) []string {
 
 // parseMoment reads "YYYY-MM-DD HH:MM" or "YYYY-MM-DDTHH:MM" in Dutch time, or RFC 3339.
 func parseMoment(s string) (time.Time, error) {
-	loc, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		return time.Time{}, err
-	}
+	loc := civil.Amsterdam
 	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
 			return t, nil

@@ -36,9 +36,7 @@ type Reader struct {
 	iReason               int
 	fields                [][]byte
 	pupil                 []byte // the last pupil, valid until the next call
-	slow                  *csv.Reader
 	slowBuf               bytes.Reader
-	err                   error
 }
 
 // NewReader reads the header and returns a Reader positioned at the first registration.

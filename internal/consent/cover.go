@@ -218,9 +218,9 @@ func Expiring(records []Record, families map[int64]Family, now time.Time, days i
 // in a year without it: 1 March, as AgeOn counts).
 func birthday(birth Date, age int) Date {
 	y := birth.Year + age
-	d := Date{y, birth.Month, birth.Day}
+	d := Date{Year: y, Month: birth.Month, Day: birth.Day}
 	if birth.Month == time.February && birth.Day == 29 && !isLeap(y) {
-		d = Date{y, time.March, 1}
+		d = Date{Year: y, Month: time.March, Day: 1}
 	}
 	return d
 }

@@ -607,5 +607,5 @@ func addMonths(d Date, n int) Date {
 	if day > last {
 		day = last
 	}
-	return Date{y, time.Month(m), day}
+	return Date{Year: y, Month: time.Month(m), Day: day}
 }

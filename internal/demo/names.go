@@ -15,5 +15,4 @@ var (
 	poSchoolNames = []string{"De Regenboog", "De Vlinder", "Het Kompas", "De Wilgenhoek", "Klimop", "De Zonnewijzer", "De Springplank"}
 	voSchoolNames = []string{"Lindewaard College", "Oosterveen Lyceum", "Vakcollege De Haven", "Montessori Lyceum Lindewaard"}
 	soSchoolNames = []string{"SO/VSO De Brug"}
-	streetNames   = []string{"Dorpsstraat", "Kerkweg", "Molenlaan", "Schoolstraat", "Beukenlaan", "Lindelaan", "Havenkade", "Vaartweg"}
 )

@@ -258,15 +258,6 @@ func (g *historyGen) simulate() map[time.Time][]access {
 	return out
 }
 
-func (g *historyGen) account(orgID int64, role region.Role) Account {
-	for _, a := range g.res.Accounts {
-		if a.OrgID == orgID && a.Role == role {
-			return a
-		}
-	}
-	return Account{}
-}
-
 // record decides the access with the policy and builds its audit record.
 func (g *historyGen) record(engine *policy.Engine, conv *convenant.Compiled, a access) audit.Record {
 	req := policy.Request{Actor: policy.Actor{Party: a.party, Role: string(a.account.Role)}, Action: a.action, Category: a.cat, Purpose: a.purpose, Recipient: a.to, Context: policy.Context{DUOMelding: a.melding}}

@@ -33,15 +33,6 @@ var meldingFields = []struct{ form, api string }{
 	{"telefoon_ouder", "telefoonOuderOfLeerling"}, {"verblijfadres", "verblijfadres"},
 }
 
-func apiFieldName(form string) string {
-	for _, f := range meldingFields {
-		if f.form == form {
-			return f.api
-		}
-	}
-	return form
-}
-
 // MeldingHint is what the form tells the reporter about content the Besluit Verzuimmelding
 // forbids; the code cannot check free text for it.
 const MeldingHint = "Schrijf in deze melding nooit iets over ras, politieke opvattingen, seksueel leven of lidmaatschap van een vakbond. Dat verbiedt het Besluit verzuimmelding. Schrijf alleen op wat nodig is om het verzuim te begrijpen."

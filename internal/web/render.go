@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/grondslag/grondslag/internal/civil"
 )
 
 //go:embed templates/*.html
@@ -29,13 +31,7 @@ var funcs = template.FuncMap{
 	"tijd":  func(t time.Time) string { return t.In(amsterdam()).Format("02-01-2006 15:04") },
 }
 
-func amsterdam() *time.Location {
-	loc, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}
+func amsterdam() *time.Location { return civil.Amsterdam }
 
 func parseTemplates(fsys fs.FS) (*template.Template, error) {
 	sub := fsys

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/civil"
 )
 
 // APIVersion is the full version of the API, sent in the API-Version header of every API response.
@@ -98,11 +99,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Location == nil {
-		loc, err := time.LoadLocation("Europe/Amsterdam")
-		if err != nil {
-			loc = time.UTC
-		}
-		cfg.Location = loc
+		cfg.Location = civil.Amsterdam
 	}
 	if cfg.Timeouts == (auth.Timeouts{}) {
 		cfg.Timeouts = auth.DefaultTimeouts
