@@ -103,15 +103,19 @@ func (a *auditSetup) verifiers(flagKey string) ([]note.Verifier, string, error) 
 		}
 		return []note.Verifier{v}, "opgegeven sleutel", nil
 	}
-	s, err := a.signer()
+	ring, err := a.cfg.keyRing()
 	if err != nil {
 		return nil, "", err
 	}
-	v, err := audit.ParseVerifierKey(s.VerifierKey())
+	keys, err := ring.Region(a.region.Code)
+	if err != nil {
+		return nil, "", fmt.Errorf("sleutels van regio %s: %w", a.region.Code, err)
+	}
+	vs, err := regionVerifiers(a.region.Code, keys)
 	if err != nil {
 		return nil, "", err
 	}
-	return []note.Verifier{v}, "sleutel uit het sleutelbestand", nil
+	return vs, "sleutel uit het sleutelbestand", nil
 }
 
 // fileList is a repeatable flag.

@@ -12,6 +12,7 @@ func commands() []command {
 		{"serve", "start de webserver (API en schermen)", runServe},
 		{"migrate", "past de databasemigraties toe", runMigrate},
 		{"regio", "maakt een regio aan (de tenant)", runRegio},
+		{"sleutels", "de sleutels van een regio: aanmaken, koppelen, toon, roteren", runSleutels},
 		{"importeer", "importeert organisaties, gebruikers of leerlingen uit CSV (alles of niets)", runImporteer},
 		{"convenant", "het convenant: init, check (fouten met regel en kolom), render (md of html)", runConvenant},
 		{"mag", "mag ik dit delen? leest een vraag als JSON en geeft de beslissing", runMag},

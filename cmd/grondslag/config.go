@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 
 	"github.com/grondslag/grondslag/internal/ident"
@@ -19,6 +22,9 @@ type config struct {
 	KeysJSON  string // the key file's contents from configuration (GRONDSLAG_SLEUTELS); wins over KeyFile
 	Convenant string // convenant.yaml; empty means the embedded model convenant
 	Region    string // region code; empty means the only region in the store
+
+	db   *store.DB      // the store openStore opened: keyRing checks the keys against it
+	ring *ident.KeyRing // loaded and checked once
 }
 
 // envOr returns the environment variable's value, or def when it is empty.
@@ -33,7 +39,7 @@ func envOr(e env, name, def string) string {
 func storeFlags(fs *flag.FlagSet, e env) *config {
 	c := &config{KeysJSON: e.getenv("GRONDSLAG_SLEUTELS")}
 	fs.StringVar(&c.DB, "db", envOr(e, "GRONDSLAG_DB", "grondslag.db"), "database: een bestandspad (SQLite) of een postgres://-URL (GRONDSLAG_DB)")
-	fs.StringVar(&c.KeyFile, "sleutels", envOr(e, "GRONDSLAG_SLEUTELBESTAND", "grondslag-sleutels.json"), "sleutelbestand van de regio's, wordt aangemaakt met rechten 0600 (GRONDSLAG_SLEUTELBESTAND)")
+	fs.StringVar(&c.KeyFile, "sleutels", envOr(e, "GRONDSLAG_SLEUTELBESTAND", "grondslag-sleutels.json"), "sleutelbestand van de regio's (rechten 0600); alleen 'regio aanmaken' en 'sleutels aanmaken' maken sleutels (GRONDSLAG_SLEUTELBESTAND; de sleutels zelf kunnen ook in GRONDSLAG_SLEUTELS)")
 	fs.StringVar(&c.Region, "regio", envOr(e, "GRONDSLAG_REGIO", ""), "code van de regio; leeg: de enige regio in de database (GRONDSLAG_REGIO)")
 	return c
 }
@@ -66,16 +72,16 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// keyRing loads the key ring from configuration or from the key file.
-func (c *config) keyRing() (*ident.KeyRing, error) {
-	if strings.TrimSpace(c.KeysJSON) != "" {
-		return ident.ParseKeyRing([]byte(c.KeysJSON))
-	}
-	return ident.LoadKeyFile(c.KeyFile)
-}
-
-// openStore opens the store and refuses an out-of-date schema, naming the command that fixes it.
+// openStore opens an existing store and refuses an out-of-date schema, naming the command that
+// fixes it. A SQLite file that does not exist is refused, not created (only migrate, regio
+// aanmaken and demo make a database).
 func (c *config) openStore(ctx context.Context) (*store.DB, error) {
+	if !store.IsPostgresURL(c.DB) {
+		file, _, _ := strings.Cut(c.DB, "?")
+		if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("database %s bestaat niet; maak hem met: grondslag migrate --db %s", file, c.DB)
+		}
+	}
 	db, err := store.Open(ctx, c.DB)
 	if err != nil {
 		return nil, err
@@ -84,6 +90,7 @@ func (c *config) openStore(ctx context.Context) (*store.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("%w\nVoer eerst uit: grondslag migrate --db %s", err, c.DB)
 	}
+	c.db = db
 	return db, nil
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -29,17 +30,25 @@ func runRegio(ctx context.Context, e env) error {
 		return err
 	}
 	defer db.Close()
-	ring, err := cfg.keyRing()
+	if _, err := db.RegionByCode(ctx, r.Code); err == nil {
+		return withExit(2, fmt.Errorf("regio %q bestaat al", r.Code))
+	}
+	ring, err := cfg.loadRing()
 	if err != nil {
 		return err
 	}
-	r, err = db.CreateRegion(ctx, r, time.Now())
+	// The region's keys are made here and nowhere else (besides 'sleutels aanmaken'): saved to the
+	// key file first, then the region and their fingerprints in one transaction; if that fails,
+	// the keys are taken out again.
+	keys, err := ring.Create(r.Code)
 	if err != nil {
-		return err
-	}
-	if _, err := ring.Region(r.Code); err != nil {
 		return fmt.Errorf("sleutels voor regio %s: %w", r.Code, err)
 	}
-	fmt.Fprintf(e.stdout, "regio %s aangemaakt (sleutels in %s)\n", r.Code, cfg.KeyFile)
+	r, err = db.CreateRegionWithKeys(ctx, r, keys.Fingerprints(), time.Now())
+	if err != nil {
+		return errors.Join(err, ring.Discard(r.Code))
+	}
+	fmt.Fprintf(e.stdout, "regio %s aangemaakt (sleutels in %s)\n", r.Code, ring.Source())
+	printFingerprints(e, keys.Fingerprints())
 	return nil
 }

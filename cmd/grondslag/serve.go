@@ -47,6 +47,10 @@ func runServe(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
+	// Every region the server holds must have exactly its own keys (keys.go).
+	if err := verifyRing(ctx, db, ring, true); err != nil {
+		return err
+	}
 	return serveDB(ctx, e, cfg, *addr, db, ring)
 }
 

@@ -12,6 +12,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -115,8 +116,16 @@ func Generate(ctx context.Context, db *store.DB, ring *ident.KeyRing, opt Option
 	if err != nil {
 		return nil, err
 	}
+	// The demo's own, fresh region: the keys the demo key file holds for it (an earlier demo), or
+	// new ones, bound to the region in the database like `grondslag regio aanmaken` does.
 	keys, err := ring.Region(reg.Code)
+	if errors.Is(err, ident.ErrNoKeys) {
+		keys, err = ring.Create(reg.Code)
+	}
 	if err != nil {
+		return nil, err
+	}
+	if _, err := db.BindKeys(ctx, reg.ID, keys.Fingerprints(), today); err != nil {
 		return nil, err
 	}
 	cal, err := absence.DefaultCalendar(absence.Region(reg.Holiday))

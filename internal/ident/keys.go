@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -25,10 +26,13 @@ import (
 // sealed with AES-256-GCM under the current data key (older versions stay for decryption until
 // re-encrypted); checkpoints of the audit log are signed with Signing.
 type RegionKeys struct {
-	pseudonymKey []byte
-	dataKeys     map[int]cipher.AEAD
-	current      int
-	signing      ed25519.PrivateKey
+	pseudonymKey   []byte
+	dataKeys       map[int]cipher.AEAD
+	dataRaw        map[int][]byte // for fingerprints only
+	current        int
+	signing        ed25519.PrivateKey
+	signingVersion int
+	oldSigning     map[int]ed25519.PublicKey // earlier signing keys: old checkpoints keep verifying
 }
 
 // Pseudonym returns the region's stable pseudonym of an identifier: 32 hex characters (128 bits)
@@ -79,14 +83,19 @@ func (k *RegionKeys) CurrentDataKeyVersion() int { return k.current }
 func (k *RegionKeys) Signer() ed25519.PrivateKey { return k.signing }
 
 // KeyRing holds the keys of every region, backed by a key file (JSON, mode 0600) or by the
-// contents of the GRONDSLAG_SLEUTELS variable. A region's keys are created on first use and
-// written back to the file at once.
+// contents of the GRONDSLAG_SLEUTELS variable. A ring opened with OpenKeyFile or ParseKeyRing
+// never invents keys: Region fails for a region it does not hold, and only Create (behind
+// `grondslag sleutels aanmaken` and `grondslag regio aanmaken`) makes new ones. LoadKeyFile is the
+// permissive variant for tests and throwaway setups: it creates the file and a region's keys on
+// first use.
 type KeyRing struct {
-	mu      sync.Mutex
-	path    string // "" when the ring came from configuration and may not be written
-	file    keyFile
-	regions map[string]*RegionKeys
-	random  io.Reader
+	mu         sync.Mutex
+	path       string // "" when the ring came from configuration and may not be written
+	autoCreate bool   // LoadKeyFile: Region creates missing keys
+	file       keyFile
+	regions    map[string]*RegionKeys
+	expect     map[string][]Fingerprint // what the database records, for the error of a missing region
+	random     io.Reader
 }
 
 type keyFile struct {
@@ -99,17 +108,37 @@ type regionKeyFile struct {
 	Data          map[string][]byte `json:"data"`
 	HuidigeData   int               `json:"huidige_data"`
 	Ondertekening []byte            `json:"ondertekening"`
+	// OndertekeningVersie is the version of the current signing key (0 in files from before
+	// rotation existed: version 1). VorigeOndertekening holds the public keys of earlier
+	// versions, so checkpoints they signed keep verifying; their private halves are gone.
+	OndertekeningVersie int               `json:"ondertekening_versie,omitempty"`
+	VorigeOndertekening map[string][]byte `json:"vorige_ondertekening,omitempty"`
 }
 
-// LoadKeyFile opens the key file at path, creating an empty one (mode 0600) if it does not exist.
-// It refuses a file that others than its owner may read.
+// LoadKeyFile opens the key file at path, creating an empty one (mode 0600) if it does not exist,
+// and creates a region's keys on first use. Only for tests and throwaway setups: commands use
+// OpenKeyFile, which never invents keys for an existing region.
 func LoadKeyFile(path string) (*KeyRing, error) {
+	r, err := OpenKeyFile(path)
+	if err != nil {
+		return nil, err
+	}
+	r.autoCreate = true
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return r, r.save()
+	}
+	return r, nil
+}
+
+// OpenKeyFile opens the key file at path. A missing file gives an empty ring (nothing is written
+// until Create); a file that others than its owner may read is refused.
+func OpenKeyFile(path string) (*KeyRing, error) {
 	r := &KeyRing{path: path, regions: map[string]*RegionKeys{}, random: rand.Reader}
 	st, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		r.file = keyFile{Versie: 1, Regio: map[string]regionKeyFile{}}
-		return r, r.save()
+		return r, nil
 	case err != nil:
 		return nil, fmt.Errorf("sleutelbestand %s: %w", path, err)
 	case st.Mode().Perm()&0o077 != 0:
@@ -162,7 +191,15 @@ func (f regionKeyFile) keys() (*RegionKeys, error) {
 	if len(f.Ondertekening) != ed25519.SeedSize {
 		return nil, errors.New("ondertekeningssleutel moet 32 bytes zijn")
 	}
-	k := &RegionKeys{pseudonymKey: f.Pseudoniem, dataKeys: map[int]cipher.AEAD{}, current: f.HuidigeData, signing: ed25519.NewKeyFromSeed(f.Ondertekening)}
+	k := &RegionKeys{pseudonymKey: f.Pseudoniem, dataKeys: map[int]cipher.AEAD{}, dataRaw: map[int][]byte{}, current: f.HuidigeData,
+		signing: ed25519.NewKeyFromSeed(f.Ondertekening), signingVersion: max(f.OndertekeningVersie, 1), oldSigning: map[int]ed25519.PublicKey{}}
+	for v, pub := range f.VorigeOndertekening {
+		n, err := strconv.Atoi(v)
+		if err != nil || n >= k.signingVersion || len(pub) != ed25519.PublicKeySize {
+			return nil, fmt.Errorf("vorige ondertekeningssleutel %q: versie moet een getal onder de huidige zijn en de sleutel 32 bytes", v)
+		}
+		k.oldSigning[n] = ed25519.PublicKey(pub)
+	}
 	for v, key := range f.Data {
 		n, err := strconv.Atoi(v)
 		if err != nil || len(key) != 32 {
@@ -177,6 +214,7 @@ func (f regionKeyFile) keys() (*RegionKeys, error) {
 			return nil, err
 		}
 		k.dataKeys[n] = aead
+		k.dataRaw[n] = key
 	}
 	if _, ok := k.dataKeys[k.current]; !ok {
 		return nil, fmt.Errorf("huidige gegevenssleutel %d ontbreekt", k.current)
@@ -184,16 +222,92 @@ func (f regionKeyFile) keys() (*RegionKeys, error) {
 	return k, nil
 }
 
-// Region returns the keys of the region with the given code, creating and saving them when the
-// ring is file-backed and has none yet.
+// ErrNoKeys is returned when the ring holds no keys for a region.
+var ErrNoKeys = errors.New("geen sleutels voor deze regio")
+
+// Source says where the ring's keys are looked for, for error messages.
+func (r *KeyRing) Source() string {
+	if r.path == "" {
+		return "de omgevingsvariabele GRONDSLAG_SLEUTELS"
+	}
+	if abs, err := filepath.Abs(r.path); err == nil {
+		return "sleutelbestand " + abs
+	}
+	return "sleutelbestand " + r.path
+}
+
+// Has reports whether the ring holds keys for the region.
+func (r *KeyRing) Has(code string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.regions[code]
+	return ok
+}
+
+// Region returns the keys of the region with the given code. It never creates keys (except on a
+// ring from LoadKeyFile); a missing region is ErrNoKeys, naming where keys were looked for.
 func (r *KeyRing) Region(code string) (*RegionKeys, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if k, ok := r.regions[code]; ok {
 		return k, nil
 	}
+	if !r.autoCreate {
+		if fps := r.expect[code]; len(fps) > 0 {
+			want := make([]string, len(fps))
+			for i, f := range fps {
+				want[i] = f.String()
+			}
+			return nil, fmt.Errorf("%w %s in %s; de database verwacht: %s; geef het juiste sleutelbestand op met --sleutels of GRONDSLAG_SLEUTELBESTAND, of de sleutels in GRONDSLAG_SLEUTELS", ErrNoKeys, code, r.Source(), strings.Join(want, ", "))
+		}
+		return nil, fmt.Errorf("%w %s in %s", ErrNoKeys, code, r.Source())
+	}
+	return r.create(code)
+}
+
+// Expect tells the ring which fingerprints the database records for a region it does not hold,
+// so that Region's error names them.
+func (r *KeyRing) Expect(code string, fps []Fingerprint) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.expect == nil {
+		r.expect = map[string][]Fingerprint{}
+	}
+	r.expect[code] = fps
+}
+
+// Create makes new keys for a region the ring does not hold yet and saves the key file (mode
+// 0600) at once. A ring from configuration (GRONDSLAG_SLEUTELS) cannot be written.
+func (r *KeyRing) Create(code string) (*RegionKeys, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.regions[code]; ok {
+		return nil, fmt.Errorf("%s bevat al sleutels voor regio %s; nieuwe sleutels zouden de bestaande onbruikbaar maken", r.Source(), code)
+	}
+	return r.create(code)
+}
+
+// Discard removes a region's keys from the ring and the file: only to undo a Create whose region
+// was not stored after all.
+func (r *KeyRing) Discard(code string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f, ok := r.file.Regio[code]
+	if !ok {
+		return nil
+	}
+	delete(r.file.Regio, code)
+	if err := r.save(); err != nil {
+		r.file.Regio[code] = f
+		return err
+	}
+	delete(r.regions, code)
+	return nil
+}
+
+func (r *KeyRing) create(code string) (*RegionKeys, error) {
 	if r.path == "" {
-		return nil, fmt.Errorf("geen sleutels voor regio %s in de configuratie", code)
+		return nil, fmt.Errorf("geen sleutels voor regio %s in %s, en daar kunnen geen sleutels worden bijgemaakt", code, r.Source())
 	}
 	f := regionKeyFile{Pseudoniem: make([]byte, 32), Data: map[string][]byte{"1": make([]byte, 32)}, HuidigeData: 1, Ondertekening: make([]byte, ed25519.SeedSize)}
 	for _, b := range [][]byte{f.Pseudoniem, f.Data["1"], f.Ondertekening} {

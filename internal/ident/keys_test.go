@@ -115,3 +115,48 @@ func TestEncryptCarriesKeyVersion(t *testing.T) {
 		t.Fatalf("Decrypt of garbage = %v", err)
 	}
 }
+
+func TestOpenKeyFileNeverCreates(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sleutels.json")
+	ring, err := ident.OpenKeyFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ring.Region("regio-a"); !errors.Is(err, ident.ErrNoKeys) {
+		t.Fatalf("missing region: %v", err)
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Fatal("OpenKeyFile or Region created the key file")
+	}
+	k, err := ring.Create("regio-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ring.Create("regio-a"); err == nil {
+		t.Fatal("Create replaced existing keys")
+	}
+	bound := k.Fingerprints()
+	if _, err := ring.Verify("regio-a", bound); err != nil {
+		t.Fatal(err)
+	}
+	other, _ := ident.OpenKeyFile(filepath.Join(t.TempDir(), "ander.json"))
+	other.Create("regio-a")
+	if _, err := other.Verify("regio-a", bound); !errors.Is(err, ident.ErrKeyMismatch) {
+		t.Fatalf("other keys: %v", err)
+	}
+	if _, err := ring.Verify("regio-a", nil); !errors.Is(err, ident.ErrKeysNotBound) {
+		t.Fatalf("unbound: %v", err)
+	}
+	// After a signing rotation the old public key stays, so the old fingerprint still matches.
+	if _, err := ring.RotateSigningKey("regio-a"); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := ident.OpenKeyFile(path)
+	k2, _ := again.Region("regio-a")
+	if len(k2.SigningPublicKeys()) != 2 || k2.SigningVersion() != 2 {
+		t.Fatalf("signing keys after rotation: %d, version %d", len(k2.SigningPublicKeys()), k2.SigningVersion())
+	}
+	if _, err := again.Verify("regio-a", bound); !errors.Is(err, ident.ErrKeyMismatch) {
+		t.Fatal("a key the database does not know was accepted")
+	}
+}

@@ -102,10 +102,20 @@ const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migraties (
 	toegepast_op BIGINT NOT NULL
 )`
 
-// applied returns the versions already applied.
+// applied returns the versions already applied. It only reads (a store that has never been
+// migrated has none), so CheckSchema writes nothing and works for a role that may not create
+// tables.
 func (db *DB) applied(ctx context.Context) (map[int]bool, error) {
-	if _, err := db.w.ExecContext(ctx, createMigrationsTable); err != nil {
+	exists := "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migraties'"
+	if db.dialect == Postgres {
+		exists = "SELECT count(*) FROM pg_catalog.pg_tables WHERE tablename = 'schema_migraties' AND schemaname = ANY (current_schemas(false))"
+	}
+	var n int
+	if err := db.w.QueryRowContext(ctx, exists).Scan(&n); err != nil {
 		return nil, fmt.Errorf("migratietabel: %w", err)
+	}
+	if n == 0 {
+		return map[int]bool{}, nil
 	}
 	rows, err := db.w.QueryContext(ctx, "SELECT versie FROM schema_migraties")
 	if err != nil {
@@ -145,6 +155,9 @@ func (db *DB) Pending(ctx context.Context) ([]Migration, error) {
 // Migrate applies every pending migration, each in its own transaction, and returns the ones it
 // applied. A failing migration is rolled back and stops the run.
 func (db *DB) Migrate(ctx context.Context, now int64) ([]Migration, error) {
+	if _, err := db.w.ExecContext(ctx, createMigrationsTable); err != nil {
+		return nil, fmt.Errorf("migratietabel: %w", err)
+	}
 	pending, err := db.Pending(ctx)
 	if err != nil {
 		return nil, err

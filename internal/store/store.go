@@ -12,6 +12,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strconv"
 	"strings"
 
@@ -79,6 +81,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		sep = "&"
 	}
 	dsn := "file:" + path + sep + pragmas
+	if err := privateFiles(path); err != nil {
+		return nil, err
+	}
 	w, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
@@ -98,6 +103,33 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
 	return &DB{dialect: SQLite, w: w, r: r}, nil
+}
+
+// privateFiles makes sure the database file exists with mode 0600 before SQLite opens it (SQLite
+// gives its -wal and -shm files the database file's mode), and takes group and other bits off an
+// existing database and its -wal and -shm: they hold names, contacts and minutes.
+func privateFiles(path string) error {
+	if path == "" || strings.HasPrefix(path, ":memory:") || strings.Contains(path, "mode=memory") {
+		return nil
+	}
+	file, _, _ := strings.Cut(path, "?")
+	f, err := os.OpenFile(file, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		return f.Close()
+	}
+	if !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("databasebestand %s: %w", file, err)
+	}
+	for _, p := range []string{file, file + "-wal", file + "-shm"} {
+		st, err := os.Stat(p)
+		if err != nil || st.Mode().Perm()&0o077 == 0 {
+			continue
+		}
+		if err := os.Chmod(p, st.Mode().Perm()&0o700); err != nil {
+			return fmt.Errorf("rechten van %s beperken tot de eigenaar: %w", p, err)
+		}
+	}
+	return nil
 }
 
 // Close closes all connections.
