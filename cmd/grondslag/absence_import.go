@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/grondslag/grondslag/internal/audit"
-	"github.com/grondslag/grondslag/internal/policy"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/access"
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/region"
 	"github.com/grondslag/grondslag/internal/store"
 )
@@ -134,7 +135,11 @@ func importTrail(ctx context.Context, cfg *config, db *store.DB, regionID int64,
 	if err != nil {
 		return nil, err
 	}
-	d := policy.NewEngine(conv).Decide(policy.Request{Actor: policy.Actor{Party: "school", Role: string(u.Role)}, Action: policy.Record, Category: "verzuim", Purpose: "signalering"})
+	d, err := access.New(policy.NewEngine(conv), regionID).Ask(ctx, access.Request{RegionID: regionID,
+		Request: policy.Request{Actor: policy.Actor{Party: "school", Role: string(u.Role)}, Action: policy.Record, Category: "verzuim", Purpose: "signalering"}})
+	if err != nil {
+		return nil, err
+	}
 	if !d.Allowed {
 		return nil, fmt.Errorf("het convenant staat %s niet toe verzuim vast te leggen: %s", u.Role, d.Reason)
 	}
@@ -151,7 +156,7 @@ func importTrail(ctx context.Context, cfg *config, db *store.DB, regionID int64,
 		base := audit.Record{Time: now, Actor: audit.Actor{UserID: u.ID, OrganisationID: u.OrganisationID, Role: string(u.Role)},
 			Categories: []string{"verzuim"}, Action: audit.ActionImport, Purpose: "signalering", AccessPoint: audit.AccessCLI,
 			RequestID: "verzuim-import-" + op.String(), TraceID: audit.NewTraceID(), OperationID: op, Name: "verzuim importeren"}
-		base.ApplyDecision(d, conv.ProcessingActivityURI(d.Activity))
+		base = d.Record(base)
 		ps, err := tx.Pseudonyms(ctx, regionID, res.Pupils)
 		if err != nil {
 			return nil, err

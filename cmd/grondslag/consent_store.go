@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/consent"
@@ -115,13 +116,15 @@ func (s *consentSetup) trail(ctx context.Context, ref string, pupil region.Pupil
 	if policyPurpose == "" {
 		policyPurpose = purpose
 	}
-	dec := policy.NewEngine(s.conv).Decide(policy.Request{Actor: policy.Actor{Party: org.Party(), Role: string(u.Role)},
-		Action: policy.Record, Category: "toestemming", Purpose: policyPurpose})
+	dec, err := access.New(policy.NewEngine(s.conv), s.region.ID).Ask(ctx, access.Request{RegionID: s.region.ID,
+		Request: policy.Request{Actor: policy.Actor{Party: org.Party(), Role: string(u.Role)}, Action: policy.Record, Category: "toestemming", Purpose: policyPurpose}})
+	if err != nil {
+		return nil, err
+	}
 	if !dec.Allowed {
 		return nil, fmt.Errorf("het convenant staat dit niet toe: %s", dec.Reason)
 	}
-	activity := s.conv.ProcessingActivityURI(dec.Activity)
-	if dec.Activity == "" {
+	if dec.ActivityURI == "" {
 		return nil, errors.New("de regel van het convenant noemt geen verwerkingsactiviteit; vul het verwerkingsregister aan")
 	}
 	ring, err := s.cfg.keyRing()
@@ -138,7 +141,7 @@ func (s *consentSetup) trail(ctx context.Context, ref string, pupil region.Pupil
 		rec := audit.Record{Time: at, Actor: audit.Actor{UserID: u.ID, OrganisationID: u.OrganisationID, Role: string(u.Role)},
 			Pupil: pupil.Pseudonym, Categories: []string{"toestemming"}, Action: action, Purpose: policyPurpose,
 			AccessPoint: audit.AccessCLI, RequestID: "toestemming-" + op.String(), TraceID: audit.NewTraceID(), OperationID: op, Name: name}
-		rec.ApplyDecision(dec, activity)
+		rec = dec.Record(rec)
 		rec.ConsentID = consentID
 		e, err := audit.NewEntry(rec, enc)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/policy"
 )
@@ -15,7 +16,7 @@ import (
 // runMag answers "mag ik dit delen?": one request as JSON on standard input, the decision on
 // standard output. Exit 0 when answered (allowed or not), 2 for a malformed request or a code
 // the convenant does not know.
-func runMag(_ context.Context, e env) error {
+func runMag(ctx context.Context, e env) error {
 	fs := newFlagSet(e, "mag", `mag [--convenant BESTAND] [--json] < vraag.json
 
 Leest één vraag als JSON van standaardinvoer, bijvoorbeeld:
@@ -56,7 +57,12 @@ en antwoordt met de beslissing: toegestaan of niet, grondslag, artikel, voorwaar
 	if err != nil {
 		return withExit(2, err)
 	}
-	d := policy.NewEngine(k).Decide(req)
+	// A question about no pupil and no region: asked at a decision point without a log.
+	ad, err := access.New(policy.NewEngine(k), 0).Ask(ctx, access.Request{Request: req})
+	if err != nil {
+		return err
+	}
+	d := ad.Decision
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)

@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/casework"
@@ -205,7 +206,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	ws := store.NewWebStore(db)
 	deps := web.Deps{
 		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Work: ws, Admin: ws,
-		Policy: web.PolicyDecider{Engine: engine}, Vocab: web.VocabularyOf(conv),
+		Access: access.New(engine, 0), Vocab: web.VocabularyOf(conv),
 		Audit: aud, AuditReader: auditReader{AuditStore: auditStore, db: db}, Facts: storeFacts{db: ws, consent: consentCfg}, Sealer: sealer, Logger: slog.Default(),
 		Ready: db.CheckSchema,
 	}

@@ -51,7 +51,7 @@ func (r *regionKeys) keys(ctx context.Context, regionID int64) (*ident.RegionKey
 // meldingen) and the toestemming pages and API (record, withdraw, form, expiring) to s.
 func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, engine *policy.Engine, consentCfg consent.Config) error {
 	rk := &regionKeys{db: db, ring: ring, codes: map[int64]string{}}
-	err := s.MountVerzuim(web.VerzuimDeps{Store: db, Engine: engine,
+	err := s.MountVerzuim(web.VerzuimDeps{Store: db,
 		Evaluator: func(ctx context.Context, regionID int64) (*absence.Evaluator, error) {
 			_, code, err := rk.keys(ctx, regionID)
 			if err != nil {
@@ -82,7 +82,7 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, en
 	if err != nil {
 		return fmt.Errorf("verzuim koppelen: %w", err)
 	}
-	err = s.MountToestemming(web.ToestemmingDeps{Register: consent.NewRegister(db, consentCfg, nil).WithShareLog(db), Engine: engine, Families: db,
+	err = s.MountToestemming(web.ToestemmingDeps{Register: consent.NewRegister(db, consentCfg, nil).WithShareLog(db), Families: db,
 		Seal: func(ctx context.Context, regionID int64) (audit.Encrypter, error) {
 			keys, _, err := rk.keys(ctx, regionID)
 			return keys, err

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/consent"
@@ -63,7 +64,7 @@ func TestInzageMounted(t *testing.T) {
 	sealer, _ := auth.NewSealer(bytes.Repeat([]byte{7}, 32))
 	ws := store.NewWebStore(db)
 	t.Cleanup(func() { ws.CloseStatements() })
-	s, err := web.New(web.Config{}, web.Deps{Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Policy: web.PolicyDecider{Engine: engine},
+	s, err := web.New(web.Config{}, web.Deps{Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Access: access.New(engine, 0),
 		Vocab: web.VocabularyOf(conv), Audit: nopAuditor{}, Sealer: sealer, Mailbox: &web.DevMailbox{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

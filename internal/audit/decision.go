@@ -10,8 +10,8 @@ import (
 // ApplyDecision copies what the policy decided into the record: the outcome (with the reason
 // code "ontbreekt-<what>" when denied), the legal ground as a short code, the convenant article
 // and version, the consent relied on, and the processing activity (the URI of the decision's
-// activity in the verwerkingsregister, see convenant.Compiled.ProcessingActivityURI). Every
-// adapter that logs a decision uses it, so the log records decisions one way.
+// activity in the verwerkingsregister). Only internal/access calls it (access.Decision.Record,
+// which passes the resolved URI), so the log records decisions one way.
 func (r *Record) ApplyDecision(d policy.Decision, activityURI string) {
 	r.LegalGround = d.GroundCode()
 	r.Article = d.Article

@@ -6,15 +6,26 @@ import (
 	"slices"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/consent"
 	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/policy"
 )
 
-// Decider is the policy engine (internal/policy.Engine).
+// Decider is the policy engine of the convenant (internal/policy.Engine). The guard asks it only
+// through its decision point (internal/access), which resolves the processing activity and tries
+// the consent route.
 type Decider interface {
 	Decide(policy.Request) policy.Decision
 }
+
+// engineOf gives a Decider the convenant it decides by, as access.Engine asks.
+type engineOf struct {
+	Decider
+	k *convenant.Compiled
+}
+
+func (e engineOf) Convenant() *convenant.Compiled { return e.k }
 
 // ConsentChecker says whether a consent covers a disclosure (internal/consent.Register).
 type ConsentChecker interface {
@@ -32,7 +43,7 @@ const (
 // the phase's information list of the convenant (bijlage 3) and the policy must both allow it.
 type Guard struct {
 	k        *convenant.Compiled
-	dec      Decider
+	point    *access.Point
 	consents ConsentChecker
 	outside  map[string]bool // exchange ids restricted to buitenkant information
 }
@@ -40,7 +51,7 @@ type Guard struct {
 // NewGuard builds a guard over the convenant k, its policy engine and the consent register
 // (consents may be nil: then no consent is ever found).
 func NewGuard(k *convenant.Compiled, dec Decider, consents ConsentChecker) *Guard {
-	g := &Guard{k: k, dec: dec, consents: consents, outside: map[string]bool{}}
+	g := &Guard{k: k, point: access.New(engineOf{dec, k}, 0), consents: consents, outside: map[string]bool{}}
 	for _, x := range k.Exchanges() {
 		if codeIn(x.Conditions, convenant.CondOutside) {
 			g.outside[x.ID] = true
@@ -64,7 +75,7 @@ type Facts struct {
 type Verdict struct {
 	Scope    string
 	Purpose  string
-	Decision policy.Decision
+	Decision access.Decision
 	Reason   string // plain Dutch
 	// Category and the roles of the exchange, for the audit entry.
 	Category string
@@ -115,32 +126,41 @@ func (g *Guard) purposes(c *Case, first ...string) []string {
 // BringIn decides whether participant p may record category in the case's current phase, and
 // with which scope: the phase must list the category for p's party and the policy must allow p
 // to record it (vastleggen) for one of the case's purposes.
-func (g *Guard) BringIn(c *Case, p Participant, category string, f Facts) Verdict {
+func (g *Guard) BringIn(ctx context.Context, c *Case, p Participant, category string, f Facts) (Verdict, error) {
 	v := Verdict{Scope: ScopeNone, Category: category}
 	if !p.Active() || p.Kind != KindProfessional {
 		v.Reason = "alleen deelnemende professionals brengen informatie in"
-		return v
+		return v, nil
 	}
 	scope := g.phaseScope(c.Phase, p.Party, category)
 	if scope == "" {
 		v.Reason = fmt.Sprintf("in fase %s brengt %s geen %s in (bijlage 3 van het convenant)", c.Phase, p.Party, category)
-		return v
+		return v, nil
 	}
-	var last policy.Decision
+	var last access.Decision
 	for _, purpose := range g.purposes(c, p.Purpose) {
-		d := g.dec.Decide(policy.Request{
+		d, err := g.ask(ctx, f, policy.Request{
 			Actor: policy.Actor{Party: p.Party, Role: p.Role}, Action: policy.Record,
 			Category: category, Purpose: purpose,
 			Context: policy.Context{DUOMelding: f.DUOMelding, Phase: c.Phase, Level: policy.LevelPerson},
-		})
+		}, nil)
+		if err != nil {
+			return v, err
+		}
 		if d.Allowed {
-			return Verdict{Scope: scope, Purpose: purpose, Decision: d, Reason: d.Reason, Category: category}
+			return Verdict{Scope: scope, Purpose: purpose, Decision: d, Reason: d.Reason, Category: category}, nil
 		}
 		last = d
 	}
 	v.Decision = last
 	v.Reason = last.Reason
-	return v
+	return v, nil
+}
+
+// ask decides one request at the guard's decision point (internal/access). consentFor, when
+// not nil, is asked first (a consent may lift a buitenkant answer to content).
+func (g *Guard) ask(ctx context.Context, f Facts, req policy.Request, consentFor access.ConsentFunc) (access.Decision, error) {
+	return g.point.Ask(ctx, access.Request{RegionID: f.RegionID, Request: req, ConsentFor: consentFor, ConsentFirst: consentFor != nil})
 }
 
 // Item describes a record of the case for a read decision.
@@ -180,13 +200,16 @@ func (g *Guard) Read(ctx context.Context, c *Case, viewer Participant, it Item, 
 		return v, nil
 	}
 	if viewer.OrganisationID == it.AuthorOrg && viewer.Party == it.Party {
-		var last policy.Decision
+		var last access.Decision
 		for _, purpose := range g.purposes(c, it.Purpose, viewer.Purpose) {
-			d := g.dec.Decide(policy.Request{
+			d, err := g.ask(ctx, f, policy.Request{
 				Actor: policy.Actor{Party: viewer.Party, Role: viewer.Role}, Action: policy.Read,
 				Category: it.Category, Purpose: purpose,
 				Context: policy.Context{DUOMelding: f.DUOMelding, Phase: c.Phase, Level: policy.LevelPerson},
-			})
+			}, nil)
+			if err != nil {
+				return v, err
+			}
 			if d.Allowed {
 				return Verdict{Scope: it.scopeOr(ScopeContent), Purpose: purpose, Decision: d, Reason: d.Reason, Category: it.Category}, nil
 			}
@@ -216,25 +239,30 @@ func (g *Guard) disclose(ctx context.Context, c *Case, party, role string, viewe
 	if itemScope == ScopeOutside {
 		scope = ScopeOutside
 	}
-	var last policy.Decision
+	var last access.Decision
 	for _, purpose := range g.purposes(c, purposes...) {
-		pc := policy.Context{DUOMelding: f.DUOMelding, Phase: c.Phase, Level: policy.LevelPerson}
+		var consentFor access.ConsentFunc
 		if g.consents != nil {
-			cov, err := g.consents.Check(ctx, f.RegionID, consent.Request{
-				PupilID: c.PupilID, Purpose: purpose, Party: viewer.Party, OrganisationID: viewer.OrganisationID,
-				Category: category, Now: f.Now,
-			})
-			if err != nil {
-				return v, fmt.Errorf("toestemming nagaan: %w", err)
+			consentFor = func(category string) (bool, int64, error) {
+				cov, err := g.consents.Check(ctx, f.RegionID, consent.Request{
+					PupilID: c.PupilID, Purpose: purpose, Party: viewer.Party, OrganisationID: viewer.OrganisationID,
+					Category: category, Now: f.Now,
+				})
+				if err != nil {
+					return false, 0, err
+				}
+				return cov.Covered, cov.ConsentID, nil
 			}
-			pc.Consent, pc.ConsentID = cov.Covered, cov.ConsentRef()
 		}
-		d := g.dec.Decide(policy.Request{
+		d, err := g.ask(ctx, f, policy.Request{
 			Actor: policy.Actor{Party: party, Role: role}, Action: policy.Disclose,
 			Category: category, Purpose: purpose,
 			Recipient: policy.Actor{Party: viewer.Party, Role: viewer.Role},
-			Context:   pc,
-		})
+			Context:   policy.Context{DUOMelding: f.DUOMelding, Phase: c.Phase, Level: policy.LevelPerson},
+		}, consentFor)
+		if err != nil {
+			return v, err
+		}
 		if !d.Allowed {
 			last = d
 			continue

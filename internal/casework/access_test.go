@@ -51,7 +51,10 @@ func TestBringInPerPhaseAndRole(t *testing.T) {
 		t.Run(fmt.Sprintf("%s/%s/%s", tt.phase, tt.who.Role, tt.cat), func(t *testing.T) {
 			c.Phase = tt.phase
 			p, _ := c.ParticipantFor(tt.who)
-			v := g.BringIn(c, p, tt.cat, f)
+			v, err := g.BringIn(context.Background(), c, p, tt.cat, f)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if v.Scope != tt.want {
 				t.Fatalf("scope %s, want %s (%s)", v.Scope, tt.want, v.Reason)
 			}
@@ -66,12 +69,12 @@ func TestBringInPerPhaseAndRole(t *testing.T) {
 	// Without a DUO melding leerplicht records nothing on the person (seed 002).
 	c.Phase = "overleg"
 	p, _ := c.ParticipantFor(lpa)
-	if v := g.BringIn(c, p, "verzuim", Facts{RegionID: 1}); v.Allowed() {
+	if v, _ := g.BringIn(context.Background(), c, p, "verzuim", Facts{RegionID: 1}); v.Allowed() {
 		t.Errorf("leerplicht recorded without melding: %+v", v)
 	}
 	// Parents bring nothing in through the system; they speak in the meeting.
 	m, _ := c.ParticipantFor(mother)
-	if v := g.BringIn(c, m, "gezinssituatie", f); v.Allowed() {
+	if v, _ := g.BringIn(context.Background(), c, m, "gezinssituatie", f); v.Allowed() {
 		t.Errorf("parent brought in")
 	}
 }

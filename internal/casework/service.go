@@ -2,9 +2,10 @@ package casework
 
 import (
 	"context"
+
 	"errors"
 	"fmt"
-	"strings"
+	"github.com/grondslag/grondslag/internal/access"
 	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
@@ -117,13 +118,9 @@ func (s *Service) entry(op Op, c *Case, v Verdict, action audit.Action, name str
 		Time:  now,
 		Actor: audit.Actor{UserID: op.Actor.UserID, OrganisationID: op.Actor.OrganisationID, Role: op.Actor.Role},
 		Pupil: c.Pupil, Categories: []string{v.Category}, Action: action,
-		Purpose: v.Purpose, Article: d.Article, ConvenantVersion: strings.TrimPrefix(d.ConvenantVersion, "sha256:"),
-		Melding: c.MeldingRef, AccessPoint: op.Point, RequestID: op.RequestID,
+		Purpose: v.Purpose, Melding: c.MeldingRef, AccessPoint: op.Point, RequestID: op.RequestID,
 		TraceID: op.Trace.TraceID, OperationID: audit.NewOperationID(), ParentOperationID: op.Trace.SpanID,
 		Name: name,
-	}
-	if d.ConsentID != "" {
-		fmt.Sscan(d.ConsentID, &r.ConsentID)
 	}
 	if r.TraceID.IsZero() {
 		r.TraceID = audit.NewTraceID()
@@ -140,23 +137,24 @@ func (s *Service) entry(op Op, c *Case, v Verdict, action audit.Action, name str
 		r.AccessPoint, r.Actor = audit.AccessJob, audit.Actor{Role: string(op.Actor.Kind)}
 		r.Name = name + " " + string(RefOf(op.Actor))
 	}
-	if v.Allowed() && d.Allowed {
-		r.Outcome = audit.Allowed
-		r.LegalGround = d.GroundCode()
-		r.ProcessingActivity = s.guard.k.ProcessingActivityURI(d.Activity)
-		if !strings.Contains(r.ProcessingActivity, ":") {
-			r.ProcessingActivity = "urn:grondslag:verwerking:" + strings.ToLower(d.Activity)
+	switch {
+	case v.Allowed() && d.Allowed, !v.Allowed():
+		// A decision of the policy (allowed, or the refusal it names; a refusal by the
+		// casework rules alone is "ontbreekt-casusregel").
+		if !v.Allowed() && d.Allowed {
+			d = access.Decision{Decision: policy.Decision{ConvenantVersion: d.ConvenantVersion}}
 		}
-	} else if v.Allowed() {
+		if !v.Allowed() && d.Missing == "" {
+			d.Missing = "casusregel"
+		}
+		r = d.Record(r)
+	default:
 		// The data subject's own access (AVG art. 15): no exchange of the convenant.
 		r.Outcome, r.LegalGround = audit.Allowed, "avg-15"
 		if r.Purpose == "" {
 			r.Purpose = "inzage"
 		}
 		r.ProcessingActivity = "urn:grondslag:verwerking:inzage-betrokkene"
-	} else {
-		r.Outcome = audit.Denied
-		r.Reason = "ontbreekt-" + orDefault(d.Missing, "casusregel")
 	}
 	e, err := audit.NewEntry(r, s.enc)
 	if err != nil {
@@ -175,7 +173,7 @@ func orDefault(s, d string) string {
 // record decides whether the actor may record category in the case (its own dossier part of
 // the case), trying the purposes of the case; when the actor is no professional, the broad regie
 // holder's record decision is used (the school keeps the parents' answers in its dossier).
-func (s *Service) record(c *Case, a Actor, category string, f Facts) (Verdict, error) {
+func (s *Service) record(ctx context.Context, c *Case, a Actor, category string, f Facts) (Verdict, error) {
 	p, ok := c.ParticipantFor(a)
 	if !a.Professional() {
 		holder, ok := c.Participant(Ref("gebruiker:" + itoa(c.RegieHolder(RegieBroad))))
@@ -186,13 +184,16 @@ func (s *Service) record(c *Case, a Actor, category string, f Facts) (Verdict, e
 	} else if !ok {
 		p = Participant{Kind: KindProfessional, UserID: a.UserID, OrganisationID: a.OrganisationID, Party: a.Party, Role: a.Role, Status: StatusAdded}
 	}
-	var last policy.Decision
+	var last access.Decision
 	for _, purpose := range s.guard.purposes(c, p.Purpose, defaultPurpose(s.guard.k, p.Party, p.Role, c.Purpose)) {
-		d := s.guard.dec.Decide(policy.Request{
+		d, err := s.guard.ask(ctx, f, policy.Request{
 			Actor: policy.Actor{Party: p.Party, Role: p.Role}, Action: policy.Record,
 			Category: category, Purpose: purpose,
 			Context: policy.Context{DUOMelding: f.DUOMelding, Phase: c.Phase, Level: policy.LevelPerson},
-		})
+		}, nil)
+		if err != nil {
+			return Verdict{}, err
+		}
 		if d.Allowed {
 			return Verdict{Scope: ScopeContent, Purpose: purpose, Decision: d, Reason: d.Reason, Category: category}, nil
 		}
@@ -228,7 +229,7 @@ func (s *Service) saveCase(ctx context.Context, regionID, caseID int64, op Op, n
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.record(c, op.Actor, CatMinutes, f)
+	v, err := s.record(ctx, c, op.Actor, CatMinutes, f)
 	if err != nil {
 		return nil, err
 	}

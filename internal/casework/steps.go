@@ -33,7 +33,7 @@ func (s *Service) Open(ctx context.Context, regionID int64, op Op, in OpenReques
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.record(c, op.Actor, "identificatie", Facts{RegionID: regionID, DUOMelding: pf.HasMelding, Now: now})
+	v, err := s.record(ctx, c, op.Actor, "identificatie", Facts{RegionID: regionID, DUOMelding: pf.HasMelding, Now: now})
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +155,10 @@ func (s *Service) bringIn(ctx context.Context, regionID int64, op Op, c *Case, f
 	if !ok {
 		return Participant{}, Verdict{}, denied("u neemt niet deel aan deze casus")
 	}
-	v := s.guard.BringIn(c, p, category, f)
+	v, err := s.guard.BringIn(ctx, c, p, category, f)
+	if err != nil {
+		return p, v, err
+	}
 	if !v.Allowed() {
 		return p, v, s.refuse(ctx, regionID, op, c, v, action, name, now)
 	}
@@ -367,12 +370,14 @@ func (s *Service) UpdateAgreement(ctx context.Context, regionID int64, op Op, ca
 	var v Verdict
 	switch {
 	case statusOnly && a.Owner == me.Ref():
-		v, err = s.record(c, Actor{Kind: KindParent}, CatAgreements, f) // recorded by the broad regie holder's school
+		v, err = s.record(ctx, c, Actor{Kind: KindParent}, CatAgreements, f) // recorded by the broad regie holder's school
 		if err != nil {
 			return nil, err
 		}
 	default:
-		v = s.guard.BringIn(c, me, CatAgreements, f)
+		if v, err = s.guard.BringIn(ctx, c, me, CatAgreements, f); err != nil {
+			return nil, err
+		}
 		if v.Scope != ScopeContent {
 			return nil, s.refuse(ctx, regionID, op, c, v, audit.ActionUpdate, "casus-afspraak-wijzigen", now)
 		}
@@ -435,7 +440,7 @@ func (s *Service) Ask(ctx context.Context, regionID int64, op Op, caseID int64, 
 		q.Answer, q.AnsweredAt = OutsideAnswer(target), now
 	}
 	// The audit records the recipient's side: what the asker may learn.
-	rv, err := s.record(c, op.Actor, CatMinutes, f)
+	rv, err := s.record(ctx, c, op.Actor, CatMinutes, f)
 	if err != nil {
 		return nil, err
 	}

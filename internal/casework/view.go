@@ -106,7 +106,7 @@ func (s *Service) View(ctx context.Context, regionID int64, op Op, caseID int64)
 		if v.Scope != ScopeContent && a.Owner == me.Ref() {
 			v = Verdict{Scope: ScopeContent, Purpose: a.Purpose, Category: CatAgreements, Reason: "u bent eigenaar van deze afspraak", Decision: v.Decision}
 			if !v.Decision.Allowed {
-				if rv, err := s.record(c, Actor{Kind: KindParent}, CatAgreements, f); err == nil && rv.Allowed() {
+				if rv, err := s.record(ctx, c, Actor{Kind: KindParent}, CatAgreements, f); err == nil && rv.Allowed() {
 					v.Decision, v.Purpose = rv.Decision, rv.Purpose
 				}
 			}
@@ -158,7 +158,11 @@ func (s *Service) View(ctx context.Context, regionID int64, op Op, caseID int64)
 	}
 	if me.Kind == KindProfessional {
 		for _, cat := range s.guard.k.Categories() {
-			if v := s.guard.BringIn(c, me, cat.Code, f); v.Allowed() {
+			v, err := s.guard.BringIn(ctx, c, me, cat.Code, f)
+			if err != nil {
+				return nil, err
+			}
+			if v.Allowed() {
 				view.MayBringIn[cat.Code] = v.Scope
 			}
 		}
@@ -179,7 +183,7 @@ func (s *Service) View(ctx context.Context, regionID int64, op Op, caseID int64)
 // swvView is the SWV's view of an escalated case it does not take part in: the case's
 // buitenkant (participants, regie, phase) and the escalation, read for the SWV's own task.
 func (s *Service) swvView(ctx context.Context, regionID int64, op Op, c *Case, f Facts, now time.Time) (*View, error) {
-	v, err := s.record(c, op.Actor, CatAgreements, f)
+	v, err := s.record(ctx, c, op.Actor, CatAgreements, f)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +250,7 @@ func (s *Service) List(ctx context.Context, regionID int64, op Op, openOnly bool
 		}
 		v := Verdict{Scope: ScopeContent, Category: "identificatie", Purpose: c.Purpose}
 		if op.Actor.Professional() {
-			if v, err = s.record(c, op.Actor, "identificatie", Facts{RegionID: regionID, DUOMelding: c.MeldingRef != "", Now: now}); err != nil {
+			if v, err = s.record(ctx, c, op.Actor, "identificatie", Facts{RegionID: regionID, DUOMelding: c.MeldingRef != "", Now: now}); err != nil {
 				return nil, err
 			}
 			if !v.Allowed() {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/consent"
 	"github.com/grondslag/grondslag/internal/convenant"
@@ -44,7 +45,11 @@ func populateConsents(ctx context.Context, db *store.DB, ring *ident.KeyRing, re
 			zcOf[a.OrgID] = a
 		}
 	}
-	decision := policy.NewEngine(conv).Decide(policy.Request{Actor: policy.Actor{Party: "school", Role: "zorgcoordinator"}, Action: policy.Record, Category: "toestemming", Purpose: "signalering"})
+	decision, err := access.New(policy.NewEngine(conv), res.Region.ID).Ask(ctx, access.Request{RegionID: res.Region.ID,
+		Request: policy.Request{Actor: policy.Actor{Party: "school", Role: "zorgcoordinator"}, Action: policy.Record, Category: "toestemming", Purpose: "signalering"}})
+	if err != nil {
+		return nil, err
+	}
 	if !decision.Allowed {
 		return nil, fmt.Errorf("het modelconvenant staat het toestemmingsregister niet toe: %s", decision.Reason)
 	}
@@ -109,14 +114,14 @@ func populateConsents(ctx context.Context, db *store.DB, ring *ident.KeyRing, re
 				FormVersion: form.Version, FormHash: form.Hash, EvidenceHash: hex.EncodeToString(evidence[:]),
 				GivenAt: given.Add(10 * time.Hour), ValidFrom: from, ValidUntil: from.AddDays(364),
 				RecordedBy: fmt.Sprintf("gebruiker:%d", zc.UserID),
-			}, consentTrail(conv, decision, keys, zc, p, at, audit.ActionCreate, "toestemming vastleggen"))
+			}, consentTrail(decision, keys, zc, p, at, audit.ActionCreate, "toestemming vastleggen"))
 			if err != nil {
 				return nil, fmt.Errorf("toestemming leerling %d (%s): %w", p.ID, kind.purpose, err)
 			}
 			recorded++
 			if recorded == 5 && len(p.ParentIDs) > 0 && p.Gezag[0] {
 				at := today.Add(9 * time.Hour)
-				if _, _, err := reg.Withdraw(ctx, res.Region.ID, rec.ID(), consent.ParentGiver(p.ParentIDs[0]), at, fmt.Sprintf("gebruiker:%d", zc.UserID), "Ouder trekt toestemming in per e-mail.", consentTrail(conv, decision, keys, zc, p, at, audit.ActionUpdate, "toestemming intrekken")); err == nil {
+				if _, _, err := reg.Withdraw(ctx, res.Region.ID, rec.ID(), consent.ParentGiver(p.ParentIDs[0]), at, fmt.Sprintf("gebruiker:%d", zc.UserID), "Ouder trekt toestemming in per e-mail.", consentTrail(decision, keys, zc, p, at, audit.ActionUpdate, "toestemming intrekken")); err == nil {
 					withdrawn++
 				}
 			}
@@ -131,13 +136,13 @@ func populateConsents(ctx context.Context, db *store.DB, ring *ident.KeyRing, re
 
 // consentTrail returns the audit entries of recording or withdrawing a consent: the school keeps
 // its consent register under the convenant's rule for that.
-func consentTrail(conv *convenant.Compiled, d policy.Decision, keys *ident.RegionKeys, zc Account, p *PupilRef, at time.Time, action audit.Action, name string) consent.AuditFunc {
+func consentTrail(d access.Decision, keys *ident.RegionKeys, zc Account, p *PupilRef, at time.Time, action audit.Action, name string) consent.AuditFunc {
 	return func(consentID int64) ([]audit.Entry, error) {
 		op := audit.NewOperationID()
 		rec := audit.Record{Time: at, Actor: audit.Actor{UserID: zc.UserID, OrganisationID: zc.OrgID, Role: string(zc.Role)},
 			Pupil: p.Pseudonym, Categories: []string{"toestemming"}, Action: action, Purpose: "signalering",
 			AccessPoint: audit.AccessUI, RequestID: "toestemming-" + op.String(), TraceID: audit.NewTraceID(), OperationID: op, Name: name}
-		rec.ApplyDecision(d, conv.ProcessingActivityURI(d.Activity))
+		rec = d.Record(rec)
 		rec.ConsentID = consentID
 		e, err := audit.NewEntry(rec, keys)
 		if err != nil {

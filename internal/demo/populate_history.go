@@ -3,10 +3,11 @@ package demo
 import (
 	"context"
 	"fmt"
-	"github.com/grondslag/grondslag/internal/absence"
 	"sort"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/ident"
@@ -18,8 +19,8 @@ import (
 // historyDays is how many days of simulated use the demo's audit log holds.
 const historyDays = 28
 
-// access is one simulated access, decided by the policy like a real one.
-type access struct {
+// visit is one simulated access, decided by the policy like a real one.
+type visit struct {
 	at      time.Time
 	account Account
 	party   string
@@ -37,7 +38,7 @@ type access struct {
 // populateHistory gives the demo region an audit trail a new user can explore and `grondslag
 // audit verify` can check: the meldingen the schools sent, the day's imports, and four weeks of
 // simulated use (zorgcoördinatoren, mentors, leerplicht, the jeugdarts, the SWV looking at
-// pupils), every access decided by the policy on the model convenant, denied ones included, with
+// pupils), every visit decided by the policy on the model convenant, denied ones included, with
 // a signed checkpoint at the end of every simulated day.
 func populateHistory(ctx context.Context, db *store.DB, ring *ident.KeyRing, res *Result, today time.Time, plan []plannedMelding) ([]Step, error) {
 	if ring == nil {
@@ -53,7 +54,7 @@ func populateHistory(ctx context.Context, db *store.DB, ring *ident.KeyRing, res
 	if err != nil {
 		return nil, err
 	}
-	engine := policy.NewEngine(conv)
+	point := access.New(policy.NewEngine(conv), res.Region.ID)
 	keys, err := ring.Region(res.Region.Code)
 	if err != nil {
 		return nil, err
@@ -95,7 +96,10 @@ func populateHistory(ctx context.Context, db *store.DB, ring *ident.KeyRing, res
 		sort.SliceStable(accs, func(i, j int) bool { return accs[i].at.Before(accs[j].at) })
 		batch := make([]audit.Entry, 0, len(accs))
 		for _, a := range accs {
-			rec := g.record(engine, conv, a)
+			rec, err := g.record(ctx, point, a)
+			if err != nil {
+				return nil, err
+			}
 			if rec.Outcome == audit.Denied {
 				denied++
 			}
@@ -202,9 +206,9 @@ func day(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(),
 
 // simulate lays out the accesses per day. The pattern is fixed by the generated region, so the
 // same seed gives the same history.
-func (g *historyGen) simulate() map[time.Time][]access {
-	out := map[time.Time][]access{}
-	add := func(a access) { out[day(a.at)] = append(out[day(a.at)], a) }
+func (g *historyGen) simulate() map[time.Time][]visit {
+	out := map[time.Time][]visit{}
+	add := func(a visit) { out[day(a.at)] = append(out[day(a.at)], a) }
 	start := day(g.today).AddDate(0, 0, -historyDays)
 	for d := start; d.Before(day(g.today)); d = d.AddDate(0, 0, 1) {
 		if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday || !g.res.Calendar.IsSchoolDay(absenceDate(d)) {
@@ -218,7 +222,7 @@ func (g *historyGen) simulate() map[time.Time][]access {
 				pupils := g.bySchool[a.OrgID]
 				for k := 0; k < 6 && len(pupils) > 0; k++ {
 					p := pupils[(n*7+k*13+int(a.UserID))%len(pupils)]
-					add(access{at: d.Add(time.Duration(8*60+k*37) * time.Minute), account: a, party: "school", pupil: p, action: "lezen", cat: "verzuim", purpose: "signalering", point: audit.AccessUI, name: "leerlingpagina"})
+					add(visit{at: d.Add(time.Duration(8*60+k*37) * time.Minute), account: a, party: "school", pupil: p, action: "lezen", cat: "verzuim", purpose: "signalering", point: audit.AccessUI, name: "leerlingpagina"})
 				}
 			case region.RoleLeerplicht:
 				k := 0
@@ -227,7 +231,7 @@ func (g *historyGen) simulate() map[time.Time][]access {
 					if p.GemeenteID != org.ID || !g.hasMelding(p.ID, d) || (i+n)%3 != 0 {
 						continue
 					}
-					add(access{at: d.Add(time.Duration(9*60+k*11) * time.Minute), account: a, party: "gemeente", pupil: p, action: "lezen", cat: "verzuim", purpose: "handhaving-leerplicht", melding: true, point: audit.AccessUI, name: "dossier leerplicht"})
+					add(visit{at: d.Add(time.Duration(9*60+k*11) * time.Minute), account: a, party: "gemeente", pupil: p, action: "lezen", cat: "verzuim", purpose: "handhaving-leerplicht", melding: true, point: audit.AccessUI, name: "dossier leerplicht"})
 					k++
 				}
 				// A preventive talk at school about a pupil without a melding: a note on the person
@@ -235,21 +239,21 @@ func (g *historyGen) simulate() map[time.Time][]access {
 				if pupils := g.bySchool[g.res.Orgs[len(g.res.Orgs)-1].ID]; n%5 == 0 && len(pupils) > 0 {
 					p := pupils[n%len(pupils)]
 					if !g.hasMelding(p.ID, d.Add(24*time.Hour)) {
-						add(access{at: d.Add(14 * time.Hour), account: a, party: "gemeente", pupil: p, action: "vastleggen", cat: "verzuim", purpose: "handhaving-leerplicht", point: audit.AccessUI, name: "notitie leerplicht"})
+						add(visit{at: d.Add(14 * time.Hour), account: a, party: "gemeente", pupil: p, action: "vastleggen", cat: "verzuim", purpose: "handhaving-leerplicht", point: audit.AccessUI, name: "notitie leerplicht"})
 					}
 				}
 			case region.RoleJeugdarts:
 				for i := range g.res.Pupils {
 					p := &g.res.Pupils[i]
 					if p.Profile == ProfileMazl && (i+n)%4 == 0 {
-						add(access{at: d.Add(11 * time.Hour), account: a, party: "ggd", pupil: p, action: "lezen", cat: "verzuim", purpose: "signalering", point: audit.AccessUI, name: "M@ZL-signaal"})
+						add(visit{at: d.Add(11 * time.Hour), account: a, party: "ggd", pupil: p, action: "lezen", cat: "verzuim", purpose: "signalering", point: audit.AccessUI, name: "M@ZL-signaal"})
 					}
 				}
 			case region.RoleSWVConsulent:
 				for i := range g.res.Pupils {
 					p := &g.res.Pupils[i]
 					if p.Profile == ProfileThuiszitter && (i+n)%2 == 0 {
-						add(access{at: d.Add(13 * time.Hour), account: a, party: "swv", pupil: p, action: "lezen", cat: "ondersteuningsbehoefte", purpose: "toeleiding", point: audit.AccessUI, name: "thuiszittersoverzicht"})
+						add(visit{at: d.Add(13 * time.Hour), account: a, party: "swv", pupil: p, action: "lezen", cat: "ondersteuningsbehoefte", purpose: "toeleiding", point: audit.AccessUI, name: "thuiszittersoverzicht"})
 					}
 				}
 			}
@@ -258,10 +262,13 @@ func (g *historyGen) simulate() map[time.Time][]access {
 	return out
 }
 
-// record decides the access with the policy and builds its audit record.
-func (g *historyGen) record(engine *policy.Engine, conv *convenant.Compiled, a access) audit.Record {
+// record decides the visit with the policy and builds its audit record.
+func (g *historyGen) record(ctx context.Context, point *access.Point, a visit) (audit.Record, error) {
 	req := policy.Request{Actor: policy.Actor{Party: a.party, Role: string(a.account.Role)}, Action: a.action, Category: a.cat, Purpose: a.purpose, Recipient: a.to, Context: policy.Context{DUOMelding: a.melding}}
-	d := engine.Decide(req)
+	d, err := point.Ask(ctx, access.Request{RegionID: point.RegionID(), Request: req})
+	if err != nil {
+		return audit.Record{}, err
+	}
 	action := a.audited
 	if action == "" {
 		action = map[policy.Action]audit.Action{"lezen": audit.ActionRead, "vastleggen": audit.ActionCreate, "verstrekken": audit.ActionShare}[a.action]
@@ -274,9 +281,9 @@ func (g *historyGen) record(engine *policy.Engine, conv *convenant.Compiled, a a
 		TraceID: audit.NewTraceID(), OperationID: audit.NewOperationID(),
 		Name: a.name, Start: a.at, End: a.at.Add(40 * time.Millisecond),
 	}
-	rec.ApplyDecision(d, conv.ProcessingActivityURI(d.Activity))
+	rec = d.Record(rec)
 	if a.melding {
 		rec.Melding = "demo"
 	}
-	return rec
+	return rec, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/ident"
@@ -16,10 +17,10 @@ import (
 // trailMaker builds the audit entries of the demo's writes, each decided by the policy on the
 // model convenant like the product's own writes. Without a key ring it makes no entries.
 type trailMaker struct {
-	res    *Result
-	conv   *convenant.Compiled
-	engine *policy.Engine
-	keys   *ident.RegionKeys
+	res   *Result
+	conv  *convenant.Compiled
+	point *access.Point
+	keys  *ident.RegionKeys
 }
 
 func newTrailMaker(res *Result, ring *ident.KeyRing) (*trailMaker, error) {
@@ -27,7 +28,7 @@ func newTrailMaker(res *Result, ring *ident.KeyRing) (*trailMaker, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &trailMaker{res: res, conv: conv, engine: policy.NewEngine(conv)}
+	t := &trailMaker{res: res, conv: conv, point: access.New(policy.NewEngine(conv), res.Region.ID)}
 	if ring != nil {
 		if t.keys, err = ring.Region(res.Region.Code); err != nil {
 			return nil, err
@@ -47,7 +48,10 @@ func (t *trailMaker) account(orgID int64, role region.Role) Account {
 
 // record decides req for the account and starts its audit record.
 func (t *trailMaker) record(a Account, req policy.Request, action audit.Action, point audit.AccessPoint, name string, at time.Time) (audit.Record, error) {
-	d := t.engine.Decide(req)
+	d, err := t.point.Ask(context.Background(), access.Request{RegionID: t.point.RegionID(), Request: req})
+	if err != nil {
+		return audit.Record{}, err
+	}
 	if !d.Allowed {
 		return audit.Record{}, fmt.Errorf("het modelconvenant staat %q niet toe: %s", name, d.Reason)
 	}
@@ -55,7 +59,7 @@ func (t *trailMaker) record(a Account, req policy.Request, action audit.Action, 
 	r := audit.Record{Time: at, Actor: audit.Actor{UserID: a.UserID, OrganisationID: a.OrgID, Role: string(a.Role)},
 		Categories: []string{req.Category}, Action: action, Purpose: req.Purpose, AccessPoint: point,
 		RequestID: "demo-" + op.String(), TraceID: audit.NewTraceID(), OperationID: op, Name: name, Start: at, End: at.Add(200 * time.Millisecond)}
-	r.ApplyDecision(d, t.conv.ProcessingActivityURI(d.Activity))
+	r = d.Record(r)
 	return r, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/dossier"
@@ -41,8 +42,6 @@ type VerzuimStore interface {
 // VerzuimDeps are the collaborators of the absence pages.
 type VerzuimDeps struct {
 	Store VerzuimStore
-	// Engine is the policy of the region's convenant (the same one web.PolicyDecider wraps).
-	Engine *policy.Engine
 	// Evaluator returns the rules engine for a region (its holiday calendar and lesson hours),
 	// used to refresh the signals after an import.
 	Evaluator func(ctx context.Context, regionID int64) (*absence.Evaluator, error)
@@ -80,8 +79,8 @@ type verzuimHandlers struct {
 // MountVerzuim adds the absence pages (/verzuim…) and API (/api/v1/verzuim…) to the server.
 // cmd/grondslag calls it after New, like MountCasework.
 func (s *Server) MountVerzuim(d VerzuimDeps) error {
-	if d.Store == nil || d.Engine == nil || d.Evaluator == nil || d.Seal == nil {
-		return errors.New("web: MountVerzuim vraagt Store, Engine, Evaluator en Seal")
+	if d.Store == nil || d.Evaluator == nil || d.Seal == nil {
+		return errors.New("web: MountVerzuim vraagt Store, Evaluator en Seal")
 	}
 	v := &verzuimHandlers{s: s, d: d}
 	ui := func(pattern string, h handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(h)) }
@@ -120,8 +119,8 @@ func (v *verzuimHandlers) asOf() absence.Date { return absence.DateOf(v.s.now().
 
 // importDecision asks whether the principal may record absence for purpose (no pupil facts are
 // involved: the school records its own registrations).
-func (v *verzuimHandlers) importDecision(p *Principal, purpose string) (policy.Decision, error) {
-	return decideWith(v.d.Engine, p, Facts{}, policy.Record, "verzuim", purpose, policy.Actor{})
+func (v *verzuimHandlers) importDecision(ctx context.Context, p *Principal, purpose string) (access.Decision, error) {
+	return v.s.decideWith(ctx, p, Facts{}, policy.Record, "verzuim", purpose, policy.Actor{})
 }
 
 // doImport runs one import: decide, import (all or nothing unless skip), refresh the signals of
@@ -132,12 +131,12 @@ func (v *verzuimHandlers) doImport(ctx context.Context, p *Principal, purpose st
 	if a.Party != "school" || a.OrgID == 0 {
 		return store.AbsenceImport{}, 0, errForbidden
 	}
-	d, err := v.importDecision(p, purpose)
+	d, err := v.importDecision(ctx, p, purpose)
 	if err != nil {
 		return store.AbsenceImport{}, 0, err
 	}
 	if !d.Allowed {
-		if err := v.s.d.Audit.Append(ctx, a.RegionID, v.s.decisionRecord(ctx, v.d.Engine, p, "", []string{"verzuim"}, purpose, audit.ActionImport, d, "", point, "verzuim-importeren")); err != nil {
+		if err := v.s.d.Audit.Append(ctx, a.RegionID, v.s.decisionRecord(ctx, p, "", []string{"verzuim"}, purpose, audit.ActionImport, d, "", point, "verzuim-importeren")); err != nil {
 			return store.AbsenceImport{}, 0, err
 		}
 		return store.AbsenceImport{}, 0, denied(d)
@@ -154,7 +153,7 @@ func (v *verzuimHandlers) doImport(ctx context.Context, p *Principal, purpose st
 		}
 		out := make([]audit.Entry, 0, len(res.Pupils))
 		for _, id := range res.Pupils {
-			e, err := audit.NewEntry(v.s.decisionRecord(ctx, v.d.Engine, p, ps[id], []string{"verzuim"}, purpose, audit.ActionImport, d, "", point, "verzuim-importeren"), enc)
+			e, err := audit.NewEntry(v.s.decisionRecord(ctx, p, ps[id], []string{"verzuim"}, purpose, audit.ActionImport, d, "", point, "verzuim-importeren"), enc)
 			if err != nil {
 				return nil, err
 			}
@@ -278,7 +277,7 @@ func (v *verzuimHandlers) openSignals(ctx context.Context, p *Principal, purpose
 			if err != nil {
 				return nil, 0, err
 			}
-			d, err := decideWith(v.d.Engine, p, f, policy.Read, "verzuim", purpose, policy.Actor{})
+			d, err := v.s.decideWith(ctx, p, f, policy.Read, "verzuim", purpose, policy.Actor{})
 			if err != nil {
 				return nil, 0, err
 			}
@@ -287,7 +286,7 @@ func (v *verzuimHandlers) openSignals(ctx context.Context, p *Principal, purpose
 				return nil, 0, err
 			}
 			info.ok, info.pseudonym = d.Allowed, pup.Pseudonym
-			recs = append(recs, v.s.decisionRecord(ctx, v.d.Engine, p, pup.Pseudonym, []string{"verzuim"}, purpose, audit.ActionRead, d, "", point, "verzuimsignalen-lijst"))
+			recs = append(recs, v.s.decisionRecord(ctx, p, pup.Pseudonym, []string{"verzuim"}, purpose, audit.ActionRead, d, "", point, "verzuimsignalen-lijst"))
 			if d.Allowed {
 				nameOK, ans, err := may(sg.PupilID)
 				if err != nil {

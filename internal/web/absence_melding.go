@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/dossier"
@@ -108,7 +109,7 @@ type meldingSetup struct {
 	pupil    dossier.Pupil
 	proposal absence.MeldingContent
 	facts    Facts
-	decision policy.Decision
+	decision access.Decision
 }
 
 // prepareMelding loads the signal (404 outside the school), the proposal (409 when the signal
@@ -140,7 +141,7 @@ func (v *verzuimHandlers) prepareMelding(ctx context.Context, p *Principal, id i
 	if err != nil {
 		return nil, err
 	}
-	_, ok, first, err := decideAll(v.d.Engine, p, f, policy.Disclose, meldingCats, purposeHandhaving, toLeerplicht)
+	_, ok, first, err := v.s.decideAll(ctx, p, f, policy.Disclose, meldingCats, purposeHandhaving, toLeerplicht)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +151,7 @@ func (v *verzuimHandlers) prepareMelding(ctx context.Context, p *Principal, id i
 	}
 	ms0 := &meldingSetup{sig: sig, pupil: pup, proposal: prop, facts: f, decision: first}
 	if !ok {
-		rec := v.s.decisionRecord(ctx, v.d.Engine, p, pup.Pseudonym, meldingCats, purposeHandhaving, audit.ActionShare, first, "", point, "verzuimmelding-voorbereiden")
+		rec := v.s.decisionRecord(ctx, p, pup.Pseudonym, meldingCats, purposeHandhaving, audit.ActionShare, first, "", point, "verzuimmelding-voorbereiden")
 		if err := v.s.d.Audit.Append(ctx, a.RegionID, rec); err != nil {
 			return nil, err
 		}
@@ -235,7 +236,7 @@ func (v *verzuimHandlers) meldingForm(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	rec := v.s.decisionRecord(r.Context(), v.d.Engine, p, m.pupil.Pseudonym, meldingCats, purposeHandhaving, audit.ActionRead, m.decision, "", audit.AccessUI, "verzuimmelding-voorbereiden")
+	rec := v.s.decisionRecord(r.Context(), p, m.pupil.Pseudonym, meldingCats, purposeHandhaving, audit.ActionRead, m.decision, "", audit.AccessUI, "verzuimmelding-voorbereiden")
 	if err := v.s.d.Audit.Append(r.Context(), p.Actor().RegionID, rec); err != nil {
 		return err
 	}
@@ -283,7 +284,7 @@ func (v *verzuimHandlers) createMelding(ctx context.Context, p *Principal, m *me
 		return 0, nil, err
 	}
 	id, err := v.d.Store.CreateMeldingAudited(ctx, a.RegionID, m.sig.PupilID, a.OrgID, m.sig.ID, mel, func(id int64) ([]audit.Entry, error) {
-		e, err := audit.NewEntry(v.s.decisionRecord(ctx, v.d.Engine, p, m.pupil.Pseudonym, meldingCats, purposeHandhaving, audit.ActionShare, m.decision, meldingRef(id), point, "verzuimmelding-versturen"), enc)
+		e, err := audit.NewEntry(v.s.decisionRecord(ctx, p, m.pupil.Pseudonym, meldingCats, purposeHandhaving, audit.ActionShare, m.decision, meldingRef(id), point, "verzuimmelding-versturen"), enc)
 		return []audit.Entry{e}, err
 	})
 	if err != nil {
@@ -384,11 +385,11 @@ func (v *verzuimHandlers) visibleMeldingen(ctx context.Context, p *Principal, pu
 			if err != nil {
 				return nil, 0, err
 			}
-			d, err := decideWith(v.d.Engine, p, f, policy.Read, "verzuim", purpose, policy.Actor{})
+			d, err := v.s.decideWith(ctx, p, f, policy.Read, "verzuim", purpose, policy.Actor{})
 			if err != nil {
 				return nil, 0, err
 			}
-			recs = append(recs, v.s.decisionRecord(ctx, v.d.Engine, p, l.Pseudonym, []string{"verzuim"}, purpose, audit.ActionRead, d, f.Melding, point, "verzuimmeldingen-lijst"))
+			recs = append(recs, v.s.decisionRecord(ctx, p, l.Pseudonym, []string{"verzuim"}, purpose, audit.ActionRead, d, f.Melding, point, "verzuimmeldingen-lijst"))
 			if !d.Allowed {
 				withheld += len(mine)
 				continue
@@ -480,16 +481,16 @@ func partyOf(p *Principal) absence.Party {
 
 // statusDecision is the policy's decision on changing a melding's status: the school provides
 // the change to leerplicht; leerplicht records it in the pupil's file (which needs the melding).
-func (v *verzuimHandlers) statusDecision(ctx context.Context, p *Principal, m store.StoredMelding) (policy.Decision, Facts, error) {
+func (v *verzuimHandlers) statusDecision(ctx context.Context, p *Principal, m store.StoredMelding) (access.Decision, Facts, error) {
 	f, err := v.s.pupilFacts(ctx, p, m.PupilID, purposeHandhaving)
 	if err != nil {
-		return policy.Decision{}, f, err
+		return access.Decision{}, f, err
 	}
-	var d policy.Decision
+	var d access.Decision
 	if p.Actor().Party == "gemeente" {
-		d, err = decideWith(v.d.Engine, p, f, policy.Record, "verzuim", purposeHandhaving, policy.Actor{})
+		d, err = v.s.decideWith(ctx, p, f, policy.Record, "verzuim", purposeHandhaving, policy.Actor{})
 	} else {
-		d, err = decideWith(v.d.Engine, p, f, policy.Disclose, "verzuim", purposeHandhaving, toLeerplicht)
+		d, err = v.s.decideWith(ctx, p, f, policy.Disclose, "verzuim", purposeHandhaving, toLeerplicht)
 	}
 	return d, f, err
 }
@@ -518,7 +519,7 @@ func (v *verzuimHandlers) renderMelding(w http.ResponseWriter, r *http.Request, 
 		return err
 	}
 	cats := []string{"verzuim", "identificatie", "contact"}
-	ds, _, _, err := decideAll(v.d.Engine, p, f, policy.Read, cats, purpose, policy.Actor{})
+	ds, _, _, err := v.s.decideAll(r.Context(), p, f, policy.Read, cats, purpose, policy.Actor{})
 	if err != nil {
 		return err
 	}
@@ -528,7 +529,7 @@ func (v *verzuimHandlers) renderMelding(w http.ResponseWriter, r *http.Request, 
 	}
 	var recs []audit.Record
 	for i, d := range ds {
-		recs = append(recs, v.s.decisionRecord(r.Context(), v.d.Engine, p, pup.Pseudonym, []string{cats[i]}, purpose, audit.ActionRead, d, meldingRef(m.ID), audit.AccessUI, "verzuimmelding-lezen"))
+		recs = append(recs, v.s.decisionRecord(r.Context(), p, pup.Pseudonym, []string{cats[i]}, purpose, audit.ActionRead, d, meldingRef(m.ID), audit.AccessUI, "verzuimmelding-lezen"))
 	}
 	if err := v.s.d.Audit.Append(r.Context(), a.RegionID, recs...); err != nil {
 		return err
@@ -565,7 +566,7 @@ func (v *verzuimHandlers) changeStatus(ctx context.Context, p *Principal, id int
 		return m, err
 	}
 	if !d.Allowed {
-		rec := v.s.decisionRecord(ctx, v.d.Engine, p, pup.Pseudonym, []string{"verzuim"}, purposeHandhaving, audit.ActionUpdate, d, f.Melding, point, "verzuimmelding-status")
+		rec := v.s.decisionRecord(ctx, p, pup.Pseudonym, []string{"verzuim"}, purposeHandhaving, audit.ActionUpdate, d, f.Melding, point, "verzuimmelding-status")
 		if err := v.s.d.Audit.Append(ctx, p.Actor().RegionID, rec); err != nil {
 			return m, err
 		}
@@ -585,7 +586,7 @@ func (v *verzuimHandlers) changeStatus(ctx context.Context, p *Principal, id int
 		return m, err
 	}
 	out, err := v.d.Store.ChangeMeldingStatusAudited(ctx, p.Actor().RegionID, m.ID, ch, func(int64) ([]audit.Entry, error) {
-		e, err := audit.NewEntry(v.s.decisionRecord(ctx, v.d.Engine, p, pup.Pseudonym, []string{"verzuim"}, purposeHandhaving, audit.ActionUpdate, d, meldingRef(m.ID), point, "verzuimmelding-status"), enc)
+		e, err := audit.NewEntry(v.s.decisionRecord(ctx, p, pup.Pseudonym, []string{"verzuim"}, purposeHandhaving, audit.ActionUpdate, d, meldingRef(m.ID), point, "verzuimmelding-status"), enc)
 		return []audit.Entry{e}, err
 	})
 	if errors.Is(err, absence.ErrTransition) {
@@ -640,13 +641,13 @@ func (v *verzuimHandlers) meldingFile(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	var d policy.Decision
+	var d access.Decision
 	var ok bool
 	act := audit.ActionExport
 	if a.Party == "gemeente" {
-		_, ok, d, err = decideAll(v.d.Engine, p, f, policy.Read, meldingCats, purposeHandhaving, policy.Actor{})
+		_, ok, d, err = v.s.decideAll(r.Context(), p, f, policy.Read, meldingCats, purposeHandhaving, policy.Actor{})
 	} else {
-		_, ok, d, err = decideAll(v.d.Engine, p, f, policy.Disclose, meldingCats, purposeHandhaving, toLeerplicht)
+		_, ok, d, err = v.s.decideAll(r.Context(), p, f, policy.Disclose, meldingCats, purposeHandhaving, toLeerplicht)
 	}
 	if err != nil {
 		return err
@@ -656,7 +657,7 @@ func (v *verzuimHandlers) meldingFile(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	if !ok {
-		if err := v.s.d.Audit.Append(r.Context(), a.RegionID, v.s.decisionRecord(r.Context(), v.d.Engine, p, pup.Pseudonym, meldingCats, purposeHandhaving, act, d, meldingRef(m.ID), audit.AccessUI, "verzuimmelding-bestand")); err != nil {
+		if err := v.s.d.Audit.Append(r.Context(), a.RegionID, v.s.decisionRecord(r.Context(), p, pup.Pseudonym, meldingCats, purposeHandhaving, act, d, meldingRef(m.ID), audit.AccessUI, "verzuimmelding-bestand")); err != nil {
 			return err
 		}
 		return denied(d)
@@ -672,7 +673,7 @@ func (v *verzuimHandlers) meldingFile(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	if err := v.s.d.Audit.Append(r.Context(), a.RegionID, v.s.decisionRecord(r.Context(), v.d.Engine, p, pup.Pseudonym, meldingCats, purposeHandhaving, act, d, meldingRef(m.ID), audit.AccessUI, "verzuimmelding-bestand")); err != nil {
+	if err := v.s.d.Audit.Append(r.Context(), a.RegionID, v.s.decisionRecord(r.Context(), p, pup.Pseudonym, meldingCats, purposeHandhaving, act, d, meldingRef(m.ID), audit.AccessUI, "verzuimmelding-bestand")); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

@@ -5,13 +5,14 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/policy"
 )
 
-// This file holds what the absence (verzuim*.go) and consent (toestemming*.go) parts share:
-// decisions asked of the convenant's policy engine directly (so that the audit record is filled
-// by audit.Record.ApplyDecision from the policy.Decision itself), with the pupil's facts.
+// This file holds what the pages share for their decisions: every question goes to the region's
+// decision point (internal/access), which resolves the processing activity, tries the consent
+// route once and fills the audit record (access.Decision.Record).
 
 // pupilFacts returns the decision context of one pupil for the actor and purpose (a DUO melding
 // on file, the consent register when asked). Without a DecisionContext every fact is absent.
@@ -22,34 +23,33 @@ func (s *Server) pupilFacts(ctx context.Context, p *Principal, pupilID int64, pu
 	return s.d.Facts.DecisionContext(ctx, p.Actor(), pupilID, purpose, s.now())
 }
 
-// decideWith asks the engine one question for the principal with the pupil's facts. When the
-// policy says consent is what is missing and the facts can consult the consent register, it asks
-// again with the consent that covers (the decision then names it).
-func decideWith(eng *policy.Engine, p *Principal, f Facts, act policy.Action, category, purpose string, to policy.Actor) (policy.Decision, error) {
+// decideWith asks the region's decision point (internal/access) one question for the principal
+// with the pupil's facts; the point tries the consent route once when the facts can consult the
+// consent register.
+func (s *Server) decideWith(ctx context.Context, p *Principal, f Facts, act policy.Action, category, purpose string, to policy.Actor) (access.Decision, error) {
 	a := p.Actor()
-	req := policy.Request{Actor: policy.Actor{Party: a.Party, Role: a.Role}, Action: act, Category: category, Purpose: purpose, Recipient: to,
-		Context: policy.Context{DUOMelding: f.DUOMelding, Phase: f.Phase, Level: policy.LevelPerson}}
-	d := eng.Decide(req)
-	if !d.Allowed && d.Missing == policy.MissingConsent && f.ConsentFor != nil {
-		ok, id, err := f.ConsentFor(category)
-		if err != nil {
-			return d, err
-		}
-		if ok {
-			req.Context.Consent, req.Context.ConsentID = true, itoa(id)
-			d = eng.Decide(req)
-		}
+	return s.ask(ctx, a.RegionID, access.Request{Request: policy.Request{Actor: policy.Actor{Party: a.Party, Role: a.Role}, Action: act, Category: category, Purpose: purpose, Recipient: to,
+		Context: policy.Context{DUOMelding: f.DUOMelding, Phase: f.Phase, Level: policy.LevelPerson}}, ConsentFor: access.ConsentFunc(f.ConsentFor)})
+}
+
+// ask decides req at the region's decision point, without logging (the caller logs the
+// decision's record, built by decisionRecord or auditRecord).
+func (s *Server) ask(ctx context.Context, regionID int64, req access.Request) (access.Decision, error) {
+	pt, err := s.d.Access.For(ctx, regionID)
+	if err != nil {
+		return access.Decision{}, err
 	}
-	return d, nil
+	req.RegionID = regionID
+	return pt.Ask(ctx, req)
 }
 
 // decideAll asks the same question for several categories and returns the decisions in order;
 // allowed is true when every category is allowed, first is the first refusal (or the first
 // decision).
-func decideAll(eng *policy.Engine, p *Principal, f Facts, act policy.Action, cats []string, purpose string, to policy.Actor) (ds []policy.Decision, allowed bool, first policy.Decision, err error) {
+func (s *Server) decideAll(ctx context.Context, p *Principal, f Facts, act policy.Action, cats []string, purpose string, to policy.Actor) (ds []access.Decision, allowed bool, first access.Decision, err error) {
 	allowed = true
 	for i, c := range cats {
-		d, err := decideWith(eng, p, f, act, c, purpose, to)
+		d, err := s.decideWith(ctx, p, f, act, c, purpose, to)
 		if err != nil {
 			return nil, false, d, err
 		}
@@ -64,37 +64,24 @@ func decideAll(eng *policy.Engine, p *Principal, f Facts, act policy.Action, cat
 	return ds, allowed, first, nil
 }
 
-// activityURI is the processing activity of a decision as the audit record names it.
-func activityURI(eng *policy.Engine, d policy.Decision) string {
-	if !d.Allowed || d.Activity == "" {
-		return ""
-	}
-	u := eng.Convenant().ProcessingActivityURI(d.Activity)
-	if !strings.Contains(u, ":") {
-		u = "urn:grondslag:verwerking:" + strings.ToLower(u)
-	}
-	return u
-}
-
 // decisionRecord builds the audit record of one decision about a pupil (pseudonym) in the
 // categories cats, with the action done. melding names the melding relied on or made, if any.
-func (s *Server) decisionRecord(ctx context.Context, eng *policy.Engine, p *Principal, pseudonym string, cats []string, purpose string,
-	act audit.Action, d policy.Decision, melding string, point audit.AccessPoint, name string) audit.Record {
+func (s *Server) decisionRecord(ctx context.Context, p *Principal, pseudonym string, cats []string, purpose string,
+	act audit.Action, d access.Decision, melding string, point audit.AccessPoint, name string) audit.Record {
 	rec := s.auditRecord(ctx, p, pseudonym, cats[0], purpose, Answer{Allowed: d.Allowed, Missing: d.Missing}, Facts{Melding: melding}, point, name)
 	rec.Categories = append([]string(nil), cats...)
 	rec.Action = act
-	rec.ApplyDecision(d, activityURI(eng, d))
-	return rec
+	return d.Record(rec)
 }
 
 // denied is the error for a refused decision: 403 with the policy's reason, which says what is
 // missing.
-func denied(d policy.Decision) error {
+func denied(d access.Decision) error {
 	return &Error{Status: http.StatusForbidden, Title: "Niet toegestaan", Detail: "Het convenant staat dit niet toe: " + d.Reason}
 }
 
 // groundLine is the ground of an allowed decision as a page shows it.
-func groundLine(d policy.Decision) string {
+func groundLine(d access.Decision) string {
 	if !d.Allowed {
 		return "Niet toegestaan: " + d.Reason
 	}

@@ -11,8 +11,6 @@ import (
 	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
-	"github.com/grondslag/grondslag/internal/convenant"
-	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/store"
 	"github.com/grondslag/grondslag/internal/web"
 )
@@ -21,16 +19,12 @@ import (
 func verzuimWorld(t *testing.T) *world {
 	t.Helper()
 	w := newWorld(t)
-	conv, err := convenant.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
 	if _, err := w.db.Exec(ctx, "UPDATE leerling SET woongemeente_id = ? WHERE regio_id = ? AND id = ?", w.gem1, w.r1, w.pupil1); err != nil {
 		t.Fatal(err)
 	}
-	err = w.web.MountVerzuim(web.VerzuimDeps{
-		Store: w.db, Engine: policy.NewEngine(conv),
+	err := w.web.MountVerzuim(web.VerzuimDeps{
+		Store: w.db,
 		Evaluator: func(context.Context, int64) (*absence.Evaluator, error) {
 			cal, err := absence.DefaultCalendar(absence.Region("noord"))
 			if err != nil {

@@ -10,9 +10,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/dossier"
+	"github.com/grondslag/grondslag/internal/policy"
 )
 
 // apiAuth authenticates an API call: a bearer token of an organisation's API client (which must
@@ -401,12 +403,17 @@ func (s *Server) apiShare(w http.ResponseWriter, r *http.Request) error {
 	if lvl != "persoon" && lvl != "school" {
 		return badField("context.niveau", "gebruik persoon of school")
 	}
-	q := Question{Party: req.Actor.Partij, Role: req.Actor.Rol, Action: req.Handeling, Category: req.Categorie, Purpose: req.Doel,
-		DUOMelding: req.Context.DuoMelding, Consent: req.Context.Toestemming, Phase: req.Context.Casusfase, Level: lvl}
+	q := policy.Request{Actor: policy.Actor{Party: req.Actor.Partij, Role: req.Actor.Rol}, Action: policy.Action(req.Handeling), Category: req.Categorie, Purpose: req.Doel,
+		Context: policy.Context{DUOMelding: req.Context.DuoMelding, Consent: req.Context.Toestemming, Phase: req.Context.Casusfase, Level: lvl}}
 	if req.Ontvanger != nil {
-		q.RecipientParty, q.RecipientRole = req.Ontvanger.Partij, req.Ontvanger.Rol
+		q.Recipient = policy.Actor{Party: req.Ontvanger.Partij, Role: req.Ontvanger.Rol}
 	}
-	ans := s.d.Policy.Decide(q)
+	// A question about no pupil: asked at the region's decision point without a log entry.
+	d, err := s.ask(r.Context(), principalFrom(r.Context()).Actor().RegionID, access.Request{Request: q})
+	if err != nil {
+		return err
+	}
+	ans := answerOf(d)
 	out := shareAnswerJSON{Toegestaan: ans.Allowed, Grondslag: ans.Ground, GrondslagTekst: ans.GroundText, Artikel: ans.Article,
 		Voorwaarden: nonNil(ans.Conditions), Plichten: nonNil(ans.Obligations), Reden: ans.Reason}
 	return writeJSON(w, http.StatusOK, out)

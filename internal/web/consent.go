@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/consent"
@@ -27,7 +28,6 @@ import (
 // ToestemmingDeps are the collaborators of the consent pages.
 type ToestemmingDeps struct {
 	Register *consent.Register
-	Engine   *policy.Engine
 	// Families gives a pupil's parents with gezag (for the givers of the form); *store.DB.
 	Families interface {
 		ConsentFamily(ctx context.Context, regionID, pupilID int64) (consent.Family, error)
@@ -53,8 +53,8 @@ type consentHandlers struct {
 
 // MountToestemming adds the consent pages (/toestemmingen…) and API to the server.
 func (s *Server) MountToestemming(d ToestemmingDeps) error {
-	if d.Register == nil || d.Engine == nil || d.Families == nil {
-		return errors.New("web: MountToestemming vraagt Register, Engine en Families")
+	if d.Register == nil || d.Families == nil {
+		return errors.New("web: MountToestemming vraagt Register en Families")
 	}
 	c := &consentHandlers{s: s, d: d}
 	ui := func(pattern string, h handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(h)) }
@@ -78,28 +78,30 @@ func (s *Server) MountToestemming(d ToestemmingDeps) error {
 // registerDecision decides whether the principal may act on the consent register, under the
 // purpose the convenant places the register in: the first purpose of the convenant that allows
 // it, preferring prefer (the consent's own purpose) when that one does.
-func (c *consentHandlers) registerDecision(p *Principal, act policy.Action, prefer string) (policy.Decision, string) {
-	var first policy.Decision
+func (c *consentHandlers) registerDecision(ctx context.Context, p *Principal, act policy.Action, prefer string) (access.Decision, string, error) {
+	var first access.Decision
 	firstPurpose := ""
-	try := func(purpose string) (policy.Decision, bool) {
-		d, _ := decideWith(c.d.Engine, p, Facts{}, act, "toestemming", purpose, policy.Actor{})
-		return d, d.Allowed
+	try := func(purpose string) (access.Decision, bool, error) {
+		d, err := c.s.decideWith(ctx, p, Facts{}, act, "toestemming", purpose, policy.Actor{})
+		return d, d.Allowed, err
 	}
 	if prefer != "" {
-		if d, ok := try(prefer); ok {
-			return d, prefer
-		} else {
-			first, firstPurpose = d, prefer
+		d, ok, err := try(prefer)
+		if err != nil || ok {
+			return d, prefer, err
 		}
+		first, firstPurpose = d, prefer
 	}
 	for _, pc := range c.s.d.Vocab.Purposes {
-		if d, ok := try(pc.Code); ok {
-			return d, pc.Code
-		} else if firstPurpose == "" {
+		d, ok, err := try(pc.Code)
+		if err != nil || ok {
+			return d, pc.Code, err
+		}
+		if firstPurpose == "" {
 			first, firstPurpose = d, pc.Code
 		}
 	}
-	return first, firstPurpose
+	return first, firstPurpose, nil
 }
 
 // pupil checks the principal's relation with the pupil: a school keeps consents only for pupils
@@ -247,8 +249,11 @@ func (c *consentHandlers) record(ctx context.Context, p *Principal, pupilID int6
 	if len(in.Purposes) > 0 {
 		prefer = in.Purposes[0]
 	}
-	dec, purpose := c.registerDecision(p, policy.Record, prefer)
-	rec := c.s.decisionRecord(ctx, c.d.Engine, p, pup.Pseudonym, []string{"toestemming"}, purpose, audit.ActionCreate, dec, "", point, "toestemming-vastleggen")
+	dec, purpose, err := c.registerDecision(ctx, p, policy.Record, prefer)
+	if err != nil {
+		return consent.Record{}, nil, err
+	}
+	rec := c.s.decisionRecord(ctx, p, pup.Pseudonym, []string{"toestemming"}, purpose, audit.ActionCreate, dec, "", point, "toestemming-vastleggen")
 	if !dec.Allowed {
 		if err := c.s.d.Audit.Append(ctx, a.RegionID, rec); err != nil {
 			return consent.Record{}, nil, err
@@ -301,8 +306,11 @@ func (c *consentHandlers) withdraw(ctx context.Context, p *Principal, id int64, 
 	if err != nil {
 		return rec0, nil, err
 	}
-	dec, purpose := c.registerDecision(p, policy.Record, first(rec0.Data().Purposes))
-	rec := c.s.decisionRecord(ctx, c.d.Engine, p, pup.Pseudonym, []string{"toestemming"}, purpose, audit.ActionUpdate, dec, "", point, "toestemming-intrekken")
+	dec, purpose, err := c.registerDecision(ctx, p, policy.Record, first(rec0.Data().Purposes))
+	if err != nil {
+		return rec0, nil, err
+	}
+	rec := c.s.decisionRecord(ctx, p, pup.Pseudonym, []string{"toestemming"}, purpose, audit.ActionUpdate, dec, "", point, "toestemming-intrekken")
 	rec.ConsentID = id
 	if !dec.Allowed {
 		if err := c.s.d.Audit.Append(ctx, a.RegionID, rec); err != nil {
@@ -390,8 +398,11 @@ func (c *consentHandlers) list(ctx context.Context, p *Principal, pupilID int64,
 	if err != nil {
 		return pup, nil, err
 	}
-	dec, purpose := c.registerDecision(p, policy.Read, "")
-	if err := c.s.d.Audit.Append(ctx, a.RegionID, c.s.decisionRecord(ctx, c.d.Engine, p, pup.Pseudonym, []string{"toestemming"}, purpose, audit.ActionRead, dec, "", point, "toestemmingen-lezen")); err != nil {
+	dec, purpose, err := c.registerDecision(ctx, p, policy.Read, "")
+	if err != nil {
+		return pup, nil, err
+	}
+	if err := c.s.d.Audit.Append(ctx, a.RegionID, c.s.decisionRecord(ctx, p, pup.Pseudonym, []string{"toestemming"}, purpose, audit.ActionRead, dec, "", point, "toestemmingen-lezen")); err != nil {
 		return pup, nil, err
 	}
 	if !dec.Allowed {
@@ -502,19 +513,22 @@ func (c *consentHandlers) formPage(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	// The form names the pupil: identification data under the register's purpose.
-	dec, regPurpose := c.registerDecision(p, policy.Record, purpose)
+	dec, regPurpose, err := c.registerDecision(r.Context(), p, policy.Record, purpose)
+	if err != nil {
+		return err
+	}
 	f, err := c.s.pupilFacts(r.Context(), p, id, regPurpose)
 	if err != nil {
 		return err
 	}
-	ident, err := decideWith(c.d.Engine, p, f, policy.Read, "identificatie", regPurpose, policy.Actor{})
+	ident, err := c.s.decideWith(r.Context(), p, f, policy.Read, "identificatie", regPurpose, policy.Actor{})
 	if err != nil {
 		return err
 	}
 	if !ident.Allowed {
 		dec = ident
 	}
-	if err := c.s.d.Audit.Append(r.Context(), p.Actor().RegionID, c.s.decisionRecord(r.Context(), c.d.Engine, p, pup.Pseudonym, []string{"identificatie", "toestemming"}, regPurpose, audit.ActionRead, dec, "", audit.AccessUI, "toestemmingsformulier")); err != nil {
+	if err := c.s.d.Audit.Append(r.Context(), p.Actor().RegionID, c.s.decisionRecord(r.Context(), p, pup.Pseudonym, []string{"identificatie", "toestemming"}, regPurpose, audit.ActionRead, dec, "", audit.AccessUI, "toestemmingsformulier")); err != nil {
 		return err
 	}
 	if !dec.Allowed {
@@ -561,7 +575,10 @@ func (c *consentHandlers) expiring(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	dec, purpose := c.registerDecision(p, policy.Read, "")
+	dec, purpose, err := c.registerDecision(r.Context(), p, policy.Read, "")
+	if err != nil {
+		return err
+	}
 	if !dec.Allowed {
 		return denied(dec)
 	}
@@ -578,7 +595,7 @@ func (c *consentHandlers) expiring(w http.ResponseWriter, r *http.Request) error
 		if err != nil {
 			return err
 		}
-		recs = append(recs, c.s.decisionRecord(ctx, c.d.Engine, p, pup.Pseudonym, []string{"toestemming"}, purpose, audit.ActionRead, dec, "", audit.AccessUI, "toestemmingen-verlopend"))
+		recs = append(recs, c.s.decisionRecord(ctx, p, pup.Pseudonym, []string{"toestemming"}, purpose, audit.ActionRead, dec, "", audit.AccessUI, "toestemmingen-verlopend"))
 		row := reminderRow{ConsentID: rm.Consent.ID(), PupilID: pid, EndsAfter: rm.EndsAfter.String(), Reason: rm.Reason, Detail: rm.Detail}
 		if ok, ans, err := may(pid); err != nil {
 			return err

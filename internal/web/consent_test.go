@@ -6,22 +6,26 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/access"
+	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/dossier"
+	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/web"
 )
 
 // consentPolicy allows reading contact data only on consent; everything else as the inner policy.
-type consentPolicy struct{ inner web.Decider }
+type consentPolicy struct{ *policy.Engine }
 
-func (p consentPolicy) Decide(q web.Question) web.Answer {
+func (p consentPolicy) Decide(q policy.Request) policy.Decision {
 	if q.Category != "contact" {
-		return p.inner.Decide(q)
+		return p.Engine.Decide(q)
 	}
-	if !q.Consent {
-		return web.Answer{Reason: "Er is geen toestemming.", Missing: "toestemming"}
+	version := p.Engine.Decide(q).ConvenantVersion
+	if !q.Context.Consent {
+		return policy.Decision{Reason: "Er is geen toestemming.", Missing: policy.MissingConsent, ConvenantVersion: version}
 	}
-	return web.Answer{Allowed: true, Ground: "avg-6-1-a", GroundText: "AVG art. 6 lid 1 sub a (toestemming)", Article: "artikel 4 lid 4",
-		ProcessingActivity: "urn:test:toestemming"}
+	return policy.Decision{Allowed: true, Basis: "a", Ground: "AVG art. 6 lid 1 sub a (toestemming)", Article: "artikel 4 lid 4",
+		ConsentID: q.Context.ConsentID, ConvenantVersion: version, Activity: "toestemming"}
 }
 
 type consentFacts struct {
@@ -42,7 +46,11 @@ func TestConsentIsAskedOnlyWhenMissing(t *testing.T) {
 	for _, covered := range []bool{false, true} {
 		var asked []string
 		w := newWorld(t, func(d *web.Deps) {
-			d.Policy = consentPolicy{inner: d.Policy}
+			conv, err := convenant.Default()
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.Access = access.New(consentPolicy{policy.NewEngine(conv)}, 0)
 			d.Facts = consentFacts{covered: covered, asked: &asked}
 		})
 		c := w.client()

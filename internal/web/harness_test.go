@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/convenant"
@@ -227,7 +228,7 @@ func newWorldTB(t testing.TB, opts ...any) *world {
 	t.Cleanup(func() { ws.CloseStatements() })
 	deps := web.Deps{
 		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Work: ws, Admin: ws, Facts: meldingFacts{ws},
-		Policy: web.PolicyDecider{Engine: policy.NewEngine(conv)}, Vocab: web.VocabularyOf(conv),
+		Access: access.New(policy.NewEngine(conv), 0), Vocab: web.VocabularyOf(conv),
 		Audit: w.audit, AuditReader: w.audit, Mailbox: w.mailbox, Sealer: sealer,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}

@@ -4,10 +4,11 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
-
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/dossier"
+	"github.com/grondslag/grondslag/internal/policy"
 )
 
 // Work lists on the start pages. Each concern (absence, consent, casework) implements Worklists
@@ -141,9 +142,14 @@ func (s *Server) nameGate(ctx context.Context, p *Principal, purpose string) (ma
 		no := Answer{Reason: "Er is geen doel gekozen.", Missing: "doel"}
 		return func(int64) (bool, Answer, error) { return false, no, nil }, &no
 	}
-	q := Question{Party: a.Party, Role: a.Role, Action: ActLezen, Category: "identificatie", Purpose: purpose, Level: "persoon"}
-	first := s.d.Policy.Decide(q)
-	if first.Allowed || s.d.Facts == nil || (first.Missing != "duo-melding" && first.Missing != "toestemming") {
+	q := access.Request{Request: policy.Request{Actor: policy.Actor{Party: a.Party, Role: a.Role}, Action: policy.Read, Category: "identificatie", Purpose: purpose,
+		Context: policy.Context{Level: policy.LevelPerson}}}
+	d, err := s.ask(ctx, a.RegionID, q)
+	if err != nil {
+		return func(int64) (bool, Answer, error) { return false, Answer{}, err }, nil
+	}
+	first := answerOf(d)
+	if first.Allowed || s.d.Facts == nil || (first.Missing != policy.MissingDUO && first.Missing != policy.MissingConsent) {
 		var d *Answer
 		if !first.Allowed {
 			d = &first
@@ -156,20 +162,13 @@ func (s *Server) nameGate(ctx context.Context, p *Principal, purpose string) (ma
 			return false, Answer{}, err
 		}
 		q := q
-		q.DUOMelding = f.DUOMelding
-		ans := s.d.Policy.Decide(q)
-		if !ans.Allowed && ans.Missing == "toestemming" && f.ConsentFor != nil {
-			ok, id, err := f.ConsentFor("identificatie")
-			if err != nil {
-				return false, Answer{}, err
-			}
-			if ok {
-				q.Consent, q.ConsentID = true, id
-				ans = s.d.Policy.Decide(q)
-				ans.ConsentID = id
-			}
+		q.Context.DUOMelding = f.DUOMelding
+		q.ConsentFor = access.ConsentFunc(f.ConsentFor)
+		d, err := s.ask(ctx, a.RegionID, q)
+		if err != nil {
+			return false, Answer{}, err
 		}
-		return ans.Allowed, ans, nil
+		return d.Allowed, answerOf(d), nil
 	}, nil
 }
 

@@ -1,10 +1,19 @@
 package web
 
-// Decider answers access questions: the policy of the region's convenant (internal/policy). The
-// web package declares this small interface so that it can be tested with a fake; cmd/grondslag
-// adapts the compiled convenant to it.
-type Decider interface {
-	Decide(q Question) Answer
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/grondslag/grondslag/internal/access"
+)
+
+// Decisions gives the decision point (internal/access) of a region. Every decision the web
+// takes goes through it: the point resolves the processing activity, tries the consent route
+// once and builds the audit record. cmd/grondslag passes the region registry; a single
+// *access.Point serves as its own registry.
+type Decisions interface {
+	For(ctx context.Context, regionID int64) (*access.Point, error)
 }
 
 // Actions of a question.
@@ -13,21 +22,6 @@ const (
 	ActVastleggen  = "vastleggen"
 	ActVerstrekken = "verstrekken"
 )
-
-// Question is one access question, in the convenant's codes.
-type Question struct {
-	Party, Role    string // who asks
-	Action         string // lezen, vastleggen, verstrekken
-	Category       string // data category
-	Purpose        string // doel
-	RecipientParty string // verstrekken only
-	RecipientRole  string
-	DUOMelding     bool
-	Consent        bool
-	ConsentID      int64
-	Phase          string // casusoverleg phase
-	Level          string // persoon or school
-}
 
 // Answer is the policy's decision with its explanation.
 type Answer struct {
@@ -42,6 +36,23 @@ type Answer struct {
 	ConsentID          int64  // the consent record the decision relied on, if any
 	ConvenantVersion   string
 	ProcessingActivity string // URI into the verwerkingsregister
+	// Decision is what the answer was made from (zero for the parents' own access).
+	Decision access.Decision
+	decided  bool // made by answerOf from a decision of the policy
+}
+
+// answerOf is a decision as the pages show it.
+func answerOf(d access.Decision) Answer {
+	a := Answer{Allowed: d.Allowed, GroundText: d.Ground, Article: d.Article, Conditions: d.Conditions, Obligations: d.Obligations,
+		Reason: d.Reason, Missing: d.Missing, ConvenantVersion: strings.TrimPrefix(d.ConvenantVersion, "sha256:"), Decision: d, decided: true}
+	if d.Allowed {
+		a.Ground = d.GroundCode()
+		a.ProcessingActivity = d.ActivityURI
+	}
+	if id, err := strconv.ParseInt(d.ConsentID, 10, 64); err == nil {
+		a.ConsentID = id
+	}
+	return a
 }
 
 // Code is a convenant code with its Dutch label.
@@ -77,4 +88,12 @@ func hasCode(list []Code, code string) bool {
 		}
 	}
 	return false
+}
+
+// consentRef is a consent id as the policy's context names it ("" for none).
+func consentRef(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
 }

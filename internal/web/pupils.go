@@ -5,9 +5,11 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/dossier"
+	"github.com/grondslag/grondslag/internal/policy"
 )
 
 // Categories the pupil page can show today, in page order. Each is shown only when the policy
@@ -85,20 +87,13 @@ func (s *Server) readPupil(ctx context.Context, p *Principal, pupilID int64, pur
 		if a.ParentID != 0 {
 			ans = parentAnswer
 		} else {
-			q := Question{Party: a.Party, Role: a.Role, Action: ActLezen, Category: c.Code, Purpose: purpose,
-				DUOMelding: facts.DUOMelding, Consent: facts.Consent, ConsentID: facts.ConsentID, Phase: facts.Phase, Level: "persoon"}
-			ans = s.d.Policy.Decide(q)
-			if !ans.Allowed && ans.Missing == "toestemming" && facts.ConsentFor != nil {
-				ok, id, err := facts.ConsentFor(c.Code)
-				if err != nil {
-					return nil, err
-				}
-				if ok {
-					q.Consent, q.ConsentID = true, id
-					ans = s.d.Policy.Decide(q)
-					ans.ConsentID = id
-				}
+			d, err := s.ask(ctx, a.RegionID, access.Request{Request: policy.Request{Actor: policy.Actor{Party: a.Party, Role: a.Role}, Action: policy.Read, Category: c.Code, Purpose: purpose,
+				Context: policy.Context{DUOMelding: facts.DUOMelding, Consent: facts.Consent, ConsentID: consentRef(facts.ConsentID), Phase: facts.Phase, Level: policy.LevelPerson}},
+				ConsentFor: access.ConsentFunc(facts.ConsentFor)})
+			if err != nil {
+				return nil, err
 			}
+			ans = answerOf(d)
 		}
 		v.Blocks = append(v.Blocks, block{Category: c.Code, Title: c.Title, Allowed: ans.Allowed, Answer: ans})
 	}
@@ -172,6 +167,11 @@ func (s *Server) auditRecord(ctx context.Context, p *Principal, pseudonym, categ
 	}
 	if rec.Purpose == "" && a.ParentID != 0 {
 		rec.Purpose = "inzage"
+	}
+	if ans.decided {
+		// A decision of the policy: its fields go into the record in the one way
+		// (access.Decision.Record); the parents' own access (parentAnswer) has none.
+		rec = ans.Decision.Record(rec)
 	}
 	return rec
 }

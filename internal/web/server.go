@@ -52,7 +52,7 @@ type Deps struct {
 	Sessions Sessions
 	Throttle Throttle
 	Dossiers Dossiers
-	Policy   Decider
+	Access   Decisions
 	Vocab    Vocabulary
 	Audit    Auditor
 	// Optional.
@@ -92,8 +92,8 @@ type Server struct {
 
 // New builds the server. It fails when a required dependency is missing.
 func New(cfg Config, d Deps) (*Server, error) {
-	if d.Accounts == nil || d.Sessions == nil || d.Throttle == nil || d.Dossiers == nil || d.Policy == nil || d.Audit == nil || d.Sealer == nil {
-		return nil, errors.New("web: Accounts, Sessions, Throttle, Dossiers, Policy, Audit en Sealer zijn verplicht")
+	if d.Accounts == nil || d.Sessions == nil || d.Throttle == nil || d.Dossiers == nil || d.Access == nil || d.Audit == nil || d.Sealer == nil {
+		return nil, errors.New("web: Accounts, Sessions, Throttle, Dossiers, Access, Audit en Sealer zijn verplicht")
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -3,6 +3,9 @@ package web
 import (
 	"net/http"
 	"strings"
+
+	"github.com/grondslag/grondslag/internal/access"
+	"github.com/grondslag/grondslag/internal/policy"
 )
 
 // shareForm is "Mag ik dit delen?": the privacy question as a form, answered by the same policy
@@ -61,12 +64,17 @@ func (s *Server) shareAnswer(w http.ResponseWriter, r *http.Request) error {
 		return s.renderForm(w, r, http.StatusUnprocessableEntity, "mag_ik", "Mag ik dit delen?", s.shareData(in, nil, errs), errs)
 	}
 	party, role, _ := partyRole(v, in.Role)
-	q := Question{Party: party, Role: role, Action: in.Action, Category: in.Category, Purpose: in.Purpose,
-		DUOMelding: in.Melding, Consent: in.Consent, Phase: in.Phase, Level: in.Level}
+	q := policy.Request{Actor: policy.Actor{Party: party, Role: role}, Action: policy.Action(in.Action), Category: in.Category, Purpose: in.Purpose,
+		Context: policy.Context{DUOMelding: in.Melding, Consent: in.Consent, Phase: in.Phase, Level: in.Level}}
 	if in.Action == ActVerstrekken {
-		q.RecipientParty, q.RecipientRole, _ = partyRole(v, in.Recipient)
+		q.Recipient.Party, q.Recipient.Role, _ = partyRole(v, in.Recipient)
 	}
-	ans := s.d.Policy.Decide(q)
+	// A question about no pupil: asked at the region's decision point without a log entry.
+	d, err := s.ask(r.Context(), p.Actor().RegionID, access.Request{Request: q})
+	if err != nil {
+		return err
+	}
+	ans := answerOf(d)
 	s.log.InfoContext(r.Context(), "mag-ik-dit-delen beantwoord", "gebruiker_id", p.Account.ID, "toegestaan", ans.Allowed)
 	return s.render(w, r, "mag_ik", "Mag ik dit delen?", s.shareData(in, &ans, nil))
 }

@@ -1,0 +1,192 @@
+package access_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/access"
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/convenant"
+	"github.com/grondslag/grondslag/internal/policy"
+)
+
+// withoutRegisterURI is the model convenant with its verwerkingsregister_uri line removed.
+func withoutRegisterURI(t testing.TB) *convenant.Compiled {
+	t.Helper()
+	var out [][]byte
+	for _, l := range bytes.Split(convenant.DefaultYAML(), []byte("\n")) {
+		if bytes.Contains(l, []byte("verwerkingsregister_uri:")) {
+			continue
+		}
+		out = append(out, l)
+	}
+	k, err := convenant.Load(bytes.Join(out, []byte("\n")), "zonder-uri.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.ProcessingActivityURI("x") != "x" {
+		t.Fatal("the convenant still has a register URI")
+	}
+	return k
+}
+
+func model(t testing.TB) *convenant.Compiled {
+	t.Helper()
+	k, err := convenant.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+var recordAbsence = policy.Request{Actor: policy.Actor{Party: "school", Role: "zorgcoordinator"}, Action: policy.Record, Category: "verzuim", Purpose: "signalering"}
+
+// TestActivityURIWithoutRegisterURI: on a convenant without verwerkingsregister_uri the decision
+// still names a URI (the bare id would be refused by the audit log), and the record built from
+// it is a valid audit entry.
+func TestActivityURIWithoutRegisterURI(t *testing.T) {
+	for name, k := range map[string]*convenant.Compiled{"zonder": withoutRegisterURI(t), "met": model(t)} {
+		p := access.New(policy.NewEngine(k), 7)
+		d, err := p.Ask(context.Background(), access.Request{RegionID: 7, Request: recordAbsence})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !d.Allowed || d.Activity == "" {
+			t.Fatalf("%s: %+v", name, d)
+		}
+		if !strings.Contains(d.ActivityURI, ":") || !strings.HasSuffix(strings.ToLower(d.ActivityURI), strings.ToLower(d.Activity)) {
+			t.Errorf("%s: activity URI %q for %q", name, d.ActivityURI, d.Activity)
+		}
+		if name == "zonder" && d.ActivityURI != "urn:grondslag:verwerking:"+strings.ToLower(d.Activity) {
+			t.Errorf("zonder: %q", d.ActivityURI)
+		}
+		if name == "met" && !strings.HasPrefix(d.ActivityURI, "urn:grondslag:regio-voorbeeld:verwerking:") {
+			t.Errorf("met: %q", d.ActivityURI)
+		}
+		var log access.Entries
+		log.Enc = audit.EncryptFunc(func(p, _ []byte) ([]byte, error) { return p, nil })
+		base := audit.Record{Time: time.Now(), Actor: audit.Actor{UserID: 1, OrganisationID: 2, Role: "zorgcoordinator"}, Pupil: "pseudo-leerling-0001",
+			Categories: []string{"verzuim"}, Action: audit.ActionImport, Purpose: "signalering", AccessPoint: audit.AccessCLI,
+			RequestID: "r", TraceID: audit.NewTraceID(), OperationID: audit.NewOperationID(), Name: "test"}
+		if _, err := p.Decide(context.Background(), &log, access.Request{RegionID: 7, Request: recordAbsence}, base); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(log.List) != 1 || log.List[0].Record().ProcessingActivity != d.ActivityURI {
+			t.Errorf("%s: logged %+v", name, log.List)
+		}
+	}
+}
+
+// countingEngine counts the decisions and lets a consent-needing rule through only with consent.
+type countingEngine struct {
+	k     *convenant.Compiled
+	calls []policy.Context
+}
+
+func (e *countingEngine) Convenant() *convenant.Compiled { return e.k }
+func (e *countingEngine) Decide(r policy.Request) policy.Decision {
+	e.calls = append(e.calls, r.Context)
+	if !r.Context.Consent {
+		return policy.Decision{Missing: policy.MissingConsent, Reason: "toestemming ontbreekt"}
+	}
+	return policy.Decision{Allowed: true, Basis: "a", Activity: "a1", ConsentID: r.Context.ConsentID, ConvenantVersion: "sha256:00"}
+}
+
+// TestConsentRouteOnce: the register is asked only when consent is what is missing, once, and
+// the second decision names the consent; without a covering consent it stays a denial.
+func TestConsentRouteOnce(t *testing.T) {
+	ctx := context.Background()
+	for _, covered := range []bool{false, true} {
+		eng := &countingEngine{k: model(t)}
+		asked := 0
+		d, err := access.New(eng, 0).Ask(ctx, access.Request{Request: recordAbsence, ConsentFor: func(cat string) (bool, int64, error) {
+			asked++
+			if cat != "verzuim" {
+				t.Errorf("asked for %q", cat)
+			}
+			return covered, 42, nil
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if asked != 1 {
+			t.Errorf("covered=%v: register asked %d times", covered, asked)
+		}
+		wantCalls := 1
+		if covered {
+			wantCalls = 2
+		}
+		if len(eng.calls) != wantCalls || d.Allowed != covered {
+			t.Errorf("covered=%v: %d decisions, allowed=%v", covered, len(eng.calls), d.Allowed)
+		}
+		if covered && (d.ConsentID != "42" || d.ActivityURI == "") {
+			t.Errorf("consent not named: %+v", d)
+		}
+	}
+	// The register's failure is the caller's error, not a denial.
+	eng := &countingEngine{k: model(t)}
+	boom := errors.New("register weg")
+	if _, err := access.New(eng, 0).Ask(ctx, access.Request{Request: recordAbsence, ConsentFor: func(string) (bool, int64, error) { return false, 0, boom }}); !errors.Is(err, boom) {
+		t.Errorf("error %v", err)
+	}
+	// ConsentFirst asks before deciding, and decides once.
+	eng = &countingEngine{k: model(t)}
+	d, err := access.New(eng, 0).Ask(ctx, access.Request{Request: recordAbsence, ConsentFirst: true, ConsentFor: func(string) (bool, int64, error) { return true, 9, nil }})
+	if err != nil || len(eng.calls) != 1 || !d.Allowed || d.ConsentID != "9" {
+		t.Errorf("consent first: %d decisions, %+v, %v", len(eng.calls), d, err)
+	}
+	// A consent-free allow never consults the register.
+	k := model(t)
+	asked := false
+	if _, err := access.New(policy.NewEngine(k), 0).Ask(ctx, access.Request{Request: recordAbsence, ConsentFor: func(string) (bool, int64, error) { asked = true; return true, 1, nil }}); err != nil || asked {
+		t.Errorf("register asked for an allowed request (%v)", err)
+	}
+}
+
+// TestPointServesOneRegion: a point of region 1 refuses a request about region 2 before the
+// engine is asked.
+func TestPointServesOneRegion(t *testing.T) {
+	eng := &countingEngine{k: model(t)}
+	p := access.New(eng, 1)
+	if _, err := p.Ask(context.Background(), access.Request{RegionID: 2, Request: recordAbsence}); !errors.Is(err, access.ErrOtherRegion) {
+		t.Fatalf("error %v", err)
+	}
+	if _, err := p.For(context.Background(), 2); !errors.Is(err, access.ErrOtherRegion) {
+		t.Fatalf("For: %v", err)
+	}
+	if len(eng.calls) != 0 {
+		t.Error("the engine was asked about another region")
+	}
+}
+
+type failingLog struct{}
+
+func (failingLog) Append(context.Context, int64, ...audit.Record) error { return errors.New("log vol") }
+
+// TestDecideFailsWhenNotLogged: a decision that cannot be logged is an error (nothing may be
+// shown), and Decide without a log is refused.
+func TestDecideFailsWhenNotLogged(t *testing.T) {
+	p := access.New(policy.NewEngine(model(t)), 0)
+	if _, err := p.Decide(context.Background(), failingLog{}, access.Request{Request: recordAbsence}, audit.Record{}); err == nil {
+		t.Error("no error when the log refuses")
+	}
+	if _, err := p.Decide(context.Background(), nil, access.Request{Request: recordAbsence}, audit.Record{}); err == nil {
+		t.Error("no error without a log")
+	}
+}
+
+func BenchmarkAsk(b *testing.B) {
+	p := access.New(policy.NewEngine(model(b)), 1)
+	req := access.Request{RegionID: 1, Request: recordAbsence}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Ask(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
