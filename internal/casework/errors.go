@@ -39,6 +39,9 @@ func fieldErr(field, format string, args ...any) error {
 // DeniedError explains a refusal in plain Dutch.
 type DeniedError struct {
 	Reason string
+	// NotParticipant: the actor takes no part in the case. Callers answer as if the case did
+	// not exist (404), so that a case's existence is not revealed to outsiders.
+	NotParticipant bool
 }
 
 func (e *DeniedError) Error() string        { return "niet toegestaan: " + e.Reason }
@@ -46,6 +49,11 @@ func (e *DeniedError) Is(target error) bool { return target == ErrNotAllowed }
 
 func denied(format string, args ...any) error {
 	return &DeniedError{Reason: fmt.Sprintf(format, args...)}
+}
+
+// notParticipant is the refusal for an actor who takes no part in the case.
+func notParticipant() error {
+	return &DeniedError{Reason: "u neemt niet deel aan deze casus", NotParticipant: true}
 }
 
 // TransitionError is an illegal phase transition, with the phases that may follow instead.

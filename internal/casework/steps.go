@@ -153,7 +153,7 @@ func (s *Service) bringIn(ctx context.Context, regionID int64, op Op, c *Case, f
 	}
 	p, ok := c.ParticipantFor(op.Actor)
 	if !ok {
-		return Participant{}, Verdict{}, denied("u neemt niet deel aan deze casus")
+		return Participant{}, Verdict{}, notParticipant()
 	}
 	v, err := s.guard.BringIn(ctx, c, p, category, f)
 	if err != nil {
@@ -364,7 +364,7 @@ func (s *Service) UpdateAgreement(ctx context.Context, regionID int64, op Op, ca
 	a := all[i]
 	me, ok := c.ParticipantFor(op.Actor)
 	if !ok || !me.Active() {
-		return nil, denied("u neemt niet deel aan deze casus")
+		return nil, notParticipant()
 	}
 	statusOnly := in.Description == nil && in.Owner == nil && in.Due == nil && in.ForParents == nil && in.Status != nil
 	var v Verdict

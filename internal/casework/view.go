@@ -2,6 +2,7 @@ package casework
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
@@ -48,7 +49,10 @@ func (s *Service) View(ctx context.Context, regionID int64, op Op, caseID int64)
 			return s.swvView(ctx, regionID, op, c, f, now)
 		}
 		v := Verdict{Category: "identificatie", Reason: "u neemt niet deel aan deze casus"}
-		return nil, s.refuse(ctx, regionID, op, c, v, audit.ActionRead, "casus-lezen", now)
+		if err := s.refuse(ctx, regionID, op, c, v, audit.ActionRead, "casus-lezen", now); !errors.Is(err, ErrNotAllowed) {
+			return nil, err
+		}
+		return nil, notParticipant()
 	}
 	view := &View{Case: c, Me: me, MayBringIn: map[string]string{}}
 	if c.RegieHolder(RegieBroad) == op.Actor.UserID && op.Actor.Professional() {

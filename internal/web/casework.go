@@ -82,6 +82,9 @@ func caseError(err error) error {
 		return &Error{Status: http.StatusConflict, Title: "Tussentijds gewijzigd", Detail: ce.Error(), Err: err}
 	case errors.As(err, &te):
 		return &Error{Status: http.StatusConflict, Title: "Faseovergang niet toegestaan", Detail: te.Error(), Field: "fase", Err: err}
+	case errors.As(err, &de) && de.NotParticipant:
+		// A case the user takes no part in answers as if it did not exist.
+		return errNotFound
 	case errors.As(err, &de):
 		return &Error{Status: http.StatusForbidden, Title: "Niet toegestaan", Detail: de.Reason, Err: err}
 	case errors.As(err, &fe):
@@ -125,6 +128,7 @@ func (c *caseHandlers) page(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (c *caseHandlers) pageData(r *http.Request, v *casework.View, extra map[string]any) map[string]any {
+	maskPupil(v, principalFrom(r.Context()).Role() == auth.RoleOuder)
 	names := map[int64]string{}
 	for _, p := range v.Case.Participants {
 		if p.Kind == casework.KindProfessional {
@@ -280,6 +284,7 @@ func (c *caseHandlers) apiCase(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return caseError(err)
 	}
+	maskPupil(v, false)
 	k := v.Case
 	out := casusJSON{ID: k.ID, Soort: k.Type, Fase: k.Phase, Volgende: v.NextPhases, Doel: k.Purpose, Vraag: k.Question, Versie: k.Version,
 		Regie: map[string]int64{}, Deelnemers: []map[string]any{}, Verslagen: []casusItemJSON{}, Afspraken: []casusItemJSON{}, Inbreng: []casusItemJSON{},
@@ -358,4 +363,23 @@ func (c *caseHandlers) apiPutMinutes(w http.ResponseWriter, r *http.Request) err
 	w.Header().Set("ETag", minutesETag(m.ID, m.Version))
 	return writeJSON(w, http.StatusOK, casusItemJSON{ID: m.ID, Omvang: casework.ScopeContent, Tekst: m.Text, Partij: m.AuthorParty, Versie: m.Version,
 		ETag: minutesETag(m.ID, m.Version), Datum: m.MeetingOn.Format(time.DateOnly)})
+}
+
+// maskPupil replaces the pupil's own name among the participants by "De leerling": the case page
+// shows buitenkant information, and the pupil's name is identification data that the case page
+// does not decide on (the pupil page does). Parents see their own child's name.
+func maskPupil(v *casework.View, parent bool) {
+	if v == nil || v.Case == nil || parent {
+		return
+	}
+	ps := make([]casework.Participant, len(v.Case.Participants))
+	copy(ps, v.Case.Participants)
+	for i := range ps {
+		if ps[i].Kind == casework.KindPupil {
+			ps[i].Name = "De leerling"
+		}
+	}
+	c := *v.Case
+	c.Participants = ps
+	v.Case = &c
 }

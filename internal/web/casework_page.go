@@ -51,7 +51,7 @@ func (c *caseHandlers) stepData(r *http.Request, v *casework.View, names map[int
 	for _, p := range k.Participants {
 		label := p.Name
 		if p.Kind == casework.KindProfessional {
-			label += " (" + p.Role + ")"
+			label += " (" + RoleName(p.Role) + ")"
 		} else {
 			label += " (" + string(p.Kind) + ")"
 		}
@@ -111,7 +111,7 @@ func (c *caseHandlers) stepData(r *http.Request, v *casework.View, names map[int
 	}
 	if open && regie {
 		for _, a := range c.candidates(r, region, k) {
-			candidates = append(candidates, optionRow{idText(a.ID), a.Name + " (" + a.Role + ", " + a.OrgName + ")"})
+			candidates = append(candidates, optionRow{idText(a.ID), a.Name + " (" + RoleName(a.Role) + ", " + a.OrgName + ")"})
 		}
 	}
 	var myInvite *casework.Participant

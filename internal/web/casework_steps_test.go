@@ -75,8 +75,8 @@ func TestCasusStepsScenario(t *testing.T) {
 		{"jhv", page, 200, nil, []string{minutes, forMentor, forMother}},
 		{"ouder", page, 200, []string{forMother, "Status melden"}, []string{minutes, forMentor, "Casus afsluiten"}},
 		{"ouder", plan, 200, []string{forMother}, []string{forMentor}},
-		{"lpa", page, 403, nil, []string{forMentor}}, // not a participant
-		{"zc2", plan, 403, nil, []string{forMentor}},
+		{"lpa", page, 404, nil, []string{forMentor}}, // not a participant: as if the case did not exist (issue 15)
+		{"zc2", plan, 404, nil, []string{forMentor}},
 		{"zcR2", page, 404, nil, []string{forMentor}},
 	} {
 		c := w.as(tt.who)

@@ -82,9 +82,9 @@ func TestCasusPagesPerRole(t *testing.T) {
 		{"zc", http.StatusOK, true},
 		{"swv", http.StatusOK, true}, // school-naar-swv-casusoverleg, phase overleg
 		{"jhv", http.StatusOK, false},
-		{"mentor", http.StatusForbidden, false}, // not a participant
-		{"zc2", http.StatusForbidden, false},    // another school
-		{"zcR2", http.StatusNotFound, false},    // another region
+		{"mentor", http.StatusNotFound, false}, // not a participant: as if the case did not exist (issue 15)
+		{"zc2", http.StatusNotFound, false},    // another school
+		{"zcR2", http.StatusNotFound, false},   // another region
 	} {
 		c := w.client()
 		c.login(tt.who)
@@ -174,8 +174,9 @@ func TestCasusAPI(t *testing.T) {
 	if r := zc.doBody("PUT", put, `{"tekst":"x"}`, "Content-Type", "application/json", "Authorization", bearer, "If-Match", `"iets"`); r.status != http.StatusPreconditionFailed {
 		t.Errorf("PUT with a foreign ETag: %d", r.status)
 	}
-	// An API client is an organisation's system, not a participant: it cannot write into a case.
-	if r := zc.doBody("PUT", put, `{"tekst":"x"}`, "Content-Type", "application/json", "Authorization", bearer, "If-Match", got.Verslagen[0].ETag); r.status != http.StatusForbidden {
+	// An API client is an organisation's system, not a participant: it cannot write into a case,
+	// and the case answers as if it did not exist.
+	if r := zc.doBody("PUT", put, `{"tekst":"x"}`, "Content-Type", "application/json", "Authorization", bearer, "If-Match", got.Verslagen[0].ETag); r.status != http.StatusNotFound {
 		t.Errorf("PUT by a system: %d %s", r.status, r.body)
 	}
 }

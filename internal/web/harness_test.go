@@ -354,6 +354,14 @@ func (c *client) loginParent() {
 	}
 }
 
+// setOfferedPurpose chooses the first purpose the purpose picker offers, if any.
+func (c *client) setOfferedPurpose() {
+	c.w.t.Helper()
+	if p := regexpFind(`<select[^>]*name="doel"[^>]*>\s*(?:<option value="">[^<]*</option>\s*)?<option value="([^"]+)"`, c.get("/start").body); p != "" {
+		c.setPurpose(p)
+	}
+}
+
 // setPurpose chooses the purpose in the session.
 func (c *client) setPurpose(p string) {
 	c.w.t.Helper()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
@@ -127,6 +128,16 @@ func (s *Server) readPupil(ctx context.Context, p *Principal, pupilID int64, pur
 	return v, nil
 }
 
+// PupilRef is the short pseudonymous reference of a pupil that pages show where the name may not
+// be shown: "L-" and the first eight characters of the pseudonym, in capitals. It identifies the
+// pupil only to whoever can look the pseudonym up (the store, the audit log).
+func PupilRef(pseudonym string) string {
+	if len(pseudonym) > 8 {
+		pseudonym = pseudonym[:8]
+	}
+	return "L-" + strings.ToUpper(pseudonym)
+}
+
 func sameDecision(a, b audit.Record) bool {
 	return a.Outcome == b.Outcome && a.LegalGround == b.LegalGround && a.Article == b.Article && a.Reason == b.Reason && a.ConsentID == b.ConsentID &&
 		a.ProcessingActivity == b.ProcessingActivity && a.ConvenantVersion == b.ConvenantVersion
@@ -247,7 +258,7 @@ func (s *Server) gateNames(ctx context.Context, p *Principal, purpose string, li
 		if ok {
 			shown = append(shown, named{list[i].Pseudonym, ans})
 		} else {
-			list[i].FirstName, list[i].LastName, list[i].BirthDate = "", "", ""
+			list[i].FirstName, list[i].LastName, list[i].BirthDate, list[i].Year = "", "", "", ""
 		}
 	}
 	return list, shown, nil
@@ -276,10 +287,9 @@ func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// A page on which every block is withheld is still a working page (it says what is missing
+	// and how to change that: another purpose, a consent); only the name stays hidden.
 	status := http.StatusOK
-	if !v.anyAllowed() {
-		status = http.StatusForbidden
-	}
 	// Parents see who looked at their child's data (newest first), with the proof that each
 	// entry is in the latest signed checkpoint (parent_proof.go).
 	var trail []TrailItem
@@ -304,21 +314,58 @@ func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	return s.renderPage(w, r, status, "leerling", v.Pupil.FirstName+" "+v.Pupil.LastName, map[string]any{
+	// The name is identification data: in the title, heading and breadcrumb only when that block
+	// is allowed; otherwise "Een leerling" with the pseudonymous reference.
+	title := "Een leerling (" + PupilRef(v.Pupil.Pseudonym) + ")"
+	if v.allowed("identificatie") {
+		title = v.Pupil.FirstName + " " + v.Pupil.LastName
+	}
+	return s.renderPage(w, r, status, "leerling", title, map[string]any{
 		"v": v, "doelLabel": Label(s.d.Vocab.Purposes, purpose), "doelen": s.purposesFor(p), "ouder": p.Role() == auth.RoleOuder,
 		"leeftijd": dossier.Age(v.Pupil.BirthDate, s.now().In(s.cfg.Location)),
 		"spoor":    trail, "spoorGekoppeld": s.d.AuditReader != nil, "bewijs": proof, "spoorFout": trailUnreadable,
 	}, nil)
 }
 
-// purposesFor lists the purposes a user can choose (every purpose of the convenant; the policy
-// refuses the ones that give this role nothing, with its reason).
-func (s *Server) purposesFor(p *Principal) []Code { return s.d.Vocab.Purposes }
+// purposesFor lists the purposes the convenant gives the user's role: a purpose is offered when
+// the policy allows the role to read or record at least one category of pupil data for it, now or
+// once a fact is there (a DUO melding, a consent, a phase of the casusoverleg, another level).
+// Purposes the convenant does not give the role at all are not offered.
+func (s *Server) purposesFor(p *Principal) []Code {
+	if p == nil {
+		return nil
+	}
+	a := p.Actor()
+	var out []Code
+	for _, c := range s.d.Vocab.Purposes {
+		if s.purposeGivesRole(a.Party, a.Role, c.Code) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// liftable are the reasons of a refusal that a fact of the case can lift.
+var liftable = map[string]bool{"toestemming": true, "duo-melding": true, "casusfase": true, "niveau": true}
+
+func (s *Server) purposeGivesRole(party, role, purpose string) bool {
+	for _, c := range pupilCategories {
+		for _, act := range []string{ActLezen, ActVastleggen} {
+			for _, level := range []string{"persoon", "school"} {
+				ans := s.d.Policy.Decide(Question{Party: party, Role: role, Action: act, Category: c.Code, Purpose: purpose, Level: level})
+				if ans.Allowed || liftable[ans.Missing] {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
 
 func (s *Server) choosePurpose(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
 	d := r.PostFormValue("doel")
-	if !hasCode(s.d.Vocab.Purposes, d) {
+	if !hasCode(s.purposesFor(p), d) {
 		return badField("doel", "Kies een doel uit de lijst.")
 	}
 	if err := s.d.Sessions.SetSessionPurpose(r.Context(), p.Session.IDHash, d); err != nil {

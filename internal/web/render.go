@@ -24,11 +24,17 @@ type osDirFS string
 func (d osDirFS) Open(name string) (fs.File, error) { return os.DirFS(string(d)).Open(name) }
 
 var funcs = template.FuncMap{
-	"join":  strings.Join,
-	"add":   func(a, b int) int { return a + b },
-	"sub":   func(a, b int) int { return a - b },
-	"datum": dutchDate,
-	"tijd":  func(t time.Time) string { return t.In(amsterdam()).Format("02-01-2006 15:04") },
+	"join":      strings.Join,
+	"add":       func(a, b int) int { return a + b },
+	"sub":       func(a, b int) int { return a - b },
+	"datum":     dutchDate,
+	"ref":       PupilRef,
+	"rol":       RoleName,
+	"aantal":    Count,
+	"getal":     Decimal,
+	"duizend":   Thousands,
+	"datumlang": LongDate,
+	"tijd":      func(t time.Time) string { return t.In(amsterdam()).Format("02-01-2006 15:04") },
 }
 
 func amsterdam() *time.Location { return civil.Amsterdam }
