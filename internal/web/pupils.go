@@ -338,7 +338,7 @@ func (s *Server) purposesFor(p *Principal) []Code {
 	a := p.Actor()
 	var out []Code
 	for _, c := range s.d.Vocab.Purposes {
-		if s.purposeGivesRole(a.Party, a.Role, c.Code) {
+		if s.purposeGivesRole(context.Background(), a.RegionID, a.Party, a.Role, c.Code) {
 			out = append(out, c)
 		}
 	}
@@ -346,14 +346,17 @@ func (s *Server) purposesFor(p *Principal) []Code {
 }
 
 // liftable are the reasons of a refusal that a fact of the case can lift.
-var liftable = map[string]bool{"toestemming": true, "duo-melding": true, "casusfase": true, "niveau": true}
+var liftable = map[string]bool{policy.MissingConsent: true, policy.MissingDUO: true, policy.MissingPhase: true, policy.MissingLevel: true}
 
-func (s *Server) purposeGivesRole(party, role, purpose string) bool {
+// purposeGivesRole asks the policy (without logging: no pupil is concerned) whether the purpose
+// gives the role anything of a pupil's data.
+func (s *Server) purposeGivesRole(ctx context.Context, regionID int64, party, role, purpose string) bool {
 	for _, c := range pupilCategories {
-		for _, act := range []string{ActLezen, ActVastleggen} {
-			for _, level := range []string{"persoon", "school"} {
-				ans := s.d.Policy.Decide(Question{Party: party, Role: role, Action: act, Category: c.Code, Purpose: purpose, Level: level})
-				if ans.Allowed || liftable[ans.Missing] {
+		for _, act := range []policy.Action{policy.Read, policy.Record} {
+			for _, level := range []string{policy.LevelPerson, policy.LevelSchool} {
+				d, err := s.ask(ctx, regionID, access.Request{Request: policy.Request{Actor: policy.Actor{Party: party, Role: role}, Action: act, Category: c.Code, Purpose: purpose,
+					Context: policy.Context{Level: level}}})
+				if err == nil && (d.Allowed || liftable[d.Missing]) {
 					return true
 				}
 			}
