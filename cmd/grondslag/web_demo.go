@@ -84,6 +84,13 @@ func setDemoLogins(ctx context.Context, e env, db *store.DB, sealer *auth.Sealer
 		for _, em := range es {
 			fmt.Fprintf(e.stdout, "Ouder om mee in te loggen (regio %s): %s; de code verschijnt in het demo-postvak (/dev/postvak).\n", r.Code, em)
 		}
+		ask, err := db.OpenAskParentEmails(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		if len(ask) > 0 {
+			fmt.Fprintf(e.stdout, "Ouders met een open toestemmingsvraag (regio %s): %s\n", r.Code, strings.Join(ask, " "))
+		}
 	}
 	return nil
 }

@@ -82,13 +82,38 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, en
 	if err != nil {
 		return fmt.Errorf("verzuim koppelen: %w", err)
 	}
-	err = s.MountToestemming(web.ToestemmingDeps{Register: consent.NewRegister(db, consentCfg, nil).WithShareLog(db), Families: db,
+	err = s.MountToestemming(web.ToestemmingDeps{Register: consent.NewRegister(db, consentCfg, nil).WithShareLog(db).WithAsks(db), Families: db,
 		Seal: func(ctx context.Context, regionID int64) (audit.Encrypter, error) {
 			keys, _, err := rk.keys(ctx, regionID)
 			return keys, err
+		},
+		Names: db, Forms: db, Orgs: consentOrgs(db),
+		FormText: func(ctx context.Context, regionID int64, hash string) (string, error) {
+			f, err := db.ConsentFormByHash(ctx, regionID, hash)
+			return f.Text, err
 		}})
 	if err != nil {
 		return fmt.Errorf("toestemming koppelen: %w", err)
 	}
 	return mountInzage(s, db, rk)
+}
+
+// consentOrgs lists a region's organisations for the consent pages (onderwijsconsulenten belong
+// to the SWV side of the convenant).
+func consentOrgs(db *store.DB) func(ctx context.Context, regionID int64) ([]web.OrgRef, error) {
+	return func(ctx context.Context, regionID int64) ([]web.OrgRef, error) {
+		orgs, err := db.Organisations(ctx, regionID)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]web.OrgRef, 0, len(orgs))
+		for _, o := range orgs {
+			party := string(o.Kind)
+			if party == "oco" {
+				party = "swv"
+			}
+			out = append(out, web.OrgRef{ID: o.ID, Name: o.Name, Party: party})
+		}
+		return out, nil
+	}
 }

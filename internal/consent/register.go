@@ -60,6 +60,7 @@ type Register struct {
 	cfg    Config
 	log    *slog.Logger
 	shares ShareLog
+	asks   AskRepository
 }
 
 // NewRegister returns a register on repo with cfg; log may be nil.

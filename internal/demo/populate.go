@@ -30,6 +30,10 @@ func Populate(ctx context.Context, db *store.DB, ring *ident.KeyRing, res *Resul
 		return steps, fmt.Errorf("toestemmingen: %w", err)
 	}
 	steps = append(steps, s...)
+	if s, err = populateConsentAsk(ctx, db, ring, res, today); err != nil {
+		return steps, fmt.Errorf("toestemmingsverzoek: %w", err)
+	}
+	steps = append(steps, s...)
 	if s, err = populateCases(ctx, db, ring, res, today); err != nil {
 		return steps, fmt.Errorf("casussen: %w", err)
 	}

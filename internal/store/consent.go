@@ -76,9 +76,22 @@ func (db *DB) ConsentFamily(ctx context.Context, regionID, pupilID int64) (conse
 //
 // The audit entries trail builds for the new id are appended in the same transaction.
 func (db *DB) InsertConsent(ctx context.Context, regionID int64, r consent.Record, trail consent.AuditFunc) (int64, error) {
-	d := r.Data()
 	var id int64
 	err := db.WithTx(ctx, func(tx *Tx) error {
+		var err error
+		if id, err = insertConsentTx(ctx, tx, regionID, r); err != nil {
+			return err
+		}
+		return appendTrail(ctx, tx, regionID, consentTrail(id, trail))
+	})
+	return id, err
+}
+
+// insertConsentTx inserts a consent record and its child rows in tx (checks as InsertConsent).
+func insertConsentTx(ctx context.Context, tx *Tx, regionID int64, r consent.Record) (int64, error) {
+	d := r.Data()
+	var id int64
+	err := func() error {
 		for _, rc := range d.Recipients {
 			if rc.OrganisationID == 0 {
 				continue
@@ -138,8 +151,8 @@ func (db *DB) InsertConsent(ctx context.Context, regionID int64, r consent.Recor
 				return err
 			}
 		}
-		return appendTrail(ctx, tx, regionID, consentTrail(id, trail))
-	})
+		return nil
+	}()
 	return id, err
 }
 

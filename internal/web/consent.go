@@ -36,6 +36,14 @@ type ToestemmingDeps struct {
 	// into the entry). With it, the audit entry of a record or withdrawal is appended in the
 	// store's transaction; without it, through the server's auditor right after.
 	Seal func(ctx context.Context, regionID int64) (audit.Encrypter, error)
+	// Names gives parents' names (optional; without it parents show by number).
+	Names ConsentNames
+	// Orgs lists the region's organisations (optional; for names and the recipients to choose).
+	Orgs func(ctx context.Context, regionID int64) ([]OrgRef, error)
+	// Forms keeps the exact form text of an online request; FormText reads it back. Both are
+	// needed for online consent requests (with a Register that keeps asks, consent.WithAsks).
+	Forms    ConsentForms
+	FormText func(ctx context.Context, regionID int64, hash string) (string, error)
 }
 
 // ScopeToestemmingenVastleggen is the API scope for recording and withdrawing consents.
@@ -67,6 +75,14 @@ func (s *Server) MountToestemming(d ToestemmingDeps) error {
 	ui("GET /toestemmingen/leerling/{id}/formulier", s.requireUser(consentRoles, c.formPage))
 	ui("POST /toestemmingen/intrekking/{id}", s.requireUser(consentRoles, c.withdrawSubmit))
 	ui("GET /toestemmingen/verlopend", s.requireUser(consentRoles, c.expiring))
+	if d.Register.Asks() && d.Forms != nil {
+		parent := []string{auth.RoleOuder}
+		ui("GET /toestemmingen/kind/{id}", s.requireUser(parent, c.parentPage))
+		ui("POST /toestemmingen/verzoek/{id}/antwoord", s.requireUser(parent, c.answerSubmit))
+		ui("POST /toestemmingen/kind/{id}/intrekken", s.requireUser(parent, c.revokeSubmit))
+		ui("POST /toestemmingen/leerling/{id}/verzoek", s.requireUser(consentRoles, c.askSubmit))
+		s.onlineConsent = true
+	}
 	api("GET /api/v1/toestemmingen", s.apiAuth(consentReadRoles, auth.ScopeToestemmingenLezen, c.apiList))
 	api("POST /api/v1/toestemmingen", s.apiAuth(consentRoles, ScopeToestemmingenVastleggen, c.apiRecord))
 	api("POST /api/v1/toestemmingen/{id}/intrekking", s.apiAuth(consentRoles, ScopeToestemmingenVastleggen, c.apiWithdraw))
@@ -363,9 +379,11 @@ type consentRow struct {
 	Until      string
 	Withdrawn  string
 	Withdraw   []string // givers who may withdraw (giver codes)
+	// WithdrawNames are the names of Withdraw, in the same order.
+	WithdrawNames []string
 }
 
-func (c *consentHandlers) rows(recs []consent.Record) []consentRow {
+func (c *consentHandlers) rows(recs []consent.Record, n namer) []consentRow {
 	now := c.s.now()
 	var out []consentRow
 	for _, r := range recs {
@@ -376,15 +394,18 @@ func (c *consentHandlers) rows(recs []consent.Record) []consentRow {
 		for _, x := range d.Recipients {
 			rs = append(rs, x.String())
 		}
+		var names []string
 		for _, g := range d.Givers {
 			gs = append(gs, g.String())
+			names = append(names, n.giver(g))
 		}
-		row.Recipients, row.Givers, row.Withdraw = strings.Join(rs, ", "), strings.Join(gs, ", "), gs
+		row.Recipients, row.Givers, row.Withdraw = strings.Join(rs, ", "), joinDutch(names), gs
+		row.WithdrawNames = names
 		if !d.ValidUntil.IsZero() {
 			row.Until = d.ValidUntil.String()
 		}
 		if w, ok := r.Withdrawal(); ok {
-			row.Withdrawn = w.At.In(c.s.cfg.Location).Format("02-01-2006 15:04") + " namens " + w.By.String()
+			row.Withdrawn = w.At.In(c.s.cfg.Location).Format("02-01-2006 15:04") + " namens " + n.giver(w.By)
 		}
 		out = append(out, row)
 	}
@@ -433,14 +454,23 @@ func (c *consentHandlers) renderPupil(w http.ResponseWriter, r *http.Request, st
 	if err != nil {
 		return err
 	}
+	n, err := c.namer(r.Context(), p.Actor().RegionID, id, consent.Giver{})
+	if err != nil {
+		return err
+	}
 	var guardians []map[string]string
 	for _, g := range fam.Guardians {
 		if g.Gezag {
-			guardians = append(guardians, map[string]string{"code": "ouder:" + itoa(g.ParentID), "naam": "ouder met gezag (nummer " + itoa(g.ParentID) + ")"})
+			guardians = append(guardians, map[string]string{"code": "ouder:" + itoa(g.ParentID), "naam": n.giver(consent.ParentGiver(g.ParentID)) + ", ouder met gezag"})
 		}
 	}
-	data := map[string]any{"p": pup, "toestemmingen": c.rows(recs), "in": in, "ouders": guardians, "doelen": c.d.Register.Config().Rules.Purposes(),
-		"vocab": c.s.d.Vocab, "kanalen": consent.Channels, "magVastleggen": p.Role() == auth.RoleZorgcoordinator}
+	asks, err := c.schoolAsks(r.Context(), p.Actor().RegionID, id, "")
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"p": pup, "toestemmingen": c.rows(recs, n), "in": in, "ouders": guardians, "doelen": c.d.Register.Config().Rules.Purposes(),
+		"vocab": c.s.d.Vocab, "kanalen": consent.Channels, "magVastleggen": p.Role() == auth.RoleZorgcoordinator,
+		"verzoeken": asks, "online": c.s.onlineConsent, "ontvangerKeuze": n.choices(c.s.d.Vocab.Parties), "gevraagd": r.URL.Query().Get("gevraagd") != ""}
 	for k, v := range extra {
 		data[k] = v
 	}

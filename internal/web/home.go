@@ -108,6 +108,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 		data["kinderen"] = kids
 		data["inzage"] = s.hasRoute("/inzage")
+		data["toestemmingOnline"] = s.onlineConsent
 		return s.render(w, r, "start_ouder", "Mijn kind", data)
 	case auth.RoleBeheerder:
 		return s.render(w, r, "start_beheerder", "Beheer", data)

@@ -88,6 +88,10 @@ type Server struct {
 	docMu      sync.Mutex
 	docPaths   map[string]any
 	docSchemas map[string]any
+
+	// onlineConsent is set when the consent pages with online requests are mounted (parents'
+	// navigation links them).
+	onlineConsent bool
 }
 
 // New builds the server. It fails when a required dependency is missing.
