@@ -1,0 +1,192 @@
+// Browser test of the parents' portal (issue 16) in headless Chromium at 360 px: two parents
+// with gezag sign in with an e-mail code, see the school's consent request for their child by
+// name, each says yes; the jeugdhulpverlener, who could not open the child's page before, can at
+// once; one parent withdraws and the page is closed again. axe-core (WCAG 2.1 A/AA) on every
+// parent page, no horizontal scrolling at 360 px. The test starts its own `grondslag demo`.
+//
+//   GRONDSLAG_BIN=/pad/naar/grondslag npm test
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const BIN = process.env.GRONDSLAG_BIN;
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SHOTS = path.resolve(process.env.SCHERMAFDRUKKEN || 'schermafdrukken');
+const PASSWORD = 'demo-wachtwoord-grondslag';
+
+let server, base, browser, workdir, askParents = [];
+
+// TOTP (RFC 6238) from the demo's derived secret, as in grondslag.test.js.
+const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+function base32(buf) {
+  let bits = 0, value = 0, out = '';
+  for (const b of buf) {
+    value = (value << 8) | b; bits += 8;
+    while (bits >= 5) { out += B32[(value >>> (bits - 5)) & 31]; bits -= 5; }
+  }
+  if (bits > 0) out += B32[(value << (5 - bits)) & 31];
+  return out;
+}
+function unbase32(s) {
+  let bits = 0, value = 0; const out = [];
+  for (const c of s.replace(/=+$/, '')) {
+    value = (value << 5) | B32.indexOf(c); bits += 5;
+    if (bits >= 8) { out.push((value >>> (bits - 8)) & 255); bits -= 8; }
+  }
+  return Buffer.from(out);
+}
+function totp(email, ms = Date.now()) {
+  const secret = base32(crypto.createHmac('sha256', 'grondslag-demo-totp').update(email.trim().toLowerCase()).digest()).slice(0, 32);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 1000 / 30)));
+  const h = crypto.createHmac('sha1', unbase32(secret)).update(counter).digest();
+  const o = h[h.length - 1] & 15;
+  return String(((h.readUInt32BE(o) & 0x7fffffff) % 1e6)).padStart(6, '0');
+}
+
+before(async () => {
+  assert.ok(BIN, 'GRONDSLAG_BIN moet naar de grondslag-binary wijzen');
+  assert.ok(fs.existsSync(CHROMIUM), `Chromium niet gevonden op ${CHROMIUM} (apt-get install -y chromium)`);
+  fs.mkdirSync(SHOTS, { recursive: true });
+  workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'grondslag-ouders-'));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  base = `http://127.0.0.1:${port}`;
+  const today = new Date().toISOString().slice(0, 10);
+  server = spawn(BIN, ['demo', '--adres', `127.0.0.1:${port}`, '--leerlingen', '300', '--peildatum', today], { cwd: workdir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  server.stdout.on('data', (d) => { out += d; });
+  server.stderr.on('data', () => {});
+  const deadline = Date.now() + 90_000;
+  while (!out.includes('Grondslag luistert op')) {
+    if (Date.now() > deadline) throw new Error('de demo start niet:\n' + out);
+    if (server.exitCode !== null) throw new Error('de demo stopte:\n' + out);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  askParents = ((out.match(/Ouders met een open toestemmingsvraag \(regio [^)]*\): ([^\n]+)/) || [])[1] || '').trim().split(/\s+/).filter(Boolean);
+  assert.equal(askParents.length, 2, 'de demo noemt niet twee ouders met een open toestemmingsvraag:\n' + out);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.kill('SIGTERM');
+  if (workdir) fs.rmSync(workdir, { recursive: true, force: true });
+});
+
+async function phone() {
+  const ctx = await browser.newContext({ javaScriptEnabled: true, locale: 'nl-NL', viewport: { width: 360, height: 780 } });
+  const page = await ctx.newPage();
+  page.cspErrors = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) page.cspErrors.push(m.text()); });
+  return page;
+}
+
+// check screenshots the page, runs axe-core (no violation may remain) and checks that nothing
+// is wider than the 360 px screen.
+async function check(page, name) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  await page.evaluate(axeSource);
+  const res = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const msgs = res.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
+  assert.deepEqual(msgs, [], `axe op ${name} (${page.url()}):\n${msgs.join('\n')}`);
+  assert.deepEqual(page.cspErrors, [], `CSP-fouten op ${name}`);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `${name} is ${width} px breed op een scherm van 360 px`);
+}
+
+async function parentLogin(page, email) {
+  await page.goto(base + '/inloggen/ouder');
+  await page.getByLabel('E-mailadres').fill(email);
+  await page.getByRole('button', { name: 'Stuur mij een code' }).click();
+  await page.waitForURL('**/inloggen/ouder/code');
+  const mail = await (await browser.newContext()).newPage();
+  await mail.goto(base + '/dev/postvak');
+  const row = await mail.locator('tbody tr', { hasText: email }).first().innerText();
+  const code = (row.match(/\b(\d{8})\b/) || [])[1];
+  await mail.context().close();
+  assert.ok(code, `geen code voor ${email} in het postvak`);
+  await page.getByLabel('Code van 8 cijfers').fill(code);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.waitForURL('**/start');
+}
+
+async function professional(email, purpose) {
+  const ctx = await browser.newContext({ locale: 'nl-NL' });
+  const page = await ctx.newPage();
+  await page.goto(base + '/inloggen');
+  await page.getByLabel('E-mailadres').fill(email);
+  await page.getByLabel('Wachtwoord').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.waitForURL('**/inloggen/mfa');
+  await page.getByLabel('Code van 6 cijfers').fill(totp(email));
+  await page.getByRole('button', { name: 'Verder' }).click();
+  await page.waitForURL('**/start');
+  await page.getByLabel('Ik werk nu voor het doel').first().selectOption(purpose);
+  await page.getByRole('button', { name: 'Doel kiezen' }).first().click();
+  await page.waitForLoadState();
+  return page;
+}
+
+test('ouders geven online toestemming; de jeugdhulpverlener mag meteen, na intrekken niet meer', async () => {
+  const [first, second] = askParents;
+  const mother = await phone();
+  await parentLogin(mother, first);
+  await check(mother, 'ouder-start-360');
+  const link = mother.getByRole('link', { name: /^Toestemmingen voor / }).first();
+  const childName = (await link.innerText()).match(/^Toestemmingen voor (.+?):/)[1];
+  await link.click();
+  await mother.waitForURL(/\/toestemmingen\/kind\/\d+$/);
+  const childID = mother.url().match(/\/kind\/(\d+)$/)[1];
+  // The request is for the child, by name, in plain words; both parents are named.
+  assert.match(await mother.locator('h1').innerText(), new RegExp(`Toestemmingen voor ${childName}`));
+  const request = mother.locator('section.verzoek').first();
+  const text = await request.innerText();
+  for (const want of ['Wie vraagt het?', 'Waarom?', 'Welke gegevens?', 'Aan wie?', 'Jeugdhulp De Overkant', 'Hoe lang?', 'Tekstversie', 'Wat ontbreekt nog?']) {
+    assert.ok(text.includes(want), `het verzoek noemt "${want}" niet:\n${text}`);
+  }
+  assert.doesNotMatch(text, /ouder:\d+/, 'een ouder wordt bij nummer genoemd');
+  await check(mother, 'ouder-toestemmingsvraag-360');
+
+  const jh = await professional('jeugdhulp@demo.grondslag.test', 'jeugdhulp');
+  let resp = await jh.goto(`${base}/leerlingen/${childID}`);
+  assert.equal(resp.status(), 404, 'de jeugdhulpverlener ziet het kind al vóór de toestemming');
+
+  await request.getByRole('button', { name: 'Ja, ik geef toestemming' }).click();
+  await mother.getByRole('status').waitFor();
+  const missing = await mother.locator('section.verzoek').first().innerText();
+  assert.match(missing, /Nog nodig: een ja van /);
+  await check(mother, 'ouder-toestemming-een-van-twee-360');
+  resp = await jh.goto(`${base}/leerlingen/${childID}`);
+  assert.equal(resp.status(), 404, 'één ouder is voor jeugdhulp niet genoeg');
+
+  const father = await phone();
+  await parentLogin(father, second);
+  await father.goto(`${base}/toestemmingen/kind/${childID}`);
+  await father.locator('section.verzoek').first().getByRole('button', { name: 'Ja, ik geef toestemming' }).click();
+  await father.getByText('De toestemming geldt vanaf nu').waitFor();
+  await check(father, 'ouder-toestemming-gegeven-360');
+
+  resp = await jh.goto(`${base}/leerlingen/${childID}`);
+  assert.equal(resp.status(), 200, 'de toestemming geldt niet meteen');
+  assert.match(await jh.locator('h1').innerText(), new RegExp(childName.split(' ')[0]));
+
+  await mother.goto(`${base}/toestemmingen/kind/${childID}`);
+  await mother.getByRole('button', { name: /^Toestemming intrekken/ }).first().click();
+  await mother.getByText('De toestemming is ingetrokken').waitFor();
+  await check(mother, 'ouder-toestemming-ingetrokken-360');
+  resp = await jh.goto(`${base}/leerlingen/${childID}`);
+  assert.equal(resp.status(), 404, 'na intrekken ziet de jeugdhulpverlener het kind nog');
+
+  for (const p of [mother, father, jh]) await p.context().close();
+});
