@@ -1,0 +1,5 @@
+package monitor
+
+import "time"
+
+func timeMonth(m int) time.Month { return time.Month(m) }
