@@ -19,6 +19,7 @@ func commands() []command {
 		{"verzuim", "verzuimsignalen volgens de Leerplichtwet uit verzuimregistraties (CSV); importeren", runVerzuim},
 		{"toestemming", "toestemmingsregister: wiens toestemming nodig is, vastleggen, intrekken, formulier", runToestemming},
 		{"casus", "casusoverleg: lijst, toon (zoals de gebruiker hem mag zien), opschalen-check (doorbraakoverleg)", runCasus},
+		{"monitor", "thuiszitters in aantallen: per gemeente, schooltype, leeftijd en duur, kleine aantallen onderdrukt; --inspectie", runMonitor},
 		{"audit", "het auditlog: verify, checkpoint, sleutel, toon --leerling, export --formaat logboek", runAudit},
 		{"api-client", "maakt een API-client (token) aan voor een organisatie", runAPIClient},
 		{"oidc", "stelt inloggen via OpenID Connect in voor een organisatie", runOIDC},

@@ -1,0 +1,69 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/grondslag/grondslag/internal/civil"
+	"github.com/grondslag/grondslag/internal/monitor"
+	"github.com/grondslag/grondslag/internal/store"
+	"github.com/grondslag/grondslag/internal/store/storetest"
+)
+
+func TestMonitorSpellsMergeSignalsAndReadExemptions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := seedRegion(t, db, "regio-m", newRing(t))
+		other := seedRegion(t, db, "regio-n", newRing(t))
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if _, err := db.Exec(ctx, q, args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sig := `INSERT INTO verzuim_signaal (regio_id, leerling_id, soort, van, tot, uren_centi, dagen, bron, prioriteit, peildatum, gevonden_op) VALUES (?, ?, ?, ?, ?, 0, 0, 'test', 1, ?, 0)`
+		// Three re-emitted signals of one long absence: one spell, still running on 2026-11-30.
+		exec(sig, f.reg.ID, f.pupil, "langdurig-relatief-verzuim", "2026-09-01", "2026-10-02", "2026-10-05")
+		exec(sig, f.reg.ID, f.pupil, "langdurig-relatief-verzuim", "2026-09-08", "2026-11-06", "2026-11-09")
+		exec(sig, f.reg.ID, f.pupil, "langdurig-relatief-verzuim", "2026-09-15", "2026-11-27", "2026-11-30")
+		// Another kind is another spell; signals of other kinds are not read.
+		exec(sig, f.reg.ID, f.pupil, "absoluut-verzuim", "2026-01-05", "2026-02-27", "2026-06-30")
+		exec(sig, f.reg.ID, f.pupil, "beginnend-verzuim", "2026-09-01", "2026-09-05", "2026-09-07")
+		// Another region's signal never shows.
+		exec(sig, other.reg.ID, other.pupil, "langdurig-relatief-verzuim", "2026-09-01", "2026-11-27", "2026-11-30")
+		ex := `INSERT INTO vrijstelling (regio_id, leerling_id, soort, van, tot, toelichting, vastgelegd_op) VALUES (?, ?, ?, ?, ?, '', 0)`
+		exec(ex, f.reg.ID, f.pupil, "art5a", "2026-01-01", nil)
+		exec(ex, f.reg.ID, f.pupil, "verlof-art14", "2026-03-01", "2026-03-20")
+
+		spells, gem, err := db.MonitorSpells(ctx, f.reg.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(gem) != 1 || gem[0] != "Gemeente regio-m" {
+			t.Fatalf("gemeenten %v", gem)
+		}
+		if len(spells) != 3 {
+			t.Fatalf("spells %+v", spells)
+		}
+		byKind := map[monitor.Kind]monitor.Spell{}
+		for _, s := range spells {
+			byKind[s.Kind] = s
+		}
+		lr := byKind[monitor.LongRelative]
+		if lr.Start != (civil.Date{Year: 2026, Month: 9, Day: 1}) || !lr.End.IsZero() || lr.SchoolType != monitor.VO || lr.Gemeente != 0 {
+			t.Errorf("relative spell %+v", lr)
+		}
+		ab := byKind[monitor.Absolute]
+		if ab.End != (civil.Date{Year: 2026, Month: 2, Day: 27}) || ab.SchoolType != monitor.NoSchool {
+			t.Errorf("absolute spell %+v (ended long before its reference date)", ab)
+		}
+		if _, ok := byKind[monitor.Exempt5a]; !ok {
+			t.Error("art. 5 onder a missing")
+		}
+		for _, s := range spells {
+			if s.Birth != (civil.Date{Year: 2012, Month: 4, Day: 2}) {
+				t.Errorf("birth %v", s.Birth)
+			}
+		}
+	})
+}
