@@ -93,7 +93,7 @@ func Aggregate(spells []Spell, gemeenten []string, on civil.Date) (*Cube, error)
 	}
 	c := newCube(gemeenten, on)
 	onDay := dayNumber(on)
-	fourWeeks := onDay - 28                 // a start after this day is shorter than 4 weeks
+	fourWeeks := onDay - 28                    // a start after this day is shorter than 4 weeks
 	threeMonths := dayNumber(on.AddMonths(-3)) // a start before this day is longer than 3 months
 	unknown := len(gemeenten)
 	c.Spells = len(spells)

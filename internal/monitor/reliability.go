@@ -8,21 +8,21 @@ import (
 // SchoolAbsence is what one school registered in a period, for the reliability check
 // (Amsterdam building block 1: reliable registration, with a yearly audit).
 type SchoolAbsence struct {
-	School     string // the school's name (schools are not data subjects)
-	Type       SchoolType
-	Pupils     int     // enrolled pupils in the period
-	Hours      float64 // registered absence hours in the period (all reasons)
-	Unexcused  float64 // of which unauthorised
+	School    string // the school's name (schools are not data subjects)
+	Type      SchoolType
+	Pupils    int     // enrolled pupils in the period
+	Hours     float64 // registered absence hours in the period (all reasons)
+	Unexcused float64 // of which unauthorised
 }
 
 // Flag is a school whose registration looks implausibly low, with the figures that say why.
 type Flag struct {
-	School        string  `json:"school"`
-	Type          string  `json:"schooltype"`
-	Rate          float64 `json:"urenPerLeerling"`
-	GroupMedian   float64 `json:"mediaanVergelijkbareScholen"`
-	GroupSchools  int     `json:"aantalVergelijkbareScholen"`
-	Reason        string  `json:"reden"`
+	School       string  `json:"school"`
+	Type         string  `json:"schooltype"`
+	Rate         float64 `json:"urenPerLeerling"`
+	GroupMedian  float64 `json:"mediaanVergelijkbareScholen"`
+	GroupSchools int     `json:"aantalVergelijkbareScholen"`
+	Reason       string  `json:"reden"`
 }
 
 // ReliabilityMethod explains the check in words; every report prints it.
