@@ -130,17 +130,6 @@ var durationNames = [numDurations]string{"korter dan 4 weken", "4 weken tot 3 ma
 
 func (d Duration) String() string { return durationNames[d] }
 
-// durationOn classifies a spell that started on start, on day on.
-func durationOn(start, on civil.Date) Duration {
-	switch {
-	case start.AddDays(28).After(on):
-		return UnderFourWeeks
-	case !start.AddMonths(3).Before(on):
-		return FourWeeksToThree
-	}
-	return OverThreeMonths
-}
-
 // OfferStatus tells, for a spell longer than 3 months, whether an offer came within 3 months.
 type OfferStatus uint8
 
