@@ -134,7 +134,7 @@ func TestAPIClientAndOIDCCommands(t *testing.T) {
 		return err
 	})
 	common := []string{"--db", dbPath, "--sleutels", keys, "--organisatie", strconv.FormatInt(school, 10)}
-	code, out, errs := runCmd(append([]string{"api-client", "aanmaken", "--naam", "LAS", "--rol", "zorgcoordinator", "--scope", "leerlingen:lezen"}, common...)...)
+	code, out, errs := runCmd(append([]string{"api-client", "aanmaken", "--naam", "LAS", "--rol", "zorgcoordinator", "--scope", allScopes()}, common...)...)
 	token := ""
 	for _, l := range strings.Split(out, "\n") {
 		if strings.HasPrefix(l, auth.APITokenPrefix) {
@@ -147,6 +147,13 @@ func TestAPIClientAndOIDCCommands(t *testing.T) {
 	c, err := db.APIClientByToken(ctx, auth.HashToken(token))
 	if err != nil || c.OrgID != school || c.Role != "zorgcoordinator" || !c.HasScope("leerlingen:lezen") {
 		t.Fatalf("client: %+v %v", c, err)
+	}
+	// Every scope the OpenAPI document uses is accepted (TestAPIClientScopes checks the document
+	// against auth.Scopes).
+	for _, sc := range []string{"toestemmingen:lezen", "toestemmingen:vastleggen", "casussen:lezen", "casussen:vastleggen", "verzuim:vastleggen", "meldingen:lezen", "mag-ik-dit-delen"} {
+		if !c.HasScope(sc) {
+			t.Errorf("scope %s not given", sc)
+		}
 	}
 	if code, _, errs := runCmd(append([]string{"api-client", "aanmaken", "--naam", "X", "--rol", "leerplicht", "--scope", "leerlingen:lezen"}, common...)...); code != 2 || !strings.Contains(errs, "--rol") {
 		t.Errorf("role of another party: %d %s", code, errs)
@@ -164,4 +171,12 @@ func TestAPIClientAndOIDCCommands(t *testing.T) {
 	if code, _, _ := runCmd(append([]string{"oidc", "instellen", "--issuer", "http://idp.example", "--client-id", "g"}, common...)...); code != 2 {
 		t.Error("http issuer accepted")
 	}
+}
+
+func allScopes() string {
+	var names []string
+	for _, sc := range auth.Scopes {
+		names = append(names, sc.Name)
+	}
+	return strings.Join(names, ",")
 }

@@ -23,20 +23,25 @@ func runAPIClient(ctx context.Context, e env) error {
 	org := fs.Int64("organisatie", 0, "id van de organisatie waarvan het systeem is")
 	name := fs.String("naam", "", "naam van het systeem, bijvoorbeeld de leerlingadministratie")
 	role := fs.String("rol", "", "rol waarin het systeem werkt, bijvoorbeeld zorgcoordinator")
-	scopes := fs.String("scope", "", "bevoegdheden, met komma's: leerlingen:lezen, mag-ik-dit-delen, verzuim:vastleggen, meldingen:lezen")
+	var names []string
+	for _, sc := range auth.Scopes {
+		names = append(names, sc.Name)
+	}
+	scopes := fs.String("scope", "", "bevoegdheden, met komma's: "+strings.Join(names, ", "))
 	if err := parseFlags(fs, e.args[1:]); err != nil {
 		return err
 	}
-	known := []string{auth.ScopeLeerlingenLezen, auth.ScopeMagIkDitDelen, auth.ScopeVerzuimVastleggen, auth.ScopeMeldingenLezen, web.ScopeCasussen}
 	var list []string
 	for _, s := range strings.Split(*scopes, ",") {
 		if s = strings.TrimSpace(s); s == "" {
 			continue
 		}
-		if !slices.Contains(known, s) {
-			return withExit(2, fmt.Errorf("--scope: onbekende bevoegdheid %q; kies uit %s", s, strings.Join(known, ", ")))
+		if !auth.KnownScope(s) {
+			return withExit(2, fmt.Errorf("--scope: onbekende bevoegdheid %q; kies uit %s", s, strings.Join(names, ", ")))
 		}
-		list = append(list, s)
+		if !slices.Contains(list, s) {
+			list = append(list, s)
+		}
 	}
 	switch {
 	case *org <= 0:

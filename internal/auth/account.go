@@ -76,13 +76,39 @@ type APIClient struct {
 
 // API scopes.
 const (
-	ScopeLeerlingenLezen    = "leerlingen:lezen"
-	ScopeVerzuimVastleggen  = "verzuim:vastleggen"
-	ScopeMeldingenLezen     = "meldingen:lezen"
-	ScopeToestemmingenLezen = "toestemmingen:lezen"
-	ScopeAuditLezen         = "audit:lezen"
-	ScopeMagIkDitDelen      = "mag-ik-dit-delen"
+	ScopeLeerlingenLezen         = "leerlingen:lezen"
+	ScopeVerzuimVastleggen       = "verzuim:vastleggen"
+	ScopeMeldingenLezen          = "meldingen:lezen"
+	ScopeToestemmingenLezen      = "toestemmingen:lezen"
+	ScopeToestemmingenVastleggen = "toestemmingen:vastleggen"
+	ScopeCasussenLezen           = "casussen:lezen"
+	ScopeCasussenVastleggen      = "casussen:vastleggen"
+	ScopeAuditLezen              = "audit:lezen"
+	ScopeMagIkDitDelen           = "mag-ik-dit-delen"
 )
+
+// Scopes lists every API scope a client can be given, with what it allows (for the CLI and the
+// beheer pages). The OpenAPI test checks that every scope the document names is here.
+var Scopes = []struct{ Name, Allows string }{
+	{ScopeLeerlingenLezen, "leerlingen en hun gegevens lezen, open verzuimsignalen"},
+	{ScopeMeldingenLezen, "verzuimmeldingen lezen"},
+	{ScopeVerzuimVastleggen, "verzuim importeren, meldingen maken en hun status wijzigen"},
+	{ScopeToestemmingenLezen, "toestemmingen lezen, wiens toestemming nodig is"},
+	{ScopeToestemmingenVastleggen, "toestemmingen vastleggen en intrekken"},
+	{ScopeCasussenLezen, "casussen en plannen van aanpak lezen"},
+	{ScopeCasussenVastleggen, "in casussen schrijven: verslagen, afspraken, inbreng, stappen"},
+	{ScopeMagIkDitDelen, "de privacyvraag stellen"},
+}
+
+// KnownScope reports whether s is a scope of Scopes.
+func KnownScope(s string) bool {
+	for _, x := range Scopes {
+		if x.Name == s {
+			return true
+		}
+	}
+	return false
+}
 
 // HasScope reports whether the client holds scope.
 func (c APIClient) HasScope(scope string) bool {

@@ -36,6 +36,10 @@ type Actor struct {
 	OrganisationID int64 // professionals
 	Party, Role    string
 	ParentID       int64 // parents
+	// ClientID is set when an organisation's API client acts (UserID is then 0): it acts in
+	// Role for OrganisationID, in the cases where a professional of that organisation and role
+	// takes part.
+	ClientID int64
 	PupilID        int64 // the pupil acting for themself
 	Name           string
 }

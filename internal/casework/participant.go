@@ -101,6 +101,19 @@ func (c *Case) ParticipantFor(a Actor) (Participant, bool) {
 	if a.Kind == KindPupil && a.PupilID != c.PupilID {
 		return Participant{}, false
 	}
+	if a.Kind == KindProfessional && a.UserID == 0 {
+		if a.ClientID == 0 || a.OrganisationID == 0 {
+			return Participant{}, false
+		}
+		// An organisation's API client takes part through a professional of its organisation
+		// in the same role.
+		for _, p := range c.Participants {
+			if p.Kind == KindProfessional && p.OrganisationID == a.OrganisationID && p.Role == a.Role && p.Active() {
+				return p, true
+			}
+		}
+		return Participant{}, false
+	}
 	return c.Participant(RefOf(a))
 }
 

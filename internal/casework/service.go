@@ -43,6 +43,10 @@ type Repository interface {
 // CaseFilter selects cases. Zero fields do not filter.
 type CaseFilter struct {
 	UserID    int64 // cases the user takes part in
+	// OrganisationID and Role: cases in which a professional of the organisation in the role
+	// takes part (an API client); both set or neither.
+	OrganisationID int64
+	Role           string
 	ParentID  int64 // cases the parent is invited to
 	PupilID   int64
 	Escalated bool // only escalated cases
@@ -116,7 +120,7 @@ func (s *Service) entry(op Op, c *Case, v Verdict, action audit.Action, name str
 	d := v.Decision
 	r := audit.Record{
 		Time:  now,
-		Actor: audit.Actor{UserID: op.Actor.UserID, OrganisationID: op.Actor.OrganisationID, Role: op.Actor.Role},
+		Actor: audit.Actor{UserID: op.Actor.UserID, ClientID: op.Actor.ClientID, OrganisationID: op.Actor.OrganisationID, Role: op.Actor.Role},
 		Pupil: c.Pupil, Categories: []string{v.Category}, Action: action,
 		Purpose: v.Purpose, Melding: c.MeldingRef, AccessPoint: op.Point, RequestID: op.RequestID,
 		TraceID: op.Trace.TraceID, OperationID: audit.NewOperationID(), ParentOperationID: op.Trace.SpanID,

@@ -226,6 +226,10 @@ func (s *Service) List(ctx context.Context, regionID int64, op Op, openOnly bool
 		cases, err = s.repo.Cases(ctx, regionID, CaseFilter{ParentID: op.Actor.ParentID, Open: openOnly})
 	case op.Actor.Kind == KindPupil:
 		cases, err = s.repo.Cases(ctx, regionID, CaseFilter{PupilID: op.Actor.PupilID, Open: openOnly})
+	case op.Actor.UserID == 0 && op.Actor.ClientID != 0 && op.Actor.OrganisationID != 0:
+		cases, err = s.repo.Cases(ctx, regionID, CaseFilter{OrganisationID: op.Actor.OrganisationID, Role: op.Actor.Role, Open: openOnly})
+	case op.Actor.UserID == 0:
+		return nil, nil // no user and no client: no cases (an empty filter would list them all)
 	default:
 		cases, err = s.repo.Cases(ctx, regionID, CaseFilter{UserID: op.Actor.UserID, Open: openOnly})
 		if err == nil && op.Actor.Party == PartySWV {

@@ -308,6 +308,10 @@ func (s *CaseStore) Cases(ctx context.Context, regionID int64, f casework.CaseFi
 		q += " AND EXISTS (SELECT 1 FROM casus_deelnemer d WHERE d.regio_id = c.regio_id AND d.casus_id = c.id AND d.gebruiker_id = ? AND d.status IN ('toegevoegd', 'geaccepteerd'))"
 		args = append(args, f.UserID)
 	}
+	if f.OrganisationID != 0 {
+		q += " AND EXISTS (SELECT 1 FROM casus_deelnemer d WHERE d.regio_id = c.regio_id AND d.casus_id = c.id AND d.organisatie_id = ? AND d.rol = ? AND d.status IN ('toegevoegd', 'geaccepteerd'))"
+		args = append(args, f.OrganisationID, f.Role)
+	}
 	if f.ParentID != 0 {
 		q += " AND EXISTS (SELECT 1 FROM casus_deelnemer d WHERE d.regio_id = c.regio_id AND d.casus_id = c.id AND d.ouder_id = ?)"
 		args = append(args, f.ParentID)

@@ -169,16 +169,24 @@ func (v *verzuimHandlers) apiSignals(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
+	pg, err := apiPage(r)
+	if err != nil {
+		return err
+	}
 	rows, withheld, err := v.openSignals(r.Context(), p, purpose, audit.AccessAPI)
 	if err != nil {
 		return err
 	}
+	type embedded struct {
+		Signalen []signalJSON `json:"signalen"`
+	}
 	out := struct {
-		Signalen   []signalJSON `json:"signalen"`
-		Weggelaten int          `json:"weggelaten"`
-	}{Signalen: []signalJSON{}, Weggelaten: withheld}
-	for _, s := range rows {
-		out.Signalen = append(out.Signalen, signalJSON{ID: s.ID, LeerlingID: s.PupilID, Naam: s.Name, Soort: string(s.Kind), Van: s.From.String(), Tot: s.To.String(),
+		pageJSON
+		Embedded   embedded `json:"_embedded"`
+		Weggelaten int      `json:"weggelaten"`
+	}{pageJSON: pageOf(r, pg, len(rows)), Embedded: embedded{Signalen: []signalJSON{}}, Weggelaten: withheld}
+	for _, s := range pageSlice(rows, pg) {
+		out.Embedded.Signalen = append(out.Embedded.Signalen, signalJSON{ID: s.ID, LeerlingID: s.PupilID, Naam: s.Name, Soort: string(s.Kind), Van: s.From.String(), Tot: s.To.String(),
 			Uren: s.Hours.Float(), Dagen: s.Days, Bron: s.Source, Prioriteit: s.Priority, Meldbaar: s.Reportable})
 	}
 	return writeJSON(w, http.StatusOK, out)
@@ -219,17 +227,25 @@ func (v *verzuimHandlers) apiMeldingen(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
+	pg, err := apiPage(r)
+	if err != nil {
+		return err
+	}
 	open := r.URL.Query().Get("alle") != "true" && p.Actor().Party == "gemeente"
 	rows, withheld, err := v.visibleMeldingen(r.Context(), p, purpose, open, audit.AccessAPI)
 	if err != nil {
 		return err
 	}
+	type embedded struct {
+		Meldingen []meldingJSON `json:"meldingen"`
+	}
 	out := struct {
-		Meldingen  []meldingJSON `json:"meldingen"`
-		Weggelaten int           `json:"weggelaten"`
-	}{Meldingen: []meldingJSON{}, Weggelaten: withheld}
-	for _, m := range rows {
-		out.Meldingen = append(out.Meldingen, toMeldingJSON(m.StoredMelding, m.Name))
+		pageJSON
+		Embedded   embedded `json:"_embedded"`
+		Weggelaten int      `json:"weggelaten"`
+	}{pageJSON: pageOf(r, pg, len(rows)), Embedded: embedded{Meldingen: []meldingJSON{}}, Weggelaten: withheld}
+	for _, m := range pageSlice(rows, pg) {
+		out.Embedded.Meldingen = append(out.Embedded.Meldingen, toMeldingJSON(m.StoredMelding, m.Name))
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

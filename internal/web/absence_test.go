@@ -19,6 +19,13 @@ import (
 func verzuimWorld(t *testing.T) *world {
 	t.Helper()
 	w := newWorld(t)
+	mountVerzuim(t, w)
+	return w
+}
+
+// mountVerzuim mounts the absence pages and API on w.
+func mountVerzuim(t *testing.T, w *world) {
+	t.Helper()
 	ctx := context.Background()
 	if _, err := w.db.Exec(ctx, "UPDATE leerling SET woongemeente_id = ? WHERE regio_id = ? AND id = ?", w.gem1, w.r1, w.pupil1); err != nil {
 		t.Fatal(err)
@@ -42,7 +49,6 @@ func verzuimWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return w
 }
 
 // upload posts a registrations file through the form.
@@ -369,14 +375,16 @@ func TestVerzuimAPI(t *testing.T) {
 
 	// Signals: this school sees them, the other school none.
 	var sigs struct {
-		Signalen []struct {
-			ID       int64
-			Soort    string
-			Meldbaar bool
-		}
+		Embedded struct {
+			Signalen []struct {
+				ID       int64
+				Soort    string
+				Meldbaar bool
+			}
+		} `json:"_embedded"`
 	}
 	r = c.get("/api/v1/verzuimsignalen?doel=signalering", bearer(tok)...)
-	if json.Unmarshal([]byte(r.body), &sigs); r.status != 200 || len(sigs.Signalen) == 0 {
+	if json.Unmarshal([]byte(r.body), &sigs); r.status != 200 || len(sigs.Embedded.Signalen) == 0 {
 		t.Fatalf("signals: %d %s", r.status, r.body)
 	}
 	if r := c.get("/api/v1/verzuimsignalen?doel=signalering", bearer(other)...); r.status != 200 || strings.Contains(r.body, "16-uur") {

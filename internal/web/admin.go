@@ -24,10 +24,13 @@ type Admin interface {
 }
 
 // apiScopes are the scopes the beheerder can grant, with a Dutch explanation.
-var apiScopes = []Code{
-	{Code: auth.ScopeLeerlingenLezen, Label: "leerlingen lezen (met een doel, langs het beleid)"},
-	{Code: auth.ScopeMagIkDitDelen, Label: "de privacyvraag stellen"},
-}
+var apiScopes = func() []Code {
+	var out []Code
+	for _, sc := range auth.Scopes {
+		out = append(out, Code{Code: sc.Name, Label: sc.Name + ": " + sc.Allows})
+	}
+	return out
+}()
 
 func (s *Server) admin() (Admin, error) {
 	if s.d.Admin == nil {

@@ -138,14 +138,51 @@ type pageLinksJSON struct {
 }
 
 type pupilListJSON struct {
-	Links    pageLinksJSON `json:"_links"`
+	pageJSON
 	Embedded struct {
 		Leerlingen []pupilSummaryJSON `json:"leerlingen"`
 	} `json:"_embedded"`
-	Pagina    int `json:"pagina"`
-	PerPagina int `json:"perPagina"`
-	Totaal    int `json:"totaal"`
-	Paginas   int `json:"paginas"`
+}
+
+// pageJSON is the paging part of every list response (HAL, as the Dutch API Design Rules show):
+// links to this, the first, the last, the previous and the next page, and the numbers.
+type pageJSON struct {
+	Links     pageLinksJSON `json:"_links"`
+	Pagina    int           `json:"pagina"`
+	PerPagina int           `json:"perPagina"`
+	Totaal    int           `json:"totaal"`
+	Paginas   int           `json:"paginas"`
+}
+
+// pageOf builds the paging part for page pg of total items; the links keep r's other query
+// parameters.
+func pageOf(r *http.Request, pg dossier.Page, total int) pageJSON {
+	out := pageJSON{Pagina: pg.Number, PerPagina: pg.Size, Totaal: total, Paginas: (total + pg.Size - 1) / pg.Size}
+	link := func(n int) linkJSON {
+		q := r.URL.Query()
+		q.Set("pagina", strconv.Itoa(n))
+		q.Set("perPagina", strconv.Itoa(pg.Size))
+		return linkJSON{r.URL.Path + "?" + q.Encode()}
+	}
+	out.Links = pageLinksJSON{Self: link(pg.Number), First: link(1), Last: link(max(out.Paginas, 1))}
+	if pg.Number > 1 {
+		l := link(min(pg.Number-1, max(out.Paginas, 1)))
+		out.Links.Prev = &l
+	}
+	if pg.Number < out.Paginas {
+		l := link(pg.Number + 1)
+		out.Links.Next = &l
+	}
+	return out
+}
+
+// apiPage reads pagina and perPagina (default 20, at most 100).
+func apiPage(r *http.Request) (dossier.Page, error) { return pageParams(r, "perPagina", 20, 100) }
+
+// pageSlice returns the items of page pg.
+func pageSlice[T any](items []T, pg dossier.Page) []T {
+	from := min(pg.Offset(), len(items))
+	return items[from:min(from+pg.Size, len(items))]
 }
 
 func pupilHref(id int64) string { return "/api/v1/leerlingen/" + strconv.FormatInt(id, 10) }
@@ -167,7 +204,7 @@ func (s *Server) apiPupilList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pg, err := pageParams(r, "perPagina", 20, 100)
+	pg, err := apiPage(r)
 	if err != nil {
 		return err
 	}
@@ -189,24 +226,11 @@ func (s *Server) apiPupilList(w http.ResponseWriter, r *http.Request) error {
 	if err := s.auditNames(r.Context(), p, shown, purpose, audit.AccessAPI, "leerlingen-lijst"); err != nil {
 		return err
 	}
-	out := pupilListJSON{Pagina: pg.Number, PerPagina: pg.Size, Totaal: total, Paginas: (total + pg.Size - 1) / pg.Size}
+	out := pupilListJSON{pageJSON: pageOf(r, pg, total)}
 	out.Embedded.Leerlingen = []pupilSummaryJSON{}
 	for _, l := range list {
 		out.Embedded.Leerlingen = append(out.Embedded.Leerlingen, pupilSummaryJSON{ID: l.ID, Voornaam: l.FirstName, Achternaam: l.LastName,
 			Geboortedatum: l.BirthDate, School: l.SchoolName, Leerjaar: l.Year, Relaties: relationCodes(l.Relations), Links: linksJSON{Self: linkJSON{pupilHref(l.ID)}}})
-	}
-	link := func(n int) linkJSON {
-		return linkJSON{"/api/v1/leerlingen?doel=" + purpose + "&pagina=" + strconv.Itoa(n) + "&perPagina=" + strconv.Itoa(pg.Size)}
-	}
-	last := max(out.Paginas, 1)
-	out.Links = pageLinksJSON{Self: link(pg.Number), First: link(1), Last: link(last)}
-	if pg.Number > 1 {
-		l := link(pg.Number - 1)
-		out.Links.Prev = &l
-	}
-	if pg.Number < out.Paginas {
-		l := link(pg.Number + 1)
-		out.Links.Next = &l
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // ScopeCasussen is the API scope for writing in casussen (verslagen) with a token.
-const ScopeCasussen = "casussen:vastleggen"
+const ScopeCasussen = auth.ScopeCasussenVastleggen
 
 // caseRoles may take part in a casusoverleg (the policy and the case then decide what they see).
 var caseRoles = []string{auth.RoleZorgcoordinator, auth.RoleMentor, auth.RoleLeerplicht, auth.RoleSWVConsulent,
@@ -48,8 +48,8 @@ func (s *Server) MountCasework(svc *casework.Service) {
 	ui("POST /casussen/{id}/opschalen", s.requireUser(caseRoles, c.escalate))
 	ui("POST /casussen/{id}/doorbraakbesluit", s.requireUser(caseRoles, c.decide))
 	ui("POST /casussen/{id}/afsluiten", s.requireUser(caseRoles, c.closeCase))
-	api("GET /api/v1/casussen", s.apiAuth(caseRoles, auth.ScopeLeerlingenLezen, c.apiList))
-	api("GET /api/v1/casussen/{id}", s.apiAuth(caseRoles, auth.ScopeLeerlingenLezen, c.apiCase))
+	api("GET /api/v1/casussen", s.apiAuth(caseRoles, auth.ScopeCasussenLezen, c.apiList))
+	api("GET /api/v1/casussen/{id}", s.apiAuth(caseRoles, auth.ScopeCasussenLezen, c.apiCase))
 	api("PUT /api/v1/casussen/{id}/verslagen/{vid}", s.apiAuth(caseRoles, ScopeCasussen, c.apiPutMinutes))
 	c.mountAPISteps(api)
 	s.documentCasework()
@@ -65,6 +65,9 @@ func (c *caseHandlers) op(r *http.Request, point audit.AccessPoint) (casework.Op
 	p := principalFrom(r.Context())
 	a := p.Actor()
 	ca := casework.Actor{Kind: casework.KindProfessional, UserID: a.UserID, OrganisationID: a.OrgID, Party: a.Party, Role: a.Role, Name: p.DisplayName()}
+	if p.Client != nil {
+		ca.ClientID = p.Client.ID
+	}
 	if a.ParentID != 0 {
 		ca = casework.Actor{Kind: casework.KindParent, ParentID: a.ParentID, Name: p.DisplayName()}
 	}
@@ -224,17 +227,27 @@ type casusSummaryJSON struct {
 }
 
 func (c *caseHandlers) apiList(w http.ResponseWriter, r *http.Request) error {
+	pg, err := apiPage(r)
+	if err != nil {
+		return err
+	}
 	op, region := c.op(r, audit.AccessAPI)
 	list, err := c.svc.List(r.Context(), region, op, r.URL.Query().Get("alle") != "ja")
 	if err != nil {
 		return caseError(err)
 	}
-	out := []casusSummaryJSON{}
-	for _, x := range list {
-		out = append(out, casusSummaryJSON{ID: x.ID, Leerling: x.PupilID, Soort: x.Type, Fase: x.Phase, Geopend: x.OpenedAt.Format(time.RFC3339),
+	type embedded struct {
+		Casussen []casusSummaryJSON `json:"casussen"`
+	}
+	out := struct {
+		pageJSON
+		Embedded embedded `json:"_embedded"`
+	}{pageJSON: pageOf(r, pg, len(list)), Embedded: embedded{Casussen: []casusSummaryJSON{}}}
+	for _, x := range pageSlice(list, pg) {
+		out.Embedded.Casussen = append(out.Embedded.Casussen, casusSummaryJSON{ID: x.ID, Leerling: x.PupilID, Soort: x.Type, Fase: x.Phase, Geopend: x.OpenedAt.Format(time.RFC3339),
 			Opgeschaald: x.Escalated, Afgesloten: x.Closed, Self: fmt.Sprintf("/api/v1/casussen/%d", x.ID)})
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"casussen": out})
+	return writeJSON(w, http.StatusOK, out)
 }
 
 type casusItemJSON struct {
@@ -301,7 +314,11 @@ func (c *caseHandlers) apiCase(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	for _, p := range k.Participants {
-		out.Deelnemers = append(out.Deelnemers, map[string]any{"naam": p.Name, "soort": p.Kind, "partij": p.Party, "rol": p.Role, "status": p.Status})
+		d := map[string]any{"naam": p.Name, "soort": p.Kind, "status": p.Status}
+		if p.Party != "" { // parents and the pupil take part without a party or role
+			d["partij"], d["rol"] = p.Party, p.Role
+		}
+		out.Deelnemers = append(out.Deelnemers, d)
 	}
 	for _, m := range v.Minutes {
 		out.Verslagen = append(out.Verslagen, casusItemJSON{ID: m.Item.ID, Omvang: m.Scope, Tekst: m.Item.Text, Partij: m.Item.AuthorParty,

@@ -37,7 +37,7 @@ func (c *caseHandlers) apiWrites() map[string]handlerFunc {
 }
 
 func (c *caseHandlers) mountAPISteps(api func(string, handlerFunc)) {
-	api("GET /api/v1/casussen/{id}/plan-van-aanpak", c.s.apiAuth(caseRoles, auth.ScopeLeerlingenLezen, c.apiPlan))
+	api("GET /api/v1/casussen/{id}/plan-van-aanpak", c.s.apiAuth(caseRoles, auth.ScopeCasussenLezen, c.apiPlan))
 	for pattern, h := range c.apiWrites() {
 		api(pattern, c.s.apiAuth(caseRoles, ScopeCasussen, h))
 	}

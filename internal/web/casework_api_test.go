@@ -177,7 +177,8 @@ func TestCasusAPISteps(t *testing.T) {
 		t.Errorf("change after closing: %d %s", r.status, r.body)
 	}
 
-	// Through the real server: a session cannot write (401), a system token is no participant (403).
+	// Through the real server: a session cannot write (401); the school's system writes as the
+	// school's zorgcoördinator (who takes part), or is refused by the phase (409).
 	zc := w.client()
 	zc.login("zc")
 	if r := zc.doBody("POST", base+"/afspraken", `{}`, "Content-Type", "application/json"); r.status != http.StatusUnauthorized {

@@ -174,9 +174,16 @@ func TestCasusAPI(t *testing.T) {
 	if r := zc.doBody("PUT", put, `{"tekst":"x"}`, "Content-Type", "application/json", "Authorization", bearer, "If-Match", `"iets"`); r.status != http.StatusPreconditionFailed {
 		t.Errorf("PUT with a foreign ETag: %d", r.status)
 	}
-	// An API client is an organisation's system, not a participant: it cannot write into a case,
-	// and the case answers as if it did not exist.
-	if r := zc.doBody("PUT", put, `{"tekst":"x"}`, "Content-Type", "application/json", "Authorization", bearer, "If-Match", got.Verslagen[0].ETag); r.status != http.StatusNotFound {
-		t.Errorf("PUT by a system: %d %s", r.status, r.body)
+	// An API client is its organisation's system: it takes part through the professional of
+	// its organisation in its role (here the school's zorgcoördinator), and through nobody else.
+	other, otherHash := auth.NewAPIToken()
+	if _, err := w.db.CreateAPIClient(ctx, auth.APIClient{RegionID: w.r1, OrgID: w.school2, Name: "LAS", Role: "zorgcoordinator", Scopes: []string{"casussen:vastleggen"}}, otherHash, w.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if r := zc.doBody("PUT", put, `{"tekst":"x"}`, "Content-Type", "application/json", "Authorization", "Bearer "+other, "If-Match", got.Verslagen[0].ETag); r.status != http.StatusForbidden && r.status != http.StatusNotFound {
+		t.Errorf("PUT by another school's system: %d %s", r.status, r.body)
+	}
+	if r := zc.doBody("PUT", put, `{"tekst":"x"}`, "Content-Type", "application/json", "Authorization", bearer, "If-Match", got.Verslagen[0].ETag); r.status != http.StatusOK {
+		t.Errorf("PUT by the school's system: %d %s", r.status, r.body)
 	}
 }

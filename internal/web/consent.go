@@ -47,7 +47,7 @@ type ToestemmingDeps struct {
 }
 
 // ScopeToestemmingenVastleggen is the API scope for recording and withdrawing consents.
-const ScopeToestemmingenVastleggen = "toestemmingen:vastleggen"
+const ScopeToestemmingenVastleggen = auth.ScopeToestemmingenVastleggen
 
 var (
 	consentRoles     = []string{auth.RoleZorgcoordinator}

@@ -49,15 +49,23 @@ func (c *consentHandlers) apiList(w http.ResponseWriter, r *http.Request) error 
 	if err != nil || id <= 0 {
 		return badField("leerling", "geef het id van de leerling (leerling)")
 	}
+	pg, err := apiPage(r)
+	if err != nil {
+		return err
+	}
 	_, recs, err := c.list(r.Context(), p, id, audit.AccessAPI)
 	if err != nil {
 		return err
 	}
-	out := struct {
+	type embedded struct {
 		Toestemmingen []consentJSON `json:"toestemmingen"`
-	}{Toestemmingen: []consentJSON{}}
-	for _, rec := range recs {
-		out.Toestemmingen = append(out.Toestemmingen, c.toJSON(rec))
+	}
+	out := struct {
+		pageJSON
+		Embedded embedded `json:"_embedded"`
+	}{pageJSON: pageOf(r, pg, len(recs)), Embedded: embedded{Toestemmingen: []consentJSON{}}}
+	for _, rec := range pageSlice(recs, pg) {
+		out.Embedded.Toestemmingen = append(out.Embedded.Toestemmingen, c.toJSON(rec))
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

@@ -4,50 +4,55 @@ package web
 func (s *Server) documentToestemming() {
 	bearer := []obj{{"bearer": []string{}}}
 	secured := []obj{{"bearer": []string{}}, {"sessie": []string{}}}
-	intg := obj{"type": "integer", "format": "int64"}
-	strs := obj{"type": "array", "items": obj{"type": "string"}}
+	codes := func(desc string) obj { return arr(codeS(desc), 50) }
+	giver := pattern("Gever: leerling of ouder:<id>", `^(leerling|ouder:[0-9]+)$`, 30)
+	recipient := pattern("Ontvanger: partij of partij:<organisatie-id>", `^[a-z0-9-]+(:[0-9]+)?$`, 80)
+	sha := pattern("SHA-256 (hex)", `^[0-9a-f]{64}$`, 64)
 	paths := obj{
 		"/toestemmingen": obj{
-			"get": obj{"operationId": "toestemmingenLijst", "tags": []string{"Toestemmingen"}, "summary": "Toestemmingen van een leerling van uw school",
+			"get": obj{"operationId": "toestemmingenLijst", "x-scope": "toestemmingen:lezen", "tags": []string{"Toestemmingen"}, "summary": "Toestemmingen van een leerling van uw school",
 				"description": "Alle vastgelegde toestemmingen en weigeringen met hun stand op dit moment. Het beleid beslist over het lezen van het toestemmingsregister; de inzage komt in de auditlog. Scope toestemmingen:lezen.",
-				"security":    secured, "parameters": []obj{queryParam("leerling", "Id van de leerling", true, intg)},
-				"responses": merge(obj{"200": okJSON("De toestemmingen", "Toestemmingen")}, errorResponses(400, 401, 403, 404, 500))},
-			"post": obj{"operationId": "toestemmingVastleggen", "tags": []string{"Toestemmingen"}, "summary": "Toestemming of weigering vastleggen",
+				"security":    secured, "parameters": append([]obj{queryParam("leerling", "Id van de leerling", true, idS("Id van de leerling"))}, pageParamsDoc...),
+				"responses": merge(obj{"200": okJSON("Een pagina toestemmingen", "Toestemmingen")}, errorResponses())},
+			"post": obj{"operationId": "toestemmingVastleggen", "x-scope": "toestemmingen:vastleggen", "tags": []string{"Toestemmingen"}, "summary": "Toestemming of weigering vastleggen",
 				"description": "Het register controleert wie moet toestemmen (leeftijd, gezag), het doel, de ontvangers en categorieën van het convenant, het kanaal en het bewijs. Een fout noemt het veld in invalidParams; er wordt dan niets opgeslagen. Scope toestemmingen:vastleggen.",
 				"security":    bearer, "requestBody": obj{"required": true, "content": obj{"application/json": obj{"schema": ref("ToestemmingVerzoek")}}},
-				"responses": merge(obj{"201": okJSON("Vastgelegd", "Toestemming")}, errorResponses(400, 401, 403, 404, 415, 500))},
+				"responses": merge(obj{"201": okJSON("Vastgelegd", "Toestemming")}, errorResponses(bodyErrors...))},
 		},
-		"/toestemmingen/{id}/intrekking": obj{"post": obj{"operationId": "toestemmingIntrekken", "tags": []string{"Toestemmingen"}, "summary": "Toestemming intrekken",
+		"/toestemmingen/{id}/intrekking": obj{"post": obj{"operationId": "toestemmingIntrekken", "x-scope": "toestemmingen:vastleggen", "tags": []string{"Toestemmingen"}, "summary": "Toestemming intrekken",
 			"description": "Intrekken namens een persoon wiens toestemming nodig was (namens: leerling of ouder:<id>). Geldt bij de eerstvolgende beslissing. Het antwoord noemt de verstrekkingen die op de toestemming steunden. Scope toestemmingen:vastleggen.",
-			"security":    bearer, "parameters": []obj{{"name": "id", "in": "path", "required": true, "description": "Id van de toestemming", "schema": intg}},
-			"requestBody": obj{"required": true, "content": obj{"application/json": obj{"schema": obj{"type": "object", "required": []string{"namens"},
-				"properties": obj{"namens": str("leerling of ouder:<id>"), "notitie": str("Toelichting")}}}}},
+			"security":    bearer, "parameters": []obj{pathParam("id", "Id van de toestemming")},
+			"requestBody": obj{"required": true, "content": obj{"application/json": obj{"schema": object("", []string{"namens"},
+				obj{"namens": giver, "notitie": text("Toelichting", 2000)})}}},
 			"responses": merge(obj{"200": okJSON("Ingetrokken", "Intrekking"), "409": problemResp("Al ingetrokken"), "422": problemResp("Deze persoon kan niet intrekken")},
-				errorResponses(400, 401, 403, 404, 415, 500))}},
-		"/toestemming-nodig": obj{"get": obj{"operationId": "toestemmingNodig", "tags": []string{"Toestemmingen"}, "summary": "Wiens toestemming is nodig?",
+				errorResponses(bodyErrors...))}},
+		"/toestemming-nodig": obj{"get": obj{"operationId": "toestemmingNodig", "x-scope": "toestemmingen:lezen", "tags": []string{"Toestemmingen"}, "summary": "Wiens toestemming is nodig?",
 			"description": "Hetzelfde antwoord als grondslag toestemming nodig --json. Geen leerlinggegevens. Scope toestemmingen:lezen.",
 			"security":    secured, "parameters": []obj{
-				queryParam("geboortedatum", "Geboortedatum van de leerling", true, obj{"type": "string", "format": "date"}),
-				queryParam("peildatum", "De dag waarop de vraag geldt", true, obj{"type": "string", "format": "date"}),
-				queryParam("doel", "Doel uit het convenant", true, obj{"type": "string"}),
-				queryParam("gezaghebbenden", "Aantal ouders met gezag (0, 1 of 2)", true, obj{"type": "integer", "minimum": 0, "maximum": 2})},
-			"responses": merge(obj{"200": okJSON("Het antwoord", "ToestemmingNodig")}, errorResponses(400, 401, 403, 500))}},
+				queryParam("geboortedatum", "Geboortedatum van de leerling", true, dateS("Geboortedatum")),
+				queryParam("peildatum", "De dag waarop de vraag geldt", true, dateS("Peildatum")),
+				queryParam("doel", "Doel uit het convenant", true, codeS("Doel")),
+				queryParam("gezaghebbenden", "Aantal ouders met gezag (0, 1 of 2)", true, intS("Aantal", 0, 2))},
+			"responses": merge(obj{"200": okJSON("Het antwoord", "ToestemmingNodig")}, errorResponses())}},
 	}
 	schemas := obj{
-		"Toestemming": obj{"type": "object", "required": []string{"id", "stand", "status", "doelen", "ontvangers", "categorieen", "gevers", "kanaal", "zwakBewijs", "geldigVan"},
-			"properties": obj{"id": intg, "stand": str("geldig, nog-niet-geldig, verlopen, ingetrokken, geweigerd"), "status": str("gegeven of geweigerd"),
-				"doelen": strs, "ontvangers": strs, "categorieen": strs, "gevers": strs, "kanaal": str("Kanaal"), "zwakBewijs": obj{"type": "boolean"},
-				"geldigVan": obj{"type": "string", "format": "date"}, "geldigTot": obj{"type": "string", "format": "date"}, "ingetrokken": obj{"type": "string", "format": "date-time"}}},
-		"Toestemmingen": obj{"type": "object", "required": []string{"toestemmingen"}, "properties": obj{"toestemmingen": obj{"type": "array", "items": ref("Toestemming")}}},
-		"ToestemmingVerzoek": obj{"type": "object", "required": []string{"leerling", "doelen", "ontvangers", "categorieen", "gevers", "kanaal", "formulierVersie", "formulierHash"},
-			"properties": obj{"leerling": intg, "status": str("gegeven (standaard) of geweigerd"), "doelen": strs, "ontvangers": strs, "categorieen": strs, "gevers": strs,
-				"kanaal": str("schriftelijk, e-mail, digitaal-formulier, mondeling"), "gehoordDoor": str("Bij mondeling: wie hoorde het"),
-				"formulierVersie": str("Versie van het formulier"), "formulierHash": str("SHA-256 van de formuliertekst"), "bewijs": str("SHA-256 van het bewijs"),
-				"gegevenOp": obj{"type": "string", "format": "date"}, "geldigVan": obj{"type": "string", "format": "date"}, "geldigTot": obj{"type": "string", "format": "date"}, "notitie": str("Notitie")}},
-		"Intrekking": obj{"type": "object", "required": []string{"toestemming", "verstrekkingen"}, "properties": obj{"toestemming": ref("Toestemming"),
-			"verstrekkingen": obj{"type": "array", "items": obj{"type": "object", "properties": obj{"op": obj{"type": "string", "format": "date-time"}, "ontvanger": str("Ontvanger"), "categorie": str("Categorie"), "verwijzing": str("Verwijzing")}}}}},
-		"ToestemmingNodig": obj{"type": "object", "required": []string{"leerling", "ouders", "reden", "bron"}, "properties": obj{"leerling": obj{"type": "boolean"},
-			"ouders": obj{"type": "string", "enum": []string{"geen", "een", "alle"}}, "reden": str("De regel in gewone taal"), "bron": str("Wet en convenantregel")}},
+		"Toestemming": object("", []string{"id", "stand", "status", "doelen", "ontvangers", "categorieen", "gevers", "kanaal", "zwakBewijs", "geldigVan"},
+			obj{"id": idS("Id van de toestemming"), "stand": enum("Stand nu", "geldig", "nog-niet-geldig", "verlopen", "ingetrokken", "geweigerd"),
+				"status": enum("gegeven of geweigerd", "gegeven", "geweigerd"),
+				"doelen": codes("Doel"), "ontvangers": arr(recipient, 50), "categorieen": codes("Categorie"), "gevers": arr(giver, 10), "kanaal": codeS("Kanaal"),
+				"zwakBewijs": boolS("Het kanaal geeft zwak bewijs (mondeling)"),
+				"geldigVan":  dateS("Geldig van"), "geldigTot": dateS("Geldig tot"), "ingetrokken": dateTimeS("Ingetrokken op")}),
+		"Toestemmingen": pageSchema("Een pagina toestemmingen", "toestemmingen", ref("Toestemming"), nil),
+		"ToestemmingVerzoek": object("", []string{"leerling", "doelen", "ontvangers", "categorieen", "gevers", "kanaal", "formulierVersie", "formulierHash"},
+			obj{"leerling": idS("Id van de leerling"), "status": enum("gegeven (standaard) of geweigerd", "gegeven", "geweigerd", ""), "doelen": codes("Doel"),
+				"ontvangers": arr(recipient, 50), "categorieen": codes("Categorie"), "gevers": arr(giver, 10),
+				"kanaal": enum("Kanaal", "schriftelijk", "e-mail", "digitaal-formulier", "mondeling"), "gehoordDoor": str("Bij mondeling: wie hoorde het"),
+				"formulierVersie": str("Versie van het formulier"), "formulierHash": sha, "bewijs": obj{"type": "string", "pattern": `^([0-9a-f]{64})?$`, "maxLength": 64, "description": "SHA-256 van het bewijs"},
+				"gegevenOp": dateS("Gegeven op"), "geldigVan": dateS("Geldig van"), "geldigTot": dateS("Geldig tot"), "notitie": text("Notitie", 2000)}),
+		"Intrekking": object("", []string{"toestemming", "verstrekkingen"}, obj{"toestemming": ref("Toestemming"),
+			"verstrekkingen": arr(object("", []string{"op", "ontvanger", "categorie", "verwijzing"}, obj{"op": dateTimeS("Wanneer"), "ontvanger": recipient, "categorie": codeS("Categorie"), "verwijzing": str("Verwijzing")}), 10000)}),
+		"ToestemmingNodig": object("", []string{"leerling", "ouders", "reden", "bron"}, obj{"leerling": boolS("De toestemming van de leerling zelf is nodig"),
+			"ouders": enum("Welke ouders", "geen", "een", "alle"), "reden": text("De regel in gewone taal", 2000), "bron": text("Wet en convenantregel", 1000)}),
 	}
 	s.documentAPI(paths, schemas)
 }

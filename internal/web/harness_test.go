@@ -26,6 +26,7 @@ import (
 	"github.com/grondslag/grondslag/internal/store"
 	"github.com/grondslag/grondslag/internal/store/storetest"
 	"github.com/grondslag/grondslag/internal/web"
+	"github.com/grondslag/grondslag/internal/web/apitest"
 )
 
 // clock is the test's controllable time.
@@ -119,6 +120,17 @@ type world struct {
 	pupilR2  int64           // in region 2
 	parent   int64
 	parentEm string
+
+	validator *apitest.Transport // checks every /api/v1 call against the served OpenAPI document
+}
+
+// apiValidator is the transport of every test client: API calls are validated against the
+// served OpenAPI document (package apitest).
+func (w *world) apiValidator() http.RoundTripper {
+	if w.validator == nil {
+		w.validator = &apitest.Transport{T: w.t, Generation: func() int { return len(w.web.APIPatterns()) }}
+	}
+	return w.validator
 }
 
 var fastParams = auth.PasswordParams{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
@@ -256,7 +268,8 @@ type client struct {
 
 func (w *world) client() *client {
 	jar, _ := cookiejar.New(nil)
-	return &client{w: w, jar: jar, hc: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &client{w: w, jar: jar, hc: &http.Client{Jar: jar, Transport: w.apiValidator(),
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
 type resp struct {
