@@ -10,7 +10,6 @@ import (
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/consent"
 	"github.com/grondslag/grondslag/internal/convenant"
-	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/web"
 )
 
@@ -24,7 +23,7 @@ func apiWorld(t *testing.T) (*world, int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.web.MountToestemming(web.ToestemmingDeps{Register: consent.NewRegister(w.db, cfg, nil).WithShareLog(w.db), Engine: policy.NewEngine(conv), Families: w.db}); err != nil {
+	if err := w.web.MountToestemming(web.ToestemmingDeps{Register: consent.NewRegister(w.db, cfg, nil).WithShareLog(w.db), Families: w.db}); err != nil {
 		t.Fatal(err)
 	}
 	return w, caseID
