@@ -40,8 +40,8 @@ type Actor struct {
 	// Role for OrganisationID, in the cases where a professional of that organisation and role
 	// takes part.
 	ClientID int64
-	PupilID        int64 // the pupil acting for themself
-	Name           string
+	PupilID  int64 // the pupil acting for themself
+	Name     string
 }
 
 // Professional reports whether the actor acts for an organisation of the convenant.

@@ -42,15 +42,15 @@ type Repository interface {
 
 // CaseFilter selects cases. Zero fields do not filter.
 type CaseFilter struct {
-	UserID    int64 // cases the user takes part in
+	UserID int64 // cases the user takes part in
 	// OrganisationID and Role: cases in which a professional of the organisation in the role
 	// takes part (an API client); both set or neither.
 	OrganisationID int64
 	Role           string
-	ParentID  int64 // cases the parent is invited to
-	PupilID   int64
-	Escalated bool // only escalated cases
-	Open      bool // only open cases
+	ParentID       int64 // cases the parent is invited to
+	PupilID        int64
+	Escalated      bool // only escalated cases
+	Open           bool // only open cases
 }
 
 // PupilFacts is what the service needs to know of the pupil.

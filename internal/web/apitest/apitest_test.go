@@ -17,8 +17,10 @@ type recorder struct {
 	msgs []string
 }
 
-func (r *recorder) Errorf(format string, args ...any) { r.msgs = append(r.msgs, fmt.Sprintf(format, args...)) }
-func (r *recorder) Helper()                           {}
+func (r *recorder) Errorf(format string, args ...any) {
+	r.msgs = append(r.msgs, fmt.Sprintf(format, args...))
+}
+func (r *recorder) Helper() {}
 
 const doc = `{"openapi":"3.0.3","info":{"title":"t","version":"1.0.0"},"servers":[{"url":"%s/api/v1"}],
 "paths":{"/dingen/{id}":{"get":{"parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"integer","minimum":1}}],
