@@ -9,10 +9,14 @@ import (
 )
 
 func runMigrate(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "migrate", "migrate [--db BESTAND|postgres://…]")
+	fs := newFlagSet(e, "migrate", "migrate [--db BESTAND|postgres://…] [--app-rol ROL]")
 	cfg := storeFlags(fs, e)
+	appRole := fs.String("app-rol", envOr(e, "GRONDSLAG_APP_ROL", ""), "PostgreSQL: de rol waarmee de applicatie verbindt; krijgt alleen wat nodig is (auditlog: alleen toevoegen en lezen) en rijbeveiliging per regio. Migreer zelf als eigenaar van het schema (GRONDSLAG_APP_ROL)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
+	}
+	if *appRole != "" && !store.IsPostgresURL(cfg.DB) {
+		return withExit(2, fmt.Errorf("--app-rol werkt alleen met PostgreSQL; SQLite kent geen databaserollen (bescherm het bestand met de bestandsrechten, 0600)"))
 	}
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
@@ -28,6 +32,12 @@ func runMigrate(ctx context.Context, e env) error {
 	}
 	if len(applied) == 0 {
 		fmt.Fprintln(e.stdout, "het schema is al actueel")
+	}
+	if *appRole != "" {
+		if err := db.SetupAppRole(ctx, *appRole); err != nil {
+			return fmt.Errorf("applicatierol %s: %w", *appRole, err)
+		}
+		fmt.Fprintf(e.stdout, "applicatierol %s ingesteld: auditlog alleen toevoegen en lezen, rijbeveiliging per regio\n", *appRole)
 	}
 	return nil
 }

@@ -44,6 +44,9 @@ func (s *AuditStore) Append(ctx context.Context, tx *Tx, regionID int64, entries
 	if regionID <= 0 {
 		return fmt.Errorf("auditregels toevoegen: regio ontbreekt")
 	}
+	if err := tx.SetRegion(ctx, regionID); err != nil {
+		return fmt.Errorf("auditregels toevoegen: %w", err)
+	}
 	size, tree, err := lockHead(ctx, tx, regionID)
 	if err != nil {
 		return fmt.Errorf("auditregels toevoegen: %w", err)
