@@ -17,20 +17,22 @@ import (
 	"github.com/grondslag/grondslag/internal/store"
 )
 
-const importeerVerzuimUsage = "verzuim importeer --invoer BESTAND.csv --school BRIN[VESTIGING]|ID --door E-MAIL [--db …] [--regio CODE] [--sla-fouten-over] [--peildatum JJJJ-MM-DD] [--vakanties BESTAND.csv] [--lesuren-per-dag N]"
+const importeerVerzuimUsage = "verzuim importeer --invoer BESTAND.csv --school BRIN[VESTIGING]|ID --door E-MAIL [--doel DOEL] [--db …] [--regio CODE] [--sla-fouten-over] [--peildatum JJJJ-MM-DD] [--vakanties BESTAND.csv] [--lesuren-per-dag N]"
 
 // runVerzuimImporteer imports a school's registrations into the store (all or nothing unless
-// --sla-fouten-over) and refreshes the signals of the pupils in the file.
+// --sla-fouten-over) and refreshes the signals of the pupils in the file: the same use case as
+// the web's upload (absence.Service.Import), with access point CLI.
 func runVerzuimImporteer(ctx context.Context, e env) error {
 	fs := newFlagSet(e, "verzuim importeer", importeerVerzuimUsage)
 	cfg := storeFlags(fs, e)
 	convenantFlag(fs, e, cfg)
 	var cf calendarFlags
-	var input, school, by string
+	var input, school, by, purpose string
 	var skip bool
 	fs.StringVar(&input, "invoer", "", "verzuimregistraties van de school (CSV met kopregel leerling,datum,uren,reden; leerling = leerlingnummer of pseudoniem)")
 	fs.StringVar(&school, "school", "", "de school: BRIN met vestiging (bijv. 01AA00; zonder vestiging 00) of het id van de organisatie")
 	fs.StringVar(&by, "door", "", "e-mailadres van de verantwoordelijke gebruiker van de school (komt in het auditlog)")
+	fs.StringVar(&purpose, "doel", "", "het doel waaronder de gebruiker werkt (een doel van het convenant); zonder --doel het eerste doel waarvoor het convenant deze rol verzuim laat vastleggen")
 	fs.BoolVar(&skip, "sla-fouten-over", false, "importeer de goede regels van een bestand met fouten (de foute worden gemeld)")
 	cf.register(fs)
 	if err := parseFlags(fs, e.args); err != nil {
@@ -70,24 +72,67 @@ func runVerzuimImporteer(ctx context.Context, e env) error {
 	if err != nil {
 		return withExit(2, err)
 	}
-	trail, err := importTrail(ctx, cfg, db, reg.ID, reg.Code, schoolID, by, now)
+	u, err := db.UserByEmail(ctx, reg.ID, by)
+	if err != nil || !u.Active {
+		return withExit(2, fmt.Errorf("--door: geen actieve gebruiker %q in deze regio", by))
+	}
+	if u.OrganisationID != schoolID {
+		return withExit(2, fmt.Errorf("--door: %s werkt niet bij deze school", by))
+	}
+	conv, err := loadConvenant(cfg)
 	if err != nil {
 		return err
 	}
-	res, err := db.ImportAbsenceAudited(ctx, reg.ID, schoolID, f, skip, now, trail)
+	ring, err := cfg.keyRing()
+	if err != nil {
+		return err
+	}
+	keys, err := ring.Region(reg.Code)
+	if err != nil {
+		return err
+	}
+	point := access.New(policy.NewEngine(conv), reg.ID)
+	actor := policy.Actor{Party: "school", Role: string(u.Role)}
+	if purpose == "" {
+		// The purpose follows from the convenant: the first under which it lets this role
+		// record absence (the denial, if none, names what is missing).
+		var purposes []string
+		for _, p := range conv.Purposes() {
+			purposes = append(purposes, p.Code)
+		}
+		if _, purpose, err = point.FirstAllowed(ctx, access.Request{RegionID: reg.ID, Request: policy.Request{Actor: actor, Action: policy.Record, Category: "verzuim",
+			Context: policy.Context{Level: policy.LevelPerson}}}, purposes); err != nil {
+			return err
+		}
+	} else if _, ok := conv.Purpose(purpose); !ok {
+		return withExit(2, fmt.Errorf("--doel %q: dit doel staat niet in het convenant", purpose))
+	}
+	svc, err := absence.NewService(absence.ServiceDeps{Repo: store.AbsenceRepository{DB: db}, Decisions: point, Log: directAudit{db: db, enc: keys},
+		Seal:      func(context.Context, int64) (audit.Encrypter, error) { return keys, nil },
+		Evaluator: func(context.Context, int64) (*absence.Evaluator, error) { return ev, nil },
+		Today:     func() absence.Date { return asOf }, Now: func() time.Time { return now }})
+	if err != nil {
+		return err
+	}
+	op := audit.NewOperationID()
+	res, err := svc.Import(ctx, absence.Import{RegionID: reg.ID, SchoolID: schoolID, Actor: actor, Purpose: purpose, CSV: f, SkipErrors: skip,
+		Evaluator: ev, AsOf: asOf,
+		Base: audit.Record{Time: now, Actor: audit.Actor{UserID: u.ID, OrganisationID: u.OrganisationID, Role: string(u.Role)}, AccessPoint: audit.AccessCLI,
+			RequestID: "verzuim-import-" + op.String(), TraceID: audit.NewTraceID(), OperationID: op, Name: "verzuim importeren"}})
 	for _, le := range res.Errors {
 		fmt.Fprintf(e.stderr, "%s: %s\n", input, le)
 	}
 	if err != nil {
-		if errors.Is(err, store.ErrAbsenceFile) || errors.Is(err, absence.ErrHeader) {
+		var no *access.DeniedError
+		switch {
+		case errors.As(err, &no):
+			return fmt.Errorf("het convenant staat %s niet toe verzuim vast te leggen voor doel %s: %s", u.Role, purpose, no.Decision.Reason)
+		case errors.Is(err, absence.ErrFile) || errors.Is(err, absence.ErrHeader):
 			return withExit(1, fmt.Errorf("%s: %w", input, err))
 		}
 		return err
 	}
-	n, err := db.RefreshSignals(ctx, reg.ID, res.Pupils, ev, asOf, now)
-	if err != nil {
-		return fmt.Errorf("signalen bijwerken: %w", err)
-	}
+	n := res.Signals
 	fmt.Fprintf(e.stdout, "%d regels gelezen, %d geïmporteerd (%d leerling-dag-redenen, %d leerlingen); %d signalen op peildatum %s.\n",
 		res.Lines, res.Imported, res.Keys, len(res.Pupils), n, asOf)
 	if len(res.Errors) > 0 {
@@ -120,51 +165,18 @@ func resolveSchool(ctx context.Context, db *store.DB, regionID int64, s string) 
 	return o.ID, nil
 }
 
-// importTrail checks that the responsible user may record absence at the school under the
-// convenant and returns the import's audit entries: one per pupil whose registrations were
-// written, access point CLI.
-func importTrail(ctx context.Context, cfg *config, db *store.DB, regionID int64, regionCode string, schoolID int64, email string, now time.Time) (store.ImportTrail, error) {
-	u, err := db.UserByEmail(ctx, regionID, email)
-	if err != nil || !u.Active {
-		return nil, withExit(2, fmt.Errorf("--door: geen actieve gebruiker %q in deze regio", email))
+// directAudit appends decision records to the region's log in their own transaction: the CLI's
+// log for refusals (the server uses the batcher instead).
+type directAudit struct {
+	db  *store.DB
+	enc audit.Encrypter
+}
+
+func (d directAudit) Append(ctx context.Context, regionID int64, recs ...audit.Record) error {
+	log := access.Entries{Enc: d.enc}
+	if err := log.Append(ctx, regionID, recs...); err != nil {
+		return err
 	}
-	if u.OrganisationID != schoolID {
-		return nil, withExit(2, fmt.Errorf("--door: %s werkt niet bij deze school", email))
-	}
-	conv, err := loadConvenant(cfg)
-	if err != nil {
-		return nil, err
-	}
-	d, err := access.New(policy.NewEngine(conv), regionID).Ask(ctx, access.Request{RegionID: regionID,
-		Request: policy.Request{Actor: policy.Actor{Party: "school", Role: string(u.Role)}, Action: policy.Record, Category: "verzuim", Purpose: "signalering"}})
-	if err != nil {
-		return nil, err
-	}
-	if !d.Allowed {
-		return nil, fmt.Errorf("het convenant staat %s niet toe verzuim vast te leggen: %s", u.Role, d.Reason)
-	}
-	ring, err := cfg.keyRing()
-	if err != nil {
-		return nil, err
-	}
-	keys, err := ring.Region(regionCode)
-	if err != nil {
-		return nil, err
-	}
-	return func(ctx context.Context, tx *store.Tx, res store.AbsenceImport) ([]audit.Entry, error) {
-		op := audit.NewOperationID()
-		base := audit.Record{Time: now, Actor: audit.Actor{UserID: u.ID, OrganisationID: u.OrganisationID, Role: string(u.Role)},
-			Categories: []string{"verzuim"}, Action: audit.ActionImport, Purpose: "signalering", AccessPoint: audit.AccessCLI,
-			RequestID: "verzuim-import-" + op.String(), TraceID: audit.NewTraceID(), OperationID: op, Name: "verzuim importeren"}
-		base = d.Record(base)
-		ps, err := tx.Pseudonyms(ctx, regionID, res.Pupils)
-		if err != nil {
-			return nil, err
-		}
-		list := make([]string, 0, len(res.Pupils))
-		for _, id := range res.Pupils {
-			list = append(list, ps[id])
-		}
-		return audit.PerPupil(base, list, keys)
-	}, nil
+	as := store.NewAuditStore(d.db)
+	return d.db.WithTx(ctx, func(tx *store.Tx) error { return as.Append(ctx, tx, regionID, log.List...) })
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/grondslag/grondslag/internal/convenant"
 )
 
 const verzuimCSV = "leerling,datum,uren,reden\n" +
@@ -128,10 +130,13 @@ func TestVerzuimSignalenBadInput(t *testing.T) {
 
 func filepathJoin(a, b string) string { return a + "/" + b }
 
-func TestVerzuimImporteer(t *testing.T) {
-	dir := t.TempDir()
-	db := filepathJoin(dir, "g.db")
-	st := []string{"--db", db, "--sleutels", filepathJoin(dir, "k.json")}
+// absenceRegion makes a database with a region, a school with one pupil, its zorgcoördinator
+// and a leerplichtambtenaar; st are the store flags with --door the zorgcoördinator.
+func absenceRegion(t *testing.T) (dir, db string, st []string) {
+	t.Helper()
+	dir = t.TempDir()
+	db = filepathJoin(dir, "g.db")
+	st = []string{"--db", db, "--sleutels", filepathJoin(dir, "k.json")}
 	steps := [][]string{
 		{"migrate", "--db", db},
 		append([]string{"regio", "aanmaken", "--code", "test-regio", "--naam", "Testregio", "--vakantieregio", "midden"}, st...),
@@ -139,12 +144,16 @@ func TestVerzuimImporteer(t *testing.T) {
 		append([]string{"importeer", "leerlingen", writeFile(t, dir, "ll.csv", "nummer,voornaam,achternaam,geboortedatum,school,leerlingnummer,van,leerjaar\n999900006,Sam,Test,2015-01-01,99ZZ00,L1,2024-08-26,groep 5\n")}, st...),
 		append([]string{"importeer", "gebruikers", writeFile(t, dir, "u.csv", "naam,email,rol,organisatie\nZorg Test,zorg@test.example,zorgcoordinator,99ZZ00\nLeerplicht Test,lp@test.example,leerplicht,GM9990\n")}, st...),
 	}
-	st = append(st, "--door", "zorg@test.example")
 	for _, s := range steps {
 		if code, _, errs := runCmd(t, "", s...); code != 0 {
 			t.Fatalf("%v: %s", s, errs)
 		}
 	}
+	return dir, db, append(st, "--door", "zorg@test.example")
+}
+
+func TestVerzuimImporteer(t *testing.T) {
+	dir, db, st := absenceRegion(t)
 	in := writeFile(t, dir, "v.csv", "leerling,datum,uren,reden\nL1,2025-09-08,4,ongeoorloofd\nL1,2025-09-15,4,ongeoorloofd\nL1,2025-09-22,4,ongeoorloofd\nL1,2025-09-29,4,ongeoorloofd\n")
 	args := append([]string{"verzuim", "importeer", "--invoer", in, "--school", "99ZZ00", "--peildatum", "2025-12-01"}, st...)
 	code, out, errs := runCmd(t, "", args...)
@@ -186,6 +195,56 @@ func TestVerzuimImporteer(t *testing.T) {
 	if code, _, errs := runCmd(t, "", append([]string{"verzuim", "importeer", "--invoer", in, "--school", "99ZZ00"}, other...)...); code != 2 || !strings.Contains(errs, "werkt niet bij deze school") {
 		t.Errorf("import by leerplicht: exit %d, %s", code, errs)
 	}
+}
+
+// TestVerzuimImporteerWithoutRegisterURI: on a convenant without verwerkingsregister_uri the
+// import works (the web always did) and its audit entries name the activity as a URI; --doel
+// chooses the purpose the policy decides for, and a refusal is logged.
+func TestVerzuimImporteerWithoutRegisterURI(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "convenant.yaml", string(withoutRegisterURI(t)))
+	dir, db, st := absenceRegion(t)
+	st = append(st, "--convenant", path)
+	in := writeFile(t, dir, "v.csv", "leerling,datum,uren,reden\nL1,2025-09-08,4,ongeoorloofd\n")
+	code, out, errs := runCmd(t, "", append([]string{"verzuim", "importeer", "--invoer", in, "--school", "99ZZ00", "--peildatum", "2025-12-01"}, st...)...)
+	if code != 0 || !strings.Contains(out, "1 regels gelezen, 1 geïmporteerd") {
+		t.Fatalf("%d %s %s", code, out, errs)
+	}
+	code, out, errs = runCmd(t, "", "audit", "export", "--formaat", "logboek", "--db", db, "--sleutels", filepathJoin(dir, "k.json"))
+	if code != 0 || !strings.Contains(out, `urn:grondslag:verwerking:`) {
+		t.Fatalf("audit: %d %s %s", code, out, errs)
+	}
+	// An unknown purpose is bad input; a purpose the convenant does not let the school record
+	// absence for is refused, and the refusal is in the log.
+	if code, _, errs := runCmd(t, "", append([]string{"verzuim", "importeer", "--invoer", in, "--school", "99ZZ00", "--doel", "onzin"}, st...)...); code != 2 || !strings.Contains(errs, "--doel") {
+		t.Errorf("unknown purpose: %d %s", code, errs)
+	}
+	before := countRows(t, db, "audit_regel")
+	if code, _, errs := runCmd(t, "", append([]string{"verzuim", "importeer", "--invoer", in, "--school", "99ZZ00", "--doel", "jeugdhulp"}, st...)...); code == 0 || !strings.Contains(errs, "niet toe verzuim vast te leggen voor doel jeugdhulp") {
+		t.Errorf("refused purpose: %d %s", code, errs)
+	}
+	if n := countRows(t, db, "audit_regel"); n != before+1 {
+		t.Errorf("refusal not logged: %d entries, had %d", n, before)
+	}
+}
+
+// withoutRegisterURI is the model convenant without its verwerkingsregister_uri line.
+func withoutRegisterURI(t *testing.T) []byte {
+	t.Helper()
+	var out []string
+	for _, l := range strings.Split(string(convenant.DefaultYAML()), "\n") {
+		if !strings.Contains(l, "verwerkingsregister_uri:") {
+			out = append(out, l)
+		}
+	}
+	src := []byte(strings.Join(out, "\n"))
+	k, err := convenant.Load(src, "zonder-uri")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.ProcessingActivityURI("x") != "x" {
+		t.Fatal("the convenant still has a register URI")
+	}
+	return src
 }
 
 func TestProgressBar(t *testing.T) {

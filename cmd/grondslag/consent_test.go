@@ -352,13 +352,10 @@ func TestToestemmingRegisterCLI(t *testing.T) {
 
 func TestToestemmingNodigConvenantFile(t *testing.T) {
 	// A region whose convenant asks both parents for toeleiding: the answer follows the file.
-	src := string(convenant.DefaultYAML())
-	old := "  - doel: toeleiding\n    ouders: een\n"
-	if !strings.Contains(src, old) {
-		t.Skip("model convenant changed shape")
-	}
 	path := filepath.Join(t.TempDir(), "convenant.yaml")
-	os.WriteFile(path, []byte(strings.Replace(src, old, "  - doel: toeleiding\n    ouders: alle\n", 1)), 0o600)
+	if err := os.WriteFile(path, setConsentParents(t, convenant.DefaultYAML(), "toeleiding", "alle"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	in := `{"geboortedatum":"2017-01-01","peildatum":"2026-06-01","doel":"toeleiding","gezaghebbenden":2}`
 	_, def, _ := runToestemmingCLI(t, in, "toestemming", "nodig", "--json")
 	code, own, errs := runToestemmingCLI(t, in, "toestemming", "nodig", "--json", "--convenant", path)
@@ -399,4 +396,87 @@ func FuzzToestemmingNodig(f *testing.F) {
 			t.Fatalf("exit %d: %s", code, errs)
 		}
 	})
+}
+
+// setConsentParents returns the convenant src with the consent rule of purpose asking parents
+// ("een" or "alle"), whatever the model convenant's layout; the result is loaded and checked, so a
+// change of the model fails here instead of skipping the test.
+func setConsentParents(t *testing.T, src []byte, purpose, parents string) []byte {
+	t.Helper()
+	k, err := convenant.Load(src, "model")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := k.ConsentRule(purpose); !ok || r.Parents == parents {
+		t.Fatalf("the model convenant has no consent rule for %s other than ouders: %s; pick another case", purpose, parents)
+	}
+	lines := strings.Split(string(src), "\n")
+	section, item, done := false, false, false
+	for i, l := range lines {
+		trimmed := strings.TrimSpace(l)
+		switch {
+		case !strings.HasPrefix(l, " ") && trimmed != "" && !strings.HasPrefix(trimmed, "#"):
+			section = strings.HasPrefix(l, "toestemming:")
+			item = false
+		case section && strings.HasPrefix(trimmed, "- "):
+			item = strings.TrimSpace(strings.TrimPrefix(trimmed, "- ")) == "doel: "+purpose
+		}
+		if section && item && !done && strings.HasPrefix(trimmed, "ouders:") {
+			lines[i] = l[:strings.Index(l, "ouders:")] + "ouders: " + parents
+			done = true
+		}
+	}
+	out := []byte(strings.Join(lines, "\n"))
+	k, err = convenant.Load(out, "gewijzigd")
+	if err != nil {
+		t.Fatalf("changed convenant: %v", err)
+	}
+	if r, _ := k.ConsentRule(purpose); !done || r.Parents != parents {
+		t.Fatalf("could not set ouders: %s for %s in the model convenant (layout changed?)", parents, purpose)
+	}
+	return out
+}
+
+// TestToestemmingVastleggenWithoutRegisterURI: recording and withdrawing a consent work on a
+// convenant without verwerkingsregister_uri (the web always did), and the audit entries name
+// the processing activity as a URI.
+func TestToestemmingVastleggenWithoutRegisterURI(t *testing.T) {
+	st, ids := consentCLIFixture(t)
+	path := filepath.Join(t.TempDir(), "convenant.yaml")
+	if err := os.WriteFile(path, withoutRegisterURI(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st = append(st, "--convenant", path)
+	o := strconv.FormatInt
+	all := "leerling,ouder:" + o(ids["moeder"], 10) + ",ouder:" + o(ids["vader"], 10)
+	code, _, errs := runToestemmingCLI(t, "", append([]string{"toestemming", "formulier", "--leerling", "111222333", "--doel", "jeugdhulp", "--contact", "J. Bakker, zorgcoördinator"}, st...)...)
+	i := strings.Index(errs, "--formulier ")
+	if code != 0 || i < 0 {
+		t.Fatalf("formulier: %d %s", code, errs)
+	}
+	ref := strings.Fields(errs[i+len("--formulier "):])[0]
+	evidence := filepath.Join(t.TempDir(), "getekend.pdf")
+	if err := os.WriteFile(evidence, []byte("scan"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runToestemmingCLI(t, "", append([]string{"toestemming", "vastleggen", "--leerling", "111222333", "--doel", "jeugdhulp", "--formulier", ref, "--bewijs", evidence,
+		"--ontvanger", "jeugdhulp:" + o(ids["jeugdhulp"], 10), "--categorie", "gezondheid", "--kanaal", "schriftelijk", "--gever", all,
+		"--door", "gebruiker:" + o(ids["gebruiker"], 10), "--json"}, st...)...)
+	if code != 0 {
+		t.Fatalf("vastleggen: %d %s %s", code, out, errs)
+	}
+	var rec struct {
+		ID int64 `json:"id"`
+	}
+	if err := json.Unmarshal([]byte(out), &rec); err != nil || rec.ID == 0 {
+		t.Fatalf("%v %s", err, out)
+	}
+	if code, _, errs := runToestemmingCLI(t, "", append([]string{"toestemming", "intrekken", "--id", o(rec.ID, 10), "--namens", "ouder:" + o(ids["moeder"], 10),
+		"--door", "gebruiker:" + o(ids["gebruiker"], 10)}, st...)...); code != 0 {
+		t.Fatalf("intrekken: %d %s", code, errs)
+	}
+	code, out, errs = runToestemmingCLI(t, "", append([]string{"audit", "export", "--formaat", "logboek"}, st[:4]...)...)
+	if code != 0 || strings.Count(out, "urn:grondslag:verwerking:") < 2 {
+		t.Fatalf("audit export: %d %s %s", code, out, errs)
+	}
 }

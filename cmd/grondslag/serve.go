@@ -204,9 +204,10 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	batcher := store.NewAuditBatcher(auditStore, 0)
 	aud := &storeAuditor{b: batcher, db: db, ring: ring, codes: map[int64]string{}}
 	ws := store.NewWebStore(db)
+	decisions := access.New(engine, 0)
 	deps := web.Deps{
 		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Work: ws, Admin: ws,
-		Access: access.New(engine, 0), Vocab: web.VocabularyOf(conv),
+		Access: decisions, Vocab: web.VocabularyOf(conv),
 		Audit: aud, AuditReader: auditReader{AuditStore: auditStore, db: db}, Facts: storeFacts{db: ws, consent: consentCfg}, Sealer: sealer, Logger: slog.Default(),
 		Ready: db.CheckSchema,
 	}
@@ -242,7 +243,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 		s.MountCasework(svc)
 	}
 	// Absence (issue 4) and consent (issue 6) pages and API.
-	if err := mountAbsenceAndConsent(s, db, ring, engine, consentCfg); err != nil {
+	if err := mountAbsenceAndConsent(s, db, ring, decisions, aud, consentCfg); err != nil {
 		batcher.Close()
 		ws.CloseStatements()
 		return nil, nil, opts, err

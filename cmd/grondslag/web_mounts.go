@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/consent"
 	"github.com/grondslag/grondslag/internal/ident"
-	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/store"
 	"github.com/grondslag/grondslag/internal/web"
 )
@@ -49,9 +51,14 @@ func (r *regionKeys) keys(ctx context.Context, regionID int64) (*ident.RegionKey
 
 // mountAbsenceAndConsent adds the verzuim pages and API (registrations upload, signals,
 // meldingen) and the toestemming pages and API (record, withdraw, form, expiring) to s.
-func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, engine *policy.Engine, consentCfg consent.Config) error {
+func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, decisions absence.Decisions, log access.Log, consentCfg consent.Config) error {
 	rk := &regionKeys{db: db, ring: ring, codes: map[int64]string{}}
-	err := s.MountVerzuim(web.VerzuimDeps{Store: db,
+	seal := func(ctx context.Context, regionID int64) (audit.Encrypter, error) {
+		keys, _, err := rk.keys(ctx, regionID)
+		return keys, err
+	}
+	imports, err := absence.NewService(absence.ServiceDeps{Repo: store.AbsenceRepository{DB: db}, Decisions: decisions, Log: log, Seal: seal,
+		Today: func() absence.Date { return absence.DateOf(time.Now().In(civil.Amsterdam)) }, Now: time.Now,
 		Evaluator: func(ctx context.Context, regionID int64) (*absence.Evaluator, error) {
 			_, code, err := rk.keys(ctx, regionID)
 			if err != nil {
@@ -66,7 +73,11 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, en
 				return nil, err
 			}
 			return absence.NewEvaluator(cal, absence.DefaultRules())
-		},
+		}})
+	if err != nil {
+		return err
+	}
+	err = s.MountVerzuim(web.VerzuimDeps{Store: db, Import: imports,
 		PupilNumber: func(ctx context.Context, regionID, pupilID int64) (string, string, error) {
 			keys, _, err := rk.keys(ctx, regionID)
 			if err != nil {
@@ -75,18 +86,12 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, en
 			kind, number, err := db.PupilNumber(ctx, regionID, pupilID, keys)
 			return string(kind), number, err
 		},
-		Seal: func(ctx context.Context, regionID int64) (audit.Encrypter, error) {
-			keys, _, err := rk.keys(ctx, regionID)
-			return keys, err
-		}})
+		Seal: seal})
 	if err != nil {
 		return fmt.Errorf("verzuim koppelen: %w", err)
 	}
 	err = s.MountToestemming(web.ToestemmingDeps{Register: consent.NewRegister(db, consentCfg, nil).WithShareLog(db).WithAsks(db), Families: db,
-		Seal: func(ctx context.Context, regionID int64) (audit.Encrypter, error) {
-			keys, _, err := rk.keys(ctx, regionID)
-			return keys, err
-		},
+		Seal: seal,
 		Names: db, Forms: db, Orgs: consentOrgs(db),
 		FormText: func(ctx context.Context, regionID int64, hash string) (string, error) {
 			f, err := db.ConsentFormByHash(ctx, regionID, hash)

@@ -215,3 +215,35 @@ func (p *Point) For(_ context.Context, regionID int64) (*Point, error) {
 	}
 	return p, nil
 }
+
+// DeniedError is the refusal of a use case: the decision (logged) that said no. Adapters turn it
+// into their own form (the web a 403 with the reason, the CLI a message).
+type DeniedError struct{ Decision Decision }
+
+func (e *DeniedError) Error() string {
+	return "het convenant staat dit niet toe: " + e.Decision.Reason
+}
+
+// FirstAllowed asks req under each purpose in turn, without logging, and returns the first
+// allowed decision with its purpose; when none allows, the decision for the first purpose. For a
+// use case whose purpose follows from the convenant rather than from the user (the consent
+// register, an import without --doel).
+func (p *Point) FirstAllowed(ctx context.Context, req Request, purposes []string) (Decision, string, error) {
+	var first Decision
+	firstPurpose := ""
+	for _, purpose := range purposes {
+		if purpose == "" {
+			continue
+		}
+		r := req
+		r.Purpose = purpose
+		d, err := p.Ask(ctx, r)
+		if err != nil || d.Allowed {
+			return d, purpose, err
+		}
+		if firstPurpose == "" {
+			first, firstPurpose = d, purpose
+		}
+	}
+	return first, firstPurpose, nil
+}

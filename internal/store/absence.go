@@ -23,17 +23,49 @@ import (
 // their pseudonym; the BSN is never involved.
 
 // AbsenceImport is the outcome of ImportAbsence.
-type AbsenceImport struct {
-	ImportID int64
-	Lines    int                  // registration lines read
-	Imported int                  // lines imported
-	Keys     int                  // distinct (pupil, day, reason) written
-	Errors   []*absence.LineError // bad lines (with SkipErrors: skipped)
-	Pupils   []int64              // pupils whose registrations were written
-}
+type AbsenceImport = absence.ImportResult
 
 // ErrAbsenceFile is returned (wrapped) when a file has bad lines and nothing was imported.
-var ErrAbsenceFile = errors.New("het verzuimbestand bevat fouten; er is niets geïmporteerd")
+var ErrAbsenceFile = absence.ErrFile
+
+// AbsenceRepository is the absence use cases' repository (absence.Repository) over the store.
+type AbsenceRepository struct{ DB *DB }
+
+var _ absence.Repository = AbsenceRepository{}
+
+// auditedTrail adapts the use case's trail: the pseudonyms of the pupils written are read in
+// the import's transaction.
+func auditedTrail(regionID int64, trail absence.ImportTrail) ImportTrail {
+	if trail == nil {
+		return nil
+	}
+	return func(ctx context.Context, tx *Tx, res AbsenceImport) ([]audit.Entry, error) {
+		ps, err := tx.Pseudonyms(ctx, regionID, res.Pupils)
+		if err != nil {
+			return nil, err
+		}
+		list := make([]string, 0, len(res.Pupils))
+		for _, id := range res.Pupils {
+			list = append(list, ps[id])
+		}
+		return trail(res, list)
+	}
+}
+
+// ImportCSV implements absence.Repository (ImportAbsenceAudited).
+func (r AbsenceRepository) ImportCSV(ctx context.Context, regionID, schoolID int64, in io.Reader, skipErrors bool, now time.Time, trail absence.ImportTrail) (absence.ImportResult, error) {
+	return r.DB.ImportAbsenceAudited(ctx, regionID, schoolID, in, skipErrors, now, auditedTrail(regionID, trail))
+}
+
+// ImportRegistrations implements absence.Repository (ImportRegistrationsAudited).
+func (r AbsenceRepository) ImportRegistrations(ctx context.Context, regionID, schoolID int64, regs []absence.Registration, skipErrors bool, now time.Time, trail absence.ImportTrail) (absence.ImportResult, error) {
+	return r.DB.ImportRegistrationsAudited(ctx, regionID, schoolID, regs, skipErrors, now, auditedTrail(regionID, trail))
+}
+
+// RefreshSignals implements absence.Repository.
+func (r AbsenceRepository) RefreshSignals(ctx context.Context, regionID int64, pupilIDs []int64, ev *absence.Evaluator, asOf absence.Date, now time.Time) (int, error) {
+	return r.DB.RefreshSignals(ctx, regionID, pupilIDs, ev, asOf, now)
+}
 
 // enrolment of a pupil at the importing school.
 type schoolEnrolment struct {

@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/access"
@@ -27,9 +25,6 @@ import (
 
 // VerzuimStore is what the absence pages need from the store (*store.DB implements it).
 type VerzuimStore interface {
-	ImportAbsenceAudited(ctx context.Context, regionID, schoolID int64, r io.Reader, skipErrors bool, now time.Time, trail store.ImportTrail) (store.AbsenceImport, error)
-	ImportRegistrationsAudited(ctx context.Context, regionID, schoolID int64, regs []absence.Registration, skipErrors bool, now time.Time, trail store.ImportTrail) (store.AbsenceImport, error)
-	RefreshSignals(ctx context.Context, regionID int64, pupilIDs []int64, ev *absence.Evaluator, asOf absence.Date, now time.Time) (int, error)
 	SignalsToReport(ctx context.Context, regionID, schoolID int64, asOf absence.Date) ([]store.StoredSignal, error)
 	Signal(ctx context.Context, regionID, id int64) (store.StoredSignal, error)
 	CreateMeldingAudited(ctx context.Context, regionID, pupilID, schoolID, signalID int64, m *absence.Melding, trail store.MeldingTrail) (int64, error)
@@ -42,12 +37,13 @@ type VerzuimStore interface {
 // VerzuimDeps are the collaborators of the absence pages.
 type VerzuimDeps struct {
 	Store VerzuimStore
-	// Evaluator returns the rules engine for a region (its holiday calendar and lesson hours),
-	// used to refresh the signals after an import.
-	Evaluator func(ctx context.Context, regionID int64) (*absence.Evaluator, error)
 	// PupilNumber decrypts a pupil's BSN or onderwijsnummer ("bsn"/"onderwijsnummer", number)
 	// for the melding file only. Optional: without it the file cannot be downloaded (503).
 	PupilNumber func(ctx context.Context, regionID, pupilID int64) (kind, number string, err error)
+	// Import is the absence import use case (absence.Service), shared with the CLI.
+	Import interface {
+		Import(ctx context.Context, in absence.Import) (absence.Imported, error)
+	}
 	// Seal returns the encrypter of a region's audit entries: every write (import, melding,
 	// status) is stored together with its audit entries in one transaction.
 	Seal func(ctx context.Context, regionID int64) (audit.Encrypter, error)
@@ -79,8 +75,8 @@ type verzuimHandlers struct {
 // MountVerzuim adds the absence pages (/verzuim…) and API (/api/v1/verzuim…) to the server.
 // cmd/grondslag calls it after New, like MountCasework.
 func (s *Server) MountVerzuim(d VerzuimDeps) error {
-	if d.Store == nil || d.Evaluator == nil || d.Seal == nil {
-		return errors.New("web: MountVerzuim vraagt Store, Evaluator en Seal")
+	if d.Store == nil || d.Import == nil || d.Seal == nil {
+		return errors.New("web: MountVerzuim vraagt Store, Import en Seal")
 	}
 	v := &verzuimHandlers{s: s, d: d}
 	ui := func(pattern string, h handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(h)) }
@@ -117,63 +113,25 @@ func (v *verzuimHandlers) asOf() absence.Date { return absence.DateOf(v.s.now().
 
 // ---- registrations
 
-// importDecision asks whether the principal may record absence for purpose (no pupil facts are
-// involved: the school records its own registrations).
-func (v *verzuimHandlers) importDecision(ctx context.Context, p *Principal, purpose string) (access.Decision, error) {
-	return v.s.decideWith(ctx, p, Facts{}, policy.Record, "verzuim", purpose, policy.Actor{})
-}
-
-// doImport runs one import: decide, import (all or nothing unless skip), refresh the signals of
-// the pupils written, and audit one record per pupil (after the import's transaction).
-func (v *verzuimHandlers) doImport(ctx context.Context, p *Principal, purpose string, point audit.AccessPoint,
-	run func(regionID, schoolID int64, trail store.ImportTrail) (store.AbsenceImport, error)) (store.AbsenceImport, int, error) {
+// doImport runs one import through the absence service (the same use case as `grondslag
+// verzuim importeer`): decide for the user's purpose, import (all or nothing unless skip) with
+// one audit entry per pupil in the import's transaction, refresh the signals of the pupils
+// written. A refusal is logged by the service and becomes a 403.
+func (v *verzuimHandlers) doImport(ctx context.Context, p *Principal, purpose string, point audit.AccessPoint, in absence.Import) (absence.Imported, error) {
 	a := p.Actor()
 	if a.Party != "school" || a.OrgID == 0 {
-		return store.AbsenceImport{}, 0, errForbidden
+		return absence.Imported{}, errForbidden
 	}
-	d, err := v.importDecision(ctx, p, purpose)
-	if err != nil {
-		return store.AbsenceImport{}, 0, err
+	in.RegionID, in.SchoolID = a.RegionID, a.OrgID
+	in.Actor = policy.Actor{Party: a.Party, Role: a.Role}
+	in.Purpose = purpose
+	in.Base = v.s.auditRecord(ctx, p, "", "verzuim", purpose, Answer{}, Facts{}, point, "verzuim-importeren")
+	res, err := v.d.Import.Import(ctx, in)
+	var no *access.DeniedError
+	if errors.As(err, &no) {
+		return res, denied(no.Decision)
 	}
-	if !d.Allowed {
-		if err := v.s.d.Audit.Append(ctx, a.RegionID, v.s.decisionRecord(ctx, p, "", []string{"verzuim"}, purpose, audit.ActionImport, d, "", point, "verzuim-importeren")); err != nil {
-			return store.AbsenceImport{}, 0, err
-		}
-		return store.AbsenceImport{}, 0, denied(d)
-	}
-	enc, err := v.d.Seal(ctx, a.RegionID)
-	if err != nil {
-		return store.AbsenceImport{}, 0, err
-	}
-	// One entry per pupil whose registrations were written, in the import's own transaction.
-	trail := func(ctx context.Context, tx *store.Tx, res store.AbsenceImport) ([]audit.Entry, error) {
-		ps, err := tx.Pseudonyms(ctx, a.RegionID, res.Pupils)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]audit.Entry, 0, len(res.Pupils))
-		for _, id := range res.Pupils {
-			e, err := audit.NewEntry(v.s.decisionRecord(ctx, p, ps[id], []string{"verzuim"}, purpose, audit.ActionImport, d, "", point, "verzuim-importeren"), enc)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, e)
-		}
-		return out, nil
-	}
-	res, err := run(a.RegionID, a.OrgID, trail)
-	if err != nil {
-		return res, 0, err
-	}
-	ev, err := v.d.Evaluator(ctx, a.RegionID)
-	if err != nil {
-		return res, 0, fmt.Errorf("regels voor de regio: %w", err)
-	}
-	n, err := v.d.Store.RefreshSignals(ctx, a.RegionID, res.Pupils, ev, v.asOf(), v.s.now())
-	if err != nil {
-		return res, 0, fmt.Errorf("signalen bijwerken: %w", err)
-	}
-	return res, n, nil
+	return res, err
 }
 
 // importFailed reports whether err means the input was refused (nothing imported) rather than a
@@ -201,10 +159,8 @@ func (v *verzuimHandlers) upload(w http.ResponseWriter, r *http.Request) error {
 		return v.s.renderForm(w, r, http.StatusBadRequest, "verzuim_registraties", "Verzuim uploaden", data, map[string]string{"bestand": "Kies een CSV-bestand met de kolommen leerling, datum, uren en reden."})
 	}
 	defer f.Close()
-	res, n, err := v.doImport(r.Context(), p, purpose, audit.AccessUI, func(regionID, schoolID int64, trail store.ImportTrail) (store.AbsenceImport, error) {
-		return v.d.Store.ImportAbsenceAudited(r.Context(), regionID, schoolID, f, skip, v.s.now(), trail)
-	})
-	data["res"], data["signalen"] = res, n
+	res, err := v.doImport(r.Context(), p, purpose, audit.AccessUI, absence.Import{CSV: f, SkipErrors: skip})
+	data["res"], data["signalen"] = res.ImportResult, res.Signals
 	data["regelfouten"] = lineErrors(res.Errors)
 	if err != nil {
 		if !importFailed(err) {

@@ -102,13 +102,11 @@ func (v *verzuimHandlers) apiImport(w http.ResponseWriter, r *http.Request) erro
 		return badField("slaFoutenOver", "gebruik true of false")
 	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	var run func(regionID, schoolID int64, trail store.ImportTrail) (store.AbsenceImport, error)
+	in := absence.Import{SkipErrors: skip}
 	var preBad []*absence.LineError
 	switch mt {
 	case "text/csv":
-		run = func(regionID, schoolID int64, trail store.ImportTrail) (store.AbsenceImport, error) {
-			return v.d.Store.ImportAbsenceAudited(r.Context(), regionID, schoolID, r.Body, skip, v.s.now(), trail)
-		}
+		in.CSV = r.Body
 	case "application/json":
 		var items []registrationJSON
 		dec := json.NewDecoder(io.LimitReader(r.Body, maxUpload))
@@ -121,13 +119,15 @@ func (v *verzuimHandlers) apiImport(w http.ResponseWriter, r *http.Request) erro
 			return writeProblems(w, r, "Er is niets geïmporteerd: "+strconv.Itoa(len(bad))+" foute registraties.", params)
 		}
 		preBad = bad
-		run = func(regionID, schoolID int64, trail store.ImportTrail) (store.AbsenceImport, error) {
-			return v.d.Store.ImportRegistrationsAudited(r.Context(), regionID, schoolID, regs, skip, v.s.now(), trail)
+		in.Registrations = regs
+		if regs == nil {
+			in.Registrations = []absence.Registration{}
 		}
 	default:
 		return &Error{Status: http.StatusUnsupportedMediaType, Title: "Verkeerd formaat", Detail: "Stuur de registraties als text/csv (leerling,datum,uren,reden) of als application/json."}
 	}
-	res, n, err := v.doImport(r.Context(), p, purpose, audit.AccessAPI, run)
+	res, err := v.doImport(r.Context(), p, purpose, audit.AccessAPI, in)
+	n := res.Signals
 	res.Errors = append(preBad, res.Errors...)
 	if err != nil {
 		if !importFailed(err) {

@@ -9,8 +9,11 @@ import (
 	"testing"
 
 	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/convenant"
+	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/store"
 	"github.com/grondslag/grondslag/internal/web"
 )
@@ -30,8 +33,14 @@ func mountVerzuim(t *testing.T, w *world) {
 	if _, err := w.db.Exec(ctx, "UPDATE leerling SET woongemeente_id = ? WHERE regio_id = ? AND id = ?", w.gem1, w.r1, w.pupil1); err != nil {
 		t.Fatal(err)
 	}
-	err := w.web.MountVerzuim(web.VerzuimDeps{
-		Store: w.db,
+	seal := func(context.Context, int64) (audit.Encrypter, error) {
+		return audit.EncryptFunc(func(p, _ []byte) ([]byte, error) { return append([]byte("x"), p...), nil }), nil
+	}
+	conv, err := convenant.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := absence.NewService(absence.ServiceDeps{Repo: store.AbsenceRepository{DB: w.db}, Decisions: access.New(policy.NewEngine(conv), 0), Log: w.audit, Seal: seal,
 		Evaluator: func(context.Context, int64) (*absence.Evaluator, error) {
 			cal, err := absence.DefaultCalendar(absence.Region("noord"))
 			if err != nil {
@@ -39,12 +48,16 @@ func mountVerzuim(t *testing.T, w *world) {
 			}
 			return absence.NewEvaluator(cal, absence.DefaultRules())
 		},
+		Today: func() absence.Date { return absence.DateOf(w.clock.Now()) }, Now: w.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = w.web.MountVerzuim(web.VerzuimDeps{
+		Store: w.db, Import: svc,
 		PupilNumber: func(_ context.Context, regionID, pupilID int64) (string, string, error) {
 			return "bsn", "123456782", nil
 		},
-		Seal: func(context.Context, int64) (audit.Encrypter, error) {
-			return audit.EncryptFunc(func(p, _ []byte) ([]byte, error) { return append([]byte("x"), p...), nil }), nil
-		},
+		Seal: seal,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -95,29 +95,17 @@ func (s *Server) MountToestemming(d ToestemmingDeps) error {
 // purpose the convenant places the register in: the first purpose of the convenant that allows
 // it, preferring prefer (the consent's own purpose) when that one does.
 func (c *consentHandlers) registerDecision(ctx context.Context, p *Principal, act policy.Action, prefer string) (access.Decision, string, error) {
-	var first access.Decision
-	firstPurpose := ""
-	try := func(purpose string) (access.Decision, bool, error) {
-		d, err := c.s.decideWith(ctx, p, Facts{}, act, "toestemming", purpose, policy.Actor{})
-		return d, d.Allowed, err
+	a := p.Actor()
+	pt, err := c.s.d.Access.For(ctx, a.RegionID)
+	if err != nil {
+		return access.Decision{}, "", err
 	}
-	if prefer != "" {
-		d, ok, err := try(prefer)
-		if err != nil || ok {
-			return d, prefer, err
-		}
-		first, firstPurpose = d, prefer
-	}
+	purposes := []string{prefer}
 	for _, pc := range c.s.d.Vocab.Purposes {
-		d, ok, err := try(pc.Code)
-		if err != nil || ok {
-			return d, pc.Code, err
-		}
-		if firstPurpose == "" {
-			first, firstPurpose = d, pc.Code
-		}
+		purposes = append(purposes, pc.Code)
 	}
-	return first, firstPurpose, nil
+	return pt.FirstAllowed(ctx, access.Request{RegionID: a.RegionID, Request: policy.Request{Actor: policy.Actor{Party: a.Party, Role: a.Role},
+		Action: act, Category: "toestemming", Context: policy.Context{Level: policy.LevelPerson}}}, purposes)
 }
 
 // pupil checks the principal's relation with the pupil: a school keeps consents only for pupils
