@@ -91,7 +91,7 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, de
 		return fmt.Errorf("verzuim koppelen: %w", err)
 	}
 	err = s.MountToestemming(web.ToestemmingDeps{Register: consent.NewRegister(db, consentCfg, nil).WithShareLog(db).WithAsks(db), Families: db,
-		Seal: seal,
+		Seal:  seal,
 		Names: db, Forms: db, Orgs: consentOrgs(db),
 		FormText: func(ctx context.Context, regionID int64, hash string) (string, error) {
 			f, err := db.ConsentFormByHash(ctx, regionID, hash)
