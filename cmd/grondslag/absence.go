@@ -223,7 +223,7 @@ type tableWriter struct {
 	n    int
 }
 
-const tableRow = "%-12s  %-26s  %-10s  %-10s  %6s  %5s  %s\n"
+const tableRow = "%-12s  %-26s  %-10s  %-10s  %6s  %5s  %-10s  %s\n"
 
 func (t *tableWriter) header() error {
 	kal := "vakantieregio " + t.cf.region
@@ -239,7 +239,7 @@ func (t *tableWriter) write(s absence.Signal) error {
 		if err := t.header(); err != nil {
 			return err
 		}
-		if _, err := fmt.Fprintf(t.w, tableRow, "LEERLING", "SOORT", "VAN", "TOT", "UREN", "DAGEN", "BRON"); err != nil {
+		if _, err := fmt.Fprintf(t.w, tableRow, "LEERLING", "SOORT", "VAN", "TOT", "UREN", "DAGEN", "TERUG", "BRON"); err != nil {
 			return err
 		}
 	}
@@ -248,7 +248,11 @@ func (t *tableWriter) write(s absence.Signal) error {
 	if s.Priority {
 		kind += " (prioriteit)"
 	}
-	_, err := fmt.Fprintf(t.w, tableRow, s.Pupil, kind, s.From, s.To, s.Hours, strconv.Itoa(s.Days), s.Source)
+	back := "loopt"
+	if s.Ended != 0 {
+		back = s.Ended.String()
+	}
+	_, err := fmt.Fprintf(t.w, tableRow, s.Pupil, kind, s.From, s.To, s.Hours, strconv.Itoa(s.Days), back, s.Source)
 	return err
 }
 
@@ -268,6 +272,9 @@ func printNotes(w io.Writer, res absence.StreamResult, skipped bool) {
 	st := res.Stats
 	if st.NotSchoolDay > 0 {
 		fmt.Fprintf(w, "Let op: %d registraties vallen niet op een schooldag (weekend, vakantie, feestdag) en tellen niet mee.\n", st.NotSchoolDay)
+	}
+	if st.ZeroHours > 0 {
+		fmt.Fprintf(w, "Let op: %d registraties van 0 uur zijn geen verzuim en tellen niet mee.\n", st.ZeroHours)
 	}
 	if st.AfterAsOf > 0 {
 		fmt.Fprintf(w, "Let op: %d registraties liggen na de peildatum en tellen niet mee.\n", st.AfterAsOf)

@@ -26,6 +26,14 @@ var ErrHeader = errors.New("kopregel ontbreekt of is onvolledig")
 // separator (then "1,5" is a valid number of hours).
 var RegistrationHeader = []string{"leerling", "datum", "uren", "reden"}
 
+// Optional columns of a registrations file: the date of birth and the startkwalificatie (a date,
+// "ja" for one obtained before any date in the file, or empty / "nee"). With them the rules decide
+// per absence day between leerplicht, kwalificatieplicht and RMC (see PupilInput.Birth).
+const (
+	ColumnBirth             = "geboortedatum"
+	ColumnStartkwalificatie = "startkwalificatie"
+)
+
 // Reader reads registrations from CSV, one line at a time, without holding the file in memory.
 type Reader struct {
 	br                    *bufio.Reader
@@ -34,6 +42,7 @@ type Reader struct {
 	ncol                  int
 	iPupil, iDate, iHours int
 	iReason               int
+	iBirth, iSK           int // -1 when the column is absent
 	fields                [][]byte
 	pupil                 []byte // the last pupil, valid until the next call
 	slowBuf               bytes.Reader
@@ -69,6 +78,13 @@ func NewReader(r io.Reader) (*Reader, error) {
 		pos[i] = p
 	}
 	rd.iPupil, rd.iDate, rd.iHours, rd.iReason = pos[0], pos[1], pos[2], pos[3]
+	rd.iBirth, rd.iSK = -1, -1
+	if p, ok := idx[ColumnBirth]; ok {
+		rd.iBirth = p
+	}
+	if p, ok := idx[ColumnStartkwalificatie]; ok {
+		rd.iSK = p
+	}
 	return rd, nil
 }
 
@@ -138,6 +154,8 @@ type rawRow struct {
 	hours  Hours
 	reason Reason
 	line   int
+	birth  Date // 0 when absent
+	sk     Date // startkwalificatie; 0 none
 }
 
 // next reads the next registration. It returns io.EOF at the end and a *LineError for a bad line
@@ -179,9 +197,39 @@ func (rd *Reader) next() (rawRow, error) {
 			_, perr := ParseReason(string(f[rd.iReason]))
 			return rawRow{}, &LineError{rd.line, perr.Error()}
 		}
+		row := rawRow{day: day, hours: hours, reason: reason, line: rd.line}
+		if rd.iBirth >= 0 {
+			if b := trim(f[rd.iBirth]); len(b) > 0 {
+				if row.birth, err = parseDateBytes(b); err != nil {
+					return rawRow{}, &LineError{rd.line, "geboortedatum: " + strings.TrimPrefix(err.Error(), "ongeldige datum ")}
+				}
+			}
+		}
+		if rd.iSK >= 0 {
+			if row.sk, err = parseStartkwalificatie(trim(f[rd.iSK])); err != nil {
+				return rawRow{}, &LineError{rd.line, err.Error()}
+			}
+		}
 		rd.pupil = append(rd.pupil[:0], pupil...)
-		return rawRow{pupil: rd.pupil, day: day, hours: hours, reason: reason, line: rd.line}, nil
+		row.pupil = rd.pupil
+		return row, nil
 	}
+}
+
+// parseStartkwalificatie reads the startkwalificatie column: a date, "ja" (obtained before any
+// date that matters: MinDate), or empty / "nee" (none).
+func parseStartkwalificatie(b []byte) (Date, error) {
+	switch strings.ToLower(string(b)) {
+	case "", "nee", "n":
+		return 0, nil
+	case "ja", "j":
+		return MinDate, nil
+	}
+	d, err := parseDateBytes(b)
+	if err != nil {
+		return 0, fmt.Errorf("startkwalificatie: verwacht een datum, ja of nee, niet %q", b)
+	}
+	return d, nil
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' }
@@ -201,7 +249,7 @@ func (rd *Reader) Read() (Registration, error) {
 	if err != nil {
 		return Registration{}, err
 	}
-	return Registration{Pupil: string(r.pupil), Day: r.day, Hours: r.hours, Reason: r.reason, Line: r.line}, nil
+	return Registration{Pupil: string(r.pupil), Day: r.day, Hours: r.hours, Reason: r.reason, Line: r.line, Birth: r.birth, Startkwalificatie: r.sk}, nil
 }
 
 // ReadAll reads every registration. Bad lines are collected as *LineError values; the good

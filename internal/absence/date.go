@@ -37,21 +37,36 @@ func DateOf(t time.Time) Date {
 	return civilToDays(y, int(m), d)
 }
 
-// ParseDate parses YYYY-MM-DD strictly: a real calendar date between 1990 and 2099.
+// ParseDate parses a date strictly: JJJJ-MM-DD, or DD-MM-JJJJ as Dutch users and spreadsheets
+// write it (also with '/' or '.'), a real calendar date between 1990 and 2099.
 func ParseDate(s string) (Date, error) { return parseDateBytes([]byte(s)) }
 
 func parseDateBytes(b []byte) (Date, error) {
-	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
-		return 0, fmt.Errorf("%w %q: verwacht JJJJ-MM-DD", ErrDate, b)
+	var yi, mi, di int
+	switch {
+	case len(b) == 10 && b[4] == '-' && b[7] == '-':
+		yi, mi, di = 0, 5, 8
+	case len(b) == 10 && (b[2] == '-' || b[2] == '/' || b[2] == '.') && b[5] == b[2]:
+		yi, mi, di = 6, 3, 0
+	default:
+		return 0, fmt.Errorf("%w %q: verwacht DD-MM-JJJJ of JJJJ-MM-DD", ErrDate, b)
 	}
-	for _, i := range [...]int{0, 1, 2, 3, 5, 6, 8, 9} {
-		if b[i] < '0' || b[i] > '9' {
-			return 0, fmt.Errorf("%w %q: verwacht JJJJ-MM-DD", ErrDate, b)
+	digits := func(i, n int) (int, bool) {
+		v := 0
+		for k := i; k < i+n; k++ {
+			if b[k] < '0' || b[k] > '9' {
+				return 0, false
+			}
+			v = v*10 + int(b[k]-'0')
 		}
+		return v, true
 	}
-	y := int(b[0]-'0')*1000 + int(b[1]-'0')*100 + int(b[2]-'0')*10 + int(b[3]-'0')
-	m := int(b[5]-'0')*10 + int(b[6]-'0')
-	d := int(b[8]-'0')*10 + int(b[9]-'0')
+	y, ok1 := digits(yi, 4)
+	m, ok2 := digits(mi, 2)
+	d, ok3 := digits(di, 2)
+	if !ok1 || !ok2 || !ok3 {
+		return 0, fmt.Errorf("%w %q: verwacht DD-MM-JJJJ of JJJJ-MM-DD", ErrDate, b)
+	}
 	if y < minYear || y > maxYear {
 		return 0, fmt.Errorf("%w %q: jaar buiten %d–%d", ErrDate, b, minYear, maxYear)
 	}

@@ -11,8 +11,9 @@ func TestParseDate(t *testing.T) {
 		ok bool
 	}{
 		{"2025-09-01", true}, {"2024-02-29", true}, {"2025-02-29", false}, {"2025-13-01", false},
-		{"2025-9-01", false}, {"01-09-2025", false}, {"1989-12-31", false}, {"2100-01-01", false},
-		{"2025-04-31", false}, {"", false}, {"2025-0a-01", false},
+		{"2025-9-01", false}, {"1989-12-31", false}, {"2100-01-01", false},
+		{"2025-04-31", false}, {"", false}, {"2025-0a-01", false}, {"31-04-2025", false}, {"01-09-25", false},
+		{"1-09-2025", false}, {"01-09/2025", false}, {"0a-09-2025", false},
 	} {
 		d, err := ParseDate(tc.in)
 		if (err == nil) != tc.ok {
@@ -21,6 +22,16 @@ func TestParseDate(t *testing.T) {
 		}
 		if tc.ok && d.String() != tc.in {
 			t.Errorf("round trip %q -> %q", tc.in, d.String())
+		}
+	}
+}
+
+// TestParseDateDutch: dd-mm-jjjj (and with '/' or '.') as Dutch spreadsheets write dates.
+func TestParseDateDutch(t *testing.T) {
+	for in, want := range map[string]string{"01-09-2025": "2025-09-01", "29/02/2024": "2024-02-29", "03.12.2026": "2026-12-03"} {
+		d, err := ParseDate(in)
+		if err != nil || d.String() != want {
+			t.Errorf("ParseDate(%q) = %s, %v; want %s", in, d, err, want)
 		}
 	}
 }

@@ -13,6 +13,10 @@ type Evaluator struct {
 	days    []dayAgg
 	recs    []rec
 	reps    []report
+	long    []longRun
+	cdays   []dayAgg
+	rdays   []dayAgg
+	trig    []Signal
 	sources map[sourceKey]string
 }
 
@@ -62,11 +66,24 @@ type PupilInput struct {
 	Pupil         string
 	Registrations []Registration // any order; rows of one day add up
 	Exemptions    []Exemption    // vrijstellingen and leave: no absence counts inside them
-	// MeldingDates are the end dates of earlier art. 21a meldingen for this pupil: counting the
-	// 16 hours starts again after each (the evaluator also restarts after each signal it emits,
-	// since the law requires the melding without delay).
-	MeldingDates []Date
-	AsOf         Date // peildatum: registrations after it are not considered
+	// CaseClosed are the days the gemeente closed a melding of this pupil (afgesloten): an
+	// episode running then ends, and counting starts again after it.
+	CaseClosed []Date
+	// Birth is the date of birth (zero when unknown: every day then counts as compulsory).
+	// With it, the duty on the day of each absence decides the signals: leerplicht and
+	// kwalificatieplicht give the art. 21a signals, 18 to 23 without a startkwalificatie an RMC
+	// signal (never an art. 21a melding), other days none.
+	Birth Date
+	Facts CompulsionFacts // the startkwalificatie (and 12 school years), if known
+	AsOf  Date            // peildatum: registrations after it are not considered
+}
+
+// pupilCtx is what the rules need of a pupil besides the registrations.
+type pupilCtx struct {
+	ex     []Exemption
+	closed []Date
+	duty   duty
+	asOf   Date
 }
 
 // Stats counts what an evaluation skipped, so that a report can say so.
@@ -74,6 +91,7 @@ type Stats struct {
 	Rows         int // registrations read
 	Pupils       int
 	NotSchoolDay int // registrations on a weekend, holiday or free day: not counted
+	ZeroHours    int // registrations of 0 hours: no absence
 	AfterAsOf    int // registrations after the peildatum: not counted
 	Exempt       int // registrations inside an exemption or leave: not counted
 	Uncovered    int // registrations on dates whose holidays the calendar does not know
@@ -83,6 +101,7 @@ func (s *Stats) add(o Stats) {
 	s.Rows += o.Rows
 	s.Pupils += o.Pupils
 	s.NotSchoolDay += o.NotSchoolDay
+	s.ZeroHours += o.ZeroHours
 	s.AfterAsOf += o.AfterAsOf
 	s.Exempt += o.Exempt
 	s.Uncovered += o.Uncovered
@@ -100,7 +119,10 @@ func (e *Evaluator) Evaluate(in PupilInput) ([]Signal, Stats, error) {
 	}
 	slices.SortFunc(e.recs, func(a, b rec) int { return compareKey(a.key, b.key) })
 	var out []Signal
-	st, errs := e.pupil(in.Pupil, e.recs, in.Exemptions, in.MeldingDates, in.AsOf, func(s Signal) { out = append(out, s) })
+	closed := slices.Clone(in.CaseClosed)
+	slices.Sort(closed)
+	pc := pupilCtx{ex: in.Exemptions, closed: closed, duty: newDuty(in.Birth, in.Facts), asOf: in.AsOf}
+	st, errs := e.pupil(in.Pupil, e.recs, pc, func(s Signal) { out = append(out, s) })
 	if len(errs) > 0 {
 		return nil, st, joinLineErrors(errs)
 	}
@@ -136,22 +158,27 @@ type dayAgg struct {
 	ongeoorl Hours // ongeoorloofd only
 	sick     Hours // ziek and ziek-vermoedelijk-ongeoorloofd
 	suspect  Hours // ziek-vermoedelijk-ongeoorloofd
-	incident bool  // an unauthorised registration, even of 0 hours
 	sickRep  bool
 	suspRep  bool
+	duty     uint8
 	total    Hours
 }
 
 // pupil evaluates one pupil's records, sorted by day.
-func (e *Evaluator) pupil(pupil string, recs []rec, ex []Exemption, meldingen []Date, asOf Date, emit func(Signal)) (Stats, []*LineError) {
+func (e *Evaluator) pupil(pupil string, recs []rec, pc pupilCtx, emit func(Signal)) (Stats, []*LineError) {
 	st := Stats{Rows: len(recs), Pupils: 1}
 	var errs []*LineError
 	days := e.days[:0]
+	ex := pc.ex
+	mixed := false
 	for _, r := range recs {
 		d := r.day()
 		switch {
-		case d > asOf:
+		case d > pc.asOf:
 			st.AfterAsOf++
+			continue
+		case r.hours == 0:
+			st.ZeroHours++ // a row of 0 hours is no absence
 			continue
 		case !e.cal.IsSchoolDay(d):
 			st.NotSchoolDay++
@@ -165,7 +192,11 @@ func (e *Evaluator) pupil(pupil string, recs []rec, ex []Exemption, meldingen []
 		}
 		if n := len(days); n == 0 || days[n-1].day != d {
 			lw, _ := e.cal.Lesweek(d)
-			days = append(days, dayAgg{day: d, lw: int32(lw)})
+			du := pc.duty.on(d)
+			if du != dutyCompulsory {
+				mixed = true
+			}
+			days = append(days, dayAgg{day: d, lw: int32(lw), duty: du})
 		}
 		a := &days[len(days)-1]
 		h := Hours(r.hours)
@@ -177,7 +208,6 @@ func (e *Evaluator) pupil(pupil string, recs []rec, ex []Exemption, meldingen []
 		switch {
 		case r.reason.countsAsUnauthorised(e.rules.LateCounts):
 			a.unauth += h
-			a.incident = true
 			if r.reason == Unauthorised {
 				a.ongeoorl += h
 			}
@@ -197,108 +227,48 @@ func (e *Evaluator) pupil(pupil string, recs []rec, ex []Exemption, meldingen []
 	if len(days) == 0 {
 		return st, nil
 	}
-	resets := e.rule16(pupil, days, meldingen, emit)
-	e.ruleStarting(pupil, days, resets, emit)
-	e.ruleLongTerm(pupil, days, emit)
-	e.ruleLuxury(pupil, days, emit)
-	e.ruleMAZL(pupil, days, emit)
-	e.ruleSickSuspect(pupil, days, emit)
+	// The leerplicht rules see the days under leerplicht or kwalificatieplicht; the RMC rule the
+	// days of 18 to 23 without startkwalificatie; M@ZL every school day.
+	cdays := days
+	var rdays []dayAgg
+	if mixed {
+		cdays, rdays = e.cdays[:0], e.rdays[:0]
+		for _, a := range days {
+			switch a.duty {
+			case dutyCompulsory:
+				cdays = append(cdays, a)
+			case dutyRMC:
+				rdays = append(rdays, a)
+			}
+		}
+		e.cdays, e.rdays = cdays, rdays
+	}
+	u := pc.duty
+	compEnd := func(Date) Date {
+		if !u.known {
+			return 0
+		}
+		return max(u.lpEnd, u.kwEnd) + 1
+	}
+	rmcEnd := func(Date) Date {
+		if !u.known {
+			return 0
+		}
+		return u.rmcEnd + 1
+	}
+	if len(cdays) > 0 {
+		e.unauthorisedTrack(pupil, cdays, stagesCompulsory, pc.closed, pc.asOf, compEnd, emit)
+		e.ruleLuxury(pupil, cdays, pc.asOf, emit)
+		e.ruleSickSuspect(pupil, cdays, pc.asOf, emit)
+	}
+	if len(rdays) > 0 {
+		e.unauthorisedTrack(pupil, rdays, stagesRMC, pc.closed, pc.asOf, rmcEnd, emit)
+	}
+	e.ruleMAZL(pupil, days, pc.asOf, emit)
 	return st, nil
 }
 
 func (e *Evaluator) whole(d Date, h Hours) bool { return h >= e.rules.LessonHours[d.Weekday()] }
-
-// rule16 is Leerplichtwet art. 21a: Threshold16 unauthorised hours within Weeks16 consecutive
-// lesweken. Counting starts again after each signal and after each known melding. It returns the
-// days after which counting restarted (for beginnend verzuim).
-func (e *Evaluator) rule16(pupil string, days []dayAgg, meldingen []Date, emit func(Signal)) []Date {
-	var resets []Date
-	reset := Date(-1 << 30)
-	mi := 0
-	i := 0
-	var sum Hours
-	for j := range days {
-		dj := &days[j]
-		for mi < len(meldingen) && meldingen[mi] < dj.day {
-			reset = max(reset, meldingen[mi])
-			resets = append(resets, meldingen[mi])
-			mi++
-		}
-		sum += dj.unauth
-		for i <= j && (days[i].lw <= dj.lw-int32(e.rules.Weeks16) || days[i].day <= reset) {
-			sum -= days[i].unauth
-			i++
-		}
-		if dj.unauth > 0 && sum >= e.rules.Threshold16 {
-			s := Signal{Pupil: pupil, Kind: Kind16Hours, To: dj.day, Hours: sum, Source: e.source(Kind16Hours, 0)}
-			for k := i; k <= j; k++ {
-				if days[k].unauth > 0 {
-					if s.From == 0 {
-						s.From = days[k].day
-					}
-					if e.whole(days[k].day, days[k].unauth) {
-						s.Days++
-					}
-				}
-			}
-			emit(s)
-			reset = dj.day
-			resets = append(resets, dj.day)
-			i, sum = j+1, 0
-		}
-	}
-	return resets
-}
-
-// ruleStarting is beginnend verzuim: StartingDays days with unauthorised absence within
-// StartingWeeks lesweken, below the art. 21a threshold. Counting starts again after each signal
-// and after each art. 21a signal or melding.
-func (e *Evaluator) ruleStarting(pupil string, days []dayAgg, resets []Date, emit func(Signal)) {
-	reset := Date(-1 << 30)
-	ri := 0
-	i := 0
-	n := 0
-	var sum Hours
-	for j := range days {
-		dj := &days[j]
-		for ri < len(resets) && resets[ri] < dj.day {
-			reset = max(reset, resets[ri])
-			ri++
-		}
-		if dj.incident {
-			n++
-			sum += dj.unauth
-		}
-		for i <= j && (days[i].lw <= dj.lw-int32(e.rules.StartingWeeks) || days[i].day <= reset) {
-			if days[i].incident {
-				n--
-				sum -= days[i].unauth
-			}
-			i++
-		}
-		if !dj.incident || n < e.rules.StartingDays {
-			continue
-		}
-		// Reaching the art. 21a threshold in the same window is the stronger signal.
-		if ri < len(resets) && resets[ri] == dj.day {
-			continue
-		}
-		s := Signal{Pupil: pupil, Kind: KindStarting, To: dj.day, Hours: sum, Source: e.source(KindStarting, 0)}
-		for k := i; k <= j; k++ {
-			if days[k].incident {
-				if s.From == 0 {
-					s.From = days[k].day
-				}
-				if e.whole(days[k].day, days[k].unauth) {
-					s.Days++
-				}
-			}
-		}
-		emit(s)
-		reset = dj.day
-		i, n, sum = j+1, 0, 0
-	}
-}
 
 // runs calls fn for every maximal run of consecutive school days (in days) that satisfy in.
 func (e *Evaluator) runs(days []dayAgg, in func(*dayAgg) bool, fn func(run []dayAgg)) {
@@ -322,49 +292,24 @@ func (e *Evaluator) runs(days []dayAgg, in func(*dayAgg) bool, fn func(run []day
 	}
 }
 
-// ruleLongTerm is langdurig relatief verzuim (thuiszitter): whole days of unauthorised absence on
-// every school day of LongWeeks consecutive complete lesweken. The signal covers the whole run up
-// to the peildatum; Priority is set when the run lasts longer than PriorityMonths.
-func (e *Evaluator) ruleLongTerm(pupil string, days []dayAgg, emit func(Signal)) {
-	e.runs(days, func(a *dayAgg) bool { return e.whole(a.day, a.unauth) }, func(run []dayAgg) {
-		first, last := run[0], run[len(run)-1]
-		startWeek := first.lw
-		if e.cal.prevSchoolDayWeek(first.day) == first.lw {
-			startWeek++ // the run began mid-week: that week is not complete
-		}
-		endWeek := last.lw
-		if nx := e.cal.NextSchoolDay(last.day + 1); nx <= MaxDate {
-			if lw, _ := e.cal.Lesweek(nx); int32(lw) == last.lw {
-				endWeek-- // the last week is not complete (yet)
-			}
-		}
-		if int(endWeek-startWeek+1) < e.rules.LongWeeks {
-			return
-		}
-		s := Signal{Pupil: pupil, Kind: KindLongTerm, From: first.day, To: last.day, Days: len(run), Source: e.source(KindLongTerm, 0)}
-		for _, a := range run {
-			s.Hours += a.unauth
-		}
-		s.Priority = last.day > first.day.AddMonths(e.rules.PriorityMonths)
-		emit(s)
-	})
-}
-
 // ruleLuxury is vermoedelijk luxe verzuim: a run of school days with ongeoorloofd absence that
 // starts on the first school day after, or ends on the last school day before, a weekday without
-// lessons (holiday, public holiday or free day).
-func (e *Evaluator) ruleLuxury(pupil string, days []dayAgg, emit func(Signal)) {
+// lessons (holiday, public holiday or free day). Each such run is one episode.
+func (e *Evaluator) ruleLuxury(pupil string, days []dayAgg, asOf Date, emit func(Signal)) {
 	e.runs(days, func(a *dayAgg) bool { return a.ongeoorl > 0 }, func(run []dayAgg) {
 		first, last := run[0], run[len(run)-1]
 		if !e.cal.afterBreak(first.day) && !e.cal.beforeBreak(last.day) {
 			return
 		}
-		s := Signal{Pupil: pupil, Kind: KindLuxury, From: first.day, To: last.day, Source: e.source(KindLuxury, 0)}
+		s := Signal{Pupil: pupil, Kind: KindLuxury, From: first.day, To: last.day, Reached: last.day, Source: e.source(KindLuxury, 0)}
 		for _, a := range run {
 			s.Hours += a.ongeoorl
 			if e.whole(a.day, a.ongeoorl) {
 				s.Days++
 			}
+		}
+		if e.back(s.To, asOf+1) {
+			s.Ended, s.EndReason = e.returnDay(s.To), EndBack
 		}
 		emit(s)
 	})
@@ -372,18 +317,15 @@ func (e *Evaluator) ruleLuxury(pupil string, days []dayAgg, emit func(Signal)) {
 
 // ruleMAZL is the M@ZL sick-absence signal for the jeugdarts: MAZLReports sick reports (a run of
 // consecutive sick days is one report) within MAZLWeeks lesweken, or the MAZLConsecutive-th
-// consecutive school day sick.
-func (e *Evaluator) ruleMAZL(pupil string, days []dayAgg, emit func(Signal)) {
+// consecutive school day sick. Triggers before the pupil was back make one episode.
+func (e *Evaluator) ruleMAZL(pupil string, days []dayAgg, asOf Date, emit func(Signal)) {
 	reps := e.reps[:0]
+	trig := e.trig[:0]
 	e.runs(days, func(a *dayAgg) bool { return a.sickRep }, func(run []dayAgg) {
-		r := report{from: run[0].day, to: run[len(run)-1].day, lw: run[0].lw, first: run[0].sick, firstWh: e.whole(run[0].day, run[0].sick)}
+		r := report{from: run[0].day, to: run[len(run)-1].day, lw: run[0].lw}
 		for k, a := range run {
-			r.hours += a.sick
-			if e.whole(a.day, a.sick) {
-				r.whole++
-			}
 			if k+1 == e.rules.MAZLConsecutive {
-				emit(Signal{Pupil: pupil, Kind: KindMAZL, From: r.from, To: a.day, Hours: r.hours, Days: r.whole, Source: e.source(KindMAZL, 1)})
+				trig = append(trig, Signal{Pupil: pupil, Kind: KindMAZL, From: r.from, To: a.day, Source: e.source(KindMAZL, 1)})
 			}
 		}
 		reps = append(reps, r)
@@ -394,35 +336,25 @@ func (e *Evaluator) ruleMAZL(pupil string, days []dayAgg, emit func(Signal)) {
 			start++
 		}
 		if j-start+1 >= e.rules.MAZLReports {
-			s := Signal{Pupil: pupil, Kind: KindMAZL, From: reps[start].from, To: reps[j].from, Source: e.source(KindMAZL, 0)}
-			for k := start; k < j; k++ {
-				s.Hours += reps[k].hours
-				s.Days += reps[k].whole
-			}
 			// Of the report that completes the count, only its first day has happened at the
 			// moment of the signal.
-			s.Hours += reps[j].first
-			if reps[j].firstWh {
-				s.Days++
-			}
-			emit(s)
+			trig = append(trig, Signal{Pupil: pupil, Kind: KindMAZL, From: reps[start].from, To: reps[j].from, Source: e.source(KindMAZL, 0)})
 			start = j + 1
 		}
 	}
 	e.reps = reps
+	slices.SortFunc(trig, func(a, b Signal) int { return compareKey(uint64(a.From), uint64(b.From)) })
+	e.trig = trig
+	e.mergeEpisodes(trig, days, asOf, func(a *dayAgg) Hours { return a.sick }, emit)
 }
 
-// ruleSickSuspect signals sick reports the school marked as suspected unlawful: one signal per
-// run of such days, to be reported as overig verzuim.
-func (e *Evaluator) ruleSickSuspect(pupil string, days []dayAgg, emit func(Signal)) {
+// ruleSickSuspect signals sick reports the school marked as suspected unlawful, to be reported as
+// overig verzuim; reports before the pupil was back make one episode.
+func (e *Evaluator) ruleSickSuspect(pupil string, days []dayAgg, asOf Date, emit func(Signal)) {
+	trig := e.trig[:0]
 	e.runs(days, func(a *dayAgg) bool { return a.suspRep }, func(run []dayAgg) {
-		s := Signal{Pupil: pupil, Kind: KindSickSuspect, From: run[0].day, To: run[len(run)-1].day, Source: e.source(KindSickSuspect, 0)}
-		for _, a := range run {
-			s.Hours += a.suspect
-			if e.whole(a.day, a.suspect) {
-				s.Days++
-			}
-		}
-		emit(s)
+		trig = append(trig, Signal{Pupil: pupil, Kind: KindSickSuspect, From: run[0].day, To: run[len(run)-1].day, Source: e.source(KindSickSuspect, 0)})
 	})
+	e.trig = trig
+	e.mergeEpisodes(trig, days, asOf, func(a *dayAgg) Hours { return a.suspect }, emit)
 }

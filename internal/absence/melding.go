@@ -60,6 +60,8 @@ func MeldingTypeFor(k Kind) (MeldingType, error) {
 		return "", fmt.Errorf("%w: M@ZL is een signaal voor de jeugdarts; ziekteverzuim wordt alleen gemeld als de school het vermoedelijk ongeoorloofd vindt", ErrNotReportable)
 	case KindAbsolute:
 		return "", fmt.Errorf("%w: absoluut verzuim meldt de gemeente niet via een school", ErrNotReportable)
+	case KindRMC:
+		return "", fmt.Errorf("%w: vanaf 18 jaar geen melding op grond van art. 21a; dit is een signaal voor de RMC-functie (voortijdig schoolverlaten)", ErrNotReportable)
 	}
 	return "", fmt.Errorf("%w: onbekende soort %q", ErrNotReportable, k)
 }

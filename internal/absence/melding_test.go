@@ -145,9 +145,10 @@ func TestSignalJSON(t *testing.T) {
 
 func TestSignalJSONMatchesEncodingJSON(t *testing.T) {
 	for _, pupil := range []string{"L1", `a"b\c`, "tab\tnl\n", "é☃", "bad\xffbyte", "x\u2028y", "<&>"} {
-		s := Signal{Pupil: pupil, Kind: KindLongTerm, From: NewDate(2025, 9, 1), To: NewDate(2026, 1, 9), Hours: 37525, Days: 75, Source: "bron \"x\"", Priority: true}
+		s := Signal{Pupil: pupil, Kind: KindLongTerm, From: NewDate(2025, 9, 1), To: NewDate(2026, 1, 9), Hours: 37525, Days: 75, Source: "bron \"x\"", Priority: true,
+			Reached: NewDate(2025, 9, 4), Ended: NewDate(2026, 1, 12), EndReason: EndBack}
 		got := s.AppendJSON(nil)
-		want, _ := json.Marshal(signalJSON{s.Pupil, s.Kind, s.From, s.To, s.Hours.Float(), s.Days, s.Source, s.Priority})
+		want, _ := json.Marshal(signalJSON{s.Pupil, s.Kind, s.From, s.To, s.Hours.Float(), s.Days, s.Source, s.Priority, s.Reached, s.Ended, string(s.EndReason)})
 		var a, b any
 		if err := json.Unmarshal(got, &a); err != nil {
 			t.Fatalf("%q: invalid JSON %s: %v", pupil, got, err)

@@ -168,6 +168,9 @@ type Registration struct {
 	Hours  Hours
 	Reason Reason
 	Line   int // line in the source file, 0 if not from a file
+	// Birth and Startkwalificatie come from the optional columns geboortedatum and
+	// startkwalificatie (zero when absent).
+	Birth, Startkwalificatie Date
 }
 
 // MaxPupilLen bounds the pupil key in a file.

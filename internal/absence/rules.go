@@ -38,6 +38,13 @@ type Rules struct {
 	// been reached (3 in 4).
 	StartingDays  int
 	StartingWeeks int
+
+	// ReturnDays: an episode of absence ends when the pupil was back at school for this many
+	// consecutive school days without absence of the episode's kind (default 10, two lesweken).
+	// Absence that continues without such a return stays one episode, whose melding is updated;
+	// absence after a return starts a new episode (and a new melding when a threshold is reached
+	// again). Regional practice, not statute: instelbaar (DOMAIN.md, "Absence reporting", check).
+	ReturnDays int
 }
 
 // DefaultRules returns the defaults described in docs/verzuim.md.
@@ -47,6 +54,7 @@ func DefaultRules() Rules {
 		LongWeeks: 4, PriorityMonths: 3,
 		MAZLReports: 4, MAZLWeeks: 12, MAZLConsecutive: 7,
 		StartingDays: 3, StartingWeeks: 4,
+		ReturnDays: 10,
 	}
 	r.SetLessonHours(HoursOf(5))
 	return r
@@ -79,6 +87,8 @@ func (r Rules) Validate() error {
 		return fmt.Errorf("%w: M@ZL", ErrRules)
 	case r.StartingDays < 2 || r.StartingWeeks < 1:
 		return fmt.Errorf("%w: beginnend verzuim", ErrRules)
+	case r.ReturnDays < 1:
+		return fmt.Errorf("%w: terug op school (schooldagen zonder verzuim) moet minstens 1 zijn", ErrRules)
 	}
 	return nil
 }
@@ -103,6 +113,8 @@ func (r Rules) sourceText(k Kind, variant int) string {
 		return "Leerplichtwet 1969 art. 21a; vermoedelijk ongeoorloofd ziekteverzuim, te melden als overig verzuim (Ingrado, seed 002)"
 	case KindAbsolute:
 		return "Leerplichtwet 1969 art. 2 en 4a: leer- of kwalificatieplichtig, niet ingeschreven, geen vrijstelling"
+	case KindRMC:
+		return fmt.Sprintf("RMC-functie (Wet educatie en beroepsonderwijs art. 8.3.1; artikel te controleren): 18 tot 23 jaar zonder startkwalificatie, %s uur ongeoorloofd verzuim in %d lesweken; dreigend voortijdig schoolverlaten, geen melding op grond van art. 21a", r.Threshold16, r.Weeks16)
 	}
 	return ""
 }

@@ -87,7 +87,7 @@ func runCases(t *testing.T, kind Kind, cases []ruleCase) {
 		t.Run(tc.name, func(t *testing.T) {
 			in := PupilInput{Registrations: regs(t, c, tc.lines...), Exemptions: tc.ex}
 			for _, m := range tc.meld {
-				in.MeldingDates = append(in.MeldingDates, mustDate(t, m))
+				in.CaseClosed = append(in.CaseClosed, mustDate(t, m))
 			}
 			if tc.asOf != "" {
 				in.AsOf = mustDate(t, tc.asOf)
@@ -129,19 +129,24 @@ func TestRule16Hours(t *testing.T) {
 		{name: "whole days counted, reached on the 4th",
 			lines: []string{"2025-09-01..2025-09-04 5 ongeoorloofd"},
 			want:  []string{"16-uur-in-4-lesweken 2025-09-01 2025-09-04 20 4"}},
-		{name: "repeated: a new signal each time 16 is reached again",
+		{name: "continuing absence without a return is one episode that grows",
 			lines: []string{"2025-09-01..2025-09-10 4 ongeoorloofd"},
-			want:  []string{"16-uur-in-4-lesweken 2025-09-01 2025-09-04 16 0", "16-uur-in-4-lesweken 2025-09-05 2025-09-10 16 0"}},
-		{name: "repeated meldingen: own resets plus a melding made later",
+			want:  []string{"16-uur-in-4-lesweken 2025-09-01 2025-09-10 32 0"}},
+		{name: "cases closed by the gemeente end the episode; counting starts again",
 			lines: []string{"2025-09-01..2025-09-19 4 ongeoorloofd"},
 			meld:  []string{"2025-09-04", "2025-09-12"},
-			want: []string{"16-uur-in-4-lesweken 2025-09-01 2025-09-04 16 0", "16-uur-in-4-lesweken 2025-09-05 2025-09-10 16 0",
-				"16-uur-in-4-lesweken 2025-09-15 2025-09-18 16 0"}},
-		{name: "without the later melding",
+			want: []string{"16-uur-in-4-lesweken 2025-09-01 2025-09-04 16 0", "16-uur-in-4-lesweken 2025-09-05 2025-09-12 24 0",
+				"16-uur-in-4-lesweken 2025-09-15 2025-09-19 20 0"}},
+		{name: "three weeks of 4 hours a day: one episode",
 			lines: []string{"2025-09-01..2025-09-19 4 ongeoorloofd"},
-			want: []string{"16-uur-in-4-lesweken 2025-09-01 2025-09-04 16 0", "16-uur-in-4-lesweken 2025-09-05 2025-09-10 16 0",
-				"16-uur-in-4-lesweken 2025-09-11 2025-09-16 16 0"}},
-		{name: "a known melding restarts the count",
+			want:  []string{"16-uur-in-4-lesweken 2025-09-01 2025-09-19 60 0"}},
+		{name: "back at school for two lesweken, then 16 hours again: a new episode",
+			lines: []string{"2025-09-01..2025-09-04 4 ongeoorloofd", "2025-09-22..2025-09-25 4 ongeoorloofd"},
+			want:  []string{"16-uur-in-4-lesweken 2025-09-01 2025-09-04 16 0", "16-uur-in-4-lesweken 2025-09-22 2025-09-25 16 0"}},
+		{name: "back for less than two lesweken: the same episode",
+			lines: []string{"2025-09-01..2025-09-04 4 ongeoorloofd", "2025-09-15..2025-09-18 4 ongeoorloofd"},
+			want:  []string{"16-uur-in-4-lesweken 2025-09-01 2025-09-18 32 0"}},
+		{name: "a case closed restarts the count",
 			lines: []string{"2025-09-01 4 ongeoorloofd", "2025-09-08 4 ongeoorloofd", "2025-09-15 4 ongeoorloofd", "2025-09-22 4 ongeoorloofd"},
 			meld:  []string{"2025-09-10"}},
 		{name: "leave (art. 14) stops the count for its period",
@@ -205,8 +210,11 @@ func TestRuleMAZL(t *testing.T) {
 		{name: "7th consecutive school day", lines: []string{"2025-09-01..2025-09-09 5 ziek"},
 			want: []string{"mazl 2025-09-01 2025-09-09 35 7"}},
 		{name: "6 consecutive days", lines: []string{"2025-09-01..2025-09-08 5 ziek"}},
-		{name: "7 school days across herfstvakantie", lines: []string{"2025-10-13..2025-10-29 5 ziek"},
-			want: []string{"mazl 2025-10-13 2025-10-28 35 7"}},
+		{name: "7 school days across herfstvakantie, the episode grows to the 8th", lines: []string{"2025-10-13..2025-10-29 5 ziek"},
+			want: []string{"mazl 2025-10-13 2025-10-29 40 8"}},
+		{name: "sick every other week: one episode, not a signal per 4 reports",
+			lines: []string{"2025-09-01 5 ziek", "2025-09-08 5 ziek", "2025-09-15 5 ziek", "2025-09-22 5 ziek", "2025-09-29 5 ziek", "2025-10-06 5 ziek", "2025-10-13 5 ziek", "2025-10-27 5 ziek"},
+			want: []string{"mazl 2025-09-01 2025-10-27 40 8"}},
 	})
 }
 
@@ -216,8 +224,9 @@ func TestRuleStarting(t *testing.T) {
 			want: []string{"beginnend-verzuim 2025-09-01 2025-09-22 3 0"}},
 		{name: "3 days in 5 lesweken", lines: []string{"2025-09-01 1 ongeoorloofd", "2025-09-10 1 ongeoorloofd", "2025-09-29 1 ongeoorloofd"}},
 		{name: "reaching 16 hours is the other signal", lines: []string{"2025-09-01 6 ongeoorloofd", "2025-09-02 5 ongeoorloofd", "2025-09-03 5 ongeoorloofd"}},
-		{name: "repeats after a signal", lines: []string{"2025-09-01..2025-09-08 1 te-laat"},
-			want: []string{"beginnend-verzuim 2025-09-01 2025-09-03 3 0", "beginnend-verzuim 2025-09-04 2025-09-08 3 0"}},
+		{name: "late every day: one episode, not a signal every three days", lines: []string{"2025-09-01..2025-09-08 1 te-laat"},
+			want: []string{"beginnend-verzuim 2025-09-01 2025-09-08 6 0"}},
+		{name: "zero-hour rows are no absence", lines: []string{"2025-09-01 0 ongeoorloofd", "2025-09-10 0 te-laat", "2025-09-22 1 ongeoorloofd"}},
 	})
 }
 

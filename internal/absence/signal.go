@@ -19,15 +19,21 @@ const (
 	KindStarting    Kind = "beginnend-verzuim"
 	KindAbsolute    Kind = "absoluut-verzuim"
 	KindSickSuspect Kind = "overig-verzuim"
+	// KindRMC: unauthorised absence of a young adult of 18 to 23 without a startkwalificatie:
+	// a signal for the RMC function (voortijdig schoolverlaten), never an art. 21a melding.
+	KindRMC Kind = "rmc-verzuim"
 )
 
 // Kinds lists every kind of signal.
 func Kinds() []Kind {
-	return []Kind{Kind16Hours, KindLongTerm, KindLuxury, KindMAZL, KindStarting, KindAbsolute, KindSickSuspect}
+	return []Kind{Kind16Hours, KindLongTerm, KindLuxury, KindMAZL, KindStarting, KindAbsolute, KindSickSuspect, KindRMC}
 }
 
-// Signal is what a rule found for one pupil: the period, the hours and whole days of the absence
-// that made it, and the article or source the rule rests on.
+// Signal is one episode of absence of one pupil: the period from its first to its last absence
+// day, the hours and whole days in it, the day a rule's threshold was reached, whether the pupil is
+// back (the episode ended), and the article or source the rule rests on. An episode grows as
+// absence continues; it holds exactly one signal, whose Kind is the strongest stage reached
+// (beginnend verzuim, 16 uur, langdurig relatief verzuim for unauthorised absence).
 type Signal struct {
 	Pupil    string
 	Kind     Kind
@@ -36,7 +42,26 @@ type Signal struct {
 	Days     int    // whole days (at least the day's lesson hours) within the period
 	Source   string // bron: article or source of the rule
 	Priority bool   // langdurig relatief verzuim longer than the priority period (3 months)
+	// Reached is the day the rule's threshold was first reached in this episode: the day a
+	// melding became due.
+	Reached Date
+	// Ended is the day the episode ended (the first school day the pupil was back, or the day the
+	// gemeente closed the case); zero while it runs.
+	Ended     Date
+	EndReason EndReason
 }
+
+// EndReason says why an episode ended.
+type EndReason string
+
+const (
+	EndBack   EndReason = "terug-op-school" // Rules.ReturnDays school days without this absence
+	EndClosed EndReason = "zaak-afgesloten" // the gemeente closed the melding
+	EndDuty   EndReason = "plicht-geeindigd" // leerplicht or kwalificatieplicht ended (18, startkwalificatie)
+)
+
+// Running reports whether the episode still runs on its peildatum.
+func (s Signal) Running() bool { return s.Ended == 0 }
 
 // signalJSON is the documented output format of `grondslag verzuim signalen --json`.
 type signalJSON struct {
@@ -48,6 +73,9 @@ type signalJSON struct {
 	Days     int     `json:"dagen"`
 	Source   string  `json:"bron"`
 	Priority bool    `json:"prioriteit,omitempty"`
+	Reached  Date    `json:"bereikt,omitzero"`
+	Ended    Date    `json:"einde,omitzero"`
+	Reason   string  `json:"einde_reden,omitempty"`
 }
 
 // MarshalJSON writes the Dutch field names of the command's contract.
@@ -72,6 +100,17 @@ func (s Signal) AppendJSON(b []byte) []byte {
 	b = appendJSONString(b, s.Source)
 	if s.Priority {
 		b = append(b, `,"prioriteit":true`...)
+	}
+	if s.Reached != 0 {
+		b = append(b, `,"bereikt":"`...)
+		b = appendDate(b, s.Reached)
+		b = append(b, '"')
+	}
+	if s.Ended != 0 {
+		b = append(b, `,"einde":"`...)
+		b = appendDate(b, s.Ended)
+		b = append(b, `","einde_reden":`...)
+		b = appendJSONString(b, string(s.EndReason))
 	}
 	return append(b, '}')
 }
@@ -122,7 +161,8 @@ func (s *Signal) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*s = Signal{j.Pupil, j.Kind, j.From, j.To, Hours(j.Hours*100 + 0.5), j.Days, j.Source, j.Priority}
+	*s = Signal{Pupil: j.Pupil, Kind: j.Kind, From: j.From, To: j.To, Hours: Hours(j.Hours*100 + 0.5), Days: j.Days, Source: j.Source,
+		Priority: j.Priority, Reached: j.Reached, Ended: j.Ended, EndReason: EndReason(j.Reason)}
 	return nil
 }
 

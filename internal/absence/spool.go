@@ -47,10 +47,13 @@ func (s *spool) put(sig Signal) {
 	b = append(b, sig.Pupil...)
 	b = binary.LittleEndian.AppendUint16(b, s.intern(string(sig.Kind)))
 	b = binary.LittleEndian.AppendUint16(b, s.intern(sig.Source))
+	b = binary.LittleEndian.AppendUint16(b, s.intern(string(sig.EndReason)))
 	b = binary.AppendVarint(b, int64(sig.From))
 	b = binary.AppendVarint(b, int64(sig.To))
 	b = binary.AppendVarint(b, int64(sig.Hours))
 	b = binary.AppendVarint(b, int64(sig.Days))
+	b = binary.AppendVarint(b, int64(sig.Reached))
+	b = binary.AppendVarint(b, int64(sig.Ended))
 	if sig.Priority {
 		b = append(b, 1)
 	} else {
@@ -90,11 +93,11 @@ func (s *spool) replay(emit func(Signal) error) error {
 		if _, err := io.ReadFull(r, pupil); err != nil {
 			return fmt.Errorf("tijdelijk bestand: %w", err)
 		}
-		var ix [4]byte
+		var ix [6]byte
 		if _, err := io.ReadFull(r, ix[:]); err != nil {
 			return fmt.Errorf("tijdelijk bestand: %w", err)
 		}
-		var v [4]int64
+		var v [6]int64
 		for i := range v {
 			if v[i], err = binary.ReadVarint(r); err != nil {
 				return fmt.Errorf("tijdelijk bestand: %w", err)
@@ -105,7 +108,8 @@ func (s *spool) replay(emit func(Signal) error) error {
 			return fmt.Errorf("tijdelijk bestand: %w", err)
 		}
 		sig := Signal{Pupil: string(pupil), Kind: Kind(s.strs[binary.LittleEndian.Uint16(ix[0:])]), Source: s.strs[binary.LittleEndian.Uint16(ix[2:])],
-			From: Date(v[0]), To: Date(v[1]), Hours: Hours(v[2]), Days: int(v[3]), Priority: p == 1}
+			EndReason: EndReason(s.strs[binary.LittleEndian.Uint16(ix[4:])]),
+			From: Date(v[0]), To: Date(v[1]), Hours: Hours(v[2]), Days: int(v[3]), Reached: Date(v[4]), Ended: Date(v[5]), Priority: p == 1}
 		if err := emit(sig); err != nil {
 			return err
 		}

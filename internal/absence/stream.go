@@ -98,6 +98,7 @@ type streamer struct {
 	opts         StreamOptions
 	ids          map[string]uint32
 	names        []string
+	births, sks  []Date // per pupil id, from the optional columns
 	last         []byte
 	lastID       uint32
 	buf          []rec
@@ -137,7 +138,11 @@ func (s *streamer) evalGroup(g []rec) {
 	id := uint32(g[0].key >> 32)
 	name := s.names[id]
 	s.mine = s.mine[:0]
-	st, errs := s.e.pupil(name, g, s.opts.Exemptions[name], nil, s.opts.AsOf, s.collect)
+	pc := pupilCtx{ex: s.opts.Exemptions[name], asOf: s.opts.AsOf}
+	if int(id) < len(s.births) {
+		pc.duty = newDuty(s.births[id], CompulsionFacts{Startkwalificatie: s.sks[id]})
+	}
+	st, errs := s.e.pupil(name, g, pc, s.collect)
 	s.res.Stats.add(st)
 	slices.SortFunc(s.mine, compareSignals)
 	for _, sig := range s.mine {
@@ -222,6 +227,12 @@ func (e *Evaluator) stream(ctx context.Context, r io.Reader, opts StreamOptions,
 			s.res.ExternalSort = true
 		}
 		s.lastID = max(s.lastID, id)
+		if row.birth != 0 || row.sk != 0 {
+			if le := s.facts(id, row); le != nil {
+				s.lineErr(le)
+				continue
+			}
+		}
 		s.buf = append(s.buf, rec{key: uint64(id)<<32 | uint64(row.day-MinDate), line: uint32(row.line), hours: int16(row.hours), reason: row.reason})
 		if len(s.buf) >= opts.BufferRows {
 			if err := s.flush(); err != nil {
@@ -257,6 +268,28 @@ func (s *streamer) intern(p []byte) uint32 {
 	s.last = append(s.last[:0], p...)
 	s.lastInterned = id
 	return id
+}
+
+// facts records a pupil's date of birth and startkwalificatie; a line that contradicts an
+// earlier line of the same pupil is an error.
+func (s *streamer) facts(id uint32, row rawRow) *LineError {
+	for int(id) >= len(s.births) {
+		s.births = append(s.births, 0)
+		s.sks = append(s.sks, 0)
+	}
+	if row.birth != 0 {
+		if b := s.births[id]; b != 0 && b != row.birth {
+			return &LineError{Line: row.line, Msg: fmt.Sprintf("geboortedatum %s verschilt van %s op een eerdere regel van deze leerling", row.birth, b)}
+		}
+		s.births[id] = row.birth
+	}
+	if row.sk != 0 {
+		if k := s.sks[id]; k != 0 && k != row.sk {
+			return &LineError{Line: row.line, Msg: "startkwalificatie verschilt van een eerdere regel van deze leerling"}
+		}
+		s.sks[id] = row.sk
+	}
+	return nil
 }
 
 func (s *streamer) lastIDOf() uint32 { return s.lastInterned }

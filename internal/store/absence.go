@@ -330,36 +330,36 @@ func (db *DB) AbsenceInput(ctx context.Context, regionID, pupilID int64, asOf ab
 	if in.Exemptions, err = db.Exemptions(ctx, regionID, pupilID); err != nil {
 		return in, err
 	}
-	rows, err = db.Query(ctx, `SELECT begindatum, einddatum, status_op FROM verzuimmelding WHERE regio_id = ? AND leerling_id = ? AND soort = ? AND status <> ?`,
-		regionID, pupilID, string(absence.Melding16Hours), string(absence.StatusWithdrawn))
+	var birth string
+	if err := db.QueryRow(ctx, "SELECT geboortedatum FROM leerling WHERE regio_id = ? AND id = ?", regionID, pupilID).Scan(&birth); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return in, ErrNotFound
+		}
+		return in, err
+	}
+	if in.Birth, err = absence.ParseDate(birth); err != nil {
+		return in, fmt.Errorf("leerling %d: geboortedatum: %w", pupilID, err)
+	}
+	// A melding the gemeente closed ends the episode it covered (absence.PupilInput.CaseClosed).
+	rows, err = db.Query(ctx, `SELECT status_op FROM verzuimmelding WHERE regio_id = ? AND leerling_id = ? AND status = ?`,
+		regionID, pupilID, string(absence.StatusClosed))
 	if err != nil {
 		return in, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var from string
-		var to sql.NullString
 		var at int64
-		if err := rows.Scan(&from, &to, &at); err != nil {
+		if err := rows.Scan(&at); err != nil {
 			return in, err
 		}
-		end := from
-		if to.Valid && to.String != "" {
-			end = to.String
-		}
-		d, err := absence.ParseDate(end)
-		if err != nil {
-			return in, err
-		}
-		in.MeldingDates = append(in.MeldingDates, d)
+		in.CaseClosed = append(in.CaseClosed, absence.DateOf(time.UnixMilli(at).UTC()))
 	}
-	sort.Slice(in.MeldingDates, func(i, j int) bool { return in.MeldingDates[i] < in.MeldingDates[j] })
+	sort.Slice(in.CaseClosed, func(i, j int) bool { return in.CaseClosed[i] < in.CaseClosed[j] })
 	return in, rows.Err()
 }
 
-// RefreshSignals evaluates the given pupils with ev as of asOf and stores their signals: new
-// ones are added, existing ones (same pupil, kind and start) updated. It returns the number of
-// signals stored.
+// RefreshSignals evaluates the given pupils with ev as of asOf and replaces what an earlier
+// evaluation stored for them (ReplaceSignals). It returns the number of signals stored.
 func (db *DB) RefreshSignals(ctx context.Context, regionID int64, pupilIDs []int64, ev *absence.Evaluator, asOf absence.Date, now time.Time) (int, error) {
 	n := 0
 	for _, p := range pupilIDs {
@@ -371,7 +371,7 @@ func (db *DB) RefreshSignals(ctx context.Context, regionID int64, pupilIDs []int
 		if err != nil {
 			return n, fmt.Errorf("leerling %d: %w", p, err)
 		}
-		if err := db.SaveSignals(ctx, regionID, p, sigs, asOf, now); err != nil {
+		if err := db.ReplaceSignals(ctx, regionID, p, relativeKinds, sigs, asOf, now); err != nil {
 			return n, err
 		}
 		n += len(sigs)
@@ -379,15 +379,145 @@ func (db *DB) RefreshSignals(ctx context.Context, regionID int64, pupilIDs []int
 	return n, nil
 }
 
-// SaveSignals stores one pupil's signals (upsert on pupil, kind and start).
+// relativeKinds are the kinds the relative-absence rules compute (everything but absoluut
+// verzuim, which RefreshAbsoluteSignals computes).
+var relativeKinds = func() []absence.Kind {
+	var out []absence.Kind
+	for _, k := range absence.Kinds() {
+		if k != absence.KindAbsolute {
+			out = append(out, k)
+		}
+	}
+	return out
+}()
+
+// track is the episode family of a kind: the stages of unauthorised absence (beginnend, 16 uur,
+// langdurig) are one episode that grows; every other kind is its own.
+func track(k absence.Kind) string {
+	switch k {
+	case absence.KindStarting, absence.Kind16Hours, absence.KindLongTerm:
+		return "ongeoorloofd"
+	}
+	return string(k)
+}
+
+// SaveSignals stores one pupil's signals as ReplaceSignals does for the kinds in sigs only.
 func (db *DB) SaveSignals(ctx context.Context, regionID, pupilID int64, sigs []absence.Signal, asOf absence.Date, now time.Time) error {
+	var kinds []absence.Kind
+	for _, s := range sigs {
+		kinds = append(kinds, s.Kind)
+	}
+	return db.ReplaceSignals(ctx, regionID, pupilID, kinds, sigs, asOf, now)
+}
+
+type storedEpisode struct {
+	id        int64
+	track     string
+	from, to  absence.Date
+	melding   int64 // a melding (not withdrawn) covering it; 0 none
+	mStatus   absence.Status
+	matched   bool
+	kindInSet bool
+}
+
+// ReplaceSignals stores one pupil's episodes (absence.Signal, one per episode) of the given kinds
+// in one transaction, replacing what an earlier evaluation stored: a new episode takes over the
+// stored row of its track that it overlaps (so a melding stays linked to its episode while the
+// episode grows), new episodes are added, and stored rows no new episode continues are deleted
+// unless a melding covers them. A melding still open is updated with its episode's hours, days
+// and, once the pupil is back, its end date (continuing absence is one melding, DOMAIN.md).
+func (db *DB) ReplaceSignals(ctx context.Context, regionID, pupilID int64, kinds []absence.Kind, sigs []absence.Signal, asOf absence.Date, now time.Time) error {
+	inSet := map[string]bool{}
+	for _, k := range kinds {
+		inSet[string(k)] = true
+		inSet[track(k)] = true
+	}
 	return db.WithTx(ctx, func(tx *Tx) error {
-		for _, s := range sigs {
-			_, err := tx.Exec(ctx, `INSERT INTO verzuim_signaal (regio_id, leerling_id, soort, van, tot, uren_centi, dagen, bron, prioriteit, peildatum, gevonden_op)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-				ON CONFLICT (regio_id, leerling_id, soort, van) DO UPDATE SET tot = excluded.tot, uren_centi = excluded.uren_centi,
-					dagen = excluded.dagen, bron = excluded.bron, prioriteit = excluded.prioriteit, peildatum = excluded.peildatum`,
-				regionID, pupilID, string(s.Kind), s.From.String(), s.To.String(), int64(s.Hours), s.Days, s.Source, boolInt(s.Priority), asOf.String(), now.UnixMilli())
+		rows, err := tx.Query(ctx, `SELECT s.id, s.soort, s.spoor, s.van, s.tot, COALESCE(m.id, 0), COALESCE(m.status, '')
+			FROM verzuim_signaal s LEFT JOIN verzuimmelding m ON m.regio_id = s.regio_id AND m.signaal_id = s.id AND m.status <> ?
+			WHERE s.regio_id = ? AND s.leerling_id = ? ORDER BY s.van, s.id`, string(absence.StatusWithdrawn), regionID, pupilID)
+		if err != nil {
+			return err
+		}
+		var old []*storedEpisode
+		for rows.Next() {
+			var e storedEpisode
+			var kind, tr, from, to, st string
+			if err := rows.Scan(&e.id, &kind, &tr, &from, &to, &e.melding, &st); err != nil {
+				rows.Close()
+				return err
+			}
+			if tr == "" {
+				tr = track(absence.Kind(kind))
+			}
+			e.track, e.mStatus, e.kindInSet = tr, absence.Status(st), inSet[kind]
+			f, err1 := absence.ParseDate(from)
+			t, err2 := absence.ParseDate(to)
+			if err := errors.Join(err1, err2); err != nil {
+				rows.Close()
+				return fmt.Errorf("verzuim_signaal %d: %w", e.id, err)
+			}
+			e.from, e.to = f, t
+			old = append(old, &e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		// Match each new episode to the stored row of its track it overlaps, a covered one first.
+		match := make([]*storedEpisode, len(sigs))
+		for i, s := range sigs {
+			tr := track(s.Kind)
+			for _, pass := range []bool{true, false} {
+				for _, o := range old {
+					if match[i] == nil && !o.matched && o.track == tr && (o.melding != 0) == pass && o.from <= s.To && s.From <= o.to {
+						match[i], o.matched = o, true
+					}
+				}
+			}
+		}
+		for _, o := range old {
+			if o.matched || !o.kindInSet || o.melding != 0 {
+				continue
+			}
+			if _, err := tx.Exec(ctx, "DELETE FROM verzuim_signaal WHERE regio_id = ? AND id = ?", regionID, o.id); err != nil {
+				return fmt.Errorf("verouderd signaal verwijderen: %w", err)
+			}
+		}
+		for i, s := range sigs {
+			var ended any
+			if s.Ended != 0 {
+				ended = s.Ended.String()
+			}
+			reached := ""
+			if s.Reached != 0 {
+				reached = s.Reached.String()
+			}
+			if o := match[i]; o != nil {
+				_, err := tx.Exec(ctx, `UPDATE verzuim_signaal SET soort = ?, spoor = ?, van = ?, tot = ?, uren_centi = ?, dagen = ?, bron = ?, prioriteit = ?,
+					peildatum = ?, bereikt = ?, einde = ?, einde_reden = ? WHERE regio_id = ? AND id = ?`,
+					string(s.Kind), track(s.Kind), s.From.String(), s.To.String(), int64(s.Hours), s.Days, s.Source, boolInt(s.Priority),
+					asOf.String(), reached, ended, string(s.EndReason), regionID, o.id)
+				if err != nil {
+					return fmt.Errorf("signaal bijwerken: %w", err)
+				}
+				if o.melding != 0 && o.mStatus.Open() {
+					var to any
+					if s.Ended != 0 {
+						to = s.To.String()
+					}
+					_, err := tx.Exec(ctx, `UPDATE verzuimmelding SET verzuimde_uren_centi = ?, verzuimde_dagen = ?, einddatum = COALESCE(?, einddatum)
+						WHERE regio_id = ? AND id = ?`, int64(s.Hours), s.Days, to, regionID, o.melding)
+					if err != nil {
+						return fmt.Errorf("melding bijwerken: %w", err)
+					}
+				}
+				continue
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO verzuim_signaal (regio_id, leerling_id, soort, spoor, van, tot, uren_centi, dagen, bron, prioriteit, peildatum,
+				gevonden_op, bereikt, einde, einde_reden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				regionID, pupilID, string(s.Kind), track(s.Kind), s.From.String(), s.To.String(), int64(s.Hours), s.Days, s.Source, boolInt(s.Priority),
+				asOf.String(), now.UnixMilli(), reached, ended, string(s.EndReason))
 			if err != nil {
 				return fmt.Errorf("signaal opslaan: %w", err)
 			}
@@ -396,23 +526,29 @@ func (db *DB) SaveSignals(ctx context.Context, regionID, pupilID int64, sigs []a
 	})
 }
 
-// StoredSignal is a signal with its id and pupil.
+// StoredSignal is a signal (one per episode) with its id and pupil, and the melding covering it.
 type StoredSignal struct {
 	ID      int64
 	PupilID int64
 	absence.Signal
-	FoundAt time.Time
+	FoundAt   time.Time
+	MeldingID int64 // the melding (not withdrawn) that covers the episode; 0 none
 }
+
+// Open reports whether the signal still asks for action: no melding covers its episode.
+func (s StoredSignal) Open() bool { return s.MeldingID == 0 }
 
 // Signals returns a pupil's stored signals, by start date. pupilID 0 returns the region's.
 func (db *DB) Signals(ctx context.Context, regionID, pupilID int64) ([]StoredSignal, error) {
-	q := "SELECT id, leerling_id, soort, van, tot, uren_centi, dagen, bron, prioriteit, gevonden_op FROM verzuim_signaal WHERE regio_id = ?"
-	args := []any{regionID}
+	q := `SELECT s.id, s.leerling_id, s.soort, s.van, s.tot, s.uren_centi, s.dagen, s.bron, s.prioriteit, s.gevonden_op, s.bereikt, s.einde, s.einde_reden,
+		COALESCE((SELECT MIN(m.id) FROM verzuimmelding m WHERE m.regio_id = s.regio_id AND m.signaal_id = s.id AND m.status <> ?), 0)
+		FROM verzuim_signaal s WHERE s.regio_id = ?`
+	args := []any{string(absence.StatusWithdrawn), regionID}
 	if pupilID != 0 {
-		q += " AND leerling_id = ?"
+		q += " AND s.leerling_id = ?"
 		args = append(args, pupilID)
 	}
-	rows, err := db.Query(ctx, q+" ORDER BY leerling_id, van, soort", args...)
+	rows, err := db.Query(ctx, q+" ORDER BY s.leerling_id, s.van, s.soort", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -423,13 +559,26 @@ func (db *DB) Signals(ctx context.Context, regionID, pupilID int64) ([]StoredSig
 		var kind, from, to string
 		var centi, found int64
 		var prio int
-		if err := rows.Scan(&s.ID, &s.PupilID, &kind, &from, &to, &centi, &s.Days, &s.Source, &prio, &found); err != nil {
+		var reached, why string
+		var ended sql.NullString
+		if err := rows.Scan(&s.ID, &s.PupilID, &kind, &from, &to, &centi, &s.Days, &s.Source, &prio, &found, &reached, &ended, &why, &s.MeldingID); err != nil {
 			return nil, err
 		}
 		f, err1 := absence.ParseDate(from)
 		t, err2 := absence.ParseDate(to)
 		if err := errors.Join(err1, err2); err != nil {
 			return nil, err
+		}
+		if reached != "" {
+			if s.Reached, err = absence.ParseDate(reached); err != nil {
+				return nil, err
+			}
+		}
+		if ended.Valid && ended.String != "" {
+			if s.Ended, err = absence.ParseDate(ended.String); err != nil {
+				return nil, err
+			}
+			s.EndReason = absence.EndReason(why)
 		}
 		s.Pupil, s.Kind, s.From, s.To, s.Hours, s.Priority = pupilKey(s.PupilID), absence.Kind(kind), f, t, absence.Hours(centi), prio == 1
 		s.FoundAt = time.UnixMilli(found).UTC()
@@ -517,13 +666,14 @@ func (db *DB) Exemptions(ctx context.Context, regionID, pupilID int64) ([]absenc
 }
 
 // SignalsToReport returns the region's stored signals that propose a melding (not M@ZL, not
-// absoluut verzuim) and have no melding yet: the zorgcoördinator's list of meldingen to complete.
-// schoolID 0 lists every school; otherwise only pupils currently enrolled there on asOf.
+// absoluut verzuim, not RMC) and whose episode no melding covers (a withdrawn one does not): the
+// zorgcoördinator's list of meldingen to complete. schoolID 0 lists every school; otherwise only
+// pupils currently enrolled there on asOf.
 func (db *DB) SignalsToReport(ctx context.Context, regionID, schoolID int64, asOf absence.Date) ([]StoredSignal, error) {
 	q := `SELECT s.id, s.leerling_id FROM verzuim_signaal s
-		WHERE s.regio_id = ? AND s.soort NOT IN (?, ?)
-		AND NOT EXISTS (SELECT 1 FROM verzuimmelding m WHERE m.regio_id = s.regio_id AND m.signaal_id = s.id)`
-	args := []any{regionID, string(absence.KindMAZL), string(absence.KindAbsolute)}
+		WHERE s.regio_id = ? AND s.soort NOT IN (?, ?, ?)
+		AND NOT EXISTS (SELECT 1 FROM verzuimmelding m WHERE m.regio_id = s.regio_id AND m.signaal_id = s.id AND m.status <> ?)`
+	args := []any{regionID, string(absence.KindMAZL), string(absence.KindAbsolute), string(absence.KindRMC), string(absence.StatusWithdrawn)}
 	if schoolID != 0 {
 		q += ` AND EXISTS (SELECT 1 FROM inschrijving i WHERE i.regio_id = s.regio_id AND i.leerling_id = s.leerling_id AND i.school_id = ?
 			AND i.van <= ? AND (i.tot IS NULL OR i.tot >= ?))`

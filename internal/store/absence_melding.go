@@ -31,12 +31,41 @@ func (db *DB) CreateMelding(ctx context.Context, regionID, pupilID, schoolID, si
 // the change's transaction.
 type MeldingTrail func(meldingID int64) ([]audit.Entry, error)
 
+// ErrMeldingExists is returned (wrapped) with the existing melding's id when a melding is made
+// for an episode that already has one (not withdrawn): a double submit makes one melding.
+var ErrMeldingExists = errors.New("voor deze verzuimperiode is al een melding gedaan")
+
 // CreateMeldingAudited is CreateMelding with the melding's audit entries (the school providing
-// the absence data to leerplicht) appended in the same transaction.
+// the absence data to leerplicht) appended in the same transaction. One melding per episode: when
+// the signal's episode has one already (not withdrawn), nothing is stored and the existing id is
+// returned with ErrMeldingExists; the database's unique index enforces the same under races.
 func (db *DB) CreateMeldingAudited(ctx context.Context, regionID, pupilID, schoolID, signalID int64, m *absence.Melding, trail MeldingTrail) (int64, error) {
+	id, err := db.createMelding(ctx, regionID, pupilID, schoolID, signalID, m, trail)
+	if signalID != 0 && (errors.Is(err, ErrMeldingExists) || (err != nil && isUnique(err))) {
+		var existing int64
+		qerr := db.QueryRow(ctx, "SELECT id FROM verzuimmelding WHERE regio_id = ? AND signaal_id = ? AND status <> ? ORDER BY id LIMIT 1",
+			regionID, signalID, string(absence.StatusWithdrawn)).Scan(&existing)
+		if qerr == nil {
+			return existing, fmt.Errorf("%w (melding %d)", ErrMeldingExists, existing)
+		}
+	}
+	return id, err
+}
+
+func (db *DB) createMelding(ctx context.Context, regionID, pupilID, schoolID, signalID int64, m *absence.Melding, trail MeldingTrail) (int64, error) {
 	c := m.Content()
 	var id int64
 	err := db.WithTx(ctx, func(tx *Tx) error {
+		if signalID != 0 {
+			var n int
+			if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM verzuimmelding WHERE regio_id = ? AND signaal_id = ? AND status <> ?",
+				regionID, signalID, string(absence.StatusWithdrawn)).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return ErrMeldingExists
+			}
+		}
 		var to, sig any
 		if c.To != 0 {
 			to = c.To.String()
@@ -377,27 +406,49 @@ func (db *DB) regionExemptions(ctx context.Context, regionID int64) (map[int64][
 }
 
 // RefreshAbsoluteSignals evaluates absoluut verzuim for every pupil of the region as of asOf and
-// stores the signals found (pupil, kind and start identify a signal, so a running absence is
-// updated, not duplicated). It returns the number of pupils signalled.
+// replaces the absoluut-verzuim signals stored before (ReplaceSignals: a running absence is
+// updated, not duplicated; a stale one removed). It returns the number of pupils signalled.
 func (db *DB) RefreshAbsoluteSignals(ctx context.Context, regionID int64, ev *absence.Evaluator, asOf absence.Date, now time.Time) (int, error) {
 	cands, err := db.AbsoluteCandidates(ctx, regionID, asOf)
 	if err != nil {
 		return 0, err
 	}
+	have := map[int64]bool{}
+	rows, err := db.Query(ctx, "SELECT DISTINCT leerling_id FROM verzuim_signaal WHERE regio_id = ? AND soort = ?", regionID, string(absence.KindAbsolute))
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		have[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
 	n := 0
 	for _, c := range cands {
 		s, ok := ev.AbsoluteAbsence(c)
-		if !ok {
-			continue
-		}
 		id, err := strconv.ParseInt(c.Pupil, 10, 64)
 		if err != nil {
 			return n, err
 		}
-		if err := db.SaveSignals(ctx, regionID, id, []absence.Signal{s}, asOf, now); err != nil {
+		if !ok && !have[id] {
+			continue
+		}
+		var sigs []absence.Signal
+		if ok {
+			sigs = []absence.Signal{s}
+			n++
+		}
+		// A child no longer in absoluut verzuim loses its stale signal (a covered one stays).
+		if err := db.ReplaceSignals(ctx, regionID, id, []absence.Kind{absence.KindAbsolute}, sigs, asOf, now); err != nil {
 			return n, err
 		}
-		n++
 	}
 	return n, nil
 }
