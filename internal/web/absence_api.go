@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -282,6 +283,9 @@ func (v *verzuimHandlers) apiCreateMelding(w http.ResponseWriter, r *http.Reques
 		return badField("signaal", "noem het id van het signaal waarvoor u meldt")
 	}
 	m, err := v.prepareMelding(r.Context(), p, body.Signaal, audit.AccessAPI)
+	if v.existingMelding(w, r, err) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -309,6 +313,9 @@ func (v *verzuimHandlers) apiCreateMelding(w http.ResponseWriter, r *http.Reques
 	in["melder_naam"], in["melder_functie"], in["melder_telefoon"], in["melder_email"] = body.Melder.Naam, body.Melder.Functie, body.Melder.Telefoon, body.Melder.Email
 	in["telefoon_ouder"], in["verblijfadres"] = body.TelefoonOuderOfLeerling, body.Verblijfadres
 	id, errs, err := v.createMelding(r.Context(), p, m, in, audit.AccessAPI)
+	if v.existingMelding(w, r, err) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -326,6 +333,22 @@ func (v *verzuimHandlers) apiCreateMelding(w http.ResponseWriter, r *http.Reques
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, toMeldingJSON(stored, ""))
+}
+
+// existingMelding answers a repeated POST for an episode that has a melding: 200 with that
+// melding and its Location, so a retry or double submit makes one melding.
+func (v *verzuimHandlers) existingMelding(w http.ResponseWriter, r *http.Request, err error) bool {
+	var ar *alreadyReported
+	if !errors.As(err, &ar) {
+		return false
+	}
+	stored, err := v.d.Store.Melding(r.Context(), principalFrom(r.Context()).Actor().RegionID, ar.id)
+	if err != nil {
+		return false
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/verzuimmeldingen/%d", ar.id))
+	writeJSON(w, http.StatusOK, toMeldingJSON(stored, ""))
+	return true
 }
 
 type statusRequestJSON struct {

@@ -133,8 +133,8 @@ func (v *verzuimHandlers) prepareMelding(ctx context.Context, p *Principal, id i
 		return nil, err
 	}
 	for _, m := range ms {
-		if m.SignalID == sig.ID {
-			return nil, &Error{Status: http.StatusConflict, Title: "Al gemeld", Detail: fmt.Sprintf("Voor dit signaal is al een melding gedaan (melding %d).", m.ID)}
+		if m.SignalID == sig.ID && m.Status() != absence.StatusWithdrawn {
+			return nil, &alreadyReported{id: m.ID}
 		}
 	}
 	f, err := v.s.pupilFacts(ctx, p, sig.PupilID, purposeHandhaving)
@@ -233,6 +233,9 @@ func (v *verzuimHandlers) meldingForm(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	m, err := v.prepareMelding(r.Context(), p, id, audit.AccessUI)
+	if redirectExisting(w, r, err) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -250,6 +253,9 @@ func (v *verzuimHandlers) meldingSubmit(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	m, err := v.prepareMelding(r.Context(), p, id, audit.AccessUI)
+	if redirectExisting(w, r, err) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -258,6 +264,9 @@ func (v *verzuimHandlers) meldingSubmit(w http.ResponseWriter, r *http.Request) 
 		in[f.form] = r.PostFormValue(f.form)
 	}
 	mid, errs, err := v.createMelding(r.Context(), p, m, in, audit.AccessUI)
+	if redirectExisting(w, r, err) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -266,6 +275,24 @@ func (v *verzuimHandlers) meldingSubmit(w http.ResponseWriter, r *http.Request) 
 	}
 	http.Redirect(w, r, fmt.Sprintf("/verzuim/meldingen/%d", mid), http.StatusSeeOther)
 	return nil
+}
+
+// alreadyReported: the signal's episode has a melding (not withdrawn). One melding per episode:
+// a second submit of the form or the API leads to that melding instead of making another.
+type alreadyReported struct{ id int64 }
+
+func (e *alreadyReported) Error() string {
+	return fmt.Sprintf("voor deze verzuimperiode is al een melding gedaan (melding %d)", e.id)
+}
+
+// redirectExisting answers a double submit: to the melding that exists (303).
+func redirectExisting(w http.ResponseWriter, r *http.Request, err error) bool {
+	var ar *alreadyReported
+	if !errors.As(err, &ar) {
+		return false
+	}
+	http.Redirect(w, r, fmt.Sprintf("/verzuim/meldingen/%d", ar.id), http.StatusSeeOther)
+	return true
 }
 
 // createMelding completes and stores the melding, and audits it as provided to leerplicht.
@@ -287,6 +314,9 @@ func (v *verzuimHandlers) createMelding(ctx context.Context, p *Principal, m *me
 		e, err := audit.NewEntry(v.s.decisionRecord(ctx, p, m.pupil.Pseudonym, meldingCats, purposeHandhaving, audit.ActionShare, m.decision, meldingRef(id), point, "verzuimmelding-versturen"), enc)
 		return []audit.Entry{e}, err
 	})
+	if errors.Is(err, store.ErrMeldingExists) {
+		return 0, nil, &alreadyReported{id: id}
+	}
 	if err != nil {
 		return 0, nil, err
 	}

@@ -241,8 +241,17 @@ func TestVerzuimUploadSignalsAndMelding(t *testing.T) {
 		t.Fatalf("melding: %d %s\n%s", r.status, r.header.Get("Location"), r.body)
 	}
 	mPath := r.header.Get("Location")
-	if r := zc.get(meldPath); r.status != http.StatusConflict {
-		t.Fatalf("second melding for the same signal: %d", r.status)
+	// One melding per episode: the form again, or a double submit, leads to the same melding.
+	if r := zc.get(meldPath); r.status != http.StatusSeeOther || r.header.Get("Location") != mPath {
+		t.Fatalf("form for a reported signal: %d %s", r.status, r.header.Get("Location"))
+	}
+	if r := zc.post(mPath, meldPath, clone(completeMelding)); r.status != http.StatusSeeOther || r.header.Get("Location") != mPath {
+		t.Fatalf("double submit: %d %s", r.status, r.header.Get("Location"))
+	}
+	var nMeld int
+	w.db.QueryRow(context.Background(), "SELECT COUNT(*) FROM verzuimmelding").Scan(&nMeld)
+	if nMeld != 1 {
+		t.Fatalf("%d meldingen after a double submit", nMeld)
 	}
 	// The melding's audit entry is in the region's log, written in the melding's transaction.
 	var shared *audit.Record
@@ -422,6 +431,12 @@ func TestVerzuimAPI(t *testing.T) {
 	}
 	if json.Unmarshal([]byte(r.body), &m); r.status != 201 || m.Status != "geregistreerd" || !m.Wettelijk {
 		t.Fatalf("melding: %d %s", r.status, r.body)
+	}
+	// The same request again (a retry): the existing melding, 200, no second one.
+	again := post(tok, "/api/v1/verzuimmeldingen", "application/json", strings.Replace(body, `"leslocatie"`, `"telefoonOuderOfLeerling":"0612345678","leslocatie"`, 1))
+	var m2 struct{ ID int64 }
+	if json.Unmarshal([]byte(again.body), &m2); again.status != 200 || m2.ID != m.ID {
+		t.Fatalf("retry: %d %s (first %d)", again.status, again.body, m.ID)
 	}
 	// Leerplicht's system: list and status.
 	lp := apiClient(t, w, w.gem1, "leerplicht", auth.ScopeMeldingenLezen, auth.ScopeVerzuimVastleggen)
