@@ -214,7 +214,7 @@ func TestRuleMAZL(t *testing.T) {
 			want: []string{"mazl 2025-10-13 2025-10-29 40 8"}},
 		{name: "sick every other week: one episode, not a signal per 4 reports",
 			lines: []string{"2025-09-01 5 ziek", "2025-09-08 5 ziek", "2025-09-15 5 ziek", "2025-09-22 5 ziek", "2025-09-29 5 ziek", "2025-10-06 5 ziek", "2025-10-13 5 ziek", "2025-10-27 5 ziek"},
-			want: []string{"mazl 2025-09-01 2025-10-27 40 8"}},
+			want:  []string{"mazl 2025-09-01 2025-10-27 40 8"}},
 	})
 }
 

@@ -55,8 +55,8 @@ type Signal struct {
 type EndReason string
 
 const (
-	EndBack   EndReason = "terug-op-school" // Rules.ReturnDays school days without this absence
-	EndClosed EndReason = "zaak-afgesloten" // the gemeente closed the melding
+	EndBack   EndReason = "terug-op-school"  // Rules.ReturnDays school days without this absence
+	EndClosed EndReason = "zaak-afgesloten"  // the gemeente closed the melding
 	EndDuty   EndReason = "plicht-geeindigd" // leerplicht or kwalificatieplicht ended (18, startkwalificatie)
 )
 

@@ -109,7 +109,7 @@ func (s *spool) replay(emit func(Signal) error) error {
 		}
 		sig := Signal{Pupil: string(pupil), Kind: Kind(s.strs[binary.LittleEndian.Uint16(ix[0:])]), Source: s.strs[binary.LittleEndian.Uint16(ix[2:])],
 			EndReason: EndReason(s.strs[binary.LittleEndian.Uint16(ix[4:])]),
-			From: Date(v[0]), To: Date(v[1]), Hours: Hours(v[2]), Days: int(v[3]), Reached: Date(v[4]), Ended: Date(v[5]), Priority: p == 1}
+			From:      Date(v[0]), To: Date(v[1]), Hours: Hours(v[2]), Days: int(v[3]), Reached: Date(v[4]), Ended: Date(v[5]), Priority: p == 1}
 		if err := emit(sig); err != nil {
 			return err
 		}
