@@ -32,10 +32,6 @@ func (e *Evaluator) source(k Kind, variant int) string { return e.sources[source
 type report struct {
 	from, to Date
 	lw       int32
-	hours    Hours
-	whole    int
-	first    Hours // sick hours of its first day
-	firstWh  bool
 }
 
 // NewEvaluator checks the rules and returns an Evaluator.
