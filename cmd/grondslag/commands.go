@@ -12,6 +12,8 @@ func commands() []command {
 		{"serve", "start de webserver (API en schermen)", runServe},
 		{"migrate", "past de databasemigraties toe", runMigrate},
 		{"regio", "maakt een regio aan (de tenant)", runRegio},
+		{"backup", "maakt een back-up van de database (SQLite online, PostgreSQL met pg_dump); sleutels apart", runBackup},
+		{"restore", "zet een back-up terug in een nieuw bestand of een lege PostgreSQL-database", runRestore},
 		{"sleutels", "de sleutels van een regio: aanmaken, koppelen, toon, roteren", runSleutels},
 		{"importeer", "importeert organisaties, gebruikers of leerlingen uit CSV (alles of niets)", runImporteer},
 		{"convenant", "het convenant: init, check (fouten met regel en kolom), render (md of html)", runConvenant},

@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -159,4 +160,12 @@ func (r *KeyRing) Verify(code string, bound []Fingerprint) (*RegionKeys, error) 
 		return nil, fmt.Errorf("%w: regio %s in %s: %s; %s; %s", ErrKeyMismatch, code, r.Source(), strings.Join(problems, "; "), expected, hint)
 	}
 	return k, nil
+}
+
+// Export returns the ring as key-file JSON (for a separate copy of the key material beside a
+// backup). Handle it as the key file itself: mode 0600, never next to the database copy.
+func (r *KeyRing) Export() ([]byte, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return json.MarshalIndent(r.file, "", "  ")
 }
