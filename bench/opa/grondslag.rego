@@ -19,7 +19,15 @@ permit contains "school-mentor" if {
 	input.actor.partij == "school"
 	input.actor.rol == "mentor"
 	input.handeling in {"lezen", "vastleggen"}
-	input.categorie in {"identificatie", "contact", "onderwijs", "verzuim", "afspraken"}
+	input.categorie in {"identificatie", "contact", "onderwijs", "verzuim"}
+	input.doel == "signalering"
+}
+
+permit contains "school-mentor-afspraken" if {
+	input.actor.partij == "school"
+	input.actor.rol == "mentor"
+	input.handeling == "lezen"
+	input.categorie == "afspraken"
 	input.doel == "signalering"
 }
 
@@ -59,19 +67,51 @@ permit contains "school-naar-swv" if {
 	input.ontvanger.rol in {"swv-consulent", "onderwijsconsulent"}
 }
 
+permit contains "school-naar-swv-tlv-gezin" if {
+	input.actor.partij == "school"
+	input.actor.rol == "zorgcoordinator"
+	input.handeling == "verstrekken"
+	input.categorie == "gezinssituatie"
+	input.doel == "toeleiding"
+	input.ontvanger.partij == "swv"
+	input.ontvanger.rol in {"swv-consulent", "onderwijsconsulent"}
+}
+
+permit contains "school-naar-swv-tlv-gezondheid" if {
+	input.actor.partij == "school"
+	input.actor.rol == "zorgcoordinator"
+	input.handeling == "verstrekken"
+	input.categorie == "gezondheid"
+	input.doel == "toeleiding"
+	input.ontvanger.partij == "swv"
+	input.ontvanger.rol in {"swv-consulent", "onderwijsconsulent"}
+	input.context.toestemming == true
+}
+
+permit contains "school-naar-swv-casusoverleg" if {
+	input.actor.partij == "school"
+	input.actor.rol == "zorgcoordinator"
+	input.handeling == "verstrekken"
+	input.categorie in {"casusverslag", "afspraken"}
+	input.doel == "toeleiding"
+	input.ontvanger.partij == "swv"
+	input.ontvanger.rol in {"swv-consulent", "onderwijsconsulent"}
+	input.context.casusfase in {"overleg", "plan-van-aanpak", "uitvoering-en-evaluatie"}
+}
+
 permit contains "swv-taak" if {
 	input.actor.partij == "swv"
 	input.actor.rol in {"swv-consulent", "onderwijsconsulent"}
 	input.handeling in {"lezen", "vastleggen"}
-	input.categorie in {"identificatie", "contact", "onderwijs", "verzuim", "gezinssituatie", "ondersteuningsbehoefte", "casusverslag", "afspraken"}
+	input.categorie in {"identificatie", "contact", "onderwijs", "verzuim", "ondersteuningsbehoefte", "casusverslag", "afspraken"}
 	input.doel == "toeleiding"
 }
 
-permit contains "swv-gezondheid" if {
+permit contains "swv-gezin-gezondheid" if {
 	input.actor.partij == "swv"
 	input.actor.rol in {"swv-consulent", "onderwijsconsulent"}
 	input.handeling in {"lezen", "vastleggen"}
-	input.categorie == "gezondheid"
+	input.categorie in {"gezinssituatie", "gezondheid"}
 	input.doel == "toeleiding"
 }
 
@@ -83,17 +123,6 @@ permit contains "swv-naar-school" if {
 	input.doel == "toeleiding"
 	input.ontvanger.partij == "school"
 	input.ontvanger.rol == "zorgcoordinator"
-}
-
-permit contains "leerplicht-naar-swv" if {
-	input.actor.partij == "gemeente"
-	input.actor.rol == "leerplicht"
-	input.handeling == "verstrekken"
-	input.categorie in {"identificatie", "verzuim"}
-	input.doel == "toeleiding"
-	input.ontvanger.partij == "swv"
-	input.ontvanger.rol in {"swv-consulent", "onderwijsconsulent"}
-	input.context.duo_melding == true
 }
 
 permit contains "school-verzuimmelding" if {
@@ -169,6 +198,82 @@ permit contains "school-naar-leerplicht-casusoverleg" if {
 	input.context.casusfase in {"overleg", "plan-van-aanpak", "uitvoering-en-evaluatie"}
 }
 
+permit contains "leerplicht-naar-swv" if {
+	input.actor.partij == "gemeente"
+	input.actor.rol == "leerplicht"
+	input.handeling == "verstrekken"
+	input.categorie in {"identificatie", "verzuim"}
+	input.doel == "handhaving-leerplicht"
+	input.ontvanger.partij == "swv"
+	input.ontvanger.rol in {"swv-consulent", "onderwijsconsulent"}
+	input.context.duo_melding == true
+}
+
+permit contains "school-in-uitschrijving" if {
+	input.actor.partij == "school"
+	input.actor.rol in {"directeur", "zorgcoordinator"}
+	input.handeling == "verstrekken"
+	input.categorie in {"identificatie", "onderwijs"}
+	input.doel == "absoluut-verzuim"
+	input.ontvanger.partij == "gemeente"
+	input.ontvanger.rol == "leerplicht"
+}
+
+permit contains "leerplicht-absoluut-verzuim" if {
+	input.actor.partij == "gemeente"
+	input.actor.rol == "leerplicht"
+	input.handeling in {"lezen", "vastleggen"}
+	input.categorie in {"identificatie", "contact", "onderwijs", "verzuim", "casusverslag", "afspraken"}
+	input.doel == "absoluut-verzuim"
+	niveau == "persoon"
+}
+
+permit contains "leerplicht-naar-swv-niet-ingeschreven" if {
+	input.actor.partij == "gemeente"
+	input.actor.rol == "leerplicht"
+	input.handeling == "verstrekken"
+	input.categorie in {"identificatie", "onderwijs"}
+	input.doel == "absoluut-verzuim"
+	input.ontvanger.partij == "swv"
+	input.ontvanger.rol in {"swv-consulent", "onderwijsconsulent"}
+}
+
+permit contains "leerplicht-vrijstelling-verlof" if {
+	input.actor.partij == "gemeente"
+	input.actor.rol == "leerplicht"
+	input.handeling in {"lezen", "vastleggen"}
+	input.categorie in {"identificatie", "contact", "onderwijs", "verzuim", "afspraken"}
+	input.doel == "vrijstelling-en-verlof"
+	niveau == "persoon"
+}
+
+permit contains "leerplicht-vrijstelling-gezondheid" if {
+	input.actor.partij == "gemeente"
+	input.actor.rol == "leerplicht"
+	input.handeling in {"lezen", "vastleggen"}
+	input.categorie == "gezondheid"
+	input.doel == "vrijstelling-en-verlof"
+	niveau == "persoon"
+}
+
+permit contains "school-naar-rmc" if {
+	input.actor.partij == "school"
+	input.actor.rol in {"directeur", "zorgcoordinator"}
+	input.handeling == "verstrekken"
+	input.categorie in {"identificatie", "contact", "onderwijs", "verzuim"}
+	input.doel == "rmc"
+	input.ontvanger.partij == "gemeente"
+	input.ontvanger.rol == "rmc"
+}
+
+permit contains "rmc-dossier" if {
+	input.actor.partij == "gemeente"
+	input.actor.rol == "rmc"
+	input.handeling in {"lezen", "vastleggen"}
+	input.categorie in {"identificatie", "contact", "onderwijs", "verzuim", "afspraken"}
+	input.doel == "rmc"
+}
+
 permit contains "school-naar-jeugdhulp" if {
 	input.actor.partij == "school"
 	input.actor.rol == "zorgcoordinator"
@@ -212,7 +317,18 @@ permit contains "jeugdhulp-inhoud-swv" if {
 	input.context.casusfase in {"overleg", "plan-van-aanpak"}
 }
 
-permit contains "jeugdhulp-buitenkant-school" if {
+permit contains "jeugdhulp-betrokkenheid-toestemming" if {
+	input.actor.partij == "jeugdhulp"
+	input.actor.rol == "jeugdhulpverlener"
+	input.handeling == "verstrekken"
+	input.categorie == "jeugdhulp"
+	input.doel == "jeugdhulp"
+	input.ontvanger.partij == "school"
+	input.ontvanger.rol == "zorgcoordinator"
+	input.context.toestemming == true
+}
+
+permit contains "jeugdhulp-betrokkenheid-verwijsindex" if {
 	input.actor.partij == "jeugdhulp"
 	input.actor.rol == "jeugdhulpverlener"
 	input.handeling == "verstrekken"
@@ -222,19 +338,19 @@ permit contains "jeugdhulp-buitenkant-school" if {
 	input.ontvanger.rol == "zorgcoordinator"
 }
 
-permit contains "jeugdhulp-strafrechtelijk" if {
-	input.actor.partij == "jeugdhulp"
-	input.actor.rol == "jeugdhulpverlener"
+permit contains "gi-jeugdreclassering" if {
+	input.actor.partij == "gi"
+	input.actor.rol == "jeugdreclasseerder"
 	input.handeling in {"lezen", "vastleggen"}
-	input.categorie == "strafrechtelijk"
-	input.doel == "jeugdhulp"
+	input.categorie in {"identificatie", "contact", "strafrechtelijk", "afspraken"}
+	input.doel == "jeugdreclassering"
 }
 
 forbid contains "verbod-strafrechtelijk-delen" if {
-	input.actor.partij == "jeugdhulp"
+	input.actor.partij == "gi"
 	input.handeling == "verstrekken"
 	input.categorie == "strafrechtelijk"
-	input.doel == "jeugdhulp"
+	input.doel == "jeugdreclassering"
 }
 
 permit contains "jeugdarts-dossier" if {
@@ -254,6 +370,30 @@ permit contains "jeugdarts-inhoud" if {
 	input.ontvanger.partij == "school"
 	input.ontvanger.rol == "zorgcoordinator"
 	input.context.toestemming == true
+}
+
+permit contains "jeugdarts-inhoud-swv" if {
+	input.actor.partij == "ggd"
+	input.actor.rol == "jeugdarts"
+	input.handeling == "verstrekken"
+	input.categorie == "gezondheid"
+	input.doel == "toeleiding"
+	input.ontvanger.partij == "swv"
+	input.ontvanger.rol in {"swv-consulent", "onderwijsconsulent"}
+	input.context.toestemming == true
+	input.context.casusfase == "overleg"
+}
+
+permit contains "jeugdarts-inhoud-leerplicht" if {
+	input.actor.partij == "ggd"
+	input.actor.rol == "jeugdarts"
+	input.handeling == "verstrekken"
+	input.categorie == "gezondheid"
+	input.doel == "toeleiding"
+	input.ontvanger.partij == "gemeente"
+	input.ontvanger.rol == "leerplicht"
+	input.context.toestemming == true
+	input.context.casusfase == "overleg"
 }
 
 permit contains "jeugdarts-afspraken" if {
@@ -302,19 +442,22 @@ forbid contains "verbod-monitoring-persoon-gemeente" if {
 
 forbid_order := ["verbod-strafrechtelijk-delen", "verbod-monitoring-persoon-swv", "verbod-monitoring-persoon-gemeente"]
 
-permit_order := ["school-leerlingbegeleiding", "school-mentor", "school-toestemmingsregister", "school-naar-jeugdarts", "school-gezondheid-begeleiding", "school-naar-swv", "swv-taak", "swv-gezondheid", "swv-naar-school", "leerplicht-naar-swv", "school-verzuimmelding", "school-verzuimmelding-bijzonder", "leerplicht-dossier-persoon", "leerplicht-bijzonder-uit-melding", "leerplicht-preventief-school", "leerplicht-terugkoppeling", "school-naar-leerplicht-casusoverleg", "school-naar-jeugdhulp", "jeugdhulp-dossier", "jeugdhulp-inhoud-school", "jeugdhulp-inhoud-swv", "jeugdhulp-strafrechtelijk", "jeugdarts-dossier", "jeugdarts-inhoud", "jeugdarts-afspraken", "monitoring-swv", "monitoring-gemeente", "jeugdhulp-buitenkant-school"]
+permit_order := ["school-leerlingbegeleiding", "school-mentor", "school-mentor-afspraken", "school-toestemmingsregister", "school-naar-jeugdarts", "school-gezondheid-begeleiding", "school-naar-swv", "school-naar-swv-tlv-gezin", "school-naar-swv-tlv-gezondheid", "school-naar-swv-casusoverleg", "swv-taak", "swv-gezin-gezondheid", "swv-naar-school", "school-verzuimmelding", "school-verzuimmelding-bijzonder", "leerplicht-dossier-persoon", "leerplicht-bijzonder-uit-melding", "leerplicht-preventief-school", "leerplicht-terugkoppeling", "school-naar-leerplicht-casusoverleg", "leerplicht-naar-swv", "school-in-uitschrijving", "leerplicht-absoluut-verzuim", "leerplicht-naar-swv-niet-ingeschreven", "leerplicht-vrijstelling-verlof", "leerplicht-vrijstelling-gezondheid", "school-naar-rmc", "rmc-dossier", "school-naar-jeugdhulp", "jeugdhulp-dossier", "jeugdhulp-inhoud-school", "jeugdhulp-inhoud-swv", "gi-jeugdreclassering", "jeugdarts-dossier", "jeugdarts-inhoud", "jeugdarts-inhoud-swv", "jeugdarts-inhoud-leerplicht", "jeugdarts-afspraken", "monitoring-swv", "monitoring-gemeente", "jeugdhulp-betrokkenheid-toestemming", "jeugdhulp-betrokkenheid-verwijsindex"]
 
 ground := {
 	"school-leerlingbegeleiding": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); zorgplicht passend onderwijs (WPO art. 40 lid 4; WVO 2020)",
 	"school-mentor": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); zorgplicht passend onderwijs (WPO art. 40 lid 4; WVO 2020)",
+	"school-mentor-afspraken": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); zorgplicht passend onderwijs (WPO art. 40 lid 4; WVO 2020)",
 	"school-toestemmingsregister": "AVG art. 6 lid 1 sub c (wettelijke verplichting); AVG art. 7 lid 1 (aantonen van toestemming)",
 	"school-naar-jeugdarts": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); zorgplicht school; Wet publieke gezondheid art. 5 (jeugdgezondheidszorg)",
 	"school-gezondheid-begeleiding": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); AVG art. 9 lid 2 sub g (zwaarwegend algemeen belang, bij wet geregeld); UAVG art. 30 lid 1 sub a (speciale begeleiding van leerlingen)",
 	"school-naar-swv": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); WPO art. 18a / WVO art. 17a (taak samenwerkingsverband)",
+	"school-naar-swv-tlv-gezin": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); WPO art. 18a / WVO art. 17a (toelaatbaarheidsverklaring en arrangementen)",
+	"school-naar-swv-tlv-gezondheid": "AVG art. 6 lid 1 sub a (toestemming); AVG art. 9 lid 2 sub a (uitdrukkelijke toestemming); WPO art. 18a / WVO art. 17a (aanvraag toelaatbaarheidsverklaring)",
+	"school-naar-swv-casusoverleg": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); WPO art. 18a / WVO art. 17a (taak samenwerkingsverband)",
 	"swv-taak": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); WPO art. 18a / WVO art. 17a (taak samenwerkingsverband)",
-	"swv-gezondheid": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); AVG art. 9 lid 2 sub g (zwaarwegend algemeen belang, bij wet geregeld); WPO art. 18a lid 13 / WVO art. 17a (taak samenwerkingsverband)",
+	"swv-gezin-gezondheid": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); AVG art. 9 lid 2 sub g (zwaarwegend algemeen belang, bij wet geregeld); WPO art. 18a lid 13 / WVO art. 17a (toelaatbaarheidsverklaring en arrangementen)",
 	"swv-naar-school": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); WPO art. 18a / WVO art. 17a (taak samenwerkingsverband)",
-	"leerplicht-naar-swv": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); Leerplichtwet 1969 art. 16 jo. ambtsinstructie (samenwerking met het samenwerkingsverband)",
 	"school-verzuimmelding": "AVG art. 6 lid 1 sub c (wettelijke verplichting); Leerplichtwet 1969 art. 21a; Besluit verzuimmelding",
 	"school-verzuimmelding-bijzonder": "AVG art. 6 lid 1 sub c (wettelijke verplichting); AVG art. 9 lid 2 sub g (zwaarwegend algemeen belang, bij wet geregeld); Leerplichtwet 1969 art. 21a",
 	"leerplicht-dossier-persoon": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); Leerplichtwet 1969 art. 16 (toezicht) en art. 21a (verzuimmelding)",
@@ -322,30 +465,44 @@ ground := {
 	"leerplicht-preventief-school": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); Leerplichtwet 1969 art. 16 (preventieve taak)",
 	"leerplicht-terugkoppeling": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); Leerplichtwet 1969 art. 16 en 21a",
 	"school-naar-leerplicht-casusoverleg": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); Leerplichtwet 1969 art. 16 en 21a",
+	"leerplicht-naar-swv": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); Leerplichtwet 1969 art. 16 jo. ambtsinstructie (samenwerking met het samenwerkingsverband)",
+	"school-in-uitschrijving": "AVG art. 6 lid 1 sub c (wettelijke verplichting); Leerplichtwet 1969 art. 18 (melding van in- en uitschrijving)",
+	"leerplicht-absoluut-verzuim": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); Leerplichtwet 1969 art. 16 en 22 (administratie en onderzoek bij absoluut verzuim) (check)",
+	"leerplicht-naar-swv-niet-ingeschreven": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); WPO art. 18a / WVO art. 17a (taak samenwerkingsverband: een passende plaats vinden) (check)",
+	"leerplicht-vrijstelling-verlof": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); Leerplichtwet 1969 art. 5, 5a en 15 (vrijstellingen) en art. 14 lid 3 (verlof van meer dan tien schooldagen)",
+	"leerplicht-vrijstelling-gezondheid": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); AVG art. 9 lid 2 sub g (zwaarwegend algemeen belang, bij wet geregeld); Leerplichtwet 1969 art. 5 onder a en art. 7 (verklaring bij vrijstelling)",
+	"school-naar-rmc": "AVG art. 6 lid 1 sub c (wettelijke verplichting); melding van verzuim en uitschrijving van jongeren tot 23 jaar zonder startkwalificatie aan de RMC-functie (WVO 2020; WEB art. 8.3.1) (check)",
+	"rmc-dossier": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); RMC-functie, regionale meld- en coördinatiefunctie voortijdig schoolverlaten (WEB art. 8.3.1) (check)",
 	"school-naar-jeugdhulp": "AVG art. 6 lid 1 sub a (toestemming); AVG art. 9 lid 2 sub a (uitdrukkelijke toestemming)",
 	"jeugdhulp-dossier": "AVG art. 6 lid 1 sub c (wettelijke verplichting); AVG art. 9 lid 2 sub h (gezondheidszorg en sociale diensten); Jeugdwet art. 7.3.8 (dossierplicht); UAVG art. 30 lid 3",
-	"jeugdhulp-inhoud-school": "AVG art. 6 lid 1 sub a (toestemming); AVG art. 9 lid 2 sub a (uitdrukkelijke toestemming)",
-	"jeugdhulp-inhoud-swv": "AVG art. 6 lid 1 sub a (toestemming); AVG art. 9 lid 2 sub a (uitdrukkelijke toestemming)",
-	"jeugdhulp-strafrechtelijk": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); AVG art. 10 jo. UAVG art. 33 (verwerking door bepaalde organen en instellingen); Jeugdwet (jeugdreclassering); UAVG art. 33",
+	"jeugdhulp-inhoud-school": "AVG art. 6 lid 1 sub a (toestemming); AVG art. 9 lid 2 sub a (uitdrukkelijke toestemming); Jeugdwet art. 7.3.11 (toestemming)",
+	"jeugdhulp-inhoud-swv": "AVG art. 6 lid 1 sub a (toestemming); AVG art. 9 lid 2 sub a (uitdrukkelijke toestemming); Jeugdwet art. 7.3.11 (toestemming)",
+	"gi-jeugdreclassering": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); AVG art. 10 jo. UAVG art. 33 (verwerking door bepaalde organen en instellingen); Jeugdwet art. 1.1 en 3.4 (jeugdreclassering door een gecertificeerde instelling); UAVG art. 33",
 	"jeugdarts-dossier": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); AVG art. 9 lid 2 sub h (gezondheidszorg en sociale diensten); Wet publieke gezondheid art. 5 (jeugdgezondheidszorg); WGBO",
-	"jeugdarts-inhoud": "AVG art. 6 lid 1 sub a (toestemming); AVG art. 9 lid 2 sub a (uitdrukkelijke toestemming); WGBO art. 7:457 BW (beroepsgeheim)",
+	"jeugdarts-inhoud": "AVG art. 6 lid 1 sub a (toestemming); AVG art. 9 lid 2 sub a (uitdrukkelijke toestemming); WGBO art. 7:457 en 7:465 BW (beroepsgeheim; toestemming van de patiënt)",
+	"jeugdarts-inhoud-swv": "AVG art. 6 lid 1 sub a (toestemming); AVG art. 9 lid 2 sub a (uitdrukkelijke toestemming); WGBO art. 7:457 en 7:465 BW (beroepsgeheim; toestemming van de patiënt)",
+	"jeugdarts-inhoud-leerplicht": "AVG art. 6 lid 1 sub a (toestemming); AVG art. 9 lid 2 sub a (uitdrukkelijke toestemming); WGBO art. 7:457 en 7:465 BW (beroepsgeheim; toestemming van de patiënt)",
 	"jeugdarts-afspraken": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); Wet publieke gezondheid art. 5 (jeugdgezondheidszorg)",
 	"monitoring-swv": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); WPO art. 18a / WVO art. 17a (thuiszittersregistratie voor de Inspectie)",
 	"monitoring-gemeente": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); Leerplichtwet 1969 art. 25 (verslag over de leerplicht)",
-	"jeugdhulp-buitenkant-school": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); AVG art. 9 lid 2 sub g (zwaarwegend algemeen belang, bij wet geregeld); Jeugdwet art. 7.1.4.1 (melding van betrokkenheid, zonder inhoud)",
+	"jeugdhulp-betrokkenheid-toestemming": "AVG art. 6 lid 1 sub a (toestemming); AVG art. 9 lid 2 sub a (uitdrukkelijke toestemming); Jeugdwet art. 7.3.11 (geheimhouding; verstrekking met toestemming)",
+	"jeugdhulp-betrokkenheid-verwijsindex": "AVG art. 6 lid 1 sub c (wettelijke verplichting); AVG art. 9 lid 2 sub g (zwaarwegend algemeen belang, bij wet geregeld); Jeugdwet afdeling 7.1.4 (verwijsindex risicojongeren: afstemming na een match) (check)",
 }
 
 article := {
 	"school-leerlingbegeleiding": "artikel 4 lid 6",
 	"school-mentor": "artikel 4 lid 6",
+	"school-mentor-afspraken": "artikel 4 lid 6",
 	"school-toestemmingsregister": "artikel 4 lid 4",
 	"school-naar-jeugdarts": "artikel 12 lid 1",
 	"school-gezondheid-begeleiding": "artikel 6 lid 1",
 	"school-naar-swv": "artikel 4 lid 3",
+	"school-naar-swv-tlv-gezin": "artikel 4 lid 3",
+	"school-naar-swv-tlv-gezondheid": "artikel 4 lid 4",
+	"school-naar-swv-casusoverleg": "artikel 4 lid 3",
 	"swv-taak": "artikel 4 lid 3",
-	"swv-gezondheid": "artikel 4 lid 3",
+	"swv-gezin-gezondheid": "artikel 4 lid 3",
 	"swv-naar-school": "artikel 4 lid 3",
-	"leerplicht-naar-swv": "artikel 4 lid 2",
 	"school-verzuimmelding": "artikel 4 lid 1",
 	"school-verzuimmelding-bijzonder": "artikel 6 lid 2",
 	"leerplicht-dossier-persoon": "artikel 4 lid 2",
@@ -353,17 +510,28 @@ article := {
 	"leerplicht-preventief-school": "artikel 4 lid 2",
 	"leerplicht-terugkoppeling": "artikel 4 lid 2",
 	"school-naar-leerplicht-casusoverleg": "artikel 7 lid 2",
+	"leerplicht-naar-swv": "artikel 4 lid 2",
+	"school-in-uitschrijving": "artikel 4 lid 2",
+	"leerplicht-absoluut-verzuim": "artikel 4 lid 2",
+	"leerplicht-naar-swv-niet-ingeschreven": "artikel 4 lid 2",
+	"leerplicht-vrijstelling-verlof": "artikel 4 lid 2",
+	"leerplicht-vrijstelling-gezondheid": "artikel 4 lid 2",
+	"school-naar-rmc": "artikel 22 lid 4",
+	"rmc-dossier": "artikel 22 lid 4",
 	"school-naar-jeugdhulp": "artikel 4 lid 4",
 	"jeugdhulp-dossier": "artikel 4 lid 6",
 	"jeugdhulp-inhoud-school": "artikel 4 lid 4",
 	"jeugdhulp-inhoud-swv": "artikel 4 lid 4",
-	"jeugdhulp-strafrechtelijk": "artikel 6 lid 4",
+	"gi-jeugdreclassering": "artikel 6 lid 4",
 	"jeugdarts-dossier": "artikel 4 lid 6",
 	"jeugdarts-inhoud": "artikel 4 lid 5",
+	"jeugdarts-inhoud-swv": "artikel 4 lid 5",
+	"jeugdarts-inhoud-leerplicht": "artikel 4 lid 5",
 	"jeugdarts-afspraken": "artikel 4 lid 5",
 	"monitoring-swv": "artikel 3 lid 3",
 	"monitoring-gemeente": "artikel 3 lid 3",
-	"jeugdhulp-buitenkant-school": "artikel 7 lid 1",
+	"jeugdhulp-betrokkenheid-toestemming": "artikel 4 lid 7",
+	"jeugdhulp-betrokkenheid-verwijsindex": "artikel 4 lid 7",
 }
 
 forbidden := [id | some id in forbid_order; id in forbid]

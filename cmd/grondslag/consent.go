@@ -49,6 +49,9 @@ type nodigRequest struct {
 	Peildatum      *string `json:"peildatum"`
 	Doel           *string `json:"doel"`
 	Gezaghebbenden *int    `json:"gezaghebbenden"`
+	// Partij is the disclosing party (school, ggd, jeugdhulp, …): the WGBO ages of the jeugdarts
+	// and the jeugdhulpverlener differ from the school's. Optional; "" = the purpose's own rule.
+	Partij *string `json:"partij"`
 }
 
 // nodigAnswer is the contract other tools rely on: keep the field names and values stable.
@@ -68,8 +71,9 @@ func runToestemmingNodig(_ context.Context, e env) error {
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Gebruik: grondslag toestemming nodig [--json] [--convenant BESTAND] < vraag.json")
 		fmt.Fprintln(e.stderr, "\nLeest van standaardinvoer:")
-		fmt.Fprintln(e.stderr, `  {"geboortedatum":"JJJJ-MM-DD","peildatum":"JJJJ-MM-DD","doel":"<doelcode>","gezaghebbenden":0|1|2}`)
+		fmt.Fprintln(e.stderr, `  {"geboortedatum":"JJJJ-MM-DD","peildatum":"JJJJ-MM-DD","doel":"<doelcode>","gezaghebbenden":0|1|2,"partij":"school|ggd|jeugdhulp|…"}`)
 		fmt.Fprintln(e.stderr, "en zegt of de leerling zelf en hoeveel ouders met gezag (geen, een, alle) moeten toestemmen.")
+		fmt.Fprintln(e.stderr, "partij (de verstrekkende partij) mag ontbreken; voor ggd en jeugdhulp geeft de jeugdige vanaf 12 jaar zelf toestemming (BW 7:457 en 7:465).")
 		fmt.Fprintln(e.stderr, "Exitcode 0 bij een antwoord, 2 bij een onjuiste vraag of een onbekend doel.\n\nOpties:")
 		fs.PrintDefaults()
 	}
@@ -94,7 +98,7 @@ func runToestemmingNodig(_ context.Context, e env) error {
 	if err != nil {
 		return withExit(2, fmt.Errorf("veld peildatum: %v", err))
 	}
-	cfg, _, err := consentConfig(c.Convenant)
+	cfg, k, err := consentConfig(c.Convenant)
 	if err != nil {
 		return err
 	}
@@ -108,7 +112,18 @@ func runToestemmingNodig(_ context.Context, e env) error {
 	if on.Before(birth) {
 		return withExit(2, fmt.Errorf("veld peildatum: %s ligt vóór de geboortedatum %s", on, birth))
 	}
-	q, err := rules.Needed(birth, on, *req.Doel, *req.Gezaghebbenden)
+	party := ""
+	if req.Partij != nil {
+		party = *req.Partij
+		if _, ok := k.Party(party); !ok {
+			var codes []string
+			for _, p := range k.Parties() {
+				codes = append(codes, p.Code)
+			}
+			return withExit(2, fmt.Errorf("veld partij: onbekende partij %q; bekende partijen: %s", party, strings.Join(codes, ", ")))
+		}
+	}
+	q, err := rules.NeededFor(birth, on, *req.Doel, party, *req.Gezaghebbenden)
 	if err != nil {
 		return withExit(2, err)
 	}
@@ -181,7 +196,7 @@ func describeJSONError(err error) error {
 	switch {
 	case errors.As(err, &typeErr):
 		want := map[string]string{"geboortedatum": "een datum als tekst (\"JJJJ-MM-DD\")", "peildatum": "een datum als tekst (\"JJJJ-MM-DD\")",
-			"doel": "een doelcode als tekst", "gezaghebbenden": "een geheel getal 0, 1 of 2"}[typeErr.Field]
+			"doel": "een doelcode als tekst", "gezaghebbenden": "een geheel getal 0, 1 of 2", "partij": "een partijcode als tekst"}[typeErr.Field]
 		if want == "" {
 			return fmt.Errorf("ongeldige JSON: verwacht een object met geboortedatum, peildatum, doel en gezaghebbenden")
 		}
@@ -189,7 +204,7 @@ func describeJSONError(err error) error {
 	case errors.As(err, &syntaxErr):
 		return fmt.Errorf("ongeldige JSON op positie %d: %v", syntaxErr.Offset, syntaxErr)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return fmt.Errorf("onbekend veld %s; toegestaan zijn geboortedatum, peildatum, doel en gezaghebbenden",
+		return fmt.Errorf("onbekend veld %s; toegestaan zijn geboortedatum, peildatum, doel, gezaghebbenden en partij",
 			strings.TrimPrefix(err.Error(), "json: unknown field "))
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("onvolledige JSON: het object is niet afgesloten")

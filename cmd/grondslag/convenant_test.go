@@ -63,8 +63,8 @@ func TestConvenantInitCheckRender(t *testing.T) {
 func TestConvenantCheckReportsPositions(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "regio.yaml")
-	src := strings.Replace(string(convenant.DefaultYAML()), "    grondslag: {avg: c, wet: \"Leerplichtwet 1969 art. 21a; Besluit verzuimmelding\"}\n    plichten: [ouders-informeren]\n    artikel: \"4.1\"",
-		"    plichten: [ouders-informeren]\n    artikel: \"4.1\"", 1)
+	src := strings.Replace(string(convenant.DefaultYAML()), "    grondslag: {avg: c, wet: \"Leerplichtwet 1969 art. 21a; Besluit verzuimmelding\"}\n    leeftijd: {tot: 18}\n    plichten: [ouders-informeren]\n    artikel: \"4.1\"",
+		"    leeftijd: {tot: 18}\n    plichten: [ouders-informeren]\n    artikel: \"4.1\"", 1)
 	src = strings.Replace(src, "categorieen: [verzuim, onderwijs]\n    doel: monitoring", "categorieen: [verzuim, ondewijs]\n    doel: monitoring", 1)
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		t.Fatal(err)

@@ -18,6 +18,10 @@ func TestMag(t *testing.T) {
 		Voorwaarden []string `json:"voorwaarden"`
 		Plichten    []string `json:"plichten"`
 		Reden       string   `json:"reden"`
+		Regel       string   `json:"regel"`
+		Ontbreekt   string   `json:"ontbreekt"`
+		Verstrekker string   `json:"verwerking_verstrekker"`
+		Ontvanger   string   `json:"verwerking_ontvanger"`
 	}
 	cases := []struct {
 		name, in string
@@ -64,7 +68,7 @@ func TestMag(t *testing.T) {
 
 func TestMagReadable(t *testing.T) {
 	code, stdout, _ := runConv(t, `{"actor":{"partij":"ggd","rol":"jeugdarts"},"handeling":"verstrekken","categorie":"gezondheid","doel":"toeleiding","ontvanger":{"partij":"school","rol":"zorgcoordinator"}}`, "mag")
-	if code != 0 || !strings.HasPrefix(stdout, "Nee, dit mag niet.\nNiet toegestaan zonder toestemming") || !strings.Contains(stdout, "Nodig:       toestemming vereist") {
+	if code != 0 || !strings.HasPrefix(stdout, "Nee, dit mag niet.\nNiet toegestaan zonder de juiste toestemming") || !strings.Contains(stdout, "Nodig:       toestemming: alle ouders met gezag (leerling jonger dan 12 jaar) of de leerling zelf (12 jaar of ouder)") {
 		t.Fatalf("exit %d:\n%s", code, stdout)
 	}
 }
@@ -73,7 +77,7 @@ func TestMagWithConvenantFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "c.yaml")
 	// The region chose: the jeugdarts shares no content at all (rule removed) — a prohibition instead.
-	src := strings.Replace(string(convenant.DefaultYAML()), `    grondslag: {avg: a, uitzondering: "9.2.a", wet: "WGBO art. 7:457 BW (beroepsgeheim)"}
+	src := strings.Replace(string(convenant.DefaultYAML()), `    grondslag: {avg: a, uitzondering: "9.2.a", wet: "WGBO art. 7:457 en 7:465 BW (beroepsgeheim; toestemming van de patiënt)"}
     voorwaarden: [toestemming]
     artikel: "4.5"`, `    verbod: true
     reden: In deze regio deelt de jeugdarts geen bevindingen.`, 1)

@@ -113,7 +113,7 @@ func TestReadPerPhaseAndRole(t *testing.T) {
 		{"overleg", internal, "intern verslag", mother, false, ScopeNone},
 		{"voorbereiding", minutes, "verslag", lpa, false, ScopeNone},  // not a phase in which minutes are shared
 		{"aanmelding", minutes, "verslag", zoco, false, ScopeContent}, // own dossier
-		{"overleg", help, "jeugdhulp", zoco, false, ScopeOutside},     // no consent: only that jeugdhulp is involved
+		{"overleg", help, "jeugdhulp", zoco, false, ScopeNone},        // no consent, no Verwijsindex match: not even that jeugdhulp is involved (Jeugdwet 7.3.11)
 		{"overleg", help, "jeugdhulp", zoco, true, ScopeContent},
 		{"overleg", help, "jeugdhulp", swvc, false, ScopeNone},
 		{"overleg", help, "jeugdhulp", lpa, true, ScopeNone},

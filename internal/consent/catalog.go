@@ -51,6 +51,14 @@ func DefaultCatalog() Catalog {
 				ForPupil:    "Hulp voor jou of je gezin regelen en afstemmen met jeugdhulp en de jeugdarts."},
 			PurposeMonitoring: {Name: "monitoring thuiszitters",
 				Description: "Tellen hoeveel kinderen thuis zitten, zonder namen."},
+			PurposeAbsoluut: {Name: "aanpak absoluut verzuim",
+				Description: "Een kind dat op geen enkele school staat ingeschreven weer naar school helpen. Dit doet de leerplichtambtenaar volgens de Leerplichtwet."},
+			PurposeVrijstelling: {Name: "vrijstellingen en verlof",
+				Description: "Beslissen over een vrijstelling van de leerplicht of over verlof van meer dan tien schooldagen."},
+			PurposeRMC: {Name: "voortijdig schoolverlaten (RMC)",
+				Description: "Jongeren van 18 tot 23 jaar zonder diploma helpen naar school of werk.", ForPupil: "Jou helpen naar school of werk als je 18 tot 23 bent en nog geen diploma hebt."},
+			PurposeReclassering: {Name: "jeugdreclassering",
+				Description: "Begeleiding door een gecertificeerde instelling in het strafrecht."},
 		},
 		Parties: map[string]Term{
 			"school":    {Name: "de school"},
@@ -58,6 +66,7 @@ func DefaultCatalog() Catalog {
 			"gemeente":  {Name: "de gemeente (leerplicht en wijkteam)"},
 			"jeugdhulp": {Name: "de jeugdhulpaanbieder"},
 			"ggd":       {Name: "de jeugdarts van de GGD"},
+			"gi":        {Name: "de gecertificeerde instelling (jeugdreclassering)"},
 		},
 		Categories: map[string]Term{
 			"identificatie":          {Name: "naam, geboortedatum en BSN"},

@@ -136,6 +136,34 @@ func FromConvenant(k *convenant.Compiled) (Config, error) {
 		r.Source = convenantSource(meta, fmt.Sprintf("toestemmingsregel doel %s (regel %d)", p.Code, cr.Pos.Line), defaultSourceIfKnown(p.Code))
 		rules = append(rules, r)
 	}
+	// Party-specific rules (the jeugdarts and the jeugdhulpverlener: the child from 12).
+	for _, cr := range k.ConsentRules() {
+		if cr.Party.Value == "" {
+			continue
+		}
+		r := Rule{Purpose: cr.Purpose.Value, Party: cr.Party.Value, ConsentRequired: true, Parents: Parents(cr.Parents), PupilAloneFrom: cr.OwnAge,
+			PupilAlsoFrom: cr.JointAge, ValidMonths: cr.ValidMonths}
+		if r.Parents == "" {
+			r.Parents = ParentsOne
+		}
+		if r.PupilAloneFrom == 0 {
+			r.PupilAloneFrom = defaultPupilAlone
+		}
+		if r.PupilAlsoFrom == 0 {
+			r.PupilAlsoFrom = r.PupilAloneFrom
+		}
+		for _, f := range cr.Forms {
+			if ch, ok := channelOf[strings.ToLower(strings.TrimSpace(f))]; ok && !slices.Contains(r.Channels, ch) {
+				r.Channels = append(r.Channels, ch)
+			}
+		}
+		law := sourceWGBO
+		if cr.Party.Value != "ggd" {
+			law = sourceJeugdwetChild
+		}
+		r.Source = convenantSource(meta, fmt.Sprintf("toestemmingsregel doel %s, partij %s (regel %d)", cr.Purpose.Value, cr.Party.Value, cr.Pos.Line), law)
+		rules = append(rules, r)
+	}
 	rs, err := RulesFrom(rules)
 	if err != nil {
 		return Config{}, err
@@ -145,7 +173,8 @@ func FromConvenant(k *convenant.Compiled) (Config, error) {
 
 func defaultSourceIfKnown(purpose string) string {
 	switch purpose {
-	case PurposeSignalering, PurposeToeleiding, PurposeJeugdhulp, PurposeLeerplicht, PurposeMonitoring:
+	case PurposeSignalering, PurposeToeleiding, PurposeJeugdhulp, PurposeLeerplicht, PurposeMonitoring,
+		PurposeAbsoluut, PurposeVrijstelling, PurposeRMC, PurposeReclassering:
 		return defaultSource(purpose)
 	}
 	return ""

@@ -66,7 +66,7 @@ func TestFromConvenant(t *testing.T) {
 	if !ok || r.ValidMonths != 12 || r.allowsChannel(ChannelOral) || !r.allowsChannel(ChannelDigital) {
 		t.Errorf("jeugdhulp rule from the model convenant: %+v", r)
 	}
-	if !strings.Contains(r.Source, "Jeugdwet") || !strings.Contains(r.Source, "versie 2026.1") {
+	if !strings.Contains(r.Source, "Jeugdwet") || !strings.Contains(r.Source, "versie 2026.2") {
 		t.Errorf("source %q should cite the law and the convenant version", r.Source)
 	}
 	lp, _ := cfg.Rules.Rule(PurposeLeerplicht)

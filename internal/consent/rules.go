@@ -13,6 +13,12 @@ const (
 	PurposeLeerplicht   = "handhaving-leerplicht"
 	PurposeJeugdhulp    = "jeugdhulp"
 	PurposeMonitoring   = "monitoring"
+	PurposeAbsoluut     = "absoluut-verzuim"
+	PurposeVrijstelling = "vrijstelling-en-verlof"
+	PurposeRMC          = "rmc"
+	PurposeReclassering = "jeugdreclassering"
+	sourceWGBO          = "BW art. 7:457 en 7:465 (WGBO: beroepsgeheim; vanaf 12 jaar de patiënt zelf)"
+	sourceJeugdwetChild = "Jeugdwet art. 7.3.11 jo. BW art. 7:465 (vanaf 12 jaar de jeugdige zelf)"
 	defaultPupilAlso    = 12
 	defaultPupilAlone   = 16
 	maxGuardians        = 2
@@ -24,7 +30,7 @@ const (
 	sourceMonitoring    = "WPO art. 18a en WVO art. 17a (wettelijke taak SWV); AVG art. 6 lid 1 sub e; alleen geaggregeerd"
 	groundLeerplicht    = "de verwerking berust op een wettelijke plicht (Leerplichtwet)"
 	groundMonitoring    = "monitoring gebruikt alleen getelde, niet tot personen herleidbare gegevens en berust op de wettelijke taak van het samenwerkingsverband"
-	reasonInformParents = "Ouders en leerling worden wel geïnformeerd over het delen."
+	reasonInformParents = "Informeer ouders en leerling wel met wie u gegevens deelt (AVG art. 13 en 14)."
 )
 
 // Parents says how many parents with gezag must consent: none, one, or all of them.
@@ -47,6 +53,9 @@ var (
 // holds the defaults of DOMAIN.md.
 type Rule struct {
 	Purpose string
+	// Party, when set, makes the rule apply only when that party discloses: the jeugdarts (WGBO)
+	// or the jeugdhulpverlener (Jeugdwet 7.3.11) need the child's own consent from 12.
+	Party string
 	// ConsentRequired is false when the purpose rests on another ground than consent (a legal
 	// obligation, a public task): then nobody's consent is needed and Ground says why.
 	ConsentRequired bool
@@ -129,7 +138,20 @@ func defaultRuleList() []Rule {
 			Parents: ParentsAll, Source: defaultSource(PurposeJeugdhulp)},
 		{Purpose: PurposeLeerplicht, Ground: groundLeerplicht, Source: sourceLeerplicht},
 		{Purpose: PurposeMonitoring, Ground: groundMonitoring, Source: sourceMonitoring},
+		{Purpose: PurposeAbsoluut, Ground: "de verwerking berust op de wettelijke taak van leerplicht bij absoluut verzuim (Leerplichtwet 1969 art. 16 en 22)", Source: sourceLeerplicht},
+		{Purpose: PurposeVrijstelling, Ground: "de verwerking berust op de Leerplichtwet 1969 (vrijstellingen art. 5, 7 en 15; verlof art. 14 lid 3)", Source: sourceLeerplicht},
+		{Purpose: PurposeRMC, Ground: "de verwerking berust op de wettelijke RMC-taak voor jongeren van 18 tot 23 jaar zonder startkwalificatie", Source: "RMC-functie (WEB art. 8.3.1) (check)"},
+		{Purpose: PurposeReclassering, Ground: "de verwerking berust op de wettelijke taak van de gecertificeerde instelling (Jeugdwet art. 3.4; UAVG art. 33)", Source: "Jeugdwet art. 1.1 en 3.4; AVG art. 10; UAVG art. 33"},
+		{Purpose: PurposeToeleiding, Party: "ggd", ConsentRequired: true, PupilAlsoFrom: 12, PupilAloneFrom: 12, Parents: ParentsAll, Source: sourceWGBO},
+		{Purpose: PurposeJeugdhulp, Party: "jeugdhulp", ConsentRequired: true, PupilAlsoFrom: 12, PupilAloneFrom: 12, Parents: ParentsAll, Source: sourceJeugdwetChild},
 	}
+}
+
+func ruleKey(purpose, party string) string {
+	if party == "" {
+		return purpose
+	}
+	return purpose + "/" + party
 }
 
 // defaultSource is the legal source cited for a purpose's consent rule when the convenant gives
@@ -165,10 +187,10 @@ func RulesFrom(rules []Rule) (*Rules, error) {
 		if err := r.validate(); err != nil {
 			return nil, err
 		}
-		if _, dup := m[r.Purpose]; dup {
-			return nil, fmt.Errorf("%w: doel %s komt twee keer voor", ErrInvalidRule, r.Purpose)
+		if _, dup := m[ruleKey(r.Purpose, r.Party)]; dup {
+			return nil, fmt.Errorf("%w: doel %s komt twee keer voor", ErrInvalidRule, ruleKey(r.Purpose, r.Party))
 		}
-		m[r.Purpose] = r
+		m[ruleKey(r.Purpose, r.Party)] = r
 	}
 	return &Rules{byPurpose: m}, nil
 }
@@ -178,18 +200,19 @@ func RulesFrom(rules []Rule) (*Rules, error) {
 func NewRules(overrides ...Rule) (*Rules, error) {
 	m := map[string]Rule{}
 	for _, r := range defaultRuleList() {
-		m[r.Purpose] = r
+		m[ruleKey(r.Purpose, r.Party)] = r
 	}
 	seen := map[string]bool{}
 	for _, r := range overrides {
 		if err := r.validate(); err != nil {
 			return nil, err
 		}
-		if seen[r.Purpose] {
-			return nil, fmt.Errorf("%w: doel %s komt twee keer voor", ErrInvalidRule, r.Purpose)
+		key := ruleKey(r.Purpose, r.Party)
+		if seen[key] {
+			return nil, fmt.Errorf("%w: doel %s komt twee keer voor", ErrInvalidRule, key)
 		}
-		seen[r.Purpose] = true
-		m[r.Purpose] = r
+		seen[key] = true
+		m[key] = r
 	}
 	return &Rules{byPurpose: m}, nil
 }
@@ -200,10 +223,22 @@ func (rs *Rules) Rule(purpose string) (Rule, bool) {
 	return r, ok
 }
 
+// RuleFor returns the rule for purpose when party discloses: the party's own rule if there is
+// one, else the purpose's.
+func (rs *Rules) RuleFor(purpose, party string) (Rule, bool) {
+	if r, ok := rs.byPurpose[ruleKey(purpose, party)]; ok && party != "" {
+		return r, true
+	}
+	return rs.Rule(purpose)
+}
+
 // Purposes lists the purpose codes the rules know, sorted.
 func (rs *Rules) Purposes() []string {
 	out := make([]string, 0, len(rs.byPurpose))
-	for p := range rs.byPurpose {
+	for p, r := range rs.byPurpose {
+		if r.Party != "" {
+			continue
+		}
 		out = append(out, p)
 	}
 	sort.Strings(out)
@@ -236,7 +271,15 @@ func (q Requirement) Needed() bool { return q.Pupil || q.Parents != ParentsNone 
 // person with gezag — the voogd, to be recorded as gezaghebbende — must consent; the reason says
 // so. "alle" over zero people would read as "nobody", which would be wrong and unsafe.
 func (rs *Rules) Needed(birth, on Date, purpose string, guardians int) (Requirement, error) {
-	rule, ok := rs.byPurpose[purpose]
+	return rs.NeededFor(birth, on, purpose, "", guardians)
+}
+
+// NeededFor is Needed when party discloses (school, ggd, jeugdhulp, …): the WGBO ages of the
+// jeugdarts and the jeugdhulpverlener differ from the school's (AVG art. 8). party "" is Needed.
+// The age is taken on the day on: the one rule the web, the API and `grondslag toestemming
+// nodig` share.
+func (rs *Rules) NeededFor(birth, on Date, purpose, party string, guardians int) (Requirement, error) {
+	rule, ok := rs.RuleFor(purpose, party)
 	if !ok {
 		return Requirement{}, fmt.Errorf("%w %q (bekend: %v)", ErrUnknownPurpose, purpose, rs.Purposes())
 	}
@@ -252,10 +295,19 @@ func (rs *Rules) Needed(birth, on Date, purpose string, guardians int) (Requirem
 		q.Reason = fmt.Sprintf("Voor doel %s is geen toestemming nodig: %s. %s", purpose, rule.Ground, reasonInformParents)
 		return q, nil
 	}
+	if age >= adulthood {
+		q.Pupil = true
+		q.Reason = fmt.Sprintf("De leerling is %d jaar en meerderjarig: het gezag van de ouders is geëindigd (BW art. 1:233); de jongvolwassene geeft voor doel %s zelf toestemming. Ouders alleen met zijn machtiging.", age, purpose)
+		return q, nil
+	}
 	if age >= rule.PupilAloneFrom {
 		q.Pupil = true
 		q.Reason = fmt.Sprintf("De leerling is %d jaar (%d of ouder): de leerling geeft voor doel %s zelf toestemming, de ouders niet.",
 			age, rule.PupilAloneFrom, purpose)
+		if rule.PupilAloneFrom < 16 {
+			q.Reason = fmt.Sprintf("De leerling is %d jaar (%d of ouder): voor doel %s geeft de leerling zelf toestemming; de toestemming van een ouder is niet genoeg.",
+				age, rule.PupilAloneFrom, purpose)
+		}
 		return q, nil
 	}
 	q.Pupil = age >= rule.PupilAlsoFrom
@@ -268,17 +320,21 @@ func (rs *Rules) Needed(birth, on Date, purpose string, guardians int) (Requirem
 	default:
 		who = fmt.Sprintf("De leerling is %d jaar (jonger dan %d): ", age, rule.PupilAloneFrom)
 	}
+	verb := "geeft" // one person consents …
+	if q.Pupil {
+		verb = "geven" // … or the pupil and that person together
+	}
 	switch {
 	case guardians == 0:
 		q.Parents = ParentsOne
-		q.Reason = who + fmt.Sprintf("degene met gezag geven toestemming voor doel %s. Er is geen ouder met gezag bekend: "+
+		q.Reason = who + fmt.Sprintf("degene met gezag "+verb+" toestemming voor doel %s. Er is geen ouder met gezag bekend: "+
 			"de toestemming moet komen van wie het gezag heeft (bijvoorbeeld een voogd); leg die eerst vast als gezaghebbende.", purpose)
 	case rule.Parents == ParentsOne:
 		q.Parents = ParentsOne
-		q.Reason = who + fmt.Sprintf("één ouder met gezag geven toestemming voor doel %s; één gezaghebbende ouder is genoeg.", purpose)
+		q.Reason = who + fmt.Sprintf("één ouder met gezag "+verb+" toestemming voor doel %s; één gezaghebbende ouder is genoeg.", purpose)
 	case guardians == 1:
 		q.Parents = ParentsOne
-		q.Reason = who + fmt.Sprintf("de ouder met gezag geven toestemming voor doel %s. Voor dit doel moeten alle gezaghebbende "+
+		q.Reason = who + fmt.Sprintf("de ouder met gezag "+verb+" toestemming voor doel %s. Voor dit doel moeten alle gezaghebbende "+
 			"ouders toestemmen; er is één ouder met gezag (eenhoofdig gezag), dus die ene ouder is genoeg.", purpose)
 	default:
 		q.Parents = ParentsAll

@@ -127,14 +127,14 @@ casusoverleg:
 		},
 		{
 			name:  "toestemming vereist maar niet geregeld voor het doel",
-			src:   mutate(t, "  - doel: jeugdhulp\n    ouders: alle\n    leeftijd_eigen_toestemming: 16\n    leeftijd_mede_toestemming: 12\n    vormen: [schriftelijk, e-mail, digitaal]\n    geldig_maanden: 12\n", ""),
+			src:   mutate(t, "  - doel: jeugdhulp\n    ouders: alle\n    leeftijd_eigen_toestemming: 16\n    leeftijd_mede_toestemming: 12\n    vormen: [schriftelijk, e-mail, digitaal]\n    geldig_maanden: 12\n", "  - doel: signalering\n    partij: swv\n    ouders: een\n    leeftijd_eigen_toestemming: 16\n"),
 			where: func(s string) string { return at(t, s, "id: school-naar-jeugdhulp", 0, 0) },
 			what:  `regel "school-naar-jeugdhulp" vereist toestemming, maar voor doel "jeugdhulp" staat niet wiens toestemming nodig is`,
 			mend:  "ouders: een|alle",
 		},
 		{
 			name:  "inhoud in een fase die dat niet toestaat",
-			src:   mutate(t, "    casusfase: [overleg, plan-van-aanpak]\n    artikel: \"4.4\"\n    verwerking: jeugdhulp-casus\n  - id: jeugdhulp-inhoud-swv", "    casusfase: [aanmelding]\n    artikel: \"4.4\"\n    verwerking: jeugdhulp-casus\n  - id: jeugdhulp-inhoud-swv"),
+			src:   mutate(t, "    casusfase: [overleg, plan-van-aanpak]\n    artikel: \"4.4\"\n    verwerking: jeugdhulp-casus\n    verwerking_ontvanger: jeugdhulp-samenwerking-school\n  - id: jeugdhulp-inhoud-swv", "    casusfase: [aanmelding]\n    artikel: \"4.4\"\n    verwerking: jeugdhulp-casus\n    verwerking_ontvanger: jeugdhulp-samenwerking-school\n  - id: jeugdhulp-inhoud-swv"),
 			where: func(s string) string { return at(t, s, "[aanmelding]", 0, 1) },
 			what:  `in fase "aanmelding" de inhoud van "jeugdhulp" verstrekken, maar bijlage 3`,
 			mend:  "omvang inhoud",
@@ -148,14 +148,14 @@ casusoverleg:
 		},
 		{
 			name:  "categorie zonder bewaartermijn",
-			src:   mutate(t, "  - categorie: contact\n    termijn: 2j\n    vanaf: uitschrijving\n    bron: Leerlingdossier (2 jaar na vertrek van school)\n", ""),
+			src:   mutate(t, "  - categorie: contact\n    termijn: 2j\n    vanaf: uitschrijving\n    bron: Leerlingdossier (2 jaar na vertrek van school)\n    afwijkend:\n      - partij: ggd\n        termijn: 20j\n        vanaf: laatste-wijziging\n        bron: BW art. 7:454 lid 3 (dossier jeugdgezondheidszorg)\n", ""),
 			where: func(s string) string { return at(t, s, "code: contact", 0, 0) },
 			what:  `categorie "contact" heeft geen bewaartermijn`,
 			mend:  "bewaartermijnen:",
 		},
 		{
 			name:  "categorie ontbreekt in het verwerkingsregister",
-			src:   mutate(t, "categorieen: [identificatie, onderwijs, verzuim, ondersteuningsbehoefte, gezondheid, casusverslag, afspraken]", "categorieen: [identificatie, verzuim, ondersteuningsbehoefte, gezondheid, casusverslag, afspraken]"),
+			src:   mutate(t, "categorieen: [identificatie, onderwijs, verzuim, gezinssituatie, ondersteuningsbehoefte, gezondheid, casusverslag, afspraken]", "categorieen: [identificatie, verzuim, gezinssituatie, ondersteuningsbehoefte, gezondheid, casusverslag, afspraken]"),
 			where: func(s string) string { return at(t, s, "onderwijs, verzuim, ondersteuningsbehoefte]", 0, 0) },
 			what:  `verwerkt categorie "onderwijs", maar verwerking "ondersteuning-school" vermeldt die categorie niet`,
 			mend:  "verwerkingsregister",

@@ -68,7 +68,11 @@ func Load(src []byte, name string) (*Compiled, error) {
 		k.retention[c.Retention[i].Category.Value] = &c.Retention[i]
 	}
 	for i := range c.Consent {
-		k.consent[c.Consent[i].Purpose.Value] = &c.Consent[i]
+		key := c.Consent[i].Purpose.Value
+		if c.Consent[i].Party.Value != "" {
+			key += "/" + c.Consent[i].Party.Value
+		}
+		k.consent[key] = &c.Consent[i]
 	}
 	for i := range c.ProcessingRegister {
 		k.activities[c.ProcessingRegister[i].ID] = &c.ProcessingRegister[i]
@@ -194,7 +198,8 @@ func (k *Compiled) Retention(category, party string) (RetentionPeriod, bool) {
 // Security returns the security demands.
 func (k *Compiled) Security() Security { return k.c.Security }
 
-// ConsentRule returns whose consent a purpose needs, if the convenant says so.
+// ConsentRule returns whose consent a purpose needs, if the convenant says so (the rule without
+// a party; see ConsentRuleFor for a disclosing party's own rule).
 func (k *Compiled) ConsentRule(purpose string) (ConsentRule, bool) {
 	r, ok := k.consent[purpose]
 	if !ok {
@@ -202,6 +207,22 @@ func (k *Compiled) ConsentRule(purpose string) (ConsentRule, bool) {
 	}
 	return *r, true
 }
+
+// ConsentRuleFor returns whose consent a purpose needs when party discloses: the party's own
+// rule (for example the jeugdarts under the WGBO) if the convenant has one, else the purpose's.
+func (k *Compiled) ConsentRuleFor(purpose, party string) (ConsentRule, bool) {
+	if r, ok := k.consent[purpose+"/"+party]; ok && party != "" {
+		return *r, true
+	}
+	return k.ConsentRule(purpose)
+}
+
+// ConsentRules returns every consent rule in file order.
+func (k *Compiled) ConsentRules() []ConsentRule { return k.c.Consent }
+
+// Regional returns the region's switches (regionale_instellingen), with the model's defaults
+// for keys the file omits; Regional().Set says which keys the file states.
+func (k *Compiled) Regional() RegionalSettings { return k.c.Regional }
 
 // ProcessingActivities returns the verwerkingsregister in file order.
 func (k *Compiled) ProcessingActivities() []ProcessingActivity { return k.c.ProcessingRegister }

@@ -205,7 +205,7 @@ func parse(src []byte, d *diags) *Convenant {
 	}
 	x := &dec{d: d}
 	top := x.obj(root, "het convenant", "convenant", "artikelen", "partijen", "doelen", "categorieen", "standaard_plichten",
-		"uitwisselingen", "casusoverleg", "bewaartermijnen", "beveiliging", "toestemming", "verwerkingsregister")
+		"uitwisselingen", "casusoverleg", "bewaartermijnen", "beveiliging", "toestemming", "verwerkingsregister", "regionale_instellingen")
 	if top == nil {
 		return nil
 	}
@@ -245,9 +245,13 @@ func parse(src []byte, d *diags) *Convenant {
 	}
 	if co := x.obj(top.node("casusoverleg"), "casusoverleg", "typen", "fasen"); co != nil {
 		for _, n := range co.list("typen", true) {
-			if o := x.obj(n, "een type casusoverleg", "code", "naam", "omschrijving", "partijen"); o != nil {
-				c.CaseTypes = append(c.CaseTypes, CaseType{Pos: n.pos, Code: o.str("code", true), Name: o.str("naam", true),
-					Description: o.str("omschrijving", false), Parties: o.codes("partijen", true)})
+			if o := x.obj(n, "een type casusoverleg", "code", "naam", "omschrijving", "partijen", "ouders_uitgenodigd"); o != nil {
+				ct := CaseType{Pos: n.pos, Code: o.str("code", true), Name: o.str("naam", true),
+					Description: o.str("omschrijving", false), Parties: o.codes("partijen", true)}
+				if b, ok := o.boolean("ouders_uitgenodigd"); ok {
+					ct.ParentsInvited = &b
+				}
+				c.CaseTypes = append(c.CaseTypes, ct)
 			}
 		}
 		for _, n := range co.list("fasen", true) {
@@ -266,8 +270,11 @@ func parse(src []byte, d *diags) *Convenant {
 		top.missing("beveiliging", "voeg 'beveiliging:' toe met ten minste 'mfa_verplicht' en 'sessieduur'.")
 	}
 	for _, n := range top.list("toestemming", false) {
-		if o := x.obj(n, "een toestemmingsregel", "doel", "ouders", "leeftijd_eigen_toestemming", "leeftijd_mede_toestemming", "vormen", "geldig_maanden"); o != nil {
+		if o := x.obj(n, "een toestemmingsregel", "doel", "partij", "ouders", "leeftijd_eigen_toestemming", "leeftijd_mede_toestemming", "vormen", "geldig_maanden"); o != nil {
 			r := ConsentRule{Pos: n.pos, Purpose: o.code("doel", true), Parents: o.str("ouders", true), Forms: o.strs("vormen")}
+			if o.has("partij") {
+				r.Party = o.code("partij", false)
+			}
 			r.OwnAge, _ = o.integer("leeftijd_eigen_toestemming", true)
 			r.JointAge, _ = o.integer("leeftijd_mede_toestemming", false)
 			r.ValidMonths, _ = o.integer("geldig_maanden", false)
@@ -283,7 +290,53 @@ func parse(src []byte, d *diags) *Convenant {
 			c.ProcessingRegister = append(c.ProcessingRegister, a)
 		}
 	}
+	c.Regional = x.regional(top)
 	return c
+}
+
+// Keys of regionale_instellingen.
+const (
+	keyLongSick        = "langdurig_ziekteverzuim_naar_leerplicht"
+	keyLongSickDays    = "langdurig_ziekteverzuim_na_schooldagen"
+	keyMAZLReports     = "mazl_ziekmeldingen"
+	keyMAZLWeeks       = "mazl_lesweken"
+	keyMAZLConsecutive = "mazl_aaneengesloten_schooldagen"
+	keyLpSWVNotEnr     = "leerplicht_naar_swv_niet_ingeschreven"
+)
+
+// RegionalKeys lists the keys regionale_instellingen knows.
+var RegionalKeys = []string{keyLongSick, keyLongSickDays, keyMAZLReports, keyMAZLWeeks, keyMAZLConsecutive, keyLpSWVNotEnr}
+
+func (x *dec) regional(top *obj) RegionalSettings {
+	r := DefaultRegional()
+	o := x.obj(top.node("regionale_instellingen"), "regionale_instellingen", RegionalKeys...)
+	if o == nil {
+		return r
+	}
+	r.Pos = o.n.pos
+	for k := range o.m {
+		r.Set[k] = true
+	}
+	if b, ok := o.boolean(keyLongSick); ok {
+		r.LongSickToLeerplicht = b
+	}
+	if b, ok := o.boolean(keyLpSWVNotEnr); ok {
+		r.LeerplichtToSWVNotEnrolled = b
+	}
+	for _, f := range []struct {
+		key string
+		dst *int
+	}{{keyLongSickDays, &r.LongSickDays}, {keyMAZLReports, &r.MAZLReports}, {keyMAZLWeeks, &r.MAZLWeeks}, {keyMAZLConsecutive, &r.MAZLConsecutiveDays}} {
+		if v, ok := o.integer(f.key, false); ok {
+			if v == 0 {
+				n, _ := o.scalar(f.key, false)
+				x.d.errf(n.pos, "schrijf een getal van 1 of meer.", "%q in regionale_instellingen moet 1 of meer zijn.", f.key)
+				continue
+			}
+			*f.dst = v
+		}
+	}
+	return r
 }
 
 func (x *dec) meta(top *obj) Meta {
@@ -344,7 +397,8 @@ func (x *dec) ground(o *obj, key string, required bool) Ground {
 
 func (x *dec) exchange(n *ynode) (Exchange, bool) {
 	o := x.obj(n, "een uitwisseling", "id", "omschrijving", "verbod", "reden", "partij", "rollen", "handelingen", "categorieen",
-		"doel", "ontvanger", "grondslag", "voorwaarden", "casusfase", "niveau", "plichten", "artikel", "verwerking")
+		"doel", "ontvanger", "grondslag", "voorwaarden", "casusfase", "niveau", "plichten", "artikel", "verwerking",
+		"verwerking_ontvanger", "leeftijd", "geldig_vanaf", "geldig_tot", "alleen_als")
 	if o == nil {
 		return Exchange{}, false
 	}
@@ -370,6 +424,19 @@ func (x *dec) exchange(n *ynode) (Exchange, bool) {
 	e.Obligations = o.codes("plichten", false)
 	e.Article = o.code("artikel", !e.Forbidden)
 	e.Activity = o.code("verwerking", !e.Forbidden)
+	if o.has("verwerking_ontvanger") {
+		e.RecipientActivity = o.code("verwerking_ontvanger", false)
+	}
+	if ao := x.obj(o.node("leeftijd"), "de leeftijd", "vanaf", "tot"); ao != nil {
+		e.Ages.Pos = ao.n.pos
+		e.Ages.From, _ = ao.integer("vanaf", false)
+		e.Ages.Until, _ = ao.integer("tot", false)
+	}
+	e.ValidFrom = o.str("geldig_vanaf", false)
+	e.ValidUntil = o.str("geldig_tot", false)
+	if o.has("alleen_als") {
+		e.Switch = o.code("alleen_als", false)
+	}
 	return e, true
 }
 

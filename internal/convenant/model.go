@@ -26,6 +26,7 @@ type Convenant struct {
 	Security           Security
 	Consent            []ConsentRule
 	ProcessingRegister []ProcessingActivity
+	Regional           RegionalSettings
 	securitySet        bool
 	securityPos        Pos
 	sectionPos         map[string]Pos
@@ -138,7 +139,16 @@ const (
 	CondOutside = "buitenkant"  // only "buitenkant" information: that a party is involved, not what it knows
 	CondPhase   = "casusfase"   // only in the listed casusoverleg phases (field casusfase)
 	CondLevel   = "niveau"      // only at the listed levels (field niveau)
+	// CondVerwijsindex: only after a match in the statutory Verwijsindex (Jeugdwet afdeling 7.1.4).
+	CondVerwijsindex = "verwijsindex"
+	// CondNotEnrolled: only for a child who is not enrolled at any school (absoluut verzuim).
+	CondNotEnrolled = "niet-ingeschreven"
+	// CondTLV: only where the task needs it: a TLV application or an arrangement (SWV).
+	CondTLV = "tlv-of-arrangement"
 )
+
+// Conditions lists the condition codes a rule may name under voorwaarden.
+var Conditions = []string{CondConsent, CondDUO, CondOutside, CondVerwijsindex, CondNotEnrolled, CondTLV}
 
 // Obligation codes.
 const (
@@ -174,8 +184,42 @@ type Exchange struct {
 	Levels      []Code
 	Obligations []Code
 	Article     Code // "4" or "4.2" (article 4, lid 2)
-	Activity    Code // id in the verwerkingsregister
+	Activity    Code // id in the verwerkingsregister: the acting party's own activity (for a disclosure: the discloser's "verstrekking aan …")
+	// RecipientActivity is, for a disclosure, the recipient's own receiving activity in the
+	// register (controller = the recipient party): each side logs under its own activity.
+	RecipientActivity Code
+	Ages              AgeRange // the pupil's age on the day for which the rule applies; zero: every age
+	ValidFrom         string   // YYYY-MM-DD from which the rule applies ("" = always); versioned rules
+	ValidUntil        string   // YYYY-MM-DD up to and including which the rule applies ("" = open)
+	Switch            Code     // alleen_als: a boolean key of regionale_instellingen; the rule applies only when it is true
+	Pos               Pos
+}
+
+// AgeRange is the range of ages [From, Until) a rule applies to; 0 means unbounded on that side.
+type AgeRange struct {
+	From, Until int
 	Pos         Pos
+}
+
+// Contains reports whether age lies in the range (an unbounded range contains every age).
+func (a AgeRange) Contains(age int) bool {
+	return (a.From == 0 || age >= a.From) && (a.Until == 0 || age < a.Until)
+}
+
+// Set reports whether the range bounds anything.
+func (a AgeRange) Set() bool { return a.From > 0 || a.Until > 0 }
+
+// Dutch renders the range ("vanaf 18 jaar", "jonger dan 18 jaar", "12 tot 16 jaar").
+func (a AgeRange) Dutch() string {
+	switch {
+	case a.From > 0 && a.Until > 0:
+		return fmt.Sprintf("%d tot %d jaar", a.From, a.Until)
+	case a.From > 0:
+		return fmt.Sprintf("vanaf %d jaar", a.From)
+	case a.Until > 0:
+		return fmt.Sprintf("jonger dan %d jaar", a.Until)
+	}
+	return "elke leeftijd"
 }
 
 // Recipient is the party (and optionally roles) data may be disclosed to.
@@ -191,7 +235,10 @@ type CaseType struct {
 	Name        string
 	Description string
 	Parties     []Code
-	Pos         Pos
+	// ParentsInvited says that parents (and the pupil from 12) are invited and in principle present
+	// (seed 004); nil when the file does not say.
+	ParentsInvited *bool
+	Pos            Pos
 }
 
 // Phase is a casusoverleg phase (bijlage 3): its purpose and which information from whom.
@@ -239,7 +286,7 @@ type RetentionOverride struct {
 }
 
 // Events a retention period can run from.
-var RetentionEvents = []string{"uitschrijving", "geboortedatum", "afsluiting-casus", "einde-jeugdhulp", "einde-kwalificatieplicht", "einde-toestemming", "vastlegging"}
+var RetentionEvents = []string{"uitschrijving", "geboortedatum", "afsluiting-casus", "einde-jeugdhulp", "einde-kwalificatieplicht", "einde-toestemming", "vastlegging", "laatste-wijziging"}
 
 // Period is a retention period in years, months and days.
 type Period struct {
@@ -310,9 +357,13 @@ const (
 	ParentsAll = "alle" // every parent with gezag
 )
 
-// ConsentRule says whose consent a purpose needs.
+// ConsentRule says whose consent a purpose needs, optionally only for one disclosing party
+// (Party): a jeugdarts (WGBO, BW 7:457 and 7:465) or a jeugdhulpverlener (Jeugdwet 7.3.11)
+// needs the child's own consent from 12, where the school (AVG art. 8, UAVG art. 5) needs the
+// parents' until 16.
 type ConsentRule struct {
 	Purpose     Code
+	Party       Code   // "" = every party without a rule of its own
 	Parents     string // een | alle
 	OwnAge      int    // from this age the pupil consents alone (16)
 	JointAge    int    // from this age up to OwnAge the pupil consents together with the parents (12); 0 = never
@@ -334,4 +385,41 @@ type ProcessingActivity struct {
 	Recipients    []Code
 	RetentionNote string
 	Pos           Pos
+}
+
+// RegionalSettings are the region's switches (regionale_instellingen): choices the law leaves
+// to the region or where regional practice differs. Other packages read them through
+// Compiled.Regional(); every field has the default of the model convenant when the file omits it.
+type RegionalSettings struct {
+	// LongSickToLeerplicht: long sick absence is reported to leerplicht (Amsterdam practice,
+	// DOMAIN.md), after LongSickDays consecutive school days.
+	LongSickToLeerplicht bool
+	LongSickDays         int
+	// M@ZL signal for the jeugdarts: MAZLReports sick reports within MAZLWeeks school weeks, or
+	// MAZLConsecutiveDays consecutive school days ill (NCJ: 4 in 12, 7th day).
+	MAZLReports         int
+	MAZLWeeks           int
+	MAZLConsecutiveDays int
+	// LeerplichtToSWVNotEnrolled: leerplicht involves the SWV for a child who is not enrolled
+	// (absoluut verzuim) on the SWV's task to find a place (WPO 18a / WVO 17a) — *check*.
+	LeerplichtToSWVNotEnrolled bool
+	Set                        map[string]bool // the keys the file states
+	Pos                        Pos
+}
+
+// Bool returns a boolean switch by its key (for alleen_als); ok is false for an unknown key.
+func (r RegionalSettings) Bool(key string) (value, ok bool) {
+	switch key {
+	case keyLongSick:
+		return r.LongSickToLeerplicht, true
+	case keyLpSWVNotEnr:
+		return r.LeerplichtToSWVNotEnrolled, true
+	}
+	return false, false
+}
+
+// DefaultRegional are the settings when a file has no regionale_instellingen.
+func DefaultRegional() RegionalSettings {
+	return RegionalSettings{LongSickToLeerplicht: false, LongSickDays: 15, MAZLReports: 4, MAZLWeeks: 12, MAZLConsecutiveDays: 7,
+		LeerplichtToSWVNotEnrolled: true, Set: map[string]bool{}}
 }

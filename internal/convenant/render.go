@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"slices"
 	"strings"
 )
 
@@ -127,7 +126,16 @@ func conditionText(e *Exchange) string {
 			out = append(out, "DUO-verzuimmelding vereist")
 		case CondOutside:
 			out = append(out, "alleen buitenkantinformatie")
+		case CondVerwijsindex:
+			out = append(out, "alleen na een match in de Verwijsindex")
+		case CondNotEnrolled:
+			out = append(out, "alleen voor een kind dat nergens staat ingeschreven")
+		case CondTLV:
+			out = append(out, "alleen voor een aanvraag van een TLV of arrangement")
 		}
+	}
+	if e.Ages.Set() {
+		out = append(out, "leerling van "+e.Ages.Dutch())
 	}
 	if len(e.Phases) > 0 {
 		out = append(out, "alleen in casusfase "+strings.Join(codes(e.Phases), ", "))
@@ -271,7 +279,7 @@ func buildDoc(k *Compiled) *docb {
 		rows = append(rows, []string{t.Name, t.Description, strings.Join(ps, ", ")})
 	}
 	d.table([]string{"Overleg", "Omschrijving", "Partijen"}, rows)
-	d.p("Ouders worden voor elk overleg uitgenodigd en zijn er in beginsel zelf bij. Per fase staat hieronder voor welk doel welke informatie van wie wordt gedeeld; buiten het casusoverleg alleen buitenkantinformatie.")
+	d.p("Ouders, en de leerling vanaf 12 jaar, worden voor elk overleg uitgenodigd en zijn er in beginsel zelf bij. Per fase staat hieronder voor welk doel welke informatie van wie wordt gedeeld; buiten het casusoverleg alleen buitenkantinformatie.")
 	for i, ph := range c.Phases {
 		d.h(3, "fase-"+ph.Code, fmt.Sprintf("Fase %d. %s", i+1, ph.Name))
 		purpose := ph.Purpose.Value
@@ -303,21 +311,17 @@ func buildDoc(k *Compiled) *docb {
 	}
 	d.table([]string{"Categorie", "Partij", "Termijn", "Bron"}, rows)
 
-	// Bijlage 5: register per party.
+	// Bijlage 5: register per controller.
 	d.h(2, "bijlage-5", "Bijlage 5. Verwerkingsregister per partij (artikel 30 AVG)")
-	d.p("De id van elke verwerking is de waarde van dpl.core.processing_activity_id in het logboek dataverwerkingen.")
+	d.p("Iedere partij is zelfstandig verwerkingsverantwoordelijke en heeft een eigen register. Een verstrekking staat bij de verstrekker als verstrekking aan de ontvanger, en bij de ontvanger als ontvangst onder diens eigen verwerking; elk logt onder zijn eigen verwerking. De id van elke verwerking is de waarde van dpl.core.processing_activity_id in het logboek dataverwerkingen.")
 	for _, p := range c.Parties {
 		d.h(3, "register-"+p.Code, "Register van "+p.Name)
 		n := 0
 		for _, a := range c.ProcessingRegister {
-			if !slices.ContainsFunc(a.Parties, func(x Code) bool { return x.Value == p.Code }) {
+			if a.Controller.Value != p.Code {
 				continue
 			}
 			n++
-			role := "verwerkingsverantwoordelijke"
-			if a.Controller.Value != p.Code {
-				role = "verwerkt als zelfstandig verantwoordelijke binnen deze verwerking van " + k.partyName(a.Controller.Value)
-			}
 			var recips []string
 			for _, r := range a.Recipients {
 				recips = append(recips, k.partyName(r.Value))
@@ -328,7 +332,7 @@ func buildDoc(k *Compiled) *docb {
 			d.h(4, "register-"+p.Code+"-"+a.ID, a.Name)
 			d.table([]string{"Onderdeel", "Inhoud"}, [][]string{
 				{"Id", k.ProcessingActivityURI(a.ID)},
-				{"Rol van " + p.Name, role},
+				{"Verwerkingsverantwoordelijke", p.Name},
 				{"Doel", k.purposeName(a.Purpose.Value)},
 				{"Categorieën persoonsgegevens", k.catList(a.Categories)},
 				{"Betrokkenen", strings.Join(a.DataSubjects, ", ")},
@@ -337,6 +341,29 @@ func buildDoc(k *Compiled) *docb {
 				{"Bewaartermijn", a.RetentionNote},
 				{"Beveiliging", k.securitySummary()},
 			})
+			var prov, rec [][]string
+			for i := range c.Exchanges {
+				e := &c.Exchanges[i]
+				if e.Forbidden || e.Recipient == nil {
+					continue
+				}
+				if e.Activity.Value == a.ID {
+					to := "—"
+					if e.RecipientActivity.Value != "" {
+						to = k.ProcessingActivityURI(e.RecipientActivity.Value)
+					}
+					prov = append(prov, []string{"verstrekking aan " + k.recipientText(e.Recipient), k.catList(e.Categories), e.Ground.String(), conditionText(e), e.ID, to})
+				}
+				if e.RecipientActivity.Value == a.ID {
+					rec = append(rec, []string{"ontvangst van " + k.actorText(e), k.catList(e.Categories), conditionText(e), e.ID, k.ProcessingActivityURI(e.Activity.Value)})
+				}
+			}
+			if len(prov) > 0 {
+				d.table([]string{"Verstrekking", "Gegevens", "Grondslag", "Voorwaarden", "Regel", "Verwerking van de ontvanger"}, prov)
+			}
+			if len(rec) > 0 {
+				d.table([]string{"Ontvangst", "Gegevens", "Voorwaarden", "Regel", "Verwerking van de verstrekker"}, rec)
+			}
 		}
 		if n == 0 {
 			d.p("Deze partij voert geen verwerkingen uit dit convenant uit.")
@@ -360,17 +387,37 @@ func buildDoc(k *Compiled) *docb {
 		if cr.ValidMonths > 0 {
 			valid = fmt.Sprintf("%d maanden", cr.ValidMonths)
 		}
-		rows = append(rows, []string{k.purposeName(cr.Purpose.Value), parents, joint, fmt.Sprintf("vanaf %d jaar", cr.OwnAge), strings.Join(cr.Forms, ", "), valid})
+		who := "elke partij"
+		if cr.Party.Value != "" {
+			who = k.partyName(cr.Party.Value)
+		}
+		rows = append(rows, []string{k.purposeName(cr.Purpose.Value), who, parents, joint, fmt.Sprintf("vanaf %d jaar", cr.OwnAge), strings.Join(cr.Forms, ", "), valid})
 	}
 	if len(rows) > 0 {
 		d.h(3, "bijlage-6-toestemming", "Wiens toestemming nodig is")
-		d.table([]string{"Doel", "Ouders", "Leerling mede", "Leerling alleen", "Vorm", "Geldig"}, rows)
-		d.p("Toestemming kan altijd worden ingetrokken; de intrekking geldt vanaf de eerstvolgende beslissing.")
+		d.table([]string{"Doel", "Verstrekkende partij", "Ouders", "Leerling mede", "Leerling alleen", "Vorm", "Geldig"}, rows)
+		d.p("De leeftijd telt op de dag van de verwerking. Toestemming kan altijd worden ingetrokken; de intrekking geldt vanaf de eerstvolgende beslissing. Vanaf 18 jaar beslist de jongvolwassene; ouders alleen met zijn machtiging.")
 	}
+	reg := c.Regional
+	d.h(3, "bijlage-6-regionaal", "Regionale instellingen")
+	yes := func(b bool) string {
+		if b {
+			return "ja"
+		}
+		return "nee"
+	}
+	d.table([]string{"Instelling", "Waarde"}, [][]string{
+		{"Langdurig ziekteverzuim melden aan leerplicht", yes(reg.LongSickToLeerplicht)},
+		{"… na dit aantal aaneengesloten schooldagen", fmt.Sprint(reg.LongSickDays)},
+		{"M@ZL: signaal bij dit aantal ziekmeldingen", fmt.Sprint(reg.MAZLReports)},
+		{"… binnen dit aantal lesweken", fmt.Sprint(reg.MAZLWeeks)},
+		{"M@ZL: signaal op deze aaneengesloten schooldag ziek", fmt.Sprint(reg.MAZLConsecutiveDays)},
+		{"Leerplicht betrekt het SWV bij een niet ingeschreven kind (WPO 18a / WVO 17a, te controleren)", yes(reg.LeerplichtToSWVNotEnrolled)},
+	})
 
 	// Bijlage 7: DPIA starting point.
 	d.h(2, "bijlage-7", "Bijlage 7. Aanzet voor de DPIA")
-	d.p("Gemeenten zijn verplicht een DPIA uit te voeren voordat zij tot dit convenant toetreden (besluit van de Autoriteit Persoonsgegevens van 27 november 2019: delen van bijzondere of gevoelige persoonsgegevens in samenwerkingsverbanden). Betrek de functionaris gegevensbescherming van elke partij. Hieronder staan de verwerkingen van bijzondere en strafrechtelijke persoonsgegevens die dit convenant toestaat.")
+	d.p("Gemeenten zijn verplicht een DPIA uit te voeren voordat zij tot dit convenant toetreden (besluit van de Autoriteit Persoonsgegevens van 27 november 2019: delen van bijzondere of gevoelige persoonsgegevens in samenwerkingsverbanden). Betrek de functionaris gegevensbescherming van elke partij. Hieronder staan de verwerkingen van bijzondere (artikel 9 AVG) en strafrechtelijke (artikel 10 AVG) persoonsgegevens die dit convenant toestaat, en die van gevoelige gegevens die geen bijzondere persoonsgegevens zijn maar wel een hoog risico kunnen geven: " + strings.Join(sensitiveNames(k), ", ") + ".")
 	rows = nil
 	for i := range c.Exchanges {
 		e := &c.Exchanges[i]
@@ -379,7 +426,7 @@ func buildDoc(k *Compiled) *docb {
 		}
 		var special []Code
 		for _, cc := range e.Categories {
-			if k.Special(cc.Value) {
+			if k.Special(cc.Value) || SensitiveCategories[cc.Value] {
 				special = append(special, cc)
 			}
 		}
@@ -389,16 +436,30 @@ func buildDoc(k *Compiled) *docb {
 		rows = append(rows, []string{e.ID, k.actorText(e), strings.Join(codes(e.Actions), ", "), k.catList(special), k.purposeName(e.Purpose.Value),
 			k.recipientText(e.Recipient), e.Ground.String(), conditionText(e)})
 	}
-	d.table([]string{"Regel", "Wie", "Handeling", "Bijzondere gegevens", "Doel", "Aan", "Grondslag en uitzondering", "Waarborgen"}, rows)
+	d.table([]string{"Regel", "Wie", "Handeling", "Bijzondere of gevoelige gegevens", "Doel", "Aan", "Grondslag en uitzondering", "Waarborgen"}, rows)
 	d.h(3, "bijlage-7-vragen", "Uit te werken in de DPIA")
 	d.ol(
 		"Noodzaak en evenredigheid: is elke verwerking hierboven nodig voor het doel, en kan het met minder (buitenkantinformatie, geaggregeerd)?",
 		"Risico's voor leerling en ouders: stigmatisering, onjuiste of verouderde gegevens, verlies van vertrouwen in de hulpverlening, toegang door onbevoegden.",
-		"Maatregelen die dit convenant afdwingt: beslissing per toegang met grondslag en reden, meerfactorauthenticatie, versleuteling per leerling van bijzondere gegevens, onweerlegbaar logboek, bewaartermijnen met vernietiging.",
+		"Maatregelen die dit convenant afdwingt: beslissing per toegang met grondslag en reden, meerfactorauthenticatie, versleuteling per leerling van bijzondere gegevens, een logboek dat wijzigingen achteraf zichtbaar maakt (geen bewijs van wie handelde), bewaartermijnen met vernietiging.",
 		"Transparantie: hoe worden ouders en leerling geïnformeerd, en hoe zien zij met wie gegevens zijn gedeeld?",
 		"Restrisico en advies van de functionaris gegevensbescherming; zo nodig voorafgaande raadpleging van de Autoriteit Persoonsgegevens (artikel 36 AVG).",
 	)
 	return d
+}
+
+// SensitiveCategories are the model's categories that are not special (AVG art. 9) but are
+// sensitive enough for the DPIA (family situation, absence, support needs, case minutes).
+var SensitiveCategories = map[string]bool{"gezinssituatie": true, "verzuim": true, "ondersteuningsbehoefte": true, "casusverslag": true}
+
+func sensitiveNames(k *Compiled) []string {
+	var out []string
+	for _, c := range k.c.Categories {
+		if SensitiveCategories[c.Code] {
+			out = append(out, strings.ToLower(c.Name))
+		}
+	}
+	return out
 }
 
 func (k *Compiled) purposeName(code string) string {
@@ -424,6 +485,8 @@ func eventText(ev string) string {
 		return "het einde of de intrekking van de toestemming"
 	case "vastlegging":
 		return "vastlegging"
+	case "laatste-wijziging":
+		return "de laatste wijziging van het dossier"
 	}
 	return ev
 }

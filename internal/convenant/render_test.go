@@ -69,9 +69,11 @@ func TestRenderContent(t *testing.T) {
 			t.Errorf("render mist %q", want)
 		}
 	}
-	// The DPIA table lists only rules with special or criminal data.
+	// The DPIA table lists rules with special, criminal or sensitive data (family situation,
+	// absence: DOMAIN.md, legal review), not the others.
 	dpia := out[strings.Index(out, "## Bijlage 7"):]
-	if strings.Contains(dpia, "| school-mentor |") || !strings.Contains(dpia, "| jeugdhulp-strafrechtelijk |") {
+	if strings.Contains(dpia, "| school-toestemmingsregister |") || !strings.Contains(dpia, "| gi-jeugdreclassering |") ||
+		!strings.Contains(dpia, "| school-leerlingbegeleiding |") || !strings.Contains(dpia, "verzuimgegevens, gezinssituatie") {
 		t.Error("DPIA-aanzet bevat de verkeerde regels")
 	}
 	var h bytes.Buffer

@@ -293,12 +293,31 @@ func (v *validator) exchanges() {
 			switch c.Value {
 			case CondConsent:
 				consent = true
-			case CondDUO, CondOutside:
+			case CondDUO, CondOutside, CondVerwijsindex, CondNotEnrolled, CondTLV:
 			case CondPhase, CondLevel:
 				v.d.errf(c.Pos, fmt.Sprintf("schrijf '%s: [ … ]' als eigen veld van de regel.", c.Value), "%q is geen losse voorwaarde maar een veld met een lijst.", c.Value)
 			default:
-				v.d.errf(c.Pos, "gebruik toestemming, duo-melding of buitenkant (fase en niveau zijn eigen velden: casusfase, niveau).", "onbekende voorwaarde %q.%s", c.Value, suggest(c.Value, []string{CondConsent, CondDUO, CondOutside}))
+				v.d.errf(c.Pos, "gebruik "+knownList(Conditions)+" (fase en niveau zijn eigen velden: casusfase, niveau).", "onbekende voorwaarde %q.%s", c.Value, suggest(c.Value, Conditions))
 			}
+		}
+		if hasCond(e, CondDUO) && hasCond(e, CondNotEnrolled) {
+			v.d.errf(e.Pos, "een DUO-melding bestaat alleen voor een ingeschreven leerling (relatief verzuim); maak twee regels.", "%s vraagt een DUO-melding voor een kind dat niet is ingeschreven; die melding kan niet bestaan.", what)
+		}
+		if a := e.Ages; a.Set() && (a.From > 30 || a.Until > 30 || (a.Until > 0 && a.Until <= a.From)) {
+			v.d.errf(a.Pos, "schrijf 'leeftijd: {vanaf: 12, tot: 16}'; vanaf is inbegrepen, tot niet.", "leeftijd van %s is ongeldig (%d tot %d).", what, a.From, a.Until)
+		}
+		for _, d := range []string{e.ValidFrom, e.ValidUntil} {
+			if d != "" && !validDate(d) {
+				v.d.errf(e.Pos, "schrijf de datum als JJJJ-MM-DD.", "geldig_vanaf/geldig_tot %q van %s is geen geldige datum.", d, what)
+			}
+		}
+		if e.Switch.Value != "" {
+			if _, ok := v.c.Regional.Bool(e.Switch.Value); !ok {
+				v.d.errf(e.Switch.Pos, "gebruik een aan/uit-instelling uit regionale_instellingen: "+knownList([]string{keyLongSick, keyLpSWVNotEnr})+".", "alleen_als %q van %s is geen aan/uit-instelling.", e.Switch.Value, what)
+			}
+		}
+		if e.ValidFrom != "" && e.ValidUntil != "" && e.ValidUntil < e.ValidFrom {
+			v.d.errf(e.Pos, "laat geldig_tot op of na geldig_vanaf vallen.", "%s geldt tot %s, vóór de datum waarop zij ingaat (%s).", what, e.ValidUntil, e.ValidFrom)
 		}
 		for _, p := range e.Phases {
 			v.known("casusfase", p, allPhases)
@@ -335,7 +354,10 @@ func (v *validator) exchanges() {
 			if a.Purpose.Value != e.Purpose.Value {
 				v.d.errf(e.Activity.Pos, "koppel de regel aan een verwerking met hetzelfde doel, of pas het register aan.", "%s heeft doel %q, maar verwerking %q in het register heeft doel %q.", what, e.Purpose.Value, a.ID, a.Purpose.Value)
 			}
-			if !slices.ContainsFunc(a.Parties, func(c Code) bool { return c.Value == e.Party.Value }) {
+			if a.Controller.Value != "" && a.Controller.Value != e.Party.Value {
+				v.d.errf(e.Activity.Pos, fmt.Sprintf("koppel de regel aan een verwerking van %q zelf (iedere partij is eigen verwerkingsverantwoordelijke, AVG art. 30); de ontvanger noemt zijn eigen verwerking onder 'verwerking_ontvanger'.", e.Party.Value),
+					"%s wordt uitgevoerd door partij %q, maar verwerking %q is van verwerkingsverantwoordelijke %q.", what, e.Party.Value, a.ID, a.Controller.Value)
+			} else if !slices.ContainsFunc(a.Parties, func(c Code) bool { return c.Value == e.Party.Value }) {
 				v.d.errf(e.Activity.Pos, fmt.Sprintf("voeg %q toe aan de partijen van verwerking %q.", e.Party.Value, a.ID), "%s wordt uitgevoerd door partij %q, maar verwerking %q noemt die partij niet.", what, e.Party.Value, a.ID)
 			}
 			for _, c := range e.Categories {
@@ -343,6 +365,35 @@ func (v *validator) exchanges() {
 					v.d.errf(c.Pos, fmt.Sprintf("voeg %q toe aan de categorieën van verwerking %q in het verwerkingsregister.", c.Value, a.ID), "%s verwerkt categorie %q, maar verwerking %q vermeldt die categorie niet.", what, c.Value, a.ID)
 				}
 			}
+		}
+		v.recipientActivity(e, what)
+	}
+}
+
+// recipientActivity checks the recipient's own receiving activity of a disclosure.
+func (v *validator) recipientActivity(e *Exchange, what string) {
+	if e.RecipientActivity.Value == "" {
+		if e.Recipient != nil && len(v.c.ProcessingRegister) > 0 {
+			v.d.warnf(e.Recipient.Pos, "voeg 'verwerking_ontvanger: <id>' toe: de verwerking van de ontvanger zelf waaronder hij de ontvangst vastlegt.", "%s noemt niet onder welke eigen verwerking de ontvanger %q de gegevens ontvangt.", what, e.Recipient.Party.Value)
+		}
+		return
+	}
+	if e.Recipient == nil {
+		v.d.errf(e.RecipientActivity.Pos, "verwijder 'verwerking_ontvanger', of voeg een ontvanger toe.", "%s noemt een verwerking van de ontvanger, maar verstrekt niets.", what)
+		return
+	}
+	a := v.activities[e.RecipientActivity.Value]
+	if a == nil {
+		v.known("verwerking", e.RecipientActivity, setOf(v.activities))
+		return
+	}
+	if a.Controller.Value != e.Recipient.Party.Value {
+		v.d.errf(e.RecipientActivity.Pos, fmt.Sprintf("kies een verwerking van %q zelf.", e.Recipient.Party.Value),
+			"%s: verwerking_ontvanger %q is van %q, niet van de ontvanger %q.", what, a.ID, a.Controller.Value, e.Recipient.Party.Value)
+	}
+	for _, c := range e.Categories {
+		if !slices.ContainsFunc(a.Categories, func(x Code) bool { return x.Value == c.Value }) {
+			v.d.errf(c.Pos, fmt.Sprintf("voeg %q toe aan de categorieën van verwerking %q in het verwerkingsregister.", c.Value, a.ID), "%s verstrekt categorie %q aan %q, maar diens verwerking %q vermeldt die categorie niet.", what, c.Value, e.Recipient.Party.Value, a.ID)
 		}
 	}
 }
@@ -486,6 +537,9 @@ func (v *validator) contradictions() {
 			if j < i || a.Ground.String() == b.Ground.String() || a.Ground.Basis == "" || b.Ground.Basis == "" {
 				continue
 			}
+			if !agesOverlap(a.Ages, b.Ages) || !validityOverlap(a, b) {
+				continue
+			}
 			if !recipientOverlap(a.Recipient, b.Recipient) || !slices.Equal(codeSet(a.Levels), codeSet(b.Levels)) ||
 				!slices.Equal(codeSet(a.Phases), codeSet(b.Phases)) || !slices.Equal(codeSet(a.Conditions), codeSet(b.Conditions)) {
 				continue
@@ -501,6 +555,30 @@ func (v *validator) contradictions() {
 	}
 }
 
+func agesOverlap(a, b AgeRange) bool {
+	lo := max(a.From, b.From)
+	hiA, hiB := a.Until, b.Until
+	if hiA == 0 {
+		hiA = 1 << 30
+	}
+	if hiB == 0 {
+		hiB = 1 << 30
+	}
+	return lo < min(hiA, hiB)
+}
+
+func validityOverlap(a, b *Exchange) bool {
+	lo := max(a.ValidFrom, b.ValidFrom)
+	hiA, hiB := a.ValidUntil, b.ValidUntil
+	if hiA == "" {
+		hiA = "9999-12-31"
+	}
+	if hiB == "" {
+		hiB = "9999-12-31"
+	}
+	return lo <= min(hiA, hiB)
+}
+
 func (v *validator) casework() {
 	allParties, allCats := setOf(v.parties), setOf(v.categories)
 	seen := map[string]bool{}
@@ -513,6 +591,9 @@ func (v *validator) casework() {
 		}
 		for _, p := range t.Parties {
 			v.known("partij", p, allParties)
+		}
+		if t.ParentsInvited == nil || !*t.ParentsInvited {
+			v.d.warnf(t.Pos, "zet 'ouders_uitgenodigd: true': ouders (en de leerling vanaf 12) worden uitgenodigd en zijn in beginsel aanwezig (modelconvenant, bijlage 3).", "casusoverleg %q is een overleg zonder ouders.", t.Code)
 		}
 	}
 	for _, p := range v.c.Phases {
@@ -609,11 +690,18 @@ func (v *validator) consentRules() {
 		if !v.known("doel", r.Purpose, setOf(v.purposes)) {
 			continue
 		}
-		if v.consent[r.Purpose.Value] != nil {
-			v.d.errf(r.Pos, "noem elk doel één keer onder 'toestemming:'.", "toestemming voor doel %q staat er twee keer.", r.Purpose.Value)
+		key := r.Purpose.Value
+		if r.Party.Value != "" {
+			if !v.known("partij", r.Party, setOf(v.parties)) {
+				continue
+			}
+			key += "/" + r.Party.Value
+		}
+		if v.consent[key] != nil {
+			v.d.errf(r.Pos, "noem elk doel (per partij) één keer onder 'toestemming:'.", "toestemming voor doel %q staat er twee keer.", key)
 			continue
 		}
-		v.consent[r.Purpose.Value] = r
+		v.consent[key] = r
 		if r.Parents != ParentsOne && r.Parents != ParentsAll && r.Parents != "" {
 			v.d.errf(r.Pos, "gebruik 'een' (één ouder met gezag volstaat) of 'alle' (alle ouders met gezag).", "'ouders: %s' is onbekend.", r.Parents)
 		}
@@ -629,7 +717,7 @@ func (v *validator) consentRules() {
 		if e.Forbidden || !hasCond(e, CondConsent) || v.purposes[e.Purpose.Value] == nil {
 			continue
 		}
-		if v.consent[e.Purpose.Value] == nil {
+		if v.consent[e.Purpose.Value] == nil && v.consent[e.Purpose.Value+"/"+e.Party.Value] == nil {
 			v.d.errf(e.Pos, fmt.Sprintf("voeg onder 'toestemming:' een regel toe voor doel %q: wie moet toestemming geven (ouders: een|alle, leeftijd_eigen_toestemming, leeftijd_mede_toestemming).", e.Purpose.Value),
 				"regel %q vereist toestemming, maar voor doel %q staat niet wiens toestemming nodig is.", e.ID, e.Purpose.Value)
 		}

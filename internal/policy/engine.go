@@ -118,17 +118,18 @@ func (t *table) decide(r *Request) Decision {
 		}
 		recipParty, recipRole = rp, 1<<uint(rr)
 	}
+	day := dayNumber(r.Context.Day)
 	c := &t.cells[t.idx(t.slot[p][ri], ai, ci, pi)]
 	for _, i := range c.deny {
 		ru := &t.rules[i]
-		if ru.failures(r, level, phase, recipParty, recipRole) == 0 {
+		if ru.failures(r, ci, day, level, phase, recipParty, recipRole) == 0 {
 			return ru.allow // for a prohibition: its denial
 		}
 	}
 	best, bestScore, bestKind := -1, 1<<30, 0
 	for _, i := range c.allow {
 		ru := &t.rules[i]
-		f := ru.failures(r, level, phase, recipParty, recipRole)
+		f := ru.failures(r, ci, day, level, phase, recipParty, recipRole)
 		if f == 0 {
 			d := ru.allow
 			if ru.needConsent {
@@ -150,7 +151,11 @@ func (t *table) decide(r *Request) Decision {
 		}
 	}
 	if best >= 0 {
-		return t.rules[best].deny[bestKind]
+		ru := &t.rules[best]
+		if bestKind == failConsent {
+			return ru.consentDeny[ru.bracket(r.Context.Age)]
+		}
+		return ru.deny[bestKind]
 	}
 	if c.empty != nil {
 		return *c.empty
@@ -158,17 +163,65 @@ func (t *table) decide(r *Request) Decision {
 	return t.unknown[unkActor]
 }
 
+// bracket is the consent bracket of age for this rule.
+func (ru *rule) bracket(age int) int {
+	switch {
+	case age <= 0:
+		return bracketUnknown
+	case age >= ru.ownAge:
+		return bracketPupil
+	case ru.jointAge > 0 && age >= ru.jointAge:
+		return bracketJoint
+	}
+	return bracketParents
+}
+
+// consentHolds reports whether the consent in the context is the consent this rule needs.
+func (ru *rule) consentHolds(c *Context) bool {
+	if c.ConsentBy == 0 {
+		return c.Consent // the consent register checked whose consent it is
+	}
+	parents := c.ConsentBy&(ByParent|ByParents) != 0
+	if ru.parentsAll {
+		parents = c.ConsentBy&ByParents != 0
+	}
+	pupil := c.ConsentBy&ByPupil != 0
+	switch ru.bracket(c.Age) {
+	case bracketParents:
+		return parents
+	case bracketJoint:
+		return parents && pupil
+	case bracketPupil:
+		return pupil
+	}
+	return false // who consented was stated, but without the age it cannot be checked
+}
+
 // failures returns a bit per failed condition (failRecipient … failConsent).
-func (ru *rule) failures(r *Request, level uint8, phase uint64, recipParty int, recipRole uint64) int {
+func (ru *rule) failures(r *Request, ci, day int, level uint8, phase uint64, recipParty int, recipRole uint64) int {
 	f := 0
+	c := &r.Context
 	if ru.recipientParty >= 0 && (recipParty != ru.recipientParty || (ru.recipientRoles != 0 && ru.recipientRoles&recipRole == 0)) {
 		f |= 1 << failRecipient
+	}
+	if day != 0 && ((ru.validFrom != 0 && day < ru.validFrom) || (ru.validUntil != 0 && day > ru.validUntil)) {
+		f |= 1 << failDate
+	}
+	if c.Age > 0 && ((ru.ageFrom != 0 && c.Age < ru.ageFrom) || (ru.ageUntil != 0 && c.Age >= ru.ageUntil)) {
+		f |= 1 << failAge
 	}
 	if ru.levels != 0 && ru.levels&level == 0 {
 		f |= 1 << failLevel
 	}
-	if ru.needDUO && !r.Context.DUOMelding {
-		f |= 1 << failDUO
+	if ru.needNotEnr && !c.NotEnrolled {
+		f |= 1 << failEnrolled
+	}
+	if ru.needDUO {
+		if c.NotEnrolled {
+			f |= 1 << failNoMelding
+		} else if !c.DUOMelding {
+			f |= 1 << failDUO
+		}
 	}
 	if ru.phases != 0 && ru.phases&phase == 0 {
 		if phase == 0 {
@@ -176,8 +229,16 @@ func (ru *rule) failures(r *Request, level uint8, phase uint64, recipParty int, 
 		} else {
 			f |= 1 << failPhaseWrong
 		}
+	} else if phase != 0 && ru.annex != nil && ru.annex[ci]&phase == 0 {
+		f |= 1 << failPhaseAnnex
 	}
-	if ru.needConsent && !r.Context.Consent {
+	if ru.needTLV && !c.TLV {
+		f |= 1 << failTLV
+	}
+	if ru.needIndex && !c.Verwijsindex {
+		f |= 1 << failIndex
+	}
+	if ru.needConsent && !ru.consentHolds(c) {
 		f |= 1 << failConsent
 	}
 	return f

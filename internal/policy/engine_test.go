@@ -38,11 +38,11 @@ func TestReloadKeepsValidConvenant(t *testing.T) {
 	}
 	// A valid change takes effect.
 	src := convenant.DefaultYAML()
-	v2 := bytes.Replace(src, []byte(`versie: "2026.1"`), []byte(`versie: "2026.2"`), 1)
+	v2 := bytes.Replace(src, []byte(`versie: "2026.2"`), []byte(`versie: "2026.3"`), 1)
 	if err := e.Reload(v2, "v2.yaml"); err != nil {
 		t.Fatal(err)
 	}
-	if e.Convenant().Version() != "2026.2" || e.Decide(r).ConvenantVersion == before {
+	if e.Convenant().Version() != "2026.3" || e.Decide(r).ConvenantVersion == before {
 		t.Fatal("geldige reload werd niet van kracht")
 	}
 }
@@ -54,7 +54,7 @@ func TestReloadFile(t *testing.T) {
 		t.Fatalf("ontbrekend bestand: err = %v", err)
 	}
 	path := filepath.Join(t.TempDir(), "c.yaml")
-	if err := os.WriteFile(path, bytes.Replace(convenant.DefaultYAML(), []byte(`versie: "2026.1"`), []byte(`versie: "2027.1"`), 1), 0o644); err != nil {
+	if err := os.WriteFile(path, bytes.Replace(convenant.DefaultYAML(), []byte(`versie: "2026.2"`), []byte(`versie: "2027.1"`), 1), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.ReloadFile(path); err != nil || e.Convenant().Version() != "2027.1" {
@@ -65,7 +65,7 @@ func TestReloadFile(t *testing.T) {
 func TestConcurrentDecideAndReload(t *testing.T) {
 	e := engine(t)
 	src := convenant.DefaultYAML()
-	v2 := bytes.Replace(src, []byte(`versie: "2026.1"`), []byte(`versie: "2026.2"`), 1)
+	v2 := bytes.Replace(src, []byte(`versie: "2026.2"`), []byte(`versie: "2026.3"`), 1)
 	var wg sync.WaitGroup
 	for g := 0; g < 4; g++ {
 		wg.Add(1)

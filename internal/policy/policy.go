@@ -22,6 +22,8 @@
 // invalid one.
 package policy
 
+import "time"
+
 // Actor is who acts: a party and one of its roles, as codes of the convenant.
 type Actor struct{ Party, Role string }
 
@@ -42,13 +44,57 @@ const (
 	LevelAggregate = "geaggregeerd"
 )
 
+// ConsentBy says who gave consent (a bit set): one parent with gezag, every parent with gezag,
+// the pupil. Zero means "not stated": then Context.Consent is the consent register's verdict.
+type ConsentBy uint8
+
+// Who consented.
+const (
+	ByParent  ConsentBy = 1 << iota // "ouder": one parent with gezag
+	ByParents                       // "ouders": every parent with gezag (with sole gezag: that parent)
+	ByPupil                         // "leerling": the pupil (the patient, the jeugdige)
+)
+
 // Context is what the caller knows about the situation of the request.
 type Context struct {
 	DUOMelding bool   // a DUO verzuimmelding exists for this pupil (open or within retention)
-	Consent    bool   // a valid consent covers this request
+	Consent    bool   // a valid consent covers this request (the consent register checked whose)
 	ConsentID  string // which consent record (echoed in the Decision when relied on)
 	Phase      string // casusoverleg phase code, "" if none
 	Level      string // "persoon", "school" or "geaggregeerd" ("" = persoon)
+
+	// Age is the pupil's age in whole years on the day of the decision (AgeOn); 0 = not given.
+	// It decides whose consent counts (BW 7:465, AVG art. 8) and whether leerplicht (< 18) or
+	// the RMC (18–23) applies. A rule bounded by age is not checked against an unknown age:
+	// callers that know the pupil pass the age (the web and `grondslag mag` do).
+	Age int
+	// ConsentBy states who consented; when set it replaces Consent: the engine itself checks that
+	// it is the right person for the pupil's age and the disclosing party.
+	ConsentBy ConsentBy
+	// NotEnrolled: the child is not enrolled at any school (absoluut verzuim); no DUO melding can exist.
+	NotEnrolled bool
+	// Verwijsindex: the disclosure follows a match in the statutory Verwijsindex (Jeugdwet 7.1.4).
+	Verwijsindex bool
+	// TLV: the processing is part of an application for a toelaatbaarheidsverklaring or an arrangement.
+	TLV bool
+	// Day is the day of the decision, for rules with geldig_vanaf/geldig_tot; zero: not checked.
+	Day time.Time
+}
+
+// AgeOn is the age in whole years on day of someone born on birth (a birthday on 29 February
+// counts on 1 March in other years). Both are read as civil dates in their own location.
+// This is the one age function: the web, the CLI and the consent register call it.
+func AgeOn(birth, day time.Time) int {
+	by, bm, bd := birth.Date()
+	dy, dm, dd := day.Date()
+	age := dy - by
+	if dm < bm || (dm == bm && dd < bd) {
+		age--
+	}
+	if age < 0 {
+		return 0
+	}
+	return age
 }
 
 // Request is one access to decide.
@@ -63,16 +109,21 @@ type Request struct {
 
 // Missing codes of a denial.
 const (
-	MissingConsent   = "toestemming" // a permission exists but needs consent
-	MissingDUO       = "duo-melding" // a permission exists but needs a DUO melding
-	MissingPhase     = "casusfase"   // a permission exists but only in other phases
-	MissingLevel     = "niveau"      // a permission exists but only at other levels
-	MissingRecipient = "ontvanger"   // a permission exists but for other recipients
-	MissingPurpose   = "doel"        // the actor has no agreement for this purpose
-	MissingCategory  = "categorie"   // the purpose is agreed but not for this category
-	MissingAction    = "handeling"   // the category is agreed but not this action
-	MissingRule      = "regel"       // no rule at all (for example, an unknown code)
-	MissingForbidden = "verbod"      // a prohibition of the convenant applies
+	MissingConsent   = "toestemming"  // a permission exists but needs consent
+	MissingDUO       = "duo-melding"  // a permission exists but needs a DUO melding
+	MissingPhase     = "casusfase"    // a permission exists but only in other phases
+	MissingLevel     = "niveau"       // a permission exists but only at other levels
+	MissingRecipient = "ontvanger"    // a permission exists but for other recipients
+	MissingPurpose   = "doel"         // the actor has no agreement for this purpose
+	MissingCategory  = "categorie"    // the purpose is agreed but not for this category
+	MissingAction    = "handeling"    // the category is agreed but not this action
+	MissingRule      = "regel"        // no rule at all (for example, an unknown code)
+	MissingForbidden = "verbod"       // a prohibition of the convenant applies
+	MissingAge       = "leeftijd"     // a permission exists but for pupils of another age (or the age is needed)
+	MissingEnrolment = "inschrijving" // a permission exists but for enrolled (or for not enrolled) children only
+	MissingIndex     = "verwijsindex" // a permission exists but only after a Verwijsindex match
+	MissingTLV       = "tlv"          // a permission exists but only for a TLV application or an arrangement
+	MissingDate      = "datum"        // a permission exists but not on this day (versioned rule)
 )
 
 // Decision is the answer to a Request.
@@ -89,5 +140,13 @@ type Decision struct {
 	Missing          string   // when denied: what is missing (Missing* codes)
 	Basis            string   // AVG art. 6 lid 1 letter (a–f) of the ground, "" when denied
 	Exception        string   // art. 9/10 exception code ("9.2.a", "uavg-33"), "" if none
-	Activity         string   // verwerkingsregister id of the rule (for dpl.core.processing_activity_id)
+	Activity         string   // verwerkingsregister id of the acting party's own activity (for dpl.core.processing_activity_id)
+
+	// DiscloserActivity and RecipientActivity are, for a disclosure, each side's own activity in
+	// its own register (AVG art. 30): the discloser logs "verstrekking aan …" under
+	// DiscloserActivity (= Activity), the recipient logs the receipt under RecipientActivity;
+	// the two Logboek records are linked by trace context, never by sharing an activity. For
+	// lezen and vastleggen DiscloserActivity is "" and RecipientActivity is "".
+	DiscloserActivity string
+	RecipientActivity string
 }

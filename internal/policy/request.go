@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/grondslag/grondslag/internal/convenant"
 )
@@ -54,7 +55,23 @@ type ContextJSON struct {
 	ToestemmingID string `json:"toestemming_id,omitempty"`
 	Casusfase     string `json:"casusfase,omitempty"`
 	Niveau        string `json:"niveau,omitempty"`
+	// Leeftijd is the pupil's age on the day; or give Geboortedatum with Peildatum.
+	Leeftijd      *int   `json:"leeftijd,omitempty"`
+	Geboortedatum string `json:"geboortedatum,omitempty"`
+	// Peildatum is the day of the decision (JJJJ-MM-DD), for the age and for dated rules.
+	Peildatum string `json:"peildatum,omitempty"`
+	// ToestemmingDoor lists who consented: ouder, ouders, leerling.
+	ToestemmingDoor []string `json:"toestemming_door,omitempty"`
+	// Ingeschreven is false for a child who is not enrolled at any school.
+	Ingeschreven *bool `json:"ingeschreven,omitempty"`
+	// Verwijsindex is true when the disclosure follows a match in the Verwijsindex.
+	Verwijsindex bool `json:"verwijsindex,omitempty"`
+	// TLVOfArrangement is true for an application for a TLV or an arrangement.
+	TLVOfArrangement bool `json:"tlv_of_arrangement,omitempty"`
 }
+
+// ConsentByCodes maps the wire codes of toestemming_door to ConsentBy bits.
+var ConsentByCodes = map[string]ConsentBy{"ouder": ByParent, "ouders": ByParents, "leerling": ByPupil}
 
 // maxRequestBytes bounds a request document.
 const maxRequestBytes = 64 << 10
@@ -170,8 +187,70 @@ func (w *RequestJSON) Request(k *convenant.Compiled) (Request, error) {
 		if levelBit(c.Niveau) == 0 {
 			return r, &RequestError{Field: "context.niveau", Why: fmt.Sprintf("%q is onbekend; gebruik persoon, school of geaggregeerd", c.Niveau)}
 		}
+		if err := c.facts(&r.Context); err != nil {
+			return r, err
+		}
 	}
 	return r, nil
+}
+
+// facts reads the pupil's age, who consented, enrolment, the Verwijsindex and the day.
+func (c *ContextJSON) facts(x *Context) error {
+	if c.Peildatum != "" {
+		d, err := time.Parse("2006-01-02", c.Peildatum)
+		if err != nil {
+			return &RequestError{Field: "context.peildatum", Why: fmt.Sprintf("%q is geen datum; schrijf JJJJ-MM-DD", c.Peildatum)}
+		}
+		x.Day = d
+	}
+	if c.Leeftijd != nil {
+		if *c.Leeftijd < 1 || *c.Leeftijd > 30 {
+			return &RequestError{Field: "context.leeftijd", Why: fmt.Sprintf("%d is geen leeftijd van een leerling; geef de leeftijd in jaren op de dag (1 tot en met 30)", *c.Leeftijd)}
+		}
+		x.Age = *c.Leeftijd
+	}
+	if c.Geboortedatum != "" {
+		b, err := time.Parse("2006-01-02", c.Geboortedatum)
+		if err != nil {
+			return &RequestError{Field: "context.geboortedatum", Why: fmt.Sprintf("%q is geen datum; schrijf JJJJ-MM-DD", c.Geboortedatum)}
+		}
+		if x.Day.IsZero() {
+			return &RequestError{Field: "context.peildatum", Why: "ontbreekt; met een geboortedatum is de peildatum nodig om de leeftijd op die dag te bepalen"}
+		}
+		if x.Day.Before(b) {
+			return &RequestError{Field: "context.peildatum", Why: "ligt vóór de geboortedatum"}
+		}
+		age := AgeOn(b, x.Day)
+		if c.Leeftijd != nil && *c.Leeftijd != age {
+			return &RequestError{Field: "context.leeftijd", Why: fmt.Sprintf("%d past niet bij de geboortedatum: op %s is de leerling %d jaar", *c.Leeftijd, c.Peildatum, age)}
+		}
+		if age < 1 {
+			return &RequestError{Field: "context.geboortedatum", Why: "de leerling is op de peildatum jonger dan 1 jaar"}
+		}
+		x.Age = age
+	}
+	for _, w := range c.ToestemmingDoor {
+		b, ok := ConsentByCodes[w]
+		if !ok {
+			return &RequestError{Field: "context.toestemming_door", Why: fmt.Sprintf("%q is onbekend; gebruik ouder (één ouder met gezag), ouders (alle ouders met gezag) of leerling", w)}
+		}
+		x.ConsentBy |= b
+	}
+	if x.ConsentBy != 0 && x.Age == 0 {
+		return &RequestError{Field: "context.leeftijd", Why: "ontbreekt; wiens toestemming telt, hangt af van de leeftijd van de leerling op de dag (geef leeftijd, of geboortedatum en peildatum)"}
+	}
+	if x.ConsentBy != 0 && !c.Toestemming {
+		x.Consent = true
+	}
+	if c.Ingeschreven != nil {
+		x.NotEnrolled = !*c.Ingeschreven
+	}
+	if x.NotEnrolled && c.DUOMelding {
+		return &RequestError{Field: "context.duo_melding", Why: "een DUO-verzuimmelding bestaat alleen voor een ingeschreven leerling; zet ingeschreven op true of duo_melding op false"}
+	}
+	x.Verwijsindex = c.Verwijsindex
+	x.TLV = c.TLVOfArrangement
+	return nil
 }
 
 func actor(k *convenant.Compiled, field string, a *ActorJSON) (Actor, error) {
@@ -223,11 +302,17 @@ type AnswerJSON struct {
 	Voorwaarden []string `json:"voorwaarden"`
 	Plichten    []string `json:"plichten"`
 	Reden       string   `json:"reden"`
+	Regel       string   `json:"regel,omitempty"`
+	Ontbreekt   string   `json:"ontbreekt,omitempty"`
+	// VerwerkingVerstrekker and VerwerkingOntvanger are each side's own activity (AVG art. 30).
+	VerwerkingVerstrekker string `json:"verwerking_verstrekker,omitempty"`
+	VerwerkingOntvanger   string `json:"verwerking_ontvanger,omitempty"`
 }
 
 // Answer returns the wire form of the decision (never null lists).
 func (d Decision) Answer() AnswerJSON {
-	a := AnswerJSON{Toegestaan: d.Allowed, Grondslag: d.Ground, Artikel: d.Article, Voorwaarden: d.Conditions, Plichten: d.Obligations, Reden: d.Reason}
+	a := AnswerJSON{Toegestaan: d.Allowed, Grondslag: d.Ground, Artikel: d.Article, Voorwaarden: d.Conditions, Plichten: d.Obligations, Reden: d.Reason,
+		Regel: d.RuleID, Ontbreekt: d.Missing, VerwerkingVerstrekker: d.DiscloserActivity, VerwerkingOntvanger: d.RecipientActivity}
 	if a.Voorwaarden == nil {
 		a.Voorwaarden = []string{}
 	}

@@ -120,9 +120,10 @@ func TestThuiszitterScenario(t *testing.T) {
 			_, err := w.svc.AddProfessional(ctx, rid, w.op("zorgcoordinator"), c.ID, w.users[who].UserID, "")
 			must(err)
 		}
-		// The GGD is not a party of the thuiszittersoverleg in this convenant.
-		if _, err := w.svc.AddProfessional(ctx, rid, w.op("zorgcoordinator"), c.ID, w.users["jeugdarts"].UserID, ""); !errors.Is(err, casework.ErrNotAllowed) {
-			t.Fatalf("jeugdarts added to a thuiszittersoverleg: %v", err)
+		// The GGD takes part in the thuiszittersoverleg when sick absence is involved (legal
+		// review point 8; DOMAIN.md last section); it shares content only on the patient's consent.
+		if _, err := w.svc.AddProfessional(ctx, rid, w.op("zorgcoordinator"), c.ID, w.users["jeugdarts"].UserID, ""); err != nil {
+			t.Fatalf("jeugdarts not added to a thuiszittersoverleg: %v", err)
 		}
 		c, err = w.cases.Case(ctx, rid, c.ID)
 		must(err)
@@ -175,9 +176,11 @@ func TestThuiszitterScenario(t *testing.T) {
 		help, helpOut := "inhoud:jeugdhulp:Gezinsbegeleiding loopt sinds december.", "buitenkant:jeugdhulp:"
 		absent := "inhoud:verzuim:Melding in behandeling; gesprek gevoerd."
 		support := "inhoud:ondersteuningsbehoefte:Kleine setting, vaste mentor."
-		// Without consent the school sees only that jeugdhulp is involved.
+		// Without consent (and without a Verwijsindex match) the school does not even learn that
+		// jeugdhulp is involved (Jeugdwet 7.3.11; legal review point 1).
 		// The SWV's advice on support reaches the school (swv-naar-school).
-		mustSee("zorgcoordinator", c.ID, seen{minutes: []string{minutes}, contribs: []string{helpOut, absent, support}})
+		mustSee("zorgcoordinator", c.ID, seen{minutes: []string{minutes}, contribs: []string{absent, support}, hidden: 1})
+		_ = helpOut
 		mustSee("leerplicht", c.ID, seen{minutes: []string{minutes}, contribs: []string{absent}, hidden: 2})
 		// Leerplicht involves the SWV after a melding (leerplicht-naar-swv); the school's minutes
 		// reach the SWV in the overleg phase (school-naar-swv-casusoverleg, WPO 18a / WVO 17a).
@@ -188,7 +191,11 @@ func TestThuiszitterScenario(t *testing.T) {
 		mustNotOpen("leerplicht2", c.ID)
 		mustNotOpen("swv-consulent2", c.ID) // not escalated yet
 
-		// An information request to jeugdhulp: buitenkant without consent.
+		// An information request to jeugdhulp without consent. KNOWN GAP (issue 14 note): the
+		// casework guard (AskScope) still answers "buitenkant" when the policy refuses, although
+		// under Jeugdwet 7.3.11 jeugdhulp may not even confirm its involvement without consent or
+		// a Verwijsindex match. Within a case the participant list already shows that jeugdhulp
+		// takes part, so this answer adds no new fact; the guard should still ask the policy.
 		q, err := w.svc.Ask(ctx, rid, w.op("zorgcoordinator"), c.ID, casework.Ref(fmt.Sprintf("gebruiker:%d", w.users["jeugdhulpverlener"].UserID)), "gezinssituatie", "Wat speelt er thuis?")
 		must(err)
 		if q.Scope != casework.ScopeOutside || q.Answer == "" || q.AnsweredAt.IsZero() {

@@ -1,0 +1,177 @@
+package policy_test
+
+import (
+	"encoding/csv"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/grondslag/grondslag/internal/convenant"
+	"github.com/grondslag/grondslag/internal/policy"
+)
+
+// legalRow is one scenario of testdata/legal.csv: the facts as `grondslag mag` takes them and
+// the decision the law (DOMAIN.md, last section; issue 14) expects.
+type legalRow struct {
+	line                                                                   int
+	point, what, party, role, action, category, purpose, recipient         string
+	age, consentBy, melding, enrolled, index, tlv, phase, level, day       string
+	want, rule, article, missing, activity, recipientActivity, reason, src string
+}
+
+func loadLegal(t *testing.T) []legalRow {
+	t.Helper()
+	f, err := os.Open("testdata/legal.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := recs[0]
+	col := func(rec []string, name string) string {
+		i := slices.Index(head, name)
+		if i < 0 {
+			t.Fatalf("kolom %q ontbreekt", name)
+		}
+		return strings.TrimSpace(rec[i])
+	}
+	var rows []legalRow
+	for i, rec := range recs[1:] {
+		rows = append(rows, legalRow{line: i + 2, point: col(rec, "punt"), what: col(rec, "omschrijving"), party: col(rec, "partij"), role: col(rec, "rol"),
+			action: col(rec, "handeling"), category: col(rec, "categorie"), purpose: col(rec, "doel"), recipient: col(rec, "ontvanger"),
+			age: col(rec, "leeftijd"), consentBy: col(rec, "toestemming_door"), melding: col(rec, "melding"), enrolled: col(rec, "ingeschreven"),
+			index: col(rec, "verwijsindex"), tlv: col(rec, "tlv"), phase: col(rec, "casusfase"), level: col(rec, "niveau"), day: col(rec, "peildatum"),
+			want: col(rec, "besluit"), rule: col(rec, "regel"), article: col(rec, "artikel"), missing: col(rec, "ontbreekt"),
+			activity: col(rec, "verwerking"), recipientActivity: col(rec, "verwerking_ontvanger"), reason: col(rec, "reden_bevat"), src: col(rec, "bron")})
+	}
+	return rows
+}
+
+// request builds the wire form exactly as `grondslag mag` reads it.
+func (r legalRow) request(t *testing.T) policy.RequestJSON {
+	t.Helper()
+	w := policy.RequestJSON{Actor: &policy.ActorJSON{Partij: r.party, Rol: r.role}, Handeling: r.action, Categorie: r.category, Doel: r.purpose,
+		Context: &policy.ContextJSON{Casusfase: r.phase, Niveau: r.level, Peildatum: r.day, DUOMelding: r.melding == "ja",
+			Verwijsindex: r.index == "ja", TLVOfArrangement: r.tlv == "ja"}}
+	if r.recipient != "" {
+		p, ro, _ := strings.Cut(r.recipient, "/")
+		w.Ontvanger = &policy.ActorJSON{Partij: p, Rol: ro}
+	}
+	if r.age != "" {
+		n, err := strconv.Atoi(r.age)
+		if err != nil {
+			t.Fatalf("regel %d: leeftijd %q", r.line, r.age)
+		}
+		w.Context.Leeftijd = &n
+	}
+	if r.consentBy != "" {
+		w.Context.ToestemmingDoor = strings.Split(r.consentBy, "+")
+	}
+	if r.enrolled != "" {
+		b := r.enrolled == "ja"
+		w.Context.Ingeschreven = &b
+	}
+	return w
+}
+
+// TestLegalTable runs every scenario of testdata/legal.csv through the same path as
+// `grondslag mag` and checks decision, rule, article, what is missing, the lawful route named
+// in the reason, and each side's own processing activity.
+func TestLegalTable(t *testing.T) {
+	k, err := convenant.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := policy.NewEngine(k)
+	rows := loadLegal(t)
+	if len(rows) < 60 {
+		t.Fatalf("de juridische testtabel heeft %d regels; verwacht ten minste 60", len(rows))
+	}
+	allowedRules, deniedRules, points := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, r := range rows {
+		points[r.point] = true
+		t.Run(strconv.Itoa(r.line)+"_"+r.what, func(t *testing.T) {
+			w := r.request(t)
+			req, err := w.Request(k)
+			if r.want == "fout" {
+				if err == nil || !strings.Contains(err.Error(), r.reason) {
+					t.Fatalf("verwacht een fout met %q, kreeg %v", r.reason, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := e.Decide(req)
+			if d.Allowed != (r.want == "ja") {
+				t.Fatalf("toegestaan = %v, verwacht %s (%s)\nreden: %s", d.Allowed, r.want, r.src, d.Reason)
+			}
+			if d.RuleID != r.rule {
+				t.Errorf("regel = %q, verwacht %q (reden: %s)", d.RuleID, r.rule, d.Reason)
+			}
+			if d.Article != r.article {
+				t.Errorf("artikel = %q, verwacht %q", d.Article, r.article)
+			}
+			if d.Missing != r.missing {
+				t.Errorf("ontbreekt = %q, verwacht %q (reden: %s)", d.Missing, r.missing, d.Reason)
+			}
+			if r.reason != "" && !strings.Contains(d.Reason, r.reason) {
+				t.Errorf("reden noemt %q niet: %s", r.reason, d.Reason)
+			}
+			for _, c := range d.Conditions {
+				if !d.Allowed && strings.HasPrefix(c, "alleen op niveau") {
+					t.Errorf("een weigering toont als voorwaarde %q (review punt 9)", c)
+				}
+			}
+			if r.activity != "" && d.Activity != r.activity {
+				t.Errorf("verwerking = %q, verwacht %q", d.Activity, r.activity)
+			}
+			if r.recipientActivity != "" && d.RecipientActivity != r.recipientActivity {
+				t.Errorf("verwerking ontvanger = %q, verwacht %q", d.RecipientActivity, r.recipientActivity)
+			}
+			if d.Allowed {
+				if d.Ground == "" || !strings.Contains(d.Article, "artikel") {
+					t.Errorf("toegestaan zonder grondslag of artikel: %+v", d)
+				}
+				// Each side logs under its own activity (AVG art. 30, legal review point 4).
+				a, ok := k.ProcessingActivity(d.Activity)
+				if !ok || a.Controller.Value != r.party {
+					t.Errorf("verwerking %q is niet van de handelende partij %q", d.Activity, r.party)
+				}
+				if req.Action == policy.Disclose {
+					ra, ok := k.ProcessingActivity(d.RecipientActivity)
+					if d.DiscloserActivity != d.Activity || !ok || ra.Controller.Value != req.Recipient.Party {
+						t.Errorf("verstrekking: verstrekker %q, ontvanger %q; elk hoort een eigen verwerking te hebben", d.DiscloserActivity, d.RecipientActivity)
+					}
+				}
+				allowedRules[d.RuleID] = true
+			} else {
+				deniedRules[d.RuleID] = true
+				if d.Reason == "" || d.Ground != "" {
+					t.Errorf("weigering zonder reden of met grondslag: %+v", d)
+				}
+			}
+		})
+	}
+	// Every rule of the model convenant is exercised: each permission allowed at least once,
+	// each prohibition applied at least once.
+	for _, x := range k.Exchanges() {
+		if x.Forbidden && !deniedRules[x.ID] {
+			t.Errorf("verbod %q komt in de tabel niet voor", x.ID)
+		}
+		if !x.Forbidden && !allowedRules[x.ID] {
+			t.Errorf("regel %q wordt in de tabel nergens toegestaan", x.ID)
+		}
+	}
+	// Points of the legal review that are decisions; 5, 7 and 9 (texts) have tests of their own.
+	for _, p := range []string{"1", "2", "3", "4", "6", "8", "9"} {
+		if !points[p] {
+			t.Errorf("punt %s van de juridische review heeft geen regel in de tabel", p)
+		}
+	}
+}
