@@ -27,7 +27,6 @@ var (
 	jhv  = policy.Actor{Party: "jeugdhulp", Role: "jeugdhulpverlener"}
 	ja   = policy.Actor{Party: "ggd", Role: "jeugdarts"}
 	gi   = policy.Actor{Party: "gi", Role: "jeugdreclasseerder"}
-	rmc  = policy.Actor{Party: "gemeente", Role: "rmc"}
 )
 
 const (
