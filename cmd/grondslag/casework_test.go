@@ -42,6 +42,11 @@ func casusFixture(t *testing.T) []string {
 		t.Fatal(err)
 	}
 	rk, _ := ring.Region("casus-regio")
+	vault, err := store.OpenKeyVault(ctx, filepath.Join(dir, "g-sleutelkluis.db"), ring) // where the commands find it
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.UseKeyVault(vault)
 	r, _ := db.RegionByCode(ctx, "casus-regio")
 	var school, pupil int64
 	users := map[string]region.User{}

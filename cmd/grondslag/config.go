@@ -22,6 +22,7 @@ type config struct {
 	KeysJSON  string // the key file's contents from configuration (GRONDSLAG_SLEUTELS); wins over KeyFile
 	Convenant string // convenant.yaml; empty means the embedded model convenant
 	Region    string // region code; empty means the only region in the store
+	Vault     string // the key vault with the pupils' content keys: SQLite path or postgres:// URL; empty: derived from DB
 
 	db   *store.DB      // the store openStore opened: keyRing checks the keys against it
 	ring *ident.KeyRing // loaded and checked once
@@ -41,6 +42,7 @@ func storeFlags(fs *flag.FlagSet, e env) *config {
 	fs.StringVar(&c.DB, "db", envOr(e, "GRONDSLAG_DB", "grondslag.db"), "database: een bestandspad (SQLite) of een postgres://-URL (GRONDSLAG_DB)")
 	fs.StringVar(&c.KeyFile, "sleutels", envOr(e, "GRONDSLAG_SLEUTELBESTAND", "grondslag-sleutels.json"), "sleutelbestand van de regio's (rechten 0600); alleen 'regio aanmaken' en 'sleutels aanmaken' maken sleutels (GRONDSLAG_SLEUTELBESTAND; de sleutels zelf kunnen ook in GRONDSLAG_SLEUTELS)")
 	fs.StringVar(&c.Region, "regio", envOr(e, "GRONDSLAG_REGIO", ""), "code van de regio; leeg: de enige regio in de database (GRONDSLAG_REGIO)")
+	fs.StringVar(&c.Vault, "sleutelkluis", envOr(e, "GRONDSLAG_SLEUTELKLUIS", ""), "sleutelkluis met de sleutels per leerling (SQLite-bestand of postgres://-URL); leeg: naast de SQLite-database <naam>-sleutelkluis.db, bij PostgreSQL dezelfde database (GRONDSLAG_SLEUTELKLUIS)")
 	return c
 }
 
@@ -72,6 +74,32 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// vaultDSN is the key vault's location: --sleutelkluis, else next to a SQLite database
+// (grondslag.db → grondslag-sleutelkluis.db), else the PostgreSQL database itself.
+func (c *config) vaultDSN() string {
+	if c.Vault != "" {
+		return c.Vault
+	}
+	if store.IsPostgresURL(c.DB) {
+		return c.DB
+	}
+	return strings.TrimSuffix(c.DB, ".db") + "-sleutelkluis.db"
+}
+
+// attachVault opens the key vault and lets db seal and open pupil content with it.
+func (c *config) attachVault(ctx context.Context, db *store.DB) error {
+	ring, err := c.keyRing()
+	if err != nil {
+		return err
+	}
+	v, err := store.OpenKeyVault(ctx, c.vaultDSN(), ring)
+	if err != nil {
+		return err
+	}
+	db.UseKeyVault(v)
+	return nil
+}
+
 // openStore opens an existing store and refuses an out-of-date schema, naming the command that
 // fixes it. A SQLite file that does not exist is refused, not created (only migrate, regio
 // aanmaken and demo make a database).
@@ -91,6 +119,10 @@ func (c *config) openStore(ctx context.Context) (*store.DB, error) {
 		return nil, fmt.Errorf("%w\nVoer eerst uit: grondslag migrate --db %s", err, c.DB)
 	}
 	c.db = db
+	if err := c.attachVault(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 

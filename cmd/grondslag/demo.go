@@ -43,7 +43,7 @@ func runDemo(ctx context.Context, e env) error {
 	if *pupils < 10 || *pupils > 100000 {
 		return withExit(2, fmt.Errorf("--leerlingen moet tussen 10 en 100000 liggen"))
 	}
-	if err := prepareDemoDB(cfg.DB); err != nil {
+	if err := prepareDemoDB(cfg.DB, cfg.vaultDSN()); err != nil {
 		return err
 	}
 	start := time.Now()
@@ -53,6 +53,9 @@ func runDemo(ctx context.Context, e env) error {
 	}
 	defer db.Close()
 	if _, err := db.Migrate(ctx, start.UnixMilli()); err != nil {
+		return err
+	}
+	if err := cfg.attachVault(ctx, db); err != nil {
 		return err
 	}
 	if rs, err := db.Regions(ctx); err != nil {
@@ -83,11 +86,15 @@ func runDemo(ctx context.Context, e env) error {
 
 // prepareDemoDB removes the default demo database so every run starts fresh. Any other SQLite
 // file is left alone (the region check afterwards refuses one that is not empty).
-func prepareDemoDB(path string) error {
+func prepareDemoDB(path, vault string) error {
 	if store.IsPostgresURL(path) || path != demoDB {
 		return nil
 	}
-	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+	files := []string{path, path + "-wal", path + "-shm"}
+	if !store.IsPostgresURL(vault) {
+		files = append(files, vault, vault+"-wal", vault+"-shm")
+	}
+	for _, p := range files {
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("oude demodatabase verwijderen: %w", err)
 		}

@@ -39,5 +39,20 @@ func runMigrate(ctx context.Context, e env) error {
 		}
 		fmt.Fprintf(e.stdout, "applicatierol %s ingesteld: auditlog alleen toevoegen en lezen, rijbeveiliging per regio\n", *appRole)
 	}
-	return nil
+	// Content written before content encryption is sealed with the pupils' keys now.
+	if legacy, err := db.HasLegacyContent(ctx); err != nil || !legacy {
+		return err
+	}
+	if err := cfg.attachVault(ctx, db); err != nil {
+		return err
+	}
+	sealed, err := db.EncryptLegacyContent(ctx)
+	total := 0
+	for _, n := range sealed {
+		total += n
+	}
+	if total > 0 {
+		fmt.Fprintf(e.stdout, "versleuteld: %d bestaande teksten met de sleutel van hun leerling\n", total)
+	}
+	return err
 }

@@ -628,9 +628,12 @@ func (db *DB) AddExemption(ctx context.Context, regionID, pupilID int64, ex abse
 		if ex.To != 0 {
 			to = ex.To.String()
 		}
-		var err error
+		sealed, err := tx.SealForPupil(ctx, regionID, pupilID, "vrijstelling.toelichting", strings.TrimSpace(note))
+		if err != nil {
+			return err
+		}
 		id, err = tx.InsertID(ctx, `INSERT INTO vrijstelling (regio_id, leerling_id, soort, van, tot, toelichting, vastgelegd_op) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			regionID, pupilID, string(ex.Kind), ex.From.String(), to, strings.TrimSpace(note), now.UnixMilli())
+			regionID, pupilID, string(ex.Kind), ex.From.String(), to, sealed, now.UnixMilli())
 		return err
 	})
 	return id, err

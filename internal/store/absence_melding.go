@@ -73,6 +73,13 @@ func (db *DB) createMelding(ctx context.Context, regionID, pupilID, schoolID, si
 		if signalID != 0 {
 			sig = signalID
 		}
+		sl := tx.sealer(ctx, regionID, pupilID)
+		reason, action, noAction := sl.seal("verzuimmelding.vermoedelijke_reden", c.SuspectedReason), sl.seal("verzuimmelding.actie_school", c.SchoolAction),
+			sl.seal("verzuimmelding.toelichting_geen_actie", c.NoActionExplanation)
+		parentPhone, address := sl.seal("verzuimmelding.telefoon_ouder", c.ParentPhone), sl.seal("verzuimmelding.verblijfadres", c.StayAddress)
+		if sl.err != nil {
+			return sl.err
+		}
 		var err error
 		id, err = tx.InsertID(ctx, `INSERT INTO verzuimmelding (regio_id, leerling_id, school_id, signaal_id, soort, begindatum, einddatum,
 			vermoedelijke_reden, alle_lessen_verzuimd, actie_school, actie_gemeente_gewenst, toelichting_geen_actie, leslocatie,
@@ -80,8 +87,8 @@ func (db *DB) createMelding(ctx context.Context, regionID, pupilID, schoolID, si
 			signaal_soort, status, status_op, reden_afsluiting, afsluitnotitie, contact_gemeente, duo_nummer, aangemaakt_op)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			regionID, pupilID, schoolID, sig, string(c.Type), c.From.String(), to,
-			c.SuspectedReason, boolInt(c.AllLessonsMissed), c.SchoolAction, boolInt(c.GemeenteActionWanted), c.NoActionExplanation, c.Location,
-			c.Reporter.Name, c.Reporter.Function, c.Reporter.Phone, c.Reporter.Email, c.ParentPhone, c.StayAddress, c.DaysAbsent, int64(c.HoursAbsent),
+			reason, boolInt(c.AllLessonsMissed), action, boolInt(c.GemeenteActionWanted), noAction, c.Location,
+			c.Reporter.Name, c.Reporter.Function, c.Reporter.Phone, c.Reporter.Email, parentPhone, address, c.DaysAbsent, int64(c.HoursAbsent),
 			string(c.SignalKind), string(m.Status()), m.StatusAt().UnixMilli(), string(m.ClosingReason()), string(m.ClosingNote()), m.GemeenteContact(), m.DUONumber(), m.Created().UnixMilli())
 		if err != nil {
 			return fmt.Errorf("melding opslaan: %w", err)
@@ -106,7 +113,7 @@ const meldingCols = `id, leerling_id, school_id, signaal_id, soort, begindatum, 
 	verblijfadres, verzuimde_dagen, verzuimde_uren_centi, signaal_soort, status, status_op, reden_afsluiting, afsluitnotitie, contact_gemeente,
 	duo_nummer, aangemaakt_op`
 
-func scanMelding(sc interface{ Scan(...any) error }) (StoredMelding, error) {
+func scanMelding(sc interface{ Scan(...any) error }, o *opener) (StoredMelding, error) {
 	var s StoredMelding
 	var c absence.MeldingContent
 	var sig sql.NullInt64
@@ -119,6 +126,17 @@ func scanMelding(sc interface{ Scan(...any) error }) (StoredMelding, error) {
 		&c.StayAddress, &c.DaysAbsent, &centi, &sigKind, &status, &statusAt, &reason, &note, &contact, &duo, &created)
 	if err != nil {
 		return s, err
+	}
+	for _, f := range []struct {
+		field string
+		v     *string
+	}{{"verzuimmelding.vermoedelijke_reden", &c.SuspectedReason}, {"verzuimmelding.actie_school", &c.SchoolAction},
+		{"verzuimmelding.toelichting_geen_actie", &c.NoActionExplanation}, {"verzuimmelding.telefoon_ouder", &c.ParentPhone},
+		{"verzuimmelding.verblijfadres", &c.StayAddress}} {
+		o.open(s.PupilID, f.field, f.v)
+	}
+	if o.err != nil {
+		return s, o.err
 	}
 	s.SignalID = sig.Int64
 	c.Type, c.SignalKind, c.AllLessonsMissed, c.GemeenteActionWanted, c.HoursAbsent = absence.MeldingType(kind), absence.Kind(sigKind), all == 1, wanted == 1, absence.Hours(centi)
@@ -137,7 +155,7 @@ func scanMelding(sc interface{ Scan(...any) error }) (StoredMelding, error) {
 
 // Melding returns one melding of the region.
 func (db *DB) Melding(ctx context.Context, regionID, id int64) (StoredMelding, error) {
-	s, err := scanMelding(db.QueryRow(ctx, "SELECT "+meldingCols+" FROM verzuimmelding WHERE regio_id = ? AND id = ?", regionID, id))
+	s, err := scanMelding(db.QueryRow(ctx, "SELECT "+meldingCols+" FROM verzuimmelding WHERE regio_id = ? AND id = ?", regionID, id), db.opener(ctx, regionID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, ErrNotFound
 	}
@@ -153,7 +171,7 @@ func (db *DB) Meldingen(ctx context.Context, regionID, pupilID int64) ([]StoredM
 	defer rows.Close()
 	var out []StoredMelding
 	for rows.Next() {
-		s, err := scanMelding(rows)
+		s, err := scanMelding(rows, db.opener(ctx, regionID))
 		if err != nil {
 			return nil, err
 		}
@@ -173,7 +191,7 @@ func (db *DB) ChangeMeldingStatus(ctx context.Context, regionID, id int64, ch ab
 func (db *DB) ChangeMeldingStatusAudited(ctx context.Context, regionID, id int64, ch absence.StatusChange, trail MeldingTrail) (StoredMelding, error) {
 	var out StoredMelding
 	err := db.WithTx(ctx, func(tx *Tx) error {
-		s, err := scanMelding(tx.QueryRow(ctx, "SELECT "+meldingCols+" FROM verzuimmelding WHERE regio_id = ? AND id = ?", regionID, id))
+		s, err := scanMelding(tx.QueryRow(ctx, "SELECT "+meldingCols+" FROM verzuimmelding WHERE regio_id = ? AND id = ?", regionID, id), db.opener(ctx, regionID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}

@@ -65,9 +65,14 @@ func (s *CaseStore) AppendAudit(ctx context.Context, regionID int64, entries []a
 // CreateCase stores a new case with its participants and history.
 func (s *CaseStore) CreateCase(ctx context.Context, regionID int64, c *casework.Case, entries []audit.Entry) error {
 	return s.tx(ctx, regionID, entries, func(tx *Tx) error {
+		sl := tx.sealer(ctx, regionID, c.PupilID)
+		question := sl.seal("casus.vraag", c.Question)
+		if sl.err != nil {
+			return sl.err
+		}
 		id, err := tx.InsertID(ctx, `INSERT INTO casus (regio_id, leerling_id, soort, doel, vraag, fase, geopend_op, geopend_door, melding, versie)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			regionID, c.PupilID, c.Type, c.Purpose, c.Question, c.Phase, c.OpenedAt.UnixMilli(), c.OpenedBy, c.MeldingRef, c.Version)
+			regionID, c.PupilID, c.Type, c.Purpose, question, c.Phase, c.OpenedAt.UnixMilli(), c.OpenedBy, c.MeldingRef, c.Version)
 		if err != nil {
 			return fmt.Errorf("casus opslaan: %w", err)
 		}
@@ -87,15 +92,21 @@ func (s *CaseStore) SaveCase(ctx context.Context, regionID int64, c *casework.Ca
 		if cl == nil {
 			cl = &casework.Closure{}
 		}
+		sl := tx.sealer(ctx, regionID, c.PupilID)
+		question, escDetail, decision, closeNote := sl.seal("casus.vraag", c.Question), sl.seal("casus.escalatie_toelichting", e.Detail),
+			sl.seal("casus.besluit", e.Decision), sl.seal("casus.resultaat_toelichting", cl.Note)
+		if sl.err != nil {
+			return sl.err
+		}
 		res, err := tx.Exec(ctx, `UPDATE casus SET soort = ?, vorige_soort = ?, doel = ?, vraag = ?, fase = ?, versie = ?,
 			escalatie_reden = ?, escalatie_toelichting = ?, escalatie_op = ?, escalatie_door = ?, onderwijsconsulent_id = ?,
 			doorzetter_naam = ?, doorzetter_functie = ?, doorzetter_organisatie_id = ?, besluit = ?, besluit_op = ?, besluit_door = ?,
 			resultaat = ?, resultaat_toelichting = ?, afgesloten_op = ?, afgesloten_door = ?
 			WHERE regio_id = ? AND id = ? AND versie = ?`,
-			c.Type, c.PreviousType, c.Purpose, c.Question, c.Phase, c.Version,
-			e.Reason, e.Detail, cwMS(e.At), optionalID(e.By), optionalID(e.Consultant),
-			e.Holder.Name, e.Holder.Function, optionalID(e.Holder.OrganisationID), e.Decision, cwMS(e.DecidedAt), optionalID(e.DecidedBy),
-			cl.Result, cl.Note, cwMS(cl.At), optionalID(cl.By),
+			c.Type, c.PreviousType, c.Purpose, question, c.Phase, c.Version,
+			e.Reason, escDetail, cwMS(e.At), optionalID(e.By), optionalID(e.Consultant),
+			e.Holder.Name, e.Holder.Function, optionalID(e.Holder.OrganisationID), decision, cwMS(e.DecidedAt), optionalID(e.DecidedBy),
+			cl.Result, closeNote, cwMS(cl.At), optionalID(cl.By),
 			regionID, c.ID, expectVersion)
 		if err != nil {
 			return fmt.Errorf("casus bijwerken: %w", err)
@@ -124,13 +135,18 @@ func (s *CaseStore) SaveCase(ctx context.Context, regionID int64, c *casework.Ca
 // writeChildren inserts new participants (ID 0) and updates the others, appends the regie and
 // phase history from the given counts on, and writes the retention clocks of a closed case.
 func (s *CaseStore) writeChildren(ctx context.Context, tx *Tx, regionID int64, c *casework.Case, nRegie, nFase int) error {
+	sl := tx.sealer(ctx, regionID, c.PupilID)
 	for i := range c.Participants {
 		p := &c.Participants[i]
 		if p.ID == 0 {
 			id, err := tx.InsertID(ctx, `INSERT INTO casus_deelnemer (regio_id, casus_id, soort, gebruiker_id, organisatie_id, partij, rol, ouder_id,
 				naam, contact, doel, status, uitgenodigd_op, gereageerd_op, toelichting) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				regionID, c.ID, string(p.Kind), optionalID(p.UserID), optionalID(p.OrganisationID), p.Party, p.Role, optionalID(p.ParentID),
-				p.Name, p.Contact, p.Purpose, string(p.Status), p.InvitedAt.UnixMilli(), cwMS(p.RespondedAt), p.Note)
+				sl.seal("casus_deelnemer.naam", p.Name), sl.seal("casus_deelnemer.contact", p.Contact), p.Purpose, string(p.Status), p.InvitedAt.UnixMilli(), cwMS(p.RespondedAt),
+				sl.seal("casus_deelnemer.toelichting", p.Note))
+			if sl.err != nil {
+				return sl.err
+			}
 			if err != nil {
 				return fmt.Errorf("deelnemer opslaan: %w", err)
 			}
@@ -138,21 +154,30 @@ func (s *CaseStore) writeChildren(ctx context.Context, tx *Tx, regionID int64, c
 			continue
 		}
 		if _, err := tx.Exec(ctx, "UPDATE casus_deelnemer SET status = ?, gereageerd_op = ?, toelichting = ? WHERE regio_id = ? AND id = ? AND casus_id = ?",
-			string(p.Status), cwMS(p.RespondedAt), p.Note, regionID, p.ID, c.ID); err != nil {
+			string(p.Status), cwMS(p.RespondedAt), sl.seal("casus_deelnemer.toelichting", p.Note), regionID, p.ID, c.ID); err != nil || sl.err != nil {
+			if sl.err != nil {
+				return sl.err
+			}
 			return fmt.Errorf("deelnemer bijwerken: %w", err)
 		}
 	}
 	for i := nRegie; i < len(c.Regie); i++ {
 		r := c.Regie[i]
 		if _, err := tx.Exec(ctx, `INSERT INTO casus_regie (regio_id, casus_id, volgnummer, soort, gebruiker_id, van_gebruiker_id, op, door, toelichting)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, regionID, c.ID, i, string(r.Kind), r.UserID, optionalID(r.From), r.At.UnixMilli(), r.By, r.Note); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, regionID, c.ID, i, string(r.Kind), r.UserID, optionalID(r.From), r.At.UnixMilli(), r.By, sl.seal("casus_regie.toelichting", r.Note)); err != nil || sl.err != nil {
+			if sl.err != nil {
+				return sl.err
+			}
 			return fmt.Errorf("regie opslaan: %w", err)
 		}
 	}
 	for i := nFase; i < len(c.Phases); i++ {
 		f := c.Phases[i]
 		if _, err := tx.Exec(ctx, `INSERT INTO casus_fase (regio_id, casus_id, volgnummer, van, naar, op, door, toelichting)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, regionID, c.ID, i, f.From, f.To, f.At.UnixMilli(), f.By, f.Note); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, regionID, c.ID, i, f.From, f.To, f.At.UnixMilli(), f.By, sl.seal("casus_fase.toelichting", f.Note)); err != nil || sl.err != nil {
+			if sl.err != nil {
+				return sl.err
+			}
 			return fmt.Errorf("fase opslaan: %w", err)
 		}
 	}
@@ -216,7 +241,38 @@ func (s *CaseStore) Case(ctx context.Context, regionID, id int64) (*casework.Cas
 	return c, nil
 }
 
-func (s *CaseStore) loadChildren(ctx context.Context, regionID int64, c *casework.Case) error {
+// openCase opens the case's sealed fields in place.
+func (s *CaseStore) openCase(ctx context.Context, regionID int64, c *casework.Case) error {
+	o := s.db.opener(ctx, regionID)
+	o.open(c.PupilID, "casus.vraag", &c.Question)
+	if e := c.Escalation; e != nil {
+		o.open(c.PupilID, "casus.escalatie_toelichting", &e.Detail)
+		o.open(c.PupilID, "casus.besluit", &e.Decision)
+	}
+	if cl := c.Closure; cl != nil {
+		o.open(c.PupilID, "casus.resultaat_toelichting", &cl.Note)
+	}
+	for i := range c.Participants {
+		p := &c.Participants[i]
+		o.open(c.PupilID, "casus_deelnemer.naam", &p.Name)
+		o.open(c.PupilID, "casus_deelnemer.contact", &p.Contact)
+		o.open(c.PupilID, "casus_deelnemer.toelichting", &p.Note)
+	}
+	for i := range c.Regie {
+		o.open(c.PupilID, "casus_regie.toelichting", &c.Regie[i].Note)
+	}
+	for i := range c.Phases {
+		o.open(c.PupilID, "casus_fase.toelichting", &c.Phases[i].Note)
+	}
+	return o.err
+}
+
+func (s *CaseStore) loadChildren(ctx context.Context, regionID int64, c *casework.Case) (err error) {
+	defer func() {
+		if err == nil {
+			err = s.openCase(ctx, regionID, c)
+		}
+	}()
 	rows, err := s.db.Query(ctx, `SELECT id, soort, gebruiker_id, organisatie_id, partij, rol, ouder_id, naam, contact, doel, status, uitgenodigd_op, gereageerd_op, toelichting
 		FROM casus_deelnemer WHERE regio_id = ? AND casus_id = ? ORDER BY id`, regionID, c.ID)
 	if err != nil {
@@ -354,9 +410,17 @@ func (s *CaseStore) Cases(ctx context.Context, regionID int64, f casework.CaseFi
 // AddContribution stores a contribution.
 func (s *CaseStore) AddContribution(ctx context.Context, regionID int64, x *casework.Contribution, entries []audit.Entry) error {
 	return s.tx(ctx, regionID, entries, func(tx *Tx) error {
+		pupil, err := tx.casePupil(ctx, regionID, x.CaseID)
+		if err != nil {
+			return err
+		}
+		text, err := tx.SealForPupil(ctx, regionID, pupil, "casus_inbreng.tekst", x.Text)
+		if err != nil {
+			return err
+		}
 		id, err := tx.InsertID(ctx, `INSERT INTO casus_inbreng (regio_id, casus_id, fase, categorie, omvang, tekst, auteur_id, partij, rol, organisatie_id, doel, toestemming_id, aangemaakt_op)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			regionID, x.CaseID, x.Phase, x.Category, x.Scope, x.Text, x.AuthorID, x.Party, x.Role, x.OrgID, x.Purpose, optionalID(x.ConsentID), x.CreatedAt.UnixMilli())
+			regionID, x.CaseID, x.Phase, x.Category, x.Scope, text, x.AuthorID, x.Party, x.Role, x.OrgID, x.Purpose, optionalID(x.ConsentID), x.CreatedAt.UnixMilli())
 		x.ID = id
 		return err
 	})
@@ -381,15 +445,30 @@ func (s *CaseStore) Contributions(ctx context.Context, regionID, caseID int64) (
 		x.ConsentID, x.CreatedAt = cwID(consent), time.UnixMilli(at).UTC()
 		out = append(out, x)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	o, err := s.caseOpener(ctx, regionID, caseID)
+	for i := range out {
+		o.open("casus_inbreng.tekst", &out[i].Text)
+	}
+	return out, errors.Join(err, o.err())
 }
 
 // CreateMinutes stores new minutes.
 func (s *CaseStore) CreateMinutes(ctx context.Context, regionID int64, m *casework.Minutes, entries []audit.Entry) error {
 	return s.tx(ctx, regionID, entries, func(tx *Tx) error {
+		pupil, err := tx.casePupil(ctx, regionID, m.CaseID)
+		if err != nil {
+			return err
+		}
+		text, err := tx.SealForPupil(ctx, regionID, pupil, "casus_verslag.tekst", m.Text)
+		if err != nil {
+			return err
+		}
 		id, err := tx.InsertID(ctx, `INSERT INTO casus_verslag (regio_id, casus_id, fase, datum, tekst, voor_ouders, auteur_id, partij, rol, doel, versie, aangemaakt_op, gewijzigd_op, gewijzigd_door)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			regionID, m.CaseID, m.Phase, fmtDate(m.MeetingOn), m.Text, boolInt(m.ForParents), m.AuthorID, m.AuthorParty, m.AuthorRole, m.Purpose, m.Version,
+			regionID, m.CaseID, m.Phase, fmtDate(m.MeetingOn), text, boolInt(m.ForParents), m.AuthorID, m.AuthorParty, m.AuthorRole, m.Purpose, m.Version,
 			m.CreatedAt.UnixMilli(), m.UpdatedAt.UnixMilli(), m.UpdatedBy)
 		m.ID = id
 		return err
@@ -400,9 +479,17 @@ func (s *CaseStore) CreateMinutes(ctx context.Context, regionID int64, m *casewo
 // expectVersion+1. Otherwise a *casework.ConflictError names the current version.
 func (s *CaseStore) UpdateMinutes(ctx context.Context, regionID int64, m *casework.Minutes, expectVersion int, entries []audit.Entry) error {
 	return s.tx(ctx, regionID, entries, func(tx *Tx) error {
+		pupil, err := tx.casePupil(ctx, regionID, m.CaseID)
+		if err != nil {
+			return err
+		}
+		text, err := tx.SealForPupil(ctx, regionID, pupil, "casus_verslag.tekst", m.Text)
+		if err != nil {
+			return err
+		}
 		res, err := tx.Exec(ctx, `UPDATE casus_verslag SET datum = ?, tekst = ?, voor_ouders = ?, versie = versie + 1, gewijzigd_op = ?, gewijzigd_door = ?
 			WHERE regio_id = ? AND id = ? AND casus_id = ? AND versie = ?`,
-			fmtDate(m.MeetingOn), m.Text, boolInt(m.ForParents), m.UpdatedAt.UnixMilli(), m.UpdatedBy, regionID, m.ID, m.CaseID, expectVersion)
+			fmtDate(m.MeetingOn), text, boolInt(m.ForParents), m.UpdatedAt.UnixMilli(), m.UpdatedBy, regionID, m.ID, m.CaseID, expectVersion)
 		if err != nil {
 			return err
 		}
@@ -447,16 +534,31 @@ func (s *CaseStore) Minutes(ctx context.Context, regionID, caseID int64) ([]case
 		m.CreatedAt, m.UpdatedAt = time.UnixMilli(created).UTC(), time.UnixMilli(updated).UTC()
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	o, err := s.caseOpener(ctx, regionID, caseID)
+	for i := range out {
+		o.open("casus_verslag.tekst", &out[i].Text)
+	}
+	return out, errors.Join(err, o.err())
 }
 
 // CreateAgreement stores a new agreement.
 func (s *CaseStore) CreateAgreement(ctx context.Context, regionID int64, a *casework.Agreement, entries []audit.Entry) error {
 	return s.tx(ctx, regionID, entries, func(tx *Tx) error {
+		pupil, err := tx.casePupil(ctx, regionID, a.CaseID)
+		if err != nil {
+			return err
+		}
+		desc, err := tx.SealForPupil(ctx, regionID, pupil, "casus_afspraak.omschrijving", a.Description)
+		if err != nil {
+			return err
+		}
 		id, err := tx.InsertID(ctx, `INSERT INTO casus_afspraak (regio_id, casus_id, fase, omschrijving, eigenaar, eigenaar_naam, datum, status, voor_ouders,
 			auteur_id, partij, rol, doel, versie, aangemaakt_op, gewijzigd_op, gewijzigd_door, voortgang_op)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			regionID, a.CaseID, a.Phase, a.Description, string(a.Owner), a.OwnerName, fmtDate(a.Due), string(a.Status), boolInt(a.ForParents),
+			regionID, a.CaseID, a.Phase, desc, string(a.Owner), a.OwnerName, fmtDate(a.Due), string(a.Status), boolInt(a.ForParents),
 			a.AuthorID, a.AuthorParty, a.AuthorRole, a.Purpose, a.Version, a.CreatedAt.UnixMilli(), a.UpdatedAt.UnixMilli(), a.UpdatedBy, a.ProgressAt.UnixMilli())
 		a.ID = id
 		return err
@@ -466,10 +568,18 @@ func (s *CaseStore) CreateAgreement(ctx context.Context, regionID int64, a *case
 // UpdateAgreement stores a changed agreement when it is still at expectVersion.
 func (s *CaseStore) UpdateAgreement(ctx context.Context, regionID int64, a *casework.Agreement, expectVersion int, entries []audit.Entry) error {
 	return s.tx(ctx, regionID, entries, func(tx *Tx) error {
+		pupil, err := tx.casePupil(ctx, regionID, a.CaseID)
+		if err != nil {
+			return err
+		}
+		desc, err := tx.SealForPupil(ctx, regionID, pupil, "casus_afspraak.omschrijving", a.Description)
+		if err != nil {
+			return err
+		}
 		res, err := tx.Exec(ctx, `UPDATE casus_afspraak SET omschrijving = ?, eigenaar = ?, eigenaar_naam = ?, datum = ?, status = ?, voor_ouders = ?,
 			versie = versie + 1, gewijzigd_op = ?, gewijzigd_door = ?, voortgang_op = ?
 			WHERE regio_id = ? AND id = ? AND casus_id = ? AND versie = ?`,
-			a.Description, string(a.Owner), a.OwnerName, fmtDate(a.Due), string(a.Status), boolInt(a.ForParents),
+			desc, string(a.Owner), a.OwnerName, fmtDate(a.Due), string(a.Status), boolInt(a.ForParents),
 			a.UpdatedAt.UnixMilli(), a.UpdatedBy, a.ProgressAt.UnixMilli(), regionID, a.ID, a.CaseID, expectVersion)
 		if err != nil {
 			return err
@@ -505,15 +615,31 @@ func (s *CaseStore) Agreements(ctx context.Context, regionID, caseID int64) ([]c
 		a.CreatedAt, a.UpdatedAt, a.ProgressAt = time.UnixMilli(created).UTC(), time.UnixMilli(updated).UTC(), time.UnixMilli(progress).UTC()
 		out = append(out, a)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	o, err := s.caseOpener(ctx, regionID, caseID)
+	for i := range out {
+		o.open("casus_afspraak.omschrijving", &out[i].Description)
+	}
+	return out, errors.Join(err, o.err())
 }
 
 // CreateInfoRequest stores a question (with its buitenkant answer when given at once).
 func (s *CaseStore) CreateInfoRequest(ctx context.Context, regionID int64, q *casework.InfoRequest, entries []audit.Entry) error {
 	return s.tx(ctx, regionID, entries, func(tx *Tx) error {
+		pupil, err := tx.casePupil(ctx, regionID, q.CaseID)
+		if err != nil {
+			return err
+		}
+		sl := tx.sealer(ctx, regionID, pupil)
+		question, why, answer := sl.seal("casus_vraag.vraag", q.Question), sl.seal("casus_vraag.omvang_reden", q.ScopeWhy), sl.seal("casus_vraag.antwoord", q.Answer)
+		if sl.err != nil {
+			return sl.err
+		}
 		id, err := tx.InsertID(ctx, `INSERT INTO casus_vraag (regio_id, casus_id, fase, van_gebruiker_id, aan, categorie, vraag, gesteld_op, omvang, omvang_reden, antwoord, beantwoord_op)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			regionID, q.CaseID, q.Phase, q.FromUser, string(q.To), q.Category, q.Question, q.AskedAt.UnixMilli(), q.Scope, q.ScopeWhy, q.Answer, cwMS(q.AnsweredAt))
+			regionID, q.CaseID, q.Phase, q.FromUser, string(q.To), q.Category, question, q.AskedAt.UnixMilli(), q.Scope, why, answer, cwMS(q.AnsweredAt))
 		q.ID = id
 		return err
 	})
@@ -522,8 +648,16 @@ func (s *CaseStore) CreateInfoRequest(ctx context.Context, regionID int64, q *ca
 // AnswerInfoRequest stores the answer of an open question.
 func (s *CaseStore) AnswerInfoRequest(ctx context.Context, regionID int64, q *casework.InfoRequest, entries []audit.Entry) error {
 	return s.tx(ctx, regionID, entries, func(tx *Tx) error {
+		pupil, err := tx.casePupil(ctx, regionID, q.CaseID)
+		if err != nil {
+			return err
+		}
+		answer, err := tx.SealForPupil(ctx, regionID, pupil, "casus_vraag.antwoord", q.Answer)
+		if err != nil {
+			return err
+		}
 		res, err := tx.Exec(ctx, "UPDATE casus_vraag SET antwoord = ?, beantwoord_op = ? WHERE regio_id = ? AND id = ? AND casus_id = ? AND beantwoord_op IS NULL",
-			q.Answer, q.AnsweredAt.UnixMilli(), regionID, q.ID, q.CaseID)
+			answer, q.AnsweredAt.UnixMilli(), regionID, q.ID, q.CaseID)
 		if err != nil {
 			return err
 		}
@@ -554,7 +688,34 @@ func (s *CaseStore) InfoRequests(ctx context.Context, regionID, caseID int64) ([
 		q.To, q.AskedAt, q.AnsweredAt = casework.Ref(to), time.UnixMilli(asked).UTC(), cwFromMS(answered)
 		out = append(out, q)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	o, err := s.caseOpener(ctx, regionID, caseID)
+	for i := range out {
+		o.open("casus_vraag.vraag", &out[i].Question)
+		o.open("casus_vraag.omvang_reden", &out[i].ScopeWhy)
+		o.open("casus_vraag.antwoord", &out[i].Answer)
+	}
+	return out, errors.Join(err, o.err())
+}
+
+// caseFieldOpener opens sealed fields of one case's child rows.
+type caseFieldOpener struct {
+	o     *opener
+	pupil int64
+}
+
+func (c caseFieldOpener) open(field string, s *string) { c.o.open(c.pupil, field, s) }
+func (c caseFieldOpener) err() error                   { return c.o.err }
+
+func (s *CaseStore) caseOpener(ctx context.Context, regionID, caseID int64) (caseFieldOpener, error) {
+	pupil, err := s.db.casePupil(ctx, regionID, caseID)
+	o := s.db.opener(ctx, regionID)
+	if err != nil {
+		o.err = err
+	}
+	return caseFieldOpener{o: o, pupil: pupil}, nil
 }
 
 // CaseDirectory answers the casework service's questions about pupils and users of the region

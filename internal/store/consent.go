@@ -121,11 +121,14 @@ func insertConsentTx(ctx context.Context, tx *Tx, regionID int64, r consent.Reco
 				return err
 			}
 		}
-		var err error
+		note, err := tx.SealForPupil(ctx, regionID, d.PupilID, "toestemming.notitie", d.Note)
+		if err != nil {
+			return err
+		}
 		id, err = tx.InsertID(ctx, `INSERT INTO toestemming (regio_id, leerling_id, status, kanaal, gehoord_door, formulier_versie, formulier_hash,
 			bewijs_hash, gegeven_op, geldig_van, geldig_tot, vastgelegd_door, notitie) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			regionID, d.PupilID, string(d.Status), string(d.Channel), nullStr(d.HeardBy), d.FormVersion, d.FormHash,
-			nullStr(d.EvidenceHash), d.GivenAt.UnixMilli(), d.ValidFrom.String(), dateStr(d.ValidUntil), d.RecordedBy, nullStr(d.Note))
+			nullStr(d.EvidenceHash), d.GivenAt.UnixMilli(), d.ValidFrom.String(), dateStr(d.ValidUntil), d.RecordedBy, nullStr(note))
 		if err != nil {
 			return err
 		}
@@ -225,6 +228,16 @@ func (db *DB) loadConsents(ctx context.Context, regionID int64, cond string, arg
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	o := db.opener(ctx, regionID)
+	for _, x := range list {
+		o.open(x.d.PupilID, "toestemming.notitie", &x.d.Note)
+		if x.w != nil {
+			o.open(x.d.PupilID, "toestemming.intrekking_notitie", &x.w.Note)
+		}
+	}
+	if o.err != nil {
+		return nil, o.err
+	}
 	if len(list) == 0 {
 		return nil, nil
 	}
@@ -298,9 +311,20 @@ func (db *DB) ConsentByID(ctx context.Context, regionID, id int64) (consent.Reco
 func (db *DB) WithdrawConsent(ctx context.Context, regionID int64, w consent.Withdrawal, trail consent.AuditFunc) error {
 	done := false
 	err := db.WithTx(ctx, func(tx *Tx) error {
+		var pupil int64
+		if err := tx.QueryRow(ctx, "SELECT leerling_id FROM toestemming WHERE regio_id = ? AND id = ?", regionID, w.ConsentID).Scan(&pupil); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		note := ""
+		if pupil != 0 {
+			var err error
+			if note, err = tx.SealForPupil(ctx, regionID, pupil, "toestemming.intrekking_notitie", w.Note); err != nil {
+				return err
+			}
+		}
 		res, err := tx.Exec(ctx, `UPDATE toestemming SET ingetrokken_op = ?, ingetrokken_door = ?, intrekking_vastgelegd_door = ?, intrekking_notitie = ?
 			WHERE regio_id = ? AND id = ? AND status = 'gegeven' AND ingetrokken_op IS NULL`,
-			w.At.UnixMilli(), w.By.String(), w.RecordedBy, nullStr(w.Note), regionID, w.ConsentID)
+			w.At.UnixMilli(), w.By.String(), w.RecordedBy, nullStr(note), regionID, w.ConsentID)
 		if err != nil {
 			return err
 		}
@@ -460,8 +484,16 @@ func (db *DB) SaveConsentForm(ctx context.Context, regionID int64, f ConsentForm
 		if n > 0 {
 			return nil
 		}
+		text, html := f.Text, f.HTML
+		if f.PupilID != 0 { // a form made out to a pupil names the child: sealed with its key
+			sl := tx.sealer(ctx, regionID, f.PupilID)
+			text, html = sl.seal("toestemming_formulier.tekst", f.Text), sl.seal("toestemming_formulier.html", f.HTML)
+			if sl.err != nil {
+				return sl.err
+			}
+		}
 		_, err := tx.Exec(ctx, `INSERT INTO toestemming_formulier (regio_id, hash, versie, leerling_id, doel, tekst, html, aangemaakt_op) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			regionID, f.Hash, f.Version, optionalID(f.PupilID), f.Purpose, f.Text, f.HTML, now.UnixMilli())
+			regionID, f.Hash, f.Version, optionalID(f.PupilID), f.Purpose, text, html, now.UnixMilli())
 		return err
 	})
 }
@@ -493,7 +525,14 @@ func (db *DB) ConsentFormByHash(ctx context.Context, regionID int64, hash string
 	case 0:
 		return ConsentForm{}, fmt.Errorf("%w: geen formulier met kenmerk %s in deze regio", consent.ErrNotFound, hash)
 	case 1:
-		return out[0], nil
+		f := out[0]
+		if f.PupilID != 0 {
+			o := db.opener(ctx, regionID)
+			o.open(f.PupilID, "toestemming_formulier.tekst", &f.Text)
+			o.open(f.PupilID, "toestemming_formulier.html", &f.HTML)
+			return f, o.err
+		}
+		return f, nil
 	}
 	return ConsentForm{}, fmt.Errorf("%w: kenmerk %s is niet eenduidig; geef meer tekens", consent.ErrInvalid, hash)
 }

@@ -105,16 +105,21 @@ func (db *DB) UpdateAccessRequest(ctx context.Context, regionID int64, r rights.
 	d := r.Data()
 	err := db.WithTx(ctx, func(tx *Tx) error {
 		var res sql.Result
+		sl := tx.sealer(ctx, regionID, d.PupilID)
+		reason, note := sl.seal("inzageverzoek.verlenging_reden", d.ExtensionReason), sl.seal("inzageverzoek.afhandeling_notitie", d.HandledNote)
+		if sl.err != nil {
+			return sl.err
+		}
 		var err error
 		switch d.Status {
 		case rights.StatusExtended:
 			res, err = tx.Exec(ctx, `UPDATE inzageverzoek SET status = ?, termijn = ?, verlengd_maanden = ?, verlenging_reden = ?, verlengd_op = ?, verlengd_door = ?
 				WHERE regio_id = ? AND id = ? AND status = ?`,
-				string(d.Status), d.Deadline.String(), d.ExtensionMonths, d.ExtensionReason, d.ExtendedOn.String(), optionalID(by), regionID, d.ID, string(from))
+				string(d.Status), d.Deadline.String(), d.ExtensionMonths, reason, d.ExtendedOn.String(), optionalID(by), regionID, d.ID, string(from))
 		case rights.StatusHandled:
 			res, err = tx.Exec(ctx, `UPDATE inzageverzoek SET status = ?, afgehandeld_op = ?, afgehandeld_door = ?, afhandeling_notitie = ?
 				WHERE regio_id = ? AND id = ? AND status = ?`,
-				string(d.Status), d.HandledOn.String(), optionalID(by), nullStr(d.HandledNote), regionID, d.ID, string(from))
+				string(d.Status), d.HandledOn.String(), optionalID(by), nullStr(note), regionID, d.ID, string(from))
 		default:
 			return fmt.Errorf("%w: status %q is geen wijziging", rights.ErrInvalid, d.Status)
 		}
@@ -148,12 +153,17 @@ func (db *DB) UpdateAccessRequest(ctx context.Context, regionID int64, r rights.
 const accessCols = `id, leerling_id, school_id, aanvrager, COALESCE(ouder_id, 0), ontvangen_op, termijn, status, verlengd_maanden,
 	COALESCE(verlenging_reden, ''), COALESCE(verlengd_op, ''), COALESCE(afgehandeld_op, ''), COALESCE(afhandeling_notitie, '')`
 
-func scanAccess(sc interface{ Scan(...any) error }) (rights.Request, error) {
+func scanAccess(sc interface{ Scan(...any) error }, o *opener) (rights.Request, error) {
 	var d rights.Data
 	var kind, status, received, deadline, extOn, handledOn string
 	if err := sc.Scan(&d.ID, &d.PupilID, &d.SchoolID, &kind, &d.Requester.ParentID, &received, &deadline, &status, &d.ExtensionMonths,
 		&d.ExtensionReason, &extOn, &handledOn, &d.HandledNote); err != nil {
 		return rights.Request{}, err
+	}
+	o.open(d.PupilID, "inzageverzoek.verlenging_reden", &d.ExtensionReason)
+	o.open(d.PupilID, "inzageverzoek.afhandeling_notitie", &d.HandledNote)
+	if o.err != nil {
+		return rights.Request{}, o.err
 	}
 	d.Requester.Kind, d.Status = rights.RequesterKind(kind), rights.Status(status)
 	for _, x := range []struct {
@@ -172,15 +182,15 @@ func scanAccess(sc interface{ Scan(...any) error }) (rights.Request, error) {
 	return rights.Restore(d)
 }
 
-func (db *DB) accessRequests(ctx context.Context, where string, args ...any) ([]rights.Request, error) {
-	rows, err := db.Query(ctx, `SELECT `+accessCols+` FROM inzageverzoek WHERE `+where, args...)
+func (db *DB) accessRequests(ctx context.Context, regionID int64, where string, args ...any) ([]rights.Request, error) {
+	rows, err := db.Query(ctx, `SELECT `+accessCols+` FROM inzageverzoek WHERE regio_id = ? AND `+where, append([]any{regionID}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("inzageverzoeken: %w", err)
 	}
 	defer rows.Close()
 	var out []rights.Request
 	for rows.Next() {
-		r, err := scanAccess(rows)
+		r, err := scanAccess(rows, db.opener(ctx, regionID))
 		if err != nil {
 			return nil, err
 		}
@@ -191,7 +201,7 @@ func (db *DB) accessRequests(ctx context.Context, where string, args ...any) ([]
 
 // AccessRequest returns request id of the region; ErrNotFound when there is none.
 func (db *DB) AccessRequest(ctx context.Context, regionID, id int64) (rights.Request, error) {
-	r, err := scanAccess(db.QueryRow(ctx, `SELECT `+accessCols+` FROM inzageverzoek WHERE regio_id = ? AND id = ?`, regionID, id))
+	r, err := scanAccess(db.QueryRow(ctx, `SELECT `+accessCols+` FROM inzageverzoek WHERE regio_id = ? AND id = ?`, regionID, id), db.opener(ctx, regionID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return rights.Request{}, fmt.Errorf("inzageverzoek %d: %w", id, ErrNotFound)
 	}
@@ -200,11 +210,11 @@ func (db *DB) AccessRequest(ctx context.Context, regionID, id int64) (rights.Req
 
 // AccessRequestsOfPupil lists the pupil's requests, newest first.
 func (db *DB) AccessRequestsOfPupil(ctx context.Context, regionID, pupilID int64) ([]rights.Request, error) {
-	return db.accessRequests(ctx, `regio_id = ? AND leerling_id = ? ORDER BY ontvangen_op DESC, id DESC`, regionID, pupilID)
+	return db.accessRequests(ctx, regionID, `leerling_id = ? ORDER BY ontvangen_op DESC, id DESC`, pupilID)
 }
 
 // OpenAccessRequests lists the requests addressed to the school that are not yet handled, the
 // nearest deadline first.
 func (db *DB) OpenAccessRequests(ctx context.Context, regionID, schoolID int64) ([]rights.Request, error) {
-	return db.accessRequests(ctx, `regio_id = ? AND school_id = ? AND status <> 'afgehandeld' ORDER BY termijn, id`, regionID, schoolID)
+	return db.accessRequests(ctx, regionID, `school_id = ? AND status <> 'afgehandeld' ORDER BY termijn, id`, schoolID)
 }

@@ -40,8 +40,9 @@ func (d Dialect) String() string {
 // writers queue in Go instead of failing with SQLITE_BUSY; for PostgreSQL both are the same pool.
 type DB struct {
 	dialect Dialect
-	w       *sql.DB // writes and read-your-writes transactions
-	r       *sql.DB // reads
+	w       *sql.DB   // writes and read-your-writes transactions
+	r       *sql.DB   // reads
+	vault   *KeyVault // pupils' data keys for content (UseKeyVault); nil: content cannot be sealed
 }
 
 // ErrNotFound is returned when a row does not exist in the caller's region.
@@ -71,11 +72,12 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 }
 
 // openSQLite opens the file with WAL (readers never block the writer), a busy timeout, foreign
-// keys enforced, and synchronous=FULL: every commit is fsynced, so an acknowledged change and its
+// keys enforced, secure_delete (deleted rows are overwritten with zeros, so destroyed content does
+// not linger in free pages), and synchronous=FULL: every commit is fsynced, so an acknowledged change and its
 // audit entries survive a power loss, not only a process crash (group commit keeps that cheap,
 // see docs/performance.md).
 func openSQLite(ctx context.Context, path string) (*DB, error) {
-	pragmas := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=synchronous(FULL)&_txlock=immediate"
+	pragmas := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=synchronous(FULL)&_pragma=secure_delete(ON)&_txlock=immediate"
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
@@ -133,8 +135,13 @@ func privateFiles(path string) error {
 }
 
 // Close closes all connections.
+
+// Close closes all connections, and those of the key vault the store uses.
 func (db *DB) Close() error {
 	err := db.w.Close()
+	if db.vault != nil {
+		err = errors.Join(err, db.vault.Close())
+	}
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/ident"
 	"github.com/grondslag/grondslag/internal/store"
 )
 
@@ -88,5 +89,34 @@ func openMigrated(t testing.TB, dsn string) *store.DB {
 	if _, err := db.Migrate(ctx, time.Now().UnixMilli()); err != nil {
 		t.Fatal(err)
 	}
+	AttachKeyVault(t, db)
 	return db
+}
+
+// autoRing makes a region's keys on first use, as tests create regions freely.
+type autoRing struct{ *ident.KeyRing }
+
+func (r autoRing) Region(code string) (*ident.RegionKeys, error) {
+	if !r.Has(code) {
+		return r.Create(code)
+	}
+	return r.KeyRing.Region(code)
+}
+
+// AttachKeyVault gives db a key vault for pupil content (a SQLite file in a temporary directory,
+// with a fresh key ring), as the binary does with --sleutelkluis and --sleutels.
+func AttachKeyVault(t testing.TB, db *store.DB) *store.KeyVault {
+	t.Helper()
+	dir := t.TempDir()
+	ring, err := ident.LoadKeyFile(filepath.Join(dir, "sleutels.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := store.OpenKeyVault(context.Background(), filepath.Join(dir, "sleutelkluis.db"), autoRing{ring})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { v.Close() })
+	db.UseKeyVault(v)
+	return v
 }

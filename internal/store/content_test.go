@@ -1,0 +1,198 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/casework"
+	"github.com/grondslag/grondslag/internal/store"
+	"github.com/grondslag/grondslag/internal/store/storetest"
+)
+
+// secret is the known sentence the grep looks for; secretWord is a part of it that no other
+// column would hold.
+const (
+	secret     = "Moeder vertelt dat Noor sinds de scheiding nauwelijks slaapt"
+	secretWord = "scheiding nauwelijks"
+)
+
+// engineWithDump opens a fresh migrated store with a key vault and returns it with a function
+// that returns the raw bytes an attacker with the files would see: the SQLite file and its WAL,
+// or a pg_dump of the PostgreSQL database.
+type engineWithDump struct {
+	name string
+	open func(t *testing.T) (*store.DB, func() []byte)
+}
+
+func enginesWithDump(t *testing.T) []engineWithDump {
+	ctx := context.Background()
+	list := []engineWithDump{{"sqlite", func(t *testing.T) (*store.DB, func() []byte) {
+		path := filepath.Join(t.TempDir(), "grep.db")
+		db, err := store.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if _, err := db.Migrate(ctx, time.Now().UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+		storetest.AttachKeyVault(t, db)
+		return db, func() []byte {
+			var all []byte
+			for _, p := range []string{path, path + "-wal"} {
+				b, err := os.ReadFile(p)
+				if err != nil && !errors.Is(err, os.ErrNotExist) {
+					t.Fatal(err)
+				}
+				all = append(all, b...)
+			}
+			return all
+		}
+	}}}
+	if base := os.Getenv(storetest.EnvPostgres); base != "" {
+		list = append(list, engineWithDump{"postgres", func(t *testing.T) (*store.DB, func() []byte) {
+			if _, err := exec.LookPath("pg_dump"); err != nil {
+				t.Skip("pg_dump ontbreekt")
+			}
+			dsn, drop := storetest.NewPostgresDatabase(t, base)
+			t.Cleanup(drop)
+			db, err := store.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			if _, err := db.Migrate(ctx, time.Now().UnixMilli()); err != nil {
+				t.Fatal(err)
+			}
+			storetest.AttachKeyVault(t, db)
+			return db, func() []byte {
+				out, err := exec.Command("pg_dump", "--data-only", dsn).Output()
+				if err != nil {
+					t.Fatalf("pg_dump: %v", err)
+				}
+				return out
+			}
+		}})
+	}
+	return list
+}
+
+// TestNoContentInClear writes a known sentence into every kind of content the store keeps about
+// a pupil (case question, minutes, agreement, contribution, info request, exemption note, melding
+// texts) and then greps the database file (and a pg_dump): the sentence is not there, while the
+// application reads it back. It also checks that every non-empty value of every ContentField is
+// sealed.
+func TestNoContentInClear(t *testing.T) {
+	for _, e := range enginesWithDump(t) {
+		t.Run(e.name, func(t *testing.T) {
+			ctx := context.Background()
+			db, dump := e.open(t)
+			w := newCaseWorld(t, db)
+			zc := w.op("zorgcoordinator")
+			c, err := w.svc.Open(ctx, w.reg.ID, zc, casework.OpenRequest{PupilID: w.pupil, Type: "zat", Purpose: "toeleiding", Question: secret + " (vraag)."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, to := range []string{"voorbereiding", "overleg"} {
+				if _, err := w.svc.Advance(ctx, w.reg.ID, zc, c.ID, to, secret+" (fase)."); err != nil {
+					t.Fatal(err)
+				}
+			}
+			m, err := w.svc.WriteMinutes(ctx, w.reg.ID, zc, c.ID, casework.MinutesInput{MeetingOn: w.clock, Text: secret + " (verslag)."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			desc, owner, due := secret+" (afspraak).", casework.Ref("gebruiker:"+strconv.FormatInt(zc.Actor.UserID, 10)), w.clock.AddDate(0, 0, 7)
+			if _, err := w.svc.AddAgreement(ctx, w.reg.ID, zc, c.ID, casework.AgreementInput{Description: &desc, Owner: &owner, Due: &due}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.AddExemption(ctx, w.reg.ID, w.pupil, absence.Exemption{Kind: absence.ExemptionKind("art5a"), From: mustD(t, "2026-01-05")}, secret+" (vrijstelling).", w.clock); err != nil {
+				t.Fatal(err)
+			}
+
+			// The application reads the sentences back.
+			ms, err := w.cases.Minutes(ctx, w.reg.ID, c.ID)
+			if err != nil || len(ms) != 1 || ms[0].Text != m.Text {
+				t.Fatalf("minutes read back: %+v %v", ms, err)
+			}
+			got, err := w.cases.Case(ctx, w.reg.ID, c.ID)
+			if err != nil || got.Question != secret+" (vraag)." || got.Phases[len(got.Phases)-1].Note != secret+" (fase)." {
+				t.Fatalf("case read back: %+v %v", got, err)
+			}
+			as, err := w.cases.Agreements(ctx, w.reg.ID, c.ID)
+			if err != nil || len(as) != 1 || as[0].Description != desc {
+				t.Fatalf("agreement read back: %+v %v", as, err)
+			}
+
+			// Every non-empty content value is sealed.
+			for _, f := range store.ContentFields {
+				var n int
+				if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM "+f.Table+" WHERE "+f.Column+" <> '' AND "+f.Column+" NOT LIKE 'gs1:%'").Scan(&n); err != nil {
+					t.Fatalf("%s: %v", f.Name(), err)
+				}
+				if n != 0 {
+					t.Errorf("%s: %d values in clear", f.Name(), n)
+				}
+			}
+			if db.Dialect() == store.SQLite {
+				db.Exec(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+			}
+			raw := dump()
+			if len(raw) < 4096 {
+				t.Fatalf("dump of %d bytes: not the database", len(raw))
+			}
+			if bytes.Contains(raw, []byte(secretWord)) {
+				t.Fatalf("the sentence is readable in the %s database", e.name)
+			}
+			// The grep itself works: the pupil's name is not content (it is the identification
+			// block, deleted on destruction) and is found.
+			if !bytes.Contains(raw, []byte("de Vries")) {
+				t.Fatal("the grep finds nothing at all: the dump is not what it seems")
+			}
+		})
+	}
+}
+
+// TestLegacyContentIsSealed: a value written in clear before content encryption is read as it
+// is, and EncryptLegacyContent seals it; a second run seals nothing.
+func TestLegacyContentIsSealed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newCaseWorld(t, db)
+		c, err := w.svc.Open(ctx, w.reg.ID, w.op("zorgcoordinator"), casework.OpenRequest{PupilID: w.pupil, Type: "zat", Purpose: "toeleiding", Question: "nieuw"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(ctx, "UPDATE casus SET vraag = ? WHERE id = ?", secret, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, err := w.cases.Case(ctx, w.reg.ID, c.ID)
+		if err != nil || got.Question != secret {
+			t.Fatalf("legacy read: %q %v", got.Question, err)
+		}
+		n, err := db.EncryptLegacyContent(ctx)
+		if err != nil || n["casus.vraag"] != 1 {
+			t.Fatalf("EncryptLegacyContent = %v, %v", n, err)
+		}
+		var stored string
+		db.QueryRow(ctx, "SELECT vraag FROM casus WHERE id = ?", c.ID).Scan(&stored)
+		if !strings.HasPrefix(stored, "gs1:") {
+			t.Fatalf("still in clear: %q", stored)
+		}
+		if got, err = w.cases.Case(ctx, w.reg.ID, c.ID); err != nil || got.Question != secret {
+			t.Fatalf("after sealing: %q %v", got.Question, err)
+		}
+		if n, err := db.EncryptLegacyContent(ctx); err != nil || len(n) != 0 {
+			t.Fatalf("second run: %v %v", n, err)
+		}
+	})
+}
