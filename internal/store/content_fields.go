@@ -132,16 +132,3 @@ func (db *DB) HasLegacyContent(ctx context.Context) (bool, error) {
 	}
 	return false, nil
 }
-
-// contentTables are the tables of ContentFields, each once, in list order.
-func contentTables() []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, f := range ContentFields {
-		if !seen[f.Table] {
-			seen[f.Table] = true
-			out = append(out, f.Table)
-		}
-	}
-	return out
-}
