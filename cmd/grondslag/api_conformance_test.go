@@ -44,6 +44,9 @@ func TestAPIOnDemoRegion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := cfg.attachVault(ctx, db); err != nil { // pupils' content keys, as the demo command does
+		t.Fatal(err)
+	}
 	now := time.Now().UTC()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	res, err := demo.Generate(ctx, db, ring, demo.Options{Seed: 1, Pupils: 60, Today: today})

@@ -92,8 +92,12 @@ func OpenKeyVault(ctx context.Context, dsn string, ring RegionKeyRing) (*KeyVaul
 
 // NewKeyVault uses db (open, not the main SQLite database) as the key vault.
 func NewKeyVault(ctx context.Context, db *DB, ring RegionKeyRing) (*KeyVault, error) {
-	if _, err := db.Exec(ctx, db.expand(vaultSchema)); err != nil {
-		return nil, fmt.Errorf("sleutelkluis aanmaken: %w", err)
+	// The table exists when the vault is the main database (migration 0701); only a vault of its
+	// own is created here (an application role without CREATE could not).
+	if _, err := db.Exec(ctx, "SELECT 1 FROM leerling_sleutel WHERE 1 = 0"); err != nil {
+		if _, err := db.Exec(ctx, db.expand(vaultSchema)); err != nil {
+			return nil, fmt.Errorf("sleutelkluis aanmaken: %w", err)
+		}
 	}
 	return &KeyVault{db: db, ring: ring, cache: map[[2]int64]cachedKey{}}, nil
 }
