@@ -20,6 +20,7 @@ func commands() []command {
 		{"mag", "mag ik dit delen? leest een vraag als JSON en geeft de beslissing", runMag},
 		{"verzuim", "verzuimsignalen volgens de Leerplichtwet uit verzuimregistraties (CSV); importeren", runVerzuim},
 		{"toestemming", "toestemmingsregister: wiens toestemming nodig is, vastleggen, intrekken, formulier", runToestemming},
+		{"kennisgeving", "kennisgevingen aan ouders over delen op een wettelijke grondslag: versturen (SMTP), uitstellen", runKennisgeving},
 		{"casus", "casusoverleg: lijst, toon (zoals de gebruiker hem mag zien), opschalen-check (doorbraakoverleg)", runCasus},
 		{"monitor", "thuiszitters in aantallen: per gemeente, schooltype, leeftijd en duur, kleine aantallen onderdrukt; --inspectie", runMonitor},
 		{"audit", "het auditlog: verify, checkpoint, sleutel, toon --leerling, export --formaat logboek", runAudit},

@@ -26,6 +26,7 @@ import (
 	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/ident"
+	"github.com/grondslag/grondslag/internal/mail"
 	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/store"
 	"github.com/grondslag/grondslag/internal/web"
@@ -211,9 +212,28 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 		Audit: aud, AuditReader: auditReader{AuditStore: auditStore, db: db}, Facts: storeFacts{db: ws, consent: consentCfg}, Sealer: sealer, Logger: slog.Default(),
 		Ready: db.CheckSchema,
 	}
-	if opts.demo {
+	// E-mail through the region's SMTP server (GRONDSLAG_SMTP_*): parents' login codes and the
+	// daily transparency notices. Without it, parents get a clear error instead of a code.
+	var noticeJob func(context.Context, time.Time)
+	mcfg, mailOn, err := mail.ConfigFromEnv(e.getenv)
+	if err != nil {
+		return nil, nil, opts, err
+	}
+	switch {
+	case opts.demo:
 		deps.Mailbox = &web.DevMailbox{Log: slog.InfoContext}
-	} else {
+	case mailOn:
+		sender, err := mail.NewSender(mcfg)
+		if err != nil {
+			return nil, nil, opts, err
+		}
+		deps.Codes = mailCodes{sender}
+		if opts.baseURL != "" {
+			noticeJob = dailyNotices(db, consentCfg, sender, strings.TrimSuffix(opts.baseURL, "/")+"/inloggen/ouder")
+		} else {
+			slog.Warn("kennisgevingen aan ouders staan uit: zet GRONDSLAG_URL, het adres waar ouders inloggen")
+		}
+	default:
 		deps.Codes = noMail{}
 	}
 	// GRONDSLAG_TEMPLATES=internal/web/templates reloads the templates from disk on every request
@@ -286,6 +306,9 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 				now := time.Now()
 				if n, err := db.DeleteExpiredSessions(sweepCtx, now.Add(-timeouts.Absolute), now.Add(-timeouts.Idle)); err == nil && n > 0 {
 					slog.Info("verlopen sessies opgeruimd", "aantal", n)
+				}
+				if noticeJob != nil {
+					noticeJob(sweepCtx, now)
 				}
 				// A signed checkpoint of every region's audit log that grew, at least daily.
 				if n, err := auditStore.CheckpointDue(sweepCtx, checkpointSigner(db, ring), now, 24*time.Hour); err != nil {
