@@ -21,6 +21,10 @@ import (
 const casusUsage = `Gebruik: grondslag casus <opdracht> [opties]
 
 Opdrachten:
+  openen --gebruiker E-MAIL --leerling ID --soort SOORT --doel DOEL --vraag TEKST [--startdatum JJJJ-MM-DD]
+                                           een casus openen (zorgcoördinator, SWV, leerplicht na een melding)
+  sluiten ID --gebruiker E-MAIL --resultaat RESULTAAT [--toelichting TEKST]
+                                           een casus afsluiten (wie de brede regie heeft)
   lijst --gebruiker E-MAIL [--alle]        de casussen waaraan de gebruiker deelneemt (SWV: ook de opgeschaalde)
   toon ID --gebruiker E-MAIL [--json]      een casus zoals de gebruiker hem mag zien (elke inzage komt in het auditlog)
   opschalen-check [--weken N] [--maanden N] casussen die naar het doorbraakoverleg moeten (stagnatie, thuiszitter-termijn)`
@@ -34,6 +38,10 @@ func runCasus(ctx context.Context, e env) error {
 	sub := e
 	sub.args = e.args[1:]
 	switch e.args[0] {
+	case "openen":
+		return runCasusOpen(ctx, sub)
+	case "sluiten":
+		return runCasusClose(ctx, sub)
 	case "lijst":
 		return runCasusList(ctx, sub)
 	case "toon":

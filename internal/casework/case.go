@@ -84,7 +84,13 @@ type OpenInput struct {
 	// leerplicht may only open a case after one. MeldingRef names it.
 	HasMelding bool
 	MeldingRef string
+	// StartedOn is the day the work on the case started, when it lies before today (a case
+	// registered afterwards); zero means now. Terms (stagnation, the thuiszitter term) run from it.
+	StartedOn time.Time
 }
+
+// MaxBackdate is how far before today a case's start may lie.
+const MaxBackdate = 366 * 24 * time.Hour
 
 // openerRoles are the roles that may open a case (issue 5: the zorgcoördinator, the SWV, or
 // leerplicht after a melding).
@@ -128,16 +134,26 @@ func Open(k *convenant.Compiled, in OpenInput, now time.Time) (*Case, error) {
 	if len(phases) == 0 {
 		return nil, fieldErr("fase", "het convenant beschrijft geen fasen van het casusoverleg (bijlage 3)")
 	}
+	opened := now
+	if !in.StartedOn.IsZero() {
+		if in.StartedOn.After(now) {
+			return nil, fieldErr("startdatum", "de startdatum ligt in de toekomst; een casus begint vandaag of eerder")
+		}
+		if now.Sub(in.StartedOn) > MaxBackdate {
+			return nil, fieldErr("startdatum", "de startdatum ligt meer dan een jaar terug")
+		}
+		opened = in.StartedOn
+	}
 	c := &Case{
 		PupilID: in.PupilID, Pupil: in.Pupil, BirthDate: in.BirthDate,
 		Type: in.Type, Purpose: in.Purpose, Question: in.Question,
-		Phase: phases[0].Code, OpenedAt: now, OpenedBy: o.UserID,
+		Phase: phases[0].Code, OpenedAt: opened, OpenedBy: o.UserID,
 		Version: 1,
 	}
 	if in.HasMelding {
 		c.MeldingRef = in.MeldingRef
 	}
-	c.Phases = append(c.Phases, PhaseChange{To: c.Phase, At: now, By: o.UserID})
+	c.Phases = append(c.Phases, PhaseChange{To: c.Phase, At: opened, By: o.UserID})
 	p := Participant{
 		Kind: KindProfessional, UserID: o.UserID, OrganisationID: o.OrganisationID,
 		Party: o.Party, Role: o.Role, Name: o.Name, Purpose: defaultPurpose(k, o.Party, o.Role, in.Purpose),

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestOpenWhoMayOpen(t *testing.T) {
@@ -204,5 +205,32 @@ func TestRegieHandover(t *testing.T) {
 	}
 	if err := c.Advance(k, "voorbereiding", "", zoco, now); !errors.Is(err, ErrNotAllowed) {
 		t.Errorf("former holder still leads: %v", err)
+	}
+}
+
+// TestOpenStartDate: a case may be registered after the work started (issue 15); its start (and
+// the first phase) is then the day given, not in the future and at most a year back.
+func TestOpenStartDate(t *testing.T) {
+	k := model(t)
+	now := day("2026-03-02")
+	in := OpenInput{PupilID: 500, Pupil: "ps-500", BirthDate: day("2011-09-01"), Type: "zat", Purpose: "toeleiding", Question: "Waarom is de leerling thuis?", Opener: zoco}
+	in.StartedOn = day("2026-01-12")
+	c, err := Open(k, in, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.OpenedAt.Equal(day("2026-01-12")) || !c.Phases[0].At.Equal(day("2026-01-12")) {
+		t.Errorf("opened %v, first phase %v", c.OpenedAt, c.Phases[0].At)
+	}
+	for _, bad := range []string{"2026-03-03", "2025-02-01"} {
+		in.StartedOn = day(bad)
+		var fe *FieldError
+		if _, err := Open(k, in, now); !errors.As(err, &fe) || fe.Field != "startdatum" {
+			t.Errorf("start %s: %v", bad, err)
+		}
+	}
+	in.StartedOn = time.Time{}
+	if c, err := Open(k, in, now); err != nil || !c.OpenedAt.Equal(now) {
+		t.Errorf("without start date: %v %v", c, err)
 	}
 }

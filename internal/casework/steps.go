@@ -17,6 +17,8 @@ type OpenRequest struct {
 	Type     string
 	Purpose  string
 	Question string
+	// StartedOn: the day the work started, if before today (see OpenInput.StartedOn).
+	StartedOn time.Time
 }
 
 // Open opens a case for the pupil; the actor is the opener.
@@ -29,6 +31,7 @@ func (s *Service) Open(ctx context.Context, regionID int64, op Op, in OpenReques
 	c, err := Open(s.guard.k, OpenInput{
 		PupilID: in.PupilID, Pupil: pf.Pseudonym, BirthDate: pf.BirthDate, Type: in.Type, Purpose: in.Purpose,
 		Question: in.Question, Opener: op.Actor, HasMelding: pf.HasMelding, MeldingRef: pf.MeldingRef,
+		StartedOn: in.StartedOn,
 	}, now)
 	if err != nil {
 		return nil, err

@@ -32,6 +32,8 @@ func (s *Server) MountCasework(svc *casework.Service) {
 	withParent := append([]string{auth.RoleOuder}, caseRoles...)
 	ui("GET /casussen", s.requireUser(withParent, c.list))
 	ui("GET /casussen/{id}", s.requireUser(withParent, c.page))
+	ui("GET /casussen/nieuw", s.requireUser(caseOpenerRoles, c.newForm))
+	ui("POST /casussen", s.requireUser(caseOpenerRoles, c.create))
 	ui("POST /casussen/{id}/verslagen", s.requireUser(caseRoles, c.writeMinutes))
 	ui("POST /casussen/{id}/verslagen/{vid}", s.requireUser(caseRoles, c.updateMinutes))
 	ui("POST /casussen/{id}/fase", s.requireUser(caseRoles, c.advance))
@@ -149,6 +151,7 @@ func (c *caseHandlers) pageData(r *http.Request, v *casework.View, extra map[str
 		"magVerslag": v.MayBringIn[casework.CatMinutes] == casework.ScopeContent,
 		"vandaag":    c.s.today(),
 	}
+	d["tijdlijn"] = timeline(v.Case, names)
 	c.stepData(r, v, names, d)
 	for k, val := range extra {
 		d[k] = val

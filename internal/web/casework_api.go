@@ -21,6 +21,7 @@ import (
 // caseAPIWrites are the write endpoints, by pattern (also used by tests that act as a user).
 func (c *caseHandlers) apiWrites() map[string]handlerFunc {
 	return map[string]handlerFunc{
+		"POST /api/v1/casussen":                                      c.apiOpen,
 		"POST /api/v1/casussen/{id}/afspraken":                       c.apiAddAgreement,
 		"PATCH /api/v1/casussen/{id}/afspraken/{aid}":                c.apiPatchAgreement,
 		"POST /api/v1/casussen/{id}/inbreng":                         c.apiContribute,

@@ -14,6 +14,7 @@ var casusOps = []struct {
 	ifMatch, write            bool
 }{
 	{"get", "/casussen", "casussenLijst", "Casussen waaraan u deelneemt (het SWV ook de opgeschaalde)", 200, "Casussen", "", false, false},
+	{"post", "/casussen", "casusOpenen", "Casus openen voor een leerling met wie u een relatie heeft (soort overleg, doel, vraag, startdatum, ook in het verleden); 201 met Location en ETag. Alleen een persoon opent een casus", 201, "CasusStap", "CasusOpenenVerzoek", false, true},
 	{"get", "/casussen/{id}", "casusOphalen", "Eén casus zoals uw rol hem mag zien; ETag casus-<id>-v<n>", 200, "Casus", "", false, false},
 	{"get", "/casussen/{id}/plan-van-aanpak", "planVanAanpak", "Het plan van aanpak: de afspraken die u mag zien, te laat, signalen om op te schalen", 200, "PlanVanAanpak", "", false, false},
 	{"put", "/casussen/{id}/verslagen/{vid}", "verslagWijzigen", "Verslag wijzigen (If-Match: ETag van het verslag)", 200, "CasusItem", "VerslagVerzoek", true, true},
@@ -142,6 +143,8 @@ func casusSchemas() obj {
 			"onderwijsconsulent": idS("Id van de onderwijsconsulent"),
 			"doorzettingsmacht":  object("", []string{"naam", "functie"}, obj{"naam": str("Naam"), "functie": str("Functie")})}),
 		"BesluitVerzoek": object("", []string{"besluit"}, obj{"besluit": text("Besluit", 5000)}),
+		"CasusOpenenVerzoek": object("", []string{"leerling", "soort", "doel", "vraag"}, obj{"leerling": idS("Id van de leerling"), "soort": codeS("Soort overleg uit het convenant"),
+			"doel": codeS("Doel uit het convenant"), "vraag": text("De vraag van het overleg", 2000), "startdatum": dateS("Dag waarop het werk begon (vandaag of eerder, hoogstens een jaar terug)")}),
 		"AfsluitVerzoek": object("", []string{"resultaat"}, obj{"resultaat": codeS("Resultaat"), "toelichting": text("Toelichting", 2000)}),
 	}
 }

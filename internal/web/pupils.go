@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -126,6 +127,20 @@ func (s *Server) readPupil(ctx context.Context, p *Principal, pupilID int64, pur
 		return nil, err
 	}
 	return v, nil
+}
+
+// consentRegisterLink is the link to the pupil's consent register when this user can open it: the
+// zorgcoördinator (and mentor, directeur) of the pupil's own school, where the policy lets them
+// read consents. "" otherwise.
+func (s *Server) consentRegisterLink(p *Principal, v *pupilView) string {
+	if p.Role() == auth.RoleOuder || !contains(consentReadRoles, p.Role()) || !slices.Contains(v.Relations, dossier.RelEnrolled) || !v.allowed("toestemming") {
+		return ""
+	}
+	link := "/toestemmingen/leerling/" + strconv.FormatInt(v.Pupil.ID, 10)
+	if !s.hasRoute(link) {
+		return ""
+	}
+	return link
 }
 
 // PupilRef is the short pseudonymous reference of a pupil that pages show where the name may not
@@ -324,6 +339,7 @@ func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
 		"v": v, "doelLabel": Label(s.d.Vocab.Purposes, purpose), "doelen": s.purposesFor(p), "ouder": p.Role() == auth.RoleOuder,
 		"leeftijd": dossier.Age(v.Pupil.BirthDate, s.now().In(s.cfg.Location)),
 		"spoor":    trail, "spoorGekoppeld": s.d.AuditReader != nil, "bewijs": proof, "spoorFout": trailUnreadable,
+		"register": s.consentRegisterLink(p, v), "casusOpenen": s.mayOpenCase(p),
 	}, nil)
 }
 
