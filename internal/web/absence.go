@@ -85,7 +85,7 @@ func (s *Server) MountVerzuim(d VerzuimDeps) error {
 		s.mux.Handle(pattern, s.apiHandler(h))
 	}
 	ui("GET /verzuim/registraties", s.requireUser(verzuimSchoolRoles, v.uploadForm))
-	ui("POST /verzuim/registraties", limitBody(s.requireUser(verzuimSchoolRoles, v.upload)))
+	ui("POST /verzuim/registraties", s.requireUser(verzuimSchoolRoles, v.upload))
 	ui("GET /verzuim/signalen", s.requireUser(verzuimSchoolRoles, v.signals))
 	ui("GET /verzuim/signalen/{id}/melding", s.requireUser(verzuimSchoolRoles, v.meldingForm))
 	ui("POST /verzuim/signalen/{id}/melding", s.requireUser(verzuimSchoolRoles, v.meldingSubmit))
@@ -93,20 +93,13 @@ func (s *Server) MountVerzuim(d VerzuimDeps) error {
 	ui("GET /verzuim/meldingen/{id}", s.requireUser(verzuimRoles, v.meldingPage))
 	ui("POST /verzuim/meldingen/{id}/status", s.requireUser(verzuimRoles, v.statusSubmit))
 	ui("GET /verzuim/meldingen/{id}/bestand", s.requireUser(verzuimRoles, v.meldingFile))
-	api("POST /api/v1/verzuimregistraties", limitBody(s.apiAuth(verzuimSchoolRoles, ScopeVerzuimVastleggen, v.apiImport)))
+	api("POST /api/v1/verzuimregistraties", s.apiAuth(verzuimSchoolRoles, ScopeVerzuimVastleggen, v.apiImport))
 	api("GET /api/v1/verzuimsignalen", s.apiAuth(verzuimSchoolRoles, auth.ScopeLeerlingenLezen, v.apiSignals))
 	api("GET /api/v1/verzuimmeldingen", s.apiAuth(verzuimRoles, auth.ScopeMeldingenLezen, v.apiMeldingen))
 	api("POST /api/v1/verzuimmeldingen", s.apiAuth(verzuimSchoolRoles, ScopeVerzuimVastleggen, v.apiCreateMelding))
 	api("POST /api/v1/verzuimmeldingen/{id}/status", s.apiAuth(verzuimRoles, ScopeVerzuimVastleggen, v.apiStatus))
 	s.documentVerzuim()
 	return nil
-}
-
-func limitBody(h handlerFunc) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
-		return h(w, r)
-	}
 }
 
 func (v *verzuimHandlers) asOf() absence.Date { return absence.DateOf(v.s.now().In(v.s.cfg.Location)) }

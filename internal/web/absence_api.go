@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -110,9 +109,13 @@ func (v *verzuimHandlers) apiImport(w http.ResponseWriter, r *http.Request) erro
 		in.CSV = r.Body
 	case "application/json":
 		var items []registrationJSON
-		dec := json.NewDecoder(io.LimitReader(r.Body, maxUpload))
+		dec := json.NewDecoder(r.Body) // limited to maxUpload by the middleware (bodylimit.go)
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&items); err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				return errTooLarge(tooLarge.Limit)
+			}
 			return badField("", "de body is geen JSON-array van registraties {leerling, datum, uren, reden}")
 		}
 		regs, bad, params := parseRegistrations(items)

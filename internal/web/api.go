@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -71,17 +70,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 }
 
 // decodeJSON reads a JSON request body into v: the content type must be JSON, unknown fields
-// are refused (naming the field), and the body is limited to 64 KiB.
+// are refused (naming the field); a body above the limit (limitBodies) is a 413.
 func decodeJSON(r *http.Request, v any) error {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "application/json" {
 		return &Error{Status: http.StatusUnsupportedMediaType, Title: "Verkeerd formaat", Detail: "Stuur de gegevens als application/json."}
 	}
-	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
+	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
+		var tooLarge *http.MaxBytesError
 		switch {
+		case errors.As(err, &tooLarge):
+			return errTooLarge(tooLarge.Limit)
 		case errors.As(err, &te):
 			return badField(te.Field, "het veld "+te.Field+" heeft het verkeerde type")
 		case strings.HasPrefix(err.Error(), "json: unknown field "):

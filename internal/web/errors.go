@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/grondslag/grondslag/internal/dossier"
 )
@@ -40,15 +41,27 @@ var (
 	errCSRF         = &Error{Status: http.StatusForbidden, Title: "Formulier verlopen", Detail: "Het formulier is verlopen of niet door Grondslag gemaakt. Laad de pagina opnieuw en probeer het nog eens."}
 )
 
+// errTooLarge is the 413 for a body above limit bytes.
+func errTooLarge(limit int64) *Error {
+	size := strconv.FormatInt(limit>>10, 10) + " kB"
+	if limit >= 1<<20 {
+		size = strconv.FormatInt(limit>>20, 10) + " MB"
+	}
+	return &Error{Status: http.StatusRequestEntityTooLarge, Title: "Te groot", Detail: "Wat u stuurt is groter dan de " + size + " die hier is toegestaan. Stuur minder tegelijk of een kleiner bestand."}
+}
+
 // errorStatus maps domain sentinels to HTTP, in one table.
 func asError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
 	}
+	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.Is(err, dossier.ErrNotVisible):
 		return errNotFound
+	case errors.As(err, &tooLarge):
+		return errTooLarge(tooLarge.Limit)
 	}
 	return &Error{Status: http.StatusInternalServerError, Title: "Er ging iets mis", Detail: "Er ging aan onze kant iets mis. Probeer het later opnieuw; blijft het misgaan, neem dan contact op met de beheerder.", Err: err}
 }

@@ -106,6 +106,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				slog.String("trace_id", tc.TraceID.String()),
 			)
 		}()
+		if !s.limitBodies(sw, r) {
+			return
+		}
 		next.ServeHTTP(sw, r)
 	})
 }

@@ -247,6 +247,12 @@ func (s *Server) checkCSRF(r *http.Request, want string) error {
 			return errCSRF
 		}
 	}
+	if err := parseForm(r); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return errTooLarge(tooLarge.Limit) // not "Formulier verlopen": the form was too big
+		}
+	}
 	got := r.PostFormValue("csrf")
 	if want == "" || got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 		return errCSRF
