@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/grondslag/grondslag/internal/csvtext"
 )
 
 // LineError is a problem with one line of an input file.
@@ -48,8 +50,14 @@ type Reader struct {
 	slowBuf               bytes.Reader
 }
 
-// NewReader reads the header and returns a Reader positioned at the first registration.
+// NewReader reads the header and returns a Reader positioned at the first registration. The file
+// may be UTF-8 (with or without BOM) or Windows-1252 (internal/csvtext detects it; other text is
+// refused with the line that shows it).
 func NewReader(r io.Reader) (*Reader, error) {
+	r, _, err := csvtext.NewReader(r)
+	if err != nil {
+		return nil, err
+	}
 	rd := &Reader{br: bufio.NewReaderSize(r, 1<<20)}
 	line, err := rd.readLine()
 	if err == io.EOF && len(line) == 0 {
@@ -287,7 +295,15 @@ type csvRow struct {
 // readCSVRecords reads a small CSV file whose header holds want (any order); fields come back in
 // the order of want.
 func readCSVRecords(r io.Reader, want []string) ([]csvRow, error) {
-	cr := csv.NewReader(r)
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if b, _, err = csvtext.Decode(b); err != nil {
+		return nil, err
+	}
+	cr := csv.NewReader(bytes.NewReader(b))
+	cr.Comma = csvtext.Separator(b)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	head, err := cr.Read()

@@ -110,3 +110,51 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+// TestRegistrationsAsSchoolsHaveThem: the absence file in every form a LAS export takes — comma
+// or semicolon, UTF-8 (BOM) or Windows-1252, CRLF, dd-mm-jjjj — gives the same signals; a file
+// that mixes encodings is refused with its line.
+func TestRegistrationsAsSchoolsHaveThem(t *testing.T) {
+	e, _ := NewEvaluator(midden(t), DefaultRules())
+	days := []string{"2025-09-08", "2025-09-09", "2025-09-10", "2025-09-11"}
+	build := func(sep, nl string, dutch bool, pupil string) string {
+		var b strings.Builder
+		b.WriteString(strings.Join([]string{"leerling", "datum", "uren", "reden"}, sep) + nl)
+		for _, d := range days {
+			if dutch {
+				d = d[8:10] + "-" + d[5:7] + "-" + d[0:4]
+			}
+			h := "4.5"
+			if sep == ";" {
+				h = "4,5"
+			}
+			b.WriteString(strings.Join([]string{pupil, d, h, "ongeoorloofd"}, sep) + nl)
+		}
+		return b.String()
+	}
+	want := "Zoë 16-uur-in-4-lesweken 2025-09-08 2025-09-11 18"
+	for name, in := range map[string]string{
+		"comma utf-8 lf":                build(",", "\n", false, "Zoë"),
+		"semicolon utf-8 bom crlf":      "\ufeff" + build(";", "\r\n", true, "Zoë"),
+		"semicolon windows-1252 crlf":   build(";", "\r\n", true, "Zo\xeb"),
+		"comma windows-1252 lf dd-mm":   build(",", "\n", true, "Zo\xeb"),
+		"comma utf-8 bom crlf iso":      "\ufeff" + build(",", "\r\n", false, "Zoë"),
+		"semicolon utf-8 lf iso no bom": build(";", "\n", false, "Zoë"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			res, err := e.EvaluateCSV(t.Context(), strings.NewReader(in), StreamOptions{AsOf: mustDate(t, "2025-09-12")})
+			if err != nil || len(res.Signals) != 1 {
+				t.Fatalf("%+v %v", res, err)
+			}
+			s := res.Signals[0]
+			if got := s.Pupil + " " + string(s.Kind) + " " + s.From.String() + " " + s.To.String() + " " + s.Hours.String(); got != want {
+				t.Fatalf("got %q, want %q", got, want)
+			}
+		})
+	}
+	mixed := build(",", "\n", false, "Zoë") + "Zo\xeb,2025-09-12,4,ongeoorloofd\n"
+	_, err := e.EvaluateCSV(t.Context(), strings.NewReader(mixed), StreamOptions{AsOf: mustDate(t, "2025-09-12")})
+	if err == nil || !strings.Contains(err.Error(), "regel 6") {
+		t.Fatalf("mixed encodings: %v", err)
+	}
+}

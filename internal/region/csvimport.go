@@ -1,6 +1,7 @@
 package region
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/csvtext"
 	"github.com/grondslag/grondslag/internal/ident"
 )
 
@@ -63,8 +65,19 @@ type table struct {
 	line []int
 }
 
+// readTable reads a whole import file: UTF-8 or Windows-1252 (internal/csvtext; other text is
+// refused, never stored broken), ',' or ';' as separator (from the header), CRLF or LF.
 func readTable(r io.Reader, required, optional []string) (*table, error) {
-	cr := csv.NewReader(r)
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	text, _, err := csvtext.Decode(raw)
+	if err != nil {
+		return nil, &LineError{Line: 1, Msg: err.Error()}
+	}
+	cr := csv.NewReader(bytes.NewReader(text))
+	cr.Comma = csvtext.Separator(text)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()

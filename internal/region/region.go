@@ -67,11 +67,14 @@ func NewRegion(code, name string, holiday HolidayRegion) (Region, error) {
 // Date is a calendar date without time zone, as the school calendar knows it.
 type Date = time.Time
 
-// ParseDate parses YYYY-MM-DD for the named field.
+// ParseDate parses a date for the named field: DD-MM-JJJJ (also with '/' or '.') as Dutch
+// spreadsheets write it, or JJJJ-MM-DD.
 func ParseDate(field, s string) (time.Time, error) {
-	d, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
-	if err != nil {
-		return time.Time{}, fieldErr(field, "%q is geen datum; schrijf JJJJ-MM-DD", s)
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.DateOnly, "02-01-2006", "02/01/2006", "02.01.2006"} {
+		if d, err := time.Parse(layout, s); err == nil {
+			return d, nil
+		}
 	}
-	return d, nil
+	return time.Time{}, fieldErr(field, "%q is geen datum; schrijf DD-MM-JJJJ of JJJJ-MM-DD", s)
 }
