@@ -68,21 +68,21 @@ func openConsent(ctx context.Context, c *config) (*consentSetup, error) {
 	return &consentSetup{cfg: c, db: db, region: reg, reg: consent.NewRegister(db, ccfg, nil).WithShareLog(db), conv: k}, nil
 }
 
-// trail decides, through the policy, whether user ref ("gebruiker:<id>", an active user of the
-// region) may keep consents, and returns the audit trail of the change: one entry naming the
-// pupil, the consent, and the ground, article and processing activity of the deciding rule.
-func (s *consentSetup) trail(ctx context.Context, ref string, pupil region.Pupil, purpose string, action audit.Action, name string, at time.Time) (consent.AuditFunc, error) {
+// change checks that user ref ("gebruiker:<id>", an active user of the region; of the pupil's
+// school when a school's) may act on the pupil's consents, and returns the change for the
+// consent service (which decides it through the policy and logs it, as the web does).
+func (s *consentSetup) change(ctx context.Context, ref string, pupil region.Pupil, name string, at time.Time) (consent.Change, error) {
 	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(ref), "gebruiker:"), 10, 64)
 	if err != nil || id <= 0 {
-		return nil, withExit(2, fmt.Errorf("--door: gebruik gebruiker:<id> van een gebruiker van de regio, niet %q", ref))
+		return consent.Change{}, withExit(2, fmt.Errorf("--door: gebruik gebruiker:<id> van een gebruiker van de regio, niet %q", ref))
 	}
 	u, err := s.db.User(ctx, s.region.ID, id)
 	if err != nil || !u.Active {
-		return nil, withExit(2, fmt.Errorf("--door: gebruiker %d is geen actieve gebruiker van deze regio", id))
+		return consent.Change{}, withExit(2, fmt.Errorf("--door: gebruiker %d is geen actieve gebruiker van deze regio", id))
 	}
 	org, err := s.db.Organisation(ctx, s.region.ID, u.OrganisationID)
 	if err != nil {
-		return nil, err
+		return consent.Change{}, err
 	}
 	if org.Kind == region.KindSchool {
 		// A school keeps consents for its own pupils only.
@@ -91,42 +91,17 @@ func (s *consentSetup) trail(ctx context.Context, ref string, pupil region.Pupil
 			enrolled = enrolled || (en.SchoolID == org.ID && en.Current(dayUTC(consent.Today(at))))
 		}
 		if !enrolled {
-			return nil, withExit(2, fmt.Errorf("--door: de leerling staat niet ingeschreven bij %s, de school van gebruiker %d", org.Name, u.ID))
+			return consent.Change{}, withExit(2, fmt.Errorf("--door: de leerling staat niet ingeschreven bij %s, de school van gebruiker %d", org.Name, u.ID))
 		}
 	}
-	// Keeping the consent register is itself processing: it goes through the policy like any
-	// other. The convenant names under which purpose a party records consents (category
-	// toestemming, action vastleggen); the consent's own purpose is preferred when it is one of them.
-	policyPurpose := ""
-	for _, x := range s.conv.Exchanges() {
-		if x.Forbidden || x.Party.Value != org.Party() {
-			continue
-		}
-		records, holds := false, false
-		for _, a := range x.Actions {
-			records = records || a.Value == convenant.ActionRecord
-		}
-		for _, c := range x.Categories {
-			holds = holds || c.Value == "toestemming"
-		}
-		if records && holds && (policyPurpose == "" || x.Purpose.Value == purpose) {
-			policyPurpose = x.Purpose.Value
-		}
-	}
-	if policyPurpose == "" {
-		policyPurpose = purpose
-	}
-	dec, err := access.New(policy.NewEngine(s.conv), s.region.ID).Ask(ctx, access.Request{RegionID: s.region.ID,
-		Request: policy.Request{Actor: policy.Actor{Party: org.Party(), Role: string(u.Role)}, Action: policy.Record, Category: "toestemming", Purpose: policyPurpose}})
-	if err != nil {
-		return nil, err
-	}
-	if !dec.Allowed {
-		return nil, fmt.Errorf("het convenant staat dit niet toe: %s", dec.Reason)
-	}
-	if dec.ActivityURI == "" {
-		return nil, errors.New("de regel van het convenant noemt geen verwerkingsactiviteit; vul het verwerkingsregister aan")
-	}
+	op := audit.NewOperationID()
+	return consent.Change{RegionID: s.region.ID, Actor: policy.Actor{Party: org.Party(), Role: string(u.Role)},
+		Base: audit.Record{Time: at, Actor: audit.Actor{UserID: u.ID, OrganisationID: u.OrganisationID, Role: string(u.Role)},
+			Pupil: pupil.Pseudonym, AccessPoint: audit.AccessCLI, RequestID: "toestemming-" + op.String(), TraceID: audit.NewTraceID(), OperationID: op, Name: name}}, nil
+}
+
+// service is the consent service over the region's register, decision point and keys.
+func (s *consentSetup) service() (*consent.Service, error) {
 	ring, err := s.cfg.keyRing()
 	if err != nil {
 		return nil, err
@@ -135,20 +110,9 @@ func (s *consentSetup) trail(ctx context.Context, ref string, pupil region.Pupil
 	if err != nil {
 		return nil, err
 	}
-	var enc audit.Encrypter = keys // the key version goes in front (ident.RegionKeys.Encrypt)
-	return func(consentID int64) ([]audit.Entry, error) {
-		op := audit.NewOperationID()
-		rec := audit.Record{Time: at, Actor: audit.Actor{UserID: u.ID, OrganisationID: u.OrganisationID, Role: string(u.Role)},
-			Pupil: pupil.Pseudonym, Categories: []string{"toestemming"}, Action: action, Purpose: policyPurpose,
-			AccessPoint: audit.AccessCLI, RequestID: "toestemming-" + op.String(), TraceID: audit.NewTraceID(), OperationID: op, Name: name}
-		rec = dec.Record(rec)
-		rec.ConsentID = consentID
-		e, err := audit.NewEntry(rec, enc)
-		if err != nil {
-			return nil, err
-		}
-		return []audit.Entry{e}, nil
-	}, nil
+	return consent.NewService(consent.ServiceDeps{Register: s.reg, Decisions: access.New(policy.NewEngine(s.conv), s.region.ID),
+		Log: directAudit{db: s.db, enc: keys}, Now: time.Now,
+		Seal: func(context.Context, int64) (audit.Encrypter, error) { return keys, nil }})
 }
 
 // pupil resolves --leerling: a 9-digit BSN or onderwijsnummer (pseudonymised with the region's
@@ -391,11 +355,15 @@ func runToestemmingVastleggen(ctx context.Context, e env) error {
 			return withExit(2, fmt.Errorf("--tot: %v", err))
 		}
 	}
-	trail, err := s.trail(ctx, *by, p, firstOr(d.Purposes, ""), audit.ActionCreate, "toestemming vastleggen", time.Now())
+	ch, err := s.change(ctx, *by, p, "toestemming vastleggen", time.Now())
 	if err != nil {
 		return err
 	}
-	rec, err := s.reg.Record(ctx, s.region.ID, d, trail)
+	svc, err := s.service()
+	if err != nil {
+		return err
+	}
+	rec, err := svc.Record(ctx, ch, d)
 	if err != nil {
 		return consentExit(err)
 	}
@@ -613,11 +581,15 @@ func runToestemmingIntrekken(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	trail, err := s.trail(ctx, *by, p, firstOr(rec.Data().Purposes, ""), audit.ActionUpdate, "toestemming intrekken", time.Now())
+	ch, err := s.change(ctx, *by, p, "toestemming intrekken", time.Now())
 	if err != nil {
 		return err
 	}
-	w, uses, err := s.reg.Withdraw(ctx, s.region.ID, *id, g, when, *by, *note, trail)
+	svc, err := s.service()
+	if err != nil {
+		return err
+	}
+	w, uses, err := svc.Withdraw(ctx, ch, *id, g, when, *by, *note)
 	if err != nil {
 		return consentExit(err)
 	}

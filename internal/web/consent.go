@@ -55,8 +55,9 @@ var (
 )
 
 type consentHandlers struct {
-	s *Server
-	d ToestemmingDeps
+	s   *Server
+	d   ToestemmingDeps
+	svc *consent.Service // record and withdraw: the same use case as the CLI's
 }
 
 // MountToestemming adds the consent pages (/toestemmingen…) and API to the server.
@@ -64,7 +65,11 @@ func (s *Server) MountToestemming(d ToestemmingDeps) error {
 	if d.Register == nil || d.Families == nil {
 		return errors.New("web: MountToestemming vraagt Register en Families")
 	}
-	c := &consentHandlers{s: s, d: d}
+	svc, err := consent.NewService(consent.ServiceDeps{Register: d.Register, Decisions: s.d.Access, Log: s.d.Audit, Seal: d.Seal, Now: s.now})
+	if err != nil {
+		return err
+	}
+	c := &consentHandlers{s: s, d: d, svc: svc}
 	ui := func(pattern string, h handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(h)) }
 	api := func(pattern string, h handlerFunc) {
 		s.apiPatterns = append(s.apiPatterns, pattern)
@@ -96,16 +101,23 @@ func (s *Server) MountToestemming(d ToestemmingDeps) error {
 // it, preferring prefer (the consent's own purpose) when that one does.
 func (c *consentHandlers) registerDecision(ctx context.Context, p *Principal, act policy.Action, prefer string) (access.Decision, string, error) {
 	a := p.Actor()
-	pt, err := c.s.d.Access.For(ctx, a.RegionID)
-	if err != nil {
-		return access.Decision{}, "", err
+	return c.svc.Decide(ctx, a.RegionID, policy.Actor{Party: a.Party, Role: a.Role}, act, prefer)
+}
+
+// change is who changes the register, for the consent service.
+func (c *consentHandlers) change(ctx context.Context, p *Principal, pseudonym string, point audit.AccessPoint, name string) consent.Change {
+	a := p.Actor()
+	return consent.Change{RegionID: a.RegionID, Actor: policy.Actor{Party: a.Party, Role: a.Role},
+		Base: c.s.auditRecord(ctx, p, pseudonym, "toestemming", "", Answer{}, Facts{}, point, name)}
+}
+
+// consentErr turns the service's refusal into a 403.
+func consentErr(err error) error {
+	var no *access.DeniedError
+	if errors.As(err, &no) {
+		return denied(no.Decision)
 	}
-	purposes := []string{prefer}
-	for _, pc := range c.s.d.Vocab.Purposes {
-		purposes = append(purposes, pc.Code)
-	}
-	return pt.FirstAllowed(ctx, access.Request{RegionID: a.RegionID, Request: policy.Request{Actor: policy.Actor{Party: a.Party, Role: a.Role},
-		Action: act, Category: "toestemming", Context: policy.Context{Level: policy.LevelPerson}}}, purposes)
+	return err
 }
 
 // pupil checks the principal's relation with the pupil: a school keeps consents only for pupils
@@ -244,43 +256,21 @@ func (c *consentHandlers) draft(p *Principal, pupilID int64, in consentInput) (c
 
 // record validates and stores a consent with its audit entry.
 func (c *consentHandlers) record(ctx context.Context, p *Principal, pupilID int64, in consentInput, point audit.AccessPoint) (consent.Record, map[string]string, error) {
-	a := p.Actor()
 	pup, err := c.pupil(ctx, p, pupilID)
 	if err != nil {
 		return consent.Record{}, nil, err
 	}
-	prefer := ""
-	if len(in.Purposes) > 0 {
-		prefer = in.Purposes[0]
-	}
-	dec, purpose, err := c.registerDecision(ctx, p, policy.Record, prefer)
-	if err != nil {
-		return consent.Record{}, nil, err
-	}
-	rec := c.s.decisionRecord(ctx, p, pup.Pseudonym, []string{"toestemming"}, purpose, audit.ActionCreate, dec, "", point, "toestemming-vastleggen")
-	if !dec.Allowed {
-		if err := c.s.d.Audit.Append(ctx, a.RegionID, rec); err != nil {
-			return consent.Record{}, nil, err
-		}
-		return consent.Record{}, nil, denied(dec)
-	}
 	d, errs := c.draft(p, pupilID, in)
 	if len(errs) > 0 {
+		// Bad input is answered before the policy is asked (nothing is recorded either way).
 		return consent.Record{}, errs, nil
 	}
-	trail, err := c.trail(ctx, a.RegionID, rec)
-	if err != nil {
-		return consent.Record{}, nil, err
-	}
-	out, err := c.d.Register.Record(ctx, a.RegionID, d, trail)
+	out, err := c.svc.Record(ctx, c.change(ctx, p, pup.Pseudonym, point, "toestemming-vastleggen"), d)
 	if errors.Is(err, consent.ErrInvalid) || errors.Is(err, consent.ErrWrongGiver) || errors.Is(err, consent.ErrUnknownPurpose) {
 		return consent.Record{}, map[string]string{consentField(err): userText(err)}, nil
 	}
 	if err != nil {
-		return consent.Record{}, nil, err
-	}
-	if err := c.afterChange(ctx, a.RegionID, out.ID(), rec); err != nil {
-		return out, nil, err
+		return consent.Record{}, nil, consentErr(err)
 	}
 	return out, nil, nil
 }
@@ -310,37 +300,18 @@ func (c *consentHandlers) withdraw(ctx context.Context, p *Principal, id int64, 
 	if err != nil {
 		return rec0, nil, err
 	}
-	dec, purpose, err := c.registerDecision(ctx, p, policy.Record, first(rec0.Data().Purposes))
-	if err != nil {
-		return rec0, nil, err
-	}
-	rec := c.s.decisionRecord(ctx, p, pup.Pseudonym, []string{"toestemming"}, purpose, audit.ActionUpdate, dec, "", point, "toestemming-intrekken")
-	rec.ConsentID = id
-	if !dec.Allowed {
-		if err := c.s.d.Audit.Append(ctx, a.RegionID, rec); err != nil {
-			return rec0, nil, err
-		}
-		return rec0, nil, denied(dec)
-	}
 	g, err := consent.ParseGiver(by)
 	if err != nil {
 		return rec0, nil, badField("namens", "Kies namens wie de toestemming wordt ingetrokken.")
 	}
-	trail, err := c.trail(ctx, a.RegionID, rec)
-	if err != nil {
-		return rec0, nil, err
-	}
-	_, uses, err := c.d.Register.Withdraw(ctx, a.RegionID, id, g, c.s.now(), recorder(p), note, trail)
+	_, uses, err := c.svc.Withdraw(ctx, c.change(ctx, p, pup.Pseudonym, point, "toestemming-intrekken"), id, g, time.Time{}, recorder(p), note)
 	switch {
 	case errors.Is(err, consent.ErrAlreadyWithdrawn):
 		return rec0, nil, &Error{Status: http.StatusConflict, Title: "Al ingetrokken", Detail: userText(err), Field: "namens", Err: err}
 	case errors.Is(err, consent.ErrInvalid), errors.Is(err, consent.ErrWrongGiver):
 		return rec0, nil, &Error{Status: http.StatusUnprocessableEntity, Title: "Intrekken niet mogelijk", Detail: userText(err), Field: "namens", Err: err}
 	case err != nil:
-		return rec0, nil, err
-	}
-	if err := c.afterChange(ctx, a.RegionID, id, rec); err != nil {
-		return rec0, uses, err
+		return rec0, nil, consentErr(err)
 	}
 	return rec0, uses, nil
 }
