@@ -384,13 +384,6 @@ func runToestemmingVastleggen(ctx context.Context, e env) error {
 // dayUTC is a calendar day as the region package stores dates: midnight UTC.
 func dayUTC(d consent.Date) time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
 
-func firstOr(list []string, def string) string {
-	if len(list) == 0 {
-		return def
-	}
-	return list[0]
-}
-
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
