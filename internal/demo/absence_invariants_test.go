@@ -1,0 +1,95 @@
+package demo_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/demo"
+	"github.com/grondslag/grondslag/internal/ident"
+	"github.com/grondslag/grondslag/internal/store"
+	"github.com/grondslag/grondslag/internal/store/storetest"
+)
+
+// TestDemoAbsenceDoneWhen checks issue 13's "done when" on a built demo region: no pupil has two
+// open signals for one episode, no open signal is covered by a melding, no episode has two
+// meldingen, and no pupil aged 18 or more on the day has an art. 21a proposal.
+func TestDemoAbsenceDoneWhen(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ringPath := filepath.Join(t.TempDir(), "k.json")
+		res := generate(t, db, 11, ringPath)
+		ring, err := ident.LoadKeyFile(ringPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := demo.Populate(ctx, db, ring, res, today); err != nil {
+			t.Fatal(err)
+		}
+		sigs, err := db.Signals(ctx, res.Region.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sigs) == 0 {
+			t.Fatal("the demo region has no signals")
+		}
+		births := map[int64]absence.Date{}
+		for _, p := range res.Pupils {
+			births[p.ID] = absence.DateOf(p.BirthDate)
+		}
+		family := func(k absence.Kind) absence.Kind {
+			switch k {
+			case absence.KindStarting, absence.Kind16Hours, absence.KindLongTerm:
+				return absence.Kind16Hours
+			}
+			return k
+		}
+		type key struct {
+			pupil int64
+			kind  absence.Kind
+		}
+		var last = map[key]store.StoredSignal{}
+		covered := 0
+		for _, s := range sigs {
+			k := key{s.PupilID, family(s.Kind)}
+			// Episodes of one pupil and kind never overlap: two overlapping signals would be two
+			// signals for one episode.
+			if prev, ok := last[k]; ok && s.From <= prev.To {
+				t.Errorf("pupil %d: signals %d and %d overlap (%s %s–%s and %s %s–%s)", s.PupilID, prev.ID, s.ID, prev.Kind, prev.From, prev.To, s.Kind, s.From, s.To)
+			}
+			last[k] = s
+			if s.MeldingID != 0 {
+				covered++
+				if s.Open() {
+					t.Errorf("signal %d is covered by melding %d but open", s.ID, s.MeldingID)
+				}
+			}
+			// Art. 21a proposals only for days the pupil was under 18.
+			if s.Kind == absence.Kind16Hours || s.Kind == absence.KindStarting || s.Kind == absence.KindLongTerm || s.Kind == absence.KindLuxury || s.Kind == absence.KindSickSuspect {
+				b := births[s.PupilID]
+				if eighteen := b.AddMonths(18 * 12); s.To >= eighteen {
+					t.Errorf("pupil %d (born %s) has a %s proposal up to %s, past 18", s.PupilID, b, s.Kind, s.To)
+				}
+			}
+		}
+		todo, err := db.SignalsToReport(ctx, res.Region.ID, 0, absence.DateOf(today))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range todo {
+			if s.MeldingID != 0 {
+				t.Errorf("signal %d to report is covered by melding %d", s.ID, s.MeldingID)
+			}
+		}
+		var dup int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT signaal_id FROM verzuimmelding WHERE regio_id = ? AND signaal_id IS NOT NULL AND status <> 'ingetrokken'
+			GROUP BY signaal_id HAVING COUNT(*) > 1) x`, res.Region.ID).Scan(&dup); err != nil || dup != 0 {
+			t.Errorf("%d episodes with more than one melding (%v)", dup, err)
+		}
+		if covered == 0 {
+			t.Error("the demo region should show signals covered by a melding")
+		}
+		t.Logf("%d signals, %d covered by a melding, %d to report", len(sigs), covered, len(todo))
+	})
+}
