@@ -100,6 +100,9 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, de
 	if err != nil {
 		return fmt.Errorf("toestemming koppelen: %w", err)
 	}
+	if err := s.MountParentPortal(web.ParentPortalDeps{Adults: db}); err != nil {
+		return err
+	}
 	return mountInzage(s, db, rk)
 }
 

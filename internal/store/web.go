@@ -616,9 +616,12 @@ func (db *DB) AccountInOrgByEmail(ctx context.Context, regionID, orgID int64, em
 // recipient; and gezag of a parent.
 func relationClauses(a dossier.Actor, today string) (kinds []dossier.RelationKind, conds []string, args [][]any) {
 	if a.ParentID != 0 {
+		// Gezag ends at 18 (BW 1:233): from the 18th birthday a parent sees the young adult's data
+		// only with the young adult's authorisation (ouder_machtiging).
 		kinds = append(kinds, dossier.RelGuardian)
-		conds = append(conds, `EXISTS (SELECT 1 FROM leerling_ouder lo WHERE lo.regio_id = l.regio_id AND lo.leerling_id = l.id AND lo.ouder_id = ? AND lo.gezag = 1)`)
-		args = append(args, []any{a.ParentID})
+		conds = append(conds, `EXISTS (SELECT 1 FROM leerling_ouder lo WHERE lo.regio_id = l.regio_id AND lo.leerling_id = l.id AND lo.ouder_id = ? AND lo.gezag = 1)
+			AND (l.geboortedatum > ? OR EXISTS (SELECT 1 FROM ouder_machtiging m WHERE m.regio_id = l.regio_id AND m.leerling_id = l.id AND m.ouder_id = ? AND m.ingetrokken_op IS NULL))`)
+		args = append(args, []any{a.ParentID, adulthoodCutoff(today), a.ParentID})
 		return
 	}
 	if a.Party == "school" && a.OrgID != 0 {

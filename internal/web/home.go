@@ -109,6 +109,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		data["kinderen"] = kids
 		data["inzage"] = s.hasRoute("/inzage")
 		data["toestemmingOnline"] = s.onlineConsent
+		adults, err := s.adultChildren(ctx, a.RegionID, a.ParentID)
+		if err != nil {
+			return err
+		}
+		data["volwassen"] = adults
 		return s.render(w, r, "start_ouder", "Mijn kind", data)
 	case auth.RoleBeheerder:
 		return s.render(w, r, "start_beheerder", "Beheer", data)

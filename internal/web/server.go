@@ -92,6 +92,8 @@ type Server struct {
 	// onlineConsent is set when the consent pages with online requests are mounted (parents'
 	// navigation links them).
 	onlineConsent bool
+	// portal holds the parents' portal collaborators (MountParentPortal).
+	portal ParentPortalDeps
 }
 
 // New builds the server. It fails when a required dependency is missing.
