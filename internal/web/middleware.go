@@ -93,7 +93,12 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			if p := recover(); p != nil {
 				s.log.ErrorContext(ctx, "paniek in handler", "request_id", id, "paniek", p)
 				if sw.status == 0 {
-					http.Error(sw, "Er ging iets mis.", http.StatusInternalServerError)
+					e := &Error{Status: http.StatusInternalServerError, Title: "Er ging iets mis", Detail: "Er ging iets mis aan onze kant. Probeer het later opnieuw; blijft het misgaan, noem dan dit kenmerk aan de beheerder: " + id + "."}
+					if strings.HasPrefix(r.URL.Path, "/api/") {
+						writeProblem(sw, r, e)
+					} else {
+						s.renderStatus(sw, r, e.Status, "fout", e.Title, map[string]any{"Fout": e})
+					}
 				}
 			}
 			s.log.LogAttrs(ctx, slog.LevelInfo, "http",

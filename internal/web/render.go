@@ -194,7 +194,7 @@ func (s *Server) hasRoute(path string) bool {
 		return false
 	}
 	_, pattern := s.mux.Handler(r)
-	return pattern != "" && pattern != "/api/"
+	return pattern != "" && pattern != "/api/" && pattern != "/"
 }
 
 // rolePurpose is the purpose a role's purpose form proposes (the user still chooses).

@@ -79,6 +79,15 @@ func (s *Server) routes() {
 	api("GET /api/v1/leerlingen", s.apiAuth(pupilRoles, auth.ScopeLeerlingenLezen, s.apiPupilList))
 	api("GET /api/v1/leerlingen/{id}", s.apiAuth(pupilRoles, auth.ScopeLeerlingenLezen, s.apiPupil))
 	api("POST /api/v1/mag-ik-dit-delen", s.apiAuth(professionalRoles, auth.ScopeMagIkDitDelen, s.apiShare))
+	// Any other page: a Dutch 404 (or 405 with Allow when the path exists for another method) in
+	// the site's layout, never Go's English "404 page not found".
+	s.mux.Handle("/", s.htmlHandler(func(w http.ResponseWriter, r *http.Request) error {
+		if allow := s.allowedMethods(r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			return &Error{Status: http.StatusMethodNotAllowed, Title: "Methode niet toegestaan", Detail: "Deze pagina kan zo niet worden opgevraagd. Gebruik de knoppen en links op de pagina's."}
+		}
+		return errNotFound
+	}))
 	// Anything else under /api is a problem+json 404, with the version header.
 	s.mux.Handle("/api/", s.apiHandler(func(w http.ResponseWriter, r *http.Request) error {
 		if strings.HasSuffix(r.URL.Path, "/") && r.URL.Path != "/api/" {
@@ -120,7 +129,7 @@ func (s *Server) allowedMethods(r *http.Request) []string {
 		}
 		probe := r.Clone(r.Context())
 		probe.Method = m
-		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/api/" {
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/api/" && pattern != "/" {
 			out = append(out, m)
 		}
 	}
