@@ -41,9 +41,12 @@ func (db *DB) InsertAsk(ctx context.Context, regionID int64, a consent.Ask, trai
 		if n == 0 {
 			return fmt.Errorf("%w: het formulier %s is niet bewaard", consent.ErrInvalid, d.FormHash[:12])
 		}
-		var err error
+		note, err := tx.SealForPupil(ctx, regionID, d.PupilID, "toestemming_verzoek.toelichting", d.Note)
+		if err != nil {
+			return err
+		}
 		id, err = tx.InsertID(ctx, `INSERT INTO toestemming_verzoek (regio_id, leerling_id, doel, formulier_versie, formulier_hash, gevraagd_door, gevraagd_op, toelichting, status)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open')`, regionID, d.PupilID, d.Purpose, d.FormVersion, d.FormHash, d.AskedBy, d.AskedAt.UnixMilli(), nullStr(d.Note))
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open')`, regionID, d.PupilID, d.Purpose, d.FormVersion, d.FormHash, d.AskedBy, d.AskedAt.UnixMilli(), nullStr(note))
 		if err != nil {
 			return err
 		}
@@ -104,6 +107,11 @@ func (db *DB) loadAsks(ctx context.Context, regionID int64, cond string, args ..
 			return nil, err
 		}
 		x.d.AskedAt = time.UnixMilli(at).UTC()
+		o := db.opener(ctx, regionID)
+		if o.open(x.d.PupilID, "toestemming_verzoek.toelichting", &x.d.Note); o.err != nil {
+			rows.Close()
+			return nil, o.err
+		}
 		list = append(list, &x)
 		byID[x.id] = &x
 	}

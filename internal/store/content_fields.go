@@ -52,6 +52,7 @@ var ContentFields = []ContentField{
 	{"vrijstelling", "toelichting", "t.leerling_id", ""},
 	{"toestemming", "notitie", "t.leerling_id", ""},
 	{"toestemming", "intrekking_notitie", "t.leerling_id", ""},
+	{"toestemming_verzoek", "toelichting", "t.leerling_id", ""},
 	{"toestemming_formulier", "tekst", "t.leerling_id", "hash"},
 	{"toestemming_formulier", "html", "t.leerling_id", "hash"},
 	{"inzageverzoek", "verlenging_reden", "t.leerling_id", ""},
