@@ -357,6 +357,24 @@ func (v *KeyVault) Stats(ctx context.Context, regionID int64) (KeyStats, error) 
 	return s, rows.Err()
 }
 
+// DestroyedPupils lists the pupils of the region whose key was destroyed.
+func (v *KeyVault) DestroyedPupils(ctx context.Context, regionID int64) ([]int64, error) {
+	rows, err := v.db.Query(ctx, "SELECT leerling_id FROM leerling_sleutel WHERE regio_id = ? AND vernietigd_op IS NOT NULL ORDER BY leerling_id", regionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
 // Destroyed reports whether the pupil's key was destroyed.
 func (v *KeyVault) Destroyed(ctx context.Context, regionID, pupilID int64) (bool, error) {
 	var d sql.NullInt64
