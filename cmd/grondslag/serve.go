@@ -59,11 +59,13 @@ func runServe(ctx context.Context, e env) error {
 // webOptions are the web server's settings from the environment (read once here):
 // GRONDSLAG_URL (public base URL), GRONDSLAG_TLS=1 (HTTPS in front: secure cookies and HSTS),
 // GRONDSLAG_PROXY=1 (trust X-Forwarded-For), GRONDSLAG_DEMO=1 (demo mailbox), GRONDSLAG_WEBSLEUTEL
-// (base64 of 32 bytes; else a key file next to the key ring's).
+// (base64 of 32 bytes; else a key file next to the key ring's), GRONDSLAG_CORS_ORIGINS (origins,
+// comma-separated, whose web pages may call the API from a browser; none by default).
 type webOptions struct {
 	baseURL    string
 	tls, proxy bool
 	demo       bool
+	cors       []string
 }
 
 func readWebOptions(e env, cfg *config) webOptions {
@@ -73,6 +75,11 @@ func readWebOptions(e env, cfg *config) webOptions {
 	o.demo = e.getenv("GRONDSLAG_DEMO") == "1" || filepath.Base(cfg.KeyFile) == "grondslag-demo-sleutels.json"
 	if strings.HasPrefix(o.baseURL, "https://") {
 		o.tls = true
+	}
+	for _, origin := range strings.Split(e.getenv("GRONDSLAG_CORS_ORIGINS"), ",") {
+		if origin = strings.TrimSpace(origin); origin != "" {
+			o.cors = append(o.cors, strings.TrimSuffix(origin, "/"))
+		}
 	}
 	return o
 }
@@ -238,7 +245,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	}
 	// GRONDSLAG_TEMPLATES=internal/web/templates reloads the templates from disk on every request
 	// (development only).
-	s, err := web.New(web.Config{BaseURL: opts.baseURL, TLS: opts.tls, TrustProxy: opts.proxy, Demo: opts.demo, Timeouts: timeouts,
+	s, err := web.New(web.Config{BaseURL: opts.baseURL, TLS: opts.tls, TrustProxy: opts.proxy, Demo: opts.demo, Timeouts: timeouts, CORSOrigins: opts.cors,
 		TemplateDir: e.getenv("GRONDSLAG_TEMPLATES")}, deps)
 	if err != nil {
 		batcher.Close()

@@ -107,7 +107,15 @@ type invalidParam struct {
 func (s *Server) apiHandler(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("API-Version", APIVersion)
-		err := h(w, r)
+		if s.cors(w, r) {
+			return
+		}
+		var err error
+		if tooMany := s.rateLimit(w, r); tooMany != nil {
+			err = tooMany
+		} else {
+			err = h(w, r)
+		}
 		if err == nil {
 			return
 		}

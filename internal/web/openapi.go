@@ -187,7 +187,10 @@ func pageSchema(desc, embedded string, items obj, extra obj) obj {
 
 func selfLinks() obj { return object("", []string{"self"}, obj{"self": ref("Link")}) }
 
-func openAPIDocument(serverURL string) obj {
+func openAPIDocument(serverURL string) obj { return openAPIDocumentFor(serverURL, "productie") }
+
+// openAPIDocumentFor is the document for a server in environment env (productie or test).
+func openAPIDocumentFor(serverURL, env string) obj {
 	secured := []obj{{"bearer": []string{}}, {"sessie": []string{}}}
 	return obj{
 		"openapi": "3.0.3",
@@ -198,7 +201,7 @@ func openAPIDocument(serverURL string) obj {
 			"contact":     obj{"name": "Grondslag", "email": "beheer@grondslag.example", "url": "https://grondslag.example/contact"},
 			"license":     obj{"name": "EUPL-1.2", "url": "https://eupl.eu/1.2/nl/"},
 		},
-		"servers": []obj{{"url": serverURL + "/api/v1", "description": "Deze server", "x-internal": false}},
+		"servers": []obj{{"url": serverURL + "/api/v1", "description": "Deze server (omgeving: " + env + ")", "x-internal": false}},
 		"tags": []obj{
 			{"name": "Systeem", "description": "Gezondheid en beschrijving van de API"},
 			{"name": "Leerlingen", "description": "Leerlingen waarmee u een relatie heeft die het convenant erkent"},
@@ -254,11 +257,13 @@ func openAPIDocument(serverURL string) obj {
 				"sessie": obj{"type": "apiKey", "in": "cookie", "name": "gs_sessie", "description": "Sessiecookie van een ingelogde gebruiker (alleen voor lezen). Achter TLS heet het cookie __Host-gs_sessie."},
 			},
 			"schemas": obj{
-				"Problem": object("Foutbericht volgens RFC 9457. Bij ongeldige invoer staat in de extensie invalidParams welk veld fout is (name) en waarom (reason).",
-					[]string{"status", "title", "detail"},
-					obj{"type": hrefS("URI van het soort fout"), "title": str("Korte omschrijving"), "status": intS("HTTP-status", 400, 599),
-						"detail": text("Uitleg voor de gebruiker", 2000), "instance": hrefS("Het pad van het verzoek"),
-						"invalidParams": arr(object("", []string{"name", "reason"}, obj{"name": str("Het veld"), "reason": text("Wat er mis is", 1000)}), 1000)}),
+				// The Dutch API Design Rules' linter allows only the five members of RFC 9457 as
+				// properties; the extension member invalidParams (RFC 9457 §3.2 allows extensions)
+				// is therefore described in the text, and the object is left open for it.
+				"Problem": obj{"type": "object", "description": "Foutbericht volgens RFC 9457. Bij ongeldige invoer staat in de extensie invalidParams een lijst van {name, reason}: welk veld fout is en waarom.",
+					"required": []string{"status", "title", "detail"},
+					"properties": obj{"type": hrefS("URI van het soort fout"), "title": str("Korte omschrijving"), "status": intS("HTTP-status", 400, 599),
+						"detail": text("Uitleg voor de gebruiker", 2000), "instance": hrefS("Het pad van het verzoek")}},
 				"Gezondheid": object("", []string{"status", "versie"}, obj{"status": enum("Stand", "gezond"), "versie": pattern("Versie van de API", `^\d+\.\d+\.\d+$`, 20)}),
 				"Link":       object("", []string{"href"}, obj{"href": hrefS("URI")}),
 				"LeerlingSamenvatting": object("Naam en geboortedatum staan er alleen in als het beleid identificatiegegevens voor dit doel toestaat (per leerling beslist en vastgelegd in de auditlog).",
@@ -334,7 +339,11 @@ func (s *Server) documentAPI(paths, schemas map[string]any) {
 }
 
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) error {
-	doc := openAPIDocument(s.baseURL(r))
+	env := "productie"
+	if s.cfg.Demo {
+		env = "test (demo)"
+	}
+	doc := openAPIDocumentFor(s.baseURL(r), env)
 	s.docMu.Lock()
 	for k, v := range s.docPaths {
 		doc["paths"].(obj)[k] = v

@@ -44,6 +44,11 @@ type Config struct {
 	Now func() time.Time
 	// TemplateDir, when set, reloads templates from disk on every request (development).
 	TemplateDir string
+	// RateLimit is the API's limit per caller (DefaultRateLimit when zero).
+	RateLimit RateLimit
+	// CORSOrigins are the origins (https://host[:port]) whose web pages may call the API from a
+	// browser; none by default.
+	CORSOrigins []string
 }
 
 // Deps are the concrete collaborators, wired by cmd/grondslag.
@@ -77,6 +82,7 @@ type Server struct {
 	log  *slog.Logger
 	tmpl *template.Template
 	mux  *http.ServeMux
+	limiter *rateLimiter
 	// apiPatterns are the mux patterns registered under /api/v1 (for the OpenAPI test).
 	apiPatterns []string
 	csrfKey     []byte
@@ -130,6 +136,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, d: d, log: d.Logger, mux: http.NewServeMux(), providers: map[string]*oidcProvider{}}
 	s.csrfKey = d.Sealer.Key("grondslag/web/csrf-pre")
+	s.limiter = newRateLimiter(cfg.RateLimit, cfg.Now)
 	t, err := parseTemplates(templateFS)
 	if err != nil {
 		return nil, err

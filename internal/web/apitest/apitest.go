@@ -46,7 +46,8 @@ type Transport struct {
 }
 
 func (v *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if !strings.HasPrefix(req.URL.Path, "/api/v1/") || req.URL.Path == "/api/v1/openapi.json" {
+	// CORS preflights (OPTIONS) are part of the protocol, not operations of the document.
+	if !strings.HasPrefix(req.URL.Path, "/api/v1/") || req.URL.Path == "/api/v1/openapi.json" || req.Method == http.MethodOptions {
 		return v.base().RoundTrip(req)
 	}
 	router, err := v.load(req)
