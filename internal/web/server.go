@@ -77,11 +77,11 @@ type Deps struct {
 
 // Server is the HTTP application.
 type Server struct {
-	cfg  Config
-	d    Deps
-	log  *slog.Logger
-	tmpl *template.Template
-	mux  *http.ServeMux
+	cfg     Config
+	d       Deps
+	log     *slog.Logger
+	tmpl    *template.Template
+	mux     *http.ServeMux
 	limiter *rateLimiter
 	// apiPatterns are the mux patterns registered under /api/v1 (for the OpenAPI test).
 	apiPatterns []string
