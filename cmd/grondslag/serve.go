@@ -275,6 +275,12 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 		ws.CloseStatements()
 		return nil, nil, opts, err
 	}
+	// The thuiszitter monitor (issue 18): counts only, suppressed (internal/monitor).
+	if err := s.MountMonitor(web.MonitorDeps{Source: db}); err != nil {
+		batcher.Close()
+		ws.CloseStatements()
+		return nil, nil, opts, err
+	}
 	sweepCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	if cfg.Convenant != "" {

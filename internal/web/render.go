@@ -106,6 +106,9 @@ func (s *Server) nav(p *Principal, path string) []navItem {
 	if role == "zorgcoordinator" && s.hasRoute("/inzage") {
 		add("/inzage", "Inzageverzoeken")
 	}
+	if contains(monitorRoles, role) && s.hasRoute("/monitor") {
+		add("/monitor", "Thuiszitters in cijfers")
+	}
 	if contains(professionalRoles, role) {
 		add("/mag-ik-dit-delen", "Mag ik dit delen?")
 	}
