@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/grondslag/grondslag/internal/ident"
@@ -21,6 +22,9 @@ type config struct {
 	KeyFile   string // path of the key file, created on first use with mode 0600
 	KeysJSON  string // the key file's contents from configuration (GRONDSLAG_SLEUTELS); wins over KeyFile
 	Convenant string // convenant.yaml; empty means the embedded model convenant
+	// RegionConvenants are the regions with their own convenant file (serve: --regio-convenant
+	// CODE=BESTAND, repeatable); the others use Convenant.
+	RegionConvenants map[string]string
 	Region    string // region code; empty means the only region in the store
 	Vault     string // the key vault with the pupils' content keys: SQLite path or postgres:// URL; empty: derived from DB
 
@@ -47,6 +51,36 @@ func storeFlags(fs *flag.FlagSet, e env) *config {
 }
 
 // convenantFlag registers --convenant on fs.
+// regionConvenants is the repeatable --regio-convenant CODE=BESTAND.
+type regionConvenants struct{ m *map[string]string }
+
+func (r regionConvenants) String() string {
+	if r.m == nil {
+		return ""
+	}
+	var out []string
+	for k, v := range *r.m {
+		out = append(out, k+"="+v)
+	}
+	sort.Strings(out)
+	return strings.Join(out, ",")
+}
+
+func (r regionConvenants) Set(v string) error {
+	code, path, ok := strings.Cut(v, "=")
+	if !ok || code == "" || path == "" {
+		return fmt.Errorf("gebruik CODE=BESTAND, bijvoorbeeld swv-lindewaard=lindewaard.yaml")
+	}
+	if *r.m == nil {
+		*r.m = map[string]string{}
+	}
+	if _, dup := (*r.m)[code]; dup {
+		return fmt.Errorf("regio %s heeft al een convenant", code)
+	}
+	(*r.m)[code] = path
+	return nil
+}
+
 func convenantFlag(fs *flag.FlagSet, e env, c *config) {
 	fs.StringVar(&c.Convenant, "convenant", envOr(e, "GRONDSLAG_CONVENANT", ""), "het convenant van de regio (convenant.yaml); leeg: het modelconvenant (GRONDSLAG_CONVENANT)")
 }

@@ -18,17 +18,15 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
-	"github.com/grondslag/grondslag/internal/casework"
 	"github.com/grondslag/grondslag/internal/consent"
 	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/ident"
 	"github.com/grondslag/grondslag/internal/mail"
-	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/store"
+	"github.com/grondslag/grondslag/internal/tenant"
 	"github.com/grondslag/grondslag/internal/web"
 )
 
@@ -36,6 +34,7 @@ func runServe(ctx context.Context, e env) error {
 	fs := newFlagSet(e, "serve", "serve [--adres HOST:POORT] [--db BESTAND|postgres://…] [--convenant BESTAND] [--url URL] [--tls-achter-proxy]")
 	cfg := storeFlags(fs, e)
 	convenantFlag(fs, e, cfg)
+	fs.Var(regionConvenants{&cfg.RegionConvenants}, "regio-convenant", "een regio met een eigen convenant: CODE=BESTAND (herhaalbaar); de andere regio's gebruiken --convenant")
 	addr := fs.String("adres", envOr(e, "GRONDSLAG_ADRES", "127.0.0.1:8080"), "adres waarop de server luistert (GRONDSLAG_ADRES)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
@@ -185,10 +184,6 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	if err != nil {
 		return nil, nil, opts, err
 	}
-	engine, err := policy.NewEngineErr(conv)
-	if err != nil {
-		return nil, nil, opts, err
-	}
 	consentCfg, err := consent.FromConvenant(conv)
 	if err != nil {
 		return nil, nil, opts, err
@@ -212,7 +207,24 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	batcher := store.NewAuditBatcher(auditStore, 0)
 	aud := &storeAuditor{b: batcher, db: db, ring: ring, codes: map[int64]string{}}
 	ws := store.NewWebStore(db)
-	decisions := access.New(engine, 0)
+	// Every region of the database is a tenant with its own convenant, engine, decision point,
+	// keys and casework service (internal/tenant); requests are resolved to their region.
+	regions, err := tenant.Open(ctx, db, ring, tenant.Config{Default: cfg.Convenant, PerRegion: cfg.RegionConvenants, Now: time.Now,
+		Load: func(path string) (*convenant.Compiled, error) {
+			if path == "" {
+				return convenant.Default()
+			}
+			return loadConvenantFile(path)
+		}})
+	if err != nil {
+		batcher.Close()
+		ws.CloseStatements()
+		return nil, nil, opts, err
+	}
+	for _, reg := range regions.Regions() {
+		slog.Info("regio geladen", "regio", reg.Code, "convenant", reg.Engine.Convenant().Hash())
+	}
+	decisions := regions
 	deps := web.Deps{
 		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Work: ws, Admin: ws,
 		Access: decisions, Vocab: web.VocabularyOf(conv),
@@ -252,23 +264,8 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 		ws.CloseStatements()
 		return nil, nil, opts, err
 	}
-	// Casework pages and API, for the store's region (the casework service seals with one
-	// region's data key; a server holding several regions mounts it once --regio names one).
-	if reg, err := cfg.region(ctx, db); err != nil {
-		slog.Warn("casussen niet gekoppeld", "reden", err.Error())
-	} else if keys, err := ring.Region(reg.Code); err != nil {
-		slog.Warn("casussen niet gekoppeld", "reden", err.Error())
-	} else {
-		var enc audit.Encrypter = keys // seals with the key version in front (ident.RegionKeys.Encrypt)
-		guard := casework.NewGuard(conv, engine, consent.NewRegister(db, consentCfg, nil))
-		svc, err := casework.NewService(store.NewCaseStore(db), guard, store.CaseDirectory{DB: db}, enc, casework.DefaultConfig(), time.Now)
-		if err != nil {
-			batcher.Close()
-			ws.CloseStatements()
-			return nil, nil, opts, err
-		}
-		s.MountCasework(svc)
-	}
+	// Casework pages and API for every region, each with its own convenant and keys.
+	s.MountCasework(regions)
 	// Absence (issue 4) and consent (issue 6) pages and API.
 	if err := mountAbsenceAndConsent(s, db, ring, decisions, aud, consentCfg); err != nil {
 		batcher.Close()
@@ -283,9 +280,9 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	}
 	sweepCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	if cfg.Convenant != "" {
-		// SIGHUP reloads the convenant file: atomically, and an invalid file never replaces the
-		// valid one (policy.Engine.ReloadFile).
+	if cfg.Convenant != "" || len(cfg.RegionConvenants) > 0 {
+		// SIGHUP reloads every region's convenant file: atomically, and an invalid file never
+		// replaces the valid one (policy.Engine.ReloadFile).
 		hup := make(chan os.Signal, 1)
 		signal.Notify(hup, syscall.SIGHUP)
 		wg.Add(1)
@@ -297,10 +294,11 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 				case <-sweepCtx.Done():
 					return
 				case <-hup:
-					if err := engine.ReloadFile(cfg.Convenant); err != nil {
+					if err := regions.Reload(); err != nil {
 						slog.Error("convenant niet opnieuw geladen; het vorige blijft gelden", "fout", err.Error())
-					} else {
-						slog.Info("convenant opnieuw geladen", "versie", engine.Convenant().Hash())
+					}
+					for _, reg := range regions.Regions() {
+						slog.Info("convenant van de regio", "regio", reg.Code, "versie", reg.Engine.Convenant().Hash())
 					}
 				}
 			}

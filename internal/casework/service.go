@@ -267,3 +267,7 @@ func (s *Service) refuse(ctx context.Context, regionID int64, op Op, c *Case, v 
 	}
 	return denied("%s", orDefault(v.Reason, "het convenant staat dit niet toe"))
 }
+
+// Casework returns the service itself: a single service is its own registry (tests, a tool over
+// one region). A server resolves each region's own service (internal/tenant).
+func (s *Service) Casework(context.Context, int64) (*Service, error) { return s, nil }

@@ -15,6 +15,7 @@ var adapters = []string{
 	"internal/store",  // SQLite and PostgreSQL
 	"internal/web",    // HTML pages and the JSON API
 	"internal/demo",   // wiring: builds a demo region through the store
+	"internal/tenant", // wiring: each region's convenant, engine, keys and services over the store
 	"internal/notify", // transports (SMTP) for notices, when present
 	"internal/jobs",   // the job runner on the database, when present
 	"internal/ops",    // health, metrics, backup: process concerns, when present

@@ -135,13 +135,13 @@ func importFailed(err error) bool {
 
 func (v *verzuimHandlers) uploadForm(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
-	return v.s.render(w, r, "verzuim_registraties", "Verzuim uploaden", map[string]any{"doel": p.Session.Purpose, "doelLabel": Label(v.s.d.Vocab.Purposes, p.Session.Purpose), "doelen": v.s.purposesFor(p), "terug": "/verzuim/registraties"})
+	return v.s.render(w, r, "verzuim_registraties", "Verzuim uploaden", map[string]any{"doel": p.Session.Purpose, "doelLabel": Label(v.s.vocabOf(p).Purposes, p.Session.Purpose), "doelen": v.s.purposesFor(p), "terug": "/verzuim/registraties"})
 }
 
 func (v *verzuimHandlers) upload(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
 	purpose := p.Session.Purpose
-	data := map[string]any{"doel": purpose, "doelLabel": Label(v.s.d.Vocab.Purposes, purpose), "doelen": v.s.purposesFor(p), "terug": "/verzuim/registraties"}
+	data := map[string]any{"doel": purpose, "doelLabel": Label(v.s.vocabOf(p).Purposes, purpose), "doelen": v.s.purposesFor(p), "terug": "/verzuim/registraties"}
 	if purpose == "" {
 		return v.s.renderForm(w, r, http.StatusBadRequest, "verzuim_registraties", "Verzuim uploaden", data, map[string]string{"doel": "Kies eerst het doel waaronder u werkt."})
 	}
@@ -268,7 +268,7 @@ func (v *verzuimHandlers) openSignals(ctx context.Context, p *Principal, purpose
 func (v *verzuimHandlers) signals(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
 	purpose := p.Session.Purpose
-	data := map[string]any{"doel": purpose, "doelLabel": Label(v.s.d.Vocab.Purposes, purpose), "doelen": v.s.purposesFor(p), "terug": "/verzuim/signalen"}
+	data := map[string]any{"doel": purpose, "doelLabel": Label(v.s.vocabOf(p).Purposes, purpose), "doelen": v.s.purposesFor(p), "terug": "/verzuim/signalen"}
 	if purpose == "" {
 		return v.s.render(w, r, "doel_kiezen", "Kies uw doel", data)
 	}

@@ -453,7 +453,7 @@ func (v *verzuimHandlers) visibleMeldingen(ctx context.Context, p *Principal, pu
 func (v *verzuimHandlers) meldingList(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
 	purpose := p.Session.Purpose
-	data := map[string]any{"doel": purpose, "doelLabel": Label(v.s.d.Vocab.Purposes, purpose), "doelen": v.s.purposesFor(p), "terug": "/verzuim/meldingen",
+	data := map[string]any{"doel": purpose, "doelLabel": Label(v.s.vocabOf(p).Purposes, purpose), "doelen": v.s.purposesFor(p), "terug": "/verzuim/meldingen",
 		"gemeente": p.Actor().Party == "gemeente", "alle": r.URL.Query().Get("alle") == "ja"}
 	if purpose == "" {
 		return v.s.render(w, r, "doel_kiezen", "Kies uw doel", data)
@@ -576,7 +576,7 @@ func (v *verzuimHandlers) renderMelding(w http.ResponseWriter, r *http.Request, 
 	}
 	data := map[string]any{"m": m, "c": m.Content(), "geschiedenis": hist, "verzuim": ds[0], "ident": ds[1], "contact": ds[2],
 		"naam": pup.FirstName + " " + pup.LastName, "keuzes": statusChoices(partyOf(p), m.Status()), "gemeente": a.Party == "gemeente",
-		"redenen": absence.ClosingReasons(), "notities": absence.ClosingNotes(), "in": in, "bestand": v.d.PupilNumber != nil, "doelLabel": Label(v.s.d.Vocab.Purposes, purpose)}
+		"redenen": absence.ClosingReasons(), "notities": absence.ClosingNotes(), "in": in, "bestand": v.d.PupilNumber != nil, "doelLabel": Label(v.s.vocabOf(p).Purposes, purpose)}
 	return v.s.renderPage(w, r, status, "verzuim_melding_detail", fmt.Sprintf("Verzuimmelding %d", m.ID), data, errs)
 }
 

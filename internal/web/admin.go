@@ -105,7 +105,7 @@ func (s *Server) clientData(ctx context.Context, regionID int64, extra map[strin
 	if err != nil {
 		return nil, err
 	}
-	d := map[string]any{"clients": clients, "orgs": orgs, "scopes": apiScopes, "rollen": s.d.Vocab.Roles}
+	d := map[string]any{"clients": clients, "orgs": orgs, "scopes": apiScopes, "rollen": s.vocabOf(principalFrom(ctx)).Roles}
 	for k, v := range extra {
 		d[k] = v
 	}
@@ -147,7 +147,7 @@ func (s *Server) clientCreate(w http.ResponseWriter, r *http.Request) error {
 	if org == nil {
 		errs["organisatie"] = "Kies de organisatie van de client."
 	}
-	party, role, ok := partyRole(s.d.Vocab, r.PostFormValue("rol"))
+	party, role, ok := partyRole(s.vocabOf(p), r.PostFormValue("rol"))
 	if !ok || (org != nil && party != org.Party()) {
 		errs["rol"] = "Kies een rol die bij de partij van de organisatie hoort."
 	}

@@ -242,7 +242,7 @@ func (s *Server) apiPurpose(r *http.Request) (string, error) {
 	if d == "" {
 		return "", badField("doel", "geef het doel op waarvoor u de gegevens nodig heeft (doel)")
 	}
-	if !hasCode(s.d.Vocab.Purposes, d) {
+	if !hasCode(s.vocabOf(principalFrom(r.Context())).Purposes, d) {
 		return "", badField("doel", "onbekend doel; gebruik een doel uit het convenant")
 	}
 	return d, nil
@@ -405,7 +405,7 @@ func (s *Server) apiShare(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	v := s.d.Vocab
+	v := s.vocabOf(principalFrom(r.Context()))
 	switch {
 	case !hasCode(v.Parties, req.Actor.Partij):
 		return badField("actor.partij", "onbekende partij")

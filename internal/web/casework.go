@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -22,44 +23,76 @@ var caseRoles = []string{auth.RoleZorgcoordinator, auth.RoleMentor, auth.RoleLee
 
 // MountCasework adds the casusoverleg pages (/casussen…) and API (/api/v1/casussen…) to the
 // server, backed by svc. cmd/grondslag calls it after New when the casework service is wired.
-func (s *Server) MountCasework(svc *casework.Service) {
-	c := &caseHandlers{s: s, svc: svc}
+func (s *Server) MountCasework(services CaseworkServices) {
+	c := &caseHandlers{s: s, services: services}
 	ui := func(pattern string, h handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(h)) }
 	api := func(pattern string, h handlerFunc) {
 		s.apiPatterns = append(s.apiPatterns, pattern)
 		s.mux.Handle(pattern, s.apiHandler(h))
 	}
 	withParent := append([]string{auth.RoleOuder}, caseRoles...)
-	ui("GET /casussen", s.requireUser(withParent, c.list))
-	ui("GET /casussen/{id}", s.requireUser(withParent, c.page))
-	ui("GET /casussen/nieuw", s.requireUser(caseOpenerRoles, c.newForm))
-	ui("POST /casussen", s.requireUser(caseOpenerRoles, c.create))
-	ui("POST /casussen/{id}/verslagen", s.requireUser(caseRoles, c.writeMinutes))
-	ui("POST /casussen/{id}/verslagen/{vid}", s.requireUser(caseRoles, c.updateMinutes))
-	ui("POST /casussen/{id}/fase", s.requireUser(caseRoles, c.advance))
-	ui("GET /casussen/{id}/plan-van-aanpak", s.requireUser(withParent, c.plan))
-	ui("POST /casussen/{id}/afspraken", s.requireUser(caseRoles, c.addAgreement))
-	ui("POST /casussen/{id}/afspraken/{aid}", s.requireUser(withParent, c.updateAgreement)) // an owning parent reports progress
-	ui("POST /casussen/{id}/inbreng", s.requireUser(caseRoles, c.contribute))
-	ui("POST /casussen/{id}/vragen", s.requireUser(caseRoles, c.ask))
-	ui("POST /casussen/{id}/vragen/{qid}/antwoord", s.requireUser(caseRoles, c.answer))
-	ui("POST /casussen/{id}/deelnemers", s.requireUser(caseRoles, c.addParticipant))
-	ui("POST /casussen/{id}/uitnodigen", s.requireUser(caseRoles, c.invite))
-	ui("POST /casussen/{id}/uitnodiging", s.requireUser(withParent, c.respond))
-	ui("POST /casussen/{id}/regie", s.requireUser(caseRoles, c.handOver))
-	ui("POST /casussen/{id}/opschalen", s.requireUser(caseRoles, c.escalate))
-	ui("POST /casussen/{id}/doorbraakbesluit", s.requireUser(caseRoles, c.decide))
-	ui("POST /casussen/{id}/afsluiten", s.requireUser(caseRoles, c.closeCase))
-	api("GET /api/v1/casussen", s.apiAuth(caseRoles, auth.ScopeCasussenLezen, c.apiList))
-	api("GET /api/v1/casussen/{id}", s.apiAuth(caseRoles, auth.ScopeCasussenLezen, c.apiCase))
-	api("PUT /api/v1/casussen/{id}/verslagen/{vid}", s.apiAuth(caseRoles, ScopeCasussen, c.apiPutMinutes))
+	ui("GET /casussen", s.requireUser(withParent, c.inRegion(c.list)))
+	ui("GET /casussen/{id}", s.requireUser(withParent, c.inRegion(c.page)))
+	ui("GET /casussen/nieuw", s.requireUser(caseOpenerRoles, c.inRegion(c.newForm)))
+	ui("POST /casussen", s.requireUser(caseOpenerRoles, c.inRegion(c.create)))
+	ui("POST /casussen/{id}/verslagen", s.requireUser(caseRoles, c.inRegion(c.writeMinutes)))
+	ui("POST /casussen/{id}/verslagen/{vid}", s.requireUser(caseRoles, c.inRegion(c.updateMinutes)))
+	ui("POST /casussen/{id}/fase", s.requireUser(caseRoles, c.inRegion(c.advance)))
+	ui("GET /casussen/{id}/plan-van-aanpak", s.requireUser(withParent, c.inRegion(c.plan)))
+	ui("POST /casussen/{id}/afspraken", s.requireUser(caseRoles, c.inRegion(c.addAgreement)))
+	ui("POST /casussen/{id}/afspraken/{aid}", s.requireUser(withParent, c.inRegion(c.updateAgreement))) // an owning parent reports progress
+	ui("POST /casussen/{id}/inbreng", s.requireUser(caseRoles, c.inRegion(c.contribute)))
+	ui("POST /casussen/{id}/vragen", s.requireUser(caseRoles, c.inRegion(c.ask)))
+	ui("POST /casussen/{id}/vragen/{qid}/antwoord", s.requireUser(caseRoles, c.inRegion(c.answer)))
+	ui("POST /casussen/{id}/deelnemers", s.requireUser(caseRoles, c.inRegion(c.addParticipant)))
+	ui("POST /casussen/{id}/uitnodigen", s.requireUser(caseRoles, c.inRegion(c.invite)))
+	ui("POST /casussen/{id}/uitnodiging", s.requireUser(withParent, c.inRegion(c.respond)))
+	ui("POST /casussen/{id}/regie", s.requireUser(caseRoles, c.inRegion(c.handOver)))
+	ui("POST /casussen/{id}/opschalen", s.requireUser(caseRoles, c.inRegion(c.escalate)))
+	ui("POST /casussen/{id}/doorbraakbesluit", s.requireUser(caseRoles, c.inRegion(c.decide)))
+	ui("POST /casussen/{id}/afsluiten", s.requireUser(caseRoles, c.inRegion(c.closeCase)))
+	api("GET /api/v1/casussen", s.apiAuth(caseRoles, auth.ScopeCasussenLezen, c.inRegion(c.apiList)))
+	api("GET /api/v1/casussen/{id}", s.apiAuth(caseRoles, auth.ScopeCasussenLezen, c.inRegion(c.apiCase)))
+	api("PUT /api/v1/casussen/{id}/verslagen/{vid}", s.apiAuth(caseRoles, ScopeCasussen, c.inRegion(c.apiPutMinutes)))
 	c.mountAPISteps(api)
 	s.documentCasework()
 }
 
 type caseHandlers struct {
-	s   *Server
-	svc *casework.Service
+	s        *Server
+	services CaseworkServices
+}
+
+// CaseworkServices gives the casework service of a region (the region registry): each region's
+// cases are served with its own convenant and keys.
+type CaseworkServices interface {
+	Casework(ctx context.Context, regionID int64) (*casework.Service, error)
+}
+
+type keyCasework struct{}
+
+// inRegion resolves the signed-in principal's region's casework service for h.
+func (c *caseHandlers) inRegion(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p := principalFrom(r.Context())
+		if p == nil {
+			return errUnauthorised
+		}
+		svc, err := c.services.Casework(r.Context(), p.Actor().RegionID)
+		if err != nil {
+			return err
+		}
+		return h(w, r.WithContext(context.WithValue(r.Context(), keyCasework{}, svc)))
+	}
+}
+
+// svc is the casework service of the request's region (set by inRegion on every casework route).
+func (c *caseHandlers) svc(ctx context.Context) *casework.Service {
+	svc, _ := ctx.Value(keyCasework{}).(*casework.Service)
+	if svc == nil {
+		panic("web: casework route without inRegion")
+	}
+	return svc
 }
 
 // op is the request as a casework operation.
@@ -112,7 +145,7 @@ func pathID(r *http.Request, name string) (int64, error) {
 
 func (c *caseHandlers) list(w http.ResponseWriter, r *http.Request) error {
 	op, region := c.op(r, audit.AccessUI)
-	list, err := c.svc.List(r.Context(), region, op, r.URL.Query().Get("alle") == "")
+	list, err := c.svc(r.Context()).List(r.Context(), region, op, r.URL.Query().Get("alle") == "")
 	if err != nil {
 		return caseError(err)
 	}
@@ -125,7 +158,7 @@ func (c *caseHandlers) page(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	op, region := c.op(r, audit.AccessUI)
-	v, err := c.svc.View(r.Context(), region, op, id)
+	v, err := c.svc(r.Context()).View(r.Context(), region, op, id)
 	if err != nil {
 		return caseError(err)
 	}
@@ -167,7 +200,7 @@ func (c *caseHandlers) writeMinutes(w http.ResponseWriter, r *http.Request) erro
 	op, region := c.op(r, audit.AccessUI)
 	day, err := parseDay("datum", r.PostFormValue("datum"))
 	if err == nil {
-		_, err = c.svc.WriteMinutes(r.Context(), region, op, id, casework.MinutesInput{MeetingOn: day, Text: r.PostFormValue("tekst"), ForParents: r.PostFormValue("voor_ouders") == "ja"})
+		_, err = c.svc(r.Context()).WriteMinutes(r.Context(), region, op, id, casework.MinutesInput{MeetingOn: day, Text: r.PostFormValue("tekst"), ForParents: r.PostFormValue("voor_ouders") == "ja"})
 	}
 	return c.formDone(w, r, id, "verslag", err)
 }
@@ -189,10 +222,10 @@ func (c *caseHandlers) updateMinutes(w http.ResponseWriter, r *http.Request) err
 	}
 	op, region := c.op(r, audit.AccessUI)
 	text := r.PostFormValue("tekst")
-	_, err = c.svc.UpdateMinutes(r.Context(), region, op, id, vid, version, casework.MinutesInput{Text: text, ForParents: r.PostFormValue("voor_ouders") == "ja"})
+	_, err = c.svc(r.Context()).UpdateMinutes(r.Context(), region, op, id, vid, version, casework.MinutesInput{Text: text, ForParents: r.PostFormValue("voor_ouders") == "ja"})
 	var ce *casework.ConflictError
 	if errors.As(err, &ce) {
-		v, verr := c.svc.View(r.Context(), region, op, id)
+		v, verr := c.svc(r.Context()).View(r.Context(), region, op, id)
 		if verr != nil {
 			return caseError(verr)
 		}
@@ -212,7 +245,7 @@ func (c *caseHandlers) advance(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	op, region := c.uiOp(r)
-	_, err = c.svc.Advance(r.Context(), region, op, id, r.PostFormValue("fase"), r.PostFormValue("toelichting"))
+	_, err = c.svc(r.Context()).Advance(r.Context(), region, op, id, r.PostFormValue("fase"), r.PostFormValue("toelichting"))
 	return c.formDone(w, r, id, "fase", err)
 }
 
@@ -235,7 +268,7 @@ func (c *caseHandlers) apiList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	op, region := c.op(r, audit.AccessAPI)
-	list, err := c.svc.List(r.Context(), region, op, r.URL.Query().Get("alle") != "ja")
+	list, err := c.svc(r.Context()).List(r.Context(), region, op, r.URL.Query().Get("alle") != "ja")
 	if err != nil {
 		return caseError(err)
 	}
@@ -296,7 +329,7 @@ func (c *caseHandlers) apiCase(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	op, region := c.op(r, audit.AccessAPI)
-	v, err := c.svc.View(r.Context(), region, op, id)
+	v, err := c.svc(r.Context()).View(r.Context(), region, op, id)
 	if err != nil {
 		return caseError(err)
 	}
@@ -371,7 +404,7 @@ func (c *caseHandlers) apiPutMinutes(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	op, region := c.op(r, audit.AccessAPI)
-	m, err := c.svc.UpdateMinutes(r.Context(), region, op, id, vid, version, casework.MinutesInput{Text: body.Tekst, ForParents: body.VoorOuders})
+	m, err := c.svc(r.Context()).UpdateMinutes(r.Context(), region, op, id, vid, version, casework.MinutesInput{Text: body.Tekst, ForParents: body.VoorOuders})
 	var ce *casework.ConflictError
 	if errors.As(err, &ce) {
 		w.Header().Set("ETag", minutesETag(vid, ce.Current))

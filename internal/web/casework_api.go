@@ -38,9 +38,9 @@ func (c *caseHandlers) apiWrites() map[string]handlerFunc {
 }
 
 func (c *caseHandlers) mountAPISteps(api func(string, handlerFunc)) {
-	api("GET /api/v1/casussen/{id}/plan-van-aanpak", c.s.apiAuth(caseRoles, auth.ScopeCasussenLezen, c.apiPlan))
+	api("GET /api/v1/casussen/{id}/plan-van-aanpak", c.s.apiAuth(caseRoles, auth.ScopeCasussenLezen, c.inRegion(c.apiPlan)))
 	for pattern, h := range c.apiWrites() {
-		api(pattern, c.s.apiAuth(caseRoles, ScopeCasussen, h))
+		api(pattern, c.s.apiAuth(caseRoles, ScopeCasussen, c.inRegion(h)))
 	}
 }
 
@@ -119,7 +119,7 @@ func (c *caseHandlers) apiPlan(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	op, region := c.op(r, audit.AccessAPI)
-	v, err := c.svc.View(r.Context(), region, op, id)
+	v, err := c.svc(r.Context()).View(r.Context(), region, op, id)
 	if err != nil {
 		return caseError(err)
 	}
@@ -182,7 +182,7 @@ func (c *caseHandlers) apiAddAgreement(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	op, region := c.op(r, audit.AccessAPI)
-	a, err := c.svc.AddAgreement(r.Context(), region, op, id, in)
+	a, err := c.svc(r.Context()).AddAgreement(r.Context(), region, op, id, in)
 	if err != nil {
 		return caseError(err)
 	}
@@ -223,7 +223,7 @@ func (c *caseHandlers) apiPatchAgreement(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	op, region := c.op(r, audit.AccessAPI)
-	a, err := c.svc.UpdateAgreement(r.Context(), region, op, id, aid, version, in)
+	a, err := c.svc(r.Context()).UpdateAgreement(r.Context(), region, op, id, aid, version, in)
 	if err != nil {
 		return stale(w, err, func(v int) string { return agreementETag(aid, v) })
 	}
@@ -244,7 +244,7 @@ func (c *caseHandlers) apiContribute(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	op, region := c.op(r, audit.AccessAPI)
-	x, err := c.svc.Contribute(r.Context(), region, op, id, body.Categorie, body.Tekst)
+	x, err := c.svc(r.Context()).Contribute(r.Context(), region, op, id, body.Categorie, body.Tekst)
 	if err != nil {
 		return caseError(err)
 	}
@@ -281,7 +281,7 @@ func (c *caseHandlers) apiAsk(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	op, region := c.op(r, audit.AccessAPI)
-	q, err := c.svc.Ask(r.Context(), region, op, id, casework.Ref(body.Aan), body.Categorie, body.Vraag)
+	q, err := c.svc(r.Context()).Ask(r.Context(), region, op, id, casework.Ref(body.Aan), body.Categorie, body.Vraag)
 	if err != nil {
 		return caseError(err)
 	}
@@ -304,7 +304,7 @@ func (c *caseHandlers) apiAnswer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	op, region := c.op(r, audit.AccessAPI)
-	q, err := c.svc.Answer(r.Context(), region, op, id, qid, body.Antwoord)
+	q, err := c.svc(r.Context()).Answer(r.Context(), region, op, id, qid, body.Antwoord)
 	if err != nil {
 		return caseError(err)
 	}
@@ -352,11 +352,11 @@ func (c *caseHandlers) stepPhase(r *http.Request, region int64, op casework.Op, 
 	if err := decodeJSON(r, &body); err != nil {
 		return nil, err
 	}
-	return c.svc.Advance(r.Context(), region, op, id, body.Fase, body.Toelichting)
+	return c.svc(r.Context()).Advance(r.Context(), region, op, id, body.Fase, body.Toelichting)
 }
 
 func (c *caseHandlers) stepInvite(r *http.Request, region int64, op casework.Op, id int64) (*casework.Case, error) {
-	return c.svc.InviteFamily(r.Context(), region, op, id)
+	return c.svc(r.Context()).InviteFamily(r.Context(), region, op, id)
 }
 
 func (c *caseHandlers) stepRespond(r *http.Request, region int64, op casework.Op, id int64) (*casework.Case, error) {
@@ -371,7 +371,7 @@ func (c *caseHandlers) stepRespond(r *http.Request, region int64, op casework.Op
 	if body.Geaccepteerd == nil {
 		return nil, badField("geaccepteerd", "zeg of de uitnodiging is aangenomen (true) of geweigerd (false)")
 	}
-	return c.svc.Respond(r.Context(), region, op, id, casework.Ref(body.Deelnemer), *body.Geaccepteerd, body.Toelichting)
+	return c.svc(r.Context()).Respond(r.Context(), region, op, id, casework.Ref(body.Deelnemer), *body.Geaccepteerd, body.Toelichting)
 }
 
 func (c *caseHandlers) stepHandOver(r *http.Request, region int64, op casework.Op, id int64) (*casework.Case, error) {
@@ -383,7 +383,7 @@ func (c *caseHandlers) stepHandOver(r *http.Request, region int64, op casework.O
 	if err := decodeJSON(r, &body); err != nil {
 		return nil, err
 	}
-	return c.svc.HandOver(r.Context(), region, op, id, casework.RegieKind(body.Soort), body.Naar, body.Toelichting)
+	return c.svc(r.Context()).HandOver(r.Context(), region, op, id, casework.RegieKind(body.Soort), body.Naar, body.Toelichting)
 }
 
 func (c *caseHandlers) stepEscalate(r *http.Request, region int64, op casework.Op, id int64) (*casework.Case, error) {
@@ -399,7 +399,7 @@ func (c *caseHandlers) stepEscalate(r *http.Request, region int64, op casework.O
 	if err := decodeJSON(r, &body); err != nil {
 		return nil, err
 	}
-	return c.svc.Escalate(r.Context(), region, op, id, casework.EscalateRequest{Reason: body.Reden, Detail: body.Toelichting,
+	return c.svc(r.Context()).Escalate(r.Context(), region, op, id, casework.EscalateRequest{Reason: body.Reden, Detail: body.Toelichting,
 		ConsultantID: body.Onderwijsconsulent, Holder: casework.Doorzettingsmacht{Name: body.Doorzettingsmacht.Naam, Function: body.Doorzettingsmacht.Functie}})
 }
 
@@ -410,7 +410,7 @@ func (c *caseHandlers) stepDecide(r *http.Request, region int64, op casework.Op,
 	if err := decodeJSON(r, &body); err != nil {
 		return nil, err
 	}
-	return c.svc.DecideBreakthrough(r.Context(), region, op, id, body.Besluit)
+	return c.svc(r.Context()).DecideBreakthrough(r.Context(), region, op, id, body.Besluit)
 }
 
 func (c *caseHandlers) stepClose(r *http.Request, region int64, op casework.Op, id int64) (*casework.Case, error) {
@@ -421,5 +421,5 @@ func (c *caseHandlers) stepClose(r *http.Request, region int64, op casework.Op, 
 	if err := decodeJSON(r, &body); err != nil {
 		return nil, err
 	}
-	return c.svc.Close(r.Context(), region, op, id, body.Resultaat, body.Toelichting)
+	return c.svc(r.Context()).Close(r.Context(), region, op, id, body.Resultaat, body.Toelichting)
 }

@@ -13,10 +13,10 @@ import (
 // the API, so the tests of the write endpoints inject the principal here; authentication itself
 // is tested through the real server (session 401, system token 403).
 func CaseAPIAs(s *Server, svc *casework.Service, acc auth.Account) http.Handler {
-	c := &caseHandlers{s: s, svc: svc}
+	c := &caseHandlers{s: s, services: svc}
 	as := func(h handlerFunc) http.Handler {
 		return s.apiHandler(func(w http.ResponseWriter, r *http.Request) error {
-			return h(w, r.WithContext(context.WithValue(r.Context(), keyPrincipal, &Principal{Account: acc})))
+			return c.inRegion(h)(w, r.WithContext(context.WithValue(r.Context(), keyPrincipal, &Principal{Account: acc})))
 		})
 	}
 	mux := http.NewServeMux()

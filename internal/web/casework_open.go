@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -63,9 +64,9 @@ func (c *caseHandlers) visiblePupil(r *http.Request, pupilID int64) error {
 }
 
 // caseTypesFor are the convenant's case types in which the user's party takes part.
-func (c *caseHandlers) caseTypesFor(party string) []optionRow {
+func (c *caseHandlers) caseTypesFor(ctx context.Context, party string) []optionRow {
 	var out []optionRow
-	for _, t := range c.svc.Guard().Convenant().CaseTypes() {
+	for _, t := range c.svc(ctx).Guard().Convenant().CaseTypes() {
 		for _, p := range t.Parties {
 			if p.Value == party {
 				out = append(out, optionRow{t.Code, t.Name})
@@ -77,9 +78,9 @@ func (c *caseHandlers) caseTypesFor(party string) []optionRow {
 }
 
 // casePurposes are the purposes a case can have (not the aggregates-only ones).
-func (c *caseHandlers) casePurposes() []optionRow {
+func (c *caseHandlers) casePurposes(ctx context.Context) []optionRow {
 	var out []optionRow
-	for _, p := range c.svc.Guard().Convenant().Purposes() {
+	for _, p := range c.svc(ctx).Guard().Convenant().Purposes() {
 		if !p.AggregatesOnly {
 			out = append(out, optionRow{p.Code, p.Name})
 		}
@@ -106,7 +107,7 @@ func (c *caseHandlers) newForm(w http.ResponseWriter, r *http.Request) error {
 func (c *caseHandlers) renderNew(w http.ResponseWriter, r *http.Request, status int, in openInput, errs map[string]string) error {
 	p := principalFrom(r.Context())
 	return c.s.renderForm(w, r, status, "casus_nieuw", "Casus openen", map[string]any{
-		"in": in, "soorten": c.caseTypesFor(p.Actor().Party), "doelen": c.casePurposes(), "vandaag": c.s.today(),
+		"in": in, "soorten": c.caseTypesFor(r.Context(), p.Actor().Party), "doelen": c.casePurposes(r.Context()), "vandaag": c.s.today(),
 		"leerplicht": p.Role() == auth.RoleLeerplicht,
 	}, errs)
 }
@@ -121,7 +122,7 @@ func (c *caseHandlers) create(w http.ResponseWriter, r *http.Request) error {
 		}
 		op, region := c.op(r, audit.AccessUI)
 		var k *casework.Case
-		if k, err = c.svc.Open(r.Context(), region, op, req); err == nil {
+		if k, err = c.svc(r.Context()).Open(r.Context(), region, op, req); err == nil {
 			http.Redirect(w, r, fmt.Sprintf("/casussen/%d", k.ID), http.StatusSeeOther)
 			return nil
 		}
@@ -169,7 +170,7 @@ func (c *caseHandlers) apiOpen(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	op, region := c.op(r, audit.AccessAPI)
-	k, err := c.svc.Open(r.Context(), region, op, req)
+	k, err := c.svc(r.Context()).Open(r.Context(), region, op, req)
 	if err != nil {
 		return caseError(err)
 	}

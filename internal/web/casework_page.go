@@ -72,13 +72,13 @@ func (c *caseHandlers) stepData(r *http.Request, v *casework.View, names map[int
 			MayAnswer: open && q.To == me.Ref() && q.AnsweredAt.IsZero() && q.Scope == casework.ScopeContent})
 	}
 	var bring []optionRow
-	for _, cat := range c.svc.Guard().Convenant().Categories() {
+	for _, cat := range c.svc(r.Context()).Guard().Convenant().Categories() {
 		if scope, ok := v.MayBringIn[cat.Code]; ok && cat.Code != casework.CatMinutes && cat.Code != casework.CatAgreements {
 			bring = append(bring, optionRow{cat.Code, cat.Name + " (" + scope + ")"})
 		}
 	}
 	var askCats []optionRow
-	for _, cat := range c.svc.Guard().Convenant().Categories() {
+	for _, cat := range c.svc(r.Context()).Guard().Convenant().Categories() {
 		askCats = append(askCats, optionRow{cat.Code, cat.Name})
 	}
 	var kinds []optionRow

@@ -59,7 +59,7 @@ func (c *caseHandlers) formDone(w http.ResponseWriter, r *http.Request, id int64
 		extra["in"] = in
 	}
 	op, region := c.op(r, audit.AccessUI)
-	v, verr := c.svc.View(r.Context(), region, op, id)
+	v, verr := c.svc(r.Context()).View(r.Context(), region, op, id)
 	if verr != nil {
 		return caseError(verr)
 	}
@@ -167,7 +167,7 @@ func (c *caseHandlers) addAgreement(w http.ResponseWriter, r *http.Request) erro
 	forParents := r.PostFormValue("voor_ouders") == "ja"
 	due, err := parseDay("datum", r.PostFormValue("datum"))
 	if err == nil {
-		_, err = c.svc.AddAgreement(r.Context(), region, op, id, casework.AgreementInput{Description: &desc, Owner: &owner, Due: &due, ForParents: &forParents})
+		_, err = c.svc(r.Context()).AddAgreement(r.Context(), region, op, id, casework.AgreementInput{Description: &desc, Owner: &owner, Due: &due, ForParents: &forParents})
 	}
 	return c.formDone(w, r, id, "afspraak", err)
 }
@@ -192,7 +192,7 @@ func (c *caseHandlers) updateAgreement(w http.ResponseWriter, r *http.Request) e
 	in, err := agreementForm(r)
 	if err == nil {
 		op, region := c.op(r, audit.AccessUI)
-		_, err = c.svc.UpdateAgreement(r.Context(), region, op, id, aid, version, in)
+		_, err = c.svc(r.Context()).UpdateAgreement(r.Context(), region, op, id, aid, version, in)
 	}
 	return c.formDone(w, r, id, form, err)
 }
@@ -228,7 +228,7 @@ func (c *caseHandlers) plan(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	op, region := c.op(r, audit.AccessUI)
-	v, err := c.svc.View(r.Context(), region, op, id)
+	v, err := c.svc(r.Context()).View(r.Context(), region, op, id)
 	if err != nil {
 		return caseError(err)
 	}
@@ -256,7 +256,7 @@ func (c *caseHandlers) contribute(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	op, region := c.op(r, audit.AccessUI)
-	_, err = c.svc.Contribute(r.Context(), region, op, id, r.PostFormValue("categorie"), r.PostFormValue("tekst"))
+	_, err = c.svc(r.Context()).Contribute(r.Context(), region, op, id, r.PostFormValue("categorie"), r.PostFormValue("tekst"))
 	return c.formDone(w, r, id, "inbreng", err)
 }
 
@@ -266,7 +266,7 @@ func (c *caseHandlers) ask(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	op, region := c.op(r, audit.AccessUI)
-	_, err = c.svc.Ask(r.Context(), region, op, id, casework.Ref(r.PostFormValue("aan")), r.PostFormValue("categorie"), r.PostFormValue("vraag"))
+	_, err = c.svc(r.Context()).Ask(r.Context(), region, op, id, casework.Ref(r.PostFormValue("aan")), r.PostFormValue("categorie"), r.PostFormValue("vraag"))
 	return c.formDone(w, r, id, "vraag", err)
 }
 
@@ -280,7 +280,7 @@ func (c *caseHandlers) answer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	op, region := c.op(r, audit.AccessUI)
-	_, err = c.svc.Answer(r.Context(), region, op, id, qid, r.PostFormValue("antwoord"))
+	_, err = c.svc(r.Context()).Answer(r.Context(), region, op, id, qid, r.PostFormValue("antwoord"))
 	return c.formDone(w, r, id, "vraag-"+strconv.FormatInt(qid, 10), err)
 }
 
@@ -296,7 +296,7 @@ func (c *caseHandlers) addParticipant(w http.ResponseWriter, r *http.Request) er
 	if perr != nil || uid <= 0 {
 		return c.formDone(w, r, id, "deelnemer", badField("gebruiker", "Kies wie u toevoegt."))
 	}
-	_, err = c.svc.AddProfessional(r.Context(), region, op, id, uid, "")
+	_, err = c.svc(r.Context()).AddProfessional(r.Context(), region, op, id, uid, "")
 	return c.formDone(w, r, id, "deelnemer", err)
 }
 
@@ -306,7 +306,7 @@ func (c *caseHandlers) invite(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	op, region := c.uiOp(r)
-	_, err = c.svc.InviteFamily(r.Context(), region, op, id)
+	_, err = c.svc(r.Context()).InviteFamily(r.Context(), region, op, id)
 	return c.formDone(w, r, id, "uitnodiging", err)
 }
 
@@ -330,7 +330,7 @@ func (c *caseHandlers) respond(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return c.formDone(w, r, id, "uitnodiging", badField("antwoord", "Kies of de uitnodiging is aangenomen of geweigerd."))
 	}
-	_, err = c.svc.Respond(r.Context(), region, op, id, ref, accept, r.PostFormValue("toelichting"))
+	_, err = c.svc(r.Context()).Respond(r.Context(), region, op, id, ref, accept, r.PostFormValue("toelichting"))
 	return c.formDone(w, r, id, "uitnodiging", err)
 }
 
@@ -344,7 +344,7 @@ func (c *caseHandlers) handOver(w http.ResponseWriter, r *http.Request) error {
 	if perr != nil || to <= 0 {
 		return c.formDone(w, r, id, "regie", badField("naar", "Kies aan wie u de regie overdraagt."))
 	}
-	_, err = c.svc.HandOver(r.Context(), region, op, id, casework.RegieKind(r.PostFormValue("soort")), to, r.PostFormValue("toelichting"))
+	_, err = c.svc(r.Context()).HandOver(r.Context(), region, op, id, casework.RegieKind(r.PostFormValue("soort")), to, r.PostFormValue("toelichting"))
 	return c.formDone(w, r, id, "regie", err)
 }
 
@@ -360,7 +360,7 @@ func (c *caseHandlers) escalate(w http.ResponseWriter, r *http.Request) error {
 	if perr != nil || oc <= 0 {
 		return c.formDone(w, r, id, "opschalen", badField("onderwijsconsulent", "Kies de onderwijsconsulent die aan het doorbraakoverleg deelneemt."))
 	}
-	_, err = c.svc.Escalate(r.Context(), region, op, id, casework.EscalateRequest{
+	_, err = c.svc(r.Context()).Escalate(r.Context(), region, op, id, casework.EscalateRequest{
 		Reason: r.PostFormValue("reden"), Detail: r.PostFormValue("toelichting"), ConsultantID: oc,
 		Holder: casework.Doorzettingsmacht{Name: r.PostFormValue("doorzettingsmacht_naam"), Function: r.PostFormValue("doorzettingsmacht_functie")},
 	})
@@ -377,7 +377,7 @@ func (c *caseHandlers) decide(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	op, region := c.uiOp(r)
-	_, err = c.svc.DecideBreakthrough(r.Context(), region, op, id, r.PostFormValue("besluit"))
+	_, err = c.svc(r.Context()).DecideBreakthrough(r.Context(), region, op, id, r.PostFormValue("besluit"))
 	return c.formDone(w, r, id, "besluit", err)
 }
 
@@ -387,7 +387,7 @@ func (c *caseHandlers) closeCase(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	op, region := c.uiOp(r)
-	_, err = c.svc.Close(r.Context(), region, op, id, r.PostFormValue("resultaat"), r.PostFormValue("toelichting"))
+	_, err = c.svc(r.Context()).Close(r.Context(), region, op, id, r.PostFormValue("resultaat"), r.PostFormValue("toelichting"))
 	return c.formDone(w, r, id, "afsluiten", err)
 }
 

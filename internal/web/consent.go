@@ -428,9 +428,9 @@ func (c *consentHandlers) renderPupil(w http.ResponseWriter, r *http.Request, st
 		return err
 	}
 	data := map[string]any{"p": pup, "toestemmingen": c.rows(recs, n), "in": in, "ouders": guardians, "doelen": c.d.Register.Config().Rules.Purposes(),
-		"formulieren": c.formPurposes(pup, fam.GezagCount()),
-		"vocab":       c.s.d.Vocab, "kanalen": consent.Channels, "magVastleggen": p.Role() == auth.RoleZorgcoordinator,
-		"verzoeken": asks, "online": c.s.onlineConsent, "ontvangerKeuze": n.choices(c.s.d.Vocab.Parties), "gevraagd": r.URL.Query().Get("gevraagd") != ""}
+		"formulieren": c.formPurposes(p, pup, fam.GezagCount()),
+		"vocab":       c.s.vocabOf(p), "kanalen": consent.Channels, "magVastleggen": p.Role() == auth.RoleZorgcoordinator,
+		"verzoeken": asks, "online": c.s.onlineConsent, "ontvangerKeuze": n.choices(c.s.vocabOf(p).Parties), "gevraagd": r.URL.Query().Get("gevraagd") != ""}
 	for k, v := range extra {
 		data[k] = v
 	}
@@ -494,7 +494,7 @@ func (c *consentHandlers) withdrawSubmit(w http.ResponseWriter, r *http.Request)
 // formPurposes are the purposes for which a consent form can be printed for this pupil today:
 // the convenant names recipients and data for the purpose, and consent is needed (issue 15: the
 // page linked a form for signalering, which needs no consent, and that link answered 400).
-func (c *consentHandlers) formPurposes(pup dossier.Pupil, guardians int) []Code {
+func (c *consentHandlers) formPurposes(p *Principal, pup dossier.Pupil, guardians int) []Code {
 	cfg := c.d.Register.Config()
 	birth, err := consent.ParseDate(pup.BirthDate)
 	if err != nil {
@@ -502,7 +502,7 @@ func (c *consentHandlers) formPurposes(pup dossier.Pupil, guardians int) []Code 
 	}
 	today := consent.Today(c.s.now())
 	var out []Code
-	for _, pc := range c.s.d.Vocab.Purposes {
+	for _, pc := range c.s.vocabOf(p).Purposes {
 		scope, ok := cfg.Catalog.Scopes[pc.Code]
 		if !ok || len(scope.Recipients) == 0 || len(scope.Categories) == 0 {
 			continue

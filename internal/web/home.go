@@ -121,7 +121,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, "start_fg", "Functionaris gegevensbescherming", data)
 	}
 	data["doel"] = purpose
-	data["doelLabel"] = Label(s.d.Vocab.Purposes, purpose)
+	data["doelLabel"] = Label(s.vocabOf(p).Purposes, purpose)
 	data["doelen"] = s.purposesFor(p)
 	data["leerlingRol"] = contains(pupilRoles, a.Role)
 	return s.render(w, r, "start", "Start", data)

@@ -97,3 +97,23 @@ func consentRef(id int64) string {
 	}
 	return strconv.FormatInt(id, 10)
 }
+
+// vocabOf is the vocabulary of the principal's region: the codes of the convenant its decision
+// point decides by (regions may have different convenants). Deps.Vocab when the region cannot
+// be resolved (no principal).
+func (s *Server) vocabOf(p *Principal) Vocabulary {
+	if p == nil {
+		return s.d.Vocab
+	}
+	pt, err := s.d.Access.For(context.Background(), p.Actor().RegionID)
+	if err != nil {
+		return s.d.Vocab
+	}
+	k := pt.Convenant()
+	if v, ok := s.vocabs.Load(k.Hash()); ok {
+		return v.(Vocabulary)
+	}
+	v := VocabularyOf(k)
+	s.vocabs.Store(k.Hash(), v)
+	return v
+}

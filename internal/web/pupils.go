@@ -336,7 +336,7 @@ func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
 		title = v.Pupil.FirstName + " " + v.Pupil.LastName
 	}
 	return s.renderPage(w, r, status, "leerling", title, map[string]any{
-		"v": v, "doelLabel": Label(s.d.Vocab.Purposes, purpose), "doelen": s.purposesFor(p), "ouder": p.Role() == auth.RoleOuder,
+		"v": v, "doelLabel": Label(s.vocabOf(p).Purposes, purpose), "doelen": s.purposesFor(p), "ouder": p.Role() == auth.RoleOuder,
 		"leeftijd": dossier.Age(v.Pupil.BirthDate, s.now().In(s.cfg.Location)),
 		"spoor":    trail, "spoorGekoppeld": s.d.AuditReader != nil, "bewijs": proof, "spoorFout": trailUnreadable,
 		"register": s.consentRegisterLink(p, v), "casusOpenen": s.mayOpenCase(p),
@@ -353,7 +353,7 @@ func (s *Server) purposesFor(p *Principal) []Code {
 	}
 	a := p.Actor()
 	var out []Code
-	for _, c := range s.d.Vocab.Purposes {
+	for _, c := range s.vocabOf(p).Purposes {
 		if s.purposeGivesRole(context.Background(), a.RegionID, a.Party, a.Role, c.Code) {
 			out = append(out, c)
 		}

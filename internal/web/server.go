@@ -91,6 +91,8 @@ type Server struct {
 	providers map[string]*oidcProvider
 
 	// docPaths and docSchemas are API documentation added by mounted parts (documentAPI).
+	vocabs sync.Map // convenant hash → Vocabulary (vocabOf)
+
 	docMu      sync.Mutex
 	docPaths   map[string]any
 	docSchemas map[string]any

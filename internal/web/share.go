@@ -22,11 +22,11 @@ func (s *Server) shareForm(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
 	a := p.Actor()
 	in := shareInput{Role: a.Party + "/" + a.Role, Action: ActVerstrekken, Purpose: p.Session.Purpose, Level: "persoon"}
-	return s.render(w, r, "mag_ik", "Mag ik dit delen?", s.shareData(in, nil, nil))
+	return s.render(w, r, "mag_ik", "Mag ik dit delen?", s.shareData(p, in, nil, nil))
 }
 
-func (s *Server) shareData(in shareInput, ans *Answer, errs map[string]string) map[string]any {
-	return map[string]any{"in": in, "antwoord": ans, "vocab": s.d.Vocab, "faq": faqSteps,
+func (s *Server) shareData(p *Principal, in shareInput, ans *Answer, errs map[string]string) map[string]any {
+	return map[string]any{"in": in, "antwoord": ans, "vocab": s.vocabOf(p), "faq": faqSteps,
 		"handelingen": []Code{{Code: ActVerstrekken, Label: "verstrekken aan een andere partij"}, {Code: ActLezen, Label: "inzien"}, {Code: ActVastleggen, Label: "vastleggen"}}}
 }
 
@@ -37,7 +37,7 @@ func (s *Server) shareAnswer(w http.ResponseWriter, r *http.Request) error {
 		Purpose: r.PostFormValue("doel"), Phase: r.PostFormValue("fase"), Action: r.PostFormValue("handeling"),
 		Melding: r.PostFormValue("duo-melding") == "ja", Consent: r.PostFormValue("toestemming") == "ja", Level: r.PostFormValue("niveau"),
 	}
-	v := s.d.Vocab
+	v := s.vocabOf(p)
 	errs := map[string]string{}
 	if _, _, ok := partyRole(v, in.Role); !ok {
 		errs["rol"] = "Kies uw rol."
@@ -61,7 +61,7 @@ func (s *Server) shareAnswer(w http.ResponseWriter, r *http.Request) error {
 		errs["niveau"] = "Kies of het over een leerling gaat of over de school."
 	}
 	if len(errs) > 0 {
-		return s.renderForm(w, r, http.StatusUnprocessableEntity, "mag_ik", "Mag ik dit delen?", s.shareData(in, nil, errs), errs)
+		return s.renderForm(w, r, http.StatusUnprocessableEntity, "mag_ik", "Mag ik dit delen?", s.shareData(p, in, nil, errs), errs)
 	}
 	party, role, _ := partyRole(v, in.Role)
 	q := policy.Request{Actor: policy.Actor{Party: party, Role: role}, Action: policy.Action(in.Action), Category: in.Category, Purpose: in.Purpose,
@@ -76,7 +76,7 @@ func (s *Server) shareAnswer(w http.ResponseWriter, r *http.Request) error {
 	}
 	ans := answerOf(d)
 	s.log.InfoContext(r.Context(), "mag-ik-dit-delen beantwoord", "gebruiker_id", p.Account.ID, "toegestaan", ans.Allowed)
-	return s.render(w, r, "mag_ik", "Mag ik dit delen?", s.shareData(in, &ans, nil))
+	return s.render(w, r, "mag_ik", "Mag ik dit delen?", s.shareData(p, in, &ans, nil))
 }
 
 // partyRole splits a form value "party/role" and checks it against the convenant's roles (role
