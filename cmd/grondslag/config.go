@@ -25,8 +25,8 @@ type config struct {
 	// RegionConvenants are the regions with their own convenant file (serve: --regio-convenant
 	// CODE=BESTAND, repeatable); the others use Convenant.
 	RegionConvenants map[string]string
-	Region    string // region code; empty means the only region in the store
-	Vault     string // the key vault with the pupils' content keys: SQLite path or postgres:// URL; empty: derived from DB
+	Region           string // region code; empty means the only region in the store
+	Vault            string // the key vault with the pupils' content keys: SQLite path or postgres:// URL; empty: derived from DB
 
 	db   *store.DB      // the store openStore opened: keyRing checks the keys against it
 	ring *ident.KeyRing // loaded and checked once
