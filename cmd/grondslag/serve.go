@@ -127,6 +127,7 @@ func loadConvenant(cfg *config) (*convenant.Compiled, error) {
 
 // serveDB serves the web application on addr until ctx ends.
 func serveDB(ctx context.Context, e env, cfg *config, addr string, db *store.DB, ring *ident.KeyRing) error {
+	slog.SetDefault(newLogger(e)) // JSON lines, no personal data (observe.go)
 	s, cleanup, opts, err := newWebServer(ctx, e, cfg, db, ring)
 	if err != nil {
 		return err
@@ -150,7 +151,15 @@ func serveDB(ctx context.Context, e env, cfg *config, addr string, db *store.DB,
 	if err != nil {
 		return fmt.Errorf("luisteren op %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: s.web, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
+	if ma := e.getenv("GRONDSLAG_METRICS_ADRES"); ma != "" {
+		// Prometheus metrics on their own address (keep it internal), not on the public port.
+		go func() {
+			mux := http.NewServeMux()
+			mux.Handle("GET /metrics", s.obs.metricsHandler())
+			slog.Info("metrics", "adres", ma, "fout", http.ListenAndServe(ma, mux))
+		}()
+	}
+	srv := &http.Server{Handler: s.obs.handler(s.web), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(e.stdout, "Grondslag luistert op http://%s\n", ln.Addr())
 	if opts.demo {
 		fmt.Fprintf(e.stdout, "Ouders loggen in met een code per e-mail; in de demo staan die berichten op http://%s/dev/postvak\n", ln.Addr())
@@ -174,6 +183,7 @@ func serveDB(ctx context.Context, e env, cfg *config, addr string, db *store.DB,
 type webServer struct {
 	web    *web.Server
 	sealer *auth.Sealer
+	obs    *observability
 }
 
 // newWebServer wires the store, the convenant's policy, the audit batcher and the key ring into
@@ -203,6 +213,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 			timeouts.Absolute = sec.SessionAbsolute
 		}
 	}
+	obs := newObservability(db)
 	auditStore := store.NewAuditStore(db)
 	batcher := store.NewAuditBatcher(auditStore, 0)
 	aud := &storeAuditor{b: batcher, db: db, ring: ring, codes: map[int64]string{}}
@@ -229,7 +240,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Work: ws, Admin: ws,
 		Access: decisions, Vocab: web.VocabularyOf(conv),
 		Audit: aud, AuditReader: auditReader{AuditStore: auditStore, db: db}, Facts: storeFacts{db: ws, consent: consentCfg}, Sealer: sealer, Logger: slog.Default(),
-		Ready: db.CheckSchema,
+		Ready: readiness(db), // schema current and a write commits (/gereed)
 	}
 	// E-mail through the region's SMTP server (GRONDSLAG_SMTP_*): parents' login codes and the
 	// daily transparency notices. Without it, parents get a clear error instead of a code.
@@ -315,22 +326,27 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 				return
 			case <-t.C:
 				now := time.Now()
-				if n, err := db.DeleteExpiredSessions(sweepCtx, now.Add(-timeouts.Absolute), now.Add(-timeouts.Idle)); err == nil && n > 0 {
+				n, err := db.DeleteExpiredSessions(sweepCtx, now.Add(-timeouts.Absolute), now.Add(-timeouts.Idle))
+				if err == nil && n > 0 {
 					slog.Info("verlopen sessies opgeruimd", "aantal", n)
 				}
+				obs.jobDone("sessies", err)
 				if noticeJob != nil {
 					noticeJob(sweepCtx, now)
+					obs.jobDone("meldingen", nil)
 				}
 				// A signed checkpoint of every region's audit log that grew, at least daily.
-				if n, err := auditStore.CheckpointDue(sweepCtx, checkpointSigner(db, ring), now, 24*time.Hour); err != nil {
+				cps, err := auditStore.CheckpointDue(sweepCtx, checkpointSigner(db, ring), now, 24*time.Hour)
+				obs.jobDone("controlepunten", err)
+				if err != nil {
 					slog.Error("checkpoint van het auditlog mislukt", "fout", err.Error())
-				} else if n > 0 {
-					slog.Info("checkpoints van het auditlog gemaakt", "aantal", n)
+				} else if cps > 0 {
+					slog.Info("checkpoints van het auditlog gemaakt", "aantal", cps)
 				}
 			}
 		}
 	}()
-	return &webServer{web: s, sealer: sealer}, func() { stop(); wg.Wait(); batcher.Close(); ws.CloseStatements() }, opts, nil
+	return &webServer{web: s, sealer: sealer, obs: obs}, func() { stop(); wg.Wait(); batcher.Close(); ws.CloseStatements() }, opts, nil
 }
 
 // noMail is the CodeSender until an e-mail relay is configured: parents get a clear error

@@ -91,6 +91,9 @@ func (s *AuditStore) Append(ctx context.Context, tx *Tx, regionID int64, entries
 		int64(tree.Size()), audit.EncodeRange(tree.Hashes()), regionID); err != nil {
 		return fmt.Errorf("auditkop bijwerken: %w", err)
 	}
+	if obs := s.db.auditObserver; obs != nil {
+		obs(regionID, entries)
+	}
 	return nil
 }
 

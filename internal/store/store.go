@@ -43,6 +43,8 @@ type DB struct {
 	w       *sql.DB   // writes and read-your-writes transactions
 	r       *sql.DB   // reads
 	vault   *KeyVault // pupils' data keys for content (UseKeyVault); nil: content cannot be sealed
+
+	auditObserver AuditObserver // metrics; nil when none
 }
 
 // ErrNotFound is returned when a row does not exist in the caller's region.

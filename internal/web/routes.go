@@ -29,7 +29,9 @@ func (s *Server) routes() {
 
 	// Public.
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler()))
-	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /healthz", s.healthz) // older name of /gereed
+	s.mux.HandleFunc("GET /gezond", s.live)     // liveness: the process answers
+	s.mux.HandleFunc("GET /gereed", s.healthz)  // readiness: Deps.Ready (schema current, store writes)
 	ui("GET /{$}", s.root)
 
 	// Sign-in.
@@ -99,6 +101,14 @@ func (s *Server) routes() {
 		}
 		return errNotFound
 	}))
+}
+
+// live answers as long as the process serves HTTP; it touches no store, so a slow or full
+// database never makes an orchestrator restart a healthy process (that is /gereed's job).
+func (s *Server) live(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write([]byte("ok\n"))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
