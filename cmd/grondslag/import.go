@@ -12,6 +12,9 @@ import (
 	"github.com/grondslag/grondslag/internal/store"
 )
 
+// singularOf names one imported item ("1 leerling", not "1 leerlingen").
+var singularOf = map[string]string{"organisaties": "organisatie", "gebruikers": "gebruiker", "leerlingen": "leerling"}
+
 const importUsage = "importeer organisaties|gebruikers|leerlingen BESTAND.csv [--db …] [--regio CODE]"
 
 // runImporteer imports organisations, users or pupils from a CSV file into a region, all or
@@ -132,7 +135,7 @@ func runImporteer(ctx context.Context, e env) error {
 	if err != nil {
 		return fileErrors(path, err)
 	}
-	fmt.Fprintf(e.stdout, "%d %s geïmporteerd in regio %s\n", n, kind, reg.Code)
+	fmt.Fprintf(e.stdout, "%d %s geïmporteerd in regio %s\n", n, plural(n, singularOf[kind], kind), reg.Code)
 	return nil
 }
 

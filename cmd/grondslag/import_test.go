@@ -94,7 +94,7 @@ func TestImportAllOrNothingWithLineErrors(t *testing.T) {
 	}
 
 	good := writeFile(t, dir, "ok.csv", "nummer,voornaam,achternaam,geboortedatum,woongemeente,school,leerlingnummer,van,leerjaar\n999900006,Sam,Test,2015-01-01,GM9990,99ZZ00,1,2024-08-26,groep 5\n")
-	if code, out, errs := runCmd(t, "", append([]string{"importeer", "leerlingen", good}, st...)...); code != 0 || !strings.Contains(out, "1 leerlingen") {
+	if code, out, errs := runCmd(t, "", append([]string{"importeer", "leerlingen", good}, st...)...); code != 0 || !strings.Contains(out, "1 leerling geïmporteerd") {
 		t.Fatalf("good import: %d %s %s", code, out, errs)
 	}
 }

@@ -506,7 +506,7 @@ func (k *Compiled) securityLines() []string {
 	if s.MinPasswordLength > 0 {
 		out = append(out, fmt.Sprintf("Wachtwoorden hebben ten minste %d tekens.", s.MinPasswordLength))
 	}
-	out = append(out, "Elke beslissing over een toegang wordt met grondslag, reden en convenantversie vastgelegd in een onweerlegbaar logboek.")
+	out = append(out, "Elke beslissing over een toegang wordt met grondslag, reden en convenantversie vastgelegd in een logboek dat wijzigingen achteraf zichtbaar maakt (manipulatie-evident, geen onweerlegbaarheid).")
 	return out
 }
 

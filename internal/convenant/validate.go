@@ -90,6 +90,76 @@ func validate(c *Convenant, d *diags) {
 	v.consentRules()
 	v.register()
 	v.usage()
+	v.sensitiveSharing()
+	v.retentionMinimums()
+}
+
+// sensitiveSharing warns about a disclosure of health or youth-care data (special categories)
+// that rests neither on consent nor on an exception with a named statutory provision: the FG
+// should see why a professional secret may be broken there.
+func (v *validator) sensitiveSharing() {
+	for i := range v.c.Exchanges {
+		e := &v.c.Exchanges[i]
+		if e.Forbidden || e.Recipient == nil || hasCond(e, CondConsent) {
+			continue
+		}
+		var special []string
+		for _, c := range e.Categories {
+			if cat := v.categories[c.Value]; cat != nil && cat.Kind == KindSpecial {
+				special = append(special, c.Value)
+			}
+		}
+		if len(special) == 0 {
+			continue
+		}
+		named := e.Ground.Exception != "" && e.Ground.Exception != "9.2.a" && strings.TrimSpace(e.Ground.Law) != "" &&
+			strings.ContainsAny(e.Ground.Law, "0123456789")
+		if !named {
+			v.d.warnf(e.Pos, "voeg 'toestemming' toe aan de voorwaarden, of noem in 'wet:' het wetsartikel dat deze doorbreking van het beroepsgeheim toestaat (bijvoorbeeld \"Leerplichtwet 1969 art. 21a\").",
+				"regel %q verstrekt %s zonder toestemming en zonder een met name genoemde wettelijke uitzondering.", e.ID, strings.Join(special, " en "))
+		}
+	}
+}
+
+// legalMinimum is a retention period the law prescribes as a minimum for one party's file.
+type legalMinimum struct {
+	party, category string
+	years           int
+	source          string
+}
+
+// legalMinimums are the minimum retention periods of the parties of the model convenant:
+// the JGZ file 20 years (BW art. 7:454 lid 3) and the jeugdhulp file 20 years (Jeugdwet
+// art. 7.3.8). A region with other party codes gets no warning for them.
+var legalMinimums = []legalMinimum{
+	{"ggd", "gezondheid", 20, "BW art. 7:454 lid 3 (dossier jeugdgezondheidszorg)"},
+	{"ggd", "identificatie", 20, "BW art. 7:454 lid 3 (dossier jeugdgezondheidszorg)"},
+	{"jeugdhulp", "jeugdhulp", 20, "Jeugdwet art. 7.3.8 (dossier jeugdhulp)"},
+	{"jeugdhulp", "gezondheid", 20, "Jeugdwet art. 7.3.8 (dossier jeugdhulp)"},
+}
+
+// retentionMinimums warns when a party keeps a category shorter than the law's minimum.
+func (v *validator) retentionMinimums() {
+	for _, m := range legalMinimums {
+		if v.parties[m.party] == nil {
+			continue
+		}
+		for _, r := range v.c.Retention {
+			if r.Category.Value != m.category {
+				continue
+			}
+			p, pos := r.Period, r.Pos
+			for _, o := range r.Overrides {
+				if o.Party.Value == m.party {
+					p, pos = o.Period, o.Pos
+				}
+			}
+			if p.Years*12+p.Months < m.years*12 {
+				v.d.warnf(pos, fmt.Sprintf("zet voor partij %s 'termijn: %dj' (of langer) onder 'afwijkend:'.", m.party, m.years),
+					"de bewaartermijn van %q bij %s (%s) is korter dan de wettelijke minimumtermijn van %d jaar (%s).", m.category, m.party, p.Dutch(), m.years, m.source)
+			}
+		}
+	}
 }
 
 func (v *validator) meta() {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/policy"
@@ -172,6 +173,58 @@ func TestLegalTable(t *testing.T) {
 	for _, p := range []string{"1", "2", "3", "4", "6", "8", "9"} {
 		if !points[p] {
 			t.Errorf("punt %s van de juridische review heeft geen regel in de tabel", p)
+		}
+	}
+}
+
+// TestRegionalSwitchAndVersionedRules: a region switches a (check) rule off in
+// regionale_instellingen, and a rule with geldig_vanaf applies from that day on (a pending
+// bill): both without touching code.
+func TestRegionalSwitchAndVersionedRules(t *testing.T) {
+	src := string(convenant.DefaultYAML())
+	off := strings.Replace(src, "leerplicht_naar_swv_niet_ingeschreven: true", "leerplicht_naar_swv_niet_ingeschreven: false", 1)
+	k, err := convenant.Load([]byte(off), "regio.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := policy.Request{Actor: policy.Actor{Party: "gemeente", Role: "leerplicht"}, Action: policy.Disclose, Category: "identificatie", Purpose: "absoluut-verzuim",
+		Recipient: policy.Actor{Party: "swv", Role: "swv-consulent"}, Context: policy.Context{NotEnrolled: true, Age: 11}}
+	if d := policy.NewEngine(k).Decide(r); d.Allowed {
+		t.Fatalf("uitgeschakelde regel staat nog toe: %+v", d)
+	}
+	def, _ := convenant.Default()
+	if d := policy.NewEngine(def).Decide(r); !d.Allowed {
+		t.Fatalf("modelregel staat niet toe: %s", d.Reason)
+	}
+	// The RMC rule of the school gets a start date: before it, refused with the date named.
+	dated := strings.Replace(src, "    leeftijd: {vanaf: 18, tot: 23}\n    plichten: [ouders-informeren]\n    artikel: \"22.4\"",
+		"    leeftijd: {vanaf: 18, tot: 23}\n    geldig_vanaf: \"2027-08-01\"\n    plichten: [ouders-informeren]\n    artikel: \"22.4\"", 1)
+	k2, err := convenant.Load([]byte(dated), "regio.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := policy.NewEngine(k2)
+	rmc := policy.Request{Actor: policy.Actor{Party: "school", Role: "directeur"}, Action: policy.Disclose, Category: "verzuim", Purpose: "rmc",
+		Recipient: policy.Actor{Party: "gemeente", Role: "rmc"}, Context: policy.Context{Age: 19}}
+	rmc.Context.Day = time.Date(2027, 7, 31, 0, 0, 0, 0, time.UTC)
+	if d := e.Decide(rmc); d.Allowed || d.Missing != policy.MissingDate || !strings.Contains(d.Reason, "1 augustus 2027") {
+		t.Fatalf("vóór de ingangsdatum: %+v", d)
+	}
+	rmc.Context.Day = time.Date(2027, 8, 1, 0, 0, 0, 0, time.UTC)
+	if d := e.Decide(rmc); !d.Allowed {
+		t.Fatalf("op de ingangsdatum: %s", d.Reason)
+	}
+}
+
+// TestAgeOn: the one age function (birthdays, 29 February).
+func TestAgeOn(t *testing.T) {
+	d := func(s string) time.Time { x, _ := time.Parse("2006-01-02", s); return x }
+	for _, c := range []struct {
+		birth, on string
+		want      int
+	}{{"2010-05-10", "2026-05-09", 15}, {"2010-05-10", "2026-05-10", 16}, {"2008-02-29", "2026-02-28", 17}, {"2008-02-29", "2026-03-01", 18}, {"2014-01-01", "2013-12-31", 0}} {
+		if got := policy.AgeOn(d(c.birth), d(c.on)); got != c.want {
+			t.Errorf("AgeOn(%s, %s) = %d, want %d", c.birth, c.on, got, c.want)
 		}
 	}
 }

@@ -213,7 +213,7 @@ var meldingLabels = map[string]string{
 	"toelichting_geen_actie": "Waarom geen actie van de gemeente? (alleen bij nee)", "leslocatie": "Leslocatie: BRIN en vestiging",
 	"melder_naam": "Naam van de melder", "melder_functie": "Functie van de melder", "melder_telefoon": "Telefoonnummer van de melder",
 	"melder_email": "E-mailadres van de melder", "telefoon_ouder": "Telefoonnummer van een ouder of van de leerling",
-	"verblijfadres": "Verblijfadres, alleen als het anders is dan in de BRP",
+	"verblijfadres": "Verblijfsadres, alleen als het anders is dan in de BRP",
 }
 
 func (v *verzuimHandlers) meldingData(m *meldingSetup, in, errs map[string]string) map[string]any {

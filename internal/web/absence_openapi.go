@@ -77,7 +77,7 @@ func (s *Server) documentVerzuim() {
 			"actieSchool": text("Wat de school al deed", 2000), "actieGemeenteGewenst": boolS("Actie van de gemeente gewenst"), "toelichtingGeenActie": text("Verplicht als geen actie gewenst is", 2000),
 			"leslocatie":              pattern("BRIN en vestiging", `^[0-9]{2}[A-Z]{2}[0-9]{2}$`, 6),
 			"melder":                  object("", nil, obj{"naam": str("Naam"), "functie": str("Functie"), "telefoon": pattern("Telefoon", `^[0-9 +()-]*$`, 30), "email": emailS("E-mail")}),
-			"telefoonOuderOfLeerling": pattern("Telefoon van ouder of leerling", `^[0-9 +()-]*$`, 30), "verblijfadres": str("Alleen als het afwijkt van de BRP")}),
+			"telefoonOuderOfLeerling": pattern("Telefoon van ouder of leerling", `^[0-9 +()-]*$`, 30), "verblijfadres": str("Verblijfsadres, alleen als het afwijkt van de BRP")}),
 		"StatuswijzigingVerzoek": object("", []string{"status"}, obj{
 			"status":          enum("Nieuwe status", "ingetrokken", "in-behandeling", "afgesloten", "ter-kennisgeving-aangenomen"),
 			"redenAfsluiting": codeS("Verplicht bij afgesloten"), "afsluitnotitie": enum("Afsluitnotitie", "leerling-gesproken", "actie-in-gang-gezet", "geen-verdere-actie"),

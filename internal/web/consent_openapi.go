@@ -11,7 +11,7 @@ func (s *Server) documentToestemming() {
 	paths := obj{
 		"/toestemmingen": obj{
 			"get": obj{"operationId": "toestemmingenLijst", "x-scope": "toestemmingen:lezen", "tags": []string{"Toestemmingen"}, "summary": "Toestemmingen van een leerling van uw school",
-				"description": "Alle vastgelegde toestemmingen en weigeringen met hun stand op dit moment. Het beleid beslist over het lezen van het toestemmingsregister; de inzage komt in de auditlog. Scope toestemmingen:lezen.",
+				"description": "Alle vastgelegde toestemmingen en weigeringen met hun stand op dit moment. Het beleid beslist over het lezen van het toestemmingsregister; de inzage komt in het auditlog. Scope toestemmingen:lezen.",
 				"security":    secured, "parameters": append([]obj{queryParam("leerling", "Id van de leerling", true, idS("Id van de leerling"))}, pageParamsDoc...),
 				"responses": merge(obj{"200": okJSON("Een pagina toestemmingen", "Toestemmingen")}, errorResponses())},
 			"post": obj{"operationId": "toestemmingVastleggen", "x-scope": "toestemmingen:vastleggen", "tags": []string{"Toestemmingen"}, "summary": "Toestemming of weigering vastleggen",

@@ -197,7 +197,7 @@ func openAPIDocumentFor(serverURL, env string) obj {
 		"info": obj{
 			"title":       "Grondslag API",
 			"version":     APIVersion,
-			"description": "API van Grondslag: samenwerken rond leerlingen die school missen, binnen het privacyconvenant van de regio. Elke leesactie vraagt het doel (doel), gaat langs het beleid van het convenant en wordt vastgelegd in de auditlog. Elke client heeft een limiet op het aantal verzoeken per minuut (headers RateLimit en RateLimit-Policy; daarboven 429 met Retry-After).",
+			"description": "API van Grondslag: samenwerken rond leerlingen die school missen, binnen het privacyconvenant van de regio. Elke leesactie vraagt het doel (doel), gaat langs het beleid van het convenant en wordt vastgelegd in het auditlog. Elke client heeft een limiet op het aantal verzoeken per minuut (headers RateLimit en RateLimit-Policy; daarboven 429 met Retry-After).",
 			"contact":     obj{"name": "Grondslag", "email": "beheer@grondslag.example", "url": "https://grondslag.example/contact"},
 			"license":     obj{"name": "EUPL-1.2", "url": "https://eupl.eu/1.2/nl/"},
 		},
@@ -266,7 +266,7 @@ func openAPIDocumentFor(serverURL, env string) obj {
 						"detail": text("Uitleg voor de gebruiker", 2000), "instance": hrefS("Het pad van het verzoek")}},
 				"Gezondheid": object("", []string{"status", "versie"}, obj{"status": enum("Stand", "gezond"), "versie": pattern("Versie van de API", `^\d+\.\d+\.\d+$`, 20)}),
 				"Link":       object("", []string{"href"}, obj{"href": hrefS("URI")}),
-				"LeerlingSamenvatting": object("Naam en geboortedatum staan er alleen in als het beleid identificatiegegevens voor dit doel toestaat (per leerling beslist en vastgelegd in de auditlog).",
+				"LeerlingSamenvatting": object("Naam en geboortedatum staan er alleen in als het beleid identificatiegegevens voor dit doel toestaat (per leerling beslist en vastgelegd in het auditlog).",
 					[]string{"id", "relaties", "_links"},
 					obj{"id": idS("Id van de leerling"), "voornaam": str("Voornaam"), "achternaam": str("Achternaam"),
 						"geboortedatum": dateS("Geboortedatum"), "school": str("Huidige school"), "leerjaar": str("Leerjaar of groep"),

@@ -203,13 +203,13 @@ test('samenwerkingsverband: casussen en de privacyvraag', async () => {
   await page.context().close();
 });
 
-test('FG: de auditlog', async () => {
+test('FG: het auditlog', async () => {
   const page = await newPage();
   await login(page, 'fg@demo.grondslag.test');
   await check(page, 'fg-start');
   await page.getByRole('link', { name: 'Auditlog bekijken' }).click();
   await page.getByRole('heading', { name: 'Auditlog' }).waitFor();
-  assert.ok((await page.locator('tbody tr').count()) > 0, 'de auditlog toont regels');
+  assert.ok((await page.locator('tbody tr').count()) > 0, 'het auditlog toont regels');
   await check(page, 'fg-auditlog');
   await page.goto(base + '/leerlingen');
   assert.match(await page.locator('h1').innerText(), /Geen toegang/);

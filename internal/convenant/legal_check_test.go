@@ -1,0 +1,120 @@
+package convenant
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCheckWarnsLegalReview: `convenant check` warns about what the legal review found (issue
+// 14): health or youth-care data shared without consent or a named statutory exception, a
+// casusoverleg without parents, a retention period shorter than the law's minimum, and a
+// disclosure that does not say under which activity the recipient receives it.
+func TestCheckWarnsLegalReview(t *testing.T) {
+	old := `    grondslag: {avg: c, uitzondering: "9.2.g", wet: "Jeugdwet afdeling 7.1.4 (verwijsindex risicojongeren: afstemming na een match) (check)"}
+    voorwaarden: [verwijsindex, buitenkant]`
+	cases := []struct {
+		name, from, to, want string
+	}{
+		{"jeugdhulp buitenkant zonder toestemming en zonder wetsartikel (review punt 1)", old,
+			"    grondslag: {avg: e, uitzondering: \"9.2.g\", wet: \"Jeugdwet (melding van betrokkenheid)\"}\n    voorwaarden: [buitenkant]",
+			`regel "jeugdhulp-betrokkenheid-verwijsindex" verstrekt jeugdhulp zonder toestemming en zonder een met name genoemde wettelijke uitzondering`},
+		{"overleg zonder ouders (seed 004)", "      partijen: [school, swv, ggd, jeugdhulp]\n      ouders_uitgenodigd: true\n",
+			"      partijen: [school, swv, ggd, jeugdhulp]\n      ouders_uitgenodigd: false\n", `casusoverleg "mdo" is een overleg zonder ouders`},
+		{"JGZ-dossier korter dan 20 jaar (review punt 5)", "      - partij: ggd\n        termijn: 20j\n        vanaf: laatste-wijziging\n        bron: BW art. 7:454 lid 3 (dossier jeugdgezondheidszorg, 20 jaar na de laatste wijziging)\n  - categorie: jeugdhulp",
+			"      - partij: ggd\n        termijn: 2j\n        vanaf: uitschrijving\n        bron: oud\n  - categorie: jeugdhulp", `de bewaartermijn van "gezondheid" bij ggd (2 jaar) is korter dan de wettelijke minimumtermijn van 20 jaar`},
+		{"ontvanger zonder eigen verwerking (review punt 4)", "    verwerking: leerlingbegeleiding-school\n    verwerking_ontvanger: jgz-ziekteverzuim\n",
+			"    verwerking: leerlingbegeleiding-school\n", `noemt niet onder welke eigen verwerking de ontvanger "ggd" de gegevens ontvangt`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			src := string(DefaultYAML())
+			if !strings.Contains(src, tc.from) {
+				t.Fatalf("tekst om te vervangen niet gevonden: %q", tc.from)
+			}
+			k, err := Load([]byte(strings.Replace(src, tc.from, tc.to, 1)), "c.yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range k.Warnings() {
+				if d.Severity == SevWarning && strings.Contains(d.What, tc.want) {
+					return
+				}
+			}
+			t.Fatalf("waarschuwing %q niet gegeven; wel: %v", tc.want, k.Warnings())
+		})
+	}
+}
+
+// TestCheckErrorsLegalReview: a rule filed under another party's activity (the register mixed
+// controllers, review point 4) and a melding for a child who is not enrolled are errors.
+func TestCheckErrorsLegalReview(t *testing.T) {
+	cases := []struct{ name, from, to, want string }{
+		{"verstrekking onder de verwerking van de ontvanger", "    artikel: \"4.4\"\n    verwerking: jeugdhulp-samenwerking-school\n    verwerking_ontvanger: jeugdhulp-casus",
+			"    artikel: \"4.4\"\n    verwerking: jeugdhulp-casus\n    verwerking_ontvanger: jeugdhulp-casus", `maar verwerking "jeugdhulp-casus" is van verwerkingsverantwoordelijke "jeugdhulp"`},
+		{"melding voor een niet ingeschreven kind", "    voorwaarden: [niet-ingeschreven]\n    niveau: [persoon]", "    voorwaarden: [niet-ingeschreven, duo-melding]\n    niveau: [persoon]", "die melding kan niet bestaan"},
+		{"onbekende regionale schakelaar", "    alleen_als: leerplicht_naar_swv_niet_ingeschreven", "    alleen_als: mazl_lesweken", "geen aan/uit-instelling"},
+		{"geldig_tot voor geldig_vanaf", "    leeftijd: {vanaf: 18, tot: 23}\n    plichten: [ouders-informeren]", "    leeftijd: {vanaf: 18, tot: 23}\n    geldig_vanaf: \"2027-08-01\"\n    geldig_tot: \"2027-01-01\"\n    plichten: [ouders-informeren]", "vóór de datum waarop zij ingaat"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			src := string(DefaultYAML())
+			if !strings.Contains(src, tc.from) {
+				t.Fatalf("tekst om te vervangen niet gevonden: %q", tc.from)
+			}
+			_, err := Load([]byte(strings.Replace(src, tc.from, tc.to, 1)), "c.yaml")
+			if err == nil || !strings.Contains(err.Error()+errorList(err), tc.want) {
+				t.Fatalf("verwacht een fout met %q, kreeg %v", tc.want, err)
+			}
+		})
+	}
+}
+
+func errorList(err error) string {
+	e, ok := err.(*Error)
+	if !ok {
+		return ""
+	}
+	var b strings.Builder
+	for _, d := range e.Diagnostics {
+		b.WriteString(d.String() + "\n")
+	}
+	return b.String()
+}
+
+// TestRegionalSettings: the model states every switch; a region's file may change them.
+func TestRegionalSettings(t *testing.T) {
+	k, _ := Default()
+	r := k.Regional()
+	if r.LongSickToLeerplicht || r.LongSickDays != 15 || r.MAZLReports != 4 || r.MAZLWeeks != 12 || r.MAZLConsecutiveDays != 7 || !r.LeerplichtToSWVNotEnrolled {
+		t.Fatalf("modelinstellingen: %+v", r)
+	}
+	for _, key := range RegionalKeys {
+		if !r.Set[key] {
+			t.Errorf("het model noemt %q niet", key)
+		}
+	}
+	src := strings.Replace(string(DefaultYAML()), "langdurig_ziekteverzuim_naar_leerplicht: false", "langdurig_ziekteverzuim_naar_leerplicht: true", 1)
+	src = strings.Replace(src, "mazl_lesweken: 12", "mazl_lesweken: 13", 1)
+	k2, err := Load([]byte(src), "amsterdam.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := k2.Regional(); !r.LongSickToLeerplicht || r.MAZLWeeks != 13 {
+		t.Fatalf("regionale keuze niet gelezen: %+v", r)
+	}
+	bad := strings.Replace(string(DefaultYAML()), "mazl_lesweken: 12", "mazl_lesweek: 12", 1)
+	if _, err := Load([]byte(bad), "x.yaml"); err == nil || !strings.Contains(errorList(err), "mazl_lesweken") {
+		t.Fatalf("onbekende sleutel niet gemeld: %v", err)
+	}
+}
+
+// TestJGZRetention: review point 5 — the JGZ file is kept 20 years after the last change.
+func TestJGZRetention(t *testing.T) {
+	k, _ := Default()
+	for _, c := range []string{"gezondheid", "identificatie", "contact", "verzuim", "afspraken"} {
+		r, ok := k.Retention(c, "ggd")
+		if !ok || r.Period.Years != 20 || r.From != "laatste-wijziging" || !strings.Contains(r.Source, "7:454") {
+			t.Errorf("%s bij ggd: %+v", c, r)
+		}
+	}
+}
