@@ -47,7 +47,6 @@ permit contains "school-naar-jeugdarts" if {
 	input.doel == "signalering"
 	input.ontvanger.partij == "ggd"
 	input.ontvanger.rol == "jeugdarts"
-	annex_ok("school", false)
 }
 
 permit contains "school-gezondheid-begeleiding" if {
@@ -66,7 +65,6 @@ permit contains "school-naar-swv" if {
 	input.doel == "toeleiding"
 	input.ontvanger.partij == "swv"
 	input.ontvanger.rol in {"swv-consulent", "onderwijsconsulent"}
-	annex_ok("school", false)
 }
 
 permit contains "school-naar-swv-tlv-gezin" if {
@@ -77,8 +75,6 @@ permit contains "school-naar-swv-tlv-gezin" if {
 	input.doel == "toeleiding"
 	input.ontvanger.partij == "swv"
 	input.ontvanger.rol in {"swv-consulent", "onderwijsconsulent"}
-	input.context["tlv-of-arrangement"] == true
-	annex_ok("school", false)
 }
 
 permit contains "school-naar-swv-tlv-gezondheid" if {
@@ -90,8 +86,6 @@ permit contains "school-naar-swv-tlv-gezondheid" if {
 	input.ontvanger.partij == "swv"
 	input.ontvanger.rol in {"swv-consulent", "onderwijsconsulent"}
 	input.context.toestemming == true
-	input.context["tlv-of-arrangement"] == true
-	annex_ok("school", false)
 }
 
 permit contains "school-naar-swv-casusoverleg" if {
@@ -119,7 +113,6 @@ permit contains "swv-gezin-gezondheid" if {
 	input.handeling in {"lezen", "vastleggen"}
 	input.categorie in {"gezinssituatie", "gezondheid"}
 	input.doel == "toeleiding"
-	input.context["tlv-of-arrangement"] == true
 }
 
 permit contains "swv-naar-school" if {
@@ -130,7 +123,6 @@ permit contains "swv-naar-school" if {
 	input.doel == "toeleiding"
 	input.ontvanger.partij == "school"
 	input.ontvanger.rol == "zorgcoordinator"
-	annex_ok("swv", false)
 }
 
 permit contains "school-verzuimmelding" if {
@@ -141,7 +133,6 @@ permit contains "school-verzuimmelding" if {
 	input.doel == "handhaving-leerplicht"
 	input.ontvanger.partij == "gemeente"
 	input.ontvanger.rol == "leerplicht"
-	annex_ok("school", false)
 }
 
 permit contains "school-verzuimmelding-bijzonder" if {
@@ -153,8 +144,6 @@ permit contains "school-verzuimmelding-bijzonder" if {
 	input.ontvanger.partij == "gemeente"
 	input.ontvanger.rol == "leerplicht"
 	input.context.duo_melding == true
-	input.context["niet-ingeschreven"] == false
-	annex_ok("school", false)
 }
 
 permit contains "leerplicht-dossier-persoon" if {
@@ -164,7 +153,6 @@ permit contains "leerplicht-dossier-persoon" if {
 	input.categorie in {"identificatie", "contact", "verzuim", "casusverslag", "afspraken"}
 	input.doel == "handhaving-leerplicht"
 	input.context.duo_melding == true
-	input.context["niet-ingeschreven"] == false
 	niveau == "persoon"
 }
 
@@ -175,7 +163,6 @@ permit contains "leerplicht-bijzonder-uit-melding" if {
 	input.categorie == "gezondheid"
 	input.doel == "handhaving-leerplicht"
 	input.context.duo_melding == true
-	input.context["niet-ingeschreven"] == false
 	niveau == "persoon"
 }
 
@@ -197,8 +184,6 @@ permit contains "leerplicht-terugkoppeling" if {
 	input.ontvanger.partij == "school"
 	input.ontvanger.rol in {"zorgcoordinator", "directeur"}
 	input.context.duo_melding == true
-	input.context["niet-ingeschreven"] == false
-	annex_ok("gemeente", false)
 }
 
 permit contains "school-naar-leerplicht-casusoverleg" if {
@@ -210,7 +195,6 @@ permit contains "school-naar-leerplicht-casusoverleg" if {
 	input.ontvanger.partij == "gemeente"
 	input.ontvanger.rol == "leerplicht"
 	input.context.duo_melding == true
-	input.context["niet-ingeschreven"] == false
 	input.context.casusfase in {"overleg", "plan-van-aanpak", "uitvoering-en-evaluatie"}
 }
 
@@ -223,8 +207,6 @@ permit contains "leerplicht-naar-swv" if {
 	input.ontvanger.partij == "swv"
 	input.ontvanger.rol in {"swv-consulent", "onderwijsconsulent"}
 	input.context.duo_melding == true
-	input.context["niet-ingeschreven"] == false
-	annex_ok("gemeente", false)
 }
 
 permit contains "school-in-uitschrijving" if {
@@ -235,7 +217,6 @@ permit contains "school-in-uitschrijving" if {
 	input.doel == "absoluut-verzuim"
 	input.ontvanger.partij == "gemeente"
 	input.ontvanger.rol == "leerplicht"
-	annex_ok("school", false)
 }
 
 permit contains "leerplicht-absoluut-verzuim" if {
@@ -244,7 +225,6 @@ permit contains "leerplicht-absoluut-verzuim" if {
 	input.handeling in {"lezen", "vastleggen"}
 	input.categorie in {"identificatie", "contact", "onderwijs", "verzuim", "casusverslag", "afspraken"}
 	input.doel == "absoluut-verzuim"
-	input.context["niet-ingeschreven"] == true
 	niveau == "persoon"
 }
 
@@ -256,8 +236,6 @@ permit contains "leerplicht-naar-swv-niet-ingeschreven" if {
 	input.doel == "absoluut-verzuim"
 	input.ontvanger.partij == "swv"
 	input.ontvanger.rol in {"swv-consulent", "onderwijsconsulent"}
-	input.context["niet-ingeschreven"] == true
-	annex_ok("gemeente", false)
 }
 
 permit contains "leerplicht-vrijstelling-verlof" if {
@@ -286,7 +264,6 @@ permit contains "school-naar-rmc" if {
 	input.doel == "rmc"
 	input.ontvanger.partij == "gemeente"
 	input.ontvanger.rol == "rmc"
-	annex_ok("school", false)
 }
 
 permit contains "rmc-dossier" if {
@@ -306,7 +283,6 @@ permit contains "school-naar-jeugdhulp" if {
 	input.ontvanger.partij == "jeugdhulp"
 	input.ontvanger.rol == "jeugdhulpverlener"
 	input.context.toestemming == true
-	annex_ok("school", false)
 }
 
 permit contains "jeugdhulp-dossier" if {
@@ -350,7 +326,6 @@ permit contains "jeugdhulp-betrokkenheid-toestemming" if {
 	input.ontvanger.partij == "school"
 	input.ontvanger.rol == "zorgcoordinator"
 	input.context.toestemming == true
-	annex_ok("jeugdhulp", true)
 }
 
 permit contains "jeugdhulp-betrokkenheid-verwijsindex" if {
@@ -361,8 +336,6 @@ permit contains "jeugdhulp-betrokkenheid-verwijsindex" if {
 	input.doel == "jeugdhulp"
 	input.ontvanger.partij == "school"
 	input.ontvanger.rol == "zorgcoordinator"
-	input.context["verwijsindex"] == true
-	annex_ok("jeugdhulp", true)
 }
 
 permit contains "gi-jeugdreclassering" if {
@@ -397,7 +370,6 @@ permit contains "jeugdarts-inhoud" if {
 	input.ontvanger.partij == "school"
 	input.ontvanger.rol == "zorgcoordinator"
 	input.context.toestemming == true
-	annex_ok("ggd", false)
 }
 
 permit contains "jeugdarts-inhoud-swv" if {
@@ -432,7 +404,6 @@ permit contains "jeugdarts-afspraken" if {
 	input.doel == "toeleiding"
 	input.ontvanger.partij == "school"
 	input.ontvanger.rol == "zorgcoordinator"
-	annex_ok("ggd", false)
 }
 
 permit contains "monitoring-swv" if {
@@ -467,22 +438,6 @@ forbid contains "verbod-monitoring-persoon-gemeente" if {
 	input.categorie in {"identificatie", "contact", "onderwijs", "verzuim", "ondersteuningsbehoefte"}
 	input.doel == "monitoring"
 	niveau == "persoon"
-}
-
-annex_content := {"school|identificatie|aanmelding", "school|onderwijs|aanmelding", "school|verzuim|aanmelding", "school|ondersteuningsbehoefte|aanmelding", "school|identificatie|voorbereiding", "school|contact|voorbereiding", "school|onderwijs|voorbereiding", "school|verzuim|voorbereiding", "school|ondersteuningsbehoefte|voorbereiding", "school|onderwijs|overleg", "school|verzuim|overleg", "school|ondersteuningsbehoefte|overleg", "school|gezinssituatie|overleg", "school|casusverslag|overleg", "school|afspraken|overleg", "swv|onderwijs|overleg", "swv|ondersteuningsbehoefte|overleg", "gemeente|verzuim|overleg", "gemeente|afspraken|overleg", "jeugdhulp|jeugdhulp|overleg", "jeugdhulp|gezinssituatie|overleg", "ggd|gezondheid|overleg", "school|casusverslag|plan-van-aanpak", "school|afspraken|plan-van-aanpak", "jeugdhulp|jeugdhulp|plan-van-aanpak", "jeugdhulp|gezinssituatie|plan-van-aanpak", "school|casusverslag|uitvoering-en-evaluatie", "school|afspraken|uitvoering-en-evaluatie", "school|afspraken|afsluiting"}
-
-annex_any := {"school|identificatie|aanmelding", "school|onderwijs|aanmelding", "school|verzuim|aanmelding", "school|ondersteuningsbehoefte|aanmelding", "jeugdhulp|jeugdhulp|aanmelding", "ggd|gezondheid|aanmelding", "school|identificatie|voorbereiding", "school|contact|voorbereiding", "school|onderwijs|voorbereiding", "school|verzuim|voorbereiding", "school|ondersteuningsbehoefte|voorbereiding", "jeugdhulp|jeugdhulp|voorbereiding", "school|onderwijs|overleg", "school|verzuim|overleg", "school|ondersteuningsbehoefte|overleg", "school|gezinssituatie|overleg", "school|casusverslag|overleg", "school|afspraken|overleg", "swv|onderwijs|overleg", "swv|ondersteuningsbehoefte|overleg", "gemeente|verzuim|overleg", "gemeente|afspraken|overleg", "jeugdhulp|jeugdhulp|overleg", "jeugdhulp|gezinssituatie|overleg", "ggd|gezondheid|overleg", "school|casusverslag|plan-van-aanpak", "school|afspraken|plan-van-aanpak", "jeugdhulp|jeugdhulp|plan-van-aanpak", "jeugdhulp|gezinssituatie|plan-van-aanpak", "school|casusverslag|uitvoering-en-evaluatie", "school|afspraken|uitvoering-en-evaluatie", "jeugdhulp|jeugdhulp|uitvoering-en-evaluatie", "school|afspraken|afsluiting"}
-
-annex_ok(_, _) if {
-	input.context.casusfase == ""
-}
-
-annex_ok(p, false) if {
-	concat("|", [p, input.categorie, input.context.casusfase]) in annex_content
-}
-
-annex_ok(p, true) if {
-	concat("|", [p, input.categorie, input.context.casusfase]) in annex_any
 }
 
 forbid_order := ["verbod-strafrechtelijk-delen", "verbod-monitoring-persoon-swv", "verbod-monitoring-persoon-gemeente"]
