@@ -30,6 +30,8 @@ Opdrachten:
   sleutel     toont de openbare verificatiesleutel van de regio
   toon        de regels over één leerling, in volgorde (--leerling PSEUDONIEM of BSN)
   bewijs      het inclusiebewijs van één regel tegen een ondertekend controlepunt (--volgnummer N)
+  controleer-bewijs BESTAND
+              controleert een gedownload bewijsbestand zonder database (--sleutel SLEUTEL)
   export      schrijft de regels als JSON-regels (--formaat logboek of bladen)`
 
 func runAudit(ctx context.Context, e env) error {
@@ -49,6 +51,8 @@ func runAudit(ctx context.Context, e env) error {
 		return runAuditShow(ctx, sub)
 	case "bewijs":
 		return runAuditProof(ctx, sub)
+	case "controleer-bewijs":
+		return runAuditCheckProof(ctx, sub)
 	case "export", "exporteer":
 		return runAuditExport(ctx, sub)
 	}

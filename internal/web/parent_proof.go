@@ -206,3 +206,69 @@ func (p *pupilProof) FailedList() string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// parentEntryProofDownload serves GET /leerlingen/{id}/auditbewijs/{index}: one entry of the
+// child's trail with its exact leaf bytes, the RFC 6962 audit path and the signed checkpoint
+// (audit.EntryProof), so that a parent can check it with `grondslag audit controleer-bewijs` or
+// any other tool (docs/audit.md §13). Parents with gezag over the child only; an entry that is
+// not about the child, or not yet under a checkpoint, is 404.
+func (s *Server) parentEntryProofDownload(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 || p.Role() != auth.RoleOuder {
+		return errNotFound
+	}
+	index, err := strconv.ParseUint(r.PathValue("index"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	pr := s.proofReader()
+	if pr == nil {
+		return errNotFound
+	}
+	ctx, a := r.Context(), p.Actor()
+	rels, err := s.d.Dossiers.PupilRelations(ctx, a, id, s.today())
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(rels, dossier.RelGuardian) {
+		return errNotFound
+	}
+	pup, err := s.d.Dossiers.DossierPupil(ctx, a.RegionID, id, s.today(), dossier.Want{})
+	if err != nil {
+		return err
+	}
+	pp, err := provePupil(ctx, pr, a.RegionID, pup.Pseudonym)
+	if err != nil {
+		return err
+	}
+	if pp == nil || pp.Problem != "" || index >= pp.Checkpoint.Size {
+		return errNotFound
+	}
+	leaves, err := pr.ForPupil(ctx, a.RegionID, pup.Pseudonym)
+	if err != nil {
+		return err
+	}
+	for _, l := range leaves {
+		if l.Index != index {
+			continue
+		}
+		b, err := audit.EncodeLeaf(l.RegionID, l.Index, l.Entry)
+		if err != nil {
+			return err
+		}
+		proof, err := pr.InclusionProof(ctx, a.RegionID, index, pp.Checkpoint.Size)
+		if err != nil {
+			return err
+		}
+		out := audit.EntryProof{Volgnummer: index, Blad: string(b), Bladhash: audit.RootString(audit.LeafHash(b)), Grootte: pp.Checkpoint.Size,
+			Root: pp.RootBase64(), Bewijs: []string{}, Controlepunt: pp.Note, Verificatiesleutel: pp.VerifierKey}
+		for _, h := range proof {
+			out.Bewijs = append(out.Bewijs, audit.RootString(h))
+		}
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="auditregel-%d.json"`, index))
+		w.Header().Set("Cache-Control", "no-store")
+		return writeJSON(w, http.StatusOK, out)
+	}
+	return errNotFound
+}
