@@ -77,8 +77,13 @@ type Request struct {
 type Decision struct {
 	policy.Decision
 	// ActivityURI is the verwerkingsregister URI of the deciding rule's activity
-	// (dpl.core.processing_activity_id); "" when denied or when the rule names no activity.
+	// (dpl.core.processing_activity_id); "" when denied or when the rule names no activity. For a
+	// disclosure it is the discloser's own activity (policy.Decision.DiscloserActivity).
 	ActivityURI string
+	// RecipientActivityURI is, for an allowed disclosure whose rule names it, the recipient's own
+	// receiving activity in its register: the recipient's receipt is logged under it
+	// (ReceiptRecord), never under the discloser's.
+	RecipientActivityURI string
 }
 
 // ErrOtherRegion is returned when a point is asked about another region than its own.
@@ -156,9 +161,16 @@ func consentRef(ok bool, id int64) string {
 
 func (p *Point) resolve(d policy.Decision) Decision {
 	out := Decision{Decision: d}
-	if d.Allowed && d.Activity != "" {
-		out.ActivityURI = ActivityURI(p.eng.Convenant(), d.Activity)
+	if !d.Allowed {
+		return out
 	}
+	k := p.eng.Convenant()
+	own := d.Activity
+	if d.DiscloserActivity != "" {
+		own = d.DiscloserActivity
+	}
+	out.ActivityURI = ActivityURI(k, own)
+	out.RecipientActivityURI = ActivityURI(k, d.RecipientActivity)
 	return out
 }
 
@@ -185,6 +197,20 @@ func ActivityURI(k *convenant.Compiled, activity string) string {
 func (d Decision) Record(base audit.Record) audit.Record {
 	base.ApplyDecision(d.Decision, d.ActivityURI)
 	return base
+}
+
+// ReceiptRecord is the recipient's own record of an allowed disclosure: base (naming the
+// recipient as actor, the same trace) with action ontvangen, under the recipient's receiving
+// activity. ok is false when the decision names no receiving activity (the rule has no
+// verwerking_ontvanger) or was not allowed; then no receipt may be logged under this decision.
+func (d Decision) ReceiptRecord(base audit.Record) (rec audit.Record, ok bool) {
+	if !d.Allowed || d.RecipientActivityURI == "" {
+		return audit.Record{}, false
+	}
+	rec = d.Record(base)
+	rec.Action = audit.ActionReceive
+	rec.ProcessingActivity = d.RecipientActivityURI
+	return rec, true
 }
 
 // Entries is a Log for the caller's transaction: it turns the records into validated entries

@@ -190,3 +190,39 @@ func BenchmarkAsk(b *testing.B) {
 		}
 	}
 }
+
+// disclosureEngine allows every disclosure, naming each side's own activity as the legal
+// model does (policy.Decision.DiscloserActivity, RecipientActivity).
+type disclosureEngine struct{ k *convenant.Compiled }
+
+func (e disclosureEngine) Convenant() *convenant.Compiled { return e.k }
+func (e disclosureEngine) Decide(policy.Request) policy.Decision {
+	return policy.Decision{Allowed: true, Basis: "c", Activity: "verstrekking-aan-jgz", DiscloserActivity: "verstrekking-aan-jgz",
+		RecipientActivity: "jgz-ziekteverzuim", ConvenantVersion: "sha256:00"}
+}
+
+// TestEachSideItsOwnActivity: a disclosure whose rule names the recipient's own activity is
+// logged by the discloser under its activity and by the recipient under its receiving one.
+func TestEachSideItsOwnActivity(t *testing.T) {
+	for name, k := range map[string]*convenant.Compiled{"met": model(t), "zonder": withoutRegisterURI(t)} {
+		d, err := access.New(disclosureEngine{k}, 0).Ask(context.Background(), access.Request{Request: policy.Request{Action: policy.Disclose}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(d.ActivityURI, ":verstrekking-aan-jgz") || !strings.HasSuffix(d.RecipientActivityURI, ":jgz-ziekteverzuim") {
+			t.Fatalf("%s: discloser %q, recipient %q", name, d.ActivityURI, d.RecipientActivityURI)
+		}
+		rec, ok := d.ReceiptRecord(audit.Record{Purpose: "signalering", Action: audit.ActionShare})
+		if !ok || rec.Action != audit.ActionReceive || rec.ProcessingActivity != d.RecipientActivityURI {
+			t.Errorf("%s: receipt %+v", name, rec)
+		}
+		if own := d.Record(audit.Record{Action: audit.ActionShare}); own.ProcessingActivity != d.ActivityURI {
+			t.Errorf("%s: discloser's record under %q", name, own.ProcessingActivity)
+		}
+	}
+	// A read names no receiving activity: no receipt.
+	d, _ := access.New(policy.NewEngine(model(t)), 0).Ask(context.Background(), access.Request{Request: recordAbsence})
+	if _, ok := d.ReceiptRecord(audit.Record{}); ok || d.RecipientActivityURI != "" {
+		t.Errorf("receipt for a record: %+v", d)
+	}
+}
