@@ -30,8 +30,8 @@ type accountsAPI = web.Accounts
 
 type fakeAccounts struct {
 	accountsAPI // every other method panics: the API token path needs only this one
-	hash         string
-	client       auth.APIClient
+	hash        string
+	client      auth.APIClient
 }
 
 func (f fakeAccounts) APIClientByToken(_ context.Context, hash string) (auth.APIClient, error) {
