@@ -77,6 +77,31 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, de
 	if err != nil {
 		return err
 	}
+	regionCalendar := func(ctx context.Context, regionID int64) (*absence.Calendar, error) {
+		_, code, err := rk.keys(ctx, regionID)
+		if err != nil {
+			return nil, err
+		}
+		reg, err := db.RegionByCode(ctx, code)
+		if err != nil {
+			return nil, err
+		}
+		return absence.DefaultCalendar(absence.Region(reg.Holiday))
+	}
+	err = s.MountVrijstellingen(web.ExemptionDeps{Store: db, Seal: seal, Calendar: regionCalendar,
+		Pseudonym: func(ctx context.Context, regionID int64, kind, number string) (string, error) {
+			if err := ident.Validate(ident.Kind(kind), number); err != nil {
+				return "", err
+			}
+			keys, _, err := rk.keys(ctx, regionID)
+			if err != nil {
+				return "", err
+			}
+			return keys.Pseudonym(ident.Kind(kind), number), nil
+		}})
+	if err != nil {
+		return fmt.Errorf("vrijstellingen koppelen: %w", err)
+	}
 	err = s.MountVerzuim(web.VerzuimDeps{Store: db, Import: imports,
 		PupilNumber: func(ctx context.Context, regionID, pupilID int64) (string, string, error) {
 			keys, _, err := rk.keys(ctx, regionID)

@@ -50,8 +50,8 @@ type LetterData struct {
 
 type letterFields struct {
 	Gemeente, Pupil, Birth, Addressee, Received, Subject, RequestedPeriod, GrantedPeriod string
-	Granted                                                                            bool
-	Reasons, Article, DecidedBy                                                        string
+	Granted                                                                              bool
+	Reasons, Article, DecidedBy                                                          string
 }
 
 func period(from, to Date) string {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/grondslag/grondslag/internal/absence"
@@ -212,4 +213,76 @@ func (db *DB) DecideExemptionRequest(ctx context.Context, regionID, id int64, d 
 		})
 	})
 	return s, err
+}
+
+// ResidentPupil returns the pupil of the region with this pseudonym who lives in the gemeente
+// (woongemeente): leerplicht's own territory for vrijstellingen and leave (Leerplichtwet 1969 art.
+// 16). ErrNotFound when there is none, in another gemeente as well.
+func (db *DB) ResidentPupil(ctx context.Context, regionID, gemeenteID int64, pseudonym string) (int64, error) {
+	var id int64
+	err := db.QueryRow(ctx, "SELECT id FROM leerling WHERE regio_id = ? AND pseudoniem = ? AND woongemeente_id = ?", regionID, pseudonym, gemeenteID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	return id, err
+}
+
+// PupilResidence returns the gemeente a pupil of the region lives in (0 when unknown).
+func (db *DB) PupilResidence(ctx context.Context, regionID, pupilID int64) (int64, error) {
+	var g sql.NullInt64
+	err := db.QueryRow(ctx, "SELECT woongemeente_id FROM leerling WHERE regio_id = ? AND id = ?", regionID, pupilID).Scan(&g)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	return g.Int64, err
+}
+
+// ExemptionRequestsInGemeente returns the requests about pupils living in the gemeente, newest
+// first.
+func (db *DB) ExemptionRequestsInGemeente(ctx context.Context, regionID, gemeenteID int64) ([]StoredExemptionRequest, error) {
+	rows, err := db.Query(ctx, "SELECT "+prefixCols("a.", exemptionRequestCols)+` FROM vrijstelling_aanvraag a
+		JOIN leerling l ON l.regio_id = a.regio_id AND l.id = a.leerling_id
+		WHERE a.regio_id = ? AND l.woongemeente_id = ? ORDER BY a.ontvangen DESC, a.id DESC`, regionID, gemeenteID)
+	if err != nil {
+		return nil, err
+	}
+	var raw []rawExemptionRequest
+	for rows.Next() {
+		r, err := scanExemptionRequest(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		raw = append(raw, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]StoredExemptionRequest, 0, len(raw))
+	for _, r := range raw {
+		s, err := db.openExemptionRequest(ctx, regionID, r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// prefixCols puts a table alias before each column of a column list (columns, or
+// COALESCE(column, default)).
+func prefixCols(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	var out []string
+	for i := 0; i < len(parts); i++ {
+		c := strings.TrimSpace(parts[i])
+		if strings.HasPrefix(c, "COALESCE(") && i+1 < len(parts) {
+			out = append(out, "COALESCE("+alias+strings.TrimPrefix(c, "COALESCE(")+","+parts[i+1])
+			i++
+			continue
+		}
+		out = append(out, alias+c)
+	}
+	return strings.Join(out, ", ")
 }

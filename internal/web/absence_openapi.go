@@ -1,5 +1,7 @@
 package web
 
+import "github.com/grondslag/grondslag/internal/absence"
+
 // documentVerzuim adds the absence operations to the served OpenAPI document.
 func (s *Server) documentVerzuim() {
 	secured := []obj{{"bearer": []string{}}, {"sessie": []string{}}}
@@ -82,6 +84,57 @@ func (s *Server) documentVerzuim() {
 			"status":          enum("Nieuwe status", "ingetrokken", "in-behandeling", "afgesloten", "ter-kennisgeving-aangenomen"),
 			"redenAfsluiting": codeS("Verplicht bij afgesloten"), "afsluitnotitie": enum("Afsluitnotitie", "leerling-gesproken", "actie-in-gang-gezet", "geen-verdere-actie"),
 			"contactpersoon": str("Contactpersoon van de gemeente")}),
+	}
+	s.documentAPI(paths, schemas)
+}
+
+// documentVrijstellingen adds the vrijstelling operations to the served OpenAPI document.
+func (s *Server) documentVrijstellingen() {
+	bearer := []obj{{"bearer": []string{}}}
+	paths := obj{
+		"/vrijstellingen": obj{"post": obj{
+			"operationId": "vrijstellingAanvraagVastleggen", "x-scope": "verzuim:vastleggen", "tags": []string{"Verzuim"}, "summary": "Aanvraag om vrijstelling of verlof boven tien schooldagen vastleggen",
+			"description": "Voor leerplicht, over een kind dat in de gemeente woont (Leerplichtwet 1969 art. 5, 5a, 15; art. 14 lid 3). Geen verzuimmelding nodig. Bij art. 5 sub a hoort de verklaring van art. 7 (hoogstens drie maanden oud). Scope verzuim:vastleggen.",
+			"security":    bearer,
+			"requestBody": obj{"required": true, "content": obj{"application/json": obj{"schema": ref("VrijstellingAanvraagVerzoek")}}},
+			"responses":   merge(obj{"201": okJSON("Vastgelegd", "VrijstellingAanvraag")}, errorResponses(bodyErrors...)),
+		}},
+		"/vrijstellingen/{id}": obj{"get": obj{
+			"operationId": "vrijstellingAanvraag", "x-scope": "verzuim:vastleggen", "tags": []string{"Verzuim"}, "summary": "Een aanvraag met het besluit",
+			"security": bearer, "parameters": []obj{pathParam("id", "Id van de aanvraag")},
+			"responses": merge(obj{"200": okJSON("De aanvraag", "VrijstellingAanvraag")}, errorResponses(400, 401, 403, 404, 500)),
+		}},
+		"/vrijstellingen/{id}/besluit": obj{"post": obj{
+			"operationId": "vrijstellingBesluiten", "x-scope": "verzuim:vastleggen", "tags": []string{"Verzuim"}, "summary": "Op een aanvraag besluiten (gemotiveerd)",
+			"description": "Toegekend of afgewezen, met motivering (Awb art. 3:46); een toekenning legt de vrijstelling of het verlof vast, zodat er in die periode geen verzuimsignalen ontstaan. Eén keer per aanvraag.",
+			"security":    bearer, "parameters": []obj{pathParam("id", "Id van de aanvraag")},
+			"requestBody": obj{"required": true, "content": obj{"application/json": obj{"schema": ref("VrijstellingBesluitVerzoek")}}},
+			"responses":   merge(obj{"200": okJSON("Besloten", "VrijstellingAanvraag")}, errorResponses(bodyErrors...)),
+		}},
+	}
+	kinds := []string{}
+	for _, k := range absence.ExemptionKinds() {
+		kinds = append(kinds, string(k))
+	}
+	docs := []string{}
+	for _, k := range absence.DocumentKinds() {
+		docs = append(docs, string(k))
+	}
+	schemas := obj{
+		"VrijstellingAanvraagVerzoek": object("", []string{"leerling", "soort", "aanvrager", "aanvragerNaam", "ontvangen", "van", "reden"}, obj{
+			"leerling":  object("", []string{"nummer"}, obj{"soort": enum("Soort nummer", "bsn", "onderwijsnummer"), "nummer": pattern("BSN of onderwijsnummer", `^[0-9]{8,9}$`, 9)}),
+			"soort":     enum("Soort vrijstelling of verlof", kinds...),
+			"aanvrager": enum("Aanvrager", "ouder", "jongere", "school"), "aanvragerNaam": str("Naam aanvrager"),
+			"ontvangen": str("Datum van ontvangst (DD-MM-JJJJ of JJJJ-MM-DD)"), "van": str("Begindatum"), "tot": str("Einddatum"), "reden": text("Reden", 2000),
+			"document": object("", []string{"soort", "afgegevenDoor", "datum"}, obj{"soort": enum("Soort document", docs...), "afgegevenDoor": str("Afgegeven door"), "datum": str("Datum")})}),
+		"VrijstellingBesluitVerzoek": object("", []string{"besluit", "motivering"}, obj{
+			"besluit": enum("Besluit", "toegekend", "afgewezen"), "beslotenOp": str("Besluitdatum; leeg: vandaag"), "motivering": text("Motivering", 4000),
+			"besluitVan": str("Vrijgesteld vanaf"), "besluitTot": str("Tot en met"), "beslotenDoor": str("Naam en functie")}),
+		"VrijstellingAanvraag": object("", []string{"id", "leerlingId", "soort", "artikel", "ontvangen", "van"}, obj{
+			"id": idS("Id van de aanvraag"), "leerlingId": idS("Id van het kind"), "soort": codeS("Soort"), "artikel": str("Artikel"),
+			"ontvangen": dateS("Ontvangen"), "van": dateS("Van"), "tot": dateS("Tot en met"), "schooldagen": intS("Schooldagen (verlof)", 0, 10000),
+			"besluit": enum("Besluit", "toegekend", "afgewezen"), "beslotenOp": dateS("Besluitdatum"), "besluitVan": dateS("Vrijgesteld vanaf"), "besluitTot": dateS("Tot en met"),
+			"vrijstellingId": idS("De vastgelegde vrijstelling")}),
 	}
 	s.documentAPI(paths, schemas)
 }
