@@ -60,16 +60,31 @@ func NewSession(regionID, userID, parentID int64, stage Stage, now time.Time) (t
 	return token, Session{IDHash: hash, RegionID: regionID, UserID: userID, ParentID: parentID, Stage: stage, CSRF: csrf, Created: now, LastSeen: now}
 }
 
-// Limits are the login throttling rules, per account and per address, over a sliding window.
+// Limits are the login throttling rules over a sliding window (docs/web.md, "Inlogbeperking").
+// A failure counts against the client address, against the pair (account, address) and, for a
+// browser without this account's device cookie, against the account as a whole. The pair and the
+// address are locked for Lock; the account as a whole only for the short AccountWideLock, and a
+// browser with the account's device cookie (set after a complete sign-in) is never held by the
+// address or account-wide counters, only by its own: so nobody can lock a colleague out of their
+// own browser by guessing at their e-mail address.
 type Limits struct {
-	AccountFailures int           // failures per account in Window before it is locked
-	AddressFailures int           // failures per client address in Window before it is locked
-	Window          time.Duration // counting window
-	Lock            time.Duration // how long a lock lasts
+	AccountFailures     int           // failures per (account, address) or per device in Window before it is locked
+	AddressFailures     int           // failures per client address in Window before it is locked
+	AccountWideFailures int           // failures per account from browsers without its device cookie (0: 2×AccountFailures)
+	AccountWideLock     time.Duration // lock of the account-wide counter (0: 5 minutes): a slowdown, not a lockout
+	Window              time.Duration // counting window
+	Lock                time.Duration // how long a lock lasts
 }
 
-// DefaultLimits: 5 failures per account, 20 per address, within 15 minutes; lock 15 minutes.
-var DefaultLimits = Limits{AccountFailures: 5, AddressFailures: 20, Window: 15 * time.Minute, Lock: 15 * time.Minute}
+// DefaultLimits: 5 failures per account and address or per device, 20 per address, 10 per account
+// from unknown browsers, within 15 minutes; locks of 15 minutes, account-wide 5 minutes.
+var DefaultLimits = Limits{AccountFailures: 5, AddressFailures: 20, AccountWideFailures: 10, AccountWideLock: 5 * time.Minute, Window: 15 * time.Minute, Lock: 15 * time.Minute}
+
+// PairKey names the counter of one account from one client address.
+func PairKey(accountKey, addr string) string { return "paar:" + HashToken(accountKey+"|"+addr) }
+
+// DeviceKey names the counter of one device cookie.
+func DeviceKey(cookie string) string { return "apparaat:" + HashToken(cookie) }
 
 // AccountKey and AddressKey name the throttle counters. The e-mail address and the client address
 // are hashed, so the throttle table holds no readable personal data.

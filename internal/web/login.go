@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/grondslag/grondslag/internal/auth"
 )
@@ -47,14 +48,28 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		return fail()
 	}
 	now := s.now()
-	addrKey := auth.AddressKey(s.clientAddr(r))
+	addr := s.clientAddr(r)
+	addrKey := auth.AddressKey(addr)
 	accounts, err := s.d.Accounts.AccountsByEmail(ctx, email)
 	if err != nil {
 		return err
 	}
-	keys := []string{addrKey}
+	// A browser with a device cookie of this account is held only by that cookie's counter; any
+	// other by the address, the (account, address) pair and the account as a whole (device.go).
+	var keys, devices []string
 	for _, a := range accounts {
-		keys = append(keys, auth.AccountKey(a.RegionID, email))
+		if dk, ok := s.deviceKey(r, auth.AccountKey(a.RegionID, email)); ok {
+			devices = append(devices, dk)
+		}
+	}
+	if len(devices) > 0 {
+		keys = devices
+	} else {
+		keys = []string{addrKey}
+		for _, a := range accounts {
+			ak := auth.AccountKey(a.RegionID, email)
+			keys = append(keys, auth.PairKey(ak, addr), ak)
+		}
 	}
 	locked, err := s.d.Throttle.ThrottleLocked(ctx, keys, now)
 	if err != nil {
@@ -85,19 +100,16 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	if match == nil || !match.Active {
 		if !locked {
-			if _, err := s.d.Throttle.ThrottleFail(ctx, addrKey, s.cfg.Limits.AddressFailures, s.cfg.Limits.Window, s.cfg.Limits.Lock, now); err != nil {
+			if err := s.loginFailed(r, addrKey, addr, email, accounts, devices, now); err != nil {
 				return err
-			}
-			for _, a := range accounts {
-				if _, err := s.d.Throttle.ThrottleFail(ctx, auth.AccountKey(a.RegionID, email), s.cfg.Limits.AccountFailures, s.cfg.Limits.Window, s.cfg.Limits.Lock, now); err != nil {
-					return err
-				}
 			}
 		}
 		s.log.InfoContext(ctx, "inloggen mislukt", "request_id", requestID(ctx), "geblokkeerd", locked)
 		return fail()
 	}
-	s.d.Throttle.ThrottleReset(ctx, auth.AccountKey(match.RegionID, email))
+	ak := auth.AccountKey(match.RegionID, email)
+	s.d.Throttle.ThrottleReset(ctx, ak)
+	s.d.Throttle.ThrottleReset(ctx, auth.PairKey(ak, addr))
 	stage := auth.StageMFA
 	if !match.MFAEnrolled() {
 		stage = auth.StageMFAEnrol
@@ -186,6 +198,7 @@ func (s *Server) mfaSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err := s.promote(w, r, sess, auth.StageActive); err != nil {
 		return err
 	}
+	s.setDevice(w, auth.AccountKey(a.RegionID, a.Email)) // this browser is now known for the account
 	s.log.InfoContext(ctx, "ingelogd", "gebruiker_id", a.ID, "regio_id", a.RegionID, "rol", a.Role)
 	http.Redirect(w, r, s.afterLogin(w, r), http.StatusSeeOther)
 	return nil
@@ -330,3 +343,32 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// loginFailed counts a failed password attempt: against the device cookie when the browser has
+// one for the account, otherwise against the address, the (account, address) pairs and, with a
+// short lock, the accounts as a whole.
+func (s *Server) loginFailed(r *http.Request, addrKey, addr, email string, accounts []auth.Account, devices []string, now time.Time) error {
+	ctx, l := r.Context(), s.cfg.Limits
+	if len(devices) > 0 {
+		for _, dk := range devices {
+			if _, err := s.d.Throttle.ThrottleFail(ctx, dk, l.AccountFailures, l.Window, l.Lock, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if _, err := s.d.Throttle.ThrottleFail(ctx, addrKey, l.AddressFailures, l.Window, l.Lock, now); err != nil {
+		return err
+	}
+	wide, wideLock := s.accountWide()
+	for _, a := range accounts {
+		ak := auth.AccountKey(a.RegionID, email)
+		if _, err := s.d.Throttle.ThrottleFail(ctx, auth.PairKey(ak, addr), l.AccountFailures, l.Window, l.Lock, now); err != nil {
+			return err
+		}
+		if _, err := s.d.Throttle.ThrottleFail(ctx, ak, wide, l.Window, wideLock, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
