@@ -23,6 +23,7 @@ func commands() []command {
 		{"kennisgeving", "kennisgevingen aan ouders over delen op een wettelijke grondslag: versturen (SMTP), uitstellen", runKennisgeving},
 		{"casus", "casusoverleg: lijst, toon (zoals de gebruiker hem mag zien), opschalen-check (doorbraakoverleg)", runCasus},
 		{"monitor", "thuiszitters in aantallen: per gemeente, schooltype, leeftijd en duur, kleine aantallen onderdrukt; --inspectie", runMonitor},
+		{"bewaartermijnen", "vernietigen wat niet langer bewaard mag worden: voorstel, advies, besluit, uitvoeren, rapport, blokkade, wissen", runBewaartermijnen},
 		{"audit", "het auditlog: verify, checkpoint, sleutel, toon --leerling, export --formaat logboek", runAudit},
 		{"api-client", "maakt een API-client (token) aan voor een organisatie", runAPIClient},
 		{"oidc", "stelt inloggen via OpenID Connect in voor een organisatie", runOIDC},

@@ -120,6 +120,19 @@ func (c *config) vaultDSN() string {
 	return strings.TrimSuffix(c.DB, ".db") + "-sleutelkluis.db"
 }
 
+// vaultDSNForDisplay is the vault's location without a password.
+func (c *config) vaultDSNForDisplay() string {
+	d := c.vaultDSN()
+	if store.IsPostgresURL(d) {
+		if i := strings.Index(d, "@"); i > 0 {
+			if j := strings.Index(d, "://"); j > 0 {
+				return d[:j+3] + "…" + d[i:]
+			}
+		}
+	}
+	return d
+}
+
 // attachVault opens the key vault and lets db seal and open pupil content with it.
 func (c *config) attachVault(ctx context.Context, db *store.DB) error {
 	ring, err := c.keyRing()

@@ -25,6 +25,7 @@ import (
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/ident"
 	"github.com/grondslag/grondslag/internal/mail"
+	"github.com/grondslag/grondslag/internal/retention"
 	"github.com/grondslag/grondslag/internal/store"
 	"github.com/grondslag/grondslag/internal/tenant"
 	"github.com/grondslag/grondslag/internal/web"
@@ -315,6 +316,8 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 			}
 		}()
 	}
+	retentionStore := store.NewRetentionStore(db)
+	var lastPlan time.Time
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -342,6 +345,13 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 					slog.Error("checkpoint van het auditlog mislukt", "fout", err.Error())
 				} else if cps > 0 {
 					slog.Info("checkpoints van het auditlog gemaakt", "aantal", cps)
+				}
+				// Once a day: propose destruction lists of what has passed its retention period
+				// (internal/retention); nothing is destroyed without the FG's advice and the
+				// controller's decision ('grondslag bewaartermijnen').
+				if day := retention.Day(now.In(amsterdam())); day.After(lastPlan) {
+					lastPlan = day
+					proposeDestruction(sweepCtx, regions, retentionStore, day, now)
 				}
 			}
 		}
@@ -516,5 +526,20 @@ func checkpointSigner(db *store.DB, ring *ident.KeyRing) func(ctx context.Contex
 			return nil, err
 		}
 		return audit.NewSigner(audit.Origin(code), keys.Signer())
+	}
+}
+
+// proposeDestruction runs the daily retention job for every region, each with its own
+// convenant; failures are logged (no personal data) and retried the next day.
+func proposeDestruction(ctx context.Context, regions *tenant.Registry, rs *store.RetentionStore, day, now time.Time) {
+	for _, r := range regions.Regions() {
+		lists, err := rs.Plan(ctx, r.ID, r.Engine.Convenant(), day, now)
+		if err != nil {
+			slog.Error("bewaartermijnen: voorstel mislukt", "regio", r.Code, "fout", err.Error())
+			continue
+		}
+		if len(lists) > 0 {
+			slog.Info("vernietigingslijsten voorgesteld", "regio", r.Code, "lijsten", len(lists))
+		}
 	}
 }
