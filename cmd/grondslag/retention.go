@@ -168,7 +168,7 @@ func runBewaarVoorstel(ctx context.Context, e env) error {
 }
 
 // count renders "1 eenheid" / "3 eenheden".
-func count(n int, one, many string) string { return fmt.Sprintf("%d %s", n, count(n, one, many)) }
+func count(n int, one, many string) string { return fmt.Sprintf("%d %s", n, plural(n, one, many)) }
 
 func runBewaarLijsten(ctx context.Context, e env) error {
 	fs := newFlagSet(e, "bewaartermijnen lijsten", "bewaartermijnen lijsten [--status STATUS]")
