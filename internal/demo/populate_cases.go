@@ -85,8 +85,15 @@ func populateCases(ctx context.Context, db *store.DB, ring *ident.KeyRing, res *
 				return nil, fmt.Errorf("uitnodiging beantwoorden: %w", err)
 			}
 		}
-		lp := users[string(region.RoleLeerplicht)][p.GemeenteID]
-		for _, who := range []casework.Actor{lp, first[region.RoleSWVConsulent], first[region.RoleJeugdhulpverlener]} {
+		// Leerplicht joins only where a verzuimmelding gives it the ground (a pupil of 18 or
+		// older has none: that is RMC, not leerplicht).
+		who := []casework.Actor{first[region.RoleSWVConsulent], first[region.RoleJeugdhulpverlener]}
+		if has, err := db.HasMelding(ctx, rid, p.ID, clock); err != nil {
+			return nil, err
+		} else if has {
+			who = append([]casework.Actor{users[string(region.RoleLeerplicht)][p.GemeenteID]}, who...)
+		}
+		for _, who := range who {
 			if _, err := svc.AddProfessional(ctx, rid, op(zc), c.ID, who.UserID, ""); err != nil {
 				return nil, fmt.Errorf("deelnemer %s toevoegen: %w", who.Role, err)
 			}
