@@ -47,6 +47,7 @@ type demoSite struct {
 	reader   auditReader
 	names    []pupilName
 	parentEm string
+	ring     *ident.KeyRing
 }
 
 type pupilName struct {
@@ -83,7 +84,7 @@ func newDemoSite(t *testing.T, pupils int) *demoSite {
 	}
 	srv := httptest.NewServer(ws.web)
 	t.Cleanup(srv.Close)
-	d := &demoSite{t: t, srv: srv, db: db, res: res, reader: auditReader{AuditStore: store.NewAuditStore(db), db: db}}
+	d := &demoSite{t: t, srv: srv, db: db, res: res, reader: auditReader{AuditStore: store.NewAuditStore(db), db: db}, ring: ring}
 	rows, err := db.Query(ctx, `SELECT pseudoniem, voornaam, achternaam FROM leerling WHERE regio_id = ?`, res.Region.ID)
 	if err != nil {
 		t.Fatal(err)

@@ -195,16 +195,3 @@ func (s *Server) auditNames(ctx context.Context, p *Principal, shown []named, pu
 	}
 	return s.d.Audit.Append(ctx, p.Actor().RegionID, recs...)
 }
-
-func (s *Server) auditView(w http.ResponseWriter, r *http.Request) error {
-	p := principalFrom(r.Context())
-	data := map[string]any{"gekoppeld": s.d.AuditReader != nil}
-	if s.d.AuditReader != nil {
-		recs, err := s.d.AuditReader.RecentAudit(r.Context(), p.Account.RegionID, 100)
-		if err != nil {
-			return err
-		}
-		data["regels"] = recs
-	}
-	return s.render(w, r, "audit", "Auditlog", data)
-}

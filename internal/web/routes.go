@@ -75,6 +75,7 @@ func (s *Server) routes() {
 	ui("POST /beheer/api-clients", s.requireUser(beheer, s.clientCreate))
 	ui("POST /beheer/api-clients/{id}/intrekken", s.requireUser(beheer, s.clientRevoke))
 	ui("GET /audit", s.requireUser([]string{auth.RoleFG}, s.auditView))
+	ui("GET /audit/export", s.requireUser([]string{auth.RoleFG}, s.auditExport))
 
 	// API (/api/v1): documented in openapi.go; a test checks both lists are equal.
 	api("GET /api/v1/gezondheid", s.apiHealth)
