@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/rights"
 	"github.com/grondslag/grondslag/internal/store"
 	"github.com/grondslag/grondslag/internal/web"
 )
@@ -13,7 +15,11 @@ import (
 // the entries are sealed with the region's key ring, the same encrypter as every other audited
 // write of the server (verzuim, toestemming).
 func mountInzage(s *web.Server, db *store.DB, rk *regionKeys) error {
-	return s.MountInzage(web.InzageDeps{Store: db, Seal: inzageSeal(rk)})
+	svc, err := rights.NewService(store.RightsRepository{DB: db}, inzageSeal(rk), time.Now)
+	if err != nil {
+		return err
+	}
+	return s.MountInzage(web.InzageDeps{Service: svc, Store: db})
 }
 
 func inzageSeal(rk *regionKeys) func(ctx context.Context, regionID int64) (audit.Encrypter, error) {

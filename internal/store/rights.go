@@ -218,3 +218,45 @@ func (db *DB) AccessRequestsOfPupil(ctx context.Context, regionID, pupilID int64
 func (db *DB) OpenAccessRequests(ctx context.Context, regionID, schoolID int64) ([]rights.Request, error) {
 	return db.accessRequests(ctx, regionID, `school_id = ? AND status <> 'afgehandeld' ORDER BY termijn, id`, schoolID)
 }
+
+// RightsRepository is the inzage use cases' repository (rights.Repository) over the store: the
+// same methods, with the store's ErrNotFound also reported as rights.ErrNotFound.
+type RightsRepository struct{ DB *DB }
+
+var _ rights.Repository = RightsRepository{}
+
+func rightsErr(err error) error {
+	if errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("%w: %w", rights.ErrNotFound, err)
+	}
+	return err
+}
+
+// AccessSchool implements rights.Repository.
+func (r RightsRepository) AccessSchool(ctx context.Context, regionID, pupilID int64, day rights.Date) (int64, error) {
+	id, err := r.DB.AccessSchool(ctx, regionID, pupilID, day)
+	return id, rightsErr(err)
+}
+
+// CreateAccessRequest implements rights.Repository.
+func (r RightsRepository) CreateAccessRequest(ctx context.Context, regionID int64, q rights.Request, now time.Time, trail func(int64) ([]audit.Entry, error)) (rights.Request, error) {
+	out, err := r.DB.CreateAccessRequest(ctx, regionID, q, now, trail)
+	return out, rightsErr(err)
+}
+
+// UpdateAccessRequest implements rights.Repository.
+func (r RightsRepository) UpdateAccessRequest(ctx context.Context, regionID int64, q rights.Request, from rights.Status, by int64, trail func(int64) ([]audit.Entry, error)) error {
+	return rightsErr(r.DB.UpdateAccessRequest(ctx, regionID, q, from, by, trail))
+}
+
+// AccessRequest implements rights.Repository.
+func (r RightsRepository) AccessRequest(ctx context.Context, regionID, id int64) (rights.Request, error) {
+	out, err := r.DB.AccessRequest(ctx, regionID, id)
+	return out, rightsErr(err)
+}
+
+// OpenAccessRequests implements rights.Repository.
+func (r RightsRepository) OpenAccessRequests(ctx context.Context, regionID, schoolID int64) ([]rights.Request, error) {
+	out, err := r.DB.OpenAccessRequests(ctx, regionID, schoolID)
+	return out, rightsErr(err)
+}

@@ -6,13 +6,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/rights"
-	"github.com/grondslag/grondslag/internal/store"
 )
 
 // Inzage (AVG art. 15) on the server: a parent with gezag asks for access to the data on their
@@ -28,29 +26,24 @@ import (
 
 // InzageDeps are the collaborators of the inzage pages.
 type InzageDeps struct {
+	// Service runs the inzage use cases (rights.Service): every request and change is stored
+	// with its audit entry.
+	Service *rights.Service
+	// Store lists a pupil's requests for the parents' page (*store.DB implements it).
 	Store InzageStore
-	// Seal returns the encrypter of a region's audit entries (the pupil's pseudonym is encrypted
-	// into the entry). Required: a request is never stored without its audit entry.
-	Seal func(ctx context.Context, regionID int64) (audit.Encrypter, error)
 }
 
-// InzageStore keeps access requests (*store.DB implements it). trail builds the audit entries
-// of the change for the request's id; the store appends them in the change's transaction.
+// InzageStore lists access requests.
 type InzageStore interface {
-	AccessSchool(ctx context.Context, regionID, pupilID int64, day rights.Date) (int64, error)
-	CreateAccessRequest(ctx context.Context, regionID int64, r rights.Request, now time.Time, trail func(id int64) ([]audit.Entry, error)) (rights.Request, error)
-	UpdateAccessRequest(ctx context.Context, regionID int64, r rights.Request, from rights.Status, by int64, trail func(id int64) ([]audit.Entry, error)) error
-	AccessRequest(ctx context.Context, regionID, id int64) (rights.Request, error)
 	AccessRequestsOfPupil(ctx context.Context, regionID, pupilID int64) ([]rights.Request, error)
-	OpenAccessRequests(ctx context.Context, regionID, schoolID int64) ([]rights.Request, error)
 }
 
 // inzageAnswer is the ground on which the school processes an access request: the legal
 // obligation to answer it (AVG art. 6 lid 1 sub c with art. 12 and 15).
-var inzageAnswer = Answer{Allowed: true, Ground: "avg-6-1-c", GroundText: "AVG art. 6 lid 1 sub c (wettelijke plicht), art. 12 en 15",
-	Article: "AVG art. 12 en 15", ProcessingActivity: parentAnswer.ProcessingActivity}
+var inzageAnswer = Answer{Allowed: true, Ground: rights.AuditGround, GroundText: "AVG art. 6 lid 1 sub c (wettelijke plicht), art. 12 en 15",
+	Article: rights.AuditArticle, ProcessingActivity: rights.AuditActivity}
 
-const inzageCategory = "inzageverzoek"
+const inzageCategory = rights.AuditCategory
 
 var inzageSchoolRoles = []string{auth.RoleZorgcoordinator}
 
@@ -62,8 +55,8 @@ type inzageHandlers struct {
 // MountInzage adds the inzage pages to the server: /inzage/leerling/{id} for parents, /inzage
 // for the school's zorgcoördinator.
 func (s *Server) MountInzage(d InzageDeps) error {
-	if d.Store == nil || d.Seal == nil {
-		return errors.New("web: MountInzage vraagt Store en Seal")
+	if d.Store == nil || d.Service == nil {
+		return errors.New("web: MountInzage vraagt Service en Store")
 	}
 	h := &inzageHandlers{s: s, d: d}
 	ui := func(pattern string, f handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(f)) }
@@ -100,22 +93,14 @@ func (h *inzageHandlers) child(ctx context.Context, p *Principal, pupilID int64)
 	return dossier.Pupil{}, errNotFound
 }
 
-// trail returns the function that builds the audit entry of a change for the stored request id.
-func (h *inzageHandlers) trail(ctx context.Context, p *Principal, pseudonym string, act audit.Action, name string) (func(int64) ([]audit.Entry, error), error) {
-	regionID := p.Actor().RegionID
-	enc, err := h.d.Seal(ctx, regionID)
-	if err != nil {
-		return nil, err
+// actor is the principal as the inzage service's actor; the base record names the pupil.
+func (h *inzageHandlers) actor(ctx context.Context, p *Principal, pseudonym, name string) rights.Actor {
+	a := p.Actor()
+	ra := rights.Actor{RegionID: a.RegionID, Base: h.s.auditRecord(ctx, p, pseudonym, inzageCategory, rights.AuditPurpose, inzageAnswer, Facts{}, audit.AccessUI, name)}
+	if a.Party == "school" {
+		ra.UserID, ra.SchoolID = a.UserID, a.OrgID
 	}
-	rec := h.s.auditRecord(ctx, p, pseudonym, inzageCategory, "inzage", inzageAnswer, Facts{}, audit.AccessUI, name)
-	rec.Action = act
-	return func(int64) ([]audit.Entry, error) {
-		e, err := audit.NewEntry(rec, enc)
-		if err != nil {
-			return nil, err
-		}
-		return []audit.Entry{e}, nil
-	}, nil
+	return ra
 }
 
 // requestView is a request as the pages show it.
@@ -201,25 +186,11 @@ func (h *inzageHandlers) parentSubmit(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	a := p.Actor()
-	today := rights.Today(h.s.now())
-	school, err := h.d.Store.AccessSchool(ctx, a.RegionID, id, today)
-	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
+	if _, err := h.d.Service.Ask(ctx, h.actor(ctx, p, pup.Pseudonym, "inzage-aanvragen"), id, a.ParentID); err != nil {
+		if errors.Is(err, rights.ErrNoSchool) {
 			return &Error{Status: http.StatusConflict, Title: "Geen school gevonden",
 				Detail: "Uw kind staat vandaag niet ingeschreven bij een school in Grondslag. Stuur uw verzoek om inzage dan rechtstreeks aan de organisatie die gegevens van uw kind heeft.", Err: err}
 		}
-		return err
-	}
-	req, err := rights.NewRequest(rights.Draft{PupilID: id, SchoolID: school, Requester: rights.Requester{Kind: rights.RequesterParent, ParentID: a.ParentID},
-		Gezag: true, Received: today})
-	if err != nil {
-		return err
-	}
-	trail, err := h.trail(ctx, p, pup.Pseudonym, audit.ActionCreate, "inzage-aanvragen")
-	if err != nil {
-		return err
-	}
-	if _, err := h.d.Store.CreateAccessRequest(ctx, a.RegionID, req, h.s.now(), trail); err != nil {
 		if errors.Is(err, rights.ErrOpenRequest) {
 			return h.renderParent(w, r, http.StatusConflict, map[string]string{"aanvragen": "U heeft al een verzoek dat nog loopt. De school beantwoordt dat eerst; daarna kunt u opnieuw inzage vragen."})
 		}
@@ -245,7 +216,7 @@ func (h *inzageHandlers) renderSchool(w http.ResponseWriter, r *http.Request, st
 	if a.Party != "school" || a.OrgID == 0 {
 		return errForbidden
 	}
-	open, err := h.d.Store.OpenAccessRequests(ctx, a.RegionID, a.OrgID)
+	open, err := h.d.Service.Open(ctx, a.RegionID, a.OrgID)
 	if err != nil {
 		return err
 	}
@@ -279,15 +250,12 @@ func (h *inzageHandlers) schoolRequest(ctx context.Context, p *Principal, r *htt
 		return rights.Request{}, dossier.Pupil{}, err
 	}
 	a := p.Actor()
-	q, err := h.d.Store.AccessRequest(ctx, a.RegionID, id)
+	q, err := h.d.Service.Request(ctx, h.actor(ctx, p, "", ""), id)
 	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, rights.ErrNotFound) {
 			return rights.Request{}, dossier.Pupil{}, errNotFound
 		}
 		return rights.Request{}, dossier.Pupil{}, err
-	}
-	if a.Party != "school" || q.Data().SchoolID != a.OrgID {
-		return rights.Request{}, dossier.Pupil{}, errNotFound
 	}
 	pup, err := h.s.d.Dossiers.DossierPupil(ctx, a.RegionID, q.Data().PupilID, h.s.today(), dossier.Want{})
 	return q, pup, err
@@ -317,8 +285,7 @@ func (h *inzageHandlers) extend(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	months, _ := strconv.Atoi(r.PostFormValue("maanden"))
-	x, err := q.Extend(rights.Today(h.s.now()), months, r.PostFormValue("reden"))
-	if err != nil {
+	if _, err := h.d.Service.Extend(ctx, h.actor(ctx, p, pup.Pseudonym, "inzage-verlengen"), q, months, r.PostFormValue("reden")); err != nil {
 		if errors.Is(err, rights.ErrInvalid) {
 			field := "reden-" + strconv.FormatInt(q.ID(), 10)
 			if months < 1 || months > rights.MaxExtensionMonths {
@@ -326,13 +293,6 @@ func (h *inzageHandlers) extend(w http.ResponseWriter, r *http.Request) error {
 			}
 			return h.renderSchool(w, r, http.StatusBadRequest, map[string]string{field: upperFirst(strings.TrimPrefix(err.Error(), rights.ErrInvalid.Error()+": "))})
 		}
-		return stateError(err)
-	}
-	trail, err := h.trail(ctx, p, pup.Pseudonym, audit.ActionUpdate, "inzage-verlengen")
-	if err != nil {
-		return err
-	}
-	if err := h.d.Store.UpdateAccessRequest(ctx, p.Actor().RegionID, x, q.Status(), p.Actor().UserID, trail); err != nil {
 		return stateError(err)
 	}
 	http.Redirect(w, r, "/inzage", http.StatusSeeOther)
@@ -345,18 +305,10 @@ func (h *inzageHandlers) handle(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	x, err := q.Handle(rights.Today(h.s.now()), r.PostFormValue("notitie"))
-	if err != nil {
+	if _, err := h.d.Service.Handle(ctx, h.actor(ctx, p, pup.Pseudonym, "inzage-afhandelen"), q, r.PostFormValue("notitie")); err != nil {
 		if errors.Is(err, rights.ErrInvalid) {
 			return h.renderSchool(w, r, http.StatusBadRequest, map[string]string{"notitie-" + strconv.FormatInt(q.ID(), 10): upperFirst(strings.TrimPrefix(err.Error(), rights.ErrInvalid.Error()+": "))})
 		}
-		return stateError(err)
-	}
-	trail, err := h.trail(ctx, p, pup.Pseudonym, audit.ActionUpdate, "inzage-afhandelen")
-	if err != nil {
-		return err
-	}
-	if err := h.d.Store.UpdateAccessRequest(ctx, p.Actor().RegionID, x, q.Status(), p.Actor().UserID, trail); err != nil {
 		return stateError(err)
 	}
 	http.Redirect(w, r, "/inzage", http.StatusSeeOther)

@@ -23,11 +23,18 @@ func inzageWorld(t *testing.T) (*world, string) {
 	seal := func(context.Context, int64) (audit.Encrypter, error) {
 		return audit.EncryptFunc(func(p, _ []byte) ([]byte, error) { return append([]byte("enc:"), p...), nil }), nil
 	}
-	if err := w.web.MountInzage(web.InzageDeps{Store: w.db, Seal: seal}); err != nil {
+	if _, err := rights.NewService(store.RightsRepository{DB: w.db}, nil, w.clock.Now); err == nil {
+		t.Fatal("an inzage service without Seal")
+	}
+	svc, err := rights.NewService(store.RightsRepository{DB: w.db}, seal, w.clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.web.MountInzage(web.InzageDeps{Service: svc, Store: w.db}); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.web.MountInzage(web.InzageDeps{Store: w.db}); err == nil {
-		t.Fatal("mounted without Seal")
+		t.Fatal("mounted without the service")
 	}
 	other := "andere-ouder@thuis.example"
 	p2 := ins(t, w.db, `INSERT INTO ouder (regio_id, voornaam, achternaam, email) VALUES (?, 'Otto', 'Bakker', ?)`, w.r1, other)
