@@ -120,7 +120,7 @@ func run() error {
 				res, err = ev.EvaluateCSV(ctx, f, absence.StreamOptions{AsOf: absence.NewDate(2026, 7, 31), TempDir: *dir,
 					Emit: func(s absence.Signal) error {
 						nsig++
-						if s.Kind == absence.Kind16Hours {
+						if s.Kind == absence.Kind16Hours || s.Kind == absence.KindLongTerm { // an episode that reached 16 hours may have grown into langdurig verzuim
 							flaggedSet[s.Pupil] = true
 						}
 						return nil

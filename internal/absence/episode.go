@@ -117,14 +117,21 @@ var (
 // episodes: beginnend verzuim (StartingDays days in StartingWeeks lesweken), which grows into the
 // art. 21a episode (Threshold16 hours in Weeks16 lesweken), which grows into langdurig relatief
 // verzuim. closed are the days the gemeente closed a case (sorted).
+//
+// Counting towards 16 hours starts again only after an episode that reached 16 hours ended (or a
+// case was closed): the law counts 16 hours in any 4 lesweken, and asks for a new melding only
+// when they are reached again after the pupil was back. An episode that stayed beginnend verzuim
+// and ended is therefore held back while its days are still in the 16-hour window: when the
+// window reaches 16 hours with them, that episode is reopened and grows into the 16-hour one
+// (one episode, not two overlapping ones).
 func (e *Evaluator) unauthorisedTrack(pupil string, days []dayAgg, st stages, closed []Date, asOf Date, dutyEnd func(Date) Date, emit func(Signal)) {
 	e.long = e.longRuns(days, e.long)
 	long := e.long
 	li := 0
-	var ep Signal
-	open := false
+	var ep, held Signal
+	open, holding := false, false
 	level := 0 // 1 beginnend, 2 sixteen, 3 long
-	reset := Date(-1 << 30)
+	reset16, resetB := Date(-1<<30), Date(-1<<30)
 	ci := 0
 	i16, ib := 0, 0
 	var sum16 Hours
@@ -134,12 +141,28 @@ func (e *Evaluator) unauthorisedTrack(pupil string, days []dayAgg, st stages, cl
 		emit(ep)
 		open, level = false, 0
 	}
+	release := func() {
+		if holding {
+			emit(held)
+			holding = false
+		}
+	}
 	setStage := func(l int, k Kind, d Date) {
 		if k == "" || l <= level {
 			return
 		}
 		level = l
 		ep.Kind, ep.Source, ep.Reached = k, e.source(k, 0), d
+	}
+	addDays := func(from, to int, after Date) {
+		for k := from; k <= to; k++ {
+			if days[k].unauth > 0 && days[k].day > after {
+				ep.Hours += days[k].unauth
+				if e.whole(days[k].day, days[k].unauth) {
+					ep.Days++
+				}
+			}
+		}
 	}
 	for j := range days {
 		dj := &days[j]
@@ -151,21 +174,32 @@ func (e *Evaluator) unauthorisedTrack(pupil string, days []dayAgg, st stages, cl
 			if open && closed[ci] >= ep.From {
 				finish(closed[ci], EndClosed)
 			}
-			reset = max(reset, closed[ci])
+			release()
+			reset16, resetB = max(reset16, closed[ci]), max(resetB, closed[ci])
 			ci++
 		}
 		if open && e.back(ep.To, dj.day) {
-			reset = ep.To
-			finish(e.returnDay(ep.To), EndBack)
+			resetB = ep.To
+			if level >= 2 {
+				reset16 = ep.To
+				finish(e.returnDay(ep.To), EndBack)
+			} else {
+				release()
+				ep.Ended, ep.EndReason = e.returnDay(ep.To), EndBack
+				held, holding, open, level = ep, true, false, 0
+			}
 		}
-		// The windows count days after the last reset only.
+		// The windows count days after their last reset only.
 		sum16 += dj.unauth
-		for i16 <= j && (days[i16].lw <= dj.lw-int32(e.rules.Weeks16) || days[i16].day <= reset) {
+		for i16 <= j && (days[i16].lw <= dj.lw-int32(e.rules.Weeks16) || days[i16].day <= reset16) {
 			sum16 -= days[i16].unauth
 			i16++
 		}
+		if holding && days[i16].day > held.To {
+			release() // its days left the 16-hour window: it stays ended
+		}
 		nb++
-		for ib <= j && (days[ib].lw <= dj.lw-int32(e.rules.StartingWeeks) || days[ib].day <= reset) {
+		for ib <= j && (days[ib].lw <= dj.lw-int32(e.rules.StartingWeeks) || days[ib].day <= resetB) {
 			if days[ib].unauth > 0 {
 				nb--
 			}
@@ -182,32 +216,42 @@ func (e *Evaluator) unauthorisedTrack(pupil string, days []dayAgg, st stages, cl
 				ep.Days++
 			}
 		} else {
-			// A new episode starts when a threshold is reached: from the first day of its window.
-			from := -1
+			sixteen := sum16 >= e.rules.Threshold16 && st.sixteen != ""
 			switch {
-			case sum16 >= e.rules.Threshold16 && st.sixteen != "":
-				from = i16
-			case nb >= e.rules.StartingDays && st.starting != "":
-				from = ib
-			case inLong && st.long != "":
-				from = j
-			}
-			if from < 0 {
-				continue
-			}
-			ep = Signal{Pupil: pupil, From: dj.day, To: dj.day}
-			for k := from; k <= j; k++ {
-				if days[k].unauth > 0 && days[k].day > reset {
-					if days[k].day < ep.From {
-						ep.From = days[k].day
-					}
-					ep.Hours += days[k].unauth
-					if e.whole(days[k].day, days[k].unauth) {
-						ep.Days++
+			case sixteen && holding:
+				// The 16 hours include days of the held episode: it was not over.
+				ep, holding = held, false
+				ep.Ended, ep.EndReason = 0, ""
+				prev := ep.To
+				ep.To = dj.day
+				for k := i16; k <= j; k++ {
+					if days[k].day > prev {
+						addDays(k, k, prev)
 					}
 				}
+				open, level = true, 1
+			case sixteen, nb >= e.rules.StartingDays && st.starting != "", inLong && st.long != "":
+				// A new episode starts when a threshold is reached: from the first day of its
+				// window.
+				release()
+				from, after := j, resetB
+				switch {
+				case sixteen:
+					from, after = i16, reset16
+				case nb >= e.rules.StartingDays && st.starting != "":
+					from = ib
+				}
+				ep = Signal{Pupil: pupil, From: dj.day, To: dj.day}
+				for k := from; k <= j; k++ {
+					if days[k].unauth > 0 && days[k].day > after && days[k].day < ep.From {
+						ep.From = days[k].day
+					}
+				}
+				addDays(from, j, after)
+				open = true
+			default:
+				continue
 			}
-			open = true
 		}
 		if nb >= e.rules.StartingDays {
 			setStage(1, st.starting, dj.day)
@@ -223,6 +267,7 @@ func (e *Evaluator) unauthorisedTrack(pupil string, days []dayAgg, st stages, cl
 			open = false
 		}
 	}
+	release()
 	if !open {
 		return
 	}

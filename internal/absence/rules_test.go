@@ -146,6 +146,9 @@ func TestRule16Hours(t *testing.T) {
 		{name: "back for less than two lesweken: the same episode",
 			lines: []string{"2025-09-01..2025-09-04 4 ongeoorloofd", "2025-09-15..2025-09-18 4 ongeoorloofd"},
 			want:  []string{"16-uur-in-4-lesweken 2025-09-01 2025-09-18 32 0"}},
+		{name: "16 hours in 4 lesweken count across a return after beginnend verzuim: that episode grows",
+			lines: []string{"2025-09-01..2025-09-03 1 ongeoorloofd", "2025-09-22..2025-09-23 5 ongeoorloofd", "2025-09-24 3 ongeoorloofd"},
+			want:  []string{"16-uur-in-4-lesweken 2025-09-01 2025-09-24 16 2"}},
 		{name: "a case closed restarts the count",
 			lines: []string{"2025-09-01 4 ongeoorloofd", "2025-09-08 4 ongeoorloofd", "2025-09-15 4 ongeoorloofd", "2025-09-22 4 ongeoorloofd"},
 			meld:  []string{"2025-09-10"}},
@@ -226,6 +229,9 @@ func TestRuleStarting(t *testing.T) {
 		{name: "reaching 16 hours is the other signal", lines: []string{"2025-09-01 6 ongeoorloofd", "2025-09-02 5 ongeoorloofd", "2025-09-03 5 ongeoorloofd"}},
 		{name: "late every day: one episode, not a signal every three days", lines: []string{"2025-09-01..2025-09-08 1 te-laat"},
 			want: []string{"beginnend-verzuim 2025-09-01 2025-09-08 6 0"}},
+		{name: "beginnend verzuim, back, absence again outside the 16-hour window: two episodes",
+			lines: []string{"2025-09-01..2025-09-03 1 ongeoorloofd", "2025-10-06..2025-10-08 1 ongeoorloofd"},
+			want:  []string{"beginnend-verzuim 2025-09-01 2025-09-03 3 0", "beginnend-verzuim 2025-10-06 2025-10-08 3 0"}},
 		{name: "zero-hour rows are no absence", lines: []string{"2025-09-01 0 ongeoorloofd", "2025-09-10 0 te-laat", "2025-09-22 1 ongeoorloofd"}},
 	})
 }
