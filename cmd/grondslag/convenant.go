@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/grondslag/grondslag/internal/convenant"
 )
@@ -129,15 +130,16 @@ func plural(n int, one, many string) string {
 }
 
 func runConvenantRender(_ context.Context, e env) error {
-	format := "md"
-	path, err := oneFile(e, "render", "convenant render BESTAND --formaat md|html", func(fs *flag.FlagSet) {
-		fs.StringVar(&format, "formaat", "md", "uitvoerformaat: md (Markdown) of html")
+	format, party := "md", ""
+	path, err := oneFile(e, "render", "convenant render BESTAND --formaat md|html|pdf [--register PARTIJ]", func(fs *flag.FlagSet) {
+		fs.StringVar(&format, "formaat", "md", "uitvoerformaat: md (Markdown), html of pdf")
+		fs.StringVar(&party, "register", "", "alleen het register van verwerkingsactiviteiten (AVG art. 30) van deze partij (school, swv, gemeente, …)")
 	})
 	if err != nil {
 		return err
 	}
-	if format != convenant.FormatMarkdown && format != convenant.FormatHTML {
-		return withExit(2, fmt.Errorf("onbekend formaat %q; gebruik md of html", format))
+	if format != convenant.FormatMarkdown && format != convenant.FormatHTML && format != convenant.FormatPDF {
+		return withExit(2, fmt.Errorf("onbekend formaat %q; gebruik md, html of pdf", format))
 	}
 	k, err := loadConvenantFile(path)
 	if err != nil {
@@ -149,6 +151,16 @@ func runConvenantRender(_ context.Context, e env) error {
 			return withExit(1, fmt.Errorf("%s is ongeldig; herstel eerst de fouten (grondslag convenant check %s)", path, path))
 		}
 		return err
+	}
+	if party != "" {
+		if _, ok := k.Party(party); !ok {
+			var codes []string
+			for _, p := range k.Parties() {
+				codes = append(codes, p.Code)
+			}
+			return withExit(2, fmt.Errorf("onbekende partij %q bij --register; bekend zijn: %s", party, strings.Join(codes, ", ")))
+		}
+		return convenant.RenderRegister(e.stdout, k, party, format)
 	}
 	return convenant.Render(e.stdout, k, format)
 }

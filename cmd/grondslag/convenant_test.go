@@ -52,8 +52,8 @@ func TestConvenantInitCheckRender(t *testing.T) {
 			t.Fatalf("render %s wijkt af van de golden file", f)
 		}
 	}
-	if code, _, _ := runConv(t, "", "convenant", "render", path, "--formaat", "pdf"); code != 2 {
-		t.Fatalf("render --formaat pdf: exit %d, want 2", code)
+	if code, _, _ := runConv(t, "", "convenant", "render", path, "--formaat", "docx"); code != 2 {
+		t.Fatalf("render --formaat docx: exit %d, want 2", code)
 	}
 	if code, _, _ := runConv(t, "", "convenant", "check"); code != 2 {
 		t.Fatalf("check zonder bestand: exit %d, want 2", code)

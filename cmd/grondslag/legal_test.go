@@ -85,3 +85,32 @@ func TestToestemmingNodigPartij(t *testing.T) {
 		t.Fatalf("onbekende partij: exit %d", code)
 	}
 }
+
+// TestConvenantRenderRegisterPerParty: every party renders its own register (AVG art. 30);
+// a disclosure is a provision at the discloser and a receipt at the recipient.
+func TestConvenantRenderRegisterPerParty(t *testing.T) {
+	path := t.TempDir() + "/c.yaml"
+	if code, _, stderr := runConv(t, "", "convenant", "init", path); code != 0 {
+		t.Fatal(stderr)
+	}
+	code, out, stderr := runConv(t, "", "convenant", "render", path, "--register", "ggd")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"# Register van verwerkingsactiviteiten — GGD", "verwerking:jgz-ziekteverzuim", "verstrekking aan Scholen", "| jeugdarts-inhoud |", "ontvangst van Scholen", "| school-naar-jeugdarts |"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("register ggd mist %q", want)
+		}
+	}
+	// Only the GGD's own activities: not the school's or the gemeente's.
+	if strings.Contains(out, "### Leerlingbegeleiding") || strings.Contains(out, "### Toezicht op de leer") {
+		t.Errorf("register ggd bevat verwerkingen van andere verwerkingsverantwoordelijken")
+	}
+	code, out, _ = runConv(t, "", "convenant", "render", path, "--register", "school", "--formaat", "html")
+	if code != 0 || !strings.Contains(out, "<html") || !strings.Contains(out, "verstrekking aan GGD") || !strings.Contains(out, "ontvangst van GGD") {
+		t.Fatalf("register school (html): exit %d", code)
+	}
+	if code, _, stderr := runConv(t, "", "convenant", "render", path, "--register", "buurman"); code != 2 || !strings.Contains(stderr, "onbekende partij") {
+		t.Fatalf("onbekende partij: exit %d %s", code, stderr)
+	}
+}

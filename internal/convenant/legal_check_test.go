@@ -118,3 +118,41 @@ func TestJGZRetention(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderPDF: the convenant and a party's register render as PDF too (issue 14: HTML and
+// PDF), deterministically; the text itself is checked through the Markdown/HTML goldens, which
+// share the document blocks.
+func TestRenderPDF(t *testing.T) {
+	k, _ := Default()
+	var a, b strings.Builder
+	if err := Render(&a, k, FormatPDF); err != nil {
+		t.Fatal(err)
+	}
+	if err := Render(&b, k, FormatPDF); err != nil {
+		t.Fatal(err)
+	}
+	out := a.String()
+	if !strings.HasPrefix(out, "%PDF-1.") || a.String() != b.String() {
+		t.Fatal("geen deterministische PDF")
+	}
+	if n := strings.Count(out, "/Type /Page\n"); n < 20 {
+		t.Fatalf("PDF heeft %d pagina's; het convenant met bijlagen is langer", n)
+	}
+	var r strings.Builder
+	if err := RenderRegister(&r, k, "ggd", FormatPDF); err != nil || !strings.HasPrefix(r.String(), "%PDF-1.") {
+		t.Fatalf("register als PDF: %v", err)
+	}
+	// Every article title appears in the text the PDF is made from.
+	var md strings.Builder
+	_ = Render(&md, k, FormatMarkdown)
+	for _, title := range []string{"Doelgroep", "Leeftijd en toestemming", "Meldcode en Veilig Thuis", "Datalekken", "Klachten en geschillen", "Hostende partij als verwerker", "Bewaren van het logboek"} {
+		if !strings.Contains(md.String(), title) {
+			t.Errorf("artikel %q ontbreekt in de tekst", title)
+		}
+	}
+	for _, w := range []string{"onweerlegbaar", "worden geïnformeerd"} {
+		if strings.Contains(strings.ToLower(md.String()), w) {
+			t.Errorf("de tekst bevat %q (review punt 7/9)", w)
+		}
+	}
+}

@@ -16,7 +16,7 @@ const (
 // Render writes the readable convenant: the articles, the annexes (parties and roles, purposes,
 // data per purpose and party with their grounds, casusoverleg, retention, security and
 // consent), the verwerkingsregister (AVG art. 30) per party and a DPIA starting point listing
-// the processing of special and criminal data. format is "md" or "html".
+// the processing of special, criminal and other sensitive data. format is "md", "html" or "pdf".
 func Render(w io.Writer, k *Compiled, format string) error {
 	doc := buildDoc(k)
 	switch format {
@@ -24,8 +24,10 @@ func Render(w io.Writer, k *Compiled, format string) error {
 		return writeMarkdown(w, doc)
 	case FormatHTML:
 		return writeHTML(w, doc)
+	case FormatPDF:
+		return writePDF(w, doc)
 	}
-	return fmt.Errorf("onbekend formaat %q; gebruik md of html", format)
+	return fmt.Errorf("onbekend formaat %q; gebruik md, html of pdf", format)
 }
 
 // The document is built once as blocks and written by a Markdown and an HTML writer.
@@ -314,60 +316,8 @@ func buildDoc(k *Compiled) *docb {
 	// Bijlage 5: register per controller.
 	d.h(2, "bijlage-5", "Bijlage 5. Verwerkingsregister per partij (artikel 30 AVG)")
 	d.p("Iedere partij is zelfstandig verwerkingsverantwoordelijke en heeft een eigen register. Een verstrekking staat bij de verstrekker als verstrekking aan de ontvanger, en bij de ontvanger als ontvangst onder diens eigen verwerking; elk logt onder zijn eigen verwerking. De id van elke verwerking is de waarde van dpl.core.processing_activity_id in het logboek dataverwerkingen.")
-	for _, p := range c.Parties {
-		d.h(3, "register-"+p.Code, "Register van "+p.Name)
-		n := 0
-		for _, a := range c.ProcessingRegister {
-			if a.Controller.Value != p.Code {
-				continue
-			}
-			n++
-			var recips []string
-			for _, r := range a.Recipients {
-				recips = append(recips, k.partyName(r.Value))
-			}
-			if len(recips) == 0 {
-				recips = []string{"geen"}
-			}
-			d.h(4, "register-"+p.Code+"-"+a.ID, a.Name)
-			d.table([]string{"Onderdeel", "Inhoud"}, [][]string{
-				{"Id", k.ProcessingActivityURI(a.ID)},
-				{"Verwerkingsverantwoordelijke", p.Name},
-				{"Doel", k.purposeName(a.Purpose.Value)},
-				{"Categorieën persoonsgegevens", k.catList(a.Categories)},
-				{"Betrokkenen", strings.Join(a.DataSubjects, ", ")},
-				{"Grondslag", a.Ground.String()},
-				{"Ontvangers", strings.Join(recips, ", ")},
-				{"Bewaartermijn", a.RetentionNote},
-				{"Beveiliging", k.securitySummary()},
-			})
-			var prov, rec [][]string
-			for i := range c.Exchanges {
-				e := &c.Exchanges[i]
-				if e.Forbidden || e.Recipient == nil {
-					continue
-				}
-				if e.Activity.Value == a.ID {
-					to := "—"
-					if e.RecipientActivity.Value != "" {
-						to = k.ProcessingActivityURI(e.RecipientActivity.Value)
-					}
-					prov = append(prov, []string{"verstrekking aan " + k.recipientText(e.Recipient), k.catList(e.Categories), e.Ground.String(), conditionText(e), e.ID, to})
-				}
-				if e.RecipientActivity.Value == a.ID {
-					rec = append(rec, []string{"ontvangst van " + k.actorText(e), k.catList(e.Categories), conditionText(e), e.ID, k.ProcessingActivityURI(e.Activity.Value)})
-				}
-			}
-			if len(prov) > 0 {
-				d.table([]string{"Verstrekking", "Gegevens", "Grondslag", "Voorwaarden", "Regel", "Verwerking van de ontvanger"}, prov)
-			}
-			if len(rec) > 0 {
-				d.table([]string{"Ontvangst", "Gegevens", "Voorwaarden", "Regel", "Verwerking van de verstrekker"}, rec)
-			}
-		}
-		if n == 0 {
-			d.p("Deze partij voert geen verwerkingen uit dit convenant uit.")
-		}
+	for i := range c.Parties {
+		k.registerSection(d, &c.Parties[i], 3)
 	}
 
 	// Bijlage 6: security and consent.
@@ -506,7 +456,7 @@ func (k *Compiled) securityLines() []string {
 	if s.MinPasswordLength > 0 {
 		out = append(out, fmt.Sprintf("Wachtwoorden hebben ten minste %d tekens.", s.MinPasswordLength))
 	}
-	out = append(out, "Elke beslissing over een toegang wordt met grondslag, reden en convenantversie vastgelegd in een logboek dat wijzigingen achteraf zichtbaar maakt (manipulatie-evident, geen onweerlegbaarheid).")
+	out = append(out, "Elke beslissing over een toegang wordt met grondslag, reden en convenantversie vastgelegd in een logboek dat wijzigingen achteraf zichtbaar maakt; het logboek bewijst niet wie een regel veroorzaakte.")
 	return out
 }
 
@@ -631,4 +581,90 @@ func writeHTML(w io.Writer, d *docb) error {
 	b.WriteString("</main>\n</body>\n</html>\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// registerSection writes one controller's register of processing activities (AVG art. 30): its
+// own activities, each with the provisions to other parties and the receipts from them.
+func (k *Compiled) registerSection(d *docb, p *Party, level int) {
+	c := k.c
+	d.h(level, "register-"+p.Code, "Register van "+p.Name)
+	n := 0
+	for _, a := range c.ProcessingRegister {
+		if a.Controller.Value != p.Code {
+			continue
+		}
+		n++
+		var recips []string
+		for _, r := range a.Recipients {
+			recips = append(recips, k.partyName(r.Value))
+		}
+		if len(recips) == 0 {
+			recips = []string{"geen"}
+		}
+		d.h(level+1, "register-"+p.Code+"-"+a.ID, a.Name)
+		d.table([]string{"Onderdeel", "Inhoud"}, [][]string{
+			{"Id", k.ProcessingActivityURI(a.ID)},
+			{"Verwerkingsverantwoordelijke", p.Name},
+			{"Doel", k.purposeName(a.Purpose.Value)},
+			{"Categorieën persoonsgegevens", k.catList(a.Categories)},
+			{"Betrokkenen", strings.Join(a.DataSubjects, ", ")},
+			{"Grondslag", a.Ground.String()},
+			{"Ontvangers", strings.Join(recips, ", ")},
+			{"Bewaartermijn", a.RetentionNote},
+			{"Beveiliging", k.securitySummary()},
+		})
+		var prov, rec [][]string
+		for i := range c.Exchanges {
+			e := &c.Exchanges[i]
+			if e.Forbidden || e.Recipient == nil {
+				continue
+			}
+			if e.Activity.Value == a.ID {
+				to := "—"
+				if e.RecipientActivity.Value != "" {
+					to = k.ProcessingActivityURI(e.RecipientActivity.Value)
+				}
+				prov = append(prov, []string{"verstrekking aan " + k.recipientText(e.Recipient), k.catList(e.Categories), e.Ground.String(), conditionText(e), e.ID, to})
+			}
+			if e.RecipientActivity.Value == a.ID {
+				rec = append(rec, []string{"ontvangst van " + k.actorText(e), k.catList(e.Categories), conditionText(e), e.ID, k.ProcessingActivityURI(e.Activity.Value)})
+			}
+		}
+		if len(prov) > 0 {
+			d.table([]string{"Verstrekking", "Gegevens", "Grondslag", "Voorwaarden", "Regel", "Verwerking van de ontvanger"}, prov)
+		}
+		if len(rec) > 0 {
+			d.table([]string{"Ontvangst", "Gegevens", "Voorwaarden", "Regel", "Verwerking van de verstrekker"}, rec)
+		}
+	}
+	if n == 0 {
+		d.p("Deze partij voert geen verwerkingen uit dit convenant uit.")
+	}
+}
+
+// RenderRegister writes the register of processing activities (AVG art. 30) of one party, as
+// that controller keeps it: only its own activities, with "verstrekking aan …" and "ontvangst
+// van …". format is "md" or "html".
+func RenderRegister(w io.Writer, k *Compiled, party, format string) error {
+	p, ok := k.parties[party]
+	if !ok {
+		var codes []string
+		for _, x := range k.c.Parties {
+			codes = append(codes, x.Code)
+		}
+		return fmt.Errorf("onbekende partij %q; bekend zijn: %s", party, strings.Join(codes, ", "))
+	}
+	d := &docb{title: "Register van verwerkingsactiviteiten — " + p.Name}
+	d.h(1, "register", d.title)
+	d.p(fmt.Sprintf("Register als bedoeld in artikel 30 AVG van %s, voor de verwerkingen uit %s (versie %s, %s). Elke verstrekking staat hier als verstrekking aan de ontvanger; elke ontvangst onder de eigen verwerking.", p.Name, k.c.Meta.Name, k.c.Meta.Version, k.hash))
+	k.registerSection(d, p, 2)
+	switch format {
+	case FormatMarkdown:
+		return writeMarkdown(w, d)
+	case FormatHTML:
+		return writeHTML(w, d)
+	case FormatPDF:
+		return writePDF(w, d)
+	}
+	return fmt.Errorf("onbekend formaat %q; gebruik md, html of pdf", format)
 }

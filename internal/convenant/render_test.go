@@ -83,7 +83,7 @@ func TestRenderContent(t *testing.T) {
 	if !strings.HasPrefix(h.String(), "<!DOCTYPE html>\n<html lang=\"nl\">") || strings.Contains(h.String(), "<script") {
 		t.Error("HTML-kop klopt niet")
 	}
-	if err := Render(&h, k, "pdf"); err == nil {
+	if err := Render(&h, k, "docx"); err == nil {
 		t.Error("onbekend formaat gaf geen fout")
 	}
 }

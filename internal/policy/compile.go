@@ -70,9 +70,14 @@ type rule struct {
 	ownAge         int      // consent: from this age the pupil alone
 	parentsAll     bool     // consent: every parent with gezag (else one)
 	annex          []uint64 // per category index: phases in which bijlage 3 lets the party bring it (disclosures)
-	allow          Decision
-	deny           [nFail]Decision
-	consentDeny    [4]Decision // failConsent per bracket
+	tx             *ruleText // the prepared decisions, kept apart so that the rules' hot fields stay dense in memory
+}
+
+// ruleText holds the decisions a rule answers with, prepared when the convenant is compiled.
+type ruleText struct {
+	allow       Decision
+	deny        [nFail]Decision
+	consentDeny [4]Decision // failConsent per bracket
 }
 
 type cell struct {
@@ -438,7 +443,7 @@ func codeValues(cs []convenant.Code) []string {
 
 func (t *table) compileRule(e *convenant.Exchange) rule {
 	r := rule{forbidden: e.Forbidden, recipientParty: -1, ageFrom: e.Ages.From, ageUntil: e.Ages.Until,
-		validFrom: yyyymmdd(e.ValidFrom), validUntil: yyyymmdd(e.ValidUntil)}
+		validFrom: yyyymmdd(e.ValidFrom), validUntil: yyyymmdd(e.ValidUntil), tx: &ruleText{}}
 	for _, a := range e.Actions {
 		r.disclose = r.disclose || a.Value == convenant.ActionDisclose
 	}
@@ -543,7 +548,7 @@ func (t *table) compileRule(e *convenant.Exchange) rule {
 		d.Obligations = []string{}
 		d.Conditions = []string{}
 		d.Reason = "Niet toegestaan: " + e.Reason
-		r.allow = d // a matching prohibition answers with this denial
+		r.tx.allow = d // a matching prohibition answers with this denial
 		return r
 	}
 	allow := base
@@ -558,7 +563,7 @@ func (t *table) compileRule(e *convenant.Exchange) rule {
 	if slices.Contains(oblig, obligInformText) {
 		allow.Reason += " Informeer de ouders (en de leerling) met wie u deze gegevens deelt, en leg vast dat u dat deed."
 	}
-	r.allow = allow
+	r.tx.allow = allow
 
 	routes := t.routes(e)
 	deny := func(missing, need, reason string) Decision {
@@ -570,50 +575,50 @@ func (t *table) compileRule(e *convenant.Exchange) rule {
 		return d
 	}
 	lead := "Niet toegestaan zonder "
-	for b := range r.consentDeny {
-		r.consentDeny[b] = deny(MissingConsent, "toestemming: "+t.consentWhose(e.Purpose.Value, e.Party.Value),
+	for b := range r.tx.consentDeny {
+		r.tx.consentDeny[b] = deny(MissingConsent, "toestemming: "+t.consentWhose(e.Purpose.Value, e.Party.Value),
 			lead+"de juiste toestemming: "+lowerFirst(what)+". "+t.consentBracketText(&r, e.Purpose.Value, e.Party.Value, b)+" Vraag die en leg haar vast in het toestemmingsregister.")
 	}
-	r.deny[failConsent] = r.consentDeny[bracketUnknown]
+	r.tx.deny[failConsent] = r.tx.consentDeny[bracketUnknown]
 	duo := lead + "DUO-verzuimmelding: " + lowerFirst(what) + ". Pas als de school het verzuim via het verzuimloket van DUO heeft gemeld, is er een grond om dit over de leerling vast te leggen."
 	if t.hasSchoolLevel(e) {
 		duo += " Zonder melding is alleen vastleggen op schoolniveau toegestaan, zonder notities over de persoon."
 	}
 	duo += " Voor absoluut verzuim, vrijstellingen, verlof van meer dan tien dagen en de kwalificatieplicht is geen melding nodig: die hebben een eigen grondslag."
-	r.deny[failDUO] = deny(MissingDUO, "een DUO-verzuimmelding (relatief verzuim)", duo)
-	r.deny[failNoMelding] = deny(MissingEnrolment, "een ingeschreven leerling met een DUO-verzuimmelding",
+	r.tx.deny[failDUO] = deny(MissingDUO, "een DUO-verzuimmelding (relatief verzuim)", duo)
+	r.tx.deny[failNoMelding] = deny(MissingEnrolment, "een ingeschreven leerling met een DUO-verzuimmelding",
 		"Niet toegestaan voor een kind dat nergens staat ingeschreven: "+lowerFirst(what)+". Een DUO-verzuimmelding bestaat alleen voor een ingeschreven leerling (relatief verzuim); voor een kind dat nergens staat ingeschreven geldt de aanpak van absoluut verzuim (doel absoluut-verzuim).")
-	r.deny[failEnrolled] = deny(MissingEnrolment, condNeedText[convenant.CondNotEnrolled],
+	r.tx.deny[failEnrolled] = deny(MissingEnrolment, condNeedText[convenant.CondNotEnrolled],
 		"Niet toegestaan voor een ingeschreven leerling: "+lowerFirst(what)+". Deze regel geldt alleen voor een kind dat nergens staat ingeschreven (absoluut verzuim).")
-	r.deny[failIndex] = deny(MissingIndex, condNeedText[convenant.CondVerwijsindex],
+	r.tx.deny[failIndex] = deny(MissingIndex, condNeedText[convenant.CondVerwijsindex],
 		"Niet toegestaan zonder match in de Verwijsindex: "+lowerFirst(what)+". Een eigen overzicht van wie betrokken is, is geen Verwijsindex.")
-	r.deny[failTLV] = deny(MissingTLV, condNeedText[convenant.CondTLV],
+	r.tx.deny[failTLV] = deny(MissingTLV, condNeedText[convenant.CondTLV],
 		"Niet toegestaan buiten een aanvraag voor een toelaatbaarheidsverklaring of een arrangement: "+lowerFirst(what)+".")
 	if e.Ages.Set() {
-		r.deny[failAge] = deny(MissingAge, "een leerling "+ageText(e.Ages),
+		r.tx.deny[failAge] = deny(MissingAge, "een leerling "+ageText(e.Ages),
 			"Niet toegestaan voor een leerling van deze leeftijd: "+lowerFirst(what)+". Deze regel geldt alleen voor een leerling "+ageText(e.Ages)+"."+ageNote(e.Ages))
 	}
-	r.deny[failDate] = deny(MissingDate, "een datum waarop de regel geldt",
+	r.tx.deny[failDate] = deny(MissingDate, "een datum waarop de regel geldt",
 		"Niet toegestaan op deze datum: "+lowerFirst(what)+". Deze versie van de regel geldt"+validityText(e)+".")
 	if len(phaseCodes) > 0 {
-		r.deny[failPhaseNone] = deny(MissingPhase, "casusfase "+dutchList(phaseCodes, "of"), "Niet toegestaan buiten het casusoverleg: "+lowerFirst(what)+". Dit mag alleen in casusfase "+dutchList(phaseCodes, "of")+"; buiten het overleg alleen buitenkantinformatie, en ook die alleen op een grondslag.")
-		r.deny[failPhaseWrong] = deny(MissingPhase, "casusfase "+dutchList(phaseCodes, "of"), "Niet toegestaan in deze fase van het casusoverleg: "+lowerFirst(what)+". Dit mag alleen in casusfase "+dutchList(phaseCodes, "of")+" (bijlage 3).")
+		r.tx.deny[failPhaseNone] = deny(MissingPhase, "casusfase "+dutchList(phaseCodes, "of"), "Niet toegestaan buiten het casusoverleg: "+lowerFirst(what)+". Dit mag alleen in casusfase "+dutchList(phaseCodes, "of")+"; buiten het overleg alleen buitenkantinformatie, en ook die alleen op een grondslag.")
+		r.tx.deny[failPhaseWrong] = deny(MissingPhase, "casusfase "+dutchList(phaseCodes, "of"), "Niet toegestaan in deze fase van het casusoverleg: "+lowerFirst(what)+". Dit mag alleen in casusfase "+dutchList(phaseCodes, "of")+" (bijlage 3).")
 	}
-	r.deny[failPhaseAnnex] = deny(MissingPhase, "een casusfase waarin bijlage 3 dit toestaat",
+	r.tx.deny[failPhaseAnnex] = deny(MissingPhase, "een casusfase waarin bijlage 3 dit toestaat",
 		"Niet toegestaan in deze fase van het casusoverleg: "+lowerFirst(what)+". Bijlage 3 bepaalt per fase welke informatie van welke partij nodig is, en staat niet toe dat "+e.Party.Value+" deze gegevens in deze fase inbrengt (artikel 7 lid 2).")
 	if len(levelCodes) > 0 {
 		msg := "Niet toegestaan op dit niveau: " + lowerFirst(what) + ". Dit mag alleen op niveau " + dutchList(levelCodes, "of") + "."
 		if !slices.Contains(levelCodes, LevelPerson) {
 			msg += " Gegevens over een individuele leerling zijn hiervoor niet toegestaan."
 		}
-		r.deny[failLevel] = deny(MissingLevel, "niveau "+dutchList(levelCodes, "of"), msg)
+		r.tx.deny[failLevel] = deny(MissingLevel, "niveau "+dutchList(levelCodes, "of"), msg)
 	}
 	if e.Recipient != nil {
 		who := e.Recipient.Party.Value
 		if len(e.Recipient.Roles) > 0 {
 			who += " (" + dutchList(codeValues(e.Recipient.Roles), "of") + ")"
 		}
-		r.deny[failRecipient] = deny(MissingRecipient, "ontvanger "+who, "Niet toegestaan aan deze ontvanger: "+lowerFirst(what)+". Verstrekken mag hier alleen aan "+who+".")
+		r.tx.deny[failRecipient] = deny(MissingRecipient, "ontvanger "+who, "Niet toegestaan aan deze ontvanger: "+lowerFirst(what)+". Verstrekken mag hier alleen aan "+who+".")
 	}
 	return r
 }

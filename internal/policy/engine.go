@@ -123,7 +123,7 @@ func (t *table) decide(r *Request) Decision {
 	for _, i := range c.deny {
 		ru := &t.rules[i]
 		if ru.failures(r, ci, day, level, phase, recipParty, recipRole) == 0 {
-			return ru.allow // for a prohibition: its denial
+			return ru.tx.allow // for a prohibition: its denial
 		}
 	}
 	best, bestScore, bestKind := -1, 1<<30, 0
@@ -131,7 +131,7 @@ func (t *table) decide(r *Request) Decision {
 		ru := &t.rules[i]
 		f := ru.failures(r, ci, day, level, phase, recipParty, recipRole)
 		if f == 0 {
-			d := ru.allow
+			d := ru.tx.allow
 			if ru.needConsent {
 				d.ConsentID = r.Context.ConsentID
 			}
@@ -153,9 +153,9 @@ func (t *table) decide(r *Request) Decision {
 	if best >= 0 {
 		ru := &t.rules[best]
 		if bestKind == failConsent {
-			return ru.consentDeny[ru.bracket(r.Context.Age)]
+			return ru.tx.consentDeny[ru.bracket(r.Context.Age)]
 		}
-		return ru.deny[bestKind]
+		return ru.tx.deny[bestKind]
 	}
 	if c.empty != nil {
 		return *c.empty
