@@ -60,16 +60,16 @@ type rule struct {
 	needIndex      bool
 	needTLV        bool
 	outside        bool
-	phases         uint64   // bit per phase; 0: any
-	levels         uint8    // bit per level; 0: any
-	ageFrom        int      // 0: unbounded
-	ageUntil       int      // 0: unbounded
-	validFrom      int      // yyyymmdd; 0: unbounded
-	validUntil     int      // yyyymmdd; 0: unbounded
-	jointAge       int      // consent: from this age the pupil too (0 = never jointly)
-	ownAge         int      // consent: from this age the pupil alone
-	parentsAll     bool     // consent: every parent with gezag (else one)
-	annex          []uint64 // per category index: phases in which bijlage 3 lets the party bring it (disclosures)
+	phases         uint64    // bit per phase; 0: any
+	levels         uint8     // bit per level; 0: any
+	ageFrom        int       // 0: unbounded
+	ageUntil       int       // 0: unbounded
+	validFrom      int       // yyyymmdd; 0: unbounded
+	validUntil     int       // yyyymmdd; 0: unbounded
+	jointAge       int       // consent: from this age the pupil too (0 = never jointly)
+	ownAge         int       // consent: from this age the pupil alone
+	parentsAll     bool      // consent: every parent with gezag (else one)
+	annex          []uint64  // per category index: phases in which bijlage 3 lets the party bring it (disclosures)
 	tx             *ruleText // the prepared decisions, kept apart so that the rules' hot fields stay dense in memory
 }
 
