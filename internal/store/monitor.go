@@ -12,10 +12,10 @@ import (
 
 // The thuiszitter monitor (internal/monitor) reads spells: kind, gemeente, school type and
 // dates — never a name, a pseudonym or an identifier leaves this file. Relative and absolute
-// absence come from the signals of the Leerplichtwet rules; several signals of one pupil and
-// kind that overlap or follow within a week are one spell (the rules re-emit a long absence
-// as it goes on). A spell whose last signal day lies within a week of that signal's reference
-// date is still running. Vrijstellingen come from their own register; leave (art. 13a, 14) is
+// absence come from the stored episodes of the Leerplichtwet rules (migration 0201: `einde` is
+// NULL while an episode runs). Rows from before episodes (no `spoor`) are read as they were
+// written: several signals of one pupil and kind that overlap or follow within a week are one
+// spell, and a spell whose last signal day lies within a week of its reference date still runs. Vrijstellingen come from their own register; leave (art. 13a, 14) is
 // no vrijstelling.
 
 // spellGap is the largest gap between two signals of one pupil and kind that still makes them
@@ -49,6 +49,7 @@ func (db *DB) MonitorSpells(ctx context.Context, regionID int64) ([]monitor.Spel
 		pupil         int64
 		kind          monitor.Kind
 		from, to, ref civil.Date
+		episode       bool // an episode row (0201): to is its end, zero while it runs
 		birth         civil.Date
 		gemeente      int
 		sector        string
@@ -65,10 +66,13 @@ func (db *DB) MonitorSpells(ctx context.Context, regionID int64) ([]monitor.Spel
 		for rows.Next() {
 			var r raw
 			var kind, from, birth string
-			var to, ref, sector sql.NullString
+			var to, ref, sector, end sql.NullString
 			var gem sql.NullInt64
-			if err := rows.Scan(&r.pupil, &kind, &from, &to, &ref, &birth, &gem, &sector); err != nil {
+			if err := rows.Scan(&r.pupil, &kind, &from, &to, &ref, &birth, &gem, &sector, &r.episode, &end); err != nil {
 				return err
+			}
+			if r.episode {
+				to = end
 			}
 			var perr error
 			if r.from, perr = civil.ParseISO(from); perr != nil {
@@ -108,13 +112,15 @@ func (db *DB) MonitorSpells(ctx context.Context, regionID int64) ([]monitor.Spel
 		}
 		return rows.Err()
 	}
-	if err := scan(`SELECT s.leerling_id, s.soort, s.van, s.tot, s.peildatum, l.geboortedatum, l.woongemeente_id, `+fmt.Sprintf(school, "s.van")+`
+	if err := scan(`SELECT s.leerling_id, s.soort, s.van, s.tot, s.peildatum, l.geboortedatum, l.woongemeente_id, `+fmt.Sprintf(school, "s.van")+`,
+			s.spoor <> '', s.einde
 		FROM verzuim_signaal s JOIN leerling l ON l.regio_id = s.regio_id AND l.id = s.leerling_id
 		WHERE s.regio_id = ? AND s.soort IN ('langdurig-relatief-verzuim', 'absoluut-verzuim')
 		ORDER BY s.leerling_id, s.soort, s.van`, regionID); err != nil {
 		return nil, nil, fmt.Errorf("signalen voor de monitor: %w", err)
 	}
-	if err := scan(`SELECT v.leerling_id, v.soort, v.van, v.tot, NULL, l.geboortedatum, l.woongemeente_id, `+fmt.Sprintf(school, "v.van")+`
+	if err := scan(`SELECT v.leerling_id, v.soort, v.van, v.tot, NULL, l.geboortedatum, l.woongemeente_id, `+fmt.Sprintf(school, "v.van")+`,
+			1 = 1, v.tot
 		FROM vrijstelling v JOIN leerling l ON l.regio_id = v.regio_id AND l.id = v.leerling_id
 		WHERE v.regio_id = ? AND v.soort IN ('art5a', 'art5b', 'art5c', 'art5a-trekkend', 'art15')
 		ORDER BY v.leerling_id, v.soort, v.van`, regionID); err != nil {
@@ -140,7 +146,7 @@ func (db *DB) MonitorSpells(ctx context.Context, regionID int64) ([]monitor.Spel
 		}
 		end, ref := r.to, r.ref
 		j := i + 1
-		for ; j < len(raws) && raws[j].pupil == r.pupil && raws[j].kind == r.kind; j++ {
+		for ; !r.episode && j < len(raws) && raws[j].pupil == r.pupil && raws[j].kind == r.kind && !raws[j].episode; j++ {
 			if end.IsZero() || raws[j].from.After(end.AddDays(spellGap)) {
 				break
 			}
@@ -152,7 +158,7 @@ func (db *DB) MonitorSpells(ctx context.Context, regionID int64) ([]monitor.Spel
 			}
 		}
 		switch {
-		case r.kind == monitor.LongRelative || r.kind == monitor.Absolute:
+		case !r.episode && (r.kind == monitor.LongRelative || r.kind == monitor.Absolute):
 			// A signal reaching to within a week of its reference date is still running.
 			if !end.IsZero() && !ref.IsZero() && !end.AddDays(spellGap).Before(ref) {
 				end = civil.Date{}

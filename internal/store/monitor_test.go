@@ -29,8 +29,10 @@ func TestMonitorSpellsMergeSignalsAndReadExemptions(t *testing.T) {
 		// Another kind is another spell; signals of other kinds are not read.
 		exec(sig, f.reg.ID, f.pupil, "absoluut-verzuim", "2026-01-05", "2026-02-27", "2026-06-30")
 		exec(sig, f.reg.ID, f.pupil, "beginnend-verzuim", "2026-09-01", "2026-09-05", "2026-09-07")
-		// Another region's signal never shows.
-		exec(sig, other.reg.ID, other.pupil, "langdurig-relatief-verzuim", "2026-09-01", "2026-11-27", "2026-11-30")
+		// An episode (migration 0201) of another pupil: its own end decides, no merging.
+		ep := `INSERT INTO verzuim_signaal (regio_id, leerling_id, soort, van, tot, uren_centi, dagen, bron, prioriteit, peildatum, gevonden_op, spoor, einde) VALUES (?, ?, ?, ?, ?, 0, 0, 'test', 1, ?, 0, 'ongeoorloofd', ?)`
+		exec(ep, other.reg.ID, other.pupil, "langdurig-relatief-verzuim", "2026-01-05", "2026-03-27", "2026-11-30", "2026-04-10")
+		exec(ep, other.reg.ID, other.pupil, "langdurig-relatief-verzuim", "2026-09-01", "2026-11-27", "2026-11-30", nil)
 		ex := `INSERT INTO vrijstelling (regio_id, leerling_id, soort, van, tot, toelichting, vastgelegd_op) VALUES (?, ?, ?, ?, ?, '', 0)`
 		exec(ex, f.reg.ID, f.pupil, "art5a", "2026-01-01", nil)
 		exec(ex, f.reg.ID, f.pupil, "verlof-art14", "2026-03-01", "2026-03-20")
@@ -59,6 +61,13 @@ func TestMonitorSpellsMergeSignalsAndReadExemptions(t *testing.T) {
 		}
 		if _, ok := byKind[monitor.Exempt5a]; !ok {
 			t.Error("art. 5 onder a missing")
+		}
+		spells2, _, err := db.MonitorSpells(ctx, other.reg.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(spells2) != 2 || spells2[0].End != (civil.Date{Year: 2026, Month: 4, Day: 10}) || !spells2[1].End.IsZero() {
+			t.Errorf("episodes %+v", spells2)
 		}
 		for _, s := range spells {
 			if s.Birth != (civil.Date{Year: 2012, Month: 4, Day: 2}) {
