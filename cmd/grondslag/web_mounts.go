@@ -125,7 +125,7 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, de
 	if err != nil {
 		return fmt.Errorf("toestemming koppelen: %w", err)
 	}
-	if err := s.MountParentPortal(web.ParentPortalDeps{Adults: db}); err != nil {
+	if err := s.MountParentPortal(web.ParentPortalDeps{Adults: db, Pupils: db}); err != nil {
 		return err
 	}
 	return mountInzage(s, db, rk)

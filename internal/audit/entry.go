@@ -50,9 +50,12 @@ const (
 // UserID, ParentID and ClientID — and the role they acted in. A job (access point "job") may act
 // without any of them.
 type Actor struct {
-	UserID         int64
-	ParentID       int64
-	ClientID       int64
+	UserID   int64
+	ParentID int64
+	ClientID int64
+	// Self is the pupil acting on their own data (signed in with a pupil account: consent from
+	// 16, or from 12 for JGZ/jeugdhulp; inzage from 16). The entry's pupil is the actor.
+	Self           bool
 	OrganisationID int64
 	Role           string
 }
@@ -223,8 +226,14 @@ func validate(r Record) error {
 			actors++
 		}
 	}
+	if a.Self {
+		actors++
+		if r.Pupil == "" {
+			return invalid("de leerling handelt zelf, maar de regel noemt geen leerling")
+		}
+	}
 	if actors > 1 {
-		return invalid("een regel heeft één handelende partij: gebruiker, ouder of API-client")
+		return invalid("een regel heeft één handelende partij: gebruiker, ouder, leerling of API-client")
 	}
 	if actors == 0 && r.AccessPoint != AccessJob {
 		return invalid("gebruiker ontbreekt (of ouder of API-client)")

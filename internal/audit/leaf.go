@@ -29,6 +29,7 @@ type leafJSON struct {
 	Grondslag             string       `json:"grondslag,omitempty"`
 	Index                 uint64       `json:"index"`
 	Leerling              string       `json:"leerling,omitempty"`
+	LeerlingZelf          bool         `json:"leerling_zelf,omitempty"`
 	Melding               string       `json:"melding,omitempty"`
 	Naam                  string       `json:"naam"`
 	Namens                int64        `json:"namens,omitempty"`
@@ -82,6 +83,7 @@ func EncodeLeaf(regionID int64, index uint64, e Entry) ([]byte, error) {
 		Grondslag:             r.LegalGround,
 		Index:                 index,
 		Leerling:              r.Pupil,
+		LeerlingZelf:          r.Actor.Self,
 		Melding:               r.Melding,
 		Naam:                  r.Name,
 		Namens:                r.OnBehalfOf,
@@ -138,7 +140,7 @@ func DecodeLeaf(b []byte) (Leaf, error) {
 	}
 	r := Record{
 		Time:               time.UnixMilli(l.Tijd).UTC(),
-		Actor:              Actor{UserID: l.Gebruiker, ParentID: l.Ouder, ClientID: l.APIClient, OrganisationID: l.Organisatie, Role: l.Rol},
+		Actor:              Actor{UserID: l.Gebruiker, ParentID: l.Ouder, ClientID: l.APIClient, Self: l.LeerlingZelf, OrganisationID: l.Organisatie, Role: l.Rol},
 		OnBehalfOf:         l.Namens,
 		Pupil:              l.Leerling,
 		Categories:         l.Categorieen,

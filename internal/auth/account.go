@@ -19,6 +19,8 @@ const (
 	RoleFG                = "fg"
 	RoleBeheerder         = "beheerder"
 	RoleOuder             = "ouder"
+	// RoleLeerling is the pupil signed in with their own account (issue 16).
+	RoleLeerling = "leerling"
 )
 
 // ErrNoAccount is returned by stores when no account matches.

@@ -20,6 +20,7 @@ type Session struct {
 	RegionID int64
 	UserID   int64 // professional; 0 for a parent
 	ParentID int64 // parent; 0 for a professional
+	PupilID  int64 // the pupil's own account; 0 otherwise
 	Stage    Stage
 	CSRF     string // synchronizer token for every form of this session
 	Purpose  string // the doel the user works under (chosen in the UI)

@@ -20,6 +20,7 @@ type Actor struct {
 	Party    string // convenant party: school, swv, gemeente, jeugdhulp, ggd
 	Role     string
 	ParentID int64 // parent (0 otherwise)
+	PupilID  int64 // the pupil signed in with their own account (0 otherwise)
 }
 
 // RelationKind names why an actor may see a pupil at all.
@@ -31,6 +32,7 @@ const (
 	RelCase     RelationKind = "casus"        // a case the actor takes part in
 	RelConsent  RelationKind = "toestemming"  // a consent naming the actor's organisation
 	RelGuardian RelationKind = "gezag"        // the actor is a parent with gezag
+	RelSelf     RelationKind = "zelf"         // the actor is the pupil
 )
 
 // Label is the Dutch explanation of a relation, for the UI.
@@ -46,6 +48,8 @@ func (k RelationKind) Label() string {
 		return "toestemming die uw organisatie noemt"
 	case RelGuardian:
 		return "u heeft het gezag"
+	case RelSelf:
+		return "het gaat over jezelf"
 	}
 	return string(k)
 }

@@ -112,3 +112,21 @@ func (db *DB) WithdrawParentAuthorisation(ctx context.Context, regionID, pupilID
 	}
 	return nil
 }
+
+// AuthorisedParents returns the parents the young adult has authorised (active authorisations).
+func (db *DB) AuthorisedParents(ctx context.Context, regionID, pupilID int64) (map[int64]bool, error) {
+	rows, err := db.Query(ctx, "SELECT ouder_id FROM ouder_machtiging WHERE regio_id = ? AND leerling_id = ? AND ingetrokken_op IS NULL", regionID, pupilID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}

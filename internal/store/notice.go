@@ -117,9 +117,16 @@ func (db *DB) NoticePupils(ctx context.Context, regionID int64, pseudonyms []str
 }
 
 // pupilAccountEmail is the address of the pupil's own account, if the pupil has one (nil
-// without). The pupil account table does not exist yet: nil.
+// without).
 func (db *DB) pupilAccountEmail(ctx context.Context, regionID, pupilID int64) (*notice.Person, error) {
-	return nil, nil
+	a, err := db.PupilAccount(ctx, regionID, pupilID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &notice.Person{Name: a.Name, Email: a.Email, Pupil: true}, nil
 }
 
 // OrgName returns an organisation's name ("" when unknown).

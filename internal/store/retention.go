@@ -657,6 +657,11 @@ var pupilTables = []struct{ table, cond string }{
 	{"verzuim_registratie", "leerling_id = ?"},
 	{"vrijstelling", "leerling_id = ?"},
 	{"inzageverzoek", "leerling_id = ?"},
+	{"kennisgeving_uitstel", "leerling_id = ?"},
+	{"ouder_machtiging", "leerling_id = ?"},
+	{"sessie", "leerling_id = ?"},
+	{"leerling_code", "leerling_id = ?"},
+	{"leerling_account", "leerling_id = ?"},
 	{"inschrijving", "leerling_id = ?"},
 }
 

@@ -123,13 +123,13 @@ func (w *WebStore) HasMelding(ctx context.Context, regionID, pupilID int64, now 
 func (w *WebStore) SessionWithAccount(ctx context.Context, idHash string) (auth.Session, auth.Account, error) {
 	var s auth.Session
 	var a auth.Account
-	var user, parent, aid, areg, aorg sql.NullInt64
+	var user, parent, pupil, aid, areg, aorg sql.NullInt64
 	var stage string
 	var created, last int64
 	var kind, orgName, role, name, email, pw sql.NullString
 	var active, confirmed, step sql.NullInt64
 	var secret []byte
-	err := w.QueryRow(ctx, `SELECT s.id_hash, s.regio_id, s.gebruiker_id, s.ouder_id, s.fase, s.csrf, s.doel, s.aangemaakt_op, s.laatst_actief_op,
+	err := w.QueryRow(ctx, `SELECT s.id_hash, s.regio_id, s.gebruiker_id, s.ouder_id, s.leerling_id, s.fase, s.csrf, s.doel, s.aangemaakt_op, s.laatst_actief_op,
 		g.id, g.regio_id, g.organisatie_id, o.soort, o.naam, g.rol, g.naam, g.email, g.actief,
 		i.wachtwoord_hash, i.totp_geheim, i.totp_bevestigd, i.totp_laatste_stap
 		FROM sessie s
@@ -137,7 +137,7 @@ func (w *WebStore) SessionWithAccount(ctx context.Context, idHash string) (auth.
 		LEFT JOIN organisatie o ON o.regio_id = g.regio_id AND o.id = g.organisatie_id
 		LEFT JOIN gebruiker_inlog i ON i.regio_id = g.regio_id AND i.gebruiker_id = g.id
 		WHERE s.id_hash = ?`, idHash).
-		Scan(&s.IDHash, &s.RegionID, &user, &parent, &stage, &s.CSRF, &s.Purpose, &created, &last,
+		Scan(&s.IDHash, &s.RegionID, &user, &parent, &pupil, &stage, &s.CSRF, &s.Purpose, &created, &last,
 			&aid, &areg, &aorg, &kind, &orgName, &role, &name, &email, &active, &pw, &secret, &confirmed, &step)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, a, auth.ErrNoSession
@@ -145,7 +145,7 @@ func (w *WebStore) SessionWithAccount(ctx context.Context, idHash string) (auth.
 	if err != nil {
 		return s, a, fmt.Errorf("session with account: %w", err)
 	}
-	s.UserID, s.ParentID, s.Stage = user.Int64, parent.Int64, auth.Stage(stage)
+	s.UserID, s.ParentID, s.PupilID, s.Stage = user.Int64, parent.Int64, pupil.Int64, auth.Stage(stage)
 	s.Created, s.LastSeen = fromMS(created), fromMS(last)
 	if aid.Valid {
 		a = auth.Account{ID: aid.Int64, RegionID: areg.Int64, OrgID: aorg.Int64, OrgKind: kind.String, OrgName: orgName.String, Role: role.String,
@@ -309,8 +309,8 @@ func nullID(id int64) any {
 }
 
 func insertSession(ctx context.Context, q func(context.Context, string, ...any) (sql.Result, error), s auth.Session) error {
-	_, err := q(ctx, `INSERT INTO sessie (id_hash, regio_id, gebruiker_id, ouder_id, fase, csrf, doel, aangemaakt_op, laatst_actief_op) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.IDHash, s.RegionID, nullID(s.UserID), nullID(s.ParentID), string(s.Stage), s.CSRF, s.Purpose, ms(s.Created), ms(s.LastSeen))
+	_, err := q(ctx, `INSERT INTO sessie (id_hash, regio_id, gebruiker_id, ouder_id, leerling_id, fase, csrf, doel, aangemaakt_op, laatst_actief_op) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.IDHash, s.RegionID, nullID(s.UserID), nullID(s.ParentID), nullID(s.PupilID), string(s.Stage), s.CSRF, s.Purpose, ms(s.Created), ms(s.LastSeen))
 	return err
 }
 
@@ -332,18 +332,18 @@ func (db *DB) Session(ctx context.Context, idHash string) (auth.Session, error) 
 
 func session(ctx context.Context, db reader, idHash string) (auth.Session, error) {
 	var s auth.Session
-	var user, parent sql.NullInt64
+	var user, parent, pupil sql.NullInt64
 	var stage string
 	var created, last int64
-	err := db.QueryRow(ctx, `SELECT id_hash, regio_id, gebruiker_id, ouder_id, fase, csrf, doel, aangemaakt_op, laatst_actief_op FROM sessie WHERE id_hash = ?`, idHash).
-		Scan(&s.IDHash, &s.RegionID, &user, &parent, &stage, &s.CSRF, &s.Purpose, &created, &last)
+	err := db.QueryRow(ctx, `SELECT id_hash, regio_id, gebruiker_id, ouder_id, leerling_id, fase, csrf, doel, aangemaakt_op, laatst_actief_op FROM sessie WHERE id_hash = ?`, idHash).
+		Scan(&s.IDHash, &s.RegionID, &user, &parent, &pupil, &stage, &s.CSRF, &s.Purpose, &created, &last)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, ErrNoSession
 	}
 	if err != nil {
 		return s, fmt.Errorf("session: %w", err)
 	}
-	s.UserID, s.ParentID, s.Stage = user.Int64, parent.Int64, auth.Stage(stage)
+	s.UserID, s.ParentID, s.PupilID, s.Stage = user.Int64, parent.Int64, pupil.Int64, auth.Stage(stage)
 	s.Created, s.LastSeen = fromMS(created), fromMS(last)
 	return s, nil
 }
@@ -615,6 +615,12 @@ func (db *DB) AccountInOrgByEmail(ctx context.Context, regionID, orgID int64, em
 // refused); a consent (given, not withdrawn, valid today) naming the actor's organisation as
 // recipient; and gezag of a parent.
 func relationClauses(a dossier.Actor, today string) (kinds []dossier.RelationKind, conds []string, args [][]any) {
+	if a.PupilID != 0 {
+		kinds = append(kinds, dossier.RelSelf)
+		conds = append(conds, `l.id = ?`)
+		args = append(args, []any{a.PupilID})
+		return
+	}
 	if a.ParentID != 0 {
 		// Gezag ends at 18 (BW 1:233): from the 18th birthday a parent sees the young adult's data
 		// only with the young adult's authorisation (ouder_machtiging).

@@ -17,7 +17,7 @@ import (
 // pupilFacts returns the decision context of one pupil for the actor and purpose (a DUO melding
 // on file, the consent register when asked). Without a DecisionContext every fact is absent.
 func (s *Server) pupilFacts(ctx context.Context, p *Principal, pupilID int64, purpose string) (Facts, error) {
-	if s.d.Facts == nil || pupilID == 0 || p.Actor().ParentID != 0 {
+	if s.d.Facts == nil || pupilID == 0 || p.Actor().ParentID != 0 || p.Actor().PupilID != 0 {
 		return Facts{}, nil
 	}
 	return s.d.Facts.DecisionContext(ctx, p.Actor(), pupilID, purpose, s.now())

@@ -81,7 +81,7 @@ func (s *Server) MountToestemming(d ToestemmingDeps) error {
 	ui("POST /toestemmingen/intrekking/{id}", s.requireUser(consentRoles, c.withdrawSubmit))
 	ui("GET /toestemmingen/verlopend", s.requireUser(consentRoles, c.expiring))
 	if d.Register.Asks() && d.Forms != nil {
-		parent := []string{auth.RoleOuder}
+		parent := []string{auth.RoleOuder, auth.RoleLeerling}
 		ui("GET /toestemmingen/kind/{id}", s.requireUser(parent, c.parentPage))
 		ui("POST /toestemmingen/verzoek/{id}/antwoord", s.requireUser(parent, c.answerSubmit))
 		ui("POST /toestemmingen/kind/{id}/intrekken", s.requireUser(parent, c.revokeSubmit))
@@ -430,7 +430,7 @@ func (c *consentHandlers) renderPupil(w http.ResponseWriter, r *http.Request, st
 	data := map[string]any{"p": pup, "toestemmingen": c.rows(recs, n), "in": in, "ouders": guardians, "doelen": c.d.Register.Config().Rules.Purposes(),
 		"formulieren": c.formPurposes(p, pup, fam.GezagCount()),
 		"vocab":       c.s.vocabOf(p), "kanalen": consent.Channels, "magVastleggen": p.Role() == auth.RoleZorgcoordinator,
-		"verzoeken": asks, "online": c.s.onlineConsent, "ontvangerKeuze": n.choices(c.s.vocabOf(p).Parties), "gevraagd": r.URL.Query().Get("gevraagd") != ""}
+		"verzoeken": asks, "online": c.s.onlineConsent, "uitnodigen": c.s.portal.Pupils != nil && p.Role() == auth.RoleZorgcoordinator, "uitgenodigd": r.URL.Query().Get("uitgenodigd") != "", "ontvangerKeuze": n.choices(c.s.vocabOf(p).Parties), "gevraagd": r.URL.Query().Get("gevraagd") != ""}
 	for k, v := range extra {
 		data[k] = v
 	}

@@ -50,6 +50,8 @@ var consentAnswer = Answer{Allowed: true, Ground: "avg-6-1-c", GroundText: "AVG 
 func parentGiver(p *Principal) (consent.Giver, bool) {
 	if a := p.Actor(); a.ParentID != 0 {
 		return consent.ParentGiver(a.ParentID), true
+	} else if a.PupilID != 0 {
+		return consent.PupilGiver(), true
 	}
 	return consent.Giver{}, false
 }
@@ -62,7 +64,7 @@ func (c *consentHandlers) child(ctx context.Context, p *Principal, pupilID int64
 		return dossier.Pupil{}, err
 	}
 	for _, k := range rels {
-		if k == dossier.RelGuardian {
+		if k == dossier.RelGuardian || k == dossier.RelSelf {
 			return c.s.d.Dossiers.DossierPupil(ctx, a.RegionID, pupilID, c.s.today(), dossier.Want{})
 		}
 	}

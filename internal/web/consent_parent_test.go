@@ -151,3 +151,101 @@ func TestOnlineConsentTwoParentsThenWithdraw(t *testing.T) {
 		t.Fatalf("second withdrawal: %d", r.status)
 	}
 }
+
+// TestPupilOf16SignsInAndConsentsAlone: the school invites a 16-year-old, the pupil signs in with
+// an e-mail code, sees the jeugdhulp request (only the pupil must answer now), says yes, and the
+// jeugdhulpverlener can open the page at once; the parents cannot answer any more. A pupil under
+// 12 cannot be invited; a 15-year-old with an account does not see their own data page.
+func TestPupilOf16SignsInAndConsentsAlone(t *testing.T) {
+	w, jh, _ := onlineConsentWorld(t)
+	ctx := context.Background()
+	if err := w.web.MountParentPortal(web.ParentPortalDeps{Adults: w.db, Pupils: w.db}); err != nil {
+		t.Fatal(err)
+	}
+	zc, jhv, pupil, mother := w.client(), w.client(), w.client(), w.client()
+	zc.login("zc")
+	jhv.login("jhv")
+	jhv.setPurpose("jeugdhulp")
+	schoolPage := "/toestemmingen/leerling/" + itoa(w.pupil1)
+	// 9 years old (the world's default here): too young for an account.
+	if r := zc.post(schoolPage, schoolPage+"/uitnodigen", url.Values{"leerling_email": {"anouk@school.example"}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("invite at 9: %d", r.status)
+	}
+	// 16 on 6 October 2025.
+	if _, err := w.db.Exec(ctx, "UPDATE leerling SET geboortedatum = '2009-10-06' WHERE regio_id = ? AND id = ?", w.r1, w.pupil1); err != nil {
+		t.Fatal(err)
+	}
+	if r := zc.post(schoolPage, schoolPage+"/uitnodigen", url.Values{"leerling_email": {"anouk@school.example"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("invite at 16: %d %s", r.status, r.body)
+	}
+	ask := url.Values{"verzoek_doel": {"jeugdhulp"}, "verzoek_ontvangers": {"jeugdhulp:" + itoa(jh)}, "verzoek_categorieen": {"gezinssituatie"}}
+	if r := zc.post(schoolPage, schoolPage+"/verzoek", ask); r.status != http.StatusSeeOther {
+		t.Fatalf("ask: %d", r.status)
+	}
+	// The pupil signs in with a code by e-mail.
+	if r := pupil.post("/inloggen/leerling", "/inloggen/leerling", url.Values{"email": {"anouk@school.example"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("pupil code request: %d", r.status)
+	}
+	code := ""
+	for _, m := range w.mailbox.Messages() {
+		if m.To == "anouk@school.example" {
+			code = regexpFind(`\b(\d{8})\b`, m.Body)
+			break
+		}
+	}
+	if r := pupil.post("/inloggen/leerling/code", "/inloggen/leerling/code", url.Values{"code": {code}}); r.status != http.StatusSeeOther {
+		t.Fatalf("pupil code: %d %s", r.status, r.body)
+	}
+	start := pupil.get("/start")
+	if !strings.Contains(start.body, "Welkom, Anouk Visser") || !strings.Contains(start.body, "Mijn gegevens bekijken") || strings.Contains(start.body, "Mijn ouders") {
+		t.Fatalf("pupil start:\n%s", start.body)
+	}
+	page := "/toestemmingen/kind/" + itoa(w.pupil1)
+	r := pupil.get(page)
+	if r.status != http.StatusOK || !strings.Contains(r.body, "de leerling (u)") || !strings.Contains(r.body, "Ja, ik geef toestemming") {
+		t.Fatalf("pupil consent page: %d\n%s", r.status, r.body)
+	}
+	askID := regexpFind(`/toestemmingen/verzoek/(\d+)/antwoord`, r.body)
+	// The mother cannot answer for a 16-year-old.
+	mother.loginParentAs(w.parentEm)
+	if r := mother.post(page, "/toestemmingen/verzoek/"+askID+"/antwoord", url.Values{"antwoord": {"ja"}}); r.status != http.StatusConflict {
+		t.Fatalf("mother answers for a 16-year-old: %d", r.status)
+	}
+	if r := jhv.get("/leerlingen/" + itoa(w.pupil1)); r.status != http.StatusNotFound {
+		t.Fatalf("jeugdhulp before: %d", r.status)
+	}
+	if r := pupil.post(page, "/toestemmingen/verzoek/"+askID+"/antwoord", url.Values{"antwoord": {"ja"}}); r.status != http.StatusOK || !strings.Contains(r.body, "De toestemming geldt vanaf nu") {
+		t.Fatalf("pupil's yes: %d\n%s", r.status, r.body)
+	}
+	if r := jhv.get("/leerlingen/" + itoa(w.pupil1)); r.status != http.StatusOK {
+		t.Fatalf("jeugdhulp after the pupil's yes: %d", r.status)
+	}
+	recs, _ := w.db.ConsentsOfPupil(ctx, w.r1, w.pupil1)
+	if len(recs) != 1 || len(recs[0].Data().Givers) != 1 || recs[0].Data().Givers[0].Kind != "leerling" {
+		t.Fatalf("recorded: %+v", recs)
+	}
+	// The answer is in the trail as the pupil's own act.
+	self := 0
+	for _, rec := range w.audit.all() {
+		if rec.Actor.Self && rec.Name == "toestemming-antwoord" {
+			self++
+		}
+	}
+	if self != 1 {
+		t.Errorf("%d entries of the pupil's own answer", self)
+	}
+	// The pupil sees their own data (16+), not another pupil's.
+	if r := pupil.get("/leerlingen/" + itoa(w.pupil1)); r.status != http.StatusOK {
+		t.Fatalf("own page: %d", r.status)
+	}
+	if r := pupil.get("/leerlingen/" + itoa(w.pupil2)); r.status != http.StatusNotFound {
+		t.Fatalf("another pupil's page: %d", r.status)
+	}
+	// At 15 the own page is closed (the parents exercise the rights).
+	if _, err := w.db.Exec(ctx, "UPDATE leerling SET geboortedatum = '2010-10-07' WHERE regio_id = ? AND id = ?", w.r1, w.pupil1); err != nil {
+		t.Fatal(err)
+	}
+	if r := pupil.get("/leerlingen/" + itoa(w.pupil1)); r.status != http.StatusNotFound {
+		t.Fatalf("own page at 15: %d", r.status)
+	}
+}

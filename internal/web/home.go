@@ -94,6 +94,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	}
 	data := map[string]any{"secties": sections, "rol": a.Role, "verborgen": anyHidden}
 	switch a.Role {
+	case auth.RoleLeerling:
+		return s.pupilHome(w, r, p)
 	case auth.RoleOuder:
 		kids, _, err := s.d.Dossiers.VisiblePupils(ctx, a, s.today(), "", dossier.Page{Number: 1, Size: 20})
 		if err != nil {

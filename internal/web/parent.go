@@ -21,7 +21,7 @@ const (
 )
 
 func (s *Server) parentForm(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, "ouder_inloggen", "Inloggen voor ouders", map[string]any{"csrf": s.preCSRF(w, r)})
+	return s.render(w, r, "ouder_inloggen", "Inloggen voor ouders", map[string]any{"csrf": s.preCSRF(w, r), "leerlingLogin": s.hasRoute("/inloggen/leerling")})
 }
 
 func (s *Server) parentSubmit(w http.ResponseWriter, r *http.Request) error {

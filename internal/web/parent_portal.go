@@ -2,6 +2,13 @@ package web
 
 import (
 	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/dossier"
 
 	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/store"
@@ -16,11 +23,36 @@ type ParentPortalDeps struct {
 	Adults interface {
 		AdultChildren(ctx context.Context, regionID, parentID int64, today civil.Date) ([]store.AdultChild, error)
 	}
+	// Pupils are the pupils' own accounts (optional; without it pupils cannot sign in).
+	Pupils PupilAccounts
 }
 
-// MountParentPortal adds the parents' portal parts that need the store.
+// PupilAccounts is what the pupil's own account needs from the store (*store.DB).
+type PupilAccounts interface {
+	PupilAccount(ctx context.Context, regionID, pupilID int64) (store.PupilAccount, error)
+	PupilAccountsByEmail(ctx context.Context, email string) ([]store.PupilAccount, error)
+	CreatePupilLoginCode(ctx context.Context, regionID, pupilID int64, hash string, expires, now time.Time) error
+	UsePupilLoginCode(ctx context.Context, regionID, pupilID int64, hash string, maxAttempts int, now time.Time) (bool, error)
+	InvitePupil(ctx context.Context, regionID, pupilID int64, email, by string, now time.Time) error
+	AuthoriseParent(ctx context.Context, regionID, pupilID, parentID int64, now time.Time) error
+	WithdrawParentAuthorisation(ctx context.Context, regionID, pupilID, parentID int64, now time.Time) error
+	ParentNames(ctx context.Context, regionID, pupilID int64) (map[int64]string, error)
+	AuthorisedParents(ctx context.Context, regionID, pupilID int64) (map[int64]bool, error)
+}
+
+// MountParentPortal adds the parents' portal parts that need the store, and the pupils' own
+// sign-in when d.Pupils is set.
 func (s *Server) MountParentPortal(d ParentPortalDeps) error {
 	s.portal = d
+	if d.Pupils != nil {
+		ui := func(pattern string, h handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(h)) }
+		ui("GET /inloggen/leerling", s.pupilLoginForm)
+		ui("POST /inloggen/leerling", s.pupilLoginSubmit)
+		ui("GET /inloggen/leerling/code", s.pupilCodeForm)
+		ui("POST /inloggen/leerling/code", s.pupilCodeSubmit)
+		ui("POST /mijn-ouders/{ouder}", s.requireUser([]string{auth.RoleLeerling}, s.pupilAuthoriseSubmit))
+		ui("POST /toestemmingen/leerling/{id}/uitnodigen", s.requireUser([]string{auth.RoleZorgcoordinator}, s.pupilInviteSubmit))
+	}
 	return nil
 }
 
@@ -50,4 +82,214 @@ func (s *Server) adultChildren(ctx context.Context, regionID, parentID int64) ([
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// ---- the pupil's own account: sign in with a code by e-mail, like the parents.
+
+const pupilCookie = "gs_leerling"
+
+func (s *Server) pupilLoginForm(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, r, "leerling_inloggen", "Inloggen voor leerlingen", map[string]any{"csrf": s.preCSRF(w, r)})
+}
+
+func (s *Server) pupilLoginSubmit(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkPreCSRF(r); err != nil {
+		return err
+	}
+	ctx, now := r.Context(), s.now()
+	email := auth.NormaliseEmail(r.PostFormValue("email"))
+	if email == "" || len(email) > 254 || !looksLikeEmail(email) {
+		return s.renderForm(w, r, http.StatusUnprocessableEntity, "leerling_inloggen", "Inloggen voor leerlingen",
+			map[string]any{"csrf": s.preCSRF(w, r), "email": email}, map[string]string{"email": "Vul je e-mailadres in, zoals naam@voorbeeld.nl."})
+	}
+	keys := []string{"code-adres:" + auth.HashToken(s.clientAddr(r)), "code-email:" + auth.HashToken(email)}
+	locked, err := s.d.Throttle.ThrottleLocked(ctx, keys, now)
+	if err != nil {
+		return err
+	}
+	if !locked {
+		for _, k := range keys {
+			if _, err := s.d.Throttle.ThrottleFail(ctx, k, parentRequestLimit, s.cfg.Limits.Window, s.cfg.Limits.Lock, now); err != nil {
+				return err
+			}
+		}
+		accs, err := s.portal.Pupils.PupilAccountsByEmail(ctx, email)
+		if err != nil {
+			return err
+		}
+		for _, a := range accs {
+			code, hash := auth.NewLoginCode()
+			if err := s.portal.Pupils.CreatePupilLoginCode(ctx, a.RegionID, a.PupilID, hash, now.Add(s.cfg.LoginCodeValidity), now); err != nil {
+				return err
+			}
+			// The code sender addresses a person by name and e-mail; a pupil is no parent, the
+			// id stays 0 so that nothing is looked up by it.
+			if err := s.d.Codes.SendLoginCode(ctx, auth.Parent{RegionID: a.RegionID, Name: a.Name, Email: a.Email}, code, s.cfg.LoginCodeValidity); err != nil {
+				return err
+			}
+		}
+	}
+	if err := s.setSealedCookie(w, pupilCookie, email, s.cfg.LoginCodeValidity); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/inloggen/leerling/code", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) pupilCodeForm(w http.ResponseWriter, r *http.Request) error {
+	var email string
+	if !s.readSealedCookie(r, pupilCookie, &email) {
+		http.Redirect(w, r, "/inloggen/leerling", http.StatusSeeOther)
+		return nil
+	}
+	return s.render(w, r, "leerling_code", "Code uit je e-mail", map[string]any{"csrf": s.preCSRF(w, r), "minuten": int(s.cfg.LoginCodeValidity.Minutes())})
+}
+
+func (s *Server) pupilCodeSubmit(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkPreCSRF(r); err != nil {
+		return err
+	}
+	var email string
+	if !s.readSealedCookie(r, pupilCookie, &email) {
+		http.Redirect(w, r, "/inloggen/leerling", http.StatusSeeOther)
+		return nil
+	}
+	ctx, now := r.Context(), s.now()
+	key := "code-poging:" + auth.HashToken(email)
+	locked, err := s.d.Throttle.ThrottleLocked(ctx, []string{key, auth.AddressKey(s.clientAddr(r))}, now)
+	if err != nil {
+		return err
+	}
+	hash := auth.HashToken(auth.NormaliseLoginCode(r.PostFormValue("code")))
+	var who *store.PupilAccount
+	if !locked {
+		accs, err := s.portal.Pupils.PupilAccountsByEmail(ctx, email)
+		if err != nil {
+			return err
+		}
+		for i := range accs {
+			ok, err := s.portal.Pupils.UsePupilLoginCode(ctx, accs[i].RegionID, accs[i].PupilID, hash, loginCodeAttempts, now)
+			if err != nil {
+				return err
+			}
+			if ok {
+				who = &accs[i]
+				break
+			}
+		}
+	}
+	if who == nil {
+		if !locked {
+			if _, err := s.d.Throttle.ThrottleFail(ctx, key, s.cfg.Limits.AccountFailures*2, s.cfg.Limits.Window, s.cfg.Limits.Lock, now); err != nil {
+				return err
+			}
+		}
+		return s.renderForm(w, r, http.StatusUnauthorized, "leerling_code", "Code uit je e-mail",
+			map[string]any{"csrf": s.preCSRF(w, r), "minuten": int(s.cfg.LoginCodeValidity.Minutes())},
+			map[string]string{"code": "Deze code klopt niet of is verlopen. Vraag zo nodig een nieuwe code aan."})
+	}
+	s.setCookie(w, pupilCookie, "", -1)
+	if c, err := r.Cookie(s.sessionCookieName()); err == nil && c.Value != "" {
+		s.d.Sessions.DeleteSession(ctx, auth.HashToken(c.Value))
+	}
+	token, sess := auth.NewSession(who.RegionID, 0, 0, auth.StageActive, now)
+	sess.PupilID = who.PupilID
+	if err := s.d.Sessions.CreateSession(ctx, sess); err != nil {
+		return err
+	}
+	s.setSessionCookie(w, token)
+	s.log.InfoContext(ctx, "leerling ingelogd", "regio_id", who.RegionID)
+	http.Redirect(w, r, "/start", http.StatusSeeOther)
+	return nil
+}
+
+// pupilHome is the start page of a pupil: the consents to answer (from 12, where the rules ask
+// the pupil), their own data from 16, and from 18 which parents may still see it.
+func (s *Server) pupilHome(w http.ResponseWriter, r *http.Request, p *Principal) error {
+	ctx, a := r.Context(), p.Actor()
+	age := civil.AgeOn(p.Pupil.BirthDate, civil.Today(s.now()))
+	data := map[string]any{"leeftijd": age, "id": a.PupilID, "toestemmingOnline": s.onlineConsent, "eigenGegevens": age >= 16, "volwassen": age >= 18}
+	if age >= 18 {
+		names, err := s.portal.Pupils.ParentNames(ctx, a.RegionID, a.PupilID)
+		if err != nil {
+			return err
+		}
+		auth, err := s.portal.Pupils.AuthorisedParents(ctx, a.RegionID, a.PupilID)
+		if err != nil {
+			return err
+		}
+		var parents []map[string]any
+		for id, name := range names {
+			parents = append(parents, map[string]any{"id": id, "naam": name, "gemachtigd": auth[id]})
+		}
+		data["ouders"] = parents
+	}
+	return s.render(w, r, "start_leerling", "Mijn gegevens", data)
+}
+
+// pupilAuthoriseSubmit: POST /mijn-ouders/{ouder} (actie=machtigen|intrekken) — a young adult
+// of 18 or older lets a parent keep seeing the data, or ends that.
+func (s *Server) pupilAuthoriseSubmit(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	a := p.Actor()
+	parentID, err := strconv.ParseInt(r.PathValue("ouder"), 10, 64)
+	if err != nil || parentID <= 0 {
+		return errNotFound
+	}
+	names, err := s.portal.Pupils.ParentNames(r.Context(), a.RegionID, a.PupilID)
+	if err != nil {
+		return err
+	}
+	if _, ok := names[parentID]; !ok {
+		return errNotFound
+	}
+	switch r.PostFormValue("actie") {
+	case "machtigen":
+		err = s.portal.Pupils.AuthoriseParent(r.Context(), a.RegionID, a.PupilID, parentID, s.now())
+		if errors.Is(err, store.ErrNotAdult) {
+			return &Error{Status: http.StatusConflict, Title: "Nog niet nodig", Detail: "Je bent nog geen 18: je ouders met gezag zien je gegevens al."}
+		}
+	case "intrekken":
+		err = s.portal.Pupils.WithdrawParentAuthorisation(r.Context(), a.RegionID, a.PupilID, parentID, s.now())
+	default:
+		return badField("actie", "Kies geven of intrekken.")
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/start", http.StatusSeeOther)
+	return nil
+}
+
+// pupilInviteSubmit: POST /toestemmingen/leerling/{id}/uitnodigen (email) — the school's
+// zorgcoördinator gives a pupil of 12 or older an account.
+func (s *Server) pupilInviteSubmit(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	a := p.Actor()
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	rels, err := s.d.Dossiers.PupilRelations(r.Context(), a, id, s.today())
+	if err != nil {
+		return err
+	}
+	enrolled := false
+	for _, k := range rels {
+		enrolled = enrolled || k == dossier.RelEnrolled
+	}
+	if !enrolled {
+		return errNotFound
+	}
+	err = s.portal.Pupils.InvitePupil(r.Context(), a.RegionID, id, r.PostFormValue("leerling_email"), "gebruiker:"+itoa(a.UserID), s.now())
+	switch {
+	case errors.Is(err, store.ErrTooYoung):
+		return &Error{Status: http.StatusUnprocessableEntity, Title: "Nog te jong", Detail: "Een leerling krijgt pas vanaf 12 jaar een eigen account.", Field: "leerling_email", Err: err}
+	case errors.Is(err, store.ErrInvalidInput):
+		return badField("leerling_email", "Vul het e-mailadres van de leerling in, zoals naam@voorbeeld.nl.")
+	case err != nil:
+		return err
+	}
+	http.Redirect(w, r, "/toestemmingen/leerling/"+itoa(id)+"?uitgenodigd=1", http.StatusSeeOther)
+	return nil
 }

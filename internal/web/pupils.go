@@ -10,6 +10,7 @@ import (
 	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
 )
@@ -79,14 +80,14 @@ func (s *Server) readPupil(ctx context.Context, p *Principal, pupilID int64, pur
 	}
 	v := &pupilView{Relations: rels, Purpose: purpose}
 	var facts Facts
-	if s.d.Facts != nil && a.ParentID == 0 {
+	if s.d.Facts != nil && a.ParentID == 0 && a.PupilID == 0 {
 		if facts, err = s.d.Facts.DecisionContext(ctx, a, pupilID, purpose, s.now()); err != nil {
 			return nil, err
 		}
 	}
 	for _, c := range pupilCategories {
 		var ans Answer
-		if a.ParentID != 0 {
+		if a.ParentID != 0 || a.PupilID != 0 {
 			ans = parentAnswer
 		} else {
 			d, err := s.ask(ctx, a.RegionID, access.Request{Request: policy.Request{Actor: policy.Actor{Party: a.Party, Role: a.Role}, Action: policy.Read, Category: c.Code, Purpose: purpose,
@@ -190,8 +191,10 @@ func (s *Server) auditRecord(ctx context.Context, p *Principal, pseudonym, categ
 		rec.Actor = audit.Actor{ClientID: p.Client.ID, OrganisationID: p.Client.OrgID, Role: rec.Actor.Role}
 	case a.ParentID != 0:
 		rec.Actor = audit.Actor{ParentID: a.ParentID, Role: rec.Actor.Role}
+	case a.PupilID != 0:
+		rec.Actor = audit.Actor{Self: true, Role: rec.Actor.Role}
 	}
-	if rec.Purpose == "" && a.ParentID != 0 {
+	if rec.Purpose == "" && (a.ParentID != 0 || a.PupilID != 0) {
 		rec.Purpose = "inzage"
 	}
 	if ans.decided {
@@ -286,7 +289,10 @@ func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	purpose := p.Session.Purpose
-	if p.Role() != auth.RoleOuder && purpose == "" {
+	if p.Role() == auth.RoleLeerling && civil.AgeOn(p.Pupil.BirthDate, civil.Today(s.now())) < 16 {
+		return errNotFound // from 16 the pupil sees their own data; before that the parents with gezag do
+	}
+	if p.Role() != auth.RoleOuder && p.Role() != auth.RoleLeerling && purpose == "" {
 		// Ask the purpose first; the relation check still comes first, so that this form does not
 		// reveal that a pupil exists.
 		rels, err := s.d.Dossiers.PupilRelations(r.Context(), p.Actor(), id, s.today())
@@ -310,7 +316,7 @@ func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
 	var trail []TrailItem
 	var proof *pupilProof
 	trailUnreadable := false
-	if p.Role() == auth.RoleOuder && s.d.AuditReader != nil {
+	if (p.Role() == auth.RoleOuder || p.Role() == auth.RoleLeerling) && s.d.AuditReader != nil {
 		if pr := s.proofReader(); pr != nil {
 			if proof, err = provePupil(r.Context(), pr, p.Actor().RegionID, v.Pupil.Pseudonym); err != nil {
 				return err
@@ -336,7 +342,7 @@ func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
 		title = v.Pupil.FirstName + " " + v.Pupil.LastName
 	}
 	return s.renderPage(w, r, status, "leerling", title, map[string]any{
-		"v": v, "doelLabel": Label(s.vocabOf(p).Purposes, purpose), "doelen": s.purposesFor(p), "ouder": p.Role() == auth.RoleOuder,
+		"v": v, "doelLabel": Label(s.vocabOf(p).Purposes, purpose), "doelen": s.purposesFor(p), "ouder": p.Role() == auth.RoleOuder || p.Role() == auth.RoleLeerling,
 		"leeftijd": dossier.Age(v.Pupil.BirthDate, s.now().In(s.cfg.Location)),
 		"spoor":    trail, "spoorGekoppeld": s.d.AuditReader != nil, "bewijs": proof, "spoorFout": trailUnreadable,
 		"register": s.consentRegisterLink(p, v), "casusOpenen": s.mayOpenCase(p),

@@ -59,7 +59,7 @@ func (s *Server) routes() {
 	ui("GET /start", s.requireUser(anyRole, s.home))
 	ui("POST /doel", s.requireUser(pupilRoles, s.choosePurpose))
 	ui("GET /leerlingen", s.requireUser(pupilRoles, s.pupilList))
-	ui("GET /leerlingen/{id}", s.requireUser(append([]string{auth.RoleOuder}, pupilRoles...), s.pupilPage))
+	ui("GET /leerlingen/{id}", s.requireUser(append([]string{auth.RoleOuder, auth.RoleLeerling}, pupilRoles...), s.pupilPage))
 	ui("GET /leerlingen/{id}/auditbewijs", s.requireUser(anyRole, s.parentProofDownload))              // parents with gezag only; 404 for others
 	ui("GET /leerlingen/{id}/auditbewijs/{index}", s.requireUser(anyRole, s.parentEntryProofDownload)) // one entry with its leaf bytes; parents only
 	ui("GET /mag-ik-dit-delen", s.requireUser(professionalRoles, s.shareForm))

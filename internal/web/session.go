@@ -13,13 +13,15 @@ import (
 
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/dossier"
+	"github.com/grondslag/grondslag/internal/store"
 )
 
 // Principal is who makes a request: a signed-in professional or parent, or an API client.
 type Principal struct {
-	Session *auth.Session // nil for an API client
-	Account auth.Account  // professional
-	Parent  auth.Parent   // parent
+	Session *auth.Session      // nil for an API client
+	Account auth.Account       // professional
+	Parent  auth.Parent        // parent
+	Pupil   store.PupilAccount // the pupil's own account
 	Client  *auth.APIClient
 }
 
@@ -28,6 +30,8 @@ func (p *Principal) Actor() dossier.Actor {
 	switch {
 	case p.Client != nil:
 		return dossier.Actor{RegionID: p.Client.RegionID, OrgID: p.Client.OrgID, Party: party(p.Client.OrgKind), Role: p.Client.Role}
+	case p.Session != nil && p.Session.PupilID != 0:
+		return dossier.Actor{RegionID: p.Pupil.RegionID, PupilID: p.Pupil.PupilID, Role: auth.RoleLeerling}
 	case p.Session != nil && p.Session.ParentID != 0:
 		return dossier.Actor{RegionID: p.Parent.RegionID, ParentID: p.Parent.ID, Role: auth.RoleOuder}
 	default:
@@ -42,6 +46,9 @@ func (p *Principal) Role() string { return p.Actor().Role }
 func (p *Principal) DisplayName() string {
 	if p.Session != nil && p.Session.ParentID != 0 {
 		return p.Parent.Name
+	}
+	if p.Session != nil && p.Session.PupilID != 0 {
+		return p.Pupil.Name
 	}
 	if p.Client != nil {
 		return p.Client.Name
@@ -153,6 +160,20 @@ func (s *Server) principal(r *http.Request, sess *auth.Session, acc ...*auth.Acc
 		return nil, nil
 	}
 	p := &Principal{Session: sess}
+	if sess.PupilID != 0 {
+		if s.portal.Pupils == nil {
+			return nil, nil
+		}
+		acc, err := s.portal.Pupils.PupilAccount(r.Context(), sess.RegionID, sess.PupilID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		p.Pupil = acc
+		return p, nil
+	}
 	if sess.ParentID != 0 {
 		par, err := s.d.Accounts.Parent(r.Context(), sess.RegionID, sess.ParentID)
 		if errors.Is(err, auth.ErrNoAccount) {
