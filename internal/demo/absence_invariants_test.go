@@ -73,6 +73,17 @@ func TestDemoAbsenceDoneWhen(t *testing.T) {
 				}
 			}
 		}
+		// The exempt pupil raises no signals.
+		if len(res.Exempt) == 0 {
+			t.Error("the demo region should show an exempt pupil")
+		}
+		for _, id := range res.Exempt {
+			for _, s := range sigs {
+				if s.PupilID == id && s.Kind != absence.KindAbsolute {
+					t.Errorf("exempt pupil %d has a signal %s %s–%s", id, s.Kind, s.From, s.To)
+				}
+			}
+		}
 		todo, err := db.SignalsToReport(ctx, res.Region.ID, 0, absence.DateOf(today))
 		if err != nil {
 			t.Fatal(err)

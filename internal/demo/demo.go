@@ -83,6 +83,9 @@ type Result struct {
 	Enrolments    int
 	Registrations []Registration
 	Calendar      *absence.Calendar
+	// Exempt are the pupils Populate gives a granted vrijstelling (art. 5 sub a) covering their
+	// absence: they raise no signals for that period.
+	Exempt []int64
 }
 
 // Registration is one generated absence registration (the school's own record).

@@ -59,6 +59,10 @@ func populateAbsence(ctx context.Context, db *store.DB, ring *ident.KeyRing, res
 		ids[i] = p.ID
 	}
 	asOf := absence.DateOf(today)
+	nExempt, err := populateExemption(ctx, db, res, today)
+	if err != nil {
+		return nil, nil, fmt.Errorf("vrijstelling: %w", err)
+	}
 	nSignals, err := db.RefreshSignals(ctx, res.Region.ID, ids, ev, asOf, today)
 	if err != nil {
 		return nil, nil, fmt.Errorf("signalen: %w", err)
@@ -69,8 +73,44 @@ func populateAbsence(ctx context.Context, db *store.DB, ring *ident.KeyRing, res
 	}
 	return []Step{
 		{"verzuimregels geïmporteerd (per school, als CSV)", imported},
+		{"vrijstellingen (art. 5 sub a, aanvraag en besluit)", nExempt},
 		{"signalen (Leerplichtwet, M@ZL)", nSignals},
 	}, plan, nil
+}
+
+// populateExemption gives the last pupil with the 16-hour profile a vrijstelling under art. 5 sub
+// a, requested by a parent with the jeugdarts's statement (art. 7) and granted by the
+// leerplichtambtenaar before the absence, so the demo shows an exempt pupil raising no signals.
+func populateExemption(ctx context.Context, db *store.DB, res *Result, today time.Time) (int, error) {
+	var p *PupilRef
+	for i := range res.Pupils {
+		if res.Pupils[i].Profile == ProfileSixteen && res.Pupils[i].GemeenteID != 0 {
+			p = &res.Pupils[i]
+		}
+	}
+	if p == nil {
+		return 0, nil
+	}
+	received := absence.DateOf(today.AddDate(0, 0, -380))
+	r, err := absence.NewExemptionRequest(res.Calendar, absence.ExemptionRequest{Kind: absence.Exempt5a, Requester: absence.RequesterParent,
+		RequesterName: "de ouders", Received: received, From: received + 7, To: absence.DateOf(today.AddDate(0, 6, 0)),
+		Reason: "Langdurig ziek; kan tijdelijk geen onderwijs volgen.",
+		Documents: []absence.RequestDocument{{Kind: absence.DocStatement7, Issuer: "jeugdarts GGD", Date: received - 10}}})
+	if err != nil {
+		return 0, err
+	}
+	id, err := db.CreateExemptionRequest(ctx, res.Region.ID, p.ID, r, today, nil)
+	if err != nil {
+		return 0, err
+	}
+	_, err = db.DecideExemptionRequest(ctx, res.Region.ID, id, absence.ExemptionDecision{Outcome: absence.Granted, On: received + 5,
+		Reasons: "De verklaring van de jeugdarts (art. 7) toont dat de leerling lichamelijk niet in staat is een school te bezoeken.",
+		DecidedBy: "leerplichtambtenaar", From: received + 7, To: absence.DateOf(today.AddDate(0, 6, 0))}, today, nil)
+	if err != nil {
+		return 0, err
+	}
+	res.Exempt = append(res.Exempt, p.ID)
+	return 1, nil
 }
 
 // plannedMelding is a melding the demo's school sends on the day after its signal ends; the
