@@ -94,7 +94,7 @@ func populateExemption(ctx context.Context, db *store.DB, res *Result, today tim
 	received := absence.DateOf(today.AddDate(0, 0, -380))
 	r, err := absence.NewExemptionRequest(res.Calendar, absence.ExemptionRequest{Kind: absence.Exempt5a, Requester: absence.RequesterParent,
 		RequesterName: "de ouders", Received: received, From: received + 7, To: absence.DateOf(today.AddDate(0, 6, 0)),
-		Reason: "Langdurig ziek; kan tijdelijk geen onderwijs volgen.",
+		Reason:    "Langdurig ziek; kan tijdelijk geen onderwijs volgen.",
 		Documents: []absence.RequestDocument{{Kind: absence.DocStatement7, Issuer: "jeugdarts GGD", Date: received - 10}}})
 	if err != nil {
 		return 0, err
@@ -104,7 +104,7 @@ func populateExemption(ctx context.Context, db *store.DB, res *Result, today tim
 		return 0, err
 	}
 	_, err = db.DecideExemptionRequest(ctx, res.Region.ID, id, absence.ExemptionDecision{Outcome: absence.Granted, On: received + 5,
-		Reasons: "De verklaring van de jeugdarts (art. 7) toont dat de leerling lichamelijk niet in staat is een school te bezoeken.",
+		Reasons:   "De verklaring van de jeugdarts (art. 7) toont dat de leerling lichamelijk niet in staat is een school te bezoeken.",
 		DecidedBy: "leerplichtambtenaar", From: received + 7, To: absence.DateOf(today.AddDate(0, 6, 0))}, today, nil)
 	if err != nil {
 		return 0, err
