@@ -127,7 +127,7 @@ func TestAPIOnDemoRegion(t *testing.T) {
 	}
 	type page struct {
 		Embedded map[string][]struct {
-			ID int64 `json:"id"`
+			ID string `json:"id"`
 		} `json:"_embedded"`
 	}
 	for _, c := range clients {
@@ -139,8 +139,8 @@ func TestAPIOnDemoRegion(t *testing.T) {
 			if i == 3 {
 				break
 			}
-			get(c, "casus", "/api/v1/casussen/"+itoa64(k.ID), nil)
-			get(c, "plan-van-aanpak", "/api/v1/casussen/"+itoa64(k.ID)+"/plan-van-aanpak", nil)
+			get(c, "casus", "/api/v1/casussen/"+k.ID, nil)
+			get(c, "plan-van-aanpak", "/api/v1/casussen/"+k.ID+"/plan-van-aanpak", nil)
 		}
 		for _, p := range purposes {
 			q := "?doel=" + url.QueryEscape(p.Code)
@@ -150,8 +150,8 @@ func TestAPIOnDemoRegion(t *testing.T) {
 				if i == 8 {
 					break
 				}
-				get(c, "leerling", "/api/v1/leerlingen/"+itoa64(l.ID)+q, nil)
-				get(c, "toestemmingen", "/api/v1/toestemmingen?leerling="+itoa64(l.ID), nil)
+				get(c, "leerling", "/api/v1/leerlingen/"+l.ID+q, nil)
+				get(c, "toestemmingen", "/api/v1/toestemmingen?leerling="+l.ID, nil)
 			}
 			get(c, "verzuimsignalen", "/api/v1/verzuimsignalen"+q+"&perPagina=100", nil)
 			get(c, "verzuimmeldingen", "/api/v1/verzuimmeldingen"+q+"&alle=true&perPagina=100", nil)

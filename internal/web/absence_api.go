@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"mime"
 	"net/http"
 	"strconv"
@@ -154,8 +153,8 @@ func (v *verzuimHandlers) apiImport(w http.ResponseWriter, r *http.Request) erro
 }
 
 type signalJSON struct {
-	ID         int64   `json:"id"`
-	LeerlingID int64   `json:"leerlingId"`
+	ID         string  `json:"id"`
+	LeerlingID string  `json:"leerlingId"`
 	Naam       string  `json:"naam,omitempty"`
 	Soort      string  `json:"soort"`
 	Van        string  `json:"van"`
@@ -190,18 +189,18 @@ func (v *verzuimHandlers) apiSignals(w http.ResponseWriter, r *http.Request) err
 		Weggelaten int      `json:"weggelaten"`
 	}{pageJSON: pageOf(r, pg, len(rows)), Embedded: embedded{Signalen: []signalJSON{}}, Weggelaten: withheld}
 	for _, s := range pageSlice(rows, pg) {
-		out.Embedded.Signalen = append(out.Embedded.Signalen, signalJSON{ID: s.ID, LeerlingID: s.PupilID, Naam: s.Name, Soort: string(s.Kind), Van: s.From.String(), Tot: s.To.String(),
+		out.Embedded.Signalen = append(out.Embedded.Signalen, signalJSON{ID: v.s.pid(kindSignal, s.ID), LeerlingID: v.s.pid(kindPupil, s.PupilID), Naam: s.Name, Soort: string(s.Kind), Van: s.From.String(), Tot: s.To.String(),
 			Uren: s.Hours.Float(), Dagen: s.Days, Bron: s.Source, Prioriteit: s.Priority, Meldbaar: s.Reportable})
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
 
 type meldingJSON struct {
-	ID              int64   `json:"id"`
-	LeerlingID      int64   `json:"leerlingId"`
+	ID              string  `json:"id"`
+	LeerlingID      string  `json:"leerlingId"`
 	Naam            string  `json:"naam,omitempty"`
-	SchoolID        int64   `json:"schoolId"`
-	SignaalID       int64   `json:"signaalId,omitempty"`
+	SchoolID        string  `json:"schoolId"`
+	SignaalID       string  `json:"signaalId,omitempty"`
 	Soort           string  `json:"soort"`
 	Wettelijk       bool    `json:"wettelijk"`
 	Begindatum      string  `json:"begindatum"`
@@ -214,9 +213,9 @@ type meldingJSON struct {
 	Afsluitnotitie  string  `json:"afsluitnotitie,omitempty"`
 }
 
-func toMeldingJSON(m store.StoredMelding, name string) meldingJSON {
+func (v *verzuimHandlers) toMeldingJSON(m store.StoredMelding, name string) meldingJSON {
 	c := m.Content()
-	out := meldingJSON{ID: m.ID, LeerlingID: m.PupilID, Naam: name, SchoolID: m.SchoolID, SignaalID: m.SignalID, Soort: string(c.Type), Wettelijk: c.Type.Statutory(),
+	out := meldingJSON{ID: v.s.pid(kindMelding, m.ID), LeerlingID: v.s.pid(kindPupil, m.PupilID), Naam: name, SchoolID: v.s.pid(kindOrganisation, m.SchoolID), SignaalID: v.s.pid(kindSignal, m.SignalID), Soort: string(c.Type), Wettelijk: c.Type.Statutory(),
 		Begindatum: c.From.String(), VerzuimdeUren: c.HoursAbsent.Float(), VerzuimdeDagen: c.DaysAbsent, Status: string(m.Status()),
 		StatusSinds: m.StatusAt().UTC().Format(time.RFC3339), RedenAfsluiting: string(m.ClosingReason()), Afsluitnotitie: string(m.ClosingNote())}
 	if c.To != 0 {
@@ -249,13 +248,13 @@ func (v *verzuimHandlers) apiMeldingen(w http.ResponseWriter, r *http.Request) e
 		Weggelaten int      `json:"weggelaten"`
 	}{pageJSON: pageOf(r, pg, len(rows)), Embedded: embedded{Meldingen: []meldingJSON{}}, Weggelaten: withheld}
 	for _, m := range pageSlice(rows, pg) {
-		out.Embedded.Meldingen = append(out.Embedded.Meldingen, toMeldingJSON(m.StoredMelding, m.Name))
+		out.Embedded.Meldingen = append(out.Embedded.Meldingen, v.toMeldingJSON(m.StoredMelding, m.Name))
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
 
 type meldingRequestJSON struct {
-	Signaal              int64  `json:"signaal"`
+	Signaal              string `json:"signaal"`
 	Begindatum           string `json:"begindatum"`
 	Einddatum            string `json:"einddatum"`
 	VermoedelijkeReden   string `json:"vermoedelijkeReden"`
@@ -282,10 +281,11 @@ func (v *verzuimHandlers) apiCreateMelding(w http.ResponseWriter, r *http.Reques
 	if err := decodeJSON(r, &body); err != nil {
 		return err
 	}
-	if body.Signaal <= 0 {
+	signal, ok := v.s.ids.decode(kindSignal, body.Signaal)
+	if !ok {
 		return badField("signaal", "noem het id van het signaal waarvoor u meldt")
 	}
-	m, err := v.prepareMelding(r.Context(), p, body.Signaal, audit.AccessAPI)
+	m, err := v.prepareMelding(r.Context(), p, signal, audit.AccessAPI)
 	if v.existingMelding(w, r, err) {
 		return nil
 	}
@@ -335,7 +335,7 @@ func (v *verzuimHandlers) apiCreateMelding(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, toMeldingJSON(stored, ""))
+	return writeJSON(w, http.StatusCreated, v.toMeldingJSON(stored, ""))
 }
 
 // existingMelding answers a repeated POST for an episode that has a melding: 200 with that
@@ -349,8 +349,8 @@ func (v *verzuimHandlers) existingMelding(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return false
 	}
-	w.Header().Set("Location", fmt.Sprintf("/api/v1/verzuimmeldingen/%d", ar.id))
-	writeJSON(w, http.StatusOK, toMeldingJSON(stored, ""))
+	w.Header().Set("Location", "/api/v1/verzuimmeldingen/"+v.s.pid(kindMelding, ar.id))
+	writeJSON(w, http.StatusOK, v.toMeldingJSON(stored, ""))
 	return true
 }
 
@@ -381,5 +381,5 @@ func (v *verzuimHandlers) apiStatus(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, toMeldingJSON(m, ""))
+	return writeJSON(w, http.StatusOK, v.toMeldingJSON(m, ""))
 }

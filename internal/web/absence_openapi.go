@@ -65,17 +65,17 @@ func (s *Server) documentVerzuim() {
 			"leerlingen": intS("Leerlingen", 0, 1<<31-1), "signalen": intS("Signalen bijgewerkt", 0, 1<<31-1),
 			"fouten": arr(object("", []string{"regel", "reden"}, obj{"regel": intS("Regelnummer", 1, 1<<31-1), "reden": text("Wat er mis is", 1000)}), 50000)}),
 		"Verzuimsignaal": object("", []string{"id", "leerlingId", "soort", "van", "tot", "uren", "dagen", "bron", "prioriteit", "meldbaar"}, obj{
-			"id": idS("Id van het signaal"), "leerlingId": idS("Id van de leerling"), "naam": str("Alleen als identificatie voor het doel is toegestaan"), "soort": codeS("Soort signaal"),
+			"id": pidS("Id van het signaal"), "leerlingId": pidS("Id van de leerling"), "naam": str("Alleen als identificatie voor het doel is toegestaan"), "soort": codeS("Soort signaal"),
 			"van": dateS("Van"), "tot": dateS("Tot en met"), "uren": hours, "dagen": days, "bron": str("Artikel of bron"), "prioriteit": boolS("Voorrang"), "meldbaar": boolS("Leidt tot een melding")}),
 		"Verzuimsignalen": pageSchema("Een pagina open signalen", "signalen", ref("Verzuimsignaal"), obj{"weggelaten": intS("Signalen die het beleid voor dit doel niet toont", 0, 1<<31-1)}),
 		"Verzuimmelding": object("", []string{"id", "leerlingId", "schoolId", "soort", "wettelijk", "begindatum", "verzuimdeUren", "verzuimdeDagen", "status", "statusSinds"}, obj{
-			"id": idS("Id van de melding"), "leerlingId": idS("Id van de leerling"), "naam": str("Alleen als identificatie is toegestaan"), "schoolId": idS("Id van de school"), "signaalId": idS("Id van het signaal"),
+			"id": pidS("Id van de melding"), "leerlingId": pidS("Id van de leerling"), "naam": str("Alleen als identificatie is toegestaan"), "schoolId": pidS("Id van de school"), "signaalId": pidS("Id van het signaal"),
 			"soort": codeS("Soort melding (Besluit verzuimmelding)"), "wettelijk": boolS("Wettelijke melding"), "begindatum": dateS("Begindatum"), "einddatum": dateS("Einddatum"),
 			"verzuimdeUren": hours, "verzuimdeDagen": days, "status": meldingStatus,
 			"statusSinds": dateTimeS("Sinds"), "redenAfsluiting": codeS("Reden van afsluiten"), "afsluitnotitie": codeS("Afsluitnotitie")}),
 		"Verzuimmeldingen": pageSchema("Een pagina meldingen", "meldingen", ref("Verzuimmelding"), obj{"weggelaten": intS("Meldingen die het beleid voor dit doel niet toont", 0, 1<<31-1)}),
 		"VerzuimmeldingVerzoek": object("", []string{"signaal", "actieSchool", "actieGemeenteGewenst", "leslocatie", "melder", "telefoonOuderOfLeerling"}, obj{
-			"signaal": idS("Id van het signaal"), "begindatum": dateS("Begindatum"), "einddatum": dateS("Einddatum"), "vermoedelijkeReden": text("Vermoedelijke reden", 2000), "alleLessenVerzuimd": boolS("Alle lessen verzuimd"),
+			"signaal": pidS("Id van het signaal"), "begindatum": dateS("Begindatum"), "einddatum": dateS("Einddatum"), "vermoedelijkeReden": text("Vermoedelijke reden", 2000), "alleLessenVerzuimd": boolS("Alle lessen verzuimd"),
 			"actieSchool": text("Wat de school al deed", 2000), "actieGemeenteGewenst": boolS("Actie van de gemeente gewenst"), "toelichtingGeenActie": text("Verplicht als geen actie gewenst is", 2000),
 			"leslocatie":              pattern("BRIN en vestiging", `^[0-9]{2}[A-Z]{2}[0-9]{2}$`, 6),
 			"melder":                  object("", nil, obj{"naam": str("Naam"), "functie": str("Functie"), "telefoon": pattern("Telefoon", `^[0-9 +()-]*$`, 30), "email": emailS("E-mail")}),

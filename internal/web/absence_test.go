@@ -399,7 +399,7 @@ func TestVerzuimAPI(t *testing.T) {
 	var sigs struct {
 		Embedded struct {
 			Signalen []struct {
-				ID       int64
+				ID       string
 				Soort    string
 				Meldbaar bool
 			}
@@ -413,7 +413,7 @@ func TestVerzuimAPI(t *testing.T) {
 		t.Fatalf("other school's signals: %d %s", r.status, r.body)
 	}
 	sig := signalOf(t, w, absence.Kind16Hours)
-	body := `{"signaal":` + itoa(sig) + `,"vermoedelijkeReden":"Spijbelen","actieSchool":"Gesprek met ouders","actieGemeenteGewenst":true,"leslocatie":"11AA00",` +
+	body := `{"signaal":"` + w.pid("verzuimsignaal", sig) + `","vermoedelijkeReden":"Spijbelen","actieSchool":"Gesprek met ouders","actieGemeenteGewenst":true,"leslocatie":"11AA00",` +
 		`"melder":{"naam":"J. Bakker","functie":"zorgcoördinator","telefoon":"0301234567","email":"zc@linde.example"}}`
 	r = post(tok, "/api/v1/verzuimmeldingen", "application/json", body)
 	json.Unmarshal([]byte(r.body), &p)
@@ -425,7 +425,7 @@ func TestVerzuimAPI(t *testing.T) {
 	}
 	r = post(tok, "/api/v1/verzuimmeldingen", "application/json", strings.Replace(body, `"leslocatie"`, `"telefoonOuderOfLeerling":"0612345678","leslocatie"`, 1))
 	var m struct {
-		ID        int64
+		ID        string
 		Status    string
 		Wettelijk bool
 	}
@@ -434,17 +434,17 @@ func TestVerzuimAPI(t *testing.T) {
 	}
 	// The same request again (a retry): the existing melding, 200, no second one.
 	again := post(tok, "/api/v1/verzuimmeldingen", "application/json", strings.Replace(body, `"leslocatie"`, `"telefoonOuderOfLeerling":"0612345678","leslocatie"`, 1))
-	var m2 struct{ ID int64 }
+	var m2 struct{ ID string }
 	if json.Unmarshal([]byte(again.body), &m2); again.status != 200 || m2.ID != m.ID {
-		t.Fatalf("retry: %d %s (first %d)", again.status, again.body, m.ID)
+		t.Fatalf("retry: %d %s (first %s)", again.status, again.body, m.ID)
 	}
 	// Leerplicht's system: list and status.
 	lp := apiClient(t, w, w.gem1, "leerplicht", auth.ScopeMeldingenLezen, auth.ScopeVerzuimVastleggen)
 	r = c.get("/api/v1/verzuimmeldingen?doel=handhaving-leerplicht", bearer(lp)...)
-	if r.status != 200 || !strings.Contains(r.body, `"id":`+itoa(m.ID)) {
+	if r.status != 200 || !strings.Contains(r.body, `"id":"`+m.ID+`"`) {
 		t.Fatalf("leerplicht's list: %d %s", r.status, r.body)
 	}
-	st := "/api/v1/verzuimmeldingen/" + itoa(m.ID) + "/status"
+	st := "/api/v1/verzuimmeldingen/" + m.ID + "/status"
 	if r := post(lp, st, "application/json", `{"status":"afgesloten"}`); r.status != 400 || !strings.Contains(r.body, `"name":"redenAfsluiting"`) {
 		t.Fatalf("close without reason: %d %s", r.status, r.body)
 	}

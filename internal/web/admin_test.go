@@ -50,7 +50,7 @@ func TestBeheerder(t *testing.T) {
 		t.Fatalf("create client: %d %s", r.status, r.body)
 	}
 	api := w.client()
-	p1 := "/api/v1/leerlingen/" + itoa(w.pupil1) + "?doel=signalering"
+	p1 := "/api/v1/leerlingen/" + w.pid("leerling", w.pupil1) + "?doel=signalering"
 	if r := api.get(p1, "Authorization", "Bearer "+token); r.status != 200 {
 		t.Fatalf("token: %d", r.status)
 	}

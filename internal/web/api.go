@@ -57,6 +57,11 @@ func (s *Server) apiAuth(roles []string, scope string, h handlerFunc) handlerFun
 		if !contains(roles, p.Role()) {
 			return errForbidden
 		}
+		// Public ids in the path become row numbers (after authentication: a caller without
+		// access learns nothing from 404 versus 403).
+		if err := s.openPathIDs(r); err != nil {
+			return err
+		}
 		return h(w, r.WithContext(context.WithValue(r.Context(), keyPrincipal, p)))
 	}
 }
@@ -113,7 +118,7 @@ func (s *Server) apiHealth(w http.ResponseWriter, r *http.Request) error {
 // ---- leerlingen
 
 type pupilSummaryJSON struct {
-	ID            int64     `json:"id"`
+	ID            string    `json:"id"`
 	Voornaam      string    `json:"voornaam"`
 	Achternaam    string    `json:"achternaam"`
 	Geboortedatum string    `json:"geboortedatum"`
@@ -187,7 +192,7 @@ func pageSlice[T any](items []T, pg dossier.Page) []T {
 	return items[from:min(from+pg.Size, len(items))]
 }
 
-func pupilHref(id int64) string { return "/api/v1/leerlingen/" + strconv.FormatInt(id, 10) }
+func (s *Server) pupilHref(id int64) string { return "/api/v1/leerlingen/" + s.pid(kindPupil, id) }
 
 func relationCodes(rels []dossier.RelationKind) []string {
 	out := make([]string, 0, len(rels))
@@ -231,8 +236,8 @@ func (s *Server) apiPupilList(w http.ResponseWriter, r *http.Request) error {
 	out := pupilListJSON{pageJSON: pageOf(r, pg, total)}
 	out.Embedded.Leerlingen = []pupilSummaryJSON{}
 	for _, l := range list {
-		out.Embedded.Leerlingen = append(out.Embedded.Leerlingen, pupilSummaryJSON{ID: l.ID, Voornaam: l.FirstName, Achternaam: l.LastName,
-			Geboortedatum: l.BirthDate, School: l.SchoolName, Leerjaar: l.Year, Relaties: relationCodes(l.Relations), Links: linksJSON{Self: linkJSON{pupilHref(l.ID)}}})
+		out.Embedded.Leerlingen = append(out.Embedded.Leerlingen, pupilSummaryJSON{ID: s.pid(kindPupil, l.ID), Voornaam: l.FirstName, Achternaam: l.LastName,
+			Geboortedatum: l.BirthDate, School: l.SchoolName, Leerjaar: l.Year, Relaties: relationCodes(l.Relations), Links: linksJSON{Self: linkJSON{s.pupilHref(l.ID)}}})
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
@@ -300,7 +305,7 @@ type dossierConsentJSON struct {
 }
 
 type pupilJSON struct {
-	ID             int64                `json:"id"`
+	ID             string               `json:"id"`
 	Doel           string               `json:"doel"`
 	Relaties       []string             `json:"relaties"`
 	Blokken        []blockJSON          `json:"blokken"`
@@ -332,7 +337,7 @@ func (s *Server) apiPupil(w http.ResponseWriter, r *http.Request) error {
 	if !v.anyAllowed() {
 		return &Error{Status: http.StatusForbidden, Title: "Geen toegang", Detail: v.Blocks[0].Answer.Reason}
 	}
-	out := pupilJSON{ID: id, Doel: purpose, Relaties: relationCodes(v.Relations), Links: linksJSON{Self: linkJSON{pupilHref(id)}}}
+	out := pupilJSON{ID: s.pid(kindPupil, id), Doel: purpose, Relaties: relationCodes(v.Relations), Links: linksJSON{Self: linkJSON{s.pupilHref(id)}}}
 	for _, b := range v.Blocks {
 		bj := blockJSON{Categorie: b.Category, Toegestaan: b.Allowed}
 		if b.Allowed {

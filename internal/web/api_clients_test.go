@@ -57,18 +57,20 @@ func TestAPIClientScopes(t *testing.T) {
 	}
 	// Concrete values for the path and query parameters.
 	fill := func(path string) string {
-		p := strings.NewReplacer("{id}", "ID", "{vid}", "1", "{aid}", "1", "{qid}", "1").Replace(path)
+		p := strings.NewReplacer("{id}", "ID", "{vid}", w.pid("verslag", 1), "{aid}", w.pid("afspraak", 1), "{qid}", w.pid("informatievraag", 1)).Replace(path)
 		switch {
 		case strings.HasPrefix(path, "/casussen/"):
-			p = strings.Replace(p, "ID", itoa(caseID), 1)
+			p = strings.Replace(p, "ID", w.pid("casus", caseID), 1)
 		case strings.HasPrefix(path, "/leerlingen/"):
-			p = strings.Replace(p, "ID", itoa(w.pupil1), 1)
+			p = strings.Replace(p, "ID", w.pid("leerling", w.pupil1), 1)
+		case strings.HasPrefix(path, "/toestemmingen/"):
+			p = strings.Replace(p, "ID", w.pid("toestemming", 1), 1)
 		default:
-			p = strings.Replace(p, "ID", "1", 1)
+			p = strings.Replace(p, "ID", w.pid("verzuimmelding", 1), 1)
 		}
 		q := map[string]string{
 			"/leerlingen": "?doel=signalering", "/leerlingen/{id}": "?doel=signalering", "/verzuimsignalen": "?doel=signalering",
-			"/verzuimmeldingen": "?doel=signalering", "/verzuimregistraties": "?doel=signalering", "/toestemmingen": "?leerling=" + itoa(w.pupil1),
+			"/verzuimmeldingen": "?doel=signalering", "/verzuimregistraties": "?doel=signalering", "/toestemmingen": "?leerling=" + w.pid("leerling", w.pupil1),
 			"/toestemming-nodig": "?geboortedatum=2013-05-04&peildatum=2025-10-06&doel=toeleiding&gezaghebbenden=2",
 		}[path]
 		return "/api/v1" + p + q
@@ -131,11 +133,11 @@ func TestAPIClientListsCases(t *testing.T) {
 	r := c.get("/api/v1/casussen", "Authorization", "Bearer "+w.token(auth.ScopeCasussenLezen))
 	var page struct {
 		Embedded struct {
-			Casussen []struct{ ID int64 } `json:"casussen"`
+			Casussen []struct{ ID string } `json:"casussen"`
 		} `json:"_embedded"`
 		Totaal int `json:"totaal"`
 	}
-	if json.Unmarshal([]byte(r.body), &page); r.status != 200 || page.Totaal != 1 || len(page.Embedded.Casussen) != 1 || page.Embedded.Casussen[0].ID != caseID {
+	if json.Unmarshal([]byte(r.body), &page); r.status != 200 || page.Totaal != 1 || len(page.Embedded.Casussen) != 1 || page.Embedded.Casussen[0].ID != w.pid("casus", caseID) {
 		t.Fatalf("list: %d %s", r.status, r.body)
 	}
 	// (The casework service writes its audit entries with the case; an entry without a user,
@@ -147,7 +149,7 @@ func TestAPIClientListsCases(t *testing.T) {
 	if r := c.get("/api/v1/casussen", "Authorization", "Bearer "+tok); r.status != 200 || strings.Contains(r.body, `"id"`) {
 		t.Errorf("other school: %d %s", r.status, r.body)
 	}
-	if r := c.get("/api/v1/casussen/"+itoa(caseID), "Authorization", "Bearer "+tok); r.status != 404 && r.status != 403 {
+	if r := c.get("/api/v1/casussen/"+w.pid("casus", caseID), "Authorization", "Bearer "+tok); r.status != 404 && r.status != 403 {
 		t.Errorf("other school's read of the case: %d", r.status)
 	}
 	tok, hash = auth.NewAPIToken()

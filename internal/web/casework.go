@@ -252,8 +252,8 @@ func (c *caseHandlers) advance(w http.ResponseWriter, r *http.Request) error {
 // ---- API
 
 type casusSummaryJSON struct {
-	ID          int64  `json:"id"`
-	Leerling    int64  `json:"leerlingId"`
+	ID          string `json:"id"`
+	Leerling    string `json:"leerlingId"`
 	Soort       string `json:"soort"`
 	Fase        string `json:"fase"`
 	Geopend     string `json:"geopendOp"`
@@ -280,14 +280,14 @@ func (c *caseHandlers) apiList(w http.ResponseWriter, r *http.Request) error {
 		Embedded embedded `json:"_embedded"`
 	}{pageJSON: pageOf(r, pg, len(list)), Embedded: embedded{Casussen: []casusSummaryJSON{}}}
 	for _, x := range pageSlice(list, pg) {
-		out.Embedded.Casussen = append(out.Embedded.Casussen, casusSummaryJSON{ID: x.ID, Leerling: x.PupilID, Soort: x.Type, Fase: x.Phase, Geopend: x.OpenedAt.Format(time.RFC3339),
-			Opgeschaald: x.Escalated, Afgesloten: x.Closed, Self: fmt.Sprintf("/api/v1/casussen/%d", x.ID)})
+		out.Embedded.Casussen = append(out.Embedded.Casussen, casusSummaryJSON{ID: c.s.pid(kindCase, x.ID), Leerling: c.s.pid(kindPupil, x.PupilID), Soort: x.Type, Fase: x.Phase, Geopend: x.OpenedAt.Format(time.RFC3339),
+			Opgeschaald: x.Escalated, Afgesloten: x.Closed, Self: "/api/v1/casussen/" + c.s.pid(kindCase, x.ID)})
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
 
 type casusItemJSON struct {
-	ID       int64  `json:"id"`
+	ID       string `json:"id"`
 	Omvang   string `json:"omvang"`
 	Tekst    string `json:"tekst,omitempty"`
 	Partij   string `json:"partij"`
@@ -300,7 +300,7 @@ type casusItemJSON struct {
 }
 
 type casusJSON struct {
-	ID         int64             `json:"id"`
+	ID         string            `json:"id"`
 	Soort      string            `json:"soort"`
 	Fase       string            `json:"fase"`
 	Volgende   []string          `json:"volgendeFasen"`
@@ -335,11 +335,11 @@ func (c *caseHandlers) apiCase(w http.ResponseWriter, r *http.Request) error {
 	}
 	maskPupil(v, false)
 	k := v.Case
-	out := casusJSON{ID: k.ID, Soort: k.Type, Fase: k.Phase, Volgende: v.NextPhases, Doel: k.Purpose, Vraag: k.Question, Versie: k.Version,
+	out := casusJSON{ID: c.s.pid(kindCase, k.ID), Soort: k.Type, Fase: k.Phase, Volgende: v.NextPhases, Doel: k.Purpose, Vraag: k.Question, Versie: k.Version,
 		Regie: map[string]int64{}, Deelnemers: []map[string]any{}, Verslagen: []casusItemJSON{}, Afspraken: []casusItemJSON{}, Inbreng: []casusItemJSON{},
 		Verborgen: v.Hidden, Inbrengen: v.MayBringIn, Signalen: signalsJSON(v.Triggers), Vragen: []vraagJSON{}}
 	for _, q := range v.Questions {
-		out.Vragen = append(out.Vragen, questionJSON(q))
+		out.Vragen = append(out.Vragen, c.questionJSON(q))
 	}
 	if out.Volgende == nil {
 		out.Volgende = []string{}
@@ -357,15 +357,15 @@ func (c *caseHandlers) apiCase(w http.ResponseWriter, r *http.Request) error {
 		out.Deelnemers = append(out.Deelnemers, d)
 	}
 	for _, m := range v.Minutes {
-		out.Verslagen = append(out.Verslagen, casusItemJSON{ID: m.Item.ID, Omvang: m.Scope, Tekst: m.Item.Text, Partij: m.Item.AuthorParty,
+		out.Verslagen = append(out.Verslagen, casusItemJSON{ID: c.s.pid(kindMinutes, m.Item.ID), Omvang: m.Scope, Tekst: m.Item.Text, Partij: m.Item.AuthorParty,
 			Versie: m.Item.Version, ETag: minutesETag(m.Item.ID, m.Item.Version), Datum: m.Item.MeetingOn.Format(time.DateOnly)})
 	}
 	for _, a := range v.Agreements {
-		out.Afspraken = append(out.Afspraken, casusItemJSON{ID: a.Item.ID, Omvang: a.Scope, Tekst: a.Item.Description, Partij: a.Item.AuthorParty,
+		out.Afspraken = append(out.Afspraken, casusItemJSON{ID: c.s.pid(kindAgreement, a.Item.ID), Omvang: a.Scope, Tekst: a.Item.Description, Partij: a.Item.AuthorParty,
 			Versie: a.Item.Version, ETag: agreementETag(a.Item.ID, a.Item.Version), Datum: a.Item.Due.Format(time.DateOnly), Status: string(a.Item.Status), Eigenaar: a.Item.OwnerName})
 	}
 	for _, x := range v.Contribution {
-		out.Inbreng = append(out.Inbreng, casusItemJSON{ID: x.Item.ID, Omvang: x.Scope, Tekst: x.Item.Text, Partij: x.Item.Party, Categ: x.Item.Category})
+		out.Inbreng = append(out.Inbreng, casusItemJSON{ID: c.s.pid(kindContribution, x.Item.ID), Omvang: x.Scope, Tekst: x.Item.Text, Partij: x.Item.Party, Categ: x.Item.Category})
 	}
 	if e := k.Escalation; e != nil {
 		out.Escalatie = map[string]string{"reden": e.Reason, "toelichting": e.Detail, "doorzettingsmacht": e.Holder.Name + ", " + e.Holder.Function, "besluit": e.Decision}
@@ -414,7 +414,7 @@ func (c *caseHandlers) apiPutMinutes(w http.ResponseWriter, r *http.Request) err
 		return caseError(err)
 	}
 	w.Header().Set("ETag", minutesETag(m.ID, m.Version))
-	return writeJSON(w, http.StatusOK, casusItemJSON{ID: m.ID, Omvang: casework.ScopeContent, Tekst: m.Text, Partij: m.AuthorParty, Versie: m.Version,
+	return writeJSON(w, http.StatusOK, casusItemJSON{ID: c.s.pid(kindMinutes, m.ID), Omvang: casework.ScopeContent, Tekst: m.Text, Partij: m.AuthorParty, Versie: m.Version,
 		ETag: minutesETag(m.ID, m.Version), Datum: m.MeetingOn.Format(time.DateOnly)})
 }
 

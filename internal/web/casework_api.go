@@ -72,7 +72,7 @@ func stale(w http.ResponseWriter, err error, etag func(int) string) error {
 }
 
 type afspraakJSON struct {
-	ID           int64  `json:"id"`
+	ID           string `json:"id"`
 	Omvang       string `json:"omvang"`
 	Omschrijving string `json:"omschrijving,omitempty"`
 	Eigenaar     string `json:"eigenaar,omitempty"`
@@ -87,8 +87,8 @@ type afspraakJSON struct {
 	TeLaat       bool   `json:"teLaat"`
 }
 
-func agreementJSON(a casework.Agreement, scope string, now time.Time) afspraakJSON {
-	out := afspraakJSON{ID: a.ID, Omvang: scope, Datum: a.Due.Format(time.DateOnly), Status: string(a.Status), VoorOuders: a.ForParents,
+func (c *caseHandlers) agreementJSON(a casework.Agreement, scope string, now time.Time) afspraakJSON {
+	out := afspraakJSON{ID: c.s.pid(kindAgreement, a.ID), Omvang: scope, Datum: a.Due.Format(time.DateOnly), Status: string(a.Status), VoorOuders: a.ForParents,
 		Partij: a.AuthorParty, Fase: a.Phase, Versie: a.Version, ETag: agreementETag(a.ID, a.Version),
 		TeLaat: !a.Status.Finished() && a.Due.Before(time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, a.Due.Location()))}
 	if scope == casework.ScopeContent {
@@ -124,14 +124,14 @@ func (c *caseHandlers) apiPlan(w http.ResponseWriter, r *http.Request) error {
 		return caseError(err)
 	}
 	out := struct {
-		Casus     int64          `json:"casus"`
+		Casus     string         `json:"casus"`
 		Fase      string         `json:"fase"`
 		Afspraken []afspraakJSON `json:"afspraken"`
 		Verborgen int            `json:"verborgen"`
 		Signalen  []signaalJSON  `json:"opschaalSignalen"`
-	}{Casus: id, Fase: v.Case.Phase, Afspraken: []afspraakJSON{}, Verborgen: v.Hidden, Signalen: signalsJSON(v.Triggers)}
+	}{Casus: c.s.pid(kindCase, id), Fase: v.Case.Phase, Afspraken: []afspraakJSON{}, Verborgen: v.Hidden, Signalen: signalsJSON(v.Triggers)}
 	for _, a := range v.Agreements {
-		out.Afspraken = append(out.Afspraken, agreementJSON(a.Item, a.Scope, c.s.now()))
+		out.Afspraken = append(out.Afspraken, c.agreementJSON(a.Item, a.Scope, c.s.now()))
 	}
 	w.Header().Set("ETag", caseETag(v.Case.ID, v.Case.Version))
 	return writeJSON(w, http.StatusOK, out)
@@ -187,8 +187,8 @@ func (c *caseHandlers) apiAddAgreement(w http.ResponseWriter, r *http.Request) e
 		return caseError(err)
 	}
 	w.Header().Set("ETag", agreementETag(a.ID, a.Version))
-	w.Header().Set("Location", fmt.Sprintf("/api/v1/casussen/%d/afspraken/%d", id, a.ID))
-	return writeJSON(w, http.StatusCreated, agreementJSON(*a, casework.ScopeContent, c.s.now()))
+	w.Header().Set("Location", "/api/v1/casussen/"+c.s.pid(kindCase, id)+"/afspraken/"+c.s.pid(kindAgreement, a.ID))
+	return writeJSON(w, http.StatusCreated, c.agreementJSON(*a, casework.ScopeContent, c.s.now()))
 }
 
 func firstMissing(m map[string]bool) string {
@@ -228,7 +228,7 @@ func (c *caseHandlers) apiPatchAgreement(w http.ResponseWriter, r *http.Request)
 		return stale(w, err, func(v int) string { return agreementETag(aid, v) })
 	}
 	w.Header().Set("ETag", agreementETag(a.ID, a.Version))
-	return writeJSON(w, http.StatusOK, agreementJSON(*a, casework.ScopeContent, c.s.now()))
+	return writeJSON(w, http.StatusOK, c.agreementJSON(*a, casework.ScopeContent, c.s.now()))
 }
 
 func (c *caseHandlers) apiContribute(w http.ResponseWriter, r *http.Request) error {
@@ -248,11 +248,11 @@ func (c *caseHandlers) apiContribute(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return caseError(err)
 	}
-	return writeJSON(w, http.StatusCreated, casusItemJSON{ID: x.ID, Omvang: x.Scope, Tekst: x.Text, Partij: x.Party, Categ: x.Category})
+	return writeJSON(w, http.StatusCreated, casusItemJSON{ID: c.s.pid(kindContribution, x.ID), Omvang: x.Scope, Tekst: x.Text, Partij: x.Party, Categ: x.Category})
 }
 
 type vraagJSON struct {
-	ID         int64  `json:"id"`
+	ID         string `json:"id"`
 	Aan        string `json:"aan"`
 	Categorie  string `json:"categorie"`
 	Vraag      string `json:"vraag"`
@@ -262,8 +262,8 @@ type vraagJSON struct {
 	Beantwoord bool   `json:"beantwoord"`
 }
 
-func questionJSON(q casework.InfoRequest) vraagJSON {
-	return vraagJSON{ID: q.ID, Aan: string(q.To), Categorie: q.Category, Vraag: q.Question, Omvang: q.Scope, Waarom: q.ScopeWhy,
+func (c *caseHandlers) questionJSON(q casework.InfoRequest) vraagJSON {
+	return vraagJSON{ID: c.s.pid(kindQuestion, q.ID), Aan: string(q.To), Categorie: q.Category, Vraag: q.Question, Omvang: q.Scope, Waarom: q.ScopeWhy,
 		Antwoord: q.Answer, Beantwoord: !q.AnsweredAt.IsZero()}
 }
 
@@ -285,7 +285,7 @@ func (c *caseHandlers) apiAsk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return caseError(err)
 	}
-	return writeJSON(w, http.StatusCreated, questionJSON(*q))
+	return writeJSON(w, http.StatusCreated, c.questionJSON(*q))
 }
 
 func (c *caseHandlers) apiAnswer(w http.ResponseWriter, r *http.Request) error {
@@ -308,7 +308,7 @@ func (c *caseHandlers) apiAnswer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return caseError(err)
 	}
-	return writeJSON(w, http.StatusOK, questionJSON(*q))
+	return writeJSON(w, http.StatusOK, c.questionJSON(*q))
 }
 
 // ---- steps on the case itself (If-Match: the case's ETag)
@@ -333,7 +333,7 @@ func (c *caseHandlers) apiCaseStep(step caseStep) handlerFunc {
 			return stale(w, err, func(v int) string { return caseETag(id, v) })
 		}
 		w.Header().Set("ETag", caseETag(k.ID, k.Version))
-		out := map[string]any{"id": k.ID, "versie": k.Version, "soort": k.Type, "fase": k.Phase, "href": fmt.Sprintf("/api/v1/casussen/%d", k.ID)}
+		out := map[string]any{"id": c.s.pid(kindCase, k.ID), "versie": k.Version, "soort": k.Type, "fase": k.Phase, "href": "/api/v1/casussen/" + c.s.pid(kindCase, k.ID)}
 		if e := k.Escalation; e != nil {
 			out["doorbraakoverleg"] = map[string]string{"reden": e.Reason, "toelichting": e.Detail, "doorzettingsmacht": e.Holder.Name + ", " + e.Holder.Function, "besluit": e.Decision}
 		}

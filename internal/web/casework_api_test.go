@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -45,7 +46,7 @@ func TestCasusAPISteps(t *testing.T) {
 		web.CaseAPIAs(w.web, svc, account(who)).ServeHTTP(rec, r)
 		return apiResp{rec.Code, rec.Header(), rec.Body.String()}
 	}
-	base := fmt.Sprintf("/api/v1/casussen/%d", id)
+	base := "/api/v1/casussen/" + w.pid("casus", id)
 	get := call("zc", "GET", base, "")
 	caseTag := get.header.Get("ETag")
 	if get.status != 200 || caseTag == "" {
@@ -82,29 +83,30 @@ func TestCasusAPISteps(t *testing.T) {
 	}
 	r = call("zc", "POST", base+"/afspraken", `{"omschrijving":"Dagelijks gesprek","eigenaar":"`+mentorRef+`","datum":"2025-10-20","voorOuders":true}`)
 	var a struct {
-		ID   int64  `json:"id"`
+		ID   string `json:"id"`
 		ETag string `json:"etag"`
 	}
-	if json.Unmarshal([]byte(r.body), &a); r.status != http.StatusCreated || a.ETag != r.header.Get("ETag") || a.ETag != fmt.Sprintf(`"afspraak-%d-v1"`, a.ID) || r.header.Get("Location") == "" {
+	if json.Unmarshal([]byte(r.body), &a); r.status != http.StatusCreated || a.ETag != r.header.Get("ETag") || !regexp.MustCompile(`^"afspraak-[0-9]+-v1"$`).MatchString(a.ETag) || r.header.Get("Location") == "" {
 		t.Fatalf("agreement: %d %v %s", r.status, r.header, r.body)
 	}
 	// The SWV cannot add agreements (bijlage 3: only the school in this phase).
 	if r := call("swv", "POST", base+"/afspraken", `{"omschrijving":"x","eigenaar":"`+mentorRef+`","datum":"2025-10-20"}`); r.status != http.StatusForbidden {
 		t.Errorf("SWV adds an agreement: %d %s", r.status, r.body)
 	}
-	at := fmt.Sprintf("%s/afspraken/%d", base, a.ID)
+	at := base + "/afspraken/" + a.ID
+	aTag2 := strings.Replace(a.ETag, "-v1", "-v2", 1)
 	if r := call("zc", "PATCH", at, `{"status":"loopt"}`); r.status != http.StatusPreconditionRequired {
 		t.Errorf("PATCH without If-Match: %d", r.status)
 	}
 	r = call("zc", "PATCH", at, `{"status":"loopt"}`, "If-Match", a.ETag)
-	if r.status != 200 || r.header.Get("ETag") != fmt.Sprintf(`"afspraak-%d-v2"`, a.ID) {
+	if r.status != 200 || r.header.Get("ETag") != aTag2 {
 		t.Fatalf("PATCH: %d %s", r.status, r.body)
 	}
 	r = call("zc", "PATCH", at, `{"omschrijving":"Gesprek om de dag"}`, "If-Match", a.ETag)
-	if r.status != http.StatusPreconditionFailed || r.header.Get("ETag") != fmt.Sprintf(`"afspraak-%d-v2"`, a.ID) || !strings.Contains(r.body, "huidige versie is 2") {
+	if r.status != http.StatusPreconditionFailed || r.header.Get("ETag") != aTag2 || !strings.Contains(r.body, "huidige versie is 2") {
 		t.Errorf("stale PATCH: %d %s", r.status, r.body)
 	}
-	if r := call("zc", "PATCH", at, `{"status":"klaar"}`, "If-Match", fmt.Sprintf(`"afspraak-%d-v2"`, a.ID)); r.status != 400 || !strings.Contains(r.body, `"name":"status"`) {
+	if r := call("zc", "PATCH", at, `{"status":"klaar"}`, "If-Match", aTag2); r.status != 400 || !strings.Contains(r.body, `"name":"status"`) {
 		t.Errorf("unknown status: %d %s", r.status, r.body)
 	}
 	// The plan van aanpak: the SWV sees the school's agreement (school-naar-swv-casusoverleg), jeugdhulp does not.
@@ -118,14 +120,14 @@ func TestCasusAPISteps(t *testing.T) {
 	// Information request: buitenkant at once; the addressee cannot add content.
 	r = call("zc", "POST", base+"/informatievragen", fmt.Sprintf(`{"aan":"gebruiker:%d","categorie":"jeugdhulp","vraag":"Is er hulp?"}`, w.users["jhv"].id))
 	var q struct {
-		ID       int64  `json:"id"`
+		ID       string `json:"id"`
 		Omvang   string `json:"omvang"`
 		Antwoord string `json:"antwoord"`
 	}
 	if json.Unmarshal([]byte(r.body), &q); r.status != http.StatusCreated || q.Omvang != "buitenkant" || !strings.Contains(q.Antwoord, "betrokken") {
 		t.Fatalf("question: %d %s", r.status, r.body)
 	}
-	if r := call("jhv", "POST", fmt.Sprintf("%s/informatievragen/%d/antwoord", base, q.ID), `{"antwoord":"Ja, gezinsbegeleiding."}`); r.status != 400 {
+	if r := call("jhv", "POST", base+"/informatievragen/"+q.ID+"/antwoord", `{"antwoord":"Ja, gezinsbegeleiding."}`); r.status != 400 {
 		t.Errorf("content answer to a buitenkant question: %d %s", r.status, r.body)
 	}
 	// Inbreng: only what the phase lists.
@@ -173,7 +175,7 @@ func TestCasusAPISteps(t *testing.T) {
 	if r.status != 200 || !strings.Contains(r.body, `"resultaat":"terug-naar-school"`) {
 		t.Fatalf("close: %d %s", r.status, r.body)
 	}
-	if r := call("zc", "PATCH", at, `{"status":"afgerond"}`, "If-Match", fmt.Sprintf(`"afspraak-%d-v2"`, a.ID)); r.status != http.StatusConflict {
+	if r := call("zc", "PATCH", at, `{"status":"afgerond"}`, "If-Match", aTag2); r.status != http.StatusConflict {
 		t.Errorf("change after closing: %d %s", r.status, r.body)
 	}
 

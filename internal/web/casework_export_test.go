@@ -16,6 +16,9 @@ func CaseAPIAs(s *Server, svc *casework.Service, acc auth.Account) http.Handler 
 	c := &caseHandlers{s: s, services: svc}
 	as := func(h handlerFunc) http.Handler {
 		return s.apiHandler(func(w http.ResponseWriter, r *http.Request) error {
+			if err := s.openPathIDs(r); err != nil {
+				return err
+			}
 			return c.inRegion(h)(w, r.WithContext(context.WithValue(r.Context(), keyPrincipal, &Principal{Account: acc})))
 		})
 	}

@@ -135,7 +135,7 @@ func TestCasusAPI(t *testing.T) {
 	}
 	zc := w.client()
 	zc.login("zc")
-	r := zc.get(fmt.Sprintf("/api/v1/casussen/%d", id))
+	r := zc.get("/api/v1/casussen/" + w.pid("casus", id))
 	if r.status != http.StatusOK || r.header.Get("ETag") == "" || r.header.Get("API-Version") == "" {
 		t.Fatalf("GET case: %d %v %s", r.status, r.header, r.body)
 	}
@@ -152,14 +152,14 @@ func TestCasusAPI(t *testing.T) {
 	}
 	swv := w.client()
 	swv.login("swv")
-	if r := swv.get(fmt.Sprintf("/api/v1/casussen/%d", id)); r.status != http.StatusOK || !strings.Contains(r.body, "Verslag via de dienst.") {
+	if r := swv.get("/api/v1/casussen/" + w.pid("casus", id)); r.status != http.StatusOK || !strings.Contains(r.body, "Verslag via de dienst.") {
 		t.Errorf("SWV API: %d %s", r.status, r.body)
 	}
 	if r := zc.get("/api/v1/casussen"); r.status != http.StatusOK || !strings.Contains(r.body, `"soort":"zat"`) {
 		t.Errorf("list: %d %s", r.status, r.body)
 	}
 	// Writing needs a token; a session cannot PUT (CSRF), and If-Match is required.
-	put := fmt.Sprintf("/api/v1/casussen/%d/verslagen/%d", id, m.ID)
+	put := "/api/v1/casussen/" + w.pid("casus", id) + "/verslagen/" + w.pid("verslag", m.ID)
 	if r := zc.doBody("PUT", put, `{"tekst":"x"}`, "Content-Type", "application/json", "If-Match", got.Verslagen[0].ETag); r.status != http.StatusUnauthorized {
 		t.Errorf("PUT with session: %d", r.status)
 	}

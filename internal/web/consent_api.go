@@ -10,7 +10,7 @@ import (
 )
 
 type consentJSON struct {
-	ID          int64    `json:"id"`
+	ID          string   `json:"id"`
 	Stand       string   `json:"stand"`
 	Status      string   `json:"status"`
 	Doelen      []string `json:"doelen"`
@@ -26,7 +26,7 @@ type consentJSON struct {
 
 func (c *consentHandlers) toJSON(r consent.Record) consentJSON {
 	d := r.Data()
-	out := consentJSON{ID: r.ID(), Stand: string(r.StateAt(c.s.now())), Status: string(d.Status), Doelen: d.Purposes, Categorieen: d.Categories,
+	out := consentJSON{ID: c.s.pid(kindConsent, r.ID()), Stand: string(r.StateAt(c.s.now())), Status: string(d.Status), Doelen: d.Purposes, Categorieen: d.Categories,
 		Kanaal: string(d.Channel), ZwakBewijs: d.Channel.WeakEvidence(), GeldigVan: d.ValidFrom.String(), Ontvangers: []string{}, Gevers: []string{}}
 	for _, x := range d.Recipients {
 		out.Ontvangers = append(out.Ontvangers, x.String())
@@ -45,9 +45,9 @@ func (c *consentHandlers) toJSON(r consent.Record) consentJSON {
 
 func (c *consentHandlers) apiList(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
-	id, err := strconv.ParseInt(r.URL.Query().Get("leerling"), 10, 64)
-	if err != nil || id <= 0 {
-		return badField("leerling", "geef het id van de leerling (leerling)")
+	id, ok := c.s.ids.decode(kindPupil, r.URL.Query().Get("leerling"))
+	if !ok {
+		return badField("leerling", "geef het id van de leerling (leerling), zoals de API het noemt")
 	}
 	pg, err := apiPage(r)
 	if err != nil {
@@ -71,7 +71,7 @@ func (c *consentHandlers) apiList(w http.ResponseWriter, r *http.Request) error 
 }
 
 type consentRequestJSON struct {
-	Leerling        int64    `json:"leerling"`
+	Leerling        string   `json:"leerling"`
 	Status          string   `json:"status"`
 	Doelen          []string `json:"doelen"`
 	Ontvangers      []string `json:"ontvangers"`
@@ -99,13 +99,14 @@ func (c *consentHandlers) apiRecord(w http.ResponseWriter, r *http.Request) erro
 	if err := decodeJSON(r, &b); err != nil {
 		return err
 	}
-	if b.Leerling <= 0 {
-		return badField("leerling", "geef het id van de leerling")
+	pupil, ok := c.s.ids.decode(kindPupil, b.Leerling)
+	if !ok {
+		return badField("leerling", "geef het id van de leerling, zoals de API het noemt")
 	}
 	in := consentInput{Status: []string{b.Status}, Purposes: b.Doelen, Recipients: b.Ontvangers, Categories: b.Categorieen, Givers: b.Gevers,
 		Channel: b.Kanaal, HeardBy: b.GehoordDoor, FormVersion: b.FormulierVersie, FormHash: b.FormulierHash, Evidence: b.Bewijs,
 		GivenAt: b.GegevenOp, From: b.GeldigVan, Until: b.GeldigTot, Note: b.Notitie}
-	rec, errs, err := c.record(r.Context(), p, b.Leerling, in, audit.AccessAPI)
+	rec, errs, err := c.record(r.Context(), p, pupil, in, audit.AccessAPI)
 	if err != nil {
 		return err
 	}

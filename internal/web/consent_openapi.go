@@ -12,7 +12,7 @@ func (s *Server) documentToestemming() {
 		"/toestemmingen": obj{
 			"get": obj{"operationId": "toestemmingenLijst", "x-scope": "toestemmingen:lezen", "tags": []string{"Toestemmingen"}, "summary": "Toestemmingen van een leerling van uw school",
 				"description": "Alle vastgelegde toestemmingen en weigeringen met hun stand op dit moment. Het beleid beslist over het lezen van het toestemmingsregister; de inzage komt in het auditlog. Scope toestemmingen:lezen.",
-				"security":    secured, "parameters": append([]obj{queryParam("leerling", "Id van de leerling", true, idS("Id van de leerling"))}, pageParamsDoc...),
+				"security":    secured, "parameters": append([]obj{queryParam("leerling", "Id van de leerling", true, pidS("Id van de leerling"))}, pageParamsDoc...),
 				"responses": merge(obj{"200": okJSON("Een pagina toestemmingen", "Toestemmingen")}, errorResponses())},
 			"post": obj{"operationId": "toestemmingVastleggen", "x-scope": "toestemmingen:vastleggen", "tags": []string{"Toestemmingen"}, "summary": "Toestemming of weigering vastleggen",
 				"description": "Het register controleert wie moet toestemmen (leeftijd, gezag), het doel, de ontvangers en categorieën van het convenant, het kanaal en het bewijs. Een fout noemt het veld in invalidParams; er wordt dan niets opgeslagen. Scope toestemmingen:vastleggen.",
@@ -37,14 +37,14 @@ func (s *Server) documentToestemming() {
 	}
 	schemas := obj{
 		"Toestemming": object("", []string{"id", "stand", "status", "doelen", "ontvangers", "categorieen", "gevers", "kanaal", "zwakBewijs", "geldigVan"},
-			obj{"id": idS("Id van de toestemming"), "stand": enum("Stand nu", "geldig", "nog-niet-geldig", "verlopen", "ingetrokken", "geweigerd"),
+			obj{"id": pidS("Id van de toestemming"), "stand": enum("Stand nu", "geldig", "nog-niet-geldig", "verlopen", "ingetrokken", "geweigerd"),
 				"status": enum("gegeven of geweigerd", "gegeven", "geweigerd"),
 				"doelen": codes("Doel"), "ontvangers": arr(recipient, 50), "categorieen": codes("Categorie"), "gevers": arr(giver, 10), "kanaal": codeS("Kanaal"),
 				"zwakBewijs": boolS("Het kanaal geeft zwak bewijs (mondeling)"),
 				"geldigVan":  dateS("Geldig van"), "geldigTot": dateS("Geldig tot"), "ingetrokken": dateTimeS("Ingetrokken op")}),
 		"Toestemmingen": pageSchema("Een pagina toestemmingen", "toestemmingen", ref("Toestemming"), nil),
 		"ToestemmingVerzoek": object("", []string{"leerling", "doelen", "ontvangers", "categorieen", "gevers", "kanaal", "formulierVersie", "formulierHash"},
-			obj{"leerling": idS("Id van de leerling"), "status": enum("gegeven (standaard) of geweigerd", "gegeven", "geweigerd", ""), "doelen": codes("Doel"),
+			obj{"leerling": pidS("Id van de leerling"), "status": enum("gegeven (standaard) of geweigerd", "gegeven", "geweigerd", ""), "doelen": codes("Doel"),
 				"ontvangers": arr(recipient, 50), "categorieen": codes("Categorie"), "gevers": arr(giver, 10),
 				"kanaal": enum("Kanaal", "schriftelijk", "e-mail", "digitaal-formulier", "mondeling"), "gehoordDoor": str("Bij mondeling: wie hoorde het"),
 				"formulierVersie": str("Versie van het formulier"), "formulierHash": sha, "bewijs": obj{"type": "string", "pattern": `^([0-9a-f]{64})?$`, "maxLength": 64, "description": "SHA-256 van het bewijs"},

@@ -386,6 +386,9 @@ func (c *client) setPurpose(p string) {
 
 func itoa(n int64) string { return strconvFormat(n) }
 
+// pid is the API's public id of row id of kind (leerling, casus, afspraak, …).
+func (w *world) pid(kind string, id int64) string { return w.web.PublicID(kind, id) }
+
 func strconvFormat(n int64) string { return strconv.FormatInt(n, 10) }
 
 func regexpFind(expr, s string) string {

@@ -62,6 +62,9 @@ func intS(desc string, min, max int64) obj {
 
 func idS(desc string) obj { return intS(desc, 1, maxID) }
 
+// pidS is a public id (publicid.go): not a row number, cannot be enumerated.
+func pidS(desc string) obj { return pattern(desc, publicIDPattern, 22) }
+
 func numS(desc string, min, max float64) obj {
 	return obj{"type": "number", "format": "double", "minimum": min, "maximum": max, "description": desc}
 }
@@ -152,7 +155,7 @@ func queryParam(name, desc string, required bool, schema obj) obj {
 }
 
 func pathParam(name, desc string) obj {
-	return obj{"name": name, "in": "path", "required": true, "description": desc, "schema": idS(desc)}
+	return obj{"name": name, "in": "path", "required": true, "description": desc, "schema": pidS(desc)}
 }
 
 var doelParam = queryParam("doel", "Het doel uit het convenant waarvoor u de gegevens nodig heeft, zoals signalering of handhaving-leerplicht.", true, codeS("Doel uit het convenant"))
@@ -268,7 +271,7 @@ func openAPIDocumentFor(serverURL, env string) obj {
 				"Link":       object("", []string{"href"}, obj{"href": hrefS("URI")}),
 				"LeerlingSamenvatting": object("Naam en geboortedatum staan er alleen in als het beleid identificatiegegevens voor dit doel toestaat (per leerling beslist en vastgelegd in het auditlog).",
 					[]string{"id", "relaties", "_links"},
-					obj{"id": idS("Id van de leerling"), "voornaam": str("Voornaam"), "achternaam": str("Achternaam"),
+					obj{"id": pidS("Id van de leerling"), "voornaam": str("Voornaam"), "achternaam": str("Achternaam"),
 						"geboortedatum": dateS("Geboortedatum"), "school": str("Huidige school"), "leerjaar": str("Leerjaar of groep"),
 						"relaties": arr(enum("Relatie", "ingeschreven", "melding", "casus", "toestemming", "gezag"), 10),
 						"_links":   selfLinks()}),
@@ -281,7 +284,7 @@ func openAPIDocumentFor(serverURL, env string) obj {
 				"Ouder": object("", nil, obj{"naam": str("Naam"), "relatie": str("Relatie tot de leerling"), "gezag": boolS("Heeft gezag"),
 					"email": emailS("E-mailadres"), "telefoon": pattern("Telefoonnummer", `^[0-9 +()-]*$`, 30)}),
 				"Leerling": object("", []string{"id", "doel", "relaties", "blokken", "_links"},
-					obj{"id": idS("Id van de leerling"), "doel": codeS("Het doel van deze inzage"),
+					obj{"id": pidS("Id van de leerling"), "doel": codeS("Het doel van deze inzage"),
 						"relaties": arr(enum("Relatie", "ingeschreven", "melding", "casus", "toestemming", "gezag"), 10), "blokken": arr(ref("Blok"), 50),
 						"voornaam": str("Voornaam (categorie identificatie)"), "achternaam": str("Achternaam (categorie identificatie)"),
 						"geboortedatum":  dateS("Geboortedatum (categorie identificatie)"),

@@ -124,7 +124,7 @@ func TestAPIResponsesUseDocumentedFields(t *testing.T) {
 	}{
 		{"gezondheid", "GET", "/api/v1/gezondheid", "Gezondheid", "", nil},
 		{"lijst", "GET", "/api/v1/leerlingen?doel=signalering", "LeerlingenPagina", "", nil},
-		{"leerling", "GET", "/api/v1/leerlingen/" + itoa(w.pupil1) + "?doel=signalering", "Leerling", "", nil},
+		{"leerling", "GET", "/api/v1/leerlingen/" + w.pid("leerling", w.pupil1) + "?doel=signalering", "Leerling", "", nil},
 		{"probleem", "GET", "/api/v1/leerlingen?doel=onbekend", "Problem", "", nil},
 		{"mag ik", "POST", "/api/v1/mag-ik-dit-delen", "Privacyantwoord",
 			`{"actor":{"partij":"school","rol":"zorgcoordinator"},"handeling":"verstrekken","categorie":"verzuim","doel":"handhaving-leerplicht","ontvanger":{"partij":"gemeente","rol":"leerplicht"},"context":{"duoMelding":true}}`,
@@ -173,11 +173,11 @@ func TestBearerTokens(t *testing.T) {
 	noScope := mk("zorgcoordinator", auth.ScopeMagIkDitDelen)
 	c := w.client()
 	bearer := func(tok string) []string { return []string{"Authorization", "Bearer " + tok} }
-	p1 := "/api/v1/leerlingen/" + itoa(w.pupil1) + "?doel=signalering"
+	p1 := "/api/v1/leerlingen/" + w.pid("leerling", w.pupil1) + "?doel=signalering"
 	if r := c.get(p1, bearer(reader)...); r.status != 200 || !strings.Contains(r.body, "Anouk") {
 		t.Fatalf("reader: %d %s", r.status, r.body)
 	}
-	if r := c.get("/api/v1/leerlingen/"+itoa(w.pupil2)+"?doel=signalering", bearer(reader)...); r.status != 404 {
+	if r := c.get("/api/v1/leerlingen/"+w.pid("leerling", w.pupil2)+"?doel=signalering", bearer(reader)...); r.status != 404 {
 		t.Errorf("other school by token: %d", r.status)
 	}
 	if r := c.get(p1, bearer(noScope)...); r.status != 403 {

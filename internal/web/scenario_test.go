@@ -188,7 +188,7 @@ func TestAuditOfPupilPage(t *testing.T) {
 		t.Fatalf("audit records: %+v", recs)
 	}
 	recs = recs[:1]
-	if r := c.get("/api/v1/leerlingen/" + itoa(w.pupil1) + "?doel=signalering"); !strings.Contains(r.body, `"verzuimsignalen":[{"soort":"16-uur-in-4-lesweken"`) {
+	if r := c.get("/api/v1/leerlingen/" + w.pid("leerling", w.pupil1) + "?doel=signalering"); !strings.Contains(r.body, `"verzuimsignalen":[{"soort":"16-uur-in-4-lesweken"`) {
 		t.Errorf("API lacks the signal: %s", r.body)
 	}
 	for _, r := range recs {
@@ -200,7 +200,7 @@ func TestAuditOfPupilPage(t *testing.T) {
 	// A denied read is recorded too, with what was missing (the API takes any purpose of the
 	// convenant; the picker offers only the role's).
 	before = len(w.audit.all())
-	c.get("/api/v1/leerlingen/" + itoa(w.pupil1) + "?doel=toeleiding")
+	c.get("/api/v1/leerlingen/" + w.pid("leerling", w.pupil1) + "?doel=toeleiding")
 	recs = w.audit.all()[before:]
 	denied := 0
 	for _, r := range recs {
@@ -271,7 +271,7 @@ func TestAPI(t *testing.T) {
 		Links    map[string]struct{ Href string } `json:"_links"`
 		Embedded struct {
 			Leerlingen []struct {
-				ID       int64
+				ID       string
 				Voornaam string
 			}
 		} `json:"_embedded"`
@@ -283,11 +283,11 @@ func TestAPI(t *testing.T) {
 	if _, ok := list.Links["next"]; ok {
 		t.Error("next link on the last page")
 	}
-	r = c.get("/api/v1/leerlingen/" + itoa(w.pupil1) + "?doel=signalering")
+	r = c.get("/api/v1/leerlingen/" + w.pid("leerling", w.pupil1) + "?doel=signalering")
 	if r.status != 200 || !strings.Contains(r.body, `"grondslagTekst"`) || !strings.Contains(r.body, `"Olga Visser"`) {
 		t.Fatalf("pupil: %d %s", r.status, r.body)
 	}
-	for _, path := range []string{"/api/v1/leerlingen/" + itoa(w.pupil2) + "?doel=signalering", "/api/v1/leerlingen/" + itoa(w.pupilR2) + "?doel=signalering", "/api/v1/leerlingen/999999?doel=signalering"} {
+	for _, path := range []string{"/api/v1/leerlingen/" + w.pid("leerling", w.pupil2) + "?doel=signalering", "/api/v1/leerlingen/" + w.pid("leerling", w.pupilR2) + "?doel=signalering", "/api/v1/leerlingen/999999?doel=signalering"} {
 		r = c.get(path)
 		if r.status != 404 || r.header.Get("Content-Type") != "application/problem+json" || strings.Contains(r.body, "Bart") || strings.Contains(r.body, "Cem") {
 			t.Errorf("%s: %d %s", path, r.status, r.body)

@@ -50,9 +50,9 @@ func TestEveryRouteEveryRole(t *testing.T) {
 		{"GET", "/inloggen/mfa/instellen", nil},
 		{"GET", "/inloggen/mfa/qr.png", nil},
 		{"GET", "/api/v1/leerlingen?doel=signalering", []string{"zc", "mentor", "zc2", "zcR2"}},
-		{"GET", "/api/v1/leerlingen/" + p1 + "?doel=signalering", readers},
-		{"GET", "/api/v1/leerlingen/" + p2 + "?doel=signalering", []string{"zc2"}},
-		{"GET", "/api/v1/leerlingen/" + pR2 + "?doel=signalering", []string{"zcR2"}},
+		{"GET", "/api/v1/leerlingen/" + w.pid("leerling", w.pupil1) + "?doel=signalering", readers},
+		{"GET", "/api/v1/leerlingen/" + w.pid("leerling", w.pupil2) + "?doel=signalering", []string{"zc2"}},
+		{"GET", "/api/v1/leerlingen/" + w.pid("leerling", w.pupilR2) + "?doel=signalering", []string{"zcR2"}},
 		{"POST", "/api/v1/mag-ik-dit-delen", nil}, // bearer only
 		{"POST", "/doel", nil},                    // no CSRF token in these probes
 		{"POST", "/mag-ik-dit-delen", nil},
@@ -124,7 +124,7 @@ func TestIDORAnswersAreIndistinguishable(t *testing.T) {
 	c3 := w.client()
 	c3.login("zcR2")
 	c3.setPurpose("signalering")
-	if r := c3.get("/api/v1/leerlingen/" + itoa(w.pupil1) + "?doel=signalering"); r.status != 404 {
+	if r := c3.get("/api/v1/leerlingen/" + w.pid("leerling", w.pupil1) + "?doel=signalering"); r.status != 404 {
 		t.Errorf("cross-region API: %d", r.status)
 	}
 }

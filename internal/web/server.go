@@ -83,6 +83,7 @@ type Server struct {
 	tmpl    *template.Template
 	mux     *http.ServeMux
 	limiter *rateLimiter
+	ids     *idCodec
 	// apiPatterns are the mux patterns registered under /api/v1 (for the OpenAPI test).
 	apiPatterns []string
 	csrfKey     []byte
@@ -139,6 +140,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	s := &Server{cfg: cfg, d: d, log: d.Logger, mux: http.NewServeMux(), providers: map[string]*oidcProvider{}}
 	s.csrfKey = d.Sealer.Key("grondslag/web/csrf-pre")
 	s.limiter = newRateLimiter(cfg.RateLimit, cfg.Now)
+	s.ids = newIDCodec(d.Sealer.Key("grondslag/api/ids"))
 	t, err := parseTemplates(templateFS)
 	if err != nil {
 		return nil, err
