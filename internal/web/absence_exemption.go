@@ -437,8 +437,8 @@ type exemptionRequestJSON struct {
 }
 
 type exemptionJSON struct {
-	ID             int64  `json:"id"`
-	LeerlingID     int64  `json:"leerlingId"`
+	ID             string `json:"id"`
+	LeerlingID     string `json:"leerlingId"`
 	Soort          string `json:"soort"`
 	Artikel        string `json:"artikel"`
 	Ontvangen      string `json:"ontvangen"`
@@ -449,18 +449,18 @@ type exemptionJSON struct {
 	BeslotenOp     string `json:"beslotenOp,omitempty"`
 	BesluitVan     string `json:"besluitVan,omitempty"`
 	BesluitTot     string `json:"besluitTot,omitempty"`
-	VrijstellingID int64  `json:"vrijstellingId,omitempty"`
+	VrijstellingID string `json:"vrijstellingId,omitempty"`
 }
 
-func toExemptionJSON(r store.StoredExemptionRequest) exemptionJSON {
+func toExemptionJSON(s *Server, r store.StoredExemptionRequest) exemptionJSON {
 	ds := func(d absence.Date) string {
 		if d == 0 {
 			return ""
 		}
 		return d.String()
 	}
-	j := exemptionJSON{ID: r.ID, LeerlingID: r.PupilID, Soort: string(r.Kind), Artikel: r.Article(), Ontvangen: ds(r.Received), Van: ds(r.From), Tot: ds(r.To),
-		Schooldagen: r.SchoolDays, VrijstellingID: r.ExemptionID}
+	j := exemptionJSON{ID: s.pid(kindExemptionRequest, r.ID), LeerlingID: s.pid(kindPupil, r.PupilID), Soort: string(r.Kind), Artikel: r.Article(), Ontvangen: ds(r.Received), Van: ds(r.From), Tot: ds(r.To),
+		Schooldagen: r.SchoolDays, VrijstellingID: s.pid(kindExemption, r.ExemptionID)}
 	if d := r.Decision; d != nil {
 		j.Besluit, j.BeslotenOp, j.BesluitVan, j.BesluitTot = string(d.Outcome), ds(d.On), ds(d.From), ds(d.To)
 	}
@@ -498,7 +498,7 @@ func (h *exemptionHandlers) apiCreate(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/vrijstellingen/%d", id))
-	return writeJSON(w, http.StatusCreated, toExemptionJSON(stored))
+	return writeJSON(w, http.StatusCreated, toExemptionJSON(h.s, stored))
 }
 
 func (h *exemptionHandlers) apiGet(w http.ResponseWriter, r *http.Request) error {
@@ -511,7 +511,7 @@ func (h *exemptionHandlers) apiGet(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, toExemptionJSON(req))
+	return writeJSON(w, http.StatusOK, toExemptionJSON(h.s, req))
 }
 
 func (h *exemptionHandlers) apiDecide(w http.ResponseWriter, r *http.Request) error {
@@ -540,5 +540,5 @@ func (h *exemptionHandlers) apiDecide(w http.ResponseWriter, r *http.Request) er
 	if len(errs) > 0 {
 		return writeProblems(w, r, "Het besluit is niet vastgelegd.", problemsOf(errs))
 	}
-	return writeJSON(w, http.StatusOK, toExemptionJSON(req))
+	return writeJSON(w, http.StatusOK, toExemptionJSON(h.s, req))
 }

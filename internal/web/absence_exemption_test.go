@@ -119,14 +119,14 @@ func TestVrijstellingWebAndAPI(t *testing.T) {
 		`"ontvangen":"2025-10-01","van":"2025-11-03","tot":"2025-11-21","reden":"Begrafenis in het buitenland."}`
 	resp := c.doBody("POST", "/api/v1/vrijstellingen", body, "Authorization", "Bearer "+tok, "Content-Type", "application/json")
 	var got struct {
-		ID          int64
+		ID          string
 		Artikel     string
 		Schooldagen int
 	}
 	if json.Unmarshal([]byte(resp.body), &got); resp.status != 201 || got.Artikel != "Leerplichtwet 1969 art. 14 lid 3" || got.Schooldagen != 15 {
 		t.Fatalf("API create: %d %s", resp.status, resp.body)
 	}
-	dec := c.doBody("POST", "/api/v1/vrijstellingen/"+itoa(got.ID)+"/besluit", `{"besluit":"afgewezen","motivering":"Geen gewichtige omstandigheid aangetoond.","beslotenDoor":"J. Jansen, leerplichtambtenaar"}`,
+	dec := c.doBody("POST", "/api/v1/vrijstellingen/"+got.ID+"/besluit", `{"besluit":"afgewezen","motivering":"Geen gewichtige omstandigheid aangetoond.","beslotenDoor":"J. Jansen, leerplichtambtenaar"}`,
 		"Authorization", "Bearer "+tok, "Content-Type", "application/json")
 	if dec.status != 200 || !strings.Contains(dec.body, `"besluit":"afgewezen"`) {
 		t.Fatalf("API decide: %d %s", dec.status, dec.body)

@@ -131,10 +131,10 @@ func (s *Server) documentVrijstellingen() {
 			"besluit": enum("Besluit", "toegekend", "afgewezen"), "beslotenOp": str("Besluitdatum; leeg: vandaag"), "motivering": text("Motivering", 4000),
 			"besluitVan": str("Vrijgesteld vanaf"), "besluitTot": str("Tot en met"), "beslotenDoor": str("Naam en functie")}),
 		"VrijstellingAanvraag": object("", []string{"id", "leerlingId", "soort", "artikel", "ontvangen", "van"}, obj{
-			"id": idS("Id van de aanvraag"), "leerlingId": idS("Id van het kind"), "soort": codeS("Soort"), "artikel": str("Artikel"),
+			"id": pidS("Id van de aanvraag"), "leerlingId": pidS("Id van het kind"), "soort": codeS("Soort"), "artikel": str("Artikel"),
 			"ontvangen": dateS("Ontvangen"), "van": dateS("Van"), "tot": dateS("Tot en met"), "schooldagen": intS("Schooldagen (verlof)", 0, 10000),
 			"besluit": enum("Besluit", "toegekend", "afgewezen"), "beslotenOp": dateS("Besluitdatum"), "besluitVan": dateS("Vrijgesteld vanaf"), "besluitTot": dateS("Tot en met"),
-			"vrijstellingId": idS("De vastgelegde vrijstelling")}),
+			"vrijstellingId": pidS("De vastgelegde vrijstelling")}),
 	}
 	s.documentAPI(paths, schemas)
 }

@@ -113,7 +113,7 @@ func TestPupilAPIAgainstFakes(t *testing.T) {
 		_ = json.NewDecoder(resp.Body).Decode(&body)
 		return resp.StatusCode, body
 	}
-	code, body := get("/api/v1/leerlingen/7?doel=signalering")
+	code, body := get("/api/v1/leerlingen/" + s.PublicID("leerling", 7) + "?doel=signalering")
 	if code != http.StatusOK || body["voornaam"] != "Zeven" {
 		t.Fatalf("%d %v", code, body)
 	}
@@ -124,7 +124,7 @@ func TestPupilAPIAgainstFakes(t *testing.T) {
 		t.Errorf("audit %+v", aud.recs)
 	}
 	// No relation: 404, and nothing is read.
-	if code, _ := get("/api/v1/leerlingen/8?doel=signalering"); code != http.StatusNotFound || len(dos.reads) != 1 {
+	if code, _ := get("/api/v1/leerlingen/" + s.PublicID("leerling", 8) + "?doel=signalering"); code != http.StatusNotFound || len(dos.reads) != 1 {
 		t.Errorf("no relation: %d, %d reads", code, len(dos.reads))
 	}
 }

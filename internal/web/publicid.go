@@ -31,6 +31,10 @@ const (
 	kindMelding      idKind = 'm'
 	kindSignal       idKind = 's'
 	kindOrganisation idKind = 'o'
+	// kindExemptionRequest is a request for vrijstelling or verlof; kindExemption the exemption
+	// it grants.
+	kindExemptionRequest idKind = 'x'
+	kindExemption        idKind = 'y'
 )
 
 // publicIDPattern is the form of a public id (OpenAPI pattern).
@@ -96,7 +100,7 @@ func (s *Server) rowID(k idKind, v, field string) (int64, error) {
 
 var publicKinds = map[string]idKind{"leerling": kindPupil, "casus": kindCase, "verslag": kindMinutes, "afspraak": kindAgreement,
 	"inbreng": kindContribution, "informatievraag": kindQuestion, "toestemming": kindConsent, "verzuimmelding": kindMelding,
-	"verzuimsignaal": kindSignal, "organisatie": kindOrganisation}
+	"verzuimsignaal": kindSignal, "organisatie": kindOrganisation, "vrijstellingsaanvraag": kindExemptionRequest, "vrijstelling": kindExemption}
 
 // PublicID is the API's id of row id of kind (leerling, casus, verslag, afspraak, inbreng,
 // informatievraag, toestemming, verzuimmelding, verzuimsignaal, organisatie).
@@ -131,6 +135,8 @@ func (s *Server) openPathIDs(r *http.Request) error {
 			k = kindConsent
 		case strings.Contains(r.Pattern, "/verzuimmeldingen/"):
 			k = kindMelding
+		case strings.Contains(r.Pattern, "/vrijstellingen/"):
+			k = kindExemptionRequest
 		default:
 			return errNotFound
 		}
