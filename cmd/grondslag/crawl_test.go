@@ -461,6 +461,10 @@ func TestCrawlEveryRole(t *testing.T) {
 			b := d.browser(a.role)
 			b.login(a.email)
 			start := b.do("GET", "/start", nil)
+			// Role-fit start pages: the directeur sees counts, never a list of pupils.
+			if a.role == "directeur" && (!strings.Contains(start.body, "U ziet alleen het aantal") || strings.Contains(start.body, `class="werklijst"`)) {
+				report("directeur: startpagina toont geen aantallen of wel een lijst")
+			}
 			vs := b.crawl(3, 300)
 			check(a.role, "geen doel", vs, d.allowedNames(a.id, 0, ""))
 			t.Logf("%s [geen doel]: %d pagina's: %s", a.role, len(vs), visitedPaths(vs))

@@ -35,6 +35,10 @@ type workSection struct {
 	Kind, Title, Empty string
 	Items              []WorkItem
 	Connected          bool
+	// CountOnly: the role sees how many, never who (the directeur: the convenant gives the role
+	// no pupil data, issue 15).
+	CountOnly bool
+	Count     int
 }
 
 var roleWork = map[string][]workSection{
@@ -44,7 +48,10 @@ var roleWork = map[string][]workSection{
 		{Kind: WorkConsentsExpiring, Title: "Toestemmingen die binnen 30 dagen verlopen", Empty: "Er verlopen binnenkort geen toestemmingen."},
 	},
 	auth.RoleMentor:            {{Kind: WorkOpenSignals, Title: "Leerlingen met open verzuimsignalen", Empty: "Er zijn geen open signalen."}},
-	auth.RoleDirecteur:         {{Kind: WorkOpenSignals, Title: "Leerlingen met open verzuimsignalen", Empty: "Er zijn geen open signalen."}},
+	auth.RoleDirecteur: {
+		{Kind: WorkOpenSignals, Title: "Leerlingen met open verzuimsignalen", Empty: "Er zijn geen open signalen.", CountOnly: true},
+		{Kind: WorkMeldingenToDo, Title: "Verzuimmeldingen die de school nog moet maken", Empty: "Er liggen geen meldingen klaar.", CountOnly: true},
+	},
 	auth.RoleLeerplicht:        {{Kind: WorkMeldingenOpen, Title: "Verzuimmeldingen in behandeling", Empty: "Er zijn geen meldingen in behandeling."}},
 	auth.RoleSWVConsulent:      {{Kind: WorkCases, Title: "Casussen", Empty: "U neemt aan geen open casus deel."}},
 	auth.RoleOnderwijsconsul:   {{Kind: WorkCases, Title: "Casussen en doorbraakoverleggen", Empty: "U neemt aan geen open casus deel."}},
@@ -72,6 +79,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			items, ok, err := s.d.Work.Worklist(ctx, a, sec.Kind, s.today())
 			if err != nil {
 				return err
+			}
+			if sec.CountOnly {
+				// Only the number leaves this function: no name, no pupil, nothing to record.
+				sec.Count, sec.Connected = len(items), ok
+				sections = append(sections, sec)
+				continue
 			}
 			for i := range items {
 				ok, ans, err := may(items[i].PupilID)
@@ -125,7 +138,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	data["doel"] = purpose
 	data["doelLabel"] = Label(s.vocabOf(p).Purposes, purpose)
 	data["doelen"] = s.purposesFor(p)
-	data["leerlingRol"] = contains(pupilRoles, a.Role)
+	data["leerlingRol"] = contains(pupilRoles, a.Role) && len(data["doelen"].([]Code)) > 0
 	return s.render(w, r, "start", "Start", data)
 }
 

@@ -90,7 +90,7 @@ func (s *Server) nav(p *Principal, path string) []navItem {
 	}
 	add("/start", "Start")
 	role := p.Role()
-	if contains(pupilRoles, role) {
+	if contains(pupilRoles, role) && len(s.purposesFor(p)) > 0 {
 		add("/leerlingen", "Leerlingen")
 	}
 	// Pages of mounted parts (casework, verzuim), when this server has them.
