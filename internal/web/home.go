@@ -47,7 +47,7 @@ var roleWork = map[string][]workSection{
 		{Kind: WorkMeldingenToDo, Title: "Verzuimmeldingen om af te maken", Empty: "Er liggen geen meldingen klaar."},
 		{Kind: WorkConsentsExpiring, Title: "Toestemmingen die binnen 30 dagen verlopen", Empty: "Er verlopen binnenkort geen toestemmingen."},
 	},
-	auth.RoleMentor:            {{Kind: WorkOpenSignals, Title: "Leerlingen met open verzuimsignalen", Empty: "Er zijn geen open signalen."}},
+	auth.RoleMentor: {{Kind: WorkOpenSignals, Title: "Leerlingen met open verzuimsignalen", Empty: "Er zijn geen open signalen."}},
 	auth.RoleDirecteur: {
 		{Kind: WorkOpenSignals, Title: "Leerlingen met open verzuimsignalen", Empty: "Er zijn geen open signalen.", CountOnly: true},
 		{Kind: WorkMeldingenToDo, Title: "Verzuimmeldingen die de school nog moet maken", Empty: "Er liggen geen meldingen klaar.", CountOnly: true},
