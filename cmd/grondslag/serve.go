@@ -318,9 +318,11 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	}
 	retentionStore := store.NewRetentionStore(db)
 	var lastPlan time.Time
+	leader := db.NewLeader("achtergrondtaken")
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		defer leader.Release()
 		t := time.NewTicker(10 * time.Minute)
 		defer t.Stop()
 		for {
@@ -328,6 +330,15 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 			case <-sweepCtx.Done():
 				return
 			case <-t.C:
+				// Of several instances on one PostgreSQL database only the leader runs these jobs
+				// (advisory lock, store.Leader); on SQLite the one process always does. Destruction
+				// proposals below included.
+				if ok, err := leader.TryLead(sweepCtx); err != nil || !ok {
+					if err != nil {
+						slog.Warn("leiderschap achtergrondtaken onbekend", "fout", err.Error())
+					}
+					continue
+				}
 				now := time.Now()
 				n, err := db.DeleteExpiredSessions(sweepCtx, now.Add(-timeouts.Absolute), now.Add(-timeouts.Idle))
 				if err == nil && n > 0 {
