@@ -37,6 +37,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/convenant"
@@ -93,6 +94,32 @@ var ErrOtherRegion = errors.New("access: vraag over een andere regio dan die van
 type Point struct {
 	eng    Engine
 	region int64 // 0: any region (a single-convenant installation, or no region at all)
+	uris   atomic.Pointer[uriCache]
+}
+
+// uriCache holds the activity URIs of one convenant version, so that resolving one does not
+// allocate; rebuilt when the engine's convenant changes (a reload).
+type uriCache struct {
+	k    *convenant.Compiled
+	uris map[string]string
+}
+
+func (p *Point) activityURI(k *convenant.Compiled, id string) string {
+	if id == "" {
+		return ""
+	}
+	c := p.uris.Load()
+	if c == nil || c.k != k {
+		c = &uriCache{k: k, uris: map[string]string{}}
+		for _, a := range k.ProcessingActivities() {
+			c.uris[a.ID] = ActivityURI(k, a.ID)
+		}
+		p.uris.Store(c)
+	}
+	if u, ok := c.uris[id]; ok {
+		return u
+	}
+	return ActivityURI(k, id)
 }
 
 // New returns the decision point of the region regionID over its engine. regionID 0 accepts
@@ -169,8 +196,8 @@ func (p *Point) resolve(d policy.Decision) Decision {
 	if d.DiscloserActivity != "" {
 		own = d.DiscloserActivity
 	}
-	out.ActivityURI = ActivityURI(k, own)
-	out.RecipientActivityURI = ActivityURI(k, d.RecipientActivity)
+	out.ActivityURI = p.activityURI(k, own)
+	out.RecipientActivityURI = p.activityURI(k, d.RecipientActivity)
 	return out
 }
 
