@@ -50,6 +50,7 @@ const (
 )
 
 type rule struct {
+	extra          bool // any of the conditions of issue 14 (age, date, enrolment, Verwijsindex, TLV, bijlage 3): checked only then
 	forbidden      bool
 	disclose       bool
 	recipientParty int    // -1: any
@@ -80,10 +81,20 @@ type ruleText struct {
 	consentDeny [4]Decision // failConsent per bracket
 }
 
-type cell struct {
+// buildCell is a cell while the table is being compiled.
+type buildCell struct {
 	deny  []int32
 	allow []int32
 	empty *Decision // the denial when no rule covers the cell
+}
+
+// cell is a packed cell of the decision table: its rules are ruleIdx[off : off+nDeny+nAllow]
+// (prohibitions first), and empty (>= 0) indexes the denial when no rule covers it. Twelve
+// bytes, so that the whole table stays in the CPU cache.
+type cell struct {
+	off           uint32
+	nDeny, nAllow uint16
+	empty         int32
 }
 
 // table is a compiled convenant.
@@ -99,6 +110,9 @@ type table struct {
 	phase    map[string]int
 	rules    []rule
 	cells    []cell
+	ruleIdx  []int32
+	empties  []Decision
+	build    []buildCell // only while compiling
 	unknown  [5]Decision // unknown actor, action, category, purpose, context code
 	noRecip  Decision
 }
@@ -177,7 +191,7 @@ func compile(k *convenant.Compiled) (*table, error) {
 	if n > maxCells {
 		return nil, fmt.Errorf("convenant is te groot voor de beslistabel (%d cellen)", n)
 	}
-	t.cells = make([]cell, n)
+	t.build = make([]buildCell, n)
 	t.unknown = [5]Decision{
 		t.denial(MissingRule, "Niet toegestaan: de partij of de rol komt niet voor in het convenant."),
 		t.denial(MissingRule, "Niet toegestaan: onbekende handeling; het convenant kent lezen, vastleggen en verstrekken."),
@@ -231,16 +245,40 @@ func compile(k *convenant.Compiled) (*table, error) {
 				for _, c := range e.Categories {
 					ci := t.idx(s, ai, t.category[c.Value], t.purpose[e.Purpose.Value])
 					if e.Forbidden {
-						t.cells[ci].deny = append(t.cells[ci].deny, int32(i))
+						t.build[ci].deny = append(t.build[ci].deny, int32(i))
 					} else {
-						t.cells[ci].allow = append(t.cells[ci].allow, int32(i))
+						t.build[ci].allow = append(t.build[ci].allow, int32(i))
 					}
 				}
 			}
 		}
 	}
 	t.diagnoseEmpty()
+	t.pack()
 	return t, nil
+}
+
+// pack turns the build cells into the dense table decide reads.
+func (t *table) pack() {
+	t.cells = make([]cell, len(t.build))
+	seen := map[*Decision]int32{}
+	for i := range t.build {
+		b := &t.build[i]
+		c := cell{off: uint32(len(t.ruleIdx)), nDeny: uint16(len(b.deny)), nAllow: uint16(len(b.allow)), empty: -1}
+		t.ruleIdx = append(t.ruleIdx, b.deny...)
+		t.ruleIdx = append(t.ruleIdx, b.allow...)
+		if b.empty != nil {
+			j, ok := seen[b.empty]
+			if !ok {
+				j = int32(len(t.empties))
+				t.empties = append(t.empties, *b.empty)
+				seen[b.empty] = j
+			}
+			c.empty = j
+		}
+		t.cells[i] = c
+	}
+	t.build = nil
 }
 
 func (t *table) denial(missing, reason string) Decision {
@@ -517,6 +555,7 @@ func (t *table) compileRule(e *convenant.Exchange) rule {
 	if r.disclose && !e.Forbidden {
 		r.annex = t.annexPhases(e.Party.Value, r.outside)
 	}
+	r.extra = r.ageFrom != 0 || r.ageUntil != 0 || r.validFrom != 0 || r.validUntil != 0 || r.needNotEnr || r.needIndex || r.needTLV || r.annex != nil
 	if conds == nil {
 		conds = []string{}
 	}
@@ -718,7 +757,7 @@ func (t *table) diagnoseEmpty() {
 				anyPurpose := false
 				for ai := 0; ai < 3 && !anyPurpose; ai++ {
 					for ci := range cats {
-						c := &t.cells[t.idx(s, ai, ci, pi)]
+						c := &t.build[t.idx(s, ai, ci, pi)]
 						if len(c.allow) > 0 {
 							anyPurpose = true
 							break
@@ -733,7 +772,7 @@ func (t *table) diagnoseEmpty() {
 				for ci, cat := range cats {
 					var allowed []string
 					for ai := range 3 {
-						if len(t.cells[t.idx(s, ai, ci, pi)].allow) > 0 {
+						if len(t.build[t.idx(s, ai, ci, pi)].allow) > 0 {
 							allowed = append(allowed, actions[ai])
 						}
 					}
@@ -743,7 +782,7 @@ func (t *table) diagnoseEmpty() {
 						catDenial = &d
 					}
 					for ai := range 3 {
-						c := &t.cells[t.idx(s, ai, ci, pi)]
+						c := &t.build[t.idx(s, ai, ci, pi)]
 						if len(c.allow) > 0 {
 							continue
 						}

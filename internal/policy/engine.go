@@ -119,15 +119,16 @@ func (t *table) decide(r *Request) Decision {
 		recipParty, recipRole = rp, 1<<uint(rr)
 	}
 	day := dayNumber(r.Context.Day)
-	c := &t.cells[t.idx(t.slot[p][ri], ai, ci, pi)]
-	for _, i := range c.deny {
+	c := t.cells[t.idx(t.slot[p][ri], ai, ci, pi)]
+	idx := t.ruleIdx[c.off : c.off+uint32(c.nDeny)+uint32(c.nAllow)]
+	for _, i := range idx[:c.nDeny] {
 		ru := &t.rules[i]
 		if ru.failures(r, ci, day, level, phase, recipParty, recipRole) == 0 {
 			return ru.tx.allow // for a prohibition: its denial
 		}
 	}
 	best, bestScore, bestKind := -1, 1<<30, 0
-	for _, i := range c.allow {
+	for _, i := range idx[c.nDeny:] {
 		ru := &t.rules[i]
 		f := ru.failures(r, ci, day, level, phase, recipParty, recipRole)
 		if f == 0 {
@@ -157,8 +158,8 @@ func (t *table) decide(r *Request) Decision {
 		}
 		return ru.tx.deny[bestKind]
 	}
-	if c.empty != nil {
-		return *c.empty
+	if c.empty >= 0 {
+		return t.empties[c.empty]
 	}
 	return t.unknown[unkActor]
 }
@@ -204,17 +205,8 @@ func (ru *rule) failures(r *Request, ci, day int, level uint8, phase uint64, rec
 	if ru.recipientParty >= 0 && (recipParty != ru.recipientParty || (ru.recipientRoles != 0 && ru.recipientRoles&recipRole == 0)) {
 		f |= 1 << failRecipient
 	}
-	if day != 0 && ((ru.validFrom != 0 && day < ru.validFrom) || (ru.validUntil != 0 && day > ru.validUntil)) {
-		f |= 1 << failDate
-	}
-	if c.Age > 0 && ((ru.ageFrom != 0 && c.Age < ru.ageFrom) || (ru.ageUntil != 0 && c.Age >= ru.ageUntil)) {
-		f |= 1 << failAge
-	}
 	if ru.levels != 0 && ru.levels&level == 0 {
 		f |= 1 << failLevel
-	}
-	if ru.needNotEnr && !c.NotEnrolled {
-		f |= 1 << failEnrolled
 	}
 	if ru.needDUO {
 		if c.NotEnrolled {
@@ -229,7 +221,30 @@ func (ru *rule) failures(r *Request, ci, day int, level uint8, phase uint64, rec
 		} else {
 			f |= 1 << failPhaseWrong
 		}
-	} else if phase != 0 && ru.annex != nil && ru.annex[ci]&phase == 0 {
+	}
+	if ru.needConsent && !ru.consentHolds(c) {
+		f |= 1 << failConsent
+	}
+	if ru.extra {
+		f |= ru.extraFailures(c, ci, day, phase)
+	}
+	return f
+}
+
+// extraFailures checks the conditions only some rules have: date, age, enrolment, bijlage 3,
+// TLV and the Verwijsindex.
+func (ru *rule) extraFailures(c *Context, ci, day int, phase uint64) int {
+	f := 0
+	if day != 0 && ((ru.validFrom != 0 && day < ru.validFrom) || (ru.validUntil != 0 && day > ru.validUntil)) {
+		f |= 1 << failDate
+	}
+	if c.Age > 0 && ((ru.ageFrom != 0 && c.Age < ru.ageFrom) || (ru.ageUntil != 0 && c.Age >= ru.ageUntil)) {
+		f |= 1 << failAge
+	}
+	if ru.needNotEnr && !c.NotEnrolled {
+		f |= 1 << failEnrolled
+	}
+	if phase != 0 && ru.phases == 0 && ru.annex != nil && ru.annex[ci]&phase == 0 {
 		f |= 1 << failPhaseAnnex
 	}
 	if ru.needTLV && !c.TLV {
@@ -237,9 +252,6 @@ func (ru *rule) failures(r *Request, ci, day int, level uint8, phase uint64, rec
 	}
 	if ru.needIndex && !c.Verwijsindex {
 		f |= 1 << failIndex
-	}
-	if ru.needConsent && !ru.consentHolds(c) {
-		f |= 1 << failConsent
 	}
 	return f
 }
