@@ -51,10 +51,10 @@ func meldingContent(base absence.MeldingContent, in map[string]string) (absence.
 		}
 		return v
 	}
-	if s := need("begindatum", "Vul de begindatum van het verzuim in (JJJJ-MM-DD)."); s != "" {
+	if s := need("begindatum", "Vul de begindatum van het verzuim in (DD-MM-JJJJ)."); s != "" {
 		d, err := absence.ParseDate(s)
 		if err != nil {
-			errs["begindatum"] = "De begindatum is geen geldige datum. Schrijf JJJJ-MM-DD, bijvoorbeeld 2025-09-08."
+			errs["begindatum"] = "De begindatum is geen geldige datum. Schrijf DD-MM-JJJJ, bijvoorbeeld 08-09-2025."
 		}
 		c.From = d
 	}
@@ -63,7 +63,7 @@ func meldingContent(base absence.MeldingContent, in map[string]string) (absence.
 		d, err := absence.ParseDate(s)
 		switch {
 		case err != nil:
-			errs["einddatum"] = "De einddatum is geen geldige datum. Schrijf JJJJ-MM-DD, of laat het veld leeg."
+			errs["einddatum"] = "De einddatum is geen geldige datum. Schrijf DD-MM-JJJJ, of laat het veld leeg."
 		case c.From != 0 && d < c.From:
 			errs["einddatum"] = "De einddatum ligt vóór de begindatum."
 		}
@@ -165,11 +165,11 @@ func (v *verzuimHandlers) prepareMelding(ctx context.Context, p *Principal, id i
 func (v *verzuimHandlers) prefill(p *Principal, m *meldingSetup) map[string]string {
 	c := m.proposal
 	in := map[string]string{
-		"begindatum": c.From.String(), "vermoedelijke_reden": c.SuspectedReason, "actie_gemeente": "ja",
+		"begindatum": dutchNumeric(c.From), "vermoedelijke_reden": c.SuspectedReason, "actie_gemeente": "ja",
 		"melder_naam": p.DisplayName(), "melder_functie": roleLabel(p.Role()), "melder_email": p.Account.Email,
 	}
 	if c.To != 0 {
-		in["einddatum"] = c.To.String()
+		in["einddatum"] = dutchNumeric(c.To)
 	}
 	if c.AllLessonsMissed {
 		in["alle_lessen"] = "ja"
@@ -187,6 +187,12 @@ func (v *verzuimHandlers) prefill(p *Principal, m *meldingSetup) map[string]stri
 		}
 	}
 	return in
+}
+
+// dutchNumeric writes a date as DD-MM-JJJJ, as the form asks for it.
+func dutchNumeric(d absence.Date) string {
+	y, m, dd := d.Civil()
+	return fmt.Sprintf("%02d-%02d-%04d", dd, m, y)
 }
 
 func roleLabel(role string) string {
@@ -208,7 +214,7 @@ type formField struct {
 }
 
 var meldingLabels = map[string]string{
-	"begindatum": "Begindatum (JJJJ-MM-DD)", "einddatum": "Einddatum, als die bekend is (JJJJ-MM-DD)",
+	"begindatum": "Begindatum (DD-MM-JJJJ)", "einddatum": "Einddatum, als die bekend is (DD-MM-JJJJ)",
 	"vermoedelijke_reden": "Vermoedelijke reden van het verzuim", "actie_school": "Wat heeft de school al gedaan?",
 	"toelichting_geen_actie": "Waarom geen actie van de gemeente? (alleen bij nee)", "leslocatie": "Leslocatie: BRIN en vestiging",
 	"melder_naam": "Naam van de melder", "melder_functie": "Functie van de melder", "melder_telefoon": "Telefoonnummer van de melder",

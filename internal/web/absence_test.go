@@ -118,7 +118,7 @@ func signalOf(t *testing.T, w *world, kind absence.Kind) int64 {
 }
 
 var completeMelding = url.Values{
-	"begindatum": {"2025-09-22"}, "einddatum": {"2025-09-25"}, "vermoedelijke_reden": {"Spijbelt op vrijdagmiddag en maandag."},
+	"begindatum": {"22-09-2025"}, "einddatum": {"2025-09-25"}, "vermoedelijke_reden": {"Spijbelt op vrijdagmiddag en maandag."},
 	"actie_school": {"Gesprek met leerling en ouders op 26 september."}, "actie_gemeente": {"ja"}, "leslocatie": {"11AA00"},
 	"melder_naam": {"J. Bakker"}, "melder_functie": {"zorgcoördinator"}, "melder_telefoon": {"0301234567"}, "melder_email": {"zc@linde.example"},
 	"telefoon_ouder": {"0612345678"},
@@ -199,7 +199,7 @@ func TestVerzuimUploadSignalsAndMelding(t *testing.T) {
 		{"other school sees none", "/verzuim/signalen", zc2, 200, []string{"Er zijn geen open signalen"}, []string{"Anouk", "16-uur"}},
 		{"other region sees none", "/verzuim/signalen", zcR2, 200, []string{"Er zijn geen open signalen"}, []string{"Anouk"}},
 		{"leerplicht has no school signals page", "/verzuim/signalen", lpa, 403, nil, []string{"Anouk"}},
-		{"melding form prefilled with the hint", meldPath, zc, 200, []string{"ras, politieke opvattingen, seksueel leven", `value="2025-09-22"`, `value="11AA"`, "0612345678"}, nil},
+		{"melding form prefilled with the hint", meldPath, zc, 200, []string{"ras, politieke opvattingen, seksueel leven", `value="22-09-2025"`, `value="11AA"`, "0612345678"}, nil},
 		{"mentor may not make a melding", meldPath, mentor, 403, []string{"convenant staat dit niet toe"}, []string{"0612345678"}},
 		{"cross-school melding form is 404", meldPath, zc2, 404, nil, []string{"Anouk"}},
 		{"cross-region melding form is 404", meldPath, zcR2, 404, nil, []string{"Anouk"}},
