@@ -12,22 +12,47 @@ package monitor
 
 const prime = 2147483647
 
-// audit returns the hidden groups whose figures can be derived from the shown ones.
-func audit(c *Cube, groups []*group) []*group {
+// project computes every figure's projected vector once: for every cube cell inside some
+// table, its random vector is added to each distinct figure that contains the cell (found
+// through the tables, not by testing every figure).
+func project(c *Cube, tables []*Table, groups []*group, byRef map[ref]*group) [][]uint64 {
 	D := len(groups) + 8
+	index := make(map[*group]int, len(groups))
+	for i, g := range groups {
+		index[g] = i
+	}
 	vec := make([][]uint64, len(groups))
 	for i := range vec {
 		vec[i] = make([]uint64, D)
 	}
-	// For every cube cell, add its random vector to every figure that contains it.
-	members := make([]int, 0, 32)
+	type lookup struct{ row, col map[int]int }
+	lk := make([]lookup, len(tables))
+	for ti, t := range tables {
+		lk[ti] = lookup{map[int]int{}, map[int]int{}}
+		for i, v := range t.rowVals {
+			lk[ti].row[v] = i
+		}
+		for i, v := range t.colVals {
+			lk[ti].col[v] = i
+		}
+	}
+	members := make([]int, 0, 64)
+	seen := make([]bool, len(groups))
 	row := make([]uint64, D)
 	for cell := 0; cell < c.cells(); cell++ {
 		k := c.coords(cell)
 		members = members[:0]
-		for gi, g := range groups {
-			if g.m.contains(k) {
-				members = append(members, gi)
+		for ti, t := range tables {
+			if !t.base.contains(k) {
+				continue
+			}
+			r, col := lk[ti].row[k[t.Spec.Row]], lk[ti].col[k[t.Spec.Col]]
+			for _, x := range [4]ref{{t, r, col}, {t, r, -1}, {t, -1, col}, {t, -1, -1}} {
+				gi := index[byRef[x]]
+				if !seen[gi] {
+					seen[gi] = true
+					members = append(members, gi)
+				}
 			}
 		}
 		if len(members) == 0 {
@@ -39,15 +64,28 @@ func audit(c *Cube, groups []*group) []*group {
 			row[j] = seed % prime
 		}
 		for _, gi := range members {
+			seen[gi] = false
 			v := vec[gi]
 			for j, x := range row {
-				v[j] += x
-				if v[j] >= prime {
-					v[j] -= prime
-				}
+				v[j] += x // below 2^31 each; the sum of all cells stays far below 2^64
 			}
 		}
 	}
+	for _, v := range vec {
+		for j := range v {
+			v[j] %= prime
+		}
+	}
+	return vec
+}
+
+// audit returns the hidden groups whose figures can be derived from the shown ones; vec holds
+// the groups' projected vectors (project).
+func audit(groups []*group, vec [][]uint64) []*group {
+	if len(vec) == 0 {
+		return nil
+	}
+	D := len(vec[0])
 	// The basis of the shown figures, in echelon form.
 	var basis [][]uint64
 	var pivots []int
@@ -59,7 +97,14 @@ func audit(c *Cube, groups []*group) []*group {
 			}
 			f := v[p] // b[p] == 1
 			for j := p; j < D; j++ {
-				v[j] = (v[j] + prime - f*b[j]%prime) % prime
+				if b[j] == 0 {
+					continue
+				}
+				x := v[j] + prime - f*b[j]%prime
+				if x >= prime {
+					x -= prime
+				}
+				v[j] = x
 			}
 		}
 		for j := range v {

@@ -130,3 +130,11 @@ func BenchmarkAggregatePublish2_5M(b *testing.B) {
 		Publish(c, StandardSpecs(), 5)
 	}
 }
+
+func BenchmarkPublishDemoRegion(b *testing.B) {
+	c, _ := Aggregate(region(300, 7), []string{"Lindewaard", "Oosterveen"}, d(2026, 12, 3))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Publish(c, StandardSpecs(), 5)
+	}
+}

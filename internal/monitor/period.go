@@ -64,19 +64,29 @@ type Point struct {
 // publication of its own date. Points are stocks on different dates (different populations),
 // so no figure of one date is a sum of figures of another.
 func Trend(spells []Spell, gemeenten []string, dates []civil.Date, threshold int) ([]Point, error) {
-	var out []Point
+	var pubs []*Publication
 	for _, on := range dates {
 		c, err := Aggregate(spells, gemeenten, on)
 		if err != nil {
 			return nil, err
 		}
-		p := Publish(c, StandardSpecs(), threshold)
+		pubs = append(pubs, Publish(c, StandardSpecs(), threshold))
+	}
+	return TrendOf(pubs), nil
+}
+
+// TrendOf cuts the trend points from full publications of the standard tables (for callers
+// that keep publications, such as the web's cache).
+func TrendOf(pubs []*Publication) []Point {
+	var out []Point
+	for _, p := range pubs {
 		ov := p.Table("overzicht")
+		on := p.Peildatum
 		pt := Point{Peildatum: on, Kwartaal: QuarterName(on), Schooljaar: SchoolYear(on)}
 		pt.ByKind = append(pt.ByKind, ov.RowTotals...)
 		lr, ab := ov.RowTotals[LongRelative], ov.RowTotals[Absolute]
 		pt.Thuiszitters = Value{N: lr.N + ab.N, Suppressed: lr.Suppressed || ab.Suppressed}
 		out = append(out, pt)
 	}
-	return out, nil
+	return out
 }

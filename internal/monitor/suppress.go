@@ -44,6 +44,7 @@ func suppress(c *Cube, tables []*Table, k int) bool {
 			g.hide()
 		}
 	}
+	var vec [][]uint64 // projected once, on the first audit
 	for {
 		changed := false
 		for _, t := range tables {
@@ -65,7 +66,10 @@ func suppress(c *Cube, tables []*Table, k int) bool {
 		if changed {
 			continue
 		}
-		derivable := audit(c, groups)
+		if vec == nil {
+			vec = project(c, tables, groups, byRef)
+		}
+		derivable := audit(groups, vec)
 		for _, g := range derivable {
 			if complement(g, groups, byRef) {
 				changed = true

@@ -3,9 +3,13 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
+	"fmt"
+	"hash/fnv"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
@@ -35,7 +39,14 @@ var monitorRoles = []string{auth.RoleSWVConsulent, auth.RoleOnderwijsconsul, aut
 type monitorHandlers struct {
 	s *Server
 	d MonitorDeps
+
+	mu    sync.Mutex
+	cache map[string]*monitor.Publication // by region, date, threshold and a digest of the spells
 }
+
+// maxCached publications are kept; the cache starts over when full. A publication depends only
+// on its key, so a cached one is the one that would be computed again.
+const maxCached = 256
 
 // MountMonitor adds the thuiszitter monitor: GET /monitor (tables and charts) and
 // GET /monitor/export (csv, xlsx, json; inspectie=1 for the quarterly form).
@@ -46,7 +57,7 @@ func (s *Server) MountMonitor(d MonitorDeps) error {
 	if d.Threshold == 0 {
 		d.Threshold = 5
 	}
-	h := &monitorHandlers{s: s, d: d}
+	h := &monitorHandlers{s: s, d: d, cache: map[string]*monitor.Publication{}}
 	ui := func(pattern string, f handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(f)) }
 	ui("GET /monitor", s.requireUser(monitorRoles, h.page))
 	ui("GET /monitor/export", s.requireUser(monitorRoles, h.export))
@@ -76,11 +87,55 @@ func (h *monitorHandlers) publication(ctx context.Context, regionID int64, on ci
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	pub, err := h.publish(regionID, spells, gem, on)
+	return pub, spells, gem, err
+}
+
+// publish returns the publication of day on for these spells, from the cache when the same
+// spells were published for that day before.
+func (h *monitorHandlers) publish(regionID int64, spells []monitor.Spell, gem []string, on civil.Date) (*monitor.Publication, error) {
+	key := fmt.Sprintf("%d|%s|%d|%x", regionID, on, h.d.Threshold, digest(spells, gem))
+	h.mu.Lock()
+	pub := h.cache[key]
+	h.mu.Unlock()
+	if pub != nil {
+		return pub, nil
+	}
 	cube, err := monitor.Aggregate(spells, gem, on)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	return monitor.Publish(cube, monitor.StandardSpecs(), h.d.Threshold), spells, gem, nil
+	pub = monitor.Publish(cube, monitor.StandardSpecs(), h.d.Threshold)
+	h.mu.Lock()
+	if len(h.cache) >= maxCached {
+		h.cache = map[string]*monitor.Publication{}
+	}
+	h.cache[key] = pub
+	h.mu.Unlock()
+	return pub, nil
+}
+
+// digest fingerprints the spells and gemeenten (FNV-1a, 64 bits) for the cache key.
+func digest(spells []monitor.Spell, gem []string) uint64 {
+	f := fnv.New64a()
+	var b [8]byte
+	put := func(n int) {
+		binary.LittleEndian.PutUint64(b[:], uint64(n))
+		f.Write(b[:])
+	}
+	for _, g := range gem {
+		f.Write([]byte(g))
+		f.Write([]byte{0})
+	}
+	date := func(d civil.Date) { put(d.Year*10000 + int(d.Month)*100 + d.Day) }
+	for _, s := range spells {
+		put(int(s.Kind)<<32 | int(s.SchoolType)<<24 | (s.Gemeente + 1))
+		date(s.Birth)
+		date(s.Start)
+		date(s.End)
+		date(s.Offer)
+	}
+	return f.Sum64()
 }
 
 // peildatum reads ?peildatum= (JJJJ-MM-DD from a date field, or DD-MM-JJJJ); default today.
@@ -162,10 +217,15 @@ func (h *monitorHandlers) page(w http.ResponseWriter, r *http.Request) error {
 		v.Tables = append(v.Tables, mt)
 	}
 	v.KindChart = kindChart(pub)
-	points, err := monitor.Trend(spells, gem, monitor.QuarterEnds(on, 8), pub.Threshold)
-	if err != nil {
-		return err
+	var pubs []*monitor.Publication
+	for _, q := range monitor.QuarterEnds(on, 8) {
+		qp, err := h.publish(p.Actor().RegionID, spells, gem, q)
+		if err != nil {
+			return err
+		}
+		pubs = append(pubs, qp)
 	}
+	points := monitor.TrendOf(pubs)
 	for _, pt := range points {
 		row := monitorTrendRow{Kwartaal: pt.Kwartaal, Peildatum: pt.Peildatum.Dutch(), Thuiszitters: pub.Shown(pt.Thuiszitters)}
 		for _, x := range pt.ByKind {
