@@ -26,6 +26,10 @@ const (
 // ErrNoAccount is returned by stores when no account matches.
 var ErrNoAccount = errors.New("geen account")
 
+// ErrOIDCBound: the account is bound to another subject at the provider, or the subject to
+// another account.
+var ErrOIDCBound = errors.New("al aan een ander OIDC-subject gekoppeld")
+
 // Account is a professional user with the credentials of this package.
 type Account struct {
 	ID            int64

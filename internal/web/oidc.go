@@ -18,10 +18,22 @@ import (
 
 // Federated login through OpenID Connect, configured per organisation (SURFconext or Entree for
 // schools, eHerkenning through a broker for gemeenten). The authorization code flow with PKCE,
-// state and nonce; the ID token is verified by go-oidc against the provider's keys. The e-mail
-// claim must match an account of that organisation. Unless the organisation's configuration says
-// the provider asserts multi-factor authentication (and the token's acr/amr shows it), Grondslag
-// still asks for its own TOTP code.
+// state and nonce; the ID token is verified by go-oidc against the provider's keys.
+//
+// Who logged in (OpenID Connect Core 1.0):
+//   - The e-mail address and name come from the ID token, or from the UserInfo endpoint when the
+//     token does not carry them (§5.4: the claims of the scopes email and profile may be returned
+//     by UserInfo only); UserInfo's sub must equal the token's (§5.3.2).
+//   - email_verified must be true; a missing claim is refused (an unverified address proves
+//     nothing about who holds it).
+//   - The first login matches the verified e-mail to an account of the organisation; once the
+//     user confirms that login with Grondslag's own second factor (or the provider's MFA that the
+//     organisation trusts), the account is bound to the provider's issuer and subject
+//     (gebruiker_oidc). From then on the subject finds the account, whatever its e-mail; another
+//     subject with the account's address is refused.
+//
+// Unless the organisation's configuration says the provider asserts multi-factor authentication
+// (and the token's acr/amr shows it), Grondslag still asks for its own TOTP code.
 
 const oidcCookie = "gs_oidc"
 
@@ -163,17 +175,41 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) error {
 	if idt.Nonce != st.Nonce {
 		return errOIDC
 	}
-	var claims struct {
-		Email    string   `json:"email"`
-		Verified *bool    `json:"email_verified"`
-		ACR      string   `json:"acr"`
-		AMR      []string `json:"amr"`
-	}
-	if err := idt.Claims(&claims); err != nil || claims.Email == "" || (claims.Verified != nil && !*claims.Verified) {
+	var claims oidcClaims
+	if err := idt.Claims(&claims); err != nil {
 		return errOIDC
 	}
-	a, err := s.d.Accounts.AccountInOrgByEmail(ctx, st.Region, st.Org, claims.Email)
-	if errors.Is(err, auth.ErrNoAccount) || (err == nil && !a.Active) {
+	if claims.Email == "" || claims.Verified == nil || claims.Name == "" {
+		ui, err := p.UserInfo(ctx, oauth2.StaticTokenSource(tok))
+		switch {
+		case err != nil:
+			errOIDCLog(s, r, "userinfo", err)
+		case ui.Subject != idt.Subject:
+			errOIDCLog(s, r, "userinfo", errors.New("sub van UserInfo wijkt af van het ID-token"))
+			return errOIDC
+		default:
+			var more oidcClaims
+			if err := ui.Claims(&more); err == nil {
+				if claims.Email == "" {
+					claims.Email, claims.Verified = more.Email, more.Verified
+				} else if claims.Verified == nil && strings.EqualFold(claims.Email, more.Email) {
+					claims.Verified = more.Verified
+				}
+				if claims.Name == "" {
+					claims.Name = more.Name
+				}
+			}
+		}
+	}
+	if claims.Email == "" || claims.Verified == nil || !*claims.Verified {
+		errOIDCLog(s, r, "email", errors.New("geen geverifieerd e-mailadres (email_verified)"))
+		return errOIDC
+	}
+	a, bound, err := s.oidcAccount(ctx, st.Region, st.Org, c.Issuer, idt.Subject, claims.Email)
+	if errors.Is(err, auth.ErrNoAccount) || errors.Is(err, auth.ErrOIDCBound) || (err == nil && !a.Active) {
+		if err != nil {
+			errOIDCLog(s, r, "account", err)
+		}
 		return errOIDC
 	}
 	if err != nil {
@@ -187,6 +223,16 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) error {
 	}
 	if _, err := s.startSession(w, r, a.RegionID, a.ID, 0, stage); err != nil {
 		return err
+	}
+	if !bound {
+		link := oidcLink{Region: a.RegionID, User: a.ID, Issuer: c.Issuer, Subject: idt.Subject}
+		if stage == auth.StageActive { // confirmed by the provider's MFA the organisation trusts
+			if err := s.bindOIDC(ctx, link); err != nil {
+				return err
+			}
+		} else if err := s.setSealedCookie(w, oidcLinkCookie, link, 30*time.Minute); err != nil {
+			return err
+		}
 	}
 	s.log.InfoContext(ctx, "ingelogd via OIDC", "gebruiker_id", a.ID, "regio_id", a.RegionID, "fase", string(stage))
 	switch stage {
@@ -217,4 +263,93 @@ func idpAssertsMFA(acr string, amr []string) bool {
 
 func errOIDCLog(s *Server, r *http.Request, step string, err error) {
 	s.log.WarnContext(r.Context(), "oidc mislukt", "stap", step, "fout", err.Error(), "request_id", requestID(r.Context()))
+}
+
+// oidcClaims are the claims Grondslag reads, from the ID token or UserInfo.
+type oidcClaims struct {
+	Email    string   `json:"email"`
+	Verified *bool    `json:"email_verified"`
+	Name     string   `json:"name"`
+	ACR      string   `json:"acr"`
+	AMR      []string `json:"amr"`
+}
+
+// OIDCLinks binds accounts to a provider's issuer and subject (the store implements it).
+type OIDCLinks interface {
+	OIDCBinding(ctx context.Context, regionID int64, issuer, subject string) (int64, bool, error)
+	OIDCSubjectOf(ctx context.Context, regionID, userID int64, issuer string) (string, error)
+	BindOIDC(ctx context.Context, regionID, userID int64, issuer, subject string, now time.Time) error
+}
+
+const oidcLinkCookie = "gs_oidc_koppeling"
+
+// oidcLink is a first login through a provider, waiting for the second factor to confirm it.
+type oidcLink struct {
+	Region  int64  `json:"r"`
+	User    int64  `json:"u"`
+	Issuer  string `json:"i"`
+	Subject string `json:"s"`
+}
+
+func (s *Server) oidcLinks() (OIDCLinks, error) {
+	l, ok := s.d.Accounts.(OIDCLinks)
+	if !ok {
+		return nil, errors.New("web: de accountopslag kan geen OIDC-koppelingen bewaren")
+	}
+	return l, nil
+}
+
+// oidcAccount finds the account of a login: by the binding of issuer and subject, or (first
+// login) by the verified e-mail within the organisation, unless that account is bound to another
+// subject at this provider. bound reports whether the binding found it.
+func (s *Server) oidcAccount(ctx context.Context, regionID, orgID int64, issuer, subject, email string) (auth.Account, bool, error) {
+	links, err := s.oidcLinks()
+	if err != nil {
+		return auth.Account{}, false, err
+	}
+	if uid, ok, err := links.OIDCBinding(ctx, regionID, issuer, subject); err != nil {
+		return auth.Account{}, false, err
+	} else if ok {
+		a, err := s.d.Accounts.Account(ctx, regionID, uid)
+		if err == nil && a.OrgID != orgID {
+			return auth.Account{}, false, auth.ErrNoAccount
+		}
+		return a, true, err
+	}
+	a, err := s.d.Accounts.AccountInOrgByEmail(ctx, regionID, orgID, email)
+	if err != nil {
+		return a, false, err
+	}
+	if sub, err := links.OIDCSubjectOf(ctx, regionID, a.ID, issuer); err != nil {
+		return a, false, err
+	} else if sub != "" {
+		return auth.Account{}, false, auth.ErrOIDCBound
+	}
+	return a, false, nil
+}
+
+func (s *Server) bindOIDC(ctx context.Context, l oidcLink) error {
+	links, err := s.oidcLinks()
+	if err != nil {
+		return err
+	}
+	if err := links.BindOIDC(ctx, l.Region, l.User, l.Issuer, l.Subject, s.now()); err != nil {
+		return err
+	}
+	s.log.InfoContext(ctx, "account gekoppeld aan OIDC-subject", "gebruiker_id", l.User, "regio_id", l.Region)
+	return nil
+}
+
+// confirmOIDCLink binds the account of a first OIDC login once the user passed the second
+// factor in the same browser (promote calls it when a session becomes active).
+func (s *Server) confirmOIDCLink(w http.ResponseWriter, r *http.Request, regionID, userID int64) error {
+	var l oidcLink
+	if !s.readSealedCookie(r, oidcLinkCookie, &l) {
+		return nil
+	}
+	s.setCookie(w, oidcLinkCookie, "", -1)
+	if l.Region != regionID || l.User != userID {
+		return nil
+	}
+	return s.bindOIDC(r.Context(), l)
 }

@@ -29,10 +29,12 @@ type testIdP struct {
 	email    string   // who "logs in" at the provider
 	amr      []string // authentication methods asserted
 	badNonce bool
-	codes    map[string]idpCode
-	clientID string
-	secret   string
-	now      func() time.Time
+	// noVerified leaves email_verified out of the ID token (this provider has no UserInfo).
+	noVerified bool
+	codes      map[string]idpCode
+	clientID   string
+	secret     string
+	now        func() time.Time
 }
 
 type idpCode struct{ nonce, challenge, redirect string }
@@ -91,6 +93,9 @@ func newTestIdP(t *testing.T, now func() time.Time) *testIdP {
 			"nonce": nonce, "email": p.email, "email_verified": true}
 		if p.amr != nil {
 			claims["amr"] = p.amr
+		}
+		if p.noVerified {
+			delete(claims, "email_verified")
 		}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]any{"access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": p.sign(claims)})
@@ -167,6 +172,12 @@ func TestOIDCLogin(t *testing.T) {
 		t.Errorf("bad nonce: %d", r.status)
 	}
 	idp.badNonce = false
+	// Without email_verified the address proves nothing: refused.
+	idp.noVerified = true
+	if r := oidcLogin(t, w, w.client(), idp); r.status != http.StatusUnauthorized {
+		t.Errorf("no email_verified: %d", r.status)
+	}
+	idp.noVerified = false
 	// A forged state is refused.
 	c2 := w.client()
 	c2.get("/inloggen")

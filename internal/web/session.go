@@ -361,5 +361,8 @@ func (s *Server) promote(w http.ResponseWriter, r *http.Request, old *auth.Sessi
 		return err
 	}
 	s.setSessionCookie(w, token)
+	if stage == auth.StageActive && old.UserID != 0 {
+		return s.confirmOIDCLink(w, r, old.RegionID, old.UserID)
+	}
 	return nil
 }
