@@ -55,11 +55,21 @@ func (f Form) PDF() ([]byte, error) {
 			para(p)
 		}
 		for _, it := range sec.Items {
+			text := it.Text
 			if it.Special {
-				bullet(it.Text + " (extra beschermd gegeven)")
-			} else {
-				bullet(it.Text)
+				text += " (extra beschermd gegeven)"
 			}
+			if sec.Title == "Met wie?" {
+				// A tick box per recipient: the signer may consent to fewer recipients than asked
+				// (a consent covers less than the form, never more).
+				pdf.SetFont("Helvetica", "", 11)
+				y := pdf.GetY()
+				pdf.Rect(24, y+1, 4, 4, "D")
+				pdf.SetX(31)
+				pdf.MultiCell(0, 5.5, tr(text), "", "L", false)
+				continue
+			}
+			bullet(text)
 		}
 		for _, p := range sec.After {
 			para(p)

@@ -16,6 +16,7 @@ import (
 	"github.com/grondslag/grondslag/internal/consent"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
+	"github.com/grondslag/grondslag/internal/store"
 )
 
 // The consent register on the server (issue 6 on the server of issue 7): record a consent for a
@@ -78,6 +79,7 @@ func (s *Server) MountToestemming(d ToestemmingDeps) error {
 	ui("GET /toestemmingen/leerling/{id}", s.requireUser(consentReadRoles, c.pupilPage))
 	ui("POST /toestemmingen/leerling/{id}", s.requireUser(consentRoles, c.recordSubmit))
 	ui("GET /toestemmingen/leerling/{id}/formulier", s.requireUser(consentRoles, c.formPage))
+	ui("GET /toestemmingen/leerling/{id}/formulier.pdf", s.requireUser(consentRoles, c.formPage))
 	ui("POST /toestemmingen/intrekking/{id}", s.requireUser(consentRoles, c.withdrawSubmit))
 	ui("GET /toestemmingen/verlopend", s.requireUser(consentRoles, c.expiring))
 	if d.Register.Asks() && d.Forms != nil {
@@ -566,8 +568,25 @@ func (c *consentHandlers) formPage(w http.ResponseWriter, r *http.Request) error
 		}
 		return err
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	// Keep the exact wording, so that the kenmerk printed on the returned paper finds it back.
+	if c.d.Forms != nil {
+		if err := c.d.Forms.SaveConsentForm(r.Context(), p.Actor().RegionID, store.ConsentForm{Hash: form.Hash, Version: form.Version, PupilID: id, Purpose: purpose,
+			Text: form.Text, HTML: string(form.HTML)}, c.s.now()); err != nil {
+			return err
+		}
+	}
 	w.Header().Set("Cache-Control", "no-store")
+	if strings.HasSuffix(r.URL.Path, ".pdf") {
+		doc, err := form.PDF()
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="toestemmingsformulier-%s-%s.pdf"`, purpose, form.Ref()))
+		_, err = w.Write(doc)
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_, err = w.Write(form.HTML)
 	return err
 }

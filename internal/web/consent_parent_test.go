@@ -249,3 +249,25 @@ func TestPupilOf16SignsInAndConsentsAlone(t *testing.T) {
 		t.Fatalf("own page at 15: %d", r.status)
 	}
 }
+
+// TestConsentFormPDF: the zorgcoördinator downloads the printable form as a PDF (tick boxes and
+// signature lines drawn by go-pdf/fpdf, so no inline style the CSP would block); its wording is
+// stored so the kenmerk on the returned paper finds it back; other schools get 404.
+func TestConsentFormPDF(t *testing.T) {
+	w, _, _ := onlineConsentWorld(t)
+	zc, zc2 := w.client(), w.client()
+	zc.login("zc")
+	zc2.login("zc2")
+	path := "/toestemmingen/leerling/" + itoa(w.pupil1) + "/formulier.pdf?doel=jeugdhulp"
+	r := zc.get(path)
+	if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(r.body, "%PDF-") || !strings.Contains(r.header.Get("Content-Disposition"), ".pdf") {
+		t.Fatalf("pdf: %d %s %q", r.status, r.header.Get("Content-Type"), r.body[:min(20, len(r.body))])
+	}
+	var n int
+	if err := w.db.QueryRow(context.Background(), "SELECT COUNT(*) FROM toestemming_formulier WHERE regio_id = ? AND leerling_id = ?", w.r1, w.pupil1).Scan(&n); err != nil || n != 1 {
+		t.Errorf("stored forms: %d %v", n, err)
+	}
+	if r := zc2.get(path); r.status != http.StatusNotFound {
+		t.Errorf("other school: %d", r.status)
+	}
+}
