@@ -462,7 +462,7 @@ func (a auditReader) PupilTrail(ctx context.Context, regionID int64, pseudonym s
 			}
 			names[org] = name
 		}
-		out = append(out, web.TrailItem{Time: r.Time, Organisation: name, Role: r.Actor.Role, Action: string(r.Action), Categories: r.Categories,
+		out = append(out, web.TrailItem{Index: l.Index, Time: r.Time, Organisation: name, Role: r.Actor.Role, Action: string(r.Action), Categories: r.Categories,
 			Purpose: r.Purpose, Ground: r.LegalGround, Outcome: string(r.Outcome), AccessPoint: string(r.AccessPoint)})
 	}
 	return out, nil

@@ -69,6 +69,7 @@ type AuditReader interface {
 
 // TrailItem is one access to a pupil's data as the parents see it.
 type TrailItem struct {
+	Index        uint64 // the entry's position in the region's log (for its proof download)
 	Time         time.Time
 	Organisation string // the organisation's name ("" for a system)
 	Role         string

@@ -80,3 +80,26 @@ func (c *client) loginParentNewest(email string) {
 		t.Fatalf("parent code: %d", r.status)
 	}
 }
+
+// TestParentTrailInWordsAndPaged: the trail is one plain sentence per entry (no codes), 20 per
+// page with links to newer and older entries.
+func TestParentTrailInWordsAndPaged(t *testing.T) {
+	w := newWorld(t)
+	zc := w.client()
+	zc.login("zc")
+	zc.setPurpose("signalering")
+	for range 25 {
+		zc.get("/leerlingen/" + itoa(w.pupil1))
+	}
+	p := w.client()
+	p.loginParent()
+	r := p.get("/leerlingen/" + itoa(w.pupil1))
+	if !strings.Contains(r.body, "pagina 1 van 3") || strings.Count(r.body, "<li><strong>") != 20 || !strings.Contains(r.body, `href="?spoor=2#spoor-kop"`) ||
+		!strings.Contains(r.body, "bekeek") || strings.Contains(r.body, "avg-6-1") {
+		t.Fatalf("page 1:\n%s", r.body)
+	}
+	r = p.get("/leerlingen/" + itoa(w.pupil1) + "?spoor=3")
+	if !strings.Contains(r.body, "pagina 3 van 3") || !strings.Contains(r.body, `href="?spoor=2#spoor-kop"`) || strings.Count(r.body, "<li><strong>") < 1 {
+		t.Fatalf("page 2:\n%s", r.body)
+	}
+}

@@ -329,8 +329,8 @@ func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
 			}
 			trailUnreadable = true // the proof block below says why, loudly
 		}
-		for i := len(all) - 1; i >= 0 && len(trail) < 100; i-- {
-			if all[i].Role != auth.RoleOuder {
+		for i := len(all) - 1; i >= 0; i-- {
+			if all[i].Role != auth.RoleOuder && all[i].Role != auth.RoleLeerling {
 				trail = append(trail, all[i])
 			}
 		}
@@ -344,7 +344,7 @@ func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderPage(w, r, status, "leerling", title, map[string]any{
 		"v": v, "doelLabel": Label(s.vocabOf(p).Purposes, purpose), "doelen": s.purposesFor(p), "ouder": p.Role() == auth.RoleOuder || p.Role() == auth.RoleLeerling,
 		"leeftijd": dossier.Age(v.Pupil.BirthDate, s.now().In(s.cfg.Location)),
-		"spoor":    trail, "spoorGekoppeld": s.d.AuditReader != nil, "bewijs": proof, "spoorFout": trailUnreadable,
+		"spoor":    s.trailPage(r, trail), "spoorTotaal": len(trail), "spoorGekoppeld": s.d.AuditReader != nil, "bewijs": proof, "spoorFout": trailUnreadable,
 		"register": s.consentRegisterLink(p, v), "casusOpenen": s.mayOpenCase(p),
 	}, nil)
 }

@@ -408,7 +408,7 @@ func TestParentSeesTrail(t *testing.T) {
 	p.loginParent()
 	r := p.get("/leerlingen/" + itoa(w.pupil1))
 	if r.status != 200 || !strings.Contains(r.body, "Wie heeft gegevens van uw kind bekeken") || !strings.Contains(r.body, "zorgcoördinator") ||
-		!strings.Contains(r.body, "signalering") || !strings.Contains(r.body, "avg-6-1-e") {
+		!strings.Contains(r.body, "signalering") || !strings.Contains(r.body, "AVG artikel 6 lid 1 sub e") {
 		t.Fatalf("trail: %d\n%s", r.status, r.body)
 	}
 }
