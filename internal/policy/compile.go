@@ -428,7 +428,7 @@ func (t *table) routes(e *convenant.Exchange) string {
 		for _, c := range o.Conditions {
 			switch c.Value {
 			case convenant.CondConsent:
-				how = append(how, "met toestemming ("+t.consentWhose(o.Purpose.Value, o.Party.Value)+")")
+				how = append(how, "met toestemming van "+t.consentWhose(o.Purpose.Value, o.Party.Value))
 			case convenant.CondDUO:
 				how = append(how, "na een DUO-verzuimmelding")
 			case convenant.CondVerwijsindex:
