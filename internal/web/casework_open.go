@@ -140,7 +140,7 @@ func (c *caseHandlers) create(w http.ResponseWriter, r *http.Request) error {
 
 // casusInJSON is the body of POST /api/v1/casussen.
 type casusInJSON struct {
-	Leerling   int64  `json:"leerling"`
+	Leerling   string `json:"leerling"` // public id (publicid.go)
 	Soort      string `json:"soort"`
 	Doel       string `json:"doel"`
 	Vraag      string `json:"vraag"`
@@ -157,12 +157,16 @@ func (c *caseHandlers) apiOpen(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &body); err != nil {
 		return err
 	}
-	for _, f := range []struct{ name, v string }{{"soort", body.Soort}, {"doel", body.Doel}, {"vraag", body.Vraag}} {
+	for _, f := range []struct{ name, v string }{{"leerling", body.Leerling}, {"soort", body.Soort}, {"doel", body.Doel}, {"vraag", body.Vraag}} {
 		if strings.TrimSpace(f.v) == "" {
 			return badField(f.name, f.name+" is verplicht")
 		}
 	}
-	req, err := c.request(openInput{Pupil: strconv.FormatInt(body.Leerling, 10), Type: body.Soort, Purpose: body.Doel, Question: body.Vraag, Start: body.Startdatum})
+	pupilID, err := c.s.rowID(kindPupil, body.Leerling, "leerling")
+	if err != nil {
+		return err
+	}
+	req, err := c.request(openInput{Pupil: strconv.FormatInt(pupilID, 10), Type: body.Soort, Purpose: body.Doel, Question: body.Vraag, Start: body.Startdatum})
 	if err != nil {
 		return err
 	}
@@ -174,9 +178,10 @@ func (c *caseHandlers) apiOpen(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return caseError(err)
 	}
-	w.Header().Set("Location", fmt.Sprintf("/api/v1/casussen/%d", k.ID))
+	pub := c.s.pid(kindCase, k.ID)
+	w.Header().Set("Location", "/api/v1/casussen/"+pub)
 	w.Header().Set("ETag", caseETag(k.ID, k.Version))
-	return writeJSON(w, http.StatusCreated, map[string]any{"id": k.ID, "versie": k.Version, "soort": k.Type, "fase": k.Phase, "href": fmt.Sprintf("/api/v1/casussen/%d", k.ID)})
+	return writeJSON(w, http.StatusCreated, map[string]any{"id": pub, "versie": k.Version, "soort": k.Type, "fase": k.Phase, "href": "/api/v1/casussen/" + pub})
 }
 
 // mayOpenCase says whether the pupil page offers "Casus openen" to this user.

@@ -82,17 +82,17 @@ func TestCasusOpenThroughAPI(t *testing.T) {
 		h.ServeHTTP(rec, r)
 		return apiResp{rec.Code, rec.Header(), rec.Body.String()}
 	}
-	r := call(`{"leerling":` + itoa(w.pupil1) + `,"soort":"mdo","doel":"toeleiding","vraag":"Wat helpt?","startdatum":"2025-09-01"}`)
+	r := call(`{"leerling":"` + w.web.PublicID("leerling", w.pupil1) + `","soort":"mdo","doel":"toeleiding","vraag":"Wat helpt?","startdatum":"2025-09-01"}`)
 	if r.status != http.StatusCreated || !strings.HasPrefix(r.header.Get("Location"), "/api/v1/casussen/") || r.header.Get("ETag") == "" || !strings.Contains(r.body, `"fase":"aanmelding"`) {
 		t.Fatalf("open: %d %v %s", r.status, r.header, r.body)
 	}
-	if r := call(`{"leerling":` + itoa(w.pupil1) + `,"soort":"mdo","doel":"toeleiding"}`); r.status != http.StatusBadRequest || !strings.Contains(r.body, `"name":"vraag"`) {
+	if r := call(`{"leerling":"` + w.web.PublicID("leerling", w.pupil1) + `","soort":"mdo","doel":"toeleiding"}`); r.status != http.StatusBadRequest || !strings.Contains(r.body, `"name":"vraag"`) {
 		t.Errorf("no question: %d %s", r.status, r.body)
 	}
-	if r := call(`{"leerling":` + itoa(w.pupil1) + `,"soort":"koffie","doel":"toeleiding","vraag":"x"}`); r.status != http.StatusBadRequest || !strings.Contains(r.body, `"name":"soort"`) {
+	if r := call(`{"leerling":"` + w.web.PublicID("leerling", w.pupil1) + `","soort":"koffie","doel":"toeleiding","vraag":"x"}`); r.status != http.StatusBadRequest || !strings.Contains(r.body, `"name":"soort"`) {
 		t.Errorf("unknown type: %d %s", r.status, r.body)
 	}
-	if r := call(`{"leerling":` + itoa(w.pupil2) + `,"soort":"mdo","doel":"toeleiding","vraag":"x"}`); r.status != http.StatusNotFound {
+	if r := call(`{"leerling":"` + w.web.PublicID("leerling", w.pupil2) + `","soort":"mdo","doel":"toeleiding","vraag":"x"}`); r.status != http.StatusNotFound {
 		t.Errorf("other school's pupil: %d %s", r.status, r.body)
 	}
 	// Through the real server a session cannot write, and a system token is not a person.
@@ -101,7 +101,7 @@ func TestCasusOpenThroughAPI(t *testing.T) {
 	if _, err := w.db.CreateAPIClient(context.Background(), auth.APIClient{RegionID: w.r1, OrgID: w.school1, Name: "LAS", Role: "zorgcoordinator", Scopes: []string{web.ScopeCasussen}}, hash, w.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if r := zc.doBody("POST", "/api/v1/casussen", `{"leerling":`+itoa(w.pupil1)+`,"soort":"mdo","doel":"toeleiding","vraag":"x"}`, "Content-Type", "application/json", "Authorization", "Bearer "+tok); r.status != http.StatusForbidden {
+	if r := zc.doBody("POST", "/api/v1/casussen", `{"leerling":"`+w.web.PublicID("leerling", w.pupil1)+`","soort":"mdo","doel":"toeleiding","vraag":"x"}`, "Content-Type", "application/json", "Authorization", "Bearer "+tok); r.status != http.StatusForbidden {
 		t.Errorf("system token: %d %s", r.status, r.body)
 	}
 }
