@@ -88,6 +88,13 @@ func setDemoLogins(ctx context.Context, e env, db *store.DB, sealer *auth.Sealer
 		if err != nil {
 			return err
 		}
+		pupils, err := db.PupilAccountEmails(ctx, r.ID, 1)
+		if err != nil {
+			return err
+		}
+		for _, em := range pupils {
+			fmt.Fprintf(e.stdout, "Leerling (16+) om mee in te loggen (regio %s): %s op /inloggen/leerling; de code verschijnt in het demo-postvak.\n", r.Code, em)
+		}
 		if len(ask) > 0 {
 			fmt.Fprintf(e.stdout, "Ouders met een open toestemmingsvraag (regio %s): %s\n", r.Code, strings.Join(ask, " "))
 		}

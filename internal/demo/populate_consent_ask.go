@@ -48,6 +48,17 @@ func populateConsentAsk(ctx context.Context, db *store.DB, ring *ident.KeyRing, 
 		}
 	}
 	reg := consent.NewRegister(db, cfg, nil).WithAsks(db)
+	decision, err := access.New(policy.NewEngine(conv), res.Region.ID).Ask(ctx, access.Request{RegionID: res.Region.ID,
+		Request: policy.Request{Actor: policy.Actor{Party: "school", Role: "zorgcoordinator"}, Action: policy.Record, Category: "toestemming", Purpose: "signalering"}})
+	if err != nil {
+		return nil, err
+	}
+	steps, err := populatePupilAccount(ctx, db, res, today, reg, cfg, func(zc Account, p *PupilRef, at time.Time) consent.AuditFunc {
+		return consentTrail(decision, keys, zc, p, at, audit.ActionCreate, "toestemmingsverzoek")
+	}, jh, zcOf)
+	if err != nil {
+		return nil, err
+	}
 	for i := range res.Pupils {
 		p := &res.Pupils[i]
 		age := consent.AgeOn(consent.DateOf(p.BirthDate), consent.DateOf(today))
@@ -82,7 +93,43 @@ func populateConsentAsk(ctx context.Context, db *store.DB, ring *ident.KeyRing, 
 		if err != nil {
 			return nil, fmt.Errorf("toestemmingsverzoek leerling %d: %w", p.ID, err)
 		}
-		return []Step{{"online toestemmingsverzoeken", 1}}, nil
+		return append(steps, Step{"online toestemmingsverzoeken", 1}), nil
+	}
+	return steps, nil
+}
+
+// populatePupilAccount invites one pupil of 16 or 17 (the school gives the account) and asks
+// that pupil, who now decides alone, for consent to share with jeugdhulp, so that a person trying
+// the demo can sign in as a pupil (/inloggen/leerling; the demo prints the address).
+func populatePupilAccount(ctx context.Context, db *store.DB, res *Result, today time.Time, reg *consent.Register, cfg consent.Config, trail func(Account, *PupilRef, time.Time) consent.AuditFunc, jh int64, zcOf map[int64]Account) ([]Step, error) {
+	for i := range res.Pupils {
+		p := &res.Pupils[i]
+		age := consent.AgeOn(consent.DateOf(p.BirthDate), consent.DateOf(today))
+		zc, ok := zcOf[p.SchoolID]
+		if p.SchoolID == 0 || age < 16 || age >= 18 || !ok || jh == 0 {
+			continue
+		}
+		if recs, err := db.ConsentsOfPupil(ctx, res.Region.ID, p.ID); err != nil || len(recs) > 0 {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		email := fmt.Sprintf("leerling%d@leerlingen.demo.grondslag.test", p.ID)
+		if err := db.InvitePupil(ctx, res.Region.ID, p.ID, email, fmt.Sprintf("gebruiker:%d", zc.UserID), today.Add(8*time.Hour)); err != nil {
+			return nil, fmt.Errorf("leerlingaccount: %w", err)
+		}
+		form, err := consentForm(ctx, db, cfg, res, p, zc, consent.PurposeJeugdhulp, today)
+		if err != nil {
+			return nil, err
+		}
+		_, err = reg.NewAsk(ctx, res.Region.ID, consent.AskDraft{PupilID: p.ID, Purpose: consent.PurposeJeugdhulp,
+			Recipients: []consent.Recipient{{Party: "jeugdhulp", OrganisationID: jh}}, Categories: []string{"gezinssituatie"},
+			FormVersion: form.Version, FormHash: form.Hash, AskedBy: fmt.Sprintf("gebruiker:%d", zc.UserID), AskedAt: today.Add(8 * time.Hour)}, trail(zc, p, today.Add(8*time.Hour)))
+		if err != nil {
+			return nil, fmt.Errorf("toestemmingsverzoek leerling %d: %w", p.ID, err)
+		}
+		return []Step{{"leerlingaccounts (16+)", 1}}, nil
 	}
 	return nil, nil
 }

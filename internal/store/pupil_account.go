@@ -148,3 +148,22 @@ func (db *DB) UsePupilLoginCode(ctx context.Context, regionID, pupilID int64, ha
 	}
 	return ok, nil
 }
+
+// PupilAccountEmails returns up to limit addresses of pupil accounts in the region (the demo
+// prints one so a person trying it can sign in as a pupil).
+func (db *DB) PupilAccountEmails(ctx context.Context, regionID int64, limit int) ([]string, error) {
+	rows, err := db.Query(ctx, "SELECT email FROM leerling_account WHERE regio_id = ? ORDER BY leerling_id LIMIT ?", regionID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
