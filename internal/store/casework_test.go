@@ -41,7 +41,7 @@ func (s switchConsents) Check(_ context.Context, _ int64, r consent.Request) (co
 	return consent.Coverage{Missing: "geen toestemming"}, nil
 }
 
-func newCaseWorld(t *testing.T, db *store.DB) *caseWorld {
+func newCaseWorld(t testing.TB, db *store.DB) *caseWorld {
 	t.Helper()
 	ctx := context.Background()
 	w := &caseWorld{fixture: seedRegion(t, db, "cw", newRing(t)), db: db, users: map[string]casework.Actor{}, consen: switchConsents{}}

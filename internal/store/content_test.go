@@ -14,6 +14,7 @@ import (
 
 	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/casework"
+	"github.com/grondslag/grondslag/internal/ident"
 	"github.com/grondslag/grondslag/internal/store"
 	"github.com/grondslag/grondslag/internal/store/storetest"
 )
@@ -195,4 +196,100 @@ func TestLegacyContentIsSealed(t *testing.T) {
 			t.Fatalf("second run: %v %v", n, err)
 		}
 	})
+}
+
+// BenchmarkCaseContent writes minutes to a case and reads the case's minutes back: the store path
+// the case page and the casework API use. Run it with and without the build tag
+// grondslag_bench_plaintext to see what sealing costs (bench/content/run.sh).
+func BenchmarkCaseContent(b *testing.B) {
+	ctx := context.Background()
+	db := storetest.SQLite(b)
+	w := newCaseWorld(b, db)
+	zc := w.op("zorgcoordinator")
+	c, err := w.svc.Open(ctx, w.reg.ID, zc, casework.OpenRequest{PupilID: w.pupil, Type: "zat", Purpose: "toeleiding", Question: secret})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, to := range []string{"voorbereiding", "overleg"} {
+		if _, err := w.svc.Advance(ctx, w.reg.ID, zc, c.ID, to, ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+	text := strings.Repeat(secret+". ", 20) // about 1.3 kB, a realistic paragraph of minutes
+	for i := 0; i < 20; i++ {
+		if _, err := w.svc.WriteMinutes(ctx, w.reg.ID, zc, c.ID, casework.MinutesInput{MeetingOn: w.clock, Text: text}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("read-20-minutes", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			ms, err := w.cases.Minutes(ctx, w.reg.ID, c.ID)
+			if err != nil || len(ms) < 20 {
+				b.Fatal(len(ms), err)
+			}
+		}
+	})
+	b.Run("write-minutes", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := w.svc.WriteMinutes(ctx, w.reg.ID, zc, c.ID, casework.MinutesInput{MeetingOn: w.clock, Text: text}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// TestKeyVaultRewrap: after the region's data key is rotated, Rewrap wraps each pupil key with
+// the new version without touching the content, which still opens — also after the old region
+// key version is gone from the ring's view (a fresh vault on the same file).
+func TestKeyVaultRewrap(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := storetest.SQLite(t)
+	f := seedRegion(t, db, "rw", newRing(t))
+	ring, err := ident.LoadKeyFile(filepath.Join(dir, "k.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ring.Create("rw"); err != nil {
+		t.Fatal(err)
+	}
+	v, err := store.OpenKeyVault(ctx, filepath.Join(dir, "kluis.db"), ring)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.UseKeyVault(v)
+	var sealed string
+	if err := db.WithTx(ctx, func(tx *store.Tx) error {
+		var err error
+		sealed, err = tx.SealForPupil(ctx, f.reg.ID, f.pupil, "vrijstelling.toelichting", secret)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := v.Stats(ctx, f.reg.ID); st.Live != 1 || st.ByVersion[1] != 1 {
+		t.Fatalf("before: %+v", st)
+	}
+	if _, err := ring.RotateDataKey("rw"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := v.Rewrap(ctx, f.reg.ID, time.Now())
+	if err != nil || n != 1 {
+		t.Fatalf("Rewrap = %d, %v", n, err)
+	}
+	if st, _ := v.Stats(ctx, f.reg.ID); st.ByVersion[2] != 1 || st.ByVersion[1] != 0 {
+		t.Fatalf("after: %+v", st)
+	}
+	if n, _ := v.Rewrap(ctx, f.reg.ID, time.Now()); n != 0 {
+		t.Fatalf("second rewrap: %d", n)
+	}
+	// A new process (no cached key) opens the unchanged content through the rewrapped key.
+	v2, err := store.OpenKeyVault(ctx, filepath.Join(dir, "kluis.db"), ring)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.UseKeyVault(v2)
+	if got, err := db.OpenForPupil(ctx, f.reg.ID, f.pupil, "vrijstelling.toelichting", sealed); err != nil || got != secret {
+		t.Fatalf("after rewrap: %q %v", got, err)
+	}
+	v.Close()
 }

@@ -27,7 +27,7 @@ type fixture struct {
 }
 
 // seedRegion creates a region with one gemeente, one school, one enrolled pupil with a parent.
-func seedRegion(t *testing.T, db *store.DB, code string, ring *ident.KeyRing) fixture {
+func seedRegion(t testing.TB, db *store.DB, code string, ring *ident.KeyRing) fixture {
 	t.Helper()
 	ctx := context.Background()
 	r, _ := region.NewRegion(code, "Regio "+code, region.Midden)
@@ -71,7 +71,7 @@ func seedRegion(t *testing.T, db *store.DB, code string, ring *ident.KeyRing) fi
 	return f
 }
 
-func newRing(t *testing.T) *ident.KeyRing {
+func newRing(t testing.TB) *ident.KeyRing {
 	ring, err := ident.LoadKeyFile(filepath.Join(t.TempDir(), "sleutels.json"))
 	if err != nil {
 		t.Fatal(err)
