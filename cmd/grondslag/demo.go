@@ -71,6 +71,15 @@ func runDemo(ctx context.Context, e env) error {
 	if err != nil {
 		return fmt.Errorf("demoregio maken: %w", err)
 	}
+	// The pupils' content keys in one vault transaction, instead of one durable commit per pupil
+	// when its first text is written (bulk writers do this; see KeyVault.Prepare).
+	ids := make([]int64, len(res.Pupils))
+	for i, p := range res.Pupils {
+		ids[i] = p.ID
+	}
+	if _, err := db.KeyVault().Prepare(ctx, res.Region.ID, ids); err != nil {
+		return fmt.Errorf("demoregio: %w", err)
+	}
 	steps, err := populateDemo(ctx, db, ring, res, today)
 	if err != nil {
 		return fmt.Errorf("demoregio vullen: %w", err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/casework"
+	"github.com/grondslag/grondslag/internal/envelope"
 	"github.com/grondslag/grondslag/internal/ident"
 	"github.com/grondslag/grondslag/internal/store"
 	"github.com/grondslag/grondslag/internal/store/storetest"
@@ -269,14 +270,29 @@ func TestKeyVaultRewrap(t *testing.T) {
 	if st, _ := v.Stats(ctx, f.reg.ID); st.Live != 1 || st.ByVersion[1] != 1 {
 		t.Fatalf("before: %+v", st)
 	}
+	// Prepare makes only the missing keys, in one transaction.
+	if n, err := v.Prepare(ctx, f.reg.ID, []int64{f.pupil, 990001, 990002, 990001}); err != nil || n != 2 {
+		t.Fatalf("Prepare = %d, %v", n, err)
+	}
+	if err := db.WithTx(ctx, func(tx *store.Tx) error {
+		again, err := tx.SealForPupil(ctx, f.reg.ID, f.pupil, "vrijstelling.toelichting", secret)
+		a, _ := envelope.KeyID(again)
+		b, _ := envelope.KeyID(sealed)
+		if err == nil && a != b { // the existing key was kept
+			t.Errorf("Prepare replaced an existing key: %d vs %d", a, b)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := ring.RotateDataKey("rw"); err != nil {
 		t.Fatal(err)
 	}
 	n, err := v.Rewrap(ctx, f.reg.ID, time.Now())
-	if err != nil || n != 1 {
+	if err != nil || n != 3 {
 		t.Fatalf("Rewrap = %d, %v", n, err)
 	}
-	if st, _ := v.Stats(ctx, f.reg.ID); st.ByVersion[2] != 1 || st.ByVersion[1] != 0 {
+	if st, _ := v.Stats(ctx, f.reg.ID); st.ByVersion[2] != 3 || st.ByVersion[1] != 0 {
 		t.Fatalf("after: %+v", st)
 	}
 	if n, _ := v.Rewrap(ctx, f.reg.ID, time.Now()); n != 0 {
