@@ -226,7 +226,7 @@ test('beheerder: accounts, geen leerlinggegevens', async () => {
   await page.getByLabel('Naam van het systeem').fill('Leerlingadministratie De Regenboog');
   await page.getByLabel('Organisatie', { exact: true }).selectOption({ label: 'Basisschool De Regenboog' });
   await page.getByLabel('Rol waarin de client werkt').selectOption('school/zorgcoordinator');
-  await page.getByLabel('leerlingen lezen (met een doel, langs het beleid)').check();
+  await page.locator('input[name="scope"][value="leerlingen:lezen"]').check();
   await page.getByRole('button', { name: 'Client aanmaken' }).click();
   await page.getByRole('heading', { name: 'Token aangemaakt' }).waitFor();
   await check(page, 'beheerder-api-client');
