@@ -53,9 +53,18 @@ func GenerateRego(k *convenant.Compiled) string {
 		}
 		if hasCond(e, convenant.CondDUO) {
 			b.WriteString("\tinput.context.duo_melding == true\n")
+			b.WriteString("\tinput.context[\"niet-ingeschreven\"] == false\n") // no melding can exist for a child not enrolled
 		}
 		if hasCond(e, convenant.CondConsent) {
 			b.WriteString("\tinput.context.toestemming == true\n")
+		}
+		for _, c := range []string{convenant.CondNotEnrolled, convenant.CondVerwijsindex, convenant.CondTLV} {
+			if hasCond(e, c) {
+				fmt.Fprintf(&b, "\tinput.context[%q] == true\n", c)
+			}
+		}
+		if !e.Forbidden && len(e.Phases) == 0 && slices.ContainsFunc(e.Actions, func(a convenant.Code) bool { return a.Value == convenant.ActionDisclose }) {
+			fmt.Fprintf(&b, "\tannex_ok(%q, %v)\n", e.Party.Value, hasCond(e, convenant.CondOutside))
 		}
 		if len(e.Phases) > 0 {
 			b.WriteString(member("input.context.casusfase", codes(e.Phases)))
@@ -65,6 +74,24 @@ func GenerateRego(k *convenant.Compiled) string {
 		}
 		b.WriteString("}\n\n")
 	}
+	// Bijlage 3: inside a casusoverleg a disclosure brings only what the phase takes from the party.
+	var content, anyScope []string
+	for _, ph := range k.Phases() {
+		for _, in := range ph.Information {
+			for _, c := range in.Categories {
+				key := in.From.Value + "|" + c.Value + "|" + ph.Code
+				anyScope = append(anyScope, key)
+				if in.Scope == convenant.ScopeContent {
+					content = append(content, key)
+				}
+			}
+		}
+	}
+	fmt.Fprintf(&b, "annex_content := %s\n\n", set(content))
+	fmt.Fprintf(&b, "annex_any := %s\n\n", set(anyScope))
+	b.WriteString("annex_ok(_, _) if {\n\tinput.context.casusfase == \"\"\n}\n\n")
+	b.WriteString("annex_ok(p, false) if {\n\tconcat(\"|\", [p, input.categorie, input.context.casusfase]) in annex_content\n}\n\n")
+	b.WriteString("annex_ok(p, true) if {\n\tconcat(\"|\", [p, input.categorie, input.context.casusfase]) in annex_any\n}\n\n")
 	fmt.Fprintf(&b, "forbid_order := %s\n\n", list(forbidOrder))
 	fmt.Fprintf(&b, "permit_order := %s\n\n", list(append(plain, outside...)))
 	b.WriteString("ground := {\n")

@@ -47,6 +47,7 @@ permit contains "school-naar-jeugdarts" if {
 	input.doel == "signalering"
 	input.ontvanger.partij == "ggd"
 	input.ontvanger.rol == "jeugdarts"
+	annex_ok("school", false)
 }
 
 permit contains "school-gezondheid-begeleiding" if {
@@ -65,6 +66,7 @@ permit contains "school-naar-swv" if {
 	input.doel == "toeleiding"
 	input.ontvanger.partij == "swv"
 	input.ontvanger.rol in {"swv-consulent", "onderwijsconsulent"}
+	annex_ok("school", false)
 }
 
 permit contains "school-naar-swv-tlv-gezin" if {
@@ -75,6 +77,8 @@ permit contains "school-naar-swv-tlv-gezin" if {
 	input.doel == "toeleiding"
 	input.ontvanger.partij == "swv"
 	input.ontvanger.rol in {"swv-consulent", "onderwijsconsulent"}
+	input.context["tlv-of-arrangement"] == true
+	annex_ok("school", false)
 }
 
 permit contains "school-naar-swv-tlv-gezondheid" if {
@@ -86,6 +90,8 @@ permit contains "school-naar-swv-tlv-gezondheid" if {
 	input.ontvanger.partij == "swv"
 	input.ontvanger.rol in {"swv-consulent", "onderwijsconsulent"}
 	input.context.toestemming == true
+	input.context["tlv-of-arrangement"] == true
+	annex_ok("school", false)
 }
 
 permit contains "school-naar-swv-casusoverleg" if {
@@ -113,6 +119,7 @@ permit contains "swv-gezin-gezondheid" if {
 	input.handeling in {"lezen", "vastleggen"}
 	input.categorie in {"gezinssituatie", "gezondheid"}
 	input.doel == "toeleiding"
+	input.context["tlv-of-arrangement"] == true
 }
 
 permit contains "swv-naar-school" if {
@@ -123,6 +130,7 @@ permit contains "swv-naar-school" if {
 	input.doel == "toeleiding"
 	input.ontvanger.partij == "school"
 	input.ontvanger.rol == "zorgcoordinator"
+	annex_ok("swv", false)
 }
 
 permit contains "school-verzuimmelding" if {
@@ -133,6 +141,7 @@ permit contains "school-verzuimmelding" if {
 	input.doel == "handhaving-leerplicht"
 	input.ontvanger.partij == "gemeente"
 	input.ontvanger.rol == "leerplicht"
+	annex_ok("school", false)
 }
 
 permit contains "school-verzuimmelding-bijzonder" if {
@@ -144,6 +153,8 @@ permit contains "school-verzuimmelding-bijzonder" if {
 	input.ontvanger.partij == "gemeente"
 	input.ontvanger.rol == "leerplicht"
 	input.context.duo_melding == true
+	input.context["niet-ingeschreven"] == false
+	annex_ok("school", false)
 }
 
 permit contains "leerplicht-dossier-persoon" if {
@@ -153,6 +164,7 @@ permit contains "leerplicht-dossier-persoon" if {
 	input.categorie in {"identificatie", "contact", "verzuim", "casusverslag", "afspraken"}
 	input.doel == "handhaving-leerplicht"
 	input.context.duo_melding == true
+	input.context["niet-ingeschreven"] == false
 	niveau == "persoon"
 }
 
@@ -163,6 +175,7 @@ permit contains "leerplicht-bijzonder-uit-melding" if {
 	input.categorie == "gezondheid"
 	input.doel == "handhaving-leerplicht"
 	input.context.duo_melding == true
+	input.context["niet-ingeschreven"] == false
 	niveau == "persoon"
 }
 
@@ -184,6 +197,8 @@ permit contains "leerplicht-terugkoppeling" if {
 	input.ontvanger.partij == "school"
 	input.ontvanger.rol in {"zorgcoordinator", "directeur"}
 	input.context.duo_melding == true
+	input.context["niet-ingeschreven"] == false
+	annex_ok("gemeente", false)
 }
 
 permit contains "school-naar-leerplicht-casusoverleg" if {
@@ -195,6 +210,7 @@ permit contains "school-naar-leerplicht-casusoverleg" if {
 	input.ontvanger.partij == "gemeente"
 	input.ontvanger.rol == "leerplicht"
 	input.context.duo_melding == true
+	input.context["niet-ingeschreven"] == false
 	input.context.casusfase in {"overleg", "plan-van-aanpak", "uitvoering-en-evaluatie"}
 }
 
@@ -207,6 +223,8 @@ permit contains "leerplicht-naar-swv" if {
 	input.ontvanger.partij == "swv"
 	input.ontvanger.rol in {"swv-consulent", "onderwijsconsulent"}
 	input.context.duo_melding == true
+	input.context["niet-ingeschreven"] == false
+	annex_ok("gemeente", false)
 }
 
 permit contains "school-in-uitschrijving" if {
@@ -217,6 +235,7 @@ permit contains "school-in-uitschrijving" if {
 	input.doel == "absoluut-verzuim"
 	input.ontvanger.partij == "gemeente"
 	input.ontvanger.rol == "leerplicht"
+	annex_ok("school", false)
 }
 
 permit contains "leerplicht-absoluut-verzuim" if {
@@ -225,6 +244,7 @@ permit contains "leerplicht-absoluut-verzuim" if {
 	input.handeling in {"lezen", "vastleggen"}
 	input.categorie in {"identificatie", "contact", "onderwijs", "verzuim", "casusverslag", "afspraken"}
 	input.doel == "absoluut-verzuim"
+	input.context["niet-ingeschreven"] == true
 	niveau == "persoon"
 }
 
@@ -236,6 +256,8 @@ permit contains "leerplicht-naar-swv-niet-ingeschreven" if {
 	input.doel == "absoluut-verzuim"
 	input.ontvanger.partij == "swv"
 	input.ontvanger.rol in {"swv-consulent", "onderwijsconsulent"}
+	input.context["niet-ingeschreven"] == true
+	annex_ok("gemeente", false)
 }
 
 permit contains "leerplicht-vrijstelling-verlof" if {
@@ -264,6 +286,7 @@ permit contains "school-naar-rmc" if {
 	input.doel == "rmc"
 	input.ontvanger.partij == "gemeente"
 	input.ontvanger.rol == "rmc"
+	annex_ok("school", false)
 }
 
 permit contains "rmc-dossier" if {
@@ -283,6 +306,7 @@ permit contains "school-naar-jeugdhulp" if {
 	input.ontvanger.partij == "jeugdhulp"
 	input.ontvanger.rol == "jeugdhulpverlener"
 	input.context.toestemming == true
+	annex_ok("school", false)
 }
 
 permit contains "jeugdhulp-dossier" if {
@@ -326,6 +350,7 @@ permit contains "jeugdhulp-betrokkenheid-toestemming" if {
 	input.ontvanger.partij == "school"
 	input.ontvanger.rol == "zorgcoordinator"
 	input.context.toestemming == true
+	annex_ok("jeugdhulp", true)
 }
 
 permit contains "jeugdhulp-betrokkenheid-verwijsindex" if {
@@ -336,6 +361,8 @@ permit contains "jeugdhulp-betrokkenheid-verwijsindex" if {
 	input.doel == "jeugdhulp"
 	input.ontvanger.partij == "school"
 	input.ontvanger.rol == "zorgcoordinator"
+	input.context["verwijsindex"] == true
+	annex_ok("jeugdhulp", true)
 }
 
 permit contains "gi-jeugdreclassering" if {
@@ -370,6 +397,7 @@ permit contains "jeugdarts-inhoud" if {
 	input.ontvanger.partij == "school"
 	input.ontvanger.rol == "zorgcoordinator"
 	input.context.toestemming == true
+	annex_ok("ggd", false)
 }
 
 permit contains "jeugdarts-inhoud-swv" if {
@@ -404,6 +432,7 @@ permit contains "jeugdarts-afspraken" if {
 	input.doel == "toeleiding"
 	input.ontvanger.partij == "school"
 	input.ontvanger.rol == "zorgcoordinator"
+	annex_ok("ggd", false)
 }
 
 permit contains "monitoring-swv" if {
@@ -438,6 +467,22 @@ forbid contains "verbod-monitoring-persoon-gemeente" if {
 	input.categorie in {"identificatie", "contact", "onderwijs", "verzuim", "ondersteuningsbehoefte"}
 	input.doel == "monitoring"
 	niveau == "persoon"
+}
+
+annex_content := {"school|identificatie|aanmelding", "school|onderwijs|aanmelding", "school|verzuim|aanmelding", "school|ondersteuningsbehoefte|aanmelding", "school|identificatie|voorbereiding", "school|contact|voorbereiding", "school|onderwijs|voorbereiding", "school|verzuim|voorbereiding", "school|ondersteuningsbehoefte|voorbereiding", "school|onderwijs|overleg", "school|verzuim|overleg", "school|ondersteuningsbehoefte|overleg", "school|gezinssituatie|overleg", "school|casusverslag|overleg", "school|afspraken|overleg", "swv|onderwijs|overleg", "swv|ondersteuningsbehoefte|overleg", "gemeente|verzuim|overleg", "gemeente|afspraken|overleg", "jeugdhulp|jeugdhulp|overleg", "jeugdhulp|gezinssituatie|overleg", "ggd|gezondheid|overleg", "school|casusverslag|plan-van-aanpak", "school|afspraken|plan-van-aanpak", "jeugdhulp|jeugdhulp|plan-van-aanpak", "jeugdhulp|gezinssituatie|plan-van-aanpak", "school|casusverslag|uitvoering-en-evaluatie", "school|afspraken|uitvoering-en-evaluatie", "school|afspraken|afsluiting"}
+
+annex_any := {"school|identificatie|aanmelding", "school|onderwijs|aanmelding", "school|verzuim|aanmelding", "school|ondersteuningsbehoefte|aanmelding", "jeugdhulp|jeugdhulp|aanmelding", "ggd|gezondheid|aanmelding", "school|identificatie|voorbereiding", "school|contact|voorbereiding", "school|onderwijs|voorbereiding", "school|verzuim|voorbereiding", "school|ondersteuningsbehoefte|voorbereiding", "jeugdhulp|jeugdhulp|voorbereiding", "school|onderwijs|overleg", "school|verzuim|overleg", "school|ondersteuningsbehoefte|overleg", "school|gezinssituatie|overleg", "school|casusverslag|overleg", "school|afspraken|overleg", "swv|onderwijs|overleg", "swv|ondersteuningsbehoefte|overleg", "gemeente|verzuim|overleg", "gemeente|afspraken|overleg", "jeugdhulp|jeugdhulp|overleg", "jeugdhulp|gezinssituatie|overleg", "ggd|gezondheid|overleg", "school|casusverslag|plan-van-aanpak", "school|afspraken|plan-van-aanpak", "jeugdhulp|jeugdhulp|plan-van-aanpak", "jeugdhulp|gezinssituatie|plan-van-aanpak", "school|casusverslag|uitvoering-en-evaluatie", "school|afspraken|uitvoering-en-evaluatie", "jeugdhulp|jeugdhulp|uitvoering-en-evaluatie", "school|afspraken|afsluiting"}
+
+annex_ok(_, _) if {
+	input.context.casusfase == ""
+}
+
+annex_ok(p, false) if {
+	concat("|", [p, input.categorie, input.context.casusfase]) in annex_content
+}
+
+annex_ok(p, true) if {
+	concat("|", [p, input.categorie, input.context.casusfase]) in annex_any
 }
 
 forbid_order := ["verbod-strafrechtelijk-delen", "verbod-monitoring-persoon-swv", "verbod-monitoring-persoon-gemeente"]

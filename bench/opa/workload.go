@@ -54,7 +54,8 @@ func workload(k *convenant.Compiled, n int, seed uint64) []policy.Request {
 				r.Recipient = randActor()
 			}
 		}
-		r.Context = policy.Context{DUOMelding: rng.IntN(2) == 0, Consent: rng.IntN(2) == 0, Level: levels[pick(len(levels))]}
+		r.Context = policy.Context{DUOMelding: rng.IntN(2) == 0, Consent: rng.IntN(2) == 0, Level: levels[pick(len(levels))],
+			NotEnrolled: rng.IntN(5) == 0, Verwijsindex: rng.IntN(3) == 0, TLV: rng.IntN(3) == 0}
 		if rng.IntN(2) == 0 {
 			r.Context.Phase = phases[pick(len(phases))].Code
 		}
@@ -71,7 +72,8 @@ func opaInput(r policy.Request) map[string]any {
 		"categorie": r.Category,
 		"doel":      r.Purpose,
 		"context": map[string]any{"duo_melding": r.Context.DUOMelding, "toestemming": r.Context.Consent,
-			"casusfase": r.Context.Phase, "niveau": r.Context.Level},
+			"casusfase": r.Context.Phase, "niveau": r.Context.Level, "niet-ingeschreven": r.Context.NotEnrolled,
+			"verwijsindex": r.Context.Verwijsindex, "tlv-of-arrangement": r.Context.TLV},
 	}
 	if r.Action == policy.Disclose {
 		in["ontvanger"] = map[string]any{"partij": r.Recipient.Party, "rol": r.Recipient.Role}
