@@ -53,11 +53,14 @@ func populateConsentAsk(ctx context.Context, db *store.DB, ring *ident.KeyRing, 
 	if err != nil {
 		return nil, err
 	}
-	steps, err := populatePupilAccount(ctx, db, res, today, reg, cfg, func(zc Account, p *PupilRef, at time.Time) consent.AuditFunc {
-		return consentTrail(decision, keys, zc, p, at, audit.ActionCreate, "toestemmingsverzoek")
-	}, jh, zcOf)
-	if err != nil {
-		return nil, err
+	// The parents' request first: the demo prints the parents of the first open request, and a
+	// pupil of 16 or more decides alone.
+	var steps []Step
+	pupilAccount := func() ([]Step, error) {
+		more, err := populatePupilAccount(ctx, db, res, today, reg, cfg, func(zc Account, p *PupilRef, at time.Time) consent.AuditFunc {
+			return consentTrail(decision, keys, zc, p, at, audit.ActionCreate, "toestemmingsverzoek")
+		}, jh, zcOf)
+		return append(steps, more...), err
 	}
 	for i := range res.Pupils {
 		p := &res.Pupils[i]
@@ -93,9 +96,10 @@ func populateConsentAsk(ctx context.Context, db *store.DB, ring *ident.KeyRing, 
 		if err != nil {
 			return nil, fmt.Errorf("toestemmingsverzoek leerling %d: %w", p.ID, err)
 		}
-		return append(steps, Step{"online toestemmingsverzoeken", 1}), nil
+		steps = append(steps, Step{"online toestemmingsverzoeken", 1})
+		return pupilAccount()
 	}
-	return steps, nil
+	return pupilAccount()
 }
 
 // populatePupilAccount invites one pupil of 16 or 17 (the school gives the account) and asks
