@@ -72,6 +72,19 @@ func openAudit(ctx context.Context, cfg *config) (*auditSetup, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newAuditSetup(ctx, cfg, db)
+}
+
+// openAuditReadOnly is openAudit on a read-only store (audit verify never writes).
+func openAuditReadOnly(ctx context.Context, cfg *config) (*auditSetup, error) {
+	db, err := cfg.openStoreReadOnly(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return newAuditSetup(ctx, cfg, db)
+}
+
+func newAuditSetup(ctx context.Context, cfg *config, db *store.DB) (*auditSetup, error) {
 	reg, err := cfg.region(ctx, db)
 	if err != nil {
 		db.Close()
@@ -142,7 +155,7 @@ func runAuditVerify(ctx context.Context, e env) error {
 	if *leavesFile != "" {
 		return verifyLeavesFile(e, *leavesFile, cpFiles, *vkey, *thorough)
 	}
-	a, err := openAudit(ctx, cfg)
+	a, err := openAuditReadOnly(ctx, cfg)
 	if err != nil {
 		return err
 	}

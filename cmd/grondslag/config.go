@@ -173,6 +173,28 @@ func (c *config) openStore(ctx context.Context) (*store.DB, error) {
 	return db, nil
 }
 
+// openStoreReadOnly opens an existing store for reading only (store.OpenReadOnly) and refuses an
+// out-of-date schema; it attaches no key vault, so it creates no vault file either. For commands
+// that must never write, like audit verify.
+func (c *config) openStoreReadOnly(ctx context.Context) (*store.DB, error) {
+	if !store.IsPostgresURL(c.DB) {
+		file, _, _ := strings.Cut(c.DB, "?")
+		if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("database %s bestaat niet; maak hem met: grondslag migrate --db %s", file, c.DB)
+		}
+	}
+	db, err := store.OpenReadOnly(ctx, c.DB)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.CheckSchema(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%w\nVoer eerst uit: grondslag migrate --db %s", err, c.DB)
+	}
+	c.db = db
+	return db, nil
+}
+
 // region resolves the configured region, or the only one in the store.
 func (c *config) region(ctx context.Context, db *store.DB) (regionRef, error) {
 	if c.Region != "" {

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // dirFiles lists the names in dir, to prove a refused command created nothing.
@@ -156,5 +159,72 @@ func TestSigningKeyRotationKeepsOldCheckpointsVerifying(t *testing.T) {
 	}
 	if code, out, _ := runCmd(t, "", append([]string{"audit", "verify"}, st...)...); code != 0 || !strings.Contains(out, "2") {
 		t.Errorf("verify after rotation: %d %s", code, out)
+	}
+}
+
+// TestAuditVerifyWritesNothing: verify opens the store read-only and no key vault, so the files
+// of the region keep their bytes, mode and mtime (SQLite may add its empty -wal and -shm beside
+// the database, as any reader does).
+func TestAuditVerifyWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	dbPath, keys := filepath.Join(dir, "g.db"), filepath.Join(dir, "k.json")
+	newKeyedRegion(t, dbPath, keys)
+	st := []string{"--db", dbPath, "--sleutels", keys}
+	if code, _, errs := runCmd(t, "", append([]string{"audit", "checkpoint", "--nieuw"}, st...)...); code != 0 {
+		t.Fatalf("checkpoint: %s", errs)
+	}
+	// Verify a copy of the database alone, as an FG or auditor would verify a backup: the key
+	// file stays where it is, and there is no key vault beside the copy.
+	dir = t.TempDir()
+	b, err := os.ReadFile(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbPath = filepath.Join(dir, "g.db")
+	if err := os.WriteFile(dbPath, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st = []string{"--db", dbPath, "--sleutels", keys}
+	state := func() map[string]string {
+		m := map[string]string{}
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ents {
+			p := filepath.Join(dir, e.Name())
+			fi, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m[e.Name()] = fmt.Sprintf("%s %s %x", fi.Mode(), fi.ModTime().Format(time.RFC3339Nano), sha256.Sum256(b))
+		}
+		return m
+	}
+	before := state()
+	if _, ok := before["g.db"]; !ok {
+		t.Fatalf("no database file: %v", before)
+	}
+	if code, out, errs := runCmd(t, "", append([]string{"audit", "verify"}, st...)...); code != 0 || !strings.Contains(out, "klopt") {
+		t.Fatalf("verify: %d %s %s", code, out, errs)
+	}
+	after := state()
+	for name, was := range before {
+		if after[name] != was {
+			t.Errorf("verify changed %s: %s -> %s", name, was, after[name])
+		}
+	}
+	for name, now := range after {
+		if _, ok := before[name]; ok {
+			continue
+		}
+		empty := strings.HasSuffix(now, fmt.Sprintf("%x", sha256.Sum256(nil)))
+		if name != "g.db-shm" && !(name == "g.db-wal" && empty) {
+			t.Errorf("verify created %s", name)
+		}
 	}
 }
