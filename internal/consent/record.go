@@ -200,11 +200,14 @@ type Draft struct {
 	// EvidenceHash is the SHA-256 (hex) of the signed form, e-mail or digital submission.
 	// Required for every channel except mondeling.
 	EvidenceHash string
-	GivenAt      time.Time // when the person said yes or no
-	ValidFrom    Date
-	ValidUntil   Date // zero: until withdrawn (only where the rule sets no maximum)
-	RecordedBy   string
-	Note         string
+	// Document is the signed form (scan or photo) kept as proof, made by NewDocument; its hash
+	// becomes EvidenceHash. On a record read back it carries type and size only (no bytes).
+	Document   *Document
+	GivenAt    time.Time // when the person said yes or no
+	ValidFrom  Date
+	ValidUntil Date // zero: until withdrawn (only where the rule sets no maximum)
+	RecordedBy string
+	Note       string
 }
 
 // Withdrawal is the withdrawal of a consent: when, by whom, recorded by whom.
@@ -231,6 +234,10 @@ func (r Record) Data() Draft {
 	d.Purposes = slices.Clone(d.Purposes)
 	d.Recipients = slices.Clone(d.Recipients)
 	d.Categories = slices.Clone(d.Categories)
+	if d.Document != nil {
+		doc := *d.Document // the bytes are shared: nobody writes them
+		d.Document = &doc
+	}
 	return d
 }
 
@@ -323,6 +330,18 @@ func New(d Draft, fam Family, cfg Config) (Record, error) {
 		return Record{}, invalid("mondelinge toestemming is zwak bewijs: noteer wie haar heeft gehoord (naam en functie)")
 	}
 	d.EvidenceHash = strings.ToLower(strings.TrimSpace(d.EvidenceHash))
+	if d.Document != nil {
+		if d.Channel == ChannelOral {
+			return Record{}, invalid("bij mondelinge toestemming hoort geen getekend formulier; kies de vorm schriftelijk")
+		}
+		if d.Document.SHA256 == "" || d.Document.MediaType == "" || int64(len(d.Document.Bytes)) != d.Document.Size {
+			return Record{}, invalid("het bewijsbestand is niet gecontroleerd; lever het opnieuw aan")
+		}
+		if d.EvidenceHash != "" && d.EvidenceHash != d.Document.SHA256 {
+			return Record{}, invalid("de opgegeven bewijs-hash hoort niet bij het geüploade formulier; laat het hash-veld leeg")
+		}
+		d.EvidenceHash = d.Document.SHA256
+	}
 	if d.EvidenceHash != "" && !hexSHA256(d.EvidenceHash) {
 		return Record{}, invalid("bewijs moet een SHA-256-hash zijn (64 hexadecimale tekens)")
 	}

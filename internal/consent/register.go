@@ -214,3 +214,20 @@ func (r *Register) Needed(ctx context.Context, regionID, pupilID int64, purpose 
 	}
 	return r.cfg.Rules.Needed(fam.BirthDate, Today(now), purpose, fam.GezagCount())
 }
+
+// DocumentRepository gives the signed form kept as proof of a consent (the store implements it
+// beside Repository).
+type DocumentRepository interface {
+	// ConsentDocument returns the document with its bytes; ErrNotFound when there is none.
+	ConsentDocument(ctx context.Context, regionID, consentID int64) (Document, error)
+}
+
+// Document returns the signed form of consent id. Callers read it only after the read was
+// decided and logged (Service.Document, Service.OwnDocument).
+func (r *Register) Document(ctx context.Context, regionID, id int64) (Document, error) {
+	dr, ok := r.repo.(DocumentRepository)
+	if !ok {
+		return Document{}, fmt.Errorf("%w: deze opslag bewaart geen getekende formulieren", ErrNotFound)
+	}
+	return dr.ConsentDocument(ctx, regionID, id)
+}

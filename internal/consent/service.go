@@ -172,3 +172,6 @@ func (s *Service) Withdraw(ctx context.Context, ch Change, id int64, by Giver, a
 	}
 	return w, uses, s.afterChange(ctx, ch.RegionID, id, rec)
 }
+
+// WithBase returns the change with base as its audit record.
+func (ch Change) WithBase(base audit.Record) Change { ch.Base = base; return ch }

@@ -154,7 +154,7 @@ func insertConsentTx(ctx context.Context, tx *Tx, regionID int64, r consent.Reco
 				return err
 			}
 		}
-		return nil
+		return insertConsentDocument(ctx, tx, regionID, id, d)
 	}()
 	return id, err
 }
@@ -175,7 +175,9 @@ func consentTrail(id int64, trail consent.AuditFunc) func() ([]audit.Entry, erro
 
 const consentCols = `t.id, t.leerling_id, t.status, t.kanaal, COALESCE(t.gehoord_door, ''), t.formulier_versie, t.formulier_hash,
 	COALESCE(t.bewijs_hash, ''), t.gegeven_op, t.geldig_van, t.geldig_tot, t.vastgelegd_door, COALESCE(t.notitie, ''),
-	t.ingetrokken_op, COALESCE(t.ingetrokken_door, ''), COALESCE(t.intrekking_vastgelegd_door, ''), COALESCE(t.intrekking_notitie, '')`
+	t.ingetrokken_op, COALESCE(t.ingetrokken_door, ''), COALESCE(t.intrekking_vastgelegd_door, ''), COALESCE(t.intrekking_notitie, ''),
+	COALESCE((SELECT b.soort FROM toestemming_bewijs b WHERE b.regio_id = t.regio_id AND b.toestemming_id = t.id), ''),
+	COALESCE((SELECT b.grootte FROM toestemming_bewijs b WHERE b.regio_id = t.regio_id AND b.toestemming_id = t.id), 0)`
 
 // loadConsents reads the consents of the region matching cond (a condition on alias t with `?`
 // placeholders), with their child rows, newest first.
@@ -199,11 +201,15 @@ func (db *DB) loadConsents(ctx context.Context, regionID int64, cond string, arg
 		var given int64
 		var from, until sql.NullString
 		var wAt sql.NullInt64
-		var wBy, wRec, wNote string
+		var wBy, wRec, wNote, docType string
+		var docSize int64
 		if err := rows.Scan(&x.id, &x.d.PupilID, &status, &channel, &x.d.HeardBy, &x.d.FormVersion, &x.d.FormHash, &x.d.EvidenceHash,
-			&given, &from, &until, &x.d.RecordedBy, &x.d.Note, &wAt, &wBy, &wRec, &wNote); err != nil {
+			&given, &from, &until, &x.d.RecordedBy, &x.d.Note, &wAt, &wBy, &wRec, &wNote, &docType, &docSize); err != nil {
 			rows.Close()
 			return nil, err
+		}
+		if docType != "" {
+			x.d.Document = &consent.Document{MediaType: docType, Size: docSize, SHA256: x.d.EvidenceHash}
 		}
 		x.d.Status, x.d.Channel, x.d.GivenAt = consent.Status(status), consent.Channel(channel), time.UnixMilli(given).UTC()
 		if x.d.ValidFrom, err = parseConsentDate(from); err == nil {

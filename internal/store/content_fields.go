@@ -55,6 +55,7 @@ var ContentFields = []ContentField{
 	{"toestemming_verzoek", "toelichting", "t.leerling_id", ""},
 	{"toestemming_formulier", "tekst", "t.leerling_id", "hash"},
 	{"toestemming_formulier", "html", "t.leerling_id", "hash"},
+	{"toestemming_bewijs", "document", "t.leerling_id", "toestemming_id"},
 	{"inzageverzoek", "verlenging_reden", "t.leerling_id", ""},
 	{"inzageverzoek", "afhandeling_notitie", "t.leerling_id", ""},
 }

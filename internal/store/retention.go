@@ -644,6 +644,7 @@ var pupilTables = []struct{ table, cond string }{
 	{"toestemming_verzoek_categorie", "verzoek_id IN (SELECT id FROM toestemming_verzoek WHERE regio_id = ? AND leerling_id = ?)"},
 	{"toestemming_verzoek_antwoord", "verzoek_id IN (SELECT id FROM toestemming_verzoek WHERE regio_id = ? AND leerling_id = ?)"},
 	{"toestemming_verzoek", "leerling_id = ?"},
+	{"toestemming_bewijs", "leerling_id = ?"},
 	{"toestemming_gebruik", "toestemming_id IN (SELECT id FROM toestemming WHERE regio_id = ? AND leerling_id = ?)"},
 	{"toestemming_gever", "toestemming_id IN (SELECT id FROM toestemming WHERE regio_id = ? AND leerling_id = ?)"},
 	{"toestemming_doel", "toestemming_id IN (SELECT id FROM toestemming WHERE regio_id = ? AND leerling_id = ?)"},

@@ -23,6 +23,8 @@ func bodyLimit(r *http.Request) int64 {
 	switch {
 	case uploadPaths[r.URL.Path]:
 		return maxUpload
+	case r.Method == http.MethodPost && consentUploadPath.MatchString(r.URL.Path):
+		return maxConsentUpload
 	case strings.HasPrefix(r.URL.Path, "/api/"):
 		return maxAPIBody
 	}

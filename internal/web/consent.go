@@ -81,12 +81,14 @@ func (s *Server) MountToestemming(d ToestemmingDeps) error {
 	ui("GET /toestemmingen/leerling/{id}/formulier", s.requireUser(consentRoles, c.formPage))
 	ui("GET /toestemmingen/leerling/{id}/formulier.pdf", s.requireUser(consentRoles, c.formPage))
 	ui("POST /toestemmingen/intrekking/{id}", s.requireUser(consentRoles, c.withdrawSubmit))
+	ui("GET /toestemmingen/leerling/{pupil}/bewijs/{id}", s.requireUser(consentReadRoles, c.documentPage))
 	ui("GET /toestemmingen/verlopend", s.requireUser(consentRoles, c.expiring))
 	if d.Register.Asks() && d.Forms != nil {
 		parent := []string{auth.RoleOuder, auth.RoleLeerling}
 		ui("GET /toestemmingen/kind/{id}", s.requireUser(parent, c.parentPage))
 		ui("POST /toestemmingen/verzoek/{id}/antwoord", s.requireUser(parent, c.answerSubmit))
 		ui("POST /toestemmingen/kind/{id}/intrekken", s.requireUser(parent, c.revokeSubmit))
+		ui("GET /toestemmingen/kind/{pupil}/bewijs/{id}", s.requireUser(parent, c.ownDocumentPage))
 		ui("POST /toestemmingen/leerling/{id}/verzoek", s.requireUser(consentRoles, c.askSubmit))
 		s.onlineConsent = true
 	}
@@ -182,6 +184,8 @@ type consentInput struct {
 	Status, Purposes, Recipients, Categories, Givers []string
 	Channel, HeardBy, FormVersion, FormHash          string
 	Evidence, GivenAt, From, Until, Note             string
+	// Document is the uploaded signed form (checked by consent.NewDocument), or nil.
+	Document *consent.Document
 }
 
 // consentField names the form field a consent error is about (consent.New returns Dutch
@@ -192,6 +196,7 @@ func consentField(err error) string {
 	}
 	msg := err.Error()
 	for _, m := range []struct{ key, field string }{
+		{"getekend formulier", "bestand"}, {"bewijsbestand", "bestand"}, {"geüploade formulier", "bestand"},
 		{"gever", "gevers"}, {"wie de toestemming gaf", "gevers"}, {"mondeling", "gehoord_door"}, {"bewijs", "bewijs"},
 		{"formulier", "formulier_hash"}, {"ontvanger", "ontvangers"}, {"categorie", "categorieen"}, {"te delen", "categorieen"},
 		{"vorm", "kanaal"}, {"kanaal", "kanaal"}, {"via ", "kanaal"}, {"geldig tot", "geldig_tot"}, {"maanden", "geldig_tot"},
@@ -209,7 +214,7 @@ func (c *consentHandlers) draft(p *Principal, pupilID int64, in consentInput) (c
 	errs := map[string]string{}
 	d := consent.Draft{PupilID: pupilID, Status: consent.StatusGiven, Purposes: in.Purposes, Categories: in.Categories,
 		Channel: consent.Channel(strings.TrimSpace(in.Channel)), HeardBy: in.HeardBy, FormVersion: strings.TrimSpace(in.FormVersion),
-		FormHash: in.FormHash, EvidenceHash: strings.TrimSpace(in.Evidence), RecordedBy: recorder(p), Note: strings.TrimSpace(in.Note)}
+		FormHash: in.FormHash, EvidenceHash: strings.TrimSpace(in.Evidence), Document: in.Document, RecordedBy: recorder(p), Note: strings.TrimSpace(in.Note)}
 	if len(in.Status) > 0 && in.Status[0] == string(consent.StatusRefused) {
 		d.Status = consent.StatusRefused
 	}
@@ -342,6 +347,8 @@ type consentRow struct {
 	Withdraw   []string // givers who may withdraw (giver codes)
 	// WithdrawNames are the names of Withdraw, in the same order.
 	WithdrawNames []string
+	// Document is the signed form kept as proof, if any.
+	Document *documentLink
 }
 
 func (c *consentHandlers) rows(recs []consent.Record, n namer) []consentRow {
@@ -362,6 +369,7 @@ func (c *consentHandlers) rows(recs []consent.Record, n namer) []consentRow {
 		}
 		row.Recipients, row.Givers, row.Withdraw = strings.Join(rs, ", "), joinDutch(names), gs
 		row.WithdrawNames = names
+		row.Document = linkDocument(r)
 		if !d.ValidUntil.IsZero() {
 			row.Until = d.ValidUntil.String()
 		}
@@ -432,7 +440,7 @@ func (c *consentHandlers) renderPupil(w http.ResponseWriter, r *http.Request, st
 	data := map[string]any{"p": pup, "toestemmingen": c.rows(recs, n), "in": in, "ouders": guardians, "doelen": c.d.Register.Config().Rules.Purposes(),
 		"formulieren": c.formPurposes(p, pup, fam.GezagCount()),
 		"vocab":       c.s.vocabOf(p), "kanalen": consent.Channels, "magVastleggen": p.Role() == auth.RoleZorgcoordinator,
-		"verzoeken": asks, "online": c.s.onlineConsent, "uitnodigen": c.s.portal.Pupils != nil && p.Role() == auth.RoleZorgcoordinator, "uitgenodigd": r.URL.Query().Get("uitgenodigd") != "", "ontvangerKeuze": n.choices(c.s.vocabOf(p).Parties), "gevraagd": r.URL.Query().Get("gevraagd") != ""}
+		"verzoeken": asks, "maxBestand": sizeText(consent.MaxDocumentSize), "online": c.s.onlineConsent, "uitnodigen": c.s.portal.Pupils != nil && p.Role() == auth.RoleZorgcoordinator, "uitgenodigd": r.URL.Query().Get("uitgenodigd") != "", "ontvangerKeuze": n.choices(c.s.vocabOf(p).Parties), "gevraagd": r.URL.Query().Get("gevraagd") != ""}
 	for k, v := range extra {
 		data[k] = v
 	}
@@ -449,6 +457,7 @@ func (c *consentHandlers) recordSubmit(w http.ResponseWriter, r *http.Request) e
 		return badField("", "Het formulier kon niet worden gelezen.")
 	}
 	f := r.PostForm
+	doc, docErr := uploadedDocument(r, "bestand")
 	in := consentInput{Status: f["status"], Purposes: f["doelen"], Recipients: f["ontvangers"], Categories: f["categorieen"], Givers: f["gevers"],
 		Channel: f.Get("kanaal"), HeardBy: f.Get("gehoord_door"), FormVersion: f.Get("formulier_versie"), FormHash: f.Get("formulier_hash"),
 		Evidence: f.Get("bewijs"), GivenAt: f.Get("gegeven_op"), From: f.Get("geldig_van"), Until: f.Get("geldig_tot"), Note: f.Get("notitie")}
@@ -457,8 +466,12 @@ func (c *consentHandlers) recordSubmit(w http.ResponseWriter, r *http.Request) e
 		sum := sha256.Sum256([]byte(in.Evidence))
 		in.Evidence = hex.EncodeToString(sum[:])
 	}
-	rec, errs, err := c.record(r.Context(), p, id, in, audit.AccessUI)
-	if err != nil {
+	in.Document = doc
+	var rec consent.Record
+	var errs map[string]string
+	if docErr != "" {
+		errs = map[string]string{"bestand": docErr}
+	} else if rec, errs, err = c.record(r.Context(), p, id, in, audit.AccessUI); err != nil {
 		return err
 	}
 	if len(errs) > 0 {

@@ -277,6 +277,7 @@ type consentView struct {
 	Withdrawn string
 	Refusal   bool
 	MayRevoke bool
+	Document  *documentLink // the signed form kept as proof, if any
 }
 
 func channelText(ch consent.Channel) string {
@@ -318,6 +319,7 @@ func (c *consentHandlers) consentViews(recs []consent.Record, fam consent.Family
 		v := consentView{ID: r.ID(), State: r.StateAt(now), Givers: n.givers(d.Givers), Channel: channelText(d.Channel), Version: d.FormVersion,
 			From: d.ValidFrom.Dutch(), Refusal: d.Status == consent.StatusRefused}
 		v.StateText = stateText(v.State)
+		v.Document = linkDocument(r)
 		var ps []string
 		for _, p := range d.Purposes {
 			if t, ok := cfg.Catalog.Purposes[p]; ok && t.Name != "" {
