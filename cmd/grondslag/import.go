@@ -93,8 +93,14 @@ func runImporteer(ctx context.Context, e env) error {
 				if orgID == 0 {
 					return &region.LineError{Line: row.Line, Field: "organisatie", Msg: fmt.Sprintf("onbekende organisatie %q; gebruik BRIN+vestiging (12AB00), een CBS-code of de precieze naam", row.Organisation)}
 				}
-				if _, err := tx.CreateUser(ctx, reg.ID, region.User{OrganisationID: orgID, Name: row.Name, Email: row.Email, Role: row.Role}, now); err != nil {
+				uid, err := tx.CreateUser(ctx, reg.ID, region.User{OrganisationID: orgID, Name: row.Name, Email: row.Email, Role: row.Role}, now)
+				if err != nil {
 					return region.AtLine(row.Line, err)
+				}
+				if len(row.Classes) > 0 {
+					if err := tx.SetMentorClasses(ctx, reg.ID, uid, row.Classes); err != nil {
+						return region.AtLine(row.Line, err)
+					}
 				}
 				n++
 			}

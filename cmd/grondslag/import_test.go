@@ -75,6 +75,10 @@ func TestImportAllOrNothingWithLineErrors(t *testing.T) {
 			"regel 3, kolom organisatie: onbekende organisatie"},
 		{"role that does not fit", "gebruikers", "naam,email,rol,organisatie\nA B,a@test.example,leerplicht,99ZZ00\n",
 			"regel 2, kolom rol"},
+		{"classes for a zorgcoordinator", "gebruikers", "naam,email,rol,organisatie,klassen\nA B,a@test.example,zorgcoordinator,99ZZ00,7A\n",
+			"regel 2, kolom klassen: alleen een mentor heeft klassen"},
+		{"class with a comma", "leerlingen", "nummer,voornaam,achternaam,geboortedatum,school,leerlingnummer,van,leerjaar,klas\n999900006,Sam,Test,2015-01-01,99ZZ00,1,2024-08-26,groep 5,\"5A,5B\"\n",
+			"regel 2, kolom klas"},
 	}
 	for _, c := range cases {
 		f := writeFile(t, dir, "in.csv", c.csv)
@@ -93,9 +97,20 @@ func TestImportAllOrNothingWithLineErrors(t *testing.T) {
 		}
 	}
 
-	good := writeFile(t, dir, "ok.csv", "nummer,voornaam,achternaam,geboortedatum,woongemeente,school,leerlingnummer,van,leerjaar\n999900006,Sam,Test,2015-01-01,GM9990,99ZZ00,1,2024-08-26,groep 5\n")
+	good := writeFile(t, dir, "ok.csv", "nummer,voornaam,achternaam,geboortedatum,woongemeente,school,leerlingnummer,van,leerjaar,klas\n999900006,Sam,Test,2015-01-01,GM9990,99ZZ00,1,2024-08-26,groep 5,5B\n")
 	if code, out, errs := runCmd(t, "", append([]string{"importeer", "leerlingen", good}, st...)...); code != 0 || !strings.Contains(out, "1 leerling geïmporteerd") {
 		t.Fatalf("good import: %d %s %s", code, out, errs)
+	}
+	// A mentor with two classes (a ;-separated file: the list is quoted).
+	mentors := writeFile(t, dir, "mentor.csv", "naam;email;rol;organisatie;klassen\nM Entor;m@test.example;mentor;99ZZ00;\"5A; 5B\"\n")
+	if code, out, errs := runCmd(t, "", append([]string{"importeer", "gebruikers", mentors}, st...)...); code != 0 {
+		t.Fatalf("mentor import: %d %s %s", code, out, errs)
+	}
+	if n := countRows(t, db, "mentor_klas"); n != 2 {
+		t.Fatalf("mentor_klas: %d rows, want 2", n)
+	}
+	if n := countRows(t, db, "inschrijving WHERE klas = '5B'"); n != 1 {
+		t.Fatalf("enrolment class: %d rows with klas 5B, want 1", n)
 	}
 }
 

@@ -150,6 +150,9 @@ func Generate(ctx context.Context, db *store.DB, ring *ident.KeyRing, opt Option
 		if err := g.pupils(ctx, tx, reg.ID, keys, bsns); err != nil {
 			return fmt.Errorf("leerlingen: %w", err)
 		}
+		if err := g.mentorClasses(ctx, tx, reg.ID); err != nil {
+			return fmt.Errorf("mentorklassen: %w", err)
+		}
 		return nil
 	})
 	if err != nil {
@@ -273,6 +276,37 @@ func (g *generator) users(ctx context.Context, tx *store.Tx, regionID int64) err
 		{region.KindJeugdhulp, region.RoleJeugdhulpverlener, "jeugdhulp@demo.grondslag.test"},
 	} {
 		if err := add(byKind[a.kind], a.role, a.email, person()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mentorClasses makes each school's mentor the mentor of the school's "A" classes (one class in
+// three of every year), so the demo shows a mentor who sees his own groups only.
+func (g *generator) mentorClasses(ctx context.Context, tx *store.Tx, regionID int64) error {
+	for _, a := range g.res.Accounts {
+		if a.Role != region.RoleMentor {
+			continue
+		}
+		rows, err := tx.Query(ctx, `SELECT DISTINCT klas FROM inschrijving WHERE regio_id = ? AND school_id = ? AND klas LIKE ? ORDER BY klas`, regionID, a.OrgID, "%A")
+		if err != nil {
+			return err
+		}
+		var classes []string
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				rows.Close()
+				return err
+			}
+			classes = append(classes, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if err := tx.SetMentorClasses(ctx, regionID, a.UserID, classes); err != nil {
 			return err
 		}
 	}

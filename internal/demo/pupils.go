@@ -147,7 +147,7 @@ func (g *generator) enrol(ctx context.Context, tx *store.Tx, regionID int64, p *
 	}
 	g.numbers[school.ID]++
 	number := fmt.Sprintf("%s-%05d", school.BRIN, g.numbers[school.ID])
-	e := region.Enrolment{SchoolID: school.ID, Number: number, From: from, Year: year}
+	e := region.Enrolment{SchoolID: school.ID, Number: number, From: from, Year: year, Class: classOf(year, g.numbers[school.ID])}
 	// About one pupil in 800 of compulsory age left school a few months ago and enrolled nowhere.
 	if age >= 6 && age <= 15 && g.rnd.IntN(800) == 0 {
 		e.To = g.today.AddDate(0, -2-g.rnd.IntN(4), 0)
@@ -167,4 +167,16 @@ func (g *generator) enrol(ctx context.Context, tx *store.Tx, regionID int64, p *
 	}
 	g.res.Enrolments++
 	return nil
+}
+
+// classOf names the demo pupil's class from its year and its number at the school: three
+// parallel classes per year, "7A", "7B", "7C" (PO groep 7), "2A" (VO leerjaar 2), "SO 3A".
+func classOf(year string, n int) string {
+	f := strings.Fields(year)
+	digit := f[len(f)-1]
+	prefix := ""
+	if strings.HasPrefix(year, "SO") || strings.HasPrefix(year, "VSO") {
+		prefix = f[0] + " "
+	}
+	return prefix + digit + string(rune('A'+n%3))
 }

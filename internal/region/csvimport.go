@@ -170,11 +170,14 @@ type UserRow struct {
 	Name, Email  string
 	Role         Role
 	Organisation string
+	// Classes are a mentor's groups at his school (column klassen, separated by ";").
+	Classes []string
 }
 
-// ReadUsers reads a users file (header: naam,email,rol,organisatie).
+// ReadUsers reads a users file (header: naam,email,rol,organisatie and optionally klassen: a
+// mentor's groups, separated by ";", e.g. "7A;7B").
 func ReadUsers(r io.Reader) ([]UserRow, error) {
-	t, err := readTable(r, []string{"naam", "email", "rol", "organisatie"}, nil)
+	t, err := readTable(r, []string{"naam", "email", "rol", "organisatie"}, []string{"klassen"})
 	if err != nil {
 		return nil, ImportErrors{AtLine(1, err)}
 	}
@@ -182,7 +185,13 @@ func ReadUsers(r io.Reader) ([]UserRow, error) {
 	var errs ImportErrors
 	for i := range t.rows {
 		u := UserRow{Line: t.line[i], Name: t.get(i, "naam"), Email: t.get(i, "email"), Role: Role(t.get(i, "rol")), Organisation: t.get(i, "organisatie")}
+		classes, cerr := ParseClasses(t.get(i, "klassen"))
+		u.Classes = classes
 		switch {
+		case cerr != nil:
+			errs = append(errs, AtLine(u.Line, cerr))
+		case len(classes) > 0 && u.Role != RoleMentor:
+			errs = append(errs, &LineError{Line: u.Line, Field: "klassen", Msg: "alleen een mentor heeft klassen"})
 		case u.Name == "":
 			errs = append(errs, &LineError{Line: u.Line, Field: "naam", Msg: "is verplicht"})
 		case u.Organisation == "":
@@ -208,10 +217,11 @@ type PupilRow struct {
 }
 
 // PupilColumns are the columns of a pupils file.
-var PupilColumns = []string{"nummer", "voornaam", "achternaam", "geboortedatum", "soort_nummer", "woongemeente", "school", "leerlingnummer", "van", "tot", "leerjaar"}
+var PupilColumns = []string{"nummer", "voornaam", "achternaam", "geboortedatum", "soort_nummer", "woongemeente", "school", "leerlingnummer", "van", "tot", "leerjaar", "klas"}
 
 // ReadPupils reads a pupils file (header: nummer,voornaam,achternaam,geboortedatum and optionally
-// soort_nummer (bsn|onderwijsnummer), woongemeente, school, leerlingnummer, van, tot, leerjaar).
+// soort_nummer (bsn|onderwijsnummer), woongemeente, school, leerlingnummer, van, tot, leerjaar,
+// klas).
 func ReadPupils(r io.Reader, now time.Time) ([]PupilRow, error) {
 	t, err := readTable(r, PupilColumns[:4], PupilColumns[4:])
 	if err != nil {
@@ -250,7 +260,7 @@ func ReadPupils(r io.Reader, now time.Time) ([]PupilRow, error) {
 					continue
 				}
 			}
-			e, err := NewEnrolment(Enrolment{SchoolID: -1, Number: t.get(i, "leerlingnummer"), From: from, To: to, Year: t.get(i, "leerjaar")})
+			e, err := NewEnrolment(Enrolment{SchoolID: -1, Number: t.get(i, "leerlingnummer"), From: from, To: to, Year: t.get(i, "leerjaar"), Class: t.get(i, "klas")})
 			if err != nil {
 				fail(err)
 				continue

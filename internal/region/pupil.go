@@ -77,6 +77,9 @@ type Enrolment struct {
 	From     time.Time
 	To       time.Time
 	Year     string // leerjaar or groep, e.g. "groep 7" or "vmbo 2"
+	// Class is the group (klas) within the school, e.g. "7B" or "2 havo a"; empty when the
+	// school did not say. A mentor sees the pupils of the classes he is mentor of (issue 15).
+	Class string
 }
 
 // NewEnrolment validates an enrolment.
@@ -97,6 +100,11 @@ func NewEnrolment(e Enrolment) (Enrolment, error) {
 	if strings.TrimSpace(e.Year) == "" {
 		return Enrolment{}, fieldErr("leerjaar", "is verplicht")
 	}
+	c, err := NewClass(e.Class)
+	if err != nil && strings.TrimSpace(e.Class) != "" {
+		return Enrolment{}, err
+	}
+	e.Class = c
 	return e, nil
 }
 

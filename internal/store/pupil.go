@@ -66,8 +66,12 @@ func (t *Tx) AddEnrolment(ctx context.Context, regionID, pupilID int64, e region
 		}
 	}
 	rows.Close()
-	id, err := t.InsertID(ctx, "INSERT INTO inschrijving (regio_id, leerling_id, school_id, leerlingnummer, van, tot, leerjaar) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		regionID, pupilID, e.SchoolID, e.Number, fmtDate(e.From), fmtDate(e.To), e.Year)
+	var class any
+	if e.Class != "" {
+		class = e.Class
+	}
+	id, err := t.InsertID(ctx, "INSERT INTO inschrijving (regio_id, leerling_id, school_id, leerlingnummer, van, tot, leerjaar, klas) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		regionID, pupilID, e.SchoolID, e.Number, fmtDate(e.From), fmtDate(e.To), e.Year, class)
 	if err != nil && isUnique(err) {
 		return 0, &region.FieldError{Field: "leerlingnummer", Msg: "dit leerlingnummer is bij deze school al in gebruik"}
 	}

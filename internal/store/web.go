@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -630,7 +631,12 @@ func relationClauses(a dossier.Actor, today string) (kinds []dossier.RelationKin
 		args = append(args, []any{a.ParentID, adulthoodCutoff(today), a.ParentID})
 		return
 	}
-	if a.Party == "school" && a.OrgID != 0 {
+	if a.Party == "school" && a.OrgID != 0 && a.Role == string(region.RoleMentor) {
+		// A mentor: only the pupils of his own classes (mentor_klas, issue 15).
+		kinds = append(kinds, dossier.RelEnrolled)
+		conds = append(conds, `EXISTS (SELECT 1 FROM inschrijving i WHERE i.regio_id = l.regio_id AND i.leerling_id = l.id AND i.school_id = ? AND i.van <= ? AND (i.tot IS NULL OR i.tot >= ?) AND `+mentorClassCond+`)`)
+		args = append(args, []any{a.OrgID, today, today, a.UserID})
+	} else if a.Party == "school" && a.OrgID != 0 {
 		kinds = append(kinds, dossier.RelEnrolled)
 		conds = append(conds, `EXISTS (SELECT 1 FROM inschrijving i WHERE i.regio_id = l.regio_id AND i.leerling_id = l.id AND i.school_id = ? AND i.van <= ? AND (i.tot IS NULL OR i.tot >= ?))`)
 		args = append(args, []any{a.OrgID, today, today})
@@ -942,6 +948,11 @@ func (db *DB) Worklist(ctx context.Context, a dossier.Actor, kind, today string)
 	const limit = 25
 	name := `l.voornaam || ' ' || l.achternaam`
 	atSchool := `EXISTS (SELECT 1 FROM inschrijving i WHERE i.regio_id = l.regio_id AND i.leerling_id = l.id AND i.school_id = ? AND i.van <= ? AND (i.tot IS NULL OR i.tot >= ?))`
+	if a.Role == string(region.RoleMentor) {
+		// A mentor's lists hold his own classes only. The user id (an integer) is inlined so that
+		// every kind's argument list below stays as it is.
+		atSchool = `EXISTS (SELECT 1 FROM inschrijving i WHERE i.regio_id = l.regio_id AND i.leerling_id = l.id AND i.school_id = ? AND i.van <= ? AND (i.tot IS NULL OR i.tot >= ?) AND i.klas IN (SELECT mk.klas FROM mentor_klas mk WHERE mk.regio_id = i.regio_id AND mk.gebruiker_id = ` + strconv.FormatInt(a.UserID, 10) + `))`
+	}
 	var q string
 	var args []any
 	switch kind {

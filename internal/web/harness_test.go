@@ -213,7 +213,11 @@ func newWorldTB(t testing.TB, opts ...any) *world {
 	w.pupil1 = pupil(w.r1, "pseudo-leerling-een-0001", "Anouk")
 	w.pupil2 = pupil(w.r1, "pseudo-leerling-twee-0002", "Bart")
 	w.pupilR2 = pupil(w.r2, "pseudo-leerling-drie-0003", "Cem")
-	ins(t, db, `INSERT INTO inschrijving (regio_id, leerling_id, school_id, leerlingnummer, van, leerjaar) VALUES (?, ?, ?, '101', '2020-08-01', 'groep 7')`, w.r1, w.pupil1, w.school1)
+	ins(t, db, `INSERT INTO inschrijving (regio_id, leerling_id, school_id, leerlingnummer, van, leerjaar, klas) VALUES (?, ?, ?, '101', '2020-08-01', 'groep 7', '7A')`, w.r1, w.pupil1, w.school1)
+	// The mentor is mentor of 7A, Anouk's class (a mentor sees his own classes only).
+	if err := db.WithTx(ctx, func(tx *store.Tx) error { return tx.SetMentorClasses(ctx, w.r1, w.users["mentor"].id, []string{"7A"}) }); err != nil {
+		t.Fatal(err)
+	}
 	ins(t, db, `INSERT INTO inschrijving (regio_id, leerling_id, school_id, leerlingnummer, van, leerjaar) VALUES (?, ?, ?, '201', '2020-08-01', 'groep 6')`, w.r1, w.pupil2, w.school2)
 	ins(t, db, `INSERT INTO inschrijving (regio_id, leerling_id, school_id, leerlingnummer, van, leerjaar) VALUES (?, ?, ?, '301', '2020-08-01', 'vmbo 2')`, w.r2, w.pupilR2, schoolR2)
 	w.parentEm = "ouder@thuis.example"
