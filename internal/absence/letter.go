@@ -97,15 +97,15 @@ func DecisionLetter(d LetterData) ([]byte, error) {
 	if err := tpl.Execute(&text, f); err != nil {
 		return nil, fmt.Errorf("briefsjabloon: %w", err)
 	}
-	return letterPDF(d, text.String())
+	return letterPDF(d, "Besluit", text.String())
 }
 
 // letterPDF lays out a letter: sender, date and reference, then the paragraphs.
-func letterPDF(d LetterData, body string) ([]byte, error) {
+func letterPDF(d LetterData, title, body string) ([]byte, error) {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetMargins(25, 20, 25)
 	pdf.SetAutoPageBreak(true, 20)
-	pdf.SetTitle("Besluit "+d.Gemeente, true)
+	pdf.SetTitle(title+" "+d.Gemeente, true)
 	pdf.SetCreator("Grondslag", true)
 	y, m, dd := d.Date.Civil()
 	pdf.SetCreationDate(time.Date(y, m, dd, 12, 0, 0, 0, time.UTC))
