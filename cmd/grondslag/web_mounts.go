@@ -88,19 +88,22 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, de
 		}
 		return absence.DefaultCalendar(absence.Region(reg.Holiday))
 	}
-	err = s.MountVrijstellingen(web.ExemptionDeps{Store: db, Seal: seal, Calendar: regionCalendar,
-		Pseudonym: func(ctx context.Context, regionID int64, kind, number string) (string, error) {
-			if err := ident.Validate(ident.Kind(kind), number); err != nil {
-				return "", err
-			}
-			keys, _, err := rk.keys(ctx, regionID)
-			if err != nil {
-				return "", err
-			}
-			return keys.Pseudonym(ident.Kind(kind), number), nil
-		}})
+	pseudonym := func(ctx context.Context, regionID int64, kind, number string) (string, error) {
+		if err := ident.Validate(ident.Kind(kind), number); err != nil {
+			return "", err
+		}
+		keys, _, err := rk.keys(ctx, regionID)
+		if err != nil {
+			return "", err
+		}
+		return keys.Pseudonym(ident.Kind(kind), number), nil
+	}
+	err = s.MountVrijstellingen(web.ExemptionDeps{Store: db, Seal: seal, Calendar: regionCalendar, Pseudonym: pseudonym})
 	if err != nil {
 		return fmt.Errorf("vrijstellingen koppelen: %w", err)
+	}
+	if err := s.MountDossiers(web.DossierDeps{Store: db, Seal: seal, Calendar: regionCalendar, Pseudonym: pseudonym}); err != nil {
+		return fmt.Errorf("leerplichtdossiers koppelen: %w", err)
 	}
 	err = s.MountVerzuim(web.VerzuimDeps{Store: db, Import: imports,
 		PupilNumber: func(ctx context.Context, regionID, pupilID int64) (string, string, error) {

@@ -138,3 +138,59 @@ func (s *Server) documentVrijstellingen() {
 	}
 	s.documentAPI(paths, schemas)
 }
+
+// documentDossiers adds the leerplicht dossier operations to the served OpenAPI document.
+func (s *Server) documentDossiers() {
+	bearer := []obj{{"bearer": []string{}}}
+	paths := obj{
+		"/leerplichtdossiers": obj{"post": obj{
+			"operationId": "leerplichtdossierOpenen", "x-scope": "verzuim:vastleggen", "tags": []string{"Verzuim"}, "summary": "Een leerplichtdossier openen",
+			"description": "Voor leerplicht, over een kind dat in de gemeente woont. Grond relatief-verzuim: op een verzuimmelding (meldingId; Leerplichtwet 1969 art. 16 en 21a). " +
+				"Grond absoluut-verzuim: een kind dat vandaag op geen school staat ingeschreven (leerling; art. 16 en 22), zonder melding. Eén open dossier per kind en grond: " +
+				"nogmaals openen geeft het bestaande dossier terug (200, alGeopend). Scope verzuim:vastleggen.",
+			"security":    bearer,
+			"requestBody": obj{"required": true, "content": obj{"application/json": obj{"schema": ref("LeerplichtdossierVerzoek")}}},
+			"responses":   merge(obj{"201": okJSON("Geopend", "Leerplichtdossier"), "200": okJSON("Er was al een open dossier", "Leerplichtdossier")}, errorResponses(bodyErrors...)),
+		}},
+		"/leerplichtdossiers/{id}": obj{"get": obj{
+			"operationId": "leerplichtdossier", "x-scope": "verzuim:vastleggen", "tags": []string{"Verzuim"}, "summary": "Een dossier met zijn stappen en termijnen",
+			"security": bearer, "parameters": []obj{pathParam("id", "Id van het dossier")},
+			"responses": merge(obj{"200": okJSON("Het dossier", "Leerplichtdossier")}, errorResponses(400, 401, 403, 404, 500)),
+		}},
+		"/leerplichtdossiers/{id}/stappen": obj{"post": obj{
+			"operationId": "leerplichtdossierStap", "x-scope": "verzuim:vastleggen", "tags": []string{"Verzuim"}, "summary": "Een stap vastleggen (notitie, uitnodiging, gesprek, afspraak, waarschuwing, HALT, proces-verbaal)",
+			"description": "Een notitie heeft een bron; een uitnodiging de datum van het gesprek (uiterlijk); een afspraak een uiterste datum. Bron en tekst worden per leerling versleuteld opgeslagen.",
+			"security":    bearer, "parameters": []obj{pathParam("id", "Id van het dossier")},
+			"requestBody": obj{"required": true, "content": obj{"application/json": obj{"schema": ref("DossierstapVerzoek")}}},
+			"responses":   merge(obj{"201": okJSON("Vastgelegd; het dossier", "Leerplichtdossier")}, errorResponses(bodyErrors...)),
+		}},
+	}
+	grounds := []string{}
+	for _, g := range absence.DossierGrounds() {
+		grounds = append(grounds, string(g))
+	}
+	kinds := []string{}
+	for _, k := range absence.StepKinds() {
+		kinds = append(kinds, string(k))
+	}
+	schemas := obj{
+		"LeerplichtdossierVerzoek": object("", []string{"grond"}, obj{
+			"grond":     enum("Grond van het dossier", grounds...),
+			"meldingId": pidS("De verzuimmelding (bij relatief-verzuim)"),
+			"leerling":  object("", []string{"nummer"}, obj{"soort": enum("Soort nummer", "bsn", "onderwijsnummer"), "nummer": pattern("BSN of onderwijsnummer (bij absoluut-verzuim)", `^[0-9]{8,9}$`, 9)}),
+			"geopendOp": str("Datum van openen (DD-MM-JJJJ of JJJJ-MM-DD); leeg: vandaag")}),
+		"DossierstapVerzoek": object("", []string{"soort"}, obj{
+			"soort": enum("Soort stap", kinds...), "datum": str("Datum (DD-MM-JJJJ of JJJJ-MM-DD); leeg: vandaag"), "uiterlijk": str("Datum van het gesprek of uiterste datum van de afspraak"),
+			"bron": str("Bron (verplicht bij een notitie)"), "tekst": text("Tekst", 8000), "door": str("Vastgelegd door (naam, functie); leeg: de gebruiker")}),
+		"Leerplichtdossier": object("", []string{"id", "leerlingId", "grond", "artikel", "geopendOp", "status", "termijnen", "stappen", "verlopen"}, obj{
+			"id": pidS("Id van het dossier"), "leerlingId": pidS("Id van het kind"), "grond": enum("Grond", grounds...), "artikel": str("Wettelijke grondslag"),
+			"meldingId": pidS("De verzuimmelding"), "geopendOp": dateS("Geopend op"), "status": enum("Status", "open", "gesloten"), "geslotenOp": dateS("Gesloten op"),
+			"verlopen": obj{"type": "boolean", "description": "Een termijn is verstreken"}, "alGeopend": obj{"type": "boolean", "description": "Het dossier bestond al"},
+			"grondslag": str("De grondslag waarop gelezen is"),
+			"termijnen": obj{"type": "array", "maxItems": 1000, "items": object("", []string{"wat", "uiterlijk", "verlopen"}, obj{"wat": str("Termijn"), "uiterlijk": dateS("Uiterlijk"),
+				"verlopen": obj{"type": "boolean", "description": "Verstreken"}})},
+			"stappen": obj{"type": "array", "maxItems": 10000, "items": object("", []string{"id", "soort", "artikel", "datum", "door"}, obj{"id": pidS("Id van de stap"), "soort": enum("Soort", kinds...),
+				"artikel": str("Artikel"), "datum": dateS("Datum"), "uiterlijk": dateS("Uiterlijk"), "bron": str("Bron"), "tekst": text("Tekst", 8000), "door": str("Vastgelegd door")})}}),
+	}
+	s.documentAPI(paths, schemas)
+}

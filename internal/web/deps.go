@@ -101,6 +101,9 @@ type Facts struct {
 	Consent    bool
 	ConsentID  int64
 	Phase      string
+	// NotEnrolled: the child is enrolled at no school on the day (absoluut verzuim); set by the
+	// leerplicht dossier pages, which check the enrolments themselves.
+	NotEnrolled bool
 	// ConsentFor, when set, answers whether a consent in the register covers the actor receiving
 	// this category for the purpose (and which). It is asked only when the policy says consent is
 	// what is missing, so a page without consent rules costs no consent look-up.

@@ -35,6 +35,9 @@ const (
 	// it grants.
 	kindExemptionRequest idKind = 'x'
 	kindExemption        idKind = 'y'
+	// kindDossier is a leerplicht dossier, kindDossierStep one of its steps.
+	kindDossier     idKind = 'd'
+	kindDossierStep idKind = 'p'
 )
 
 // publicIDPattern is the form of a public id (OpenAPI pattern).
@@ -100,7 +103,8 @@ func (s *Server) rowID(k idKind, v, field string) (int64, error) {
 
 var publicKinds = map[string]idKind{"leerling": kindPupil, "casus": kindCase, "verslag": kindMinutes, "afspraak": kindAgreement,
 	"inbreng": kindContribution, "informatievraag": kindQuestion, "toestemming": kindConsent, "verzuimmelding": kindMelding,
-	"verzuimsignaal": kindSignal, "organisatie": kindOrganisation, "vrijstellingsaanvraag": kindExemptionRequest, "vrijstelling": kindExemption}
+	"verzuimsignaal": kindSignal, "organisatie": kindOrganisation, "vrijstellingsaanvraag": kindExemptionRequest, "vrijstelling": kindExemption,
+	"leerplichtdossier": kindDossier, "dossierstap": kindDossierStep}
 
 // PublicID is the API's id of row id of kind (leerling, casus, verslag, afspraak, inbreng,
 // informatievraag, toestemming, verzuimmelding, verzuimsignaal, organisatie).
@@ -137,6 +141,8 @@ func (s *Server) openPathIDs(r *http.Request) error {
 			k = kindMelding
 		case strings.Contains(r.Pattern, "/vrijstellingen/"):
 			k = kindExemptionRequest
+		case strings.Contains(r.Pattern, "/leerplichtdossiers/"):
+			k = kindDossier
 		default:
 			return errNotFound
 		}

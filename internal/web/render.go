@@ -100,6 +100,12 @@ func (s *Server) nav(p *Principal, path string) []navItem {
 	if contains([]string{"zorgcoordinator", "mentor", "directeur", "leerplicht"}, role) && s.hasRoute("/verzuim/meldingen") {
 		add("/verzuim/meldingen", "Meldingen")
 	}
+	if role == "leerplicht" && s.hasRoute("/verzuim/dossiers") {
+		add("/verzuim/dossiers", "Dossiers")
+	}
+	if role == "leerplicht" && s.hasRoute("/verzuim/vrijstellingen") {
+		add("/verzuim/vrijstellingen", "Vrijstellingen")
+	}
 	if contains(append([]string{"ouder"}, pupilRoles...), role) && role != "directeur" && s.hasRoute("/casussen") {
 		add("/casussen", "Casussen")
 	}
