@@ -69,13 +69,13 @@ func (g DossierGround) Label() string {
 type StepKind string
 
 const (
-	StepNote       StepKind = "notitie"        // an objective note: what happened, from which source
-	StepInvitation StepKind = "uitnodiging"    // invitation to a talk (letter), Due = the day of the talk
-	StepTalk       StepKind = "gesprek"        // the talk held
-	StepWarning    StepKind = "waarschuwing"   // a written warning (letter)
+	StepNote       StepKind = "notitie"         // an objective note: what happened, from which source
+	StepInvitation StepKind = "uitnodiging"     // invitation to a talk (letter), Due = the day of the talk
+	StepTalk       StepKind = "gesprek"         // the talk held
+	StepWarning    StepKind = "waarschuwing"    // a written warning (letter)
 	StepHalt       StepKind = "halt-verwijzing" // referral to HALT
-	StepPV         StepKind = "proces-verbaal" // an official report to the public prosecutor
-	StepAgreement  StepKind = "afspraak"       // an agreement with a due date
+	StepPV         StepKind = "proces-verbaal"  // an official report to the public prosecutor
+	StepAgreement  StepKind = "afspraak"        // an agreement with a due date
 )
 
 // StepKinds lists every step kind in the order a dossier usually runs.

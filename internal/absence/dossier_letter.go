@@ -83,7 +83,7 @@ func StepLetter(d StepLetterData) ([]byte, error) {
 	}
 	f := struct {
 		Gemeente, Pupil, Birth, Addressee, Reason, Due, Text, Article, By string
-		WithPupil                                                          bool
+		WithPupil                                                         bool
 	}{d.Gemeente, d.Pupil, d.Birth.Dutch(), d.Addressee, reason, s.Due.Dutch(), s.Text, s.Kind.Article(), s.By, d.WithPupil}
 	var text bytes.Buffer
 	if err := tpl.Execute(&text, f); err != nil {

@@ -249,19 +249,19 @@ type deadlineJSON struct {
 }
 
 type dossierJSON struct {
-	ID          string            `json:"id"`
-	LeerlingID  string            `json:"leerlingId"`
-	Grond       string            `json:"grond"`
-	Artikel     string            `json:"artikel"`
-	MeldingID   string            `json:"meldingId,omitempty"`
-	GeopendOp   string            `json:"geopendOp"`
-	Status      string            `json:"status"`
-	GeslotenOp  string            `json:"geslotenOp,omitempty"`
-	Termijnen   []deadlineJSON    `json:"termijnen"`
-	Stappen     []dossierStepJSON `json:"stappen"`
-	Verlopen    bool              `json:"verlopen"`
-	AlGeopend   bool              `json:"alGeopend,omitempty"`
-	ToegestaanOp string           `json:"grondslag,omitempty"`
+	ID           string            `json:"id"`
+	LeerlingID   string            `json:"leerlingId"`
+	Grond        string            `json:"grond"`
+	Artikel      string            `json:"artikel"`
+	MeldingID    string            `json:"meldingId,omitempty"`
+	GeopendOp    string            `json:"geopendOp"`
+	Status       string            `json:"status"`
+	GeslotenOp   string            `json:"geslotenOp,omitempty"`
+	Termijnen    []deadlineJSON    `json:"termijnen"`
+	Stappen      []dossierStepJSON `json:"stappen"`
+	Verlopen     bool              `json:"verlopen"`
+	AlGeopend    bool              `json:"alGeopend,omitempty"`
+	ToegestaanOp string            `json:"grondslag,omitempty"`
 }
 
 func (h *dossierHandlers) toJSON(v dossierView) dossierJSON {

@@ -22,7 +22,9 @@ func mountDossiers(t *testing.T, w *world) {
 		return audit.EncryptFunc(func(p, _ []byte) ([]byte, error) { return append([]byte("x"), p...), nil }), nil
 	}
 	err := w.web.MountDossiers(web.DossierDeps{Store: w.db, Seal: seal,
-		Calendar: func(context.Context, int64) (*absence.Calendar, error) { return absence.DefaultCalendar(absence.Region("noord")) },
+		Calendar: func(context.Context, int64) (*absence.Calendar, error) {
+			return absence.DefaultCalendar(absence.Region("noord"))
+		},
 		Pseudonym: func(_ context.Context, _ int64, kind, number string) (string, error) {
 			switch number {
 			case "999900006":
