@@ -16,6 +16,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
@@ -45,6 +46,9 @@ type DB struct {
 	vault   *KeyVault // pupils' data keys for content (UseKeyVault); nil: content cannot be sealed
 
 	auditObserver AuditObserver // metrics; nil when none
+
+	fullAt     atomic.Int64 // unix ms of the last write refused for a full disk (WriteProbe); 0: none
+	fullWindow atomic.Int64 // ns WriteProbe fails after such a write; 0: defaultFullWindow
 }
 
 // ErrNotFound is returned when a row does not exist in the caller's region.
@@ -234,6 +238,7 @@ func (db *DB) WithTx(ctx context.Context, fn func(*Tx) error) (err error) {
 		}
 		if err != nil {
 			tx.Rollback()
+			db.noteWriteError(err)
 		}
 	}()
 	if err = fn(&Tx{db: db, tx: tx}); err != nil {
@@ -257,7 +262,11 @@ func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 
 // Exec runs one statement (rebound) on the writer.
 func (db *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return db.w.ExecContext(ctx, db.Rebind(q), args...)
+	res, err := db.w.ExecContext(ctx, db.Rebind(q), args...)
+	if err != nil {
+		db.noteWriteError(err)
+	}
+	return res, err
 }
 
 // boolInt stores a bool portably (INTEGER 0/1 on both engines).

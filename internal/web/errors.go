@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/grondslag/grondslag/internal/dossier"
+	"github.com/grondslag/grondslag/internal/store"
 )
 
 // Error is an error with the HTTP status and the safe Dutch text a user sees. Detail in Err is
@@ -62,8 +63,19 @@ func asError(err error) *Error {
 		return errNotFound
 	case errors.As(err, &tooLarge):
 		return errTooLarge(tooLarge.Limit)
+	case store.IsStorageFull(err):
+		return &Error{Status: http.StatusServiceUnavailable, Title: "Opslaan lukt nu niet", Detail: "De schijf van de database is vol. Er is niets opgeslagen of gewijzigd, ook niet gedeeltelijk. Probeer het later opnieuw; de beheerder ziet dit in de logs en aan /gereed.", Err: err}
+	case store.IsUnavailable(err):
+		return &Error{Status: http.StatusServiceUnavailable, Title: "Database even niet bereikbaar", Detail: "De database is even niet bereikbaar, bijvoorbeeld tijdens een herstart. Er is niets opgeslagen of gewijzigd. Probeer het over enkele seconden opnieuw.", Err: err}
 	}
 	return &Error{Status: http.StatusInternalServerError, Title: "Er ging iets mis", Detail: "Er ging aan onze kant iets mis. Probeer het later opnieuw; blijft het misgaan, neem dan contact op met de beheerder.", Err: err}
+}
+
+// retryAfter tells clients of a 503 from the store when to try again (RFC 9110 §10.2.3).
+func retryAfter(w http.ResponseWriter, e *Error) {
+	if e.Status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", "5")
+	}
 }
 
 // handlerFunc is a handler that returns its error.
@@ -79,6 +91,7 @@ func (s *Server) htmlHandler(h handlerFunc) http.Handler {
 		}
 		e := asError(err)
 		s.logError(r, e)
+		retryAfter(w, e)
 		if e == errUnauthorised {
 			http.Redirect(w, r, "/inloggen", http.StatusSeeOther)
 			return
@@ -121,6 +134,7 @@ func (s *Server) apiHandler(h handlerFunc) http.Handler {
 		}
 		e := asError(err)
 		s.logError(r, e)
+		retryAfter(w, e)
 		writeProblem(w, r, e)
 	})
 }
