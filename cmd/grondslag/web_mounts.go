@@ -131,6 +131,9 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, de
 	if err := s.MountParentPortal(web.ParentPortalDeps{Adults: db, Pupils: db}); err != nil {
 		return err
 	}
+	if err := s.MountRetention(web.RetentionDeps{Lists: store.NewRetentionStore(db), Seal: inzageSeal(rk)}); err != nil {
+		return fmt.Errorf("vernietigingslijsten koppelen: %w", err)
+	}
 	return mountInzage(s, db, rk)
 }
 

@@ -42,6 +42,10 @@ func Populate(ctx context.Context, db *store.DB, ring *ident.KeyRing, res *Resul
 		return steps, fmt.Errorf("inzageverzoeken: %w", err)
 	}
 	steps = append(steps, s...)
+	if s, err = populateRetention(ctx, db, ring, res, today); err != nil {
+		return steps, fmt.Errorf("bewaartermijnen: %w", err)
+	}
+	steps = append(steps, s...)
 	if ring != nil {
 		// A checkpoint over everything the demo wrote, so the latest one covers the whole log.
 		keys, err := ring.Region(res.Region.Code)

@@ -502,21 +502,38 @@ func (s *RetentionStore) Lists(ctx context.Context, regionID int64, status strin
 	return out, rows.Err()
 }
 
-// SaveAdvice stores the FG's advice on a list that was still proposed (l after List.Advise).
-func (s *RetentionStore) SaveAdvice(ctx context.Context, regionID int64, l retention.List) error {
+// SaveAdvice stores the FG's advice on a list that was still proposed (l after List.Advise),
+// with the trail's audit entries in the same transaction.
+func (s *RetentionStore) SaveAdvice(ctx context.Context, regionID int64, l retention.List, trail ...audit.Entry) error {
 	a := l.Advice
-	res, err := s.db.Exec(ctx, `UPDATE vernietigingslijst SET status = ?, advies_door = ?, advies_naam = ?, advies_oordeel = ?, advies_toelichting = ?, advies_op = ?
+	return s.saveWithTrail(ctx, regionID, "advies", trail, `UPDATE vernietigingslijst SET status = ?, advies_door = ?, advies_naam = ?, advies_oordeel = ?, advies_toelichting = ?, advies_op = ?
 		WHERE regio_id = ? AND id = ? AND status = 'voorgesteld'`, l.Status, a.UserID, a.Name, a.Opinion, a.Note, a.At.UnixMilli(), regionID, l.ID)
-	return oneRow(res, err, "advies")
 }
 
-// SaveDecision stores the decision on an advised list (l after List.Decide).
-func (s *RetentionStore) SaveDecision(ctx context.Context, regionID int64, l retention.List) error {
+// SaveDecision stores the decision on an advised list (l after List.Decide), with the trail's
+// audit entries in the same transaction.
+func (s *RetentionStore) SaveDecision(ctx context.Context, regionID int64, l retention.List, trail ...audit.Entry) error {
 	d := l.Decision
-	res, err := s.db.Exec(ctx, `UPDATE vernietigingslijst SET status = ?, besluit_door = ?, besluit_naam = ?, besluit_functie = ?, besluit_hoedanigheid = ?,
+	return s.saveWithTrail(ctx, regionID, "besluit", trail, `UPDATE vernietigingslijst SET status = ?, besluit_door = ?, besluit_naam = ?, besluit_functie = ?, besluit_hoedanigheid = ?,
 		besluit_goedgekeurd = ?, besluit_toelichting = ?, besluit_op = ? WHERE regio_id = ? AND id = ? AND status = 'advies-gegeven'`,
 		l.Status, d.UserID, d.Name, d.Function, d.Capacity, boolInt(d.Approved), d.Note, d.At.UnixMilli(), regionID, l.ID)
-	return oneRow(res, err, "besluit")
+}
+
+// saveWithTrail runs one list update that must change exactly one row, and appends the trail's
+// entries in its transaction.
+func (s *RetentionStore) saveWithTrail(ctx context.Context, regionID int64, what string, trail []audit.Entry, q string, args ...any) error {
+	return s.db.WithTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, q, args...)
+		if err := oneRow(res, err, what); err != nil {
+			return err
+		}
+		for _, e := range trail {
+			if err := s.audit.Append(ctx, tx, regionID, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 func oneRow(res sql.Result, err error, what string) error {

@@ -131,8 +131,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		data["volwassen"] = adults
 		return s.render(w, r, "start_ouder", "Mijn kind", data)
 	case auth.RoleBeheerder:
+		data["bewaartermijnen"] = s.hasRoute("/bewaartermijnen")
 		return s.render(w, r, "start_beheerder", "Beheer", data)
 	case auth.RoleFG:
+		data["bewaartermijnen"] = s.hasRoute("/bewaartermijnen")
 		return s.render(w, r, "start_fg", "Functionaris gegevensbescherming", data)
 	}
 	data["doel"] = purpose

@@ -125,6 +125,9 @@ func (s *Server) nav(p *Principal, path string) []navItem {
 		add("/beheer/accounts", "Accounts")
 		add("/beheer/api-clients", "API-clients")
 	}
+	if contains(retentionRoles, role) && s.hasRoute("/bewaartermijnen") {
+		add("/bewaartermijnen", "Vernietigingslijsten")
+	}
 	return items
 }
 
