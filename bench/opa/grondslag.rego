@@ -400,6 +400,18 @@ permit contains "jeugdarts-inhoud" if {
 	annex_ok("ggd", false)
 }
 
+permit contains "jeugdarts-betrokkenheid-toestemming" if {
+	input.actor.partij == "ggd"
+	input.actor.rol == "jeugdarts"
+	input.handeling == "verstrekken"
+	input.categorie == "gezondheid"
+	input.doel == "toeleiding"
+	input.ontvanger.partij == "school"
+	input.ontvanger.rol == "zorgcoordinator"
+	input.context.toestemming == true
+	annex_ok("ggd", true)
+}
+
 permit contains "jeugdarts-inhoud-swv" if {
 	input.actor.partij == "ggd"
 	input.actor.rol == "jeugdarts"
@@ -453,6 +465,15 @@ permit contains "monitoring-gemeente" if {
 	niveau in {"school", "geaggregeerd"}
 }
 
+permit contains "monitoring-school" if {
+	input.actor.partij == "school"
+	input.actor.rol == "directeur"
+	input.handeling == "lezen"
+	input.categorie == "verzuim"
+	input.doel == "monitoring"
+	niveau == "geaggregeerd"
+}
+
 forbid contains "verbod-monitoring-persoon-swv" if {
 	input.actor.partij == "swv"
 	input.handeling in {"lezen", "vastleggen", "verstrekken"}
@@ -487,7 +508,7 @@ annex_ok(p, true) if {
 
 forbid_order := ["verbod-strafrechtelijk-delen", "verbod-monitoring-persoon-swv", "verbod-monitoring-persoon-gemeente"]
 
-permit_order := ["school-leerlingbegeleiding", "school-mentor", "school-mentor-afspraken", "school-toestemmingsregister", "school-naar-jeugdarts", "school-gezondheid-begeleiding", "school-naar-swv", "school-naar-swv-tlv-gezin", "school-naar-swv-tlv-gezondheid", "school-naar-swv-casusoverleg", "swv-taak", "swv-gezin-gezondheid", "swv-naar-school", "school-verzuimmelding", "school-verzuimmelding-bijzonder", "leerplicht-dossier-persoon", "leerplicht-bijzonder-uit-melding", "leerplicht-preventief-school", "leerplicht-terugkoppeling", "school-naar-leerplicht-casusoverleg", "leerplicht-naar-swv", "school-in-uitschrijving", "leerplicht-absoluut-verzuim", "leerplicht-naar-swv-niet-ingeschreven", "leerplicht-vrijstelling-verlof", "leerplicht-vrijstelling-gezondheid", "school-naar-rmc", "rmc-dossier", "school-naar-jeugdhulp", "jeugdhulp-dossier", "jeugdhulp-inhoud-school", "jeugdhulp-inhoud-swv", "gi-jeugdreclassering", "jeugdarts-dossier", "jeugdarts-inhoud", "jeugdarts-inhoud-swv", "jeugdarts-inhoud-leerplicht", "jeugdarts-afspraken", "monitoring-swv", "monitoring-gemeente", "jeugdhulp-betrokkenheid-toestemming", "jeugdhulp-betrokkenheid-verwijsindex"]
+permit_order := ["school-leerlingbegeleiding", "school-mentor", "school-mentor-afspraken", "school-toestemmingsregister", "school-naar-jeugdarts", "school-gezondheid-begeleiding", "school-naar-swv", "school-naar-swv-tlv-gezin", "school-naar-swv-tlv-gezondheid", "school-naar-swv-casusoverleg", "swv-taak", "swv-gezin-gezondheid", "swv-naar-school", "school-verzuimmelding", "school-verzuimmelding-bijzonder", "leerplicht-dossier-persoon", "leerplicht-bijzonder-uit-melding", "leerplicht-preventief-school", "leerplicht-terugkoppeling", "school-naar-leerplicht-casusoverleg", "leerplicht-naar-swv", "school-in-uitschrijving", "leerplicht-absoluut-verzuim", "leerplicht-naar-swv-niet-ingeschreven", "leerplicht-vrijstelling-verlof", "leerplicht-vrijstelling-gezondheid", "school-naar-rmc", "rmc-dossier", "school-naar-jeugdhulp", "jeugdhulp-dossier", "jeugdhulp-inhoud-school", "jeugdhulp-inhoud-swv", "gi-jeugdreclassering", "jeugdarts-dossier", "jeugdarts-inhoud", "jeugdarts-inhoud-swv", "jeugdarts-inhoud-leerplicht", "jeugdarts-afspraken", "monitoring-swv", "monitoring-gemeente", "monitoring-school", "jeugdhulp-betrokkenheid-toestemming", "jeugdhulp-betrokkenheid-verwijsindex", "jeugdarts-betrokkenheid-toestemming"]
 
 ground := {
 	"school-leerlingbegeleiding": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); zorgplicht passend onderwijs (WPO art. 40 lid 4; WVO 2020)",
@@ -530,8 +551,10 @@ ground := {
 	"jeugdarts-afspraken": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); Wet publieke gezondheid art. 5 (jeugdgezondheidszorg)",
 	"monitoring-swv": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); WPO art. 18a / WVO art. 17a (thuiszittersregistratie voor de Inspectie)",
 	"monitoring-gemeente": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); Leerplichtwet 1969 art. 25 (verslag over de leerplicht)",
+	"monitoring-school": "AVG art. 6 lid 1 sub e (taak van algemeen belang of openbaar gezag); WPO art. 18a / WVO art. 17a (deelname van het bevoegd gezag aan het samenwerkingsverband)",
 	"jeugdhulp-betrokkenheid-toestemming": "AVG art. 6 lid 1 sub a (toestemming); AVG art. 9 lid 2 sub a (uitdrukkelijke toestemming); Jeugdwet art. 7.3.11 (geheimhouding; verstrekking met toestemming)",
 	"jeugdhulp-betrokkenheid-verwijsindex": "AVG art. 6 lid 1 sub c (wettelijke verplichting); AVG art. 9 lid 2 sub g (zwaarwegend algemeen belang, bij wet geregeld); Jeugdwet afdeling 7.1.4 (verwijsindex risicojongeren: afstemming na een match) (check)",
+	"jeugdarts-betrokkenheid-toestemming": "AVG art. 6 lid 1 sub a (toestemming); AVG art. 9 lid 2 sub a (uitdrukkelijke toestemming); WGBO art. 7:457 en 7:465 BW (beroepsgeheim; toestemming van de patiënt)",
 }
 
 article := {
@@ -575,8 +598,10 @@ article := {
 	"jeugdarts-afspraken": "artikel 4 lid 5",
 	"monitoring-swv": "artikel 3 lid 3",
 	"monitoring-gemeente": "artikel 3 lid 3",
+	"monitoring-school": "artikel 3 lid 3",
 	"jeugdhulp-betrokkenheid-toestemming": "artikel 4 lid 7",
 	"jeugdhulp-betrokkenheid-verwijsindex": "artikel 4 lid 7",
+	"jeugdarts-betrokkenheid-toestemming": "artikel 4 lid 5",
 }
 
 forbidden := [id | some id in forbid_order; id in forbid]

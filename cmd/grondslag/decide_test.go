@@ -76,8 +76,15 @@ func TestMagReadable(t *testing.T) {
 func TestMagWithConvenantFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "c.yaml")
-	// The region chose: the jeugdarts shares no content at all (rule removed) — a prohibition instead.
-	src := strings.Replace(string(convenant.DefaultYAML()), `    grondslag: {avg: a, uitzondering: "9.2.a", wet: "WGBO art. 7:457 en 7:465 BW (beroepsgeheim; toestemming van de patiënt)"}
+	// The region chose: the jeugdarts shares no content at all (rule removed) — a prohibition
+	// instead, and no buitenkant rule either.
+	src := string(convenant.DefaultYAML())
+	from, to := strings.Index(src, "  - id: jeugdarts-betrokkenheid-toestemming\n"), strings.Index(src, "  - id: jeugdarts-inhoud-swv\n")
+	if from < 0 || to < from {
+		t.Fatal("model.yaml: buitenkant rule of the jeugdarts not found")
+	}
+	src = src[:from] + src[to:]
+	src = strings.Replace(src, `    grondslag: {avg: a, uitzondering: "9.2.a", wet: "WGBO art. 7:457 en 7:465 BW (beroepsgeheim; toestemming van de patiënt)"}
     voorwaarden: [toestemming]
     artikel: "4.5"`, `    verbod: true
     reden: In deze regio deelt de jeugdarts geen bevindingen.`, 1)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/access"
+	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/consent"
 	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/policy"
@@ -68,6 +69,28 @@ type Facts struct {
 	RegionID   int64
 	DUOMelding bool      // a DUO verzuimmelding exists for the pupil (internal/absence)
 	Now        time.Time // for consent validity
+	// Age is the pupil's age in whole years on the Dutch calendar day of Now (0: unknown); it
+	// decides whose consent counts and whether a rule bounded by age applies.
+	Age int
+}
+
+// FactsOn returns the facts of a pupil born on birth, at instant now: the age is counted on the
+// Dutch calendar day of now (civil.AgeOn), the one way every entry point counts it.
+func FactsOn(regionID int64, melding bool, birth time.Time, now time.Time) Facts {
+	f := Facts{RegionID: regionID, DUOMelding: melding, Now: now}
+	if !birth.IsZero() {
+		f.Age = civil.AgeOn(civil.DateOf(birth), civil.Today(now))
+	}
+	return f
+}
+
+// context is the policy context of a decision inside case c.
+func (f Facts) context(c *Case) policy.Context {
+	ctx := policy.Context{DUOMelding: f.DUOMelding, Phase: c.Phase, Level: policy.LevelPerson, Age: f.Age}
+	if !f.Now.IsZero() {
+		ctx.Day = civil.Today(f.Now).Time()
+	}
+	return ctx
 }
 
 // Verdict is the outcome of one check: the scope granted and the policy decision behind it (the
@@ -142,7 +165,7 @@ func (g *Guard) BringIn(ctx context.Context, c *Case, p Participant, category st
 		d, err := g.ask(ctx, f, policy.Request{
 			Actor: policy.Actor{Party: p.Party, Role: p.Role}, Action: policy.Record,
 			Category: category, Purpose: purpose,
-			Context: policy.Context{DUOMelding: f.DUOMelding, Phase: c.Phase, Level: policy.LevelPerson},
+			Context: f.context(c),
 		}, nil)
 		if err != nil {
 			return v, err
@@ -205,7 +228,7 @@ func (g *Guard) Read(ctx context.Context, c *Case, viewer Participant, it Item, 
 			d, err := g.ask(ctx, f, policy.Request{
 				Actor: policy.Actor{Party: viewer.Party, Role: viewer.Role}, Action: policy.Read,
 				Category: it.Category, Purpose: purpose,
-				Context: policy.Context{DUOMelding: f.DUOMelding, Phase: c.Phase, Level: policy.LevelPerson},
+				Context: f.context(c),
 			}, nil)
 			if err != nil {
 				return v, err
@@ -258,13 +281,15 @@ func (g *Guard) disclose(ctx context.Context, c *Case, party, role string, viewe
 			Actor: policy.Actor{Party: party, Role: role}, Action: policy.Disclose,
 			Category: category, Purpose: purpose,
 			Recipient: policy.Actor{Party: viewer.Party, Role: viewer.Role},
-			Context:   policy.Context{DUOMelding: f.DUOMelding, Phase: c.Phase, Level: policy.LevelPerson},
+			Context:   f.context(c),
 		}, consentFor)
 		if err != nil {
 			return v, err
 		}
 		if !d.Allowed {
-			last = d
+			if closer(d, last) {
+				last = d
+			}
 			continue
 		}
 		got, reason := scope, d.Reason
@@ -280,25 +305,86 @@ func (g *Guard) disclose(ctx context.Context, c *Case, party, role string, viewe
 	return v, nil
 }
 
+// closer reports whether refusal d says more about the lawful route than refusal last: a rule
+// that would allow it under a condition (consent first: its reason names whose consent and the
+// other routes) beats a purpose, category or action the party has no agreement for.
+func closer(d, last access.Decision) bool {
+	rank := func(d access.Decision) int {
+		switch {
+		case d.Reason == "":
+			return 0
+		case d.Missing == policy.MissingConsent:
+			return 3
+		case d.RuleID != "":
+			return 2
+		}
+		return 1
+	}
+	return rank(d) > rank(last)
+}
+
 // AskScope decides what participant to may answer to a question from participant from about
 // category in the current phase: content when the phase lists it as content for to's party and
 // the policy (with the consent it asks for) allows the disclosure; otherwise buitenkant
-// information — that to is involved, and how to reach them.
+// information — that to is involved, and how to reach them — but only when the policy allows
+// to's party to disclose even that much. That a professional is involved with a pupil is itself
+// a disclosure: a jeugdhulpverlener may not confirm it without the consent of the right person
+// or a match in the Verwijsindex (Jeugdwet 7.3.11), a jeugdarts not without the patient's
+// consent (BW 7:457). Nothing is answered then (ScopeNone), and the reason names the lawful
+// route the policy gives.
 func (g *Guard) AskScope(ctx context.Context, c *Case, from, to Participant, category string, f Facts) (Verdict, error) {
 	if to.Kind != KindProfessional {
 		return Verdict{Scope: ScopeOutside, Category: category, Reason: "ouders en leerling antwoorden zelf in het overleg"}, nil
 	}
 	v, err := g.disclose(ctx, c, to.Party, to.Role, from, category, "", f, to.Purpose, from.Purpose)
-	if err != nil {
+	if err != nil || v.Scope != ScopeNone {
 		return v, err
 	}
-	if v.Scope == ScopeNone {
-		v.Scope = ScopeOutside
-		if v.Reason == "" {
-			v.Reason = "alleen buitenkantinformatie"
-		} else {
-			v.Reason = "alleen buitenkantinformatie: " + v.Reason
+	// The content is refused: may to's party tell from that it is involved? That is a
+	// disclosure of the categories that stand for its involvement: what bijlage 3 lets the party
+	// bring into this phase, and what the convenant's buitenkant rules let it disclose.
+	refused := v
+	for _, cat := range g.involvement(c.Phase, to.Party, category) {
+		w, err := g.disclose(ctx, c, to.Party, to.Role, from, cat, ScopeOutside, f, to.Purpose, from.Purpose)
+		if err != nil {
+			return w, err
+		}
+		if w.Allowed() {
+			w.Scope = ScopeOutside
+			return w, nil
+		}
+		if closer(w.Decision, refused.Decision) {
+			refused = w
 		}
 	}
-	return v, nil
+	refused.Scope = ScopeNone
+	refused.Reason = "Geen antwoord, ook niet dat " + to.Party + " betrokken is. " + orDefault(refused.Reason, "Het convenant staat dit niet toe.")
+	return refused, nil
+}
+
+// involvement lists the categories whose disclosure by party would reveal that it is involved,
+// except skip: the categories bijlage 3 lists for party in phase, then those of the
+// convenant's buitenkant rules for party.
+func (g *Guard) involvement(phase, party, skip string) []string {
+	var out []string
+	add := func(cats []convenant.Code) {
+		for _, cat := range cats {
+			if cat.Value != skip && !slices.Contains(out, cat.Value) {
+				out = append(out, cat.Value)
+			}
+		}
+	}
+	if ph, ok := g.k.Phase(phase); ok {
+		for _, info := range ph.Information {
+			if info.From.Value == party {
+				add(info.Categories)
+			}
+		}
+	}
+	for _, x := range g.k.Exchanges() {
+		if g.outside[x.ID] && x.Party.Value == party {
+			add(x.Categories)
+		}
+	}
+	return out
 }

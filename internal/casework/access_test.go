@@ -151,36 +151,63 @@ func TestReadPerPhaseAndRole(t *testing.T) {
 	}
 }
 
-func TestAskScopeIsOutsideUnlessPhaseAndConsent(t *testing.T) {
+// TestAskScopeGoesThroughThePolicy: a question to the jeugdarts or the jeugdhulpverlener is
+// answered with content when the phase and the policy (with the consent it asks for) allow it,
+// with buitenkant information only when the policy allows even that, and not at all otherwise —
+// that a jeugdhulpverlener or a jeugdarts is involved is itself covered by their secrecy
+// (Jeugdwet 7.3.11, BW 7:457; legal review point 1).
+func TestAskScopeGoesThroughThePolicy(t *testing.T) {
 	k := model(t)
 	c := zat(t, k)
 	from, _ := c.ParticipantFor(zoco)
-	to, _ := c.ParticipantFor(jarts)
-	f := Facts{RegionID: 1, DUOMelding: true, Now: day("2026-03-09")}
+	f := Facts{RegionID: 1, DUOMelding: true, Now: day("2026-03-09"), Age: 14}
 	for _, tt := range []struct {
-		phase   string
-		consent bool
-		want    string
+		to       Actor
+		category string
+		phase    string
+		consent  [3]string // the consent on file ("" none)
+		want     string
+		rule     string // the deciding rule (allowed or refused)
+		reason   string // in the reason
 	}{
-		{"aanmelding", true, ScopeOutside},
-		{"overleg", false, ScopeOutside},
-		{"overleg", true, ScopeContent},
-		{"uitvoering-en-evaluatie", true, ScopeOutside},
+		// The jeugdarts (WGBO): buitenkant only with the patient's consent, and only where
+		// bijlage 3 lists it.
+		{jarts, "gezondheid", "aanmelding", [3]string{"toeleiding", PartySchool, "gezondheid"}, ScopeOutside, "jeugdarts-betrokkenheid-toestemming", "buitenkant"},
+		{jarts, "gezondheid", "aanmelding", [3]string{}, ScopeNone, "jeugdarts-betrokkenheid-toestemming", "toestemming"},
+		{jarts, "gezondheid", "overleg", [3]string{}, ScopeNone, "", "ook niet dat ggd betrokken is"},
+		{jarts, "gezondheid", "overleg", [3]string{"toeleiding", PartySchool, "gezondheid"}, ScopeContent, "jeugdarts-inhoud", ""},
+		{jarts, "gezondheid", "uitvoering-en-evaluatie", [3]string{"toeleiding", PartySchool, "gezondheid"}, ScopeNone, "", "bijlage 3"},
+		// Jeugdhulp (Jeugdwet 7.3.11): without consent not even that it is involved; the
+		// refusal names the lawful routes.
+		{jhv, "gezinssituatie", "overleg", [3]string{}, ScopeNone, "", "Verwijsindex"},
+		{jhv, "gezinssituatie", "aanmelding", [3]string{}, ScopeNone, "jeugdhulp-betrokkenheid-toestemming", "toestemming"},
+		{jhv, "gezinssituatie", "aanmelding", [3]string{"jeugdhulp", PartySchool, "jeugdhulp"}, ScopeOutside, "jeugdhulp-betrokkenheid-toestemming", "buitenkant"},
+		{jhv, "gezinssituatie", "overleg", [3]string{"jeugdhulp", PartySchool, "gezinssituatie"}, ScopeContent, "jeugdhulp-inhoud-school", ""},
+		// A question to a parent: the parent answers in the meeting, no disclosure by a party.
+		{mother, "gezinssituatie", "overleg", [3]string{}, ScopeOutside, "", "ouders"},
 	} {
 		cs := consentSet{}
-		if tt.consent {
-			cs = consentSet{{"toeleiding", PartySchool, "gezondheid"}: 5}
+		if tt.consent[0] != "" {
+			cs[tt.consent] = 5
 		}
 		c.Phase = tt.phase
-		v, err := guard(k, cs).AskScope(context.Background(), c, from, to, "gezondheid", f)
+		to, _ := c.ParticipantFor(tt.to)
+		v, err := guard(k, cs).AskScope(context.Background(), c, from, to, tt.category, f)
 		if err != nil {
 			t.Fatal(err)
 		}
+		name := fmt.Sprintf("%s %s %s consent=%v", tt.to.Role+string(tt.to.Kind), tt.category, tt.phase, tt.consent[0] != "")
 		if v.Scope != tt.want {
-			t.Errorf("%s consent=%v: %s (%s)", tt.phase, tt.consent, v.Scope, v.Reason)
+			t.Errorf("%s: %s (%s)", name, v.Scope, v.Reason)
 		}
-		if v.Scope == ScopeOutside && !strings.Contains(v.Reason, "buitenkant") {
-			t.Errorf("reason %q", v.Reason)
+		if tt.rule != "" && v.Decision.RuleID != tt.rule {
+			t.Errorf("%s: rule %q, want %q (%s)", name, v.Decision.RuleID, tt.rule, v.Reason)
+		}
+		if !strings.Contains(v.Reason, tt.reason) {
+			t.Errorf("%s: reason %q lacks %q", name, v.Reason, tt.reason)
+		}
+		if tt.to.Kind == KindProfessional && v.Scope != ScopeNone && !v.Decision.Allowed {
+			t.Errorf("%s: %s without an allowing policy decision", name, v.Scope)
 		}
 	}
 }

@@ -193,7 +193,7 @@ func (s *Service) record(ctx context.Context, c *Case, a Actor, category string,
 		d, err := s.guard.ask(ctx, f, policy.Request{
 			Actor: policy.Actor{Party: p.Party, Role: p.Role}, Action: policy.Record,
 			Category: category, Purpose: purpose,
-			Context: policy.Context{DUOMelding: f.DUOMelding, Phase: c.Phase, Level: policy.LevelPerson},
+			Context: f.context(c),
 		}, nil)
 		if err != nil {
 			return Verdict{}, err
@@ -212,7 +212,7 @@ func (s *Service) facts(ctx context.Context, regionID int64, c *Case, now time.T
 	if err != nil {
 		return PupilFacts{}, Facts{}, err
 	}
-	return pf, Facts{RegionID: regionID, DUOMelding: pf.HasMelding, Now: now}, nil
+	return pf, FactsOn(regionID, pf.HasMelding, pf.BirthDate, now), nil
 }
 
 // load returns the case and the policy facts.

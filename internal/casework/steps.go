@@ -36,7 +36,7 @@ func (s *Service) Open(ctx context.Context, regionID int64, op Op, in OpenReques
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.record(ctx, c, op.Actor, "identificatie", Facts{RegionID: regionID, DUOMelding: pf.HasMelding, Now: now})
+	v, err := s.record(ctx, c, op.Actor, "identificatie", FactsOn(regionID, pf.HasMelding, pf.BirthDate, now))
 	if err != nil {
 		return nil, err
 	}
@@ -410,9 +410,10 @@ func (s *Service) UpdateAgreement(ctx context.Context, regionID int64, op Op, ca
 	return &a, nil
 }
 
-// Ask puts a question to a participant. The answer's scope is decided now: buitenkant
-// information (involved, and a contact) unless the phase and a consent allow content; for
-// buitenkant the answer is given at once.
+// Ask puts a question to a participant. The answer's scope is decided now: content when the
+// phase and the policy (with its consent) allow it; otherwise buitenkant information (involved,
+// and a contact), given at once, when the policy allows the participant's party even that; and
+// otherwise the question is refused (ErrNotAllowed) with the lawful route in the reason.
 func (s *Service) Ask(ctx context.Context, regionID int64, op Op, caseID int64, to Ref, category, question string) (*InfoRequest, error) {
 	now := s.now()
 	c, _, f, err := s.load(ctx, regionID, caseID, now)
@@ -436,6 +437,11 @@ func (s *Service) Ask(ctx context.Context, regionID int64, op Op, caseID int64, 
 	v, err := s.guard.AskScope(ctx, c, from, target, category, f)
 	if err != nil {
 		return nil, err
+	}
+	if !v.Allowed() {
+		// Not even buitenkant: the refusal is logged with the policy's decision and names the
+		// lawful route (a consent, the Verwijsindex).
+		return nil, s.refuse(ctx, regionID, op, c, v, audit.ActionCreate, "casus-informatievraag", now)
 	}
 	q := &InfoRequest{CaseID: c.ID, Phase: c.Phase, FromUser: from.UserID, To: to, Category: category,
 		Question: strings.TrimSpace(question), AskedAt: now, Scope: v.Scope, ScopeWhy: v.Reason}

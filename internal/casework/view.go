@@ -258,7 +258,7 @@ func (s *Service) List(ctx context.Context, regionID int64, op Op, openOnly bool
 		}
 		v := Verdict{Scope: ScopeContent, Category: "identificatie", Purpose: c.Purpose}
 		if op.Actor.Professional() {
-			if v, err = s.record(ctx, c, op.Actor, "identificatie", Facts{RegionID: regionID, DUOMelding: c.MeldingRef != "", Now: now}); err != nil {
+			if v, err = s.record(ctx, c, op.Actor, "identificatie", FactsOn(regionID, c.MeldingRef != "", c.BirthDate, now)); err != nil {
 				return nil, err
 			}
 			if !v.Allowed() {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -191,22 +192,38 @@ func TestThuiszitterScenario(t *testing.T) {
 		mustNotOpen("leerplicht2", c.ID)
 		mustNotOpen("swv-consulent2", c.ID) // not escalated yet
 
-		// An information request to jeugdhulp without consent. KNOWN GAP (issue 14 note): the
-		// casework guard (AskScope) still answers "buitenkant" when the policy refuses, although
-		// under Jeugdwet 7.3.11 jeugdhulp may not even confirm its involvement without consent or
-		// a Verwijsindex match. Within a case the participant list already shows that jeugdhulp
-		// takes part, so this answer adds no new fact; the guard should still ask the policy.
-		q, err := w.svc.Ask(ctx, rid, w.op("zorgcoordinator"), c.ID, casework.Ref(fmt.Sprintf("gebruiker:%d", w.users["jeugdhulpverlener"].UserID)), "gezinssituatie", "Wat speelt er thuis?")
+		// An information request to jeugdhulp without consent: refused, not even a buitenkant
+		// answer — under Jeugdwet 7.3.11 jeugdhulp may not confirm its involvement without the
+		// consent of the right person (Noor is 14: her own) or a Verwijsindex match. The refusal
+		// goes through the policy, is logged, and names the lawful routes.
+		before, err := store.NewAuditStore(db).ForPupil(ctx, rid, w.pseudo)
 		must(err)
-		if q.Scope != casework.ScopeOutside || q.Answer == "" || q.AnsweredAt.IsZero() {
-			t.Fatalf("question without consent: %+v", q)
+		_, err = w.svc.Ask(ctx, rid, w.op("zorgcoordinator"), c.ID, casework.Ref(fmt.Sprintf("gebruiker:%d", w.users["jeugdhulpverlener"].UserID)), "gezinssituatie", "Wat speelt er thuis?")
+		if !errors.Is(err, casework.ErrNotAllowed) {
+			t.Fatalf("question without consent: %v", err)
+		}
+		for _, want := range []string{"ook niet dat jeugdhulp betrokken is", "de leerling zelf", "Verwijsindex", "Veilig Thuis"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("refusal %q lacks %q", err, want)
+			}
+		}
+		after, err := store.NewAuditStore(db).ForPupil(ctx, rid, w.pseudo)
+		must(err)
+		if len(after) != len(before)+1 {
+			t.Fatalf("refused question: %d audit entries added, want 1", len(after)-len(before))
+		}
+		if r := after[len(after)-1].Entry.Record(); r.Outcome != "geweigerd" || r.Name != "casus-informatievraag" || r.ConvenantVersion == "" {
+			t.Errorf("refusal entry: %+v", r)
+		}
+		if qs, err := w.cases.InfoRequests(ctx, rid, c.ID); err != nil || len(qs) != 0 {
+			t.Fatalf("a refused question was stored: %v %+v", err, qs)
 		}
 
 		// The mother consents to jeugdhulp sharing with the school: now the school sees content.
 		w.consen[[3]string{"jeugdhulp", "school", "jeugdhulp"}] = 41
 		w.consen[[3]string{"jeugdhulp", "school", "gezinssituatie"}] = 41
 		mustSee("zorgcoordinator", c.ID, seen{minutes: []string{minutes}, contribs: []string{help, absent, support}})
-		q, err = w.svc.Ask(ctx, rid, w.op("zorgcoordinator"), c.ID, casework.Ref(fmt.Sprintf("gebruiker:%d", w.users["jeugdhulpverlener"].UserID)), "gezinssituatie", "Wat speelt er thuis?")
+		q, err := w.svc.Ask(ctx, rid, w.op("zorgcoordinator"), c.ID, casework.Ref(fmt.Sprintf("gebruiker:%d", w.users["jeugdhulpverlener"].UserID)), "gezinssituatie", "Wat speelt er thuis?")
 		must(err)
 		if q.Scope != casework.ScopeContent || q.Answer != "" {
 			t.Fatalf("question with consent: %+v", q)
@@ -247,6 +264,16 @@ func TestThuiszitterScenario(t *testing.T) {
 		}
 		// In this phase the school's minutes are shared with leerplicht, jeugdhulp content only as buitenkant.
 		mustSee("zorgcoordinator", c.ID, seen{minutes: []string{minutes}, agreements: plan, contribs: []string{helpOut}, hidden: 2})
+		// A question to jeugdhulp now gets the buitenkant answer at once (consent on file, the
+		// phase lists jeugdhulp as buitenkant), and jeugdhulp cannot add content to it.
+		q, err = w.svc.Ask(ctx, rid, w.op("zorgcoordinator"), c.ID, casework.Ref(fmt.Sprintf("gebruiker:%d", w.users["jeugdhulpverlener"].UserID)), "jeugdhulp", "Loopt de hulp nog?")
+		must(err)
+		if q.Scope != casework.ScopeOutside || !strings.Contains(q.Answer, "is betrokken bij deze leerling") || q.AnsweredAt.IsZero() {
+			t.Fatalf("buitenkant question: %+v", q)
+		}
+		if _, err := w.svc.Answer(ctx, rid, w.op("jeugdhulpverlener"), c.ID, q.ID, "Ja, twee keer per week."); err == nil {
+			t.Fatal("content answer to a buitenkant question")
+		}
 
 		// 10. Doorbraakoverleg: the onderwijsconsulent comes in; the SWV sees the escalation.
 		_, err = w.svc.Escalate(ctx, rid, w.op("zorgcoordinator"), c.ID, casework.EscalateRequest{

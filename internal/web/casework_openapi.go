@@ -21,7 +21,7 @@ var casusOps = []struct {
 	{"post", "/casussen/{id}/afspraken", "afspraakMaken", "Afspraak vastleggen; 201 met ETag afspraak-<id>-v1", 201, "Afspraak", "AfspraakVerzoek", false, true},
 	{"patch", "/casussen/{id}/afspraken/{aid}", "afspraakWijzigen", "Afspraak wijzigen; alleen status = voortgang melden (If-Match: ETag van de afspraak)", 200, "Afspraak", "AfspraakWijziging", true, true},
 	{"post", "/casussen/{id}/inbreng", "inbrengen", "Informatie inbrengen in de huidige fase", 201, "CasusItem", "InbrengVerzoek", false, true},
-	{"post", "/casussen/{id}/informatievragen", "informatievraagStellen", "Informatievraag aan een deelnemer; zonder toestemming meteen het buitenkantantwoord", 201, "Informatievraag", "InformatievraagVerzoek", false, true},
+	{"post", "/casussen/{id}/informatievragen", "informatievraagStellen", "Informatievraag aan een deelnemer: inhoud als fase en toestemming dat toestaan; anders meteen het buitenkantantwoord, als het convenant ook dat toestaat; anders 403 met de route die wel mag", 201, "Informatievraag", "InformatievraagVerzoek", false, true},
 	{"post", "/casussen/{id}/informatievragen/{qid}/antwoord", "informatievraagBeantwoorden", "Inhoudelijk antwoord, alleen als fase en toestemming dat toestaan", 200, "Informatievraag", "AntwoordVerzoek", false, true},
 	{"post", "/casussen/{id}/fase", "faseWijzigen", "Naar een toegestane fase (If-Match: ETag van de casus)", 200, "CasusStap", "FaseVerzoek", true, true},
 	{"post", "/casussen/{id}/uitnodigingen", "gezinUitnodigen", "Ouders met gezag en de leerling vanaf 12 uitnodigen (If-Match)", 200, "CasusStap", "", true, true},

@@ -30,10 +30,17 @@ func (c *caseHandlers) formDone(w http.ResponseWriter, r *http.Request, id int64
 	var ce *casework.ConflictError
 	var te *casework.TransitionError
 	var we *Error
+	var de *casework.DeniedError
 	errs := map[string]string{}
 	extra := map[string]any{"form": form}
 	status := http.StatusBadRequest
+	keep := false
 	switch {
+	case form == "vraag" && errors.As(err, &de) && !de.NotParticipant:
+		// The addressee may not answer, not even that they are involved (Jeugdwet 7.3.11,
+		// BW 7:457): the form shows why and the lawful route, and keeps the question.
+		status, keep = http.StatusForbidden, true
+		errs[form+"-aan"] = de.Reason
 	case errors.As(err, &fe):
 		errs[form+"-"+fe.Field] = fieldLabel(fe.Field) + ": " + fe.Msg
 	case errors.As(err, &we) && we.Field != "" && we.Status == http.StatusBadRequest:
@@ -49,7 +56,7 @@ func (c *caseHandlers) formDone(w http.ResponseWriter, r *http.Request, id int64
 	default:
 		return caseError(err)
 	}
-	if status == http.StatusBadRequest {
+	if status == http.StatusBadRequest || keep {
 		in := map[string]string{}
 		for k, vals := range r.PostForm {
 			if k != "csrf" && len(vals) > 0 {
