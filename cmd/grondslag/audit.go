@@ -18,6 +18,7 @@ import (
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/ident"
+	"github.com/grondslag/grondslag/internal/region"
 	"github.com/grondslag/grondslag/internal/store"
 )
 
@@ -516,21 +517,58 @@ func dash(s string) string {
 }
 
 func runAuditExport(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "audit export", "audit export --formaat logboek|bladen [--uitvoer BESTAND] [--db …] [--regio CODE]")
+	fs := newFlagSet(e, "audit export", "audit export --formaat logboek|bladen [--organisatie NAAM|BRIN|GM-CODE] [--leerling PSEUDONIEM|BSN] [--uitvoer BESTAND] [--db …] [--regio CODE]")
 	cfg := storeFlags(fs, e)
-	format := fs.String("formaat", "logboek", "logboek: records van de standaard Logboek Dataverwerkingen; bladen: de canonieke bladen van de Merkle-boom (om zelf na te rekenen)")
+	format := fs.String("formaat", "logboek", "logboek: records van de standaard Logboek Dataverwerkingen ("+audit.LogboekVersion+"); bladen: de canonieke bladen van de Merkle-boom (om zelf na te rekenen)")
 	out := fs.String("uitvoer", "", "bestand om naar te schrijven; standaard de standaarduitvoer")
+	orgArg := fs.String("organisatie", "", "alleen de records van deze verwerkingsverantwoordelijke (naam, BRIN met vestiging, of CBS-code GM…); alleen bij --formaat logboek")
+	pupilArg := fs.String("leerling", "", "alleen de records over deze leerling (pseudoniem, BSN of onderwijsnummer); alleen bij --formaat logboek")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
 	if *format != "logboek" && *format != "bladen" {
 		return withExit(2, fmt.Errorf("onbekend formaat %q: gebruik logboek of bladen", *format))
 	}
+	if *format == "bladen" && (*orgArg != "" || *pupilArg != "") {
+		return withExit(2, errors.New("--organisatie en --leerling gelden alleen bij --formaat logboek: de bladen gaan altijd allemaal mee, anders is de boom niet na te rekenen"))
+	}
 	a, err := openAudit(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer a.db.Close()
+	var opts audit.LogboekOptions
+	wantOrg, wantSubject := "", ""
+	if *format == "logboek" {
+		ring, err := a.cfg.keyRing()
+		if err != nil {
+			return err
+		}
+		keys, err := ring.Region(a.region.Code)
+		if err != nil {
+			return fmt.Errorf("sleutels van regio %s: %w", a.region.Code, err)
+		}
+		opts.SubjectID = keys.DataSubjectID
+		opts.Resource = map[string]string{"service.name": "grondslag", "grondslag.regio": a.region.Code}
+		if version != "" {
+			opts.Resource["service.version"] = version
+		}
+		if *orgArg != "" {
+			o, err := findOrganisation(ctx, a.db, a.region.ID, *orgArg)
+			if err != nil {
+				return err
+			}
+			wantOrg = audit.OrganisationURI(a.region.ID, o.ID)
+			opts.Resource["grondslag.verwerkingsverantwoordelijke"] = o.Name
+		}
+		if *pupilArg != "" {
+			ps, err := a.pupilPseudonym(*pupilArg)
+			if err != nil {
+				return err
+			}
+			wantSubject = keys.DataSubjectID(ps)
+		}
+	}
 	var w io.Writer = e.stdout
 	var f *os.File
 	if *out != "" {
@@ -544,14 +582,10 @@ func runAuditExport(ctx context.Context, e env) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
-	resource := map[string]string{"service.name": "grondslag", "grondslag.regio": a.region.Code}
-	if version != "" {
-		resource["service.version"] = version
-	}
 	n := 0
 	err = a.as.Entries(ctx, a.region.ID, 0, 1<<62, func(s audit.StoredEntry) error {
-		n++
 		if *format == "bladen" {
+			n++
 			bw.Write(s.Leaf)
 			return bw.WriteByte('\n')
 		}
@@ -559,7 +593,18 @@ func runAuditExport(ctx context.Context, e env) error {
 		if err != nil {
 			return fmt.Errorf("regel %d: %w (controleer met 'grondslag audit verify')", s.Index, err)
 		}
-		return enc.Encode(l.Logboek(resource))
+		rec, err := l.Logboek(opts)
+		if err != nil {
+			return err
+		}
+		if wantOrg != "" && rec.Attributes[audit.AttrController] != wantOrg {
+			return nil
+		}
+		if wantSubject != "" && rec.Attributes[audit.AttrDataSubject] != wantSubject {
+			return nil
+		}
+		n++
+		return enc.Encode(rec)
 	})
 	if err != nil {
 		return err
@@ -574,6 +619,31 @@ func runAuditExport(ctx context.Context, e env) error {
 		fmt.Fprintf(e.stderr, "%d regels geschreven naar %s\n", n, *out)
 	}
 	return nil
+}
+
+// findOrganisation finds an organisation of the region by its name (case-insensitive), its BRIN
+// with or without vestiging (12AB or 12AB00) or its CBS code (GM0363).
+func findOrganisation(ctx context.Context, db *store.DB, regionID int64, s string) (region.Organisation, error) {
+	orgs, err := db.Organisations(ctx, regionID)
+	if err != nil {
+		return region.Organisation{}, err
+	}
+	s = strings.TrimSpace(s)
+	var found []region.Organisation
+	for _, o := range orgs {
+		if strings.EqualFold(o.Name, s) || (o.CBSCode != "" && strings.EqualFold(o.CBSCode, s)) ||
+			(o.BRIN != "" && (strings.EqualFold(o.BRIN+o.Vestiging, s) || strings.EqualFold(o.BRIN, s))) {
+			found = append(found, o)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return region.Organisation{}, withExit(2, fmt.Errorf("geen organisatie %q in deze regio (geef de naam, de BRIN met vestiging of de CBS-code)", s))
+	default:
+		return region.Organisation{}, withExit(2, fmt.Errorf("%q past bij %d organisaties; geef de BRIN met vestiging of de volledige naam", s, len(found)))
+	}
 }
 
 // proofJSON is the inclusion proof of one entry, self-contained for an outsider: the leaf (its

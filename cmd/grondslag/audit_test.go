@@ -188,28 +188,49 @@ func TestAuditCommands(t *testing.T) {
 		t.Errorf("invalid BSN: %d %s", code, errs)
 	}
 
-	// Logboek export: one record per entry, no pseudonym in clear, encrypted subject present.
+	// Logboek export: one record per entry, no pseudonym in clear, the keyed subject id (the same
+	// for every record of the pupil) with its type, the standard's version named; a refusal is a
+	// completed decision (status UNSET, outcome in an attribute), never status ERROR.
 	code, out, errs = runCmd(t, "", append([]string{"audit", "export", "--formaat", "logboek"}, st...)...)
 	if code != 0 {
 		t.Fatalf("export: %s", errs)
 	}
 	sc := bufio.NewScanner(strings.NewReader(out))
-	n := 0
+	n, subject := 0, ""
 	for sc.Scan() {
 		var rec audit.LogboekRecord
 		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
 			t.Fatal(err)
 		}
-		if len(rec.TraceID) != 32 || len(rec.OperationID) != 16 || rec.Attributes[audit.AttrDataSubject] == "" || rec.Resource == nil {
+		if len(rec.TraceID) != 32 || len(rec.SpanID) != 16 || len(rec.Attributes[audit.AttrDataSubject]) != 32 ||
+			rec.Attributes[audit.AttrDataSubjectType] != audit.DataSubjectIDType || rec.Resource == nil ||
+			rec.Resource.Attributes[audit.AttrStandard] != audit.LogboekVersion {
 			t.Errorf("record %d: %+v", n, rec)
 		}
-		if want := map[bool]int{true: audit.StatusError, false: audit.StatusOK}[n%5 == 4]; rec.StatusCode != want {
+		// Every third entry is about the pupil ps (auditFixture): one keyed id for all of them,
+		// another for each of the others.
+		if got := rec.Attributes[audit.AttrDataSubject]; n%3 == 0 {
+			if n > 0 && got != subject {
+				t.Errorf("record %d: data subject %q, the pupil's first was %q", n, got, subject)
+			}
+			subject = got
+		} else if got == subject {
+			t.Errorf("record %d: another pupil has the data subject id of ps", n)
+		}
+		if want := map[bool]int{true: audit.StatusUnset, false: audit.StatusOK}[n%5 == 4]; rec.StatusCode != want {
 			t.Errorf("record %d: status %d, want %d", n, rec.StatusCode, want)
 		}
 		n++
 	}
 	if n != 42 || strings.Contains(out, ps) {
 		t.Errorf("export: %d records; pseudonym in clear: %v", n, strings.Contains(out, ps))
+	}
+	// Selected by the pupil's BSN: its 14 records; by another pupil: none.
+	if code, sel, errs := runCmd(t, "", append([]string{"audit", "export", "--leerling", "111222333"}, st...)...); code != 0 || strings.Count(sel, "\n") != 14 || !strings.Contains(sel, subject) {
+		t.Errorf("export --leerling: exit %d, %d lines %s", code, strings.Count(sel, "\n"), errs)
+	}
+	if code, sel, _ := runCmd(t, "", append([]string{"audit", "export", "--leerling", "123456782"}, st...)...); code != 0 || sel != "" {
+		t.Errorf("export --leerling of another pupil: exit %d, %q", code, sel)
 	}
 	if code, _, _ := runCmd(t, "", append([]string{"audit", "export", "--formaat", "csv"}, st...)...); code != 2 {
 		t.Errorf("unknown format: exit %d", code)

@@ -147,11 +147,12 @@ func (s *Service) Import(ctx context.Context, in Import) (Imported, error) {
 	// One entry per pupil whose registrations were written, in the import's own transaction.
 	trail := func(_ ImportResult, pseudonyms []string) ([]audit.Entry, error) {
 		log := access.Entries{Enc: enc}
-		// Each pupil's entry is its own operation, a child of the request's span when there is
-		// one (web, API), else of the import operation (CLI, job).
-		parent := base.ParentOperationID
-		if parent.IsZero() {
-			parent = base.OperationID
+		// The import is one operation (its own record, naming no pupil) and each pupil's entry a
+		// child operation under it (Logboek Dataverwerkingen: one record per data subject, each
+		// with the import as parent_span_id, which therefore exists in the log).
+		parent := base.OperationID
+		if err := log.Append(ctx, in.RegionID, d.Record(base)); err != nil {
+			return nil, err
 		}
 		for _, ps := range pseudonyms {
 			r := base

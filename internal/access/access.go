@@ -78,8 +78,10 @@ type Request struct {
 type Decision struct {
 	policy.Decision
 	// ActivityURI is the verwerkingsregister URI of the deciding rule's activity
-	// (dpl.core.processing_activity_id); "" when denied or when the rule names no activity. For a
-	// disclosure it is the discloser's own activity (policy.Decision.DiscloserActivity).
+	// (dpl.core.processing_activity_id); "" when the rule names no activity. For a disclosure it
+	// is the discloser's own activity (policy.Decision.DiscloserActivity). For a refusal it is the
+	// asking party's own activity for the purpose, or DecisionActivity when it has none, so that
+	// every record names its controller's activity.
 	ActivityURI string
 	// RecipientActivityURI is, for an allowed disclosure whose rule names it, the recipient's own
 	// receiving activity in its register: the recipient's receipt is logged under it
@@ -102,24 +104,53 @@ type Point struct {
 type uriCache struct {
 	k    *convenant.Compiled
 	uris map[string]string
+	// own is, per party and purpose, the URI of the party's own activity for that purpose (the
+	// first in the register), the activity a refusal is logged under.
+	own map[partyPurpose]string
+}
+
+type partyPurpose struct{ party, purpose string }
+
+// DecisionActivity is the processing activity of a refusal whose party has no activity of its
+// own for the purpose asked: deciding about, and logging, access to personal data (AVG art. 5
+// lid 2 and art. 32; NEN 7513), which every party does as its own controller.
+const DecisionActivity = "urn:grondslag:verwerking:toegangsbeslissing"
+
+func (p *Point) cache(k *convenant.Compiled) *uriCache {
+	c := p.uris.Load()
+	if c == nil || c.k != k {
+		c = &uriCache{k: k, uris: map[string]string{}, own: map[partyPurpose]string{}}
+		for _, a := range k.ProcessingActivities() {
+			u := ActivityURI(k, a.ID)
+			c.uris[a.ID] = u
+			key := partyPurpose{a.Controller.Value, a.Purpose.Value}
+			if _, seen := c.own[key]; !seen {
+				c.own[key] = u
+			}
+		}
+		p.uris.Store(c)
+	}
+	return c
 }
 
 func (p *Point) activityURI(k *convenant.Compiled, id string) string {
 	if id == "" {
 		return ""
 	}
-	c := p.uris.Load()
-	if c == nil || c.k != k {
-		c = &uriCache{k: k, uris: map[string]string{}}
-		for _, a := range k.ProcessingActivities() {
-			c.uris[a.ID] = ActivityURI(k, a.ID)
-		}
-		p.uris.Store(c)
-	}
-	if u, ok := c.uris[id]; ok {
+	if u, ok := p.cache(k).uris[id]; ok {
 		return u
 	}
 	return ActivityURI(k, id)
+}
+
+// refusalActivity is the activity a refusal is logged under: the asking party's own activity
+// for the purpose when its register has one, else DecisionActivity. A refusal is a processing
+// too (the pupil's pseudonym, the question), so its record names its controller's activity.
+func (p *Point) refusalActivity(k *convenant.Compiled, party, purpose string) string {
+	if u, ok := p.cache(k).own[partyPurpose{party, purpose}]; ok {
+		return u
+	}
+	return DecisionActivity
 }
 
 // New returns the decision point of the region regionID over its engine. regionID 0 accepts
@@ -146,7 +177,7 @@ func (p *Point) Ask(_ context.Context, req Request) (Decision, error) {
 			return Decision{}, fmt.Errorf("toestemming nagaan: %w", err)
 		}
 		q.Context.Consent, q.Context.ConsentID = ok, consentRef(ok, id)
-		return p.resolve(p.eng.Decide(q)), nil
+		return p.resolve(q, p.eng.Decide(q)), nil
 	}
 	d := p.eng.Decide(q)
 	if !d.Allowed && d.Missing == policy.MissingConsent && req.ConsentFor != nil {
@@ -159,7 +190,7 @@ func (p *Point) Ask(_ context.Context, req Request) (Decision, error) {
 			d = p.eng.Decide(q)
 		}
 	}
-	return p.resolve(d), nil
+	return p.resolve(q, d), nil
 }
 
 // Decide decides req and appends the audit record — base with the decision applied — to log
@@ -186,12 +217,13 @@ func consentRef(ok bool, id int64) string {
 	return strconv.FormatInt(id, 10)
 }
 
-func (p *Point) resolve(d policy.Decision) Decision {
+func (p *Point) resolve(q policy.Request, d policy.Decision) Decision {
 	out := Decision{Decision: d}
+	k := p.eng.Convenant()
 	if !d.Allowed {
+		out.ActivityURI = p.refusalActivity(k, q.Actor.Party, q.Purpose)
 		return out
 	}
-	k := p.eng.Convenant()
 	own := d.Activity
 	if d.DiscloserActivity != "" {
 		own = d.DiscloserActivity

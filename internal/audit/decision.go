@@ -31,19 +31,28 @@ func (r *Record) ApplyDecision(d policy.Decision, activityURI string) {
 	r.Outcome, r.Reason = Denied, "ontbreekt-"+missing
 }
 
-// PerPupil builds one entry per pupil from base: the same decision and operation context, each
-// entry naming one data subject (NEN 7513 logs per subject), each with its own operation id as a
-// child of base's. Used for bulk processing such as a school's absence import.
+// PerPupil builds the entries of one operation about several pupils from base: first base's own
+// entry (naming no pupil), then one entry per pupil with the same decision and operation context,
+// each with its own operation id and base's as parent (Logboek Dataverwerkingen: one record per
+// data subject, each a child operation of the known one, which is itself a record so that every
+// parent_span_id names a record; NEN 7513 logs per subject). Used for bulk processing such as a
+// school's absence import.
 func PerPupil(base Record, pseudonyms []string, enc Encrypter) ([]Entry, error) {
-	out := make([]Entry, 0, len(pseudonyms))
-	parent := base.OperationID
+	out := make([]Entry, 0, 1+len(pseudonyms))
+	base.Pupil = ""
+	if base.OperationID.IsZero() {
+		base.OperationID = NewOperationID()
+	}
+	own, err := NewEntry(base, enc)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, own)
 	for _, p := range pseudonyms {
 		r := base
 		r.Pupil = p
 		r.OperationID = NewOperationID()
-		if !parent.IsZero() {
-			r.ParentOperationID = parent
-		}
+		r.ParentOperationID = base.OperationID
 		e, err := NewEntry(r, enc)
 		if err != nil {
 			return nil, err

@@ -34,8 +34,17 @@ func TestPerPupil(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(es) != 2 {
+	if len(es) != 3 {
 		t.Fatalf("%d entries", len(es))
+	}
+	parent := es[0].Record()
+	if es[0].Pupil() != "" || parent.OperationID.IsZero() {
+		t.Fatalf("the operation's own entry: %+v", parent)
+	}
+	for _, e := range es[1:] {
+		if r := e.Record(); r.ParentOperationID != parent.OperationID || r.OperationID == parent.OperationID || r.TraceID != parent.TraceID {
+			t.Errorf("child %+v is not under the operation's entry", r)
+		}
 	}
 	if _, err := audit.PerPupil(audit.Record{}, []string{"0123456789abcdef0123456789abcdef"}, enc); err == nil {
 		t.Fatal("an invalid base record was accepted")

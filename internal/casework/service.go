@@ -80,6 +80,9 @@ type Op struct {
 	Point     audit.AccessPoint
 	RequestID string
 	Trace     audit.TraceContext
+	// Foreign is the caller's operation of an API request that sent a traceparent (Logboek
+	// foreign_operation); nil otherwise.
+	Foreign *audit.ForeignOperation
 	// ExpectVersion, when not 0, is the version of the case the writer read (the API's If-Match,
 	// a form's hidden field): a change of the case itself (phase, regie, invitation, escalation,
 	// closing) made against an older version fails with a *ConflictError and changes nothing.
@@ -123,7 +126,7 @@ func (s *Service) entry(op Op, c *Case, v Verdict, action audit.Action, name str
 		Actor: audit.Actor{UserID: op.Actor.UserID, ClientID: op.Actor.ClientID, OrganisationID: op.Actor.OrganisationID, Role: op.Actor.Role},
 		Pupil: c.Pupil, Categories: []string{v.Category}, Action: action,
 		Purpose: v.Purpose, Melding: c.MeldingRef, AccessPoint: op.Point, RequestID: op.RequestID,
-		TraceID: op.Trace.TraceID, OperationID: audit.NewOperationID(), ParentOperationID: op.Trace.SpanID,
+		TraceID: op.Trace.TraceID, OperationID: audit.NewOperationID(), Foreign: op.Foreign,
 		Name: name,
 	}
 	if r.TraceID.IsZero() {
@@ -146,7 +149,7 @@ func (s *Service) entry(op Op, c *Case, v Verdict, action audit.Action, name str
 		// A decision of the policy (allowed, or the refusal it names; a refusal by the
 		// casework rules alone is "ontbreekt-casusregel").
 		if !v.Allowed() && d.Allowed {
-			d = access.Decision{Decision: policy.Decision{ConvenantVersion: d.ConvenantVersion}}
+			d = access.Decision{Decision: policy.Decision{ConvenantVersion: d.ConvenantVersion}, ActivityURI: d.ActivityURI}
 		}
 		if !v.Allowed() && d.Missing == "" {
 			d.Missing = "casusregel"
@@ -159,6 +162,10 @@ func (s *Service) entry(op Op, c *Case, v Verdict, action audit.Action, name str
 			r.Purpose = "inzage"
 		}
 		r.ProcessingActivity = "urn:grondslag:verwerking:inzage-betrokkene"
+	}
+	if r.Outcome == audit.Denied && r.ProcessingActivity == "" {
+		// A refusal by the casework rules before any rule of the convenant was asked.
+		r.ProcessingActivity = access.DecisionActivity
 	}
 	e, err := audit.NewEntry(r, s.enc)
 	if err != nil {

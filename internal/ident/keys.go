@@ -420,3 +420,16 @@ func (k *RegionKeys) Decrypt(b, aad []byte) ([]byte, error) {
 	}
 	return k.Open(int(v), b[n:], aad)
 }
+
+// DataSubjectID returns the region's keyed id of a pupil for the Logboek Dataverwerkingen
+// export (dpl.core.data_subject_id): 32 hex characters of HMAC-SHA256 over the pseudonym, under
+// a key derived from the pseudonym key for this use only. Deterministic, so that every record of
+// one pupil can be selected; unrelated to the pseudonym the database uses, and unreadable
+// without the region's key.
+func (k *RegionKeys) DataSubjectID(pseudonym string) string {
+	d := hmac.New(sha256.New, k.pseudonymKey)
+	d.Write([]byte("grondslag/logboek/data_subject_id/v1"))
+	m := hmac.New(sha256.New, d.Sum(nil))
+	m.Write([]byte(pseudonym))
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}

@@ -106,7 +106,7 @@ func (c *caseHandlers) op(r *http.Request, point audit.AccessPoint) (casework.Op
 	if a.ParentID != 0 {
 		ca = casework.Actor{Kind: casework.KindParent, ParentID: a.ParentID, Name: p.DisplayName()}
 	}
-	return casework.Op{Actor: ca, Point: point, RequestID: requestID(r.Context()), Trace: traceContext(r.Context())}, a.RegionID
+	return casework.Op{Actor: ca, Point: point, RequestID: requestID(r.Context()), Trace: traceContext(r.Context()), Foreign: foreignOperation(r.Context(), p)}, a.RegionID
 }
 
 // caseError maps the casework sentinels to HTTP, in one place.

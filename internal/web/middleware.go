@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/tracectx"
 )
 
 type ctxKey int
@@ -27,9 +28,33 @@ func requestID(ctx context.Context) string {
 	return v
 }
 
+// requestTrace is the W3C trace context of a request: the request's own (a new trace for every
+// request, as the Logboek Dataverwerkingen standard asks of a new processing) and, for an API call
+// that sent a valid `traceparent`, the caller's operation, which the request's audit records name
+// as their foreign_operation.
+type requestTrace struct {
+	own     tracectx.Context
+	foreign tracectx.Context // zero when the caller sent none (or an invalid one)
+}
+
 func traceContext(ctx context.Context) audit.TraceContext {
-	v, _ := ctx.Value(keyTrace).(audit.TraceContext)
-	return v
+	v, _ := ctx.Value(keyTrace).(requestTrace)
+	return v.own
+}
+
+// foreignOperation is the caller's operation of an API request that sent a `traceparent`, with
+// the caller's entity: the organisation the API client (or signed-in user) acts for. nil when the
+// request carried no trace context or the principal has no organisation.
+func foreignOperation(ctx context.Context, p *Principal) *audit.ForeignOperation {
+	v, _ := ctx.Value(keyTrace).(requestTrace)
+	if !v.foreign.IsValid() || p == nil {
+		return nil
+	}
+	a := p.Actor()
+	if a.OrgID == 0 {
+		return nil
+	}
+	return &audit.ForeignOperation{TraceID: v.foreign.TraceID, OperationID: v.foreign.SpanID, Entity: audit.OrganisationURI(a.RegionID, a.OrgID)}
 }
 
 // statusWriter records the status for the access log.
@@ -67,13 +92,19 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			id = hex.EncodeToString(b[:])
 		}
 		ctx := context.WithValue(r.Context(), keyRequestID, id)
-		tc := audit.TraceContext{TraceID: audit.NewTraceID(), SpanID: audit.NewOperationID(), Flags: 1}
+		// Every request is a new trace of our own; an API caller's traceparent is kept as the
+		// foreign operation (Logboek Dataverwerkingen: "Metadata verkregen via W3C Trace Context
+		// MOET als foreign_operation worden opgenomen"), never adopted as our trace, so a caller
+		// cannot merge its calls into another processing of ours.
+		rt := requestTrace{own: tracectx.New()}
 		if strings.HasPrefix(r.URL.Path, "/api/") {
-			if in, err := audit.ParseTraceparent(r.Header.Get("traceparent")); err == nil {
-				tc = in.Child()
+			if in, err := tracectx.Parse(r.Header.Get("traceparent")); err == nil {
+				rt.foreign = in
+				rt.own.Flags = in.Flags
 			}
 		}
-		ctx = context.WithValue(ctx, keyTrace, tc)
+		tc := rt.own
+		ctx = context.WithValue(ctx, keyTrace, rt)
 		r = r.WithContext(ctx)
 
 		h := w.Header()

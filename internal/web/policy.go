@@ -45,9 +45,9 @@ type Answer struct {
 func answerOf(d access.Decision) Answer {
 	a := Answer{Allowed: d.Allowed, GroundText: d.Ground, Article: d.Article, Conditions: d.Conditions, Obligations: d.Obligations,
 		Reason: d.Reason, Missing: d.Missing, ConvenantVersion: strings.TrimPrefix(d.ConvenantVersion, "sha256:"), Decision: d, decided: true}
+	a.ProcessingActivity = d.ActivityURI
 	if d.Allowed {
 		a.Ground = d.GroundCode()
-		a.ProcessingActivity = d.ActivityURI
 	}
 	if id, err := strconv.ParseInt(d.ConsentID, 10, 64); err == nil {
 		a.ConsentID = id

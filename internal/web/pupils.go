@@ -176,7 +176,10 @@ func (s *Server) auditRecord(ctx context.Context, p *Principal, pseudonym, categ
 		Purpose: purpose, LegalGround: ans.Ground, Article: ans.Article, ConvenantVersion: ans.ConvenantVersion,
 		ConsentID: ans.ConsentID, Melding: facts.Melding,
 		AccessPoint: point, RequestID: requestID(ctx),
-		TraceID: tc.TraceID, OperationID: audit.NewOperationID(), ParentOperationID: tc.SpanID,
+		// Each record is an operation of its own in the request's trace (no parent: the HTTP
+		// request is no logged operation, and parent_span_id must name a record); an API
+		// caller's traceparent is its foreign operation.
+		TraceID: tc.TraceID, OperationID: audit.NewOperationID(), Foreign: foreignOperation(ctx, p),
 		Name: name, Start: now, End: now, ProcessingActivity: ans.ProcessingActivity,
 	}
 	if ans.Allowed {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/web"
 )
 
@@ -317,11 +318,46 @@ func TestTraceparentAndHeaders(t *testing.T) {
 	c := w.client()
 	tp := "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 	r := c.get("/api/v1/gezondheid", "traceparent", tp, "X-Request-ID", "verzoek-12345678")
-	if !strings.HasPrefix(r.header.Get("traceresponse"), "00-4bf92f3577b34da6a3ce929d0e0e4736-") || strings.Contains(r.header.Get("traceresponse"), "00f067aa0ba902b7") {
-		t.Errorf("traceresponse %q", r.header.Get("traceresponse"))
+	// Our own trace (the caller's is kept as the foreign operation, never adopted).
+	resp, err := audit.ParseTraceparent(r.header.Get("traceresponse"))
+	if err != nil || resp.TraceID.String() == "4bf92f3577b34da6a3ce929d0e0e4736" || resp.SpanID.String() == "00f067aa0ba902b7" {
+		t.Errorf("traceresponse %q: %v", r.header.Get("traceresponse"), err)
 	}
 	if r.header.Get("X-Request-ID") != "verzoek-12345678" {
 		t.Errorf("request id %q", r.header.Get("X-Request-ID"))
+	}
+	// An API client's read with a traceparent: its record names the caller's operation as
+	// foreign_operation, with the client's organisation as entity, and has no parent (the
+	// request is no logged operation); without a traceparent, no foreign operation.
+	tok := "Bearer " + w.token("leerlingen:lezen")
+	path := "/api/v1/leerlingen/" + w.pid("leerling", w.pupil1) + "?doel=signalering"
+	for _, withTP := range []bool{true, false} {
+		before := len(w.audit.all())
+		hdr := []string{"Authorization", tok}
+		if withTP {
+			hdr = append(hdr, "traceparent", tp)
+		}
+		r = w.client().get(path, hdr...)
+		if r.status != 200 {
+			t.Fatalf("API read: %d %s", r.status, r.body)
+		}
+		own, _ := audit.ParseTraceparent(r.header.Get("traceresponse"))
+		recs := w.audit.all()[before:]
+		if len(recs) == 0 {
+			t.Fatal("no audit record of the API read")
+		}
+		for _, rec := range recs {
+			if rec.TraceID != own.TraceID || !rec.ParentOperationID.IsZero() {
+				t.Errorf("record trace %s parent %s, the response's trace %s", rec.TraceID, rec.ParentOperationID, own.TraceID)
+			}
+			switch f := rec.Foreign; {
+			case !withTP && f != nil:
+				t.Errorf("foreign operation without a traceparent: %+v", f)
+			case withTP && (f == nil || f.TraceID.String() != "4bf92f3577b34da6a3ce929d0e0e4736" || f.OperationID.String() != "00f067aa0ba902b7" ||
+				f.Entity != audit.OrganisationURI(w.r1, w.school1)):
+				t.Errorf("foreign operation %+v", f)
+			}
+		}
 	}
 	r = c.get("/inloggen")
 	csp := r.header.Get("Content-Security-Policy")

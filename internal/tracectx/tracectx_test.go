@@ -1,15 +1,15 @@
-package audit_test
+package tracectx_test
 
 import (
 	"errors"
 	"testing"
 
-	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/tracectx"
 )
 
 func TestTraceparent(t *testing.T) {
 	const h = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-	tc, err := audit.ParseTraceparent(h)
+	tc, err := tracectx.Parse(h)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,7 @@ func TestTraceparent(t *testing.T) {
 		t.Errorf("child %+v", child)
 	}
 	// A future version with extra fields is read as version 00.
-	if _, err := audit.ParseTraceparent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra"); err != nil {
+	if _, err := tracectx.Parse("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra"); err != nil {
 		t.Errorf("future version: %v", err)
 	}
 	for _, bad := range []string{
@@ -39,7 +39,7 @@ func TestTraceparent(t *testing.T) {
 		"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1",
 		"0g-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
 	} {
-		if _, err := audit.ParseTraceparent(bad); !errors.Is(err, audit.ErrTraceparent) {
+		if _, err := tracectx.Parse(bad); !errors.Is(err, tracectx.ErrTraceparent) {
 			t.Errorf("%q: err = %v", bad, err)
 		}
 	}
