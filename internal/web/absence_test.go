@@ -152,10 +152,20 @@ func TestVerzuimUploadSignalsAndMelding(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := 0
+		// Entries per pupil imported; each is a child of the import's own entry (which names no
+		// pupil), so its parent_span_id names a record of the log.
+		n, ops := 0, map[audit.OperationID]bool{}
 		for _, l := range leaves {
-			if l.Entry.Record().Name == "verzuim-importeren" {
+			if r := l.Entry.Record(); r.Name == "verzuim-importeren" && r.Pupil == "" {
+				ops[r.OperationID] = true
+			}
+		}
+		for _, l := range leaves {
+			if r := l.Entry.Record(); r.Name == "verzuim-importeren" && r.Pupil != "" {
 				n++
+				if !ops[r.ParentOperationID] {
+					t.Errorf("pupil entry %d: parent %s is no import entry", l.Index, r.ParentOperationID)
+				}
 			}
 		}
 		return n
