@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -269,8 +270,17 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	}
 	// GRONDSLAG_TEMPLATES=internal/web/templates reloads the templates from disk on every request
 	// (development only).
+	// GRONDSLAG_REACTIETERMIJN: the days leerplicht has to take up a new melding (work list).
+	reactionTerm := 0
+	if v := strings.TrimSpace(e.getenv("GRONDSLAG_REACTIETERMIJN")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 365 {
+			return nil, nil, opts, fmt.Errorf("GRONDSLAG_REACTIETERMIJN moet een aantal dagen zijn (1 tot en met 365), niet %q", v)
+		}
+		reactionTerm = n
+	}
 	s, err := web.New(web.Config{BaseURL: opts.baseURL, TLS: opts.tls, TrustProxy: opts.proxy, Demo: opts.demo, Timeouts: timeouts, CORSOrigins: opts.cors,
-		TemplateDir: e.getenv("GRONDSLAG_TEMPLATES")}, deps)
+		TemplateDir: e.getenv("GRONDSLAG_TEMPLATES"), ReactionTerm: reactionTerm}, deps)
 	if err != nil {
 		batcher.Close()
 		ws.CloseStatements()

@@ -158,4 +158,5 @@ type WorkItem struct {
 	Title     string // what is to be done or known, without content
 	Detail    string
 	Date      string // YYYY-MM-DD
+	Due       string // YYYY-MM-DD: the date by which it must be done (a term), or empty
 }

@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -927,94 +926,6 @@ func (db *DB) ParentEmailsWithGezag(ctx context.Context, regionID int64, limit i
 		out = append(out, e)
 	}
 	return out, rows.Err()
-}
-
-// ---- work lists of the start pages
-
-// Work list kinds (the same codes as internal/web).
-const (
-	WorkOpenSignals      = "open-signalen"
-	WorkMeldingenToDo    = "meldingen-af-te-maken"
-	WorkConsentsExpiring = "toestemmingen-verlopen"
-	WorkMeldingenOpen    = "meldingen-in-behandeling"
-	WorkCases            = "casussen"
-	WorkParentConsents   = "toestemmingen-ouder"
-)
-
-// Worklist returns up to 25 items of a start page's work list for the actor on day today
-// (YYYY-MM-DD). Every list is limited to pupils the actor holds a relation with. ok is false for
-// a kind this store does not know.
-func (db *DB) Worklist(ctx context.Context, a dossier.Actor, kind, today string) (items []dossier.WorkItem, ok bool, err error) {
-	const limit = 25
-	name := `l.voornaam || ' ' || l.achternaam`
-	atSchool := `EXISTS (SELECT 1 FROM inschrijving i WHERE i.regio_id = l.regio_id AND i.leerling_id = l.id AND i.school_id = ? AND i.van <= ? AND (i.tot IS NULL OR i.tot >= ?))`
-	if a.Role == string(region.RoleMentor) {
-		// A mentor's lists hold his own classes only. The user id (an integer) is inlined so that
-		// every kind's argument list below stays as it is.
-		atSchool = `EXISTS (SELECT 1 FROM inschrijving i WHERE i.regio_id = l.regio_id AND i.leerling_id = l.id AND i.school_id = ? AND i.van <= ? AND (i.tot IS NULL OR i.tot >= ?) AND i.klas IN (SELECT mk.klas FROM mentor_klas mk WHERE mk.regio_id = i.regio_id AND mk.gebruiker_id = ` + strconv.FormatInt(a.UserID, 10) + `))`
-	}
-	var q string
-	var args []any
-	switch kind {
-	case WorkOpenSignals:
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, s.soort, s.van || ' t/m ' || s.tot, s.tot FROM verzuim_signaal s JOIN leerling l ON l.regio_id = s.regio_id AND l.id = s.leerling_id
-			WHERE s.regio_id = ? AND ` + atSchool + ` AND NOT EXISTS (SELECT 1 FROM verzuimmelding m WHERE m.regio_id = s.regio_id AND m.signaal_id = s.id AND m.status IN ('afgesloten', 'ingetrokken', 'ter-kennisgeving-aangenomen'))
-			ORDER BY s.prioriteit DESC, s.tot DESC, s.id LIMIT ?`
-		args = []any{a.RegionID, a.OrgID, today, today, limit}
-	case WorkMeldingenToDo:
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, s.soort, s.van || ' t/m ' || s.tot, s.tot FROM verzuim_signaal s JOIN leerling l ON l.regio_id = s.regio_id AND l.id = s.leerling_id
-			WHERE s.regio_id = ? AND s.soort NOT IN (?, ?) AND ` + atSchool + ` AND NOT EXISTS (SELECT 1 FROM verzuimmelding m WHERE m.regio_id = s.regio_id AND m.signaal_id = s.id)
-			ORDER BY s.tot, s.id LIMIT ?`
-		args = []any{a.RegionID, string(absence.KindMAZL), string(absence.KindAbsolute), a.OrgID, today, today, limit}
-	case WorkConsentsExpiring:
-		until := today
-		if d, err := time.Parse("2006-01-02", today); err == nil {
-			until = d.AddDate(0, 0, 30).Format("2006-01-02")
-		}
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, 'toestemming verloopt', 'geldig tot ' || t.geldig_tot, t.geldig_tot FROM toestemming t JOIN leerling l ON l.regio_id = t.regio_id AND l.id = t.leerling_id
-			WHERE t.regio_id = ? AND t.status = 'gegeven' AND t.ingetrokken_op IS NULL AND t.geldig_tot IS NOT NULL AND t.geldig_tot >= ? AND t.geldig_tot <= ? AND ` + atSchool + `
-			ORDER BY t.geldig_tot, t.id LIMIT ?`
-		args = []any{a.RegionID, today, until, a.OrgID, today, today, limit}
-	case WorkMeldingenOpen:
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, m.soort, 'status: ' || m.status, m.begindatum FROM verzuimmelding m JOIN leerling l ON l.regio_id = m.regio_id AND l.id = m.leerling_id
-			WHERE m.regio_id = ? AND m.status IN ('geregistreerd', 'in-behandeling') AND l.woongemeente_id = ?
-			ORDER BY m.begindatum, m.id LIMIT ?`
-		args = []any{a.RegionID, a.OrgID, limit}
-	case WorkCases:
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, c.soort, 'fase: ' || c.fase, '' FROM casus c JOIN leerling l ON l.regio_id = c.regio_id AND l.id = c.leerling_id
-			JOIN casus_deelnemer d ON d.regio_id = c.regio_id AND d.casus_id = c.id
-			WHERE c.regio_id = ? AND c.afgesloten_op IS NULL AND d.gebruiker_id = ? AND d.status <> 'geweigerd'
-			ORDER BY c.geopend_op DESC, c.id LIMIT ?`
-		args = []any{a.RegionID, a.UserID, limit}
-	case WorkParentConsents:
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, 'toestemming ' || t.status || CASE WHEN t.ingetrokken_op IS NULL THEN '' ELSE ' (ingetrokken)' END,
-			'geldig vanaf ' || t.geldig_van || COALESCE(' tot ' || t.geldig_tot, ''), t.geldig_van FROM toestemming t JOIN leerling l ON l.regio_id = t.regio_id AND l.id = t.leerling_id
-			WHERE t.regio_id = ? AND EXISTS (SELECT 1 FROM leerling_ouder lo WHERE lo.regio_id = l.regio_id AND lo.leerling_id = l.id AND lo.ouder_id = ? AND lo.gezag = 1)
-			ORDER BY t.geldig_van DESC, t.id LIMIT ?`
-		args = []any{a.RegionID, a.ParentID, limit}
-	default:
-		return nil, false, nil
-	}
-	if (kind == WorkOpenSignals || kind == WorkMeldingenToDo || kind == WorkConsentsExpiring) && a.Party != "school" {
-		return nil, true, nil
-	}
-	if kind == WorkMeldingenOpen && a.Party != "gemeente" || kind == WorkCases && a.UserID == 0 || kind == WorkParentConsents && a.ParentID == 0 {
-		return nil, true, nil
-	}
-	rows, err := db.Query(ctx, q, args...)
-	if err != nil {
-		return nil, true, fmt.Errorf("worklist %s: %w", kind, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var it dossier.WorkItem
-		if err := rows.Scan(&it.PupilID, &it.Pseudonym, &it.Name, &it.Title, &it.Detail, &it.Date); err != nil {
-			return nil, true, err
-		}
-		out := it
-		items = append(items, out)
-	}
-	return items, true, rows.Err()
 }
 
 // ---- account management (beheerder)

@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"net/http"
+	"regexp"
+	"time"
 
 	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
@@ -11,8 +13,9 @@ import (
 	"github.com/grondslag/grondslag/internal/policy"
 )
 
-// Work lists on the start pages. Each concern (absence, consent, casework) implements Worklists
-// for its kinds; the start page shows a list as "not yet connected" when nobody supplies it.
+// Work lists on the start pages (issue 15): what needs action, per role. Each concern's store
+// implements Worklists for its kinds; the start page shows a list as "not yet connected" when
+// nobody supplies it.
 const (
 	WorkOpenSignals      = "open-signalen"
 	WorkMeldingenToDo    = "meldingen-af-te-maken"
@@ -20,7 +23,20 @@ const (
 	WorkMeldingenOpen    = "meldingen-in-behandeling"
 	WorkCases            = "casussen"
 	WorkParentConsents   = "toestemmingen-ouder"
+	WorkSignalsNoAction  = "signalen-zonder-actie"
+	WorkConsentRequests  = "toestemmingsverzoeken-open"
+	WorkMeldingenNew     = "meldingen-nieuw"
+	WorkQuestions        = "vragen-open"
+	WorkAgreementsDue    = "afspraken-termijn"
+	WorkThuiszitters     = "thuiszitters"
+	WorkCasesWaiting     = "casussen-wachtend"
+	WorkMAZLConsent      = "mazl-toestemming"
 )
+
+// DefaultReactionTerm is how many days leerplicht has to take up a new melding before the work
+// list marks it overdue. No law sets a term; regions agree one (regional practice, check), so it
+// is configurable (Config.ReactionTerm, GRONDSLAG_REACTIETERMIJN).
+const DefaultReactionTerm = 10
 
 // WorkItem is one line of a work list.
 type WorkItem = dossier.WorkItem
@@ -33,31 +49,178 @@ type Worklists interface {
 
 type workSection struct {
 	Kind, Title, Empty string
-	Items              []WorkItem
-	Connected          bool
+	// Category is the data an item reveals about the pupil (that there is a signal, a melding,
+	// a consent request): an item is shown only where the policy lets the user read that
+	// category of that pupil for the purpose he works under. Empty for cases the user takes
+	// part in (his participation is the ground; the case pages decide per phase).
+	Category  string
+	Items     []workRow
+	Connected bool
+	// Hidden counts the items the policy did not let this user see for his purpose.
+	Hidden int
 	// CountOnly: the role sees how many, never who (the directeur: the convenant gives the role
 	// no pupil data, issue 15).
 	CountOnly bool
 	Count     int
 }
 
+// workRow is an item as the start page shows it.
+type workRow struct {
+	WorkItem
+	Overdue bool
+}
+
+// WorkKind is a work list of a role, as the daily digest names it.
+type WorkKind struct{ Kind, Title string }
+
+// RoleWork returns the work lists of a role's start page (the daily digest counts the same).
+func RoleWork(role string) []WorkKind {
+	var out []WorkKind
+	for _, s := range roleWork[role] {
+		out = append(out, WorkKind{s.Kind, s.Title})
+	}
+	return out
+}
+
 var roleWork = map[string][]workSection{
 	auth.RoleZorgcoordinator: {
-		{Kind: WorkOpenSignals, Title: "Leerlingen met open verzuimsignalen", Empty: "Er zijn geen open signalen."},
-		{Kind: WorkMeldingenToDo, Title: "Verzuimmeldingen om af te maken", Empty: "Er liggen geen meldingen klaar."},
-		{Kind: WorkConsentsExpiring, Title: "Toestemmingen die binnen 30 dagen verlopen", Empty: "Er verlopen binnenkort geen toestemmingen."},
+		{Kind: WorkSignalsNoAction, Category: "verzuim", Title: "Verzuimsignalen zonder actie", Empty: "Elk signaal heeft een melding of een casus."},
+		{Kind: WorkMeldingenToDo, Category: "verzuim", Title: "Verzuimmeldingen om af te maken", Empty: "Er liggen geen meldingen klaar."},
+		{Kind: WorkConsentRequests, Category: "toestemming", Title: "Toestemmingsverzoeken die op antwoord wachten", Empty: "Er wachten geen verzoeken op antwoord."},
+		{Kind: WorkConsentsExpiring, Category: "toestemming", Title: "Toestemmingen die binnen 30 dagen verlopen", Empty: "Er verlopen binnenkort geen toestemmingen."},
+		{Kind: WorkAgreementsDue, Title: "Uw afspraken met een datum binnen twee weken", Empty: "U heeft geen afspraken die binnenkort aflopen."},
+		{Kind: WorkQuestions, Title: "Vragen aan u in een casusoverleg", Empty: "Er staan geen vragen voor u open."},
 	},
-	auth.RoleMentor: {{Kind: WorkOpenSignals, Title: "Leerlingen met open verzuimsignalen", Empty: "Er zijn geen open signalen."}},
+	auth.RoleMentor: {
+		{Kind: WorkOpenSignals, Category: "verzuim", Title: "Leerlingen uit uw klassen met open verzuimsignalen", Empty: "Er zijn geen open signalen in uw klassen."},
+		{Kind: WorkAgreementsDue, Title: "Uw afspraken met een datum binnen twee weken", Empty: "U heeft geen afspraken die binnenkort aflopen."},
+	},
 	auth.RoleDirecteur: {
 		{Kind: WorkOpenSignals, Title: "Leerlingen met open verzuimsignalen", Empty: "Er zijn geen open signalen.", CountOnly: true},
 		{Kind: WorkMeldingenToDo, Title: "Verzuimmeldingen die de school nog moet maken", Empty: "Er liggen geen meldingen klaar.", CountOnly: true},
 	},
-	auth.RoleLeerplicht:        {{Kind: WorkMeldingenOpen, Title: "Verzuimmeldingen in behandeling", Empty: "Er zijn geen meldingen in behandeling."}},
-	auth.RoleSWVConsulent:      {{Kind: WorkCases, Title: "Casussen", Empty: "U neemt aan geen open casus deel."}},
-	auth.RoleOnderwijsconsul:   {{Kind: WorkCases, Title: "Casussen en doorbraakoverleggen", Empty: "U neemt aan geen open casus deel."}},
-	auth.RoleJeugdarts:         {{Kind: WorkCases, Title: "Casussen", Empty: "U neemt aan geen open casus deel."}},
-	auth.RoleJeugdhulpverlener: {{Kind: WorkCases, Title: "Casussen", Empty: "U neemt aan geen open casus deel."}},
-	auth.RoleOuder:             {{Kind: WorkParentConsents, Title: "Uw toestemmingen", Empty: "Er zijn geen toestemmingen vastgelegd."}},
+	auth.RoleLeerplicht: {
+		{Kind: WorkMeldingenNew, Category: "verzuim", Title: "Nieuwe verzuimmeldingen", Empty: "Er zijn geen nieuwe meldingen."},
+		{Kind: WorkMeldingenOpen, Category: "verzuim", Title: "Verzuimmeldingen in behandeling", Empty: "Er zijn geen meldingen in behandeling."},
+		{Kind: WorkAgreementsDue, Title: "Uw afspraken met een datum binnen twee weken", Empty: "U heeft geen afspraken die binnenkort aflopen."},
+		{Kind: WorkQuestions, Title: "Vragen aan u in een casusoverleg", Empty: "Er staan geen vragen voor u open."},
+	},
+	auth.RoleSWVConsulent: {
+		{Kind: WorkCasesWaiting, Title: "Casussen in aanmelding of voorbereiding", Empty: "Er wachten geen casussen op u."},
+		{Kind: WorkThuiszitters, Title: "Thuiszitters- en doorbraakoverleggen", Empty: "U neemt aan geen thuiszittersoverleg deel."},
+		{Kind: WorkQuestions, Title: "Vragen aan u in een casusoverleg", Empty: "Er staan geen vragen voor u open."},
+		{Kind: WorkCases, Title: "Casussen", Empty: "U neemt aan geen open casus deel."},
+	},
+	auth.RoleOnderwijsconsul: {
+		{Kind: WorkThuiszitters, Title: "Thuiszitters- en doorbraakoverleggen", Empty: "U neemt aan geen thuiszittersoverleg deel."},
+		{Kind: WorkCases, Title: "Casussen en doorbraakoverleggen", Empty: "U neemt aan geen open casus deel."},
+	},
+	auth.RoleJeugdarts: {
+		{Kind: WorkMAZLConsent, Category: "verzuim", Title: "Leerlingen met ziekteverzuim (M@ZL) en toestemming", Empty: "Er zijn geen M@ZL-signalen met toestemming voor u."},
+		{Kind: WorkQuestions, Title: "Vragen aan u in een casusoverleg", Empty: "Er staan geen vragen voor u open."},
+		{Kind: WorkCases, Title: "Casussen", Empty: "U neemt aan geen open casus deel."},
+	},
+	auth.RoleJeugdhulpverlener: {
+		{Kind: WorkQuestions, Title: "Vragen aan u in een casusoverleg", Empty: "Er staan geen vragen voor u open."},
+		{Kind: WorkCases, Title: "Casussen", Empty: "U neemt aan geen open casus deel."},
+	},
+	auth.RoleOuder: {{Kind: WorkParentConsents, Title: "Uw toestemmingen", Empty: "Er zijn geen toestemmingen vastgelegd."}},
+}
+
+// isoInText finds ISO dates inside a work item's detail text; they are shown as Dutch dates.
+var isoInText = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+
+// workSections reads the role's work lists for the start page: per item the policy decides
+// whether this user may see it for purpose (its category, with the pupil's facts) and whether
+// the pupil's name may be shown (identification); what is shown is recorded in the audit trail.
+func (s *Server) workSections(ctx context.Context, p *Principal, purpose string) (sections []workSection, anyHidden bool, err error) {
+	a := p.Actor()
+	if s.d.Work == nil {
+		return append(sections, roleWork[a.Role]...), false, nil
+	}
+	may, _ := s.nameGate(ctx, p, purpose)
+	gates := map[string]func(int64) (bool, Answer, error){}
+	gate := func(category string) func(int64) (bool, Answer, error) {
+		if g, ok := gates[category]; ok {
+			return g
+		}
+		g, _ := s.categoryGate(ctx, p, purpose, category)
+		gates[category] = g
+		return g
+	}
+	today := s.today()
+	var shown []named
+	var recs []audit.Record
+	recorded := map[string]bool{}
+	for _, sec := range roleWork[a.Role] {
+		items, ok, err := s.d.Work.Worklist(ctx, a, sec.Kind, today)
+		if err != nil {
+			return nil, false, err
+		}
+		sec.Connected = ok
+		if sec.CountOnly {
+			// Only the number leaves this function: no name, no pupil, nothing to record.
+			sec.Count = len(items)
+			sections = append(sections, sec)
+			continue
+		}
+		for _, it := range items {
+			if a.ParentID == 0 && sec.Category != "" {
+				ok, ans, err := gate(sec.Category)(it.PupilID)
+				if err != nil {
+					return nil, false, err
+				}
+				if !ok {
+					sec.Hidden++
+					continue
+				}
+				if key := it.Pseudonym + "/" + sec.Category; !recorded[key] {
+					recorded[key] = true
+					recs = append(recs, s.auditRecord(ctx, p, it.Pseudonym, sec.Category, purpose, ans, Facts{}, audit.AccessUI, "startpagina-werklijsten"))
+				}
+			}
+			ok, ans, err := may(it.PupilID)
+			if err != nil {
+				return nil, false, err
+			}
+			if ok {
+				shown = append(shown, named{it.Pseudonym, ans})
+			} else {
+				it.Name = ""
+				anyHidden = true
+			}
+			if sec.Kind == WorkMeldingenNew && it.Date != "" {
+				it.Due = addDaysISO(it.Date, s.reactionTerm())
+			}
+			it.Detail = isoInText.ReplaceAllStringFunc(it.Detail, func(d string) string { return LongDate(d) })
+			sec.Items = append(sec.Items, workRow{WorkItem: it, Overdue: it.Due != "" && it.Due < today})
+		}
+		sections = append(sections, sec)
+	}
+	if len(recs) > 0 {
+		if err := s.d.Audit.Append(ctx, a.RegionID, recs...); err != nil {
+			return nil, false, err
+		}
+	}
+	if err := s.auditNames(ctx, p, shown, purpose, audit.AccessUI, "startpagina-werklijsten"); err != nil {
+		return nil, false, err
+	}
+	return sections, anyHidden, nil
+}
+
+func (s *Server) reactionTerm() int {
+	if s.cfg.ReactionTerm > 0 {
+		return s.cfg.ReactionTerm
+	}
+	return DefaultReactionTerm
+}
+
+func addDaysISO(day string, n int) string {
+	d, err := time.Parse("2006-01-02", day)
+	if err != nil {
+		return ""
+	}
+	return d.AddDate(0, 0, n).Format("2006-01-02")
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
@@ -67,42 +230,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if p.Session != nil {
 		purpose = p.Session.Purpose
 	}
-	// Names in the work lists are identification data: shown only when the policy allows it for
-	// the purpose the user works under (per pupil, with that pupil's facts), and every pupil named
-	// is recorded in the audit trail.
-	may, _ := s.nameGate(ctx, p, purpose)
-	var sections []workSection
-	var shown []named
-	anyHidden := false
-	for _, sec := range roleWork[a.Role] {
-		if s.d.Work != nil {
-			items, ok, err := s.d.Work.Worklist(ctx, a, sec.Kind, s.today())
-			if err != nil {
-				return err
-			}
-			if sec.CountOnly {
-				// Only the number leaves this function: no name, no pupil, nothing to record.
-				sec.Count, sec.Connected = len(items), ok
-				sections = append(sections, sec)
-				continue
-			}
-			for i := range items {
-				ok, ans, err := may(items[i].PupilID)
-				if err != nil {
-					return err
-				}
-				if ok {
-					shown = append(shown, named{items[i].Pseudonym, ans})
-				} else {
-					items[i].Name = ""
-					anyHidden = true
-				}
-			}
-			sec.Items, sec.Connected = items, ok
-		}
-		sections = append(sections, sec)
-	}
-	if err := s.auditNames(ctx, p, shown, purpose, audit.AccessUI, "startpagina-werklijsten"); err != nil {
+	// Each item is shown only where the policy allows it for the purpose the user works under;
+	// names only where identification is allowed; everything shown is recorded.
+	sections, anyHidden, err := s.workSections(ctx, p, purpose)
+	if err != nil {
 		return err
 	}
 	data := map[string]any{"secties": sections, "rol": a.Role, "verborgen": anyHidden}
@@ -157,6 +288,12 @@ type named struct {
 // denied is the decision when the policy refuses names for this purpose whatever the pupil's
 // facts (nil when names may depend on the pupil).
 func (s *Server) nameGate(ctx context.Context, p *Principal, purpose string) (may func(pupilID int64) (bool, Answer, error), denied *Answer) {
+	return s.categoryGate(ctx, p, purpose, "identificatie")
+}
+
+// categoryGate is nameGate for any category of data: whether the user may read that category
+// of a pupil for purpose.
+func (s *Server) categoryGate(ctx context.Context, p *Principal, purpose, category string) (may func(pupilID int64) (bool, Answer, error), denied *Answer) {
 	a := p.Actor()
 	if a.ParentID != 0 {
 		return func(int64) (bool, Answer, error) { return true, parentAnswer, nil }, nil
@@ -165,7 +302,7 @@ func (s *Server) nameGate(ctx context.Context, p *Principal, purpose string) (ma
 		no := Answer{Reason: "Er is geen doel gekozen.", Missing: "doel"}
 		return func(int64) (bool, Answer, error) { return false, no, nil }, &no
 	}
-	q := access.Request{Request: policy.Request{Actor: policy.Actor{Party: a.Party, Role: a.Role}, Action: policy.Read, Category: "identificatie", Purpose: purpose,
+	q := access.Request{Request: policy.Request{Actor: policy.Actor{Party: a.Party, Role: a.Role}, Action: policy.Read, Category: category, Purpose: purpose,
 		Context: policy.Context{Level: policy.LevelPerson}}}
 	d, err := s.ask(ctx, a.RegionID, q)
 	if err != nil {

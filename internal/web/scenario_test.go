@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/web"
@@ -386,45 +387,93 @@ func TestTraceparentAndHeaders(t *testing.T) {
 	_ = http.StatusOK
 }
 
-// TestWorklists: the start pages' work lists come from the store, limited to related pupils;
-// names only under a purpose that allows them, and every named pupil is audited.
+// TestWorklists: the start pages' work lists come from the store, limited to related pupils (a
+// mentor: his own classes); an item only where the policy lets the user read its category for
+// his purpose, names only where identification is allowed, and everything shown is audited.
 func TestWorklists(t *testing.T) {
 	w := newWorld(t)
 	ctx := t.Context()
-	for _, pupil := range []int64{w.pupil1, w.pupil2} {
+	// Dirk is at the same school as Anouk, in 7B: not the mentor's class.
+	dirk := ins(t, w.db, `INSERT INTO leerling (regio_id, pseudoniem, id_soort, id_versleuteld, sleutel_versie, voornaam, achternaam, geboortedatum, aangemaakt_op) VALUES (?, 'pseudo-leerling-dirk-0004', 'bsn', ?, 1, 'Dirk', 'Visser', '2013-06-01', 0)`, w.r1, []byte{1})
+	ins(t, w.db, `INSERT INTO inschrijving (regio_id, leerling_id, school_id, leerlingnummer, van, leerjaar, klas) VALUES (?, ?, ?, '102', '2020-08-01', 'groep 7', '7B')`, w.r1, dirk, w.school1)
+	for _, pupil := range []int64{w.pupil1, w.pupil2, dirk} {
 		ins(t, w.db, `INSERT INTO verzuim_signaal (regio_id, leerling_id, soort, van, tot, uren_centi, dagen, bron, prioriteit, peildatum, gevonden_op)
 			VALUES (?, ?, '16-uur-in-4-lesweken', '2025-09-08', '2025-10-03', 1700, 4, 'Leerplichtwet art. 21a', 0, '2025-10-06', 0)`, w.r1, pupil)
 	}
-	if _, err := w.db.Exec(ctx, `UPDATE leerling SET woongemeente_id = ? WHERE id = ?`, w.gem1, w.pupil2); err != nil {
+	if _, err := w.db.Exec(ctx, `UPDATE leerling SET woongemeente_id = ? WHERE id IN (?, ?)`, w.gem1, w.pupil2, dirk); err != nil {
 		t.Fatal(err)
 	}
-	ins(t, w.db, `INSERT INTO verzuimmelding (regio_id, leerling_id, school_id, soort, begindatum, vermoedelijke_reden, alle_lessen_verzuimd, actie_school,
+	melding := func(pupil, school int64, status string, made time.Time) {
+		ins(t, w.db, `INSERT INTO verzuimmelding (regio_id, leerling_id, school_id, soort, begindatum, vermoedelijke_reden, alle_lessen_verzuimd, actie_school,
 		actie_gemeente_gewenst, toelichting_geen_actie, leslocatie, melder_naam, melder_functie, melder_telefoon, melder_email, telefoon_ouder, verblijfadres,
 		verzuimde_dagen, verzuimde_uren_centi, signaal_soort, status, status_op, reden_afsluiting, afsluitnotitie, contact_gemeente, duo_nummer, aangemaakt_op)
-		VALUES (?, ?, ?, '16-uur-in-4-lesweken', '2025-09-08', '', 0, '', 1, '', '', '', '', '', '', '', '', 4, 1700, '16-uur-in-4-lesweken', 'in-behandeling', 0, '', '', '', '', 0)`,
-		w.r1, w.pupil2, w.school2)
+		VALUES (?, ?, ?, '16-uur-in-4-lesweken', '2025-09-08', '', 0, '', 1, '', '', '', '', '', '', '', '', 4, 1700, '16-uur-in-4-lesweken', ?, 0, '', '', '', '', ?)`,
+			w.r1, pupil, school, status, made.UnixMilli())
+	}
+	melding(w.pupil2, w.school2, "in-behandeling", w.clock.Now().AddDate(0, 0, -30))
+	// A new melding about Dirk, 12 days old: past the default reaction term of 10 days.
+	melding(dirk, w.school1, "geregistreerd", w.clock.Now().AddDate(0, 0, -12))
+	// A consent request about Anouk still waiting for the parents.
+	ins(t, w.db, `INSERT INTO toestemming_verzoek (regio_id, leerling_id, doel, formulier_versie, formulier_hash, gevraagd_door, gevraagd_op, status)
+		VALUES (?, ?, 'jeugdhulp', '1', 'x', 'gebruiker:1', ?, 'open')`, w.r1, w.pupil1, w.clock.Now().AddDate(0, 0, -3).UnixMilli())
 
 	c := w.client()
 	c.login("zc")
 	r := c.get("/start")
-	if !strings.Contains(r.body, "16-uur-in-4-lesweken") || strings.Contains(r.body, "Anouk") || strings.Contains(r.body, "Bart") || !strings.Contains(r.body, "Namen ziet u alleen") {
+	// No purpose: no item, no name; the page says how many it does not show and why.
+	if strings.Contains(r.body, "16-uur-in-4-lesweken") || strings.Contains(r.body, "Anouk") || !strings.Contains(r.body, "niet getoond") ||
+		!strings.Contains(r.body, "Verzuimsignalen zonder actie") || !strings.Contains(r.body, "Toestemmingsverzoeken die op antwoord wachten") {
 		t.Fatalf("zc start without purpose:\n%s", r.body)
 	}
 	c.setPurpose("signalering")
 	before := len(w.audit.all())
 	r = c.get("/start")
-	if !strings.Contains(r.body, "Anouk Visser") || strings.Contains(r.body, "Bart") {
+	// Anouk and Dirk (signals without a melding of their own, no case); Bart is of another school.
+	if !strings.Contains(r.body, "Anouk Visser") || !strings.Contains(r.body, "Dirk Visser") || strings.Contains(r.body, "Bart") ||
+		!strings.Contains(r.body, "toestemmingsverzoek wacht op antwoord") || strings.Contains(r.body, "2025-09-08") {
 		t.Fatalf("zc start with purpose:\n%s", r.body)
 	}
-	recs := w.audit.all()[before:]
-	if len(recs) != 1 || recs[0].Pupil != "pseudo-leerling-een-0001" || recs[0].Categories[0] != "identificatie" {
-		t.Errorf("audit of names on the start page: %+v", recs)
+	cats := map[string]bool{}
+	for _, rec := range w.audit.all()[before:] {
+		if rec.Pupil == "pseudo-leerling-een-0001" {
+			for _, c := range rec.Categories {
+				cats[c] = true
+			}
+		}
+		if rec.Pupil == "pseudo-leerling-twee-0002" {
+			t.Errorf("Bart audited on another school's start page: %+v", rec)
+		}
 	}
+	if !cats["identificatie"] || !cats["verzuim"] {
+		t.Errorf("audit of Anouk on the start page: %v", cats)
+	}
+
+	// The mentor of 7A: Anouk, not Dirk (7B).
+	m := w.client()
+	m.login("mentor")
+	m.setPurpose("signalering")
+	r = m.get("/start")
+	if !strings.Contains(r.body, "Leerlingen uit uw klassen met open verzuimsignalen") || !strings.Contains(r.body, "Anouk Visser") || strings.Contains(r.body, "Dirk") {
+		t.Fatalf("mentor start:\n%s", r.body)
+	}
+	if r := m.get("/leerlingen/" + itoa(dirk)); r.status != 404 {
+		t.Errorf("mentor opens a pupil of another class: %d", r.status)
+	}
+
+	// The directeur: counts only.
+	d := w.client()
+	d.login("directeur")
+	r = d.get("/start")
+	if !strings.Contains(r.body, "2 leerlingen") || strings.Contains(r.body, "Anouk") || strings.Contains(r.body, `class="werklijst"`) {
+		t.Fatalf("directeur start:\n%s", r.body)
+	}
+
 	l := w.client()
 	l.login("lpa")
 	l.setPurpose("handhaving-leerplicht")
 	r = l.get("/start")
-	if !strings.Contains(r.body, "Bart Visser") || !strings.Contains(r.body, "in-behandeling") || strings.Contains(r.body, "Anouk") {
+	if !strings.Contains(r.body, "Nieuwe verzuimmeldingen") || !strings.Contains(r.body, "Dirk Visser") || !strings.Contains(r.body, "te laat: uiterlijk 4 oktober 2025") ||
+		!strings.Contains(r.body, "Bart Visser") || !strings.Contains(r.body, "in behandeling sinds 8 september 2025") || strings.Contains(r.body, "Anouk") {
 		t.Fatalf("leerplicht start:\n%s", r.body)
 	}
 	// With the melding, leerplicht may open Bart's page (person-level, DUO melding gives ground).

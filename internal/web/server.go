@@ -40,6 +40,9 @@ type Config struct {
 	LoginCodeValidity time.Duration
 	// Location is the time zone for "today" (Europe/Amsterdam).
 	Location *time.Location
+	// ReactionTerm is the number of days leerplicht has to take up a new melding (the work
+	// list marks it overdue after); 0 means DefaultReactionTerm.
+	ReactionTerm int
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// TemplateDir, when set, reloads templates from disk on every request (development).
