@@ -79,25 +79,20 @@ func (s *Server) MountVerzuim(d VerzuimDeps) error {
 		return errors.New("web: MountVerzuim vraagt Store, Import en Seal")
 	}
 	v := &verzuimHandlers{s: s, d: d}
-	ui := func(pattern string, h handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(h)) }
-	api := func(pattern string, h handlerFunc) {
-		s.apiPatterns = append(s.apiPatterns, pattern)
-		s.mux.Handle(pattern, s.apiHandler(h))
-	}
-	ui("GET /verzuim/registraties", s.requireUser(verzuimSchoolRoles, v.uploadForm))
-	ui("POST /verzuim/registraties", s.requireUser(verzuimSchoolRoles, v.upload))
-	ui("GET /verzuim/signalen", s.requireUser(verzuimSchoolRoles, v.signals))
-	ui("GET /verzuim/signalen/{id}/melding", s.requireUser(verzuimSchoolRoles, v.meldingForm))
-	ui("POST /verzuim/signalen/{id}/melding", s.requireUser(verzuimSchoolRoles, v.meldingSubmit))
-	ui("GET /verzuim/meldingen", s.requireUser(verzuimRoles, v.meldingList))
-	ui("GET /verzuim/meldingen/{id}", s.requireUser(verzuimRoles, v.meldingPage))
-	ui("POST /verzuim/meldingen/{id}/status", s.requireUser(verzuimRoles, v.statusSubmit))
-	ui("GET /verzuim/meldingen/{id}/bestand", s.requireUser(verzuimRoles, v.meldingFile))
-	api("POST /api/v1/verzuimregistraties", s.apiAuth(verzuimSchoolRoles, ScopeVerzuimVastleggen, v.apiImport))
-	api("GET /api/v1/verzuimsignalen", s.apiAuth(verzuimSchoolRoles, auth.ScopeLeerlingenLezen, v.apiSignals))
-	api("GET /api/v1/verzuimmeldingen", s.apiAuth(verzuimRoles, auth.ScopeMeldingenLezen, v.apiMeldingen))
-	api("POST /api/v1/verzuimmeldingen", s.apiAuth(verzuimSchoolRoles, ScopeVerzuimVastleggen, v.apiCreateMelding))
-	api("POST /api/v1/verzuimmeldingen/{id}/status", s.apiAuth(verzuimRoles, ScopeVerzuimVastleggen, v.apiStatus))
+	s.page("GET /verzuim/registraties", s.requireUser(verzuimSchoolRoles, v.uploadForm))
+	s.page("POST /verzuim/registraties", s.requireUser(verzuimSchoolRoles, v.upload))
+	s.page("GET /verzuim/signalen", s.requireUser(verzuimSchoolRoles, v.signals))
+	s.page("GET /verzuim/signalen/{id}/melding", s.requireUser(verzuimSchoolRoles, v.meldingForm))
+	s.page("POST /verzuim/signalen/{id}/melding", s.requireUser(verzuimSchoolRoles, v.meldingSubmit))
+	s.page("GET /verzuim/meldingen", s.requireUser(verzuimRoles, v.meldingList))
+	s.page("GET /verzuim/meldingen/{id}", s.requireUser(verzuimRoles, v.meldingPage))
+	s.page("POST /verzuim/meldingen/{id}/status", s.requireUser(verzuimRoles, v.statusSubmit))
+	s.page("GET /verzuim/meldingen/{id}/bestand", s.requireUser(verzuimRoles, v.meldingFile))
+	s.apiRoute("POST /api/v1/verzuimregistraties", s.apiAuth(verzuimSchoolRoles, ScopeVerzuimVastleggen, v.apiImport))
+	s.apiRoute("GET /api/v1/verzuimsignalen", s.apiAuth(verzuimSchoolRoles, auth.ScopeLeerlingenLezen, v.apiSignals))
+	s.apiRoute("GET /api/v1/verzuimmeldingen", s.apiAuth(verzuimRoles, auth.ScopeMeldingenLezen, v.apiMeldingen))
+	s.apiRoute("POST /api/v1/verzuimmeldingen", s.apiAuth(verzuimSchoolRoles, ScopeVerzuimVastleggen, v.apiCreateMelding))
+	s.apiRoute("POST /api/v1/verzuimmeldingen/{id}/status", s.apiAuth(verzuimRoles, ScopeVerzuimVastleggen, v.apiStatus))
 	s.documentVerzuim()
 	return nil
 }

@@ -60,19 +60,14 @@ func (s *Server) MountVrijstellingen(d ExemptionDeps) error {
 		return errors.New("web: MountVrijstellingen vraagt Store, Pseudonym, Calendar en Seal")
 	}
 	h := &exemptionHandlers{s: s, d: d}
-	ui := func(pattern string, f handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(f)) }
-	api := func(pattern string, f handlerFunc) {
-		s.apiPatterns = append(s.apiPatterns, pattern)
-		s.mux.Handle(pattern, s.apiHandler(f))
-	}
-	ui("GET /verzuim/vrijstellingen", s.requireUser(exemptionRoles, h.list))
-	ui("POST /verzuim/vrijstellingen", s.requireUser(exemptionRoles, h.createForm))
-	ui("GET /verzuim/vrijstellingen/{id}", s.requireUser(exemptionRoles, h.page))
-	ui("POST /verzuim/vrijstellingen/{id}/besluit", s.requireUser(exemptionRoles, h.decideForm))
-	ui("GET /verzuim/vrijstellingen/{id}/brief", s.requireUser(exemptionRoles, h.letter))
-	api("POST /api/v1/vrijstellingen", s.apiAuth(exemptionRoles, ScopeVerzuimVastleggen, h.apiCreate))
-	api("GET /api/v1/vrijstellingen/{id}", s.apiAuth(exemptionRoles, ScopeVerzuimVastleggen, h.apiGet))
-	api("POST /api/v1/vrijstellingen/{id}/besluit", s.apiAuth(exemptionRoles, ScopeVerzuimVastleggen, h.apiDecide))
+	s.page("GET /verzuim/vrijstellingen", s.requireUser(exemptionRoles, h.list))
+	s.page("POST /verzuim/vrijstellingen", s.requireUser(exemptionRoles, h.createForm))
+	s.page("GET /verzuim/vrijstellingen/{id}", s.requireUser(exemptionRoles, h.page))
+	s.page("POST /verzuim/vrijstellingen/{id}/besluit", s.requireUser(exemptionRoles, h.decideForm))
+	s.page("GET /verzuim/vrijstellingen/{id}/brief", s.requireUser(exemptionRoles, h.letter))
+	s.apiRoute("POST /api/v1/vrijstellingen", s.apiAuth(exemptionRoles, ScopeVerzuimVastleggen, h.apiCreate))
+	s.apiRoute("GET /api/v1/vrijstellingen/{id}", s.apiAuth(exemptionRoles, ScopeVerzuimVastleggen, h.apiGet))
+	s.apiRoute("POST /api/v1/vrijstellingen/{id}/besluit", s.apiAuth(exemptionRoles, ScopeVerzuimVastleggen, h.apiDecide))
 	s.documentVrijstellingen()
 	return nil
 }

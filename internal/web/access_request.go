@@ -59,13 +59,12 @@ func (s *Server) MountInzage(d InzageDeps) error {
 		return errors.New("web: MountInzage vraagt Service en Store")
 	}
 	h := &inzageHandlers{s: s, d: d}
-	ui := func(pattern string, f handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(f)) }
 	parent := []string{auth.RoleOuder}
-	ui("GET /inzage/leerling/{id}", s.requireUser(parent, h.parentPage))
-	ui("POST /inzage/leerling/{id}", s.requireUser(parent, h.parentSubmit))
-	ui("GET /inzage", s.requireUser(inzageSchoolRoles, h.schoolList))
-	ui("POST /inzage/verzoeken/{id}/verlengen", s.requireUser(inzageSchoolRoles, h.extend))
-	ui("POST /inzage/verzoeken/{id}/afgehandeld", s.requireUser(inzageSchoolRoles, h.handle))
+	s.page("GET /inzage/leerling/{id}", s.requireUser(parent, h.parentPage))
+	s.page("POST /inzage/leerling/{id}", s.requireUser(parent, h.parentSubmit))
+	s.page("GET /inzage", s.requireUser(inzageSchoolRoles, h.schoolList))
+	s.page("POST /inzage/verzoeken/{id}/verlengen", s.requireUser(inzageSchoolRoles, h.extend))
+	s.page("POST /inzage/verzoeken/{id}/afgehandeld", s.requireUser(inzageSchoolRoles, h.handle))
 	return nil
 }
 

@@ -20,6 +20,7 @@ import (
 // hold scope), or, for reading (GET), the session cookie of a signed-in user. The role must be
 // one of roles.
 func (s *Server) apiAuth(roles []string, scope string, h handlerFunc) handlerFunc {
+	s.table.guarded(roles, scope)
 	return func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Cache-Control", "no-store")
 		var p *Principal

@@ -37,10 +37,10 @@ func (c *caseHandlers) apiWrites() map[string]handlerFunc {
 	}
 }
 
-func (c *caseHandlers) mountAPISteps(api func(string, handlerFunc)) {
-	api("GET /api/v1/casussen/{id}/plan-van-aanpak", c.s.apiAuth(caseRoles, auth.ScopeCasussenLezen, c.inRegion(c.apiPlan)))
+func (c *caseHandlers) mountAPISteps() {
+	c.s.apiRoute("GET /api/v1/casussen/{id}/plan-van-aanpak", c.s.apiAuth(caseRoles, auth.ScopeCasussenLezen, c.inRegion(c.apiPlan)))
 	for pattern, h := range c.apiWrites() {
-		api(pattern, c.s.apiAuth(caseRoles, ScopeCasussen, c.inRegion(h)))
+		c.s.apiRoute(pattern, c.s.apiAuth(caseRoles, ScopeCasussen, c.inRegion(h)))
 	}
 }
 

@@ -71,31 +71,26 @@ func (s *Server) MountToestemming(d ToestemmingDeps) error {
 		return err
 	}
 	c := &consentHandlers{s: s, d: d, svc: svc}
-	ui := func(pattern string, h handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(h)) }
-	api := func(pattern string, h handlerFunc) {
-		s.apiPatterns = append(s.apiPatterns, pattern)
-		s.mux.Handle(pattern, s.apiHandler(h))
-	}
-	ui("GET /toestemmingen/leerling/{id}", s.requireUser(consentReadRoles, c.pupilPage))
-	ui("POST /toestemmingen/leerling/{id}", s.requireUser(consentRoles, c.recordSubmit))
-	ui("GET /toestemmingen/leerling/{id}/formulier", s.requireUser(consentRoles, c.formPage))
-	ui("GET /toestemmingen/leerling/{id}/formulier.pdf", s.requireUser(consentRoles, c.formPage))
-	ui("POST /toestemmingen/intrekking/{id}", s.requireUser(consentRoles, c.withdrawSubmit))
-	ui("GET /toestemmingen/leerling/{pupil}/bewijs/{id}", s.requireUser(consentReadRoles, c.documentPage))
-	ui("GET /toestemmingen/verlopend", s.requireUser(consentRoles, c.expiring))
+	s.page("GET /toestemmingen/leerling/{id}", s.requireUser(consentReadRoles, c.pupilPage))
+	s.page("POST /toestemmingen/leerling/{id}", s.requireUser(consentRoles, c.recordSubmit))
+	s.page("GET /toestemmingen/leerling/{id}/formulier", s.requireUser(consentRoles, c.formPage))
+	s.page("GET /toestemmingen/leerling/{id}/formulier.pdf", s.requireUser(consentRoles, c.formPage))
+	s.page("POST /toestemmingen/intrekking/{id}", s.requireUser(consentRoles, c.withdrawSubmit))
+	s.page("GET /toestemmingen/leerling/{pupil}/bewijs/{id}", s.requireUser(consentReadRoles, c.documentPage))
+	s.page("GET /toestemmingen/verlopend", s.requireUser(consentRoles, c.expiring))
 	if d.Register.Asks() && d.Forms != nil {
 		parent := []string{auth.RoleOuder, auth.RoleLeerling}
-		ui("GET /toestemmingen/kind/{id}", s.requireUser(parent, c.parentPage))
-		ui("POST /toestemmingen/verzoek/{id}/antwoord", s.requireUser(parent, c.answerSubmit))
-		ui("POST /toestemmingen/kind/{id}/intrekken", s.requireUser(parent, c.revokeSubmit))
-		ui("GET /toestemmingen/kind/{pupil}/bewijs/{id}", s.requireUser(parent, c.ownDocumentPage))
-		ui("POST /toestemmingen/leerling/{id}/verzoek", s.requireUser(consentRoles, c.askSubmit))
+		s.page("GET /toestemmingen/kind/{id}", s.requireUser(parent, c.parentPage))
+		s.page("POST /toestemmingen/verzoek/{id}/antwoord", s.requireUser(parent, c.answerSubmit))
+		s.page("POST /toestemmingen/kind/{id}/intrekken", s.requireUser(parent, c.revokeSubmit))
+		s.page("GET /toestemmingen/kind/{pupil}/bewijs/{id}", s.requireUser(parent, c.ownDocumentPage))
+		s.page("POST /toestemmingen/leerling/{id}/verzoek", s.requireUser(consentRoles, c.askSubmit))
 		s.onlineConsent = true
 	}
-	api("GET /api/v1/toestemmingen", s.apiAuth(consentReadRoles, auth.ScopeToestemmingenLezen, c.apiList))
-	api("POST /api/v1/toestemmingen", s.apiAuth(consentRoles, ScopeToestemmingenVastleggen, c.apiRecord))
-	api("POST /api/v1/toestemmingen/{id}/intrekking", s.apiAuth(consentRoles, ScopeToestemmingenVastleggen, c.apiWithdraw))
-	api("GET /api/v1/toestemming-nodig", s.apiAuth(professionalRoles, auth.ScopeToestemmingenLezen, c.apiNeeded))
+	s.apiRoute("GET /api/v1/toestemmingen", s.apiAuth(consentReadRoles, auth.ScopeToestemmingenLezen, c.apiList))
+	s.apiRoute("POST /api/v1/toestemmingen", s.apiAuth(consentRoles, ScopeToestemmingenVastleggen, c.apiRecord))
+	s.apiRoute("POST /api/v1/toestemmingen/{id}/intrekking", s.apiAuth(consentRoles, ScopeToestemmingenVastleggen, c.apiWithdraw))
+	s.apiRoute("GET /api/v1/toestemming-nodig", s.apiAuth(professionalRoles, auth.ScopeToestemmingenLezen, c.apiNeeded))
 	s.documentToestemming()
 	return nil
 }

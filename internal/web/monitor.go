@@ -58,9 +58,8 @@ func (s *Server) MountMonitor(d MonitorDeps) error {
 		d.Threshold = 5
 	}
 	h := &monitorHandlers{s: s, d: d, cache: map[string]*monitor.Publication{}}
-	ui := func(pattern string, f handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(f)) }
-	ui("GET /monitor", s.requireUser(monitorRoles, h.page))
-	ui("GET /monitor/export", s.requireUser(monitorRoles, h.export))
+	s.page("GET /monitor", s.requireUser(monitorRoles, h.page))
+	s.page("GET /monitor/export", s.requireUser(monitorRoles, h.export))
 	return nil
 }
 

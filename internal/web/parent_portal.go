@@ -45,13 +45,12 @@ type PupilAccounts interface {
 func (s *Server) MountParentPortal(d ParentPortalDeps) error {
 	s.portal = d
 	if d.Pupils != nil {
-		ui := func(pattern string, h handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(h)) }
-		ui("GET /inloggen/leerling", s.pupilLoginForm)
-		ui("POST /inloggen/leerling", s.pupilLoginSubmit)
-		ui("GET /inloggen/leerling/code", s.pupilCodeForm)
-		ui("POST /inloggen/leerling/code", s.pupilCodeSubmit)
-		ui("POST /mijn-ouders/{ouder}", s.requireUser([]string{auth.RoleLeerling}, s.pupilAuthoriseSubmit))
-		ui("POST /toestemmingen/leerling/{id}/uitnodigen", s.requireUser([]string{auth.RoleZorgcoordinator}, s.pupilInviteSubmit))
+		s.page("GET /inloggen/leerling", s.pupilLoginForm)
+		s.page("POST /inloggen/leerling", s.pupilLoginSubmit)
+		s.page("GET /inloggen/leerling/code", s.pupilCodeForm)
+		s.page("POST /inloggen/leerling/code", s.pupilCodeSubmit)
+		s.page("POST /mijn-ouders/{ouder}", s.requireUser([]string{auth.RoleLeerling}, s.pupilAuthoriseSubmit))
+		s.page("POST /toestemmingen/leerling/{id}/uitnodigen", s.requireUser([]string{auth.RoleZorgcoordinator}, s.pupilInviteSubmit))
 	}
 	return nil
 }

@@ -87,9 +87,9 @@ type Server struct {
 	mux     *http.ServeMux
 	limiter *rateLimiter
 	ids     *idCodec
-	// apiPatterns are the mux patterns registered under /api/v1 (for the OpenAPI test).
-	apiPatterns []string
-	csrfKey     []byte
+	// table lists every route as it is registered (route_table.go).
+	table   routeTable
+	csrfKey []byte
 
 	oidcMu    sync.Mutex
 	providers map[string]*oidcProvider
@@ -183,6 +183,3 @@ func (s *Server) Handler() http.Handler { return s }
 
 // Close releases nothing today; present so that callers can defer it.
 func (s *Server) Close(context.Context) error { return nil }
-
-// APIPatterns returns the mux patterns registered under /api/v1 (for the OpenAPI check).
-func (s *Server) APIPatterns() []string { return append([]string(nil), s.apiPatterns...) }

@@ -208,6 +208,7 @@ func (s *Server) principal(r *http.Request, sess *auth.Session, acc ...*auth.Acc
 // requireUser wraps an HTML handler: it needs a fully signed-in user (MFA done) with one of the
 // roles (any role when none are given). Unsafe methods need the session's CSRF token.
 func (s *Server) requireUser(roles []string, h handlerFunc) handlerFunc {
+	s.table.guarded(roles, "")
 	return func(w http.ResponseWriter, r *http.Request) error {
 		sess, acc, err := s.loadSessionAccount(r)
 		if err != nil {
