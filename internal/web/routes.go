@@ -21,68 +21,63 @@ var (
 
 // routes registers every route of the server: the pages, the sign-in flow and the API.
 func (s *Server) routes() {
-	ui := func(pattern string, h handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(h)) }
-	api := func(pattern string, h handlerFunc) {
-		s.apiPatterns = append(s.apiPatterns, pattern)
-		s.mux.Handle(pattern, s.apiHandler(h))
-	}
 
 	// Public.
-	s.mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler()))
-	s.mux.HandleFunc("GET /healthz", s.healthz) // older name of /gereed
-	s.mux.HandleFunc("GET /gezond", s.live)     // liveness: the process answers
-	s.mux.HandleFunc("GET /gereed", s.healthz)  // readiness: Deps.Ready (schema current, store writes)
-	ui("GET /{$}", s.root)
+	s.publicHandler("GET /static/", http.StripPrefix("/static/", staticHandler()))
+	s.publicHandler("GET /healthz", http.HandlerFunc(s.healthz)) // older name of /gereed
+	s.publicHandler("GET /gezond", http.HandlerFunc(s.live))     // liveness: the process answers
+	s.publicHandler("GET /gereed", http.HandlerFunc(s.healthz))  // readiness: Deps.Ready (schema current, store writes)
+	s.page("GET /{$}", s.root)
 
 	// Sign-in.
-	ui("GET /inloggen", s.loginForm)
-	ui("POST /inloggen", s.loginSubmit)
-	ui("GET /inloggen/mfa", s.mfaForm)
-	ui("POST /inloggen/mfa", s.mfaSubmit)
-	ui("GET /inloggen/mfa/instellen", s.enrolForm)
-	ui("POST /inloggen/mfa/instellen", s.enrolSubmit)
-	ui("GET /inloggen/mfa/qr.png", s.enrolQR)
-	ui("GET /inloggen/ouder", s.parentForm)
-	ui("POST /inloggen/ouder", s.parentSubmit)
-	ui("GET /inloggen/ouder/code", s.parentCodeForm)
-	ui("POST /inloggen/ouder/code", s.parentCodeSubmit)
-	ui("GET /inloggen/oidc/{org}", s.oidcStart)
-	ui("GET /inloggen/oidc-terug", s.oidcCallback)
-	ui("POST /uitloggen", s.logout)
-	ui("GET /account-instellen/{code}", s.setupForm) // the one-time link of a new account
-	ui("POST /account-instellen/{code}", s.setupSubmit)
+	s.page("GET /inloggen", s.loginForm)
+	s.page("POST /inloggen", s.loginSubmit)
+	s.page("GET /inloggen/mfa", s.mfaForm)
+	s.page("POST /inloggen/mfa", s.mfaSubmit)
+	s.page("GET /inloggen/mfa/instellen", s.enrolForm)
+	s.page("POST /inloggen/mfa/instellen", s.enrolSubmit)
+	s.page("GET /inloggen/mfa/qr.png", s.enrolQR)
+	s.page("GET /inloggen/ouder", s.parentForm)
+	s.page("POST /inloggen/ouder", s.parentSubmit)
+	s.page("GET /inloggen/ouder/code", s.parentCodeForm)
+	s.page("POST /inloggen/ouder/code", s.parentCodeSubmit)
+	s.page("GET /inloggen/oidc/{org}", s.oidcStart)
+	s.page("GET /inloggen/oidc-terug", s.oidcCallback)
+	s.page("POST /uitloggen", s.logout)
+	s.page("GET /account-instellen/{code}", s.setupForm) // the one-time link of a new account
+	s.page("POST /account-instellen/{code}", s.setupSubmit)
 	if s.cfg.Demo {
-		ui("GET /dev/postvak", s.devMailbox)
+		s.page("GET /dev/postvak", s.devMailbox)
 	}
 
 	// Pages.
-	ui("GET /start", s.requireUser(anyRole, s.home))
-	ui("POST /doel", s.requireUser(pupilRoles, s.choosePurpose))
-	ui("GET /leerlingen", s.requireUser(pupilRoles, s.pupilList))
-	ui("GET /leerlingen/{id}", s.requireUser(append([]string{auth.RoleOuder, auth.RoleLeerling}, pupilRoles...), s.pupilPage))
-	ui("GET /leerlingen/{id}/auditbewijs", s.requireUser(anyRole, s.parentProofDownload))              // parents with gezag only; 404 for others
-	ui("GET /leerlingen/{id}/auditbewijs/{index}", s.requireUser(anyRole, s.parentEntryProofDownload)) // one entry with its leaf bytes; parents only
-	ui("GET /mag-ik-dit-delen", s.requireUser(professionalRoles, s.shareForm))
-	ui("POST /mag-ik-dit-delen", s.requireUser(professionalRoles, s.shareAnswer))
+	s.page("GET /start", s.requireUser(anyRole, s.home))
+	s.page("POST /doel", s.requireUser(pupilRoles, s.choosePurpose))
+	s.page("GET /leerlingen", s.requireUser(pupilRoles, s.pupilList))
+	s.page("GET /leerlingen/{id}", s.requireUser(append([]string{auth.RoleOuder, auth.RoleLeerling}, pupilRoles...), s.pupilPage))
+	s.page("GET /leerlingen/{id}/auditbewijs", s.requireUser(anyRole, s.parentProofDownload))              // parents with gezag only; 404 for others
+	s.page("GET /leerlingen/{id}/auditbewijs/{index}", s.requireUser(anyRole, s.parentEntryProofDownload)) // one entry with its leaf bytes; parents only
+	s.page("GET /mag-ik-dit-delen", s.requireUser(professionalRoles, s.shareForm))
+	s.page("POST /mag-ik-dit-delen", s.requireUser(professionalRoles, s.shareAnswer))
 	beheer := []string{auth.RoleBeheerder}
-	ui("GET /beheer/accounts", s.requireUser(beheer, s.accountList))
-	ui("POST /beheer/accounts/{id}/actief", s.requireUser(beheer, s.accountActive))
-	ui("POST /beheer/accounts/{id}/mfa-opnieuw", s.requireUser(beheer, s.accountResetMFA))
-	ui("POST /beheer/accounts/{id}/instellink", s.requireUser(beheer, s.accountReissueLink))
-	ui("GET /beheer/accounts/nieuw", s.requireUser(beheer, s.accountNewForm))
-	ui("POST /beheer/accounts/nieuw", s.requireUser(beheer, s.accountNewSubmit))
-	ui("GET /beheer/api-clients", s.requireUser(beheer, s.clientList))
-	ui("POST /beheer/api-clients", s.requireUser(beheer, s.clientCreate))
-	ui("POST /beheer/api-clients/{id}/intrekken", s.requireUser(beheer, s.clientRevoke))
-	ui("GET /audit", s.requireUser([]string{auth.RoleFG}, s.auditView))
-	ui("GET /audit/export", s.requireUser([]string{auth.RoleFG}, s.auditExport))
+	s.page("GET /beheer/accounts", s.requireUser(beheer, s.accountList))
+	s.page("POST /beheer/accounts/{id}/actief", s.requireUser(beheer, s.accountActive))
+	s.page("POST /beheer/accounts/{id}/mfa-opnieuw", s.requireUser(beheer, s.accountResetMFA))
+	s.page("POST /beheer/accounts/{id}/instellink", s.requireUser(beheer, s.accountReissueLink))
+	s.page("GET /beheer/accounts/nieuw", s.requireUser(beheer, s.accountNewForm))
+	s.page("POST /beheer/accounts/nieuw", s.requireUser(beheer, s.accountNewSubmit))
+	s.page("GET /beheer/api-clients", s.requireUser(beheer, s.clientList))
+	s.page("POST /beheer/api-clients", s.requireUser(beheer, s.clientCreate))
+	s.page("POST /beheer/api-clients/{id}/intrekken", s.requireUser(beheer, s.clientRevoke))
+	s.page("GET /audit", s.requireUser([]string{auth.RoleFG}, s.auditView))
+	s.page("GET /audit/export", s.requireUser([]string{auth.RoleFG}, s.auditExport))
 
 	// API (/api/v1): documented in openapi.go; a test checks both lists are equal.
-	api("GET /api/v1/gezondheid", s.apiHealth)
-	api("GET /api/v1/openapi.json", s.apiOpenAPI)
-	api("GET /api/v1/leerlingen", s.apiAuth(pupilRoles, auth.ScopeLeerlingenLezen, s.apiPupilList))
-	api("GET /api/v1/leerlingen/{id}", s.apiAuth(pupilRoles, auth.ScopeLeerlingenLezen, s.apiPupil))
-	api("POST /api/v1/mag-ik-dit-delen", s.apiAuth(professionalRoles, auth.ScopeMagIkDitDelen, s.apiShare))
+	s.apiRoute("GET /api/v1/gezondheid", s.apiHealth)
+	s.apiRoute("GET /api/v1/openapi.json", s.apiOpenAPI)
+	s.apiRoute("GET /api/v1/leerlingen", s.apiAuth(pupilRoles, auth.ScopeLeerlingenLezen, s.apiPupilList))
+	s.apiRoute("GET /api/v1/leerlingen/{id}", s.apiAuth(pupilRoles, auth.ScopeLeerlingenLezen, s.apiPupil))
+	s.apiRoute("POST /api/v1/mag-ik-dit-delen", s.apiAuth(professionalRoles, auth.ScopeMagIkDitDelen, s.apiShare))
 	// Any other page: a Dutch 404 (or 405 with Allow when the path exists for another method) in
 	// the site's layout, never Go's English "404 page not found".
 	s.mux.Handle("/", s.htmlHandler(func(w http.ResponseWriter, r *http.Request) error {
