@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 )
@@ -68,7 +67,7 @@ func TestRouteTableDefaultDeny(t *testing.T) {
 			case r.Kind == "api" && r.Scope == "":
 				t.Errorf("%s: API operation without a scope", r.Pattern)
 			}
-			t.Log(fmt.Sprintf("%-7s %-60s %s %s", r.Kind, r.Pattern, strings.Join(r.Roles, ","), r.Scope))
+			t.Logf("%-7s %-60s %s %s", r.Kind, r.Pattern, strings.Join(r.Roles, ","), r.Scope)
 		}
 	}
 	for p := range publicRoutes {
