@@ -67,20 +67,15 @@ func (s *Server) MountDossiers(d DossierDeps) error {
 		d.Rules = absence.DefaultDossierRules()
 	}
 	h := &dossierHandlers{s: s, d: d}
-	ui := func(pattern string, f handlerFunc) { s.mux.Handle(pattern, s.htmlHandler(f)) }
-	api := func(pattern string, f handlerFunc) {
-		s.apiPatterns = append(s.apiPatterns, pattern)
-		s.mux.Handle(pattern, s.apiHandler(f))
-	}
-	ui("GET /verzuim/dossiers", s.requireUser(dossierRoles, h.list))
-	ui("POST /verzuim/dossiers", s.requireUser(dossierRoles, h.openForm))
-	ui("GET /verzuim/dossiers/{id}", s.requireUser(dossierRoles, h.page))
-	ui("POST /verzuim/dossiers/{id}/stappen", s.requireUser(dossierRoles, h.stepForm))
-	ui("POST /verzuim/dossiers/{id}/sluiten", s.requireUser(dossierRoles, h.closeForm))
-	ui("GET /verzuim/dossiers/{id}/stappen/{sid}/brief", s.requireUser(dossierRoles, h.letter))
-	api("POST /api/v1/leerplichtdossiers", s.apiAuth(dossierRoles, ScopeVerzuimVastleggen, h.apiOpen))
-	api("GET /api/v1/leerplichtdossiers/{id}", s.apiAuth(dossierRoles, ScopeVerzuimVastleggen, h.apiGet))
-	api("POST /api/v1/leerplichtdossiers/{id}/stappen", s.apiAuth(dossierRoles, ScopeVerzuimVastleggen, h.apiStep))
+	s.page("GET /verzuim/dossiers", s.requireUser(dossierRoles, h.list))
+	s.page("POST /verzuim/dossiers", s.requireUser(dossierRoles, h.openForm))
+	s.page("GET /verzuim/dossiers/{id}", s.requireUser(dossierRoles, h.page))
+	s.page("POST /verzuim/dossiers/{id}/stappen", s.requireUser(dossierRoles, h.stepForm))
+	s.page("POST /verzuim/dossiers/{id}/sluiten", s.requireUser(dossierRoles, h.closeForm))
+	s.page("GET /verzuim/dossiers/{id}/stappen/{sid}/brief", s.requireUser(dossierRoles, h.letter))
+	s.apiRoute("POST /api/v1/leerplichtdossiers", s.apiAuth(dossierRoles, ScopeVerzuimVastleggen, h.apiOpen))
+	s.apiRoute("GET /api/v1/leerplichtdossiers/{id}", s.apiAuth(dossierRoles, ScopeVerzuimVastleggen, h.apiGet))
+	s.apiRoute("POST /api/v1/leerplichtdossiers/{id}/stappen", s.apiAuth(dossierRoles, ScopeVerzuimVastleggen, h.apiStep))
 	s.documentDossiers()
 	return nil
 }

@@ -72,16 +72,13 @@ func (s *Server) MountRetention(d RetentionDeps) error {
 		return errors.New("web: MountRetention vraagt Lists en Seal")
 	}
 	h := &retentionHandlers{s: s, d: d}
-	ui := func(pattern string, roles []string, f handlerFunc) {
-		s.mux.Handle(pattern, s.htmlHandler(s.requireUser(roles, f)))
-	}
-	ui("GET /bewaartermijnen", retentionRoles, h.overview)
-	ui("POST /bewaartermijnen/voorstel", []string{auth.RoleBeheerder}, h.propose)
-	ui("GET /bewaartermijnen/lijsten/{id}", retentionRoles, h.listPage)
-	ui("POST /bewaartermijnen/lijsten/{id}/advies", []string{auth.RoleFG}, h.advise)
-	ui("POST /bewaartermijnen/lijsten/{id}/besluit", []string{auth.RoleDirecteur, auth.RoleBeheerder}, h.decide)
-	ui("POST /bewaartermijnen/lijsten/{id}/uitvoeren", []string{auth.RoleDirecteur, auth.RoleBeheerder}, h.execute)
-	ui("GET /bewaartermijnen/rapport", retentionRoles, h.report)
+	s.page("GET /bewaartermijnen", s.requireUser(retentionRoles, h.overview))
+	s.page("POST /bewaartermijnen/voorstel", s.requireUser([]string{auth.RoleBeheerder}, h.propose))
+	s.page("GET /bewaartermijnen/lijsten/{id}", s.requireUser(retentionRoles, h.listPage))
+	s.page("POST /bewaartermijnen/lijsten/{id}/advies", s.requireUser([]string{auth.RoleFG}, h.advise))
+	s.page("POST /bewaartermijnen/lijsten/{id}/besluit", s.requireUser([]string{auth.RoleDirecteur, auth.RoleBeheerder}, h.decide))
+	s.page("POST /bewaartermijnen/lijsten/{id}/uitvoeren", s.requireUser([]string{auth.RoleDirecteur, auth.RoleBeheerder}, h.execute))
+	s.page("GET /bewaartermijnen/rapport", s.requireUser(retentionRoles, h.report))
 	return nil
 }
 
