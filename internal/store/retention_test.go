@@ -22,7 +22,7 @@ import (
 )
 
 // bookkeeping tables keep a destroyed pupil's number (not the pupil): they record the destruction.
-var bookkeeping = map[string]bool{"vernietiging": true, "vernietigingslijst_regel": true, "bewaarblokkade": true, "leerling_sleutel": true}
+var bookkeeping = map[string]bool{"vernietiging": true, "vernietigingslijst_regel": true, "leerling_sleutel": true}
 
 // rowsLeft counts, per table with a leerling_id column, the rows about the pupil that remain
 // (the schema is read from the database, so a new table is checked too).
