@@ -17,6 +17,10 @@ import (
 // demoDB is the default demo database; it is made anew on every `grondslag demo`.
 const demoDB = "grondslag-demo.db"
 
+// maxDemoPupils bounds --leerlingen: a large region (250,000 pupils) and a little room; the
+// synthetic identifiers would last for 918,182 (ident.MaxSyntheticIdentifiers).
+const maxDemoPupils = 300000
+
 func runDemo(ctx context.Context, e env) error {
 	fs := newFlagSet(e, "demo", "demo [--db BESTAND|postgres://…] [--adres HOST:POORT] [--seed N] [--leerlingen N] [--peildatum JJJJ-MM-DD] [--alleen-aanmaken]")
 	cfg := &config{}
@@ -40,8 +44,8 @@ func runDemo(ctx context.Context, e env) error {
 		}
 		today = d
 	}
-	if *pupils < 10 || *pupils > 100000 {
-		return withExit(2, fmt.Errorf("--leerlingen moet tussen 10 en 100000 liggen"))
+	if *pupils < 10 || *pupils > maxDemoPupils {
+		return withExit(2, fmt.Errorf("--leerlingen moet tussen 10 en %d liggen", maxDemoPupils))
 	}
 	if err := prepareDemoDB(cfg.DB, cfg.vaultDSN()); err != nil {
 		return err
@@ -118,7 +122,8 @@ func printDemo(e env, res *demo.Result, steps []demo.Step, elapsed time.Duration
 	for _, s := range steps {
 		fmt.Fprintf(e.stdout, "  %d %s\n", s.Count, s.What)
 	}
-	fmt.Fprintln(e.stdout, "\nAlle namen en nummers zijn verzonnen; BSN's komen uit de testreeks 9999xxxxx.")
+	fmt.Fprintln(e.stdout, "\nAlle namen en nummers zijn verzonnen; BSN's komen uit de testreeks 9999xxxxx, na de 9.091 daarvan")
+	fmt.Fprintln(e.stdout, "onderwijsnummers vanaf 199999999 omlaag (zie docs/demo-identificatie.md).")
 	fmt.Fprintln(e.stdout, "Scholen van de demoaccounts (zorgN, mentorN en directieN werken op school N):")
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 	n := 0

@@ -5,7 +5,8 @@
 // a few dozen pupils cross the Leerplichtwet thresholds and a handful are thuiszitters.
 //
 // Everything is synthetic: invented places and schools, names drawn at random from common name
-// lists, BSNs from the test range 9999xxxxx (see ident.SyntheticBSNs), BRIN codes 99xx and CBS
+// lists, BSNs from the test range 9999xxxxx and beyond its 9,091 numbers onderwijsnummers from the
+// top of their range (see ident.SyntheticIdentifiers), BRIN codes 99xx and CBS
 // codes GM99xx that no real school or gemeente has. The same seed and reference date give the
 // same region.
 package demo
@@ -136,7 +137,7 @@ func Generate(ctx context.Context, db *store.DB, ring *ident.KeyRing, opt Option
 		return nil, err
 	}
 	g.res = &Result{Region: reg, Calendar: cal}
-	bsns, err := ident.SyntheticBSNs(opt.Pupils)
+	ids, err := ident.SyntheticIdentifiers(opt.Pupils)
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +148,7 @@ func Generate(ctx context.Context, db *store.DB, ring *ident.KeyRing, opt Option
 		if err := g.users(ctx, tx, reg.ID); err != nil {
 			return fmt.Errorf("gebruikers: %w", err)
 		}
-		if err := g.pupils(ctx, tx, reg.ID, keys, bsns); err != nil {
+		if err := g.pupils(ctx, tx, reg.ID, keys, ids); err != nil {
 			return fmt.Errorf("leerlingen: %w", err)
 		}
 		if err := g.mentorClasses(ctx, tx, reg.ID); err != nil {

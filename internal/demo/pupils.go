@@ -28,7 +28,7 @@ func schoolYearStart(d time.Time) time.Time {
 // pupils creates the families: 1–3 children each, with one or two parents. About one family in
 // seven is separated (two addresses, both with gezag), one in twelve has only one parent with
 // gezag, one in five has a single parent, and a few children have a voogd.
-func (g *generator) pupils(ctx context.Context, tx *store.Tx, regionID int64, keys store.Keys, bsns []string) error {
+func (g *generator) pupils(ctx context.Context, tx *store.Tx, regionID int64, keys store.Keys, ids []ident.Identifier) error {
 	g.numbers = map[int64]int{}
 	yearStart := schoolYearStart(g.today)
 	made := 0
@@ -50,7 +50,7 @@ func (g *generator) pupils(ctx context.Context, tx *store.Tx, regionID int64, ke
 			if g.rnd.IntN(2) == 0 {
 				first = g.pick(firstNamesGirls)
 			}
-			p, err := region.NewPupil(region.Pupil{NumberKind: ident.BSN, Number: bsns[made], FirstName: first, LastName: last, BirthDate: birth, GemeenteID: gem.ID}, g.today)
+			p, err := region.NewPupil(region.Pupil{NumberKind: ids[made].Kind, Number: ids[made].Number, FirstName: first, LastName: last, BirthDate: birth, GemeenteID: gem.ID}, g.today)
 			if err != nil {
 				return fmt.Errorf("leerling %d: %w", made+1, err)
 			}

@@ -70,6 +70,7 @@ type PupilSummary struct {
 type Page struct {
 	Number int // from 1
 	Size   int
+	Sort   string // the list's order; "" is its default (for pupils: store.PupilSorts)
 }
 
 // Offset returns the SQL offset of the page.

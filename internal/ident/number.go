@@ -67,13 +67,29 @@ func Validate(kind Kind, s string) error {
 }
 
 // SyntheticBSNPrefix is the range the demo draws BSNs from: 9999xxxxx. The RvIG keeps BSNs that
-// start with 9999 for test persons in its test environments; no real person has one.
+// start with 9999 for test persons in its test environments; no real person has one. The range
+// holds 9,091 numbers that pass the elfproef.
 const SyntheticBSNPrefix = "9999"
+
+// SyntheticOnderwijsnummerPrefix is where the demo draws its pupils beyond the BSN test range:
+// onderwijsnummers 19xxxxxxx, counted down from 199999999. DUO publishes no test range for
+// onderwijsnummers (it issues them to pupils without a BSN); the top of the range is taken in the
+// expectation that it lies farthest from what was issued, an assumption that was not checked
+// with DUO (docs/demo-identificatie.md).
+// The demo keeps them only in its own database under its own keys, with invented names, so a
+// collision with a real pupil would still reveal nothing about that pupil.
+const SyntheticOnderwijsnummerPrefix = "19"
+
+// Identifier is a pupil identifier with its kind.
+type Identifier struct {
+	Kind   Kind
+	Number string
+}
 
 // SyntheticBSNs returns the first n valid BSNs of the synthetic range 999900000–999999999, in
 // ascending order. It is deterministic: the demo's same seed gives the same numbers.
 func SyntheticBSNs(n int) ([]string, error) {
-	out := make([]string, 0, n)
+	out := make([]string, 0, min(n, 10000))
 	buf := []byte(SyntheticBSNPrefix + "00000")
 	for body := 0; body < 100000 && len(out) < n; body++ {
 		for i, v := 8, body; i >= 4; i-- {
@@ -86,6 +102,42 @@ func SyntheticBSNs(n int) ([]string, error) {
 	}
 	if len(out) < n {
 		return nil, fmt.Errorf("de synthetische reeks heeft maar %d geldige BSN's, %d gevraagd", len(out), n)
+	}
+	return out, nil
+}
+
+// MaxSyntheticIdentifiers is how many distinct identifiers SyntheticIdentifiers can give: the
+// 9,091 test BSNs plus the 909,091 valid onderwijsnummers of 190000000–199999999.
+const MaxSyntheticIdentifiers = 9091 + 909091
+
+// SyntheticIdentifiers returns n distinct valid identifiers for synthetic pupils: first every BSN
+// of the test range (SyntheticBSNs), then onderwijsnummers counted down from 199999999
+// (SyntheticOnderwijsnummerPrefix). Every number passes Validate for its kind; nothing is
+// weakened to make room. Deterministic, like SyntheticBSNs.
+func SyntheticIdentifiers(n int) ([]Identifier, error) {
+	if n > MaxSyntheticIdentifiers {
+		return nil, fmt.Errorf("er zijn maar %d synthetische nummers (%d test-BSN's en onderwijsnummers 19xxxxxxx), %d gevraagd", MaxSyntheticIdentifiers, 9091, n)
+	}
+	bsns, err := SyntheticBSNs(min(n, 9091))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Identifier, 0, n)
+	for _, b := range bsns {
+		out = append(out, Identifier{Kind: BSN, Number: b})
+	}
+	buf := []byte(SyntheticOnderwijsnummerPrefix + "0000000")
+	for body := 9999999; body >= 0 && len(out) < n; body-- {
+		for i, v := 8, body; i >= 2; i-- {
+			buf[i] = byte('0' + v%10)
+			v /= 10
+		}
+		if Validate(Onderwijsnummer, string(buf)) == nil {
+			out = append(out, Identifier{Kind: Onderwijsnummer, Number: string(buf)})
+		}
+	}
+	if len(out) < n {
+		return nil, fmt.Errorf("de synthetische reeksen hebben maar %d geldige nummers, %d gevraagd", len(out), n)
 	}
 	return out, nil
 }

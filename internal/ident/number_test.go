@@ -92,3 +92,45 @@ func itoa(n int) string {
 	}
 	return string(b[:])
 }
+
+func TestSyntheticIdentifiersBeyondBSNRange(t *testing.T) {
+	const n = 250000
+	all, err := ident.SyntheticIdentifiers(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != n {
+		t.Fatalf("%d identifiers, want %d", len(all), n)
+	}
+	seen := make(map[string]bool, n)
+	kinds := map[ident.Kind]int{}
+	for _, id := range all {
+		if err := ident.Validate(id.Kind, id.Number); err != nil {
+			t.Fatalf("%s %s: %v", id.Kind, id.Number, err)
+		}
+		prefix := ident.SyntheticBSNPrefix
+		if id.Kind == ident.Onderwijsnummer {
+			prefix = ident.SyntheticOnderwijsnummerPrefix
+		}
+		if !strings.HasPrefix(id.Number, prefix) {
+			t.Fatalf("%s %s outside its synthetic range", id.Kind, id.Number)
+		}
+		if seen[id.Number] {
+			t.Fatalf("%s twice", id.Number)
+		}
+		seen[id.Number] = true
+		kinds[id.Kind]++
+	}
+	if kinds[ident.BSN] != 9091 || kinds[ident.Onderwijsnummer] != n-9091 {
+		t.Fatalf("kinds %v: want every test BSN first, then onderwijsnummers", kinds)
+	}
+	if all[0].Kind != ident.BSN || all[9091].Kind != ident.Onderwijsnummer {
+		t.Fatalf("order: %v, %v", all[0], all[9091])
+	}
+	if _, err := ident.SyntheticIdentifiers(ident.MaxSyntheticIdentifiers + 1); err == nil {
+		t.Fatal("more than the ranges hold: want an error")
+	}
+	if got, _ := ident.SyntheticIdentifiers(ident.MaxSyntheticIdentifiers); len(got) != ident.MaxSyntheticIdentifiers {
+		t.Fatalf("the whole range: %d, want %d", len(got), ident.MaxSyntheticIdentifiers)
+	}
+}

@@ -254,7 +254,7 @@ type Guardian struct {
 func (db *DB) Guardians(ctx context.Context, regionID, pupilID int64) ([]Guardian, error) {
 	rows, err := db.Query(ctx, `SELECT o.id, o.voornaam, o.achternaam, COALESCE(o.email, ''), COALESCE(o.telefoon, ''), lo.relatie, lo.gezag
 		FROM leerling_ouder lo JOIN ouder o ON o.regio_id = lo.regio_id AND o.id = lo.ouder_id
-		WHERE lo.regio_id = ? AND lo.leerling_id = ? ORDER BY o.id`, regionID, pupilID)
+		WHERE lo.regio_id = ? AND lo.leerling_id = ? ORDER BY lo.ouder_id`, regionID, pupilID)
 	if err != nil {
 		return nil, err
 	}

@@ -667,18 +667,89 @@ const pupilSummaryCols = `l.id, l.pseudoniem, l.voornaam, l.achternaam, l.geboor
 	COALESCE((SELECT i.leerjaar FROM inschrijving i
 		WHERE i.regio_id = l.regio_id AND i.leerling_id = l.id AND i.van <= ? AND (i.tot IS NULL OR i.tot >= ?) ORDER BY i.van DESC LIMIT 1), '')`
 
-// VisiblePupils lists, one page at a time, the pupils the actor holds a recognised relation with
-// on day today (YYYY-MM-DD), ordered by name; q filters on name (case-insensitive, optional).
-// It returns the page and the total count.
-func (db *DB) VisiblePupils(ctx context.Context, a dossier.Actor, today, q string, p dossier.Page) ([]dossier.PupilSummary, int, error) {
-	kinds, conds, cargs := relationClauses(a, today)
-	if len(conds) == 0 {
-		return nil, 0, nil
+// relationSource is, per relation kind, a query of the ids of the pupils who may hold that
+// relation with the actor, read from the relation's own index (the school's enrolments, the
+// actor's cases, the consents naming the actor's organisation, the parent's children, the
+// region's meldingen). A source may return more pupils than hold the relation; it must never
+// return fewer. "" when the kind has no source: the caller then falls back to the whole region.
+func relationSource(k dossier.RelationKind, a dossier.Actor, today string) (string, []any) {
+	switch k {
+	case dossier.RelSelf:
+		return `SELECT ? AS id`, []any{a.PupilID}
+	case dossier.RelGuardian:
+		return `SELECT lo.leerling_id FROM leerling_ouder lo WHERE lo.regio_id = ? AND lo.ouder_id = ?`, []any{a.RegionID, a.ParentID}
+	case dossier.RelEnrolled:
+		return `SELECT i.leerling_id FROM inschrijving i WHERE i.regio_id = ? AND i.school_id = ? AND i.van <= ? AND (i.tot IS NULL OR i.tot >= ?)`, []any{a.RegionID, a.OrgID, today, today}
+	case dossier.RelMelding:
+		return `SELECT m.leerling_id FROM verzuimmelding m WHERE m.regio_id = ? AND m.status <> 'ingetrokken'`, []any{a.RegionID}
+	case dossier.RelCase:
+		return `SELECT c.leerling_id FROM casus_deelnemer d JOIN casus c ON c.regio_id = d.regio_id AND c.id = d.casus_id WHERE d.regio_id = ? AND d.gebruiker_id = ?`, []any{a.RegionID, a.UserID}
+	case dossier.RelConsent:
+		return `SELECT t.leerling_id FROM toestemming_ontvanger o JOIN toestemming t ON t.regio_id = o.regio_id AND t.id = o.toestemming_id WHERE o.regio_id = ? AND o.organisatie_id = ?`, []any{a.RegionID, a.OrgID}
 	}
-	where := `l.regio_id = ? AND (` + strings.Join(conds, " OR ") + `)`
-	wargs := []any{a.RegionID}
+	return "", nil
+}
+
+// visibleWhere is the condition on pupil l (and its arguments) that selects the pupils the actor
+// holds a relation with: the pupil is among the candidates of the relations' sources (one index
+// look-up each, so the cost follows what the actor can see, not the region's size) AND the
+// relation's own condition (relationClauses) holds. The conditions stay the one definition of
+// a relation; the sources only narrow where they are looked for.
+func visibleWhere(a dossier.Actor, today string) (kinds []dossier.RelationKind, conds []string, cargs [][]any, where string, wargs []any) {
+	kinds, conds, cargs = relationClauses(a, today)
+	if len(conds) == 0 {
+		return
+	}
+	var srcs []string
+	var sargs []any
+	for _, k := range kinds {
+		q, qa := relationSource(k, a, today)
+		if q == "" {
+			srcs = nil
+			break
+		}
+		srcs = append(srcs, q)
+		sargs = append(sargs, qa...)
+	}
+	where = `l.regio_id = ?`
+	wargs = []any{a.RegionID}
+	if len(srcs) > 0 {
+		where += ` AND l.id IN (` + strings.Join(srcs, " UNION ") + `)`
+		wargs = append(wargs, sargs...)
+	}
+	where += ` AND (` + strings.Join(conds, " OR ") + `)`
 	for _, ca := range cargs {
 		wargs = append(wargs, ca...)
+	}
+	return
+}
+
+// pupilOrders are the orders a pupil list can be sorted in (dossier.Page.Sort), each ending in
+// the id so that the order is total.
+var pupilOrders = map[string]string{
+	"":               `l.achternaam, l.voornaam, l.id`,
+	"naam":           `l.achternaam, l.voornaam, l.id`,
+	"-naam":          `l.achternaam DESC, l.voornaam DESC, l.id DESC`,
+	"geboortedatum":  `l.geboortedatum, l.achternaam, l.voornaam, l.id`,
+	"-geboortedatum": `l.geboortedatum DESC, l.achternaam, l.voornaam, l.id`,
+}
+
+// PupilSorts are the values dossier.Page.Sort may take for VisiblePupils.
+func PupilSorts() []string { return []string{"naam", "-naam", "geboortedatum", "-geboortedatum"} }
+
+// VisiblePupils lists, one page at a time, the pupils the actor holds a recognised relation with
+// on day today (YYYY-MM-DD), in the order p.Sort (by name when empty); q filters on name
+// (case-insensitive, optional). It returns the page and the total count. Two queries whatever
+// the region's size: the count, and the page (whose ids are chosen before the page's columns
+// and relation flags are read, so those are read for the page's rows only).
+func (db *DB) VisiblePupils(ctx context.Context, a dossier.Actor, today, q string, p dossier.Page) ([]dossier.PupilSummary, int, error) {
+	order, ok := pupilOrders[p.Sort]
+	if !ok {
+		return nil, 0, fmt.Errorf("visible pupils: unknown order %q", p.Sort)
+	}
+	kinds, conds, cargs, where, wargs := visibleWhere(a, today)
+	if len(conds) == 0 {
+		return nil, 0, nil
 	}
 	if q = strings.TrimSpace(strings.ToLower(q)); q != "" {
 		where += ` AND LOWER(l.voornaam || ' ' || l.achternaam) LIKE ?`
@@ -688,7 +759,10 @@ func (db *DB) VisiblePupils(ctx context.Context, a dossier.Actor, today, q strin
 	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM leerling l WHERE `+where, wargs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("visible pupils: %w", err)
 	}
-	// Which relations hold, per row.
+	if total == 0 || p.Offset() >= total {
+		return nil, total, nil
+	}
+	// Which relations hold, per row of the page.
 	args := []any{today, today, today, today}
 	var flags []string
 	for i, c := range conds {
@@ -696,8 +770,10 @@ func (db *DB) VisiblePupils(ctx context.Context, a dossier.Actor, today, q strin
 		args = append(args, cargs[i]...)
 	}
 	args = append(args, wargs...)
-	args = append(args, p.Size, p.Offset())
-	rows, err := db.Query(ctx, `SELECT `+pupilSummaryCols+`, `+strings.Join(flags, ", ")+` FROM leerling l WHERE `+where+` ORDER BY l.achternaam, l.voornaam, l.id LIMIT ? OFFSET ?`, args...)
+	args = append(args, p.Size, p.Offset(), a.RegionID)
+	rows, err := db.Query(ctx, `SELECT `+pupilSummaryCols+`, `+strings.Join(flags, ", ")+`
+		FROM (SELECT l.id FROM leerling l WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?) pg
+		JOIN leerling l ON l.regio_id = ? AND l.id = pg.id ORDER BY `+order, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("visible pupils: %w", err)
 	}

@@ -30,6 +30,7 @@ type VerzuimStore interface {
 	CreateMeldingAudited(ctx context.Context, regionID, pupilID, schoolID, signalID int64, m *absence.Melding, trail store.MeldingTrail) (int64, error)
 	Melding(ctx context.Context, regionID, id int64) (store.StoredMelding, error)
 	Meldingen(ctx context.Context, regionID, pupilID int64) ([]store.StoredMelding, error)
+	MeldingList(ctx context.Context, a dossier.Actor, today string, open bool, p dossier.Page) ([]store.MeldingListItem, int, error)
 	ChangeMeldingStatusAudited(ctx context.Context, regionID, id int64, ch absence.StatusChange, trail store.MeldingTrail) (store.StoredMelding, error)
 	MeldingHistory(ctx context.Context, regionID, id int64) ([]store.MeldingStatusEntry, error)
 }

@@ -235,7 +235,7 @@ func (v *verzuimHandlers) apiMeldingen(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	open := r.URL.Query().Get("alle") != "true" && p.Actor().Party == "gemeente"
-	rows, withheld, err := v.visibleMeldingen(r.Context(), p, purpose, open, audit.AccessAPI)
+	rows, total, withheld, err := v.visibleMeldingen(r.Context(), p, purpose, open, pg, audit.AccessAPI, "verzuimmeldingen-lijst")
 	if err != nil {
 		return err
 	}
@@ -246,8 +246,8 @@ func (v *verzuimHandlers) apiMeldingen(w http.ResponseWriter, r *http.Request) e
 		pageJSON
 		Embedded   embedded `json:"_embedded"`
 		Weggelaten int      `json:"weggelaten"`
-	}{pageJSON: pageOf(r, pg, len(rows)), Embedded: embedded{Meldingen: []meldingJSON{}}, Weggelaten: withheld}
-	for _, m := range pageSlice(rows, pg) {
+	}{pageJSON: pageOf(r, pg, total), Embedded: embedded{Meldingen: []meldingJSON{}}, Weggelaten: withheld}
+	for _, m := range rows {
 		out.Embedded.Meldingen = append(out.Embedded.Meldingen, v.toMeldingJSON(m.StoredMelding, m.Name))
 	}
 	return writeJSON(w, http.StatusOK, out)

@@ -367,93 +367,76 @@ func (v *verzuimHandlers) visibleMelding(ctx context.Context, p *Principal, id i
 // meldingRow is a melding in a list, as the principal may see it.
 type meldingRow struct {
 	store.StoredMelding
-	Name string
+	Name string // "" where the identification block is not allowed
+	Ref  string // the pupil's pseudonymous reference (PupilRef)
 }
 
-// visibleMeldingen lists the meldingen the principal handles: the school's own, or those in
-// leerplicht's gemeente (not withdrawn). open limits to geregistreerd and in behandeling. Each
-// pupil's melding is shown only when the policy allows reading absence for purpose.
-func (v *verzuimHandlers) visibleMeldingen(ctx context.Context, p *Principal, purpose string, open bool, point audit.AccessPoint) ([]meldingRow, int, error) {
+// meldingPageSize is the number of meldingen on a page of the list.
+const meldingPageSize = 50
+
+// visibleMeldingen lists one page of the meldingen the principal handles: the school's own, or
+// those in leerplicht's gemeente (not withdrawn). open limits to geregistreerd and in behandeling.
+// The store pages and orders them in SQL (one count, one page); the policy is then asked for each
+// pupil of the page whether absence may be read for purpose (with that pupil's facts), and the
+// name is shown only where the identification block is allowed. Every decision is logged. It
+// returns the page's rows, the total and how many meldingen of the page were withheld.
+func (v *verzuimHandlers) visibleMeldingen(ctx context.Context, p *Principal, purpose string, open bool, pg dossier.Page, point audit.AccessPoint, name string) ([]meldingRow, int, int, error) {
 	a := p.Actor()
-	want := dossier.RelEnrolled
-	if a.Party == "gemeente" {
-		want = dossier.RelMelding
-	} else if a.Party != "school" {
-		return nil, 0, errForbidden
+	if a.Party != "school" && a.Party != "gemeente" {
+		return nil, 0, 0, errForbidden
+	}
+	list, total, err := v.d.Store.MeldingList(ctx, a, v.s.today(), open, pg)
+	if err != nil {
+		return nil, 0, 0, err
 	}
 	may, _ := v.s.nameGate(ctx, p, purpose)
 	var rows []meldingRow
 	var recs []audit.Record
 	var shown []named
 	withheld := 0
-	const size = 100
-	for page := 1; page <= 1000; page++ {
-		list, total, err := v.s.d.Dossiers.VisiblePupils(ctx, a, v.s.today(), "", dossier.Page{Number: page, Size: size})
-		if err != nil {
-			return nil, 0, err
-		}
-		for _, l := range list {
-			rel := false
-			for _, k := range l.Relations {
-				rel = rel || k == want
-			}
-			if !rel {
-				continue
-			}
-			ms, err := v.d.Store.Meldingen(ctx, a.RegionID, l.ID)
+	type verdict struct {
+		allowed bool
+		name    string
+	}
+	decided := map[int64]verdict{} // per pupil: one decision and one record however many meldingen
+	for _, it := range list {
+		vd, ok := decided[it.PupilID]
+		if !ok {
+			f, err := v.s.pupilFacts(ctx, p, it.PupilID, purpose)
 			if err != nil {
-				return nil, 0, err
-			}
-			var mine []store.StoredMelding
-			for _, m := range ms {
-				if a.Party == "school" && m.SchoolID != a.OrgID || a.Party == "gemeente" && m.Status() == absence.StatusWithdrawn {
-					continue
-				}
-				if open && !m.Status().Open() {
-					continue
-				}
-				mine = append(mine, m)
-			}
-			if len(mine) == 0 {
-				continue
-			}
-			f, err := v.s.pupilFacts(ctx, p, l.ID, purpose)
-			if err != nil {
-				return nil, 0, err
+				return nil, 0, 0, err
 			}
 			d, err := v.s.decideWith(ctx, p, f, policy.Read, "verzuim", purpose, policy.Actor{})
 			if err != nil {
-				return nil, 0, err
+				return nil, 0, 0, err
 			}
-			recs = append(recs, v.s.decisionRecord(ctx, p, l.Pseudonym, []string{"verzuim"}, purpose, audit.ActionRead, d, f.Melding, point, "verzuimmeldingen-lijst"))
-			if !d.Allowed {
-				withheld += len(mine)
-				continue
+			recs = append(recs, v.s.decisionRecord(ctx, p, it.Pseudonym, []string{"verzuim"}, purpose, audit.ActionRead, d, f.Melding, point, name))
+			vd.allowed = d.Allowed
+			if d.Allowed {
+				if ok, ans, err := may(it.PupilID); err != nil {
+					return nil, 0, 0, err
+				} else if ok {
+					vd.name = it.FirstName + " " + it.LastName
+					shown = append(shown, named{it.Pseudonym, ans})
+				}
 			}
-			name := ""
-			if ok, ans, err := may(l.ID); err != nil {
-				return nil, 0, err
-			} else if ok {
-				name = l.FirstName + " " + l.LastName
-				shown = append(shown, named{l.Pseudonym, ans})
-			}
-			for _, m := range mine {
-				rows = append(rows, meldingRow{StoredMelding: m, Name: name})
-			}
+			decided[it.PupilID] = vd
 		}
-		if page*size >= total {
-			break
+		if !vd.allowed {
+			withheld++
+			continue
 		}
+		rows = append(rows, meldingRow{StoredMelding: it.StoredMelding, Name: vd.name, Ref: PupilRef(it.Pseudonym)})
 	}
 	if len(recs) > 0 {
 		if err := v.s.d.Audit.Append(ctx, a.RegionID, recs...); err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 	}
-	if err := v.s.auditNames(ctx, p, shown, purpose, point, "verzuimmeldingen-lijst"); err != nil {
-		return nil, 0, err
+	if err := v.s.auditNames(ctx, p, shown, purpose, point, name); err != nil {
+		return nil, 0, 0, err
 	}
-	return rows, withheld, nil
+	return rows, total, withheld, nil
 }
 
 func (v *verzuimHandlers) meldingList(w http.ResponseWriter, r *http.Request) error {
@@ -464,17 +447,67 @@ func (v *verzuimHandlers) meldingList(w http.ResponseWriter, r *http.Request) er
 	if purpose == "" {
 		return v.s.render(w, r, "doel_kiezen", "Kies uw doel", data)
 	}
-	open := p.Actor().Party == "gemeente" && r.URL.Query().Get("alle") != "ja"
-	rows, withheld, err := v.visibleMeldingen(r.Context(), p, purpose, open, audit.AccessUI)
+	pg, err := pageParams(r, "per-pagina", meldingPageSize, 200)
 	if err != nil {
 		return err
 	}
-	data["meldingen"], data["weggelaten"] = rows, withheld
+	if pg.Sort, err = sortParam(r, store.MeldingSorts()); err != nil {
+		return err
+	}
+	open := p.Actor().Party == "gemeente" && r.URL.Query().Get("alle") != "ja"
+	if wantsCSV(r) {
+		return v.meldingCSV(w, r, p, purpose, open, pg.Sort)
+	}
+	rows, total, withheld, err := v.visibleMeldingen(r.Context(), p, purpose, open, pg, audit.AccessUI, "verzuimmeldingen-lijst")
+	if err != nil {
+		return err
+	}
+	data["meldingen"], data["weggelaten"], data["totaal"] = rows, withheld, total
+	data["nav"], data["sorteer"] = listNav(r, pg, total), sortLinks(r, []string{"begindatum", "status", "soort"}, "-begindatum")
 	title := "Verzuimmeldingen van de school"
 	if p.Actor().Party == "gemeente" {
 		title = "Verzuimmeldingen in behandeling"
 	}
 	return v.s.render(w, r, "verzuim_meldingen", title, data)
+}
+
+// meldingCSV exports the list (every page, at most exportMaxRows meldingen) through the same
+// path as the page: every pupil's decision is logged, names only where identification is
+// allowed.
+func (v *verzuimHandlers) meldingCSV(w http.ResponseWriter, r *http.Request, p *Principal, purpose string, open bool, sort string) error {
+	var all []meldingRow
+	for n := 1; (n-1)*exportPageSize < exportMaxRows; n++ {
+		rows, total, _, err := v.visibleMeldingen(r.Context(), p, purpose, open, dossier.Page{Number: n, Size: exportPageSize, Sort: sort}, audit.AccessUI, "verzuimmeldingen-export")
+		if err != nil {
+			return err
+		}
+		all = append(all, rows...)
+		if n*exportPageSize >= total {
+			break
+		}
+	}
+	cw, err := csvWriter(w, "verzuimmeldingen-"+v.s.today())
+	if err != nil {
+		return err
+	}
+	if err := cw.Write([]string{"melding", "leerling", "soort", "begindatum", "einddatum", "status", "duo-nummer"}); err != nil {
+		return err
+	}
+	for _, m := range all {
+		who := m.Name
+		if who == "" {
+			who = "een leerling (" + m.Ref + ")"
+		}
+		to := ""
+		if m.Content().To != 0 {
+			to = dutchDate(m.Content().To.String())
+		}
+		if err := cw.Write(csvRow(v.s.PublicID("verzuimmelding", m.ID), who, string(m.Content().Type), dutchDate(m.Content().From.String()), to, string(m.Status()), m.DUONumber())); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // statusChoices are the status changes the principal's party may make from the melding's status.

@@ -13,6 +13,7 @@ import (
 	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
+	"github.com/grondslag/grondslag/internal/store"
 )
 
 // Categories the pupil page can show today, in page order. Each is shown only when the policy
@@ -237,6 +238,9 @@ func (s *Server) pupilList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if pg.Sort, err = sortParam(r, store.PupilSorts()); err != nil {
+		return err
+	}
 	data := map[string]any{"doel": p.Session.Purpose, "doelen": s.purposesFor(p), "terug": "/leerlingen"}
 	if p.Session.Purpose == "" {
 		data["weigering"] = "Er is geen doel gekozen."
@@ -247,23 +251,70 @@ func (s *Server) pupilList(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, "leerlingen", "Leerlingen", data)
 	}
 	q := r.URL.Query().Get("zoek")
-	list, total, err := s.d.Dossiers.VisiblePupils(r.Context(), p.Actor(), s.today(), q, pg)
+	if wantsCSV(r) {
+		return s.pupilCSV(w, r, p, q, pg.Sort)
+	}
+	list, total, err := s.visiblePupilPage(r.Context(), p, q, pg, "leerlingen-lijst")
 	if err != nil {
 		return err
 	}
-	list, shown, err := s.gateNames(r.Context(), p, p.Session.Purpose, list)
-	if err != nil {
-		return err
-	}
-	if err := s.auditNames(r.Context(), p, shown, p.Session.Purpose, audit.AccessUI, "leerlingen-lijst"); err != nil {
-		return err
-	}
-	pages := (total + pg.Size - 1) / pg.Size
-	for k, v := range map[string]any{"leerlingen": list, "totaal": total, "pagina": pg.Number, "paginas": pages, "zoek": q,
-		"vorige": pg.Number > 1, "volgende": pg.Number < pages, "toon": true} {
+	for k, v := range map[string]any{"leerlingen": list, "totaal": total, "zoek": q, "toon": true,
+		"nav": listNav(r, pg, total), "sorteer": sortLinks(r, []string{"naam", "geboortedatum"}, "naam")} {
 		data[k] = v
 	}
 	return s.render(w, r, "leerlingen", "Leerlingen", data)
+}
+
+// visiblePupilPage is one page of the pupils the principal holds a relation with, names and
+// birth dates blanked where the identification block is not allowed, and a record logged for
+// every name shown.
+func (s *Server) visiblePupilPage(ctx context.Context, p *Principal, q string, pg dossier.Page, name string) ([]dossier.PupilSummary, int, error) {
+	list, total, err := s.d.Dossiers.VisiblePupils(ctx, p.Actor(), s.today(), q, pg)
+	if err != nil {
+		return nil, 0, err
+	}
+	list, shown, err := s.gateNames(ctx, p, p.Session.Purpose, list)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := s.auditNames(ctx, p, shown, p.Session.Purpose, audit.AccessUI, name); err != nil {
+		return nil, 0, err
+	}
+	return list, total, nil
+}
+
+// pupilCSV exports the pupil list (every page, at most exportMaxRows pupils) through the same
+// path as the page: names only where identification is allowed, each name shown logged.
+func (s *Server) pupilCSV(w http.ResponseWriter, r *http.Request, p *Principal, q, sort string) error {
+	var all []dossier.PupilSummary
+	for n := 1; (n-1)*exportPageSize < exportMaxRows; n++ {
+		list, total, err := s.visiblePupilPage(r.Context(), p, q, dossier.Page{Number: n, Size: exportPageSize, Sort: sort}, "leerlingen-export")
+		if err != nil {
+			return err
+		}
+		all = append(all, list...)
+		if n*exportPageSize >= total {
+			break
+		}
+	}
+	cw, err := csvWriter(w, "leerlingen-"+s.today())
+	if err != nil {
+		return err
+	}
+	if err := cw.Write([]string{"leerling", "achternaam", "voornaam", "geboortedatum", "school", "leerjaar"}); err != nil {
+		return err
+	}
+	for _, l := range all {
+		birth := ""
+		if l.BirthDate != "" {
+			birth = dutchDate(l.BirthDate)
+		}
+		if err := cw.Write(csvRow(PupilRef(l.Pseudonym), l.LastName, l.FirstName, birth, l.SchoolName, l.Year)); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // gateNames blanks the names (and birth dates) in a list that the policy does not allow the user

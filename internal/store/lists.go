@@ -1,0 +1,107 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/grondslag/grondslag/internal/dossier"
+)
+
+// Lists whose cost follows what the actor can see, not the region's size (issue 15): each is one
+// count and one page query, ordered and paged in SQL. The caller (the web) still asks the policy
+// about every row of the page it shows and logs each decision.
+
+// MeldingListItem is one melding of a list, with the pupil it is about.
+type MeldingListItem struct {
+	StoredMelding
+	Pseudonym string
+	FirstName string
+	LastName  string
+}
+
+// meldingOrders are the orders of a melding list (dossier.Page.Sort); newest first by default.
+var meldingOrders = map[string]string{
+	"":            `x.begindatum DESC, x.id DESC`,
+	"-begindatum": `x.begindatum DESC, x.id DESC`,
+	"begindatum":  `x.begindatum, x.id`,
+	"status":      `x.status, x.begindatum DESC, x.id DESC`,
+	"soort":       `x.soort, x.begindatum DESC, x.id DESC`,
+}
+
+// MeldingSorts are the values dossier.Page.Sort may take for MeldingList.
+func MeldingSorts() []string { return []string{"-begindatum", "begindatum", "status", "soort"} }
+
+// MeldingList lists one page of the meldingen the actor handles, with the total: for a school
+// its own meldingen about pupils it holds the enrolment relation with; for a gemeente those
+// (not withdrawn) about pupils living in it, the melding relation. open keeps the meldingen that
+// are geregistreerd or in behandeling. The relation is relationClauses' own condition, so a
+// narrower relation (a mentor's classes) narrows this list too.
+func (db *DB) MeldingList(ctx context.Context, a dossier.Actor, today string, open bool, p dossier.Page) ([]MeldingListItem, int, error) {
+	order, ok := meldingOrders[p.Sort]
+	if !ok {
+		return nil, 0, fmt.Errorf("melding list: unknown order %q", p.Sort)
+	}
+	want := dossier.RelEnrolled
+	where := `m.regio_id = ? AND m.school_id = ?`
+	args := []any{a.RegionID, a.OrgID}
+	switch a.Party {
+	case "school":
+	case "gemeente":
+		want = dossier.RelMelding
+		where = `m.regio_id = ? AND m.status <> 'ingetrokken'`
+		args = []any{a.RegionID}
+	default:
+		return nil, 0, nil
+	}
+	kinds, conds, cargs := relationClauses(a, today)
+	rel := -1
+	for i, k := range kinds {
+		if k == want {
+			rel = i
+		}
+	}
+	if rel < 0 || a.OrgID == 0 {
+		return nil, 0, nil
+	}
+	where += ` AND ` + conds[rel]
+	args = append(args, cargs[rel]...)
+	if open {
+		where += ` AND m.status IN ('geregistreerd', 'in-behandeling')`
+	}
+	from := ` FROM verzuimmelding m JOIN leerling l ON l.regio_id = m.regio_id AND l.id = m.leerling_id WHERE ` + where
+	var total int
+	if err := db.QueryRow(ctx, `SELECT COUNT(*)`+from, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("melding list: %w", err)
+	}
+	if total == 0 || p.Offset() >= total {
+		return nil, total, nil
+	}
+	rows, err := db.Query(ctx, `SELECT `+meldingCols+`, l_pseudoniem, l_voornaam, l_achternaam FROM (SELECT m.*, l.pseudoniem AS l_pseudoniem,
+		l.voornaam AS l_voornaam, l.achternaam AS l_achternaam`+from+` ORDER BY `+strings.ReplaceAll(order, "x.", "m.")+` LIMIT ? OFFSET ?) x ORDER BY `+order,
+		append(args, p.Size, p.Offset())...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("melding list: %w", err)
+	}
+	defer rows.Close()
+	o := db.opener(ctx, a.RegionID)
+	var out []MeldingListItem
+	for rows.Next() {
+		var it MeldingListItem
+		sc := scanWith{rows, []any{&it.Pseudonym, &it.FirstName, &it.LastName}}
+		if it.StoredMelding, err = scanMelding(sc, o); err != nil {
+			return nil, 0, fmt.Errorf("melding list: %w", err)
+		}
+		out = append(out, it)
+	}
+	return out, total, rows.Err()
+}
+
+// scanWith scans a row whose first columns one scanner reads, and the rest into extra.
+type scanWith struct {
+	rows  *sql.Rows
+	extra []any
+}
+
+func (s scanWith) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra...)...) }
