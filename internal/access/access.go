@@ -272,6 +272,26 @@ func (d Decision) ReceiptRecord(base audit.Record) (rec audit.Record, ok bool) {
 	return rec, true
 }
 
+// ReceiptOf is the recipient's receipt of the disclosure share (the discloser's record as it is
+// logged), for the recipient organisation recipient with its role: ReceiptRecord of a record
+// that names the recipient as actor (access point job: nobody at the recipient acted yet), in a
+// new trace of the recipient's own, with the discloser's operation as its foreign_operation
+// (entity: the discloser's organisation). The two controllers' records are linked by trace
+// context only; each names its own activity. ok as for ReceiptRecord.
+func (d Decision) ReceiptOf(share audit.Record, regionID, recipientOrg int64, recipientRole string) (rec audit.Record, ok bool) {
+	if recipientOrg <= 0 || share.Actor.OrganisationID <= 0 || share.TraceID.IsZero() || share.OperationID.IsZero() {
+		return audit.Record{}, false
+	}
+	base := share
+	base.Actor = audit.Actor{OrganisationID: recipientOrg, Role: recipientRole}
+	base.OnBehalfOf, base.Emergency = 0, false
+	base.AccessPoint = audit.AccessJob
+	base.TraceID, base.OperationID, base.ParentOperationID = audit.NewTraceID(), audit.NewOperationID(), audit.OperationID{}
+	base.Foreign = &audit.ForeignOperation{TraceID: share.TraceID, OperationID: share.OperationID, Entity: audit.OrganisationURI(regionID, share.Actor.OrganisationID)}
+	base.Name = share.Name + "-ontvangen"
+	return d.ReceiptRecord(base)
+}
+
 // Entries is a Log for the caller's transaction: it turns the records into validated entries
 // (the pupil's pseudonym encrypted with the region's key) and keeps them for the store's write,
 // which appends them in the same transaction as the data change.

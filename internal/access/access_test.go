@@ -220,8 +220,28 @@ func TestEachSideItsOwnActivity(t *testing.T) {
 			t.Errorf("%s: discloser's record under %q", name, own.ProcessingActivity)
 		}
 	}
+	// ReceiptOf: the recipient's own record, a valid entry in a trace of its own, linked to the
+	// discloser's by foreign_operation.
+	d, _ := access.New(disclosureEngine{model(t)}, 0).Ask(context.Background(), access.Request{Request: policy.Request{Action: policy.Disclose}})
+	now := time.Unix(1700000000, 0)
+	share := d.Record(audit.Record{Time: now, Actor: audit.Actor{UserID: 7, OrganisationID: 3, Role: "zorgcoordinator"},
+		Pupil: "0123456789abcdef0123456789abcdef", Categories: []string{"verzuim"}, Action: audit.ActionShare, Purpose: "signalering",
+		AccessPoint: audit.AccessUI, RequestID: "r1", TraceID: audit.NewTraceID(), OperationID: audit.NewOperationID(), Name: "verstrekken"})
+	rec, ok := d.ReceiptOf(share, 1, 9, "jeugdarts")
+	if !ok || rec.Actor.OrganisationID != 9 || rec.Actor.UserID != 0 || rec.Action != audit.ActionReceive || rec.ProcessingActivity != d.RecipientActivityURI ||
+		rec.TraceID == share.TraceID || rec.Foreign == nil || rec.Foreign.TraceID != share.TraceID || rec.Foreign.OperationID != share.OperationID ||
+		rec.Foreign.Entity != audit.OrganisationURI(1, 3) || rec.Pupil != share.Pupil {
+		t.Errorf("receipt %+v", rec)
+	}
+	rec.ConvenantVersion = strings.Repeat("ab", 32) // the fake engine's "sha256:00" is too short for an entry
+	if _, err := audit.NewEntry(rec, audit.EncryptFunc(func(p, _ []byte) ([]byte, error) { return p, nil })); err != nil {
+		t.Errorf("receipt is no valid entry: %v", err)
+	}
+	if _, ok := d.ReceiptOf(share, 1, 0, "jeugdarts"); ok {
+		t.Error("receipt without a recipient organisation")
+	}
 	// A read names no receiving activity: no receipt.
-	d, _ := access.New(policy.NewEngine(model(t)), 0).Ask(context.Background(), access.Request{Request: recordAbsence})
+	d, _ = access.New(policy.NewEngine(model(t)), 0).Ask(context.Background(), access.Request{Request: recordAbsence})
 	if _, ok := d.ReceiptRecord(audit.Record{}); ok || d.RecipientActivityURI != "" {
 		t.Errorf("receipt for a record: %+v", d)
 	}

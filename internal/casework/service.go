@@ -120,6 +120,15 @@ func (s *Service) Config() Config { return s.cfg }
 
 // entry builds the audit entry of one decision about the case's pupil.
 func (s *Service) entry(op Op, c *Case, v Verdict, action audit.Action, name string, now time.Time) (audit.Entry, error) {
+	e, err := audit.NewEntry(s.auditRecord(op, c, v, action, name, now), s.enc)
+	if err != nil {
+		return audit.Entry{}, fmt.Errorf("auditregel: %w", err)
+	}
+	return e, nil
+}
+
+// auditRecord is the audit record of one decision about the case's pupil (entry without the check).
+func (s *Service) auditRecord(op Op, c *Case, v Verdict, action audit.Action, name string, now time.Time) audit.Record {
 	d := v.Decision
 	r := audit.Record{
 		Time:  now,
@@ -167,11 +176,7 @@ func (s *Service) entry(op Op, c *Case, v Verdict, action audit.Action, name str
 		// A refusal by the casework rules before any rule of the convenant was asked.
 		r.ProcessingActivity = access.DecisionActivity
 	}
-	e, err := audit.NewEntry(r, s.enc)
-	if err != nil {
-		return audit.Entry{}, fmt.Errorf("auditregel: %w", err)
-	}
-	return e, nil
+	return r
 }
 
 func orDefault(s, d string) string {

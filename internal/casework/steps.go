@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
 )
 
@@ -509,9 +510,16 @@ func (s *Service) Answer(ctx context.Context, regionID int64, op Op, caseID, id 
 	if q.Answer == "" {
 		return nil, fieldErr("antwoord", "is leeg")
 	}
-	e, err := s.entry(op, c, v, audit.ActionShare, "casus-informatievraag-antwoord", now)
-	if err != nil {
+	// The answerer's provision under its own activity and the asker's receipt under the asker's
+	// own, linked by trace context (Logboek foreign_operation).
+	share := s.auditRecord(op, c, v, audit.ActionShare, "casus-informatievraag-antwoord", now)
+	recs := []audit.Record{share}
+	if rec, ok := v.Decision.ReceiptOf(share, regionID, from.OrganisationID, from.Role); ok {
+		recs = append(recs, rec)
+	}
+	log := access.Entries{Enc: s.enc}
+	if err := log.Append(ctx, regionID, recs...); err != nil {
 		return nil, err
 	}
-	return &q, s.repo.AnswerInfoRequest(ctx, regionID, &q, []audit.Entry{e})
+	return &q, s.repo.AnswerInfoRequest(ctx, regionID, &q, log.List)
 }

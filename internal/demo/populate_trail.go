@@ -48,19 +48,25 @@ func (t *trailMaker) account(orgID int64, role region.Role) Account {
 
 // record decides req for the account and starts its audit record.
 func (t *trailMaker) record(a Account, req policy.Request, action audit.Action, point audit.AccessPoint, name string, at time.Time) (audit.Record, error) {
+	r, _, err := t.decided(a, req, action, point, name, at)
+	return r, err
+}
+
+// decided is record with the decision (for a disclosure, the recipient's receipt).
+func (t *trailMaker) decided(a Account, req policy.Request, action audit.Action, point audit.AccessPoint, name string, at time.Time) (audit.Record, access.Decision, error) {
 	d, err := t.point.Ask(context.Background(), access.Request{RegionID: t.point.RegionID(), Request: req})
 	if err != nil {
-		return audit.Record{}, err
+		return audit.Record{}, d, err
 	}
 	if !d.Allowed {
-		return audit.Record{}, fmt.Errorf("het modelconvenant staat %q niet toe: %s", name, d.Reason)
+		return audit.Record{}, d, fmt.Errorf("het modelconvenant staat %q niet toe: %s", name, d.Reason)
 	}
 	op := audit.NewOperationID()
 	r := audit.Record{Time: at, Actor: audit.Actor{UserID: a.UserID, OrganisationID: a.OrgID, Role: string(a.Role)},
 		Categories: []string{req.Category}, Action: action, Purpose: req.Purpose, AccessPoint: point,
 		RequestID: "demo-" + op.String(), TraceID: audit.NewTraceID(), OperationID: op, Name: name, Start: at, End: at.Add(200 * time.Millisecond)}
 	r = d.Record(r)
-	return r, nil
+	return r, d, nil
 }
 
 // importTrail: the school's student administration delivers the absence registrations; the
@@ -96,14 +102,21 @@ func (t *trailMaker) meldingTrail(p *PupilRef, at time.Time) store.MeldingTrail 
 	}
 	return func(id int64) ([]audit.Entry, error) {
 		zc := t.account(p.SchoolID, region.RoleZorgcoordinator)
-		r, err := t.record(zc, policy.Request{Actor: policy.Actor{Party: "school", Role: string(region.RoleZorgcoordinator)}, Action: policy.Disclose, Category: "verzuim", Purpose: "handhaving-leerplicht",
+		r, d, err := t.decided(zc, policy.Request{Actor: policy.Actor{Party: "school", Role: string(region.RoleZorgcoordinator)}, Action: policy.Disclose, Category: "verzuim", Purpose: "handhaving-leerplicht",
 			Recipient: policy.Actor{Party: "gemeente", Role: string(region.RoleLeerplicht)}}, audit.ActionShare, audit.AccessUI, "verzuimmelding versturen", at)
 		if err != nil {
 			return nil, err
 		}
 		r.Pupil, r.Melding = p.Pseudonym, fmt.Sprintf("verzuimmelding:%d", id)
-		e, err := audit.NewEntry(r, t.keys)
-		return []audit.Entry{e}, err
+		// Leerplicht of the pupil's gemeente logs the receipt under its own activity, linked to
+		// the school's record by trace context (as the web's melding does).
+		recs := []audit.Record{r}
+		if rec, ok := d.ReceiptOf(r, t.res.Region.ID, p.GemeenteID, string(region.RoleLeerplicht)); ok {
+			recs = append(recs, rec)
+		}
+		log := access.Entries{Enc: t.keys}
+		err = log.Append(context.Background(), t.res.Region.ID, recs...)
+		return log.List, err
 	}
 }
 

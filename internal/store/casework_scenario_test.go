@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/casework"
 	"github.com/grondslag/grondslag/internal/store"
@@ -228,8 +229,25 @@ func TestThuiszitterScenario(t *testing.T) {
 		if q.Scope != casework.ScopeContent || q.Answer != "" {
 			t.Fatalf("question with consent: %+v", q)
 		}
+		before, err = store.NewAuditStore(db).ForPupil(ctx, rid, w.pseudo)
+		must(err)
 		_, err = w.svc.Answer(ctx, rid, w.op("jeugdhulpverlener"), c.ID, q.ID, "Moeder staat er alleen voor.")
 		must(err)
+		// Jeugdhulp's provision under its own activity, the school's receipt under the school's
+		// own (jeugdhulp-samenwerking-school), linked by trace context only.
+		after, err = store.NewAuditStore(db).ForPupil(ctx, rid, w.pseudo)
+		must(err)
+		if len(after) != len(before)+2 {
+			t.Fatalf("answer: %d audit entries added, want the provision and the receipt", len(after)-len(before))
+		}
+		share, rcv := after[len(after)-2].Entry.Record(), after[len(after)-1].Entry.Record()
+		if got := rcv; share.Action != audit.ActionShare || got.Action != audit.ActionReceive || got.Actor.OrganisationID != w.users["zorgcoordinator"].OrganisationID ||
+			got.Actor.UserID != 0 || share.Actor.OrganisationID != w.users["jeugdhulpverlener"].OrganisationID ||
+			got.ProcessingActivity == share.ProcessingActivity || !strings.HasSuffix(got.ProcessingActivity, "jeugdhulp-samenwerking-school") ||
+			got.TraceID == share.TraceID || got.Foreign == nil || got.Foreign.OperationID != share.OperationID || got.Foreign.TraceID != share.TraceID ||
+			got.Foreign.Entity != audit.OrganisationURI(rid, share.Actor.OrganisationID) {
+			t.Errorf("answer's provision %+v and receipt %+v", share, rcv)
+		}
 
 		// 8. Plan van aanpak: three agreements.
 		_, err = w.svc.Advance(ctx, rid, w.op("zorgcoordinator"), c.ID, "plan-van-aanpak", "")

@@ -33,6 +33,9 @@ type VerzuimStore interface {
 	MeldingList(ctx context.Context, a dossier.Actor, today string, open bool, p dossier.Page) ([]store.MeldingListItem, int, error)
 	ChangeMeldingStatusAudited(ctx context.Context, regionID, id int64, ch absence.StatusChange, trail store.MeldingTrail) (store.StoredMelding, error)
 	MeldingHistory(ctx context.Context, regionID, id int64) ([]store.MeldingStatusEntry, error)
+	// PupilResidence is the gemeente (organisation id) the pupil lives in, 0 when unknown: the
+	// recipient of a verzuimmelding.
+	PupilResidence(ctx context.Context, regionID, pupilID int64) (int64, error)
 }
 
 // VerzuimDeps are the collaborators of the absence pages.

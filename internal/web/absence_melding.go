@@ -316,9 +316,21 @@ func (v *verzuimHandlers) createMelding(ctx context.Context, p *Principal, m *me
 	if err != nil {
 		return 0, nil, err
 	}
+	gemeente, err := v.d.Store.PupilResidence(ctx, a.RegionID, m.sig.PupilID)
+	if err != nil {
+		return 0, nil, err
+	}
 	id, err := v.d.Store.CreateMeldingAudited(ctx, a.RegionID, m.sig.PupilID, a.OrgID, m.sig.ID, mel, func(id int64) ([]audit.Entry, error) {
-		e, err := audit.NewEntry(v.s.decisionRecord(ctx, p, m.pupil.Pseudonym, meldingCats, purposeHandhaving, audit.ActionShare, m.decision, meldingRef(id), point, "verzuimmelding-versturen"), enc)
-		return []audit.Entry{e}, err
+		// The school's provision under its own activity, and leerplicht's receipt (the pupil's
+		// gemeente) under the gemeente's own, linked by trace context (Logboek foreign_operation).
+		share := v.s.decisionRecord(ctx, p, m.pupil.Pseudonym, meldingCats, purposeHandhaving, audit.ActionShare, m.decision, meldingRef(id), point, "verzuimmelding-versturen")
+		recs := []audit.Record{share}
+		if rec, ok := m.decision.ReceiptOf(share, a.RegionID, gemeente, auth.RoleLeerplicht); ok {
+			recs = append(recs, rec)
+		}
+		log := access.Entries{Enc: enc}
+		err := log.Append(ctx, a.RegionID, recs...)
+		return log.List, err
 	})
 	if errors.Is(err, store.ErrMeldingExists) {
 		return 0, nil, &alreadyReported{id: id}

@@ -269,14 +269,27 @@ func TestVerzuimUploadSignalsAndMelding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var received *audit.Record
 	for _, l := range leaves {
-		if rec := l.Entry.Record(); rec.Name == "verzuimmelding-versturen" {
+		switch rec := l.Entry.Record(); rec.Name {
+		case "verzuimmelding-versturen":
 			shared = &rec
+		case "verzuimmelding-versturen-ontvangen":
+			received = &rec
 		}
 	}
 	if shared == nil || shared.Action != audit.ActionShare || shared.LegalGround != "avg-6-1-c" || shared.Purpose != "handhaving-leerplicht" ||
 		shared.Melding == "" || shared.ProcessingActivity == "" || shared.Outcome != audit.Allowed {
 		t.Fatalf("audit of the melding: %+v", shared)
+	}
+	// Leerplicht's own receipt (the pupil's gemeente), under its own activity, in a trace of its
+	// own, linked to the school's record by foreign_operation.
+	if received == nil || received.Action != audit.ActionReceive || received.Actor.OrganisationID != w.gem1 || received.Actor.UserID != 0 ||
+		received.ProcessingActivity == shared.ProcessingActivity || !strings.HasSuffix(received.ProcessingActivity, "leerplicht-handhaving") ||
+		received.TraceID == shared.TraceID || received.Foreign == nil || received.Foreign.TraceID != shared.TraceID ||
+		received.Foreign.OperationID != shared.OperationID || received.Foreign.Entity != audit.OrganisationURI(w.r1, shared.Actor.OrganisationID) ||
+		received.Pupil != shared.Pupil || received.Melding != shared.Melding {
+		t.Fatalf("leerplicht's receipt of the melding: %+v (the school's: %+v)", received, shared)
 	}
 
 	// Leerplicht sees it in its gemeente; other schools and regions get 404.
