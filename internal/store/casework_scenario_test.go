@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/casework"
 	"github.com/grondslag/grondslag/internal/store"
 	"github.com/grondslag/grondslag/internal/store/storetest"
