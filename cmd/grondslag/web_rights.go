@@ -19,7 +19,7 @@ func mountInzage(s *web.Server, db *store.DB, rk *regionKeys) error {
 	if err != nil {
 		return err
 	}
-	return s.MountInzage(web.InzageDeps{Service: svc, Store: db})
+	return s.MountInzage(web.InzageDeps{Service: svc, Store: db, Orgs: consentOrgs(db)})
 }
 
 func inzageSeal(rk *regionKeys) func(ctx context.Context, regionID int64) (audit.Encrypter, error) {

@@ -29,7 +29,7 @@ func populateAccessRequests(ctx context.Context, db *store.DB, ring *ident.KeyRi
 			continue
 		}
 		received := today.AddDate(0, 0, -[]int{21, 6, 1}[made])
-		req, err := rights.NewRequest(rights.Draft{PupilID: p.ID, SchoolID: p.SchoolID, Requester: rights.Requester{Kind: rights.RequesterParent, ParentID: p.ParentIDs[0]},
+		req, err := rights.NewRequest(rights.Draft{PupilID: p.ID, ControllerID: p.SchoolID, Requester: rights.Requester{Kind: rights.RequesterParent, ParentID: p.ParentIDs[0]},
 			Gezag: true, Received: rights.Today(received.Add(12 * time.Hour))})
 		if err != nil {
 			return nil, fmt.Errorf("inzageverzoek: %w", err)

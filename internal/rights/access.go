@@ -60,22 +60,30 @@ type Requester struct {
 
 // Draft is an access request as it comes in, before validation.
 type Draft struct {
-	PupilID   int64
-	SchoolID  int64 // the school (controller) the request is addressed to
-	Requester Requester
+	PupilID int64
+	// ControllerID is the organisation the request is addressed to: each party is its own
+	// controller and answers for its own data.
+	ControllerID int64
+	Kind         Kind   // which right; empty means inzage
+	Text         string // what the request is about (required for rectificatie, wissen, beperking, bezwaar)
+	Requester    Requester
 	// Gezag states that the parent holds gezag over the pupil on the day of receipt (the store
 	// checks it in the transaction that records the request).
 	Gezag bool
 	// PupilBirthDate is required when the pupil asks himself (16 or older on the day of receipt).
 	PupilBirthDate Date
-	Received       Date
+	// Withheld: see Data.Withheld.
+	Withheld string
+	Received Date
 }
 
 // Data is every field of a request, for storage and display.
 type Data struct {
 	ID              int64
 	PupilID         int64
-	SchoolID        int64
+	ControllerID    int64
+	Kind            Kind
+	Text            string
 	Requester       Requester
 	Received        Date
 	Deadline        Date // the term now in force (extended or not)
@@ -85,6 +93,10 @@ type Data struct {
 	ExtendedOn      Date
 	HandledOn       Date
 	HandledNote     string
+	Outcome         Outcome // set when handled
+	// Withheld is, for a parent's request to the JGZ, why the jeugdarts gives the parent no
+	// JGZ data (ParentsJGZ); empty otherwise.
+	Withheld string
 }
 
 // Request is a validated access request. Build it with NewRequest or Restore; the zero Request is
@@ -97,8 +109,18 @@ func NewRequest(dr Draft) (Request, error) {
 	if dr.PupilID <= 0 {
 		return Request{}, invalid("leerling ontbreekt")
 	}
-	if dr.SchoolID <= 0 {
-		return Request{}, invalid("school ontbreekt: het verzoek is gericht aan de school van de leerling")
+	if dr.ControllerID <= 0 {
+		return Request{}, invalid("organisatie ontbreekt: het verzoek is gericht aan een organisatie die gegevens van de leerling heeft")
+	}
+	if dr.Kind == "" {
+		dr.Kind = KindAccess
+	}
+	if !dr.Kind.Valid() {
+		return Request{}, invalid("onbekend soort verzoek %q", dr.Kind)
+	}
+	text, err := checkText(dr.Kind, dr.Text)
+	if err != nil {
+		return Request{}, err
 	}
 	if dr.Received.IsZero() {
 		return Request{}, invalid("datum van ontvangst ontbreekt")
@@ -124,14 +146,14 @@ func NewRequest(dr Draft) (Request, error) {
 	default:
 		return Request{}, invalid("onbekende aanvrager %q (ouder of leerling)", dr.Requester.Kind)
 	}
-	return Request{d: Data{PupilID: dr.PupilID, SchoolID: dr.SchoolID, Requester: dr.Requester, Received: dr.Received,
+	return Request{d: Data{PupilID: dr.PupilID, ControllerID: dr.ControllerID, Kind: dr.Kind, Text: text, Withheld: dr.Withheld, Requester: dr.Requester, Received: dr.Received,
 		Deadline: dr.Received.AddMonths(TermMonths), Status: StatusReceived}}, nil
 }
 
 // Restore rebuilds a stored request and checks that its fields agree with the rules (a deadline
 // the rules would not give, an extension without reason, a handled request without date).
 func Restore(d Data) (Request, error) {
-	if d.ID <= 0 || d.PupilID <= 0 || d.SchoolID <= 0 || d.Received.IsZero() {
+	if d.ID <= 0 || d.PupilID <= 0 || d.ControllerID <= 0 || d.Received.IsZero() {
 		return Request{}, invalid("opgeslagen verzoek is onvolledig")
 	}
 	switch d.Requester.Kind {
@@ -145,6 +167,9 @@ func Restore(d Data) (Request, error) {
 		}
 	default:
 		return Request{}, invalid("opgeslagen verzoek: onbekende aanvrager %q", d.Requester.Kind)
+	}
+	if !d.Kind.Valid() {
+		return Request{}, invalid("opgeslagen verzoek: onbekend soort %q", d.Kind)
 	}
 	if d.ExtensionMonths < 0 || d.ExtensionMonths > MaxExtensionMonths {
 		return Request{}, invalid("opgeslagen verzoek: verlenging van %d maanden", d.ExtensionMonths)
@@ -167,6 +192,9 @@ func Restore(d Data) (Request, error) {
 	case StatusHandled:
 		if d.HandledOn.IsZero() {
 			return Request{}, invalid("opgeslagen verzoek: afgehandeld zonder datum")
+		}
+		if d.Outcome == "" {
+			d.Outcome = OutcomeGranted // handled before outcomes were recorded: the copy was given
 		}
 	default:
 		return Request{}, invalid("opgeslagen verzoek: onbekende status %q", d.Status)
@@ -229,9 +257,11 @@ func (r Request) Extend(today Date, months int, reason string) (Request, error) 
 	return r, nil
 }
 
-// Handle marks the request as answered on day today, with an optional note (what was provided).
-// A late answer is still recorded; Late tells whether it was.
-func (r Request) Handle(today Date, note string) (Request, error) {
+// Handle marks the request as answered on day today: granted (for inzage: the copy was
+// provided) or refused. A refusal needs its reasons, which the requester is told together with
+// the right to complain to the Autoriteit Persoonsgegevens (AVG art. 12 lid 4). A late answer is
+// still recorded; Late tells whether it was.
+func (r Request) Handle(today Date, outcome Outcome, note string) (Request, error) {
 	if r.d.Status == StatusHandled {
 		return r, ErrAlreadyHandled
 	}
@@ -241,13 +271,20 @@ func (r Request) Handle(today Date, note string) (Request, error) {
 	if today.Before(r.d.Received) {
 		return r, invalid("de datum van afhandelen ligt voor de ontvangst")
 	}
+	if outcome != OutcomeGranted && outcome != OutcomeRefused {
+		return r, invalid("kies of het verzoek is toegewezen of afgewezen")
+	}
 	note = strings.TrimSpace(note)
+	if outcome == OutcomeRefused && note == "" {
+		return r, invalid("bij een afwijzing hoort de reden; de aanvrager krijgt die te lezen (AVG art. 12 lid 4)")
+	}
 	if utf8.RuneCountInString(note) > maxText {
 		return r, invalid("de notitie is langer dan %d tekens", maxText)
 	}
 	r.d.Status = StatusHandled
 	r.d.HandledOn = today
 	r.d.HandledNote = note
+	r.d.Outcome = outcome
 	return r, nil
 }
 

@@ -2,6 +2,7 @@ package rights_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,7 +50,7 @@ func TestParseDateRefusesImpossibleDays(t *testing.T) {
 }
 
 func parentDraft(t *testing.T, received string) rights.Draft {
-	return rights.Draft{PupilID: 7, SchoolID: 3, Requester: rights.Requester{Kind: rights.RequesterParent, ParentID: 5}, Gezag: true, Received: day(t, received)}
+	return rights.Draft{PupilID: 7, ControllerID: 3, Requester: rights.Requester{Kind: rights.RequesterParent, ParentID: 5}, Gezag: true, Received: day(t, received)}
 }
 
 func TestNewRequest(t *testing.T) {
@@ -66,7 +67,7 @@ func TestNewRequest(t *testing.T) {
 		{"ouder zonder gezag", func(d *rights.Draft) { d.Gezag = false }, true, ""},
 		{"ouder zonder id", func(d *rights.Draft) { d.Requester.ParentID = 0 }, true, ""},
 		{"geen leerling", func(d *rights.Draft) { d.PupilID = 0 }, true, ""},
-		{"geen school", func(d *rights.Draft) { d.SchoolID = 0 }, true, ""},
+		{"geen school", func(d *rights.Draft) { d.ControllerID = 0 }, true, ""},
 		{"geen ontvangstdatum", func(d *rights.Draft) { d.Received = rights.Date{} }, true, ""},
 		{"onbekende aanvrager", func(d *rights.Draft) { d.Requester.Kind = "buurman" }, true, ""},
 		{"leerling van 16 zelf", func(d *rights.Draft) {
@@ -156,14 +157,14 @@ func TestExtendOnlyOnce(t *testing.T) {
 	if _, err := r.Extend(day(t, "2026-02-02"), 1, "nog ingewikkelder"); !errors.Is(err, rights.ErrAlreadyExtended) {
 		t.Fatalf("second extension: %v", err)
 	}
-	h, err := r.Handle(day(t, "2026-03-15"), "kopie per post verstuurd")
+	h, err := r.Handle(day(t, "2026-03-15"), rights.OutcomeGranted, "kopie per post verstuurd")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := h.Extend(day(t, "2026-03-16"), 1, "x"); !errors.Is(err, rights.ErrAlreadyHandled) {
 		t.Fatalf("extend handled: %v", err)
 	}
-	if _, err := h.Handle(day(t, "2026-03-16"), ""); !errors.Is(err, rights.ErrAlreadyHandled) {
+	if _, err := h.Handle(day(t, "2026-03-16"), rights.OutcomeGranted, ""); !errors.Is(err, rights.ErrAlreadyHandled) {
 		t.Fatalf("handle twice: %v", err)
 	}
 }
@@ -191,11 +192,11 @@ func TestOverdueAndLate(t *testing.T) {
 	if x.OverdueOn(day(t, "2026-04-30")) || !x.OverdueOn(day(t, "2026-05-01")) {
 		t.Error("extended deadline not used")
 	}
-	h, _ := x.Handle(day(t, "2026-05-02"), "")
+	h, _ := x.Handle(day(t, "2026-05-02"), rights.OutcomeGranted, "")
 	if h.OverdueOn(day(t, "2026-06-01")) || !h.Late() {
 		t.Error("handled request: not overdue, but late")
 	}
-	onTime, _ := r.Handle(day(t, "2026-02-20"), "")
+	onTime, _ := r.Handle(day(t, "2026-02-20"), rights.OutcomeGranted, "")
 	if onTime.Late() {
 		t.Error("on time is not late")
 	}
@@ -220,6 +221,64 @@ func TestRestoreChecksConsistency(t *testing.T) {
 		mod(&d)
 		if _, err := rights.Restore(d); !errors.Is(err, rights.ErrInvalid) {
 			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestKindsAndOutcomes(t *testing.T) {
+	base := func(k rights.Kind, text string) rights.Draft {
+		d := parentDraft(t, "2026-02-01")
+		d.Kind, d.Text = k, text
+		return d
+	}
+	if r, err := rights.NewRequest(base("", "")); err != nil || r.Data().Kind != rights.KindAccess {
+		t.Fatalf("empty kind is inzage: %v %v", r.Data().Kind, err)
+	}
+	if _, err := rights.NewRequest(base(rights.KindRectification, "  ")); err == nil || !strings.Contains(err.Error(), "waar het verzoek over gaat") {
+		t.Errorf("rectificatie without text: %v", err)
+	}
+	if _, err := rights.NewRequest(base("vergeten", "x")); !errors.Is(err, rights.ErrInvalid) {
+		t.Errorf("unknown kind: %v", err)
+	}
+	r, err := rights.NewRequest(base(rights.KindErasure, "het verslag van 3 maart"))
+	if err != nil || r.Deadline().String() != "2026-03-01" {
+		t.Fatalf("wissen: %v %v", r.Deadline(), err)
+	}
+	if _, err := r.Handle(day(t, "2026-02-10"), rights.OutcomeRefused, " "); err == nil || !strings.Contains(err.Error(), "reden") {
+		t.Errorf("refusal without reasons: %v", err)
+	}
+	if _, err := r.Handle(day(t, "2026-02-10"), "misschien", ""); !errors.Is(err, rights.ErrInvalid) {
+		t.Errorf("unknown outcome: %v", err)
+	}
+	h, err := r.Handle(day(t, "2026-02-10"), rights.OutcomeRefused, "wettelijke bewaarplicht (Lpw art. 21a)")
+	if err != nil || h.Data().Outcome != rights.OutcomeRefused {
+		t.Fatalf("refusal: %v", err)
+	}
+	for _, k := range rights.Kinds {
+		if k.Article() == "" || k.Label() == "" {
+			t.Errorf("%s has no article or label", k)
+		}
+	}
+}
+
+func TestParentsAndTheJGZFile(t *testing.T) {
+	on := day(t, "2026-06-01")
+	for _, tc := range []struct {
+		birth   string
+		objects bool
+		ok      bool
+		why     string
+	}{
+		{"2015-06-02", true, true, ""},                // 10: the parents act for the child, objection or not
+		{"2014-06-02", false, true, ""},               // 11 (12 tomorrow)
+		{"2014-06-01", true, false, "7:457"},          // 12 today and objects
+		{"2014-06-01", false, true, ""},               // 12, no objection
+		{"2010-06-02", true, false, "bezwaar"},        // 15
+		{"2010-06-01", false, false, "Vanaf 16 jaar"}, // 16 today: the pupil alone
+	} {
+		ok, why := rights.ParentsJGZ(day(t, tc.birth), on, tc.objects)
+		if ok != tc.ok || (tc.why == "") != (why == "") || !strings.Contains(why, tc.why) {
+			t.Errorf("born %s, objects %v: %v %q", tc.birth, tc.objects, ok, why)
 		}
 	}
 }

@@ -19,19 +19,37 @@ import (
 // ErrNotFound is returned for a request or an enrolment the region does not hold.
 var ErrNotFound = errors.New("niet gevonden")
 
-// ErrNoSchool is returned when the pupil is enrolled at no school today: the request cannot be
-// addressed through Grondslag.
-var ErrNoSchool = errors.New("de leerling staat vandaag bij geen school ingeschreven")
+// ErrNoSchool is returned when no organisation in Grondslag holds data about the pupil: the
+// request cannot be addressed through Grondslag.
+var ErrNoSchool = errors.New("geen organisatie in Grondslag heeft gegevens van deze leerling")
 
-// Repository keeps access requests (store.RightsRepository). trail builds the audit entries of
-// the change for the request's id; the repository appends them in the change's transaction.
-// Methods return ErrNotFound (wrapped) for what the region does not hold.
+// Controller is an organisation that holds data about a pupil. Each party of the convenant is
+// its own controller (AVG art. 4 sub 7, DOMAIN.md): a request is answered by each for its own
+// data, within its own term.
+type Controller struct {
+	OrgID int64
+	Party string // the convenant's party code (school, gemeente, swv, jeugdhulp, ggd, …)
+	Name  string
+	// Holds says in plain Dutch what the organisation holds, e.g. "inschrijving en verzuim".
+	Holds []string
+}
+
+// Repository keeps requests (store.RightsRepository). trail builds the audit entries of the
+// change for the request's id; the repository appends them in the change's transaction. Methods
+// return ErrNotFound (wrapped) for what the region does not hold.
 type Repository interface {
-	AccessSchool(ctx context.Context, regionID, pupilID int64, day Date) (int64, error)
+	// Controllers lists the organisations that hold data about the pupil on day.
+	Controllers(ctx context.Context, regionID, pupilID int64, day Date) ([]Controller, error)
+	// PupilFacts gives the pupil's birth date and whether the pupil objects to the JGZ data
+	// going to the parents.
+	PupilFacts(ctx context.Context, regionID, pupilID int64) (birth Date, jgzObjection bool, err error)
+	SetJGZObjection(ctx context.Context, regionID, pupilID int64, objects bool, now time.Time, trail func(id int64) ([]audit.Entry, error)) error
 	CreateAccessRequest(ctx context.Context, regionID int64, r Request, now time.Time, trail func(id int64) ([]audit.Entry, error)) (Request, error)
 	UpdateAccessRequest(ctx context.Context, regionID int64, r Request, from Status, by int64, trail func(id int64) ([]audit.Entry, error)) error
 	AccessRequest(ctx context.Context, regionID, id int64) (Request, error)
-	OpenAccessRequests(ctx context.Context, regionID, schoolID int64) ([]Request, error)
+	OpenAccessRequests(ctx context.Context, regionID, controllerID int64) ([]Request, error)
+	// ControllerRequests lists every request addressed to the organisation (the FG's board).
+	ControllerRequests(ctx context.Context, regionID, controllerID int64) ([]Request, error)
 }
 
 // Category, purpose, ground and processing activity of the inzage records in the audit log.
@@ -62,10 +80,10 @@ func NewService(repo Repository, seal func(ctx context.Context, regionID int64) 
 // Actor is who acts and how the change is logged: base names the actor (parent or user), the
 // pupil's pseudonym, access point, request and trace ids and the operation's name.
 type Actor struct {
-	RegionID int64
-	UserID   int64 // the school's user (0 for a parent)
-	SchoolID int64 // the user's school (0 for a parent)
-	Base     audit.Record
+	RegionID     int64
+	UserID       int64 // the school's user (0 for a parent)
+	ControllerID int64 // the user's organisation, the controller that answers (0 for a parent or pupil)
+	Base         audit.Record
 }
 
 // trail is the change's audit entry, sealed with the region's key.
@@ -86,27 +104,90 @@ func (s *Service) trail(ctx context.Context, a Actor, action audit.Action) (func
 	}, nil
 }
 
-// Ask records a parent's request for access to the data on their child (the caller checked
-// the gezag), addressed to the school the pupil is enrolled at today. ErrNoSchool when there is
-// none; ErrOpenRequest when the parent has one that runs.
-func (s *Service) Ask(ctx context.Context, a Actor, pupilID, parentID int64) (Request, error) {
+// Ask records a request of kind by who (a parent with gezag — the caller checked it — or the
+// pupil from 16) about the pupil, addressed to every organisation that holds data about the
+// pupil: one request per controller, each with its own term and its own answer. A parent's
+// request to the JGZ carries why the jeugdarts withholds the JGZ data where the WGBO says so
+// (ParentsJGZ). ErrNoSchool when no organisation holds data; ErrOpenRequest when every
+// controller already has an open request of the same kind from this requester.
+func (s *Service) Ask(ctx context.Context, a Actor, pupilID int64, who Requester, kind Kind, text string) ([]Request, error) {
 	today := Today(s.now())
-	school, err := s.repo.AccessSchool(ctx, a.RegionID, pupilID, today)
-	if errors.Is(err, ErrNotFound) {
-		return Request{}, ErrNoSchool
-	}
+	ctrls, err := s.repo.Controllers(ctx, a.RegionID, pupilID, today)
 	if err != nil {
-		return Request{}, err
+		return nil, err
 	}
-	req, err := NewRequest(Draft{PupilID: pupilID, SchoolID: school, Requester: Requester{Kind: RequesterParent, ParentID: parentID}, Gezag: true, Received: today})
+	if len(ctrls) == 0 {
+		return nil, ErrNoSchool
+	}
+	birth, objects, err := s.repo.PupilFacts(ctx, a.RegionID, pupilID)
 	if err != nil {
-		return Request{}, err
+		return nil, err
 	}
-	trail, err := s.trail(ctx, a, audit.ActionCreate)
+	var made []Request
+	open := 0
+	for _, c := range ctrls {
+		dr := Draft{PupilID: pupilID, ControllerID: c.OrgID, Kind: kind, Text: text, Requester: who, Gezag: who.Kind == RequesterParent,
+			PupilBirthDate: birth, Received: today}
+		if who.Kind == RequesterParent && c.Party == JGZParty {
+			if ok, why := ParentsJGZ(birth, today, objects); !ok {
+				dr.Withheld = why
+			}
+		}
+		req, err := NewRequest(dr)
+		if err != nil {
+			return nil, err
+		}
+		trail, err := s.trail(ctx, a, audit.ActionCreate)
+		if err != nil {
+			return nil, err
+		}
+		q, err := s.repo.CreateAccessRequest(ctx, a.RegionID, req, s.now(), trail)
+		if errors.Is(err, ErrOpenRequest) {
+			open++
+			continue
+		}
+		if err != nil {
+			return made, err
+		}
+		made = append(made, q)
+	}
+	if len(made) == 0 && open > 0 {
+		return nil, ErrOpenRequest
+	}
+	return made, nil
+}
+
+// Controllers lists the organisations that hold data about the pupil today, with what they hold.
+func (s *Service) Controllers(ctx context.Context, regionID, pupilID int64) ([]Controller, error) {
+	return s.repo.Controllers(ctx, regionID, pupilID, Today(s.now()))
+}
+
+// Object records (objects true) or lifts the pupil's objection to the JGZ data going to the
+// parents. Only the pupil of 12 to 15 objects this way (from 16 the parents get nothing without
+// the pupil's consent); the caller checked that the actor is the pupil or the jeugdarts.
+func (s *Service) Object(ctx context.Context, a Actor, pupilID int64, objects bool) error {
+	birth, _, err := s.repo.PupilFacts(ctx, a.RegionID, pupilID)
 	if err != nil {
-		return Request{}, err
+		return err
 	}
-	return s.repo.CreateAccessRequest(ctx, a.RegionID, req, s.now(), trail)
+	if age := civilAge(birth, Today(s.now())); age < WGBOChildAge || age >= WGBOAloneAge {
+		return invalid("bezwaar tegen het delen van JGZ-gegevens met de ouders maakt een leerling van %d tot %d jaar; deze leerling is %d", WGBOChildAge, WGBOAloneAge, age)
+	}
+	trail, err := s.trail(ctx, a, audit.ActionUpdate)
+	if err != nil {
+		return err
+	}
+	return s.repo.SetJGZObjection(ctx, a.RegionID, pupilID, objects, s.now(), trail)
+}
+
+// PupilFacts gives the pupil's birth date and whether the JGZ objection stands.
+func (s *Service) PupilFacts(ctx context.Context, regionID, pupilID int64) (Date, bool, error) {
+	return s.repo.PupilFacts(ctx, regionID, pupilID)
+}
+
+// Board lists every request addressed to the organisation, for its FG.
+func (s *Service) Board(ctx context.Context, regionID, controllerID int64) ([]Request, error) {
+	return s.repo.ControllerRequests(ctx, regionID, controllerID)
 }
 
 // Request returns request id when it is addressed to the actor's school (ErrNotFound otherwise:
@@ -116,7 +197,7 @@ func (s *Service) Request(ctx context.Context, a Actor, id int64) (Request, erro
 	if err != nil {
 		return Request{}, err
 	}
-	if a.SchoolID == 0 || q.Data().SchoolID != a.SchoolID {
+	if a.ControllerID == 0 || q.Data().ControllerID != a.ControllerID {
 		return Request{}, ErrNotFound
 	}
 	return q, nil
@@ -148,7 +229,7 @@ func (s *Service) Extend(ctx context.Context, a Actor, q Request, months int, re
 	return s.change(ctx, a, q, func(q Request) (Request, error) { return q.Extend(Today(s.now()), months, reason) })
 }
 
-// Handle marks request q handled, with a note.
-func (s *Service) Handle(ctx context.Context, a Actor, q Request, note string) (Request, error) {
-	return s.change(ctx, a, q, func(q Request) (Request, error) { return q.Handle(Today(s.now()), note) })
+// Handle marks request q handled, granted or refused, with a note (the reasons of a refusal).
+func (s *Service) Handle(ctx context.Context, a Actor, q Request, outcome Outcome, note string) (Request, error) {
+	return s.change(ctx, a, q, func(q Request) (Request, error) { return q.Handle(Today(s.now()), outcome, note) })
 }

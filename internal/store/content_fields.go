@@ -58,6 +58,7 @@ var ContentFields = []ContentField{
 	{"toestemming_bewijs", "document", "t.leerling_id", "toestemming_id"},
 	{"inzageverzoek", "verlenging_reden", "t.leerling_id", ""},
 	{"inzageverzoek", "afhandeling_notitie", "t.leerling_id", ""},
+	{"inzageverzoek", "verzoek_tekst", "t.leerling_id", ""},
 }
 
 // EncryptLegacyContent seals every content value written before content encryption (a value

@@ -680,6 +680,7 @@ var pupilTables = []struct{ table, cond string }{
 	{"verzuim_registratie", "leerling_id = ?"},
 	{"vrijstelling_aanvraag", "leerling_id = ?"},
 	{"vrijstelling", "leerling_id = ?"},
+	{"wgbo_bezwaar", "leerling_id = ?"},
 	{"inzageverzoek", "leerling_id = ?"},
 	{"kennisgeving_uitstel", "leerling_id = ?"},
 	{"bewaarblokkade", "leerling_id = ?"}, // lifted or ended: an active hold stops the destruction

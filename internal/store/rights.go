@@ -57,12 +57,16 @@ func (db *DB) CreateAccessRequest(ctx context.Context, regionID int64, r rights.
 	err := db.WithTx(ctx, func(tx *Tx) error {
 		day := d.Received.String()
 		var n int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM inschrijving WHERE regio_id = ? AND leerling_id = ? AND school_id = ? AND van <= ? AND (tot IS NULL OR tot >= ?)`,
-			regionID, d.PupilID, d.SchoolID, day, day).Scan(&n); err != nil {
+		ctrls, err := pupilControllers(ctx, tx, regionID, d.PupilID, d.Received)
+		if err != nil {
 			return err
 		}
-		if n == 0 {
-			return fmt.Errorf("%w: de leerling staat op %s niet ingeschreven bij deze school", rights.ErrInvalid, day)
+		found := false
+		for _, c := range ctrls {
+			found = found || c.OrgID == d.ControllerID
+		}
+		if !found {
+			return fmt.Errorf("%w: deze organisatie heeft op %s geen gegevens van de leerling", rights.ErrInvalid, day)
 		}
 		if d.Requester.Kind == rights.RequesterParent {
 			var gezag int
@@ -74,16 +78,22 @@ func (db *DB) CreateAccessRequest(ctx context.Context, regionID int64, r rights.
 				return err
 			}
 		}
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM inzageverzoek WHERE regio_id = ? AND leerling_id = ? AND aanvrager = ? AND COALESCE(ouder_id, 0) = ? AND status <> 'afgehandeld'`,
-			regionID, d.PupilID, string(d.Requester.Kind), d.Requester.ParentID).Scan(&n); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM inzageverzoek WHERE regio_id = ? AND leerling_id = ? AND aanvrager = ? AND COALESCE(ouder_id, 0) = ?
+			AND soort = ? AND school_id = ? AND status <> 'afgehandeld'`,
+			regionID, d.PupilID, string(d.Requester.Kind), d.Requester.ParentID, string(d.Kind), d.ControllerID).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {
 			return rights.ErrOpenRequest
 		}
-		id, err := tx.InsertID(ctx, `INSERT INTO inzageverzoek (regio_id, leerling_id, school_id, aanvrager, ouder_id, ontvangen_op, termijn, status, aangemaakt_op)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			regionID, d.PupilID, d.SchoolID, string(d.Requester.Kind), optionalID(d.Requester.ParentID), day, d.Deadline.String(), string(d.Status), now.UnixMilli())
+		text, err := tx.SealForPupil(ctx, regionID, d.PupilID, "inzageverzoek.verzoek_tekst", d.Text)
+		if err != nil {
+			return err
+		}
+		id, err := tx.InsertID(ctx, `INSERT INTO inzageverzoek (regio_id, leerling_id, school_id, aanvrager, ouder_id, ontvangen_op, termijn, status, aangemaakt_op,
+			soort, verzoek_tekst, wgbo_reden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			regionID, d.PupilID, d.ControllerID, string(d.Requester.Kind), optionalID(d.Requester.ParentID), day, d.Deadline.String(), string(d.Status), now.UnixMilli(),
+			string(d.Kind), nullStr(text), nullStr(d.Withheld))
 		if err != nil {
 			return err
 		}
@@ -117,9 +127,9 @@ func (db *DB) UpdateAccessRequest(ctx context.Context, regionID int64, r rights.
 				WHERE regio_id = ? AND id = ? AND status = ?`,
 				string(d.Status), d.Deadline.String(), d.ExtensionMonths, reason, d.ExtendedOn.String(), optionalID(by), regionID, d.ID, string(from))
 		case rights.StatusHandled:
-			res, err = tx.Exec(ctx, `UPDATE inzageverzoek SET status = ?, afgehandeld_op = ?, afgehandeld_door = ?, afhandeling_notitie = ?
+			res, err = tx.Exec(ctx, `UPDATE inzageverzoek SET status = ?, afgehandeld_op = ?, afgehandeld_door = ?, afhandeling_notitie = ?, uitkomst = ?
 				WHERE regio_id = ? AND id = ? AND status = ?`,
-				string(d.Status), d.HandledOn.String(), optionalID(by), nullStr(note), regionID, d.ID, string(from))
+				string(d.Status), d.HandledOn.String(), optionalID(by), nullStr(note), string(d.Outcome), regionID, d.ID, string(from))
 		default:
 			return fmt.Errorf("%w: status %q is geen wijziging", rights.ErrInvalid, d.Status)
 		}
@@ -151,15 +161,18 @@ func (db *DB) UpdateAccessRequest(ctx context.Context, regionID int64, r rights.
 }
 
 const accessCols = `id, leerling_id, school_id, aanvrager, COALESCE(ouder_id, 0), ontvangen_op, termijn, status, verlengd_maanden,
-	COALESCE(verlenging_reden, ''), COALESCE(verlengd_op, ''), COALESCE(afgehandeld_op, ''), COALESCE(afhandeling_notitie, '')`
+	COALESCE(verlenging_reden, ''), COALESCE(verlengd_op, ''), COALESCE(afgehandeld_op, ''), COALESCE(afhandeling_notitie, ''),
+	soort, COALESCE(verzoek_tekst, ''), COALESCE(uitkomst, ''), COALESCE(wgbo_reden, '')`
 
 func scanAccess(sc interface{ Scan(...any) error }, o *opener) (rights.Request, error) {
 	var d rights.Data
-	var kind, status, received, deadline, extOn, handledOn string
-	if err := sc.Scan(&d.ID, &d.PupilID, &d.SchoolID, &kind, &d.Requester.ParentID, &received, &deadline, &status, &d.ExtensionMonths,
-		&d.ExtensionReason, &extOn, &handledOn, &d.HandledNote); err != nil {
+	var kind, status, received, deadline, extOn, handledOn, rk, outcome string
+	if err := sc.Scan(&d.ID, &d.PupilID, &d.ControllerID, &kind, &d.Requester.ParentID, &received, &deadline, &status, &d.ExtensionMonths,
+		&d.ExtensionReason, &extOn, &handledOn, &d.HandledNote, &rk, &d.Text, &outcome, &d.Withheld); err != nil {
 		return rights.Request{}, err
 	}
+	d.Kind, d.Outcome = rights.Kind(rk), rights.Outcome(outcome)
+	o.open(d.PupilID, "inzageverzoek.verzoek_tekst", &d.Text)
 	o.open(d.PupilID, "inzageverzoek.verlenging_reden", &d.ExtensionReason)
 	o.open(d.PupilID, "inzageverzoek.afhandeling_notitie", &d.HandledNote)
 	if o.err != nil {
@@ -232,10 +245,26 @@ func rightsErr(err error) error {
 	return err
 }
 
-// AccessSchool implements rights.Repository.
-func (r RightsRepository) AccessSchool(ctx context.Context, regionID, pupilID int64, day rights.Date) (int64, error) {
-	id, err := r.DB.AccessSchool(ctx, regionID, pupilID, day)
-	return id, rightsErr(err)
+// Controllers implements rights.Repository.
+func (r RightsRepository) Controllers(ctx context.Context, regionID, pupilID int64, day rights.Date) ([]rights.Controller, error) {
+	return pupilControllers(ctx, r.DB, regionID, pupilID, day)
+}
+
+// PupilFacts implements rights.Repository.
+func (r RightsRepository) PupilFacts(ctx context.Context, regionID, pupilID int64) (rights.Date, bool, error) {
+	b, o, err := r.DB.RightsPupilFacts(ctx, regionID, pupilID)
+	return b, o, rightsErr(err)
+}
+
+// SetJGZObjection implements rights.Repository.
+func (r RightsRepository) SetJGZObjection(ctx context.Context, regionID, pupilID int64, objects bool, now time.Time, trail func(int64) ([]audit.Entry, error)) error {
+	return rightsErr(r.DB.SetJGZObjection(ctx, regionID, pupilID, objects, now, trail))
+}
+
+// ControllerRequests implements rights.Repository.
+func (r RightsRepository) ControllerRequests(ctx context.Context, regionID, controllerID int64) ([]rights.Request, error) {
+	out, err := r.DB.accessRequests(ctx, regionID, `school_id = ? ORDER BY status = 'afgehandeld', termijn, id`, controllerID)
+	return out, rightsErr(err)
 }
 
 // CreateAccessRequest implements rights.Repository.

@@ -90,7 +90,7 @@ func accessTrail(f accessFixture, parentID, userID int64, action audit.Action, n
 func newAccess(t *testing.T, f accessFixture, parentID int64, school int64, received string) rights.Request {
 	t.Helper()
 	day, _ := rights.ParseDate(received)
-	r, err := rights.NewRequest(rights.Draft{PupilID: f.pupil, SchoolID: school, Requester: rights.Requester{Kind: rights.RequesterParent, ParentID: parentID}, Gezag: true, Received: day})
+	r, err := rights.NewRequest(rights.Draft{PupilID: f.pupil, ControllerID: school, Requester: rights.Requester{Kind: rights.RequesterParent, ParentID: parentID}, Gezag: true, Received: day})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestAccessRequestLifecycle(t *testing.T) {
 			t.Fatalf("domain second extension: %v", err)
 		}
 		// Handle.
-		h, err := got.Handle(day("2026-03-01"), "Kopie gegeven")
+		h, err := got.Handle(day("2026-03-01"), rights.OutcomeGranted, "Kopie gegeven")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -238,7 +238,7 @@ func TestAccessRequestByPupil(t *testing.T) {
 		f := seedAccess(t, db)
 		received, _ := rights.ParseDate("2030-06-01")
 		born, _ := rights.ParseDate("2013-05-04")
-		own, err := rights.NewRequest(rights.Draft{PupilID: f.pupil, SchoolID: f.school, Requester: rights.Requester{Kind: rights.RequesterPupil},
+		own, err := rights.NewRequest(rights.Draft{PupilID: f.pupil, ControllerID: f.school, Requester: rights.Requester{Kind: rights.RequesterPupil},
 			PupilBirthDate: born, Received: received})
 		if err != nil {
 			t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/rights"
 )
@@ -31,6 +32,8 @@ type InzageDeps struct {
 	Service *rights.Service
 	// Store lists a pupil's requests for the parents' page (*store.DB implements it).
 	Store InzageStore
+	// Orgs lists the region's organisations (names of the controllers; optional).
+	Orgs func(ctx context.Context, regionID int64) ([]OrgRef, error)
 }
 
 // InzageStore lists access requests.
@@ -45,7 +48,10 @@ var inzageAnswer = Answer{Allowed: true, Ground: rights.AuditGround, GroundText:
 
 const inzageCategory = rights.AuditCategory
 
-var inzageSchoolRoles = []string{auth.RoleZorgcoordinator}
+// inzageSchoolRoles answer requests for their own organisation (each party its own controller):
+// the school's zorgcoördinator, the FG of any organisation, and the professionals of the parties
+// whose data they keep (leerplicht, jeugdarts, jeugdhulp, SWV).
+var inzageSchoolRoles = []string{auth.RoleZorgcoordinator, auth.RoleFG, auth.RoleLeerplicht, auth.RoleJeugdarts, auth.RoleJeugdhulpverlener, auth.RoleSWVConsulent}
 
 type inzageHandlers struct {
 	s *Server
@@ -59,9 +65,12 @@ func (s *Server) MountInzage(d InzageDeps) error {
 		return errors.New("web: MountInzage vraagt Service en Store")
 	}
 	h := &inzageHandlers{s: s, d: d}
-	parent := []string{auth.RoleOuder}
+	parent := []string{auth.RoleOuder, auth.RoleLeerling}
 	s.page("GET /inzage/leerling/{id}", s.requireUser(parent, h.parentPage))
 	s.page("POST /inzage/leerling/{id}", s.requireUser(parent, h.parentSubmit))
+	s.page("POST /inzage/leerling/{id}/jgz-bezwaar", s.requireUser([]string{auth.RoleLeerling}, h.objectSubmit))
+	s.page("GET /inzage/leerling/{id}/export.json", s.requireUser(parent, h.exportJSON))
+	s.page("GET /inzage/fg", s.requireUser([]string{auth.RoleFG}, h.board))
 	s.page("GET /inzage", s.requireUser(inzageSchoolRoles, h.schoolList))
 	s.page("POST /inzage/verzoeken/{id}/verlengen", s.requireUser(inzageSchoolRoles, h.extend))
 	s.page("POST /inzage/verzoeken/{id}/afgehandeld", s.requireUser(inzageSchoolRoles, h.handle))
@@ -85,19 +94,27 @@ func (h *inzageHandlers) child(ctx context.Context, p *Principal, pupilID int64)
 		return dossier.Pupil{}, err
 	}
 	for _, k := range rels {
-		if k == dossier.RelGuardian {
+		if k == dossier.RelGuardian || k == dossier.RelSelf {
 			return h.s.d.Dossiers.DossierPupil(ctx, a.RegionID, pupilID, h.s.today(), dossier.Want{})
 		}
 	}
 	return dossier.Pupil{}, errNotFound
 }
 
+// requester is who asks: the parent, or the pupil himself.
+func requester(p *Principal) rights.Requester {
+	if a := p.Actor(); a.ParentID != 0 {
+		return rights.Requester{Kind: rights.RequesterParent, ParentID: a.ParentID}
+	}
+	return rights.Requester{Kind: rights.RequesterPupil}
+}
+
 // actor is the principal as the inzage service's actor; the base record names the pupil.
 func (h *inzageHandlers) actor(ctx context.Context, p *Principal, pseudonym, name string) rights.Actor {
 	a := p.Actor()
 	ra := rights.Actor{RegionID: a.RegionID, Base: h.s.auditRecord(ctx, p, pseudonym, inzageCategory, rights.AuditPurpose, inzageAnswer, Facts{}, audit.AccessUI, name)}
-	if a.Party == "school" {
-		ra.UserID, ra.SchoolID = a.UserID, a.OrgID
+	if a.UserID != 0 && a.OrgID != 0 {
+		ra.UserID, ra.ControllerID = a.UserID, a.OrgID
 	}
 	return ra
 }
@@ -115,6 +132,12 @@ type requestView struct {
 	HandledOn, HandledNote   string
 	DaysLeft                 int
 	Overdue, Late, CanExtend bool
+	Kind                     string // the right, in words
+	Article                  string
+	Text                     string
+	Outcome                  string
+	Controller               string // the organisation that answers
+	Withheld                 string
 }
 
 func viewOf(r rights.Request, today rights.Date) requestView {
@@ -125,6 +148,7 @@ func viewOf(r rights.Request, today rights.Date) requestView {
 	if !d.HandledOn.IsZero() {
 		v.HandledOn = d.HandledOn.String()
 	}
+	v.Kind, v.Article, v.Text, v.Outcome, v.Withheld = d.Kind.Label(), d.Kind.Article(), d.Text, string(d.Outcome), d.Withheld
 	v.Requester = "ouder"
 	if d.Requester.Kind == rights.RequesterPupil {
 		v.Requester = "leerling zelf"
@@ -153,25 +177,69 @@ func (h *inzageHandlers) renderParent(w http.ResponseWriter, r *http.Request, st
 	if err != nil {
 		return err
 	}
+	ctrls, err := h.d.Service.Controllers(ctx, a.RegionID, id)
+	if err != nil {
+		return err
+	}
+	birth, objects, err := h.d.Service.PupilFacts(ctx, a.RegionID, id)
+	if err != nil {
+		return err
+	}
+	names, err := h.orgNames(ctx, a.RegionID)
+	if err != nil {
+		return err
+	}
 	today := rights.Today(h.s.now())
+	who := requester(p)
 	var mine []requestView
-	open := false
 	for _, q := range all {
 		d := q.Data()
-		// A parent sees the requests they made themselves.
-		if d.Requester.Kind != rights.RequesterParent || d.Requester.ParentID != a.ParentID {
+		// A parent sees the requests they made themselves; the pupil his own.
+		if d.Requester != who {
 			continue
 		}
-		mine = append(mine, viewOf(q, today))
-		open = open || d.Status != rights.StatusHandled
+		v := viewOf(q, today)
+		v.Controller = names[d.ControllerID]
+		mine = append(mine, v)
 	}
+	type holder struct {
+		rights.Controller
+		Withheld string
+	}
+	var holders []holder
+	for _, c := range ctrls {
+		x := holder{Controller: c}
+		if who.Kind == rights.RequesterParent && c.Party == rights.JGZParty {
+			if ok, why := rights.ParentsJGZ(birth, today, objects); !ok {
+				x.Withheld = why
+			}
+		}
+		holders = append(holders, x)
+	}
+	age := civilAge(birth, today)
 	if err := h.s.audit(ctx, p, pup.Pseudonym, "identificatie", "", parentAnswer, Facts{}, audit.AccessUI, "inzage-overzicht"); err != nil {
 		return err
 	}
-	return h.s.renderForm(w, r, status, "inzage_ouder", "Inzage vragen", map[string]any{
-		"kind": pup, "verzoeken": mine, "open": open, "verzonden": r.URL.Query().Get("verzonden") == "ja",
+	return h.s.renderForm(w, r, status, "inzage_ouder", "Uw rechten", map[string]any{
+		"kind": pup, "verzoeken": mine, "houders": holders, "soorten": rights.Kinds, "zelf": who.Kind == rights.RequesterPupil,
+		"magZelf": who.Kind == rights.RequesterParent || age >= rights.PupilOwnRightsAge, "leeftijd": age,
+		"bezwaarMogelijk": who.Kind == rights.RequesterPupil && age >= rights.WGBOChildAge && age < rights.WGBOAloneAge, "bezwaar": objects,
+		"verzonden": r.URL.Query().Get("verzonden"), "gekozen": r.PostFormValue("soort"), "tekst": r.PostFormValue("toelichting"),
 		"termijnVandaag": today.AddMonths(rights.TermMonths).String(), "maxVerlenging": rights.MaxExtensionMonths,
 	}, errs)
+}
+
+// orgNames maps the region's organisations to their names.
+func (h *inzageHandlers) orgNames(ctx context.Context, regionID int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if h.d.Orgs == nil {
+		return out, nil
+	}
+	list, err := h.d.Orgs(ctx, regionID)
+	for _, o := range list {
+		out[o.ID] = o.Name
+	}
+	return out, err
 }
 
 func (h *inzageHandlers) parentSubmit(w http.ResponseWriter, r *http.Request) error {
@@ -185,21 +253,56 @@ func (h *inzageHandlers) parentSubmit(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	a := p.Actor()
-	if _, err := h.d.Service.Ask(ctx, h.actor(ctx, p, pup.Pseudonym, "inzage-aanvragen"), id, a.ParentID); err != nil {
+	kind := rights.Kind(r.PostFormValue("soort"))
+	if kind == "" {
+		kind = rights.KindAccess
+	}
+	made, err := h.d.Service.Ask(ctx, h.actor(ctx, p, pup.Pseudonym, "inzage-aanvragen"), id, requester(p), kind, r.PostFormValue("toelichting"))
+	if err != nil {
 		if errors.Is(err, rights.ErrNoSchool) {
-			return &Error{Status: http.StatusConflict, Title: "Geen school gevonden",
-				Detail: "Uw kind staat vandaag niet ingeschreven bij een school in Grondslag. Stuur uw verzoek om inzage dan rechtstreeks aan de organisatie die gegevens van uw kind heeft.", Err: err}
+			return &Error{Status: http.StatusConflict, Title: "Geen organisatie gevonden",
+				Detail: "Geen organisatie in Grondslag heeft gegevens van uw kind. Stuur uw verzoek dan rechtstreeks aan de organisatie die gegevens van uw kind heeft.", Err: err}
 		}
 		if errors.Is(err, rights.ErrOpenRequest) {
-			return h.renderParent(w, r, http.StatusConflict, map[string]string{"aanvragen": "U heeft al een verzoek dat nog loopt. De school beantwoordt dat eerst; daarna kunt u opnieuw inzage vragen."})
+			return h.renderParent(w, r, http.StatusConflict, map[string]string{"soort": "U heeft al een verzoek van deze soort dat nog loopt bij elke organisatie. Wacht op de antwoorden; daarna kunt u opnieuw een verzoek doen."})
 		}
 		if errors.Is(err, rights.ErrInvalid) {
-			return &Error{Status: http.StatusConflict, Title: "Verzoek niet mogelijk", Detail: "Dit verzoek kan niet worden vastgelegd. Neem contact op met de school van uw kind.", Err: err}
+			field := "toelichting"
+			if strings.Contains(err.Error(), "soort") || strings.Contains(err.Error(), "16 jaar") {
+				field = "soort"
+			}
+			return h.renderParent(w, r, http.StatusUnprocessableEntity, map[string]string{field: upperFirst(strings.TrimPrefix(err.Error(), rights.ErrInvalid.Error()+": ")) + "."})
 		}
 		return err
 	}
-	h.s.log.InfoContext(ctx, "inzageverzoek ontvangen", "request_id", requestID(ctx), "ouder_id", a.ParentID)
-	http.Redirect(w, r, "/inzage/leerling/"+strconv.FormatInt(id, 10)+"?verzonden=ja", http.StatusSeeOther)
+	h.s.log.InfoContext(ctx, "verzoek van betrokkene ontvangen", "request_id", requestID(ctx), "soort", string(kind), "organisaties", len(made), "ouder_id", a.ParentID)
+	http.Redirect(w, r, "/inzage/leerling/"+strconv.FormatInt(id, 10)+"?verzonden="+strconv.Itoa(len(made)), http.StatusSeeOther)
+	return nil
+}
+
+// objectSubmit is POST /inzage/leerling/{id}/jgz-bezwaar: the pupil of 12 to 15 objects to (or
+// stops objecting to) the JGZ data going to the parents (BW 7:457, 7:465 lid 3).
+func (h *inzageHandlers) objectSubmit(w http.ResponseWriter, r *http.Request) error {
+	ctx, p := r.Context(), principalFrom(r.Context())
+	id, err := inzageID(r)
+	if err != nil {
+		return err
+	}
+	pup, err := h.child(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	if p.Actor().PupilID != id {
+		return errNotFound
+	}
+	objects := r.PostFormValue("bezwaar") == "ja"
+	if err := h.d.Service.Object(ctx, h.actor(ctx, p, pup.Pseudonym, "jgz-bezwaar"), id, objects); err != nil {
+		if errors.Is(err, rights.ErrInvalid) {
+			return h.renderParent(w, r, http.StatusUnprocessableEntity, map[string]string{"bezwaar": upperFirst(strings.TrimPrefix(err.Error(), rights.ErrInvalid.Error()+": ")) + "."})
+		}
+		return err
+	}
+	http.Redirect(w, r, "/inzage/leerling/"+strconv.FormatInt(id, 10)+"?verzonden=bezwaar", http.StatusSeeOther)
 	return nil
 }
 
@@ -212,7 +315,7 @@ func (h *inzageHandlers) schoolList(w http.ResponseWriter, r *http.Request) erro
 func (h *inzageHandlers) renderSchool(w http.ResponseWriter, r *http.Request, status int, errs map[string]string) error {
 	ctx, p := r.Context(), principalFrom(r.Context())
 	a := p.Actor()
-	if a.Party != "school" || a.OrgID == 0 {
+	if a.OrgID == 0 {
 		return errForbidden
 	}
 	open, err := h.d.Service.Open(ctx, a.RegionID, a.OrgID)
@@ -236,7 +339,7 @@ func (h *inzageHandlers) renderSchool(w http.ResponseWriter, r *http.Request, st
 	if err := h.s.auditNames(ctx, p, shown, "inzage", audit.AccessUI, "inzage-werklijst"); err != nil {
 		return err
 	}
-	return h.s.renderForm(w, r, status, "inzage_school", "Inzageverzoeken", map[string]any{
+	return h.s.renderForm(w, r, status, "inzage_school", "Verzoeken van ouders en leerlingen", map[string]any{
 		"verzoeken": rows, "maxVerlenging": rights.MaxExtensionMonths, "vandaag": today.String(),
 	}, errs)
 }
@@ -304,7 +407,11 @@ func (h *inzageHandlers) handle(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.d.Service.Handle(ctx, h.actor(ctx, p, pup.Pseudonym, "inzage-afhandelen"), q, r.PostFormValue("notitie")); err != nil {
+	outcome := rights.Outcome(r.PostFormValue("uitkomst"))
+	if outcome == "" {
+		outcome = rights.OutcomeGranted
+	}
+	if _, err := h.d.Service.Handle(ctx, h.actor(ctx, p, pup.Pseudonym, "inzage-afhandelen"), q, outcome, r.PostFormValue("notitie")); err != nil {
 		if errors.Is(err, rights.ErrInvalid) {
 			return h.renderSchool(w, r, http.StatusBadRequest, map[string]string{"notitie-" + strconv.FormatInt(q.ID(), 10): upperFirst(strings.TrimPrefix(err.Error(), rights.ErrInvalid.Error()+": "))})
 		}
@@ -313,3 +420,5 @@ func (h *inzageHandlers) handle(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, "/inzage", http.StatusSeeOther)
 	return nil
 }
+
+func civilAge(birth, day rights.Date) int { return civil.AgeOn(birth, day) }

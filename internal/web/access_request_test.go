@@ -86,7 +86,7 @@ func TestInzageScenario(t *testing.T) {
 	// The parent of the child: the page explains what they get and the one-month term
 	// (today 06-10-2025, so 06-11-2025).
 	r := parent.get(page)
-	if r.status != 200 || !strings.Contains(r.body, "Inzage aanvragen") || !strings.Contains(r.body, "een maand") ||
+	if r.status != 200 || !strings.Contains(r.body, "Een verzoek doen") || !strings.Contains(r.body, "een maand") ||
 		!strings.Contains(r.body, "06-11-2025") || !strings.Contains(r.body, `href="/leerlingen/`+itoa(w.pupil1)+`"`) {
 		t.Fatalf("parent page: %d\n%s", r.status, r.body)
 	}
@@ -122,11 +122,11 @@ func TestInzageScenario(t *testing.T) {
 
 	// The request: stored with its audit entry (in the store's log, the same transaction).
 	r = parent.post(page, page, url.Values{})
-	if r.status != http.StatusSeeOther || r.header.Get("Location") != page+"?verzonden=ja" {
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != page+"?verzonden=1" {
 		t.Fatalf("request: %d %s\n%s", r.status, r.header.Get("Location"), r.body)
 	}
 	all, err := w.db.AccessRequestsOfPupil(ctx, w.r1, w.pupil1)
-	if err != nil || len(all) != 1 || all[0].Data().SchoolID != w.school1 || all[0].Deadline().String() != "2025-11-06" {
+	if err != nil || len(all) != 1 || all[0].Data().ControllerID != w.school1 || all[0].Deadline().String() != "2025-11-06" {
 		t.Fatalf("stored: %v %+v", err, all)
 	}
 	id := all[0].ID()
@@ -137,12 +137,12 @@ func TestInzageScenario(t *testing.T) {
 	if rec := leaves[0].Entry.Record(); rec.Actor.ParentID != w.parent || rec.Action != audit.ActionCreate || rec.Name != "inzage-aanvragen" || rec.LegalGround != "avg-6-1-c" {
 		t.Fatalf("audit entry: %+v", rec)
 	}
-	r = parent.get(page + "?verzonden=ja")
-	if !strings.Contains(r.body, "Uw verzoek is ontvangen") || !strings.Contains(r.body, "al een verzoek dat nog loopt") {
+	r = parent.get(page + "?verzonden=1")
+	if !strings.Contains(r.body, "Uw verzoek is verstuurd naar 1 organisatie") || !strings.Contains(r.body, "Antwoord uiterlijk op <strong>06-11-2025") {
 		t.Fatalf("after request:\n%s", r.body)
 	}
-	// A second request while the first runs: 409; the form is gone, so post with a token from the start page.
-	if r := parent.post("/start", page, url.Values{}); r.status != http.StatusConflict {
+	// A second request of the same kind while the first runs: 409, said at the field.
+	if r := parent.post("/start", page, url.Values{}); r.status != http.StatusConflict || !strings.Contains(r.body, "al een verzoek van deze soort") {
 		t.Fatalf("second request: %d", r.status)
 	}
 
@@ -234,7 +234,7 @@ func TestInzageOverdue(t *testing.T) {
 	if r := zc.post("/inzage", ext, url.Values{"maanden": {"2"}, "reden": {"laat"}}); r.status != http.StatusConflict || !strings.Contains(r.body, "eerste maand") {
 		t.Fatalf("late extension: %d", r.status)
 	}
-	if r := parent2.get(page); !strings.Contains(r.body, "De termijn is voorbij") {
+	if r := parent2.get(page); !strings.Contains(r.body, "is voorbij.") {
 		t.Fatalf("parent overdue:\n%s", r.body)
 	}
 	if got, _ := w.db.AccessRequest(context.Background(), w.r1, all[0].ID()); got.Status() != rights.StatusReceived {
