@@ -251,9 +251,14 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	if err != nil {
 		return nil, nil, opts, err
 	}
+	var digestJob func(context.Context, time.Time)
+	deps.Digest = ws
 	switch {
 	case opts.demo:
-		deps.Mailbox = &web.DevMailbox{Log: slog.InfoContext}
+		box := &web.DevMailbox{Log: slog.InfoContext}
+		deps.Mailbox = box
+		// The demo sends the daily digest of the work lists to its mailbox (/dev/postvak).
+		digestJob = dailyDigests(db, box, strings.TrimSuffix(opts.baseURL, "/")+"/start")
 	case mailOn:
 		sender, err := mail.NewSender(mcfg)
 		if err != nil {
@@ -262,6 +267,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 		deps.Codes = mailCodes{sender}
 		if opts.baseURL != "" {
 			noticeJob = dailyNotices(db, consentCfg, sender, strings.TrimSuffix(opts.baseURL, "/")+"/inloggen/ouder")
+			digestJob = dailyDigests(db, sender, strings.TrimSuffix(opts.baseURL, "/")+"/start")
 		} else {
 			slog.Warn("kennisgevingen aan ouders staan uit: zet GRONDSLAG_URL, het adres waar ouders inloggen")
 		}
@@ -358,6 +364,9 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 				if noticeJob != nil {
 					noticeJob(sweepCtx, now)
 					obs.jobDone("meldingen", nil)
+				}
+				if digestJob != nil {
+					digestJob(sweepCtx, now)
 				}
 				// A signed checkpoint of every region's audit log that grew, at least daily.
 				cps, err := auditStore.CheckpointDue(sweepCtx, checkpointSigner(db, ring), now, 24*time.Hour)

@@ -243,7 +243,7 @@ func newWorldTB(t testing.TB, opts ...any) *world {
 	ws := store.NewWebStore(db)
 	t.Cleanup(func() { ws.CloseStatements() })
 	deps := web.Deps{
-		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Work: ws, Admin: ws, Facts: meldingFacts{ws},
+		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Work: ws, Digest: ws, Admin: ws, Facts: meldingFacts{ws},
 		Access: access.New(policy.NewEngine(conv), 0), Vocab: web.VocabularyOf(conv),
 		Audit: w.audit, AuditReader: w.audit, Mailbox: w.mailbox, Sealer: sealer,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),

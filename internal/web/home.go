@@ -268,6 +268,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		data["bewaartermijnen"] = s.hasRoute("/bewaartermijnen")
 		return s.render(w, r, "start_fg", "Functionaris gegevensbescherming", data)
 	}
+	if s.d.Digest != nil && digestRole(a.Role) {
+		on, err := s.d.Digest.DigestOn(ctx, a.RegionID, a.UserID)
+		if err != nil {
+			return err
+		}
+		data["overzicht"], data["overzichtAan"] = true, on
+	}
 	data["doel"] = purpose
 	data["doelLabel"] = Label(s.vocabOf(p).Purposes, purpose)
 	data["doelen"] = s.purposesFor(p)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/notice"
 )
 
 // Parents sign in with their e-mail address and a one-time code sent there. The answer to an
@@ -172,6 +173,25 @@ func (m *DevMailbox) SendLoginCode(ctx context.Context, to auth.Parent, code str
 	m.mu.Unlock()
 	if m.Log != nil {
 		m.Log(ctx, "inlogcode verstuurd (demo-postvak)", "ouder_id", to.ID)
+	}
+	return nil
+}
+
+// Send implements notice.Mailer for the demo (the daily digest of the work lists): the message
+// lands in the same mailbox.
+func (m *DevMailbox) Send(ctx context.Context, msg notice.Message) error {
+	now := time.Now()
+	if m.Now != nil {
+		now = m.Now()
+	}
+	m.mu.Lock()
+	m.msgs = append(m.msgs, MailMessage{Time: now, To: msg.To, Body: msg.Subject + "\n\n" + msg.Body})
+	if len(m.msgs) > 100 {
+		m.msgs = m.msgs[len(m.msgs)-100:]
+	}
+	m.mu.Unlock()
+	if m.Log != nil {
+		m.Log(ctx, "bericht verstuurd (demo-postvak)")
 	}
 	return nil
 }

@@ -53,6 +53,7 @@ func (s *Server) routes() {
 	// Pages.
 	s.page("GET /start", s.requireUser(anyRole, s.home))
 	s.page("POST /doel", s.requireUser(pupilRoles, s.choosePurpose))
+	s.page("POST /start/overzicht", s.requireUser(professionalRoles, s.setDigest))
 	s.page("GET /leerlingen", s.requireUser(pupilRoles, s.pupilList))
 	s.page("GET /leerlingen/{id}", s.requireUser(append([]string{auth.RoleOuder, auth.RoleLeerling}, pupilRoles...), s.pupilPage))
 	s.page("GET /leerlingen/{id}/auditbewijs", s.requireUser(anyRole, s.parentProofDownload))              // parents with gezag only; 404 for others

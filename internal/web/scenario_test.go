@@ -448,6 +448,24 @@ func TestWorklists(t *testing.T) {
 		t.Errorf("audit of Anouk on the start page: %v", cats)
 	}
 
+	// The daily digest by e-mail: off until the user turns it on.
+	if !strings.Contains(r.body, "Het overzicht staat uit.") {
+		t.Fatalf("digest setting not on the start page:\n%s", r.body)
+	}
+	if r := c.post("/start", "/start/overzicht", url.Values{"aan": {"1"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("digest on: %d %s", r.status, r.body)
+	}
+	if on, err := w.db.DigestOn(ctx, w.r1, w.users["zc"].id); err != nil || !on {
+		t.Fatalf("digest not stored: %v %v", on, err)
+	}
+	if r := c.get("/start"); !strings.Contains(r.body, "Het overzicht staat <strong>aan</strong>.") {
+		t.Fatalf("digest on not shown:\n%s", r.body)
+	}
+	c.post("/start", "/start/overzicht", url.Values{})
+	if on, _ := w.db.DigestOn(ctx, w.r1, w.users["zc"].id); on {
+		t.Fatal("digest still on after turning it off")
+	}
+
 	// The mentor of 7A: Anouk, not Dirk (7B).
 	m := w.client()
 	m.login("mentor")
@@ -464,8 +482,11 @@ func TestWorklists(t *testing.T) {
 	d := w.client()
 	d.login("directeur")
 	r = d.get("/start")
-	if !strings.Contains(r.body, "2 leerlingen") || strings.Contains(r.body, "Anouk") || strings.Contains(r.body, `class="werklijst"`) {
+	if !strings.Contains(r.body, "2 leerlingen") || strings.Contains(r.body, "Anouk") || strings.Contains(r.body, `class="werklijst"`) || strings.Contains(r.body, "Dagelijks overzicht") {
 		t.Fatalf("directeur start:\n%s", r.body)
+	}
+	if r := d.post("/start", "/start/overzicht", url.Values{"aan": {"1"}}); r.status != http.StatusNotFound {
+		t.Errorf("digest for the directeur (counts only): %d", r.status)
 	}
 
 	l := w.client()

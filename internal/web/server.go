@@ -66,6 +66,8 @@ type Deps struct {
 	// Optional.
 	AuditReader AuditReader
 	Work        Worklists
+	// Digest stores who gets the daily digest of the work lists by e-mail (optional).
+	Digest DigestSettings
 	Admin       Admin
 	Facts       DecisionContext
 	Codes       CodeSender
