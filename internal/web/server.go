@@ -67,12 +67,12 @@ type Deps struct {
 	AuditReader AuditReader
 	Work        Worklists
 	// Digest stores who gets the daily digest of the work lists by e-mail (optional).
-	Digest DigestSettings
-	Admin       Admin
-	Facts       DecisionContext
-	Codes       CodeSender
-	Mailbox     *DevMailbox // demo only: shown at /dev/postvak
-	Sealer      *auth.Sealer
+	Digest  DigestSettings
+	Admin   Admin
+	Facts   DecisionContext
+	Codes   CodeSender
+	Mailbox *DevMailbox // demo only: shown at /dev/postvak
+	Sealer  *auth.Sealer
 	// Ready reports whether the server can serve (for /healthz), e.g. the schema is current.
 	Ready  func(ctx context.Context) error
 	Logger *slog.Logger
