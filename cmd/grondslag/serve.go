@@ -512,7 +512,7 @@ func (a auditReader) RecentAudit(ctx context.Context, regionID int64, limit int)
 }
 
 // storeFacts supplies the decision context from the store: whether a DUO melding gives ground,
-// and (lazily, only when the policy asks for consent) whether the consent register covers the
+// the pupil's date of birth (the age is counted on the day of each decision), and (lazily, only when the policy asks for consent) whether the consent register covers the
 // actor receiving a category for the purpose. The case phase is not yet supplied.
 type storeFacts struct {
 	db      *store.WebStore
@@ -524,12 +524,16 @@ func (f storeFacts) DecisionContext(ctx context.Context, a dossier.Actor, pupilI
 	if err != nil {
 		return web.Facts{}, err
 	}
+	birth, err := f.db.PupilBirth(ctx, a.RegionID, pupilID)
+	if err != nil {
+		return web.Facts{}, err
+	}
 	var (
 		loaded bool
 		fam    consent.Family
 		recs   []consent.Record
 	)
-	return web.Facts{DUOMelding: has, ConsentFor: func(category string) (bool, int64, error) {
+	return web.Facts{DUOMelding: has, Birth: birth, ConsentFor: func(category string) (bool, int64, error) {
 		if !loaded {
 			if fam, err = f.db.ConsentFamily(ctx, a.RegionID, pupilID); err != nil {
 				return false, 0, err

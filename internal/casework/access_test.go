@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestBringInPerPhaseAndRole is bijlage 3 of the model convenant plus the policy, per role: what
@@ -208,6 +209,37 @@ func TestAskScopeGoesThroughThePolicy(t *testing.T) {
 		}
 		if tt.to.Kind == KindProfessional && v.Scope != ScopeNone && !v.Decision.Allowed {
 			t.Errorf("%s: %s without an allowing policy decision", name, v.Scope)
+		}
+	}
+}
+
+// TestFactsOnCountsTheDutchDay: the case's decisions count the pupil's age on the Dutch
+// calendar day (00:30 in Amsterdam is still the 9th in UTC), and leerplicht's work in the case
+// ends on the 18th birthday (BW 1:233), the day before it does not.
+func TestFactsOnCountsTheDutchDay(t *testing.T) {
+	k := model(t)
+	c := zat(t, k)
+	c.Phase = "overleg"
+	birth := time.Date(2010, time.May, 10, 0, 0, 0, 0, time.UTC)
+	p, _ := c.ParticipantFor(lpa)
+	for _, tt := range []struct {
+		now     time.Time
+		age     int
+		allowed bool
+	}{
+		{time.Date(2028, time.May, 9, 21, 59, 0, 0, time.UTC), 17, true},
+		{time.Date(2028, time.May, 9, 22, 30, 0, 0, time.UTC), 18, false},
+	} {
+		f := FactsOn(1, true, birth, tt.now)
+		if f.Age != tt.age {
+			t.Fatalf("%s: age %d, want %d", tt.now, f.Age, tt.age)
+		}
+		v, err := guard(k, nil).BringIn(context.Background(), c, p, "verzuim", f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Allowed() != tt.allowed {
+			t.Errorf("age %d: leerplicht brings in verzuim: %v (%s)", tt.age, v.Allowed(), v.Reason)
 		}
 	}
 }

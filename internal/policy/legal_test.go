@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"encoding/csv"
+	"github.com/grondslag/grondslag/internal/civil"
 	"os"
 	"slices"
 	"strconv"
@@ -226,5 +227,72 @@ func TestAgeOn(t *testing.T) {
 		if got := policy.AgeOn(d(c.birth), d(c.on)); got != c.want {
 			t.Errorf("AgeOn(%s, %s) = %d, want %d", c.birth, c.on, got, c.want)
 		}
+	}
+}
+
+// TestBirthdayEdges: the age is counted on the Dutch calendar day of the decision
+// (Context.On), so a pupil falls under the rules of the new age on the birthday itself — and
+// not a day earlier, also when the server's clock is in UTC late in the evening. Edges: 12
+// (the child's own consent for the jeugdarts, BW 7:465), 16 (the pupil consents alone, AVG
+// art. 8 / UAVG art. 5), 18 (majority: leerplicht's person-level work ends, BW 1:233).
+func TestBirthdayEdges(t *testing.T) {
+	k, err := convenant.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := policy.NewEngine(k)
+	birth := civil.Date{Year: 2010, Month: time.May, Day: 10}
+	jeugdarts := func(by policy.ConsentBy) policy.Request {
+		return policy.Request{Actor: policy.Actor{Party: "ggd", Role: "jeugdarts"}, Action: policy.Disclose, Category: "gezondheid", Purpose: "toeleiding",
+			Recipient: policy.Actor{Party: "school", Role: "zorgcoordinator"}, Context: policy.Context{ConsentBy: by}}
+	}
+	tlv := policy.Request{Actor: policy.Actor{Party: "school", Role: "zorgcoordinator"}, Action: policy.Disclose, Category: "gezondheid", Purpose: "toeleiding",
+		Recipient: policy.Actor{Party: "swv", Role: "onderwijsconsulent"}, Context: policy.Context{ConsentBy: policy.ByParent, TLV: true}}
+	leerplicht := policy.Request{Actor: policy.Actor{Party: "gemeente", Role: "leerplicht"}, Action: policy.Read, Category: "verzuim", Purpose: "handhaving-leerplicht",
+		Context: policy.Context{DUOMelding: true}}
+	ams := func(s string) time.Time { // an instant, read in Amsterdam
+		x, err := time.ParseInLocation("2006-01-02 15:04", s, civil.Amsterdam)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x.UTC()
+	}
+	for _, c := range []struct {
+		name    string
+		req     policy.Request
+		at      time.Time
+		age     int
+		allowed bool
+		missing string
+	}{
+		{"11: de ouders geven toestemming voor de jeugdarts", jeugdarts(policy.ByParents), ams("2022-05-09 23:59"), 11, true, ""},
+		{"12 op de verjaardag: de ouders niet meer", jeugdarts(policy.ByParents), ams("2022-05-10 00:00"), 12, false, policy.MissingConsent},
+		{"12 op de verjaardag: het kind zelf", jeugdarts(policy.ByPupil), ams("2022-05-10 00:01"), 12, true, ""},
+		{"11 de dag ervoor: het kind alleen is niet genoeg", jeugdarts(policy.ByPupil), ams("2022-05-09 12:00"), 11, false, policy.MissingConsent},
+		{"15: één ouder voor de TLV", tlv, ams("2026-05-09 23:59"), 15, true, ""},
+		{"16 op de verjaardag: de leerling zelf", tlv, ams("2026-05-10 00:00"), 16, false, policy.MissingConsent},
+		{"17: leerplicht na een melding", leerplicht, ams("2028-05-09 23:59"), 17, true, ""},
+		{"18 op de verjaardag: geen leerplicht meer", leerplicht, ams("2028-05-10 00:00"), 18, false, policy.MissingAge},
+		// 22:30 UTC on 9 May is 00:30 on 10 May in Amsterdam (summer time): already 18.
+		{"18: de Nederlandse dag telt, niet UTC", leerplicht, time.Date(2028, time.May, 9, 22, 30, 0, 0, time.UTC), 18, false, policy.MissingAge},
+	} {
+		r := c.req
+		r.Context.On(civil.Today(c.at), birth)
+		if r.Context.Age != c.age {
+			t.Errorf("%s: leeftijd %d, verwacht %d", c.name, r.Context.Age, c.age)
+		}
+		d := e.Decide(r)
+		if d.Allowed != c.allowed || d.Missing != c.missing {
+			t.Errorf("%s: toegestaan %v (%s), verwacht %v (%s): %s", c.name, d.Allowed, d.Missing, c.allowed, c.missing, d.Reason)
+		}
+	}
+	var none policy.Context
+	none.On(civil.Date{}, birth)
+	if none.Age != 0 || !none.Day.IsZero() {
+		t.Errorf("zonder dag: %+v", none)
+	}
+	none.On(civil.Date{Year: 2026, Month: time.March, Day: 1}, civil.Date{})
+	if none.Age != 0 || none.Day.IsZero() {
+		t.Errorf("zonder geboortedatum: %+v", none)
 	}
 }

@@ -22,7 +22,11 @@
 // invalid one.
 package policy
 
-import "time"
+import (
+	"time"
+
+	"github.com/grondslag/grondslag/internal/civil"
+)
 
 // Actor is who acts: a party and one of its roles, as codes of the convenant.
 type Actor struct{ Party, Role string }
@@ -82,19 +86,24 @@ type Context struct {
 }
 
 // AgeOn is the age in whole years on day of someone born on birth (a birthday on 29 February
-// counts on 1 March in other years). Both are read as civil dates in their own location.
-// This is the one age function: the web, the CLI and the consent register call it.
+// counts on 1 March in other years). Both are read as civil dates in their own location; the
+// count is civil.AgeOn, the one age function of the code base (0 before the birth).
 func AgeOn(birth, day time.Time) int {
-	by, bm, bd := birth.Date()
-	dy, dm, dd := day.Date()
-	age := dy - by
-	if dm < bm || (dm == bm && dd < bd) {
-		age--
+	return max(civil.AgeOn(civil.DateOf(birth), civil.DateOf(day)), 0)
+}
+
+// On sets the day of the decision and the pupil's age on that day: today is the Dutch calendar
+// day of the decision (civil.Today), birth the pupil's date of birth (zero: the age stays
+// unknown). Every entry point that decides about a known pupil calls it, so a pupil who turns
+// 12, 16 or 18 falls under the new rules on the birthday itself, whatever the server's zone.
+func (c *Context) On(today, birth civil.Date) {
+	if today.IsZero() {
+		return
 	}
-	if age < 0 {
-		return 0
+	c.Day = today.Time()
+	if !birth.IsZero() && !today.Before(birth) {
+		c.Age = civil.AgeOn(birth, today)
 	}
-	return age
 }
 
 // Request is one access to decide.

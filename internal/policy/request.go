@@ -187,15 +187,17 @@ func (w *RequestJSON) Request(k *convenant.Compiled) (Request, error) {
 		if levelBit(c.Niveau) == 0 {
 			return r, &RequestError{Field: "context.niveau", Why: fmt.Sprintf("%q is onbekend; gebruik persoon, school of geaggregeerd", c.Niveau)}
 		}
-		if err := c.facts(&r.Context); err != nil {
+		if err := c.Facts(&r.Context); err != nil {
 			return r, err
 		}
 	}
 	return r, nil
 }
 
-// facts reads the pupil's age, who consented, enrolment, the Verwijsindex and the day.
-func (c *ContextJSON) facts(x *Context) error {
+// Facts reads the pupil's age, who consented, enrolment, the Verwijsindex and the day into x
+// (DecodeRequest calls it; the web API's "mag ik dit delen?" too, so both check the same way).
+// Errors are *RequestError naming the field.
+func (c *ContextJSON) Facts(x *Context) error {
 	if c.Peildatum != "" {
 		d, err := time.Parse("2006-01-02", c.Peildatum)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/region"
 )
@@ -116,6 +117,24 @@ func (w *WebStore) HasMelding(ctx context.Context, regionID, pupilID int64, now 
 		}
 	}
 	return false, rows.Err()
+}
+
+// PupilBirth returns the pupil's date of birth (the zero Date for a pupil of another region or
+// none), through a prepared statement: every decision about a pupil counts the age on its day.
+func (w *WebStore) PupilBirth(ctx context.Context, regionID, pupilID int64) (civil.Date, error) {
+	var s string
+	err := w.QueryRow(ctx, "SELECT geboortedatum FROM leerling WHERE regio_id = ? AND id = ?", regionID, pupilID).Scan(&s)
+	if errors.Is(err, sql.ErrNoRows) {
+		return civil.Date{}, nil
+	}
+	if err != nil {
+		return civil.Date{}, fmt.Errorf("geboortedatum van leerling %d lezen: %w", pupilID, err)
+	}
+	d, err := civil.ParseISO(s)
+	if err != nil {
+		return civil.Date{}, fmt.Errorf("geboortedatum van leerling %d: %w", pupilID, err)
+	}
+	return d, nil
 }
 
 // SessionWithAccount returns a session and, for a professional's session, the account, in one

@@ -29,7 +29,7 @@ func (s *Server) pupilFacts(ctx context.Context, p *Principal, pupilID int64, pu
 func (s *Server) decideWith(ctx context.Context, p *Principal, f Facts, act policy.Action, category, purpose string, to policy.Actor) (access.Decision, error) {
 	a := p.Actor()
 	return s.ask(ctx, a.RegionID, access.Request{Request: policy.Request{Actor: policy.Actor{Party: a.Party, Role: a.Role}, Action: act, Category: category, Purpose: purpose, Recipient: to,
-		Context: policy.Context{DUOMelding: f.DUOMelding, NotEnrolled: f.NotEnrolled, Phase: f.Phase, Level: policy.LevelPerson}}, ConsentFor: access.ConsentFunc(f.ConsentFor)})
+		Context: f.policyContext(policy.LevelPerson, s.now())}, ConsentFor: access.ConsentFunc(f.ConsentFor)})
 }
 
 // ask decides req at the region's decision point, without logging (the caller logs the

@@ -12,6 +12,7 @@ import (
 	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
 )
@@ -385,6 +386,37 @@ type shareContextJSON struct {
 	Toestemming bool   `json:"toestemming"`
 	Casusfase   string `json:"casusfase"`
 	Niveau      string `json:"niveau"`
+	// The facts the rules of age, enrolment and the Verwijsindex need (as in `grondslag mag`).
+	Leeftijd         *int     `json:"leeftijd"`
+	Geboortedatum    string   `json:"geboortedatum"`
+	Peildatum        string   `json:"peildatum"`
+	ToestemmingDoor  []string `json:"toestemmingDoor"`
+	Ingeschreven     *bool    `json:"ingeschreven"`
+	Verwijsindex     bool     `json:"verwijsindex"`
+	TLVOfArrangement bool     `json:"tlvOfArrangement"`
+}
+
+// shareFieldNames maps the policy's field names (as `grondslag mag` writes them) to the API's.
+var shareFieldNames = strings.NewReplacer("duo_melding", "duoMelding", "toestemming_door", "toestemmingDoor", "tlv_of_arrangement", "tlvOfArrangement")
+
+// policyContext reads the context of a "mag ik dit delen?" question: the day is today (Dutch
+// calendar) unless peildatum names another, and the pupil's age is the one given or counted
+// from geboortedatum on that day — checked by the same code as `grondslag mag`.
+func (c shareContextJSON) policyContext(level string, today civil.Date) (policy.Context, error) {
+	x := policy.Context{DUOMelding: c.DuoMelding, Consent: c.Toestemming, Phase: c.Casusfase, Level: level}
+	in := policy.ContextJSON{DUOMelding: c.DuoMelding, Toestemming: c.Toestemming, Leeftijd: c.Leeftijd, Geboortedatum: c.Geboortedatum,
+		Peildatum: c.Peildatum, ToestemmingDoor: c.ToestemmingDoor, Ingeschreven: c.Ingeschreven, Verwijsindex: c.Verwijsindex, TLVOfArrangement: c.TLVOfArrangement}
+	if in.Peildatum == "" {
+		in.Peildatum = today.String()
+	}
+	if err := in.Facts(&x); err != nil {
+		var re *policy.RequestError
+		if errors.As(err, &re) {
+			return x, badField(shareFieldNames.Replace(re.Field), re.Why)
+		}
+		return x, err
+	}
+	return x, nil
 }
 
 type shareRequestJSON struct {
@@ -435,8 +467,12 @@ func (s *Server) apiShare(w http.ResponseWriter, r *http.Request) error {
 	if lvl != "persoon" && lvl != "school" {
 		return badField("context.niveau", "gebruik persoon of school")
 	}
+	pc, err := req.Context.policyContext(lvl, civil.Today(s.now()))
+	if err != nil {
+		return err
+	}
 	q := policy.Request{Actor: policy.Actor{Party: req.Actor.Partij, Role: req.Actor.Rol}, Action: policy.Action(req.Handeling), Category: req.Categorie, Purpose: req.Doel,
-		Context: policy.Context{DUOMelding: req.Context.DuoMelding, Consent: req.Context.Toestemming, Phase: req.Context.Casusfase, Level: lvl}}
+		Context: pc}
 	if req.Ontvanger != nil {
 		q.Recipient = policy.Actor{Party: req.Ontvanger.Partij, Role: req.Ontvanger.Rol}
 	}

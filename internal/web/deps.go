@@ -6,6 +6,8 @@ import (
 
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/civil"
+	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/dossier"
 )
 
@@ -94,6 +96,14 @@ type DecisionContext interface {
 	DecisionContext(ctx context.Context, a dossier.Actor, pupilID int64, purpose string, now time.Time) (Facts, error)
 }
 
+// policyContext is the policy context of a decision about the pupil at level on the day of
+// now: the facts, the day, and the pupil's age on that day.
+func (f Facts) policyContext(level string, now time.Time) policy.Context {
+	c := policy.Context{DUOMelding: f.DUOMelding, Consent: f.Consent, ConsentID: consentRef(f.ConsentID), Phase: f.Phase, Level: level, NotEnrolled: f.NotEnrolled}
+	c.On(civil.Today(now), f.Birth)
+	return c
+}
+
 // Facts are the context of one decision.
 type Facts struct {
 	DUOMelding bool
@@ -104,6 +114,10 @@ type Facts struct {
 	// NotEnrolled: the child is enrolled at no school on the day (absoluut verzuim); set by the
 	// leerplicht dossier pages, which check the enrolments themselves.
 	NotEnrolled bool
+	// Birth is the pupil's date of birth (zero: unknown). The age that decides whose consent
+	// counts and whether leerplicht or the RMC applies is counted from it on the Dutch calendar
+	// day of each decision (policy.Context.On).
+	Birth civil.Date
 	// ConsentFor, when set, answers whether a consent in the register covers the actor receiving
 	// this category for the purpose (and which). It is asked only when the policy says consent is
 	// what is missing, so a page without consent rules costs no consent look-up.

@@ -431,5 +431,9 @@ type meldingFacts struct{ ws *store.WebStore }
 
 func (f meldingFacts) DecisionContext(ctx context.Context, a dossier.Actor, pupilID int64, _ string, now time.Time) (web.Facts, error) {
 	has, err := f.ws.HasMelding(ctx, a.RegionID, pupilID, now)
-	return web.Facts{DUOMelding: has}, err
+	if err != nil {
+		return web.Facts{}, err
+	}
+	birth, err := f.ws.PupilBirth(ctx, a.RegionID, pupilID)
+	return web.Facts{DUOMelding: has, Birth: birth}, err
 }

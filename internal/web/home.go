@@ -282,6 +282,20 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, "start", "Start", data)
 }
 
+// ageBound reports whether the region's convenant bounds rule by the pupil's age.
+func (s *Server) ageBound(ctx context.Context, regionID int64, rule string) bool {
+	pt, err := s.d.Access.For(ctx, regionID)
+	if err != nil || rule == "" {
+		return false
+	}
+	for _, x := range pt.Convenant().Exchanges() {
+		if x.ID == rule {
+			return x.Ages.Set()
+		}
+	}
+	return false
+}
+
 // named is a pupil whose name was shown, with the decision it was shown under.
 type named struct {
 	pseudonym string
@@ -316,7 +330,10 @@ func (s *Server) categoryGate(ctx context.Context, p *Principal, purpose, catego
 		return func(int64) (bool, Answer, error) { return false, Answer{}, err }, nil
 	}
 	first := answerOf(d)
-	if first.Allowed || s.d.Facts == nil || (first.Missing != policy.MissingDUO && first.Missing != policy.MissingConsent) {
+	// A rule bounded by age (leerplicht to 18, the RMC from 18) allows without an age: then
+	// each pupil's age on the day decides.
+	perPupil := first.Missing == policy.MissingDUO || first.Missing == policy.MissingConsent || (first.Allowed && s.ageBound(ctx, a.RegionID, d.RuleID))
+	if s.d.Facts == nil || !perPupil {
 		var d *Answer
 		if !first.Allowed {
 			d = &first
@@ -329,7 +346,7 @@ func (s *Server) categoryGate(ctx context.Context, p *Principal, purpose, catego
 			return false, Answer{}, err
 		}
 		q := q
-		q.Context.DUOMelding = f.DUOMelding
+		q.Context = f.policyContext(policy.LevelPerson, s.now())
 		q.ConsentFor = access.ConsentFunc(f.ConsentFor)
 		d, err := s.ask(ctx, a.RegionID, q)
 		if err != nil {

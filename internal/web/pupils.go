@@ -81,8 +81,9 @@ func (s *Server) readPupil(ctx context.Context, p *Principal, pupilID int64, pur
 	}
 	v := &pupilView{Relations: rels, Purpose: purpose}
 	var facts Facts
+	now := s.now()
 	if s.d.Facts != nil && a.ParentID == 0 && a.PupilID == 0 {
-		if facts, err = s.d.Facts.DecisionContext(ctx, a, pupilID, purpose, s.now()); err != nil {
+		if facts, err = s.d.Facts.DecisionContext(ctx, a, pupilID, purpose, now); err != nil {
 			return nil, err
 		}
 	}
@@ -92,7 +93,7 @@ func (s *Server) readPupil(ctx context.Context, p *Principal, pupilID int64, pur
 			ans = parentAnswer
 		} else {
 			d, err := s.ask(ctx, a.RegionID, access.Request{Request: policy.Request{Actor: policy.Actor{Party: a.Party, Role: a.Role}, Action: policy.Read, Category: c.Code, Purpose: purpose,
-				Context: policy.Context{DUOMelding: facts.DUOMelding, Consent: facts.Consent, ConsentID: consentRef(facts.ConsentID), Phase: facts.Phase, Level: policy.LevelPerson}},
+				Context: facts.policyContext(policy.LevelPerson, now)},
 				ConsentFor: access.ConsentFunc(facts.ConsentFor)})
 			if err != nil {
 				return nil, err
