@@ -7,8 +7,8 @@ import (
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/civil"
-	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/dossier"
+	"github.com/grondslag/grondslag/internal/policy"
 )
 
 // Accounts is what sign-in needs from the store (internal/store implements it).
