@@ -208,13 +208,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	if err != nil {
 		return nil, nil, opts, err
 	}
-	timeouts := auth.DefaultTimeouts
-	if sec := conv.Security(); sec.SessionIdle > 0 {
-		timeouts.Idle = sec.SessionIdle
-		if sec.SessionAbsolute > 0 {
-			timeouts.Absolute = sec.SessionAbsolute
-		}
-	}
+	timeouts := tenant.TimeoutsOf(conv)
 	obs := newObservability(db)
 	auditStore := store.NewAuditStore(db)
 	batcher := store.NewAuditBatcher(auditStore, 0)
@@ -241,7 +235,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	deps := web.Deps{
 		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Work: ws, Admin: ws,
 		Access: decisions, Vocab: web.VocabularyOf(conv),
-		Audit: aud, AuditReader: auditReader{AuditStore: auditStore, db: db}, Facts: storeFacts{db: ws, consent: consentCfg}, Sealer: sealer, Logger: slog.Default(),
+		Audit: aud, AuditReader: auditReader{AuditStore: auditStore, db: db}, Facts: storeFacts{db: ws, consent: regions.ConsentConfig}, Sealer: sealer, Logger: slog.Default(),
 		Ready: readiness(db), // schema current and a write commits (/gereed)
 	}
 	// E-mail through the region's SMTP server (GRONDSLAG_SMTP_*): parents' login codes and the
@@ -285,7 +279,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 		}
 		reactionTerm = n
 	}
-	s, err := web.New(web.Config{BaseURL: opts.baseURL, TLS: opts.tls, TrustProxy: opts.proxy, Demo: opts.demo, Timeouts: timeouts, CORSOrigins: opts.cors,
+	s, err := web.New(web.Config{BaseURL: opts.baseURL, TLS: opts.tls, TrustProxy: opts.proxy, Demo: opts.demo, Timeouts: timeouts, TimeoutsOf: regions.SessionTimeouts, CORSOrigins: opts.cors,
 		TemplateDir: e.getenv("GRONDSLAG_TEMPLATES"), ReactionTerm: reactionTerm}, deps)
 	if err != nil {
 		batcher.Close()
@@ -356,7 +350,8 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 					continue
 				}
 				now := time.Now()
-				n, err := db.DeleteExpiredSessions(sweepCtx, now.Add(-timeouts.Absolute), now.Add(-timeouts.Idle))
+				longest := regions.LongestTimeouts() // never cut a region with longer limits short
+				n, err := db.DeleteExpiredSessions(sweepCtx, now.Add(-longest.Absolute), now.Add(-longest.Idle))
 				if err == nil && n > 0 {
 					slog.Info("verlopen sessies opgeruimd", "aantal", n)
 				}
@@ -516,7 +511,7 @@ func (a auditReader) RecentAudit(ctx context.Context, regionID int64, limit int)
 // actor receiving a category for the purpose. The case phase is not yet supplied.
 type storeFacts struct {
 	db      *store.WebStore
-	consent consent.Config
+	consent func(ctx context.Context, regionID int64) (consent.Config, error) // the region's own rules
 }
 
 func (f storeFacts) DecisionContext(ctx context.Context, a dossier.Actor, pupilID int64, purpose string, now time.Time) (web.Facts, error) {
@@ -543,7 +538,11 @@ func (f storeFacts) DecisionContext(ctx context.Context, a dossier.Actor, pupilI
 			}
 			loaded = true
 		}
-		cov, err := consent.Cover(consent.Request{PupilID: pupilID, Purpose: purpose, Party: a.Party, OrganisationID: a.OrgID, Category: category, Now: now}, fam, recs, f.consent)
+		cfg, err := f.consent(ctx, a.RegionID)
+		if err != nil {
+			return false, 0, err
+		}
+		cov, err := consent.Cover(consent.Request{PupilID: pupilID, Purpose: purpose, Party: a.Party, OrganisationID: a.OrgID, Category: category, Now: now}, fam, recs, cfg)
 		if err != nil {
 			return false, 0, err
 		}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/casework"
 	"github.com/grondslag/grondslag/internal/consent"
 	"github.com/grondslag/grondslag/internal/convenant"
@@ -36,6 +37,22 @@ type Region struct {
 	Keys      *ident.RegionKeys
 	Consent   consent.Config
 	Casework  *casework.Service
+	// Timeouts are the session limits of the region's convenant (beveiligingseisen), or
+	// auth.DefaultTimeouts where it states none.
+	Timeouts auth.Timeouts
+}
+
+// TimeoutsOf returns the session limits a convenant states, filling what it leaves out from
+// auth.DefaultTimeouts.
+func TimeoutsOf(conv *convenant.Compiled) auth.Timeouts {
+	t := auth.DefaultTimeouts
+	if sec := conv.Security(); sec.SessionIdle > 0 {
+		t.Idle = sec.SessionIdle
+		if sec.SessionAbsolute > 0 {
+			t.Absolute = sec.SessionAbsolute
+		}
+	}
+	return t
 }
 
 // Config says where each region's convenant comes from.
@@ -106,7 +123,7 @@ func (r *Registry) add(id int64, code string) (*Region, error) {
 	if err != nil {
 		return nil, fmt.Errorf("regio %s: %w", code, err)
 	}
-	reg := &Region{ID: id, Code: code, Convenant: path, Engine: eng, Access: access.New(eng, id), Consent: ccfg}
+	reg := &Region{ID: id, Code: code, Convenant: path, Engine: eng, Access: access.New(eng, id), Consent: ccfg, Timeouts: TimeoutsOf(conv)}
 	if r.ring != nil {
 		keys, err := r.ring.Region(code)
 		if err != nil {
@@ -197,4 +214,33 @@ func (r *Registry) Reload() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// SessionTimeouts returns the session limits of the region (for the web's session check).
+func (r *Registry) SessionTimeouts(ctx context.Context, regionID int64) (auth.Timeouts, error) {
+	reg, err := r.Region(ctx, regionID)
+	if err != nil {
+		return auth.Timeouts{}, err
+	}
+	return reg.Timeouts, nil
+}
+
+// ConsentConfig returns the consent rules and catalogue of the region's own convenant.
+func (r *Registry) ConsentConfig(ctx context.Context, regionID int64) (consent.Config, error) {
+	reg, err := r.Region(ctx, regionID)
+	if err != nil {
+		return consent.Config{}, err
+	}
+	return reg.Consent, nil
+}
+
+// LongestTimeouts returns, per limit, the longest of the loaded regions (at least the defaults):
+// what a sweep of expired sessions may delete without cutting a region's session short.
+func (r *Registry) LongestTimeouts() auth.Timeouts {
+	t := auth.DefaultTimeouts
+	for _, reg := range r.Regions() {
+		t.Idle = max(t.Idle, reg.Timeouts.Idle)
+		t.Absolute = max(t.Absolute, reg.Timeouts.Absolute)
+	}
+	return t
 }

@@ -33,6 +33,11 @@ func strictConvenant(t *testing.T) string {
 		t.Fatal("the exchange school-mentor no longer lists identificatie, contact, onderwijs, verzuim; adapt this test")
 	}
 	src = src[:i+j] + "categorieen: [identificatie, contact, onderwijs]" + src[i+j+len("categorieen: [identificatie, contact, onderwijs, verzuim]"):]
+	// …and signs its users out after 15 idle minutes instead of 30.
+	if !strings.Contains(src, "    inactief: 30m\n") {
+		t.Fatal("the model convenant no longer states sessieduur.inactief: 30m; adapt this test")
+	}
+	src = strings.Replace(src, "    inactief: 30m\n", "    inactief: 15m\n", 1)
 	path := filepath.Join(t.TempDir(), "streng.yaml")
 	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
 		t.Fatal(err)
@@ -115,6 +120,25 @@ func TestTwoRegionsTwoConvenants(t *testing.T) {
 		}
 		if _, err := pb.For(ctx, a.ID); !errors.Is(err, access.ErrOtherRegion) {
 			t.Errorf("region B's point served region A: %v", err)
+		}
+		// Each region's sessions end by its own convenant; a sweep keeps the longest.
+		ta, err := reg.SessionTimeouts(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tb, err := reg.SessionTimeouts(ctx, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ta.Idle != 30*time.Minute || tb.Idle != 15*time.Minute || reg.LongestTimeouts().Idle != 30*time.Minute {
+			t.Errorf("session idle limits: A %v (want 30m), B %v (want 15m), longest %v", ta.Idle, tb.Idle, reg.LongestTimeouts().Idle)
+		}
+		// Each region's consent rules are its own (the web's decision facts use them).
+		if ca, err := reg.ConsentConfig(ctx, a.ID); err != nil || ca.Rules == nil {
+			t.Errorf("consent config of A: %v", err)
+		}
+		if _, err := reg.SessionTimeouts(ctx, b.ID+1000); !errors.Is(err, tenant.ErrUnknownRegion) {
+			t.Errorf("session limits of an unknown region: %v", err)
 		}
 		// Each region's casework service decides by its own convenant.
 		ca, err := reg.Casework(ctx, a.ID)

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/web"
 )
 
 // The security suite: every route tried by every role and by an anonymous client; IDOR across
@@ -398,5 +400,30 @@ func TestParentLogin(t *testing.T) {
 	c2.post("/inloggen/ouder", "/inloggen/ouder", url.Values{"email": {w.parentEm}})
 	if r := c2.post("/inloggen/ouder/code", "/inloggen/ouder/code", url.Values{"code": {code}}); r.status != 401 {
 		t.Errorf("old code accepted: %d", r.status)
+	}
+}
+
+// TestSessionExpiryPerRegion: with TimeoutsOf (cmd/grondslag passes the tenant registry's), a
+// session ends by its own region's convenant: region r2 states 10 idle minutes, r1 the default.
+func TestSessionExpiryPerRegion(t *testing.T) {
+	var w *world
+	w = newWorld(t, func(c *web.Config) {
+		c.TimeoutsOf = func(_ context.Context, regionID int64) (auth.Timeouts, error) {
+			t := auth.DefaultTimeouts
+			if regionID == w.r2 {
+				t.Idle = 10 * time.Minute
+			}
+			return t, nil
+		}
+	})
+	c1, c2 := w.client(), w.client()
+	c1.login("zc")
+	c2.login("zcR2")
+	w.clock.Add(12 * time.Minute)
+	if r := c1.get("/start"); r.status != 200 {
+		t.Errorf("region r1 (30 idle minutes) after 12: %d", r.status)
+	}
+	if r := c2.get("/start"); r.status != 303 || !strings.HasPrefix(r.header.Get("Location"), "/inloggen") {
+		t.Errorf("region r2 (10 idle minutes) after 12: %d %s", r.status, r.header.Get("Location"))
 	}
 }

@@ -34,6 +34,9 @@ type Config struct {
 	Demo bool
 	// Timeouts of sessions (from the convenant's beveiligingseisen when it states them).
 	Timeouts auth.Timeouts
+	// TimeoutsOf, when set, gives each region's own session limits (its convenant); Timeouts
+	// then only bounds the sign-in steps before a session has a region.
+	TimeoutsOf func(ctx context.Context, regionID int64) (auth.Timeouts, error)
 	// Limits of login throttling.
 	Limits auth.Limits
 	// LoginCodeValidity is how long a parent's e-mail code is valid.

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -138,7 +139,13 @@ func (s *Server) loadSessionAccount(r *http.Request) (*auth.Session, *auth.Accou
 		return nil, nil, err
 	}
 	now := s.now()
-	if err := s.cfg.Timeouts.Check(sess, now); err != nil {
+	limits := s.cfg.Timeouts
+	if s.cfg.TimeoutsOf != nil {
+		if limits, err = s.cfg.TimeoutsOf(r.Context(), sess.RegionID); err != nil {
+			return nil, nil, fmt.Errorf("sessieduur van regio %d: %w", sess.RegionID, err)
+		}
+	}
+	if err := limits.Check(sess, now); err != nil {
 		s.d.Sessions.DeleteSession(r.Context(), hash)
 		return nil, nil, nil
 	}
