@@ -83,8 +83,13 @@ func openCasus(ctx context.Context, cfg *config, esc casework.Config, now func()
 		db.Close()
 		return nil, fmt.Errorf("sleutels van regio %s: %w", reg.Code, err)
 	}
-	var enc audit.Encrypter = keys // the key version goes in front (ident.RegionKeys.Encrypt)
-	reg2 := consent.NewRegister(db, consent.DefaultConfig(), nil)
+	var enc audit.Encrypter = keys        // the key version goes in front (ident.RegionKeys.Encrypt)
+	ccfg, err := consent.FromConvenant(k) // the consent rules of the convenant the guard decides by
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	reg2 := consent.NewRegister(db, ccfg, nil)
 	svc, err := casework.NewService(store.NewCaseStore(db), casework.NewGuard(k, policy.NewEngine(k), reg2), store.CaseDirectory{DB: db}, enc, esc, now)
 	if err != nil {
 		db.Close()

@@ -51,7 +51,7 @@ func (r *regionKeys) keys(ctx context.Context, regionID int64) (*ident.RegionKey
 
 // mountAbsenceAndConsent adds the verzuim pages and API (registrations upload, signals,
 // meldingen) and the toestemming pages and API (record, withdraw, form, expiring) to s.
-func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, decisions absence.Decisions, log access.Log, consentCfg consent.Config) error {
+func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, decisions absence.Decisions, log access.Log, consentCfg consent.Config, consentOf func(context.Context, int64) (consent.Config, error)) error {
 	rk := &regionKeys{db: db, ring: ring, codes: map[int64]string{}}
 	seal := func(ctx context.Context, regionID int64) (audit.Encrypter, error) {
 		keys, _, err := rk.keys(ctx, regionID)
@@ -118,7 +118,7 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, de
 	if err != nil {
 		return fmt.Errorf("verzuim koppelen: %w", err)
 	}
-	err = s.MountToestemming(web.ToestemmingDeps{Register: consent.NewRegister(db, consentCfg, nil).WithShareLog(db).WithAsks(db), Families: db,
+	err = s.MountToestemming(web.ToestemmingDeps{Register: consent.NewRegister(db, consentCfg, nil).WithRegionConfig(consentOf).WithShareLog(db).WithAsks(db), Families: db,
 		Seal:  seal,
 		Names: db, Forms: db, Orgs: consentOrgs(db),
 		FormText: func(ctx context.Context, regionID int64, hash string) (string, error) {

@@ -324,7 +324,11 @@ func (r *Register) NewAsk(ctx context.Context, regionID int64, d AskDraft, trail
 	if r.asks == nil {
 		return Ask{}, errNoAsks
 	}
-	a, err := NewAsk(d, r.cfg)
+	cfg, err := r.ConfigFor(ctx, regionID)
+	if err != nil {
+		return Ask{}, err
+	}
+	a, err := NewAsk(d, cfg)
 	if err != nil {
 		return Ask{}, err
 	}
@@ -390,18 +394,22 @@ func (r *Register) answerOnce(ctx context.Context, regionID, askID int64, giver 
 	if err != nil {
 		return Ask{}, nil, err
 	}
-	if err := a.CheckAnswer(giver, fam, r.cfg.Rules, at); err != nil {
+	cfg, err := r.ConfigFor(ctx, regionID)
+	if err != nil {
+		return Ask{}, nil, err
+	}
+	if err := a.CheckAnswer(giver, fam, cfg.Rules, at); err != nil {
 		return Ask{}, nil, err
 	}
 	ans := AskAnswer{Giver: giver, Yes: yes, At: at, Channel: ChannelDigital}
 	a = a.WithAnswer(ans)
-	draft, status, err := a.Outcome(fam, r.cfg, at, giver.String())
+	draft, status, err := a.Outcome(fam, cfg, at, giver.String())
 	if err != nil {
 		return Ask{}, nil, err
 	}
 	var rec *Record
 	if draft != nil {
-		x, err := New(*draft, fam, r.cfg)
+		x, err := New(*draft, fam, cfg)
 		if err != nil {
 			return Ask{}, nil, err
 		}

@@ -58,6 +58,7 @@ type Repository interface {
 type Register struct {
 	repo   Repository
 	cfg    Config
+	perReg func(ctx context.Context, regionID int64) (Config, error) // each region's own rules (WithRegionConfig)
 	log    *slog.Logger
 	shares ShareLog
 	asks   AskRepository
@@ -79,8 +80,32 @@ func (r *Register) WithShareLog(l ShareLog) *Register {
 	return &cp
 }
 
-// Config returns the register's configuration.
+// WithRegionConfig returns a register that uses each region's own configuration (the
+// consent rules and catalogue of that region's convenant) instead of the one it was made with.
+// A server that holds several regions must use it: one convenant's age rules applied to
+// another region's pupils would ask the wrong person.
+func (r *Register) WithRegionConfig(of func(ctx context.Context, regionID int64) (Config, error)) *Register {
+	cp := *r
+	cp.perReg = of
+	return &cp
+}
+
+// Config returns the configuration the register was made with: for a register that holds one
+// region. Where a region is known, use ConfigFor.
 func (r *Register) Config() Config { return r.cfg }
+
+// ConfigFor returns the configuration of region regionID (WithRegionConfig), or the register's
+// own when it has no per-region configuration.
+func (r *Register) ConfigFor(ctx context.Context, regionID int64) (Config, error) {
+	if r.perReg == nil {
+		return r.cfg, nil
+	}
+	cfg, err := r.perReg(ctx, regionID)
+	if err != nil {
+		return Config{}, fmt.Errorf("toestemmingsregels van regio %d: %w", regionID, err)
+	}
+	return cfg, nil
+}
 
 // Record validates d against the pupil's family as stored now and stores it, with the audit
 // entries trail builds, in one transaction. On any error nothing is stored.
@@ -89,7 +114,11 @@ func (r *Register) Record(ctx context.Context, regionID int64, d Draft, trail Au
 	if err != nil {
 		return Record{}, fmt.Errorf("leerling %d: %w", d.PupilID, err)
 	}
-	rec, err := New(d, fam, r.cfg)
+	cfg, err := r.ConfigFor(ctx, regionID)
+	if err != nil {
+		return Record{}, err
+	}
+	rec, err := New(d, fam, cfg)
 	if err != nil {
 		return Record{}, err
 	}
@@ -112,7 +141,11 @@ func (r *Register) Check(ctx context.Context, regionID int64, req Request) (Cove
 	if err != nil {
 		return Coverage{}, fmt.Errorf("toestemmingen lezen: %w", err)
 	}
-	return Cover(req, fam, recs, r.cfg)
+	cfg, err := r.ConfigFor(ctx, regionID)
+	if err != nil {
+		return Coverage{}, err
+	}
+	return Cover(req, fam, recs, cfg)
 }
 
 // Rely records that a disclosure described by req and reference went ahead on consent cov.
@@ -144,7 +177,11 @@ func (r *Register) Withdraw(ctx context.Context, regionID, id int64, by Giver, a
 	if err != nil {
 		return Withdrawal{}, nil, err
 	}
-	w, err := NewWithdrawal(rec, by, at, recordedBy, note, fam, r.cfg.Rules)
+	cfg, err := r.ConfigFor(ctx, regionID)
+	if err != nil {
+		return Withdrawal{}, nil, err
+	}
+	w, err := NewWithdrawal(rec, by, at, recordedBy, note, fam, cfg.Rules)
 	if err != nil {
 		return Withdrawal{}, nil, err
 	}
@@ -203,7 +240,11 @@ func (r *Register) Reminders(ctx context.Context, regionID int64, now time.Time,
 	if err != nil {
 		return nil, err
 	}
-	return Expiring(recs, fams, now, days, r.cfg.Rules), nil
+	cfg, err := r.ConfigFor(ctx, regionID)
+	if err != nil {
+		return nil, err
+	}
+	return Expiring(recs, fams, now, days, cfg.Rules), nil
 }
 
 // Needed answers whose consent a purpose needs for a stored pupil on the Dutch day of now.
@@ -212,7 +253,11 @@ func (r *Register) Needed(ctx context.Context, regionID, pupilID int64, purpose 
 	if err != nil {
 		return Requirement{}, err
 	}
-	return r.cfg.Rules.Needed(fam.BirthDate, Today(now), purpose, fam.GezagCount())
+	cfg, err := r.ConfigFor(ctx, regionID)
+	if err != nil {
+		return Requirement{}, err
+	}
+	return cfg.Rules.Needed(fam.BirthDate, Today(now), purpose, fam.GezagCount())
 }
 
 // DocumentRepository gives the signed form kept as proof of a consent (the store implements it

@@ -414,6 +414,10 @@ func (c *consentHandlers) renderPupil(w http.ResponseWriter, r *http.Request, st
 	if in == nil {
 		in = map[string]any{"kanaal": string(consent.ChannelWritten), "formulier_versie": consent.FormVersion}
 	}
+	cfg, err := c.d.Register.ConfigFor(r.Context(), p.Actor().RegionID)
+	if err != nil {
+		return err
+	}
 	fam, err := c.d.Families.ConsentFamily(r.Context(), p.Actor().RegionID, id)
 	if err != nil {
 		return err
@@ -432,8 +436,8 @@ func (c *consentHandlers) renderPupil(w http.ResponseWriter, r *http.Request, st
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"p": pup, "toestemmingen": c.rows(recs, n), "in": in, "ouders": guardians, "doelen": c.d.Register.Config().Rules.Purposes(),
-		"formulieren": c.formPurposes(p, pup, fam.GezagCount()),
+	data := map[string]any{"p": pup, "toestemmingen": c.rows(recs, n), "in": in, "ouders": guardians, "doelen": cfg.Rules.Purposes(),
+		"formulieren": c.formPurposes(p, cfg, pup, fam.GezagCount()),
 		"vocab":       c.s.vocabOf(p), "kanalen": consent.Channels, "magVastleggen": p.Role() == auth.RoleZorgcoordinator,
 		"verzoeken": asks, "maxBestand": sizeText(consent.MaxDocumentSize), "online": c.s.onlineConsent, "uitnodigen": c.s.portal.Pupils != nil && p.Role() == auth.RoleZorgcoordinator, "uitgenodigd": r.URL.Query().Get("uitgenodigd") != "", "ontvangerKeuze": n.choices(c.s.vocabOf(p).Parties), "gevraagd": r.URL.Query().Get("gevraagd") != ""}
 	for k, v := range extra {
@@ -504,8 +508,7 @@ func (c *consentHandlers) withdrawSubmit(w http.ResponseWriter, r *http.Request)
 // formPurposes are the purposes for which a consent form can be printed for this pupil today:
 // the convenant names recipients and data for the purpose, and consent is needed (issue 15: the
 // page linked a form for signalering, which needs no consent, and that link answered 400).
-func (c *consentHandlers) formPurposes(p *Principal, pup dossier.Pupil, guardians int) []Code {
-	cfg := c.d.Register.Config()
+func (c *consentHandlers) formPurposes(p *Principal, cfg consent.Config, pup dossier.Pupil, guardians int) []Code {
 	birth, err := consent.ParseDate(pup.BirthDate)
 	if err != nil {
 		return nil
@@ -566,10 +569,14 @@ func (c *consentHandlers) formPage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	cfg, err := c.d.Register.ConfigFor(r.Context(), p.Actor().RegionID)
+	if err != nil {
+		return err
+	}
 	gez := fam.GezagCount()
 	contact := p.DisplayName() + ", " + roleLabel(p.Role()) + ", " + p.Account.Email
 	form, err := consent.RenderForm(consent.FormInput{Organisation: p.Account.OrgName, Contact: contact, PupilID: id, PupilName: pup.FirstName + " " + pup.LastName,
-		BirthDate: birth, Guardians: gez, Purpose: purpose, Date: consent.Today(c.s.now())}, c.d.Register.Config())
+		BirthDate: birth, Guardians: gez, Purpose: purpose, Date: consent.Today(c.s.now())}, cfg)
 	if err != nil {
 		if errors.Is(err, consent.ErrInvalid) || errors.Is(err, consent.ErrUnknownPurpose) {
 			return &Error{Status: http.StatusBadRequest, Title: "Geen formulier", Detail: userText(err), Field: "doel", Err: err}

@@ -184,7 +184,11 @@ func (c *consentHandlers) apiNeeded(w http.ResponseWriter, r *http.Request) erro
 	if doel == "" {
 		return badField("doel", "geef het doel op")
 	}
-	req, err := c.d.Register.Config().Rules.Needed(birth, on, doel, n)
+	cfg, err := c.d.Register.ConfigFor(r.Context(), principalFrom(r.Context()).Actor().RegionID)
+	if err != nil {
+		return err
+	}
+	req, err := cfg.Rules.Needed(birth, on, doel, n)
 	if err != nil {
 		return badField("doel", userText(err))
 	}

@@ -81,7 +81,11 @@ type namer struct {
 }
 
 func (c *consentHandlers) namer(ctx context.Context, regionID, pupilID int64, self consent.Giver) (namer, error) {
-	n := namer{cfg: c.d.Register.Config(), self: self, parents: map[int64]string{}, orgs: map[int64]string{}}
+	cfg, err := c.d.Register.ConfigFor(ctx, regionID)
+	if err != nil {
+		return namer{}, err
+	}
+	n := namer{cfg: cfg, self: self, parents: map[int64]string{}, orgs: map[int64]string{}}
 	if c.d.Names != nil {
 		m, err := c.d.Names.ParentNames(ctx, regionID, pupilID)
 		if err != nil {
@@ -198,7 +202,7 @@ type askView struct {
 func (c *consentHandlers) askView(a consent.Ask, fam consent.Family, n namer, school string, self consent.Giver, formText string) (askView, error) {
 	now := c.s.now()
 	d := a.Data()
-	cfg := c.d.Register.Config()
+	cfg := n.cfg // the pupil's region's rules
 	v := askView{ID: a.ID(), Status: a.Status(), From: school, Version: d.FormVersion, Ref: d.FormHash[:12], Note: d.Note,
 		AskedAt: consent.Today(d.AskedAt).Dutch(), ConsentID: a.ConsentID(), FormText: formText}
 	if t, ok := cfg.Catalog.Purposes[d.Purpose]; ok {
@@ -312,7 +316,7 @@ func stateText(s consent.State) string {
 
 func (c *consentHandlers) consentViews(recs []consent.Record, fam consent.Family, n namer) []consentView {
 	now := c.s.now()
-	cfg := c.d.Register.Config()
+	cfg := n.cfg // the pupil's region's rules
 	var out []consentView
 	for _, r := range recs {
 		d := r.Data()
@@ -572,11 +576,15 @@ func (c *consentHandlers) askSubmit(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	cfg, err := c.d.Register.ConfigFor(ctx, a.RegionID)
+	if err != nil {
+		return err
+	}
 	var form consent.Form
 	if len(errs) == 0 {
 		contact := p.DisplayName() + ", " + roleLabel(p.Role()) + ", " + p.Account.Email
 		form, err = consent.RenderForm(consent.FormInput{Organisation: p.Account.OrgName, Contact: contact, PupilID: id, PupilName: pup.FirstName + " " + pup.LastName,
-			BirthDate: birth, Guardians: fam.GezagCount(), Purpose: purpose, Date: consent.Today(c.s.now())}, c.d.Register.Config())
+			BirthDate: birth, Guardians: fam.GezagCount(), Purpose: purpose, Date: consent.Today(c.s.now())}, cfg)
 		if err != nil {
 			errs["verzoek_doel"] = userText(err)
 		}
