@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -52,16 +53,103 @@ func runBewaartermijnen(ctx context.Context, e env) error {
 	}
 	sub := e
 	sub.args = e.args[1:]
-	fn, ok := map[string]func(context.Context, env) error{
-		"voorstel": runBewaarVoorstel, "lijsten": runBewaarLijsten, "toon": runBewaarToon, "advies": runBewaarAdvies,
-		"besluit": runBewaarBesluit, "uitvoeren": runBewaarUitvoeren, "rapport": runBewaarRapport, "blokkade": runBewaarBlokkade,
-		"blokkade-opheffen": runBewaarOpheffen, "blokkades": runBewaarBlokkades, "wissen": runBewaarWissen,
-		"na-herstel": runBewaarNaHerstel, "herverpakken": runBewaarHerverpakken, "sleutels": runBewaarSleutels,
-	}[e.args[0]]
-	if !ok {
-		return withExit(2, fmt.Errorf("onbekende opdracht %q\n%s", e.args[0], bewaarUsage))
+	for _, c := range bewaarCommands {
+		if c.name == e.args[0] {
+			return c.exec(ctx, sub)
+		}
 	}
-	return fn(ctx, sub)
+	return withExit(2, fmt.Errorf("onbekende opdracht %q\n%s", e.args[0], bewaarUsage))
+}
+
+// bewaarCmd is one 'bewaartermijnen' subcommand. exec does what every one of them shares: the
+// store and convenant flags, --door when the command records who acts, the command's own flags,
+// parsing (flags and positional arguments in any order), opening the store and finding the
+// official; run then does the command's own work.
+type bewaarCmd struct {
+	name, args string // "advies", "LIJST --door E-MAIL …" (the usage line after the name)
+	door       string // the help text of --door; "" when the command takes none
+	positional bool   // the command takes positional arguments (a list or hold number)
+	// flags registers the command's own flags into o and returns what checks them once parsed
+	// (before the store is opened); nil when there are none.
+	flags func(fs *flag.FlagSet, o *bewaarOpts) func() error
+	run   func(ctx context.Context, e env, r *bewaarRun, o *bewaarOpts, pos []string) error
+}
+
+// bewaarOpts are the parsed flags of one subcommand (each uses the ones it registered).
+type bewaarOpts struct {
+	day, from, to                           time.Time
+	status, opinion, note, function, reason string
+	request, granted                        string
+	approve, reject, asJSON                 bool
+	pupil, caseID                           int64
+}
+
+func (c bewaarCmd) exec(ctx context.Context, e env) error {
+	fs := newFlagSet(e, "bewaartermijnen "+c.name, strings.TrimSpace("bewaartermijnen "+c.name+" "+c.args))
+	cfg := storeFlags(fs, e)
+	convenantFlag(fs, e, cfg)
+	var by *string
+	if c.door != "" {
+		by = fs.String("door", "", c.door)
+	}
+	o := &bewaarOpts{}
+	var check func() error
+	if c.flags != nil {
+		check = c.flags(fs, o)
+	}
+	pos, err := parseInterspersed(fs, e.args)
+	if err != nil {
+		return err
+	}
+	if !c.positional && len(pos) > 0 {
+		return withExit(2, fmt.Errorf("onverwacht argument %q: grondslag bewaartermijnen %s %s", pos[0], c.name, c.args))
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	r, err := openBewaar(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer r.db.Close()
+	if by != nil {
+		if r.by, err = r.official(ctx, *by); err != nil {
+			return err
+		}
+	}
+	return c.run(ctx, e, r, o, pos)
+}
+
+// dayFlag registers a date flag (JJJJ-MM-DD) that fills *dst, def when not given, and returns its
+// check.
+func dayFlag(fs *flag.FlagSet, dst *time.Time, name, help string, def time.Time) func() error {
+	s := fs.String(name, "", help)
+	*dst = def
+	return func() error {
+		if *s == "" {
+			return nil
+		}
+		var err error
+		*dst, err = parseDay(*s, "--"+name)
+		return err
+	}
+}
+
+// checks runs the checks in order (nil ones skipped).
+func checks(fns ...func() error) func() error {
+	return func() error {
+		for _, f := range fns {
+			if f == nil {
+				continue
+			}
+			if err := f(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // bewaarRun is the wiring of one command.
@@ -70,6 +158,8 @@ type bewaarRun struct {
 	rs     *store.RetentionStore
 	region regionRef
 	k      *convenant.Compiled
+	by     official // who acts (--door), for the commands that record it
+	vault  string   // the key vault's location, for display (no password)
 }
 
 func openBewaar(ctx context.Context, cfg *config) (*bewaarRun, error) {
@@ -87,7 +177,7 @@ func openBewaar(ctx context.Context, cfg *config) (*bewaarRun, error) {
 		db.Close()
 		return nil, err
 	}
-	return &bewaarRun{db: db, rs: store.NewRetentionStore(db), region: reg, k: k}, nil
+	return &bewaarRun{db: db, rs: store.NewRetentionStore(db), region: reg, k: k, vault: cfg.vaultDSNForDisplay()}, nil
 }
 
 // official is a user of the region with the party of their organisation.
@@ -132,32 +222,80 @@ func amsterdam() *time.Location {
 	return time.UTC
 }
 
-func runBewaarVoorstel(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "bewaartermijnen voorstel", "bewaartermijnen voorstel [--peildatum JJJJ-MM-DD]")
-	cfg := storeFlags(fs, e)
-	convenantFlag(fs, e, cfg)
-	on := fs.String("peildatum", "", "de dag waarop beoordeeld wordt (standaard vandaag)")
-	if err := parseFlags(fs, e.args); err != nil {
-		return err
-	}
-	day := today()
-	if *on != "" {
-		var err error
-		if day, err = parseDay(*on, "--peildatum"); err != nil {
-			return err
-		}
-	}
-	r, err := openBewaar(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer r.db.Close()
-	lists, err := r.rs.Plan(ctx, r.region.ID, r.k, day, time.Now())
+// bewaarCommands are the subcommands of 'grondslag bewaartermijnen' (the usage text lists them).
+var bewaarCommands = []bewaarCmd{
+	{name: "voorstel", args: "[--peildatum JJJJ-MM-DD]", run: runBewaarVoorstel, flags: func(fs *flag.FlagSet, o *bewaarOpts) func() error {
+		return dayFlag(fs, &o.day, "peildatum", "de dag waarop beoordeeld wordt (standaard vandaag)", today())
+	}},
+	{name: "lijsten", args: "[--status STATUS]", run: runBewaarLijsten, flags: func(fs *flag.FlagSet, o *bewaarOpts) func() error {
+		fs.StringVar(&o.status, "status", "", "alleen lijsten met deze status (voorgesteld, advies-gegeven, goedgekeurd, afgewezen, uitgevoerd)")
+		return nil
+	}},
+	{name: "toon", args: "LIJST [--json]", positional: true, run: runBewaarToon, flags: jsonFlag},
+	{name: "advies", args: "LIJST --door E-MAIL --oordeel OORDEEL [--toelichting TEKST]", door: "e-mailadres van de FG", positional: true, run: runBewaarAdvies,
+		flags: func(fs *flag.FlagSet, o *bewaarOpts) func() error {
+			fs.StringVar(&o.opinion, "oordeel", "", "positief, positief-met-opmerkingen of negatief")
+			fs.StringVar(&o.note, "toelichting", "", "toelichting (verplicht bij opmerkingen of een negatief advies)")
+			return nil
+		}},
+	{name: "besluit", args: "LIJST --door E-MAIL --functie TEKST (--goedkeuren | --afwijzen) [--toelichting TEKST]", door: "e-mailadres van de bevoegde functionaris",
+		positional: true, run: runBewaarBesluit, flags: func(fs *flag.FlagSet, o *bewaarOpts) func() error {
+			fs.StringVar(&o.function, "functie", "", "functie en mandaat, bijvoorbeeld 'teamleider leerplicht, gemandateerd door B en W'")
+			fs.BoolVar(&o.approve, "goedkeuren", false, "de lijst goedkeuren")
+			fs.BoolVar(&o.reject, "afwijzen", false, "de lijst afwijzen")
+			fs.StringVar(&o.note, "toelichting", "", "toelichting (verplicht bij afwijzen en bij afwijken van een negatief advies)")
+			return func() error {
+				if o.approve == o.reject {
+					return withExit(2, errors.New("kies --goedkeuren of --afwijzen"))
+				}
+				return nil
+			}
+		}},
+	{name: "uitvoeren", args: "LIJST --door E-MAIL", door: "e-mailadres van wie uitvoert", positional: true, run: runBewaarUitvoeren},
+	{name: "rapport", args: "[--van JJJJ-MM-DD] [--tot JJJJ-MM-DD] [--json]", run: runBewaarRapport, flags: func(fs *flag.FlagSet, o *bewaarOpts) func() error {
+		return checks(jsonFlag(fs, o),
+			dayFlag(fs, &o.to, "tot", "laatste dag (standaard vandaag)", today()),
+			dayFlag(fs, &o.from, "van", "eerste dag (standaard een jaar geleden)", today().AddDate(-1, 0, 0)))
+	}},
+	{name: "blokkade", args: "--leerling ID [--casus ID] --reden TEKST --tot JJJJ-MM-DD --door E-MAIL", door: "e-mailadres van wie de blokkade oplegt",
+		run: runBewaarBlokkade, flags: func(fs *flag.FlagSet, o *bewaarOpts) func() error {
+			fs.Int64Var(&o.pupil, "leerling", 0, "id van de leerling")
+			fs.Int64Var(&o.caseID, "casus", 0, "alleen deze casus van de leerling")
+			fs.StringVar(&o.reason, "reden", "", "de reden (klacht, bezwaar, procedure, onderzoek)")
+			return dayFlag(fs, &o.to, "tot", "laatste dag van de blokkade (JJJJ-MM-DD)", time.Time{})
+		}},
+	{name: "blokkade-opheffen", args: "ID --door E-MAIL", door: "e-mailadres van wie de blokkade opheft", positional: true, run: runBewaarOpheffen},
+	{name: "blokkades", run: runBewaarBlokkades},
+	{name: "wissen", args: "--leerling ID --verzoek TEKST --toegewezen-door TEKST --door E-MAIL", door: "e-mailadres van wie uitvoert",
+		run: runBewaarWissen, flags: func(fs *flag.FlagSet, o *bewaarOpts) func() error {
+			fs.Int64Var(&o.pupil, "leerling", 0, "id van de leerling")
+			fs.StringVar(&o.request, "verzoek", "", "kenmerk en datum van het wissingsverzoek")
+			fs.StringVar(&o.granted, "toegewezen-door", "", "naam en functie van wie het verzoek heeft toegewezen")
+			return func() error {
+				if o.pupil <= 0 {
+					return withExit(2, errors.New("--leerling ontbreekt"))
+				}
+				return nil
+			}
+		}},
+	{name: "na-herstel", args: "--door E-MAIL", door: "e-mailadres van wie uitvoert", run: runBewaarNaHerstel},
+	{name: "herverpakken", run: runBewaarHerverpakken},
+	{name: "sleutels", run: runBewaarSleutels},
+}
+
+// jsonFlag registers --json.
+func jsonFlag(fs *flag.FlagSet, o *bewaarOpts) func() error {
+	fs.BoolVar(&o.asJSON, "json", false, "als JSON")
+	return nil
+}
+
+func runBewaarVoorstel(ctx context.Context, e env, r *bewaarRun, o *bewaarOpts, _ []string) error {
+	lists, err := r.rs.Plan(ctx, r.region.ID, r.k, o.day, time.Now())
 	if err != nil {
 		return err
 	}
 	if len(lists) == 0 {
-		fmt.Fprintf(e.stdout, "Op %s is er niets nieuws te vernietigen.\n", retention.DutchDate(day))
+		fmt.Fprintf(e.stdout, "Op %s is er niets nieuws te vernietigen.\n", retention.DutchDate(o.day))
 		return nil
 	}
 	for _, l := range lists {
@@ -170,19 +308,8 @@ func runBewaarVoorstel(ctx context.Context, e env) error {
 // count renders "1 eenheid" / "3 eenheden".
 func count(n int, one, many string) string { return fmt.Sprintf("%d %s", n, plural(n, one, many)) }
 
-func runBewaarLijsten(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "bewaartermijnen lijsten", "bewaartermijnen lijsten [--status STATUS]")
-	cfg := storeFlags(fs, e)
-	status := fs.String("status", "", "alleen lijsten met deze status (voorgesteld, advies-gegeven, goedgekeurd, afgewezen, uitgevoerd)")
-	if err := parseFlags(fs, e.args); err != nil {
-		return err
-	}
-	r, err := openBewaar(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer r.db.Close()
-	lists, err := r.rs.Lists(ctx, r.region.ID, *status)
+func runBewaarLijsten(ctx context.Context, e env, r *bewaarRun, o *bewaarOpts, _ []string) error {
+	lists, err := r.rs.Lists(ctx, r.region.ID, o.status)
 	if err != nil {
 		return err
 	}
@@ -213,24 +340,12 @@ func (r *bewaarRun) listArg(ctx context.Context, fs []string, cmd string) (reten
 	return l, err
 }
 
-func runBewaarToon(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "bewaartermijnen toon", "bewaartermijnen toon LIJST [--json]")
-	cfg := storeFlags(fs, e)
-	asJSON := fs.Bool("json", false, "als JSON")
-	pos, err := parseInterspersed(fs, e.args)
-	if err != nil {
-		return err
-	}
-	r, err := openBewaar(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer r.db.Close()
+func runBewaarToon(ctx context.Context, e env, r *bewaarRun, o *bewaarOpts, pos []string) error {
 	l, err := r.listArg(ctx, pos, "toon")
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if o.asJSON {
 		return json.NewEncoder(e.stdout).Encode(listJSON(l))
 	}
 	fmt.Fprintf(e.stdout, "Vernietigingslijst %d — %s (%s)\nPeildatum %s, status %s\n", l.ID, l.Controller, retention.Capacity(l.Controller.Party), retention.DutchDate(l.Day), l.Status)
@@ -286,74 +401,33 @@ func domainErr(err error) error {
 	return err
 }
 
-func runBewaarAdvies(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "bewaartermijnen advies", "bewaartermijnen advies LIJST --door E-MAIL --oordeel OORDEEL [--toelichting TEKST]")
-	cfg := storeFlags(fs, e)
-	by := fs.String("door", "", "e-mailadres van de FG")
-	opinion := fs.String("oordeel", "", "positief, positief-met-opmerkingen of negatief")
-	note := fs.String("toelichting", "", "toelichting (verplicht bij opmerkingen of een negatief advies)")
-	pos, err := parseInterspersed(fs, e.args)
-	if err != nil {
-		return err
-	}
-	r, err := openBewaar(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer r.db.Close()
+func runBewaarAdvies(ctx context.Context, e env, r *bewaarRun, o *bewaarOpts, pos []string) error {
 	l, err := r.listArg(ctx, pos, "advies")
 	if err != nil {
 		return err
 	}
-	o, err := r.official(ctx, *by)
-	if err != nil {
-		return err
-	}
-	if err := l.Advise(retention.Advice{UserID: o.user.ID, Name: o.user.Name, Opinion: *opinion, Note: *note, At: time.Now()}, string(o.user.Role)); err != nil {
+	if err := l.Advise(retention.Advice{UserID: r.by.user.ID, Name: r.by.user.Name, Opinion: o.opinion, Note: o.note, At: time.Now()}, string(r.by.user.Role)); err != nil {
 		return domainErr(err)
 	}
 	if err := r.rs.SaveAdvice(ctx, r.region.ID, l); err != nil {
 		return domainErr(err)
 	}
-	fmt.Fprintf(e.stdout, "Advies vastgelegd op lijst %d (%s). Nu besluit de bevoegde functionaris van %s (%s).\n", l.ID, *opinion, l.Controller.Party, retention.Capacity(l.Controller.Party))
+	fmt.Fprintf(e.stdout, "Advies vastgelegd op lijst %d (%s). Nu besluit de bevoegde functionaris van %s (%s).\n", l.ID, o.opinion, l.Controller.Party, retention.Capacity(l.Controller.Party))
 	return nil
 }
 
-func runBewaarBesluit(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "bewaartermijnen besluit", "bewaartermijnen besluit LIJST --door E-MAIL --functie TEKST (--goedkeuren | --afwijzen) [--toelichting TEKST]")
-	cfg := storeFlags(fs, e)
-	by := fs.String("door", "", "e-mailadres van de bevoegde functionaris")
-	function := fs.String("functie", "", "functie en mandaat, bijvoorbeeld 'teamleider leerplicht, gemandateerd door B en W'")
-	approve := fs.Bool("goedkeuren", false, "de lijst goedkeuren")
-	reject := fs.Bool("afwijzen", false, "de lijst afwijzen")
-	note := fs.String("toelichting", "", "toelichting (verplicht bij afwijzen en bij afwijken van een negatief advies)")
-	pos, err := parseInterspersed(fs, e.args)
-	if err != nil {
-		return err
-	}
-	if *approve == *reject {
-		return withExit(2, errors.New("kies --goedkeuren of --afwijzen"))
-	}
-	r, err := openBewaar(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer r.db.Close()
+func runBewaarBesluit(ctx context.Context, e env, r *bewaarRun, o *bewaarOpts, pos []string) error {
 	l, err := r.listArg(ctx, pos, "besluit")
 	if err != nil {
 		return err
 	}
-	o, err := r.official(ctx, *by)
-	if err != nil {
-		return err
-	}
-	if err := l.Decide(retention.Decision{UserID: o.user.ID, Name: o.user.Name, Function: *function, Approved: *approve, Note: *note, At: time.Now()}, o.party, string(o.user.Role)); err != nil {
+	if err := l.Decide(retention.Decision{UserID: r.by.user.ID, Name: r.by.user.Name, Function: o.function, Approved: o.approve, Note: o.note, At: time.Now()}, r.by.party, string(r.by.user.Role)); err != nil {
 		return domainErr(err)
 	}
 	if err := r.rs.SaveDecision(ctx, r.region.ID, l); err != nil {
 		return domainErr(err)
 	}
-	if *approve {
+	if o.approve {
 		fmt.Fprintf(e.stdout, "Lijst %d goedgekeurd. Voer hem uit met: grondslag bewaartermijnen uitvoeren %d --door …\n", l.ID, l.ID)
 	} else {
 		fmt.Fprintf(e.stdout, "Lijst %d afgewezen; er wordt niets vernietigd.\n", l.ID)
@@ -361,29 +435,12 @@ func runBewaarBesluit(ctx context.Context, e env) error {
 	return nil
 }
 
-func runBewaarUitvoeren(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "bewaartermijnen uitvoeren", "bewaartermijnen uitvoeren LIJST --door E-MAIL")
-	cfg := storeFlags(fs, e)
-	convenantFlag(fs, e, cfg)
-	by := fs.String("door", "", "e-mailadres van wie uitvoert")
-	pos, err := parseInterspersed(fs, e.args)
-	if err != nil {
-		return err
-	}
-	r, err := openBewaar(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer r.db.Close()
+func runBewaarUitvoeren(ctx context.Context, e env, r *bewaarRun, _ *bewaarOpts, pos []string) error {
 	l, err := r.listArg(ctx, pos, "uitvoeren")
 	if err != nil {
 		return err
 	}
-	o, err := r.official(ctx, *by)
-	if err != nil {
-		return err
-	}
-	done, err := r.rs.Execute(ctx, r.region.ID, l.ID, r.k, o.executor(), today(), time.Now())
+	done, err := r.rs.Execute(ctx, r.region.ID, l.ID, r.k, r.by.executor(), today(), time.Now())
 	if err != nil {
 		return domainErr(err)
 	}
@@ -405,37 +462,12 @@ func runBewaarUitvoeren(ctx context.Context, e env) error {
 	return nil
 }
 
-func runBewaarRapport(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "bewaartermijnen rapport", "bewaartermijnen rapport [--van JJJJ-MM-DD] [--tot JJJJ-MM-DD] [--json]")
-	cfg := storeFlags(fs, e)
-	fromS := fs.String("van", "", "eerste dag (standaard een jaar geleden)")
-	toS := fs.String("tot", "", "laatste dag (standaard vandaag)")
-	asJSON := fs.Bool("json", false, "als JSON")
-	if err := parseFlags(fs, e.args); err != nil {
-		return err
-	}
-	to, from := today(), today().AddDate(-1, 0, 0)
-	var err error
-	if *toS != "" {
-		if to, err = parseDay(*toS, "--tot"); err != nil {
-			return err
-		}
-	}
-	if *fromS != "" {
-		if from, err = parseDay(*fromS, "--van"); err != nil {
-			return err
-		}
-	}
-	r, err := openBewaar(ctx, cfg)
+func runBewaarRapport(ctx context.Context, e env, r *bewaarRun, o *bewaarOpts, _ []string) error {
+	rep, err := r.rs.Report(ctx, r.region.ID, o.from, o.to)
 	if err != nil {
 		return err
 	}
-	defer r.db.Close()
-	rep, err := r.rs.Report(ctx, r.region.ID, from, to)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
+	if o.asJSON {
 		out := []map[string]any{}
 		for _, d := range rep {
 			out = append(out, map[string]any{"vernietiging": d.ID, "soort": d.Unit.Kind, "leerling": d.Unit.PupilID, "casus": d.Unit.CaseID,
@@ -444,7 +476,7 @@ func runBewaarRapport(ctx context.Context, e env) error {
 		}
 		return json.NewEncoder(e.stdout).Encode(out)
 	}
-	fmt.Fprintf(e.stdout, "Vernietigingen van %s tot en met %s: %d\n", retention.DutchDate(from), retention.DutchDate(to), len(rep))
+	fmt.Fprintf(e.stdout, "Vernietigingen van %s tot en met %s: %d\n", retention.DutchDate(o.from), retention.DutchDate(o.to), len(rep))
 	for _, d := range rep {
 		fmt.Fprintf(e.stdout, "\n%s — %s — %s\n", d.At.In(amsterdam()).Format("02-01-2006 15:04"), d.Unit, d.Ground)
 		if d.Lists != "" {
@@ -468,34 +500,8 @@ func runBewaarRapport(ctx context.Context, e env) error {
 	return nil
 }
 
-func runBewaarBlokkade(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "bewaartermijnen blokkade", "bewaartermijnen blokkade --leerling ID [--casus ID] --reden TEKST --tot JJJJ-MM-DD --door E-MAIL")
-	cfg := storeFlags(fs, e)
-	pupil := fs.Int64("leerling", 0, "id van de leerling")
-	caseID := fs.Int64("casus", 0, "alleen deze casus van de leerling")
-	reason := fs.String("reden", "", "de reden (klacht, bezwaar, procedure, onderzoek)")
-	untilS := fs.String("tot", "", "laatste dag van de blokkade (JJJJ-MM-DD)")
-	by := fs.String("door", "", "e-mailadres van wie de blokkade oplegt")
-	if err := parseFlags(fs, e.args); err != nil {
-		return err
-	}
-	var until time.Time
-	if *untilS != "" {
-		var err error
-		if until, err = parseDay(*untilS, "--tot"); err != nil {
-			return err
-		}
-	}
-	r, err := openBewaar(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer r.db.Close()
-	o, err := r.official(ctx, *by)
-	if err != nil {
-		return err
-	}
-	h, err := retention.NewHold(retention.Hold{PupilID: *pupil, CaseID: *caseID, Reason: *reason, Until: until, SetBy: o.user.ID, SetAt: time.Now()}, today())
+func runBewaarBlokkade(ctx context.Context, e env, r *bewaarRun, o *bewaarOpts, _ []string) error {
+	h, err := retention.NewHold(retention.Hold{PupilID: o.pupil, CaseID: o.caseID, Reason: o.reason, Until: o.to, SetBy: r.by.user.ID, SetAt: time.Now()}, today())
 	if err != nil {
 		return domainErr(err)
 	}
@@ -507,14 +513,7 @@ func runBewaarBlokkade(ctx context.Context, e env) error {
 	return nil
 }
 
-func runBewaarOpheffen(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "bewaartermijnen blokkade-opheffen", "bewaartermijnen blokkade-opheffen ID --door E-MAIL")
-	cfg := storeFlags(fs, e)
-	by := fs.String("door", "", "e-mailadres van wie de blokkade opheft")
-	pos, err := parseInterspersed(fs, e.args)
-	if err != nil {
-		return err
-	}
+func runBewaarOpheffen(ctx context.Context, e env, r *bewaarRun, _ *bewaarOpts, pos []string) error {
 	var id int64
 	if len(pos) != 1 {
 		return withExit(2, errors.New("noem het nummer van de blokkade"))
@@ -522,33 +521,14 @@ func runBewaarOpheffen(ctx context.Context, e env) error {
 	if _, err := fmt.Sscan(pos[0], &id); err != nil {
 		return withExit(2, fmt.Errorf("blokkade %q is geen getal", pos[0]))
 	}
-	r, err := openBewaar(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer r.db.Close()
-	o, err := r.official(ctx, *by)
-	if err != nil {
-		return err
-	}
-	if err := r.rs.LiftHold(ctx, r.region.ID, id, o.user.ID, time.Now()); err != nil {
+	if err := r.rs.LiftHold(ctx, r.region.ID, id, r.by.user.ID, time.Now()); err != nil {
 		return fmt.Errorf("blokkade %d bestaat niet of is al opgeheven", id)
 	}
 	fmt.Fprintf(e.stdout, "Blokkade %d opgeheven.\n", id)
 	return nil
 }
 
-func runBewaarBlokkades(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "bewaartermijnen blokkades", "bewaartermijnen blokkades")
-	cfg := storeFlags(fs, e)
-	if err := parseFlags(fs, e.args); err != nil {
-		return err
-	}
-	r, err := openBewaar(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer r.db.Close()
+func runBewaarBlokkades(ctx context.Context, e env, r *bewaarRun, _ *bewaarOpts, _ []string) error {
 	hs, err := r.rs.Holds(ctx, r.region.ID)
 	if err != nil {
 		return err
@@ -576,56 +556,20 @@ func runBewaarBlokkades(ctx context.Context, e env) error {
 	return tw.Flush()
 }
 
-func runBewaarWissen(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "bewaartermijnen wissen", "bewaartermijnen wissen --leerling ID --verzoek TEKST --toegewezen-door TEKST --door E-MAIL")
-	cfg := storeFlags(fs, e)
-	pupil := fs.Int64("leerling", 0, "id van de leerling")
-	request := fs.String("verzoek", "", "kenmerk en datum van het wissingsverzoek")
-	granted := fs.String("toegewezen-door", "", "naam en functie van wie het verzoek heeft toegewezen")
-	by := fs.String("door", "", "e-mailadres van wie uitvoert")
-	if err := parseFlags(fs, e.args); err != nil {
-		return err
-	}
-	if *pupil <= 0 {
-		return withExit(2, errors.New("--leerling ontbreekt"))
-	}
-	r, err := openBewaar(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer r.db.Close()
-	o, err := r.official(ctx, *by)
-	if err != nil {
-		return err
-	}
-	d, err := r.rs.ErasePupil(ctx, r.region.ID, *pupil, *request, *granted, o.executor(), time.Now())
+func runBewaarWissen(ctx context.Context, e env, r *bewaarRun, o *bewaarOpts, _ []string) error {
+	d, err := r.rs.ErasePupil(ctx, r.region.ID, o.pupil, o.request, o.granted, r.by.executor(), time.Now())
 	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("leerling %d bestaat niet in regio %s", *pupil, r.region.Code)
+		return fmt.Errorf("leerling %d bestaat niet in regio %s", o.pupil, r.region.Code)
 	}
 	if err != nil {
 		return domainErr(err)
 	}
-	fmt.Fprintf(e.stdout, "Leerling %d gewist (sleutel vernietigd; %s). De vernietiging staat in het auditlog.\n", *pupil, retention.CountsText(d.Counts))
+	fmt.Fprintf(e.stdout, "Leerling %d gewist (sleutel vernietigd; %s). De vernietiging staat in het auditlog.\n", o.pupil, retention.CountsText(d.Counts))
 	return nil
 }
 
-func runBewaarNaHerstel(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "bewaartermijnen na-herstel", "bewaartermijnen na-herstel --door E-MAIL")
-	cfg := storeFlags(fs, e)
-	by := fs.String("door", "", "e-mailadres van wie uitvoert")
-	if err := parseFlags(fs, e.args); err != nil {
-		return err
-	}
-	r, err := openBewaar(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer r.db.Close()
-	o, err := r.official(ctx, *by)
-	if err != nil {
-		return err
-	}
-	done, err := r.rs.ReapplyDestructions(ctx, r.region.ID, o.executor(), time.Now())
+func runBewaarNaHerstel(ctx context.Context, e env, r *bewaarRun, _ *bewaarOpts, _ []string) error {
+	done, err := r.rs.ReapplyDestructions(ctx, r.region.ID, r.by.executor(), time.Now())
 	if err != nil {
 		return err
 	}
@@ -633,17 +577,7 @@ func runBewaarNaHerstel(ctx context.Context, e env) error {
 	return nil
 }
 
-func runBewaarHerverpakken(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "bewaartermijnen herverpakken", "bewaartermijnen herverpakken")
-	cfg := storeFlags(fs, e)
-	if err := parseFlags(fs, e.args); err != nil {
-		return err
-	}
-	r, err := openBewaar(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer r.db.Close()
+func runBewaarHerverpakken(ctx context.Context, e env, r *bewaarRun, _ *bewaarOpts, _ []string) error {
 	n, err := r.db.KeyVault().Rewrap(ctx, r.region.ID, time.Now())
 	if err != nil {
 		return err
@@ -652,22 +586,12 @@ func runBewaarHerverpakken(ctx context.Context, e env) error {
 	return nil
 }
 
-func runBewaarSleutels(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "bewaartermijnen sleutels", "bewaartermijnen sleutels")
-	cfg := storeFlags(fs, e)
-	if err := parseFlags(fs, e.args); err != nil {
-		return err
-	}
-	r, err := openBewaar(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer r.db.Close()
+func runBewaarSleutels(ctx context.Context, e env, r *bewaarRun, _ *bewaarOpts, _ []string) error {
 	st, err := r.db.KeyVault().Stats(ctx, r.region.ID)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Leerlingsleutels in %s: %d levend, %d vernietigd\n", cfg.vaultDSNForDisplay(), st.Live, st.Destroyed)
+	fmt.Fprintf(e.stdout, "Leerlingsleutels in %s: %d levend, %d vernietigd\n", r.vault, st.Live, st.Destroyed)
 	for v, n := range st.ByVersion {
 		fmt.Fprintf(e.stdout, "  verpakt met regiosleutelversie %d: %d\n", v, n)
 	}

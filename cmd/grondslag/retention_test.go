@@ -66,3 +66,86 @@ func TestBewaartermijnenCommands(t *testing.T) {
 		t.Fatalf("erasing twice: %d %q", code, errs)
 	}
 }
+
+// TestBewaartermijnenListCommands walks a destruction list through the commands: proposal, the
+// FG's advice (nobody else advises), the directeur's decision (a choice and a function required),
+// execution, the list and the report; unexpected arguments and unknown lists are refused.
+func TestBewaartermijnenListCommands(t *testing.T) {
+	st := casusFixture(t)
+	ctx := context.Background()
+	db, err := store.Open(ctx, st[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var regionID, school int64
+	if err := db.QueryRow(ctx, "SELECT regio_id, id FROM organisatie WHERE soort = 'school'").Scan(&regionID, &school); err != nil {
+		t.Fatal(err)
+	}
+	var former int64
+	err = db.WithTx(ctx, func(tx *store.Tx) error {
+		for _, u := range [][2]string{{"fg@school.example", "fg"}, {"directeur@school.example", "directeur"}} {
+			if _, err := tx.Exec(ctx, "INSERT INTO gebruiker (regio_id, organisatie_id, naam, email, rol, aangemaakt_op) VALUES (?, ?, ?, ?, ?, 0)", regionID, school, "Naam "+u[1], u[0], u[1]); err != nil {
+				return err
+			}
+		}
+		if former, err = tx.InsertID(ctx, `INSERT INTO leerling (regio_id, pseudoniem, id_soort, id_versleuteld, sleutel_versie, voornaam, achternaam, geboortedatum, aangemaakt_op)
+			VALUES (?, 'pseudo-oud-cli-0000001', 'bsn', ?, 1, 'Sanne', 'Oudhof', '2002-03-31', 0)`, regionID, []byte{1}); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, "INSERT INTO inschrijving (regio_id, leerling_id, school_id, leerlingnummer, van, tot, leerjaar) VALUES (?, ?, ?, 'oud', '2014-08-01', '2019-07-31', 'vwo 6')", regionID, former, school)
+		return err
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (int, string, string) {
+		t.Helper()
+		return runCmd(t, "", append(append([]string{"bewaartermijnen"}, args...), st...)...)
+	}
+	code, out, errs := run("voorstel")
+	if code != 0 || !strings.Contains(out, "Lijst 1 voor school") || !strings.Contains(out, "1 eenheid") {
+		t.Fatalf("voorstel: %d %q %q", code, out, errs)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lijsten", "extra"}, "onverwacht argument"},
+		{[]string{"toon"}, "noem één lijstnummer"},
+		{[]string{"toon", "99"}, "bestaat niet"},
+		{[]string{"advies", "1", "--door", "zc1@school.example", "--oordeel", "positief"}, "alleen de functionaris gegevensbescherming"},
+		{[]string{"advies", "1", "--oordeel", "positief"}, "--door ontbreekt"},
+		{[]string{"advies", "1", "--door", "fg@school.example", "--oordeel", "negatief"}, "licht een negatief advies"},
+		{[]string{"besluit", "1", "--door", "directeur@school.example", "--functie", "directeur"}, "kies --goedkeuren of --afwijzen"},
+		{[]string{"besluit", "1", "--door", "directeur@school.example", "--functie", "directeur", "--goedkeuren"}, "vraag eerst het advies"},
+		{[]string{"rapport", "--van", "1-1-2026"}, "JJJJ-MM-DD"},
+	} {
+		if code, _, errs := run(c.args...); code == 0 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: %d %q, want %q", c.args, code, errs, c.want)
+		}
+	}
+	for _, args := range [][]string{
+		{"advies", "1", "--door", "fg@school.example", "--oordeel", "positief"},
+		{"besluit", "--door", "directeur@school.example", "1", "--functie", "directeur, gemandateerd door het bestuur", "--goedkeuren"},
+	} {
+		if code, out, errs := run(args...); code != 0 {
+			t.Fatalf("%v: %d %q %q", args, code, out, errs)
+		}
+	}
+	if code, out, errs := run("toon", "1", "--json"); code != 0 || !strings.Contains(out, `"status":"goedgekeurd"`) || !strings.Contains(out, `"hoedanigheid":"bevoegd gezag (bestuur)"`) {
+		t.Fatalf("toon: %d %q %q", code, out, errs)
+	}
+	if code, out, errs := run("uitvoeren", "1", "--door", "directeur@school.example"); code != 0 || !strings.Contains(out, "1 eenheid vernietigd") {
+		t.Fatalf("uitvoeren: %d %q %q", code, out, errs)
+	}
+	if code, out, _ := run("lijsten", "--status", "uitgevoerd"); code != 0 || !strings.Contains(out, "uitgevoerd") {
+		t.Fatalf("lijsten: %q", out)
+	}
+	if code, out, _ := run("rapport"); code != 0 || !strings.Contains(out, "leerling "+strconv.FormatInt(former, 10)) || !strings.Contains(out, "directeur, gemandateerd door het bestuur") || strings.Contains(out, "Sanne") {
+		t.Fatalf("rapport: %q", out)
+	}
+	if code, out, errs := runCmd(t, "", append([]string{"audit", "verify"}, st...)...); code != 0 {
+		t.Fatalf("audit verify: %d %q %q", code, out, errs)
+	}
+}
