@@ -31,6 +31,9 @@ import (
 	"github.com/grondslag/grondslag/internal/store"
 )
 
+// pragmas are the -sqlite-pragma flags.
+var pragmas []string
+
 func main() {
 	dsn := flag.String("db", "", "SQLite-bestand of postgres://-URL (leeg: een tijdelijk SQLite-bestand); de database moet leeg zijn")
 	appends := flag.Int("appends", 100000, "aantal regels voor de schrijfmeting (0: overslaan)")
@@ -41,6 +44,10 @@ func main() {
 	full := flag.Bool("sqlite-full", false, "SQLite met synchronous=FULL (fsync bij elke commit, ook bestand tegen stroomuitval) in plaats van NORMAL")
 	cpuprofile := flag.String("cpuprofile", "", "schrijf een CPU-profiel naar dit bestand")
 	grondig := flag.Bool("grondig", true, "meet verify ook met --grondig (volledige decodering van elk blad)")
+	flag.Func("sqlite-pragma", "extra PRAGMA op de SQLite-schrijfverbinding vóór de migraties (mag vaker), bv. page_size=16384 of temp_store=MEMORY: om instellingen gepaard te vergelijken", func(v string) error {
+		pragmas = append(pragmas, v)
+		return nil
+	})
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -73,6 +80,11 @@ func run(dsn string, appends, writers, batch int, txMode bool, verifyN int, full
 		return err
 	}
 	defer db.Close()
+	for _, p := range pragmas {
+		if _, err := db.Exec(ctx, "PRAGMA "+p); err != nil {
+			return fmt.Errorf("PRAGMA %s: %w", p, err)
+		}
+	}
 	if _, err := db.Migrate(ctx, time.Now().UnixMilli()); err != nil {
 		return err
 	}
