@@ -109,6 +109,7 @@ func letterPDF(d LetterData, title, body string) ([]byte, error) {
 	pdf.SetCreator("Grondslag", true)
 	y, m, dd := d.Date.Civil()
 	pdf.SetCreationDate(time.Date(y, m, dd, 12, 0, 0, 0, time.UTC))
+	pdf.SetModificationDate(time.Date(y, m, dd, 12, 0, 0, 0, time.UTC)) // unset, fpdf writes the clock: not deterministic
 	pdf.SetCatalogSort(true)
 	tr := pdf.UnicodeTranslatorFromDescriptor("")
 	pdf.AddPage()

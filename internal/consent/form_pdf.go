@@ -21,6 +21,7 @@ func (f Form) PDF() ([]byte, error) {
 	pdf.SetTitle("Toestemming voor het delen van gegevens", true)
 	pdf.SetCreator("Grondslag", true)
 	pdf.SetCreationDate(time.Date(fd.date.Year, fd.date.Month, fd.date.Day, 12, 0, 0, 0, time.UTC))
+	pdf.SetModificationDate(time.Date(fd.date.Year, fd.date.Month, fd.date.Day, 12, 0, 0, 0, time.UTC)) // unset, fpdf writes the clock: not deterministic
 	pdf.SetCatalogSort(true)
 	tr := pdf.UnicodeTranslatorFromDescriptor("") // UTF-8 to the core fonts' cp1252
 	pdf.SetFooterFunc(func() {

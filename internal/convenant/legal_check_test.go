@@ -135,6 +135,10 @@ func TestRenderPDF(t *testing.T) {
 	if !strings.HasPrefix(out, "%PDF-1.") || a.String() != b.String() {
 		t.Fatal("geen deterministische PDF")
 	}
+	// Two renders within one second are equal even with the clock in them: the dates must be fixed.
+	if !strings.Contains(out, "/ModDate (D:20260101000000") {
+		t.Error("ModDate is not the fixed date: the PDF depends on the clock")
+	}
 	if n := strings.Count(out, "/Type /Page\n"); n < 20 {
 		t.Fatalf("PDF heeft %d pagina's; het convenant met bijlagen is langer", n)
 	}

@@ -23,6 +23,7 @@ func writePDF(w io.Writer, d *docb) error {
 	pdf.SetTitle(d.title, true)
 	pdf.SetCreator("Grondslag", true)
 	pdf.SetCreationDate(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	pdf.SetModificationDate(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) // unset, fpdf writes the clock: not deterministic
 	pdf.SetCatalogSort(true)
 	tr := pdf.UnicodeTranslatorFromDescriptor("") // UTF-8 to the core fonts' cp1252
 	pdf.SetFooterFunc(func() {
