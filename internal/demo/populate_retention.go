@@ -48,11 +48,12 @@ func populateRetention(ctx context.Context, db *store.DB, ring *ident.KeyRing, r
 	if len(po) == 0 || len(vo) == 0 {
 		return nil, nil
 	}
-	bsns, err := ident.SyntheticBSNs(len(res.Pupils) + len(formerPupils))
+	ids, err := ident.SyntheticIdentifiers(len(res.Pupils) + len(formerPupils))
 	if err != nil {
 		return nil, err
 	}
-	bsns = bsns[len(res.Pupils):]
+	ids = ids[len(res.Pupils):] // the numbers after the demo's pupils
+
 	left := time.Date(today.Year()-6, 7, 31, 0, 0, 0, 0, time.UTC)
 	err = db.WithTx(ctx, func(tx *store.Tx) error {
 		for i, f := range formerPupils {
@@ -61,7 +62,7 @@ func populateRetention(ctx context.Context, db *store.DB, ring *ident.KeyRing, r
 				school, age, years = vo[0], 17, 6
 			}
 			birth := left.AddDate(-age, -2-i, 0)
-			p, err := region.NewPupil(region.Pupil{NumberKind: ident.BSN, Number: bsns[i], FirstName: f.first, LastName: f.last, BirthDate: birth}, today)
+			p, err := region.NewPupil(region.Pupil{NumberKind: ids[i].Kind, Number: ids[i].Number, FirstName: f.first, LastName: f.last, BirthDate: birth}, today)
 			if err != nil {
 				return fmt.Errorf("oud-leerling %d: %w", i+1, err)
 			}

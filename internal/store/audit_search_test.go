@@ -53,5 +53,17 @@ func TestAuditSearch(t *testing.T) {
 		if _, total, _ := as.Search(ctx, r2, store.AuditFilter{}); total != 10 {
 			t.Errorf("region 2: %d", total)
 		}
+		if _, total, _ := as.Search(ctx, r2, store.AuditFilter{UserID: 7}); total != 10 {
+			t.Errorf("region 2, user 7: %d", total)
+		}
+		// Entries appended after a search are found by the next one (the search columns catch up),
+		// more than one batch of them.
+		appendN(t, db, as, r1, 70, 2100)
+		if got, total, err := as.Search(ctx, r1, store.AuditFilter{UserID: 7, Limit: 3}); err != nil || total != 2170 || len(got) != 3 || got[0].Index != 2169 {
+			t.Errorf("after appending: %d %d %v", total, len(got), err)
+		}
+		if _, total, _ := as.Search(ctx, r2, store.AuditFilter{UserID: 7}); total != 10 {
+			t.Errorf("region 2 after appending to region 1: %d", total)
+		}
 	})
 }

@@ -694,7 +694,7 @@ const pupilSummaryCols = `l.id, l.pseudoniem, l.voornaam, l.achternaam, l.geboor
 func relationSource(k dossier.RelationKind, a dossier.Actor, today string) (string, []any) {
 	switch k {
 	case dossier.RelSelf:
-		return `SELECT ? AS id`, []any{a.PupilID}
+		return `SELECT CAST(? AS BIGINT) AS leerling_id`, []any{a.PupilID}
 	case dossier.RelGuardian:
 		return `SELECT lo.leerling_id FROM leerling_ouder lo WHERE lo.regio_id = ? AND lo.ouder_id = ?`, []any{a.RegionID, a.ParentID}
 	case dossier.RelEnrolled:
@@ -709,36 +709,36 @@ func relationSource(k dossier.RelationKind, a dossier.Actor, today string) (stri
 	return "", nil
 }
 
-// visibleWhere is the condition on pupil l (and its arguments) that selects the pupils the actor
-// holds a relation with: the pupil is among the candidates of the relations' sources (one index
-// look-up each, so the cost follows what the actor can see, not the region's size) AND the
-// relation's own condition (relationClauses) holds. The conditions stay the one definition of
-// a relation; the sources only narrow where they are looked for.
-func visibleWhere(a dossier.Actor, today string) (kinds []dossier.RelationKind, conds []string, cargs [][]any, where string, wargs []any) {
+// visibleFrom is the FROM and WHERE (with arguments) that select the pupils l the actor holds a
+// relation with: the candidates of the relations' sources (one index look-up each, so the cost
+// follows what the actor can see, not the region's size), each joined to its pupil, AND the
+// relation's own condition (relationClauses). The conditions stay the one definition of a
+// relation; the sources only narrow where they are looked for. CROSS JOIN makes SQLite start
+// from the candidates (PostgreSQL plans it as any join).
+func visibleFrom(a dossier.Actor, today string) (kinds []dossier.RelationKind, conds []string, cargs [][]any, from string, fargs []any) {
 	kinds, conds, cargs = relationClauses(a, today)
 	if len(conds) == 0 {
 		return
 	}
 	var srcs []string
-	var sargs []any
 	for _, k := range kinds {
 		q, qa := relationSource(k, a, today)
 		if q == "" {
-			srcs = nil
+			srcs, fargs = nil, nil
 			break
 		}
 		srcs = append(srcs, q)
-		sargs = append(sargs, qa...)
+		fargs = append(fargs, qa...)
 	}
-	where = `l.regio_id = ?`
-	wargs = []any{a.RegionID}
 	if len(srcs) > 0 {
-		where += ` AND l.id IN (` + strings.Join(srcs, " UNION ") + `)`
-		wargs = append(wargs, sargs...)
+		from = ` FROM (` + strings.Join(srcs, " UNION ") + `) v CROSS JOIN leerling l WHERE l.regio_id = ? AND l.id = v.leerling_id`
+	} else {
+		from = ` FROM leerling l WHERE l.regio_id = ?`
 	}
-	where += ` AND (` + strings.Join(conds, " OR ") + `)`
+	fargs = append(fargs, a.RegionID)
+	from += ` AND (` + strings.Join(conds, " OR ") + `)`
 	for _, ca := range cargs {
-		wargs = append(wargs, ca...)
+		fargs = append(fargs, ca...)
 	}
 	return
 }
@@ -766,16 +766,16 @@ func (db *DB) VisiblePupils(ctx context.Context, a dossier.Actor, today, q strin
 	if !ok {
 		return nil, 0, fmt.Errorf("visible pupils: unknown order %q", p.Sort)
 	}
-	kinds, conds, cargs, where, wargs := visibleWhere(a, today)
+	kinds, conds, cargs, from, wargs := visibleFrom(a, today)
 	if len(conds) == 0 {
 		return nil, 0, nil
 	}
 	if q = strings.TrimSpace(strings.ToLower(q)); q != "" {
-		where += ` AND LOWER(l.voornaam || ' ' || l.achternaam) LIKE ?`
+		from += ` AND LOWER(l.voornaam || ' ' || l.achternaam) LIKE ?`
 		wargs = append(wargs, "%"+strings.NewReplacer("%", "", "_", "").Replace(q)+"%")
 	}
 	var total int
-	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM leerling l WHERE `+where, wargs...).Scan(&total); err != nil {
+	if err := db.QueryRow(ctx, `SELECT COUNT(*)`+from, wargs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("visible pupils: %w", err)
 	}
 	if total == 0 || p.Offset() >= total {
@@ -791,7 +791,7 @@ func (db *DB) VisiblePupils(ctx context.Context, a dossier.Actor, today, q strin
 	args = append(args, wargs...)
 	args = append(args, p.Size, p.Offset(), a.RegionID)
 	rows, err := db.Query(ctx, `SELECT `+pupilSummaryCols+`, `+strings.Join(flags, ", ")+`
-		FROM (SELECT l.id FROM leerling l WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?) pg
+		FROM (SELECT l.id, l.achternaam, l.voornaam, l.geboortedatum`+from+` ORDER BY `+order+` LIMIT ? OFFSET ?) pg
 		JOIN leerling l ON l.regio_id = ? AND l.id = pg.id ORDER BY `+order, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("visible pupils: %w", err)
