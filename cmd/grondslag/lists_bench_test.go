@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/demo"
+	"github.com/grondslag/grondslag/internal/dossier"
 )
 
 // TestListTimings measures the list pages on a demo region of GRONDSLAG_BENCH_LEERLINGEN pupils
@@ -40,6 +42,7 @@ func TestListTimings(t *testing.T) {
 	d := newDemoSite(t, n)
 	t.Logf("RESULT demo leerlingen=%d opbouw_s=%.1f", n, time.Since(start).Seconds())
 	account := worstCaseAccounts(t, d)
+	compareQueries(t, d, account, reps)
 	measure := func(b *browser, who, path string) {
 		var ds []time.Duration
 		status := 0
@@ -121,4 +124,80 @@ func worstCaseAccounts(t *testing.T, d *demoSite) map[string]string {
 		t.Logf("RESULT account %-16s leerlingen_van_organisatie=%d", r, size[a.OrgID])
 	}
 	return out
+}
+
+// compareQueries times, in the same run on the same database, the list queries before issue 15
+// (store.VisiblePupilsBaseline; the melding list as the web read it: every visible pupil paged
+// through, one Meldingen query each) against the ones the pages use now (VisiblePupils,
+// MeldingList), for the zorgcoördinator of the largest school and leerplicht of the largest
+// gemeente. Store level only: the pages add the policy and the audit of the rows shown.
+func compareQueries(t *testing.T, d *demoSite, account map[string]string, reps int) {
+	ctx := context.Background()
+	today := time.Now().UTC().Format(time.DateOnly)
+	party := map[int64]string{}
+	for _, o := range d.res.Orgs {
+		party[o.ID] = o.Party()
+	}
+	median := func(f func() error) float64 {
+		var ds []time.Duration
+		for i := 0; i < reps; i++ {
+			s := time.Now()
+			if err := f(); err != nil {
+				t.Fatal(err)
+			}
+			ds = append(ds, time.Since(s))
+		}
+		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+		return float64(ds[len(ds)/2].Microseconds()) / 1000
+	}
+	for _, a := range d.res.Accounts {
+		role := string(a.Role)
+		if (role != "zorgcoordinator" && role != "leerplicht") || account[role] != a.Email {
+			continue
+		}
+		actor := dossier.Actor{RegionID: d.res.Region.ID, UserID: a.UserID, OrgID: a.OrgID, Party: party[a.OrgID], Role: role}
+		pg := dossier.Page{Number: 1, Size: 25}
+		// The baseline grows with the region: timed once, and stopped after a minute.
+		once := func(f func(deadline time.Time) (bool, error)) string {
+			s := time.Now()
+			done, err := f(s.Add(time.Minute))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !done {
+				return "meer_dan_60000"
+			}
+			return fmt.Sprintf("%.1f", float64(time.Since(s).Microseconds())/1000)
+		}
+		before := once(func(time.Time) (bool, error) {
+			_, _, err := d.db.VisiblePupilsBaseline(ctx, actor, today, pg)
+			return true, err
+		})
+		after := median(func() error { _, _, err := d.db.VisiblePupils(ctx, actor, today, "", pg); return err })
+		t.Logf("RESULT query %-16s leerlingenlijst   voor_ms=%s na_ms=%.1f", role, before, after)
+		before = once(func(deadline time.Time) (bool, error) {
+			for n := 1; ; n++ {
+				if time.Now().After(deadline) {
+					return false, nil
+				}
+				list, total, err := d.db.VisiblePupilsBaseline(ctx, actor, today, dossier.Page{Number: n, Size: 100})
+				if err != nil {
+					return false, err
+				}
+				for _, l := range list {
+					if _, err := d.db.Meldingen(ctx, actor.RegionID, l.ID); err != nil {
+						return false, err
+					}
+				}
+				if n*100 >= total {
+					return true, nil
+				}
+			}
+		})
+		after = median(func() error {
+			_, _, err := d.db.MeldingList(ctx, actor, today, false, dossier.Page{Number: 1, Size: 50})
+			return err
+		})
+		t.Logf("RESULT query %-16s meldingenlijst    voor_ms=%s na_ms=%.1f", role, before, after)
+	}
 }

@@ -105,3 +105,46 @@ type scanWith struct {
 }
 
 func (s scanWith) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra...)...) }
+
+// PupilsWithRelation returns which of the pupils ids the actor holds the relation kind with on
+// day today: one query for a whole list (a list of the region's consents, say) instead of one
+// PupilRelations per row. The condition is relationClauses' own.
+func (db *DB) PupilsWithRelation(ctx context.Context, a dossier.Actor, today string, kind dossier.RelationKind, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	kinds, conds, cargs := relationClauses(a, today)
+	rel := -1
+	for i, k := range kinds {
+		if k == kind {
+			rel = i
+		}
+	}
+	if rel < 0 || len(ids) == 0 {
+		return out, nil
+	}
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		args := []any{a.RegionID}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		args = append(args, cargs[rel]...)
+		rows, err := db.Query(ctx, `SELECT l.id FROM leerling l WHERE l.regio_id = ? AND l.id IN (?`+strings.Repeat(", ?", len(chunk)-1)+`) AND `+conds[rel], args...)
+		if err != nil {
+			return nil, fmt.Errorf("pupils with relation: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -55,14 +55,29 @@ func TestListsAnswerAsThePupilByPupilCheck(t *testing.T) {
 		seenAny := 0
 		for _, a := range actors {
 			// The pupil-by-pupil answer.
-			var want []int64
+			var want, all []int64
+			enrolled := map[int64]bool{}
 			for _, p := range res.Pupils {
+				all = append(all, p.ID)
 				rels, err := db.PupilRelations(ctx, a, p.ID, day)
 				if err != nil {
 					t.Fatal(err)
 				}
 				if len(rels) > 0 {
 					want = append(want, p.ID)
+				}
+				if slices.Contains(rels, dossier.RelEnrolled) {
+					enrolled[p.ID] = true
+				}
+			}
+			// The same per relation for a whole list at once.
+			got, err := db.PupilsWithRelation(ctx, a, day, dossier.RelEnrolled, all)
+			if err != nil || len(got) != len(enrolled) {
+				t.Fatalf("%s: %d pupils with the enrolment relation at once, %d one by one (%v)", a.Role, len(got), len(enrolled), err)
+			}
+			for id := range got {
+				if !enrolled[id] {
+					t.Fatalf("%s: pupil %d has no enrolment relation", a.Role, id)
 				}
 			}
 			for _, order := range append(store.PupilSorts(), "") {

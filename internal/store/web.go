@@ -775,24 +775,20 @@ func (db *DB) VisiblePupils(ctx context.Context, a dossier.Actor, today, q strin
 		wargs = append(wargs, "%"+strings.NewReplacer("%", "", "_", "").Replace(q)+"%")
 	}
 	var total int
-	if err := db.QueryRow(ctx, `SELECT COUNT(*)`+from, wargs...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("visible pupils: %w", err)
-	}
-	if total == 0 || p.Offset() >= total {
-		return nil, total, nil
-	}
-	// Which relations hold, per row of the page.
-	args := []any{today, today, today, today}
+	// One pass over the candidates: the visible pupils are materialised once, then counted and
+	// the page taken from them; the page's columns and relation flags are read for its rows only.
+	args := append([]any(nil), wargs...)
+	args = append(args, p.Size, p.Offset(), today, today, today, today)
 	var flags []string
 	for i, c := range conds {
 		flags = append(flags, `CASE WHEN `+c+` THEN 1 ELSE 0 END`)
 		args = append(args, cargs[i]...)
 	}
-	args = append(args, wargs...)
-	args = append(args, p.Size, p.Offset(), a.RegionID)
-	rows, err := db.Query(ctx, `SELECT `+pupilSummaryCols+`, `+strings.Join(flags, ", ")+`
-		FROM (SELECT l.id, l.achternaam, l.voornaam, l.geboortedatum`+from+` ORDER BY `+order+` LIMIT ? OFFSET ?) pg
-		JOIN leerling l ON l.regio_id = ? AND l.id = pg.id ORDER BY `+order, args...)
+	args = append(args, a.RegionID)
+	rows, err := db.Query(ctx, `WITH vis AS MATERIALIZED (SELECT l.id, l.achternaam, l.voornaam, l.geboortedatum`+from+`),
+		pg AS (SELECT l.id FROM vis l ORDER BY `+order+` LIMIT ? OFFSET ?)
+		SELECT `+pupilSummaryCols+`, `+strings.Join(flags, ", ")+`, (SELECT COUNT(*) FROM vis)
+		FROM pg JOIN leerling l ON l.regio_id = ? AND l.id = pg.id ORDER BY `+order, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("visible pupils: %w", err)
 	}
@@ -805,7 +801,7 @@ func (db *DB) VisiblePupils(ctx context.Context, a dossier.Actor, today, q strin
 		for i := range vals {
 			dest = append(dest, &vals[i])
 		}
-		if err := rows.Scan(dest...); err != nil {
+		if err := rows.Scan(append(dest, &total)...); err != nil {
 			return nil, 0, err
 		}
 		for i, v := range vals {
@@ -815,7 +811,16 @@ func (db *DB) VisiblePupils(ctx context.Context, a dossier.Actor, today, q strin
 		}
 		out = append(out, s)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("visible pupils: %w", err)
+	}
+	if len(out) == 0 && p.Offset() > 0 {
+		// A page past the end: the count still tells how many there are.
+		if err := db.QueryRow(ctx, `SELECT COUNT(*)`+from, wargs...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("visible pupils: %w", err)
+		}
+	}
+	return out, total, nil
 }
 
 // PupilRelations returns the recognised relations between actor and pupil on day today; none

@@ -631,11 +631,23 @@ func (c *consentHandlers) expiring(w http.ResponseWriter, r *http.Request) error
 		return denied(dec)
 	}
 	may, _ := c.s.nameGate(ctx, p, p.Session.Purpose)
+	// The region's expiring consents, narrowed to the school's own pupils in one query.
+	ids := make([]int64, 0, len(rems))
+	for _, rm := range rems {
+		ids = append(ids, rm.Consent.Data().PupilID)
+	}
+	ours, err := c.s.d.Dossiers.PupilsWithRelation(ctx, a, c.s.today(), dossier.RelEnrolled, ids)
+	if err != nil {
+		return err
+	}
 	var rows []reminderRow
 	var recs []audit.Record
 	var shown []named
 	for _, rm := range rems {
 		pid := rm.Consent.Data().PupilID
+		if !ours[pid] {
+			continue // another school's pupil
+		}
 		pup, err := c.pupil(ctx, p, pid)
 		if errors.Is(err, errNotFound) {
 			continue // another school's pupil

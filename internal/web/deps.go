@@ -52,6 +52,8 @@ type Throttle interface {
 type Dossiers interface {
 	VisiblePupils(ctx context.Context, a dossier.Actor, today, q string, p dossier.Page) ([]dossier.PupilSummary, int, error)
 	PupilRelations(ctx context.Context, a dossier.Actor, pupilID int64, today string) ([]dossier.RelationKind, error)
+	// PupilsWithRelation is PupilRelations for a whole list at once: which of ids hold kind.
+	PupilsWithRelation(ctx context.Context, a dossier.Actor, today string, kind dossier.RelationKind, ids []int64) (map[int64]bool, error)
 	DossierPupil(ctx context.Context, regionID, pupilID int64, today string, want dossier.Want) (dossier.Pupil, error)
 }
 

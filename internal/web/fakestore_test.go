@@ -54,6 +54,17 @@ func (f *fakeDossiers) PupilRelations(_ context.Context, a dossier.Actor, pupilI
 	return nil, nil
 }
 
+func (f *fakeDossiers) PupilsWithRelation(ctx context.Context, a dossier.Actor, today string, kind dossier.RelationKind, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	for _, id := range ids {
+		rels, _ := f.PupilRelations(ctx, a, id, today)
+		for _, k := range rels {
+			out[id] = out[id] || k == kind
+		}
+	}
+	return out, nil
+}
+
 func (f *fakeDossiers) DossierPupil(_ context.Context, regionID, pupilID int64, _ string, want dossier.Want) (dossier.Pupil, error) {
 	f.mu.Lock()
 	f.reads = append(f.reads, want)
