@@ -13,7 +13,7 @@ import (
 	"github.com/grondslag/grondslag/internal/absence"
 )
 
-const verzuimUsage = "verzuim signalen|importeer [opties]  (zie 'grondslag verzuim signalen -h')"
+const verzuimUsage = "verzuim signalen|importeer|gemeentelijst [opties]  (zie 'grondslag verzuim signalen -h')"
 
 // runVerzuim dispatches the absence subcommands.
 func runVerzuim(ctx context.Context, e env) error {
@@ -27,6 +27,8 @@ func runVerzuim(ctx context.Context, e env) error {
 		return runVerzuimSignalen(ctx, sub)
 	case "importeer":
 		return runVerzuimImporteer(ctx, sub)
+	case "gemeentelijst":
+		return runVerzuimGemeentelijst(ctx, sub)
 	}
 	return withExit(2, fmt.Errorf("onbekende opdracht %q; gebruik: grondslag %s", e.args[0], verzuimUsage))
 }

@@ -57,7 +57,11 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, de
 		keys, _, err := rk.keys(ctx, regionID)
 		return keys, err
 	}
-	imports, err := absence.NewService(absence.ServiceDeps{Repo: store.AbsenceRepository{DB: db}, Decisions: decisions, Log: log, Seal: seal,
+	residents := store.ResidentsRepository{DB: db, Keys: func(ctx context.Context, regionID int64) (store.Keys, error) {
+		keys, _, err := rk.keys(ctx, regionID)
+		return keys, err
+	}}
+	imports, err := absence.NewService(absence.ServiceDeps{Repo: store.AbsenceRepository{DB: db}, Decisions: decisions, Log: log, Seal: seal, Residents: residents,
 		Today: func() absence.Date { return absence.DateOf(time.Now().In(civil.Amsterdam)) }, Now: time.Now,
 		Evaluator: func(ctx context.Context, regionID int64) (*absence.Evaluator, error) {
 			_, code, err := rk.keys(ctx, regionID)
@@ -102,7 +106,7 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, de
 	if err != nil {
 		return fmt.Errorf("vrijstellingen koppelen: %w", err)
 	}
-	if err := s.MountDossiers(web.DossierDeps{Store: db, Seal: seal, Calendar: regionCalendar, Pseudonym: pseudonym}); err != nil {
+	if err := s.MountDossiers(web.DossierDeps{Store: db, Seal: seal, Calendar: regionCalendar, Pseudonym: pseudonym, Residents: imports}); err != nil {
 		return fmt.Errorf("leerplichtdossiers koppelen: %w", err)
 	}
 	err = s.MountVerzuim(web.VerzuimDeps{Store: db, Import: imports,

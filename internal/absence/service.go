@@ -67,6 +67,8 @@ type ServiceDeps struct {
 	// Today is the civil date signals are evaluated on when the request names none.
 	Today func() Date
 	Now   func() time.Time
+	// Residents stores a gemeente's list of children (ImportResidents); optional.
+	Residents ResidentsRepository
 }
 
 // Service runs the absence use cases.

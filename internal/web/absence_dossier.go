@@ -49,6 +49,11 @@ type DossierDeps struct {
 	Seal     func(ctx context.Context, regionID int64) (audit.Encrypter, error)
 	// Rules are the region's dossier switches; zero: absence.DefaultDossierRules.
 	Rules absence.DossierRules
+	// Residents is the use case that reads the gemeente's list of children (absence.Service,
+	// shared with `grondslag verzuim gemeentelijst`); optional: without it no upload.
+	Residents interface {
+		ImportResidents(ctx context.Context, in absence.ResidentsImport) (absence.ResidentsResult, error)
+	}
 }
 
 var dossierRoles = []string{auth.RoleLeerplicht}
@@ -73,10 +78,14 @@ func (s *Server) MountDossiers(d DossierDeps) error {
 	s.page("POST /verzuim/dossiers/{id}/stappen", s.requireUser(dossierRoles, h.stepForm))
 	s.page("POST /verzuim/dossiers/{id}/sluiten", s.requireUser(dossierRoles, h.closeForm))
 	s.page("GET /verzuim/dossiers/{id}/stappen/{sid}/brief", s.requireUser(dossierRoles, h.letter))
+	if d.Residents != nil {
+		s.page("POST /verzuim/dossiers/gemeentelijst", s.requireUser(dossierRoles, h.residentsForm))
+		s.apiRoute("POST /api/v1/gemeentelijsten", s.apiAuth(dossierRoles, ScopeVerzuimVastleggen, h.apiResidents))
+	}
 	s.apiRoute("POST /api/v1/leerplichtdossiers", s.apiAuth(dossierRoles, ScopeVerzuimVastleggen, h.apiOpen))
 	s.apiRoute("GET /api/v1/leerplichtdossiers/{id}", s.apiAuth(dossierRoles, ScopeVerzuimVastleggen, h.apiGet))
 	s.apiRoute("POST /api/v1/leerplichtdossiers/{id}/stappen", s.apiAuth(dossierRoles, ScopeVerzuimVastleggen, h.apiStep))
-	s.documentDossiers()
+	s.documentDossiers(d.Residents != nil)
 	return nil
 }
 

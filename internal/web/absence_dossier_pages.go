@@ -77,7 +77,7 @@ func (h *dossierHandlers) listData(r *http.Request, p *Principal) (map[string]an
 			return nil, err
 		}
 	}
-	return map[string]any{"dossiers": rows, "verlopen": overdue, "vandaag": h.today(), "termijn": h.d.Rules.FirstContactDays}, nil
+	return map[string]any{"gemeentelijst": h.d.Residents != nil, "dossiers": rows, "verlopen": overdue, "vandaag": h.today(), "termijn": h.d.Rules.FirstContactDays}, nil
 }
 
 func (h *dossierHandlers) list(w http.ResponseWriter, r *http.Request) error {

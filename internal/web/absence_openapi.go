@@ -140,7 +140,7 @@ func (s *Server) documentVrijstellingen() {
 }
 
 // documentDossiers adds the leerplicht dossier operations to the served OpenAPI document.
-func (s *Server) documentDossiers() {
+func (s *Server) documentDossiers(residents bool) {
 	bearer := []obj{{"bearer": []string{}}}
 	paths := obj{
 		"/leerplichtdossiers": obj{"post": obj{
@@ -165,6 +165,17 @@ func (s *Server) documentDossiers() {
 			"responses":   merge(obj{"201": okJSON("Vastgelegd; het dossier", "Leerplichtdossier")}, errorResponses(bodyErrors...)),
 		}},
 	}
+	if residents {
+		paths["/gemeentelijsten"] = obj{"post": obj{
+			"operationId": "gemeentelijstInlezen", "x-scope": "verzuim:vastleggen", "tags": []string{"Verzuim"}, "summary": "De lijst van leerplichtige kinderen van de gemeente inlezen",
+			"description": "Voor leerplicht: de kinderen die in de gemeente wonen (BRP of de leerplichtlevering van DUO) als text/csv met kopregel bsn,voornaam,achternaam,geboortedatum (en eventueel voorvoegsel). " +
+				"Elk kind dat op de peildatum (vandaag) leer- of kwalificatieplichtig is, nergens in de regio staat ingeschreven en geen vrijstelling heeft, krijgt een dossier over absoluut verzuim (Leerplichtwet 1969 art. 16 en 22). " +
+				"Een onbekend kind zonder absoluut verzuim wordt niet opgeslagen. Alles of niets: bij één foute regel wordt niets ingelezen. Scope verzuim:vastleggen.",
+			"security":    bearer,
+			"requestBody": obj{"required": true, "content": obj{"text/csv": obj{"schema": text("CSV met kopregel bsn,voornaam,achternaam,geboortedatum; zie docs/verzuim.md", maxUpload)}}},
+			"responses":   merge(obj{"200": okJSON("De lijst is ingelezen", "Gemeentelijst")}, errorResponses(bodyErrors...)),
+		}}
+	}
 	grounds := []string{}
 	for _, g := range absence.DossierGrounds() {
 		grounds = append(grounds, string(g))
@@ -179,6 +190,12 @@ func (s *Server) documentDossiers() {
 			"meldingId": pidS("De verzuimmelding (bij relatief-verzuim)"),
 			"leerling":  object("", []string{"nummer"}, obj{"soort": enum("Soort nummer", "bsn", "onderwijsnummer"), "nummer": pattern("BSN of onderwijsnummer (bij absoluut-verzuim)", `^[0-9]{8,9}$`, 9)}),
 			"geopendOp": str("Datum van openen (DD-MM-JJJJ of JJJJ-MM-DD); leeg: vandaag")}),
+		"Gemeentelijst": object("", []string{"kinderen", "bekend", "nieuw", "verhuisd", "nietIngeschreven"}, obj{
+			"kinderen": intS("Kinderen op de lijst", 0, 10000000), "bekend": intS("Al bekend in de regio", 0, 10000000), "nieuw": intS("Nieuw opgeslagen (absoluut verzuim)", 0, 10000000),
+			"verhuisd": intS("Bekende kinderen met een andere woongemeente, bijgewerkt", 0, 10000000),
+			"nietIngeschreven": obj{"type": "array", "maxItems": 10000000, "items": object("", []string{"regel", "dossierId", "geopend", "sinds", "leerlingId"}, obj{
+				"regel": intS("Regel in de lijst", 1, 100000000), "dossierId": pidS("Het dossier over absoluut verzuim"), "geopend": obj{"type": "boolean", "description": "Nieuw geopend (anders bestond het al)"},
+				"sinds": dateS("Niet ingeschreven sinds"), "leerlingId": pidS("Id van het kind")})}}),
 		"DossierstapVerzoek": object("", []string{"soort"}, obj{
 			"soort": enum("Soort stap", kinds...), "datum": str("Datum (DD-MM-JJJJ of JJJJ-MM-DD); leeg: vandaag"), "uiterlijk": str("Datum van het gesprek of uiterste datum van de afspraak"),
 			"bron": str("Bron (verplicht bij een notitie)"), "tekst": text("Tekst", 8000), "door": str("Vastgelegd door (naam, functie); leeg: de gebruiker")}),
