@@ -31,7 +31,9 @@ func (fakeKeys) Pseudonym(_ ident.Kind, number string) string {
 	}
 	return "pseudo-" + number
 }
-func (fakeKeys) Seal(plain, _ []byte) (int, []byte, error) { return 1, append([]byte("s"), plain...), nil }
+func (fakeKeys) Seal(plain, _ []byte) (int, []byte, error) {
+	return 1, append([]byte("s"), plain...), nil
+}
 func (fakeKeys) Open(_ int, sealed, _ []byte) ([]byte, error) {
 	if len(sealed) == 0 {
 		return nil, errors.New("leeg")
@@ -77,8 +79,12 @@ func TestGemeentelijst(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = w.web.MountDossiers(web.DossierDeps{Store: w.db, Seal: seal, Residents: svc,
-		Calendar:  func(context.Context, int64) (*absence.Calendar, error) { return absence.DefaultCalendar(absence.Region("noord")) },
-		Pseudonym: func(_ context.Context, _ int64, kind, number string) (string, error) { return fakeKeys{}.Pseudonym(ident.Kind(kind), number), nil }})
+		Calendar: func(context.Context, int64) (*absence.Calendar, error) {
+			return absence.DefaultCalendar(absence.Region("noord"))
+		},
+		Pseudonym: func(_ context.Context, _ int64, kind, number string) (string, error) {
+			return fakeKeys{}.Pseudonym(ident.Kind(kind), number), nil
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
