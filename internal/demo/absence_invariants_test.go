@@ -102,5 +102,70 @@ func TestDemoAbsenceDoneWhen(t *testing.T) {
 			t.Error("the demo region should show signals covered by a melding")
 		}
 		t.Logf("%d signals, %d covered by a melding, %d to report", len(sigs), covered, len(todo))
+		checkDemoDossiers(t, db, res)
 	})
+}
+
+// checkDemoDossiers: the demo shows the leerplicht dossier's paths for leerplicht1's gemeente: a
+// dossier after a melding with a note and an invitation whose letter prints, and an
+// absoluut-verzuim dossier (no melding) for a child of compulsory age enrolled nowhere.
+func checkDemoDossiers(t *testing.T, db *store.DB, res *demo.Result) {
+	ctx := context.Background()
+	if res.DossierGemeente == 0 {
+		t.Fatal("the demo names no gemeente with dossiers")
+	}
+	ds, err := db.DossiersInGemeente(ctx, res.Region.ID, res.DossierGemeente)
+	if err != nil {
+		t.Fatal(err)
+	}
+	births := map[int64]absence.Date{}
+	for _, p := range res.Pupils {
+		births[p.ID] = absence.DateOf(p.BirthDate)
+	}
+	day := absence.DateOf(today)
+	var rel, abs int
+	for _, d := range ds {
+		steps, err := db.DossierSteps(ctx, res.Region.ID, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch d.Ground {
+		case absence.GroundRelative:
+			m, err := db.Melding(ctx, res.Region.ID, d.MeldingID)
+			if err != nil || m.PupilID != d.PupilID || !m.Status().Open() {
+				t.Errorf("dossier %d rests on melding %d: %+v %v", d.ID, d.MeldingID, m, err)
+			}
+			var note, letter bool
+			for _, s := range steps {
+				note = note || (s.Kind == absence.StepNote && s.Source != "" && s.Text != "")
+				if s.Kind.HasLetter() {
+					pdf, err := absence.StepLetter(absence.StepLetterData{Gemeente: "Gemeente", Pupil: "Kind", Birth: births[d.PupilID], Addressee: "ouders", Ground: d.Ground, Step: s.Step})
+					letter = letter || (err == nil && len(pdf) > 1000)
+				}
+			}
+			if note && letter {
+				rel++
+			}
+		case absence.GroundAbsolute:
+			if _, ok := births[d.PupilID]; !ok { // a child the gemeente's list brought in
+				var b string
+				if err := db.QueryRow(ctx, "SELECT geboortedatum FROM leerling WHERE id = ?", d.PupilID).Scan(&b); err != nil {
+					t.Fatal(err)
+				}
+				births[d.PupilID], _ = absence.ParseDate(b)
+			}
+			enrolled, err := db.EnrolledOn(ctx, res.Region.ID, d.PupilID, day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.MeldingID != 0 || enrolled || absence.CompulsionAt(births[d.PupilID], day, absence.CompulsionFacts{}) == absence.NotCompulsory {
+				t.Errorf("absoluut-verzuim dossier %d: melding %d, enrolled %v, born %s", d.ID, d.MeldingID, enrolled, births[d.PupilID])
+				continue
+			}
+			abs++
+		}
+	}
+	if rel == 0 || abs == 0 {
+		t.Errorf("the demo should show a dossier after a melding with a note and a letter (%d) and an absoluut-verzuim dossier (%d)", rel, abs)
+	}
 }

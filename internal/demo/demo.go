@@ -87,6 +87,9 @@ type Result struct {
 	// Exempt are the pupils Populate gives a granted vrijstelling (art. 5 sub a) covering their
 	// absence: they raise no signals for that period.
 	Exempt []int64
+	// DossierGemeente is the gemeente whose leerplichtambtenaar (leerplicht1) has the demo's
+	// leerplicht dossiers: one after a melding, and one per child in absoluut verzuim.
+	DossierGemeente int64
 }
 
 // Registration is one generated absence registration (the school's own record).

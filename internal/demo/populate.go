@@ -26,6 +26,10 @@ func Populate(ctx context.Context, db *store.DB, ring *ident.KeyRing, res *Resul
 		return steps, fmt.Errorf("audithistorie: %w", err)
 	}
 	steps = append(steps, s...)
+	if s, err = populateDossiers(ctx, db, ring, res, today); err != nil {
+		return steps, fmt.Errorf("leerplichtdossiers: %w", err)
+	}
+	steps = append(steps, s...)
 	if s, err = populateConsents(ctx, db, ring, res, today); err != nil {
 		return steps, fmt.Errorf("toestemmingen: %w", err)
 	}
