@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/grondslag/grondslag/internal/access"
@@ -43,8 +44,9 @@ type Repository interface {
 	ImportCSV(ctx context.Context, regionID, schoolID int64, r io.Reader, skipErrors bool, now time.Time, trail ImportTrail) (ImportResult, error)
 	// ImportRegistrations stores registrations that came over the API, with the same rules.
 	ImportRegistrations(ctx context.Context, regionID, schoolID int64, regs []Registration, skipErrors bool, now time.Time, trail ImportTrail) (ImportResult, error)
-	// RefreshSignals re-evaluates the pupils' absence on asOf and stores their signals.
-	RefreshSignals(ctx context.Context, regionID int64, pupilIDs []int64, ev *Evaluator, asOf Date, now time.Time) (int, error)
+	// RefreshSignals re-evaluates the pupils' absence on asOf and stores their signals; an open
+	// melding covering a grown episode is updated, each update with trail's entries.
+	RefreshSignals(ctx context.Context, regionID int64, pupilIDs []int64, ev *Evaluator, asOf Date, now time.Time, trail MeldingUpdateTrail) (int, error)
 }
 
 // Decisions gives a region's decision point (the region registry, or one *access.Point).
@@ -186,8 +188,63 @@ func (s *Service) Import(ctx context.Context, in Import) (Imported, error) {
 	if out.AsOf == 0 {
 		out.AsOf = s.d.Today()
 	}
-	if out.Signals, err = s.d.Repo.RefreshSignals(ctx, in.RegionID, res.Pupils, ev, out.AsOf, now); err != nil {
+	updates, refused, err := s.meldingUpdates(ctx, pt, in, base)
+	if err != nil {
+		return out, err
+	}
+	if out.Signals, err = s.d.Repo.RefreshSignals(ctx, in.RegionID, res.Pupils, ev, out.AsOf, now, updates); err != nil {
 		return out, fmt.Errorf("signalen bijwerken: %w", err)
 	}
+	if err := refused(); err != nil {
+		return out, err
+	}
 	return out, nil
+}
+
+// meldingUpdates decides once whether the importing school may update its open meldingen (the
+// school gives leerplicht the grown figures of an episode it reported: convenant rule
+// school-verzuimmelding) and returns the trail that records each update. A refusal is logged and
+// the meldingen stay as they were (refused logs the refusal after the refresh, outside its
+// transaction, when a melding was left alone).
+func (s *Service) meldingUpdates(ctx context.Context, pt *access.Point, in Import, base audit.Record) (trail MeldingUpdateTrail, refused func() error, err error) {
+	req := access.Request{RegionID: in.RegionID, Request: policy.Request{Actor: in.Actor, Action: policy.Disclose, Category: "verzuim", Purpose: "handhaving-leerplicht",
+		Recipient: policy.Actor{Party: "gemeente", Role: "leerplicht"}, Context: policy.Context{DUOMelding: true, Level: policy.LevelPerson}}}
+	d, err := pt.Ask(ctx, req)
+	if err != nil {
+		return nil, nil, err
+	}
+	b := base
+	b.Purpose, b.Action, b.Categories = "handhaving-leerplicht", audit.ActionShare, []string{"verzuim"}
+	skipped := false
+	refused = func() error {
+		if !skipped {
+			return nil
+		}
+		return s.d.Log.Append(ctx, in.RegionID, d.Record(b))
+	}
+	enc, err := s.d.Seal(ctx, in.RegionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return func(u MeldingUpdate) ([]audit.Entry, error) {
+		if !d.Allowed {
+			skipped = true
+			return nil, ErrSkipMeldingUpdate
+		}
+		r := b
+		r.Pupil, r.Melding, r.Name = u.Pseudonym, "verzuimmelding:"+strconv.FormatInt(u.MeldingID, 10), "verzuimmelding bijwerken"
+		if u.Upgraded() {
+			r.Name = "verzuimmelding wordt " + string(u.To) + " (" + UpgradeArticle + ")"
+		}
+		parent := b.ParentOperationID
+		if parent.IsZero() {
+			parent = b.OperationID
+		}
+		r.OperationID, r.ParentOperationID = audit.NewOperationID(), parent
+		log := access.Entries{Enc: enc}
+		if err := log.Append(ctx, in.RegionID, d.Record(r)); err != nil {
+			return nil, err
+		}
+		return log.List, nil
+	}, refused, nil
 }

@@ -63,8 +63,8 @@ func (r AbsenceRepository) ImportRegistrations(ctx context.Context, regionID, sc
 }
 
 // RefreshSignals implements absence.Repository.
-func (r AbsenceRepository) RefreshSignals(ctx context.Context, regionID int64, pupilIDs []int64, ev *absence.Evaluator, asOf absence.Date, now time.Time) (int, error) {
-	return r.DB.RefreshSignals(ctx, regionID, pupilIDs, ev, asOf, now)
+func (r AbsenceRepository) RefreshSignals(ctx context.Context, regionID int64, pupilIDs []int64, ev *absence.Evaluator, asOf absence.Date, now time.Time, trail absence.MeldingUpdateTrail) (int, error) {
+	return r.DB.RefreshSignalsAudited(ctx, regionID, pupilIDs, ev, asOf, now, trail)
 }
 
 // enrolment of a pupil at the importing school.
@@ -361,6 +361,12 @@ func (db *DB) AbsenceInput(ctx context.Context, regionID, pupilID int64, asOf ab
 // RefreshSignals evaluates the given pupils with ev as of asOf and replaces what an earlier
 // evaluation stored for them (ReplaceSignals). It returns the number of signals stored.
 func (db *DB) RefreshSignals(ctx context.Context, regionID int64, pupilIDs []int64, ev *absence.Evaluator, asOf absence.Date, now time.Time) (int, error) {
+	return db.RefreshSignalsAudited(ctx, regionID, pupilIDs, ev, asOf, now, nil)
+}
+
+// RefreshSignalsAudited is RefreshSignals with the audit entries of every update to an open
+// melding (trail; nil: none — the demo and tests only) in the same transaction as the update.
+func (db *DB) RefreshSignalsAudited(ctx context.Context, regionID int64, pupilIDs []int64, ev *absence.Evaluator, asOf absence.Date, now time.Time, trail absence.MeldingUpdateTrail) (int, error) {
 	n := 0
 	for _, p := range pupilIDs {
 		in, err := db.AbsenceInput(ctx, regionID, p, asOf)
@@ -371,7 +377,7 @@ func (db *DB) RefreshSignals(ctx context.Context, regionID int64, pupilIDs []int
 		if err != nil {
 			return n, fmt.Errorf("leerling %d: %w", p, err)
 		}
-		if err := db.ReplaceSignals(ctx, regionID, p, relativeKinds, sigs, asOf, now); err != nil {
+		if err := db.replaceSignals(ctx, regionID, p, relativeKinds, sigs, asOf, now, trail); err != nil {
 			return n, err
 		}
 		n += len(sigs)
@@ -418,6 +424,11 @@ type storedEpisode struct {
 	mStatus   absence.Status
 	matched   bool
 	kindInSet bool
+	// the covering melding's type, figures and end date as stored
+	mType  string
+	mHours int64
+	mDays  int
+	mTo    string
 }
 
 // ReplaceSignals stores one pupil's episodes (absence.Signal, one per episode) of the given kinds
@@ -427,13 +438,20 @@ type storedEpisode struct {
 // unless a melding covers them. A melding still open is updated with its episode's hours, days
 // and, once the pupil is back, its end date (continuing absence is one melding, DOMAIN.md).
 func (db *DB) ReplaceSignals(ctx context.Context, regionID, pupilID int64, kinds []absence.Kind, sigs []absence.Signal, asOf absence.Date, now time.Time) error {
+	return db.replaceSignals(ctx, regionID, pupilID, kinds, sigs, asOf, now, nil)
+}
+
+// replaceSignals is ReplaceSignals; an open melding whose figures or type change is updated with
+// trail's entries (absence.UpgradeMeldingType raises beginnend verzuim to the 16-hour melding).
+func (db *DB) replaceSignals(ctx context.Context, regionID, pupilID int64, kinds []absence.Kind, sigs []absence.Signal, asOf absence.Date, now time.Time, trail absence.MeldingUpdateTrail) error {
 	inSet := map[string]bool{}
 	for _, k := range kinds {
 		inSet[string(k)] = true
 		inSet[track(k)] = true
 	}
 	return db.WithTx(ctx, func(tx *Tx) error {
-		rows, err := tx.Query(ctx, `SELECT s.id, s.soort, s.spoor, s.van, s.tot, COALESCE(m.id, 0), COALESCE(m.status, '')
+		rows, err := tx.Query(ctx, `SELECT s.id, s.soort, s.spoor, s.van, s.tot, COALESCE(m.id, 0), COALESCE(m.status, ''), COALESCE(m.soort, ''),
+			COALESCE(m.verzuimde_uren_centi, 0), COALESCE(m.verzuimde_dagen, 0), COALESCE(m.einddatum, '')
 			FROM verzuim_signaal s LEFT JOIN verzuimmelding m ON m.regio_id = s.regio_id AND m.signaal_id = s.id AND m.status <> ?
 			WHERE s.regio_id = ? AND s.leerling_id = ? ORDER BY s.van, s.id`, string(absence.StatusWithdrawn), regionID, pupilID)
 		if err != nil {
@@ -443,7 +461,7 @@ func (db *DB) ReplaceSignals(ctx context.Context, regionID, pupilID int64, kinds
 		for rows.Next() {
 			var e storedEpisode
 			var kind, tr, from, to, st string
-			if err := rows.Scan(&e.id, &kind, &tr, &from, &to, &e.melding, &st); err != nil {
+			if err := rows.Scan(&e.id, &kind, &tr, &from, &to, &e.melding, &st, &e.mType, &e.mHours, &e.mDays, &e.mTo); err != nil {
 				rows.Close()
 				return err
 			}
@@ -502,14 +520,8 @@ func (db *DB) ReplaceSignals(ctx context.Context, regionID, pupilID int64, kinds
 					return fmt.Errorf("signaal bijwerken: %w", err)
 				}
 				if o.melding != 0 && o.mStatus.Open() {
-					var to any
-					if s.Ended != 0 {
-						to = s.To.String()
-					}
-					_, err := tx.Exec(ctx, `UPDATE verzuimmelding SET verzuimde_uren_centi = ?, verzuimde_dagen = ?, einddatum = COALESCE(?, einddatum)
-						WHERE regio_id = ? AND id = ?`, int64(s.Hours), s.Days, to, regionID, o.melding)
-					if err != nil {
-						return fmt.Errorf("melding bijwerken: %w", err)
+					if err := updateMelding(ctx, tx, regionID, pupilID, o, s, trail); err != nil {
+						return err
 					}
 				}
 				continue
@@ -717,4 +729,52 @@ func (db *DB) SignalsToReport(ctx context.Context, regionID, schoolID int64, asO
 		}
 	}
 	return out, nil
+}
+
+// updateMelding brings an open melding in line with its grown episode: hours, days, the end date
+// once the pupil is back, and the type where the law asks (absence.UpgradeMeldingType). Nothing
+// changes: nothing is written. The trail's entries are appended in the same transaction; a trail
+// that refuses (absence.ErrSkipMeldingUpdate) leaves the melding as it was.
+func updateMelding(ctx context.Context, tx *Tx, regionID, pupilID int64, o *storedEpisode, s absence.Signal, trail absence.MeldingUpdateTrail) error {
+	to := o.mTo
+	if s.Ended != 0 {
+		to = s.To.String()
+	}
+	typ, _ := absence.UpgradeMeldingType(absence.MeldingType(o.mType), s.Kind)
+	if int64(s.Hours) == o.mHours && s.Days == o.mDays && to == o.mTo && typ == absence.MeldingType(o.mType) {
+		return nil
+	}
+	var entries []audit.Entry
+	if trail != nil {
+		var ps string
+		if err := tx.QueryRow(ctx, "SELECT pseudoniem FROM leerling WHERE regio_id = ? AND id = ?", regionID, pupilID).Scan(&ps); err != nil {
+			return err
+		}
+		var err error
+		entries, err = trail(absence.MeldingUpdate{PupilID: pupilID, MeldingID: o.melding, Pseudonym: ps, From: absence.MeldingType(o.mType), To: typ})
+		if errors.Is(err, absence.ErrSkipMeldingUpdate) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	var end any
+	if to != "" {
+		end = to
+	}
+	sigKind := "signaal_soort"
+	if typ != absence.MeldingType(o.mType) {
+		sigKind = "?"
+	}
+	q := `UPDATE verzuimmelding SET verzuimde_uren_centi = ?, verzuimde_dagen = ?, einddatum = ?, soort = ?, signaal_soort = ` + sigKind + ` WHERE regio_id = ? AND id = ?`
+	args := []any{int64(s.Hours), s.Days, end, string(typ)}
+	if sigKind == "?" {
+		args = append(args, string(s.Kind))
+	}
+	args = append(args, regionID, o.melding)
+	if _, err := tx.Exec(ctx, q, args...); err != nil {
+		return fmt.Errorf("melding bijwerken: %w", err)
+	}
+	return appendTrail(ctx, tx, regionID, func() ([]audit.Entry, error) { return entries, nil })
 }
