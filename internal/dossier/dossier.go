@@ -78,8 +78,10 @@ func (p Page) Offset() int { return (p.Number - 1) * p.Size }
 
 // Enrolment is one enrolment shown on a pupil page.
 type Enrolment struct {
+	SchoolID   int64 // the school (organisation) of the enrolment
 	SchoolName string
 	BRIN       string
+	Vestiging  string // the BRIN's location number ("00" for the main location)
 	Number     string
 	From       string
 	To         string

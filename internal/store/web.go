@@ -880,7 +880,7 @@ func dossierPupil(ctx context.Context, db reader, regionID, pupilID int64, today
 	if err != nil {
 		return p, fmt.Errorf("dossier pupil: %w", err)
 	}
-	rows, err := db.Query(ctx, `SELECT o.naam, COALESCE(o.brin, ''), i.leerlingnummer, i.van, COALESCE(i.tot, ''), i.leerjaar
+	rows, err := db.Query(ctx, `SELECT o.id, o.naam, COALESCE(o.brin, ''), COALESCE(o.vestiging, ''), i.leerlingnummer, i.van, COALESCE(i.tot, ''), i.leerjaar
 		FROM inschrijving i JOIN organisatie o ON o.regio_id = i.regio_id AND o.id = i.school_id
 		WHERE i.regio_id = ? AND i.leerling_id = ? ORDER BY i.van DESC`, regionID, pupilID)
 	if err != nil {
@@ -888,7 +888,7 @@ func dossierPupil(ctx context.Context, db reader, regionID, pupilID int64, today
 	}
 	for rows.Next() {
 		var e dossier.Enrolment
-		if err := rows.Scan(&e.SchoolName, &e.BRIN, &e.Number, &e.From, &e.To, &e.Year); err != nil {
+		if err := rows.Scan(&e.SchoolID, &e.SchoolName, &e.BRIN, &e.Vestiging, &e.Number, &e.From, &e.To, &e.Year); err != nil {
 			rows.Close()
 			return p, err
 		}

@@ -161,3 +161,20 @@ func TestDossierWebAndAPI(t *testing.T) {
 		t.Fatalf("absolute dossier of an enrolled child: %d %s", g.status, g.body)
 	}
 }
+
+// TestMeldingFormPrefillsSchoolLocation: the lesson location on the melding form is the reporting
+// school's own BRIN with its vestiging (DUO loket: BRIN comes from the school), and dates read
+// DD-MM-JJJJ.
+func TestMeldingFormPrefillsSchoolLocation(t *testing.T) {
+	w := verzuimWorld(t)
+	zc := w.client()
+	zc.login("zc")
+	zc.setPurpose("signalering")
+	if r := zc.upload(goodCSV, false); r.status != http.StatusOK {
+		t.Fatalf("upload: %d", r.status)
+	}
+	r := zc.get("/verzuim/signalen/" + itoa(signalOf(t, w, absence.Kind16Hours)) + "/melding")
+	if r.status != 200 || !strings.Contains(r.body, `value="11AA00"`) || !strings.Contains(r.body, `value="22-09-2025"`) {
+		t.Fatalf("form: %d %s", r.status, r.body)
+	}
+}

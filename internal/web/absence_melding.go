@@ -174,10 +174,14 @@ func (v *verzuimHandlers) prefill(p *Principal, m *meldingSetup) map[string]stri
 	if c.AllLessonsMissed {
 		in["alle_lessen"] = "ja"
 	}
+	// The lesson location is the reporting school's own BRIN with its vestiging (the school
+	// making the melding), never another school's or a made-up one.
 	for _, e := range m.pupil.Enrolments {
-		if e.To == "" && e.BRIN != "" {
-			in["leslocatie"] = e.BRIN
-			break
+		if e.SchoolID == p.Actor().OrgID && e.BRIN != "" {
+			in["leslocatie"] = e.BRIN + e.Vestiging
+			if e.To == "" {
+				break
+			}
 		}
 	}
 	for _, g := range m.pupil.Guardians {

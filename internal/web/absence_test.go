@@ -209,7 +209,7 @@ func TestVerzuimUploadSignalsAndMelding(t *testing.T) {
 		{"other school sees none", "/verzuim/signalen", zc2, 200, []string{"Er zijn geen open signalen"}, []string{"Anouk", "16-uur"}},
 		{"other region sees none", "/verzuim/signalen", zcR2, 200, []string{"Er zijn geen open signalen"}, []string{"Anouk"}},
 		{"leerplicht has no school signals page", "/verzuim/signalen", lpa, 403, nil, []string{"Anouk"}},
-		{"melding form prefilled with the hint", meldPath, zc, 200, []string{"ras, politieke opvattingen, seksueel leven", `value="22-09-2025"`, `value="11AA"`, "0612345678"}, nil},
+		{"melding form prefilled with the hint", meldPath, zc, 200, []string{"ras, politieke opvattingen, seksueel leven", `value="22-09-2025"`, `value="11AA00"`, "0612345678"}, nil},
 		{"mentor may not make a melding", meldPath, mentor, 403, []string{"convenant staat dit niet toe"}, []string{"0612345678"}},
 		{"cross-school melding form is 404", meldPath, zc2, 404, nil, []string{"Anouk"}},
 		{"cross-region melding form is 404", meldPath, zcR2, 404, nil, []string{"Anouk"}},
