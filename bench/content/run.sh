@@ -11,6 +11,10 @@
 #      because every case view commits its audit entries durably and 32 connections only measure
 #      that queue (and time out) —, and the pupil page GET /leerlingen/{id} signed in as zorg1 with
 #      VERBINDINGEN connections (the issue-7 page; it reads no sealed content).
+#   3. in process, without network or load generator: BenchmarkCasePage (internal/web: the case
+#      page with 10 sealed minutes and 5 agreements) paired, with its allocations, and a CPU profile
+#      of the sealed build: the share of the page's CPU spent opening content (DB.OpenBytesForPupil:
+#      key from the cache or the vault, AES-GCM) — a share, so load on the machine hardly moves it.
 # Prints every pair, then per measure the median of each variant, the ratio of the medians and the
 # median of the per-round ratios (sealed / plain).
 #   bash bench/content/run.sh [RONDES] [DUUR] [VERBINDINGEN] [CASUSVERB]     (defaults 5, 10s, 32, 4)
@@ -28,6 +32,8 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2
 trap cleanup EXIT
 go build -o "$W/sealed" ./cmd/grondslag
 go build -tags grondslag_bench_plaintext -o "$W/plain" ./cmd/grondslag
+go test -c -o "$W/web-sealed.test" ./internal/web/
+go test -c -tags grondslag_bench_plaintext -o "$W/web-plain.test" ./internal/web/
 DAY=$(date -u +%F)
 RES=$W/results.txt
 : >"$RES"
@@ -99,8 +105,26 @@ for i in $(seq 1 "$ROUNDS"); do
 	done
 done
 
+echo "== in process: BenchmarkCasePage, alternating"
+for i in $(seq 1 "$ROUNDS"); do
+	for v in sealed plain; do
+		r=$(cd internal/web && "$W/web-$v.test" -test.run '^$' -test.bench CasePage -test.benchtime 2s -test.count 1 | grep ^BenchmarkCasePage)
+		echo "round $i $v $r"
+		set -- $r
+		echo "page-ns $i $v $3" >>"$RES"
+		echo "page-bytes $i $v $5" >>"$RES"
+		echo "page-allocs $i $v $7" >>"$RES"
+	done
+done
+(cd internal/web && "$W/web-sealed.test" -test.run '^$' -test.bench CasePage -test.benchtime 4s -test.count 1 -test.cpuprofile "$W/case.prof" >/dev/null)
+go tool pprof -top -cum -nodefraction=0 -unit=ms "$W/web-sealed.test" "$W/case.prof" 2>/dev/null | awk '
+	/web.\(\*Server\).ServeHTTP$/ { page = $4 + 0 }
+	/store.\(\*DB\).OpenBytesForPupil$/ { open = $4 + 0 }
+	/store.\(\*CaseStore\).caseOpener$/ { cas = $4 + 0 }
+	END { if (page == 0) page = 1; printf "RESULT profile  page CPU %d ms, opening content (OpenBytesForPupil) %d ms = %.1f %%, caseOpener in all %d ms = %.1f %%\n", page, open, 100 * open / page, cas, 100 * cas / page }'
+
 echo "== summary (sealed / plain; medians of $ROUNDS paired rounds)"
-for m in demo-wall demo-cpu case-p99 case-req pupil-p99; do
+for m in demo-wall demo-cpu case-p99 case-req pupil-p99 page-ns page-bytes page-allocs; do
 	awk -v m="$m" '
 		function median(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
 			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }

@@ -21,9 +21,9 @@ import (
 // caseWorld mounts the casework pages on the test world and opens a ZAT for pupil1 (Anouk, 12)
 // with the SWV consultant and jeugdhulp as participants, the mother invited and accepted, in
 // the overleg phase.
-func caseWorld(t *testing.T) (*world, *casework.Service, int64) {
+func caseWorld(t testing.TB) (*world, *casework.Service, int64) {
 	t.Helper()
-	w := newWorld(t)
+	w := newWorldTB(t)
 	ctx := context.Background()
 	k, err := convenant.Default()
 	if err != nil {

@@ -298,3 +298,71 @@ test('zonder JavaScript werkt het inloggen ook', async () => {
   assert.match(await page.locator('h1').innerText(), /Welkom/);
   await ctx.close();
 });
+
+test('bewaartermijnen: de FG adviseert, de directie besluit en voert uit, het rapport zonder inhoud', async () => {
+  // The demo adds three former pupils whose retention periods have all run out and proposes a
+  // destruction list per school; directie1 works at school 1 (the first PO school).
+  const fg = await newPage();
+  await login(fg, 'fg@demo.grondslag.test');
+  await fg.getByRole('link', { name: 'Vernietigingslijsten: advies geven' }).click();
+  await fg.getByRole('heading', { name: 'Vernietigingslijsten' }).waitFor();
+  await check(fg, 'fg-vernietigingslijsten');
+  const lists = await fg.locator('table').first().locator('tbody tr').count();
+  assert.ok(lists >= 2, 'de demo stelt per school een lijst voor');
+  await fg.locator('tbody tr').first().getByRole('link', { name: /Advies geven/ }).click();
+  await fg.getByRole('heading', { name: 'Advies van de FG' }).waitFor();
+  assert.doesNotMatch(await fg.locator('main').innerText(), /Oud-Leerling|Sanne|Thijs|Lotte/, 'een lijst noemt leerlingen alleen bij nummer');
+  // A negative advice without a note: the error at the field, nothing stored.
+  await fg.getByLabel('Negatief').check();
+  await fg.getByRole('button', { name: 'Advies vastleggen' }).click();
+  await fg.getByRole('alert').waitFor();
+  assert.equal(await fg.getByLabel('Toelichting').getAttribute('aria-invalid'), 'true');
+  await check(fg, 'fg-advies-fout');
+  // Advise positively on every proposed list.
+  for (let i = 0; i < 10; i++) {
+    await fg.goto(base + '/bewaartermijnen');
+    const link = fg.getByRole('link', { name: /Advies geven/ }).first();
+    if (await link.count() === 0) break;
+    await link.click();
+    await fg.getByLabel('Positief', { exact: true }).check();
+    await fg.getByRole('button', { name: 'Advies vastleggen' }).click();
+    await fg.getByText('Advies FG').first().waitFor();
+  }
+  await check(fg, 'fg-advies-gegeven');
+  await fg.context().close();
+
+  const dir = await newPage();
+  await login(dir, 'directie1@demo.grondslag.test');
+  await dir.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Vernietigingslijsten' }).click();
+  await dir.getByRole('link', { name: /Besluiten/ }).first().click();
+  await dir.getByRole('heading', { name: 'Besluit' }).waitFor();
+  await dir.getByLabel('Functie en mandaat').fill('directeur, gemandateerd door het college van bestuur');
+  await dir.getByLabel(/Goedkeuren/).check();
+  await dir.getByRole('button', { name: 'Besluit vastleggen' }).click();
+  await dir.getByRole('heading', { name: 'Uitvoeren' }).waitFor();
+  await check(dir, 'directie-lijst-goedgekeurd');
+  await dir.getByRole('button', { name: /nu uitvoeren/ }).click();
+  await dir.getByRole('status').waitFor();
+  assert.match(await dir.getByRole('status').innerText(), /Uitgevoerd: 1 eenheid vernietigd/);
+  await check(dir, 'directie-lijst-uitgevoerd');
+  await dir.goto(base + '/bewaartermijnen/rapport');
+  const report = await dir.locator('main').innerText();
+  assert.match(report, /bewaartermijn verstreken/);
+  assert.match(report, /directeur, gemandateerd door het college van bestuur/);
+  assert.doesNotMatch(report, /Oud-Leerling|Lotte/);
+  await check(dir, 'directie-rapport');
+  await dir.context().close();
+
+  const beheer = await newPage();
+  await login(beheer, 'beheer@demo.grondslag.test');
+  await beheer.getByRole('link', { name: 'Vernietigingslijsten' }).first().click();
+  await beheer.getByRole('button', { name: 'Lijsten nu opstellen' }).click();
+  await beheer.getByRole('status').waitFor();
+  await check(beheer, 'beheer-vernietigingslijsten');
+  await beheer.getByRole('link', { name: 'Rapport: wat is vernietigd' }).click();
+  await beheer.getByRole('heading', { name: 'Rapport van vernietigingen' }).waitFor();
+  await check(beheer, 'beheer-rapport');
+  const resp = await beheer.goto(base + '/leerlingen');
+  assert.equal(resp.status(), 403);
+  await beheer.context().close();
+});
