@@ -3,15 +3,18 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/demo"
@@ -67,7 +70,8 @@ func TestAPIOnDemoRegion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer cleanup()
+	var cleaned sync.Once
+	defer cleaned.Do(cleanup)
 	srv := httptest.NewServer(s.web)
 	defer srv.Close()
 	conv, _ := convenant.Default()
@@ -104,10 +108,16 @@ func TestAPIOnDemoRegion(t *testing.T) {
 
 	hc := &http.Client{Transport: &apitest.Transport{T: t}}
 	ok := map[string]int{} // endpoint → number of 200s
+	calls, traced := 0, 0
 	get := func(c client, endpoint, path string, v any) int {
 		t.Helper()
 		req, _ := http.NewRequest("GET", srv.URL+path, nil)
 		req.Header.Set("Authorization", "Bearer "+c.token)
+		// Every other call comes with the caller's W3C trace context (Logboek foreign_operation).
+		if calls++; calls%2 == 0 {
+			req.Header.Set("traceparent", audit.TraceContext{TraceID: audit.NewTraceID(), SpanID: audit.NewOperationID(), Flags: 1}.Traceparent())
+			traced++
+		}
 		r, err := hc.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -163,6 +173,24 @@ func TestAPIOnDemoRegion(t *testing.T) {
 		}
 	}
 	t.Logf("200s per endpoint: %v", ok)
+
+	// The run's Logboek Dataverwerkingen: every record conform, each controller's own side of a
+	// disclosure linked to the other's (logboek_conformance_test.go). The server's audit batcher
+	// is flushed first.
+	srv.Close()
+	cleaned.Do(cleanup)
+	st := []string{"--db", cfg.DB, "--sleutels", cfg.KeyFile, "--regio", res.Region.Code}
+	checkLogboekOfRun(t, st, dir, traced, func(uri string) string {
+		var regionID, orgID int64
+		if _, err := fmt.Sscanf(uri, "urn:grondslag:regio:%d:organisatie:%d", &regionID, &orgID); err != nil || regionID != reg.ID {
+			t.Fatalf("organisation URI %q: %v", uri, err)
+		}
+		o, err := db.Organisation(ctx, reg.ID, orgID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.Name
+	})
 }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

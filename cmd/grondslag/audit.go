@@ -33,7 +33,11 @@ Opdrachten:
   bewijs      het inclusiebewijs van één regel tegen een ondertekend controlepunt (--volgnummer N)
   controleer-bewijs BESTAND
               controleert een gedownload bewijsbestand zonder database (--sleutel SLEUTEL)
-  export      schrijft de regels als JSON-regels (--formaat logboek of bladen)`
+  export      schrijft de regels als JSON-regels (--formaat logboek of bladen; --organisatie: alleen
+              die verwerkingsverantwoordelijke; --leerling: alleen die betrokkene)
+  controleer-logboek [BESTAND]
+              controleert een export in het Logboek-formaat tegen de regels van de standaard
+              Logboek Dataverwerkingen, zonder database (--deel: een export van één partij)`
 
 func runAudit(ctx context.Context, e env) error {
 	if len(e.args) == 0 {
@@ -56,6 +60,8 @@ func runAudit(ctx context.Context, e env) error {
 		return runAuditCheckProof(ctx, sub)
 	case "export", "exporteer":
 		return runAuditExport(ctx, sub)
+	case "controleer-logboek":
+		return runAuditCheckLogboek(ctx, sub)
 	}
 	return withExit(2, fmt.Errorf("onbekende opdracht %q\n%s", e.args[0], auditUsage))
 }

@@ -232,6 +232,16 @@ func TestAuditCommands(t *testing.T) {
 	if code, sel, _ := runCmd(t, "", append([]string{"audit", "export", "--leerling", "123456782"}, st...)...); code != 0 || sel != "" {
 		t.Errorf("export --leerling of another pupil: exit %d, %q", code, sel)
 	}
+	// The fixture's refusals are made without an activity (as the log did before): the checker
+	// names them and fails; their subject ids and statuses are fine.
+	logFile := writeFile(t, dir, "logboek.jsonl", out)
+	code, probs, errs := runCmd(t, "", "audit", "controleer-logboek", logFile)
+	if code != 1 || strings.Count(probs, "\n") != 8 || !strings.Contains(probs, "dpl.core.processing_activity_id ontbreekt") || !strings.Contains(errs, "8 van de regels") {
+		t.Errorf("controleer-logboek: exit %d\n%s%s", code, probs, errs)
+	}
+	if code, _, _ := runCmd(t, "", "audit", "controleer-logboek", writeFile(t, dir, "kapot.jsonl", "{\"trace_id\": 1}\n")); code != 1 {
+		t.Errorf("controleer-logboek of a broken file: exit %d", code)
+	}
 	if code, _, _ := runCmd(t, "", append([]string{"audit", "export", "--formaat", "csv"}, st...)...); code != 2 {
 		t.Errorf("unknown format: exit %d", code)
 	}
