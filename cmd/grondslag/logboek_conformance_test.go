@@ -133,7 +133,10 @@ func checkLogboekOfRun(t *testing.T, st []string, dir string, tracedCalls int, n
 		return len(audit.CheckLogboek(mut(rs), true))
 	}
 	for name, mut := range map[string]func([]audit.LogboekRecord) []audit.LogboekRecord{
-		"dangling parent": func(rs []audit.LogboekRecord) []audit.LogboekRecord { rs[0].ParentSpanID = "0123456789abcdef"; return rs },
+		"dangling parent": func(rs []audit.LogboekRecord) []audit.LogboekRecord {
+			rs[0].ParentSpanID = "0123456789abcdef"
+			return rs
+		},
 		"refusal as error": func(rs []audit.LogboekRecord) []audit.LogboekRecord {
 			for i := range rs {
 				if rs[i].Attributes[audit.AttrOutcome] == string(audit.Denied) {

@@ -76,7 +76,10 @@ func TestCheckLogboek(t *testing.T) {
 			return r
 		}, "eigen trace"},
 		{"duplicate span", true, func(r []audit.LogboekRecord) []audit.LogboekRecord { return append(r, r[4]) }, "al voor"},
-		{"number in clear", true, func(r []audit.LogboekRecord) []audit.LogboekRecord { r[4].Attributes[audit.AttrReason] = "bsn-111222333"; return r }, "negen cijfers"},
+		{"number in clear", true, func(r []audit.LogboekRecord) []audit.LogboekRecord {
+			r[4].Attributes[audit.AttrReason] = "bsn-111222333"
+			return r
+		}, "negen cijfers"},
 		{"version not named", true, func(r []audit.LogboekRecord) []audit.LogboekRecord { r[2].Resource = nil; return r }, "versie van de standaard"},
 	} {
 		ps := audit.CheckLogboek(tc.mut(logboekRun()), tc.complete)
