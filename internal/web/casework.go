@@ -302,7 +302,7 @@ type casusJSON struct {
 	Doel       string            `json:"doel"`
 	Vraag      string            `json:"vraag"`
 	Versie     int               `json:"versie"`
-	Regie      map[string]int64  `json:"regie"`
+	Regie      map[string]string `json:"regie"`
 	Deelnemers []map[string]any  `json:"deelnemers"`
 	Verslagen  []casusItemJSON   `json:"verslagen"`
 	Afspraken  []casusItemJSON   `json:"afspraken"`
@@ -331,7 +331,7 @@ func (c *caseHandlers) apiCase(w http.ResponseWriter, r *http.Request) error {
 	maskPupil(v, false)
 	k := v.Case
 	out := casusJSON{ID: c.s.pid(kindCase, k.ID), Soort: k.Type, Fase: k.Phase, Volgende: v.NextPhases, Doel: k.Purpose, Vraag: k.Question, Versie: k.Version,
-		Regie: map[string]int64{}, Deelnemers: []map[string]any{}, Verslagen: []casusItemJSON{}, Afspraken: []casusItemJSON{}, Inbreng: []casusItemJSON{},
+		Regie: map[string]string{}, Deelnemers: []map[string]any{}, Verslagen: []casusItemJSON{}, Afspraken: []casusItemJSON{}, Inbreng: []casusItemJSON{},
 		Verborgen: v.Hidden, Inbrengen: v.MayBringIn, Signalen: signalsJSON(v.Triggers), Vragen: []vraagJSON{}}
 	for _, q := range v.Questions {
 		out.Vragen = append(out.Vragen, c.questionJSON(q))
@@ -341,11 +341,11 @@ func (c *caseHandlers) apiCase(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, kind := range casework.RegieKinds {
 		if h := k.RegieHolder(kind); h != 0 {
-			out.Regie[string(kind)] = h
+			out.Regie[string(kind)] = c.s.pid(kindUser, h)
 		}
 	}
 	for _, p := range k.Participants {
-		d := map[string]any{"naam": p.Name, "soort": p.Kind, "status": p.Status}
+		d := map[string]any{"id": c.s.publicRef(p.Ref()), "naam": p.Name, "soort": p.Kind, "status": p.Status}
 		if p.Party != "" { // parents and the pupil take part without a party or role
 			d["partij"], d["rol"] = p.Party, p.Role
 		}

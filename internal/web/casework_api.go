@@ -92,7 +92,7 @@ func (c *caseHandlers) agreementJSON(a casework.Agreement, scope string, now tim
 		Partij: a.AuthorParty, Fase: a.Phase, Versie: a.Version, ETag: agreementETag(a.ID, a.Version),
 		TeLaat: !a.Status.Finished() && a.Due.Before(time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, a.Due.Location()))}
 	if scope == casework.ScopeContent {
-		out.Omschrijving, out.Eigenaar, out.EigenaarNaam = a.Description, string(a.Owner), a.OwnerName
+		out.Omschrijving, out.Eigenaar, out.EigenaarNaam = a.Description, c.s.publicRef(a.Owner), a.OwnerName
 	}
 	return out
 }
@@ -145,10 +145,13 @@ type afspraakInJSON struct {
 	VoorOuders   *bool   `json:"voorOuders"`
 }
 
-func (b afspraakInJSON) input() (casework.AgreementInput, error) {
+func (b afspraakInJSON) input(s *Server) (casework.AgreementInput, error) {
 	in := casework.AgreementInput{Description: b.Omschrijving, ForParents: b.VoorOuders}
 	if b.Eigenaar != nil {
-		ref := casework.Ref(*b.Eigenaar)
+		ref, err := s.openRef(*b.Eigenaar, "eigenaar")
+		if err != nil {
+			return in, err
+		}
 		in.Owner = &ref
 	}
 	if b.Status != nil {
@@ -177,7 +180,7 @@ func (c *caseHandlers) apiAddAgreement(w http.ResponseWriter, r *http.Request) e
 	if body.Omschrijving == nil || body.Eigenaar == nil || body.Datum == nil {
 		return badField(firstMissing(map[string]bool{"omschrijving": body.Omschrijving == nil, "eigenaar": body.Eigenaar == nil, "datum": body.Datum == nil}), "omschrijving, eigenaar en datum zijn verplicht")
 	}
-	in, err := body.input()
+	in, err := body.input(c.s)
 	if err != nil {
 		return err
 	}
@@ -218,7 +221,7 @@ func (c *caseHandlers) apiPatchAgreement(w http.ResponseWriter, r *http.Request)
 	if err := decodeJSON(r, &body); err != nil {
 		return err
 	}
-	in, err := body.input()
+	in, err := body.input(c.s)
 	if err != nil {
 		return err
 	}
@@ -263,7 +266,7 @@ type vraagJSON struct {
 }
 
 func (c *caseHandlers) questionJSON(q casework.InfoRequest) vraagJSON {
-	return vraagJSON{ID: c.s.pid(kindQuestion, q.ID), Aan: string(q.To), Categorie: q.Category, Vraag: q.Question, Omvang: q.Scope, Waarom: q.ScopeWhy,
+	return vraagJSON{ID: c.s.pid(kindQuestion, q.ID), Aan: c.s.publicRef(q.To), Categorie: q.Category, Vraag: q.Question, Omvang: q.Scope, Waarom: q.ScopeWhy,
 		Antwoord: q.Answer, Beantwoord: !q.AnsweredAt.IsZero()}
 }
 
@@ -280,8 +283,12 @@ func (c *caseHandlers) apiAsk(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &body); err != nil {
 		return err
 	}
+	to, err := c.s.openRef(body.Aan, "aan")
+	if err != nil {
+		return err
+	}
 	op, region := c.op(r, audit.AccessAPI)
-	q, err := c.svc(r.Context()).Ask(r.Context(), region, op, id, casework.Ref(body.Aan), body.Categorie, body.Vraag)
+	q, err := c.svc(r.Context()).Ask(r.Context(), region, op, id, to, body.Categorie, body.Vraag)
 	if err != nil {
 		return caseError(err)
 	}
@@ -371,26 +378,34 @@ func (c *caseHandlers) stepRespond(r *http.Request, region int64, op casework.Op
 	if body.Geaccepteerd == nil {
 		return nil, badField("geaccepteerd", "zeg of de uitnodiging is aangenomen (true) of geweigerd (false)")
 	}
-	return c.svc(r.Context()).Respond(r.Context(), region, op, id, casework.Ref(body.Deelnemer), *body.Geaccepteerd, body.Toelichting)
+	who, err := c.s.openRef(body.Deelnemer, "deelnemer")
+	if err != nil {
+		return nil, err
+	}
+	return c.svc(r.Context()).Respond(r.Context(), region, op, id, who, *body.Geaccepteerd, body.Toelichting)
 }
 
 func (c *caseHandlers) stepHandOver(r *http.Request, region int64, op casework.Op, id int64) (*casework.Case, error) {
 	var body struct {
 		Soort       string `json:"soort"`
-		Naar        int64  `json:"naar"`
+		Naar        string `json:"naar"`
 		Toelichting string `json:"toelichting"`
 	}
 	if err := decodeJSON(r, &body); err != nil {
 		return nil, err
 	}
-	return c.svc(r.Context()).HandOver(r.Context(), region, op, id, casework.RegieKind(body.Soort), body.Naar, body.Toelichting)
+	to, err := c.s.rowID(kindUser, body.Naar, "naar")
+	if err != nil {
+		return nil, err
+	}
+	return c.svc(r.Context()).HandOver(r.Context(), region, op, id, casework.RegieKind(body.Soort), to, body.Toelichting)
 }
 
 func (c *caseHandlers) stepEscalate(r *http.Request, region int64, op casework.Op, id int64) (*casework.Case, error) {
 	var body struct {
 		Reden              string `json:"reden"`
 		Toelichting        string `json:"toelichting"`
-		Onderwijsconsulent int64  `json:"onderwijsconsulent"`
+		Onderwijsconsulent string `json:"onderwijsconsulent"`
 		Doorzettingsmacht  struct {
 			Naam    string `json:"naam"`
 			Functie string `json:"functie"`
@@ -399,8 +414,12 @@ func (c *caseHandlers) stepEscalate(r *http.Request, region int64, op casework.O
 	if err := decodeJSON(r, &body); err != nil {
 		return nil, err
 	}
+	consultant, err := c.s.rowID(kindUser, body.Onderwijsconsulent, "onderwijsconsulent")
+	if err != nil {
+		return nil, err
+	}
 	return c.svc(r.Context()).Escalate(r.Context(), region, op, id, casework.EscalateRequest{Reason: body.Reden, Detail: body.Toelichting,
-		ConsultantID: body.Onderwijsconsulent, Holder: casework.Doorzettingsmacht{Name: body.Doorzettingsmacht.Naam, Function: body.Doorzettingsmacht.Functie}})
+		ConsultantID: consultant, Holder: casework.Doorzettingsmacht{Name: body.Doorzettingsmacht.Naam, Function: body.Doorzettingsmacht.Functie}})
 }
 
 func (c *caseHandlers) stepDecide(r *http.Request, region int64, op casework.Op, id int64) (*casework.Case, error) {

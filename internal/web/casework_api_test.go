@@ -52,6 +52,34 @@ func TestCasusAPISteps(t *testing.T) {
 	if get.status != 200 || caseTag == "" {
 		t.Fatalf("GET: %d %s", get.status, get.body)
 	}
+	// Participants and regie holders are named by references that cannot be enumerated: the
+	// user's or parent's public id, never the row number.
+	var view struct {
+		Regie      map[string]string `json:"regie"`
+		Deelnemers []struct {
+			ID   string `json:"id"`
+			Naam string `json:"naam"`
+		} `json:"deelnemers"`
+	}
+	if err := json.Unmarshal([]byte(get.body), &view); err != nil || len(view.Deelnemers) == 0 || len(view.Regie) == 0 {
+		t.Fatalf("case view: %v %s", err, get.body)
+	}
+	refRe := regexp.MustCompile(`^((gebruiker|ouder):[A-Za-z0-9_-]{22}|leerling)$`)
+	refs := map[string]bool{}
+	for _, d := range view.Deelnemers {
+		if !refRe.MatchString(d.ID) {
+			t.Errorf("participant %q has reference %q", d.Naam, d.ID)
+		}
+		refs[d.ID] = true
+	}
+	for kind, h := range view.Regie {
+		if !refs["gebruiker:"+h] {
+			t.Errorf("regie %s held by %q, no participant's public id", kind, h)
+		}
+	}
+	if jhv := "gebruiker:" + w.pid("gebruiker", w.users["jhv"].id); !refs[jhv] {
+		t.Errorf("the jeugdhulpverlener's reference %s is not among the participants %v", jhv, refs)
+	}
 	// Case steps need the case's ETag.
 	if r := call("zc", "POST", base+"/fase", `{"fase":"plan-van-aanpak"}`); r.status != http.StatusPreconditionRequired || r.header.Get("Content-Type") != "application/problem+json" {
 		t.Errorf("phase without If-Match: %d %s", r.status, r.body)
@@ -69,15 +97,20 @@ func TestCasusAPISteps(t *testing.T) {
 	caseTag = r.header.Get("ETag")
 
 	// Agreements: 400 naming the field, 201 with ETag and Location.
-	mentorRef := fmt.Sprintf("gebruiker:%d", w.users["zc"].id)
-	r = call("zc", "POST", base+"/afspraken", `{"omschrijving":"Dagelijks gesprek","eigenaar":"`+mentorRef+`"}`)
 	var prob struct {
 		InvalidParams []struct{ Name string } `json:"invalidParams"`
 	}
+	mentorRef := "gebruiker:" + w.pid("gebruiker", w.users["zc"].id)
+	// A row number is no reference (ids cannot be enumerated): 400 naming the field.
+	r = call("zc", "POST", base+"/afspraken", fmt.Sprintf(`{"omschrijving":"x","eigenaar":"gebruiker:%d","datum":"2025-10-20"}`, w.users["zc"].id))
+	if json.Unmarshal([]byte(r.body), &prob); r.status != 400 || len(prob.InvalidParams) != 1 || prob.InvalidParams[0].Name != "eigenaar" {
+		t.Errorf("agreement with a numeric owner: %d %s", r.status, r.body)
+	}
+	r = call("zc", "POST", base+"/afspraken", `{"omschrijving":"Dagelijks gesprek","eigenaar":"`+mentorRef+`"}`)
 	if json.Unmarshal([]byte(r.body), &prob); r.status != 400 || len(prob.InvalidParams) != 1 || prob.InvalidParams[0].Name != "datum" {
 		t.Errorf("agreement without date: %d %s", r.status, r.body)
 	}
-	r = call("zc", "POST", base+"/afspraken", `{"omschrijving":"Dagelijks gesprek","eigenaar":"ouder:999","datum":"2025-10-20"}`)
+	r = call("zc", "POST", base+"/afspraken", `{"omschrijving":"Dagelijks gesprek","eigenaar":"ouder:`+w.pid("ouder", 999)+`","datum":"2025-10-20"}`)
 	if json.Unmarshal([]byte(r.body), &prob); r.status != 400 || len(prob.InvalidParams) != 1 || prob.InvalidParams[0].Name != "eigenaar" {
 		t.Errorf("agreement with a stranger as owner: %d %s", r.status, r.body)
 	}
@@ -120,7 +153,7 @@ func TestCasusAPISteps(t *testing.T) {
 	// Information request to jeugdhulp without consent: refused (Jeugdwet 7.3.11), not even a
 	// buitenkant answer; the problem names the lawful routes. (Buitenkant answers and the
 	// refusal of a content answer to them: internal/store TestThuiszitterScenario.)
-	r = call("zc", "POST", base+"/informatievragen", fmt.Sprintf(`{"aan":"gebruiker:%d","categorie":"jeugdhulp","vraag":"Is er hulp?"}`, w.users["jhv"].id))
+	r = call("zc", "POST", base+"/informatievragen", `{"aan":"gebruiker:`+w.pid("gebruiker", w.users["jhv"].id)+`","categorie":"jeugdhulp","vraag":"Is er hulp?"}`)
 	if r.status != http.StatusForbidden || r.header.Get("Content-Type") != "application/problem+json" || !strings.Contains(r.body, "ook niet dat jeugdhulp betrokken is") || !strings.Contains(r.body, "Verwijsindex") {
 		t.Fatalf("question: %d %s", r.status, r.body)
 	}
@@ -133,23 +166,23 @@ func TestCasusAPISteps(t *testing.T) {
 	}
 
 	// Regie and escalation with the case's ETag; an unknown consultant names the field.
-	r = call("zc", "POST", base+"/regie-overdracht", fmt.Sprintf(`{"soort":"breed","naar":%d,"toelichting":""}`, w.users["swv"].id), "If-Match", caseTag)
+	r = call("zc", "POST", base+"/regie-overdracht", fmt.Sprintf(`{"soort":"breed","naar":%q,"toelichting":""}`, w.pid("gebruiker", w.users["swv"].id)), "If-Match", caseTag)
 	if json.Unmarshal([]byte(r.body), &prob); r.status != 400 || len(prob.InvalidParams) != 1 || prob.InvalidParams[0].Name != "toelichting" {
 		t.Errorf("handover without note: %d %s", r.status, r.body)
 	}
-	esc := `{"reden":"handmatig","toelichting":"Geen plek gevonden.","onderwijsconsulent":%d,"doorzettingsmacht":{"naam":"J. de Vries","functie":"directeur SWV"}}`
-	if r := call("zc", "POST", base+"/doorbraakoverleg", fmt.Sprintf(esc, 99999), "If-Match", caseTag); r.status != 400 || !strings.Contains(r.body, `"name":"onderwijsconsulent"`) {
+	esc := `{"reden":"handmatig","toelichting":"Geen plek gevonden.","onderwijsconsulent":%q,"doorzettingsmacht":{"naam":"J. de Vries","functie":"directeur SWV"}}`
+	if r := call("zc", "POST", base+"/doorbraakoverleg", fmt.Sprintf(esc, w.pid("gebruiker", 99999)), "If-Match", caseTag); r.status != 400 || !strings.Contains(r.body, `"name":"onderwijsconsulent"`) {
 		t.Errorf("unknown consultant: %d %s", r.status, r.body)
 	}
-	if r := call("mentor", "POST", base+"/doorbraakoverleg", fmt.Sprintf(esc, w.users["oco"].id), "If-Match", caseTag); r.status != http.StatusForbidden {
+	if r := call("mentor", "POST", base+"/doorbraakoverleg", fmt.Sprintf(esc, w.pid("gebruiker", w.users["oco"].id)), "If-Match", caseTag); r.status != http.StatusForbidden {
 		t.Errorf("mentor (no participant) escalates: %d %s", r.status, r.body)
 	}
-	r = call("zc", "POST", base+"/doorbraakoverleg", fmt.Sprintf(esc, w.users["oco"].id), "If-Match", caseTag)
+	r = call("zc", "POST", base+"/doorbraakoverleg", fmt.Sprintf(esc, w.pid("gebruiker", w.users["oco"].id)), "If-Match", caseTag)
 	if r.status != 200 || !strings.Contains(r.body, `"soort":"doorbraakoverleg"`) || !strings.Contains(r.body, `"fase":"overleg"`) {
 		t.Fatalf("escalate: %d %s", r.status, r.body)
 	}
 	caseTag = r.header.Get("ETag")
-	if r := call("zc", "POST", base+"/doorbraakoverleg", fmt.Sprintf(esc, w.users["oco"].id), "If-Match", caseTag); r.status != 400 {
+	if r := call("zc", "POST", base+"/doorbraakoverleg", fmt.Sprintf(esc, w.pid("gebruiker", w.users["oco"].id)), "If-Match", caseTag); r.status != 400 {
 		t.Errorf("second escalation: %d %s", r.status, r.body)
 	}
 	// The onderwijsconsulent sees the school's plan in the doorbraakoverleg and decides.

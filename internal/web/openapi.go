@@ -65,6 +65,9 @@ func idS(desc string) obj { return intS(desc, 1, maxID) }
 // pidS is a public id (publicid.go): not a row number, cannot be enumerated.
 func pidS(desc string) obj { return pattern(desc, publicIDPattern, 22) }
 
+// refS is a participant reference: gebruiker:… or ouder:… with a public id, or leerling.
+func refS(desc string) obj { return pattern(desc, participantRefPattern, 32) }
+
 func numS(desc string, min, max float64) obj {
 	return obj{"type": "number", "format": "double", "minimum": min, "maximum": max, "description": desc}
 }

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/grondslag/grondslag/internal/casework"
 )
 
 // Public ids. The API never shows a row number: an id in a path or a body is the row number
@@ -38,6 +40,9 @@ const (
 	// kindDossier is a leerplicht dossier, kindDossierStep one of its steps.
 	kindDossier     idKind = 'd'
 	kindDossierStep idKind = 'p'
+	// kindUser is a professional's account, kindParent a parent: in participant references.
+	kindUser   idKind = 'u'
+	kindParent idKind = 'g'
 )
 
 // publicIDPattern is the form of a public id (OpenAPI pattern).
@@ -104,7 +109,7 @@ func (s *Server) rowID(k idKind, v, field string) (int64, error) {
 var publicKinds = map[string]idKind{"leerling": kindPupil, "casus": kindCase, "verslag": kindMinutes, "afspraak": kindAgreement,
 	"inbreng": kindContribution, "informatievraag": kindQuestion, "toestemming": kindConsent, "verzuimmelding": kindMelding,
 	"verzuimsignaal": kindSignal, "organisatie": kindOrganisation, "vrijstellingsaanvraag": kindExemptionRequest, "vrijstelling": kindExemption,
-	"leerplichtdossier": kindDossier, "dossierstap": kindDossierStep}
+	"leerplichtdossier": kindDossier, "dossierstap": kindDossierStep, "gebruiker": kindUser, "ouder": kindParent}
 
 // PublicID is the API's id of row id of kind (leerling, casus, verslag, afspraak, inbreng,
 // informatievraag, toestemming, verzuimmelding, verzuimsignaal, organisatie).
@@ -153,4 +158,47 @@ func (s *Server) openPathIDs(r *http.Request) error {
 		r.SetPathValue(name, strconv.FormatInt(id, 10))
 	}
 	return nil
+}
+
+// participantRefPattern is the form of a participant reference in the API (OpenAPI pattern):
+// "gebruiker:" or "ouder:" with a public id, or "leerling".
+const participantRefPattern = `^((gebruiker|ouder):[A-Za-z0-9_-]{22}|leerling)$`
+
+// publicRef is the API's form of a participant reference: the user's or parent's row number
+// replaced by its public id ("gebruiker:12" → "gebruiker:<22 chars>"), so that references cannot
+// be enumerated either.
+func (s *Server) publicRef(r casework.Ref) string {
+	kind, num, ok := strings.Cut(string(r), ":")
+	if !ok {
+		return string(r) // "leerling", or ""
+	}
+	id, err := strconv.ParseInt(num, 10, 64)
+	if err != nil {
+		return ""
+	}
+	switch kind {
+	case "gebruiker":
+		return "gebruiker:" + s.pid(kindUser, id)
+	case "ouder":
+		return "ouder:" + s.pid(kindParent, id)
+	}
+	return ""
+}
+
+// openRef turns an API participant reference back into the casework reference; anything else
+// (a row number, another kind's id) is a 400 naming field.
+func (s *Server) openRef(v, field string) (casework.Ref, error) {
+	if v == "leerling" {
+		return casework.Ref(v), nil
+	}
+	kind, pub, _ := strings.Cut(v, ":")
+	k, ok := map[string]idKind{"gebruiker": kindUser, "ouder": kindParent}[kind]
+	if !ok {
+		return "", badField(field, "geen deelnemer: gebruik de verwijzing uit de deelnemers van de casus (gebruiker:…, ouder:… of leerling)")
+	}
+	id, ok := s.ids.decode(k, pub)
+	if !ok {
+		return "", badField(field, "onbekende deelnemer: gebruik de verwijzing uit de deelnemers van de casus")
+	}
+	return casework.Ref(kind + ":" + strconv.FormatInt(id, 10)), nil
 }
