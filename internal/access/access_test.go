@@ -191,6 +191,45 @@ func BenchmarkAsk(b *testing.B) {
 	}
 }
 
+// TestRefusalActivity: a refusal is logged under the asking party's own activity for the
+// purpose when its register has one, else under DecisionActivity; never without one.
+func TestRefusalActivity(t *testing.T) {
+	p := access.New(policy.NewEngine(model(t)), 0)
+	for _, tc := range []struct {
+		purpose, category, want string
+	}{
+		{"signalering", "strafrechtelijk", ":leerlingbegeleiding-school"},
+		{"jeugdreclassering", "verzuim", access.DecisionActivity},
+	} {
+		req := access.Request{Request: policy.Request{Actor: policy.Actor{Party: "school", Role: "zorgcoordinator"}, Action: policy.Record, Category: tc.category, Purpose: tc.purpose}}
+		d, err := p.Ask(context.Background(), req)
+		if err != nil || d.Allowed || !strings.HasSuffix(d.ActivityURI, tc.want) {
+			t.Errorf("%s/%s: allowed=%v activity %q, want …%s (%v)", tc.purpose, tc.category, d.Allowed, d.ActivityURI, tc.want, err)
+		}
+		if rec := d.Record(audit.Record{}); rec.Outcome != audit.Denied || rec.ProcessingActivity != d.ActivityURI {
+			t.Errorf("%s: record %+v", tc.purpose, rec)
+		}
+	}
+}
+
+// BenchmarkAskDenied: a refusal resolves its activity (the party's own for the purpose, or
+// DecisionActivity) from the same per-version cache, without allocating.
+func BenchmarkAskDenied(b *testing.B) {
+	p := access.New(policy.NewEngine(model(b)), 1)
+	req := access.Request{RegionID: 1, Request: recordAbsence}
+	req.Purpose = "jeugdreclassering"
+	ctx := context.Background()
+	if d, _ := p.Ask(ctx, req); d.Allowed || d.ActivityURI == "" {
+		b.Fatalf("want a refusal with an activity: %+v", d)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Ask(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // disclosureEngine allows every disclosure, naming each side's own activity as the legal
 // model does (policy.Decision.DiscloserActivity, RecipientActivity).
 type disclosureEngine struct{ k *convenant.Compiled }
