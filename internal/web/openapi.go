@@ -19,9 +19,6 @@ func ref(name string) obj { return obj{"$ref": "#/components/schemas/" + name} }
 // properties and allow no others, so the validator in the tests catches a field that is not
 // documented.
 
-// maxID is the largest id the API gives out (2^53-1, exact in every JSON parser).
-const maxID = 1<<53 - 1
-
 func str(desc string) obj { return obj{"type": "string", "maxLength": 200, "description": desc} }
 
 func text(desc string, max int) obj {
@@ -60,7 +57,6 @@ func intS(desc string, min, max int64) obj {
 	return obj{"type": "integer", "format": f, "minimum": min, "maximum": max, "description": desc}
 }
 
-func idS(desc string) obj { return intS(desc, 1, maxID) }
 
 // pidS is a public id (publicid.go): not a row number, cannot be enumerated.
 func pidS(desc string) obj { return pattern(desc, publicIDPattern, 22) }
