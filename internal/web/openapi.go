@@ -57,7 +57,6 @@ func intS(desc string, min, max int64) obj {
 	return obj{"type": "integer", "format": f, "minimum": min, "maximum": max, "description": desc}
 }
 
-
 // pidS is a public id (publicid.go): not a row number, cannot be enumerated.
 func pidS(desc string) obj { return pattern(desc, publicIDPattern, 22) }
 
