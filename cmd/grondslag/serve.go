@@ -279,8 +279,26 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 		}
 		reactionTerm = n
 	}
-	s, err := web.New(web.Config{BaseURL: opts.baseURL, TLS: opts.tls, TrustProxy: opts.proxy, Demo: opts.demo, Timeouts: timeouts, TimeoutsOf: regions.SessionTimeouts, CORSOrigins: opts.cors,
-		TemplateDir: e.getenv("GRONDSLAG_TEMPLATES"), ReactionTerm: reactionTerm}, deps)
+	// OpenTelemetry traces when OTEL_EXPORTER_OTLP_ENDPOINT is set (tracing.go).
+	tp, err := newTracerProvider(ctx, e.getenv)
+	if err != nil {
+		batcher.Close()
+		ws.CloseStatements()
+		return nil, nil, opts, err
+	}
+	webCfg := web.Config{BaseURL: opts.baseURL, TLS: opts.tls, TrustProxy: opts.proxy, Demo: opts.demo, Timeouts: timeouts, TimeoutsOf: regions.SessionTimeouts, CORSOrigins: opts.cors,
+		TemplateDir: e.getenv("GRONDSLAG_TEMPLATES"), ReactionTerm: reactionTerm}
+	shutdownTracing := func() {}
+	if tp != nil {
+		webCfg.Spans = requestSpans(tp)
+		shutdownTracing = func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			tp.Shutdown(sctx)
+		}
+		slog.Info("OpenTelemetry-traces aan (OTLP/HTTP)")
+	}
+	s, err := web.New(webCfg, deps)
 	if err != nil {
 		batcher.Close()
 		ws.CloseStatements()
@@ -381,7 +399,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 			}
 		}
 	}()
-	return &webServer{web: s, sealer: sealer, obs: obs}, func() { stop(); wg.Wait(); batcher.Close(); ws.CloseStatements() }, opts, nil
+	return &webServer{web: s, sealer: sealer, obs: obs}, func() { stop(); wg.Wait(); batcher.Close(); ws.CloseStatements(); shutdownTracing() }, opts, nil
 }
 
 // noMail is the CodeSender until an e-mail relay is configured: parents get a clear error

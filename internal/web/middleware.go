@@ -105,6 +105,10 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 		tc := rt.own
 		ctx = context.WithValue(ctx, keyTrace, rt)
+		var endSpan func(route string, status int)
+		if s.cfg.Spans != nil {
+			ctx, endSpan = s.cfg.Spans(ctx, rt.own, rt.foreign)
+		}
 		r = r.WithContext(ctx)
 
 		h := w.Header()
@@ -141,6 +145,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				slog.String("request_id", id),
 				slog.String("trace_id", tc.TraceID.String()),
 			)
+			if endSpan != nil {
+				endSpan(routePattern(r), sw.status)
+			}
 		}()
 		if !s.limitBodies(sw, r) {
 			return

@@ -15,6 +15,7 @@ import (
 
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/civil"
+	"github.com/grondslag/grondslag/internal/tracectx"
 )
 
 // APIVersion is the full version of the API, sent in the API-Version header of every API response.
@@ -50,6 +51,11 @@ type Config struct {
 	Now func() time.Time
 	// TemplateDir, when set, reloads templates from disk on every request (development).
 	TemplateDir string
+	// Spans, when set, is called for every request with the request's own trace context (the
+	// trace id its audit records carry) and the API caller's (zero when none); the function it
+	// returns is called with the route pattern and the status once the response is done. An
+	// OpenTelemetry exporter in cmd/grondslag; nil: no spans.
+	Spans func(ctx context.Context, own, caller tracectx.Context) (context.Context, func(route string, status int))
 	// RateLimit is the API's limit per caller (DefaultRateLimit when zero).
 	RateLimit RateLimit
 	// CORSOrigins are the origins (https://host[:port]) whose web pages may call the API from a
