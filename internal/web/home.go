@@ -192,6 +192,7 @@ func (s *Server) workSections(ctx context.Context, p *Principal, purpose string)
 			if sec.Kind == WorkMeldingenNew && it.Date != "" {
 				it.Due = addDaysISO(it.Date, s.reactionTerm())
 			}
+			it.Title = workWord(it.Title)
 			it.Detail = isoInText.ReplaceAllStringFunc(it.Detail, func(d string) string { return LongDate(d) })
 			sec.Items = append(sec.Items, workRow{WorkItem: it, Overdue: it.Due != "" && it.Due < today})
 		}

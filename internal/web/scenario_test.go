@@ -494,7 +494,8 @@ func TestWorklists(t *testing.T) {
 	l.setPurpose("handhaving-leerplicht")
 	r = l.get("/start")
 	if !strings.Contains(r.body, "Nieuwe verzuimmeldingen") || !strings.Contains(r.body, "Dirk Visser") || !strings.Contains(r.body, "te laat: uiterlijk 4 oktober 2025") ||
-		!strings.Contains(r.body, "Bart Visser") || !strings.Contains(r.body, "in behandeling sinds 8 september 2025") || strings.Contains(r.body, "Anouk") {
+		!strings.Contains(r.body, "Bart Visser") || !strings.Contains(r.body, "in behandeling sinds 8 september 2025") || strings.Contains(r.body, "Anouk") ||
+		!strings.Contains(r.body, "16 uur verzuim in 4 lesweken") || strings.Contains(r.body, "16-uur-in-4-lesweken") {
 		t.Fatalf("leerplicht start:\n%s", r.body)
 	}
 	// With the melding, leerplicht may open Bart's page (person-level, DUO melding gives ground).
