@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/store"
 	"github.com/grondslag/grondslag/internal/web"
 )
 
@@ -86,8 +87,11 @@ func runAPIClient(ctx context.Context, e env) error {
 // federated login of an organisation. The client secret is read from the environment variable
 // named by --geheim-uit (never from a flag, so it stays out of shell history) and stored sealed.
 func runOIDC(ctx context.Context, e env) error {
+	if len(e.args) > 0 && e.args[0] == "ouders" {
+		return runCitizenOIDC(ctx, e)
+	}
 	if len(e.args) == 0 || e.args[0] != "instellen" {
-		return withExit(2, errors.New("gebruik: grondslag oidc instellen --organisatie ID --issuer URL --client-id ID --geheim-uit VARIABELE [--mfa-van-idp]"))
+		return withExit(2, errors.New("gebruik: grondslag oidc instellen --organisatie ID --issuer URL --client-id ID --geheim-uit VARIABELE [--mfa-van-idp]\n   of: grondslag oidc ouders --naam NAAM --issuer URL --client-id ID --geheim-uit VARIABELE [--regio CODE]"))
 	}
 	fs := newFlagSet(e, "oidc instellen", "oidc instellen --organisatie ID --issuer URL --client-id ID --geheim-uit VARIABELE [--mfa-van-idp] [--db …] [--regio CODE]")
 	cfg := storeFlags(fs, e)
@@ -136,5 +140,54 @@ func runOIDC(ctx context.Context, e env) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Inloggen via OpenID Connect ingesteld voor %s (%s).\nDe knop staat op de inlogpagina; terugkeer-URL bij de provider: <GRONDSLAG_URL>/inloggen/oidc-terug\n", o.Name, *issuer)
+	return nil
+}
+
+// runCitizenOIDC: `grondslag oidc ouders --naam DigiD --issuer URL --client-id ID` configures the
+// sign-in of the region's parents and pupils through an OpenID Connect provider (a DigiD broker).
+// The client secret is read from the environment variable named by --geheim-uit and stored sealed.
+func runCitizenOIDC(ctx context.Context, e env) error {
+	fs := newFlagSet(e, "oidc ouders", "oidc ouders --naam NAAM --issuer URL --client-id ID --geheim-uit VARIABELE [--db …] [--regio CODE]")
+	cfg := storeFlags(fs, e)
+	name := fs.String("naam", "DigiD", "naam van de inlogdienst op de knop (bijvoorbeeld DigiD)")
+	issuer := fs.String("issuer", "", "issuer-URL van de OpenID Connect-provider (https://…)")
+	clientID := fs.String("client-id", "", "client-id van Grondslag bij de provider")
+	secretVar := fs.String("geheim-uit", "GRONDSLAG_OIDC_OUDERS_GEHEIM", "omgevingsvariabele met het client-geheim")
+	if err := parseFlags(fs, e.args[1:]); err != nil {
+		return err
+	}
+	secret := e.getenv(*secretVar)
+	switch {
+	case strings.TrimSpace(*name) == "":
+		return withExit(2, errors.New("--naam is verplicht"))
+	case !strings.HasPrefix(*issuer, "https://"):
+		return withExit(2, errors.New("--issuer moet een https://-URL zijn"))
+	case *clientID == "":
+		return withExit(2, errors.New("--client-id is verplicht"))
+	case secret == "":
+		return withExit(2, fmt.Errorf("het client-geheim ontbreekt: zet het in de omgevingsvariabele %s", *secretVar))
+	}
+	db, err := cfg.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	reg, err := cfg.region(ctx, db)
+	if err != nil {
+		return err
+	}
+	key, err := webKey(e, cfg)
+	if err != nil {
+		return err
+	}
+	sealer, err := auth.NewSealer(key)
+	if err != nil {
+		return err
+	}
+	if err := db.SetCitizenOIDC(ctx, store.CitizenOIDC{RegionID: reg.ID, Name: strings.TrimSpace(*name), Issuer: *issuer, ClientID: *clientID,
+		Secret: web.SealCitizenOIDCSecret(sealer, reg.ID, secret)}); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Inloggen met %s ingesteld voor ouders en leerlingen van regio %s (%s).\nDe knop staat op /inloggen/ouder en /inloggen/leerling; terugkeer-URL bij de provider: <GRONDSLAG_URL>/inloggen/burger-terug\n", *name, reg.Code, *issuer)
 	return nil
 }

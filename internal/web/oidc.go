@@ -145,10 +145,6 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) error {
 		return errOIDC
 	}
 	s.setCookie(w, oidcCookie, "", -1)
-	q := r.URL.Query()
-	if q.Get("state") == "" || q.Get("state") != st.State || q.Get("error") != "" || q.Get("code") == "" {
-		return errOIDC
-	}
 	ctx := oidc.ClientContext(r.Context(), s.d.HTTPClient)
 	c, err := s.oidcConfig(ctx, st.Region, st.Org)
 	if err != nil {
@@ -158,22 +154,9 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errOIDC
 	}
-	tok, err := s.oauthConfig(r, c, p).Exchange(ctx, q.Get("code"), oauth2.VerifierOption(st.Verifier))
+	tok, idt, err := s.oidcExchange(ctx, r, s.oauthConfig(r, c, p), p, c.ClientID, st)
 	if err != nil {
-		errOIDCLog(s, r, "token", err)
-		return errOIDC
-	}
-	raw, ok := tok.Extra("id_token").(string)
-	if !ok {
-		return errOIDC
-	}
-	idt, err := p.Verifier(&oidc.Config{ClientID: c.ClientID, Now: s.now}).Verify(ctx, raw)
-	if err != nil {
-		errOIDCLog(s, r, "id_token", err)
-		return errOIDC
-	}
-	if idt.Nonce != st.Nonce {
-		return errOIDC
+		return err
 	}
 	var claims oidcClaims
 	if err := idt.Claims(&claims); err != nil {
@@ -244,6 +227,34 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/inloggen/mfa", http.StatusSeeOther)
 	}
 	return nil
+}
+
+// oidcExchange trades the callback's code for tokens (with the PKCE verifier) and verifies the
+// ID token: signature and claims by go-oidc against the provider's keys, audience clientID,
+// and the nonce of the state. Any failure is errOIDC (the detail goes to the log).
+func (s *Server) oidcExchange(ctx context.Context, r *http.Request, oc *oauth2.Config, p *oidc.Provider, clientID string, st oidcState) (*oauth2.Token, *oidc.IDToken, error) {
+	q := r.URL.Query()
+	if q.Get("state") == "" || q.Get("state") != st.State || q.Get("error") != "" || q.Get("code") == "" {
+		return nil, nil, errOIDC
+	}
+	tok, err := oc.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(st.Verifier))
+	if err != nil {
+		errOIDCLog(s, r, "token", err)
+		return nil, nil, errOIDC
+	}
+	raw, ok := tok.Extra("id_token").(string)
+	if !ok {
+		return nil, nil, errOIDC
+	}
+	idt, err := p.Verifier(&oidc.Config{ClientID: clientID, Now: s.now}).Verify(ctx, raw)
+	if err != nil {
+		errOIDCLog(s, r, "id_token", err)
+		return nil, nil, errOIDC
+	}
+	if idt.Nonce != st.Nonce {
+		return nil, nil, errOIDC
+	}
+	return tok, idt, nil
 }
 
 // idpAssertsMFA reads the token's authentication context: an amr of "mfa", "otp", "hwk" or

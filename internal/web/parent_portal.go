@@ -45,10 +45,7 @@ type PupilAccounts interface {
 func (s *Server) MountParentPortal(d ParentPortalDeps) error {
 	s.portal = d
 	if d.Pupils != nil {
-		s.page("GET /inloggen/leerling", s.pupilLoginForm)
-		s.page("POST /inloggen/leerling", s.pupilLoginSubmit)
-		s.page("GET /inloggen/leerling/code", s.pupilCodeForm)
-		s.page("POST /inloggen/leerling/code", s.pupilCodeSubmit)
+		s.mountCodeLogin(s.pupilCodeLogin())
 		s.page("POST /mijn-ouders/{ouder}", s.requireUser([]string{auth.RoleLeerling}, s.pupilAuthoriseSubmit))
 		s.page("POST /toestemmingen/leerling/{id}/uitnodigen", s.requireUser([]string{auth.RoleZorgcoordinator}, s.pupilInviteSubmit))
 	}
@@ -81,125 +78,6 @@ func (s *Server) adultChildren(ctx context.Context, regionID, parentID int64) ([
 		out = append(out, a)
 	}
 	return out, nil
-}
-
-// ---- the pupil's own account: sign in with a code by e-mail, like the parents.
-
-const pupilCookie = "gs_leerling"
-
-func (s *Server) pupilLoginForm(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, "leerling_inloggen", "Inloggen voor leerlingen", map[string]any{"csrf": s.preCSRF(w, r)})
-}
-
-func (s *Server) pupilLoginSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := s.checkPreCSRF(r); err != nil {
-		return err
-	}
-	ctx, now := r.Context(), s.now()
-	email := auth.NormaliseEmail(r.PostFormValue("email"))
-	if email == "" || len(email) > 254 || !looksLikeEmail(email) {
-		return s.renderForm(w, r, http.StatusUnprocessableEntity, "leerling_inloggen", "Inloggen voor leerlingen",
-			map[string]any{"csrf": s.preCSRF(w, r), "email": email}, map[string]string{"email": "Vul je e-mailadres in, zoals naam@voorbeeld.nl."})
-	}
-	keys := []string{"code-adres:" + auth.HashToken(s.clientAddr(r)), "code-email:" + auth.HashToken(email)}
-	locked, err := s.d.Throttle.ThrottleLocked(ctx, keys, now)
-	if err != nil {
-		return err
-	}
-	if !locked {
-		for _, k := range keys {
-			if _, err := s.d.Throttle.ThrottleFail(ctx, k, parentRequestLimit, s.cfg.Limits.Window, s.cfg.Limits.Lock, now); err != nil {
-				return err
-			}
-		}
-		accs, err := s.portal.Pupils.PupilAccountsByEmail(ctx, email)
-		if err != nil {
-			return err
-		}
-		for _, a := range accs {
-			code, hash := auth.NewLoginCode()
-			if err := s.portal.Pupils.CreatePupilLoginCode(ctx, a.RegionID, a.PupilID, hash, now.Add(s.cfg.LoginCodeValidity), now); err != nil {
-				return err
-			}
-			// The code sender addresses a person by name and e-mail; a pupil is no parent, the
-			// id stays 0 so that nothing is looked up by it.
-			if err := s.d.Codes.SendLoginCode(ctx, auth.Parent{RegionID: a.RegionID, Name: a.Name, Email: a.Email}, code, s.cfg.LoginCodeValidity); err != nil {
-				return err
-			}
-		}
-	}
-	if err := s.setSealedCookie(w, pupilCookie, email, s.cfg.LoginCodeValidity); err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/inloggen/leerling/code", http.StatusSeeOther)
-	return nil
-}
-
-func (s *Server) pupilCodeForm(w http.ResponseWriter, r *http.Request) error {
-	var email string
-	if !s.readSealedCookie(r, pupilCookie, &email) {
-		http.Redirect(w, r, "/inloggen/leerling", http.StatusSeeOther)
-		return nil
-	}
-	return s.render(w, r, "leerling_code", "Code uit je e-mail", map[string]any{"csrf": s.preCSRF(w, r), "minuten": int(s.cfg.LoginCodeValidity.Minutes())})
-}
-
-func (s *Server) pupilCodeSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := s.checkPreCSRF(r); err != nil {
-		return err
-	}
-	var email string
-	if !s.readSealedCookie(r, pupilCookie, &email) {
-		http.Redirect(w, r, "/inloggen/leerling", http.StatusSeeOther)
-		return nil
-	}
-	ctx, now := r.Context(), s.now()
-	key := "code-poging:" + auth.HashToken(email)
-	locked, err := s.d.Throttle.ThrottleLocked(ctx, []string{key, auth.AddressKey(s.clientAddr(r))}, now)
-	if err != nil {
-		return err
-	}
-	hash := auth.HashToken(auth.NormaliseLoginCode(r.PostFormValue("code")))
-	var who *store.PupilAccount
-	if !locked {
-		accs, err := s.portal.Pupils.PupilAccountsByEmail(ctx, email)
-		if err != nil {
-			return err
-		}
-		for i := range accs {
-			ok, err := s.portal.Pupils.UsePupilLoginCode(ctx, accs[i].RegionID, accs[i].PupilID, hash, loginCodeAttempts, now)
-			if err != nil {
-				return err
-			}
-			if ok {
-				who = &accs[i]
-				break
-			}
-		}
-	}
-	if who == nil {
-		if !locked {
-			if _, err := s.d.Throttle.ThrottleFail(ctx, key, s.cfg.Limits.AccountFailures*2, s.cfg.Limits.Window, s.cfg.Limits.Lock, now); err != nil {
-				return err
-			}
-		}
-		return s.renderForm(w, r, http.StatusUnauthorized, "leerling_code", "Code uit je e-mail",
-			map[string]any{"csrf": s.preCSRF(w, r), "minuten": int(s.cfg.LoginCodeValidity.Minutes())},
-			map[string]string{"code": "Deze code klopt niet of is verlopen. Vraag zo nodig een nieuwe code aan."})
-	}
-	s.setCookie(w, pupilCookie, "", -1)
-	if c, err := r.Cookie(s.sessionCookieName()); err == nil && c.Value != "" {
-		s.d.Sessions.DeleteSession(ctx, auth.HashToken(c.Value))
-	}
-	token, sess := auth.NewSession(who.RegionID, 0, 0, auth.StageActive, now)
-	sess.PupilID = who.PupilID
-	if err := s.d.Sessions.CreateSession(ctx, sess); err != nil {
-		return err
-	}
-	s.setSessionCookie(w, token)
-	s.log.InfoContext(ctx, "leerling ingelogd", "regio_id", who.RegionID)
-	http.Redirect(w, r, "/start", http.StatusSeeOther)
-	return nil
 }
 
 // pupilHome is the start page of a pupil: the consents to answer (from 12, where the rules ask

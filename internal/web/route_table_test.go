@@ -31,6 +31,8 @@ var publicRoutes = map[string]string{
 	"POST /inloggen/leerling/code":   "pupils' sign-in by e-mail code",
 	"GET /inloggen/oidc/{org}":       "OpenID Connect sign-in",
 	"GET /inloggen/oidc-terug":       "OpenID Connect callback",
+	"GET /inloggen/burger/{regio}":   "parents' and pupils' sign-in through the region's OpenID Connect provider",
+	"GET /inloggen/burger-terug":     "its callback",
 	"POST /uitloggen":                "signing out",
 	"GET /account-instellen/{code}":  "one-time link of a new account",
 	"POST /account-instellen/{code}": "one-time link of a new account",
