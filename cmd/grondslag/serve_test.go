@@ -171,6 +171,19 @@ func TestAPIClientAndOIDCCommands(t *testing.T) {
 	if code, _, _ := runCmd(append([]string{"oidc", "instellen", "--issuer", "http://idp.example", "--client-id", "g"}, common...)...); code != 2 {
 		t.Error("http issuer accepted")
 	}
+	// The region's sign-in for parents and pupils: the secret from its own variable, sealed.
+	region := []string{"--db", dbPath, "--sleutels", keys}
+	if code, _, errs := runCmd(append([]string{"oidc", "ouders", "--issuer", "https://digid-makelaar.example", "--client-id", "g"}, region...)...); code != 2 || !strings.Contains(errs, "GRONDSLAG_OIDC_OUDERS_GEHEIM") {
+		t.Errorf("without the secret: %d %s", code, errs)
+	}
+	envs["GRONDSLAG_OIDC_OUDERS_GEHEIM"] = "ouders-geheim"
+	if code, out, errs := runCmd(append([]string{"oidc", "ouders", "--naam", "DigiD", "--issuer", "https://digid-makelaar.example", "--client-id", "g"}, region...)...); code != 0 || !strings.Contains(out, "burger-terug") {
+		t.Fatalf("oidc ouders: %d %s %s", code, out, errs)
+	}
+	ccfgs, err := db.CitizenOIDCConfigs(ctx)
+	if err != nil || len(ccfgs) != 1 || ccfgs[0].Name != "DigiD" || ccfgs[0].RegionID != r.ID || bytes.Contains(ccfgs[0].Secret, []byte("ouders-geheim")) {
+		t.Fatalf("citizen oidc stored: %+v %v", ccfgs, err)
+	}
 }
 
 func allScopes() string {

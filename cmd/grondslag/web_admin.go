@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"slices"
 	"strings"
@@ -83,9 +84,52 @@ func runAPIClient(ctx context.Context, e env) error {
 	return nil
 }
 
+// oidcFlags are the flags both OIDC commands share: the provider and where its secret is.
+type oidcFlags struct {
+	cfg                         *config
+	issuer, clientID, secretVar *string
+}
+
+func newOIDCFlags(fs *flag.FlagSet, e env, secretVar string) oidcFlags {
+	return oidcFlags{cfg: storeFlags(fs, e),
+		issuer:    fs.String("issuer", "", "issuer-URL van de OpenID Connect-provider (https://…)"),
+		clientID:  fs.String("client-id", "", "client-id van Grondslag bij de provider"),
+		secretVar: fs.String("geheim-uit", secretVar, "omgevingsvariabele met het client-geheim")}
+}
+
+// open checks the provider flags (the secret from the environment, never from a flag, so it
+// stays out of shell history) and opens the store, the region and the web key's sealer.
+func (f oidcFlags) open(ctx context.Context, e env) (secret string, db *store.DB, reg regionRef, sealer *auth.Sealer, err error) {
+	secret = e.getenv(*f.secretVar)
+	switch {
+	case !strings.HasPrefix(*f.issuer, "https://"):
+		return "", nil, reg, nil, withExit(2, errors.New("--issuer moet een https://-URL zijn"))
+	case *f.clientID == "":
+		return "", nil, reg, nil, withExit(2, errors.New("--client-id is verplicht"))
+	case secret == "":
+		return "", nil, reg, nil, withExit(2, fmt.Errorf("het client-geheim ontbreekt: zet het in de omgevingsvariabele %s", *f.secretVar))
+	}
+	key, err := webKey(e, f.cfg)
+	if err != nil {
+		return "", nil, reg, nil, err
+	}
+	if sealer, err = auth.NewSealer(key); err != nil {
+		return "", nil, reg, nil, err
+	}
+	if db, err = f.cfg.openStore(ctx); err != nil {
+		return "", nil, reg, nil, err
+	}
+	if reg, err = f.cfg.region(ctx, db); err != nil {
+		db.Close()
+		return "", nil, reg, nil, err
+	}
+	return secret, db, reg, sealer, nil
+}
+
 // runOIDC: `grondslag oidc instellen --organisatie ID --issuer URL --client-id ID` configures the
-// federated login of an organisation. The client secret is read from the environment variable
-// named by --geheim-uit (never from a flag, so it stays out of shell history) and stored sealed.
+// federated login of an organisation; `grondslag oidc ouders` that of the region's parents and
+// pupils (runCitizenOIDC). The client secret is read from the environment variable named by
+// --geheim-uit and stored sealed.
 func runOIDC(ctx context.Context, e env) error {
 	if len(e.args) > 0 && e.args[0] == "ouders" {
 		return runCitizenOIDC(ctx, e)
@@ -94,100 +138,53 @@ func runOIDC(ctx context.Context, e env) error {
 		return withExit(2, errors.New("gebruik: grondslag oidc instellen --organisatie ID --issuer URL --client-id ID --geheim-uit VARIABELE [--mfa-van-idp]\n   of: grondslag oidc ouders --naam NAAM --issuer URL --client-id ID --geheim-uit VARIABELE [--regio CODE]"))
 	}
 	fs := newFlagSet(e, "oidc instellen", "oidc instellen --organisatie ID --issuer URL --client-id ID --geheim-uit VARIABELE [--mfa-van-idp] [--db …] [--regio CODE]")
-	cfg := storeFlags(fs, e)
+	f := newOIDCFlags(fs, e, "GRONDSLAG_OIDC_GEHEIM")
 	org := fs.Int64("organisatie", 0, "id van de organisatie")
-	issuer := fs.String("issuer", "", "issuer-URL van de OpenID Connect-provider (https://…)")
-	clientID := fs.String("client-id", "", "client-id van Grondslag bij de provider")
-	secretVar := fs.String("geheim-uit", "GRONDSLAG_OIDC_GEHEIM", "omgevingsvariabele met het client-geheim")
 	mfa := fs.Bool("mfa-van-idp", false, "de provider bevestigt tweestapsverificatie (acr/amr); Grondslag vraagt dan geen eigen code als het token dat aantoont")
 	if err := parseFlags(fs, e.args[1:]); err != nil {
 		return err
 	}
-	secret := e.getenv(*secretVar)
-	switch {
-	case *org <= 0:
+	if *org <= 0 {
 		return withExit(2, errors.New("--organisatie is verplicht"))
-	case !strings.HasPrefix(*issuer, "https://"):
-		return withExit(2, errors.New("--issuer moet een https://-URL zijn"))
-	case *clientID == "":
-		return withExit(2, errors.New("--client-id is verplicht"))
-	case secret == "":
-		return withExit(2, fmt.Errorf("het client-geheim ontbreekt: zet het in de omgevingsvariabele %s", *secretVar))
 	}
-	db, err := cfg.openStore(ctx)
+	secret, db, reg, sealer, err := f.open(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	reg, err := cfg.region(ctx, db)
-	if err != nil {
-		return err
-	}
 	o, err := db.Organisation(ctx, reg.ID, *org)
 	if err != nil {
 		return withExit(2, fmt.Errorf("--organisatie: organisatie %d bestaat niet in regio %s", *org, reg.Code))
 	}
-	key, err := webKey(e, cfg)
-	if err != nil {
-		return err
-	}
-	sealer, err := auth.NewSealer(key)
-	if err != nil {
-		return err
-	}
-	c := auth.OIDCConfig{RegionID: reg.ID, OrgID: o.ID, Issuer: *issuer, ClientID: *clientID, MFAFromIdP: *mfa}
+	c := auth.OIDCConfig{RegionID: reg.ID, OrgID: o.ID, Issuer: *f.issuer, ClientID: *f.clientID, MFAFromIdP: *mfa}
 	if err := db.SetOIDC(ctx, c, web.SealOIDCSecret(sealer, reg.ID, o.ID, secret)); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Inloggen via OpenID Connect ingesteld voor %s (%s).\nDe knop staat op de inlogpagina; terugkeer-URL bij de provider: <GRONDSLAG_URL>/inloggen/oidc-terug\n", o.Name, *issuer)
+	fmt.Fprintf(e.stdout, "Inloggen via OpenID Connect ingesteld voor %s (%s).\nDe knop staat op de inlogpagina; terugkeer-URL bij de provider: <GRONDSLAG_URL>/inloggen/oidc-terug\n", o.Name, *f.issuer)
 	return nil
 }
 
 // runCitizenOIDC: `grondslag oidc ouders --naam DigiD --issuer URL --client-id ID` configures the
 // sign-in of the region's parents and pupils through an OpenID Connect provider (a DigiD broker).
-// The client secret is read from the environment variable named by --geheim-uit and stored sealed.
 func runCitizenOIDC(ctx context.Context, e env) error {
 	fs := newFlagSet(e, "oidc ouders", "oidc ouders --naam NAAM --issuer URL --client-id ID --geheim-uit VARIABELE [--db …] [--regio CODE]")
-	cfg := storeFlags(fs, e)
+	f := newOIDCFlags(fs, e, "GRONDSLAG_OIDC_OUDERS_GEHEIM")
 	name := fs.String("naam", "DigiD", "naam van de inlogdienst op de knop (bijvoorbeeld DigiD)")
-	issuer := fs.String("issuer", "", "issuer-URL van de OpenID Connect-provider (https://…)")
-	clientID := fs.String("client-id", "", "client-id van Grondslag bij de provider")
-	secretVar := fs.String("geheim-uit", "GRONDSLAG_OIDC_OUDERS_GEHEIM", "omgevingsvariabele met het client-geheim")
 	if err := parseFlags(fs, e.args[1:]); err != nil {
 		return err
 	}
-	secret := e.getenv(*secretVar)
-	switch {
-	case strings.TrimSpace(*name) == "":
+	if strings.TrimSpace(*name) == "" {
 		return withExit(2, errors.New("--naam is verplicht"))
-	case !strings.HasPrefix(*issuer, "https://"):
-		return withExit(2, errors.New("--issuer moet een https://-URL zijn"))
-	case *clientID == "":
-		return withExit(2, errors.New("--client-id is verplicht"))
-	case secret == "":
-		return withExit(2, fmt.Errorf("het client-geheim ontbreekt: zet het in de omgevingsvariabele %s", *secretVar))
 	}
-	db, err := cfg.openStore(ctx)
+	secret, db, reg, sealer, err := f.open(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	reg, err := cfg.region(ctx, db)
-	if err != nil {
-		return err
-	}
-	key, err := webKey(e, cfg)
-	if err != nil {
-		return err
-	}
-	sealer, err := auth.NewSealer(key)
-	if err != nil {
-		return err
-	}
-	if err := db.SetCitizenOIDC(ctx, store.CitizenOIDC{RegionID: reg.ID, Name: strings.TrimSpace(*name), Issuer: *issuer, ClientID: *clientID,
+	if err := db.SetCitizenOIDC(ctx, store.CitizenOIDC{RegionID: reg.ID, Name: strings.TrimSpace(*name), Issuer: *f.issuer, ClientID: *f.clientID,
 		Secret: web.SealCitizenOIDCSecret(sealer, reg.ID, secret)}); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Inloggen met %s ingesteld voor ouders en leerlingen van regio %s (%s).\nDe knop staat op /inloggen/ouder en /inloggen/leerling; terugkeer-URL bij de provider: <GRONDSLAG_URL>/inloggen/burger-terug\n", *name, reg.Code, *issuer)
+	fmt.Fprintf(e.stdout, "Inloggen met %s ingesteld voor ouders en leerlingen van regio %s (%s).\nDe knop staat op /inloggen/ouder en /inloggen/leerling; terugkeer-URL bij de provider: <GRONDSLAG_URL>/inloggen/burger-terug\n", *name, reg.Code, *f.issuer)
 	return nil
 }

@@ -175,3 +175,62 @@ func (s *Service) Withdraw(ctx context.Context, ch Change, id int64, by Giver, a
 
 // WithBase returns the change with base as its audit record.
 func (ch Change) WithBase(base audit.Record) Change { ch.Base = base; return ch }
+
+// Ask decides and stores an online request for consent (the zorgcoördinator asks the parents
+// with gezag, and the pupil where the age rules say so), with its audit entry.
+func (s *Service) Ask(ctx context.Context, ch Change, d AskDraft) (Ask, error) {
+	rec, err := s.authorise(ctx, ch, d.Purpose, audit.ActionCreate, 0)
+	if err != nil {
+		return Ask{}, err
+	}
+	trail, err := s.trail(ctx, ch.RegionID, rec)
+	if err != nil {
+		return Ask{}, err
+	}
+	a, err := s.d.Register.NewAsk(ctx, ch.RegionID, d, trail)
+	if err != nil {
+		return a, err
+	}
+	return a, s.afterChange(ctx, ch.RegionID, 0, rec)
+}
+
+// The data subject's own acts on the register: a parent with gezag or the pupil answers an
+// online request, or withdraws a consent they gave (AVG art. 7 lid 3). These are not exchanges
+// under the convenant, so no policy rule decides them; the caller has checked the relation
+// (gezag, or the pupil himself) and ch.Base carries the ground of keeping the register (AVG art.
+// 6 lid 1 sub c with art. 7 lid 1: the controller must be able to show the consent).
+
+// Answer records by's answer to request askID and, when it completes the request, the consent;
+// both with the audit entry, in one transaction.
+func (s *Service) Answer(ctx context.Context, ch Change, askID int64, by Giver, yes bool) (Ask, *Record, error) {
+	rec := ch.Base
+	rec.Categories, rec.Action = []string{"toestemming"}, audit.ActionCreate
+	trail, err := s.trail(ctx, ch.RegionID, rec)
+	if err != nil {
+		return Ask{}, nil, err
+	}
+	after, made, err := s.d.Register.Answer(ctx, ch.RegionID, askID, by, yes, s.d.Now(), trail)
+	if err != nil {
+		return after, made, err
+	}
+	id := int64(0)
+	if made != nil {
+		id = made.ID()
+	}
+	return after, made, s.afterChange(ctx, ch.RegionID, id, rec)
+}
+
+// WithdrawOwn withdraws consent id on behalf of by, the subject who gave it, now.
+func (s *Service) WithdrawOwn(ctx context.Context, ch Change, id int64, by Giver) (Withdrawal, []Use, error) {
+	rec := ch.Base
+	rec.Categories, rec.Action, rec.ConsentID = []string{"toestemming"}, audit.ActionUpdate, id
+	trail, err := s.trail(ctx, ch.RegionID, rec)
+	if err != nil {
+		return Withdrawal{}, nil, err
+	}
+	w, uses, err := s.d.Register.Withdraw(ctx, ch.RegionID, id, by, s.d.Now(), by.String(), "online ingetrokken", trail)
+	if err != nil {
+		return w, uses, err
+	}
+	return w, uses, s.afterChange(ctx, ch.RegionID, id, rec)
+}

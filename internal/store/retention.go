@@ -681,6 +681,7 @@ var pupilTables = []struct{ table, cond string }{
 	{"vrijstelling_aanvraag", "leerling_id = ?"},
 	{"vrijstelling", "leerling_id = ?"},
 	{"wgbo_bezwaar", "leerling_id = ?"},
+	{"burger_oidc_koppeling", "leerling_id = ?"},
 	{"inzageverzoek", "leerling_id = ?"},
 	{"kennisgeving_uitstel", "leerling_id = ?"},
 	{"bewaarblokkade", "leerling_id = ?"}, // lifted or ended: an active hold stops the destruction
@@ -819,7 +820,7 @@ func (s *RetentionStore) Destroy(ctx context.Context, regionID int64, u retentio
 				if n > 0 {
 					continue
 				}
-				for _, t := range []string{"sessie", "eenmalige_code"} {
+				for _, t := range []string{"sessie", "eenmalige_code", "burger_oidc_koppeling"} {
 					if err := tx.deleteCounted(ctx, d.Counts, t, "ouder_id = ?", regionID, pid); err != nil {
 						return err
 					}

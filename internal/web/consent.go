@@ -137,35 +137,6 @@ func (c *consentHandlers) pupil(ctx context.Context, p *Principal, pupilID int64
 	return c.s.d.Dossiers.DossierPupil(ctx, a.RegionID, pupilID, c.s.today(), dossier.Want{Contact: true})
 }
 
-// trail returns the audit trail of a change for the register (in the store's transaction) when
-// the server can seal entries; otherwise nil and the caller appends rec after the change.
-func (c *consentHandlers) trail(ctx context.Context, regionID int64, rec audit.Record) (consent.AuditFunc, error) {
-	if c.d.Seal == nil {
-		return nil, nil
-	}
-	enc, err := c.d.Seal(ctx, regionID)
-	if err != nil {
-		return nil, err
-	}
-	return func(id int64) ([]audit.Entry, error) {
-		r := rec
-		r.ConsentID = id
-		e, err := audit.NewEntry(r, enc)
-		if err != nil {
-			return nil, err
-		}
-		return []audit.Entry{e}, nil
-	}, nil
-}
-
-func (c *consentHandlers) afterChange(ctx context.Context, regionID, id int64, rec audit.Record) error {
-	if c.d.Seal != nil {
-		return nil
-	}
-	rec.ConsentID = id
-	return c.s.d.Audit.Append(ctx, regionID, rec)
-}
-
 // recorder is who records: the user, or the API client of an organisation.
 func recorder(p *Principal) string {
 	if p.Client != nil {

@@ -115,6 +115,9 @@ func (n namer) giver(g consent.Giver) string {
 		}
 	}
 	if g == n.self {
+		if g.Kind == consent.GiverPupil {
+			return "jij"
+		}
 		s += " (u)"
 	}
 	return s
@@ -414,8 +417,12 @@ func (c *consentHandlers) renderParent(w http.ResponseWriter, r *http.Request, s
 		}
 	}
 	title := "Toestemmingen voor " + pup.FirstName + " " + pup.LastName
+	zelf := self.Kind == consent.GiverPupil
+	if zelf {
+		title = "Mijn toestemmingen"
+	}
 	return c.s.renderPage(w, r, status, "toestemming_ouder", title, map[string]any{"p": pup, "open": open, "afgerond": closed,
-		"toestemmingen": c.consentViews(recs, fam, n), "klaar": done}, errs)
+		"toestemmingen": c.consentViews(recs, fam, n), "klaar": done, "zelf": zelf}, errs)
 }
 
 // answerSubmit is POST /toestemmingen/verzoek/{id}/antwoord (antwoord=ja|nee).
@@ -451,34 +458,25 @@ func (c *consentHandlers) answerSubmit(w http.ResponseWriter, r *http.Request) e
 	default:
 		return c.renderParent(w, r, http.StatusUnprocessableEntity, map[string]string{"antwoord-" + itoa(askID): "Kies ja of nee."}, "")
 	}
-	rec := c.s.auditRecord(ctx, p, pup.Pseudonym, "toestemming", ask.Data().Purpose, consentAnswer, Facts{}, audit.AccessUI, "toestemming-antwoord")
-	rec.Action = audit.ActionCreate
-	trail, err := c.trail(ctx, a.RegionID, rec)
-	if err != nil {
-		return err
-	}
-	after, made, err := c.d.Register.Answer(ctx, a.RegionID, askID, self, yes, c.s.now(), trail)
+	base := c.s.auditRecord(ctx, p, pup.Pseudonym, "toestemming", ask.Data().Purpose, consentAnswer, Facts{}, audit.AccessUI, "toestemming-antwoord")
+	after, _, err := c.svc.Answer(ctx, c.change(ctx, p, pup.Pseudonym, audit.AccessUI, "").WithBase(base), askID, self, yes)
 	if errors.Is(err, consent.ErrInvalid) || errors.Is(err, consent.ErrWrongGiver) {
 		return c.renderParent(w, r, http.StatusConflict, map[string]string{"antwoord-" + itoa(askID): userText(err)}, "")
 	}
 	if err != nil {
 		return err
 	}
-	id := int64(0)
-	if made != nil {
-		id = made.ID()
-	}
-	if err := c.afterChange(ctx, a.RegionID, id, rec); err != nil {
-		return err
-	}
 	done := "Uw antwoord is opgeslagen."
+	if self.Kind == consent.GiverPupil {
+		done = "Je antwoord is opgeslagen."
+	}
 	switch {
 	case after.Status() == consent.AskGiven:
-		done = "Uw antwoord is opgeslagen. De toestemming geldt vanaf nu."
+		done += " De toestemming geldt vanaf nu."
 	case after.Status() == consent.AskRefused:
-		done = "Uw antwoord is opgeslagen. De school deelt deze gegevens niet."
+		done += " De school deelt deze gegevens niet."
 	case yes:
-		done = "Uw antwoord is opgeslagen. De toestemming geldt pas als ook de anderen die moeten antwoorden ja zeggen."
+		done += " De toestemming geldt pas als ook de anderen die moeten antwoorden ja zeggen."
 	}
 	return c.renderParent(w, r, http.StatusOK, nil, done)
 }
@@ -510,20 +508,12 @@ func (c *consentHandlers) revokeSubmit(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	rec := c.s.auditRecord(ctx, p, pup.Pseudonym, "toestemming", first(recd.Data().Purposes), consentAnswer, Facts{}, audit.AccessUI, "toestemming-intrekken")
-	rec.Action, rec.ConsentID = audit.ActionUpdate, cid
-	trail, err := c.trail(ctx, a.RegionID, rec)
-	if err != nil {
-		return err
-	}
-	_, _, err = c.d.Register.Withdraw(ctx, a.RegionID, cid, self, c.s.now(), self.String(), "online ingetrokken", trail)
+	base := c.s.auditRecord(ctx, p, pup.Pseudonym, "toestemming", first(recd.Data().Purposes), consentAnswer, Facts{}, audit.AccessUI, "toestemming-intrekken")
+	_, _, err = c.svc.WithdrawOwn(ctx, c.change(ctx, p, pup.Pseudonym, audit.AccessUI, "").WithBase(base), cid, self)
 	if errors.Is(err, consent.ErrAlreadyWithdrawn) || errors.Is(err, consent.ErrInvalid) || errors.Is(err, consent.ErrWrongGiver) {
 		return c.renderParent(w, r, http.StatusConflict, map[string]string{"intrekken-" + itoa(cid): userText(err)}, "")
 	}
 	if err != nil {
-		return err
-	}
-	if err := c.afterChange(ctx, a.RegionID, cid, rec); err != nil {
 		return err
 	}
 	return c.renderParent(w, r, http.StatusOK, nil, "De toestemming is ingetrokken. Vanaf nu deelt de school niets meer op basis van deze toestemming.")
@@ -547,16 +537,13 @@ func (c *consentHandlers) askSubmit(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	dec, regPurpose, err := c.registerDecision(ctx, p, policy.Record, purpose)
-	if err != nil {
+	// Refuse early (nothing rendered or kept) when the register may not be changed; the service
+	// decides again and logs when the request is stored.
+	if dec, _, err := c.registerDecision(ctx, p, policy.Record, purpose); err != nil {
 		return err
-	}
-	rec := c.s.decisionRecord(ctx, p, pup.Pseudonym, []string{"toestemming"}, regPurpose, audit.ActionCreate, dec, "", audit.AccessUI, "toestemmingsverzoek")
-	if !dec.Allowed {
-		if err := c.s.d.Audit.Append(ctx, a.RegionID, rec); err != nil {
-			return err
-		}
-		return denied(dec)
+	} else if !dec.Allowed {
+		_, err := c.svc.Ask(ctx, c.change(ctx, p, pup.Pseudonym, audit.AccessUI, "toestemmingsverzoek"), consent.AskDraft{PupilID: id, Purpose: purpose})
+		return consentErr(err)
 	}
 	errs := map[string]string{}
 	var recips []consent.Recipient
@@ -596,12 +583,8 @@ func (c *consentHandlers) askSubmit(w http.ResponseWriter, r *http.Request) erro
 		}
 	}
 	if len(errs) == 0 {
-		trail, err := c.trail(ctx, a.RegionID, rec)
-		if err != nil {
-			return err
-		}
-		_, err = c.d.Register.NewAsk(ctx, a.RegionID, consent.AskDraft{PupilID: id, Purpose: purpose, Recipients: recips, Categories: f["verzoek_categorieen"],
-			FormVersion: form.Version, FormHash: form.Hash, AskedBy: recorder(p), AskedAt: c.s.now(), Note: f.Get("verzoek_toelichting")}, trail)
+		_, err = c.svc.Ask(ctx, c.change(ctx, p, pup.Pseudonym, audit.AccessUI, "toestemmingsverzoek"), consent.AskDraft{PupilID: id, Purpose: purpose, Recipients: recips,
+			Categories: f["verzoek_categorieen"], FormVersion: form.Version, FormHash: form.Hash, AskedBy: recorder(p), AskedAt: c.s.now(), Note: f.Get("verzoek_toelichting")})
 		switch {
 		case errors.Is(err, consent.ErrInvalid) || errors.Is(err, consent.ErrUnknownPurpose):
 			field := "verzoek_doel"
@@ -614,11 +597,8 @@ func (c *consentHandlers) askSubmit(w http.ResponseWriter, r *http.Request) erro
 			}
 			errs[field] = userText(err)
 		case err != nil:
-			return err
+			return consentErr(err)
 		default:
-			if err := c.afterChange(ctx, a.RegionID, 0, rec); err != nil {
-				return err
-			}
 			http.Redirect(w, r, fmt.Sprintf("/toestemmingen/leerling/%d?gevraagd=1#verzoeken", id), http.StatusSeeOther)
 			return nil
 		}

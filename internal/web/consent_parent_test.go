@@ -202,7 +202,9 @@ func TestPupilOf16SignsInAndConsentsAlone(t *testing.T) {
 	}
 	page := "/toestemmingen/kind/" + itoa(w.pupil1)
 	r := pupil.get(page)
-	if r.status != http.StatusOK || !strings.Contains(r.body, "de leerling (u)") || !strings.Contains(r.body, "Ja, ik geef toestemming") {
+	// The page addresses the pupil, not a parent: "je", "jij", never "uw kind" or "u".
+	if r.status != http.StatusOK || !strings.Contains(r.body, "Mijn toestemmingen") || !strings.Contains(r.body, "Hier zie je") ||
+		!strings.Contains(r.body, "jij") || strings.Contains(r.body, "(u)") || strings.Contains(r.body, "ziet u") || !strings.Contains(r.body, "Ja, ik geef toestemming") {
 		t.Fatalf("pupil consent page: %d\n%s", r.status, r.body)
 	}
 	askID := regexpFind(`/toestemmingen/verzoek/(\d+)/antwoord`, r.body)
@@ -214,7 +216,7 @@ func TestPupilOf16SignsInAndConsentsAlone(t *testing.T) {
 	if r := jhv.get("/leerlingen/" + itoa(w.pupil1)); r.status != http.StatusNotFound {
 		t.Fatalf("jeugdhulp before: %d", r.status)
 	}
-	if r := pupil.post(page, "/toestemmingen/verzoek/"+askID+"/antwoord", url.Values{"antwoord": {"ja"}}); r.status != http.StatusOK || !strings.Contains(r.body, "De toestemming geldt vanaf nu") {
+	if r := pupil.post(page, "/toestemmingen/verzoek/"+askID+"/antwoord", url.Values{"antwoord": {"ja"}}); r.status != http.StatusOK || !strings.Contains(r.body, "Je antwoord is opgeslagen. De toestemming geldt vanaf nu") {
 		t.Fatalf("pupil's yes: %d\n%s", r.status, r.body)
 	}
 	if r := jhv.get("/leerlingen/" + itoa(w.pupil1)); r.status != http.StatusOK {
@@ -235,8 +237,8 @@ func TestPupilOf16SignsInAndConsentsAlone(t *testing.T) {
 		t.Errorf("%d entries of the pupil's own answer", self)
 	}
 	// The pupil sees their own data (16+), not another pupil's.
-	if r := pupil.get("/leerlingen/" + itoa(w.pupil1)); r.status != http.StatusOK {
-		t.Fatalf("own page: %d", r.status)
+	if r := pupil.get("/leerlingen/" + itoa(w.pupil1)); r.status != http.StatusOK || !strings.Contains(r.body, "over jou") || strings.Contains(r.body, "uw kind") {
+		t.Fatalf("own page: %d\n%s", r.status, r.body)
 	}
 	if r := pupil.get("/leerlingen/" + itoa(w.pupil2)); r.status != http.StatusNotFound {
 		t.Fatalf("another pupil's page: %d", r.status)

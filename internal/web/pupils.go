@@ -397,7 +397,7 @@ func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
 		title = v.Pupil.FirstName + " " + v.Pupil.LastName
 	}
 	return s.renderPage(w, r, status, "leerling", title, map[string]any{
-		"v": v, "doelLabel": Label(s.vocabOf(p).Purposes, purpose), "doelen": s.purposesFor(p), "ouder": p.Role() == auth.RoleOuder || p.Role() == auth.RoleLeerling,
+		"v": v, "doelLabel": Label(s.vocabOf(p).Purposes, purpose), "doelen": s.purposesFor(p), "ouder": p.Role() == auth.RoleOuder || p.Role() == auth.RoleLeerling, "zelf": p.Role() == auth.RoleLeerling,
 		"leeftijd": dossier.Age(v.Pupil.BirthDate, s.now().In(s.cfg.Location)),
 		"spoor":    s.trailPage(r, trail), "spoorTotaal": len(trail), "spoorGekoppeld": s.d.AuditReader != nil, "bewijs": proof, "spoorFout": trailUnreadable,
 		"register": s.consentRegisterLink(p, v), "casusOpenen": s.mayOpenCase(p),
