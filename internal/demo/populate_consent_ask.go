@@ -133,7 +133,7 @@ func populatePupilAccount(ctx context.Context, db *store.DB, res *Result, today 
 		if err != nil {
 			return nil, fmt.Errorf("toestemmingsverzoek leerling %d: %w", p.ID, err)
 		}
-		return []Step{{"leerlingaccounts (16+)", 1}}, nil
+		return []Step{{"leerlingaccount (16+) met een open toestemmingsvraag; inloggen op /inloggen/leerling met " + email, 1}}, nil
 	}
 	return nil, nil
 }

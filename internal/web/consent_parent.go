@@ -116,7 +116,7 @@ func (n namer) giver(g consent.Giver) string {
 	}
 	if g == n.self {
 		if g.Kind == consent.GiverPupil {
-			return "jij"
+			return "jou"
 		}
 		s += " (u)"
 	}
@@ -210,6 +210,9 @@ func (c *consentHandlers) askView(a consent.Ask, fam consent.Family, n namer, sc
 		AskedAt: consent.Today(d.AskedAt).Dutch(), ConsentID: a.ConsentID(), FormText: formText}
 	if t, ok := cfg.Catalog.Purposes[d.Purpose]; ok {
 		v.Purpose, v.Why = t.Name, t.Description
+		if self.Kind == consent.GiverPupil {
+			v.Why = toPupil(v.Why)
+		}
 	}
 	if v.Purpose == "" {
 		v.Purpose = d.Purpose
@@ -638,4 +641,10 @@ func (c *consentHandlers) schoolAsks(ctx context.Context, regionID, pupilID int6
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// toPupil rewrites a convenant text written for parents ("Hulp voor uw kind of uw gezin") to
+// address the pupil who reads it on their own page ("Hulp voor jou of je gezin").
+func toPupil(s string) string {
+	return strings.NewReplacer("uw kind", "jou", "Uw kind", "Jij", "uw ", "je ", "Uw ", "Je ", " u ", " je ").Replace(s)
 }

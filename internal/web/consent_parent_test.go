@@ -204,7 +204,7 @@ func TestPupilOf16SignsInAndConsentsAlone(t *testing.T) {
 	r := pupil.get(page)
 	// The page addresses the pupil, not a parent: "je", "jij", never "uw kind" or "u".
 	if r.status != http.StatusOK || !strings.Contains(r.body, "Mijn toestemmingen") || !strings.Contains(r.body, "Hier zie je") ||
-		!strings.Contains(r.body, "jij") || strings.Contains(r.body, "(u)") || strings.Contains(r.body, "ziet u") || !strings.Contains(r.body, "Ja, ik geef toestemming") {
+		!strings.Contains(r.body, "een ja van jou") || strings.Contains(r.body, "uw kind") || strings.Contains(r.body, "(u)") || strings.Contains(r.body, "ziet u") || !strings.Contains(r.body, "Ja, ik geef toestemming") {
 		t.Fatalf("pupil consent page: %d\n%s", r.status, r.body)
 	}
 	askID := regexpFind(`/toestemmingen/verzoek/(\d+)/antwoord`, r.body)

@@ -48,6 +48,7 @@ type pupilProof struct {
 	Later       int          // entries appended after the checkpoint (not yet covered)
 	Failed      []uint64     // indexes whose proof fails
 	Problem     string       // the log could not be read or the checkpoint not opened
+	Self        bool         // the pupil reads it (the page says "jouw", not "uw kind")
 }
 
 // OK reports whether every entry inside the checkpoint verified.

@@ -376,6 +376,9 @@ func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
 			if proof, err = provePupil(r.Context(), pr, p.Actor().RegionID, v.Pupil.Pseudonym); err != nil {
 				return err
 			}
+			if proof != nil {
+				proof.Self = p.Role() == auth.RoleLeerling
+			}
 		}
 		all, err := s.d.AuditReader.PupilTrail(r.Context(), p.Actor().RegionID, v.Pupil.Pseudonym)
 		if err != nil {

@@ -22,7 +22,7 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = path.resolve(process.env.SCHERMAFDRUKKEN || 'schermafdrukken');
 const PASSWORD = 'demo-wachtwoord-grondslag';
 
-let server, base, browser, workdir, askParents = [];
+let server, base, browser, workdir, askParents = [], demoOut = '';
 
 // TOTP (RFC 6238) from the demo's derived secret, as in grondslag.test.js.
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -70,6 +70,7 @@ before(async () => {
     if (server.exitCode !== null) throw new Error('de demo stopte:\n' + out);
     await new Promise((r) => setTimeout(r, 200));
   }
+  demoOut = out;
   askParents = ((out.match(/Ouders met een open toestemmingsvraag \(regio [^)]*\): ([^\n]+)/) || [])[1] || '').trim().split(/\s+/).filter(Boolean);
   assert.equal(askParents.length, 2, 'de demo noemt niet twee ouders met een open toestemmingsvraag:\n' + out);
   browser = await chromium.launch({
@@ -189,4 +190,131 @@ test('ouders geven online toestemming; de jeugdhulpverlener mag meteen, na intre
   assert.equal(resp.status(), 404, 'na intrekken ziet de jeugdhulpverlener het kind nog');
 
   for (const p of [mother, father, jh]) await p.context().close();
+});
+
+// pupilLogin signs a pupil in with the e-mail code (the pupil's own account, issue 16).
+async function pupilLogin(page, email) {
+  await page.goto(base + '/inloggen/leerling');
+  await check(page, 'leerling-inloggen-360');
+  await page.getByLabel('E-mailadres').fill(email);
+  await page.getByRole('button', { name: 'Stuur mij een code' }).click();
+  await page.waitForURL('**/inloggen/leerling/code');
+  const mail = await (await browser.newContext()).newPage();
+  await mail.goto(base + '/dev/postvak');
+  const row = await mail.locator('tbody tr', { hasText: email }).first().innerText();
+  const code = (row.match(/\b(\d{8})\b/) || [])[1];
+  await mail.context().close();
+  assert.ok(code, `geen code voor ${email} in het postvak`);
+  await page.getByLabel('Code van 8 cijfers').fill(code);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.waitForURL('**/start');
+}
+
+// phoneProfessional signs a professional in on a 360 px screen.
+async function phoneProfessional(email) {
+  const page = await phone();
+  await page.goto(base + '/inloggen');
+  await page.getByLabel('E-mailadres').fill(email);
+  await page.getByLabel('Wachtwoord').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.waitForURL('**/inloggen/mfa');
+  await page.getByLabel('Code van 6 cijfers').fill(totp(email));
+  await page.getByRole('button', { name: 'Verder' }).click();
+  await page.waitForURL('**/start');
+  return page;
+}
+
+test('een leerling van 16 geeft zelf toestemming en wordt als leerling aangesproken', async () => {
+  const email = (demoOut.match(/(leerling\d+@leerlingen\.demo\.grondslag\.test)/) || [])[1];
+  assert.ok(email, 'de demo noemt geen leerlingaccount:\n' + demoOut);
+  const pupil = await phone();
+  await pupilLogin(pupil, email);
+  await check(pupil, 'leerling-start-360');
+  await pupil.getByRole('link', { name: /^Mijn toestemmingen/ }).click();
+  await pupil.waitForURL(/\/toestemmingen\/kind\/\d+$/);
+  const id = pupil.url().match(/\/kind\/(\d+)$/)[1];
+  assert.equal(await pupil.locator('h1').innerText(), 'Mijn toestemmingen');
+  const body = await pupil.locator('main').innerText();
+  assert.doesNotMatch(body, /uw kind|ziet u|\(u\)/, 'de leerling wordt als ouder aangesproken');
+  await check(pupil, 'leerling-toestemming-360');
+  await pupil.locator('section.verzoek').first().getByRole('button', { name: 'Ja, ik geef toestemming' }).click();
+  await pupil.getByText('Je antwoord is opgeslagen. De toestemming geldt vanaf nu').waitFor();
+  await check(pupil, 'leerling-toestemming-gegeven-360');
+
+  await pupil.goto(`${base}/leerlingen/${id}`);
+  const own = await pupil.locator('main').innerText();
+  assert.match(own, /over jou/);
+  assert.doesNotMatch(own, /uw kind/, 'de eigen pagina van de leerling spreekt van "uw kind"');
+  await check(pupil, 'leerling-gegevens-360');
+  await pupil.goto(`${base}/inzage/leerling/${id}`);
+  assert.equal(await pupil.locator('h1').innerText(), 'Jouw rechten');
+  await check(pupil, 'leerling-rechten-360');
+  await pupil.getByRole('button', { name: 'Verzoek versturen' }).click();
+  await pupil.getByRole('status').waitFor();
+  assert.match(await pupil.getByRole('status').innerText(), /Je verzoek is verstuurd naar \d+ organisatie/);
+  await check(pupil, 'leerling-rechten-verstuurd-360');
+  await pupil.context().close();
+});
+
+test('een ouder vraagt per organisatie; die antwoordt zelf, de FG ziet de termijnen', async () => {
+  const [first] = askParents;
+  const mother = await phone();
+  await parentLogin(mother, first);
+  await mother.getByRole('link', { name: /^Toestemmingen voor / }).first().click();
+  await mother.waitForURL(/\/toestemmingen\/kind\/\d+$/);
+  const childID = mother.url().match(/\/kind\/(\d+)$/)[1];
+  await mother.goto(`${base}/inzage/leerling/${childID}`);
+  const holders = await mother.locator('#wie-kop + p + ul').innerText();
+  assert.match(holders, /Jeugdhulp De Overkant/, 'de jeugdhulp die gegevens kreeg staat niet bij wie gegevens heeft:\n' + holders);
+  await check(mother, 'ouder-rechten-360');
+  // Erasure without saying what: the error is at the field.
+  await mother.getByLabel(/^wissen/).check();
+  await mother.getByRole('button', { name: 'Verzoek versturen' }).click();
+  await mother.locator('#toelichting-fout').waitFor();
+  await check(mother, 'ouder-rechten-fout-360');
+  await mother.getByLabel(/^Waar gaat het over/).fill('De notitie over onze scheiding');
+  await mother.getByRole('button', { name: 'Verzoek versturen' }).click();
+  await mother.getByRole('status').waitFor();
+  assert.match(await mother.getByRole('status').innerText(), /verstuurd naar \d+ organisaties/);
+  await check(mother, 'ouder-rechten-verstuurd-360');
+  const exp = await mother.request.get(`${base}/inzage/leerling/${childID}/export.json`);
+  assert.equal(exp.status(), 200);
+  const doc = await exp.json();
+  assert.ok(doc.verwerkingsverantwoordelijken.length >= 2, 'de export noemt niet elke organisatie');
+
+  // The jeugdhulp answers for its own data: it refuses, with its reasons.
+  const jh = await phoneProfessional('jeugdhulp@demo.grondslag.test');
+  await jh.goto(`${base}/inzage`);
+  const row = jh.locator('section.verzoek', { hasText: 'De notitie over onze scheiding' }).first();
+  await row.waitFor();
+  await check(jh, 'jeugdhulp-verzoeken-360');
+  await row.getByLabel('Afgewezen').check();
+  await row.getByLabel(/^Wat is gegeven/).fill('Wij moeten dit dossier bewaren (Jeugdwet art. 7.3.8).');
+  await row.getByRole('button', { name: /^Afgehandeld/ }).click();
+  await jh.waitForURL('**/inzage');
+  await mother.reload();
+  assert.match(await mother.locator('main').innerText(), /Afgewezen[\s\S]*Jeugdwet art\. 7\.3\.8[\s\S]*Autoriteit Persoonsgegevens/);
+
+  const fg = await phoneProfessional('fg@demo.grondslag.test');
+  await fg.goto(`${base}/inzage/fg`);
+  await check(fg, 'fg-termijnen-360');
+  for (const p of [mother, jh, fg]) await p.context().close();
+});
+
+test('de zorgcoördinator ziet het uploadveld voor het getekende formulier; een verkeerd bestand wordt bij het veld geweigerd', async () => {
+  const zc = await phoneProfessional('zorg1@demo.grondslag.test');
+  await zc.getByLabel('Ik werk nu voor het doel').first().selectOption({ label: 'Signalering en aanmelding casusoverleg' });
+  await zc.getByRole('button', { name: 'Doel kiezen' }).first().click();
+  await zc.waitForLoadState();
+  await zc.goto(`${base}/leerlingen`);
+  const href = await zc.locator('table tbody a').first().getAttribute('href');
+  const id = href.match(/\/leerlingen\/(\d+)/)[1];
+  await zc.goto(`${base}/toestemmingen/leerling/${id}`);
+  await check(zc, 'zorg-toestemming-vastleggen-360');
+  await zc.getByLabel(/^Het getekende formulier/).setInputFiles({ name: 'formulier.pdf', mimeType: 'application/pdf', buffer: Buffer.from('Dit is geen PDF.') });
+  await zc.getByRole('button', { name: 'Toestemming vastleggen' }).click();
+  await zc.locator('#bestand-fout').waitFor();
+  assert.match(await zc.locator('#bestand-fout').innerText(), /geen PDF, JPEG of PNG/);
+  await check(zc, 'zorg-toestemming-bestand-fout-360');
+  await zc.context().close();
 });
