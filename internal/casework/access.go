@@ -268,7 +268,7 @@ func (g *Guard) disclose(ctx context.Context, c *Case, party, role string, viewe
 		if g.consents != nil {
 			consentFor = func(category string) (bool, int64, error) {
 				cov, err := g.consents.Check(ctx, f.RegionID, consent.Request{
-					PupilID: c.PupilID, Purpose: purpose, Party: viewer.Party, OrganisationID: viewer.OrganisationID,
+					PupilID: c.PupilID, Purpose: purpose, Party: viewer.Party, OrganisationID: viewer.OrganisationID, Discloser: party,
 					Category: category, Now: f.Now,
 				})
 				if err != nil {

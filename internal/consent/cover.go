@@ -17,6 +17,10 @@ type Request struct {
 	OrganisationID int64  // recipient organisation; 0 if not known
 	Category       string
 	Now            time.Time
+	// Discloser is the party that discloses (school, ggd, jeugdhulp, …; "" when unknown): the
+	// WGBO ages of the jeugdarts and the jeugdhulpverlener differ from the school's, so whose
+	// consent counts depends on it (Rules.NeededFor; BW 7:457 and 7:465, Jeugdwet 7.3.11).
+	Discloser string
 }
 
 // Coverage is the register's answer.
@@ -49,7 +53,7 @@ func Cover(req Request, fam Family, records []Record, cfg Config) (Coverage, err
 		return Coverage{}, fmt.Errorf("%w: leerling van de vraag en van de gezinsgegevens verschillen", ErrInvalidRequest)
 	}
 	today := Today(req.Now)
-	q, err := cfg.Rules.Needed(fam.BirthDate, today, req.Purpose, fam.GezagCount())
+	q, err := cfg.Rules.NeededFor(fam.BirthDate, today, req.Purpose, req.Discloser, fam.GezagCount())
 	if err != nil {
 		return Coverage{}, err
 	}

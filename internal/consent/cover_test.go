@@ -294,3 +294,40 @@ func TestBirthdayLeapDay(t *testing.T) {
 		}
 	}
 }
+
+// TestCoverCountsTheDiscloser: whose consent counts depends on who discloses. One parent's
+// consent for toeleiding covers the school's disclosure about a pupil of 13, not the
+// jeugdarts': from 12 the child itself consents to what the jeugdarts shares (BW 7:457 with
+// 7:465; legal review point 2). On the day before the 12th birthday, the parents decide.
+func TestCoverCountsTheDiscloser(t *testing.T) {
+	cfg := DefaultConfig()
+	dr := draft(ParentGiver(10), ParentGiver(11))
+	dr.Purposes, dr.Recipients, dr.Categories = []string{"toeleiding"}, []Recipient{{Party: "school"}}, []string{"gezondheid"}
+	fam := family("2014-03-03") // 12 on 3 March 2026
+	rec, err := New(dr, fam, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec = rec.WithID(1)
+	req := func(discloser, when string) Request {
+		return Request{PupilID: 1, Purpose: "toeleiding", Party: "school", Category: "gezondheid", Discloser: discloser, Now: at(when)}
+	}
+	for _, tt := range []struct {
+		discloser, when string
+		covered         bool
+		missing         string
+	}{
+		{"school", "2026-03-03 10:00", true, ""},
+		{"", "2026-03-03 10:00", true, ""},
+		{"ggd", "2026-03-02 23:59", true, ""},
+		{"ggd", "2026-03-03 00:00", false, "leerling"},
+	} {
+		cov, err := Cover(req(tt.discloser, tt.when), fam, []Record{rec}, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cov.Covered != tt.covered || !strings.Contains(cov.Missing, tt.missing) {
+			t.Errorf("%s %s: covered %v (%s), want %v", tt.discloser, tt.when, cov.Covered, cov.Missing, tt.covered)
+		}
+	}
+}

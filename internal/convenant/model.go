@@ -132,6 +132,20 @@ const (
 // Levels lists the levels in their canonical order.
 var Levels = []string{LevelPerson, LevelSchool, LevelAggregate}
 
+// LevelDutch is how a text names a level: "persoonsniveau" (one identifiable pupil),
+// "schoolniveau", "geaggregeerd niveau" (legal review point 9: not "niveau persoon").
+func LevelDutch(code string) string {
+	switch code {
+	case LevelPerson:
+		return "persoonsniveau"
+	case LevelSchool:
+		return "schoolniveau"
+	case LevelAggregate:
+		return "geaggregeerd niveau"
+	}
+	return "niveau " + code
+}
+
 // Condition codes of an exchange.
 const (
 	CondConsent = "toestemming" // a valid consent must cover the request

@@ -143,7 +143,11 @@ func conditionText(e *Exchange) string {
 		out = append(out, "alleen in casusfase "+strings.Join(codes(e.Phases), ", "))
 	}
 	if len(e.Levels) > 0 {
-		out = append(out, "alleen op niveau "+strings.Join(codes(e.Levels), ", "))
+		var names []string
+		for _, l := range e.Levels {
+			names = append(names, LevelDutch(l.Value))
+		}
+		out = append(out, "alleen op "+strings.Join(names, ", "))
 	}
 	for _, o := range e.Obligations {
 		if o.Value == ObligInformParents {

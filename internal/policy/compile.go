@@ -531,7 +531,7 @@ func (t *table) compileRule(e *convenant.Exchange) rule {
 	if e.Ages.Set() {
 		conds = append(conds, "alleen voor een leerling "+ageText(e.Ages))
 	}
-	var phaseCodes, levelCodes []string
+	var phaseCodes, levelCodes, levelNames []string
 	for _, p := range e.Phases {
 		r.phases |= 1 << uint(t.phase[p.Value])
 		phaseCodes = append(phaseCodes, p.Value)
@@ -542,9 +542,10 @@ func (t *table) compileRule(e *convenant.Exchange) rule {
 	for _, l := range e.Levels {
 		r.levels |= levelBit(l.Value)
 		levelCodes = append(levelCodes, l.Value)
+		levelNames = append(levelNames, convenant.LevelDutch(l.Value))
 	}
 	if len(levelCodes) > 0 {
-		conds = append(conds, "alleen op niveau "+dutchList(levelCodes, "of"))
+		conds = append(conds, "alleen op "+dutchList(levelNames, "of"))
 	}
 	if e.ValidFrom != "" {
 		conds = append(conds, "geldt vanaf "+dutchDate(e.ValidFrom))
@@ -646,11 +647,11 @@ func (t *table) compileRule(e *convenant.Exchange) rule {
 	r.tx.deny[failPhaseAnnex] = deny(MissingPhase, "een casusfase waarin bijlage 3 dit toestaat",
 		"Niet toegestaan in deze fase van het casusoverleg: "+lowerFirst(what)+". Bijlage 3 bepaalt per fase welke informatie van welke partij nodig is, en staat niet toe dat "+e.Party.Value+" deze gegevens in deze fase inbrengt (artikel 7 lid 2).")
 	if len(levelCodes) > 0 {
-		msg := "Niet toegestaan op dit niveau: " + lowerFirst(what) + ". Dit mag alleen op niveau " + dutchList(levelCodes, "of") + "."
+		msg := "Niet toegestaan op dit niveau: " + lowerFirst(what) + ". Dit mag alleen op " + dutchList(levelNames, "of") + "."
 		if !slices.Contains(levelCodes, LevelPerson) {
 			msg += " Gegevens over een individuele leerling zijn hiervoor niet toegestaan."
 		}
-		r.tx.deny[failLevel] = deny(MissingLevel, "niveau "+dutchList(levelCodes, "of"), msg)
+		r.tx.deny[failLevel] = deny(MissingLevel, dutchList(levelNames, "of"), msg)
 	}
 	if e.Recipient != nil {
 		who := e.Recipient.Party.Value

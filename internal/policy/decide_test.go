@@ -85,7 +85,7 @@ var decisionCases = []decisionCase{
 	{name: "leerplicht met melding bij beginnend verzuim: verzuim vastleggen", req: with(req(lpa, policy.Record, "verzuim", "handhaving-leerplicht"), policy.Context{DUOMelding: true, Level: "persoon"}),
 		allowed: true, ground: gE + "; " + lpDossier, article: "artikel 4 lid 2", rule: "leerplicht-dossier-persoon"},
 	{name: "leerplicht zonder melding: afspraken op schoolniveau", req: with(req(lpa, policy.Record, "afspraken", "handhaving-leerplicht"), policy.Context{Level: "school"}),
-		allowed: true, ground: gE + "; Leerplichtwet 1969 art. 16 (preventieve taak)", article: "artikel 4 lid 2", rule: "leerplicht-preventief-school", conds: []string{"alleen op niveau school"}},
+		allowed: true, ground: gE + "; Leerplichtwet 1969 art. 16 (preventieve taak)", article: "artikel 4 lid 2", rule: "leerplicht-preventief-school", conds: []string{"alleen op schoolniveau"}},
 	{name: "leerplicht leest zonder melding geen persoonsgegevens", req: req(lpa, policy.Read, "identificatie", "handhaving-leerplicht"),
 		article: "artikel 4 lid 2", rule: "leerplicht-dossier-persoon", missing: policy.MissingDUO},
 	{name: "leerplicht leest gezondheid uit de melding", req: with(req(lpa, policy.Read, "gezondheid", "handhaving-leerplicht"), policy.Context{DUOMelding: true}),

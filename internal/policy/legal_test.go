@@ -126,8 +126,11 @@ func TestLegalTable(t *testing.T) {
 				t.Errorf("reden noemt %q niet: %s", r.reason, d.Reason)
 			}
 			for _, c := range d.Conditions {
-				if !d.Allowed && strings.HasPrefix(c, "alleen op niveau") {
+				if !d.Allowed && strings.HasPrefix(c, "alleen op ") && strings.HasSuffix(c, "niveau") {
 					t.Errorf("een weigering toont als voorwaarde %q (review punt 9)", c)
+				}
+				if strings.Contains(c, "niveau persoon") || strings.Contains(c, "niveau school") {
+					t.Errorf("voorwaarde %q: schrijf persoonsniveau of schoolniveau (review punt 9)", c)
 				}
 			}
 			if r.activity != "" && d.Activity != r.activity {

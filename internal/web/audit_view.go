@@ -383,7 +383,7 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	search := s.auditSearch()
 	if search == nil {
-		return &Error{Status: http.StatusNotFound, Title: "Niet beschikbaar", Detail: "De auditlog is in deze installatie niet gekoppeld aan dit scherm."}
+		return &Error{Status: http.StatusNotFound, Title: "Niet beschikbaar", Detail: "Het auditlog is in deze installatie niet gekoppeld aan dit scherm."}
 	}
 	format := r.URL.Query().Get("formaat")
 	if format != "csv" && format != "json" {

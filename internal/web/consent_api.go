@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -162,7 +163,9 @@ func (c *consentHandlers) apiWithdraw(w http.ResponseWriter, r *http.Request) er
 }
 
 // apiNeeded answers "whose consent do I need?" exactly as `grondslag toestemming nodig --json`:
-// from the birth date, the day, the purpose and the number of parents with gezag. No pupil data.
+// from the birth date, the day, the purpose, the number of parents with gezag and (optional)
+// the disclosing party — the WGBO ages of the jeugdarts (ggd) and the jeugdhulpverlener differ
+// from the school's (BW 7:457, 7:465). No pupil data.
 func (c *consentHandlers) apiNeeded(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	birth, err := consent.ParseDate(q.Get("geboortedatum"))
@@ -188,7 +191,15 @@ func (c *consentHandlers) apiNeeded(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	req, err := cfg.Rules.Needed(birth, on, doel, n)
+	partij := q.Get("partij")
+	if partij != "" && !hasCode(c.s.vocabOf(principalFrom(r.Context())).Parties, partij) {
+		var codes []string
+		for _, pc := range c.s.vocabOf(principalFrom(r.Context())).Parties {
+			codes = append(codes, pc.Code)
+		}
+		return badField("partij", fmt.Sprintf("onbekende partij %q; bekende partijen: %s", partij, strings.Join(codes, ", ")))
+	}
+	req, err := cfg.Rules.NeededFor(birth, on, doel, partij, n)
 	if err != nil {
 		return badField("doel", userText(err))
 	}

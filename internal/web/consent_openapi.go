@@ -32,7 +32,8 @@ func (s *Server) documentToestemming() {
 				queryParam("geboortedatum", "Geboortedatum van de leerling", true, dateS("Geboortedatum")),
 				queryParam("peildatum", "De dag waarop de vraag geldt", true, dateS("Peildatum")),
 				queryParam("doel", "Doel uit het convenant", true, codeS("Doel")),
-				queryParam("gezaghebbenden", "Aantal ouders met gezag (0, 1 of 2)", true, intS("Aantal", 0, 2))},
+				queryParam("gezaghebbenden", "Aantal ouders met gezag (0, 1 of 2)", true, intS("Aantal", 0, 2)),
+				queryParam("partij", "De partij die verstrekt (school, ggd, jeugdhulp, …); voor ggd en jeugdhulp geeft de jeugdige vanaf 12 jaar zelf toestemming (BW 7:457 en 7:465)", false, codeS("Partij"))},
 			"responses": merge(obj{"200": okJSON("Het antwoord", "ToestemmingNodig")}, errorResponses())}},
 	}
 	schemas := obj{

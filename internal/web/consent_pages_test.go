@@ -129,4 +129,28 @@ func TestToestemmingNodigAPI(t *testing.T) {
 	if r := c.get("/api/v1/toestemming-nodig?geboortedatum=2012-03-15&peildatum=2026-06-01&doel=onbekend&gezaghebbenden=2", "Authorization", "Bearer "+tok); r.status != 400 || !strings.Contains(r.body, `"name":"doel"`) {
 		t.Fatalf("unknown purpose: %d %s", r.status, r.body)
 	}
+	// The disclosing party counts (as `grondslag toestemming nodig` with partij): for the school
+	// one parent suffices below 16; the jeugdarts needs the child itself from 12 (BW 7:457 with
+	// 7:465), and below 12 every parent with gezag. Edges: the day before and of the birthday.
+	for _, tt := range []struct {
+		query, want string
+	}{
+		{"peildatum=2026-06-01&doel=toeleiding&partij=school", `"leerling":false,"ouders":"een"`},
+		{"peildatum=2026-06-01&doel=toeleiding&partij=ggd", `"leerling":true,"ouders":"geen"`},
+		{"peildatum=2026-06-01&doel=toeleiding", `"leerling":false,"ouders":"een"`},
+		{"peildatum=2024-03-14&doel=toeleiding&partij=ggd", `"leerling":false,"ouders":"alle"`},
+		{"peildatum=2024-03-15&doel=toeleiding&partij=ggd", `"leerling":true,"ouders":"geen"`},
+		{"peildatum=2028-03-14&doel=toeleiding&partij=school", `"leerling":false,"ouders":"een"`},
+		{"peildatum=2028-03-15&doel=toeleiding&partij=school", `"leerling":true,"ouders":"geen"`},
+		{"peildatum=2030-03-15&doel=toeleiding&partij=school", `"leerling":true,"ouders":"geen"`},
+		{"peildatum=2026-06-01&doel=jeugdhulp&partij=jeugdhulp", `"leerling":true,"ouders":"geen"`},
+	} {
+		r := c.get("/api/v1/toestemming-nodig?geboortedatum=2012-03-15&gezaghebbenden=2&"+tt.query, "Authorization", "Bearer "+tok)
+		if r.status != 200 || !strings.Contains(r.body, tt.want) {
+			t.Errorf("%s: %d %s", tt.query, r.status, r.body)
+		}
+	}
+	if r := c.get("/api/v1/toestemming-nodig?geboortedatum=2012-03-15&peildatum=2026-06-01&doel=toeleiding&gezaghebbenden=2&partij=huisarts", "Authorization", "Bearer "+tok); r.status != 400 || !strings.Contains(r.body, `"name":"partij"`) {
+		t.Errorf("unknown party: %d %s", r.status, r.body)
+	}
 }
