@@ -70,6 +70,7 @@ func (s *Server) MountInzage(d InzageDeps) error {
 	s.page("POST /inzage/leerling/{id}", s.requireUser(parent, h.parentSubmit))
 	s.page("POST /inzage/leerling/{id}/jgz-bezwaar", s.requireUser([]string{auth.RoleLeerling}, h.objectSubmit))
 	s.page("GET /inzage/leerling/{id}/export.json", s.requireUser(parent, h.exportJSON))
+	s.page("GET /inzage/leerling/{id}/export.pdf", s.requireUser(parent, h.exportPDF))
 	s.page("GET /inzage/fg", s.requireUser([]string{auth.RoleFG}, h.board))
 	s.page("GET /inzage", s.requireUser(inzageSchoolRoles, h.schoolList))
 	s.page("POST /inzage/verzoeken/{id}/verlengen", s.requireUser(inzageSchoolRoles, h.extend))

@@ -116,6 +116,15 @@ func TestRightsPerController(t *testing.T) {
 		}
 	}
 
+	pdf := parent.get(page + "/export.pdf")
+	if pdf.status != 200 || !strings.HasPrefix(pdf.body, "%PDF-") || pdf.header.Get("Content-Type") != "application/pdf" ||
+		!strings.Contains(pdf.body, "De Linde") || !strings.Contains(pdf.body, "7:457") {
+		t.Fatalf("export pdf: %d %.20q", pdf.status, pdf.body)
+	}
+	if r := arts.get(page + "/export.pdf"); r.status != http.StatusForbidden && r.status != http.StatusNotFound {
+		t.Fatalf("a professional got the parent's export: %d", r.status)
+	}
+
 	// The jeugdarts refuses the erasure: reasons required, then the parent reads them.
 	eraseGGD := "/inzage/verzoeken/" + itoa(to[ggd].ID) + "/afgehandeld"
 	if r := arts.post("/inzage", eraseGGD, url.Values{"uitkomst": {"afgewezen"}}); r.status != http.StatusBadRequest || !strings.Contains(r.body, "reden") {

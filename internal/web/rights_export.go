@@ -52,26 +52,40 @@ type exportDoc struct {
 }
 
 func (h *inzageHandlers) exportJSON(w http.ResponseWriter, r *http.Request) error {
-	ctx, p := r.Context(), principalFrom(r.Context())
-	id, err := inzageID(r)
+	doc, id, err := h.export(r)
 	if err != nil {
 		return err
 	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="gegevens-leerling-%d.json"`, id))
+	w.Header().Set("Cache-Control", "no-store")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+// export gathers the own data per controller (see exportJSON) and logs the export.
+func (h *inzageHandlers) export(r *http.Request) (exportDoc, int64, error) {
+	ctx, p := r.Context(), principalFrom(r.Context())
+	id, err := inzageID(r)
+	if err != nil {
+		return exportDoc{}, 0, err
+	}
 	if _, err := h.child(ctx, p, id); err != nil {
-		return err
+		return exportDoc{}, 0, err
 	}
 	a := p.Actor()
 	v, err := h.s.readPupil(ctx, p, id, "", audit.AccessUI)
 	if err != nil {
-		return err
+		return exportDoc{}, 0, err
 	}
 	ctrls, err := h.d.Service.Controllers(ctx, a.RegionID, id)
 	if err != nil {
-		return err
+		return exportDoc{}, 0, err
 	}
 	birth, objects, err := h.d.Service.PupilFacts(ctx, a.RegionID, id)
 	if err != nil {
-		return err
+		return exportDoc{}, 0, err
 	}
 	now := h.s.now()
 	today := rights.Today(now)
@@ -103,7 +117,7 @@ func (h *inzageHandlers) exportJSON(w http.ResponseWriter, r *http.Request) erro
 	if h.s.d.AuditReader != nil {
 		all, err := h.s.d.AuditReader.PupilTrail(ctx, a.RegionID, pup.Pseudonym)
 		if err != nil {
-			return err
+			return exportDoc{}, 0, err
 		}
 		for _, t := range all {
 			if t.Role == auth.RoleOuder || t.Role == auth.RoleLeerling || withheldOrgs[t.Organisation] {
@@ -114,14 +128,9 @@ func (h *inzageHandlers) exportJSON(w http.ResponseWriter, r *http.Request) erro
 		}
 	}
 	if err := h.s.audit(ctx, p, pup.Pseudonym, "identificatie", "", parentAnswer, Facts{}, audit.AccessUI, "inzage-export"); err != nil {
-		return err
+		return exportDoc{}, 0, err
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="gegevens-leerling-%d.json"`, id))
-	w.Header().Set("Cache-Control", "no-store")
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	return doc, id, nil
 }
 
 // boardRow is one request on the FG's board.
