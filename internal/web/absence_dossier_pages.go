@@ -10,6 +10,7 @@ import (
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
+	"github.com/grondslag/grondslag/internal/store"
 )
 
 // The pages and API of the leerplicht dossier (absence_dossier.go holds the use cases).
@@ -20,6 +21,32 @@ var dossierStepFields = []string{"soort", "datum", "uiterlijk", "bron", "tekst",
 type dossierRow struct {
 	dossierView
 	Next *absence.Deadline
+	// OtherPurpose names the purpose the dossier falls under when it is not the purpose the
+	// user chose for this session: the row then shows neither the child nor a link.
+	OtherPurpose string
+}
+
+// samePurpose refuses a dossier page under another purpose than the dossier's ground: a
+// dossier about absoluut verzuim is read for that purpose, one about relatief verzuim for
+// handhaving; the purpose chosen for the session binds what the user reads (AVG art. 5 lid 1
+// onder b), as on the melding pages.
+func (h *dossierHandlers) samePurpose(p *Principal, d store.StoredDossier) error {
+	want := d.Ground.Purpose()
+	if p.Session != nil && p.Session.Purpose == want {
+		return nil
+	}
+	return &Error{Status: http.StatusForbidden, Title: "Ander doel",
+		Detail: "Dit dossier valt onder het doel " + Label(h.s.vocabOf(p).Purposes, want) + ". Kies dat doel op de startpagina om het te openen."}
+}
+
+// pageDossier is visible + samePurpose, for the web's pages (the API names no session purpose).
+func (h *dossierHandlers) pageDossier(r *http.Request, id int64) error {
+	p := principalFrom(r.Context())
+	d, err := h.visible(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	return h.samePurpose(p, d)
 }
 
 func (h *dossierHandlers) listData(r *http.Request, p *Principal) (map[string]any, error) {
@@ -33,6 +60,22 @@ func (h *dossierHandlers) listData(r *http.Request, p *Principal) (map[string]an
 	var recs []audit.Record
 	overdue := 0
 	for _, d := range ds {
+		if h.samePurpose(p, d) != nil {
+			v, err := h.view(ctx, a.RegionID, d)
+			if err != nil {
+				return nil, err
+			}
+			v.Steps = nil
+			row := dossierRow{dossierView: v, OtherPurpose: Label(h.s.vocabOf(p).Purposes, d.Ground.Purpose())}
+			if len(v.Deadlines) > 0 {
+				row.Next = &v.Deadlines[0]
+			}
+			if v.Overdue {
+				overdue++
+			}
+			rows = append(rows, row)
+			continue
+		}
 		pup, err := h.s.d.Dossiers.DossierPupil(ctx, a.RegionID, d.PupilID, h.s.today(), dossier.Want{})
 		if err != nil {
 			return nil, err
@@ -114,6 +157,9 @@ func (h *dossierHandlers) openForm(w http.ResponseWriter, r *http.Request) error
 }
 
 func (h *dossierHandlers) renderPage(w http.ResponseWriter, r *http.Request, status int, id int64, in, errs map[string]string) error {
+	if err := h.pageDossier(r, id); err != nil {
+		return err
+	}
 	v, _, err := h.read(r.Context(), principalFrom(r.Context()), id, audit.AccessUI, "leerplichtdossier-lezen")
 	if err != nil {
 		return err
@@ -137,6 +183,9 @@ func (h *dossierHandlers) page(w http.ResponseWriter, r *http.Request) error {
 func (h *dossierHandlers) stepForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
+		return err
+	}
+	if err := h.pageDossier(r, id); err != nil {
 		return err
 	}
 	in := map[string]string{}
@@ -163,6 +212,9 @@ func (h *dossierHandlers) closeForm(w http.ResponseWriter, r *http.Request) erro
 	}
 	d, err := h.visible(r.Context(), p, id)
 	if err != nil {
+		return err
+	}
+	if err := h.samePurpose(p, d); err != nil {
 		return err
 	}
 	reason := strings.TrimSpace(r.PostFormValue("sluitreden"))
@@ -193,6 +245,9 @@ func (h *dossierHandlers) letter(w http.ResponseWriter, r *http.Request) error {
 	}
 	sid, err := parseID(r.PathValue("sid"))
 	if err != nil {
+		return err
+	}
+	if err := h.pageDossier(r, id); err != nil {
 		return err
 	}
 	v, pup, err := h.read(r.Context(), p, id, audit.AccessUI, "leerplichtdossier-brief")

@@ -153,6 +153,28 @@ func TestDossierWebAndAPI(t *testing.T) {
 	if r := lpa.get("/verzuim/dossiers"); !strings.Contains(r.body, "absoluut verzuim (niet ingeschreven)") || !strings.Contains(r.body, "relatief verzuim (na DUO-melding)") {
 		t.Fatalf("list: %s", r.body)
 	}
+	// Purpose binding: under handhaving-leerplicht the list names Anouk (relative dossier) but
+	// neither names nor links the absoluut-verzuim child, and that dossier's page asks for its
+	// own purpose; under absoluut-verzuim it is the other way round.
+	var absRow int64
+	if err := w.db.QueryRow(ctx, "SELECT id FROM leerplicht_dossier WHERE grond = 'absoluut-verzuim' AND leerling_id = ?", w.pupil2).Scan(&absRow); err != nil {
+		t.Fatal(err)
+	}
+	absPath := "/verzuim/dossiers/" + itoa(absRow)
+	list := lpa.get("/verzuim/dossiers")
+	if !strings.Contains(list.body, "Anouk") || strings.Contains(list.body, `href="`+absPath+`"`) || !strings.Contains(list.body, "kies het doel") {
+		t.Fatalf("list under handhaving-leerplicht: %s", list.body)
+	}
+	if r := lpa.get(absPath); r.status != http.StatusForbidden || !strings.Contains(r.body, "Ander doel") {
+		t.Fatalf("absolute dossier under handhaving-leerplicht: %d", r.status)
+	}
+	lpa.setPurpose("absoluut-verzuim")
+	if r := lpa.get(dPath); r.status != http.StatusForbidden || strings.Contains(r.body, "Anouk") {
+		t.Fatalf("relative dossier under absoluut-verzuim: %d", r.status)
+	}
+	if r := lpa.get("/verzuim/dossiers"); strings.Contains(r.body, "Anouk") {
+		t.Fatal("list under absoluut-verzuim names the child of a relative dossier")
+	}
 	// Once pupil 2 is enrolled again, the absoluut-verzuim ground is gone: reading is refused.
 	if _, err := w.db.Exec(ctx, "UPDATE inschrijving SET tot = NULL WHERE leerling_id = ?", w.pupil2); err != nil {
 		t.Fatal(err)
