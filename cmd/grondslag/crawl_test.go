@@ -120,7 +120,7 @@ type browser struct {
 
 func (d *demoSite) browser(who string) *browser {
 	jar, _ := cookiejar.New(nil)
-	return &browser{d: d, who: who, hc: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+	return &browser{d: d, who: who, hc: &http.Client{Jar: jar, Timeout: 3 * time.Minute, // the FG's full audit export takes long under -race
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 

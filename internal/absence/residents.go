@@ -132,7 +132,14 @@ func (s *Service) ImportResidents(ctx context.Context, in ResidentsImport) (Resi
 	trail := func(written, opened []string) ([]audit.Entry, error) {
 		log := access.Entries{Enc: enc}
 		parent := base.ParentOperationID
-		if parent.IsZero() {
+		if parent.IsZero() && len(written)+len(opened) > 0 {
+			// The list's own record, naming no child, is the parent of one record per child
+			// (Logboek Dataverwerkingen: a parent_span_id names a record that exists).
+			own := base
+			own.Pupil, own.Name, own.Action = "", "gemeentelijst-inlezen", audit.ActionImport
+			if err := log.Append(ctx, in.RegionID, d.Record(own)); err != nil {
+				return nil, err
+			}
 			parent = base.OperationID
 		}
 		add := func(ps, name string, act audit.Action) error {
