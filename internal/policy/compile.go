@@ -108,13 +108,16 @@ type table struct {
 	category map[string]int
 	purpose  map[string]int
 	phase    map[string]int
-	rules    []rule
-	cells    []cell
-	ruleIdx  []int32
-	empties  []Decision
-	build    []buildCell // only while compiling
-	unknown  [5]Decision // unknown actor, action, category, purpose, context code
-	noRecip  Decision
+	// The same maps as codeIndex, for the decision path (see codes.go).
+	partyIx, categoryIx, purposeIx, phaseIx codeIndex
+	roleIx                                  []codeIndex
+	rules                                   []rule
+	cells                                   []cell
+	ruleIdx                                 []int32
+	empties                                 []Decision
+	build                                   []buildCell // only while compiling
+	unknown                                 [5]Decision // unknown actor, action, category, purpose, context code
+	noRecip                                 Decision
 }
 
 const (
@@ -255,6 +258,10 @@ func compile(k *convenant.Compiled) (*table, error) {
 	}
 	t.diagnoseEmpty()
 	t.pack()
+	t.partyIx, t.categoryIx, t.purposeIx, t.phaseIx = newCodeIndex(t.party), newCodeIndex(t.category), newCodeIndex(t.purpose), newCodeIndex(t.phase)
+	for _, roles := range t.role {
+		t.roleIx = append(t.roleIx, newCodeIndex(roles))
+	}
 	return t, nil
 }
 

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"math/bits"
 	"os"
 	"sync/atomic"
 
@@ -74,11 +75,11 @@ func (e *Engine) Decide(r Request) Decision {
 }
 
 func (t *table) decide(r *Request) Decision {
-	p, ok := t.party[r.Actor.Party]
+	p, ok := t.partyIx.get(r.Actor.Party)
 	if !ok {
 		return t.unknown[unkActor]
 	}
-	ri, ok := t.role[p][r.Actor.Role]
+	ri, ok := t.roleIx[p].get(r.Actor.Role)
 	if !ok {
 		return t.unknown[unkActor]
 	}
@@ -86,11 +87,11 @@ func (t *table) decide(r *Request) Decision {
 	if ai < 0 {
 		return t.unknown[unkAction]
 	}
-	ci, ok := t.category[r.Category]
+	ci, ok := t.categoryIx.get(r.Category)
 	if !ok {
 		return t.unknown[unkCategory]
 	}
-	pi, ok := t.purpose[r.Purpose]
+	pi, ok := t.purposeIx.get(r.Purpose)
 	if !ok {
 		return t.unknown[unkPurpose]
 	}
@@ -100,7 +101,7 @@ func (t *table) decide(r *Request) Decision {
 	}
 	phase := uint64(0)
 	if r.Context.Phase != "" {
-		ph, ok := t.phase[r.Context.Phase]
+		ph, ok := t.phaseIx.get(r.Context.Phase)
 		if !ok {
 			return t.unknown[unkContext]
 		}
@@ -108,11 +109,11 @@ func (t *table) decide(r *Request) Decision {
 	}
 	recipParty, recipRole := -1, uint64(0)
 	if ai == 2 {
-		rp, ok := t.party[r.Recipient.Party]
+		rp, ok := t.partyIx.get(r.Recipient.Party)
 		if !ok {
 			return t.noRecip
 		}
-		rr, ok := t.role[rp][r.Recipient.Role]
+		rr, ok := t.roleIx[rp].get(r.Recipient.Role)
 		if !ok {
 			return t.noRecip
 		}
@@ -138,17 +139,13 @@ func (t *table) decide(r *Request) Decision {
 			}
 			return d
 		}
-		score, kind := 0, -1
-		for k := range nFail {
-			if f&(1<<k) != 0 {
-				score += failWeight[k]
-				if kind < 0 {
-					kind = k
-				}
-			}
+		// The weight of the failed conditions (only the set bits); the first names the denial.
+		score := 0
+		for g := uint(f); g != 0; g &= g - 1 {
+			score += failWeight[bits.TrailingZeros(g)]
 		}
 		if score < bestScore {
-			best, bestScore, bestKind = int(i), score, kind
+			best, bestScore, bestKind = int(i), score, bits.TrailingZeros(uint(f))
 		}
 	}
 	if best >= 0 {
