@@ -49,76 +49,45 @@ func runVerzuimImporteer(ctx context.Context, e env) error {
 		return withExit(2, fmt.Errorf("invoer: %w", err))
 	}
 	defer f.Close()
-	db, err := cfg.openStore(ctx)
+	c, err := openAbsenceCLI(ctx, cfg, by, time.Now().UTC())
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	ref, err := cfg.region(ctx, db)
+	defer c.db.Close()
+	cf.region = string(c.region.Holiday)
+	ev, asOf, err := cf.evaluator(c.now)
 	if err != nil {
 		return err
 	}
-	reg, err := db.RegionByCode(ctx, ref.Code)
-	if err != nil {
-		return err
-	}
-	cf.region = string(reg.Holiday)
-	now := time.Now().UTC()
-	ev, asOf, err := cf.evaluator(now)
-	if err != nil {
-		return err
-	}
-	schoolID, err := resolveSchool(ctx, db, reg.ID, school)
+	schoolID, err := resolveSchool(ctx, c.db, c.region.ID, school)
 	if err != nil {
 		return withExit(2, err)
 	}
-	u, err := db.UserByEmail(ctx, reg.ID, by)
-	if err != nil || !u.Active {
-		return withExit(2, fmt.Errorf("--door: geen actieve gebruiker %q in deze regio", by))
-	}
+	u := c.user
 	if u.OrganisationID != schoolID {
 		return withExit(2, fmt.Errorf("--door: %s werkt niet bij deze school", by))
 	}
-	conv, err := loadConvenant(cfg)
-	if err != nil {
-		return err
-	}
-	ring, err := cfg.keyRing()
-	if err != nil {
-		return err
-	}
-	keys, err := ring.Region(reg.Code)
-	if err != nil {
-		return err
-	}
-	point := access.New(policy.NewEngine(conv), reg.ID)
 	actor := policy.Actor{Party: "school", Role: string(u.Role)}
 	if purpose == "" {
 		// The purpose follows from the convenant: the first under which it lets this role
 		// record absence (the denial, if none, names what is missing).
 		var purposes []string
-		for _, p := range conv.Purposes() {
+		for _, p := range c.conv.Purposes() {
 			purposes = append(purposes, p.Code)
 		}
-		if _, purpose, err = point.FirstAllowed(ctx, access.Request{RegionID: reg.ID, Request: policy.Request{Actor: actor, Action: policy.Record, Category: "verzuim",
+		if _, purpose, err = c.point.FirstAllowed(ctx, access.Request{RegionID: c.region.ID, Request: policy.Request{Actor: actor, Action: policy.Record, Category: "verzuim",
 			Context: policy.Context{Level: policy.LevelPerson}}}, purposes); err != nil {
 			return err
 		}
-	} else if _, ok := conv.Purpose(purpose); !ok {
+	} else if _, ok := c.conv.Purpose(purpose); !ok {
 		return withExit(2, fmt.Errorf("--doel %q: dit doel staat niet in het convenant", purpose))
 	}
-	svc, err := absence.NewService(absence.ServiceDeps{Repo: store.AbsenceRepository{DB: db}, Decisions: point, Log: directAudit{db: db, enc: keys},
-		Seal:      func(context.Context, int64) (audit.Encrypter, error) { return keys, nil },
-		Evaluator: func(context.Context, int64) (*absence.Evaluator, error) { return ev, nil },
-		Today:     func() absence.Date { return asOf }, Now: func() time.Time { return now }})
+	svc, err := c.service(ev, asOf)
 	if err != nil {
 		return err
 	}
-	op := audit.NewOperationID()
-	res, err := svc.Import(ctx, absence.Import{RegionID: reg.ID, SchoolID: schoolID, Actor: actor, Purpose: purpose, CSV: f, SkipErrors: skip,
-		Evaluator: ev, AsOf: asOf,
-		Base: audit.Record{Time: now, Actor: audit.Actor{UserID: u.ID, OrganisationID: u.OrganisationID, Role: string(u.Role)}, AccessPoint: audit.AccessCLI,
-			RequestID: "verzuim-import-" + op.String(), TraceID: audit.NewTraceID(), OperationID: op, Name: "verzuim importeren"}})
+	res, err := svc.Import(ctx, absence.Import{RegionID: c.region.ID, SchoolID: schoolID, Actor: actor, Purpose: purpose, CSV: f, SkipErrors: skip,
+		Evaluator: ev, AsOf: asOf, Base: c.base("verzuim-import-", "verzuim importeren")})
 	for _, le := range res.Errors {
 		fmt.Fprintf(e.stderr, "%s: %s\n", input, le)
 	}

@@ -9,11 +9,9 @@ import (
 
 	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/access"
-	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/region"
-	"github.com/grondslag/grondslag/internal/store"
 )
 
 const gemeentelijstUsage = "verzuim gemeentelijst --invoer BESTAND.csv --door E-MAIL [--db …] [--regio CODE] [--peildatum JJJJ-MM-DD]"
@@ -50,40 +48,17 @@ func runVerzuimGemeentelijst(ctx context.Context, e env) error {
 		return withExit(2, fmt.Errorf("invoer: %w", err))
 	}
 	defer f.Close()
-	db, err := cfg.openStore(ctx)
+	c, err := openAbsenceCLI(ctx, cfg, by, now)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	ref, err := cfg.region(ctx, db)
-	if err != nil {
-		return err
-	}
-	reg, err := db.RegionByCode(ctx, ref.Code)
-	if err != nil {
-		return err
-	}
-	u, err := db.UserByEmail(ctx, reg.ID, by)
-	if err != nil || !u.Active {
-		return withExit(2, fmt.Errorf("--door: geen actieve gebruiker %q in deze regio", by))
-	}
-	org, err := db.Organisation(ctx, reg.ID, u.OrganisationID)
+	defer c.db.Close()
+	u := c.user
+	org, err := c.db.Organisation(ctx, c.region.ID, u.OrganisationID)
 	if err != nil || org.Kind != region.KindGemeente {
 		return withExit(2, fmt.Errorf("--door: %s werkt niet bij een gemeente", by))
 	}
-	conv, err := loadConvenant(cfg)
-	if err != nil {
-		return err
-	}
-	ring, err := cfg.keyRing()
-	if err != nil {
-		return err
-	}
-	keys, err := ring.Region(reg.Code)
-	if err != nil {
-		return err
-	}
-	cal, err := absence.DefaultCalendar(absence.Region(reg.Holiday))
+	cal, err := absence.DefaultCalendar(absence.Region(c.region.Holiday))
 	if err != nil {
 		return err
 	}
@@ -91,18 +66,12 @@ func runVerzuimGemeentelijst(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	svc, err := absence.NewService(absence.ServiceDeps{Repo: store.AbsenceRepository{DB: db}, Decisions: access.New(policy.NewEngine(conv), reg.ID), Log: directAudit{db: db, enc: keys},
-		Seal:      func(context.Context, int64) (audit.Encrypter, error) { return keys, nil },
-		Evaluator: func(context.Context, int64) (*absence.Evaluator, error) { return ev, nil },
-		Today:     func() absence.Date { return asOf }, Now: func() time.Time { return now },
-		Residents: store.ResidentsRepository{DB: db, Keys: func(context.Context, int64) (store.Keys, error) { return keys, nil }}})
+	svc, err := c.service(ev, asOf)
 	if err != nil {
 		return err
 	}
-	op := audit.NewOperationID()
-	res, err := svc.ImportResidents(ctx, absence.ResidentsImport{RegionID: reg.ID, GemeenteID: org.ID, Actor: policy.Actor{Party: "gemeente", Role: string(u.Role)}, CSV: f, AsOf: asOf,
-		Base: audit.Record{Time: now, Actor: audit.Actor{UserID: u.ID, OrganisationID: u.OrganisationID, Role: string(u.Role)}, AccessPoint: audit.AccessCLI,
-			RequestID: "gemeentelijst-" + op.String(), TraceID: audit.NewTraceID(), OperationID: op, Name: "gemeentelijst inlezen"}})
+	res, err := svc.ImportResidents(ctx, absence.ResidentsImport{RegionID: c.region.ID, GemeenteID: org.ID, Actor: policy.Actor{Party: "gemeente", Role: string(u.Role)}, CSV: f, AsOf: asOf,
+		Base: c.base("gemeentelijst-", "gemeentelijst inlezen")})
 	if err != nil {
 		var no *access.DeniedError
 		switch {

@@ -102,11 +102,12 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, de
 		}
 		return keys.Pseudonym(ident.Kind(kind), number), nil
 	}
-	err = s.MountVrijstellingen(web.ExemptionDeps{Store: db, Seal: seal, Calendar: regionCalendar, Pseudonym: pseudonym})
+	lp := web.LeerplichtDeps{Seal: seal, Calendar: regionCalendar, Pseudonym: pseudonym}
+	err = s.MountVrijstellingen(web.ExemptionDeps{Store: db, LeerplichtDeps: lp})
 	if err != nil {
 		return fmt.Errorf("vrijstellingen koppelen: %w", err)
 	}
-	if err := s.MountDossiers(web.DossierDeps{Store: db, Seal: seal, Calendar: regionCalendar, Pseudonym: pseudonym, Residents: imports}); err != nil {
+	if err := s.MountDossiers(web.DossierDeps{Store: db, LeerplichtDeps: lp, Residents: imports}); err != nil {
 		return fmt.Errorf("leerplichtdossiers koppelen: %w", err)
 	}
 	err = s.MountVerzuim(web.VerzuimDeps{Store: db, Import: imports,

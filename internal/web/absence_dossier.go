@@ -21,14 +21,12 @@ import (
 // leerplicht-dossier-persoon) or on a child of the gemeente who is enrolled nowhere (absoluut
 // verzuim, purpose absoluut-verzuim, rule leerplicht-absoluut-verzuim); add steps (notes,
 // invitations, talks, warnings, HALT, proces-verbaal, agreements); print the letters; close it.
-// Every access is a decision of the region's decision point (the policy checks the melding or the
-// missing enrolment: the melding gate is narrow, DOMAIN.md); writes are stored with their audit
-// entry in one transaction; the free text is sealed with the pupil's content key (store).
+// Leerplicht's own work on a child (absence_leerplicht.go): the policy checks the melding or the
+// missing enrolment; the free text is sealed with the pupil's content key (store).
 
 // DossierStore is what these pages need (*store.DB implements it).
 type DossierStore interface {
-	ResidentPupil(ctx context.Context, regionID, gemeenteID int64, pseudonym string) (int64, error)
-	PupilResidence(ctx context.Context, regionID, pupilID int64) (int64, error)
+	ResidentLookup
 	EnrolledOn(ctx context.Context, regionID, pupilID int64, day absence.Date) (bool, error)
 	Melding(ctx context.Context, regionID, id int64) (store.StoredMelding, error)
 	OpenDossier(ctx context.Context, regionID int64, d store.StoredDossier, now time.Time, trail store.DossierTrail) (int64, error)
@@ -42,11 +40,7 @@ type DossierStore interface {
 // DossierDeps are the collaborators of the dossier pages.
 type DossierDeps struct {
 	Store DossierStore
-	// Pseudonym turns a BSN or onderwijsnummer into the region's pseudonym (not stored).
-	Pseudonym func(ctx context.Context, regionID int64, kind, number string) (string, error)
-	// Calendar is the region's school calendar (the first-contact term counts school days).
-	Calendar func(ctx context.Context, regionID int64) (*absence.Calendar, error)
-	Seal     func(ctx context.Context, regionID int64) (audit.Encrypter, error)
+	LeerplichtDeps
 	// Rules are the region's dossier switches; zero: absence.DefaultDossierRules.
 	Rules absence.DossierRules
 	// Residents is the use case that reads the gemeente's list of children (absence.Service,
@@ -65,8 +59,8 @@ type dossierHandlers struct {
 
 // MountDossiers adds /verzuim/dossiers and /api/v1/leerplichtdossiers.
 func (s *Server) MountDossiers(d DossierDeps) error {
-	if d.Store == nil || d.Pseudonym == nil || d.Calendar == nil || d.Seal == nil {
-		return errors.New("web: MountDossiers vraagt Store, Pseudonym, Calendar en Seal")
+	if err := d.check("MountDossiers", d.Store != nil); err != nil {
+		return err
 	}
 	if d.Rules == (absence.DossierRules{}) {
 		d.Rules = absence.DefaultDossierRules()
@@ -136,17 +130,11 @@ func (h *dossierHandlers) decide(ctx context.Context, p *Principal, pupilID int6
 // trail returns the audit entry of a write, naming the dossier (and the step).
 func (h *dossierHandlers) trail(ctx context.Context, regionID int64, rec audit.Record) store.DossierTrail {
 	return func(id, step int64) ([]audit.Entry, error) {
-		enc, err := h.d.Seal(ctx, regionID)
-		if err != nil {
-			return nil, err
-		}
-		r := rec
-		r.Melding = "leerplichtdossier:" + strconv.FormatInt(id, 10)
+		ref := "leerplichtdossier:" + strconv.FormatInt(id, 10)
 		if step != 0 {
-			r.Melding += ":stap:" + strconv.FormatInt(step, 10)
+			ref += ":stap:" + strconv.FormatInt(step, 10)
 		}
-		e, err := audit.NewEntry(r, enc)
-		return []audit.Entry{e}, err
+		return h.d.entry(ctx, regionID, rec, ref)
 	}
 }
 
@@ -201,26 +189,14 @@ func (h *dossierHandlers) open(ctx context.Context, p *Principal, in dossierOpen
 		}
 		d.PupilID, d.MeldingID, melding = m.PupilID, m.ID, fmt.Sprintf("verzuimmelding:%d", m.ID)
 	case absence.GroundAbsolute:
-		kind := in.NumberKind
-		if kind == "" {
-			kind = "bsn"
-		}
-		if strings.TrimSpace(in.Number) == "" {
-			errs["nummer"] = "Vul het BSN of onderwijsnummer van het kind in."
-			break
-		}
-		ps, err := h.d.Pseudonym(ctx, a.RegionID, kind, strings.TrimSpace(in.Number))
-		if err != nil {
-			errs["nummer"] = "Dit is geen geldig " + kind + "."
-			break
-		}
-		pid, err := h.d.Store.ResidentPupil(ctx, a.RegionID, a.OrgID, ps)
-		if errors.Is(err, store.ErrNotFound) {
-			errs["nummer"] = "Er is geen kind met dit nummer dat in uw gemeente woont. Staat het kind niet op de lijst van de gemeente, lees die dan eerst in."
-			break
-		}
+		pid, ps, msg, err := h.d.residentChild(ctx, h.d.Store, p, in.NumberKind, in.Number,
+			"Er is geen kind met dit nummer dat in uw gemeente woont. Staat het kind niet op de lijst van de gemeente, lees die dan eerst in.")
 		if err != nil {
 			return 0, false, nil, err
+		}
+		if msg != "" {
+			errs["nummer"] = msg
+			break
 		}
 		enrolled, err := h.d.Store.EnrolledOn(ctx, a.RegionID, pid, h.today())
 		if err != nil {

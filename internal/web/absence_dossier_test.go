@@ -18,22 +18,7 @@ import (
 
 func mountDossiers(t *testing.T, w *world) {
 	t.Helper()
-	seal := func(context.Context, int64) (audit.Encrypter, error) {
-		return audit.EncryptFunc(func(p, _ []byte) ([]byte, error) { return append([]byte("x"), p...), nil }), nil
-	}
-	err := w.web.MountDossiers(web.DossierDeps{Store: w.db, Seal: seal,
-		Calendar: func(context.Context, int64) (*absence.Calendar, error) {
-			return absence.DefaultCalendar(absence.Region("noord"))
-		},
-		Pseudonym: func(_ context.Context, _ int64, kind, number string) (string, error) {
-			switch number {
-			case "999900006":
-				return "pseudo-leerling-een-0001", nil
-			case "999900018":
-				return "pseudo-leerling-twee-0002", nil
-			}
-			return "", errors.New("ongeldig")
-		}})
+	err := w.web.MountDossiers(web.DossierDeps{Store: w.db, LeerplichtDeps: testLeerplichtDeps()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,4 +184,25 @@ func TestMeldingFormPrefillsSchoolLocation(t *testing.T) {
 	if r.status != 200 || !strings.Contains(r.body, `value="11AA00"`) || !strings.Contains(r.body, `value="22-09-2025"`) {
 		t.Fatalf("form: %d %s", r.status, r.body)
 	}
+}
+
+// testLeerplichtDeps are the leerplicht pages' collaborators in tests: a readable seal, the
+// noord calendar and two known numbers.
+func testLeerplichtDeps() web.LeerplichtDeps {
+	return web.LeerplichtDeps{
+		Seal: func(context.Context, int64) (audit.Encrypter, error) {
+			return audit.EncryptFunc(func(p, _ []byte) ([]byte, error) { return append([]byte("x"), p...), nil }), nil
+		},
+		Calendar: func(context.Context, int64) (*absence.Calendar, error) {
+			return absence.DefaultCalendar(absence.Region("noord"))
+		},
+		Pseudonym: func(_ context.Context, _ int64, kind, number string) (string, error) {
+			switch number {
+			case "999900006":
+				return "pseudo-leerling-een-0001", nil
+			case "999900018":
+				return "pseudo-leerling-twee-0002", nil
+			}
+			return "", errors.New("ongeldig")
+		}}
 }

@@ -19,15 +19,12 @@ import (
 
 // Vrijstellingen and leave above ten school days: the leerplichtambtenaar registers a request
 // (who asks, the documents, the period), decides it with reasons, and prints the decision letter.
-// This is leerplicht's own statutory work for children living in the gemeente (Leerplichtwet 1969
-// art. 5, 5a, 7, 14 lid 3, 15, 16): it needs no DUO melding (DOMAIN.md, last section). Every
-// access goes through the region's decision point under the purpose vrijstelling-en-verlof; writes
-// are stored with their audit entry in one transaction.
+// Leerplicht's own work on a child (absence_leerplicht.go) under the purpose vrijstelling-en-verlof
+// (Leerplichtwet 1969 art. 5, 5a, 7, 14 lid 3, 15, 16).
 
 // ExemptionStore is what these pages need (*store.DB implements it).
 type ExemptionStore interface {
-	ResidentPupil(ctx context.Context, regionID, gemeenteID int64, pseudonym string) (int64, error)
-	PupilResidence(ctx context.Context, regionID, pupilID int64) (int64, error)
+	ResidentLookup
 	CreateExemptionRequest(ctx context.Context, regionID, pupilID int64, r absence.ExemptionRequest, now time.Time, trail store.ExemptionTrail) (int64, error)
 	ExemptionRequest(ctx context.Context, regionID, id int64) (store.StoredExemptionRequest, error)
 	ExemptionRequestsInGemeente(ctx context.Context, regionID, gemeenteID int64) ([]store.StoredExemptionRequest, error)
@@ -37,12 +34,7 @@ type ExemptionStore interface {
 // ExemptionDeps are the collaborators of the vrijstelling pages.
 type ExemptionDeps struct {
 	Store ExemptionStore
-	// Pseudonym turns the number on the request (BSN or onderwijsnummer) into the region's
-	// pseudonym; the number itself is not stored.
-	Pseudonym func(ctx context.Context, regionID int64, kind, number string) (string, error)
-	// Calendar is the region's school calendar (school days of a leave request).
-	Calendar func(ctx context.Context, regionID int64) (*absence.Calendar, error)
-	Seal     func(ctx context.Context, regionID int64) (audit.Encrypter, error)
+	LeerplichtDeps
 }
 
 const purposeExemption = "vrijstelling-en-verlof"
@@ -56,8 +48,8 @@ type exemptionHandlers struct {
 
 // MountVrijstellingen adds /verzuim/vrijstellingen and /api/v1/vrijstellingen.
 func (s *Server) MountVrijstellingen(d ExemptionDeps) error {
-	if d.Store == nil || d.Pseudonym == nil || d.Calendar == nil || d.Seal == nil {
-		return errors.New("web: MountVrijstellingen vraagt Store, Pseudonym, Calendar en Seal")
+	if err := d.check("MountVrijstellingen", d.Store != nil); err != nil {
+		return err
 	}
 	h := &exemptionHandlers{s: s, d: d}
 	s.page("GET /verzuim/vrijstellingen", s.requireUser(exemptionRoles, h.list))
@@ -107,14 +99,7 @@ type auditDecision struct{ rec audit.Record }
 // trail returns the audit entry of a write, with the request named.
 func (h *exemptionHandlers) trail(ctx context.Context, regionID int64, ad *auditDecision) store.ExemptionTrail {
 	return func(id int64) ([]audit.Entry, error) {
-		enc, err := h.d.Seal(ctx, regionID)
-		if err != nil {
-			return nil, err
-		}
-		rec := ad.rec
-		rec.Melding = "vrijstelling-aanvraag:" + strconv.FormatInt(id, 10)
-		e, err := audit.NewEntry(rec, enc)
-		return []audit.Entry{e}, err
+		return h.d.entry(ctx, regionID, ad.rec, "vrijstelling-aanvraag:"+strconv.FormatInt(id, 10))
 	}
 }
 
@@ -143,25 +128,12 @@ func parseOptDate(field, s string, errs map[string]string) absence.Date {
 func (h *exemptionHandlers) create(ctx context.Context, p *Principal, in requestInput, point audit.AccessPoint) (int64, map[string]string, error) {
 	a := p.Actor()
 	errs := map[string]string{}
-	kind := in.NumberKind
-	if kind == "" {
-		kind = "bsn"
+	pupilID, pseudonym, msg, err := h.d.residentChild(ctx, h.d.Store, p, in.NumberKind, in.Number, "Er is geen kind met dit nummer dat in uw gemeente woont.")
+	if err != nil {
+		return 0, nil, err
 	}
-	var pupilID int64
-	var pseudonym string
-	if strings.TrimSpace(in.Number) == "" {
-		errs["nummer"] = "Vul het BSN of onderwijsnummer van het kind in."
-	} else {
-		ps, err := h.d.Pseudonym(ctx, a.RegionID, kind, strings.TrimSpace(in.Number))
-		if err != nil {
-			errs["nummer"] = "Dit is geen geldig " + kind + "."
-		} else if id, err := h.d.Store.ResidentPupil(ctx, a.RegionID, a.OrgID, ps); errors.Is(err, store.ErrNotFound) {
-			errs["nummer"] = "Er is geen kind met dit nummer dat in uw gemeente woont."
-		} else if err != nil {
-			return 0, nil, err
-		} else {
-			pupilID, pseudonym = id, ps
-		}
+	if msg != "" {
+		errs["nummer"] = msg
 	}
 	ek, err := absence.ParseExemptionKind(in.Kind)
 	if err != nil {

@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/grondslag/grondslag/internal/absence"
-	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/web"
 )
@@ -20,22 +18,7 @@ import (
 // gemeente 1), 999900018 is pupil 2 (living nowhere known).
 func mountVrijstellingen(t *testing.T, w *world) {
 	t.Helper()
-	seal := func(context.Context, int64) (audit.Encrypter, error) {
-		return audit.EncryptFunc(func(p, _ []byte) ([]byte, error) { return append([]byte("x"), p...), nil }), nil
-	}
-	err := w.web.MountVrijstellingen(web.ExemptionDeps{Store: w.db, Seal: seal,
-		Calendar: func(context.Context, int64) (*absence.Calendar, error) {
-			return absence.DefaultCalendar(absence.Region("noord"))
-		},
-		Pseudonym: func(_ context.Context, _ int64, kind, number string) (string, error) {
-			switch number {
-			case "999900006":
-				return "pseudo-leerling-een-0001", nil
-			case "999900018":
-				return "pseudo-leerling-twee-0002", nil
-			}
-			return "", errors.New("ongeldig")
-		}})
+	err := w.web.MountVrijstellingen(web.ExemptionDeps{Store: w.db, LeerplichtDeps: testLeerplichtDeps()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,13 +78,13 @@ func TestGemeentelijst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = w.web.MountDossiers(web.DossierDeps{Store: w.db, Seal: seal, Residents: svc,
+	err = w.web.MountDossiers(web.DossierDeps{Store: w.db, Residents: svc, LeerplichtDeps: web.LeerplichtDeps{Seal: seal,
 		Calendar: func(context.Context, int64) (*absence.Calendar, error) {
 			return absence.DefaultCalendar(absence.Region("noord"))
 		},
 		Pseudonym: func(_ context.Context, _ int64, kind, number string) (string, error) {
 			return fakeKeys{}.Pseudonym(ident.Kind(kind), number), nil
-		}})
+		}}})
 	if err != nil {
 		t.Fatal(err)
 	}
