@@ -54,12 +54,13 @@ done
 
 echo "== web: both servers on the same demo (peildatum $DAY)"
 csrf() { grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
-declare -A BASE
+declare -A BASE SPID
 start() { # variant
 	local v=$1 port=$((20000 + RANDOM % 20000)) d="$W/web-$1"
 	mkdir -p "$d"
 	(cd "$d" && exec "$W/$v" demo --peildatum "$DAY" --adres 127.0.0.1:$port >demo.out 2>demo.err) &
 	PIDS+=($!)
+	SPID[$v]=$!
 	BASE[$v]=http://127.0.0.1:$port
 	for _ in $(seq 1 240); do curl -sf "${BASE[$v]}/healthz" >/dev/null 2>&1 && return 0; sleep 0.5; done
 	echo "server $v start niet"; cat "$d/demo.err"; exit 1
@@ -90,8 +91,17 @@ for v in sealed plain; do
 	page=$(curl -s -b "${CASE_COOKIE[$v]}" "${BASE[$v]}/casussen/$first")
 	case "$page" in *"De leerling wil terug naar school"*) ;; *) echo "$v: casuspagina $first toont het verslag niet"; exit 1 ;; esac
 done
-wrkrun() { # variant path ids cookie connections -> RESULT line
-	IDS="$3" COOKIE="$4" PAD="$2" wrk -t2 -c"$5" -d"$DUR" --latency -s "$ROOT/bench/web/pupil.lua" "${BASE[$1]}" | grep RESULT
+cputicks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime of a process, in clock ticks
+TCK=$(getconf CLK_TCK)
+wrkrun() { # variant path ids cookie connections -> RESULT line plus cpu_ms_per_req: the server's own
+	# CPU time (user + sys, from /proc) during the run divided by the requests served — the cost per
+	# request, which load from other processes on the machine moves far less than latency does.
+	local c0 c1 r n
+	c0=$(cputicks "${SPID[$1]}")
+	r=$(IDS="$3" COOKIE="$4" PAD="$2" wrk -t2 -c"$5" -d"$DUR" --latency -s "$ROOT/bench/web/pupil.lua" "${BASE[$1]}" | grep RESULT)
+	c1=$(cputicks "${SPID[$1]}")
+	n=$(echo "$r" | sed 's/.*requests=\([0-9]*\).*/\1/')
+	echo "$r cpu_ms_per_req=$(echo "scale=3; ($c1 - $c0) * 1000 / $TCK / ($n + 0.0001)" | bc)"
 }
 for i in $(seq 1 "$ROUNDS"); do
 	for v in sealed plain; do
@@ -99,9 +109,11 @@ for i in $(seq 1 "$ROUNDS"); do
 		echo "round $i $v casuspagina $r"
 		echo "case-p99 $i $v $(echo "$r" | sed 's/.*p99_ms=\([0-9.]*\).*/\1/')" >>"$RES"
 		echo "case-req $i $v $(echo "$r" | sed 's/.*req_s=\([0-9.]*\).*/\1/')" >>"$RES"
+		echo "case-cpu $i $v $(echo "$r" | sed 's/.*cpu_ms_per_req=\([0-9.]*\).*/\1/')" >>"$RES"
 		r=$(wrkrun "$v" /leerlingen/ "${PUPILS[$v]}" "${PUPIL_COOKIE[$v]}" "$CONNS")
 		echo "round $i $v leerlingpagina $r"
 		echo "pupil-p99 $i $v $(echo "$r" | sed 's/.*p99_ms=\([0-9.]*\).*/\1/')" >>"$RES"
+		echo "pupil-cpu $i $v $(echo "$r" | sed 's/.*cpu_ms_per_req=\([0-9.]*\).*/\1/')" >>"$RES"
 	done
 done
 
@@ -124,7 +136,7 @@ go tool pprof -top -cum -nodefraction=0 -unit=ms "$W/web-sealed.test" "$W/case.p
 	END { if (page == 0) page = 1; printf "RESULT profile  page CPU %d ms, opening content (OpenBytesForPupil) %d ms = %.1f %%, caseOpener in all %d ms = %.1f %%\n", page, open, 100 * open / page, cas, 100 * cas / page }'
 
 echo "== summary (sealed / plain; medians of $ROUNDS paired rounds)"
-for m in demo-wall demo-cpu case-p99 case-req pupil-p99 page-ns page-bytes page-allocs; do
+for m in demo-wall demo-cpu case-p99 case-req case-cpu pupil-p99 pupil-cpu page-ns page-bytes page-allocs; do
 	awk -v m="$m" '
 		function median(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
 			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }

@@ -161,7 +161,7 @@ permit contains "leerplicht-dossier-persoon" if {
 	input.actor.partij == "gemeente"
 	input.actor.rol == "leerplicht"
 	input.handeling in {"lezen", "vastleggen"}
-	input.categorie in {"identificatie", "contact", "verzuim", "casusverslag", "afspraken"}
+	input.categorie in {"identificatie", "contact", "verzuim", "casusverslag", "afspraken", "kwalificatieplicht"}
 	input.doel == "handhaving-leerplicht"
 	input.context.duo_melding == true
 	input.context["niet-ingeschreven"] == false

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/retention"
 )
@@ -34,18 +35,54 @@ var leerlingdossier = []string{"identificatie", "contact", "onderwijs", "verzuim
 // melding, a signal it acted on, or an exemption).
 var leerplichtdossier = []string{"identificatie", "verzuim"}
 
+// kwalificatieplichtdossier is the category of the gemeente's file from the kwalificatieplicht
+// period (VNG Selectielijst 2020, 12.1.4: 2 years after the kwalificatieplicht ends).
+const kwalificatieplichtdossier = "kwalificatieplicht"
+
+// qualificationDuty reports whether someone born on birth, with a startkwalificatie on sk (zero:
+// none), was kwalificatieplichtig at t (Leerplichtwet 1969 art. 4a; internal/absence decides).
+func qualificationDuty(birth, sk, t time.Time) bool {
+	if birth.IsZero() {
+		return false
+	}
+	f := absence.CompulsionFacts{}
+	if !sk.IsZero() {
+		f.Startkwalificatie = absence.DateOf(sk)
+	}
+	return absence.CompulsionAt(absence.DateOf(birth), absence.DateOf(t), f) == absence.Kwalificatieplicht
+}
+
+// SetStartkwalificatie records the date a pupil obtained a startkwalificatie (zero: none known),
+// which ends the kwalificatieplicht before the 18th birthday (retention.QualificationEnd).
+func (s *RetentionStore) SetStartkwalificatie(ctx context.Context, regionID, pupilID int64, day time.Time) error {
+	var v any
+	if !day.IsZero() {
+		v = retention.Day(day).Format(dateFmt)
+	}
+	res, err := s.db.Exec(ctx, "UPDATE leerling SET startkwalificatie = ? WHERE regio_id = ? AND id = ?", v, regionID, pupilID)
+	if err != nil {
+		return fmt.Errorf("startkwalificatie vastleggen: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("startkwalificatie vastleggen: leerling %d: %w", pupilID, ErrNotFound)
+	}
+	return nil
+}
+
 type pupilFacts struct {
-	id, gemeente      int64
-	birth, created    time.Time
-	schools           map[int64]time.Time // school → end of the last enrolment; zero while enrolled
-	enrolledSomewhere bool
-	leftAll           time.Time
-	leerplicht        bool
-	consentEnd        time.Time
-	consentOpen       bool
-	lastChange        time.Time
-	cases             []*caseFacts
-	holds             []retention.Hold
+	id, gemeente       int64
+	birth, created     time.Time
+	schools            map[int64]time.Time // school → end of the last enrolment; zero while enrolled
+	enrolledSomewhere  bool
+	leftAll            time.Time
+	leerplicht         bool
+	startkw            time.Time // startkwalificatie obtained; zero when none known
+	kwalificatieplicht bool      // the gemeente recorded something while the pupil was kwalificatieplichtig
+	consentEnd         time.Time
+	consentOpen        bool
+	lastChange         time.Time
+	cases              []*caseFacts
+	holds              []retention.Hold
 }
 
 type caseFacts struct {
@@ -72,14 +109,14 @@ func later(a, b time.Time) time.Time {
 
 // Candidates gathers, for every pupil of the region, the pupil as a unit and each closed case as
 // a unit, with the holdings per controller and the start events known to Grondslag, and the legal
-// holds. Grondslag does not record the end of jeugdhulp, a startkwalificatie or each party's
-// last change separately: einde-jeugdhulp stays unknown (the data is kept until it is entered),
-// einde-kwalificatieplicht is the 18th birthday (the latest it can be), and laatste-wijziging and
-// vastlegging are the last change to anything about the pupil.
+// holds. Grondslag does not record the end of jeugdhulp or each party's last change separately:
+// einde-jeugdhulp stays unknown (the data is kept until it is entered), einde-kwalificatieplicht
+// is the 18th birthday or the earlier startkwalificatie (retention.QualificationEnd), and
+// laatste-wijziging and vastlegging are the last change to anything about the pupil.
 func (s *RetentionStore) Candidates(ctx context.Context, regionID int64) ([]retention.Candidate, error) {
 	pupils := map[int64]*pupilFacts{}
 	var order []int64
-	rows, err := s.db.Query(ctx, "SELECT id, geboortedatum, COALESCE(woongemeente_id, 0), aangemaakt_op FROM leerling WHERE regio_id = ? ORDER BY id", regionID)
+	rows, err := s.db.Query(ctx, "SELECT id, geboortedatum, COALESCE(woongemeente_id, 0), aangemaakt_op, startkwalificatie FROM leerling WHERE regio_id = ? ORDER BY id", regionID)
 	if err != nil {
 		return nil, err
 	}
@@ -87,11 +124,13 @@ func (s *RetentionStore) Candidates(ctx context.Context, regionID int64) ([]rete
 		var p pupilFacts
 		var birth string
 		var created int64
-		if err := rows.Scan(&p.id, &birth, &p.gemeente, &created); err != nil {
+		var sk sql.NullString
+		if err := rows.Scan(&p.id, &birth, &p.gemeente, &created, &sk); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		p.birth, _ = time.Parse(dateFmt, birth)
+		p.startkw = parseDate(sk)
 		p.created = time.UnixMilli(created).UTC()
 		p.lastChange = p.created
 		p.schools = map[int64]time.Time{}
@@ -143,12 +182,14 @@ func (s *RetentionStore) Candidates(ctx context.Context, regionID int64) ([]rete
 		return nil, err
 	}
 	// Leerplicht's file: a melding, an exemption (requested or granted) or a leerplicht dossier.
+	// Every record counts: one recorded while the pupil was kwalificatieplichtig (after the
+	// leerplicht, before 18 or the startkwalificatie) makes it also a kwalificatieplicht file.
 	for _, q := range []string{
-		"SELECT leerling_id, MAX(COALESCE(status_op, aangemaakt_op)) FROM verzuimmelding WHERE regio_id = ? GROUP BY leerling_id",
-		"SELECT leerling_id, MAX(vastgelegd_op) FROM vrijstelling WHERE regio_id = ? GROUP BY leerling_id",
-		"SELECT leerling_id, MAX(vastgelegd_op) FROM vrijstelling_aanvraag WHERE regio_id = ? GROUP BY leerling_id",
-		"SELECT leerling_id, MAX(vastgelegd_op) FROM leerplicht_dossier WHERE regio_id = ? GROUP BY leerling_id",
-		"SELECT leerling_id, MAX(vastgelegd_op) FROM leerplicht_dossier_stap WHERE regio_id = ? GROUP BY leerling_id",
+		"SELECT leerling_id, COALESCE(status_op, aangemaakt_op) FROM verzuimmelding WHERE regio_id = ?",
+		"SELECT leerling_id, vastgelegd_op FROM vrijstelling WHERE regio_id = ?",
+		"SELECT leerling_id, vastgelegd_op FROM vrijstelling_aanvraag WHERE regio_id = ?",
+		"SELECT leerling_id, vastgelegd_op FROM leerplicht_dossier WHERE regio_id = ?",
+		"SELECT leerling_id, vastgelegd_op FROM leerplicht_dossier_stap WHERE regio_id = ?",
 	} {
 		var at sql.NullInt64
 		if err := each(q, func(p *pupilFacts, sc func(...any) error) error {
@@ -156,6 +197,9 @@ func (s *RetentionStore) Candidates(ctx context.Context, regionID int64) ([]rete
 				return sc(&at)
 			}
 			p.leerplicht, p.lastChange = true, later(p.lastChange, msTime(at))
+			if at.Valid && qualificationDuty(p.birth, p.startkw, msTime(at)) {
+				p.kwalificatieplicht = true
+			}
 			return nil
 		}); err != nil {
 			return nil, err
@@ -283,8 +327,8 @@ func (s *RetentionStore) Candidates(ctx context.Context, regionID int64) ([]rete
 		}
 		base := func(left time.Time) map[string]time.Time {
 			ev := map[string]time.Time{retention.EventBirth: p.birth, retention.EventLastChange: p.lastChange, retention.EventRecorded: p.lastChange}
-			if !p.birth.IsZero() {
-				ev[retention.EventQualificationEnd] = p.birth.AddDate(18, 0, 0)
+			if end := retention.QualificationEnd(p.birth, p.startkw); !end.IsZero() {
+				ev[retention.EventQualificationEnd] = end
 			}
 			if !left.IsZero() {
 				ev[retention.EventLeftSchool] = left
@@ -304,6 +348,9 @@ func (s *RetentionStore) Candidates(ctx context.Context, regionID int64) ([]rete
 			for _, cat := range leerplichtdossier {
 				pupilHoldings = append(pupilHoldings, retention.Holding{Controller: retention.Controller{Party: "gemeente", OrganisationID: p.gemeente}, Category: cat, Events: base(p.leftAll)})
 			}
+		}
+		if p.kwalificatieplicht {
+			pupilHoldings = append(pupilHoldings, retention.Holding{Controller: retention.Controller{Party: "gemeente", OrganisationID: p.gemeente}, Category: kwalificatieplichtdossier, Events: base(p.leftAll)})
 		}
 		for _, c := range p.cases {
 			ch := caseHoldings(c, base(p.leftAll))
