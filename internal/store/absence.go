@@ -235,7 +235,7 @@ func (db *DB) importRegistrations(ctx context.Context, regionID, schoolID int64,
 	})
 	if err != nil {
 		res.Imported, res.ImportID = 0, 0
-		return res, err
+		return res, fmt.Errorf("verzuimregistraties importeren: %w", err)
 	}
 	return res, nil
 }
@@ -253,7 +253,7 @@ func enrolledOn(es []schoolEnrolment, d absence.Date) int64 {
 func (db *DB) schoolEnrolments(ctx context.Context, regionID, schoolID int64) (map[string][]schoolEnrolment, error) {
 	rows, err := db.Query(ctx, "SELECT leerlingnummer, leerling_id, van, tot FROM inschrijving WHERE regio_id = ? AND school_id = ?", regionID, schoolID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("inschrijvingen van de school lezen: %w", err)
 	}
 	defer rows.Close()
 	out := map[string][]schoolEnrolment{}
@@ -262,7 +262,7 @@ func (db *DB) schoolEnrolments(ctx context.Context, regionID, schoolID int64) (m
 		var tot sql.NullString
 		var e schoolEnrolment
 		if err := rows.Scan(&num, &e.pupil, &van, &tot); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("inschrijvingen van de school lezen: %w", err)
 		}
 		if e.from, err = absence.ParseDate(van); err != nil {
 			return nil, fmt.Errorf("inschrijving %s: %w", num, err)
@@ -282,7 +282,7 @@ func (db *DB) pseudonymsAtSchool(ctx context.Context, regionID, schoolID int64) 
 	rows, err := db.Query(ctx, `SELECT DISTINCT l.pseudoniem, l.id FROM leerling l JOIN inschrijving i ON i.regio_id = l.regio_id AND i.leerling_id = l.id
 		WHERE l.regio_id = ? AND i.school_id = ?`, regionID, schoolID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("pseudoniemen van de school lezen: %w", err)
 	}
 	defer rows.Close()
 	out := map[string]int64{}
@@ -290,7 +290,7 @@ func (db *DB) pseudonymsAtSchool(ctx context.Context, regionID, schoolID int64) 
 		var p string
 		var id int64
 		if err := rows.Scan(&p, &id); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("pseudoniemen van de school lezen: %w", err)
 		}
 		out[p] = id
 	}
@@ -306,14 +306,14 @@ func (db *DB) AbsenceInput(ctx context.Context, regionID, pupilID int64, asOf ab
 	in := absence.PupilInput{Pupil: pupilKey(pupilID), AsOf: asOf}
 	rows, err := db.Query(ctx, "SELECT datum, reden, uren_centi FROM verzuim_registratie WHERE regio_id = ? AND leerling_id = ? AND datum <= ? ORDER BY datum", regionID, pupilID, asOf.String())
 	if err != nil {
-		return in, err
+		return in, fmt.Errorf("verzuimgegevens van de leerling lezen: %w", err)
 	}
 	for rows.Next() {
 		var day, reason string
 		var centi int64
 		if err := rows.Scan(&day, &reason, &centi); err != nil {
 			rows.Close()
-			return in, err
+			return in, fmt.Errorf("verzuimgegevens van de leerling lezen: %w", err)
 		}
 		d, err1 := absence.ParseDate(day)
 		rs, err2 := absence.ParseReason(reason)
@@ -325,7 +325,7 @@ func (db *DB) AbsenceInput(ctx context.Context, regionID, pupilID int64, asOf ab
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return in, err
+		return in, fmt.Errorf("verzuimgegevens van de leerling lezen: %w", err)
 	}
 	if in.Exemptions, err = db.Exemptions(ctx, regionID, pupilID); err != nil {
 		return in, err
@@ -335,7 +335,7 @@ func (db *DB) AbsenceInput(ctx context.Context, regionID, pupilID int64, asOf ab
 		if errors.Is(err, sql.ErrNoRows) {
 			return in, ErrNotFound
 		}
-		return in, err
+		return in, fmt.Errorf("verzuimgegevens van de leerling lezen: %w", err)
 	}
 	if in.Birth, err = absence.ParseDate(birth); err != nil {
 		return in, fmt.Errorf("leerling %d: geboortedatum: %w", pupilID, err)
@@ -344,13 +344,13 @@ func (db *DB) AbsenceInput(ctx context.Context, regionID, pupilID int64, asOf ab
 	rows, err = db.Query(ctx, `SELECT status_op FROM verzuimmelding WHERE regio_id = ? AND leerling_id = ? AND status = ?`,
 		regionID, pupilID, string(absence.StatusClosed))
 	if err != nil {
-		return in, err
+		return in, fmt.Errorf("verzuimgegevens van de leerling lezen: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var at int64
 		if err := rows.Scan(&at); err != nil {
-			return in, err
+			return in, fmt.Errorf("verzuimgegevens van de leerling lezen: %w", err)
 		}
 		in.CaseClosed = append(in.CaseClosed, absence.DateOf(time.UnixMilli(at).UTC()))
 	}
@@ -455,7 +455,7 @@ func (db *DB) replaceSignals(ctx context.Context, regionID, pupilID int64, kinds
 			FROM verzuim_signaal s LEFT JOIN verzuimmelding m ON m.regio_id = s.regio_id AND m.signaal_id = s.id AND m.status <> ?
 			WHERE s.regio_id = ? AND s.leerling_id = ? ORDER BY s.van, s.id`, string(absence.StatusWithdrawn), regionID, pupilID)
 		if err != nil {
-			return err
+			return fmt.Errorf("verzuimsignalen vervangen: %w", err)
 		}
 		var old []*storedEpisode
 		for rows.Next() {
@@ -463,7 +463,7 @@ func (db *DB) replaceSignals(ctx context.Context, regionID, pupilID int64, kinds
 			var kind, tr, from, to, st string
 			if err := rows.Scan(&e.id, &kind, &tr, &from, &to, &e.melding, &st, &e.mType, &e.mHours, &e.mDays, &e.mTo); err != nil {
 				rows.Close()
-				return err
+				return fmt.Errorf("verzuimsignalen vervangen: %w", err)
 			}
 			if tr == "" {
 				tr = track(absence.Kind(kind))
@@ -480,7 +480,7 @@ func (db *DB) replaceSignals(ctx context.Context, regionID, pupilID int64, kinds
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return err
+			return fmt.Errorf("verzuimsignalen vervangen: %w", err)
 		}
 		// Match each new episode to the stored row of its track it overlaps, a covered one first.
 		match := make([]*storedEpisode, len(sigs))
@@ -562,7 +562,7 @@ func (db *DB) Signals(ctx context.Context, regionID, pupilID int64) ([]StoredSig
 	}
 	rows, err := db.Query(ctx, q+" ORDER BY s.leerling_id, s.van, s.soort", args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("verzuimsignalen lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []StoredSignal
@@ -574,7 +574,7 @@ func (db *DB) Signals(ctx context.Context, regionID, pupilID int64) ([]StoredSig
 		var reached, why string
 		var ended sql.NullString
 		if err := rows.Scan(&s.ID, &s.PupilID, &kind, &from, &to, &centi, &s.Days, &s.Source, &prio, &found, &reached, &ended, &why, &s.MeldingID); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("verzuimsignalen lezen: %w", err)
 		}
 		f, err1 := absence.ParseDate(from)
 		t, err2 := absence.ParseDate(to)
@@ -618,7 +618,7 @@ func (db *DB) signalsWhere(ctx context.Context, regionID, id int64) ([]StoredSig
 		return nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("verzuimsignaal zoeken: %w", err)
 	}
 	all, err := db.Signals(ctx, regionID, pupil)
 	if err != nil {
@@ -655,7 +655,7 @@ func (db *DB) AddExemption(ctx context.Context, regionID, pupilID int64, ex abse
 func (db *DB) Exemptions(ctx context.Context, regionID, pupilID int64) ([]absence.Exemption, error) {
 	rows, err := db.Query(ctx, "SELECT soort, van, tot FROM vrijstelling WHERE regio_id = ? AND leerling_id = ? ORDER BY van", regionID, pupilID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("vrijstellingen lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []absence.Exemption
@@ -663,7 +663,7 @@ func (db *DB) Exemptions(ctx context.Context, regionID, pupilID int64) ([]absenc
 		var kind, from string
 		var to sql.NullString
 		if err := rows.Scan(&kind, &from, &to); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("vrijstellingen lezen: %w", err)
 		}
 		var ex absence.Exemption
 		ex.Kind = absence.ExemptionKind(kind)
@@ -696,7 +696,7 @@ func (db *DB) SignalsToReport(ctx context.Context, regionID, schoolID int64, asO
 	}
 	rows, err := db.Query(ctx, q+" ORDER BY s.van, s.id", args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("te melden signalen lezen: %w", err)
 	}
 	type ref struct{ id, pupil int64 }
 	var refs []ref
@@ -704,13 +704,13 @@ func (db *DB) SignalsToReport(ctx context.Context, regionID, schoolID int64, asO
 		var r ref
 		if err := rows.Scan(&r.id, &r.pupil); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, fmt.Errorf("te melden signalen lezen: %w", err)
 		}
 		refs = append(refs, r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("te melden signalen lezen: %w", err)
 	}
 	byPupil := map[int64][]StoredSignal{}
 	out := make([]StoredSignal, 0, len(refs))
@@ -748,7 +748,7 @@ func updateMelding(ctx context.Context, tx *Tx, regionID, pupilID int64, o *stor
 	if trail != nil {
 		var ps string
 		if err := tx.QueryRow(ctx, "SELECT pseudoniem FROM leerling WHERE regio_id = ? AND id = ?", regionID, pupilID).Scan(&ps); err != nil {
-			return err
+			return fmt.Errorf("verzuimmelding bijwerken: %w", err)
 		}
 		var err error
 		entries, err = trail(absence.MeldingUpdate{PupilID: pupilID, MeldingID: o.melding, Pseudonym: ps, From: absence.MeldingType(o.mType), To: typ})

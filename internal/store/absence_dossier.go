@@ -78,7 +78,7 @@ func (db *DB) OpenDossier(ctx context.Context, regionID int64, d StoredDossier, 
 		id, err = tx.InsertID(ctx, `INSERT INTO leerplicht_dossier (regio_id, leerling_id, grond, gemeente_id, melding_id, geopend_op, status, sluitreden, vastgelegd_op)
 			VALUES (?, ?, ?, ?, ?, ?, 'open', '', ?)`, regionID, d.PupilID, string(d.Ground), d.GemeenteID, optionalID(d.MeldingID), d.Opened.String(), now.UnixMilli())
 		if err != nil {
-			return err
+			return fmt.Errorf("leerplichtdossier openen: %w", err)
 		}
 		return appendTrail(ctx, tx, regionID, trailOf(trail, id, 0))
 	})
@@ -101,7 +101,7 @@ func scanDossier(sc interface{ Scan(...any) error }) (StoredDossier, error) {
 	var closed sql.NullString
 	var at int64
 	if err := sc.Scan(&d.ID, &d.PupilID, &d.GemeenteID, &d.MeldingID, &ground, &opened, &status, &closed, &d.Reason, &at); err != nil {
-		return d, err
+		return d, fmt.Errorf("leerplichtdossier lezen: %w", err)
 	}
 	var err error
 	d.Ground, d.Open, d.RecordedAt = absence.DossierGround(ground), status == "open", time.UnixMilli(at).UTC()
@@ -128,7 +128,7 @@ func (db *DB) DossiersInGemeente(ctx context.Context, regionID, gemeenteID int64
 	rows, err := db.Query(ctx, "SELECT "+dossierCols+` FROM leerplicht_dossier WHERE regio_id = ? AND gemeente_id = ?
 		ORDER BY CASE status WHEN 'open' THEN 0 ELSE 1 END, geopend_op DESC, id DESC`, regionID, gemeenteID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("leerplichtdossiers van de gemeente lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []StoredDossier
@@ -163,7 +163,7 @@ func (db *DB) AddDossierStep(ctx context.Context, regionID, dossierID int64, s a
 		id, err = tx.InsertID(ctx, `INSERT INTO leerplicht_dossier_stap (regio_id, dossier_id, leerling_id, soort, datum, uiterlijk, bron, tekst, door, vastgelegd_op)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, regionID, dossierID, d.PupilID, string(s.Kind), s.On.String(), nullDate(s.Due), src, text, s.By, now.UnixMilli())
 		if err != nil {
-			return err
+			return fmt.Errorf("dossierstap vastleggen: %w", err)
 		}
 		return appendTrail(ctx, tx, regionID, trailOf(trail, dossierID, id))
 	})
@@ -179,7 +179,7 @@ func (db *DB) DossierSteps(ctx context.Context, regionID, dossierID int64) ([]St
 	rows, err := db.Query(ctx, `SELECT id, leerling_id, soort, datum, uiterlijk, bron, tekst, door, vastgelegd_op FROM leerplicht_dossier_stap
 		WHERE regio_id = ? AND dossier_id = ? ORDER BY datum, id`, regionID, dossierID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("dossierstappen lezen: %w", err)
 	}
 	type raw struct {
 		s                  StoredStep
@@ -193,13 +193,13 @@ func (db *DB) DossierSteps(ctx context.Context, regionID, dossierID int64) ([]St
 		var r raw
 		if err := rows.Scan(&r.s.ID, &r.pupil, &r.kind, &r.on, &r.due, &r.src, &r.txt, &r.s.By, &r.at); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, fmt.Errorf("dossierstappen lezen: %w", err)
 		}
 		rs = append(rs, r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("dossierstappen lezen: %w", err)
 	}
 	out := make([]StoredStep, 0, len(rs))
 	for _, r := range rs {
@@ -229,7 +229,7 @@ func (db *DB) CloseDossier(ctx context.Context, regionID, id int64, on absence.D
 		res, err := tx.Exec(ctx, "UPDATE leerplicht_dossier SET status = 'gesloten', gesloten_op = ?, sluitreden = ? WHERE regio_id = ? AND id = ? AND status = 'open'",
 			on.String(), reason, regionID, id)
 		if err != nil {
-			return err
+			return fmt.Errorf("leerplichtdossier sluiten: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return fmt.Errorf("%w: het dossier is al gesloten", absence.ErrDossier)

@@ -127,7 +127,7 @@ func (db *DB) openExemptionRequest(ctx context.Context, regionID int64, r rawExe
 func (db *DB) ExemptionRequests(ctx context.Context, regionID, pupilID int64) ([]StoredExemptionRequest, error) {
 	rows, err := db.Query(ctx, "SELECT "+exemptionRequestCols+" FROM vrijstelling_aanvraag WHERE regio_id = ? AND leerling_id = ? ORDER BY ontvangen DESC, id DESC", regionID, pupilID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("vrijstellingsaanvragen lezen: %w", err)
 	}
 	var raw []rawExemptionRequest
 	for rows.Next() {
@@ -140,7 +140,7 @@ func (db *DB) ExemptionRequests(ctx context.Context, regionID, pupilID int64) ([
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("vrijstellingsaanvragen lezen: %w", err)
 	}
 	out := make([]StoredExemptionRequest, 0, len(raw))
 	for _, r := range raw {
@@ -188,7 +188,7 @@ func (db *DB) DecideExemptionRequest(ctx context.Context, regionID, id int64, d 
 			eid, err := tx.InsertID(ctx, `INSERT INTO vrijstelling (regio_id, leerling_id, soort, van, tot, toelichting, vastgelegd_op) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 				regionID, s.PupilID, string(ex.Kind), ex.From.String(), nullDate(ex.To), sealed, now.UnixMilli())
 			if err != nil {
-				return err
+				return fmt.Errorf("besluit op vrijstellingsaanvraag vastleggen: %w", err)
 			}
 			exID, s.ExemptionID = eid, eid
 		}
@@ -200,7 +200,7 @@ func (db *DB) DecideExemptionRequest(ctx context.Context, regionID, id int64, d 
 			vrijstelling_id = ? WHERE regio_id = ? AND id = ? AND besluit = ''`,
 			string(dec.Outcome), dec.On.String(), motivation, nullDate(dec.From), nullDate(dec.To), dec.DecidedBy, exID, regionID, id)
 		if err != nil {
-			return err
+			return fmt.Errorf("besluit op vrijstellingsaanvraag vastleggen: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return fmt.Errorf("%w: op deze aanvraag is intussen beslist", absence.ErrRequest)
@@ -244,7 +244,7 @@ func (db *DB) ExemptionRequestsInGemeente(ctx context.Context, regionID, gemeent
 		JOIN leerling l ON l.regio_id = a.regio_id AND l.id = a.leerling_id
 		WHERE a.regio_id = ? AND l.woongemeente_id = ? ORDER BY a.ontvangen DESC, a.id DESC`, regionID, gemeenteID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("vrijstellingsaanvragen van de gemeente lezen: %w", err)
 	}
 	var raw []rawExemptionRequest
 	for rows.Next() {
@@ -257,7 +257,7 @@ func (db *DB) ExemptionRequestsInGemeente(ctx context.Context, regionID, gemeent
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("vrijstellingsaanvragen van de gemeente lezen: %w", err)
 	}
 	out := make([]StoredExemptionRequest, 0, len(raw))
 	for _, r := range raw {

@@ -60,7 +60,7 @@ func (db *DB) createMelding(ctx context.Context, regionID, pupilID, schoolID, si
 			var n int
 			if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM verzuimmelding WHERE regio_id = ? AND signaal_id = ? AND status <> ?",
 				regionID, signalID, string(absence.StatusWithdrawn)).Scan(&n); err != nil {
-				return err
+				return fmt.Errorf("verzuimmelding maken: %w", err)
 			}
 			if n > 0 {
 				return ErrMeldingExists
@@ -96,7 +96,7 @@ func (db *DB) createMelding(ctx context.Context, regionID, pupilID, schoolID, si
 		_, err = tx.Exec(ctx, `INSERT INTO verzuimmelding_status (regio_id, melding_id, status, door, reden_afsluiting, afsluitnotitie, op) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			regionID, id, string(m.Status()), string(absence.PartySchool), "", "", m.StatusAt().UnixMilli())
 		if err != nil {
-			return err
+			return fmt.Errorf("verzuimmelding maken: %w", err)
 		}
 		return appendTrail(ctx, tx, regionID, func() ([]audit.Entry, error) {
 			if trail == nil {
@@ -125,7 +125,7 @@ func scanMelding(sc interface{ Scan(...any) error }, o *opener) (StoredMelding, 
 		&c.NoActionExplanation, &c.Location, &c.Reporter.Name, &c.Reporter.Function, &c.Reporter.Phone, &c.Reporter.Email, &c.ParentPhone,
 		&c.StayAddress, &c.DaysAbsent, &centi, &sigKind, &status, &statusAt, &reason, &note, &contact, &duo, &created)
 	if err != nil {
-		return s, err
+		return s, fmt.Errorf("verzuimmelding lezen: %w", err)
 	}
 	for _, f := range []struct {
 		field string
@@ -166,7 +166,7 @@ func (db *DB) Melding(ctx context.Context, regionID, id int64) (StoredMelding, e
 func (db *DB) Meldingen(ctx context.Context, regionID, pupilID int64) ([]StoredMelding, error) {
 	rows, err := db.Query(ctx, "SELECT "+meldingCols+" FROM verzuimmelding WHERE regio_id = ? AND leerling_id = ? ORDER BY aangemaakt_op DESC, id DESC", regionID, pupilID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("verzuimmeldingen lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []StoredMelding
@@ -206,7 +206,7 @@ func (db *DB) ChangeMeldingStatusAudited(ctx context.Context, regionID, id int64
 			WHERE regio_id = ? AND id = ? AND status = ?`,
 			string(s.Status()), s.StatusAt().UnixMilli(), string(s.ClosingReason()), string(s.ClosingNote()), s.GemeenteContact(), regionID, id, string(before))
 		if err != nil {
-			return err
+			return fmt.Errorf("status van verzuimmelding wijzigen: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return fmt.Errorf("%w: de melding is intussen gewijzigd", absence.ErrTransition)
@@ -214,7 +214,7 @@ func (db *DB) ChangeMeldingStatusAudited(ctx context.Context, regionID, id int64
 		_, err = tx.Exec(ctx, `INSERT INTO verzuimmelding_status (regio_id, melding_id, status, door, reden_afsluiting, afsluitnotitie, op) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			regionID, id, string(s.Status()), string(ch.By), string(s.ClosingReason()), string(s.ClosingNote()), s.StatusAt().UnixMilli())
 		if err != nil {
-			return err
+			return fmt.Errorf("status van verzuimmelding wijzigen: %w", err)
 		}
 		out = s
 		return appendTrail(ctx, tx, regionID, func() ([]audit.Entry, error) {
@@ -238,7 +238,7 @@ func (db *DB) SetMeldingDUONumber(ctx context.Context, regionID, id int64, numbe
 	}
 	res, err := db.Exec(ctx, "UPDATE verzuimmelding SET duo_nummer = ? WHERE regio_id = ? AND id = ?", s.DUONumber(), regionID, id)
 	if err != nil {
-		return err
+		return fmt.Errorf("DUO-nummer van verzuimmelding vastleggen: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return ErrNotFound
@@ -259,7 +259,7 @@ type MeldingStatusEntry struct {
 func (db *DB) MeldingHistory(ctx context.Context, regionID, id int64) ([]MeldingStatusEntry, error) {
 	rows, err := db.Query(ctx, "SELECT status, door, reden_afsluiting, afsluitnotitie, op FROM verzuimmelding_status WHERE regio_id = ? AND melding_id = ? ORDER BY op, id", regionID, id)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("statusgeschiedenis van verzuimmelding lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []MeldingStatusEntry
@@ -268,7 +268,7 @@ func (db *DB) MeldingHistory(ctx context.Context, regionID, id int64) ([]Melding
 		var st, by, reason, note string
 		var at int64
 		if err := rows.Scan(&st, &by, &reason, &note, &at); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("statusgeschiedenis van verzuimmelding lezen: %w", err)
 		}
 		e.Status, e.By, e.Reason, e.Note, e.At = absence.Status(st), absence.Party(by), absence.ClosingReason(reason), absence.ClosingNote(note), time.UnixMilli(at).UTC()
 		out = append(out, e)
@@ -313,7 +313,7 @@ func (db *DB) MeldingGround(ctx context.Context, regionID, pupilID int64, now ti
 	rows, err := db.Query(ctx, `SELECT id, status, status_op, duo_nummer FROM verzuimmelding WHERE regio_id = ? AND leerling_id = ? AND status <> ?
 		ORDER BY aangemaakt_op DESC, id DESC`, regionID, pupilID, string(absence.StatusWithdrawn))
 	if err != nil {
-		return Ground{}, err
+		return Ground{}, fmt.Errorf("grond van verzuimmelding lezen: %w", err)
 	}
 	defer rows.Close()
 	var closed Ground
@@ -322,7 +322,7 @@ func (db *DB) MeldingGround(ctx context.Context, regionID, pupilID int64, now ti
 		var st string
 		var at int64
 		if err := rows.Scan(&g.ID, &st, &at, &g.DUONumber); err != nil {
-			return Ground{}, err
+			return Ground{}, fmt.Errorf("grond van verzuimmelding lezen: %w", err)
 		}
 		g.Status = absence.Status(st)
 		if !absence.GivesGround(g.Status, time.UnixMilli(at), now, retention) {
@@ -344,7 +344,7 @@ func (db *DB) AbsoluteCandidates(ctx context.Context, regionID int64, asOf absen
 	rows, err := db.Query(ctx, `SELECT l.id, l.geboortedatum, i.van, i.tot FROM leerling l LEFT JOIN inschrijving i ON i.regio_id = l.regio_id AND i.leerling_id = l.id
 		WHERE l.regio_id = ? ORDER BY l.id`, regionID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("kandidaten voor absoluut verzuim lezen: %w", err)
 	}
 	var out []absence.AbsoluteInput
 	var ids []int64
@@ -354,7 +354,7 @@ func (db *DB) AbsoluteCandidates(ctx context.Context, regionID int64, asOf absen
 		var van, tot sql.NullString
 		if err := rows.Scan(&id, &birth, &van, &tot); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, fmt.Errorf("kandidaten voor absoluut verzuim lezen: %w", err)
 		}
 		if len(ids) == 0 || ids[len(ids)-1] != id {
 			b, err := absence.ParseDate(birth)
@@ -382,7 +382,7 @@ func (db *DB) AbsoluteCandidates(ctx context.Context, regionID int64, asOf absen
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("kandidaten voor absoluut verzuim lezen: %w", err)
 	}
 	ex, err := db.regionExemptions(ctx, regionID)
 	if err != nil {
@@ -398,7 +398,7 @@ func (db *DB) AbsoluteCandidates(ctx context.Context, regionID int64, asOf absen
 func (db *DB) regionExemptions(ctx context.Context, regionID int64) (map[int64][]absence.Exemption, error) {
 	rows, err := db.Query(ctx, "SELECT leerling_id, soort, van, tot FROM vrijstelling WHERE regio_id = ?", regionID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("vrijstellingen in de regio lezen: %w", err)
 	}
 	defer rows.Close()
 	out := map[int64][]absence.Exemption{}
@@ -407,7 +407,7 @@ func (db *DB) regionExemptions(ctx context.Context, regionID int64) (map[int64][
 		var kind, from string
 		var to sql.NullString
 		if err := rows.Scan(&id, &kind, &from, &to); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("vrijstellingen in de regio lezen: %w", err)
 		}
 		ex := absence.Exemption{Kind: absence.ExemptionKind(kind)}
 		if ex.From, err = absence.ParseDate(from); err != nil {
@@ -434,19 +434,19 @@ func (db *DB) RefreshAbsoluteSignals(ctx context.Context, regionID int64, ev *ab
 	have := map[int64]bool{}
 	rows, err := db.Query(ctx, "SELECT DISTINCT leerling_id FROM verzuim_signaal WHERE regio_id = ? AND soort = ?", regionID, string(absence.KindAbsolute))
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("signalen absoluut verzuim verversen: %w", err)
 	}
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
-			return 0, err
+			return 0, fmt.Errorf("signalen absoluut verzuim verversen: %w", err)
 		}
 		have[id] = true
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, err
+		return 0, fmt.Errorf("signalen absoluut verzuim verversen: %w", err)
 	}
 	n := 0
 	for _, c := range cands {

@@ -47,14 +47,14 @@ func (r ResidentsRepository) ImportResidents(ctx context.Context, regionID, geme
 			err := tx.QueryRow(ctx, "SELECT id, woongemeente_id FROM leerling WHERE regio_id = ? AND pseudoniem = ?", regionID, ps).Scan(&id, &home)
 			known := err == nil
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return err
+				return fmt.Errorf("ingezetenen importeren: %w", err)
 			}
 			in := absence.AbsoluteInput{Pupil: ps, Birth: absence.DateOf(p.BirthDate), AsOf: asOf}
 			if known {
 				res.Known++
 				if home.Int64 != gemeenteID {
 					if _, err := tx.Exec(ctx, "UPDATE leerling SET woongemeente_id = ? WHERE regio_id = ? AND id = ?", gemeenteID, regionID, id); err != nil {
-						return err
+						return fmt.Errorf("ingezetenen importeren: %w", err)
 					}
 					res.Moved++
 					written = append(written, ps)
@@ -85,7 +85,7 @@ func (r ResidentsRepository) ImportResidents(ctx context.Context, regionID, geme
 				opened = append(opened, ps)
 			}
 			if err != nil {
-				return err
+				return fmt.Errorf("ingezetenen importeren: %w", err)
 			}
 			res.NotEnrolled = append(res.NotEnrolled, child)
 		}
@@ -108,7 +108,7 @@ func (t *Tx) absoluteInput(ctx context.Context, regionID, pupilID int64, asOf ab
 	in := absence.AbsoluteInput{Pupil: pupilKey(pupilID), AsOf: asOf}
 	var birth string
 	if err := t.QueryRow(ctx, "SELECT geboortedatum FROM leerling WHERE regio_id = ? AND id = ?", regionID, pupilID).Scan(&birth); err != nil {
-		return in, err
+		return in, fmt.Errorf("gegevens voor absoluut verzuim lezen: %w", err)
 	}
 	var err error
 	if in.Birth, err = absence.ParseDate(birth); err != nil {
@@ -117,14 +117,14 @@ func (t *Tx) absoluteInput(ctx context.Context, regionID, pupilID int64, asOf ab
 	spans := func(q string, each func(from, to absence.Date, kind string)) error {
 		rows, err := t.Query(ctx, q, regionID, pupilID)
 		if err != nil {
-			return err
+			return fmt.Errorf("gegevens voor absoluut verzuim lezen: %w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var from, kind string
 			var to sql.NullString
 			if err := rows.Scan(&from, &to, &kind); err != nil {
-				return err
+				return fmt.Errorf("gegevens voor absoluut verzuim lezen: %w", err)
 			}
 			f, err := absence.ParseDate(from)
 			if err != nil {
