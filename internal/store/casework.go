@@ -117,16 +117,16 @@ func (s *CaseStore) SaveCase(ctx context.Context, regionID int64, c *casework.Ca
 				if errors.Is(err, sql.ErrNoRows) {
 					return fmt.Errorf("casus %d: %w", c.ID, casework.ErrNotFound)
 				}
-				return err
+				return fmt.Errorf("casus opslaan: %w", err)
 			}
 			return &casework.ConflictError{What: "casus", ID: c.ID, Attempted: expectVersion, Current: cur}
 		}
 		var nRegie, nFase int
 		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM casus_regie WHERE regio_id = ? AND casus_id = ?", regionID, c.ID).Scan(&nRegie); err != nil {
-			return err
+			return fmt.Errorf("casus opslaan: %w", err)
 		}
 		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM casus_fase WHERE regio_id = ? AND casus_id = ?", regionID, c.ID).Scan(&nFase); err != nil {
-			return err
+			return fmt.Errorf("casus opslaan: %w", err)
 		}
 		return s.writeChildren(ctx, tx, regionID, c, nRegie, nFase)
 	})
@@ -183,7 +183,7 @@ func (s *CaseStore) writeChildren(ctx context.Context, tx *Tx, regionID int64, c
 	}
 	if c.Closure != nil {
 		if _, err := tx.Exec(ctx, "DELETE FROM casus_bewaartermijn WHERE regio_id = ? AND casus_id = ?", regionID, c.ID); err != nil {
-			return err
+			return fmt.Errorf("onderdelen van de casus opslaan: %w", err)
 		}
 		for _, rc := range c.Closure.Retention {
 			if _, err := tx.Exec(ctx, `INSERT INTO casus_bewaartermijn (regio_id, casus_id, categorie, partij, termijn, vanaf, tot, bron)
@@ -210,7 +210,7 @@ func scanCase(sc interface{ Scan(...any) error }) (*casework.Case, error) {
 	if err := sc.Scan(&c.ID, &c.PupilID, &c.Pupil, &birth, &c.Type, &c.PreviousType, &c.Purpose, &c.Question, &c.Phase, &opened, &c.OpenedBy,
 		&c.MeldingRef, &c.Version, &e.Reason, &e.Detail, &escAt, &escBy, &oc, &e.Holder.Name, &e.Holder.Function, &holderOrg,
 		&e.Decision, &decAt, &decBy, &cl.Result, &cl.Note, &closedAt, &closedBy); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("casus lezen: %w", err)
 	}
 	c.BirthDate, _ = time.Parse(dateFmt, birth)
 	c.OpenedAt = time.UnixMilli(opened).UTC()
@@ -276,7 +276,7 @@ func (s *CaseStore) loadChildren(ctx context.Context, regionID int64, c *casewor
 	rows, err := s.db.Query(ctx, `SELECT id, soort, gebruiker_id, organisatie_id, partij, rol, ouder_id, naam, contact, doel, status, uitgenodigd_op, gereageerd_op, toelichting
 		FROM casus_deelnemer WHERE regio_id = ? AND casus_id = ? ORDER BY id`, regionID, c.ID)
 	if err != nil {
-		return err
+		return fmt.Errorf("onderdelen van de casus lezen: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -285,7 +285,7 @@ func (s *CaseStore) loadChildren(ctx context.Context, regionID int64, c *casewor
 		var user, org, parent, responded sql.NullInt64
 		var invited int64
 		if err := rows.Scan(&p.ID, &kind, &user, &org, &p.Party, &p.Role, &parent, &p.Name, &p.Contact, &p.Purpose, &status, &invited, &responded, &p.Note); err != nil {
-			return err
+			return fmt.Errorf("onderdelen van de casus lezen: %w", err)
 		}
 		p.Kind, p.Status = casework.Kind(kind), casework.Status(status)
 		p.UserID, p.OrganisationID, p.ParentID = cwID(user), cwID(org), cwID(parent)
@@ -293,12 +293,12 @@ func (s *CaseStore) loadChildren(ctx context.Context, regionID int64, c *casewor
 		c.Participants = append(c.Participants, p)
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return fmt.Errorf("onderdelen van de casus lezen: %w", err)
 	}
 	rows.Close()
 	rows, err = s.db.Query(ctx, "SELECT soort, gebruiker_id, van_gebruiker_id, op, door, toelichting FROM casus_regie WHERE regio_id = ? AND casus_id = ? ORDER BY volgnummer", regionID, c.ID)
 	if err != nil {
-		return err
+		return fmt.Errorf("onderdelen van de casus lezen: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -307,31 +307,31 @@ func (s *CaseStore) loadChildren(ctx context.Context, regionID int64, c *casewor
 		var from sql.NullInt64
 		var at int64
 		if err := rows.Scan(&kind, &r.UserID, &from, &at, &r.By, &r.Note); err != nil {
-			return err
+			return fmt.Errorf("onderdelen van de casus lezen: %w", err)
 		}
 		r.Kind, r.From, r.At = casework.RegieKind(kind), cwID(from), time.UnixMilli(at).UTC()
 		c.Regie = append(c.Regie, r)
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return fmt.Errorf("onderdelen van de casus lezen: %w", err)
 	}
 	rows.Close()
 	rows, err = s.db.Query(ctx, "SELECT van, naar, op, door, toelichting FROM casus_fase WHERE regio_id = ? AND casus_id = ? ORDER BY volgnummer", regionID, c.ID)
 	if err != nil {
-		return err
+		return fmt.Errorf("onderdelen van de casus lezen: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var f casework.PhaseChange
 		var at int64
 		if err := rows.Scan(&f.From, &f.To, &at, &f.By, &f.Note); err != nil {
-			return err
+			return fmt.Errorf("onderdelen van de casus lezen: %w", err)
 		}
 		f.At = time.UnixMilli(at).UTC()
 		c.Phases = append(c.Phases, f)
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return fmt.Errorf("onderdelen van de casus lezen: %w", err)
 	}
 	rows.Close()
 	if c.Closure == nil {
@@ -339,7 +339,7 @@ func (s *CaseStore) loadChildren(ctx context.Context, regionID int64, c *casewor
 	}
 	rows, err = s.db.Query(ctx, "SELECT categorie, partij, termijn, vanaf, tot, bron FROM casus_bewaartermijn WHERE regio_id = ? AND casus_id = ? ORDER BY categorie, partij", regionID, c.ID)
 	if err != nil {
-		return err
+		return fmt.Errorf("onderdelen van de casus lezen: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -347,7 +347,7 @@ func (s *CaseStore) loadChildren(ctx context.Context, regionID int64, c *casewor
 		var period string
 		var until sql.NullString
 		if err := rows.Scan(&rc.Category, &rc.Party, &period, &rc.From, &until, &rc.Source); err != nil {
-			return err
+			return fmt.Errorf("onderdelen van de casus lezen: %w", err)
 		}
 		rc.Period, _ = convenant.ParsePeriod(period)
 		rc.Until = parseDate(until)
@@ -384,7 +384,7 @@ func (s *CaseStore) Cases(ctx context.Context, regionID int64, f casework.CaseFi
 	}
 	rows, err := s.db.Query(ctx, q+" ORDER BY c.geopend_op DESC, c.id DESC", args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("casussen lezen: %w", err)
 	}
 	var out []*casework.Case
 	for rows.Next() {
@@ -397,7 +397,7 @@ func (s *CaseStore) Cases(ctx context.Context, regionID int64, f casework.CaseFi
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("casussen lezen: %w", err)
 	}
 	for _, c := range out {
 		if err := s.loadChildren(ctx, regionID, c); err != nil {
@@ -431,7 +431,7 @@ func (s *CaseStore) Contributions(ctx context.Context, regionID, caseID int64) (
 	rows, err := s.db.Query(ctx, `SELECT id, casus_id, fase, categorie, omvang, tekst, auteur_id, partij, rol, organisatie_id, doel, toestemming_id, aangemaakt_op
 		FROM casus_inbreng WHERE regio_id = ? AND casus_id = ? ORDER BY id`, regionID, caseID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("bijdragen lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []casework.Contribution
@@ -440,7 +440,7 @@ func (s *CaseStore) Contributions(ctx context.Context, regionID, caseID int64) (
 		var consent sql.NullInt64
 		var at int64
 		if err := rows.Scan(&x.ID, &x.CaseID, &x.Phase, &x.Category, &x.Scope, &x.Text, &x.AuthorID, &x.Party, &x.Role, &x.OrgID, &x.Purpose, &consent, &at); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("bijdragen lezen: %w", err)
 		}
 		x.ConsentID, x.CreatedAt = cwID(consent), time.UnixMilli(at).UTC()
 		out = append(out, x)
@@ -491,7 +491,7 @@ func (s *CaseStore) UpdateMinutes(ctx context.Context, regionID int64, m *casewo
 			WHERE regio_id = ? AND id = ? AND casus_id = ? AND versie = ?`,
 			fmtDate(m.MeetingOn), text, boolInt(m.ForParents), m.UpdatedAt.UnixMilli(), m.UpdatedBy, regionID, m.ID, m.CaseID, expectVersion)
 		if err != nil {
-			return err
+			return fmt.Errorf("verslag bijwerken: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return conflict(ctx, tx, "casus_verslag", "verslag", regionID, m.ID, m.CaseID, expectVersion)
@@ -508,7 +508,7 @@ func conflict(ctx context.Context, tx *Tx, table, what string, regionID, id, cas
 		return fmt.Errorf("%s %d: %w", what, id, casework.ErrNotFound)
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("versie controleren: %w", err)
 	}
 	return &casework.ConflictError{What: what, ID: id, Attempted: expect, Current: cur}
 }
@@ -518,7 +518,7 @@ func (s *CaseStore) Minutes(ctx context.Context, regionID, caseID int64) ([]case
 	rows, err := s.db.Query(ctx, `SELECT id, casus_id, fase, datum, tekst, voor_ouders, auteur_id, partij, rol, doel, versie, aangemaakt_op, gewijzigd_op, gewijzigd_door
 		FROM casus_verslag WHERE regio_id = ? AND casus_id = ? ORDER BY id`, regionID, caseID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("verslagen lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []casework.Minutes
@@ -528,7 +528,7 @@ func (s *CaseStore) Minutes(ctx context.Context, regionID, caseID int64) ([]case
 		var forParents int
 		var created, updated int64
 		if err := rows.Scan(&m.ID, &m.CaseID, &m.Phase, &date, &m.Text, &forParents, &m.AuthorID, &m.AuthorParty, &m.AuthorRole, &m.Purpose, &m.Version, &created, &updated, &m.UpdatedBy); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("verslagen lezen: %w", err)
 		}
 		m.MeetingOn, m.ForParents = parseDate(date), forParents == 1
 		m.CreatedAt, m.UpdatedAt = time.UnixMilli(created).UTC(), time.UnixMilli(updated).UTC()
@@ -582,7 +582,7 @@ func (s *CaseStore) UpdateAgreement(ctx context.Context, regionID int64, a *case
 			desc, string(a.Owner), a.OwnerName, fmtDate(a.Due), string(a.Status), boolInt(a.ForParents),
 			a.UpdatedAt.UnixMilli(), a.UpdatedBy, a.ProgressAt.UnixMilli(), regionID, a.ID, a.CaseID, expectVersion)
 		if err != nil {
-			return err
+			return fmt.Errorf("afspraak bijwerken: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return conflict(ctx, tx, "casus_afspraak", "afspraak", regionID, a.ID, a.CaseID, expectVersion)
@@ -597,7 +597,7 @@ func (s *CaseStore) Agreements(ctx context.Context, regionID, caseID int64) ([]c
 	rows, err := s.db.Query(ctx, `SELECT id, casus_id, fase, omschrijving, eigenaar, eigenaar_naam, datum, status, voor_ouders, auteur_id, partij, rol, doel,
 		versie, aangemaakt_op, gewijzigd_op, gewijzigd_door, voortgang_op FROM casus_afspraak WHERE regio_id = ? AND casus_id = ? ORDER BY id`, regionID, caseID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("afspraken lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []casework.Agreement
@@ -609,7 +609,7 @@ func (s *CaseStore) Agreements(ctx context.Context, regionID, caseID int64) ([]c
 		var created, updated, progress int64
 		if err := rows.Scan(&a.ID, &a.CaseID, &a.Phase, &a.Description, &owner, &a.OwnerName, &due, &status, &forParents, &a.AuthorID, &a.AuthorParty, &a.AuthorRole,
 			&a.Purpose, &a.Version, &created, &updated, &a.UpdatedBy, &progress); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("afspraken lezen: %w", err)
 		}
 		a.Owner, a.Status, a.Due, a.ForParents = casework.Ref(owner), casework.AgreementStatus(status), parseDate(due), forParents == 1
 		a.CreatedAt, a.UpdatedAt, a.ProgressAt = time.UnixMilli(created).UTC(), time.UnixMilli(updated).UTC(), time.UnixMilli(progress).UTC()
@@ -659,7 +659,7 @@ func (s *CaseStore) AnswerInfoRequest(ctx context.Context, regionID int64, q *ca
 		res, err := tx.Exec(ctx, "UPDATE casus_vraag SET antwoord = ?, beantwoord_op = ? WHERE regio_id = ? AND id = ? AND casus_id = ? AND beantwoord_op IS NULL",
 			answer, q.AnsweredAt.UnixMilli(), regionID, q.ID, q.CaseID)
 		if err != nil {
-			return err
+			return fmt.Errorf("informatieverzoek beantwoorden: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return &casework.ConflictError{What: "informatievraag", ID: q.ID, Attempted: 1, Current: 2}
@@ -673,7 +673,7 @@ func (s *CaseStore) InfoRequests(ctx context.Context, regionID, caseID int64) ([
 	rows, err := s.db.Query(ctx, `SELECT id, casus_id, fase, van_gebruiker_id, aan, categorie, vraag, gesteld_op, omvang, omvang_reden, antwoord, beantwoord_op
 		FROM casus_vraag WHERE regio_id = ? AND casus_id = ? ORDER BY id`, regionID, caseID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("informatieverzoeken lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []casework.InfoRequest
@@ -683,7 +683,7 @@ func (s *CaseStore) InfoRequests(ctx context.Context, regionID, caseID int64) ([
 		var asked int64
 		var answered sql.NullInt64
 		if err := rows.Scan(&q.ID, &q.CaseID, &q.Phase, &q.FromUser, &to, &q.Category, &q.Question, &asked, &q.Scope, &q.ScopeWhy, &q.Answer, &answered); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("informatieverzoeken lezen: %w", err)
 		}
 		q.To, q.AskedAt, q.AnsweredAt = casework.Ref(to), time.UnixMilli(asked).UTC(), cwFromMS(answered)
 		out = append(out, q)

@@ -38,7 +38,7 @@ func (db *DB) ConsentFamily(ctx context.Context, regionID, pupilID int64) (conse
 		FROM leerling l LEFT JOIN leerling_ouder lo ON lo.regio_id = l.regio_id AND lo.leerling_id = l.id
 		WHERE l.regio_id = ? AND l.id = ? ORDER BY lo.ouder_id`, regionID, pupilID)
 	if err != nil {
-		return consent.Family{}, err
+		return consent.Family{}, fmt.Errorf("gezin van de leerling lezen: %w", err)
 	}
 	defer rows.Close()
 	fam := consent.Family{PupilID: pupilID}
@@ -48,7 +48,7 @@ func (db *DB) ConsentFamily(ctx context.Context, regionID, pupilID int64) (conse
 		var g consent.Guardian
 		var gezag int
 		if err := rows.Scan(&birth, &g.ParentID, &gezag); err != nil {
-			return consent.Family{}, err
+			return consent.Family{}, fmt.Errorf("gezin van de leerling lezen: %w", err)
 		}
 		if !found {
 			found = true
@@ -62,7 +62,7 @@ func (db *DB) ConsentFamily(ctx context.Context, regionID, pupilID int64) (conse
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return consent.Family{}, err
+		return consent.Family{}, fmt.Errorf("gezin van de leerling lezen: %w", err)
 	}
 	if !found {
 		return consent.Family{}, fmt.Errorf("%w: leerling %d bestaat niet in deze regio", consent.ErrNotFound, pupilID)
@@ -102,7 +102,7 @@ func insertConsentTx(ctx context.Context, tx *Tx, regionID int64, r consent.Reco
 				return fmt.Errorf("%w: ontvanger: organisatie %d bestaat niet in deze regio", consent.ErrInvalid, rc.OrganisationID)
 			}
 			if err != nil {
-				return err
+				return fmt.Errorf("toestemming vastleggen: %w", err)
 			}
 			if kind != rc.Party {
 				return fmt.Errorf("%w: ontvanger: organisatie %d is een %s, geen %s", consent.ErrInvalid, rc.OrganisationID, kind, rc.Party)
@@ -118,7 +118,7 @@ func insertConsentTx(ctx context.Context, tx *Tx, regionID int64, r consent.Reco
 				return fmt.Errorf("%w: ouder %d heeft geen gezag over deze leerling", consent.ErrWrongGiver, g.ParentID)
 			}
 			if err != nil {
-				return err
+				return fmt.Errorf("toestemming vastleggen: %w", err)
 			}
 		}
 		note, err := tx.SealForPupil(ctx, regionID, d.PupilID, "toestemming.notitie", d.Note)
@@ -130,28 +130,28 @@ func insertConsentTx(ctx context.Context, tx *Tx, regionID int64, r consent.Reco
 			regionID, d.PupilID, string(d.Status), string(d.Channel), nullStr(d.HeardBy), d.FormVersion, d.FormHash,
 			nullStr(d.EvidenceHash), d.GivenAt.UnixMilli(), d.ValidFrom.String(), dateStr(d.ValidUntil), d.RecordedBy, nullStr(note))
 		if err != nil {
-			return err
+			return fmt.Errorf("toestemming vastleggen: %w", err)
 		}
 		for _, g := range d.Givers {
 			if _, err := tx.Exec(ctx, "INSERT INTO toestemming_gever (regio_id, toestemming_id, soort, ouder_id) VALUES (?, ?, ?, ?)",
 				regionID, id, string(g.Kind), optionalID(g.ParentID)); err != nil {
-				return err
+				return fmt.Errorf("toestemming vastleggen: %w", err)
 			}
 		}
 		for _, p := range d.Purposes {
 			if _, err := tx.Exec(ctx, "INSERT INTO toestemming_doel (regio_id, toestemming_id, doel) VALUES (?, ?, ?)", regionID, id, p); err != nil {
-				return err
+				return fmt.Errorf("toestemming vastleggen: %w", err)
 			}
 		}
 		for _, rc := range d.Recipients {
 			if _, err := tx.Exec(ctx, "INSERT INTO toestemming_ontvanger (regio_id, toestemming_id, partij, organisatie_id) VALUES (?, ?, ?, ?)",
 				regionID, id, rc.Party, optionalID(rc.OrganisationID)); err != nil {
-				return err
+				return fmt.Errorf("toestemming vastleggen: %w", err)
 			}
 		}
 		for _, c := range d.Categories {
 			if _, err := tx.Exec(ctx, "INSERT INTO toestemming_categorie (regio_id, toestemming_id, categorie) VALUES (?, ?, ?)", regionID, id, c); err != nil {
-				return err
+				return fmt.Errorf("toestemming vastleggen: %w", err)
 			}
 		}
 		return insertConsentDocument(ctx, tx, regionID, id, d)
@@ -186,7 +186,7 @@ func (db *DB) loadConsents(ctx context.Context, regionID int64, cond string, arg
 	all := append([]any{regionID}, args...)
 	rows, err := db.Query(ctx, "SELECT "+consentCols+" FROM toestemming t WHERE "+where+" ORDER BY t.id DESC", all...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("toestemmingen lezen: %w", err)
 	}
 	type row struct {
 		id int64
@@ -206,7 +206,7 @@ func (db *DB) loadConsents(ctx context.Context, regionID int64, cond string, arg
 		if err := rows.Scan(&x.id, &x.d.PupilID, &status, &channel, &x.d.HeardBy, &x.d.FormVersion, &x.d.FormHash, &x.d.EvidenceHash,
 			&given, &from, &until, &x.d.RecordedBy, &x.d.Note, &wAt, &wBy, &wRec, &wNote, &docType, &docSize); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, fmt.Errorf("toestemmingen lezen: %w", err)
 		}
 		if docType != "" {
 			x.d.Document = &consent.Document{MediaType: docType, Size: docSize, SHA256: x.d.EvidenceHash}
@@ -232,7 +232,7 @@ func (db *DB) loadConsents(ctx context.Context, regionID int64, cond string, arg
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("toestemmingen lezen: %w", err)
 	}
 	o := db.opener(ctx, regionID)
 	for _, x := range list {
@@ -260,7 +260,7 @@ func (db *DB) loadConsents(ctx context.Context, regionID int64, cond string, arg
 		UNION ALL SELECT toestemming_id, 4, categorie, 0 FROM toestemming_categorie WHERE regio_id = ? AND `+sub+`
 		ORDER BY 1, 2, 3, 4`, childArgs...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("toestemmingen lezen: %w", err)
 	}
 	defer crows.Close()
 	for crows.Next() {
@@ -268,7 +268,7 @@ func (db *DB) loadConsents(ctx context.Context, regionID int64, cond string, arg
 		var kind int
 		var code string
 		if err := crows.Scan(&id, &kind, &code, &n); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("toestemmingen lezen: %w", err)
 		}
 		x := byID[id]
 		if x == nil {
@@ -286,7 +286,7 @@ func (db *DB) loadConsents(ctx context.Context, regionID int64, cond string, arg
 		}
 	}
 	if err := crows.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("toestemmingen lezen: %w", err)
 	}
 	out := make([]consent.Record, len(list))
 	for i, x := range list {
@@ -319,7 +319,7 @@ func (db *DB) WithdrawConsent(ctx context.Context, regionID int64, w consent.Wit
 	err := db.WithTx(ctx, func(tx *Tx) error {
 		var pupil int64
 		if err := tx.QueryRow(ctx, "SELECT leerling_id FROM toestemming WHERE regio_id = ? AND id = ?", regionID, w.ConsentID).Scan(&pupil); err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
+			return fmt.Errorf("toestemming intrekken: %w", err)
 		}
 		note := ""
 		if pupil != 0 {
@@ -332,7 +332,7 @@ func (db *DB) WithdrawConsent(ctx context.Context, regionID int64, w consent.Wit
 			WHERE regio_id = ? AND id = ? AND status = 'gegeven' AND ingetrokken_op IS NULL`,
 			w.At.UnixMilli(), w.By.String(), w.RecordedBy, nullStr(note), regionID, w.ConsentID)
 		if err != nil {
-			return err
+			return fmt.Errorf("toestemming intrekken: %w", err)
 		}
 		n, err := res.RowsAffected()
 		if err != nil || n != 1 {
@@ -378,7 +378,7 @@ func (db *DB) ConsentUses(ctx context.Context, regionID, consentID int64) ([]con
 	rows, err := db.Query(ctx, `SELECT id, toestemming_id, op, leerling_id, doel, partij, COALESCE(organisatie_id, 0), categorie, verwijzing, door
 		FROM toestemming_gebruik WHERE regio_id = ? AND toestemming_id = ? ORDER BY op, id`, regionID, consentID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("gebruik van toestemming lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []consent.Use
@@ -386,7 +386,7 @@ func (db *DB) ConsentUses(ctx context.Context, regionID, consentID int64) ([]con
 		var u consent.Use
 		var at int64
 		if err := rows.Scan(&u.ID, &u.ConsentID, &at, &u.PupilID, &u.Purpose, &u.Party, &u.OrganisationID, &u.Category, &u.Reference, &u.By); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("gebruik van toestemming lezen: %w", err)
 		}
 		u.At = time.UnixMilli(at).UTC()
 		out = append(out, u)
@@ -411,7 +411,7 @@ func (db *DB) ActiveConsents(ctx context.Context, regionID int64, from consent.D
 		WHERE l.regio_id = ? AND l.id IN (SELECT t.leerling_id FROM toestemming t WHERE t.regio_id = ? AND `+active+`)
 		ORDER BY l.id, lo.ouder_id`, regionID, regionID, from.String())
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("geldige toestemmingen lezen: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -419,7 +419,7 @@ func (db *DB) ActiveConsents(ctx context.Context, regionID int64, from consent.D
 		var birth string
 		var gezag int
 		if err := rows.Scan(&id, &birth, &parent, &gezag); err != nil {
-			return nil, nil, err
+			return nil, nil, fmt.Errorf("geldige toestemmingen lezen: %w", err)
 		}
 		f, ok := fams[id]
 		if !ok {
@@ -447,7 +447,7 @@ func (db *DB) ConsentAuditShares(ctx context.Context, regionID, pupilID, consent
 		return nil, fmt.Errorf("%w: leerling %d bestaat niet in deze regio", consent.ErrNotFound, pupilID)
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("verstrekkingen op grond van toestemming lezen: %w", err)
 	}
 	leaves, err := NewAuditStore(db).ForPupil(ctx, regionID, ps)
 	if err != nil {
@@ -485,7 +485,7 @@ func (db *DB) SaveConsentForm(ctx context.Context, regionID int64, f ConsentForm
 	return db.WithTx(ctx, func(tx *Tx) error {
 		var n int
 		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM toestemming_formulier WHERE regio_id = ? AND hash = ?", regionID, f.Hash).Scan(&n); err != nil {
-			return err
+			return fmt.Errorf("toestemmingsformulier opslaan: %w", err)
 		}
 		if n > 0 {
 			return nil
@@ -513,19 +513,19 @@ func (db *DB) ConsentFormByHash(ctx context.Context, regionID int64, hash string
 	rows, err := db.Query(ctx, `SELECT hash, versie, COALESCE(leerling_id, 0), doel, tekst, html FROM toestemming_formulier
 		WHERE regio_id = ? AND hash LIKE ? ORDER BY hash LIMIT 2`, regionID, hash+"%")
 	if err != nil {
-		return ConsentForm{}, err
+		return ConsentForm{}, fmt.Errorf("toestemmingsformulier zoeken: %w", err)
 	}
 	defer rows.Close()
 	var out []ConsentForm
 	for rows.Next() {
 		var f ConsentForm
 		if err := rows.Scan(&f.Hash, &f.Version, &f.PupilID, &f.Purpose, &f.Text, &f.HTML); err != nil {
-			return ConsentForm{}, err
+			return ConsentForm{}, fmt.Errorf("toestemmingsformulier zoeken: %w", err)
 		}
 		out = append(out, f)
 	}
 	if err := rows.Err(); err != nil {
-		return ConsentForm{}, err
+		return ConsentForm{}, fmt.Errorf("toestemmingsformulier zoeken: %w", err)
 	}
 	switch len(out) {
 	case 0:

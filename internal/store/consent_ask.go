@@ -31,12 +31,12 @@ func (db *DB) InsertAsk(ctx context.Context, regionID int64, a consent.Ask, trai
 				return fmt.Errorf("%w: ontvanger: organisatie %d is geen %s in deze regio", consent.ErrInvalid, rc.OrganisationID, rc.Party)
 			}
 			if err != nil {
-				return err
+				return fmt.Errorf("toestemmingsverzoek vastleggen: %w", err)
 			}
 		}
 		var n int
 		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM toestemming_formulier WHERE regio_id = ? AND hash = ?", regionID, d.FormHash).Scan(&n); err != nil {
-			return err
+			return fmt.Errorf("toestemmingsverzoek vastleggen: %w", err)
 		}
 		if n == 0 {
 			return fmt.Errorf("%w: het formulier %s is niet bewaard", consent.ErrInvalid, d.FormHash[:12])
@@ -48,17 +48,17 @@ func (db *DB) InsertAsk(ctx context.Context, regionID int64, a consent.Ask, trai
 		id, err = tx.InsertID(ctx, `INSERT INTO toestemming_verzoek (regio_id, leerling_id, doel, formulier_versie, formulier_hash, gevraagd_door, gevraagd_op, toelichting, status)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open')`, regionID, d.PupilID, d.Purpose, d.FormVersion, d.FormHash, d.AskedBy, d.AskedAt.UnixMilli(), nullStr(note))
 		if err != nil {
-			return err
+			return fmt.Errorf("toestemmingsverzoek vastleggen: %w", err)
 		}
 		for _, rc := range d.Recipients {
 			if _, err := tx.Exec(ctx, "INSERT INTO toestemming_verzoek_ontvanger (regio_id, verzoek_id, partij, organisatie_id) VALUES (?, ?, ?, ?)",
 				regionID, id, rc.Party, optionalID(rc.OrganisationID)); err != nil {
-				return err
+				return fmt.Errorf("toestemmingsverzoek vastleggen: %w", err)
 			}
 		}
 		for _, c := range d.Categories {
 			if _, err := tx.Exec(ctx, "INSERT INTO toestemming_verzoek_categorie (regio_id, verzoek_id, categorie) VALUES (?, ?, ?)", regionID, id, c); err != nil {
-				return err
+				return fmt.Errorf("toestemmingsverzoek vastleggen: %w", err)
 			}
 		}
 		return appendTrail(ctx, tx, regionID, consentTrail(0, trail))
@@ -89,7 +89,7 @@ func (db *DB) loadAsks(ctx context.Context, regionID int64, cond string, args ..
 	rows, err := db.Query(ctx, `SELECT v.id, v.leerling_id, v.doel, v.formulier_versie, v.formulier_hash, v.gevraagd_door, v.gevraagd_op,
 		COALESCE(v.toelichting, ''), v.status, COALESCE(v.toestemming_id, 0) FROM toestemming_verzoek v WHERE `+where+` ORDER BY v.id DESC`, all...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("toestemmingsverzoeken lezen: %w", err)
 	}
 	type row struct {
 		id, consentID int64
@@ -104,7 +104,7 @@ func (db *DB) loadAsks(ctx context.Context, regionID int64, cond string, args ..
 		var at int64
 		if err := rows.Scan(&x.id, &x.d.PupilID, &x.d.Purpose, &x.d.FormVersion, &x.d.FormHash, &x.d.AskedBy, &at, &x.d.Note, &x.status, &x.consentID); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, fmt.Errorf("toestemmingsverzoeken lezen: %w", err)
 		}
 		x.d.AskedAt = time.UnixMilli(at).UTC()
 		o := db.opener(ctx, regionID)
@@ -117,7 +117,7 @@ func (db *DB) loadAsks(ctx context.Context, regionID int64, cond string, args ..
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("toestemmingsverzoeken lezen: %w", err)
 	}
 	if len(list) == 0 {
 		return nil, nil
@@ -133,7 +133,7 @@ func (db *DB) loadAsks(ctx context.Context, regionID int64, cond string, args ..
 		UNION ALL SELECT verzoek_id, 3, soort, COALESCE(ouder_id, 0), op, antwoord || ' ' || kanaal, id FROM toestemming_verzoek_antwoord WHERE regio_id = ? AND `+sub+`
 		ORDER BY 1, 2, 7, 3`, childArgs...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("toestemmingsverzoeken lezen: %w", err)
 	}
 	defer crows.Close()
 	for crows.Next() {
@@ -141,7 +141,7 @@ func (db *DB) loadAsks(ctx context.Context, regionID int64, cond string, args ..
 		var kind int
 		var code, extra string
 		if err := crows.Scan(&id, &kind, &code, &n, &at, &extra, &seq); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("toestemmingsverzoeken lezen: %w", err)
 		}
 		x := byID[id]
 		if x == nil {
@@ -164,7 +164,7 @@ func (db *DB) loadAsks(ctx context.Context, regionID int64, cond string, args ..
 		}
 	}
 	if err := crows.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("toestemmingsverzoeken lezen: %w", err)
 	}
 	out := make([]consent.Ask, len(list))
 	for i, x := range list {
@@ -184,16 +184,16 @@ func (db *DB) SaveAskAnswer(ctx context.Context, regionID, askID int64, seen int
 		// lock on SQLite), so that concurrent answers are serialised.
 		res, err := tx.Exec(ctx, "UPDATE toestemming_verzoek SET status = status WHERE regio_id = ? AND id = ? AND status = 'open'", regionID, askID)
 		if err != nil {
-			return err
+			return fmt.Errorf("antwoord op toestemmingsverzoek vastleggen: %w", err)
 		}
 		if n, err := res.RowsAffected(); err != nil {
-			return err
+			return fmt.Errorf("antwoord op toestemmingsverzoek vastleggen: %w", err)
 		} else if n != 1 {
 			return fmt.Errorf("%w: toestemmingsverzoek %d is niet (meer) open", consent.ErrInvalid, askID)
 		}
 		var n int
 		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM toestemming_verzoek_antwoord WHERE regio_id = ? AND verzoek_id = ?", regionID, askID).Scan(&n); err != nil {
-			return err
+			return fmt.Errorf("antwoord op toestemmingsverzoek vastleggen: %w", err)
 		}
 		if n != seen {
 			return consent.ErrAskChanged
@@ -206,7 +206,7 @@ func (db *DB) SaveAskAnswer(ctx context.Context, regionID, askID int64, seen int
 				return fmt.Errorf("%w: ouder %d heeft geen gezag over deze leerling", consent.ErrWrongGiver, ans.Giver.ParentID)
 			}
 			if err != nil {
-				return err
+				return fmt.Errorf("antwoord op toestemmingsverzoek vastleggen: %w", err)
 			}
 		}
 		word := "nee"
@@ -215,7 +215,7 @@ func (db *DB) SaveAskAnswer(ctx context.Context, regionID, askID int64, seen int
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO toestemming_verzoek_antwoord (regio_id, verzoek_id, soort, ouder_id, antwoord, op, kanaal) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			regionID, askID, string(ans.Giver.Kind), optionalID(ans.Giver.ParentID), word, ans.At.UnixMilli(), string(ans.Channel)); err != nil {
-			return err
+			return fmt.Errorf("antwoord op toestemmingsverzoek vastleggen: %w", err)
 		}
 		if outcome != nil {
 			if recID, err = insertConsentTx(ctx, tx, regionID, *outcome); err != nil {
@@ -223,7 +223,7 @@ func (db *DB) SaveAskAnswer(ctx context.Context, regionID, askID int64, seen int
 			}
 			if _, err := tx.Exec(ctx, "UPDATE toestemming_verzoek SET status = ?, toestemming_id = ? WHERE regio_id = ? AND id = ?",
 				string(status), recID, regionID, askID); err != nil {
-				return err
+				return fmt.Errorf("antwoord op toestemmingsverzoek vastleggen: %w", err)
 			}
 		}
 		return appendTrail(ctx, tx, regionID, consentTrail(recID, trail))
@@ -237,7 +237,7 @@ func (db *DB) ParentNames(ctx context.Context, regionID, pupilID int64) (map[int
 	rows, err := db.Query(ctx, `SELECT o.id, o.voornaam || ' ' || o.achternaam FROM leerling_ouder lo JOIN ouder o ON o.regio_id = lo.regio_id AND o.id = lo.ouder_id
 		WHERE lo.regio_id = ? AND lo.leerling_id = ?`, regionID, pupilID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("namen van ouders lezen: %w", err)
 	}
 	defer rows.Close()
 	out := map[int64]string{}
@@ -245,7 +245,7 @@ func (db *DB) ParentNames(ctx context.Context, regionID, pupilID int64) (map[int
 		var id int64
 		var name string
 		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("namen van ouders lezen: %w", err)
 		}
 		out[id] = name
 	}
@@ -261,14 +261,14 @@ func (db *DB) OpenAskParentEmails(ctx context.Context, regionID int64) ([]string
 			(SELECT v.leerling_id FROM toestemming_verzoek v WHERE v.regio_id = ? AND v.status = 'open' ORDER BY v.id LIMIT 1)
 		ORDER BY o.id`, regionID, regionID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("e-mailadressen voor open toestemmingsverzoeken lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
 		var e string
 		if err := rows.Scan(&e); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("e-mailadressen voor open toestemmingsverzoeken lezen: %w", err)
 		}
 		out = append(out, e)
 	}

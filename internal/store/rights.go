@@ -75,13 +75,13 @@ func (db *DB) CreateAccessRequest(ctx context.Context, regionID int64, r rights.
 				return fmt.Errorf("%w: de ouder heeft geen gezag over deze leerling", rights.ErrInvalid)
 			}
 			if err != nil {
-				return err
+				return fmt.Errorf("verzoek van betrokkene vastleggen: %w", err)
 			}
 		}
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM inzageverzoek WHERE regio_id = ? AND leerling_id = ? AND aanvrager = ? AND COALESCE(ouder_id, 0) = ?
 			AND soort = ? AND school_id = ? AND status <> 'afgehandeld'`,
 			regionID, d.PupilID, string(d.Requester.Kind), d.Requester.ParentID, string(d.Kind), d.ControllerID).Scan(&n); err != nil {
-			return err
+			return fmt.Errorf("verzoek van betrokkene vastleggen: %w", err)
 		}
 		if n > 0 {
 			return rights.ErrOpenRequest
@@ -95,7 +95,7 @@ func (db *DB) CreateAccessRequest(ctx context.Context, regionID int64, r rights.
 			regionID, d.PupilID, d.ControllerID, string(d.Requester.Kind), optionalID(d.Requester.ParentID), day, d.Deadline.String(), string(d.Status), now.UnixMilli(),
 			string(d.Kind), nullStr(text), nullStr(d.Withheld))
 		if err != nil {
-			return err
+			return fmt.Errorf("verzoek van betrokkene vastleggen: %w", err)
 		}
 		r = r.WithID(id)
 		return appendAccessTrail(ctx, tx, regionID, id, trail)
@@ -134,10 +134,10 @@ func (db *DB) UpdateAccessRequest(ctx context.Context, regionID int64, r rights.
 			return fmt.Errorf("%w: status %q is geen wijziging", rights.ErrInvalid, d.Status)
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("verzoek van betrokkene bijwerken: %w", err)
 		}
 		if n, err := res.RowsAffected(); err != nil {
-			return err
+			return fmt.Errorf("verzoek van betrokkene bijwerken: %w", err)
 		} else if n == 0 {
 			var now string
 			err := tx.QueryRow(ctx, `SELECT status FROM inzageverzoek WHERE regio_id = ? AND id = ?`, regionID, d.ID).Scan(&now)
@@ -169,7 +169,7 @@ func scanAccess(sc interface{ Scan(...any) error }, o *opener) (rights.Request, 
 	var kind, status, received, deadline, extOn, handledOn, rk, outcome string
 	if err := sc.Scan(&d.ID, &d.PupilID, &d.ControllerID, &kind, &d.Requester.ParentID, &received, &deadline, &status, &d.ExtensionMonths,
 		&d.ExtensionReason, &extOn, &handledOn, &d.HandledNote, &rk, &d.Text, &outcome, &d.Withheld); err != nil {
-		return rights.Request{}, err
+		return rights.Request{}, fmt.Errorf("verzoek van betrokkene lezen: %w", err)
 	}
 	d.Kind, d.Outcome = rights.Kind(rk), rights.Outcome(outcome)
 	o.open(d.PupilID, "inzageverzoek.verzoek_tekst", &d.Text)

@@ -40,7 +40,7 @@ func pupilControllers(ctx context.Context, db reader, regionID, pupilID int64, d
 		var c rights.Controller
 		var what string
 		if err := rows.Scan(&c.OrgID, &c.Party, &c.Name, &what); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("verwerkingsverantwoordelijken van de leerling lezen: %w", err)
 		}
 		if i, ok := at[c.OrgID]; ok {
 			out[i].Holds = append(out[i].Holds, what)
@@ -68,7 +68,7 @@ func (db *DB) RightsPupilFacts(ctx context.Context, regionID, pupilID int64) (ri
 		return rights.Date{}, false, fmt.Errorf("leerling %d: %w", pupilID, ErrNotFound)
 	}
 	if err != nil {
-		return rights.Date{}, false, err
+		return rights.Date{}, false, fmt.Errorf("gegevens van de leerling voor de rechten lezen: %w", err)
 	}
 	b, err := rights.ParseDate(birth)
 	return b, objects == 1, err
