@@ -277,7 +277,7 @@ func (h *inzageHandlers) parentSubmit(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	h.s.log.InfoContext(ctx, "verzoek van betrokkene ontvangen", "request_id", requestID(ctx), "soort", string(kind), "organisaties", len(made), "ouder_id", a.ParentID)
-	http.Redirect(w, r, "/inzage/leerling/"+strconv.FormatInt(id, 10)+"?verzonden="+strconv.Itoa(len(made)), http.StatusSeeOther)
+	http.Redirect(w, r, "/inzage/leerling/"+h.s.pid(kindPupil, id)+"?verzonden="+strconv.Itoa(len(made)), http.StatusSeeOther)
 	return nil
 }
 
@@ -303,7 +303,7 @@ func (h *inzageHandlers) objectSubmit(w http.ResponseWriter, r *http.Request) er
 		}
 		return err
 	}
-	http.Redirect(w, r, "/inzage/leerling/"+strconv.FormatInt(id, 10)+"?verzonden=bezwaar", http.StatusSeeOther)
+	http.Redirect(w, r, "/inzage/leerling/"+h.s.pid(kindPupil, id)+"?verzonden=bezwaar", http.StatusSeeOther)
 	return nil
 }
 

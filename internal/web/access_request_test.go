@@ -81,13 +81,13 @@ func TestInzageScenario(t *testing.T) {
 	zc2.login("zc2")
 	zcR2.login("zcR2")
 	mentor.login("mentor")
-	page := "/inzage/leerling/" + itoa(w.pupil1)
+	page := "/inzage/leerling/" + w.pid("leerling", w.pupil1)
 
 	// The parent of the child: the page explains what they get and the one-month term
 	// (today 06-10-2025, so 06-11-2025).
 	r := parent.get(page)
 	if r.status != 200 || !strings.Contains(r.body, "Een verzoek doen") || !strings.Contains(r.body, "een maand") ||
-		!strings.Contains(r.body, "06-11-2025") || !strings.Contains(r.body, `href="/leerlingen/`+itoa(w.pupil1)+`"`) {
+		!strings.Contains(r.body, "06-11-2025") || !strings.Contains(r.body, `href="/leerlingen/`+w.pid("leerling", w.pupil1)+`"`) {
 		t.Fatalf("parent page: %d\n%s", r.status, r.body)
 	}
 	// Anyone without gezag over this child: 404, the page of a pupil that does not exist.
@@ -96,16 +96,16 @@ func TestInzageScenario(t *testing.T) {
 		path string
 	}{
 		"andere ouder":              {other, page},
-		"ouder, ander kind":         {parent, "/inzage/leerling/" + itoa(w.pupil2)},
-		"ouder, andere regio":       {parent, "/inzage/leerling/" + itoa(w.pupilR2)},
+		"ouder, ander kind":         {parent, "/inzage/leerling/" + w.pid("leerling", w.pupil2)},
+		"ouder, andere regio":       {parent, "/inzage/leerling/" + w.pid("leerling", w.pupilR2)},
 		"ouder, bestaat niet":       {parent, "/inzage/leerling/999999"},
-		"andere ouder, eigen kind?": {other, "/inzage/leerling/" + itoa(w.pupilR2)},
+		"andere ouder, eigen kind?": {other, "/inzage/leerling/" + w.pid("leerling", w.pupilR2)},
 	} {
 		if r := c.cl.get(c.path); r.status != http.StatusNotFound || strings.Contains(r.body, "Anouk") {
 			t.Errorf("%s: %d", name, r.status)
 		}
 	}
-	if r := other.post("/inzage/leerling/"+itoa(w.pupil2), page, url.Values{}); r.status != http.StatusNotFound {
+	if r := other.post("/inzage/leerling/"+w.pid("leerling", w.pupil2), page, url.Values{}); r.status != http.StatusNotFound {
 		t.Fatalf("other parent's post: %d", r.status)
 	}
 	// Professionals do not use the parents' page.
@@ -216,7 +216,7 @@ func TestInzageOverdue(t *testing.T) {
 	w, _ := inzageWorld(t)
 	parent := w.client()
 	parent.loginParent()
-	page := "/inzage/leerling/" + itoa(w.pupil1)
+	page := "/inzage/leerling/" + w.pid("leerling", w.pupil1)
 	if r := parent.post(page, page, url.Values{}); r.status != http.StatusSeeOther {
 		t.Fatalf("request: %d", r.status)
 	}

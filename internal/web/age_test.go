@@ -33,7 +33,7 @@ func TestAgeOnTheDayDecides(t *testing.T) {
 	l := w.client()
 	l.login("lpa")
 	l.setPurpose("handhaving-leerplicht")
-	page := "/leerlingen/" + itoa(w.pupil2)
+	page := "/leerlingen/" + w.pid("leerling", w.pupil2)
 	if r := l.get("/start"); !strings.Contains(r.body, "Bart Visser") {
 		t.Errorf("17: leerplicht start misses the name:\n%s", r.body)
 	}

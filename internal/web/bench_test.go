@@ -44,7 +44,7 @@ func BenchmarkPupilPage(b *testing.B) {
 	c.login("zc")
 	c.setPurpose("signalering")
 	cookie := "gs_sessie=" + c.cookie("gs_sessie")
-	path := "/leerlingen/" + itoa(w.pupil1)
+	path := "/leerlingen/" + w.pid("leerling", w.pupil1)
 	b.SetParallelism(16) // 16 × GOMAXPROCS concurrent readers, as wrk's connections
 	b.ResetTimer()
 	b.ReportAllocs()

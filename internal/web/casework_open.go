@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -32,11 +31,11 @@ type openInput struct {
 	Pupil, Type, Purpose, Question, Start string
 }
 
-// request checks the form's own fields (pupil id, date) and builds the service request; the rest
-// is the service's to check.
+// request checks the form's own fields (the pupil's public id, date) and builds the service
+// request; the rest is the service's to check.
 func (c *caseHandlers) request(in openInput) (casework.OpenRequest, error) {
-	id, err := strconv.ParseInt(strings.TrimSpace(in.Pupil), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := c.s.ids.decode(kindPupil, strings.TrimSpace(in.Pupil))
+	if !ok {
 		return casework.OpenRequest{}, badField("leerling", "Kies de leerling vanaf de pagina van de leerling.")
 	}
 	req := casework.OpenRequest{PupilID: id, Type: strings.TrimSpace(in.Type), Purpose: strings.TrimSpace(in.Purpose), Question: in.Question}
@@ -94,9 +93,9 @@ func (c *caseHandlers) newForm(w http.ResponseWriter, r *http.Request) error {
 	if p.Session != nil {
 		in.Purpose = p.Session.Purpose
 	}
-	id, err := strconv.ParseInt(in.Pupil, 10, 64)
-	if err != nil || id <= 0 {
-		return errNotFound
+	id, err := c.s.rowID(kindPupil, in.Pupil, "") // a public id; a row number is a 404
+	if err != nil {
+		return err
 	}
 	if err := c.visiblePupil(r, id); err != nil {
 		return err
@@ -162,11 +161,10 @@ func (c *caseHandlers) apiOpen(w http.ResponseWriter, r *http.Request) error {
 			return badField(f.name, f.name+" is verplicht")
 		}
 	}
-	pupilID, err := c.s.rowID(kindPupil, body.Leerling, "leerling")
-	if err != nil {
+	if _, err := c.s.rowID(kindPupil, body.Leerling, "leerling"); err != nil {
 		return err
 	}
-	req, err := c.request(openInput{Pupil: strconv.FormatInt(pupilID, 10), Type: body.Soort, Purpose: body.Doel, Question: body.Vraag, Start: body.Startdatum})
+	req, err := c.request(openInput{Pupil: body.Leerling, Type: body.Soort, Purpose: body.Doel, Question: body.Vraag, Start: body.Startdatum})
 	if err != nil {
 		return err
 	}

@@ -19,8 +19,8 @@ func TestCasusOpenFromPupilPage(t *testing.T) {
 	w, _, _ := caseWorld(t)
 	zc := w.as("zc")
 	zc.setPurpose("signalering")
-	page := zc.get("/leerlingen/" + itoa(w.pupil1))
-	link := "/casussen/nieuw?leerling=" + itoa(w.pupil1)
+	page := zc.get("/leerlingen/" + w.pid("leerling", w.pupil1))
+	link := "/casussen/nieuw?leerling=" + w.pid("leerling", w.pupil1)
 	if !strings.Contains(page.body, `href="`+strings.ReplaceAll(link, "&", "&amp;")+`"`) {
 		t.Fatalf("pupil page has no 'Casus openen' link:\n%s", page.body)
 	}
@@ -49,7 +49,7 @@ func TestCasusOpenFromPupilPage(t *testing.T) {
 		t.Fatalf("new case page: %d\n%s", c.status, c.body)
 	}
 	// Another school's pupil: 404, as if it did not exist.
-	if r := zc.get("/casussen/nieuw?leerling=" + itoa(w.pupil2)); r.status != http.StatusNotFound {
+	if r := zc.get("/casussen/nieuw?leerling=" + w.pid("leerling", w.pupil2)); r.status != http.StatusNotFound {
 		t.Errorf("other school's pupil form: %d", r.status)
 	}
 	if r := zc.post(link, "/casussen", url.Values{"leerling": {itoa(w.pupil2)}, "soort": {"mdo"}, "doel": {"toeleiding"}, "vraag": {"x y"}}); r.status != http.StatusNotFound {
@@ -58,7 +58,7 @@ func TestCasusOpenFromPupilPage(t *testing.T) {
 	// The mentor does not open cases: no link, and the form is refused.
 	m := w.as("mentor")
 	m.setPurpose("signalering")
-	if strings.Contains(m.get("/leerlingen/"+itoa(w.pupil1)).body, "/casussen/nieuw") {
+	if strings.Contains(m.get("/leerlingen/"+w.pid("leerling", w.pupil1)).body, "/casussen/nieuw") {
 		t.Error("the mentor is offered 'Casus openen'")
 	}
 	if r := m.get(link); r.status != http.StatusForbidden {

@@ -453,7 +453,7 @@ func (c *consentHandlers) recordSubmit(w http.ResponseWriter, r *http.Request) e
 		}
 		return c.renderPupil(w, r, http.StatusBadRequest, keep, errs, nil)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/toestemmingen/leerling/%d?vastgelegd=%d", id, rec.ID()), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/toestemmingen/leerling/%s?vastgelegd=%d", c.s.pid(kindPupil, id), rec.ID()), http.StatusSeeOther)
 	return nil
 }
 

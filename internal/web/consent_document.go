@@ -19,7 +19,7 @@ import (
 // on their own page (GET /toestemmingen/kind/{pupil}/bewijs/{id}); each read is logged.
 
 // consentUploadPath is the page that takes a consent with its signed form.
-var consentUploadPath = regexp.MustCompile(`^/toestemmingen/leerling/[0-9]+$`)
+var consentUploadPath = regexp.MustCompile(`^/toestemmingen/leerling/[A-Za-z0-9_-]{22}$`)
 
 // maxConsentUpload is the body limit of that page: the largest form and the other fields.
 const maxConsentUpload = consent.MaxDocumentSize + 256<<10

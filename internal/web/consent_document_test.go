@@ -41,7 +41,7 @@ func TestPaperConsentWithSignedForm(t *testing.T) {
 	zc, zc2, mother, stranger := w.client(), w.client(), w.client(), w.client()
 	zc.login("zc")
 	zc2.login("zc2")
-	page := "/toestemmingen/leerling/" + itoa(w.pupil1)
+	page := "/toestemmingen/leerling/" + w.pid("leerling", w.pupil1)
 	fields := map[string][]string{"status": {"gegeven"}, "doelen": {"jeugdhulp"}, "ontvangers": {"jeugdhulp:" + itoa(jh)}, "categorieen": {"gezinssituatie"},
 		"gevers": {"ouder:" + itoa(w.parent), "ouder:" + itoa(father)}, "kanaal": {"schriftelijk"}, "formulier_versie": {consent.FormVersion},
 		"formulier_hash": {hash64}, "geldig_van": {"2025-10-06"}, "geldig_tot": {"2026-06-30"}}
@@ -93,8 +93,8 @@ func TestPaperConsentWithSignedForm(t *testing.T) {
 
 	// The parent with gezag sees and opens it on the family page; another parent cannot.
 	mother.loginParentAs(w.parentEm)
-	own := "/toestemmingen/kind/" + itoa(w.pupil1) + "/bewijs/" + itoa(id)
-	if r := mother.get("/toestemmingen/kind/" + itoa(w.pupil1)); !strings.Contains(r.body, `href="`+own+`"`) {
+	own := "/toestemmingen/kind/" + w.pid("leerling", w.pupil1) + "/bewijs/" + itoa(id)
+	if r := mother.get("/toestemmingen/kind/" + w.pid("leerling", w.pupil1)); !strings.Contains(r.body, `href="`+own+`"`) {
 		t.Fatalf("parent page does not link the form:\n%s", r.body)
 	}
 	if r := mother.get(own); r.status != 200 || r.body != string(signed) {
@@ -109,7 +109,7 @@ func TestPaperConsentWithSignedForm(t *testing.T) {
 	if r := stranger.get(own); r.status != http.StatusNotFound {
 		t.Fatalf("stranger download: %d", r.status)
 	}
-	if r := stranger.get("/toestemmingen/kind/" + itoa(w.pupil2) + "/bewijs/" + itoa(id)); r.status != http.StatusNotFound {
+	if r := stranger.get("/toestemmingen/kind/" + w.pid("leerling", w.pupil2) + "/bewijs/" + itoa(id)); r.status != http.StatusNotFound {
 		t.Fatalf("stranger through own child: %d", r.status)
 	}
 

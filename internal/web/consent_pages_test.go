@@ -44,7 +44,7 @@ func TestToestemmingRecordAndWithdraw(t *testing.T) {
 	jhv.setPurpose("jeugdhulp")
 	zc2.login("zc2")
 	zcR2.login("zcR2")
-	page := "/toestemmingen/leerling/" + itoa(w.pupil1)
+	page := "/toestemmingen/leerling/" + w.pid("leerling", w.pupil1)
 
 	// Other schools and regions: 404; the jeugdhulpverlener has no relation yet.
 	for _, c := range []*client{zc2, zcR2} {
@@ -52,7 +52,7 @@ func TestToestemmingRecordAndWithdraw(t *testing.T) {
 			t.Fatalf("cross-school consents: %d", r.status)
 		}
 	}
-	if r := jhv.get("/leerlingen/" + itoa(w.pupil1)); r.status != http.StatusNotFound {
+	if r := jhv.get("/leerlingen/" + w.pid("leerling", w.pupil1)); r.status != http.StatusNotFound {
 		t.Fatalf("jeugdhulp before consent: %d", r.status)
 	}
 	form := url.Values{"status": {"gegeven"}, "doelen": {"jeugdhulp"}, "ontvangers": {"jeugdhulp:" + itoa(jh)}, "categorieen": {"identificatie", "gezinssituatie"},
@@ -80,7 +80,7 @@ func TestToestemmingRecordAndWithdraw(t *testing.T) {
 		t.Fatalf("list: %d", r.status)
 	}
 	// The consent gives jeugdhulp a relation: the pupil page now answers (the policy decides per block).
-	if r := jhv.get("/leerlingen/" + itoa(w.pupil1)); r.status == http.StatusNotFound {
+	if r := jhv.get("/leerlingen/" + w.pid("leerling", w.pupil1)); r.status == http.StatusNotFound {
 		t.Fatalf("jeugdhulp with consent: %d", r.status)
 	}
 	// Withdraw: the very next pupil-page decision sees it.
@@ -92,7 +92,7 @@ func TestToestemmingRecordAndWithdraw(t *testing.T) {
 	if r.status != 200 || !strings.Contains(r.body, "is ingetrokken") {
 		t.Fatalf("withdraw: %d\n%s", r.status, r.body)
 	}
-	if r := jhv.get("/leerlingen/" + itoa(w.pupil1)); r.status != http.StatusNotFound {
+	if r := jhv.get("/leerlingen/" + w.pid("leerling", w.pupil1)); r.status != http.StatusNotFound {
 		t.Fatalf("jeugdhulp after withdrawal: %d", r.status)
 	}
 	if r := zc.post(page, wd, url.Values{"namens": {"leerling"}}); r.status != http.StatusConflict {

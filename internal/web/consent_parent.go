@@ -602,7 +602,7 @@ func (c *consentHandlers) askSubmit(w http.ResponseWriter, r *http.Request) erro
 		case err != nil:
 			return consentErr(err)
 		default:
-			http.Redirect(w, r, fmt.Sprintf("/toestemmingen/leerling/%d?gevraagd=1#verzoeken", id), http.StatusSeeOther)
+			http.Redirect(w, r, "/toestemmingen/leerling/"+c.s.pid(kindPupil, id)+"?gevraagd=1#verzoeken", http.StatusSeeOther)
 			return nil
 		}
 	}

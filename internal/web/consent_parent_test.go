@@ -62,9 +62,9 @@ func TestOnlineConsentTwoParentsThenWithdraw(t *testing.T) {
 	zc.login("zc")
 	jhv.login("jhv")
 	jhv.setPurpose("jeugdhulp")
-	pupilPage := "/leerlingen/" + itoa(w.pupil1)
-	schoolPage := "/toestemmingen/leerling/" + itoa(w.pupil1)
-	parentPage := "/toestemmingen/kind/" + itoa(w.pupil1)
+	pupilPage := "/leerlingen/" + w.pid("leerling", w.pupil1)
+	schoolPage := "/toestemmingen/leerling/" + w.pid("leerling", w.pupil1)
+	parentPage := "/toestemmingen/kind/" + w.pid("leerling", w.pupil1)
 
 	if r := jhv.get(pupilPage); r.status != http.StatusNotFound {
 		t.Fatalf("jeugdhulp before consent: %d", r.status)
@@ -166,7 +166,7 @@ func TestPupilOf16SignsInAndConsentsAlone(t *testing.T) {
 	zc.login("zc")
 	jhv.login("jhv")
 	jhv.setPurpose("jeugdhulp")
-	schoolPage := "/toestemmingen/leerling/" + itoa(w.pupil1)
+	schoolPage := "/toestemmingen/leerling/" + w.pid("leerling", w.pupil1)
 	// 9 years old (the world's default here): too young for an account.
 	if r := zc.post(schoolPage, schoolPage+"/uitnodigen", url.Values{"leerling_email": {"anouk@school.example"}}); r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("invite at 9: %d", r.status)
@@ -200,7 +200,7 @@ func TestPupilOf16SignsInAndConsentsAlone(t *testing.T) {
 	if !strings.Contains(start.body, "Welkom, Anouk Visser") || !strings.Contains(start.body, "Mijn gegevens bekijken") || strings.Contains(start.body, "Mijn ouders") {
 		t.Fatalf("pupil start:\n%s", start.body)
 	}
-	page := "/toestemmingen/kind/" + itoa(w.pupil1)
+	page := "/toestemmingen/kind/" + w.pid("leerling", w.pupil1)
 	r := pupil.get(page)
 	// The page addresses the pupil, not a parent: "je", "jij", never "uw kind" or "u".
 	if r.status != http.StatusOK || !strings.Contains(r.body, "Mijn toestemmingen") || !strings.Contains(r.body, "Hier zie je") ||
@@ -213,13 +213,13 @@ func TestPupilOf16SignsInAndConsentsAlone(t *testing.T) {
 	if r := mother.post(page, "/toestemmingen/verzoek/"+askID+"/antwoord", url.Values{"antwoord": {"ja"}}); r.status != http.StatusConflict {
 		t.Fatalf("mother answers for a 16-year-old: %d", r.status)
 	}
-	if r := jhv.get("/leerlingen/" + itoa(w.pupil1)); r.status != http.StatusNotFound {
+	if r := jhv.get("/leerlingen/" + w.pid("leerling", w.pupil1)); r.status != http.StatusNotFound {
 		t.Fatalf("jeugdhulp before: %d", r.status)
 	}
 	if r := pupil.post(page, "/toestemmingen/verzoek/"+askID+"/antwoord", url.Values{"antwoord": {"ja"}}); r.status != http.StatusOK || !strings.Contains(r.body, "Je antwoord is opgeslagen. De toestemming geldt vanaf nu") {
 		t.Fatalf("pupil's yes: %d\n%s", r.status, r.body)
 	}
-	if r := jhv.get("/leerlingen/" + itoa(w.pupil1)); r.status != http.StatusOK {
+	if r := jhv.get("/leerlingen/" + w.pid("leerling", w.pupil1)); r.status != http.StatusOK {
 		t.Fatalf("jeugdhulp after the pupil's yes: %d", r.status)
 	}
 	recs, _ := w.db.ConsentsOfPupil(ctx, w.r1, w.pupil1)
@@ -237,17 +237,17 @@ func TestPupilOf16SignsInAndConsentsAlone(t *testing.T) {
 		t.Errorf("%d entries of the pupil's own answer", self)
 	}
 	// The pupil sees their own data (16+), not another pupil's.
-	if r := pupil.get("/leerlingen/" + itoa(w.pupil1)); r.status != http.StatusOK || !strings.Contains(r.body, "over jou") || strings.Contains(r.body, "uw kind") {
+	if r := pupil.get("/leerlingen/" + w.pid("leerling", w.pupil1)); r.status != http.StatusOK || !strings.Contains(r.body, "over jou") || strings.Contains(r.body, "uw kind") {
 		t.Fatalf("own page: %d\n%s", r.status, r.body)
 	}
-	if r := pupil.get("/leerlingen/" + itoa(w.pupil2)); r.status != http.StatusNotFound {
+	if r := pupil.get("/leerlingen/" + w.pid("leerling", w.pupil2)); r.status != http.StatusNotFound {
 		t.Fatalf("another pupil's page: %d", r.status)
 	}
 	// At 15 the own page is closed (the parents exercise the rights).
 	if _, err := w.db.Exec(ctx, "UPDATE leerling SET geboortedatum = '2010-10-07' WHERE regio_id = ? AND id = ?", w.r1, w.pupil1); err != nil {
 		t.Fatal(err)
 	}
-	if r := pupil.get("/leerlingen/" + itoa(w.pupil1)); r.status != http.StatusNotFound {
+	if r := pupil.get("/leerlingen/" + w.pid("leerling", w.pupil1)); r.status != http.StatusNotFound {
 		t.Fatalf("own page at 15: %d", r.status)
 	}
 }
@@ -260,7 +260,7 @@ func TestConsentFormPDF(t *testing.T) {
 	zc, zc2 := w.client(), w.client()
 	zc.login("zc")
 	zc2.login("zc2")
-	path := "/toestemmingen/leerling/" + itoa(w.pupil1) + "/formulier.pdf?doel=jeugdhulp"
+	path := "/toestemmingen/leerling/" + w.pid("leerling", w.pupil1) + "/formulier.pdf?doel=jeugdhulp"
 	r := zc.get(path)
 	if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(r.body, "%PDF-") || !strings.Contains(r.header.Get("Content-Disposition"), ".pdf") {
 		t.Fatalf("pdf: %d %s %q", r.status, r.header.Get("Content-Type"), r.body[:min(20, len(r.body))])

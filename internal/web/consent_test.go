@@ -57,7 +57,7 @@ func TestConsentIsAskedOnlyWhenMissing(t *testing.T) {
 		c.login("zc")
 		c.setPurpose("signalering")
 		before := len(w.audit.all())
-		r := c.get("/leerlingen/" + itoa(w.pupil1))
+		r := c.get("/leerlingen/" + w.pid("leerling", w.pupil1))
 		if r.status != 200 || strings.Join(asked, ",") != "contact" {
 			t.Fatalf("covered=%v: %d, asked %v", covered, r.status, asked)
 		}

@@ -47,15 +47,15 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 	c.setOfferedPurpose()
 	c.get("/leerlingen")
 	c.get("/leerlingen?zoek=Anouk+Visser+" + bsn)
-	c.get("/leerlingen/" + itoa(w.pupil1))
-	c.get("/leerlingen/" + itoa(w.pupil1) + "?bsn=" + bsn)
+	c.get("/leerlingen/" + w.pid("leerling", w.pupil1))
+	c.get("/leerlingen/" + w.pid("leerling", w.pupil1) + "?bsn=" + bsn)
 	c.get("/bestaat/niet/" + bsn + "/Anouk")
 	c.get("/api/v1/leerlingen/" + itoa(w.pupil1))
 	c.post("/mag-ik-dit-delen", "/mag-ik-dit-delen", url.Values{"vraag": {"Mag ik het dossier van Anouk Visser (" + bsn + ") delen?"}})
 
 	p := w.client()
 	p.loginParent()
-	p.get("/leerlingen/" + itoa(w.pupil1))
+	p.get("/leerlingen/" + w.pid("leerling", w.pupil1))
 
 	out := buf.String()
 	lines := strings.Split(strings.TrimSpace(out), "\n")

@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -25,7 +24,7 @@ func TestParentEntryProofChecksIndependently(t *testing.T) {
 	w, _, other, _ := proofWorld(t)
 	c := w.client()
 	c.loginParentAs(w.parentEm)
-	base := "/leerlingen/" + strconv.FormatInt(w.pupil1, 10) + "/auditbewijs/"
+	base := "/leerlingen/" + w.pid("leerling", w.pupil1) + "/auditbewijs/"
 	// Entries 0, 2, 4, … are about pupil 1; 1 is about pupil 2.
 	if r := c.get(base + "1"); r.status != http.StatusNotFound {
 		t.Fatalf("another child's entry: %d", r.status)
@@ -65,7 +64,7 @@ func TestParentEntryProofChecksIndependently(t *testing.T) {
 		t.Errorf("wrong key: %v", err)
 	}
 	// The whole-trail download checks with the same function.
-	tr := c.get("/leerlingen/" + strconv.FormatInt(w.pupil1, 10) + "/auditbewijs")
+	tr := c.get("/leerlingen/" + w.pid("leerling", w.pupil1) + "/auditbewijs")
 	if res, err := audit.CheckProofFile([]byte(tr.body), regionKey); err != nil || len(res.Entries) != 11 || res.WithLeaf {
 		t.Errorf("trail file: %d entries, %v", len(res.Entries), err)
 	}
@@ -87,7 +86,7 @@ func TestEntryProofWithPython(t *testing.T) {
 	w, _, _, _ := proofWorld(t)
 	c := w.client()
 	c.loginParentAs(w.parentEm)
-	r := c.get("/leerlingen/" + strconv.FormatInt(w.pupil1, 10) + "/auditbewijs/20")
+	r := c.get("/leerlingen/" + w.pid("leerling", w.pupil1) + "/auditbewijs/20")
 	dir := t.TempDir()
 	good, bad := filepath.Join(dir, "goed.json"), filepath.Join(dir, "fout.json")
 	os.WriteFile(good, []byte(r.body), 0o600)

@@ -167,6 +167,6 @@ func (s *Server) pupilInviteSubmit(w http.ResponseWriter, r *http.Request) error
 	case err != nil:
 		return err
 	}
-	http.Redirect(w, r, "/toestemmingen/leerling/"+itoa(id)+"?uitgenodigd=1", http.StatusSeeOther)
+	http.Redirect(w, r, "/toestemmingen/leerling/"+s.pid(kindPupil, id)+"?uitgenodigd=1", http.StatusSeeOther)
 	return nil
 }

@@ -26,7 +26,7 @@ func TestParentAccessEndsAt18(t *testing.T) {
 	}
 	parent := w.client()
 	parent.loginParent()
-	page := "/leerlingen/" + itoa(w.pupil1)
+	page := "/leerlingen/" + w.pid("leerling", w.pupil1)
 	if r := parent.get(page); r.status != http.StatusOK || !strings.Contains(r.body, "Wie heeft gegevens van uw kind bekeken") {
 		t.Fatalf("17 years old: %d", r.status)
 	}
@@ -89,16 +89,16 @@ func TestParentTrailInWordsAndPaged(t *testing.T) {
 	zc.login("zc")
 	zc.setPurpose("signalering")
 	for range 25 {
-		zc.get("/leerlingen/" + itoa(w.pupil1))
+		zc.get("/leerlingen/" + w.pid("leerling", w.pupil1))
 	}
 	p := w.client()
 	p.loginParent()
-	r := p.get("/leerlingen/" + itoa(w.pupil1))
+	r := p.get("/leerlingen/" + w.pid("leerling", w.pupil1))
 	if !strings.Contains(r.body, "pagina 1 van 3") || strings.Count(r.body, "<li><strong>") != 20 || !strings.Contains(r.body, `href="?spoor=2#spoor-kop"`) ||
 		!strings.Contains(r.body, "bekeek") || strings.Contains(r.body, "avg-6-1") {
 		t.Fatalf("page 1:\n%s", r.body)
 	}
-	r = p.get("/leerlingen/" + itoa(w.pupil1) + "?spoor=3")
+	r = p.get("/leerlingen/" + w.pid("leerling", w.pupil1) + "?spoor=3")
 	if !strings.Contains(r.body, "pagina 3 van 3") || !strings.Contains(r.body, `href="?spoor=2#spoor-kop"`) || strings.Count(r.body, "<li><strong>") < 1 {
 		t.Fatalf("page 2:\n%s", r.body)
 	}

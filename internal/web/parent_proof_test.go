@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"html"
 	"net/http"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -148,7 +147,7 @@ func TestParentProofVerifies(t *testing.T) {
 	w, as, _, _ := proofWorld(t)
 	c := w.client()
 	c.loginParentAs(w.parentEm)
-	page := c.get("/leerlingen/" + strconv.FormatInt(w.pupil1, 10))
+	page := c.get("/leerlingen/" + w.pid("leerling", w.pupil1))
 	if page.status != http.StatusOK || !strings.Contains(page.body, "Is deze lijst compleet?") || !strings.Contains(page.body, "Voor elke regel over uw kind hebben wij") ||
 		strings.Contains(page.body, "controle van het logboek is mislukt") {
 		t.Fatalf("page: %d\n%s", page.status, page.body)
@@ -162,7 +161,7 @@ func TestParentProofVerifies(t *testing.T) {
 		!strings.Contains(body, audit.Origin("r1")+"+") || !strings.Contains(body, "<dd>11</dd>") {
 		t.Fatalf("page lacks the checkpoint:\n%s", page.body)
 	}
-	r := c.get("/leerlingen/" + strconv.FormatInt(w.pupil1, 10) + "/auditbewijs")
+	r := c.get("/leerlingen/" + w.pid("leerling", w.pupil1) + "/auditbewijs")
 	if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
 		t.Fatalf("download: %d %s", r.status, r.body)
 	}
@@ -185,7 +184,7 @@ func TestParentProofVerifies(t *testing.T) {
 
 func TestParentProofOnlyForGuardian(t *testing.T) {
 	w, _, other, south := proofWorld(t)
-	path := "/leerlingen/" + strconv.FormatInt(w.pupil1, 10) + "/auditbewijs"
+	path := "/leerlingen/" + w.pid("leerling", w.pupil1) + "/auditbewijs"
 	c := w.client()
 	c.loginParentAs(other)
 	if r := c.get(path); r.status != http.StatusNotFound {
@@ -198,7 +197,7 @@ func TestParentProofOnlyForGuardian(t *testing.T) {
 	}
 	// Their own child passes the gezag check, but region 2's log has no checkpoint: region 1's
 	// checkpoint is never used for it.
-	if r := c.get("/leerlingen/" + strconv.FormatInt(w.pupilR2, 10) + "/auditbewijs"); r.status != http.StatusNotFound || !strings.Contains(r.body, "nog geen ondertekend controlepunt") {
+	if r := c.get("/leerlingen/" + w.pid("leerling", w.pupilR2) + "/auditbewijs"); r.status != http.StatusNotFound || !strings.Contains(r.body, "nog geen ondertekend controlepunt") {
 		t.Fatalf("region 2 parent, own child: %d %s", r.status, r.body)
 	}
 	if r := w.client().get(path); r.status == http.StatusOK {
@@ -239,12 +238,12 @@ func TestParentProofTampered(t *testing.T) {
 	}
 	c := w.client()
 	c.loginParentAs(w.parentEm)
-	page := c.get("/leerlingen/" + strconv.FormatInt(w.pupil1, 10))
+	page := c.get("/leerlingen/" + w.pid("leerling", w.pupil1))
 	if page.status != http.StatusOK || !strings.Contains(page.body, "controle van het logboek is mislukt") ||
 		!strings.Contains(page.body, "nummer 4.") || strings.Contains(page.body, "Voor elke regel over uw kind hebben wij") {
 		t.Fatalf("page: %d\n%s", page.status, page.body)
 	}
-	r := c.get("/leerlingen/" + strconv.FormatInt(w.pupil1, 10) + "/auditbewijs")
+	r := c.get("/leerlingen/" + w.pid("leerling", w.pupil1) + "/auditbewijs")
 	d, errs := checkDownload(t, r.body)
 	if d.Klopt || len(d.Fouten) != 1 || d.Fouten[0] != 4 || len(errs) != 1 || len(d.Regels) != 11 {
 		t.Fatalf("download: klopt=%v fouten=%v errs=%v regels=%d", d.Klopt, d.Fouten, errs, len(d.Regels))
@@ -266,12 +265,12 @@ func TestParentProofUnreadableLeaf(t *testing.T) {
 	}
 	c := w.client()
 	c.loginParentAs(w.parentEm)
-	page := c.get("/leerlingen/" + strconv.FormatInt(w.pupil1, 10))
+	page := c.get("/leerlingen/" + w.pid("leerling", w.pupil1))
 	if page.status != http.StatusOK || !strings.Contains(page.body, "controle van het logboek is mislukt") || !strings.Contains(page.body, "is niet in orde") ||
 		!strings.Contains(page.body, "De lijst kan nu niet worden getoond") || strings.Contains(page.body, "Niemand anders heeft") {
 		t.Fatalf("page: %d\n%s", page.status, page.body)
 	}
-	r := c.get("/leerlingen/" + strconv.FormatInt(w.pupil1, 10) + "/auditbewijs")
+	r := c.get("/leerlingen/" + w.pid("leerling", w.pupil1) + "/auditbewijs")
 	var d struct {
 		Klopt    bool   `json:"klopt"`
 		Probleem string `json:"probleem"`

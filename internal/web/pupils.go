@@ -139,7 +139,7 @@ func (s *Server) consentRegisterLink(p *Principal, v *pupilView) string {
 	if p.Role() == auth.RoleOuder || !contains(consentReadRoles, p.Role()) || !slices.Contains(v.Relations, dossier.RelEnrolled) || !v.allowed("toestemming") {
 		return ""
 	}
-	link := "/toestemmingen/leerling/" + strconv.FormatInt(v.Pupil.ID, 10)
+	link := "/toestemmingen/leerling/" + s.pid(kindPupil, v.Pupil.ID)
 	if !s.hasRoute(link) {
 		return ""
 	}

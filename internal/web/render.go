@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -35,11 +36,14 @@ var funcs = template.FuncMap{
 	"duizend":   Thousands,
 	"datumlang": LongDate,
 	"tijd":      func(t time.Time) string { return t.In(amsterdam()).Format("02-01-2006 15:04") },
+	// pid renders the public id of a row ({{pid "leerling" .ID}}); the server binds it to its key
+	// (Server.templateFuncs), so a template parsed without a server cannot render ids.
+	"pid": func(kind string, id any) (string, error) { return "", errors.New("pid: no server") },
 }
 
 func amsterdam() *time.Location { return civil.Amsterdam }
 
-func parseTemplates(fsys fs.FS) (*template.Template, error) {
+func parseTemplates(fsys fs.FS, extra ...template.FuncMap) (*template.Template, error) {
 	sub := fsys
 	if _, err := fs.Stat(fsys, "templates"); err == nil {
 		s, err := fs.Sub(fsys, "templates")
@@ -48,7 +52,11 @@ func parseTemplates(fsys fs.FS) (*template.Template, error) {
 		}
 		sub = s
 	}
-	return template.New("").Funcs(funcs).ParseFS(sub, "*.html")
+	t := template.New("").Funcs(funcs)
+	for _, f := range extra {
+		t = t.Funcs(f)
+	}
+	return t.ParseFS(sub, "*.html")
 }
 
 func staticHandler() http.Handler {

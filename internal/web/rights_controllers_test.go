@@ -42,7 +42,7 @@ func TestRightsPerController(t *testing.T) {
 	zc.login("zc")
 	arts.login("jeugdarts")
 	fg.login("fg")
-	page := "/inzage/leerling/" + itoa(w.pupil1)
+	page := "/inzage/leerling/" + w.pid("leerling", w.pupil1)
 
 	r := parent.get(page)
 	if r.status != 200 || !strings.Contains(r.body, "De Linde") || !strings.Contains(r.body, "GGD Een") || !strings.Contains(r.body, "gegevens die met toestemming zijn gedeeld") {

@@ -51,6 +51,12 @@ func (t *routeTable) add(pattern, kind string) {
 // page registers an HTML page: Dutch error pages, CSRF and the session come from htmlHandler.
 func (s *Server) page(pattern string, h handlerFunc) {
 	s.table.add(pattern, "pagina")
+	if kinds := pageIDKinds(pattern); kinds != nil {
+		if s.pageIDs == nil {
+			s.pageIDs = map[string]map[string]idKind{}
+		}
+		s.pageIDs[pattern] = kinds
+	}
 	s.mux.Handle(pattern, s.htmlHandler(h))
 }
 

@@ -50,7 +50,7 @@ func runScenarios(t *testing.T, c *client, ss []scenario) {
 
 func TestScenariosPerRole(t *testing.T) {
 	w := newWorld(t)
-	p1, p2, pR2 := "/leerlingen/"+itoa(w.pupil1), "/leerlingen/"+itoa(w.pupil2), "/leerlingen/"+itoa(w.pupilR2)
+	p1, p2, pR2 := "/leerlingen/"+w.pid("leerling", w.pupil1), "/leerlingen/"+w.pid("leerling", w.pupil2), "/leerlingen/"+w.pid("leerling", w.pupilR2)
 
 	t.Run("anoniem", func(t *testing.T) {
 		c := w.client()
@@ -180,7 +180,7 @@ func TestAuditOfPupilPage(t *testing.T) {
 	c.login("zc")
 	c.setPurpose("signalering")
 	before := len(w.audit.all())
-	if r := c.get("/leerlingen/" + itoa(w.pupil1)); r.status != 200 || !strings.Contains(r.body, "16-uur-in-4-lesweken") || !strings.Contains(r.body, "Leerplichtwet art. 21a") {
+	if r := c.get("/leerlingen/" + w.pid("leerling", w.pupil1)); r.status != 200 || !strings.Contains(r.body, "16-uur-in-4-lesweken") || !strings.Contains(r.body, "Leerplichtwet art. 21a") {
 		t.Fatal(r.status, r.body)
 	}
 	recs := w.audit.all()[before:]
@@ -218,7 +218,7 @@ func TestAuditOfPupilPage(t *testing.T) {
 	}
 	// An unrelated pupil produces no audit record naming that pupil.
 	before = len(w.audit.all())
-	c.get("/leerlingen/" + itoa(w.pupil2))
+	c.get("/leerlingen/" + w.pid("leerling", w.pupil2))
 	if n := len(w.audit.all()) - before; n != 0 {
 		t.Errorf("%d audit records for a pupil without relation", n)
 	}
@@ -474,7 +474,7 @@ func TestWorklists(t *testing.T) {
 	if !strings.Contains(r.body, "Leerlingen uit uw klassen met open verzuimsignalen") || !strings.Contains(r.body, "Anouk Visser") || strings.Contains(r.body, "Dirk") {
 		t.Fatalf("mentor start:\n%s", r.body)
 	}
-	if r := m.get("/leerlingen/" + itoa(dirk)); r.status != 404 {
+	if r := m.get("/leerlingen/" + w.pid("leerling", dirk)); r.status != 404 {
 		t.Errorf("mentor opens a pupil of another class: %d", r.status)
 	}
 
@@ -499,7 +499,7 @@ func TestWorklists(t *testing.T) {
 		t.Fatalf("leerplicht start:\n%s", r.body)
 	}
 	// With the melding, leerplicht may open Bart's page (person-level, DUO melding gives ground).
-	if r := l.get("/leerlingen/" + itoa(w.pupil2)); r.status != 200 || !strings.Contains(r.body, "Bart Visser") {
+	if r := l.get("/leerlingen/" + w.pid("leerling", w.pupil2)); r.status != 200 || !strings.Contains(r.body, "Bart Visser") {
 		t.Errorf("leerplicht pupil page with melding: %d", r.status)
 	}
 }
@@ -510,10 +510,10 @@ func TestParentSeesTrail(t *testing.T) {
 	zc := w.client()
 	zc.login("zc")
 	zc.setPurpose("signalering")
-	zc.get("/leerlingen/" + itoa(w.pupil1))
+	zc.get("/leerlingen/" + w.pid("leerling", w.pupil1))
 	p := w.client()
 	p.loginParent()
-	r := p.get("/leerlingen/" + itoa(w.pupil1))
+	r := p.get("/leerlingen/" + w.pid("leerling", w.pupil1))
 	if r.status != 200 || !strings.Contains(r.body, "Wie heeft gegevens van uw kind bekeken") || !strings.Contains(r.body, "zorgcoördinator") ||
 		!strings.Contains(r.body, "signalering") || !strings.Contains(r.body, "AVG artikel 6 lid 1 sub e") {
 		t.Fatalf("trail: %d\n%s", r.status, r.body)

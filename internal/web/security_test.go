@@ -23,7 +23,7 @@ type probe struct {
 
 func TestEveryRouteEveryRole(t *testing.T) {
 	w := newWorld(t)
-	p1, p2, pR2 := itoa(w.pupil1), itoa(w.pupil2), itoa(w.pupilR2)
+	p1, p2, pR2 := w.pid("leerling", w.pupil1), w.pid("leerling", w.pupil2), w.pid("leerling", w.pupilR2)
 	readers := []string{"zc", "mentor"} // the roles the model convenant lets read pupil1 for signalering
 	all := []string{"zc", "mentor", "directeur", "zc2", "lpa", "swv", "oco", "jeugdarts", "jhv", "fg", "beheerder", "zcR2", "ouder"}
 	prof := []string{"zc", "mentor", "directeur", "zc2", "lpa", "swv", "oco", "jeugdarts", "jhv", "fg", "zcR2"}
@@ -36,6 +36,7 @@ func TestEveryRouteEveryRole(t *testing.T) {
 		{"GET", "/leerlingen/" + p2, []string{"zc2"}},
 		{"GET", "/leerlingen/" + pR2, []string{"zcR2"}},
 		{"GET", "/leerlingen/999999", nil},
+		{"GET", "/leerlingen/" + itoa(w.pupil1), nil}, // a row number is no id
 		{"GET", "/mag-ik-dit-delen", prof},
 		{"GET", "/beheer/accounts", []string{"beheerder"}},
 		{"GET", "/beheer/api-clients", []string{"beheerder"}},
@@ -106,20 +107,21 @@ func TestIDORAnswersAreIndistinguishable(t *testing.T) {
 	c := w.client()
 	c.login("zc")
 	c.setPurpose("signalering")
-	other := c.get("/leerlingen/" + itoa(w.pupil2))
-	region := c.get("/leerlingen/" + itoa(w.pupilR2))
-	none := c.get("/leerlingen/999999")
-	if other.status != 404 || region.status != 404 || none.status != 404 {
-		t.Fatalf("statuses %d %d %d", other.status, region.status, none.status)
+	other := c.get("/leerlingen/" + w.pid("leerling", w.pupil2))
+	region := c.get("/leerlingen/" + w.pid("leerling", w.pupilR2))
+	none := c.get("/leerlingen/" + w.pid("leerling", 999999))
+	row := c.get("/leerlingen/" + itoa(w.pupil2)) // a row number is no id in the web either
+	if other.status != 404 || region.status != 404 || none.status != 404 || row.status != 404 {
+		t.Fatalf("statuses %d %d %d %d", other.status, region.status, none.status, row.status)
 	}
 	strip := func(s string) string { return csrfRe.ReplaceAllString(s, "") }
-	if strip(other.body) != strip(none.body) || strip(region.body) != strip(none.body) {
+	if strip(other.body) != strip(none.body) || strip(region.body) != strip(none.body) || strip(row.body) != strip(none.body) {
 		t.Error("a pupil elsewhere is distinguishable from a pupil that does not exist")
 	}
 	// Also before a purpose is chosen (the purpose form must not reveal existence).
 	c2 := w.client()
 	c2.login("zc2")
-	if r := c2.get("/leerlingen/" + itoa(w.pupil1)); r.status != 404 || strings.Contains(r.body, "Kies eerst uw doel") {
+	if r := c2.get("/leerlingen/" + w.pid("leerling", w.pupil1)); r.status != 404 || strings.Contains(r.body, "Kies eerst uw doel") {
 		t.Errorf("purpose form for an unrelated pupil: %d", r.status)
 	}
 	// Cross-region by a user of region 2.
@@ -309,7 +311,7 @@ func TestMFACannotBeSkipped(t *testing.T) {
 	c := w.client()
 	usr := w.users["zc"]
 	c.post("/inloggen", "/inloggen", url.Values{"email": {usr.email}, "wachtwoord": {usr.password}})
-	for _, path := range []string{"/start", "/leerlingen", "/leerlingen/" + itoa(w.pupil1), "/mag-ik-dit-delen"} {
+	for _, path := range []string{"/start", "/leerlingen", "/leerlingen/" + w.pid("leerling", w.pupil1), "/mag-ik-dit-delen"} {
 		if r := c.get(path); r.status != 303 || r.header.Get("Location") != "/inloggen/mfa" {
 			t.Errorf("%s before MFA: %d %s", path, r.status, r.header.Get("Location"))
 		}

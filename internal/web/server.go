@@ -99,7 +99,9 @@ type Server struct {
 	limiter *rateLimiter
 	ids     *idCodec
 	// table lists every route as it is registered (route_table.go).
-	table   routeTable
+	table routeTable
+	// pageIDs: per page pattern, the kinds of public id its path wildcards carry (publicid_pages.go).
+	pageIDs map[string]map[string]idKind
 	csrfKey []byte
 
 	oidcMu    sync.Mutex
@@ -155,7 +157,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	s.csrfKey = d.Sealer.Key("grondslag/web/csrf-pre")
 	s.limiter = newRateLimiter(cfg.RateLimit, cfg.Now)
 	s.ids = newIDCodec(d.Sealer.Key("grondslag/api/ids"))
-	t, err := parseTemplates(templateFS)
+	t, err := parseTemplates(templateFS, s.templateFuncs())
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +180,7 @@ func (s *Server) templates() (*template.Template, error) {
 	if s.cfg.TemplateDir == "" {
 		return s.tmpl, nil
 	}
-	return parseTemplates(osDirFS(s.cfg.TemplateDir))
+	return parseTemplates(osDirFS(s.cfg.TemplateDir), s.templateFuncs())
 }
 
 func (s *Server) mac(key []byte, v string) string {

@@ -252,6 +252,11 @@ func (s *Server) requireUser(roles []string, h handlerFunc) handlerFunc {
 		if len(roles) > 0 && !contains(roles, p.Role()) {
 			return errForbidden
 		}
+		// Public ids in the path become row numbers (after the door: a caller turned away
+		// learns nothing from 404 versus 403); a row number in the URL is a 404.
+		if err := s.openPagePathIDs(r); err != nil {
+			return err
+		}
 		w.Header().Set("Cache-Control", "no-store")
 		r = r.WithContext(context.WithValue(r.Context(), keyPrincipal, p))
 		return h(w, r)

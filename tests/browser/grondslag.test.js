@@ -158,7 +158,7 @@ test('zorgcoördinator: doel kiezen, leerling openen, privacyvraag stellen', asy
   await page.waitForURL('**/leerlingen');
   await check(page, 'zorgcoordinator-leerlingen');
   await page.locator('table tbody a').first().click();
-  await page.waitForURL(/\/leerlingen\/\d+$/);
+  await page.waitForURL(/\/leerlingen\/[A-Za-z0-9_-]{22}$/);
   const blocks = page.locator('section.gegevensblok');
   assert.ok((await blocks.count()) >= 3, 'gegevensblokken');
   assert.match(await blocks.first().innerText(), /grondslag: AVG art\. 6/);
@@ -287,7 +287,7 @@ test('ouder: inloggen met een code per e-mail, mijn kind', async () => {
   await page.getByRole('heading', { name: 'Mijn kind', exact: true }).waitFor();
   await check(page, 'ouder-portaal');
   await page.locator('#kind-kop + ul a').first().click();
-  await page.waitForURL(/\/leerlingen\/\d+$/);
+  await page.waitForURL(/\/leerlingen\/[A-Za-z0-9_-]{22}$/);
   assert.match(await page.locator('section.gegevensblok').first().innerText(), /AVG art\. 15/);
   await page.getByRole('heading', { name: /Wie heeft gegevens van uw kind bekeken/ }).waitFor();
   await check(page, 'ouder-kind');

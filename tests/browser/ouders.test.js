@@ -147,8 +147,8 @@ test('ouders geven online toestemming; de jeugdhulpverlener mag meteen, na intre
   const link = mother.getByRole('link', { name: /^Toestemmingen voor / }).first();
   const childName = (await link.innerText()).match(/^Toestemmingen voor (.+?):/)[1];
   await link.click();
-  await mother.waitForURL(/\/toestemmingen\/kind\/\d+$/);
-  const childID = mother.url().match(/\/kind\/(\d+)$/)[1];
+  await mother.waitForURL(/\/toestemmingen\/kind\/[A-Za-z0-9_-]{22}$/);
+  const childID = mother.url().match(/\/kind\/([A-Za-z0-9_-]{22})$/)[1];
   // The request is for the child, by name, in plain words; both parents are named.
   assert.match(await mother.locator('h1').innerText(), new RegExp(`Toestemmingen voor ${childName}`));
   const request = mother.locator('section.verzoek').first();
@@ -231,8 +231,8 @@ test('een leerling van 16 geeft zelf toestemming en wordt als leerling aangespro
   await pupilLogin(pupil, email);
   await check(pupil, 'leerling-start-360');
   await pupil.getByRole('link', { name: /^Mijn toestemmingen/ }).click();
-  await pupil.waitForURL(/\/toestemmingen\/kind\/\d+$/);
-  const id = pupil.url().match(/\/kind\/(\d+)$/)[1];
+  await pupil.waitForURL(/\/toestemmingen\/kind\/[A-Za-z0-9_-]{22}$/);
+  const id = pupil.url().match(/\/kind\/([A-Za-z0-9_-]{22})$/)[1];
   assert.equal(await pupil.locator('h1').innerText(), 'Mijn toestemmingen');
   const body = await pupil.locator('main').innerText();
   assert.doesNotMatch(body, /uw kind|ziet u|\(u\)/, 'de leerling wordt als ouder aangesproken');
@@ -261,8 +261,8 @@ test('een ouder vraagt per organisatie; die antwoordt zelf, de FG ziet de termij
   const mother = await phone();
   await parentLogin(mother, first);
   await mother.getByRole('link', { name: /^Toestemmingen voor / }).first().click();
-  await mother.waitForURL(/\/toestemmingen\/kind\/\d+$/);
-  const childID = mother.url().match(/\/kind\/(\d+)$/)[1];
+  await mother.waitForURL(/\/toestemmingen\/kind\/[A-Za-z0-9_-]{22}$/);
+  const childID = mother.url().match(/\/kind\/([A-Za-z0-9_-]{22})$/)[1];
   await mother.goto(`${base}/inzage/leerling/${childID}`);
   const holders = await mother.locator('#wie-kop + p + ul').innerText();
   assert.match(holders, /Jeugdhulp De Overkant/, 'de jeugdhulp die gegevens kreeg staat niet bij wie gegevens heeft:\n' + holders);
@@ -308,7 +308,7 @@ test('de zorgcoördinator ziet het uploadveld voor het getekende formulier; een 
   await zc.waitForLoadState();
   await zc.goto(`${base}/leerlingen`);
   const href = await zc.locator('table tbody a').first().getAttribute('href');
-  const id = href.match(/\/leerlingen\/(\d+)/)[1];
+  const id = href.match(/\/leerlingen\/([A-Za-z0-9_-]{22})/)[1];
   await zc.goto(`${base}/toestemmingen/leerling/${id}`);
   await check(zc, 'zorg-toestemming-vastleggen-360');
   await zc.getByLabel(/^Het getekende formulier/).setInputFiles({ name: 'formulier.pdf', mimeType: 'application/pdf', buffer: Buffer.from('Dit is geen PDF.') });
