@@ -29,18 +29,22 @@ func TestCasusOpenFromPupilPage(t *testing.T) {
 		t.Fatalf("form: %d\n%s", form.status, form.body)
 	}
 	// A start date in the future: 400, the field named, the question kept.
-	r := zc.post(link, "/casussen", url.Values{"leerling": {itoa(w.pupil1)}, "soort": {"mdo"}, "doel": {"toeleiding"}, "vraag": {"Wat heeft Anouk nodig?"}, "startdatum": {"2099-01-01"}})
+	r := zc.post(link, "/casussen", url.Values{"leerling": {w.pid("leerling", w.pupil1)}, "soort": {"mdo"}, "doel": {"toeleiding"}, "vraag": {"Wat heeft Anouk nodig?"}, "startdatum": {"2099-01-01"}})
 	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "Startdatum: de startdatum ligt in de toekomst") || !strings.Contains(r.body, "Wat heeft Anouk nodig?") {
 		t.Fatalf("future start: %d\n%s", r.status, r.body)
 	}
-	if r := zc.post(link, "/casussen", url.Values{"leerling": {itoa(w.pupil1)}, "soort": {"mdo"}, "doel": {"toeleiding"}, "vraag": {"x"}, "startdatum": {"1-2-2025"}}); r.status != http.StatusBadRequest || !strings.Contains(r.body, "JJJJ-MM-DD") {
+	if r := zc.post(link, "/casussen", url.Values{"leerling": {w.pid("leerling", w.pupil1)}, "soort": {"mdo"}, "doel": {"toeleiding"}, "vraag": {"x"}, "startdatum": {"1-2-2025"}}); r.status != http.StatusBadRequest || !strings.Contains(r.body, "JJJJ-MM-DD") {
 		t.Fatalf("bad date: %d", r.status)
 	}
-	if r := zc.post(link, "/casussen", url.Values{"leerling": {itoa(w.pupil1)}, "soort": {"mdo"}, "doel": {"toeleiding"}, "vraag": {"  "}}); r.status != http.StatusBadRequest || !strings.Contains(r.body, "Vraag van het overleg") {
+	// The pupil's row number is no id in the form either.
+	if r := zc.post(link, "/casussen", url.Values{"leerling": {itoa(w.pupil1)}, "soort": {"mdo"}, "doel": {"toeleiding"}, "vraag": {"x"}}); r.status != http.StatusBadRequest || !strings.Contains(r.body, "Kies de leerling vanaf de pagina") {
+		t.Fatalf("row number as pupil: %d", r.status)
+	}
+	if r := zc.post(link, "/casussen", url.Values{"leerling": {w.pid("leerling", w.pupil1)}, "soort": {"mdo"}, "doel": {"toeleiding"}, "vraag": {"  "}}); r.status != http.StatusBadRequest || !strings.Contains(r.body, "Vraag van het overleg") {
 		t.Fatalf("no question: %d", r.status)
 	}
 	// The world's clock is 6 October 2025; the work started on 15 September.
-	r = zc.post(link, "/casussen", url.Values{"leerling": {itoa(w.pupil1)}, "soort": {"mdo"}, "doel": {"toeleiding"}, "vraag": {"Wat heeft Anouk nodig?"}, "startdatum": {"2025-09-15"}})
+	r = zc.post(link, "/casussen", url.Values{"leerling": {w.pid("leerling", w.pupil1)}, "soort": {"mdo"}, "doel": {"toeleiding"}, "vraag": {"Wat heeft Anouk nodig?"}, "startdatum": {"2025-09-15"}})
 	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/casussen/") {
 		t.Fatalf("open: %d %s", r.status, r.body)
 	}
@@ -52,7 +56,7 @@ func TestCasusOpenFromPupilPage(t *testing.T) {
 	if r := zc.get("/casussen/nieuw?leerling=" + w.pid("leerling", w.pupil2)); r.status != http.StatusNotFound {
 		t.Errorf("other school's pupil form: %d", r.status)
 	}
-	if r := zc.post(link, "/casussen", url.Values{"leerling": {itoa(w.pupil2)}, "soort": {"mdo"}, "doel": {"toeleiding"}, "vraag": {"x y"}}); r.status != http.StatusNotFound {
+	if r := zc.post(link, "/casussen", url.Values{"leerling": {w.pid("leerling", w.pupil2)}, "soort": {"mdo"}, "doel": {"toeleiding"}, "vraag": {"x y"}}); r.status != http.StatusNotFound {
 		t.Errorf("other school's pupil: %d", r.status)
 	}
 	// The mentor does not open cases: no link, and the form is refused.
