@@ -1,6 +1,6 @@
 -- wrk script: authenticated pupil-page reads. IDS and COOKIE come from run.sh (environment).
 local ids = {}
-for id in string.gmatch(os.getenv("IDS") or "", "%d+") do ids[#ids + 1] = id end
+for id in string.gmatch(os.getenv("IDS") or "", "[%w_-]+") do ids[#ids + 1] = id end
 local cookie = os.getenv("COOKIE")
 local path = os.getenv("PAD") or "/leerlingen/"
 local suffix = os.getenv("SUFFIX") or ""

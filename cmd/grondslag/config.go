@@ -161,6 +161,10 @@ func (c *config) openStore(ctx context.Context) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	// On PostgreSQL, row-level security shows the application role nothing until a region is
+	// named: every region until the command has resolved its own (region), and for a server until
+	// a request is signed in (web: store.WithRegion).
+	db.ScopeAllRegions()
 	if err := db.CheckSchema(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%w\nVoer eerst uit: grondslag migrate --db %s", err, c.DB)
@@ -187,6 +191,7 @@ func (c *config) openStoreReadOnly(ctx context.Context) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.ScopeAllRegions() // narrowed by region, as in openStore
 	if err := db.CheckSchema(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%w\nVoer eerst uit: grondslag migrate --db %s", err, c.DB)
@@ -202,6 +207,7 @@ func (c *config) region(ctx context.Context, db *store.DB) (regionRef, error) {
 		if err != nil {
 			return regionRef{}, fmt.Errorf("regio %q bestaat niet in deze database", c.Region)
 		}
+		db.ScopeRegion(r.ID) // from here on the command sees only its region (row-level security)
 		return regionRef{ID: r.ID, Code: r.Code}, nil
 	}
 	rs, err := db.Regions(ctx)
@@ -212,6 +218,7 @@ func (c *config) region(ctx context.Context, db *store.DB) (regionRef, error) {
 	case 0:
 		return regionRef{}, fmt.Errorf("deze database heeft nog geen regio; maak er een met 'grondslag regio aanmaken' of start 'grondslag demo'")
 	case 1:
+		db.ScopeRegion(rs[0].ID)
 		return regionRef{ID: rs[0].ID, Code: rs[0].Code}, nil
 	}
 	codes := make([]string, len(rs))

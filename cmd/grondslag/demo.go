@@ -56,6 +56,7 @@ func runDemo(ctx context.Context, e env) error {
 		return err
 	}
 	defer db.Close()
+	db.ScopeAllRegions() // the demo makes its region before it can name it
 	if _, err := db.Migrate(ctx, start.UnixMilli()); err != nil {
 		return err
 	}

@@ -294,6 +294,9 @@ type StoredCheckpoint struct {
 func (s *AuditStore) MakeCheckpoint(ctx context.Context, regionID int64, signer audit.CheckpointSigner, now time.Time) (StoredCheckpoint, error) {
 	var out StoredCheckpoint
 	err := s.db.WithTx(ctx, func(tx *Tx) error {
+		if err := tx.SetRegion(ctx, regionID); err != nil {
+			return err
+		}
 		size, tree, err := lockHead(ctx, tx, regionID)
 		if err != nil {
 			return err
@@ -667,7 +670,11 @@ func (s *AuditStore) scanChunk(ctx context.Context, regionID int64, from, to uin
 // pgx's row buffer (RawValues): BIGINT as 8 bytes big-endian, TEXT and BYTEA as their bytes. This
 // skips database/sql's conversion of every value and two copies of every leaf.
 func (s *AuditStore) scanChunkPgx(ctx context.Context, regionID int64, from, to uint64, fn func(audit.StoredEntry) error) error {
-	c, err := s.db.r.Conn(ctx)
+	p, err := s.db.pool(ctx)
+	if err != nil {
+		return fmt.Errorf("auditregels lezen: %w", err)
+	}
+	c, err := p.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("auditregels lezen: %w", err)
 	}

@@ -125,6 +125,9 @@ func (db *DB) UseKeyVault(v *KeyVault) {
 		return c, nil
 	}
 	db.vault = v
+	if db.scopes != nil && v.db != db {
+		db.setDefaultScope(db.RegionScope(context.Background())) // the vault follows the store's scope
+	}
 }
 
 // KeyVault returns the vault the store uses, or nil.

@@ -32,7 +32,7 @@ func OpenReadOnly(ctx context.Context, dsn string) (*DB, error) {
 			db.Close()
 			return nil, fmt.Errorf("verbinden met postgres: %w", err)
 		}
-		return &DB{dialect: Postgres, w: db, r: db}, nil
+		return &DB{dialect: Postgres, w: db, r: db, scopes: newScopedPools(dsn+sep+"default_transaction_read_only=on", 8)}, nil
 	}
 	file, query, _ := strings.Cut(dsn, "?")
 	if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {

@@ -135,6 +135,17 @@ func TestRowLevelSecurityEveryRegionTable(t *testing.T) {
 			continue
 		}
 		filled++
+		// No region named, neither by the transaction nor by the connection: nothing (fail closed).
+		if n := count(app, 0, "SELECT count(*) FROM "+tb.name); n != 0 {
+			t.Errorf("%s: without a region the application sees %d rows", tb.name, n)
+		}
+		// The region of the context picks a pool whose sessions name it (store.WithRegion).
+		var viaCtx int
+		if err := app.QueryRow(store.WithRegion(ctx, regA), "SELECT count(*) FROM "+tb.name).Scan(&viaCtx); err != nil {
+			t.Fatal(err)
+		} else if viaCtx != inA {
+			t.Errorf("%s: with the context set to its own region the application sees %d rows, the owner %d", tb.name, viaCtx, inA)
+		}
 		if n := count(app, regB, "SELECT count(*) FROM "+tb.name); n != 0 {
 			t.Errorf("%s: set to the empty region the application sees %d rows (the other region has %d)", tb.name, n, inA)
 		}
@@ -158,6 +169,37 @@ func TestRowLevelSecurityEveryRegionTable(t *testing.T) {
 		if err != nil && !errors.Is(err, errRefused) {
 			t.Fatal(err)
 		}
+		// Without a region an update touches nothing either.
+		err = app.WithTx(ctx, func(tx *store.Tx) error {
+			res, err := tx.Exec(ctx, "UPDATE "+tb.name+" SET regio_id = regio_id WHERE regio_id = ?", regA)
+			if err != nil {
+				return errRefused
+			}
+			if n, _ := res.RowsAffected(); n != 0 {
+				t.Errorf("%s: without a region the application updated %d rows", tb.name, n)
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, errRefused) {
+			t.Fatal(err)
+		}
+	}
+	// An insert without a region is refused by the policy's WITH CHECK.
+	if _, err := app.Exec(ctx, "INSERT INTO organisatie (regio_id, soort, naam) VALUES (?, 'school', 'zonder regio')", regA); err == nil {
+		t.Error("without a region the application inserted an organisation")
+	}
+	if _, err := app.Exec(store.WithRegion(ctx, regB), "INSERT INTO organisatie (regio_id, soort, naam) VALUES (?, 'school', 'andere regio')", regA); err == nil {
+		t.Error("set to the empty region the application inserted an organisation into the other region")
+	}
+	// The list of regions stays readable (a command resolves its region there first).
+	var regions int
+	if err := app.QueryRow(ctx, "SELECT count(*) FROM regio").Scan(&regions); err != nil || regions < 2 {
+		t.Errorf("without a region the application reads %d regions (%v); want both", regions, err)
+	}
+	// Every region only on purpose: the store's default scope '*'.
+	app.ScopeAllRegions()
+	if n := count(app, 0, "SELECT count(*) FROM organisatie WHERE regio_id = ?", regA); n == 0 {
+		t.Error("scoped to all regions the application sees no organisations of the first region")
 	}
 	t.Logf("%d region tables; %d filled by the demo and checked; without rows in the demo (checked only for row-level security being on): %v", len(tables), filled, empty)
 	if filled < len(tables)/2 {

@@ -22,10 +22,10 @@ var noDeleteTables = []string{"audit_kop", "regio"}
 
 var roleName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
-// RegionSetting is the PostgreSQL setting that row-level security compares regio_id with. When it
-// is empty (not set in the transaction) every region is visible: the application does not yet set
-// it on every transaction (see SetRegion); when set, rows of other regions are invisible and
-// cannot be written.
+// RegionSetting is the PostgreSQL setting that row-level security compares regio_id with: rows of
+// the region it names are visible and writable, '*' (AllRegionsSetting) opens every region, and
+// when it is absent or empty nothing is (fail closed). The store sets it per connection pool
+// (scope.go) and per transaction (SetRegion).
 const RegionSetting = "grondslag.regio"
 
 // SetupAppRole grants the application role its privileges on the current schema and enables
@@ -83,20 +83,25 @@ func (db *DB) SetupAppRole(ctx context.Context, role string) error {
 	for _, t := range noDeleteTables {
 		stmts = append(stmts, "REVOKE DELETE, TRUNCATE ON "+q(t)+" FROM "+r)
 	}
-	// Unset or empty: the row's own region (every row); set: only that region.
-	cond := fmt.Sprintf("%%[1]s = coalesce(nullif(current_setting('%s', true), '')::bigint, %%[1]s)", RegionSetting)
+	// regio_zichtbaar (migration 0012): the region the session names, every region for '*',
+	// nothing when the setting is absent or empty. The list of regions (codes and names) stays
+	// readable: a command resolves its region there before it can name one.
 	for _, t := range append(tables, "regio") {
 		col := "regio_id"
 		if t == "regio" {
 			col = "id"
 		}
-		c := fmt.Sprintf(cond, col)
+		c := "regio_zichtbaar(" + col + ")"
 		stmts = append(stmts,
 			"ALTER TABLE "+q(t)+" ENABLE ROW LEVEL SECURITY",
 			"DROP POLICY IF EXISTS regio_isolatie ON "+q(t),
 			"CREATE POLICY regio_isolatie ON "+q(t)+" TO "+r+" USING ("+c+") WITH CHECK ("+c+")",
 		)
 	}
+	stmts = append(stmts,
+		"DROP POLICY IF EXISTS regio_lezen ON regio",
+		"CREATE POLICY regio_lezen ON regio FOR SELECT TO "+r+" USING (true)",
+	)
 	return db.WithTx(ctx, func(tx *Tx) error {
 		for _, st := range stmts {
 			if _, err := tx.tx.ExecContext(ctx, st); err != nil {

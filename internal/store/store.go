@@ -41,9 +41,10 @@ func (d Dialect) String() string {
 // writers queue in Go instead of failing with SQLITE_BUSY; for PostgreSQL both are the same pool.
 type DB struct {
 	dialect Dialect
-	w       *sql.DB   // writes and read-your-writes transactions
-	r       *sql.DB   // reads
-	vault   *KeyVault // pupils' data keys for content (UseKeyVault); nil: content cannot be sealed
+	w       *sql.DB      // writes and read-your-writes transactions
+	r       *sql.DB      // reads
+	vault   *KeyVault    // pupils' data keys for content (UseKeyVault); nil: content cannot be sealed
+	scopes  *scopedPools // PostgreSQL: a pool per region scope (scope.go); nil on SQLite
 
 	auditObserver AuditObserver // metrics; nil when none
 
@@ -72,7 +73,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			db.Close()
 			return nil, fmt.Errorf("verbinden met postgres: %w", err)
 		}
-		return &DB{dialect: Postgres, w: db, r: db}, nil
+		return &DB{dialect: Postgres, w: db, r: db, scopes: newScopedPools(dsn, 16)}, nil
 	}
 	return openSQLite(ctx, dsn)
 }
@@ -144,7 +145,7 @@ func privateFiles(path string) error {
 
 // Close closes all connections, and those of the key vault the store uses.
 func (db *DB) Close() error {
-	err := db.w.Close()
+	err := errors.Join(db.w.Close(), db.scopes.closeScoped())
 	if db.vault != nil {
 		err = errors.Join(err, db.vault.Close())
 	}
@@ -227,7 +228,11 @@ func (t *Tx) InsertID(ctx context.Context, q string, args ...any) (int64, error)
 // WithTx runs fn in one write transaction: committed when fn returns nil, rolled back otherwise,
 // so a failing import or change leaves nothing half-written.
 func (db *DB) WithTx(ctx context.Context, fn func(*Tx) error) (err error) {
-	tx, err := db.w.BeginTx(ctx, nil)
+	p, err := db.writer(ctx)
+	if err != nil {
+		return err
+	}
+	tx, err := p.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -252,17 +257,25 @@ func (db *DB) WithTx(ctx context.Context, fn func(*Tx) error) (err error) {
 
 // Query runs a read query (rebound) on the reader pool.
 func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return db.r.QueryContext(ctx, db.Rebind(q), args...)
+	p, err := db.pool(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return p.QueryContext(ctx, db.Rebind(q), args...)
 }
 
 // QueryRow runs a one-row read query (rebound) on the reader pool.
 func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return db.r.QueryRowContext(ctx, db.Rebind(q), args...)
+	return db.poolOrUnscoped(ctx).QueryRowContext(ctx, db.Rebind(q), args...)
 }
 
 // Exec runs one statement (rebound) on the writer.
 func (db *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	res, err := db.w.ExecContext(ctx, db.Rebind(q), args...)
+	p, err := db.writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := p.ExecContext(ctx, db.Rebind(q), args...)
 	if err != nil {
 		db.noteWriteError(err)
 	}

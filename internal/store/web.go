@@ -54,6 +54,9 @@ func (w *WebStore) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 
 // Query runs a read query as a prepared statement.
 func (w *WebStore) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if w.DB.scopes != nil {
+		return w.DB.Query(ctx, q, args...) // the scope's pool; pgx caches the prepared statement per connection
+	}
 	st, err := w.stmt(ctx, q)
 	if err != nil {
 		return nil, err
@@ -64,6 +67,9 @@ func (w *WebStore) Query(ctx context.Context, q string, args ...any) (*sql.Rows,
 // QueryRow runs a one-row read query as a prepared statement. A failure to prepare surfaces as
 // the row's error (through a plain query, which reports it).
 func (w *WebStore) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if w.DB.scopes != nil {
+		return w.DB.QueryRow(ctx, q, args...)
+	}
 	st, err := w.stmt(ctx, q)
 	if err != nil {
 		return w.DB.QueryRow(ctx, q, args...)

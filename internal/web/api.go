@@ -15,6 +15,7 @@ import (
 	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
+	"github.com/grondslag/grondslag/internal/store"
 )
 
 // apiAuth authenticates an API call: a bearer token of an organisation's API client (which must
@@ -59,12 +60,15 @@ func (s *Server) apiAuth(roles []string, scope string, h handlerFunc) handlerFun
 		if !contains(roles, p.Role()) {
 			return errForbidden
 		}
+		// From here on the request's statements see only the caller's region (row-level
+		// security on PostgreSQL).
+		r = r.WithContext(store.WithRegion(context.WithValue(r.Context(), keyPrincipal, p), p.Actor().RegionID))
 		// Public ids in the path become row numbers (after authentication: a caller without
 		// access learns nothing from 404 versus 403).
 		if err := s.openPathIDs(r); err != nil {
 			return err
 		}
-		return h(w, r.WithContext(context.WithValue(r.Context(), keyPrincipal, p)))
+		return h(w, r)
 	}
 }
 

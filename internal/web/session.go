@@ -258,7 +258,8 @@ func (s *Server) requireUser(roles []string, h handlerFunc) handlerFunc {
 			return err
 		}
 		w.Header().Set("Cache-Control", "no-store")
-		r = r.WithContext(context.WithValue(r.Context(), keyPrincipal, p))
+		// The request's statements see only the user's region (row-level security on PostgreSQL).
+		r = r.WithContext(store.WithRegion(context.WithValue(r.Context(), keyPrincipal, p), p.Actor().RegionID))
 		return h(w, r)
 	}
 }
