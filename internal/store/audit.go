@@ -108,12 +108,12 @@ func lockHead(ctx context.Context, tx *Tx, regionID int64) (uint64, *audit.Tree,
 	err := tx.QueryRow(ctx, q, regionID).Scan(&size, &rng)
 	if errors.Is(err, sql.ErrNoRows) {
 		if _, err := tx.Exec(ctx, "INSERT INTO audit_kop (regio_id, grootte, bereik) VALUES (?, 0, ?) ON CONFLICT (regio_id) DO NOTHING", regionID, []byte{}); err != nil {
-			return 0, nil, err
+			return 0, nil, fmt.Errorf("kop van het logboek vergrendelen: %w", err)
 		}
 		err = tx.QueryRow(ctx, q, regionID).Scan(&size, &rng)
 	}
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, fmt.Errorf("kop van het logboek vergrendelen: %w", err)
 	}
 	hashes, err := audit.DecodeRange(rng)
 	if err != nil {
@@ -141,7 +141,7 @@ func insertRows(ctx context.Context, tx *Tx, prefix string, width int, vals []an
 			b.WriteString(tuple)
 		}
 		if _, err := tx.Exec(ctx, b.String(), vals[start*width:end*width]...); err != nil {
-			return err
+			return fmt.Errorf("logboekregels schrijven: %w", err)
 		}
 	}
 	return nil
@@ -177,7 +177,7 @@ func (s *AuditStore) Leaf(ctx context.Context, regionID int64, index uint64) (au
 		return audit.Leaf{}, ErrNotFound
 	}
 	if err != nil {
-		return audit.Leaf{}, err
+		return audit.Leaf{}, fmt.Errorf("logboekregel lezen: %w", err)
 	}
 	return audit.DecodeLeaf(b)
 }
@@ -195,7 +195,7 @@ func (s *AuditStore) Entries(ctx context.Context, regionID int64, from, to uint6
 		e := audit.StoredEntry{RegionID: regionID}
 		var idx int64
 		if err := rows.Scan(&idx, &e.Time, &e.Pupil, &e.Leaf, &e.LeafHash); err != nil {
-			return err
+			return fmt.Errorf("logboek lezen: %w", err)
 		}
 		e.Index = uint64(idx)
 		if err := fn(e); err != nil {
@@ -222,7 +222,7 @@ func (s *AuditStore) ForPupil(ctx context.Context, regionID int64, pseudonym str
 		var idx int64
 		var b []byte
 		if err := rows.Scan(&idx, &b); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("logboek van de leerling lezen: %w", err)
 		}
 		l, err := audit.DecodeLeaf(b)
 		if err != nil {
@@ -262,7 +262,7 @@ func (h hashReader) read(ctx context.Context, q string, args ...any) ([][]byte, 
 	for rows.Next() {
 		var b []byte
 		if err := rows.Scan(&b); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("logboek lezen voor de hashketen: %w", err)
 		}
 		out = append(out, b)
 	}
@@ -329,11 +329,11 @@ func (s *AuditStore) MakeCheckpoint(ctx context.Context, regionID int64, signer 
 		id, err := tx.InsertID(ctx, "INSERT INTO audit_controlepunt (regio_id, grootte, root, tijd, notitie) VALUES (?, ?, ?, ?, ?)",
 			regionID, int64(size), root, cp.Time.UnixMilli(), string(msg))
 		if err != nil {
-			return err
+			return fmt.Errorf("controlepunt maken: %w", err)
 		}
 		if _, err := tx.Exec(ctx, "INSERT INTO audit_sleutel (regio_id, sleutel, eerst_gebruikt) VALUES (?, ?, ?) ON CONFLICT (regio_id, sleutel) DO NOTHING",
 			regionID, signer.VerifierKey(), cp.Time.UnixMilli()); err != nil {
-			return err
+			return fmt.Errorf("controlepunt maken: %w", err)
 		}
 		out = StoredCheckpoint{ID: id, Size: size, Root: root, Time: cp.Time, Note: msg}
 		return nil
@@ -363,14 +363,14 @@ func (h txHashReader) NodeHashes(ctx context.Context, level uint, begin, end uin
 func txRead(ctx context.Context, tx *Tx, q string, args ...any) ([][]byte, error) {
 	rows, err := tx.Query(ctx, q, args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("logboek lezen: %w", err)
 	}
 	defer rows.Close()
 	var out [][]byte
 	for rows.Next() {
 		var b []byte
 		if err := rows.Scan(&b); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("logboek lezen: %w", err)
 		}
 		out = append(out, b)
 	}
@@ -390,7 +390,7 @@ func (s *AuditStore) Checkpoints(ctx context.Context, regionID int64) ([]StoredC
 		var size, t int64
 		var n string
 		if err := rows.Scan(&c.ID, &size, &c.Root, &t, &n); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("controlepunten lezen: %w", err)
 		}
 		c.Size, c.Time, c.Note = uint64(size), time.UnixMilli(t).UTC(), []byte(n)
 		out = append(out, c)
@@ -409,7 +409,7 @@ func (s *AuditStore) LatestCheckpoint(ctx context.Context, regionID int64) (Stor
 		return c, ErrNotFound
 	}
 	if err != nil {
-		return c, err
+		return c, fmt.Errorf("laatste controlepunt lezen: %w", err)
 	}
 	c.Size, c.Time, c.Note = uint64(size), time.UnixMilli(t).UTC(), []byte(n)
 	return c, nil
@@ -420,14 +420,14 @@ func (s *AuditStore) LatestCheckpoint(ctx context.Context, regionID int64) (Stor
 func (s *AuditStore) VerifierKeys(ctx context.Context, regionID int64) ([]string, error) {
 	rows, err := s.db.Query(ctx, "SELECT sleutel FROM audit_sleutel WHERE regio_id = ? ORDER BY eerst_gebruikt", regionID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("controlesleutels lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
 		var k string
 		if err := rows.Scan(&k); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("controlesleutels lezen: %w", err)
 		}
 		out = append(out, k)
 	}
@@ -499,14 +499,14 @@ func (s *AuditStore) Verify(ctx context.Context, regionID int64, opts VerifyOpti
 	// Stored nodes within the verified size must equal the recomputed ones (they serve proofs).
 	rows, err := s.db.Query(ctx, "SELECT niveau, positie, hash FROM audit_knoop WHERE regio_id = ? ORDER BY niveau, positie", regionID)
 	if err != nil {
-		return VerifyResult{}, err
+		return VerifyResult{}, fmt.Errorf("logboek controleren: %w", err)
 	}
 	for rows.Next() {
 		var level, pos int64
 		var h []byte
 		if err := rows.Scan(&level, &pos, &h); err != nil {
 			rows.Close()
-			return VerifyResult{}, err
+			return VerifyResult{}, fmt.Errorf("logboek controleren: %w", err)
 		}
 		if uint64(pos+1)<<uint(level) > size {
 			continue // completed after the head was read
@@ -518,7 +518,7 @@ func (s *AuditStore) Verify(ctx context.Context, regionID int64, opts VerifyOpti
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return VerifyResult{}, err
+		return VerifyResult{}, fmt.Errorf("logboek controleren: %w", err)
 	}
 	if n := v.MissingNodes(); n > 0 {
 		return VerifyResult{}, fmt.Errorf("%w: %d opgeslagen knopen ontbreken", audit.ErrTampered, n)
@@ -655,7 +655,7 @@ func (s *AuditStore) scanChunk(ctx context.Context, regionID int64, from, to uin
 		e := audit.StoredEntry{RegionID: regionID}
 		var idx int64
 		if err := rows.Scan(&idx, &e.Time, &e.Pupil, &leaf, &hash); err != nil {
-			return err
+			return fmt.Errorf("logboekblok lezen: %w", err)
 		}
 		e.Index, e.Leaf, e.LeafHash = uint64(idx), leaf, hash
 		if err := fn(e); err != nil {
@@ -725,7 +725,7 @@ func (s *AuditStore) Recent(ctx context.Context, regionID int64, limit int) ([]a
 	for rows.Next() {
 		var b []byte
 		if err := rows.Scan(&b); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("recente logboekregels lezen: %w", err)
 		}
 		l, err := audit.DecodeLeaf(b)
 		if err != nil {
@@ -752,13 +752,13 @@ func (s *AuditStore) CheckpointDue(ctx context.Context, signer func(ctx context.
 		var h head
 		if err := rows.Scan(&h.region, &h.size); err != nil {
 			rows.Close()
-			return 0, err
+			return 0, fmt.Errorf("controlepunt nodig bepalen: %w", err)
 		}
 		heads = append(heads, h)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, err
+		return 0, fmt.Errorf("controlepunt nodig bepalen: %w", err)
 	}
 	made := 0
 	var errs []error

@@ -87,7 +87,7 @@ func (s *AuditStore) Search(ctx context.Context, regionID int64, f AuditFilter) 
 		var idx int64
 		var b []byte
 		if err := rows.Scan(&idx, &b); err != nil {
-			return nil, 0, err
+			return nil, 0, fmt.Errorf("logboek doorzoeken: %w", err)
 		}
 		if skip > 0 {
 			skip--
@@ -130,7 +130,7 @@ func (s *AuditStore) catchUpKenmerk(ctx context.Context, regionID int64) error {
 			var b []byte
 			if err := rows.Scan(&k.idx, &k.at, &b); err != nil {
 				rows.Close()
-				return err
+				return fmt.Errorf("kenmerkindex bijwerken: %w", err)
 			}
 			l, err := audit.DecodeLeaf(b)
 			if err != nil {
@@ -143,7 +143,7 @@ func (s *AuditStore) catchUpKenmerk(ctx context.Context, regionID int64) error {
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return err
+			return fmt.Errorf("kenmerkindex bijwerken: %w", err)
 		}
 		if len(ks) == 0 {
 			return nil
@@ -152,7 +152,7 @@ func (s *AuditStore) catchUpKenmerk(ctx context.Context, regionID int64) error {
 			for _, k := range ks {
 				if _, err := tx.Exec(ctx, `INSERT INTO audit_kenmerk (regio_id, volgnummer, tijd, gebruiker_id, organisatie_id, uitkomst, doel) VALUES (?, ?, ?, ?, ?, ?, ?)
 					ON CONFLICT (regio_id, volgnummer) DO NOTHING`, regionID, k.idx, k.at, k.user, k.org, k.outcome, k.purpose); err != nil {
-					return err
+					return fmt.Errorf("kenmerkindex bijwerken: %w", err)
 				}
 			}
 			return nil
@@ -182,7 +182,7 @@ func (s *AuditStore) PupilsWithRef(ctx context.Context, regionID int64, ref stri
 	for rows.Next() {
 		var p string
 		if err := rows.Scan(&p); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("leerlingen met kenmerk lezen: %w", err)
 		}
 		out = append(out, p)
 	}

@@ -176,7 +176,7 @@ func (v *KeyVault) load(ctx context.Context, regionID, pupilID int64) (*envelope
 	err := v.db.QueryRow(ctx, "SELECT id, sleutel, regio_sleutel_versie, vernietigd_op FROM leerling_sleutel WHERE regio_id = ? AND leerling_id = ?",
 		regionID, pupilID).Scan(&id, &wrapped, &version, &destroyed)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sleutel laden: %w", err)
 	}
 	if destroyed.Valid || len(wrapped) == 0 {
 		return nil, ErrContentDestroyed
@@ -208,14 +208,14 @@ func (v *KeyVault) create(ctx context.Context, regionID, pupilID int64) (*envelo
 		id, err := tx.InsertID(ctx, "INSERT INTO leerling_sleutel (regio_id, leerling_id, regio_sleutel_versie, aangemaakt_op) VALUES (?, ?, ?, ?)",
 			regionID, pupilID, rk.CurrentDataKeyVersion(), time.Now().UnixMilli())
 		if err != nil {
-			return err
+			return fmt.Errorf("sleutel maken: %w", err)
 		}
 		version, wrapped, err := rk.Seal(raw, envelope.WrapAAD(regionID, pupilID, id))
 		if err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, "UPDATE leerling_sleutel SET sleutel = ?, regio_sleutel_versie = ? WHERE id = ?", wrapped, version, id); err != nil {
-			return err
+			return fmt.Errorf("sleutel maken: %w", err)
 		}
 		k, err = envelope.NewAEADKey(id, raw)
 		return err
@@ -240,13 +240,13 @@ func (v *KeyVault) Prepare(ctx context.Context, regionID int64, pupilIDs []int64
 	have := map[int64]bool{}
 	rows, err := v.db.Query(ctx, "SELECT leerling_id FROM leerling_sleutel WHERE regio_id = ?", regionID)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("sleutels voorbereiden: %w", err)
 	}
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
-			return 0, err
+			return 0, fmt.Errorf("sleutels voorbereiden: %w", err)
 		}
 		have[id] = true
 	}
@@ -265,14 +265,14 @@ func (v *KeyVault) Prepare(ctx context.Context, regionID int64, pupilIDs []int64
 			id, err := tx.InsertID(ctx, "INSERT INTO leerling_sleutel (regio_id, leerling_id, regio_sleutel_versie, aangemaakt_op) VALUES (?, ?, ?, ?)",
 				regionID, p, rk.CurrentDataKeyVersion(), time.Now().UnixMilli())
 			if err != nil {
-				return err
+				return fmt.Errorf("sleutels voorbereiden: %w", err)
 			}
 			version, wrapped, err := rk.Seal(raw, envelope.WrapAAD(regionID, p, id))
 			if err != nil {
 				return err
 			}
 			if _, err := tx.Exec(ctx, "UPDATE leerling_sleutel SET sleutel = ?, regio_sleutel_versie = ? WHERE id = ?", wrapped, version, id); err != nil {
-				return err
+				return fmt.Errorf("sleutels voorbereiden: %w", err)
 			}
 			n++
 		}
@@ -293,7 +293,7 @@ func (v *KeyVault) Destroy(ctx context.Context, regionID, pupilID int64, now tim
 		res, err := tx.Exec(ctx, "UPDATE leerling_sleutel SET sleutel = NULL, vernietigd_op = ? WHERE regio_id = ? AND leerling_id = ? AND vernietigd_op IS NULL",
 			now.UnixMilli(), regionID, pupilID)
 		if err != nil {
-			return err
+			return fmt.Errorf("sleutel vernietigen: %w", err)
 		}
 		n, _ := res.RowsAffected()
 		existed = n > 0
@@ -342,19 +342,19 @@ func (v *KeyVault) Rewrap(ctx context.Context, regionID int64, now time.Time) (i
 	var todo []row
 	rows, err := v.db.Query(ctx, "SELECT id, leerling_id, regio_sleutel_versie, sleutel FROM leerling_sleutel WHERE regio_id = ? AND vernietigd_op IS NULL AND regio_sleutel_versie <> ?", regionID, cur)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("sleutels opnieuw inpakken: %w", err)
 	}
 	for rows.Next() {
 		var r row
 		if err := rows.Scan(&r.id, &r.pupil, &r.version, &r.wrapped); err != nil {
 			rows.Close()
-			return 0, err
+			return 0, fmt.Errorf("sleutels opnieuw inpakken: %w", err)
 		}
 		todo = append(todo, r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, err
+		return 0, fmt.Errorf("sleutels opnieuw inpakken: %w", err)
 	}
 	n := 0
 	for start := 0; start < len(todo); start += 500 {
@@ -372,7 +372,7 @@ func (v *KeyVault) Rewrap(ctx context.Context, regionID int64, now time.Time) (i
 				}
 				if _, err := tx.Exec(ctx, "UPDATE leerling_sleutel SET sleutel = ?, regio_sleutel_versie = ?, herverpakt_op = ? WHERE id = ? AND vernietigd_op IS NULL",
 					wrapped, version, now.UnixMilli(), r.id); err != nil {
-					return err
+					return fmt.Errorf("sleutels opnieuw inpakken: %w", err)
 				}
 			}
 			return nil
@@ -396,14 +396,14 @@ func (v *KeyVault) Stats(ctx context.Context, regionID int64) (KeyStats, error) 
 	s := KeyStats{ByVersion: map[int]int{}}
 	rows, err := v.db.Query(ctx, "SELECT regio_sleutel_versie, vernietigd_op IS NOT NULL, COUNT(*) FROM leerling_sleutel WHERE regio_id = ? GROUP BY regio_sleutel_versie, vernietigd_op IS NOT NULL", regionID)
 	if err != nil {
-		return s, err
+		return s, fmt.Errorf("sleuteltelling lezen: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var version, n int
 		var destroyed bool
 		if err := rows.Scan(&version, &destroyed, &n); err != nil {
-			return s, err
+			return s, fmt.Errorf("sleuteltelling lezen: %w", err)
 		}
 		if destroyed {
 			s.Destroyed += n
@@ -419,14 +419,14 @@ func (v *KeyVault) Stats(ctx context.Context, regionID int64) (KeyStats, error) 
 func (v *KeyVault) DestroyedPupils(ctx context.Context, regionID int64) ([]int64, error) {
 	rows, err := v.db.Query(ctx, "SELECT leerling_id FROM leerling_sleutel WHERE regio_id = ? AND vernietigd_op IS NOT NULL ORDER BY leerling_id", regionID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("vernietigde leerlingsleutels lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("vernietigde leerlingsleutels lezen: %w", err)
 		}
 		out = append(out, id)
 	}

@@ -87,13 +87,13 @@ func (db *DB) EncryptLegacyContent(ctx context.Context) (map[string]int, error) 
 				var r row
 				if err := rows.Scan(&r.id, &r.region, &r.pupil, &r.value); err != nil {
 					rows.Close()
-					return out, err
+					return out, fmt.Errorf("oude inhoud versleutelen: %w", err)
 				}
 				batch = append(batch, r)
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {
-				return out, err
+				return out, fmt.Errorf("oude inhoud versleutelen: %w", err)
 			}
 			if len(batch) == 0 {
 				break
@@ -105,7 +105,7 @@ func (db *DB) EncryptLegacyContent(ctx context.Context) (map[string]int, error) 
 						return err
 					}
 					if _, err := tx.Exec(ctx, "UPDATE "+f.Table+" SET "+f.Column+" = ? WHERE regio_id = ? AND "+f.key()+" = ? AND "+f.Column+" = ?", sealed, r.region, r.id, r.value); err != nil {
-						return err
+						return fmt.Errorf("oude inhoud versleutelen: %w", err)
 					}
 				}
 				return nil

@@ -118,7 +118,7 @@ func (s *RetentionStore) Candidates(ctx context.Context, regionID int64) ([]rete
 	var order []int64
 	rows, err := s.db.Query(ctx, "SELECT id, geboortedatum, COALESCE(woongemeente_id, 0), aangemaakt_op, startkwalificatie FROM leerling WHERE regio_id = ? ORDER BY id", regionID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("kandidaten voor vernietiging lezen: %w", err)
 	}
 	for rows.Next() {
 		var p pupilFacts
@@ -127,7 +127,7 @@ func (s *RetentionStore) Candidates(ctx context.Context, regionID int64) ([]rete
 		var sk sql.NullString
 		if err := rows.Scan(&p.id, &birth, &p.gemeente, &created, &sk); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, fmt.Errorf("kandidaten voor vernietiging lezen: %w", err)
 		}
 		p.birth, _ = time.Parse(dateFmt, birth)
 		p.startkw = parseDate(sk)
@@ -139,12 +139,12 @@ func (s *RetentionStore) Candidates(ctx context.Context, regionID int64) ([]rete
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("kandidaten voor vernietiging lezen: %w", err)
 	}
 	each := func(q string, fn func(p *pupilFacts, sc func(...any) error) error, args ...any) error {
 		rows, err := s.db.Query(ctx, q, append([]any{regionID}, args...)...)
 		if err != nil {
-			return err
+			return fmt.Errorf("kandidaten voor vernietiging lezen: %w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
@@ -255,14 +255,14 @@ func (s *RetentionStore) Candidates(ctx context.Context, regionID int64) ([]rete
 	}
 	crows, err := s.db.Query(ctx, `SELECT casus_id, partij, COALESCE(organisatie_id, 0) FROM casus_deelnemer WHERE regio_id = ? AND soort = 'professional' AND partij <> '' ORDER BY id`, regionID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("kandidaten voor vernietiging lezen: %w", err)
 	}
 	for crows.Next() {
 		var id, org int64
 		var party string
 		if err := crows.Scan(&id, &party, &org); err != nil {
 			crows.Close()
-			return nil, err
+			return nil, fmt.Errorf("kandidaten voor vernietiging lezen: %w", err)
 		}
 		if c := cases[id]; c != nil {
 			if _, ok := c.parties[party]; !ok {
@@ -273,14 +273,14 @@ func (s *RetentionStore) Candidates(ctx context.Context, regionID int64) ([]rete
 	crows.Close()
 	crows, err = s.db.Query(ctx, `SELECT casus_id, categorie, partij FROM casus_bewaartermijn WHERE regio_id = ? ORDER BY casus_id, categorie, partij`, regionID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("kandidaten voor vernietiging lezen: %w", err)
 	}
 	for crows.Next() {
 		var id int64
 		var cat, party string
 		if err := crows.Scan(&id, &cat, &party); err != nil {
 			crows.Close()
-			return nil, err
+			return nil, fmt.Errorf("kandidaten voor vernietiging lezen: %w", err)
 		}
 		if c := cases[id]; c != nil {
 			c.clocks = append(c.clocks, [2]string{cat, party})
@@ -431,7 +431,7 @@ func (s *RetentionStore) Plan(ctx context.Context, regionID int64, p retention.P
 					WHERE r.regio_id = ? AND r.soort = ? AND r.leerling_id = ? AND r.casus_id = ? AND r.status = 'voorgesteld'
 					AND l.partij = ? AND COALESCE(l.organisatie_id, 0) = ? AND l.status IN ('voorgesteld', 'advies-gegeven', 'goedgekeurd')`,
 					regionID, string(it.Unit.Kind), it.Unit.PupilID, it.Unit.CaseID, pr.Controller.Party, pr.Controller.OrganisationID).Scan(&n); err != nil {
-					return err
+					return fmt.Errorf("vernietigingslijst plannen: %w", err)
 				}
 				if n == 0 {
 					l.Items = append(l.Items, it)
@@ -443,7 +443,7 @@ func (s *RetentionStore) Plan(ctx context.Context, regionID int64, p retention.P
 			id, err := tx.InsertID(ctx, `INSERT INTO vernietigingslijst (regio_id, partij, organisatie_id, peildatum, status, aangemaakt_op) VALUES (?, ?, ?, ?, ?, ?)`,
 				regionID, l.Controller.Party, optionalID(l.Controller.OrganisationID), fmtDate(l.Day), l.Status, now.UnixMilli())
 			if err != nil {
-				return err
+				return fmt.Errorf("vernietigingslijst plannen: %w", err)
 			}
 			l.ID = id
 			for i := range l.Items {
@@ -451,7 +451,7 @@ func (s *RetentionStore) Plan(ctx context.Context, regionID int64, p retention.P
 				if it.ID, err = tx.InsertID(ctx, `INSERT INTO vernietigingslijst_regel (regio_id, lijst_id, soort, leerling_id, casus_id, vernietigen_vanaf, categorieen, regels, status)
 					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, regionID, id, string(it.Unit.Kind), it.Unit.PupilID, it.Unit.CaseID, fmtDate(it.DueFrom),
 					strings.Join(it.Categories, ","), strings.Join(it.Rules, "\n"), it.Status); err != nil {
-					return err
+					return fmt.Errorf("vernietigingslijst plannen: %w", err)
 				}
 			}
 			lists = append(lists, l)
@@ -476,7 +476,7 @@ func scanList(sc interface{ Scan(...any) error }) (retention.List, error) {
 	err := sc.Scan(&l.ID, &l.Controller.Party, &l.Controller.OrganisationID, &day, &l.Status, &created, &a.UserID, &a.Name, &a.Opinion,
 		&a.Note, &adviceAt, &d.UserID, &d.Name, &d.Function, &d.Capacity, &approved, &d.Note, &decisionAt, &executed)
 	if err != nil {
-		return l, err
+		return l, fmt.Errorf("vernietigingslijst lezen: %w", err)
 	}
 	l.Day, _ = time.Parse(dateFmt, day)
 	l.Created, l.Executed = time.UnixMilli(created).UTC(), msTime(executed)
@@ -506,14 +506,14 @@ func (s *RetentionStore) List(ctx context.Context, regionID, id int64) (retentio
 	rows, err := s.db.Query(ctx, `SELECT id, soort, leerling_id, casus_id, vernietigen_vanaf, categorieen, regels, status, toelichting
 		FROM vernietigingslijst_regel WHERE regio_id = ? AND lijst_id = ? ORDER BY id`, regionID, id)
 	if err != nil {
-		return l, err
+		return l, fmt.Errorf("vernietigingslijst lezen: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var it retention.Item
 		var kind, due, cats, rules string
 		if err := rows.Scan(&it.ID, &kind, &it.Unit.PupilID, &it.Unit.CaseID, &due, &cats, &rules, &it.Status, &it.Note); err != nil {
-			return l, err
+			return l, fmt.Errorf("vernietigingslijst lezen: %w", err)
 		}
 		it.Unit.Kind = retention.UnitKind(kind)
 		it.DueFrom, _ = time.Parse(dateFmt, due)
@@ -538,7 +538,7 @@ func (s *RetentionStore) Lists(ctx context.Context, regionID int64, status strin
 	}
 	rows, err := s.db.Query(ctx, q+" ORDER BY id DESC", args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("vernietigingslijsten lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []retention.List
@@ -602,14 +602,14 @@ func (s *RetentionStore) AddHold(ctx context.Context, regionID int64, h retentio
 	err := s.db.WithTx(ctx, func(tx *Tx) error {
 		var n int
 		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM leerling WHERE regio_id = ? AND id = ?", regionID, h.PupilID).Scan(&n); err != nil {
-			return err
+			return fmt.Errorf("bewaarblokkade vastleggen: %w", err)
 		}
 		if n == 0 {
 			return &retention.FieldError{Field: "leerling", Msg: "onbekende leerling in deze regio"}
 		}
 		if h.CaseID != 0 {
 			if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM casus WHERE regio_id = ? AND id = ? AND leerling_id = ?", regionID, h.CaseID, h.PupilID).Scan(&n); err != nil {
-				return err
+				return fmt.Errorf("bewaarblokkade vastleggen: %w", err)
 			}
 			if n == 0 {
 				return &retention.FieldError{Field: "casus", Msg: "deze casus hoort niet bij deze leerling"}
@@ -627,7 +627,7 @@ func (s *RetentionStore) AddHold(ctx context.Context, regionID int64, h retentio
 func (s *RetentionStore) LiftHold(ctx context.Context, regionID, id, by int64, now time.Time) error {
 	res, err := s.db.Exec(ctx, "UPDATE bewaarblokkade SET opgeheven_op = ?, opgeheven_door = ? WHERE regio_id = ? AND id = ? AND opgeheven_op IS NULL", now.UnixMilli(), by, regionID, id)
 	if err != nil {
-		return err
+		return fmt.Errorf("bewaarblokkade opheffen: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fmt.Errorf("blokkade %d: %w", id, ErrNotFound)
@@ -644,7 +644,7 @@ func (s *RetentionStore) holds(ctx context.Context, regionID int64, order string
 	rows, err := s.db.Query(ctx, `SELECT id, leerling_id, casus_id, reden, tot, ingesteld_door, ingesteld_op, opgeheven_op, COALESCE(opgeheven_door, 0)
 		FROM bewaarblokkade WHERE regio_id = ?`+order, regionID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("bewaarblokkades lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []retention.Hold
@@ -654,7 +654,7 @@ func (s *RetentionStore) holds(ctx context.Context, regionID int64, order string
 		var set int64
 		var lifted sql.NullInt64
 		if err := rows.Scan(&h.ID, &h.PupilID, &h.CaseID, &h.Reason, &until, &h.SetBy, &set, &lifted, &h.LiftBy); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("bewaarblokkades lezen: %w", err)
 		}
 		h.Until, _ = time.Parse(dateFmt, until)
 		h.SetAt, h.Lifted = time.UnixMilli(set).UTC(), msTime(lifted)
@@ -798,7 +798,7 @@ func (s *RetentionStore) Destroy(ctx context.Context, regionID int64, u retentio
 		return d, fmt.Errorf("leerling %d: %w", u.PupilID, ErrNotFound)
 	}
 	if err != nil {
-		return d, err
+		return d, fmt.Errorf("gegevens vernietigen: %w", err)
 	}
 	keys, err := s.db.vault.regionKeys(ctx, regionID)
 	if err != nil {
@@ -821,13 +821,13 @@ func (s *RetentionStore) Destroy(ctx context.Context, regionID int64, u retentio
 			var parents []int64
 			rows, err := tx.Query(ctx, "SELECT ouder_id FROM leerling_ouder WHERE regio_id = ? AND leerling_id = ?", regionID, u.PupilID)
 			if err != nil {
-				return err
+				return fmt.Errorf("gegevens vernietigen: %w", err)
 			}
 			for rows.Next() {
 				var id int64
 				if err := rows.Scan(&id); err != nil {
 					rows.Close()
-					return err
+					return fmt.Errorf("gegevens vernietigen: %w", err)
 				}
 				parents = append(parents, id)
 			}
@@ -862,7 +862,7 @@ func (s *RetentionStore) Destroy(ctx context.Context, regionID int64, u retentio
 					+ (SELECT COUNT(*) FROM toestemming_verzoek_antwoord WHERE regio_id = ? AND ouder_id = ?)
 					+ (SELECT COUNT(*) FROM inzageverzoek WHERE regio_id = ? AND ouder_id = ?)`,
 					regionID, pid, regionID, pid, regionID, pid, regionID, pid, regionID, pid).Scan(&n); err != nil {
-					return err
+					return fmt.Errorf("gegevens vernietigen: %w", err)
 				}
 				if n > 0 {
 					continue
@@ -879,7 +879,7 @@ func (s *RetentionStore) Destroy(ctx context.Context, regionID int64, u retentio
 		case retention.UnitCase:
 			var n int
 			if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM casus WHERE regio_id = ? AND id = ? AND leerling_id = ?", regionID, u.CaseID, u.PupilID).Scan(&n); err != nil {
-				return err
+				return fmt.Errorf("gegevens vernietigen: %w", err)
 			}
 			if n == 0 {
 				return fmt.Errorf("casus %d van leerling %d: %w", u.CaseID, u.PupilID, ErrNotFound)
@@ -897,7 +897,7 @@ func (s *RetentionStore) Destroy(ctx context.Context, regionID int64, u retentio
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, regionID, string(u.Kind), u.PupilID, u.CaseID, b.Ground, d.Lists, b.Request,
 			strings.Join(b.Rules, "\n"), b.ApprovedBy, optionalID(ex.UserID), now.UnixMilli(), boolInt(d.KeyDestroyed), string(counts))
 		if err != nil {
-			return err
+			return fmt.Errorf("gegevens vernietigen: %w", err)
 		}
 		d.ID = id
 		e, err := destructionEntry(u, b, ex, pseudonym, d, keys, now)
@@ -1048,7 +1048,7 @@ func (s *RetentionStore) markLine(ctx context.Context, regionID int64, u retenti
 	if u.Kind == retention.UnitPupil && status == retention.ItemDone {
 		// the pupil's cases went with the pupil
 		if _, err := s.db.Exec(ctx, "UPDATE vernietigingslijst_regel SET status = 'vernietigd', toelichting = 'met de leerling vernietigd' WHERE regio_id = ? AND soort = 'casus' AND leerling_id = ? AND status = 'voorgesteld'", regionID, u.PupilID); err != nil {
-			return err
+			return fmt.Errorf("regel van vernietigingslijst afvinken: %w", err)
 		}
 	}
 	_, err := s.db.Exec(ctx, q, args...)
@@ -1061,7 +1061,7 @@ func (s *RetentionStore) Report(ctx context.Context, regionID int64, from, to ti
 		FROM vernietiging WHERE regio_id = ? AND uitgevoerd_op >= ? AND uitgevoerd_op < ? ORDER BY uitgevoerd_op, id`,
 		regionID, retention.Day(from).UnixMilli(), retention.Day(to).AddDate(0, 0, 1).UnixMilli())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("vernietigingsverslag lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []Destruction
@@ -1071,7 +1071,7 @@ func (s *RetentionStore) Report(ctx context.Context, regionID int64, from, to ti
 		var at int64
 		var key int
 		if err := rows.Scan(&d.ID, &kind, &d.Unit.PupilID, &d.Unit.CaseID, &d.Ground, &d.Lists, &d.Request, &rules, &d.ApprovedBy, &d.ExecutedBy, &at, &key, &counts); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("vernietigingsverslag lezen: %w", err)
 		}
 		d.Unit.Kind, d.At, d.KeyDestroyed = retention.UnitKind(kind), time.UnixMilli(at).UTC(), key == 1
 		if rules != "" {
@@ -1123,7 +1123,7 @@ func (s *RetentionStore) ReapplyDestructions(ctx context.Context, regionID int64
 	for _, id := range gone {
 		var n int
 		if err := s.db.QueryRow(ctx, "SELECT COUNT(*) FROM leerling WHERE regio_id = ? AND id = ?", regionID, id).Scan(&n); err != nil {
-			return out, err
+			return out, fmt.Errorf("vernietigingen opnieuw toepassen: %w", err)
 		}
 		if n == 0 {
 			continue
