@@ -40,7 +40,7 @@ func (db *DB) AdultChildren(ctx context.Context, regionID, parentID int64, today
 		WHERE l.regio_id = ? AND lo.ouder_id = ? AND lo.gezag = 1 AND l.geboortedatum <= ? ORDER BY l.voornaam, l.id`,
 		regionID, parentID, today.AddYears(-18).String())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("meerderjarige kinderen lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []AdultChild
@@ -49,7 +49,7 @@ func (db *DB) AdultChildren(ctx context.Context, regionID, parentID int64, today
 		var birth string
 		var at sql.NullInt64
 		if err := rows.Scan(&c.PupilID, &c.FirstName, &birth, &at); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("meerderjarige kinderen lezen: %w", err)
 		}
 		b, err := civil.ParseISO(birth)
 		if err != nil {
@@ -81,7 +81,7 @@ func (db *DB) AuthoriseParent(ctx context.Context, regionID, pupilID, parentID i
 			return ErrNotFound
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("machtiging van ouder vastleggen: %w", err)
 		}
 		b, err := civil.ParseISO(birth)
 		if err != nil {
@@ -93,7 +93,7 @@ func (db *DB) AuthoriseParent(ctx context.Context, regionID, pupilID, parentID i
 		var n int
 		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM ouder_machtiging WHERE regio_id = ? AND leerling_id = ? AND ouder_id = ? AND ingetrokken_op IS NULL",
 			regionID, pupilID, parentID).Scan(&n); err != nil {
-			return err
+			return fmt.Errorf("machtiging van ouder vastleggen: %w", err)
 		}
 		if n > 0 {
 			return nil
@@ -117,14 +117,14 @@ func (db *DB) WithdrawParentAuthorisation(ctx context.Context, regionID, pupilID
 func (db *DB) AuthorisedParents(ctx context.Context, regionID, pupilID int64) (map[int64]bool, error) {
 	rows, err := db.Query(ctx, "SELECT ouder_id FROM ouder_machtiging WHERE regio_id = ? AND leerling_id = ? AND ingetrokken_op IS NULL", regionID, pupilID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("gemachtigde ouders lezen: %w", err)
 	}
 	defer rows.Close()
 	out := map[int64]bool{}
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("gemachtigde ouders lezen: %w", err)
 		}
 		out[id] = true
 	}

@@ -45,14 +45,14 @@ func (db *DB) QuickCheck(ctx context.Context) error {
 	for rows.Next() {
 		var m string
 		if err := rows.Scan(&m); err != nil {
-			return err
+			return fmt.Errorf("database controleren: %w", err)
 		}
 		if m != "ok" {
 			msgs = append(msgs, m)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return fmt.Errorf("database controleren: %w", err)
 	}
 	if len(msgs) > 0 {
 		return fmt.Errorf("de database is beschadigd: %s", strings.Join(msgs, "; "))

@@ -27,7 +27,7 @@ var ErrCitizenBound = errors.New("dit account is al gekoppeld aan een andere inl
 func (db *DB) SetCitizenOIDC(ctx context.Context, c CitizenOIDC) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM oidc_burger WHERE regio_id = ?`, c.RegionID); err != nil {
-			return err
+			return fmt.Errorf("OIDC-instelling voor ouders opslaan: %w", err)
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO oidc_burger (regio_id, naam, issuer, client_id, client_geheim) VALUES (?, ?, ?, ?, ?)`,
 			c.RegionID, c.Name, c.Issuer, c.ClientID, c.Secret)
@@ -46,7 +46,7 @@ func (db *DB) CitizenOIDCConfigs(ctx context.Context) ([]CitizenOIDC, error) {
 	for rows.Next() {
 		var c CitizenOIDC
 		if err := rows.Scan(&c.RegionID, &c.Name, &c.Issuer, &c.ClientID, &c.Secret); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("OIDC-instellingen voor ouders lezen: %w", err)
 		}
 		out = append(out, c)
 	}
@@ -71,13 +71,13 @@ func (db *DB) BindCitizen(ctx context.Context, regionID int64, issuer, subject s
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM burger_oidc_koppeling WHERE regio_id = ? AND issuer = ? AND subject <> ?
 			AND (ouder_id = ? OR leerling_id = ?)`, regionID, issuer, subject, parentID, pupilID).Scan(&n); err != nil {
-			return err
+			return fmt.Errorf("ouder koppelen: %w", err)
 		}
 		if n > 0 {
 			return ErrCitizenBound
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM burger_oidc_koppeling WHERE regio_id = ? AND issuer = ? AND subject = ?`, regionID, issuer, subject); err != nil {
-			return err
+			return fmt.Errorf("ouder koppelen: %w", err)
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO burger_oidc_koppeling (regio_id, issuer, subject, ouder_id, leerling_id, gekoppeld_op) VALUES (?, ?, ?, ?, ?, ?)`,
 			regionID, issuer, subject, optionalID(parentID), optionalID(pupilID), now.UnixMilli())

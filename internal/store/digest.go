@@ -58,7 +58,7 @@ func (db *DB) DigestRecipients(ctx context.Context, regionID int64, day civil.Da
 	for rows.Next() {
 		r := notice.DigestRecipient{RegionID: regionID}
 		if err := rows.Scan(&r.UserID, &r.OrgID, &r.OrgKind, &r.Role, &r.Name, &r.Email); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("ontvangers van het overzicht lezen: %w", err)
 		}
 		out = append(out, r)
 	}

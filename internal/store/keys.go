@@ -16,14 +16,14 @@ import (
 func (db *DB) KeyFingerprints(ctx context.Context, regionID int64) ([]ident.Fingerprint, error) {
 	rows, err := db.Query(ctx, "SELECT soort, versie, vingerafdruk FROM regio_sleutel WHERE regio_id = ? ORDER BY soort, versie", regionID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sleutelvingerafdrukken lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []ident.Fingerprint
 	for rows.Next() {
 		var f ident.Fingerprint
 		if err := rows.Scan(&f.Kind, &f.Version, &f.Fingerprint); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("sleutelvingerafdrukken lezen: %w", err)
 		}
 		out = append(out, f)
 	}
@@ -57,7 +57,7 @@ func bindKeys(ctx context.Context, tx *Tx, regionID int64, fps []ident.Fingerpri
 			return added, err
 		}
 		if _, err := tx.Exec(ctx, "INSERT INTO regio_sleutel (regio_id, soort, versie, vingerafdruk, aangemaakt_op) VALUES (?, ?, ?, ?, ?)", regionID, f.Kind, f.Version, f.Fingerprint, now.UnixMilli()); err != nil {
-			return added, err
+			return added, fmt.Errorf("sleutels aan de regio koppelen: %w", err)
 		}
 		added++
 	}
@@ -74,7 +74,7 @@ func (db *DB) CreateRegionWithKeys(ctx context.Context, r region.Region, fps []i
 			return &region.FieldError{Field: "code", Msg: fmt.Sprintf("regio %q bestaat al", r.Code)}
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("regio met sleutels maken: %w", err)
 		}
 		_, err = bindKeys(ctx, tx, id, fps, now)
 		return err

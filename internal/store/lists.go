@@ -137,13 +137,13 @@ func (db *DB) PupilsWithRelation(ctx context.Context, a dossier.Actor, today str
 			var id int64
 			if err := rows.Scan(&id); err != nil {
 				rows.Close()
-				return nil, err
+				return nil, fmt.Errorf("leerlingen met relatie lezen: %w", err)
 			}
 			out[id] = true
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("leerlingen met relatie lezen: %w", err)
 		}
 	}
 	return out, nil

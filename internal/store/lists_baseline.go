@@ -38,7 +38,7 @@ func (db *DB) VisiblePupilsBaseline(ctx context.Context, a dossier.Actor, today 
 	for rows.Next() {
 		var s dossier.PupilSummary
 		if err := rows.Scan(&s.ID, &s.Pseudonym, &s.FirstName, &s.LastName, &s.BirthDate, &s.SchoolName, &s.Year); err != nil {
-			return nil, 0, err
+			return nil, 0, fmt.Errorf("zichtbare leerlingen lezen: %w", err)
 		}
 		out = append(out, s)
 	}

@@ -56,7 +56,7 @@ func (db *DB) MentorClasses(ctx context.Context, regionID, userID int64) ([]stri
 	for rows.Next() {
 		var c string
 		if err := rows.Scan(&c); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("mentorklassen lezen: %w", err)
 		}
 		out = append(out, c)
 	}

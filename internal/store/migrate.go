@@ -119,14 +119,14 @@ func (db *DB) applied(ctx context.Context) (map[int]bool, error) {
 	}
 	rows, err := db.w.QueryContext(ctx, "SELECT versie FROM schema_migraties")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("toegepaste migraties lezen: %w", err)
 	}
 	defer rows.Close()
 	done := map[int]bool{}
 	for rows.Next() {
 		var v int
 		if err := rows.Scan(&v); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("toegepaste migraties lezen: %w", err)
 		}
 		done[v] = true
 	}

@@ -35,14 +35,14 @@ func (db *DB) MonitorSpells(ctx context.Context, regionID int64) ([]monitor.Spel
 		var naam string
 		if err := rows.Scan(&id, &naam); err != nil {
 			rows.Close()
-			return nil, nil, err
+			return nil, nil, fmt.Errorf("verzuimperioden voor de monitor lezen: %w", err)
 		}
 		gemIdx[id] = len(gemeenten)
 		gemeenten = append(gemeenten, naam)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("verzuimperioden voor de monitor lezen: %w", err)
 	}
 
 	type raw struct {
@@ -60,7 +60,7 @@ func (db *DB) MonitorSpells(ctx context.Context, regionID int64) ([]monitor.Spel
 	scan := func(q string, args ...any) error {
 		rows, err := db.Query(ctx, q, args...)
 		if err != nil {
-			return err
+			return fmt.Errorf("verzuimperioden voor de monitor lezen: %w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
@@ -69,7 +69,7 @@ func (db *DB) MonitorSpells(ctx context.Context, regionID int64) ([]monitor.Spel
 			var to, ref, sector, end sql.NullString
 			var gem sql.NullInt64
 			if err := rows.Scan(&r.pupil, &kind, &from, &to, &ref, &birth, &gem, &sector, &r.episode, &end); err != nil {
-				return err
+				return fmt.Errorf("verzuimperioden voor de monitor lezen: %w", err)
 			}
 			if r.episode {
 				to = end
@@ -209,7 +209,7 @@ func (db *DB) MonitorSchoolAbsence(ctx context.Context, regionID int64, from, to
 		var sector string
 		var hours, unexcused int64
 		if err := rows.Scan(&s.School, &sector, &s.Pupils, &hours, &unexcused); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("schoolverzuim voor de monitor lezen: %w", err)
 		}
 		switch sector {
 		case "po":

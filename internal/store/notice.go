@@ -28,14 +28,14 @@ func (db *DB) NoticeRecords(ctx context.Context, regionID int64, from, to time.T
 	rows, err := db.Query(ctx, `SELECT blad FROM audit_regel WHERE regio_id = ? AND tijd >= ? AND tijd < ? AND leerling <> '' ORDER BY volgnummer`,
 		regionID, from.UnixMilli(), to.UnixMilli())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("kennisgevingen lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []audit.Record
 	for rows.Next() {
 		var b []byte
 		if err := rows.Scan(&b); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("kennisgevingen lezen: %w", err)
 		}
 		l, err := audit.DecodeLeaf(b)
 		if err != nil {
@@ -60,20 +60,20 @@ func (db *DB) NoticePupils(ctx context.Context, regionID int64, pseudonyms []str
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("leerlingen voor kennisgeving lezen: %w", err)
 		}
 		if info.BirthDate, err = civil.ParseISO(birth); err != nil {
 			return nil, fmt.Errorf("leerling %d: %w", info.ID, err)
 		}
 		rows, err := db.Query(ctx, "SELECT DISTINCT school_id FROM inschrijving WHERE regio_id = ? AND leerling_id = ?", regionID, info.ID)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("leerlingen voor kennisgeving lezen: %w", err)
 		}
 		for rows.Next() {
 			var id int64
 			if err := rows.Scan(&id); err != nil {
 				rows.Close()
-				return nil, err
+				return nil, fmt.Errorf("leerlingen voor kennisgeving lezen: %w", err)
 			}
 			info.OwnOrgs = append(info.OwnOrgs, id)
 		}
@@ -81,13 +81,13 @@ func (db *DB) NoticePupils(ctx context.Context, regionID int64, pseudonyms []str
 		rows, err = db.Query(ctx, `SELECT o.voornaam || ' ' || o.achternaam, o.email FROM leerling_ouder lo JOIN ouder o ON o.regio_id = lo.regio_id AND o.id = lo.ouder_id
 			WHERE lo.regio_id = ? AND lo.leerling_id = ? AND lo.gezag = 1 AND o.email IS NOT NULL AND o.email <> '' ORDER BY o.id`, regionID, info.ID)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("leerlingen voor kennisgeving lezen: %w", err)
 		}
 		for rows.Next() {
 			var p notice.Person
 			if err := rows.Scan(&p.Name, &p.Email); err != nil {
 				rows.Close()
-				return nil, err
+				return nil, fmt.Errorf("leerlingen voor kennisgeving lezen: %w", err)
 			}
 			info.Guardians = append(info.Guardians, p)
 		}
@@ -157,7 +157,7 @@ func (db *DB) MarkNoticeSent(ctx context.Context, regionID int64, pseudonym stri
 	return db.WithTx(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, "INSERT INTO kennisgeving_verzonden (regio_id, leerling, dag, ontvanger_hash, aantal, verzonden_op) VALUES (?, ?, ?, ?, ?, ?)",
 			regionID, pseudonym, day.String(), addressHash(email), n, now.UnixMilli()); err != nil {
-			return err
+			return fmt.Errorf("kennisgeving als verzonden vastleggen: %w", err)
 		}
 		_, err := tx.Exec(ctx, "DELETE FROM kennisgeving_achtergehouden WHERE regio_id = ? AND leerling = ? AND dag = ?", regionID, pseudonym, day.String())
 		return err
@@ -168,7 +168,7 @@ func (db *DB) MarkNoticeSent(ctx context.Context, regionID int64, pseudonym stri
 func (db *DB) NoticeHeld(ctx context.Context, regionID int64, pseudonym string, day, until civil.Date, now time.Time) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, "DELETE FROM kennisgeving_achtergehouden WHERE regio_id = ? AND leerling = ? AND dag = ?", regionID, pseudonym, day.String()); err != nil {
-			return err
+			return fmt.Errorf("opgeschorte kennisgeving lezen: %w", err)
 		}
 		_, err := tx.Exec(ctx, "INSERT INTO kennisgeving_achtergehouden (regio_id, leerling, dag, tot, vastgelegd_op) VALUES (?, ?, ?, ?, ?)",
 			regionID, pseudonym, day.String(), until.String(), now.UnixMilli())
@@ -180,14 +180,14 @@ func (db *DB) NoticeHeld(ctx context.Context, regionID int64, pseudonym string, 
 func (db *DB) HeldNoticeDays(ctx context.Context, regionID int64, day civil.Date) (map[string][]civil.Date, error) {
 	rows, err := db.Query(ctx, "SELECT leerling, dag FROM kennisgeving_achtergehouden WHERE regio_id = ? AND tot <= ? ORDER BY dag", regionID, day.String())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("opgeschorte kennisgevingsdagen lezen: %w", err)
 	}
 	defer rows.Close()
 	out := map[string][]civil.Date{}
 	for rows.Next() {
 		var ps, d string
 		if err := rows.Scan(&ps, &d); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("opgeschorte kennisgevingsdagen lezen: %w", err)
 		}
 		dd, err := civil.ParseISO(d)
 		if err != nil {

@@ -52,13 +52,13 @@ func (t *Tx) AddEnrolment(ctx context.Context, regionID, pupilID int64, e region
 	}
 	rows, err := t.Query(ctx, "SELECT van, tot FROM inschrijving WHERE regio_id = ? AND leerling_id = ? AND school_id = ?", regionID, pupilID, e.SchoolID)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("inschrijving vastleggen: %w", err)
 	}
 	for rows.Next() {
 		var from, to sql.NullString
 		if err := rows.Scan(&from, &to); err != nil {
 			rows.Close()
-			return 0, err
+			return 0, fmt.Errorf("inschrijving vastleggen: %w", err)
 		}
 		if e.Overlaps(region.Enrolment{From: parseDate(from), To: parseDate(to)}) {
 			rows.Close()
@@ -146,14 +146,14 @@ func (db *DB) PupilBySchoolNumber(ctx context.Context, regionID, schoolID int64,
 func (db *DB) loadPupilRelations(ctx context.Context, regionID int64, p *region.Pupil) error {
 	rows, err := db.Query(ctx, "SELECT id, school_id, leerlingnummer, van, tot, leerjaar FROM inschrijving WHERE regio_id = ? AND leerling_id = ? ORDER BY van", regionID, p.ID)
 	if err != nil {
-		return err
+		return fmt.Errorf("relaties van de leerling lezen: %w", err)
 	}
 	for rows.Next() {
 		var e region.Enrolment
 		var from, to sql.NullString
 		if err := rows.Scan(&e.ID, &e.SchoolID, &e.Number, &from, &to, &e.Year); err != nil {
 			rows.Close()
-			return err
+			return fmt.Errorf("relaties van de leerling lezen: %w", err)
 		}
 		e.From, e.To = parseDate(from), parseDate(to)
 		p.Enrolments = append(p.Enrolments, e)
@@ -161,14 +161,14 @@ func (db *DB) loadPupilRelations(ctx context.Context, regionID int64, p *region.
 	rows.Close()
 	rows, err = db.Query(ctx, "SELECT ouder_id, relatie, gezag FROM leerling_ouder WHERE regio_id = ? AND leerling_id = ? ORDER BY ouder_id", regionID, p.ID)
 	if err != nil {
-		return err
+		return fmt.Errorf("relaties van de leerling lezen: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var g region.GuardianLink
 		var gezag int
 		if err := rows.Scan(&g.ParentID, &g.Relation, &gezag); err != nil {
-			return err
+			return fmt.Errorf("relaties van de leerling lezen: %w", err)
 		}
 		g.Gezag = gezag == 1
 		p.Guardians = append(p.Guardians, g)
@@ -211,7 +211,7 @@ func (db *DB) Pupils(ctx context.Context, regionID int64, f PupilFilter) ([]regi
 	q += " ORDER BY l.id LIMIT " + strconv.Itoa(f.Limit)
 	rows, err := db.Query(ctx, q, args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("leerlingen lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []region.Pupil
@@ -235,7 +235,7 @@ func (db *DB) PupilNumber(ctx context.Context, regionID, id int64, keys Keys) (i
 		return "", "", ErrNotFound
 	}
 	if err != nil {
-		return "", "", err
+		return "", "", fmt.Errorf("leerlingnummer lezen: %w", err)
 	}
 	plain, err := keys.Open(version, sealed, pupilAAD(regionID, pseudonym))
 	if err != nil {
@@ -256,7 +256,7 @@ func (db *DB) Guardians(ctx context.Context, regionID, pupilID int64) ([]Guardia
 		FROM leerling_ouder lo JOIN ouder o ON o.regio_id = lo.regio_id AND o.id = lo.ouder_id
 		WHERE lo.regio_id = ? AND lo.leerling_id = ? ORDER BY lo.ouder_id`, regionID, pupilID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("gezagdragers lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []Guardian
@@ -264,7 +264,7 @@ func (db *DB) Guardians(ctx context.Context, regionID, pupilID int64) ([]Guardia
 		var g Guardian
 		var gezag int
 		if err := rows.Scan(&g.Parent.ID, &g.FirstName, &g.LastName, &g.Email, &g.Phone, &g.Relation, &gezag); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("gezagdragers lezen: %w", err)
 		}
 		g.ParentID, g.Gezag = g.Parent.ID, gezag == 1
 		out = append(out, g)
@@ -276,14 +276,14 @@ func (db *DB) Guardians(ctx context.Context, regionID, pupilID int64) ([]Guardia
 func (db *DB) ChildrenOfParent(ctx context.Context, regionID, parentID int64) ([]int64, error) {
 	rows, err := db.Query(ctx, "SELECT leerling_id FROM leerling_ouder WHERE regio_id = ? AND ouder_id = ? ORDER BY leerling_id", regionID, parentID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("kinderen van de ouder lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("kinderen van de ouder lezen: %w", err)
 		}
 		out = append(out, id)
 	}

@@ -41,7 +41,7 @@ func (db *DB) InvitePupil(ctx context.Context, regionID, pupilID int64, email, b
 			return ErrNotFound
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("leerling uitnodigen: %w", err)
 		}
 		b, err := civil.ParseISO(birth)
 		if err != nil {
@@ -51,7 +51,7 @@ func (db *DB) InvitePupil(ctx context.Context, regionID, pupilID int64, email, b
 			return ErrTooYoung
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM leerling_account WHERE regio_id = ? AND leerling_id = ?", regionID, pupilID); err != nil {
-			return err
+			return fmt.Errorf("leerling uitnodigen: %w", err)
 		}
 		_, err = tx.Exec(ctx, "INSERT INTO leerling_account (regio_id, leerling_id, email, uitgenodigd_door, uitgenodigd_op) VALUES (?, ?, ?, ?, ?)",
 			regionID, pupilID, email, by, now.UnixMilli())
@@ -68,7 +68,7 @@ func scanPupilAccount(sc interface{ Scan(...any) error }) (PupilAccount, error) 
 	var p PupilAccount
 	var birth string
 	if err := sc.Scan(&p.RegionID, &p.PupilID, &p.FirstName, &p.Name, &p.Email, &birth); err != nil {
-		return p, err
+		return p, fmt.Errorf("leerlingaccount lezen: %w", err)
 	}
 	var err error
 	p.BirthDate, err = civil.ParseISO(birth)
@@ -80,7 +80,7 @@ func (db *DB) PupilAccountsByEmail(ctx context.Context, email string) ([]PupilAc
 	rows, err := db.Query(ctx, `SELECT `+pupilAccountCols+` FROM leerling_account a JOIN leerling l ON l.regio_id = a.regio_id AND l.id = a.leerling_id
 		WHERE a.email = ? ORDER BY a.regio_id, a.leerling_id`, strings.ToLower(strings.TrimSpace(email)))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("leerlingaccounts op e-mailadres lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []PupilAccount
@@ -108,7 +108,7 @@ func (db *DB) PupilAccount(ctx context.Context, regionID, pupilID int64) (PupilA
 func (db *DB) CreatePupilLoginCode(ctx context.Context, regionID, pupilID int64, hash string, expires, now time.Time) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE leerling_code SET gebruikt_op = ? WHERE regio_id = ? AND leerling_id = ? AND gebruikt_op IS NULL`, ms(now), regionID, pupilID); err != nil {
-			return err
+			return fmt.Errorf("inlogcode voor leerling maken: %w", err)
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO leerling_code (regio_id, leerling_id, code_hash, verloopt_op, aangemaakt_op) VALUES (?, ?, ?, ?, ?)`,
 			regionID, pupilID, hash, ms(expires), ms(now))
@@ -129,7 +129,7 @@ func (db *DB) UsePupilLoginCode(ctx context.Context, regionID, pupilID int64, ha
 			return nil
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("inlogcode van leerling gebruiken: %w", err)
 		}
 		if expires <= ms(now) || attempts >= int64(maxAttempts) {
 			_, err := tx.Exec(ctx, `UPDATE leerling_code SET gebruikt_op = ? WHERE id = ?`, ms(now), id)
@@ -154,14 +154,14 @@ func (db *DB) UsePupilLoginCode(ctx context.Context, regionID, pupilID int64, ha
 func (db *DB) PupilAccountEmails(ctx context.Context, regionID int64, limit int) ([]string, error) {
 	rows, err := db.Query(ctx, "SELECT email FROM leerling_account WHERE regio_id = ? ORDER BY leerling_id LIMIT ?", regionID, limit)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("e-mailadressen van leerlingaccounts lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
 		var e string
 		if err := rows.Scan(&e); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("e-mailadressen van leerlingaccounts lezen: %w", err)
 		}
 		out = append(out, e)
 	}

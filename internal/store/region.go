@@ -73,7 +73,7 @@ func (db *DB) RegionByCode(ctx context.Context, code string) (region.Region, err
 func (db *DB) Regions(ctx context.Context) ([]region.Region, error) {
 	rows, err := db.Query(ctx, "SELECT id, code, naam, vakantieregio FROM regio ORDER BY code")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("regio's lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []region.Region
@@ -81,7 +81,7 @@ func (db *DB) Regions(ctx context.Context) ([]region.Region, error) {
 		var r region.Region
 		var h string
 		if err := rows.Scan(&r.ID, &r.Code, &r.Name, &h); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("regio's lezen: %w", err)
 		}
 		r.Holiday = region.HolidayRegion(h)
 		out = append(out, r)
@@ -163,7 +163,7 @@ func (db *DB) SchoolByBRIN(ctx context.Context, regionID int64, brin, vestiging 
 func (db *DB) Organisations(ctx context.Context, regionID int64) ([]region.Organisation, error) {
 	rows, err := db.Query(ctx, "SELECT "+orgCols+" FROM organisatie WHERE regio_id = ? ORDER BY soort, naam, id", regionID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("organisaties lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []region.Organisation
@@ -227,7 +227,7 @@ func (db *DB) UserByEmail(ctx context.Context, regionID int64, email string) (re
 func (db *DB) Users(ctx context.Context, regionID int64) ([]region.User, error) {
 	rows, err := db.Query(ctx, "SELECT "+userCols+" FROM gebruiker WHERE regio_id = ? ORDER BY naam, id", regionID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("gebruikers lezen: %w", err)
 	}
 	defer rows.Close()
 	var out []region.User

@@ -42,7 +42,7 @@ func (db *DB) SetupAppRole(ctx context.Context, role string) error {
 	}
 	var me, schema string
 	if err := db.w.QueryRowContext(ctx, "SELECT current_user, current_schema()").Scan(&me, &schema); err != nil {
-		return err
+		return fmt.Errorf("applicatierol instellen: %w", err)
 	}
 	if me == role {
 		return fmt.Errorf("de applicatierol %s is de rol waarmee gemigreerd wordt; gebruik voor migraties een andere rol (de eigenaar van het schema)", role)
@@ -52,19 +52,19 @@ func (db *DB) SetupAppRole(ctx context.Context, role string) error {
 		WHERE n.nspname = $1 AND c.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'regio_id' AND NOT a.attisdropped)
 		ORDER BY c.relname`, schema)
 	if err != nil {
-		return err
+		return fmt.Errorf("applicatierol instellen: %w", err)
 	}
 	for rows.Next() {
 		var t string
 		if err := rows.Scan(&t); err != nil {
 			rows.Close()
-			return err
+			return fmt.Errorf("applicatierol instellen: %w", err)
 		}
 		tables = append(tables, t)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return fmt.Errorf("applicatierol instellen: %w", err)
 	}
 	q := func(s string) string { return `"` + s + `"` }
 	r, s := q(role), q(schema)

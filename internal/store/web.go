@@ -116,7 +116,7 @@ func (w *WebStore) HasMelding(ctx context.Context, regionID, pupilID int64, now 
 		var st string
 		var at int64
 		if err := rows.Scan(&st, &at); err != nil {
-			return false, err
+			return false, fmt.Errorf("verzuimmelding zoeken: %w", err)
 		}
 		if absence.GivesGround(absence.Status(st), time.UnixMilli(at), now, absence.DefaultGroundRetention) {
 			return true, nil
@@ -295,7 +295,7 @@ func (db *DB) UseTOTPStep(ctx context.Context, regionID, userID, step int64, now
 func (db *DB) ReplaceRecoveryCodes(ctx context.Context, regionID, userID int64, hashes []string, now time.Time) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM herstelcode WHERE regio_id = ? AND gebruiker_id = ?`, regionID, userID); err != nil {
-			return err
+			return fmt.Errorf("herstelcodes vervangen: %w", err)
 		}
 		for _, h := range hashes {
 			if _, err := tx.Exec(ctx, `INSERT INTO herstelcode (regio_id, gebruiker_id, code_hash, aangemaakt_op) VALUES (?, ?, ?, ?)`, regionID, userID, h, ms(now)); err != nil {
@@ -390,7 +390,7 @@ func (db *DB) SetSessionPurpose(ctx context.Context, idHash, purpose string) err
 func (db *DB) RotateSession(ctx context.Context, oldHash string, next auth.Session) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM sessie WHERE id_hash = ?`, oldHash); err != nil {
-			return err
+			return fmt.Errorf("sessie vernieuwen: %w", err)
 		}
 		if err := insertSession(ctx, tx.Exec, next); err != nil {
 			return fmt.Errorf("rotate session: %w", err)
@@ -409,7 +409,7 @@ func (db *DB) DeleteSession(ctx context.Context, idHash string) error {
 func (db *DB) DeleteExpiredSessions(ctx context.Context, createdBefore, idleBefore time.Time) (int64, error) {
 	res, err := db.Exec(ctx, `DELETE FROM sessie WHERE aangemaakt_op < ? OR laatst_actief_op < ?`, ms(createdBefore), ms(idleBefore))
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("verlopen sessies verwijderen: %w", err)
 	}
 	return res.RowsAffected()
 }
@@ -444,7 +444,7 @@ func (db *DB) ThrottleFail(ctx context.Context, key string, max int, window, loc
 				mislukt = CASE WHEN inlog_beperking.venster_start < ? THEN 1 ELSE inlog_beperking.mislukt + 1 END,
 				venster_start = CASE WHEN inlog_beperking.venster_start < ? THEN ? ELSE inlog_beperking.venster_start END
 			RETURNING mislukt`, key, n, start, start, n).Scan(&count); err != nil {
-			return err
+			return fmt.Errorf("mislukte poging vastleggen: %w", err)
 		}
 		if count >= int64(max) {
 			_, err := tx.Exec(ctx, `UPDATE inlog_beperking SET geblokkeerd_tot = ?, mislukt = 0, venster_start = ? WHERE sleutel = ?`, ms(now.Add(lock)), n, key)
@@ -481,7 +481,7 @@ func (db *DB) ParentsByEmail(ctx context.Context, email string) ([]auth.Parent, 
 	for rows.Next() {
 		var p auth.Parent
 		if err := rows.Scan(&p.ID, &p.RegionID, &p.Name, &p.Email); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("ouders op e-mailadres lezen: %w", err)
 		}
 		out = append(out, p)
 	}
@@ -505,7 +505,7 @@ func (db *DB) Parent(ctx context.Context, regionID, parentID int64) (auth.Parent
 func (db *DB) CreateLoginCode(ctx context.Context, regionID, parentID int64, hash string, expires, now time.Time) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE eenmalige_code SET gebruikt_op = ? WHERE regio_id = ? AND ouder_id = ? AND gebruikt_op IS NULL`, ms(now), regionID, parentID); err != nil {
-			return err
+			return fmt.Errorf("inlogcode maken: %w", err)
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO eenmalige_code (regio_id, ouder_id, code_hash, verloopt_op, aangemaakt_op) VALUES (?, ?, ?, ?, ?)`,
 			regionID, parentID, hash, ms(expires), ms(now))
@@ -527,7 +527,7 @@ func (db *DB) UseLoginCode(ctx context.Context, regionID, parentID int64, hash s
 			return nil
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("inlogcode gebruiken: %w", err)
 		}
 		if expires <= ms(now) || attempts >= int64(maxAttempts) {
 			_, err := tx.Exec(ctx, `UPDATE eenmalige_code SET gebruikt_op = ? WHERE id = ?`, ms(now), id)
@@ -594,7 +594,7 @@ func (db *DB) RevokeAPIClient(ctx context.Context, regionID, id int64, now time.
 func (db *DB) SetOIDC(ctx context.Context, c auth.OIDCConfig, sealedSecret []byte) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM oidc_koppeling WHERE regio_id = ? AND organisatie_id = ?`, c.RegionID, c.OrgID); err != nil {
-			return err
+			return fmt.Errorf("OIDC-instelling opslaan: %w", err)
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO oidc_koppeling (regio_id, organisatie_id, issuer, client_id, client_geheim, mfa_van_idp) VALUES (?, ?, ?, ?, ?, ?)`,
 			c.RegionID, c.OrgID, c.Issuer, c.ClientID, sealedSecret, boolInt(c.MFAFromIdP))
@@ -618,7 +618,7 @@ func (db *DB) OIDCConfigs(ctx context.Context) ([]auth.OIDCConfig, [][]byte, err
 		var sec []byte
 		var mfa int
 		if err := rows.Scan(&c.RegionID, &c.OrgID, &c.OrgName, &c.Issuer, &c.ClientID, &sec, &mfa); err != nil {
-			return nil, nil, err
+			return nil, nil, fmt.Errorf("OIDC-instellingen lezen: %w", err)
 		}
 		c.MFAFromIdP = mfa == 1
 		out = append(out, c)
@@ -808,7 +808,7 @@ func (db *DB) VisiblePupils(ctx context.Context, a dossier.Actor, today, q strin
 			dest = append(dest, &vals[i])
 		}
 		if err := rows.Scan(append(dest, &total)...); err != nil {
-			return nil, 0, err
+			return nil, 0, fmt.Errorf("zichtbare leerlingen lezen: %w", err)
 		}
 		for i, v := range vals {
 			if v == 1 {
@@ -896,7 +896,7 @@ func dossierPupil(ctx context.Context, db reader, regionID, pupilID int64, today
 		var e dossier.Enrolment
 		if err := rows.Scan(&e.SchoolID, &e.SchoolName, &e.BRIN, &e.Vestiging, &e.Number, &e.From, &e.To, &e.Year); err != nil {
 			rows.Close()
-			return p, err
+			return p, fmt.Errorf("leerling voor het dossier lezen: %w", err)
 		}
 		p.Enrolments = append(p.Enrolments, e)
 		if p.SchoolName == "" && e.From <= today && (e.To == "" || e.To >= today) {
@@ -905,7 +905,7 @@ func dossierPupil(ctx context.Context, db reader, regionID, pupilID int64, today
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return p, err
+		return p, fmt.Errorf("leerling voor het dossier lezen: %w", err)
 	}
 	if !want.Onderwijs {
 		p.Enrolments = nil
@@ -940,7 +940,7 @@ func dossierGuardians(ctx context.Context, db reader, regionID, pupilID int64, p
 		var g dossier.Guardian
 		var gezag int
 		if err := rows.Scan(&g.Name, &g.Relation, &gezag, &g.Email, &g.Phone); err != nil {
-			return err
+			return fmt.Errorf("gezagdragers voor het dossier lezen: %w", err)
 		}
 		g.Gezag = gezag == 1
 		p.Guardians = append(p.Guardians, g)
@@ -960,14 +960,14 @@ func dossierAbsence(ctx context.Context, db reader, regionID, pupilID int64, p *
 		var prio int
 		if err := rows.Scan(&sg.Kind, &sg.From, &sg.To, &centi, &sg.Days, &sg.Source, &prio); err != nil {
 			rows.Close()
-			return err
+			return fmt.Errorf("verzuim voor het dossier lezen: %w", err)
 		}
 		sg.Hours, sg.Priority = float64(centi)/100, prio == 1
 		p.Signals = append(p.Signals, sg)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return fmt.Errorf("verzuim voor het dossier lezen: %w", err)
 	}
 	rows, err = db.Query(ctx, `SELECT soort, begindatum, status FROM verzuimmelding WHERE regio_id = ? AND leerling_id = ? ORDER BY begindatum DESC, id DESC LIMIT 50`, regionID, pupilID)
 	if err != nil {
@@ -977,7 +977,7 @@ func dossierAbsence(ctx context.Context, db reader, regionID, pupilID int64, p *
 	for rows.Next() {
 		var m dossier.Melding
 		if err := rows.Scan(&m.Kind, &m.From, &m.Status); err != nil {
-			return err
+			return fmt.Errorf("verzuim voor het dossier lezen: %w", err)
 		}
 		p.Meldingen = append(p.Meldingen, m)
 	}
@@ -999,7 +999,7 @@ func dossierConsents(ctx context.Context, db reader, regionID, pupilID int64, p 
 		var withdrawn bool
 		var purpose string
 		if err := rows.Scan(&id, &c.Status, &c.Channel, &c.From, &c.To, &withdrawn, &purpose); err != nil {
-			return err
+			return fmt.Errorf("toestemmingen voor het dossier lezen: %w", err)
 		}
 		if id != last {
 			c.Withdrawn = withdrawn
@@ -1027,7 +1027,7 @@ func (db *DB) ParentEmailsWithGezag(ctx context.Context, regionID int64, limit i
 	for rows.Next() {
 		var e string
 		if err := rows.Scan(&e); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("e-mailadressen van gezagdragers lezen: %w", err)
 		}
 		out = append(out, e)
 	}
@@ -1042,7 +1042,7 @@ func (db *DB) SetAccountActive(ctx context.Context, regionID, userID int64, acti
 	return db.WithTx(ctx, func(tx *Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE gebruiker SET actief = ? WHERE regio_id = ? AND id = ?`, boolInt(active), regionID, userID)
 		if err != nil {
-			return err
+			return fmt.Errorf("account (de)activeren: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return auth.ErrNoAccount
@@ -1060,16 +1060,16 @@ func (db *DB) ResetMFA(ctx context.Context, regionID, userID int64, now time.Tim
 	return db.WithTx(ctx, func(tx *Tx) error {
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM gebruiker WHERE regio_id = ? AND id = ?`, regionID, userID).Scan(&n); err != nil {
-			return err
+			return fmt.Errorf("tweede factor herstellen: %w", err)
 		}
 		if n != 1 {
 			return auth.ErrNoAccount
 		}
 		if _, err := tx.Exec(ctx, `UPDATE gebruiker_inlog SET totp_geheim = NULL, totp_bevestigd = 0, totp_laatste_stap = 0, gewijzigd_op = ? WHERE regio_id = ? AND gebruiker_id = ?`, ms(now), regionID, userID); err != nil {
-			return err
+			return fmt.Errorf("tweede factor herstellen: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM herstelcode WHERE regio_id = ? AND gebruiker_id = ?`, regionID, userID); err != nil {
-			return err
+			return fmt.Errorf("tweede factor herstellen: %w", err)
 		}
 		_, err := tx.Exec(ctx, `DELETE FROM sessie WHERE regio_id = ? AND gebruiker_id = ?`, regionID, userID)
 		return err
@@ -1090,7 +1090,7 @@ func (db *DB) APIClients(ctx context.Context, regionID int64) ([]auth.APIClient,
 		var scopes string
 		var revoked sql.NullInt64
 		if err := rows.Scan(&c.ID, &c.RegionID, &c.OrgID, &c.OrgKind, &c.Name, &c.Role, &scopes, &revoked); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("API-clients lezen: %w", err)
 		}
 		c.Scopes, c.Revoked = strings.Fields(scopes), revoked.Valid
 		out = append(out, c)
@@ -1153,14 +1153,14 @@ func (db *DB) UseSetupLink(ctx context.Context, linkHash, passwordHash string, n
 			return fmt.Errorf("setup link: %w", auth.ErrNoAccount)
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("instellink gebruiken: %w", err)
 		}
 		res, err := tx.Exec(ctx, `UPDATE account_instellink SET gebruikt_op = ? WHERE token_hash = ? AND gebruikt_op IS NULL`, ms(now), linkHash)
 		if err != nil {
-			return err
+			return fmt.Errorf("instellink gebruiken: %w", err)
 		}
 		if n, err := res.RowsAffected(); err != nil {
-			return err
+			return fmt.Errorf("instellink gebruiken: %w", err)
 		} else if n != 1 { // spent by a concurrent request
 			return fmt.Errorf("setup link: %w", auth.ErrNoAccount)
 		}
@@ -1172,7 +1172,7 @@ func (db *DB) UseSetupLink(ctx context.Context, linkHash, passwordHash string, n
 		return err
 	})
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, fmt.Errorf("instellink gebruiken: %w", err)
 	}
 	return regionID, userID, nil
 }
