@@ -9,6 +9,11 @@
 // and, when --pg is set, loads the same file into a throwaway database with COPY and times the
 // window query. The pupils flagged by SQL and by our 16-hour rule must be the same: the
 // benchmark fails if they are not.
+//
+// Besides the CSV it measures the registration spool (absence.WriteSpool once, then
+// absence.EvaluateSpool: no parsing, chunks of pupils on --spool-procs cores), and the PostgreSQL
+// comparison is paired: per repetition our command and PostgreSQL's run one after the other on
+// the same file, and the ratios are medians over the pairs (see pg.go).
 package main
 
 import (
@@ -47,6 +52,9 @@ func run() error {
 	perPupil := flag.Int("per-leerling", 40, "gemiddeld aantal registraties per leerling (40: 10M = 250.000 leerlingen)")
 	genOnly := flag.Bool("alleen-genereren", false, "schrijf alleen de bestanden")
 	cpuProfile := flag.String("cpuprofiel", "", "schrijf een CPU-profiel van onze metingen naar dit bestand")
+	spoolProcs := flag.String("spool-procs", "1,2", "GOMAXPROCS (en werkers) voor de metingen op de spool, komma-gescheiden; leeg: geen spool")
+	pgProcs := flag.Int("pg-procs", 2, "GOMAXPROCS voor onze kant van de gepaarde vergelijking met PostgreSQL (dat ook parallelle workers gebruikt)")
+	pgReps := flag.Int("pg-herhalingen", 3, "gepaarde herhalingen per grootte in de vergelijking met PostgreSQL")
 	flag.Parse()
 	if *cpuProfile != "" {
 		pf, err := os.Create(*cpuProfile)
@@ -88,6 +96,11 @@ func run() error {
 		flagged   int
 	}
 	results := map[string]ours{}
+	sprocs, err := parseSizes(*spoolProcs)
+	if err != nil {
+		return err
+	}
+	var spoolRows []string
 	for _, n := range ns {
 		orders := []bool{false}
 		if *byDate {
@@ -140,39 +153,35 @@ func run() error {
 			results[fmt.Sprint(n, od)] = ours{med, medCPU, flagged}
 			fmt.Printf("| %d | %s | %d | %s | %.2f s | %.2f s | %s | %s | %s | %d | %d | %v |\n", n, orderName(od), res.Stats.Pupils, mb(size), med, medCPU,
 				thousands(int64(float64(res.Stats.Rows)/med)), thousands(int64(float64(res.Stats.Rows)/medCPU)), mb(peak), nsig, flagged, res.ExternalSort)
+			if len(sprocs) == 0 {
+				continue
+			}
+			rows, err := measureSpool(ctx, ev, path, *dir, n, od, *reps, sprocs, nsig, flagged)
+			if err != nil {
+				return err
+			}
+			spoolRows = append(spoolRows, rows...)
+		}
+	}
+	if len(spoolRows) > 0 {
+		fmt.Println("\n## De spool: eenmaal schrijven (CSV lezen, valideren, groeperen), daarna evalueren zonder parsen")
+		fmt.Println()
+		fmt.Println("| registraties | volgorde | stap | GOMAXPROCS | spool | tijd (mediaan) | CPU-tijd (mediaan) | registraties/s | registraties per CPU-seconde | piek-RSS | signalen gelijk aan CSV |")
+		fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|")
+		for _, r := range spoolRows {
+			fmt.Println(r)
 		}
 	}
 	if *genOnly || *pgURL == "" || len(pgs) == 0 {
 		return nil
 	}
-	fmt.Println("\n## PostgreSQL-basislijn: de 16-uursregel als window-query")
-	fmt.Println()
-	fmt.Println("| registraties | laden (COPY + ANALYZE) | query (mediaan) | query, work_mem 256MB | laden + query | CPU laden + query (1 kern) | 16-uur-leerlingen SQL | gelijk aan ons | tijd: SQL / ons | CPU: SQL / ons |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
 	for _, n := range pgs {
 		path, _, _, err := ensureFile(*dir, cal, genOptions{Rows: n, PerPupil: *perPupil, Seed: 1})
 		if err != nil {
 			return err
 		}
-		b, err := pgBaseline(ctx, *pgURL, path, cal, min(*reps, 3))
-		if err != nil {
+		if err := pgPaired(ctx, *pgURL, ev, cal, path, *dir, n, *pgReps, *pgProcs); err != nil {
 			return fmt.Errorf("postgres %d: %w", n, err)
-		}
-		o, ok := results[fmt.Sprint(n, false)]
-		same := "n.v.t."
-		ratioT, ratioC := "n.v.t.", "n.v.t."
-		if ok {
-			same = "ja"
-			if o.flagged != b.flagged {
-				same = fmt.Sprintf("NEE (%d tegen %d)", o.flagged, b.flagged)
-			}
-			ratioT = fmt.Sprintf("%.1f×", (b.load+min(b.query, b.queryTuned))/o.secs)
-			ratioC = fmt.Sprintf("%.1f×", (b.loadCPU+b.queryCPU)/o.cpu)
-		}
-		fmt.Printf("| %d | %.2f s | %.2f s | %.2f s | %.2f s | %.2f s | %d | %s | %s | %s |\n", n, b.load, b.query, b.queryTuned, b.load+min(b.query, b.queryTuned),
-			b.loadCPU+b.queryCPU, b.flagged, same, ratioT, ratioC)
-		if ok && o.flagged != b.flagged {
-			return fmt.Errorf("SQL en Grondslag wijzen andere leerlingen aan bij %d registraties", n)
 		}
 	}
 	return nil

@@ -125,6 +125,7 @@ func holidayFrom(line int, name, from, to string) (Holiday, error) {
 type Calendar struct {
 	flags    []uint8 // per day from MinDate
 	next     []Date  // per day from MinDate: the first school day on or after it
+	before   []int32 // per day from MinDate, and MaxDate+1: the number of school days before it
 	lesweek  []int32 // per week from MinDate's week: ordinal of the lesweek, -1 if none
 	from, to Date    // coverage of the holidays: whole school years
 	week0    int
@@ -185,6 +186,10 @@ func NewCalendar(holidays []Holiday, extra ...Holiday) *Calendar {
 		} else if wd != time.Saturday && wd != time.Sunday {
 			gap = true
 		}
+	}
+	c.before = make([]int32, n+1)
+	for i := range n {
+		c.before[i+1] = c.before[i] + int32(c.flags[i]&flagSchool)
 	}
 	c.next = make([]Date, n)
 	nx := MaxDate + 1
@@ -266,6 +271,11 @@ func (c *Calendar) NextSchoolDay(d Date) Date {
 		return MaxDate + 1
 	}
 	return c.next[d-MinDate]
+}
+
+// schoolDaysIn counts the school days in [from, to), for from and to in [MinDate, MaxDate+1].
+func (c *Calendar) schoolDaysIn(from, to Date) int32 {
+	return c.before[to-MinDate] - c.before[from-MinDate]
 }
 
 // schoolYearStart returns 1 August of the school year holding d (Leerplichtwet art. 1: a school

@@ -1,6 +1,7 @@
 package absence
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -115,6 +116,24 @@ func TestEaster(t *testing.T) {
 	for y, want := range map[int]string{2024: "2024-03-31", 2025: "2025-04-20", 2026: "2026-04-05", 2027: "2027-03-28", 2028: "2028-04-16"} {
 		if got := easterSunday(y).String(); got != want {
 			t.Errorf("easter %d = %s, want %s", y, got, want)
+		}
+	}
+}
+
+// TestBackMatchesWalk: back (school days counted from the calendar's prefix sums) answers as
+// walking the school days one by one, also at the ends of the date range.
+func TestBackMatchesWalk(t *testing.T) {
+	e, _ := NewEvaluator(midden(t), DefaultRules())
+	rng := rand.New(rand.NewPCG(5, 5))
+	days := []Date{MinDate - 3, MinDate, MinDate + 1, MaxDate - 20, MaxDate, MaxDate + 1, MaxDate + 2, NewDate(2025, 12, 19), NewDate(2026, 1, 5)}
+	for range 20000 {
+		days = append(days, MinDate+Date(rng.IntN(int(MaxDate-MinDate))))
+	}
+	for i, last := range days {
+		for _, d := range []Date{last - 1, last, last + 1, last + 5, last + 14, last + 15, last + 30, days[(i+1)%len(days)]} {
+			if got, want := e.back(last, d), e.backSlow(last, d); got != want {
+				t.Fatalf("back(%d, %d) = %v, walking gives %v", last, d, got, want)
+			}
 		}
 	}
 }

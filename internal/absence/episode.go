@@ -54,6 +54,19 @@ func (u duty) on(d Date) uint8 {
 // back reports whether the pupil was at school for ReturnDays consecutive school days after last
 // and before d (d itself not counted).
 func (e *Evaluator) back(last, d Date) bool {
+	if d > MaxDate+1 {
+		return e.backSlow(last, d)
+	}
+	from := max(last+1, MinDate)
+	if d <= from {
+		return false
+	}
+	return e.cal.schoolDaysIn(from, d) >= int32(e.rules.ReturnDays)
+}
+
+// backSlow is back by walking the school days (for d after MaxDate+1, where NextSchoolDay
+// answers MaxDate+1 for every day).
+func (e *Evaluator) backSlow(last, d Date) bool {
 	x := last + 1
 	for range e.rules.ReturnDays {
 		x = e.cal.NextSchoolDay(x)
@@ -78,7 +91,7 @@ type longRun struct {
 // of LongWeeks consecutive complete lesweken (Kamerbrief thuiszitters 2016).
 func (e *Evaluator) longRuns(days []dayAgg, out []longRun) []longRun {
 	out = out[:0]
-	e.runs(days, func(a *dayAgg) bool { return e.whole(a.day, a.unauth) }, func(run []dayAgg) {
+	e.runs(days, func(a *dayAgg) bool { return a.whole(a.unauth) }, func(run []dayAgg) {
 		first, last := run[0], run[len(run)-1]
 		startWeek := first.lw
 		if e.cal.prevSchoolDayWeek(first.day) == first.lw {
@@ -158,7 +171,7 @@ func (e *Evaluator) unauthorisedTrack(pupil string, days []dayAgg, st stages, cl
 		for k := from; k <= to; k++ {
 			if days[k].unauth > 0 && days[k].day > after {
 				ep.Hours += days[k].unauth
-				if e.whole(days[k].day, days[k].unauth) {
+				if days[k].whole(days[k].unauth) {
 					ep.Days++
 				}
 			}
@@ -212,7 +225,7 @@ func (e *Evaluator) unauthorisedTrack(pupil string, days []dayAgg, st stages, cl
 		if open {
 			ep.To = dj.day
 			ep.Hours += dj.unauth
-			if e.whole(dj.day, dj.unauth) {
+			if dj.whole(dj.unauth) {
 				ep.Days++
 			}
 		} else {
@@ -328,7 +341,7 @@ func (e *Evaluator) mergeEpisodes(trig []Signal, days []dayAgg, asOf Date, hours
 			if d := days[k].day; d >= cur.From && d <= cur.To {
 				h := hours(&days[k])
 				cur.Hours += h
-				if h > 0 && e.whole(d, h) {
+				if h > 0 && days[k].whole(h) {
 					cur.Days++
 				}
 			}

@@ -17,16 +17,13 @@ type Evaluator struct {
 	cdays   []dayAgg
 	rdays   []dayAgg
 	trig    []Signal
-	sources map[sourceKey]string
-}
-
-type sourceKey struct {
-	kind    Kind
-	variant int
+	sources *[nKinds][2]string // per kind (kindIndex) and variant
+	trigOut []Signal           // one pupil's signals before sorting (EvaluateSpool)
+	order   sigOrder
 }
 
 // source returns the bron text of a rule (computed once per Evaluator).
-func (e *Evaluator) source(k Kind, variant int) string { return e.sources[sourceKey{k, variant}] }
+func (e *Evaluator) source(k Kind, variant int) string { return e.sources[kindIndex(k)][variant] }
 
 // report is one sick report for M@ZL: a run of consecutive sick school days.
 type report struct {
@@ -42,10 +39,10 @@ func NewEvaluator(cal *Calendar, rules Rules) (*Evaluator, error) {
 	if err := rules.Validate(); err != nil {
 		return nil, err
 	}
-	e := &Evaluator{cal: cal, rules: rules, sources: map[sourceKey]string{}}
+	e := &Evaluator{cal: cal, rules: rules, sources: new([nKinds][2]string)}
 	for _, k := range Kinds() {
 		for v := range 2 {
-			e.sources[sourceKey{k, v}] = rules.sourceText(k, v)
+			e.sources[kindIndex(k)][v] = rules.sourceText(k, v)
 		}
 	}
 	return e, nil
@@ -157,8 +154,13 @@ type dayAgg struct {
 	sickRep  bool
 	suspRep  bool
 	duty     uint8
+	contig   bool  // the previous day of the slice is the school day before this one
+	lesson   Hours // the lesson time of this weekday: at least this much absence is a whole day
 	total    Hours
 }
+
+// whole reports whether h hours on this day are a whole day.
+func (a *dayAgg) whole(h Hours) bool { return h >= a.lesson }
 
 // pupil evaluates one pupil's records, sorted by day.
 func (e *Evaluator) pupil(pupil string, recs []rec, pc pupilCtx, emit func(Signal)) (Stats, []*LineError) {
@@ -192,7 +194,8 @@ func (e *Evaluator) pupil(pupil string, recs []rec, pc pupilCtx, emit func(Signa
 			if du != dutyCompulsory {
 				mixed = true
 			}
-			days = append(days, dayAgg{day: d, lw: int32(lw), duty: du})
+			contig := n > 0 && e.cal.NextSchoolDay(days[n-1].day+1) == d
+			days = append(days, dayAgg{day: d, lw: int32(lw), duty: du, contig: contig, lesson: e.rules.LessonHours[d.Weekday()]})
 		}
 		a := &days[len(days)-1]
 		h := Hours(r.hours)
@@ -232,8 +235,10 @@ func (e *Evaluator) pupil(pupil string, recs []rec, pc pupilCtx, emit func(Signa
 		for _, a := range days {
 			switch a.duty {
 			case dutyCompulsory:
+				a.contig = len(cdays) > 0 && e.cal.NextSchoolDay(cdays[len(cdays)-1].day+1) == a.day
 				cdays = append(cdays, a)
 			case dutyRMC:
+				a.contig = len(rdays) > 0 && e.cal.NextSchoolDay(rdays[len(rdays)-1].day+1) == a.day
 				rdays = append(rdays, a)
 			}
 		}
@@ -264,14 +269,12 @@ func (e *Evaluator) pupil(pupil string, recs []rec, pc pupilCtx, emit func(Signa
 	return st, nil
 }
 
-func (e *Evaluator) whole(d Date, h Hours) bool { return h >= e.rules.LessonHours[d.Weekday()] }
-
 // runs calls fn for every maximal run of consecutive school days (in days) that satisfy in.
 func (e *Evaluator) runs(days []dayAgg, in func(*dayAgg) bool, fn func(run []dayAgg)) {
 	start := -1
 	for j := range days {
 		ok := in(&days[j])
-		if ok && start >= 0 && e.cal.NextSchoolDay(days[j-1].day+1) != days[j].day {
+		if ok && start >= 0 && !days[j].contig {
 			fn(days[start:j])
 			start = -1
 		}
@@ -300,7 +303,7 @@ func (e *Evaluator) ruleLuxury(pupil string, days []dayAgg, asOf Date, emit func
 		s := Signal{Pupil: pupil, Kind: KindLuxury, From: first.day, To: last.day, Reached: last.day, Source: e.source(KindLuxury, 0)}
 		for _, a := range run {
 			s.Hours += a.ongeoorl
-			if e.whole(a.day, a.ongeoorl) {
+			if a.whole(a.ongeoorl) {
 				s.Days++
 			}
 		}

@@ -286,3 +286,18 @@ func TestRulesValidate(t *testing.T) {
 		t.Error("zero lesson hours accepted")
 	}
 }
+
+// TestKindIndex: every kind has its own index below nKinds, so no two kinds share a source text.
+func TestKindIndex(t *testing.T) {
+	seen := map[int]Kind{}
+	for _, k := range Kinds() {
+		i := kindIndex(k)
+		if o, dup := seen[i]; dup || i < 0 || i >= nKinds {
+			t.Fatalf("kind %s has index %d (also %s)", k, i, o)
+		}
+		seen[i] = k
+	}
+	if len(seen) != nKinds {
+		t.Fatalf("%d kinds, nKinds %d", len(seen), nKinds)
+	}
+}

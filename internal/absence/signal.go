@@ -24,6 +24,32 @@ const (
 	KindRMC Kind = "rmc-verzuim"
 )
 
+// nKinds is the number of kinds (Kinds); kindIndex numbers them.
+const nKinds = 8
+
+// kindIndex returns the position of k in Kinds (0 for an unknown kind).
+func kindIndex(k Kind) int {
+	switch k {
+	case Kind16Hours:
+		return 0
+	case KindLongTerm:
+		return 1
+	case KindLuxury:
+		return 2
+	case KindMAZL:
+		return 3
+	case KindStarting:
+		return 4
+	case KindAbsolute:
+		return 5
+	case KindSickSuspect:
+		return 6
+	case KindRMC:
+		return 7
+	}
+	return 0
+}
+
 // Kinds lists every kind of signal.
 func Kinds() []Kind {
 	return []Kind{Kind16Hours, KindLongTerm, KindLuxury, KindMAZL, KindStarting, KindAbsolute, KindSickSuspect, KindRMC}
@@ -173,11 +199,19 @@ func SortSignals(s []Signal) {
 }
 
 func compareSignals(a, b Signal) int {
-	return cmp.Or(
-		cmp.Compare(a.Pupil, b.Pupil),
-		cmp.Compare(a.From, b.From),
-		cmp.Compare(a.Kind, b.Kind),
-		cmp.Compare(a.To, b.To),
-		cmp.Compare(a.Source, b.Source),
-	)
+	// Field by field, stopping at the first difference (cmp.Or would compare every field,
+	// the long source texts too).
+	if c := cmp.Compare(a.Pupil, b.Pupil); c != 0 {
+		return c
+	}
+	if a.From != b.From {
+		return cmp.Compare(a.From, b.From)
+	}
+	if c := cmp.Compare(a.Kind, b.Kind); c != 0 {
+		return c
+	}
+	if a.To != b.To {
+		return cmp.Compare(a.To, b.To)
+	}
+	return cmp.Compare(a.Source, b.Source)
 }

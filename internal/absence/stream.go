@@ -56,6 +56,9 @@ var ErrBadLines = errors.New("het bestand bevat fouten; er is niets verwerkt")
 
 var errRestart = errors.New("restart with external sort")
 
+// groupedFlush is how many rows a grouped input buffers before its complete pupils are evaluated.
+const groupedFlush = 1 << 14
+
 // EvaluateCSV reads a registrations file (header leerling,datum,uren,reden) and evaluates every
 // pupil in it, streaming: memory is bounded by BufferRows registrations plus one entry per pupil,
 // never by the size of the file.
@@ -106,8 +109,12 @@ type streamer struct {
 	doneUpTo     int64 // highest pupil id evaluated directly; -1 if none
 	runs         []*os.File
 	spool        *spool
-	scratch      []rec    // radix sort space, reused between runs
+	scratch      []rec                          // radix sort space, reused between runs
+	flushAt      int                            // buffer length that triggers flush (small while the input is grouped)
+	sink         func(id uint32, g []rec) error // when set, receives each sorted pupil group instead of the rules (WriteSpool)
+	sinkErr      error
 	mine         []Signal // the signals of the pupil being evaluated
+	sorted       []Signal // the same in the order of compareSignals
 	lastInterned uint32
 	res          StreamResult
 }
@@ -136,6 +143,12 @@ func (s *streamer) evalGroup(g []rec) {
 	}
 	sortGroup(g)
 	id := uint32(g[0].key >> 32)
+	if s.sink != nil {
+		if s.sinkErr == nil {
+			s.sinkErr = s.sink(id, g)
+		}
+		return
+	}
 	name := s.names[id]
 	s.mine = s.mine[:0]
 	pc := pupilCtx{ex: s.opts.Exemptions[name], asOf: s.opts.AsOf}
@@ -144,8 +157,8 @@ func (s *streamer) evalGroup(g []rec) {
 	}
 	st, errs := s.e.pupil(name, g, pc, s.collect)
 	s.res.Stats.add(st)
-	slices.SortFunc(s.mine, compareSignals)
-	for _, sig := range s.mine {
+	s.sorted = s.e.order.appendSorted(s.sorted[:0], s.mine)
+	for _, sig := range s.sorted {
 		s.emit(sig)
 	}
 	for _, le := range errs {
@@ -172,6 +185,12 @@ func (s *streamer) evalGroups(recs []rec, keepLast bool) []rec {
 }
 
 func (e *Evaluator) stream(ctx context.Context, r io.Reader, opts StreamOptions, forceSort bool) (res StreamResult, err error) {
+	return e.streamWith(ctx, r, opts, forceSort, nil)
+}
+
+// streamWith is stream with a hook that sets up the streamer before the first line (WriteSpool
+// sets its sink).
+func (e *Evaluator) streamWith(ctx context.Context, r io.Reader, opts StreamOptions, forceSort bool, setup func(*streamer)) (res StreamResult, err error) {
 	rd, err := NewReader(r)
 	if err != nil {
 		return StreamResult{}, err
@@ -186,6 +205,15 @@ func (e *Evaluator) stream(ctx context.Context, r io.Reader, opts StreamOptions,
 	s := &streamer{e: e, ctx: ctx, opts: opts, ids: map[string]uint32{}, grouped: !forceSort, doneUpTo: -1,
 		buf: make([]rec, 0, min(opts.BufferRows, 1<<16))}
 	s.res.ExternalSort = forceSort
+	if setup != nil {
+		setup(s)
+	}
+	// While the input is grouped per pupil, complete pupils are evaluated every groupedFlush
+	// rows, so the buffer stays small (and in cache) instead of growing to BufferRows.
+	s.flushAt = opts.BufferRows
+	if s.grouped {
+		s.flushAt = min(opts.BufferRows, groupedFlush)
+	}
 	defer func() {
 		for _, f := range s.runs {
 			f.Close()
@@ -225,6 +253,7 @@ func (e *Evaluator) stream(ctx context.Context, r io.Reader, opts StreamOptions,
 		if s.grouped && id < s.lastID {
 			s.grouped = false
 			s.res.ExternalSort = true
+			s.flushAt = s.opts.BufferRows
 		}
 		s.lastID = max(s.lastID, id)
 		if row.birth != 0 || row.sk != 0 {
@@ -234,9 +263,12 @@ func (e *Evaluator) stream(ctx context.Context, r io.Reader, opts StreamOptions,
 			}
 		}
 		s.buf = append(s.buf, rec{key: uint64(id)<<32 | uint64(row.day-MinDate), line: uint32(row.line), hours: int16(row.hours), reason: row.reason})
-		if len(s.buf) >= opts.BufferRows {
+		if len(s.buf) >= s.flushAt {
 			if err := s.flush(); err != nil {
 				return StreamResult{}, err
+			}
+			if s.sinkErr != nil {
+				return StreamResult{}, s.sinkErr
 			}
 		}
 	}
@@ -245,6 +277,9 @@ func (e *Evaluator) stream(ctx context.Context, r io.Reader, opts StreamOptions,
 	}
 	if err := s.finish(); err != nil {
 		return StreamResult{}, err
+	}
+	if s.sinkErr != nil {
+		return StreamResult{}, s.sinkErr
 	}
 	if s.spool != nil && (s.res.ErrorCount == 0 || opts.SkipErrors) {
 		if err := s.spool.replay(opts.Emit); err != nil {
@@ -302,7 +337,8 @@ func (s *streamer) flush() error {
 		if len(rest) == len(s.buf) {
 			// One pupil fills the whole buffer: let it grow.
 			s.buf = slices.Grow(s.buf, len(s.buf))
-			s.opts.BufferRows *= 2
+			s.flushAt *= 2
+			s.opts.BufferRows = max(s.opts.BufferRows, s.flushAt)
 			return nil
 		}
 		n := copy(s.buf, rest)
