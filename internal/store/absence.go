@@ -223,7 +223,7 @@ func (db *DB) importRegistrations(ctx context.Context, regionID, schoolID int64,
 				return fmt.Errorf("%w: leerling %d heeft op %s samen met eerder geïmporteerd verzuim %s uur", ErrAbsenceFile, p, day, absence.Hours(total))
 			}
 			if !errors.Is(err, sql.ErrNoRows) {
-				return err
+				return wrapErr(err, "verzuimregistraties importeren")
 			}
 		}
 		return appendTrail(ctx, tx, regionID, func() ([]audit.Entry, error) {
@@ -235,7 +235,7 @@ func (db *DB) importRegistrations(ctx context.Context, regionID, schoolID int64,
 	})
 	if err != nil {
 		res.Imported, res.ImportID = 0, 0
-		return res, fmt.Errorf("verzuimregistraties importeren: %w", err)
+		return res, err // the file's own errors (absence.ErrFile) reach the user as they are
 	}
 	return res, nil
 }
@@ -583,12 +583,12 @@ func (db *DB) Signals(ctx context.Context, regionID, pupilID int64) ([]StoredSig
 		}
 		if reached != "" {
 			if s.Reached, err = absence.ParseDate(reached); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("verzuimsignalen lezen: %w", err)
 			}
 		}
 		if ended.Valid && ended.String != "" {
 			if s.Ended, err = absence.ParseDate(ended.String); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("verzuimsignalen lezen: %w", err)
 			}
 			s.EndReason = absence.EndReason(why)
 		}
@@ -642,11 +642,11 @@ func (db *DB) AddExemption(ctx context.Context, regionID, pupilID int64, ex abse
 		}
 		sealed, err := tx.SealForPupil(ctx, regionID, pupilID, "vrijstelling.toelichting", strings.TrimSpace(note))
 		if err != nil {
-			return err
+			return fmt.Errorf("vrijstelling vastleggen: %w", err)
 		}
 		id, err = tx.InsertID(ctx, `INSERT INTO vrijstelling (regio_id, leerling_id, soort, van, tot, toelichting, vastgelegd_op) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			regionID, pupilID, string(ex.Kind), ex.From.String(), to, sealed, now.UnixMilli())
-		return err
+		return wrapErr(err, "vrijstelling vastleggen")
 	})
 	return id, err
 }
@@ -668,11 +668,11 @@ func (db *DB) Exemptions(ctx context.Context, regionID, pupilID int64) ([]absenc
 		var ex absence.Exemption
 		ex.Kind = absence.ExemptionKind(kind)
 		if ex.From, err = absence.ParseDate(from); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("vrijstellingen lezen: %w", err)
 		}
 		if to.Valid && to.String != "" {
 			if ex.To, err = absence.ParseDate(to.String); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("vrijstellingen lezen: %w", err)
 			}
 		}
 		out = append(out, ex)

@@ -106,12 +106,12 @@ func scanDossier(sc interface{ Scan(...any) error }) (StoredDossier, error) {
 	var err error
 	d.Ground, d.Open, d.RecordedAt = absence.DossierGround(ground), status == "open", time.UnixMilli(at).UTC()
 	if d.Opened, err = absence.ParseDate(opened); err != nil {
-		return d, err
+		return d, fmt.Errorf("leerplichtdossier lezen: %w", err)
 	}
 	if closed.Valid && closed.String != "" {
 		d.Closed, err = absence.ParseDate(closed.String)
 	}
-	return d, err
+	return d, wrapErr(err, "leerplichtdossier lezen")
 }
 
 // Dossier returns one dossier of the region.
@@ -243,5 +243,5 @@ func (db *DB) EnrolledOn(ctx context.Context, regionID, pupilID int64, day absen
 	var n int
 	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM inschrijving WHERE regio_id = ? AND leerling_id = ? AND van <= ? AND (tot IS NULL OR tot = '' OR tot >= ?)`,
 		regionID, pupilID, day.String(), day.String()).Scan(&n)
-	return n > 0, err
+	return n > 0, wrapErr(err, "inschrijving op datum lezen")
 }

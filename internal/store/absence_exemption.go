@@ -40,7 +40,7 @@ func (db *DB) CreateExemptionRequest(ctx context.Context, regionID, pupilID int6
 	err := db.WithTx(ctx, func(tx *Tx) error {
 		docs, err := json.Marshal(r.Documents)
 		if err != nil {
-			return err
+			return fmt.Errorf("vrijstellingsaanvraag vastleggen: %w", err)
 		}
 		seal := func(field, v string) (string, error) {
 			return tx.SealForPupil(ctx, regionID, pupilID, "vrijstelling_aanvraag."+field, v)
@@ -85,7 +85,7 @@ func scanExemptionRequest(sc interface{ Scan(...any) error }) (rawExemptionReque
 	var r rawExemptionRequest
 	err := sc.Scan(&r.s.ID, &r.s.PupilID, &r.kind, &r.req, &r.name, &r.received, &r.from, &r.to, &r.s.SchoolDays, &r.reason, &r.docs, &r.outcome, &r.decided,
 		&r.motivation, &r.dfrom, &r.dto, &r.by, &r.s.ExemptionID, &r.at)
-	return r, err
+	return r, wrapErr(err, "vrijstellingsaanvraag lezen")
 }
 
 func (db *DB) openExemptionRequest(ctx context.Context, regionID int64, r rawExemptionRequest) (StoredExemptionRequest, error) {
@@ -183,7 +183,7 @@ func (db *DB) DecideExemptionRequest(ctx context.Context, regionID, id int64, d 
 			note := "Besluit op aanvraag " + fmt.Sprint(id) + " (" + s.Article() + ")"
 			sealed, err := tx.SealForPupil(ctx, regionID, s.PupilID, "vrijstelling.toelichting", note)
 			if err != nil {
-				return err
+				return fmt.Errorf("besluit op vrijstellingsaanvraag vastleggen: %w", err)
 			}
 			eid, err := tx.InsertID(ctx, `INSERT INTO vrijstelling (regio_id, leerling_id, soort, van, tot, toelichting, vastgelegd_op) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 				regionID, s.PupilID, string(ex.Kind), ex.From.String(), nullDate(ex.To), sealed, now.UnixMilli())
@@ -194,7 +194,7 @@ func (db *DB) DecideExemptionRequest(ctx context.Context, regionID, id int64, d 
 		}
 		motivation, err := tx.SealForPupil(ctx, regionID, s.PupilID, "vrijstelling_aanvraag.motivering", dec.Reasons)
 		if err != nil {
-			return err
+			return fmt.Errorf("besluit op vrijstellingsaanvraag vastleggen: %w", err)
 		}
 		res, err := tx.Exec(ctx, `UPDATE vrijstelling_aanvraag SET besluit = ?, besloten_op = ?, motivering = ?, besluit_van = ?, besluit_tot = ?, besloten_door = ?,
 			vrijstelling_id = ? WHERE regio_id = ? AND id = ? AND besluit = ''`,
@@ -224,7 +224,7 @@ func (db *DB) ResidentPupil(ctx context.Context, regionID, gemeenteID int64, pse
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, ErrNotFound
 	}
-	return id, err
+	return id, wrapErr(err, "ingezeten leerling zoeken")
 }
 
 // PupilResidence returns the gemeente a pupil of the region lives in (0 when unknown).
@@ -234,7 +234,7 @@ func (db *DB) PupilResidence(ctx context.Context, regionID, pupilID int64) (int6
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, ErrNotFound
 	}
-	return g.Int64, err
+	return g.Int64, wrapErr(err, "woongemeente van de leerling lezen")
 }
 
 // ExemptionRequestsInGemeente returns the requests about pupils living in the gemeente, newest

@@ -141,11 +141,11 @@ func scanMelding(sc interface{ Scan(...any) error }, o *opener) (StoredMelding, 
 	s.SignalID = sig.Int64
 	c.Type, c.SignalKind, c.AllLessonsMissed, c.GemeenteActionWanted, c.HoursAbsent = absence.MeldingType(kind), absence.Kind(sigKind), all == 1, wanted == 1, absence.Hours(centi)
 	if c.From, err = absence.ParseDate(from); err != nil {
-		return s, err
+		return s, fmt.Errorf("verzuimmelding lezen: %w", err)
 	}
 	if to.Valid && to.String != "" {
 		if c.To, err = absence.ParseDate(to.String); err != nil {
-			return s, err
+			return s, fmt.Errorf("verzuimmelding lezen: %w", err)
 		}
 	}
 	s.Melding, err = absence.RestoreMelding(pupilKey(s.PupilID), c, absence.Status(status), time.UnixMilli(statusAt).UTC(), time.UnixMilli(created).UTC(),
@@ -369,12 +369,12 @@ func (db *DB) AbsoluteCandidates(ctx context.Context, regionID int64, asOf absen
 			var e absence.Enrolment
 			if e.From, err = absence.ParseDate(van.String); err != nil {
 				rows.Close()
-				return nil, err
+				return nil, fmt.Errorf("kandidaten voor absoluut verzuim lezen: %w", err)
 			}
 			if tot.Valid && tot.String != "" {
 				if e.To, err = absence.ParseDate(tot.String); err != nil {
 					rows.Close()
-					return nil, err
+					return nil, fmt.Errorf("kandidaten voor absoluut verzuim lezen: %w", err)
 				}
 			}
 			out[len(out)-1].Enrolments = append(out[len(out)-1].Enrolments, e)
@@ -411,11 +411,11 @@ func (db *DB) regionExemptions(ctx context.Context, regionID int64) (map[int64][
 		}
 		ex := absence.Exemption{Kind: absence.ExemptionKind(kind)}
 		if ex.From, err = absence.ParseDate(from); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("vrijstellingen in de regio lezen: %w", err)
 		}
 		if to.Valid && to.String != "" {
 			if ex.To, err = absence.ParseDate(to.String); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("vrijstellingen in de regio lezen: %w", err)
 			}
 		}
 		out[id] = append(out[id], ex)
@@ -453,7 +453,7 @@ func (db *DB) RefreshAbsoluteSignals(ctx context.Context, regionID int64, ev *ab
 		s, ok := ev.AbsoluteAbsence(c)
 		id, err := strconv.ParseInt(c.Pupil, 10, 64)
 		if err != nil {
-			return n, err
+			return n, fmt.Errorf("signalen absoluut verzuim verversen: %w", err)
 		}
 		if !ok && !have[id] {
 			continue

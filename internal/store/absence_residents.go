@@ -112,7 +112,7 @@ func (t *Tx) absoluteInput(ctx context.Context, regionID, pupilID int64, asOf ab
 	}
 	var err error
 	if in.Birth, err = absence.ParseDate(birth); err != nil {
-		return in, err
+		return in, fmt.Errorf("gegevens voor absoluut verzuim lezen: %w", err)
 	}
 	spans := func(q string, each func(from, to absence.Date, kind string)) error {
 		rows, err := t.Query(ctx, q, regionID, pupilID)
@@ -128,12 +128,12 @@ func (t *Tx) absoluteInput(ctx context.Context, regionID, pupilID int64, asOf ab
 			}
 			f, err := absence.ParseDate(from)
 			if err != nil {
-				return err
+				return fmt.Errorf("gegevens voor absoluut verzuim lezen: %w", err)
 			}
 			var e absence.Date
 			if to.Valid && to.String != "" {
 				if e, err = absence.ParseDate(to.String); err != nil {
-					return err
+					return fmt.Errorf("gegevens voor absoluut verzuim lezen: %w", err)
 				}
 			}
 			each(f, e, kind)

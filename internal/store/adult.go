@@ -53,7 +53,7 @@ func (db *DB) AdultChildren(ctx context.Context, regionID, parentID int64, today
 		}
 		b, err := civil.ParseISO(birth)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("meerderjarige kinderen lezen: %w", err)
 		}
 		c.Since = b.AddYears(18)
 		if at.Valid {
@@ -85,7 +85,7 @@ func (db *DB) AuthoriseParent(ctx context.Context, regionID, pupilID, parentID i
 		}
 		b, err := civil.ParseISO(birth)
 		if err != nil {
-			return err
+			return fmt.Errorf("machtiging van ouder vastleggen: %w", err)
 		}
 		if civil.AgeOn(b, civil.Today(now)) < 18 {
 			return ErrNotAdult
@@ -99,7 +99,7 @@ func (db *DB) AuthoriseParent(ctx context.Context, regionID, pupilID, parentID i
 			return nil
 		}
 		_, err = tx.Exec(ctx, "INSERT INTO ouder_machtiging (regio_id, leerling_id, ouder_id, gegeven_op) VALUES (?, ?, ?, ?)", regionID, pupilID, parentID, now.UnixMilli())
-		return err
+		return wrapErr(err, "machtiging van ouder vastleggen")
 	})
 }
 

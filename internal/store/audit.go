@@ -117,11 +117,11 @@ func lockHead(ctx context.Context, tx *Tx, regionID int64) (uint64, *audit.Tree,
 	}
 	hashes, err := audit.DecodeRange(rng)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, fmt.Errorf("kop van het logboek vergrendelen: %w", err)
 	}
 	tree, err := audit.TreeFrom(uint64(size), hashes)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, fmt.Errorf("kop van het logboek vergrendelen: %w", err)
 	}
 	return uint64(size), tree, nil
 }
@@ -308,7 +308,7 @@ func (s *AuditStore) MakeCheckpoint(ctx context.Context, regionID int64, signer 
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
-			return err
+			return wrapErr(err, "controlepunt maken")
 		default:
 			if uint64(prevSize) > size {
 				return fmt.Errorf("%w: het log (%d regels) is korter dan het vorige controlepunt (%d)", audit.ErrTampered, size, prevSize)

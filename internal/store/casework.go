@@ -416,13 +416,13 @@ func (s *CaseStore) AddContribution(ctx context.Context, regionID int64, x *case
 		}
 		text, err := tx.SealForPupil(ctx, regionID, pupil, "casus_inbreng.tekst", x.Text)
 		if err != nil {
-			return err
+			return fmt.Errorf("bijdrage vastleggen: %w", err)
 		}
 		id, err := tx.InsertID(ctx, `INSERT INTO casus_inbreng (regio_id, casus_id, fase, categorie, omvang, tekst, auteur_id, partij, rol, organisatie_id, doel, toestemming_id, aangemaakt_op)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			regionID, x.CaseID, x.Phase, x.Category, x.Scope, text, x.AuthorID, x.Party, x.Role, x.OrgID, x.Purpose, optionalID(x.ConsentID), x.CreatedAt.UnixMilli())
 		x.ID = id
-		return err
+		return wrapErr(err, "bijdrage vastleggen")
 	})
 }
 
@@ -446,7 +446,7 @@ func (s *CaseStore) Contributions(ctx context.Context, regionID, caseID int64) (
 		out = append(out, x)
 	}
 	if err := rows.Err(); err != nil || len(out) == 0 {
-		return out, err
+		return out, wrapErr(err, "bijdragen lezen")
 	}
 	o, err := s.caseOpener(ctx, regionID, caseID)
 	for i := range out {
@@ -464,14 +464,14 @@ func (s *CaseStore) CreateMinutes(ctx context.Context, regionID int64, m *casewo
 		}
 		text, err := tx.SealForPupil(ctx, regionID, pupil, "casus_verslag.tekst", m.Text)
 		if err != nil {
-			return err
+			return fmt.Errorf("verslag vastleggen: %w", err)
 		}
 		id, err := tx.InsertID(ctx, `INSERT INTO casus_verslag (regio_id, casus_id, fase, datum, tekst, voor_ouders, auteur_id, partij, rol, doel, versie, aangemaakt_op, gewijzigd_op, gewijzigd_door)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			regionID, m.CaseID, m.Phase, fmtDate(m.MeetingOn), text, boolInt(m.ForParents), m.AuthorID, m.AuthorParty, m.AuthorRole, m.Purpose, m.Version,
 			m.CreatedAt.UnixMilli(), m.UpdatedAt.UnixMilli(), m.UpdatedBy)
 		m.ID = id
-		return err
+		return wrapErr(err, "verslag vastleggen")
 	})
 }
 
@@ -485,7 +485,7 @@ func (s *CaseStore) UpdateMinutes(ctx context.Context, regionID int64, m *casewo
 		}
 		text, err := tx.SealForPupil(ctx, regionID, pupil, "casus_verslag.tekst", m.Text)
 		if err != nil {
-			return err
+			return fmt.Errorf("verslag bijwerken: %w", err)
 		}
 		res, err := tx.Exec(ctx, `UPDATE casus_verslag SET datum = ?, tekst = ?, voor_ouders = ?, versie = versie + 1, gewijzigd_op = ?, gewijzigd_door = ?
 			WHERE regio_id = ? AND id = ? AND casus_id = ? AND versie = ?`,
@@ -535,7 +535,7 @@ func (s *CaseStore) Minutes(ctx context.Context, regionID, caseID int64) ([]case
 		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil || len(out) == 0 {
-		return out, err
+		return out, wrapErr(err, "verslagen lezen")
 	}
 	o, err := s.caseOpener(ctx, regionID, caseID)
 	for i := range out {
@@ -553,7 +553,7 @@ func (s *CaseStore) CreateAgreement(ctx context.Context, regionID int64, a *case
 		}
 		desc, err := tx.SealForPupil(ctx, regionID, pupil, "casus_afspraak.omschrijving", a.Description)
 		if err != nil {
-			return err
+			return fmt.Errorf("afspraak vastleggen: %w", err)
 		}
 		id, err := tx.InsertID(ctx, `INSERT INTO casus_afspraak (regio_id, casus_id, fase, omschrijving, eigenaar, eigenaar_naam, datum, status, voor_ouders,
 			auteur_id, partij, rol, doel, versie, aangemaakt_op, gewijzigd_op, gewijzigd_door, voortgang_op)
@@ -561,7 +561,7 @@ func (s *CaseStore) CreateAgreement(ctx context.Context, regionID int64, a *case
 			regionID, a.CaseID, a.Phase, desc, string(a.Owner), a.OwnerName, fmtDate(a.Due), string(a.Status), boolInt(a.ForParents),
 			a.AuthorID, a.AuthorParty, a.AuthorRole, a.Purpose, a.Version, a.CreatedAt.UnixMilli(), a.UpdatedAt.UnixMilli(), a.UpdatedBy, a.ProgressAt.UnixMilli())
 		a.ID = id
-		return err
+		return wrapErr(err, "afspraak vastleggen")
 	})
 }
 
@@ -574,7 +574,7 @@ func (s *CaseStore) UpdateAgreement(ctx context.Context, regionID int64, a *case
 		}
 		desc, err := tx.SealForPupil(ctx, regionID, pupil, "casus_afspraak.omschrijving", a.Description)
 		if err != nil {
-			return err
+			return fmt.Errorf("afspraak bijwerken: %w", err)
 		}
 		res, err := tx.Exec(ctx, `UPDATE casus_afspraak SET omschrijving = ?, eigenaar = ?, eigenaar_naam = ?, datum = ?, status = ?, voor_ouders = ?,
 			versie = versie + 1, gewijzigd_op = ?, gewijzigd_door = ?, voortgang_op = ?
@@ -616,7 +616,7 @@ func (s *CaseStore) Agreements(ctx context.Context, regionID, caseID int64) ([]c
 		out = append(out, a)
 	}
 	if err := rows.Err(); err != nil || len(out) == 0 {
-		return out, err
+		return out, wrapErr(err, "afspraken lezen")
 	}
 	o, err := s.caseOpener(ctx, regionID, caseID)
 	for i := range out {
@@ -641,7 +641,7 @@ func (s *CaseStore) CreateInfoRequest(ctx context.Context, regionID int64, q *ca
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			regionID, q.CaseID, q.Phase, q.FromUser, string(q.To), q.Category, question, q.AskedAt.UnixMilli(), q.Scope, why, answer, cwMS(q.AnsweredAt))
 		q.ID = id
-		return err
+		return wrapErr(err, "informatieverzoek vastleggen")
 	})
 }
 
@@ -654,7 +654,7 @@ func (s *CaseStore) AnswerInfoRequest(ctx context.Context, regionID int64, q *ca
 		}
 		answer, err := tx.SealForPupil(ctx, regionID, pupil, "casus_vraag.antwoord", q.Answer)
 		if err != nil {
-			return err
+			return fmt.Errorf("informatieverzoek beantwoorden: %w", err)
 		}
 		res, err := tx.Exec(ctx, "UPDATE casus_vraag SET antwoord = ?, beantwoord_op = ? WHERE regio_id = ? AND id = ? AND casus_id = ? AND beantwoord_op IS NULL",
 			answer, q.AnsweredAt.UnixMilli(), regionID, q.ID, q.CaseID)
@@ -689,7 +689,7 @@ func (s *CaseStore) InfoRequests(ctx context.Context, regionID, caseID int64) ([
 		out = append(out, q)
 	}
 	if err := rows.Err(); err != nil || len(out) == 0 {
-		return out, err
+		return out, wrapErr(err, "informatieverzoeken lezen")
 	}
 	o, err := s.caseOpener(ctx, regionID, caseID)
 	for i := range out {

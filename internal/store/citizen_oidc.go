@@ -31,7 +31,7 @@ func (db *DB) SetCitizenOIDC(ctx context.Context, c CitizenOIDC) error {
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO oidc_burger (regio_id, naam, issuer, client_id, client_geheim) VALUES (?, ?, ?, ?, ?)`,
 			c.RegionID, c.Name, c.Issuer, c.ClientID, c.Secret)
-		return err
+		return wrapErr(err, "OIDC-instelling voor ouders opslaan")
 	})
 }
 
@@ -61,7 +61,7 @@ func (db *DB) CitizenBinding(ctx context.Context, regionID int64, issuer, subjec
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, false, nil
 	}
-	return p.Int64, l.Int64, err == nil, err
+	return p.Int64, l.Int64, err == nil, wrapErr(err, "koppeling van ouder lezen")
 }
 
 // BindCitizen binds the provider's subject to a parent (parentID) or a pupil (pupilID). A person
@@ -81,6 +81,6 @@ func (db *DB) BindCitizen(ctx context.Context, regionID int64, issuer, subject s
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO burger_oidc_koppeling (regio_id, issuer, subject, ouder_id, leerling_id, gekoppeld_op) VALUES (?, ?, ?, ?, ?, ?)`,
 			regionID, issuer, subject, optionalID(parentID), optionalID(pupilID), now.UnixMilli())
-		return err
+		return wrapErr(err, "ouder koppelen")
 	})
 }

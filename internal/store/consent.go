@@ -123,7 +123,7 @@ func insertConsentTx(ctx context.Context, tx *Tx, regionID int64, r consent.Reco
 		}
 		note, err := tx.SealForPupil(ctx, regionID, d.PupilID, "toestemming.notitie", d.Note)
 		if err != nil {
-			return err
+			return fmt.Errorf("toestemming vastleggen: %w", err)
 		}
 		id, err = tx.InsertID(ctx, `INSERT INTO toestemming (regio_id, leerling_id, status, kanaal, gehoord_door, formulier_versie, formulier_hash,
 			bewijs_hash, gegeven_op, geldig_van, geldig_tot, vastgelegd_door, notitie) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -325,7 +325,7 @@ func (db *DB) WithdrawConsent(ctx context.Context, regionID int64, w consent.Wit
 		if pupil != 0 {
 			var err error
 			if note, err = tx.SealForPupil(ctx, regionID, pupil, "toestemming.intrekking_notitie", w.Note); err != nil {
-				return err
+				return fmt.Errorf("toestemming intrekken: %w", err)
 			}
 		}
 		res, err := tx.Exec(ctx, `UPDATE toestemming SET ingetrokken_op = ?, ingetrokken_door = ?, intrekking_vastgelegd_door = ?, intrekking_notitie = ?
@@ -336,7 +336,7 @@ func (db *DB) WithdrawConsent(ctx context.Context, regionID int64, w consent.Wit
 		}
 		n, err := res.RowsAffected()
 		if err != nil || n != 1 {
-			return err
+			return wrapErr(err, "toestemming intrekken")
 		}
 		done = true
 		return appendTrail(ctx, tx, regionID, consentTrail(w.ConsentID, trail))
@@ -350,7 +350,7 @@ func (db *DB) WithdrawConsent(ctx context.Context, regionID int64, w consent.Wit
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("%w: toestemming %d bestaat niet in deze regio", consent.ErrNotFound, w.ConsentID)
 	case err != nil:
-		return err
+		return wrapErr(err, "toestemming intrekken")
 	case withdrawn.Valid:
 		return consent.ErrAlreadyWithdrawn
 	}
@@ -368,7 +368,7 @@ func (db *DB) RecordConsentUse(ctx context.Context, regionID int64, u consent.Us
 		id, err = tx.InsertID(ctx, `INSERT INTO toestemming_gebruik (regio_id, toestemming_id, op, leerling_id, doel, partij, organisatie_id, categorie, verwijzing, door)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			regionID, u.ConsentID, u.At.UnixMilli(), u.PupilID, u.Purpose, u.Party, optionalID(u.OrganisationID), u.Category, u.Reference, u.By)
-		return err
+		return wrapErr(err, "gebruik van toestemming vastleggen")
 	})
 	return id, err
 }
@@ -500,7 +500,7 @@ func (db *DB) SaveConsentForm(ctx context.Context, regionID int64, f ConsentForm
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO toestemming_formulier (regio_id, hash, versie, leerling_id, doel, tekst, html, aangemaakt_op) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			regionID, f.Hash, f.Version, optionalID(f.PupilID), f.Purpose, text, html, now.UnixMilli())
-		return err
+		return wrapErr(err, "toestemmingsformulier opslaan")
 	})
 }
 

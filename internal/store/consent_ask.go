@@ -43,7 +43,7 @@ func (db *DB) InsertAsk(ctx context.Context, regionID int64, a consent.Ask, trai
 		}
 		note, err := tx.SealForPupil(ctx, regionID, d.PupilID, "toestemming_verzoek.toelichting", d.Note)
 		if err != nil {
-			return err
+			return fmt.Errorf("toestemmingsverzoek vastleggen: %w", err)
 		}
 		id, err = tx.InsertID(ctx, `INSERT INTO toestemming_verzoek (regio_id, leerling_id, doel, formulier_versie, formulier_hash, gevraagd_door, gevraagd_op, toelichting, status)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open')`, regionID, d.PupilID, d.Purpose, d.FormVersion, d.FormHash, d.AskedBy, d.AskedAt.UnixMilli(), nullStr(note))

@@ -199,7 +199,7 @@ func (v *KeyVault) create(ctx context.Context, regionID, pupilID int64) (*envelo
 	}
 	raw, err := envelope.NewKey()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sleutel maken: %w", err)
 	}
 	var k *envelope.Key
 	err = v.db.WithTx(ctx, func(tx *Tx) error {
@@ -212,7 +212,7 @@ func (v *KeyVault) create(ctx context.Context, regionID, pupilID int64) (*envelo
 		}
 		version, wrapped, err := rk.Seal(raw, envelope.WrapAAD(regionID, pupilID, id))
 		if err != nil {
-			return err
+			return fmt.Errorf("sleutel maken: %w", err)
 		}
 		if _, err := tx.Exec(ctx, "UPDATE leerling_sleutel SET sleutel = ?, regio_sleutel_versie = ? WHERE id = ?", wrapped, version, id); err != nil {
 			return fmt.Errorf("sleutel maken: %w", err)
@@ -260,7 +260,7 @@ func (v *KeyVault) Prepare(ctx context.Context, regionID int64, pupilIDs []int64
 			have[p] = true
 			raw, err := envelope.NewKey()
 			if err != nil {
-				return err
+				return fmt.Errorf("sleutels voorbereiden: %w", err)
 			}
 			id, err := tx.InsertID(ctx, "INSERT INTO leerling_sleutel (regio_id, leerling_id, regio_sleutel_versie, aangemaakt_op) VALUES (?, ?, ?, ?)",
 				regionID, p, rk.CurrentDataKeyVersion(), time.Now().UnixMilli())
@@ -269,7 +269,7 @@ func (v *KeyVault) Prepare(ctx context.Context, regionID int64, pupilIDs []int64
 			}
 			version, wrapped, err := rk.Seal(raw, envelope.WrapAAD(regionID, p, id))
 			if err != nil {
-				return err
+				return fmt.Errorf("sleutels voorbereiden: %w", err)
 			}
 			if _, err := tx.Exec(ctx, "UPDATE leerling_sleutel SET sleutel = ?, regio_sleutel_versie = ? WHERE id = ?", wrapped, version, id); err != nil {
 				return fmt.Errorf("sleutels voorbereiden: %w", err)
@@ -302,7 +302,7 @@ func (v *KeyVault) Destroy(ctx context.Context, regionID, pupilID int64, now tim
 				SELECT ?, ?, 0, ?, ? WHERE NOT EXISTS (SELECT 1 FROM leerling_sleutel WHERE regio_id = ? AND leerling_id = ?)`,
 				regionID, pupilID, now.UnixMilli(), now.UnixMilli(), regionID, pupilID)
 		}
-		return err
+		return wrapErr(err, "sleutel vernietigen")
 	})
 	if err != nil {
 		return false, fmt.Errorf("leerlingsleutel vernietigen: %w", err)
@@ -368,7 +368,7 @@ func (v *KeyVault) Rewrap(ctx context.Context, regionID int64, now time.Time) (i
 				}
 				version, wrapped, err := rk.Seal(raw, aad)
 				if err != nil {
-					return err
+					return fmt.Errorf("sleutels opnieuw inpakken: %w", err)
 				}
 				if _, err := tx.Exec(ctx, "UPDATE leerling_sleutel SET sleutel = ?, regio_sleutel_versie = ?, herverpakt_op = ? WHERE id = ? AND vernietigd_op IS NULL",
 					wrapped, version, now.UnixMilli(), r.id); err != nil {
@@ -440,7 +440,7 @@ func (v *KeyVault) Destroyed(ctx context.Context, regionID, pupilID int64) (bool
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
-	return d.Valid, err
+	return d.Valid, wrapErr(err, "vernietiging van leerlingsleutel lezen")
 }
 
 func (db *DB) contentKey(ctx context.Context, regionID, pupilID int64, create bool) (*envelope.Key, error) {
@@ -566,7 +566,7 @@ func (t *Tx) casePupil(ctx context.Context, regionID, caseID int64) (int64, erro
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("casus %d: %w", caseID, ErrNotFound)
 	}
-	return p, err
+	return p, wrapErr(err, "leerling van de casus lezen")
 }
 
 func (db *DB) casePupil(ctx context.Context, regionID, caseID int64) (int64, error) {
@@ -575,5 +575,5 @@ func (db *DB) casePupil(ctx context.Context, regionID, caseID int64) (int64, err
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("casus %d: %w", caseID, ErrNotFound)
 	}
-	return p, err
+	return p, wrapErr(err, "leerling van de casus lezen")
 }

@@ -102,7 +102,7 @@ func (db *DB) EncryptLegacyContent(ctx context.Context) (map[string]int, error) 
 				for _, r := range batch {
 					sealed, err := tx.SealForPupil(ctx, r.region, r.pupil, f.Name(), r.value)
 					if err != nil {
-						return err
+						return fmt.Errorf("oude inhoud versleutelen: %w", err)
 					}
 					if _, err := tx.Exec(ctx, "UPDATE "+f.Table+" SET "+f.Column+" = ? WHERE regio_id = ? AND "+f.key()+" = ? AND "+f.Column+" = ?", sealed, r.region, r.id, r.value); err != nil {
 						return fmt.Errorf("oude inhoud versleutelen: %w", err)

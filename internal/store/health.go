@@ -36,7 +36,7 @@ func (db *DB) WriteProbe(ctx context.Context, now time.Time) error {
 	}
 	err := db.WithTx(ctx, func(tx *Tx) error {
 		_, err := tx.Exec(ctx, "INSERT INTO gereed_proef (id, tijd) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET tijd = excluded.tijd", now.UnixMilli())
-		return err
+		return wrapErr(err, "schrijfproef")
 	})
 	if err != nil {
 		return fmt.Errorf("de database kan niet schrijven: %w", err)

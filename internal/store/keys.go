@@ -54,7 +54,7 @@ func bindKeys(ctx context.Context, tx *Tx, regionID int64, fps []ident.Fingerpri
 		case err == nil:
 			return added, fmt.Errorf("%w: %s v%d is vastgelegd als %s, niet %s", ident.ErrKeyMismatch, f.Kind, f.Version, have, f.Fingerprint)
 		case !errors.Is(err, sql.ErrNoRows):
-			return added, err
+			return added, wrapErr(err, "sleutels aan de regio koppelen")
 		}
 		if _, err := tx.Exec(ctx, "INSERT INTO regio_sleutel (regio_id, soort, versie, vingerafdruk, aangemaakt_op) VALUES (?, ?, ?, ?, ?)", regionID, f.Kind, f.Version, f.Fingerprint, now.UnixMilli()); err != nil {
 			return added, fmt.Errorf("sleutels aan de regio koppelen: %w", err)

@@ -170,7 +170,7 @@ func (db *DB) Migrate(ctx context.Context, now int64) ([]Migration, error) {
 				}
 			}
 			_, err := tx.Exec(ctx, "INSERT INTO schema_migraties (versie, naam, toegepast_op) VALUES (?, ?, ?)", m.Version, m.Name, now)
-			return err
+			return wrapErr(err, "migreren")
 		})
 		if err != nil {
 			return pending[:i], fmt.Errorf("migratie %04d_%s: %w", m.Version, m.Name, err)

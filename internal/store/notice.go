@@ -104,10 +104,10 @@ func (db *DB) NoticePupils(ctx context.Context, regionID int64, pseudonyms []str
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
-			return nil, err
+			return nil, wrapErr(err, "leerlingen voor kennisgeving lezen")
 		default:
 			if h.Until, err = civil.ParseISO(until); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("leerlingen voor kennisgeving lezen: %w", err)
 			}
 			info.Hold = &h
 		}
@@ -136,7 +136,7 @@ func (db *DB) OrgName(ctx context.Context, regionID, orgID int64) (string, error
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
-	return name, err
+	return name, wrapErr(err, "naam van de organisatie lezen")
 }
 
 func addressHash(email string) string {
@@ -149,7 +149,7 @@ func (db *DB) NoticeSent(ctx context.Context, regionID int64, pseudonym string, 
 	var n int
 	err := db.QueryRow(ctx, "SELECT COUNT(*) FROM kennisgeving_verzonden WHERE regio_id = ? AND leerling = ? AND dag = ? AND ontvanger_hash = ?",
 		regionID, pseudonym, day.String(), addressHash(email)).Scan(&n)
-	return n > 0, err
+	return n > 0, wrapErr(err, "verzonden kennisgeving lezen")
 }
 
 // MarkSent records a sent notice (and that a held day is no longer held).
@@ -160,7 +160,7 @@ func (db *DB) MarkNoticeSent(ctx context.Context, regionID int64, pseudonym stri
 			return fmt.Errorf("kennisgeving als verzonden vastleggen: %w", err)
 		}
 		_, err := tx.Exec(ctx, "DELETE FROM kennisgeving_achtergehouden WHERE regio_id = ? AND leerling = ? AND dag = ?", regionID, pseudonym, day.String())
-		return err
+		return wrapErr(err, "kennisgeving als verzonden vastleggen")
 	})
 }
 
@@ -172,7 +172,7 @@ func (db *DB) NoticeHeld(ctx context.Context, regionID int64, pseudonym string, 
 		}
 		_, err := tx.Exec(ctx, "INSERT INTO kennisgeving_achtergehouden (regio_id, leerling, dag, tot, vastgelegd_op) VALUES (?, ?, ?, ?, ?)",
 			regionID, pseudonym, day.String(), until.String(), now.UnixMilli())
-		return err
+		return wrapErr(err, "opgeschorte kennisgeving lezen")
 	})
 }
 
@@ -191,7 +191,7 @@ func (db *DB) HeldNoticeDays(ctx context.Context, regionID int64, day civil.Date
 		}
 		dd, err := civil.ParseISO(d)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("opgeschorte kennisgevingsdagen lezen: %w", err)
 		}
 		out[ps] = append(out[ps], dd)
 	}
@@ -207,5 +207,5 @@ func (db *DB) HoldNotices(ctx context.Context, regionID, pupilID int64, reason s
 	}
 	_, err := db.Exec(ctx, "INSERT INTO kennisgeving_uitstel (regio_id, leerling_id, reden, tot, door, aangemaakt_op) VALUES (?, ?, ?, ?, ?, ?)",
 		regionID, pupilID, reason, until.String(), by, now.UnixMilli())
-	return err
+	return wrapErr(err, "kennisgevingen opschorten")
 }

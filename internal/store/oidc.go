@@ -16,7 +16,7 @@ func (db *DB) OIDCBinding(ctx context.Context, regionID int64, issuer, subject s
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
-	return id, err == nil, err
+	return id, err == nil, wrapErr(err, "OIDC-koppeling lezen")
 }
 
 // OIDCSubjectOf returns the subject the account is bound to at issuer ("" when none).
@@ -26,7 +26,7 @@ func (db *DB) OIDCSubjectOf(ctx context.Context, regionID, userID int64, issuer 
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
-	return sub, err
+	return sub, wrapErr(err, "OIDC-subject lezen")
 }
 
 // BindOIDC binds the account to issuer and subject. Binding again to the same pair is a no-op;
@@ -42,7 +42,7 @@ func (db *DB) BindOIDC(ctx context.Context, regionID, userID int64, issuer, subj
 		case err == nil:
 			return auth.ErrOIDCBound
 		case !errors.Is(err, sql.ErrNoRows):
-			return err
+			return wrapErr(err, "OIDC-koppeling vastleggen")
 		}
 		var sub string
 		err = tx.QueryRow(ctx, `SELECT subject FROM gebruiker_oidc WHERE regio_id = ? AND gebruiker_id = ? AND issuer = ?`, regionID, userID, issuer).Scan(&sub)
@@ -50,10 +50,10 @@ func (db *DB) BindOIDC(ctx context.Context, regionID, userID int64, issuer, subj
 			return auth.ErrOIDCBound
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
-			return err
+			return wrapErr(err, "OIDC-koppeling vastleggen")
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO gebruiker_oidc (regio_id, gebruiker_id, issuer, subject, gekoppeld_op) VALUES (?, ?, ?, ?, ?)`,
 			regionID, userID, issuer, subject, now.UnixMilli())
-		return err
+		return wrapErr(err, "OIDC-koppeling vastleggen")
 	})
 }

@@ -40,7 +40,7 @@ func (t *Tx) CreatePupil(ctx context.Context, regionID int64, p region.Pupil, ke
 	if err != nil && isUnique(err) {
 		return 0, "", &region.FieldError{Field: string(p.NumberKind), Msg: "deze leerling staat al in de regio"}
 	}
-	return id, pseudonym, err
+	return id, pseudonym, wrapErr(err, "leerling maken")
 }
 
 // AddEnrolment enrols a pupil at a school of the region. It refuses an unknown school, an
@@ -78,7 +78,7 @@ func (t *Tx) AddEnrolment(ctx context.Context, regionID, pupilID int64, e region
 	if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") || err != nil && strings.Contains(err.Error(), "23503") {
 		return 0, &region.FieldError{Field: "leerling", Msg: "onbekende leerling in deze regio"}
 	}
-	return id, err
+	return id, wrapErr(err, "inschrijving vastleggen")
 }
 
 // CreateParent stores a parent or guardian.
@@ -94,7 +94,7 @@ func (t *Tx) LinkGuardian(ctx context.Context, regionID, pupilID int64, g region
 	if err != nil && (strings.Contains(err.Error(), "FOREIGN KEY") || strings.Contains(err.Error(), "23503")) {
 		return &region.FieldError{Field: "ouder", Msg: "onbekende leerling of ouder in deze regio"}
 	}
-	return err
+	return wrapErr(err, "gezagdrager koppelen")
 }
 
 const pupilCols = "id, pseudoniem, id_soort, voornaam, achternaam, geboortedatum, COALESCE(woongemeente_id, 0)"
@@ -105,7 +105,7 @@ func scanPupil(sc interface{ Scan(...any) error }) (region.Pupil, error) {
 	var birth sql.NullString
 	err := sc.Scan(&p.ID, &p.Pseudonym, &kind, &p.FirstName, &p.LastName, &birth, &p.GemeenteID)
 	p.NumberKind, p.BirthDate = ident.Kind(kind), parseDate(birth)
-	return p, err
+	return p, wrapErr(err, "leerling lezen")
 }
 
 // Pupil returns one pupil of the region with enrolments and guardian links (no identifier).
@@ -140,7 +140,7 @@ func (db *DB) PupilBySchoolNumber(ctx context.Context, regionID, schoolID int64,
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, ErrNotFound
 	}
-	return id, err
+	return id, wrapErr(err, "leerling op leerlingnummer zoeken")
 }
 
 func (db *DB) loadPupilRelations(ctx context.Context, regionID int64, p *region.Pupil) error {

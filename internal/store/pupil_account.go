@@ -45,7 +45,7 @@ func (db *DB) InvitePupil(ctx context.Context, regionID, pupilID int64, email, b
 		}
 		b, err := civil.ParseISO(birth)
 		if err != nil {
-			return err
+			return fmt.Errorf("leerling uitnodigen: %w", err)
 		}
 		if civil.AgeOn(b, civil.Today(now)) < 12 {
 			return ErrTooYoung
@@ -55,7 +55,7 @@ func (db *DB) InvitePupil(ctx context.Context, regionID, pupilID int64, email, b
 		}
 		_, err = tx.Exec(ctx, "INSERT INTO leerling_account (regio_id, leerling_id, email, uitgenodigd_door, uitgenodigd_op) VALUES (?, ?, ?, ?, ?)",
 			regionID, pupilID, email, by, now.UnixMilli())
-		return err
+		return wrapErr(err, "leerling uitnodigen")
 	})
 }
 
@@ -72,7 +72,7 @@ func scanPupilAccount(sc interface{ Scan(...any) error }) (PupilAccount, error) 
 	}
 	var err error
 	p.BirthDate, err = civil.ParseISO(birth)
-	return p, err
+	return p, wrapErr(err, "leerlingaccount lezen")
 }
 
 // PupilAccountsByEmail returns the pupil accounts with this address (in any region).
@@ -112,7 +112,7 @@ func (db *DB) CreatePupilLoginCode(ctx context.Context, regionID, pupilID int64,
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO leerling_code (regio_id, leerling_id, code_hash, verloopt_op, aangemaakt_op) VALUES (?, ?, ?, ?, ?)`,
 			regionID, pupilID, hash, ms(expires), ms(now))
-		return err
+		return wrapErr(err, "inlogcode voor leerling maken")
 	})
 }
 
@@ -133,15 +133,15 @@ func (db *DB) UsePupilLoginCode(ctx context.Context, regionID, pupilID int64, ha
 		}
 		if expires <= ms(now) || attempts >= int64(maxAttempts) {
 			_, err := tx.Exec(ctx, `UPDATE leerling_code SET gebruikt_op = ? WHERE id = ?`, ms(now), id)
-			return err
+			return wrapErr(err, "inlogcode van leerling gebruiken")
 		}
 		if want == hash {
 			ok = true
 			_, err := tx.Exec(ctx, `UPDATE leerling_code SET gebruikt_op = ?, pogingen = pogingen + 1 WHERE id = ?`, ms(now), id)
-			return err
+			return wrapErr(err, "inlogcode van leerling gebruiken")
 		}
 		_, err = tx.Exec(ctx, `UPDATE leerling_code SET pogingen = pogingen + 1 WHERE id = ?`, id)
-		return err
+		return wrapErr(err, "inlogcode van leerling gebruiken")
 	})
 	if err != nil {
 		return false, fmt.Errorf("use pupil login code: %w", err)

@@ -52,7 +52,7 @@ func (db *DB) CreateRegion(ctx context.Context, r region.Region, now time.Time) 
 		if err != nil && isUnique(err) {
 			return &region.FieldError{Field: "code", Msg: fmt.Sprintf("regio %q bestaat al", r.Code)}
 		}
-		return err
+		return wrapErr(err, "regio maken")
 	})
 	return r, err
 }
@@ -66,7 +66,7 @@ func (db *DB) RegionByCode(ctx context.Context, code string) (region.Region, err
 		return r, fmt.Errorf("regio %q: %w", code, ErrNotFound)
 	}
 	r.Holiday = region.HolidayRegion(h)
-	return r, err
+	return r, wrapErr(err, "regio op code lezen")
 }
 
 // Regions lists all regions.
@@ -112,7 +112,7 @@ func (t *Tx) CreateOrganisation(ctx context.Context, regionID int64, o region.Or
 		}
 		return 0, &region.FieldError{Field: "cbs_code", Msg: fmt.Sprintf("gemeente %s bestaat al in deze regio", o.CBSCode)}
 	}
-	return id, err
+	return id, wrapErr(err, "organisatie maken")
 }
 
 func nullStr(s string) any {
@@ -130,7 +130,7 @@ func scanOrg(sc interface{ Scan(...any) error }) (region.Organisation, error) {
 	var joined sql.NullString
 	err := sc.Scan(&o.ID, &kind, &o.Name, &o.BRIN, &o.Vestiging, &sector, &o.CBSCode, &o.GemeenteID, &joined)
 	o.Kind, o.Sector, o.JoinedOn = region.OrgKind(kind), region.Sector(sector), parseDate(joined)
-	return o, err
+	return o, wrapErr(err, "organisatie lezen")
 }
 
 func (t *Tx) organisation(ctx context.Context, regionID, id int64) (region.Organisation, error) {
@@ -191,7 +191,7 @@ func (t *Tx) CreateUser(ctx context.Context, regionID int64, u region.User, now 
 	if err != nil && isUnique(err) {
 		return 0, &region.FieldError{Field: "email", Msg: fmt.Sprintf("er is al een gebruiker met e-mailadres %s", u.Email)}
 	}
-	return id, err
+	return id, wrapErr(err, "gebruiker maken")
 }
 
 const userCols = "id, organisatie_id, naam, email, rol, actief"
@@ -202,7 +202,7 @@ func scanUser(sc interface{ Scan(...any) error }) (region.User, error) {
 	var active int
 	err := sc.Scan(&u.ID, &u.OrganisationID, &u.Name, &u.Email, &role, &active)
 	u.Role, u.Active = region.Role(role), active == 1
-	return u, err
+	return u, wrapErr(err, "gebruiker lezen")
 }
 
 // User returns one user of the region.

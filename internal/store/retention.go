@@ -618,7 +618,7 @@ func (s *RetentionStore) AddHold(ctx context.Context, regionID int64, h retentio
 		var err error
 		id, err = tx.InsertID(ctx, `INSERT INTO bewaarblokkade (regio_id, leerling_id, casus_id, reden, tot, ingesteld_door, ingesteld_op) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			regionID, h.PupilID, h.CaseID, h.Reason, fmtDate(h.Until), h.SetBy, h.SetAt.UnixMilli())
-		return err
+		return wrapErr(err, "bewaarblokkade vastleggen")
 	})
 	return id, err
 }
@@ -1013,7 +1013,7 @@ func (s *RetentionStore) Execute(ctx context.Context, regionID, listID int64, p 
 	}
 	_, err = s.db.Exec(ctx, `UPDATE vernietigingslijst SET status = 'uitgevoerd', uitgevoerd_op = ? WHERE regio_id = ? AND id = ? AND status = 'goedgekeurd'
 		AND NOT EXISTS (SELECT 1 FROM vernietigingslijst_regel WHERE regio_id = ? AND lijst_id = ? AND status = 'voorgesteld')`, now.UnixMilli(), regionID, listID, regionID, listID)
-	return done, err
+	return done, wrapErr(err, "vernietigingslijst uitvoeren")
 }
 
 // approvals finds, for each controller, an approved list with the unit proposed on it.
@@ -1052,7 +1052,7 @@ func (s *RetentionStore) markLine(ctx context.Context, regionID int64, u retenti
 		}
 	}
 	_, err := s.db.Exec(ctx, q, args...)
-	return err
+	return wrapErr(err, "regel van vernietigingslijst afvinken")
 }
 
 // Report lists the destructions between from and to (inclusive days), oldest first.
@@ -1078,7 +1078,7 @@ func (s *RetentionStore) Report(ctx context.Context, regionID int64, from, to ti
 			d.Rules = strings.Split(rules, "\n")
 		}
 		if err := json.Unmarshal([]byte(counts), &d.Counts); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("vernietigingsverslag lezen: %w", err)
 		}
 		out = append(out, d)
 	}

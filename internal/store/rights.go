@@ -42,7 +42,7 @@ func (db *DB) AccessSchool(ctx context.Context, regionID, pupilID int64, day rig
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("inschrijving van leerling %d: %w", pupilID, ErrNotFound)
 	}
-	return id, err
+	return id, wrapErr(err, "school van de leerling lezen")
 }
 
 // CreateAccessRequest stores a new access request with its audit entries in one transaction and
@@ -88,7 +88,7 @@ func (db *DB) CreateAccessRequest(ctx context.Context, regionID int64, r rights.
 		}
 		text, err := tx.SealForPupil(ctx, regionID, d.PupilID, "inzageverzoek.verzoek_tekst", d.Text)
 		if err != nil {
-			return err
+			return fmt.Errorf("verzoek van betrokkene vastleggen: %w", err)
 		}
 		id, err := tx.InsertID(ctx, `INSERT INTO inzageverzoek (regio_id, leerling_id, school_id, aanvrager, ouder_id, ontvangen_op, termijn, status, aangemaakt_op,
 			soort, verzoek_tekst, wgbo_reden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -145,7 +145,7 @@ func (db *DB) UpdateAccessRequest(ctx context.Context, regionID int64, r rights.
 			case errors.Is(err, sql.ErrNoRows):
 				return ErrNotFound
 			case err != nil:
-				return err
+				return wrapErr(err, "verzoek van betrokkene bijwerken")
 			case now == string(rights.StatusHandled):
 				return rights.ErrAlreadyHandled
 			default:

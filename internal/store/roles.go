@@ -119,5 +119,5 @@ func (t *Tx) SetRegion(ctx context.Context, regionID int64) error {
 		return nil
 	}
 	_, err := t.tx.ExecContext(ctx, "SELECT set_config('"+RegionSetting+"', $1, true)", fmt.Sprint(regionID))
-	return err
+	return wrapErr(err, "regio van de transactie instellen")
 }

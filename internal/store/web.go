@@ -252,7 +252,7 @@ func (db *DB) Accounts(ctx context.Context, regionID int64) ([]auth.Account, err
 func upsertLogin(ctx context.Context, tx *Tx, regionID, userID int64, now time.Time) error {
 	_, err := tx.Exec(ctx, `INSERT INTO gebruiker_inlog (regio_id, gebruiker_id, gewijzigd_op) VALUES (?, ?, ?)
 		ON CONFLICT (regio_id, gebruiker_id) DO NOTHING`, regionID, userID, ms(now))
-	return err
+	return wrapErr(err, "inlogaccount vastleggen")
 }
 
 // SetPasswordHash stores an argon2id hash (see auth.HashPassword) for the user.
@@ -262,7 +262,7 @@ func (db *DB) SetPasswordHash(ctx context.Context, regionID, userID int64, hash 
 			return fmt.Errorf("set password: %w", err)
 		}
 		_, err := tx.Exec(ctx, `UPDATE gebruiker_inlog SET wachtwoord_hash = ?, gewijzigd_op = ? WHERE regio_id = ? AND gebruiker_id = ?`, hash, ms(now), regionID, userID)
-		return err
+		return wrapErr(err, "wachtwoord vastleggen")
 	})
 }
 
@@ -275,7 +275,7 @@ func (db *DB) SetTOTP(ctx context.Context, regionID, userID int64, sealed []byte
 		}
 		_, err := tx.Exec(ctx, `UPDATE gebruiker_inlog SET totp_geheim = ?, totp_bevestigd = ?, totp_laatste_stap = 0, gewijzigd_op = ? WHERE regio_id = ? AND gebruiker_id = ?`,
 			sealed, boolInt(confirmed), ms(now), regionID, userID)
-		return err
+		return wrapErr(err, "TOTP-geheim vastleggen")
 	})
 }
 
@@ -288,7 +288,7 @@ func (db *DB) UseTOTPStep(ctx context.Context, regionID, userID, step int64, now
 		return false, fmt.Errorf("use totp step: %w", err)
 	}
 	n, err := res.RowsAffected()
-	return n == 1, err
+	return n == 1, wrapErr(err, "TOTP-stap gebruiken")
 }
 
 // ReplaceRecoveryCodes replaces the user's recovery codes by these hashes.
@@ -314,14 +314,14 @@ func (db *DB) UseRecoveryCode(ctx context.Context, regionID, userID int64, hash 
 		return false, fmt.Errorf("use recovery code: %w", err)
 	}
 	n, err := res.RowsAffected()
-	return n == 1, err
+	return n == 1, wrapErr(err, "herstelcode gebruiken")
 }
 
 // RecoveryCodesLeft counts the user's unused recovery codes.
 func (db *DB) RecoveryCodesLeft(ctx context.Context, regionID, userID int64) (int, error) {
 	var n int
 	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM herstelcode WHERE regio_id = ? AND gebruiker_id = ? AND gebruikt_op IS NULL`, regionID, userID).Scan(&n)
-	return n, err
+	return n, wrapErr(err, "resterende herstelcodes tellen")
 }
 
 // ---- sessions
@@ -376,13 +376,13 @@ func session(ctx context.Context, db reader, idHash string) (auth.Session, error
 // TouchSession records activity on a session (for the idle timeout).
 func (db *DB) TouchSession(ctx context.Context, idHash string, now time.Time) error {
 	_, err := db.Exec(ctx, `UPDATE sessie SET laatst_actief_op = ? WHERE id_hash = ?`, ms(now), idHash)
-	return err
+	return wrapErr(err, "sessie bijwerken")
 }
 
 // SetSessionPurpose records the purpose (doel) the user works under.
 func (db *DB) SetSessionPurpose(ctx context.Context, idHash, purpose string) error {
 	_, err := db.Exec(ctx, `UPDATE sessie SET doel = ? WHERE id_hash = ?`, purpose, idHash)
-	return err
+	return wrapErr(err, "doel van de sessie vastleggen")
 }
 
 // RotateSession replaces the session oldHash by next in one transaction: the old id stops working
@@ -402,7 +402,7 @@ func (db *DB) RotateSession(ctx context.Context, oldHash string, next auth.Sessi
 // DeleteSession ends a session.
 func (db *DB) DeleteSession(ctx context.Context, idHash string) error {
 	_, err := db.Exec(ctx, `DELETE FROM sessie WHERE id_hash = ?`, idHash)
-	return err
+	return wrapErr(err, "sessie verwijderen")
 }
 
 // DeleteExpiredSessions removes sessions created before createdBefore or idle since idleBefore.
@@ -449,7 +449,7 @@ func (db *DB) ThrottleFail(ctx context.Context, key string, max int, window, loc
 		if count >= int64(max) {
 			_, err := tx.Exec(ctx, `UPDATE inlog_beperking SET geblokkeerd_tot = ?, mislukt = 0, venster_start = ? WHERE sleutel = ?`, ms(now.Add(lock)), n, key)
 			locked = true
-			return err
+			return wrapErr(err, "mislukte poging vastleggen")
 		}
 		return nil
 	})
@@ -462,7 +462,7 @@ func (db *DB) ThrottleFail(ctx context.Context, key string, max int, window, loc
 // ThrottleReset clears the failures of key (after a successful login of that account).
 func (db *DB) ThrottleReset(ctx context.Context, key string) error {
 	_, err := db.Exec(ctx, `DELETE FROM inlog_beperking WHERE sleutel = ? AND geblokkeerd_tot = 0`, key)
-	return err
+	return wrapErr(err, "pogingen herstellen")
 }
 
 // ---- parents and one-time codes
@@ -498,7 +498,7 @@ func (db *DB) Parent(ctx context.Context, regionID, parentID int64) (auth.Parent
 		return p, auth.ErrNoAccount
 	}
 	p.Email = email.String
-	return p, err
+	return p, wrapErr(err, "ouder lezen")
 }
 
 // CreateLoginCode stores the hash of a one-time code for a parent; older unused codes lapse.
@@ -509,7 +509,7 @@ func (db *DB) CreateLoginCode(ctx context.Context, regionID, parentID int64, has
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO eenmalige_code (regio_id, ouder_id, code_hash, verloopt_op, aangemaakt_op) VALUES (?, ?, ?, ?, ?)`,
 			regionID, parentID, hash, ms(expires), ms(now))
-		return err
+		return wrapErr(err, "inlogcode maken")
 	})
 }
 
@@ -531,15 +531,15 @@ func (db *DB) UseLoginCode(ctx context.Context, regionID, parentID int64, hash s
 		}
 		if expires <= ms(now) || attempts >= int64(maxAttempts) {
 			_, err := tx.Exec(ctx, `UPDATE eenmalige_code SET gebruikt_op = ? WHERE id = ?`, ms(now), id)
-			return err
+			return wrapErr(err, "inlogcode gebruiken")
 		}
 		if want == hash {
 			ok = true
 			_, err := tx.Exec(ctx, `UPDATE eenmalige_code SET gebruikt_op = ?, pogingen = pogingen + 1 WHERE id = ?`, ms(now), id)
-			return err
+			return wrapErr(err, "inlogcode gebruiken")
 		}
 		_, err = tx.Exec(ctx, `UPDATE eenmalige_code SET pogingen = pogingen + 1 WHERE id = ?`, id)
-		return err
+		return wrapErr(err, "inlogcode gebruiken")
 	})
 	if err != nil {
 		return false, fmt.Errorf("use login code: %w", err)
@@ -556,7 +556,7 @@ func (db *DB) CreateAPIClient(ctx context.Context, c auth.APIClient, tokenHash s
 		var err error
 		id, err = tx.InsertID(ctx, `INSERT INTO api_client (regio_id, organisatie_id, naam, rol, token_hash, scopes, aangemaakt_op) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			c.RegionID, c.OrgID, c.Name, c.Role, tokenHash, strings.Join(c.Scopes, " "), ms(now))
-		return err
+		return wrapErr(err, "API-client maken")
 	})
 	if err != nil {
 		return 0, fmt.Errorf("create api client: %w", err)
@@ -585,7 +585,7 @@ func (db *DB) APIClientByToken(ctx context.Context, tokenHash string) (auth.APIC
 // RevokeAPIClient withdraws a client's token.
 func (db *DB) RevokeAPIClient(ctx context.Context, regionID, id int64, now time.Time) error {
 	_, err := db.Exec(ctx, `UPDATE api_client SET ingetrokken_op = ? WHERE regio_id = ? AND id = ? AND ingetrokken_op IS NULL`, ms(now), regionID, id)
-	return err
+	return wrapErr(err, "API-client intrekken")
 }
 
 // ---- OIDC
@@ -598,7 +598,7 @@ func (db *DB) SetOIDC(ctx context.Context, c auth.OIDCConfig, sealedSecret []byt
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO oidc_koppeling (regio_id, organisatie_id, issuer, client_id, client_geheim, mfa_van_idp) VALUES (?, ?, ?, ?, ?, ?)`,
 			c.RegionID, c.OrgID, c.Issuer, c.ClientID, sealedSecret, boolInt(c.MFAFromIdP))
-		return err
+		return wrapErr(err, "OIDC-instelling opslaan")
 	})
 }
 
@@ -1050,7 +1050,7 @@ func (db *DB) SetAccountActive(ctx context.Context, regionID, userID int64, acti
 		if !active {
 			_, err = tx.Exec(ctx, `DELETE FROM sessie WHERE regio_id = ? AND gebruiker_id = ?`, regionID, userID)
 		}
-		return err
+		return wrapErr(err, "account (de)activeren")
 	})
 }
 
@@ -1072,7 +1072,7 @@ func (db *DB) ResetMFA(ctx context.Context, regionID, userID int64, now time.Tim
 			return fmt.Errorf("tweede factor herstellen: %w", err)
 		}
 		_, err := tx.Exec(ctx, `DELETE FROM sessie WHERE regio_id = ? AND gebruiker_id = ?`, regionID, userID)
-		return err
+		return wrapErr(err, "tweede factor herstellen")
 	})
 }
 
@@ -1169,7 +1169,7 @@ func (db *DB) UseSetupLink(ctx context.Context, linkHash, passwordHash string, n
 		}
 		_, err = tx.Exec(ctx, `UPDATE gebruiker_inlog SET wachtwoord_hash = ?, gewijzigd_op = ? WHERE regio_id = ? AND gebruiker_id = ?`,
 			passwordHash, ms(now), regionID, userID)
-		return err
+		return wrapErr(err, "instellink gebruiken")
 	})
 	if err != nil {
 		return 0, 0, fmt.Errorf("instellink gebruiken: %w", err)
