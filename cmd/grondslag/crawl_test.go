@@ -78,7 +78,14 @@ func newDemoSite(t *testing.T, pupils int) *demoSite {
 	if _, err := populateDemo(ctx, db, ring, res, today); err != nil {
 		t.Fatal(err)
 	}
-	cfg := &config{KeyFile: filepath.Join(dir, "grondslag-demo-sleutels.json"), Region: res.Region.Code}
+	return serveDemoSite(t, db, ring, res, filepath.Join(dir, "grondslag-demo-sleutels.json"))
+}
+
+// serveDemoSite serves a demo region already in db through the real server.
+func serveDemoSite(t *testing.T, db *store.DB, ring *ident.KeyRing, res *demo.Result, keyFile string) *demoSite {
+	t.Helper()
+	ctx := context.Background()
+	cfg := &config{KeyFile: keyFile, Region: res.Region.Code}
 	e := env{stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
 	ws, cleanup, _, err := newWebServer(ctx, e, cfg, db, ring)
 	if err != nil {

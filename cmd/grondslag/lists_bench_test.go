@@ -39,8 +39,22 @@ func TestListTimings(t *testing.T) {
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	defer slog.SetDefault(prev)
 	start := time.Now()
-	d := newDemoSite(t, n)
-	t.Logf("RESULT demo leerlingen=%d opbouw_s=%.1f", n, time.Since(start).Seconds())
+	var d *demoSite
+	if dir := os.Getenv("GRONDSLAG_BENCH_MAP"); dir != "" {
+		var built bool
+		d, built = keptDemoSite(t, n, dir)
+		if built {
+			t.Logf("RESULT demo leerlingen=%d opbouw_s=%.1f map=%s", n, time.Since(start).Seconds(), dir)
+		} else {
+			t.Logf("RESULT demo leerlingen=%d hergebruikt map=%s openen_s=%.1f", n, dir, time.Since(start).Seconds())
+		}
+		if os.Getenv("GRONDSLAG_BENCH_ALLEEN_OPBOUW") != "" {
+			return
+		}
+	} else {
+		d = newDemoSite(t, n)
+		t.Logf("RESULT demo leerlingen=%d opbouw_s=%.1f", n, time.Since(start).Seconds())
+	}
 	account := worstCaseAccounts(t, d)
 	compareQueries(t, d, account, reps)
 	measure := func(b *browser, who, path string) {

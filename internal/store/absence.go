@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/dossier"
+	"github.com/grondslag/grondslag/internal/region"
 )
 
 // This file stores absence (internal/absence): registrations imported from a school's file,
@@ -552,9 +554,7 @@ func (s StoredSignal) Open() bool { return s.MeldingID == 0 }
 
 // Signals returns a pupil's stored signals, by start date. pupilID 0 returns the region's.
 func (db *DB) Signals(ctx context.Context, regionID, pupilID int64) ([]StoredSignal, error) {
-	q := `SELECT s.id, s.leerling_id, s.soort, s.van, s.tot, s.uren_centi, s.dagen, s.bron, s.prioriteit, s.gevonden_op, s.bereikt, s.einde, s.einde_reden,
-		COALESCE((SELECT MIN(m.id) FROM verzuimmelding m WHERE m.regio_id = s.regio_id AND m.signaal_id = s.id AND m.status <> ?), 0)
-		FROM verzuim_signaal s WHERE s.regio_id = ?`
+	q := `SELECT ` + signalCols + ` FROM verzuim_signaal s WHERE s.regio_id = ?`
 	args := []any{string(absence.StatusWithdrawn), regionID}
 	if pupilID != 0 {
 		q += " AND s.leerling_id = ?"
@@ -564,6 +564,16 @@ func (db *DB) Signals(ctx context.Context, regionID, pupilID int64) ([]StoredSig
 	if err != nil {
 		return nil, fmt.Errorf("verzuimsignalen lezen: %w", err)
 	}
+	return scanSignals(rows)
+}
+
+// signalCols are the columns scanSignals reads, of a verzuim_signaal s; its one argument is
+// absence.StatusWithdrawn (a withdrawn melding does not cover the episode).
+const signalCols = `s.id, s.leerling_id, s.soort, s.van, s.tot, s.uren_centi, s.dagen, s.bron, s.prioriteit, s.gevonden_op, s.bereikt, s.einde, s.einde_reden,
+		COALESCE((SELECT MIN(m.id) FROM verzuimmelding m WHERE m.regio_id = s.regio_id AND m.signaal_id = s.id AND m.status <> ?), 0)`
+
+// scanSignals reads rows of signalCols and closes them.
+func scanSignals(rows *sql.Rows) ([]StoredSignal, error) {
 	defer rows.Close()
 	var out []StoredSignal
 	for rows.Next() {
@@ -581,6 +591,7 @@ func (db *DB) Signals(ctx context.Context, regionID, pupilID int64) ([]StoredSig
 		if err := errors.Join(err1, err2); err != nil {
 			return nil, err
 		}
+		var err error
 		if reached != "" {
 			if s.Reached, err = absence.ParseDate(reached); err != nil {
 				return nil, fmt.Errorf("verzuimsignalen lezen: %w", err)
@@ -683,52 +694,48 @@ func (db *DB) Exemptions(ctx context.Context, regionID, pupilID int64) ([]absenc
 // SignalsToReport returns the region's stored signals that propose a melding (not M@ZL, not
 // absoluut verzuim, not RMC) and whose episode no melding covers (a withdrawn one does not): the
 // zorgcoördinator's list of meldingen to complete. schoolID 0 lists every school; otherwise only
-// pupils currently enrolled there on asOf.
+// pupils currently enrolled there on asOf. One query, by start date.
 func (db *DB) SignalsToReport(ctx context.Context, regionID, schoolID int64, asOf absence.Date) ([]StoredSignal, error) {
-	q := `SELECT s.id, s.leerling_id FROM verzuim_signaal s
+	return db.signalsToReport(ctx, regionID, schoolID, 0, asOf)
+}
+
+// SchoolSignalsToReport is SignalsToReport for a user of a school: the signals of the pupils
+// enrolled at the actor's school, and for a mentor only of the pupils in his own classes
+// (mentor_klas, as relationClauses narrows /leerlingen). An actor of no school gets none.
+func (db *DB) SchoolSignalsToReport(ctx context.Context, a dossier.Actor, asOf absence.Date) ([]StoredSignal, error) {
+	if a.Party != "school" || a.OrgID == 0 {
+		return nil, nil
+	}
+	var mentor int64
+	if a.Role == string(region.RoleMentor) {
+		mentor = a.UserID
+		if mentor == 0 {
+			return nil, nil
+		}
+	}
+	return db.signalsToReport(ctx, a.RegionID, a.OrgID, mentor, asOf)
+}
+
+func (db *DB) signalsToReport(ctx context.Context, regionID, schoolID, mentorID int64, asOf absence.Date) ([]StoredSignal, error) {
+	q := `SELECT ` + signalCols + ` FROM verzuim_signaal s
 		WHERE s.regio_id = ? AND s.soort NOT IN (?, ?, ?)
 		AND NOT EXISTS (SELECT 1 FROM verzuimmelding m WHERE m.regio_id = s.regio_id AND m.signaal_id = s.id AND m.status <> ?)`
-	args := []any{regionID, string(absence.KindMAZL), string(absence.KindAbsolute), string(absence.KindRMC), string(absence.StatusWithdrawn)}
+	args := []any{string(absence.StatusWithdrawn), regionID, string(absence.KindMAZL), string(absence.KindAbsolute), string(absence.KindRMC), string(absence.StatusWithdrawn)}
 	if schoolID != 0 {
 		q += ` AND EXISTS (SELECT 1 FROM inschrijving i WHERE i.regio_id = s.regio_id AND i.leerling_id = s.leerling_id AND i.school_id = ?
-			AND i.van <= ? AND (i.tot IS NULL OR i.tot >= ?))`
+			AND i.van <= ? AND (i.tot IS NULL OR i.tot >= ?)`
 		args = append(args, schoolID, asOf.String(), asOf.String())
+		if mentorID != 0 {
+			q += ` AND ` + mentorClassCond
+			args = append(args, mentorID)
+		}
+		q += `)`
 	}
 	rows, err := db.Query(ctx, q+" ORDER BY s.van, s.id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("te melden signalen lezen: %w", err)
 	}
-	type ref struct{ id, pupil int64 }
-	var refs []ref
-	for rows.Next() {
-		var r ref
-		if err := rows.Scan(&r.id, &r.pupil); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("te melden signalen lezen: %w", err)
-		}
-		refs = append(refs, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("te melden signalen lezen: %w", err)
-	}
-	byPupil := map[int64][]StoredSignal{}
-	out := make([]StoredSignal, 0, len(refs))
-	for _, r := range refs {
-		all, ok := byPupil[r.pupil]
-		if !ok {
-			if all, err = db.Signals(ctx, regionID, r.pupil); err != nil {
-				return nil, err
-			}
-			byPupil[r.pupil] = all
-		}
-		for _, s := range all {
-			if s.ID == r.id {
-				out = append(out, s)
-			}
-		}
-	}
-	return out, nil
+	return scanSignals(rows)
 }
 
 // updateMelding brings an open melding in line with its grown episode: hours, days, the end date

@@ -25,7 +25,7 @@ import (
 
 // VerzuimStore is what the absence pages need from the store (*store.DB implements it).
 type VerzuimStore interface {
-	SignalsToReport(ctx context.Context, regionID, schoolID int64, asOf absence.Date) ([]store.StoredSignal, error)
+	SchoolSignalsToReport(ctx context.Context, a dossier.Actor, asOf absence.Date) ([]store.StoredSignal, error)
 	Signal(ctx context.Context, regionID, id int64) (store.StoredSignal, error)
 	CreateMeldingAudited(ctx context.Context, regionID, pupilID, schoolID, signalID int64, m *absence.Melding, trail store.MeldingTrail) (int64, error)
 	Melding(ctx context.Context, regionID, id int64) (store.StoredMelding, error)
@@ -201,7 +201,7 @@ func (v *verzuimHandlers) openSignals(ctx context.Context, p *Principal, purpose
 	if a.Party != "school" || a.OrgID == 0 {
 		return nil, 0, errForbidden
 	}
-	sigs, err := v.d.Store.SignalsToReport(ctx, a.RegionID, a.OrgID, v.asOf())
+	sigs, err := v.d.Store.SchoolSignalsToReport(ctx, a, v.asOf())
 	if err != nil {
 		return nil, 0, err
 	}

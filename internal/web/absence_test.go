@@ -233,6 +233,20 @@ func TestVerzuimUploadSignalsAndMelding(t *testing.T) {
 		})
 	}
 
+	// A mentor sees the signals of his own classes only (issue 15): with Anouk moved to 7B the
+	// mentor of 7A sees no signal and no name, the zorgcoördinator still sees hers; the API the same.
+	ins(t, w.db, `UPDATE inschrijving SET klas = '7B' WHERE regio_id = ? AND leerling_id = ?`, w.r1, w.pupil1)
+	if r := mentor.get("/verzuim/signalen"); r.status != http.StatusOK || !strings.Contains(r.body, "Er zijn geen open signalen") || strings.Contains(r.body, "16-uur") || strings.Contains(r.body, "Anouk") {
+		t.Fatalf("mentor of 7A sees a signal of a pupil in 7B: %d\n%s", r.status, r.body)
+	}
+	if r := zc.get("/verzuim/signalen"); r.status != http.StatusOK || !strings.Contains(r.body, "16-uur-in-4-lesweken") {
+		t.Fatalf("zorgcoördinator lost the school's signal: %d\n%s", r.status, r.body)
+	}
+	ins(t, w.db, `UPDATE inschrijving SET klas = '7A' WHERE regio_id = ? AND leerling_id = ?`, w.r1, w.pupil1)
+	if r := mentor.get("/verzuim/signalen"); r.status != http.StatusOK || !strings.Contains(r.body, "16-uur-in-4-lesweken") {
+		t.Fatalf("mentor of 7A back: %d\n%s", r.status, r.body)
+	}
+
 	// A post without the CSRF token is refused; nothing is made.
 	if r := zc.do("POST", meldPath, clone(completeMelding)); r.status != http.StatusForbidden {
 		t.Fatalf("csrf-less melding: %d", r.status)
