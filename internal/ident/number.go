@@ -71,6 +71,9 @@ func Validate(kind Kind, s string) error {
 // holds 9,091 numbers that pass the elfproef.
 const SyntheticBSNPrefix = "9999"
 
+// MaxSyntheticBSNs is how many valid BSNs the synthetic range 9999xxxxx holds.
+const MaxSyntheticBSNs = 9091
+
 // SyntheticOnderwijsnummerPrefix is where the demo draws its pupils beyond the BSN test range:
 // onderwijsnummers 19xxxxxxx, counted down from 199999999. DUO publishes no test range for
 // onderwijsnummers (it issues them to pupils without a BSN); the top of the range is taken in the
@@ -108,7 +111,7 @@ func SyntheticBSNs(n int) ([]string, error) {
 
 // MaxSyntheticIdentifiers is how many distinct identifiers SyntheticIdentifiers can give: the
 // 9,091 test BSNs plus the 909,091 valid onderwijsnummers of 190000000–199999999.
-const MaxSyntheticIdentifiers = 9091 + 909091
+const MaxSyntheticIdentifiers = MaxSyntheticBSNs + 909091
 
 // SyntheticIdentifiers returns n distinct valid identifiers for synthetic pupils: first every BSN
 // of the test range (SyntheticBSNs), then onderwijsnummers counted down from 199999999
