@@ -180,9 +180,14 @@ func populateResidents(ctx context.Context, db *store.DB, trails *trailMaker, re
 		if p.Profile != ProfileAbsoluut || p.GemeenteID != gem || p.SchoolID != 0 {
 			continue
 		}
-		_, number, err := db.PupilNumber(ctx, res.Region.ID, p.ID, trails.keys)
+		kind, number, err := db.PupilNumber(ctx, res.Region.ID, p.ID, trails.keys)
 		if err != nil {
 			return 0, err
+		}
+		if kind != ident.BSN {
+			// Beyond the BSN test range a demo pupil has an onderwijsnummer only; the gemeente's
+			// list (from the BRP) holds BSNs.
+			continue
 		}
 		var first, last string
 		if err := db.QueryRow(ctx, "SELECT voornaam, achternaam FROM leerling WHERE regio_id = ? AND id = ?", res.Region.ID, p.ID).Scan(&first, &last); err != nil {
