@@ -165,3 +165,27 @@ func jsonEqual(a, b any) bool {
 	y, _ := json.Marshal(b)
 	return bytes.Equal(x, y)
 }
+
+// Every status, closing reason and closing note has its own words (issue 15: no codes on pages).
+func TestMeldingLabels(t *testing.T) {
+	seen := map[string]bool{}
+	check := func(code, label string) {
+		t.Helper()
+		if label == "" || label == code || seen[label] {
+			t.Errorf("%s: label %q missing, the code itself, or used twice", code, label)
+		}
+		seen[label] = true
+	}
+	for _, s := range Statuses() {
+		check(string(s), s.Label())
+	}
+	for _, r := range ClosingReasons() {
+		check(string(r), r.Label())
+	}
+	for _, n := range ClosingNotes() {
+		check(string(n), n.Label())
+	}
+	if Status("onbekend").Label() != "onbekend" {
+		t.Error("an unknown code is returned as it is")
+	}
+}

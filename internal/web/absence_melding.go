@@ -518,7 +518,7 @@ func (v *verzuimHandlers) meldingCSV(w http.ResponseWriter, r *http.Request, p *
 		if m.Content().To != 0 {
 			to = dutchDate(m.Content().To.String())
 		}
-		if err := cw.Write(csvRow(v.s.PublicID("verzuimmelding", m.ID), who, string(m.Content().Type), dutchDate(m.Content().From.String()), to, string(m.Status()), m.DUONumber())); err != nil {
+		if err := cw.Write(csvRow(v.s.PublicID("verzuimmelding", m.ID), who, string(m.Content().Type), dutchDate(m.Content().From.String()), to, m.Status().Label(), m.DUONumber())); err != nil {
 			return err
 		}
 	}

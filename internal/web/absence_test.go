@@ -314,8 +314,8 @@ func TestVerzuimUploadSignalsAndMelding(t *testing.T) {
 		must, not  []string
 	}{
 		{"leerplicht's list", "/verzuim/meldingen", lpa, 200, []string{"Melding ", "16-uur-in-4-lesweken", "Anouk"}, nil},
-		{"leerplicht reads the melding", mPath, lpa, 200, []string{"Spijbelt op vrijdagmiddag", "0612345678", "in-behandeling"}, nil},
-		{"school reads its melding, may withdraw", mPath, zc, 200, []string{"ingetrokken", "Meldingsbestand downloaden"}, []string{"in-behandeling</option>"}},
+		{"leerplicht reads the melding", mPath, lpa, 200, []string{"Spijbelt op vrijdagmiddag", "0612345678", "<dd>Geregistreerd sinds", `<option value="in-behandeling">In behandeling</option>`}, []string{">geregistreerd", ">in-behandeling<"}},
+		{"school reads its melding, may withdraw", mPath, zc, 200, []string{`<option value="ingetrokken">Ingetrokken</option>`, "Meldingsbestand downloaden"}, []string{"In behandeling</option>"}},
 		{"other school: 404", mPath, zc2, 404, nil, []string{"Spijbelt"}},
 		{"other region: 404", mPath, zcR2, 404, nil, []string{"Spijbelt"}},
 		{"school's list", "/verzuim/meldingen", zc, 200, []string{"16-uur-in-4-lesweken"}, nil},
@@ -373,8 +373,16 @@ func TestVerzuimUploadSignalsAndMelding(t *testing.T) {
 	if r := lpa.get("/verzuim/meldingen"); strings.Contains(r.body, "16-uur-in-4-lesweken") {
 		t.Fatalf("closed melding still in behandeling list")
 	}
-	if r := lpa.get("/verzuim/meldingen?alle=ja"); !strings.Contains(r.body, "afgesloten") {
+	if r := lpa.get("/verzuim/meldingen?alle=ja"); !strings.Contains(r.body, "<td>Afgesloten</td>") {
 		t.Fatalf("closed melding not in full list: %s", r.body)
+	}
+	// The status, reason and note in words on the page and in the CSV; the codes stay in the API.
+	if r := lpa.get(mPath); !strings.Contains(r.body, "<dd>Afgesloten sinds") || !strings.Contains(r.body, "reden: Terug naar school · Leerling gesproken") ||
+		!strings.Contains(r.body, "Geregistreerd door school") || strings.Contains(r.body, ">afgesloten") || strings.Contains(r.body, "terug-naar-school<") {
+		t.Fatalf("closed melding in words: %s", r.body)
+	}
+	if r := lpa.get("/verzuim/meldingen?alle=ja&formaat=csv"); r.status != 200 || !strings.Contains(r.body, ";Afgesloten;") || strings.Contains(r.body, ";afgesloten;") {
+		t.Fatalf("csv status in words: %d %s", r.status, r.body)
 	}
 }
 

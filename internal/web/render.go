@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/civil"
 )
 
@@ -39,6 +41,11 @@ var funcs = template.FuncMap{
 	// pid renders the public id of a row ({{pid "leerling" .ID}}); the server binds it to its key
 	// (Server.templateFuncs), so a template parsed without a server cannot render ids.
 	"pid": func(kind string, id any) (string, error) { return "", errors.New("pid: no server") },
+	// The words for a melding's codes (status, closing reason, closing note); the value may be
+	// the typed code or its string.
+	"meldingstatus":  func(v any) string { return absence.Status(fmt.Sprint(v)).Label() },
+	"afsluitreden":   func(v any) string { return absence.ClosingReason(fmt.Sprint(v)).Label() },
+	"afsluitnotitie": func(v any) string { return absence.ClosingNote(fmt.Sprint(v)).Label() },
 }
 
 func amsterdam() *time.Location { return civil.Amsterdam }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-pdf/fpdf"
 
+	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/dossier"
 )
 
@@ -67,7 +68,7 @@ func (h *inzageHandlers) exportPDF(w http.ResponseWriter, r *http.Request) error
 		}
 		if ms, ok := data["verzuimmeldingen"].([]dossier.Melding); ok {
 			for _, x := range ms {
-				line(fmt.Sprintf("Verzuimmelding %s vanaf %s, %s", x.Kind, x.From, x.Status))
+				line(fmt.Sprintf("Verzuimmelding %s vanaf %s, status: %s", x.Kind, x.From, absence.Status(x.Status).Label()))
 			}
 		}
 	}
