@@ -40,7 +40,7 @@ func TestFGInvestigates(t *testing.T) {
 	z.login(zc)
 	z.post("/start", "/doel", url.Values{"doel": {"signalering"}})
 	list := z.do("GET", "/leerlingen", nil)
-	pupilPath := regexpFirst(`href="(/leerlingen/\d+)"`, list.body)
+	pupilPath := regexpFirst(`href="(/leerlingen/[A-Za-z0-9_-]+)"`, list.body)
 	if pupilPath == "" {
 		t.Fatalf("no pupil in the list:\n%s", list.body)
 	}
