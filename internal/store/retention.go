@@ -491,8 +491,8 @@ func scanList(sc interface{ Scan(...any) error }) (retention.List, error) {
 	return l, nil
 }
 
-// ErrListNotFound is returned for a list that does not exist in the region.
-var ErrListNotFound = errors.New("vernietigingslijst niet gevonden")
+// ErrListNotFound is retention.ErrListNotFound: the list does not exist in the region.
+var ErrListNotFound = retention.ErrListNotFound
 
 // List returns one list with its lines.
 func (s *RetentionStore) List(ctx context.Context, regionID, id int64) (retention.List, error) {
@@ -663,12 +663,8 @@ func (s *RetentionStore) holds(ctx context.Context, regionID int64, order string
 	return out, rows.Err()
 }
 
-// Executor is who runs a destruction: the official (cli/ui) or the scheduler (job, no user).
-type Executor struct {
-	UserID, OrganisationID int64
-	Role                   string
-	Point                  audit.AccessPoint
-}
+// Executor is retention.Executor (who runs a destruction).
+type Executor = retention.Executor
 
 // Basis is why a unit is destroyed.
 type Basis struct {
@@ -680,20 +676,8 @@ type Basis struct {
 	Categories []string
 }
 
-// Destruction is one executed destruction (the report's line).
-type Destruction struct {
-	ID           int64
-	Unit         retention.Unit
-	Ground       string
-	Lists        string
-	Request      string
-	Rules        []string
-	ApprovedBy   string
-	ExecutedBy   int64
-	At           time.Time
-	KeyDestroyed bool
-	Counts       map[string]int
-}
+// Destruction is retention.Destruction (the report's line), named here for the store's callers.
+type Destruction = retention.Destruction
 
 // pupilTables are deleted, in this order, for a pupil's destruction: each with the condition on
 // its rows (regio_id = ? AND …, with the pupil id as the one argument).

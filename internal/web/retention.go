@@ -13,7 +13,6 @@ import (
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/retention"
-	"github.com/grondslag/grondslag/internal/store"
 )
 
 // The destruction pages (issue 17): the daily job proposes a destruction list per controller
@@ -43,8 +42,8 @@ type RetentionLists interface {
 	List(ctx context.Context, regionID, id int64) (retention.List, error)
 	SaveAdvice(ctx context.Context, regionID int64, l retention.List, trail ...audit.Entry) error
 	SaveDecision(ctx context.Context, regionID int64, l retention.List, trail ...audit.Entry) error
-	Execute(ctx context.Context, regionID, listID int64, p retention.Periods, ex store.Executor, day, now time.Time) ([]store.Destruction, error)
-	Report(ctx context.Context, regionID int64, from, to time.Time) ([]store.Destruction, error)
+	Execute(ctx context.Context, regionID, listID int64, p retention.Periods, ex retention.Executor, day, now time.Time) ([]retention.Destruction, error)
+	Report(ctx context.Context, regionID int64, from, to time.Time) ([]retention.Destruction, error)
 }
 
 // RetentionDeps are the destruction pages' collaborators.
@@ -261,7 +260,7 @@ func (h *retentionHandlers) list(r *http.Request) (retention.List, error) {
 		return retention.List{}, errNotFound
 	}
 	l, err := h.d.Lists.List(ctx, p.Actor().RegionID, id)
-	if errors.Is(err, store.ErrListNotFound) {
+	if errors.Is(err, retention.ErrListNotFound) {
 		return l, errNotFound
 	}
 	if err != nil {
@@ -427,7 +426,7 @@ func (h *retentionHandlers) execute(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	now := h.s.now()
-	done, err := h.d.Lists.Execute(ctx, a.RegionID, l.ID, per, store.Executor{UserID: a.UserID, OrganisationID: a.OrgID, Role: a.Role, Point: audit.AccessUI},
+	done, err := h.d.Lists.Execute(ctx, a.RegionID, l.ID, per, retention.Executor{UserID: a.UserID, OrganisationID: a.OrgID, Role: a.Role, Point: audit.AccessUI},
 		retention.Day(now.In(h.s.cfg.Location)), now)
 	if err != nil {
 		errs, err := fieldErrors(err)
