@@ -119,7 +119,9 @@ func TestRetentionPagesAgainstFakes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seal := func(context.Context, int64) (audit.Encrypter, error) { return nil, errors.New("not used by the pages read here") }
+	seal := func(context.Context, int64) (audit.Encrypter, error) {
+		return nil, errors.New("not used by the pages read here")
+	}
 	if err := s.MountRetention(web.RetentionDeps{Lists: lists, Seal: seal}); err != nil {
 		t.Fatal(err)
 	}
