@@ -1,7 +1,10 @@
 package absence
 
 import (
+	"bytes"
+	"context"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -37,6 +40,7 @@ func BenchmarkRecomputeOneDay50k(b *testing.B) {
 	}
 	run := func(b *testing.B, which []int) {
 		b.ReportAllocs()
+		cpu0 := processCPU()
 		for b.Loop() {
 			for _, i := range which {
 				if _, _, err := e.Evaluate(PupilInput{Pupil: byPupil[i][0].Pupil, Registrations: byPupil[i], AsOf: day}); err != nil {
@@ -44,6 +48,7 @@ func BenchmarkRecomputeOneDay50k(b *testing.B) {
 				}
 			}
 		}
+		b.ReportMetric((processCPU()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 		b.ReportMetric(float64(len(which)), "leerlingen")
 	}
 	all := make([]int, 0, pupils)
@@ -55,4 +60,24 @@ func BenchmarkRecomputeOneDay50k(b *testing.B) {
 	b.Logf("%d leerlingen, %d registraties, %d geraakt door de nieuwe dag", len(all), rows, len(touched))
 	b.Run("alle", func(b *testing.B) { run(b, all) })
 	b.Run("geraakt", func(b *testing.B) { run(b, touched) })
+	// All pupils again from the registration spool (the school year stored once, the new day
+	// appended): no parsing, one worker per GOMAXPROCS (-cpu 1,2). Reports CPU time too.
+	var flat []Registration
+	for _, i := range all {
+		flat = append(flat, byPupil[i]...)
+	}
+	var sp bytes.Buffer
+	if _, err := WriteSpool(context.Background(), strings.NewReader(toCSV(flat)), &sp, SpoolOptions{TempDir: b.TempDir()}); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("alle-spool", func(b *testing.B) {
+		cpu0 := processCPU()
+		for b.Loop() {
+			if _, err := e.EvaluateSpool(context.Background(), bytes.NewReader(sp.Bytes()), SpoolEvalOptions{AsOf: day, Emit: func(Signal) error { return nil }}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric((processCPU()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+		b.ReportMetric(float64(len(all)), "leerlingen")
+	})
 }
