@@ -13,7 +13,7 @@ import (
 	"github.com/grondslag/grondslag/internal/absence"
 )
 
-const verzuimUsage = "verzuim signalen|importeer|gemeentelijst [opties]  (zie 'grondslag verzuim signalen -h')"
+const verzuimUsage = "verzuim signalen|spool|importeer|gemeentelijst [opties]  (zie 'grondslag verzuim signalen -h')"
 
 // runVerzuim dispatches the absence subcommands.
 func runVerzuim(ctx context.Context, e env) error {
@@ -25,6 +25,8 @@ func runVerzuim(ctx context.Context, e env) error {
 	switch e.args[0] {
 	case "signalen":
 		return runVerzuimSignalen(ctx, sub)
+	case "spool":
+		return runVerzuimSpool(ctx, sub)
 	case "importeer":
 		return runVerzuimImporteer(ctx, sub)
 	case "gemeentelijst":
@@ -33,7 +35,7 @@ func runVerzuim(ctx context.Context, e env) error {
 	return withExit(2, fmt.Errorf("onbekende opdracht %q; gebruik: grondslag %s", e.args[0], verzuimUsage))
 }
 
-const signalenUsage = "verzuim signalen --invoer BESTAND.csv [--regio noord|midden|zuid] [--vakanties BESTAND.csv] [--lesuren-per-dag N] [--peildatum JJJJ-MM-DD] [--json]"
+const signalenUsage = "verzuim signalen --invoer BESTAND.csv|BESTAND.spool [--regio noord|midden|zuid] [--vakanties BESTAND.csv] [--lesuren-per-dag N] [--peildatum JJJJ-MM-DD] [--json]"
 
 // calendarFlags are the options that choose the school calendar and the rules.
 type calendarFlags struct {
@@ -139,8 +141,15 @@ func runVerzuimSignalen(ctx context.Context, e env) error {
 		return withExit(2, fmt.Errorf("invoer: %w", err))
 	}
 	defer f.Close()
+	isSpool, err := absence.IsSpool(f)
+	if err != nil {
+		return withExit(2, fmt.Errorf("invoer: %w", err))
+	}
 	var src io.ReadSeeker = f
-	prog := newProgress(e.stderr, f)
+	var prog *progress
+	if !isSpool { // a spool is read too fast to need it
+		prog = newProgress(e.stderr, f)
+	}
 	if prog != nil {
 		src = prog
 		defer prog.done()
@@ -154,7 +163,13 @@ func runVerzuimSignalen(ctx context.Context, e env) error {
 	if asJSON {
 		out = &jsonArrayWriter{w: stdout}
 	}
-	res, err := ev.EvaluateCSV(ctx, src, absence.StreamOptions{AsOf: asOf, SkipErrors: skip, Exemptions: exemptions, TempDir: e.getenv("TMPDIR"), Emit: out.write})
+	var res absence.StreamResult
+	if isSpool {
+		// Written by 'verzuim spool': checked, grouped and sorted already; evaluated on every core.
+		res, err = ev.EvaluateSpool(ctx, f, absence.SpoolEvalOptions{AsOf: asOf, Exemptions: exemptions, Emit: out.write})
+	} else {
+		res, err = ev.EvaluateCSV(ctx, src, absence.StreamOptions{AsOf: asOf, SkipErrors: skip, Exemptions: exemptions, TempDir: e.getenv("TMPDIR"), Emit: out.write})
+	}
 	if prog != nil {
 		prog.done()
 	}

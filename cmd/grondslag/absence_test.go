@@ -298,3 +298,28 @@ func TestProgressBar(t *testing.T) {
 		t.Fatalf("bar not cleared: %q", buf.String())
 	}
 }
+
+// TestVerzuimSpool: 'verzuim spool' writes the spool, and 'verzuim signalen' on it prints what
+// it prints for the CSV; a file with bad lines writes no spool.
+func TestVerzuimSpool(t *testing.T) {
+	dir := t.TempDir()
+	in := writeFile(t, dir, "v.csv", verzuimCSV)
+	sp := dir + "/v.spool"
+	code, out, errs := runCmd(t, "", "verzuim", "spool", "--invoer", in, "--uit", sp)
+	if code != 0 || !strings.Contains(out, "6 registraties van 3 leerlingen") {
+		t.Fatalf("exit %d: %s %s", code, out, errs)
+	}
+	_, want, _ := runCmd(t, "", "verzuim", "signalen", "--invoer", in, "--peildatum", "2025-12-01", "--json")
+	code, got, errs := runCmd(t, "", "verzuim", "signalen", "--invoer", sp, "--peildatum", "2025-12-01", "--json")
+	if code != 0 || got != want || !strings.Contains(got, "16-uur-in-4-lesweken") {
+		t.Fatalf("exit %d (%s): spool gives\n%s\ncsv gives\n%s", code, errs, got, want)
+	}
+	bad := writeFile(t, dir, "bad.csv", verzuimCSV+"L4,2025-13-01,4,ongeoorloofd\n")
+	code, _, errs = runCmd(t, "", "verzuim", "spool", "--invoer", bad, "--uit", dir+"/bad.spool")
+	if code != 1 || !strings.Contains(errs, "regel 8") {
+		t.Fatalf("bad file: exit %d: %s", code, errs)
+	}
+	if _, err := os.Stat(dir + "/bad.spool"); !os.IsNotExist(err) {
+		t.Fatalf("a spool was written for a bad file: %v", err)
+	}
+}

@@ -227,3 +227,17 @@ func (sw *spoolWriter) finish() error {
 	}
 	return nil
 }
+
+// IsSpool reports whether r holds a registration spool (it starts with the spool's magic), and
+// rewinds r.
+func IsSpool(r io.ReadSeeker) (bool, error) {
+	var b [len(spoolMagic)]byte
+	n, err := io.ReadFull(r, b[:])
+	if _, serr := r.Seek(0, io.SeekStart); serr != nil {
+		return false, fmt.Errorf("invoer opnieuw lezen: %w", serr)
+	}
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return false, err
+	}
+	return n == len(b) && string(b[:]) == spoolMagic, nil
+}
