@@ -26,7 +26,6 @@ import (
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/ident"
 	"github.com/grondslag/grondslag/internal/mail"
-	"github.com/grondslag/grondslag/internal/retention"
 	"github.com/grondslag/grondslag/internal/store"
 	"github.com/grondslag/grondslag/internal/tenant"
 	"github.com/grondslag/grondslag/internal/web"
@@ -345,7 +344,8 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 		}()
 	}
 	retentionStore := store.NewRetentionStore(db)
-	var lastPlan time.Time
+	runner := newJobRunner(db)
+	runner.handle(jobRetention, retentionJob(regions, retentionStore))
 	leader := db.NewLeader("achtergrondtaken")
 	wg.Add(1)
 	go func() {
@@ -358,6 +358,14 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 			case <-sweepCtx.Done():
 				return
 			case <-t.C:
+				// Durable jobs (table taak): every instance schedules the day's and runs due ones;
+				// the lease gives each job to one instance (jobs.go).
+				if err := scheduleRetention(sweepCtx, runner, regions, time.Now()); err != nil {
+					slog.Error("achtergrondtaken plannen mislukt", "fout", err.Error())
+				}
+				if _, _, err := runner.runDue(sweepCtx, time.Now); err != nil {
+					slog.Error("achtergrondtaken uitvoeren mislukt", "fout", err.Error())
+				}
 				// Of several instances on one PostgreSQL database only the leader runs these jobs
 				// (advisory lock, store.Leader); on SQLite the one process always does. Destruction
 				// proposals below included.
@@ -388,13 +396,6 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 					slog.Error("checkpoint van het auditlog mislukt", "fout", err.Error())
 				} else if cps > 0 {
 					slog.Info("checkpoints van het auditlog gemaakt", "aantal", cps)
-				}
-				// Once a day: propose destruction lists of what has passed its retention period
-				// (internal/retention); nothing is destroyed without the FG's advice and the
-				// controller's decision ('grondslag bewaartermijnen').
-				if day := retention.Day(now.In(amsterdam())); day.After(lastPlan) {
-					lastPlan = day
-					proposeDestruction(sweepCtx, regions, retentionStore, day, now)
 				}
 			}
 		}
@@ -577,20 +578,5 @@ func checkpointSigner(db *store.DB, ring *ident.KeyRing) func(ctx context.Contex
 			return nil, err
 		}
 		return audit.NewSigner(audit.Origin(code), keys.Signer())
-	}
-}
-
-// proposeDestruction runs the daily retention job for every region, each with its own
-// convenant; failures are logged (no personal data) and retried the next day.
-func proposeDestruction(ctx context.Context, regions *tenant.Registry, rs *store.RetentionStore, day, now time.Time) {
-	for _, r := range regions.Regions() {
-		lists, err := rs.Plan(ctx, r.ID, r.Engine.Convenant(), day, now)
-		if err != nil {
-			slog.Error("bewaartermijnen: voorstel mislukt", "regio", r.Code, "fout", err.Error())
-			continue
-		}
-		if len(lists) > 0 {
-			slog.Info("vernietigingslijsten voorgesteld", "regio", r.Code, "lijsten", len(lists))
-		}
 	}
 }
