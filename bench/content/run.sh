@@ -81,7 +81,7 @@ for v in sealed plain; do
 	CASE_COOKIE[$v]=$(login "$v" swv@demo.grondslag.test toeleiding)
 	PUPIL_COOKIE[$v]=$(login "$v" zorg1@demo.grondslag.test signalering)
 	CASES[$v]=$(curl -s -b "${CASE_COOKIE[$v]}" "${BASE[$v]}/casussen" | grep -o 'href="/casussen/[0-9A-Za-z-]*"' | grep -v nieuw | sed 's|.*/||;s|"||' | sort -u | tr '\n' ' ')
-	PUPILS[$v]=$(curl -s -b "${PUPIL_COOKIE[$v]}" "${BASE[$v]}/leerlingen" | grep -o 'href="/leerlingen/[0-9]*"' | sed 's|.*/||;s|"||' | sort -u | head -100 | tr '\n' ' ')
+	PUPILS[$v]=$(curl -s -b "${PUPIL_COOKIE[$v]}" "${BASE[$v]}/leerlingen" | grep -o 'href="/leerlingen/[A-Za-z0-9_-]\{22\}"' | sed 's|.*/||;s|"||' | sort -u | head -100 | tr '\n' ' ')
 	nc=$(echo ${CASES[$v]} | wc -w)
 	np=$(echo ${PUPILS[$v]} | wc -w)
 	[ "$nc" -gt 0 ] && [ "$np" -gt 0 ] || { echo "$v: geen casussen ($nc) of leerlingen ($np) zichtbaar"; exit 1; }

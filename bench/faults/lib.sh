@@ -63,7 +63,7 @@ login() {
 	T=$(curl -s -c $J -b $J $B/start | csrf)
 	curl -s -o /dev/null -c $J -b $J --data-urlencode "csrf=$T" -d "doel=signalering" $B/doel
 	COOKIE="gs_sessie=$(awk '$6=="gs_sessie"{print $7}' $J)"
-	IDS=$(curl -s -b "$COOKIE" "$B/leerlingen" | grep -o 'href="/leerlingen/[0-9]*"' | grep -o '[0-9]*' | sort -u | tr '\n' ' ')
+	IDS=$(curl -s -b "$COOKIE" "$B/leerlingen" | grep -o 'href="/leerlingen/[A-Za-z0-9_-]\{22\}"' | cut -d/ -f3 | tr -d '"' | sort -u | tr '\n' ' ')
 	[ -n "$IDS" ] || { echo "inloggen mislukt: geen leerlingen zichtbaar"; return 1; }
 }
 

@@ -2,7 +2,7 @@
 -- a count per HTTP status, so a fault's errors show as what they are (503 is a clean refusal,
 -- 500 is not).
 local ids = {}
-for id in string.gmatch(os.getenv("IDS") or "", "%d+") do ids[#ids + 1] = id end
+for id in string.gmatch(os.getenv("IDS") or "", "[%w_-]+") do ids[#ids + 1] = id end
 local cookie = os.getenv("COOKIE")
 local n = 0
 local threads = {}

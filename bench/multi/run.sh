@@ -38,7 +38,7 @@ curl -s -o /dev/null -c $J -b $J --data-urlencode "csrf=$T" -d "code=$(./grondsl
 T=$(curl -s -c $J -b $J $B/start | csrf)
 curl -s -o /dev/null -c $J -b $J --data-urlencode "csrf=$T" -d "doel=signalering" $B/doel
 COOKIE="gs_sessie=$(awk '$6=="gs_sessie"{print $7}' $J)"
-IDS=$(curl -s -b "$COOKIE" "http://127.0.0.1:$P2/leerlingen" | grep -o 'href="/leerlingen/[0-9]*"' | grep -o '[0-9]*' | sort -u | tr '\n' ' ')
+IDS=$(curl -s -b "$COOKIE" "http://127.0.0.1:$P2/leerlingen" | grep -o 'href="/leerlingen/[A-Za-z0-9_-]\{22\}"' | cut -d/ -f3 | tr -d '"' | sort -u | tr '\n' ' ')
 N=$(echo $IDS | wc -w)
 [ "$N" -gt 0 ] || { echo "geen leerlingen zichtbaar via instantie 2: gedeelde sessie of inloggen mislukt"; exit 1; }
 echo "sessie van instantie 1 werkt op instantie 2 (gedeelde sessies); $N leerlingen; $CONNS verbindingen, $DUR"

@@ -61,8 +61,8 @@ curl -s -o /dev/null -c $J -b $J --data-urlencode "csrf=$T" -d "code=$(./grondsl
 T=$(curl -s -c $J -b $J $B/start | csrf)
 curl -s -o /dev/null -c $J -b $J --data-urlencode "csrf=$T" -d "doel=signalering" $B/doel
 COOKIE="gs_sessie=$(awk '$6=="gs_sessie"{print $7}' $J)"
-# The HTML pages address pupils by row number (links on /leerlingen), the API by public id.
-IDS=$(curl -s -b "$COOKIE" "$B/leerlingen" | grep -o 'href="/leerlingen/[0-9]*"' | grep -o '[0-9]*' | sort -u | tr '\n' ' ')
+# Pupils are addressed by their public ids (22 characters), in the HTML pages and the API alike.
+IDS=$(curl -s -b "$COOKIE" "$B/leerlingen" | grep -o 'href="/leerlingen/[A-Za-z0-9_-]\{22\}"' | cut -d/ -f3 | tr -d '"' | sort -u | tr '\n' ' ')
 APIIDS=$(curl -s -b "$COOKIE" "$B/api/v1/leerlingen?doel=signalering&perPagina=100" | grep -o '"id":"[A-Za-z0-9_-]\{22\}"' | cut -d'"' -f4 | tr '\n' ' ')
 N=$(echo $IDS | wc -w)
 [ "$N" -gt 0 ] && [ -n "$APIIDS" ] || { echo "geen leerlingen zichtbaar: inloggen mislukt?"; cat "$WORK"/*.err; exit 1; }

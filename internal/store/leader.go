@@ -14,8 +14,8 @@ import (
 // PostgreSQL restarts) the lock is gone and another instance takes it on its next try. On SQLite
 // one process owns the file, so it always leads.
 //
-// This is the advisory-lock fallback of issue 19, not a job queue: jobs run on the leader's
-// ticker, not one row per job with retries (River was not wired in).
+// Jobs that need a row each, retries and a lease go through JobStore (jobs.go); the leader still
+// runs the periodic sweeps that keep their own record of what is done.
 type Leader struct {
 	db   *DB
 	key  int64
