@@ -498,8 +498,16 @@ func TestCrawlEveryRole(t *testing.T) {
 					_ = name
 				}
 			}
+			if seg := rowNumberIn(v.url); seg != "" {
+				report("%s [%s]: rijnummer %s in de URL %s (link op %s)", who, purpose, seg, v.url, v.from)
+			}
 			if !v.html {
 				continue
+			}
+			for _, ref := range pageRefs(v.body) {
+				if seg := rowNumberIn(ref); seg != "" {
+					report("%s [%s]: rijnummer %s in link of formulier %s op %s", who, purpose, seg, ref, v.url)
+				}
 			}
 			for _, p := range textProblems(v.body) {
 				report("%s [%s]: %s op %s", who, purpose, p, v.url)
@@ -540,6 +548,40 @@ func TestCrawlEveryRole(t *testing.T) {
 	for _, p := range problems {
 		t.Error(p)
 	}
+}
+
+// pageRefs are the paths of every link and every form (GET and POST) on a page.
+func pageRefs(body string) []string {
+	var out []string
+	for _, m := range hrefRe.FindAllStringSubmatch(body, -1) {
+		out = append(out, html.UnescapeString(m[1]))
+	}
+	for _, f := range formRe.FindAllStringSubmatch(body, -1) {
+		for _, a := range attrRe.FindAllStringSubmatch(f[1], -1) {
+			if a[1] == "action" {
+				out = append(out, html.UnescapeString(a[2]))
+			}
+		}
+	}
+	return out
+}
+
+// rowNumberIn returns a path segment of ref that is a row number ("" when there is none): the
+// web links by public id (issue 15). The position of an entry in the audit log
+// (/leerlingen/{id}/auditbewijs/{index}) is no row number; the sign-in links for a region or
+// organisation (/inloggen/burger/{regio}, /inloggen/oidc/{org}) still are, and are let through.
+func rowNumberIn(ref string) string {
+	u, err := url.Parse(ref)
+	if err != nil || u.Host != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "/inloggen/") {
+		return ""
+	}
+	segs := strings.Split(u.Path, "/")
+	for i, seg := range segs {
+		if seg != "" && strings.Trim(seg, "0123456789") == "" && (i == 0 || segs[i-1] != "auditbewijs") {
+			return seg
+		}
+	}
+	return ""
 }
 
 func parentIDOf(t *testing.T, d *demoSite) int64 {

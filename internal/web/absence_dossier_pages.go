@@ -138,7 +138,7 @@ func (h *dossierHandlers) openForm(w http.ResponseWriter, r *http.Request) error
 	for _, f := range []string{"grond", "melding", "soort_nummer", "nummer", "geopend_op"} {
 		in[f] = r.PostFormValue(f)
 	}
-	mid, _ := strconv.ParseInt(strings.TrimSpace(in["melding"]), 10, 64)
+	mid, _ := h.s.ids.decode(kindMelding, strings.TrimSpace(in["melding"])) // the melding's public id; anything else is no melding
 	id, _, errs, err := h.open(r.Context(), p, dossierOpenInput{Ground: in["grond"], MeldingID: mid, NumberKind: in["soort_nummer"], Number: in["nummer"], Opened: in["geopend_op"]}, audit.AccessUI)
 	if err != nil {
 		return err
@@ -152,7 +152,7 @@ func (h *dossierHandlers) openForm(w http.ResponseWriter, r *http.Request) error
 		data["in"] = in
 		return h.s.renderForm(w, r, http.StatusBadRequest, "verzuim_dossiers", "Leerplichtdossiers", data, errs)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/verzuim/dossiers/%d", id), http.StatusSeeOther)
+	http.Redirect(w, r, "/verzuim/dossiers/"+h.s.pid(kindDossier, id), http.StatusSeeOther)
 	return nil
 }
 
@@ -199,7 +199,7 @@ func (h *dossierHandlers) stepForm(w http.ResponseWriter, r *http.Request) error
 	if len(errs) > 0 {
 		return h.renderPage(w, r, http.StatusBadRequest, id, in, errs)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/verzuim/dossiers/%d", id), http.StatusSeeOther)
+	http.Redirect(w, r, "/verzuim/dossiers/"+h.s.pid(kindDossier, id), http.StatusSeeOther)
 	return nil
 }
 
@@ -232,7 +232,7 @@ func (h *dossierHandlers) closeForm(w http.ResponseWriter, r *http.Request) erro
 	if err := h.d.Store.CloseDossier(r.Context(), a.RegionID, id, h.today(), reason, h.trail(r.Context(), a.RegionID, rec)); err != nil {
 		return err
 	}
-	http.Redirect(w, r, fmt.Sprintf("/verzuim/dossiers/%d", id), http.StatusSeeOther)
+	http.Redirect(w, r, "/verzuim/dossiers/"+h.s.pid(kindDossier, id), http.StatusSeeOther)
 	return nil
 }
 

@@ -50,7 +50,7 @@ func TestDossierWebAndAPI(t *testing.T) {
 	if r := zc.upload(goodCSV, false); r.status != http.StatusOK {
 		t.Fatalf("upload: %d", r.status)
 	}
-	meldPath := "/verzuim/signalen/" + itoa(signalOf(t, w, absence.Kind16Hours)) + "/melding"
+	meldPath := "/verzuim/signalen/" + w.pid("verzuimsignaal", signalOf(t, w, absence.Kind16Hours)) + "/melding"
 	r := zc.post(meldPath, meldPath, clone(completeMelding))
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("melding: %d %s", r.status, r.body)
@@ -145,7 +145,7 @@ func TestDossierWebAndAPI(t *testing.T) {
 	if err := w.db.QueryRow(ctx, "SELECT id FROM leerplicht_dossier WHERE grond = 'absoluut-verzuim' AND leerling_id = ?", w.pupil2).Scan(&absRow); err != nil {
 		t.Fatal(err)
 	}
-	absPath := "/verzuim/dossiers/" + itoa(absRow)
+	absPath := "/verzuim/dossiers/" + w.pid("leerplichtdossier", absRow)
 	list := lpa.get("/verzuim/dossiers")
 	if !strings.Contains(list.body, "Anouk") || strings.Contains(list.body, `href="`+absPath+`"`) || !strings.Contains(list.body, "kies het doel") {
 		t.Fatalf("list under handhaving-leerplicht: %s", list.body)
@@ -180,7 +180,7 @@ func TestMeldingFormPrefillsSchoolLocation(t *testing.T) {
 	if r := zc.upload(goodCSV, false); r.status != http.StatusOK {
 		t.Fatalf("upload: %d", r.status)
 	}
-	r := zc.get("/verzuim/signalen/" + itoa(signalOf(t, w, absence.Kind16Hours)) + "/melding")
+	r := zc.get("/verzuim/signalen/" + w.pid("verzuimsignaal", signalOf(t, w, absence.Kind16Hours)) + "/melding")
 	if r.status != 200 || !strings.Contains(r.body, `value="11AA00"`) || !strings.Contains(r.body, `value="22-09-2025"`) {
 		t.Fatalf("form: %d %s", r.status, r.body)
 	}

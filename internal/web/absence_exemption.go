@@ -317,7 +317,7 @@ func (h *exemptionHandlers) createForm(w http.ResponseWriter, r *http.Request) e
 		data["in"] = in
 		return h.s.renderForm(w, r, http.StatusBadRequest, "verzuim_vrijstellingen", "Vrijstellingen en verlof", data, errs)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/verzuim/vrijstellingen/%d", id), http.StatusSeeOther)
+	http.Redirect(w, r, "/verzuim/vrijstellingen/"+h.s.pid(kindExemptionRequest, id), http.StatusSeeOther)
 	return nil
 }
 
@@ -351,7 +351,7 @@ func (h *exemptionHandlers) decideForm(w http.ResponseWriter, r *http.Request) e
 	if len(errs) > 0 {
 		return h.s.renderForm(w, r, http.StatusBadRequest, "verzuim_vrijstelling", "Aanvraag "+strconv.FormatInt(id, 10), map[string]any{"r": req, "in": in}, errs)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/verzuim/vrijstellingen/%d", id), http.StatusSeeOther)
+	http.Redirect(w, r, "/verzuim/vrijstellingen/"+h.s.pid(kindExemptionRequest, id), http.StatusSeeOther)
 	return nil
 }
 

@@ -243,7 +243,7 @@ func (v *verzuimHandlers) meldingForm(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	m, err := v.prepareMelding(r.Context(), p, id, audit.AccessUI)
-	if redirectExisting(w, r, err) {
+	if v.redirectExisting(w, r, err) {
 		return nil
 	}
 	if err != nil {
@@ -263,7 +263,7 @@ func (v *verzuimHandlers) meldingSubmit(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	m, err := v.prepareMelding(r.Context(), p, id, audit.AccessUI)
-	if redirectExisting(w, r, err) {
+	if v.redirectExisting(w, r, err) {
 		return nil
 	}
 	if err != nil {
@@ -274,7 +274,7 @@ func (v *verzuimHandlers) meldingSubmit(w http.ResponseWriter, r *http.Request) 
 		in[f.form] = r.PostFormValue(f.form)
 	}
 	mid, errs, err := v.createMelding(r.Context(), p, m, in, audit.AccessUI)
-	if redirectExisting(w, r, err) {
+	if v.redirectExisting(w, r, err) {
 		return nil
 	}
 	if err != nil {
@@ -283,7 +283,7 @@ func (v *verzuimHandlers) meldingSubmit(w http.ResponseWriter, r *http.Request) 
 	if len(errs) > 0 {
 		return v.s.renderForm(w, r, http.StatusBadRequest, "verzuim_melding", "Verzuimmelding maken", v.meldingData(m, in, errs), errs)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/verzuim/meldingen/%d", mid), http.StatusSeeOther)
+	http.Redirect(w, r, "/verzuim/meldingen/"+v.s.pid(kindMelding, mid), http.StatusSeeOther)
 	return nil
 }
 
@@ -296,12 +296,12 @@ func (e *alreadyReported) Error() string {
 }
 
 // redirectExisting answers a double submit: to the melding that exists (303).
-func redirectExisting(w http.ResponseWriter, r *http.Request, err error) bool {
+func (v *verzuimHandlers) redirectExisting(w http.ResponseWriter, r *http.Request, err error) bool {
 	var ar *alreadyReported
 	if !errors.As(err, &ar) {
 		return false
 	}
-	http.Redirect(w, r, fmt.Sprintf("/verzuim/meldingen/%d", ar.id), http.StatusSeeOther)
+	http.Redirect(w, r, "/verzuim/meldingen/"+v.s.pid(kindMelding, ar.id), http.StatusSeeOther)
 	return true
 }
 
@@ -704,7 +704,7 @@ func (v *verzuimHandlers) statusSubmit(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, fmt.Sprintf("/verzuim/meldingen/%d", id), http.StatusSeeOther)
+	http.Redirect(w, r, "/verzuim/meldingen/"+v.s.pid(kindMelding, id), http.StatusSeeOther)
 	return nil
 }
 

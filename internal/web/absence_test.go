@@ -197,7 +197,7 @@ func TestVerzuimUploadSignalsAndMelding(t *testing.T) {
 	lpa.setPurpose("handhaving-leerplicht")
 	mentor.login("mentor")
 	mentor.setPurpose("signalering")
-	meldPath := "/verzuim/signalen/" + itoa(sig16) + "/melding"
+	meldPath := "/verzuim/signalen/" + w.pid("verzuimsignaal", sig16) + "/melding"
 	for _, tc := range []struct {
 		name, path string
 		c          *client
@@ -213,7 +213,7 @@ func TestVerzuimUploadSignalsAndMelding(t *testing.T) {
 		{"mentor may not make a melding", meldPath, mentor, 403, []string{"convenant staat dit niet toe"}, []string{"0612345678"}},
 		{"cross-school melding form is 404", meldPath, zc2, 404, nil, []string{"Anouk"}},
 		{"cross-region melding form is 404", meldPath, zcR2, 404, nil, []string{"Anouk"}},
-		{"sick absence never proposes a melding", "/verzuim/signalen/" + itoa(mazl) + "/melding", zc, 409, []string{"jeugdarts"}, nil},
+		{"sick absence never proposes a melding", "/verzuim/signalen/" + w.pid("verzuimsignaal", mazl) + "/melding", zc, 409, []string{"jeugdarts"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := tc.c.get(tc.path)

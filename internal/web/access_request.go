@@ -390,9 +390,9 @@ func (h *inzageHandlers) extend(w http.ResponseWriter, r *http.Request) error {
 	months, _ := strconv.Atoi(r.PostFormValue("maanden"))
 	if _, err := h.d.Service.Extend(ctx, h.actor(ctx, p, pup.Pseudonym, "inzage-verlengen"), q, months, r.PostFormValue("reden")); err != nil {
 		if errors.Is(err, rights.ErrInvalid) {
-			field := "reden-" + strconv.FormatInt(q.ID(), 10)
+			field := "reden-" + h.s.pid(kindAccessRequest, q.ID())
 			if months < 1 || months > rights.MaxExtensionMonths {
-				field = "maanden-" + strconv.FormatInt(q.ID(), 10)
+				field = "maanden-" + h.s.pid(kindAccessRequest, q.ID())
 			}
 			return h.renderSchool(w, r, http.StatusBadRequest, map[string]string{field: upperFirst(strings.TrimPrefix(err.Error(), rights.ErrInvalid.Error()+": "))})
 		}
@@ -414,7 +414,7 @@ func (h *inzageHandlers) handle(w http.ResponseWriter, r *http.Request) error {
 	}
 	if _, err := h.d.Service.Handle(ctx, h.actor(ctx, p, pup.Pseudonym, "inzage-afhandelen"), q, outcome, r.PostFormValue("notitie")); err != nil {
 		if errors.Is(err, rights.ErrInvalid) {
-			return h.renderSchool(w, r, http.StatusBadRequest, map[string]string{"notitie-" + strconv.FormatInt(q.ID(), 10): upperFirst(strings.TrimPrefix(err.Error(), rights.ErrInvalid.Error()+": "))})
+			return h.renderSchool(w, r, http.StatusBadRequest, map[string]string{"notitie-" + h.s.pid(kindAccessRequest, q.ID()): upperFirst(strings.TrimPrefix(err.Error(), rights.ErrInvalid.Error()+": "))})
 		}
 		return stateError(err)
 	}

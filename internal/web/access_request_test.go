@@ -158,8 +158,8 @@ func TestInzageScenario(t *testing.T) {
 	if r := mentor.get("/inzage"); r.status != http.StatusForbidden {
 		t.Fatalf("mentor: %d", r.status)
 	}
-	ext := "/inzage/verzoeken/" + itoa(id) + "/verlengen"
-	done := "/inzage/verzoeken/" + itoa(id) + "/afgehandeld"
+	ext := "/inzage/verzoeken/" + w.pid("inzageverzoek", id) + "/verlengen"
+	done := "/inzage/verzoeken/" + w.pid("inzageverzoek", id) + "/afgehandeld"
 	for name, c := range map[string]*client{"andere school": zc2, "andere regio": zcR2} {
 		for _, action := range []string{ext, done} {
 			if r := c.post("/inzage", action, url.Values{"maanden": {"2"}, "reden": {"x"}}); r.status != http.StatusNotFound {
@@ -173,10 +173,10 @@ func TestInzageScenario(t *testing.T) {
 
 	// Extend: a reason is required (the error at the field), then once, never twice.
 	r = zc.post("/inzage", ext, url.Values{"maanden": {"2"}, "reden": {"  "}})
-	if r.status != http.StatusBadRequest || !strings.Contains(r.body, `id="reden-`+itoa(id)+`-fout"`) {
+	if r.status != http.StatusBadRequest || !strings.Contains(r.body, `id="reden-`+w.pid("inzageverzoek", id)+`-fout"`) {
 		t.Fatalf("extension without reason: %d\n%s", r.status, r.body)
 	}
-	if r := zc.post("/inzage", ext, url.Values{"maanden": {"3"}, "reden": {"veel"}}); r.status != http.StatusBadRequest || !strings.Contains(r.body, `id="maanden-`+itoa(id)+`-fout"`) {
+	if r := zc.post("/inzage", ext, url.Values{"maanden": {"3"}, "reden": {"veel"}}); r.status != http.StatusBadRequest || !strings.Contains(r.body, `id="maanden-`+w.pid("inzageverzoek", id)+`-fout"`) {
 		t.Fatalf("three months: %d", r.status)
 	}
 	if r := zc.post("/inzage", ext, url.Values{"maanden": {"2"}, "reden": {"Gegevens bij meerdere partijen"}}); r.status != http.StatusSeeOther {
@@ -230,7 +230,7 @@ func TestInzageOverdue(t *testing.T) {
 	if !strings.Contains(r.body, "te laat") || !strings.Contains(r.body, "Niet meer mogelijk") {
 		t.Fatalf("overdue list:\n%s", r.body)
 	}
-	ext := "/inzage/verzoeken/" + itoa(all[0].ID()) + "/verlengen"
+	ext := "/inzage/verzoeken/" + w.pid("inzageverzoek", all[0].ID()) + "/verlengen"
 	if r := zc.post("/inzage", ext, url.Values{"maanden": {"2"}, "reden": {"laat"}}); r.status != http.StatusConflict || !strings.Contains(r.body, "eerste maand") {
 		t.Fatalf("late extension: %d", r.status)
 	}
@@ -241,7 +241,7 @@ func TestInzageOverdue(t *testing.T) {
 		t.Fatalf("status: %s", got.Status())
 	}
 	// A late answer is still recorded, and the parent sees it came after the term.
-	if r := zc.post("/inzage", "/inzage/verzoeken/"+itoa(all[0].ID())+"/afgehandeld", url.Values{}); r.status != http.StatusSeeOther {
+	if r := zc.post("/inzage", "/inzage/verzoeken/"+w.pid("inzageverzoek", all[0].ID())+"/afgehandeld", url.Values{}); r.status != http.StatusSeeOther {
 		t.Fatalf("late handling: %d", r.status)
 	}
 	if r := parent2.get(page); !strings.Contains(r.body, "Beantwoord op 15-11-2025 (na de termijn)") {

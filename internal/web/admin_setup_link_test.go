@@ -23,7 +23,7 @@ func TestBeheerderReissuesSetupLink(t *testing.T) {
 	b := w.client()
 	b.login("beheerder")
 	zc := w.users["zc"]
-	action := "/beheer/accounts/" + itoa(zc.id) + "/instellink"
+	action := "/beheer/accounts/" + w.pid("gebruiker", zc.id) + "/instellink"
 	if r := b.get("/beheer/accounts"); !strings.Contains(r.body, `action="`+action+`"`) {
 		t.Fatal("no reissue button for zc on the accounts page")
 	}
@@ -54,11 +54,11 @@ func TestBeheerderReissuesSetupLink(t *testing.T) {
 		t.Fatalf("a refused reissue ended zc's session: %d", r.status)
 	}
 	for _, id := range []int64{w.users["zcR2"].id, 999999} {
-		if r := b.post("/beheer/accounts", "/beheer/accounts/"+itoa(id)+"/instellink", url.Values{}); r.status != 404 {
+		if r := b.post("/beheer/accounts", "/beheer/accounts/"+w.pid("gebruiker", id)+"/instellink", url.Values{}); r.status != 404 {
 			t.Errorf("reissue for account %d outside the region: %d", id, r.status)
 		}
 	}
-	if r := b.post("/beheer/accounts", "/beheer/accounts/"+itoa(w.users["beheerder"].id)+"/instellink", url.Values{}); r.status != 409 {
+	if r := b.post("/beheer/accounts", "/beheer/accounts/"+w.pid("gebruiker", w.users["beheerder"].id)+"/instellink", url.Values{}); r.status != 409 {
 		t.Errorf("reissue for own account: %d", r.status)
 	}
 	// zcR2 still signs in with the old password: the 404 changed nothing in region 2.
@@ -120,7 +120,7 @@ func TestReissueReplacesUnusedLink(t *testing.T) {
 		t.Fatalf("create: %d", r.status)
 	}
 	acc := b.get("/beheer/accounts")
-	id := regexpFind(`action="/beheer/accounts/(\d+)/instellink"[^>]*>\s*<input type="hidden" name="csrf" value="[^"]+">\s*<button type="submit" class="knop knop-tweede">Nieuwe instellink<span class="verborgen">: Sem Bakker`, acc.body)
+	id := regexpFind(`action="/beheer/accounts/([A-Za-z0-9_-]{22})/instellink"[^>]*>\s*<input type="hidden" name="csrf" value="[^"]+">\s*<button type="submit" class="knop knop-tweede">Nieuwe instellink<span class="verborgen">: Sem Bakker`, acc.body)
 	if id == "" {
 		t.Fatal("no reissue button for the new account")
 	}

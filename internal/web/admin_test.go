@@ -13,7 +13,7 @@ func TestBeheerder(t *testing.T) {
 	zc.login("zc")
 	b := w.client()
 	b.login("beheerder")
-	id := itoa(w.users["zc"].id)
+	id := w.pid("gebruiker", w.users["zc"].id)
 
 	// Deactivating ends the zorgcoördinator's session at once and refuses the next login.
 	if r := b.post("/beheer/accounts", "/beheer/accounts/"+id+"/actief", url.Values{"actief": {"nee"}}); r.status != 303 {
@@ -35,10 +35,10 @@ func TestBeheerder(t *testing.T) {
 		t.Errorf("after reset: %d %s", r.status, r.header.Get("Location"))
 	}
 	// The beheerder cannot switch off their own account, nor reach another region's.
-	if r := b.post("/beheer/accounts", "/beheer/accounts/"+itoa(w.users["beheerder"].id)+"/actief", url.Values{"actief": {"nee"}}); r.status != 409 {
+	if r := b.post("/beheer/accounts", "/beheer/accounts/"+w.pid("gebruiker", w.users["beheerder"].id)+"/actief", url.Values{"actief": {"nee"}}); r.status != 409 {
 		t.Errorf("own account: %d", r.status)
 	}
-	if r := b.post("/beheer/accounts", "/beheer/accounts/"+itoa(w.users["zcR2"].id)+"/actief", url.Values{"actief": {"nee"}}); r.status != 404 {
+	if r := b.post("/beheer/accounts", "/beheer/accounts/"+w.pid("gebruiker", w.users["zcR2"].id)+"/actief", url.Values{"actief": {"nee"}}); r.status != 404 {
 		t.Errorf("account of another region: %d", r.status)
 	}
 
@@ -62,7 +62,7 @@ func TestBeheerder(t *testing.T) {
 	if r := b.post("/beheer/api-clients", "/beheer/api-clients", bad); r.status != 422 || !strings.Contains(r.body, `aria-describedby="rol-fout"`) {
 		t.Errorf("wrong role: %d", r.status)
 	}
-	clientID := regexpFind(`/beheer/api-clients/(\d+)/intrekken`, b.get("/beheer/api-clients").body)
+	clientID := regexpFind(`/beheer/api-clients/([A-Za-z0-9_-]{22})/intrekken`, b.get("/beheer/api-clients").body)
 	if r := b.post("/beheer/api-clients", "/beheer/api-clients/"+clientID+"/intrekken", url.Values{}); r.status != 303 {
 		t.Fatalf("revoke: %d", r.status)
 	}

@@ -230,7 +230,7 @@ func (c *caseHandlers) updateMinutes(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return caseError(err)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/casussen/%d", id), http.StatusSeeOther)
+	http.Redirect(w, r, "/casussen/"+c.s.pid(kindCase, id), http.StatusSeeOther)
 	return nil
 }
 

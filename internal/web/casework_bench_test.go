@@ -43,7 +43,7 @@ func BenchmarkCasePage(b *testing.B) {
 	c := w.client()
 	c.login("zc")
 	cookie := "gs_sessie=" + c.cookie("gs_sessie")
-	path := fmt.Sprintf("/casussen/%d", id)
+	path := "/casussen/" + w.pid("casus", id)
 	get := func() string {
 		req := httptest.NewRequest("GET", path, nil)
 		req.Header.Set("Cookie", cookie)

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"sort"
@@ -122,7 +121,7 @@ func (c *caseHandlers) create(w http.ResponseWriter, r *http.Request) error {
 		op, region := c.op(r, audit.AccessUI)
 		var k *casework.Case
 		if k, err = c.svc(r.Context()).Open(r.Context(), region, op, req); err == nil {
-			http.Redirect(w, r, fmt.Sprintf("/casussen/%d", k.ID), http.StatusSeeOther)
+			http.Redirect(w, r, "/casussen/"+c.s.pid(kindCase, k.ID), http.StatusSeeOther)
 			return nil
 		}
 	}

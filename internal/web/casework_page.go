@@ -12,7 +12,7 @@ import (
 // agreementRow is one agreement on the case page with what the viewer may do with it.
 type agreementRow struct {
 	casework.Shown[casework.Agreement]
-	Form      string // form id prefix: afspraak-<id>
+	Form      string // form id prefix: afspraak-<public id>
 	MayEdit   bool   // brings agreements into this phase: changes everything
 	MayReport bool   // owner: reports the status
 }
@@ -43,7 +43,7 @@ func (c *caseHandlers) stepData(r *http.Request, v *casework.View, names map[int
 
 	var rows []agreementRow
 	for _, a := range v.Agreements {
-		rows = append(rows, agreementRow{Shown: a, Form: "afspraak-" + idText(a.Item.ID),
+		rows = append(rows, agreementRow{Shown: a, Form: "afspraak-" + c.s.pid(kindAgreement, a.Item.ID),
 			MayEdit:   magAfspraak && a.Scope == casework.ScopeContent,
 			MayReport: open && me.Active() && a.Item.Owner == me.Ref() && a.Scope == casework.ScopeContent})
 	}
@@ -68,7 +68,7 @@ func (c *caseHandlers) stepData(r *http.Request, v *casework.View, names map[int
 	var qs []questionRow
 	for _, q := range v.Questions {
 		to, _ := k.Participant(q.To)
-		qs = append(qs, questionRow{InfoRequest: q, Form: "vraag-" + idText(q.ID), FromName: names[q.FromUser], ToName: to.Name,
+		qs = append(qs, questionRow{InfoRequest: q, Form: "vraag-" + c.s.pid(kindQuestion, q.ID), FromName: names[q.FromUser], ToName: to.Name,
 			MayAnswer: open && q.To == me.Ref() && q.AnsweredAt.IsZero() && q.Scope == casework.ScopeContent})
 	}
 	var bring []optionRow

@@ -23,7 +23,7 @@ import (
 // formDone finishes a form post for form (the prefix of its field ids).
 func (c *caseHandlers) formDone(w http.ResponseWriter, r *http.Request, id int64, form string, err error) error {
 	if err == nil {
-		http.Redirect(w, r, fmt.Sprintf("/casussen/%d#%s", id, strings.SplitN(form, "-", 2)[0]), http.StatusSeeOther)
+		http.Redirect(w, r, "/casussen/"+c.s.pid(kindCase, id)+"#"+strings.SplitN(form, "-", 2)[0], http.StatusSeeOther)
 		return nil
 	}
 	var fe *casework.FieldError
@@ -191,7 +191,7 @@ func (c *caseHandlers) updateAgreement(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	form := "afspraak-" + strconv.FormatInt(aid, 10)
+	form := "afspraak-" + c.s.pid(kindAgreement, aid)
 	version, verr := strconv.Atoi(r.PostFormValue("versie"))
 	if verr != nil || version <= 0 {
 		return c.formDone(w, r, id, form, badField("status", "De versie van de afspraak ontbreekt; laad de pagina opnieuw."))
@@ -288,7 +288,7 @@ func (c *caseHandlers) answer(w http.ResponseWriter, r *http.Request) error {
 	}
 	op, region := c.op(r, audit.AccessUI)
 	_, err = c.svc(r.Context()).Answer(r.Context(), region, op, id, qid, r.PostFormValue("antwoord"))
-	return c.formDone(w, r, id, "vraag-"+strconv.FormatInt(qid, 10), err)
+	return c.formDone(w, r, id, "vraag-"+c.s.pid(kindQuestion, qid), err)
 }
 
 // ---- deelnemers, uitnodigingen, regie

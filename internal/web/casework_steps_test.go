@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -28,7 +27,7 @@ func caseVersionOn(body string) string { return regexpFind(`name="casusversie" v
 // doorbraakoverleg and closing, in the browser, asserting per role what is and is not shown.
 func TestCasusStepsScenario(t *testing.T) {
 	w, _, id := caseWorld(t)
-	page := fmt.Sprintf("/casussen/%d", id)
+	page := "/casussen/" + w.pid("casus", id)
 	plan := page + "/plan-van-aanpak"
 	zc := w.as("zc")
 	must := func(who string, r resp, status int) {
@@ -64,7 +63,7 @@ func TestCasusStepsScenario(t *testing.T) {
 		must    []string
 		mustNot []string
 	}{
-		{"zc", page, 200, []string{minutes, forMentor, forMother, `action="/casussen/1/afspraken"`, "Casus afsluiten"}, nil},
+		{"zc", page, 200, []string{minutes, forMentor, forMother, `action="`+page+`/afspraken"`, "Casus afsluiten"}, nil},
 		{"zc", plan, 200, []string{forMentor, forMother, "Lopende afspraken"}, nil},
 		// The mentor reads the agreements within the school, not the minutes; reports progress on their own.
 		{"mentor", page, 200, []string{forMentor, forMother, "Status melden"}, []string{minutes, "Casus afsluiten", "Regie overdragen"}},
@@ -99,7 +98,7 @@ func TestCasusStepsScenario(t *testing.T) {
 	// Two writers on agreement version 1: the mentor reports progress, the zorgcoördinator's
 	// stale edit gets 409 with the current version and keeps their text.
 	zcPage := zc.get(page).body
-	aid := regexpFind(`<tr id="afspraak-(\d+)">\s*<td>`+forMentor, zcPage)
+	aid := regexpFind(`<tr id="afspraak-([A-Za-z0-9_-]{22})">\s*<td>`+forMentor, zcPage)
 	if aid == "" {
 		t.Fatal("no agreement row")
 	}
@@ -116,7 +115,7 @@ func TestCasusStepsScenario(t *testing.T) {
 	}
 	// The mother reports progress on her own agreement.
 	mother := w.as("ouder")
-	mid := regexpFind(`<tr id="afspraak-(\d+)">\s*<td>`+forMother, mother.get(page).body)
+	mid := regexpFind(`<tr id="afspraak-([A-Za-z0-9_-]{22})">\s*<td>`+forMother, mother.get(page).body)
 	must("moeder voortgang", mother.post(page, page+"/afspraken/"+mid, url.Values{"versie": {"1"}, "status": {"afgerond"}}), http.StatusSeeOther)
 	if r := mother.post(page, page+"/afsluiten", url.Values{"resultaat": {"terug-naar-school"}}); r.status != http.StatusForbidden {
 		t.Errorf("parent closes: %d", r.status)
@@ -206,7 +205,7 @@ func TestCasusStepsScenario(t *testing.T) {
 	}
 	must("afsluiten", zc.post(page, page+"/afsluiten", url.Values{"resultaat": {"terug-naar-school"}}), http.StatusSeeOther)
 	body = zc.get(page).body
-	if !strings.Contains(body, "Afgesloten op") || !strings.Contains(body, "bewaartermijnen lopen") || strings.Contains(body, `action="/casussen/1/afspraken"`) {
+	if !strings.Contains(body, "Afgesloten op") || !strings.Contains(body, "bewaartermijnen lopen") || strings.Contains(body, `action="`+page+`/afspraken"`) {
 		t.Errorf("closed page: %s", body)
 	}
 	if r := zc.post(page, page+"/afspraken", url.Values{"omschrijving": {"x"}, "eigenaar": {"gebruiker:" + itoa(w.users["zc"].id)}, "datum": {"2026-01-01"}}); r.status != http.StatusConflict {

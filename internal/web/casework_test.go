@@ -62,7 +62,7 @@ func caseWorld(t testing.TB) (*world, *casework.Service, int64) {
 
 func TestCasusPagesPerRole(t *testing.T) {
 	w, _, id := caseWorld(t)
-	page := fmt.Sprintf("/casussen/%d", id)
+	page := "/casussen/" + w.pid("casus", id)
 	zc := w.client()
 	zc.login("zc")
 	r := zc.get(page)
@@ -109,7 +109,7 @@ func TestCasusPagesPerRole(t *testing.T) {
 
 	// Two edits of version 1: the second gets 409 with the current version and its own text.
 	body := zc.get(page).body
-	vid := regexpFind(`action="/casussen/\d+/verslagen/(\d+)"`, body)
+	vid := regexpFind(`action="/casussen/[A-Za-z0-9_-]{22}/verslagen/([A-Za-z0-9_-]{22})"`, body)
 	if vid == "" {
 		t.Fatal("no edit form")
 	}

@@ -437,11 +437,10 @@ func (c *consentHandlers) recordSubmit(w http.ResponseWriter, r *http.Request) e
 		in.Evidence = hex.EncodeToString(sum[:])
 	}
 	in.Document = doc
-	var rec consent.Record
 	var errs map[string]string
 	if docErr != "" {
 		errs = map[string]string{"bestand": docErr}
-	} else if rec, errs, err = c.record(r.Context(), p, id, in, audit.AccessUI); err != nil {
+	} else if _, errs, err = c.record(r.Context(), p, id, in, audit.AccessUI); err != nil {
 		return err
 	}
 	if len(errs) > 0 {
@@ -453,7 +452,7 @@ func (c *consentHandlers) recordSubmit(w http.ResponseWriter, r *http.Request) e
 		}
 		return c.renderPupil(w, r, http.StatusBadRequest, keep, errs, nil)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/toestemmingen/leerling/%s?vastgelegd=%d", c.s.pid(kindPupil, id), rec.ID()), http.StatusSeeOther)
+	http.Redirect(w, r, "/toestemmingen/leerling/"+c.s.pid(kindPupil, id)+"?vastgelegd=1", http.StatusSeeOther)
 	return nil
 }
 

@@ -75,7 +75,7 @@ func TestPaperConsentWithSignedForm(t *testing.T) {
 		t.Fatalf("stored in clear: %.40q", stored)
 	}
 
-	link := page + "/bewijs/" + itoa(id)
+	link := page + "/bewijs/" + w.pid("toestemming", id)
 	if r := zc.get(page); !strings.Contains(r.body, `href="`+link+`"`) || !strings.Contains(r.body, "Getekend formulier") {
 		t.Fatalf("the list does not link the form:\n%s", r.body)
 	}
@@ -93,7 +93,7 @@ func TestPaperConsentWithSignedForm(t *testing.T) {
 
 	// The parent with gezag sees and opens it on the family page; another parent cannot.
 	mother.loginParentAs(w.parentEm)
-	own := "/toestemmingen/kind/" + w.pid("leerling", w.pupil1) + "/bewijs/" + itoa(id)
+	own := "/toestemmingen/kind/" + w.pid("leerling", w.pupil1) + "/bewijs/" + w.pid("toestemming", id)
 	if r := mother.get("/toestemmingen/kind/" + w.pid("leerling", w.pupil1)); !strings.Contains(r.body, `href="`+own+`"`) {
 		t.Fatalf("parent page does not link the form:\n%s", r.body)
 	}
@@ -109,7 +109,7 @@ func TestPaperConsentWithSignedForm(t *testing.T) {
 	if r := stranger.get(own); r.status != http.StatusNotFound {
 		t.Fatalf("stranger download: %d", r.status)
 	}
-	if r := stranger.get("/toestemmingen/kind/" + w.pid("leerling", w.pupil2) + "/bewijs/" + itoa(id)); r.status != http.StatusNotFound {
+	if r := stranger.get("/toestemmingen/kind/" + w.pid("leerling", w.pupil2) + "/bewijs/" + w.pid("toestemming", id)); r.status != http.StatusNotFound {
 		t.Fatalf("stranger through own child: %d", r.status)
 	}
 

@@ -84,7 +84,7 @@ func TestToestemmingRecordAndWithdraw(t *testing.T) {
 		t.Fatalf("jeugdhulp with consent: %d", r.status)
 	}
 	// Withdraw: the very next pupil-page decision sees it.
-	wd := "/toestemmingen/intrekking/" + itoa(id)
+	wd := "/toestemmingen/intrekking/" + w.pid("toestemming", id)
 	if r := zc2.post("/start", wd, url.Values{"namens": {"leerling"}}); r.status != http.StatusNotFound {
 		t.Fatalf("other school's withdrawal: %d", r.status)
 	}

@@ -500,8 +500,8 @@ func (c *consentHandlers) revokeSubmit(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	cid, err := strconv.ParseInt(r.PostFormValue("toestemming"), 10, 64)
-	if err != nil || cid <= 0 {
+	cid, ok := c.s.ids.decode(kindConsent, r.PostFormValue("toestemming")) // the public id
+	if !ok {
 		return badField("toestemming", "Kies de toestemming die u wilt intrekken.")
 	}
 	recd, err := c.d.Register.Get(ctx, a.RegionID, cid)

@@ -93,7 +93,7 @@ func TestOnlineConsentTwoParentsThenWithdraw(t *testing.T) {
 			t.Fatalf("parent page lacks %q:\n%s", want, r.body)
 		}
 	}
-	askID := regexpFind(`/toestemmingen/verzoek/(\d+)/antwoord`, r.body)
+	askID := regexpFind(`/toestemmingen/verzoek/([A-Za-z0-9_-]{22})/antwoord`, r.body)
 	if r := mother.post(parentPage, "/toestemmingen/verzoek/"+askID+"/antwoord", url.Values{"antwoord": {"ja"}}); r.status != http.StatusOK ||
 		!strings.Contains(r.body, "Nog nodig: een ja van Frank Visser") {
 		t.Fatalf("mother's yes: %d\n%s", r.status, r.body)
@@ -141,13 +141,13 @@ func TestOnlineConsentTwoParentsThenWithdraw(t *testing.T) {
 	if !strings.Contains(r.body, "Toestemming intrekken") || !strings.Contains(r.body, "online") {
 		t.Fatalf("no withdraw button:\n%s", r.body)
 	}
-	if r := mother.post(parentPage, parentPage+"/intrekken", url.Values{"toestemming": {itoa(recs[0].ID())}}); r.status != http.StatusOK || !strings.Contains(r.body, "is ingetrokken") {
+	if r := mother.post(parentPage, parentPage+"/intrekken", url.Values{"toestemming": {w.pid("toestemming", recs[0].ID())}}); r.status != http.StatusOK || !strings.Contains(r.body, "is ingetrokken") {
 		t.Fatalf("withdraw: %d\n%s", r.status, r.body)
 	}
 	if r := jhv.get(pupilPage); r.status != http.StatusNotFound {
 		t.Fatalf("jeugdhulp after withdrawal: %d", r.status)
 	}
-	if r := mother.post(parentPage, parentPage+"/intrekken", url.Values{"toestemming": {itoa(recs[0].ID())}}); r.status != http.StatusConflict {
+	if r := mother.post(parentPage, parentPage+"/intrekken", url.Values{"toestemming": {w.pid("toestemming", recs[0].ID())}}); r.status != http.StatusConflict {
 		t.Fatalf("second withdrawal: %d", r.status)
 	}
 }
@@ -207,7 +207,7 @@ func TestPupilOf16SignsInAndConsentsAlone(t *testing.T) {
 		!strings.Contains(r.body, "een ja van jou") || strings.Contains(r.body, "uw kind") || strings.Contains(r.body, "(u)") || strings.Contains(r.body, "ziet u") || !strings.Contains(r.body, "Ja, ik geef toestemming") {
 		t.Fatalf("pupil consent page: %d\n%s", r.status, r.body)
 	}
-	askID := regexpFind(`/toestemmingen/verzoek/(\d+)/antwoord`, r.body)
+	askID := regexpFind(`/toestemmingen/verzoek/([A-Za-z0-9_-]{22})/antwoord`, r.body)
 	// The mother cannot answer for a 16-year-old.
 	mother.loginParentAs(w.parentEm)
 	if r := mother.post(page, "/toestemmingen/verzoek/"+askID+"/antwoord", url.Values{"antwoord": {"ja"}}); r.status != http.StatusConflict {

@@ -43,6 +43,12 @@ const (
 	// kindUser is a professional's account, kindParent a parent: in participant references.
 	kindUser   idKind = 'u'
 	kindParent idKind = 'g'
+	// Kinds the pages use in their URLs (publicid_pages.go): a rights request, a consent request
+	// to the parents, an API client and a retention list.
+	kindAccessRequest idKind = 'r'
+	kindConsentAsk    idKind = 'k'
+	kindAPIClient     idKind = 'z'
+	kindRetentionList idKind = 'b'
 )
 
 // publicIDPattern is the form of a public id (OpenAPI pattern).
@@ -109,7 +115,8 @@ func (s *Server) rowID(k idKind, v, field string) (int64, error) {
 var publicKinds = map[string]idKind{"leerling": kindPupil, "casus": kindCase, "verslag": kindMinutes, "afspraak": kindAgreement,
 	"inbreng": kindContribution, "informatievraag": kindQuestion, "toestemming": kindConsent, "verzuimmelding": kindMelding,
 	"verzuimsignaal": kindSignal, "organisatie": kindOrganisation, "vrijstellingsaanvraag": kindExemptionRequest, "vrijstelling": kindExemption,
-	"leerplichtdossier": kindDossier, "dossierstap": kindDossierStep, "gebruiker": kindUser, "ouder": kindParent}
+	"leerplichtdossier": kindDossier, "dossierstap": kindDossierStep, "gebruiker": kindUser, "ouder": kindParent,
+	"inzageverzoek": kindAccessRequest, "toestemmingsverzoek": kindConsentAsk, "apiclient": kindAPIClient, "bewaarlijst": kindRetentionList}
 
 // PublicID is the API's id of row id of kind (leerling, casus, verslag, afspraak, inbreng,
 // informatievraag, toestemming, verzuimmelding, verzuimsignaal, organisatie).

@@ -32,7 +32,30 @@ var pageIDRules = []pageIDRule{
 	{"/toestemmingen/kind/{id}", kindPupil},
 	{"/toestemmingen/leerling/{pupil}", kindPupil},
 	{"/toestemmingen/kind/{pupil}", kindPupil},
+	{"/toestemmingen/leerling/{pupil}/bewijs/{id}", kindConsent},
+	{"/toestemmingen/kind/{pupil}/bewijs/{id}", kindConsent},
+	{"/toestemmingen/intrekking/{id}", kindConsent},
+	{"/toestemmingen/verzoek/{id}", kindConsentAsk},
+	{"/inzage/verzoeken/{id}", kindAccessRequest},
+	{"/mijn-ouders/{ouder}", kindParent},
+	{"/casussen/{id}", kindCase},
+	{"/casussen/{id}/verslagen/{vid}", kindMinutes},
+	{"/casussen/{id}/afspraken/{aid}", kindAgreement},
+	{"/casussen/{id}/vragen/{qid}", kindQuestion},
+	{"/verzuim/signalen/{id}", kindSignal},
+	{"/verzuim/meldingen/{id}", kindMelding},
+	{"/verzuim/dossiers/{id}", kindDossier},
+	{"/verzuim/dossiers/{id}/stappen/{sid}", kindDossierStep},
+	{"/verzuim/vrijstellingen/{id}", kindExemptionRequest},
+	{"/beheer/accounts/{id}", kindUser},
+	{"/beheer/api-clients/{id}", kindAPIClient},
+	{"/bewaartermijnen/lijsten/{id}", kindRetentionList},
 }
+
+// pageLiteralWildcards are the page wildcards that carry no row number: the one-time code of a
+// new account's link, and the position of an entry in the audit log (public in its proof).
+// The sign-in pages {regio} and {org} still take row numbers (see docs/issue notes).
+var pageLiteralWildcards = map[string]bool{"code": true, "index": true, "regio": true, "org": true}
 
 // pageIDKinds returns, per wildcard of the page pattern, the kind of public id it carries.
 func pageIDKinds(pattern string) map[string]idKind {
@@ -53,6 +76,24 @@ func pageIDKinds(pattern string) map[string]idKind {
 		out[name] = rule.kind
 	}
 	return out
+}
+
+// untypedWildcard returns a wildcard of the page pattern that has neither a kind of public id
+// nor a place in pageLiteralWildcards ("" when there is none): Server.page refuses such a page,
+// so no page takes a row number in its path by default.
+func untypedWildcard(pattern string) string {
+	kinds := pageIDKinds(pattern)
+	for _, seg := range strings.Split(pattern, "/") {
+		if !strings.HasPrefix(seg, "{") || !strings.HasSuffix(seg, "}") {
+			continue
+		}
+		name := strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(seg, "{"), "}"), "...")
+		name = strings.TrimSuffix(name, "$")
+		if _, ok := kinds[name]; !ok && !pageLiteralWildcards[name] && name != "" {
+			return name
+		}
+	}
+	return ""
 }
 
 // openPagePathIDs replaces the public ids in a page request's path by row numbers, by the

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/grondslag/grondslag/internal/web"
 )
 
 // numericPath finds a link or form whose path has a row number as a segment (/leerlingen/866).
@@ -55,5 +57,32 @@ func TestPagePublicIDs(t *testing.T) {
 	}
 	if r := r2.get("/leerlingen/" + w.pid("leerling", w.pupilR2)); r.status != http.StatusOK {
 		t.Errorf("region 2 on its own pupil: %d", r.status)
+	}
+}
+
+// TestPageWildcardsHaveKinds: every path wildcard of every page names the kind of public id it
+// carries (publicid_pages.go), except the few that carry no row number. (Server.page also
+// refuses such a page when it is registered; this checks the table from outside.)
+func TestPageWildcardsHaveKinds(t *testing.T) {
+	w := newWorld(t)
+	wild := regexp.MustCompile(`\{([a-z]+)\}`)
+	checked := 0
+	for _, r := range w.web.Routes() {
+		if r.Kind == "api" || !strings.Contains(r.Pattern, "{") {
+			continue
+		}
+		checked++
+		n := 0
+		for _, m := range wild.FindAllStringSubmatch(r.Pattern, -1) {
+			if !web.PageLiteralWildcards[m[1]] {
+				n++
+			}
+		}
+		if got := web.PageIDKinds(r.Pattern); got != n {
+			t.Errorf("%s: %d of %d wildcards have a kind of public id", r.Pattern, got, n)
+		}
+	}
+	if checked < 10 {
+		t.Errorf("only %d pages with wildcards: are the features mounted?", checked)
 	}
 }

@@ -370,7 +370,7 @@ func (h *retentionHandlers) advise(w http.ResponseWriter, r *http.Request) error
 		}
 		return h.renderList(w, r, http.StatusUnprocessableEntity, errs, form)
 	}
-	http.Redirect(w, r, "/bewaartermijnen/lijsten/"+strconv.FormatInt(l.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, "/bewaartermijnen/lijsten/"+h.s.pid(kindRetentionList, l.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -404,7 +404,7 @@ func (h *retentionHandlers) decide(w http.ResponseWriter, r *http.Request) error
 		}
 		return h.renderList(w, r, http.StatusUnprocessableEntity, errs, form)
 	}
-	http.Redirect(w, r, "/bewaartermijnen/lijsten/"+strconv.FormatInt(l.ID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, "/bewaartermijnen/lijsten/"+h.s.pid(kindRetentionList, l.ID), http.StatusSeeOther)
 	return nil
 }
 
@@ -435,7 +435,7 @@ func (h *retentionHandlers) execute(w http.ResponseWriter, r *http.Request) erro
 		}
 		return h.renderList(w, r, http.StatusConflict, errs, nil)
 	}
-	http.Redirect(w, r, "/bewaartermijnen/lijsten/"+strconv.FormatInt(l.ID, 10)+"?uitgevoerd="+strconv.Itoa(len(done)), http.StatusSeeOther)
+	http.Redirect(w, r, "/bewaartermijnen/lijsten/"+h.s.pid(kindRetentionList, l.ID)+"?uitgevoerd="+strconv.Itoa(len(done)), http.StatusSeeOther)
 	return nil
 }
 

@@ -85,7 +85,7 @@ func TestRetentionPagesWorkflow(t *testing.T) {
 	if len(l1.Items) != 1 || l1.Items[0].Unit.PupilID != former1 || len(l2.Items) != 1 || l2.Items[0].Unit.PupilID != former2 {
 		t.Fatalf("lists: %+v %+v", l1, l2)
 	}
-	page1, page2 := "/bewaartermijnen/lijsten/"+itoa(l1.ID), "/bewaartermijnen/lijsten/"+itoa(l2.ID)
+	page1, page2 := "/bewaartermijnen/lijsten/"+w.pid("bewaarlijst", l1.ID), "/bewaartermijnen/lijsten/"+w.pid("bewaarlijst", l2.ID)
 	r := fg.get(page1)
 	if r.status != 200 || !strings.Contains(r.body, "leerling nr. "+itoa(former1)) || strings.Contains(r.body, "Sanne") || !strings.Contains(r.body, "Advies vastleggen") ||
 		strings.Contains(r.body, "Besluit vastleggen") {

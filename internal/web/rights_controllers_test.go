@@ -126,7 +126,7 @@ func TestRightsPerController(t *testing.T) {
 	}
 
 	// The jeugdarts refuses the erasure: reasons required, then the parent reads them.
-	eraseGGD := "/inzage/verzoeken/" + itoa(to[ggd].ID) + "/afgehandeld"
+	eraseGGD := "/inzage/verzoeken/" + w.pid("inzageverzoek", to[ggd].ID) + "/afgehandeld"
 	if r := arts.post("/inzage", eraseGGD, url.Values{"uitkomst": {"afgewezen"}}); r.status != http.StatusBadRequest || !strings.Contains(r.body, "reden") {
 		t.Fatalf("refusal without reasons: %d", r.status)
 	}

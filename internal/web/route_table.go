@@ -51,6 +51,9 @@ func (t *routeTable) add(pattern, kind string) {
 // page registers an HTML page: Dutch error pages, CSRF and the session come from htmlHandler.
 func (s *Server) page(pattern string, h handlerFunc) {
 	s.table.add(pattern, "pagina")
+	if name := untypedWildcard(pattern); name != "" {
+		panic("web: page " + pattern + ": wildcard {" + name + "} has no kind of public id (pageIDRules in publicid_pages.go)")
+	}
 	if kinds := pageIDKinds(pattern); kinds != nil {
 		if s.pageIDs == nil {
 			s.pageIDs = map[string]map[string]idKind{}

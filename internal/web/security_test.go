@@ -45,9 +45,9 @@ func TestEveryRouteEveryRole(t *testing.T) {
 		{"GET", "/account-instellen/onbekende-code", nil}, // a link that does not exist: 404 for all
 		{"POST", "/account-instellen/onbekende-code", nil},
 		{"POST", "/beheer/api-clients", nil},
-		{"POST", "/beheer/accounts/" + itoa(w.users["zc"].id) + "/actief", nil},
-		{"POST", "/beheer/accounts/" + itoa(w.users["zc"].id) + "/mfa-opnieuw", nil},
-		{"POST", "/beheer/accounts/" + itoa(w.users["zc"].id) + "/instellink", nil}, // no CSRF token
+		{"POST", "/beheer/accounts/" + w.pid("gebruiker", w.users["zc"].id) + "/actief", nil},
+		{"POST", "/beheer/accounts/" + w.pid("gebruiker", w.users["zc"].id) + "/mfa-opnieuw", nil},
+		{"POST", "/beheer/accounts/" + w.pid("gebruiker", w.users["zc"].id) + "/instellink", nil}, // no CSRF token
 		{"GET", "/audit", []string{"fg"}},
 		{"GET", "/inloggen/mfa", nil}, // only half-way through sign-in
 		{"GET", "/inloggen/mfa/instellen", nil},
