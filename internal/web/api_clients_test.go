@@ -100,7 +100,7 @@ func TestAPIClientScopes(t *testing.T) {
 				}
 				url := fill(p)
 				send := func(tok string) resp {
-					hdr := []string{"Authorization", "Bearer " + tok, "Content-Type", "application/json", "If-Match", `"casus-` + itoa(caseID) + `-v1"`}
+					hdr := []string{"Authorization", "Bearer " + tok, "Content-Type", "application/json", "If-Match", w.web.ETagFor("casus", caseID, 1)}
 					if m == "get" {
 						return c.get(url, hdr[:2]...)
 					}

@@ -3,10 +3,8 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
@@ -315,8 +313,6 @@ type casusJSON struct {
 	Vragen     []vraagJSON       `json:"informatievragen"`
 }
 
-func minutesETag(id int64, version int) string { return fmt.Sprintf(`"verslag-%d-v%d"`, id, version) }
-func caseETag(id int64, version int) string    { return fmt.Sprintf(`"casus-%d-v%d"`, id, version) }
 
 func (c *caseHandlers) apiCase(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
@@ -353,11 +349,11 @@ func (c *caseHandlers) apiCase(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, m := range v.Minutes {
 		out.Verslagen = append(out.Verslagen, casusItemJSON{ID: c.s.pid(kindMinutes, m.Item.ID), Omvang: m.Scope, Tekst: m.Item.Text, Partij: m.Item.AuthorParty,
-			Versie: m.Item.Version, ETag: minutesETag(m.Item.ID, m.Item.Version), Datum: m.Item.MeetingOn.Format(time.DateOnly)})
+			Versie: m.Item.Version, ETag: c.s.etag(kindMinutes, m.Item.ID, m.Item.Version), Datum: m.Item.MeetingOn.Format(time.DateOnly)})
 	}
 	for _, a := range v.Agreements {
 		out.Afspraken = append(out.Afspraken, casusItemJSON{ID: c.s.pid(kindAgreement, a.Item.ID), Omvang: a.Scope, Tekst: a.Item.Description, Partij: a.Item.AuthorParty,
-			Versie: a.Item.Version, ETag: agreementETag(a.Item.ID, a.Item.Version), Datum: a.Item.Due.Format(time.DateOnly), Status: string(a.Item.Status), Eigenaar: a.Item.OwnerName})
+			Versie: a.Item.Version, ETag: c.s.etag(kindAgreement, a.Item.ID, a.Item.Version), Datum: a.Item.Due.Format(time.DateOnly), Status: string(a.Item.Status), Eigenaar: a.Item.OwnerName})
 	}
 	for _, x := range v.Contribution {
 		out.Inbreng = append(out.Inbreng, casusItemJSON{ID: c.s.pid(kindContribution, x.Item.ID), Omvang: x.Scope, Tekst: x.Item.Text, Partij: x.Item.Party, Categ: x.Item.Category})
@@ -368,7 +364,7 @@ func (c *caseHandlers) apiCase(w http.ResponseWriter, r *http.Request) error {
 	if k.Closure != nil {
 		out.Resultaat = k.Closure.Result
 	}
-	w.Header().Set("ETag", caseETag(k.ID, k.Version))
+	w.Header().Set("ETag", c.s.etag(kindCase, k.ID, k.Version))
 	return writeJSON(w, http.StatusOK, out)
 }
 
@@ -383,13 +379,9 @@ func (c *caseHandlers) apiPutMinutes(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	match := strings.TrimSpace(r.Header.Get("If-Match"))
-	if match == "" {
-		return &Error{Status: http.StatusPreconditionRequired, Title: "If-Match ontbreekt", Detail: "Stuur de ETag van het verslag mee in If-Match, zodat een tussentijdse wijziging niet wordt overschreven."}
-	}
-	var version int
-	if _, err := fmt.Sscanf(strings.TrimPrefix(match, "W/"), `"verslag-`+strconv.FormatInt(vid, 10)+`-v%d"`, &version); err != nil || version <= 0 {
-		return &Error{Status: http.StatusPreconditionFailed, Title: "Onbekende versie", Detail: "If-Match is geen ETag van dit verslag."}
+	version, err := c.s.ifMatch(r, kindMinutes, vid, "verslag")
+	if err != nil {
+		return err
 	}
 	var body struct {
 		Tekst      string `json:"tekst"`
@@ -402,15 +394,15 @@ func (c *caseHandlers) apiPutMinutes(w http.ResponseWriter, r *http.Request) err
 	m, err := c.svc(r.Context()).UpdateMinutes(r.Context(), region, op, id, vid, version, casework.MinutesInput{Text: body.Tekst, ForParents: body.VoorOuders})
 	var ce *casework.ConflictError
 	if errors.As(err, &ce) {
-		w.Header().Set("ETag", minutesETag(vid, ce.Current))
+		w.Header().Set("ETag", c.s.etag(kindMinutes, vid, ce.Current))
 		return &Error{Status: http.StatusPreconditionFailed, Title: "Tussentijds gewijzigd", Detail: ce.Error(), Err: err}
 	}
 	if err != nil {
 		return caseError(err)
 	}
-	w.Header().Set("ETag", minutesETag(m.ID, m.Version))
+	w.Header().Set("ETag", c.s.etag(kindMinutes, m.ID, m.Version))
 	return writeJSON(w, http.StatusOK, casusItemJSON{ID: c.s.pid(kindMinutes, m.ID), Omvang: casework.ScopeContent, Tekst: m.Text, Partij: m.AuthorParty, Versie: m.Version,
-		ETag: minutesETag(m.ID, m.Version), Datum: m.MeetingOn.Format(time.DateOnly)})
+		ETag: c.s.etag(kindMinutes, m.ID, m.Version), Datum: m.MeetingOn.Format(time.DateOnly)})
 }
 
 // maskPupil replaces the pupil's own name among the participants by "De leerling": the case page

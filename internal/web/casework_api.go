@@ -2,10 +2,7 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
@@ -44,23 +41,6 @@ func (c *caseHandlers) mountAPISteps() {
 	}
 }
 
-func agreementETag(id int64, version int) string {
-	return fmt.Sprintf(`"afspraak-%d-v%d"`, id, version)
-}
-
-// ifMatch reads the version from If-Match for an ETag of the form "<kind>-<id>-v<n>".
-func ifMatch(r *http.Request, kind string, id int64) (int, error) {
-	match := strings.TrimSpace(r.Header.Get("If-Match"))
-	if match == "" {
-		return 0, &Error{Status: http.StatusPreconditionRequired, Title: "If-Match ontbreekt", Detail: "Stuur de ETag die u las mee in If-Match, zodat een tussentijdse wijziging niet wordt overschreven."}
-	}
-	var version int
-	if _, err := fmt.Sscanf(strings.TrimPrefix(match, "W/"), `"`+kind+`-`+strconv.FormatInt(id, 10)+`-v%d"`, &version); err != nil || version <= 0 {
-		return 0, &Error{Status: http.StatusPreconditionFailed, Title: "Onbekende versie", Detail: "If-Match is geen ETag van deze " + kind + "."}
-	}
-	return version, nil
-}
-
 // stale turns a conflict into 412 with the current ETag.
 func stale(w http.ResponseWriter, err error, etag func(int) string) error {
 	var ce *casework.ConflictError
@@ -89,7 +69,7 @@ type afspraakJSON struct {
 
 func (c *caseHandlers) agreementJSON(a casework.Agreement, scope string, now time.Time) afspraakJSON {
 	out := afspraakJSON{ID: c.s.pid(kindAgreement, a.ID), Omvang: scope, Datum: a.Due.Format(time.DateOnly), Status: string(a.Status), VoorOuders: a.ForParents,
-		Partij: a.AuthorParty, Fase: a.Phase, Versie: a.Version, ETag: agreementETag(a.ID, a.Version),
+		Partij: a.AuthorParty, Fase: a.Phase, Versie: a.Version, ETag: c.s.etag(kindAgreement, a.ID, a.Version),
 		TeLaat: !a.Status.Finished() && a.Due.Before(time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, a.Due.Location()))}
 	if scope == casework.ScopeContent {
 		out.Omschrijving, out.Eigenaar, out.EigenaarNaam = a.Description, c.s.publicRef(a.Owner), a.OwnerName
@@ -133,7 +113,7 @@ func (c *caseHandlers) apiPlan(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range v.Agreements {
 		out.Afspraken = append(out.Afspraken, c.agreementJSON(a.Item, a.Scope, c.s.now()))
 	}
-	w.Header().Set("ETag", caseETag(v.Case.ID, v.Case.Version))
+	w.Header().Set("ETag", c.s.etag(kindCase, v.Case.ID, v.Case.Version))
 	return writeJSON(w, http.StatusOK, out)
 }
 
@@ -189,7 +169,7 @@ func (c *caseHandlers) apiAddAgreement(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return caseError(err)
 	}
-	w.Header().Set("ETag", agreementETag(a.ID, a.Version))
+	w.Header().Set("ETag", c.s.etag(kindAgreement, a.ID, a.Version))
 	w.Header().Set("Location", "/api/v1/casussen/"+c.s.pid(kindCase, id)+"/afspraken/"+c.s.pid(kindAgreement, a.ID))
 	return writeJSON(w, http.StatusCreated, c.agreementJSON(*a, casework.ScopeContent, c.s.now()))
 }
@@ -213,7 +193,7 @@ func (c *caseHandlers) apiPatchAgreement(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	version, err := ifMatch(r, "afspraak", aid)
+	version, err := c.s.ifMatch(r, kindAgreement, aid, "afspraak")
 	if err != nil {
 		return err
 	}
@@ -228,9 +208,9 @@ func (c *caseHandlers) apiPatchAgreement(w http.ResponseWriter, r *http.Request)
 	op, region := c.op(r, audit.AccessAPI)
 	a, err := c.svc(r.Context()).UpdateAgreement(r.Context(), region, op, id, aid, version, in)
 	if err != nil {
-		return stale(w, err, func(v int) string { return agreementETag(aid, v) })
+		return stale(w, err, func(v int) string { return c.s.etag(kindAgreement, aid, v) })
 	}
-	w.Header().Set("ETag", agreementETag(a.ID, a.Version))
+	w.Header().Set("ETag", c.s.etag(kindAgreement, a.ID, a.Version))
 	return writeJSON(w, http.StatusOK, c.agreementJSON(*a, casework.ScopeContent, c.s.now()))
 }
 
@@ -329,7 +309,7 @@ func (c *caseHandlers) apiCaseStep(step caseStep) handlerFunc {
 		if err != nil {
 			return err
 		}
-		version, err := ifMatch(r, "casus", id)
+		version, err := c.s.ifMatch(r, kindCase, id, "casus")
 		if err != nil {
 			return err
 		}
@@ -337,9 +317,9 @@ func (c *caseHandlers) apiCaseStep(step caseStep) handlerFunc {
 		op.ExpectVersion = version
 		k, err := step(r, region, op, id)
 		if err != nil {
-			return stale(w, err, func(v int) string { return caseETag(id, v) })
+			return stale(w, err, func(v int) string { return c.s.etag(kindCase, id, v) })
 		}
-		w.Header().Set("ETag", caseETag(k.ID, k.Version))
+		w.Header().Set("ETag", c.s.etag(kindCase, k.ID, k.Version))
 		out := map[string]any{"id": c.s.pid(kindCase, k.ID), "versie": k.Version, "soort": k.Type, "fase": k.Phase, "href": "/api/v1/casussen/" + c.s.pid(kindCase, k.ID)}
 		if e := k.Escalation; e != nil {
 			out["doorbraakoverleg"] = map[string]string{"reden": e.Reason, "toelichting": e.Detail, "doorzettingsmacht": e.Holder.Name + ", " + e.Holder.Function, "besluit": e.Decision}

@@ -177,7 +177,7 @@ func (c *caseHandlers) apiOpen(w http.ResponseWriter, r *http.Request) error {
 	}
 	pub := c.s.pid(kindCase, k.ID)
 	w.Header().Set("Location", "/api/v1/casussen/"+pub)
-	w.Header().Set("ETag", caseETag(k.ID, k.Version))
+	w.Header().Set("ETag", c.s.etag(kindCase, k.ID, k.Version))
 	return writeJSON(w, http.StatusCreated, map[string]any{"id": pub, "versie": k.Version, "soort": k.Type, "fase": k.Phase, "href": "/api/v1/casussen/" + pub})
 }
 

@@ -15,10 +15,10 @@ var casusOps = []struct {
 }{
 	{"get", "/casussen", "casussenLijst", "Casussen waaraan u deelneemt (het SWV ook de opgeschaalde)", 200, "Casussen", "", false, false},
 	{"post", "/casussen", "casusOpenen", "Casus openen voor een leerling met wie u een relatie heeft (soort overleg, doel, vraag, startdatum, ook in het verleden); 201 met Location en ETag. Alleen een persoon opent een casus", 201, "CasusStap", "CasusOpenenVerzoek", false, true},
-	{"get", "/casussen/{id}", "casusOphalen", "Eén casus zoals uw rol hem mag zien; ETag casus-<id>-v<n>", 200, "Casus", "", false, false},
+	{"get", "/casussen/{id}", "casusOphalen", "Eén casus zoals uw rol hem mag zien, met zijn ETag (ondoorzichtig: noemt geen nummer)", 200, "Casus", "", false, false},
 	{"get", "/casussen/{id}/plan-van-aanpak", "planVanAanpak", "Het plan van aanpak: de afspraken die u mag zien, te laat, signalen om op te schalen", 200, "PlanVanAanpak", "", false, false},
 	{"put", "/casussen/{id}/verslagen/{vid}", "verslagWijzigen", "Verslag wijzigen (If-Match: ETag van het verslag)", 200, "CasusItem", "VerslagVerzoek", true, true},
-	{"post", "/casussen/{id}/afspraken", "afspraakMaken", "Afspraak vastleggen; 201 met ETag afspraak-<id>-v1", 201, "Afspraak", "AfspraakVerzoek", false, true},
+	{"post", "/casussen/{id}/afspraken", "afspraakMaken", "Afspraak vastleggen; 201 met de ETag van de afspraak", 201, "Afspraak", "AfspraakVerzoek", false, true},
 	{"patch", "/casussen/{id}/afspraken/{aid}", "afspraakWijzigen", "Afspraak wijzigen; alleen status = voortgang melden (If-Match: ETag van de afspraak)", 200, "Afspraak", "AfspraakWijziging", true, true},
 	{"post", "/casussen/{id}/inbreng", "inbrengen", "Informatie inbrengen in de huidige fase", 201, "CasusItem", "InbrengVerzoek", false, true},
 	{"post", "/casussen/{id}/informatievragen", "informatievraagStellen", "Informatievraag aan een deelnemer: inhoud als fase en toestemming dat toestaan; anders meteen het buitenkantantwoord, als het convenant ook dat toestaat; anders 403 met de route die wel mag", 201, "Informatievraag", "InformatievraagVerzoek", false, true},
@@ -54,7 +54,7 @@ func (s *Server) documentCasework() {
 		resp["409"] = problemResp("Casus afgesloten of faseovergang niet toegestaan")
 		if o.ifMatch {
 			params = append(params, obj{"name": "If-Match", "in": "header", "required": true, "description": "De ETag die u las",
-				"schema": pattern("ETag", `^(W/)?"[a-z]+-[0-9]+-v[0-9]+"$`, 60)})
+				"schema": pattern("ETag", ifMatchPattern, 60)})
 			resp["412"] = problemFor(412, errorTexts[412])
 			resp["428"] = problemFor(428, errorTexts[428])
 		}
@@ -87,7 +87,7 @@ func (s *Server) documentCasework() {
 func casusSchemas() obj {
 	scope := enum("Wat u mag zien: inhoud of alleen buitenkant (dat de partij betrokken is)", "inhoud", "buitenkant")
 	version := intS("Versie", 1, 1<<31-1)
-	etag := pattern("ETag", `^"[a-z]+-[0-9]+-v[0-9]+"$`, 60)
+	etag := pattern("ETag", etagPattern, 60)
 	agreementStatus := enum("Status", "open", "loopt", "afgerond", "vervallen")
 	signal := object("Reden om op te schalen", []string{"reden", "toelichting", "sinds"},
 		obj{"reden": codeS("Reden"), "toelichting": text("Toelichting", 2000), "sinds": dateS("Sinds")})
