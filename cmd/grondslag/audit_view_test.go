@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +39,7 @@ func TestFGInvestigates(t *testing.T) {
 	z.login(zc)
 	z.post("/start", "/doel", url.Values{"doel": {"signalering"}})
 	list := z.do("GET", "/leerlingen", nil)
-	pupilPath := regexpFirst(`href="(/leerlingen/[A-Za-z0-9_-]+)"`, list.body)
+	pupilPath := regexpFirst(`href="(/leerlingen/[A-Za-z0-9_-]{22})"`, list.body)
 	if pupilPath == "" {
 		t.Fatalf("no pupil in the list:\n%s", list.body)
 	}
@@ -61,7 +60,7 @@ func TestFGInvestigates(t *testing.T) {
 		t.Fatalf("audit: %d\n%s", all.status, all.body)
 	}
 	today := time.Now().Format(time.DateOnly)
-	byUser := b.do("GET", "/audit?gebruiker="+strconv.FormatInt(zcID, 10)+"&van="+today+"&tot="+today, nil)
+	byUser := b.do("GET", "/audit?gebruiker="+d.publicID("gebruiker", zcID)+"&van="+today+"&tot="+today, nil)
 	if byUser.status != 200 || !strings.Contains(byUser.body, "(zorgcoördinator)") || strings.Contains(byUser.body, "(mentor)</td>") || strings.Contains(byUser.body, "avg-6-1-e") ||
 		!strings.Contains(byUser.body, "AVG art. 6 lid 1 sub e (publieke taak)") || !strings.Contains(byUser.body, "Signalering") {
 		t.Fatalf("by user:\n%s", byUser.body)
@@ -89,7 +88,7 @@ func TestFGInvestigates(t *testing.T) {
 		t.Fatalf("csv: %d %s\n%.500s", csv.status, csv.ctype, csv.body)
 	}
 	// JSON with proofs that verify against the checkpoint's root.
-	js := b.do("GET", "/audit/export?formaat=json&gebruiker="+strconv.FormatInt(zcID, 10), nil)
+	js := b.do("GET", "/audit/export?formaat=json&gebruiker="+d.publicID("gebruiker", zcID), nil)
 	var out struct {
 		Grootte uint64 `json:"grootte"`
 		Root    string `json:"root"`

@@ -48,6 +48,8 @@ type demoSite struct {
 	names    []pupilName
 	parentEm string
 	ring     *ident.KeyRing
+	// publicID is the web's public id of a row (web.Server.PublicID).
+	publicID func(kind string, id int64) string
 	// The audit log as read so far: allowedNames reads only the entries appended since its last
 	// call (the log grows with every page; rereading it whole per role and purpose was the
 	// crawler's largest cost).
@@ -97,7 +99,7 @@ func serveDemoSite(t *testing.T, db *store.DB, ring *ident.KeyRing, res *demo.Re
 	}
 	srv := httptest.NewServer(ws.web)
 	t.Cleanup(srv.Close)
-	d := &demoSite{t: t, srv: srv, db: db, res: res, reader: auditReader{AuditStore: store.NewAuditStore(db), db: db}, ring: ring}
+	d := &demoSite{t: t, srv: srv, db: db, res: res, reader: auditReader{AuditStore: store.NewAuditStore(db), db: db}, ring: ring, publicID: ws.web.PublicID}
 	rows, err := db.Query(ctx, `SELECT pseudoniem, voornaam, achternaam FROM leerling WHERE regio_id = ?`, res.Region.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -603,4 +605,13 @@ func visitedPaths(vs []visit) string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+func TestRowNumberIn(t *testing.T) {
+	for ref, want := range map[string]string{"/leerlingen/866": "866", "/casussen/12/afspraken": "12", "/leerlingen/" + strings.Repeat("A", 22): "",
+		"/leerlingen/" + strings.Repeat("A", 22) + "/auditbewijs/20": "", "/verzuim/meldingen?pagina=2": "", "/inloggen/burger/1": "", "https://example.org/1": ""} {
+		if got := rowNumberIn(ref); got != want {
+			t.Errorf("rowNumberIn(%q) = %q, want %q", ref, got, want)
+		}
+	}
 }

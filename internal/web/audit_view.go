@@ -74,16 +74,17 @@ func (s *Server) parseAuditQuery(ctx context.Context, r *http.Request, search Au
 	}
 	aq.User, aq.Org, aq.Outcome, aq.Purpose = keep("gebruiker"), keep("organisatie"), keep("uitkomst"), keep("doel")
 	aq.From, aq.To, aq.PupilRef, aq.Reason = keep("van"), keep("tot"), keep("leerling"), keep("reden")
+	// The user and the organisation by their public ids (no row numbers in URLs, issue 15).
 	if aq.User != "" {
-		id, err := strconv.ParseInt(aq.User, 10, 64)
-		if err != nil || id <= 0 {
+		id, ok := s.ids.decode(kindUser, aq.User)
+		if !ok {
 			errs["gebruiker"] = "Kies een gebruiker uit de lijst."
 		}
 		aq.Filter.UserID = id
 	}
 	if aq.Org != "" {
-		id, err := strconv.ParseInt(aq.Org, 10, 64)
-		if err != nil || id <= 0 {
+		id, ok := s.ids.decode(kindOrganisation, aq.Org)
+		if !ok {
 			errs["organisatie"] = "Kies een organisatie uit de lijst."
 		}
 		aq.Filter.OrgID = id
@@ -318,10 +319,10 @@ func (s *Server) auditView(w http.ResponseWriter, r *http.Request) error {
 	type opt struct{ Value, Label string }
 	var users, orgs []opt
 	for _, a := range accs {
-		users = append(users, opt{strconv.FormatInt(a.ID, 10), a.Name + " (" + RoleName(a.Role) + ", " + a.OrgName + ")"})
+		users = append(users, opt{s.pid(kindUser, a.ID), a.Name + " (" + RoleName(a.Role) + ", " + a.OrgName + ")"})
 	}
 	for id, name := range names.orgs {
-		orgs = append(orgs, opt{strconv.FormatInt(id, 10), name})
+		orgs = append(orgs, opt{s.pid(kindOrganisation, id), name})
 	}
 	sort.Slice(orgs, func(i, j int) bool { return orgs[i].Label < orgs[j].Label })
 	data["gebruikers"], data["organisaties"], data["zoeken"] = users, orgs, true
