@@ -313,7 +313,6 @@ type casusJSON struct {
 	Vragen     []vraagJSON       `json:"informatievragen"`
 }
 
-
 func (c *caseHandlers) apiCase(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {

@@ -63,7 +63,7 @@ func TestCasusStepsScenario(t *testing.T) {
 		must    []string
 		mustNot []string
 	}{
-		{"zc", page, 200, []string{minutes, forMentor, forMother, `action="`+page+`/afspraken"`, "Casus afsluiten"}, nil},
+		{"zc", page, 200, []string{minutes, forMentor, forMother, `action="` + page + `/afspraken"`, "Casus afsluiten"}, nil},
 		{"zc", plan, 200, []string{forMentor, forMother, "Lopende afspraken"}, nil},
 		// The mentor reads the agreements within the school, not the minutes; reports progress on their own.
 		{"mentor", page, 200, []string{forMentor, forMother, "Status melden"}, []string{minutes, "Casus afsluiten", "Regie overdragen"}},

@@ -7,4 +7,6 @@ var (
 )
 
 // ETagFor is the ETag of version v of row id of kind (as in PublicID), for the tests.
-func (s *Server) ETagFor(kind string, id int64, v int) string { return s.etag(publicKinds[kind], id, v) }
+func (s *Server) ETagFor(kind string, id int64, v int) string {
+	return s.etag(publicKinds[kind], id, v)
+}
