@@ -570,11 +570,10 @@ func pageRefs(body string) []string {
 
 // rowNumberIn returns a path segment of ref that is a row number ("" when there is none): the
 // web links by public id (issue 15). The position of an entry in the audit log
-// (/leerlingen/{id}/auditbewijs/{index}) is no row number; the sign-in links for a region or
-// organisation (/inloggen/burger/{regio}, /inloggen/oidc/{org}) still are, and are let through.
+// (/leerlingen/{id}/auditbewijs/{index}) is no row number.
 func rowNumberIn(ref string) string {
 	u, err := url.Parse(ref)
-	if err != nil || u.Host != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "/inloggen/") {
+	if err != nil || u.Host != "" || !strings.HasPrefix(u.Path, "/") {
 		return ""
 	}
 	segs := strings.Split(u.Path, "/")
@@ -609,7 +608,7 @@ func visitedPaths(vs []visit) string {
 
 func TestRowNumberIn(t *testing.T) {
 	for ref, want := range map[string]string{"/leerlingen/866": "866", "/casussen/12/afspraken": "12", "/leerlingen/" + strings.Repeat("A", 22): "",
-		"/leerlingen/" + strings.Repeat("A", 22) + "/auditbewijs/20": "", "/verzuim/meldingen?pagina=2": "", "/inloggen/burger/1": "", "https://example.org/1": ""} {
+		"/leerlingen/" + strings.Repeat("A", 22) + "/auditbewijs/20": "", "/verzuim/meldingen?pagina=2": "", "/inloggen/burger/1": "1", "https://example.org/1": ""} {
 		if got := rowNumberIn(ref); got != want {
 			t.Errorf("rowNumberIn(%q) = %q, want %q", ref, got, want)
 		}

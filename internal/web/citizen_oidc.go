@@ -106,9 +106,9 @@ var errCitizenOIDC = &Error{Status: http.StatusUnauthorized, Title: "Inloggen is
 
 // citizenStart is GET /inloggen/burger/{regio}: off to the region's provider.
 func (s *Server) citizenStart(w http.ResponseWriter, r *http.Request) error {
-	regionID, err := strconv.ParseInt(r.PathValue("regio"), 10, 64)
+	regionID, err := s.rowID(kindRegion, r.PathValue("regio"), "") // the region's public id
 	if err != nil {
-		return errNotFound
+		return err
 	}
 	ctx := oidc.ClientContext(r.Context(), s.d.HTTPClient)
 	c, secret, err := s.citizenConfig(ctx, regionID)

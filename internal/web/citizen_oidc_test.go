@@ -38,7 +38,7 @@ func citizenIdP(t *testing.T, w *world) *idpUsers {
 func citizenLogin(t *testing.T, w *world, c *client, user string) resp {
 	t.Helper()
 	page := c.get("/inloggen/ouder")
-	link := regexpFind(`href="(/inloggen/burger/\d+)"`, page.body)
+	link := regexpFind(`href="(/inloggen/burger/[A-Za-z0-9_-]{22})"`, page.body)
 	if link == "" {
 		t.Fatalf("no provider button:\n%s", page.body)
 	}

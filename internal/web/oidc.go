@@ -114,9 +114,10 @@ func (s *Server) oauthConfig(r *http.Request, c auth.OIDCConfig, p *oidc.Provide
 }
 
 func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) error {
-	orgID, err1 := strconv.ParseInt(r.PathValue("org"), 10, 64)
-	regionID, err2 := strconv.ParseInt(r.URL.Query().Get("regio"), 10, 64)
-	if err1 != nil || err2 != nil {
+	// Organisation and region by their public ids, as in every other URL.
+	orgID, ok1 := s.ids.decode(kindOrganisation, r.PathValue("org"))
+	regionID, ok2 := s.ids.decode(kindRegion, r.URL.Query().Get("regio"))
+	if !ok1 || !ok2 {
 		return errNotFound
 	}
 	ctx := r.Context()

@@ -49,6 +49,8 @@ const (
 	kindConsentAsk    idKind = 'k'
 	kindAPIClient     idKind = 'z'
 	kindRetentionList idKind = 'b'
+	// kindRegion is a region, in the sign-in links of its OpenID Connect providers.
+	kindRegion idKind = 'e'
 )
 
 // publicIDPattern is the form of a public id (OpenAPI pattern).
@@ -116,7 +118,7 @@ var publicKinds = map[string]idKind{"leerling": kindPupil, "casus": kindCase, "v
 	"inbreng": kindContribution, "informatievraag": kindQuestion, "toestemming": kindConsent, "verzuimmelding": kindMelding,
 	"verzuimsignaal": kindSignal, "organisatie": kindOrganisation, "vrijstellingsaanvraag": kindExemptionRequest, "vrijstelling": kindExemption,
 	"leerplichtdossier": kindDossier, "dossierstap": kindDossierStep, "gebruiker": kindUser, "ouder": kindParent,
-	"inzageverzoek": kindAccessRequest, "toestemmingsverzoek": kindConsentAsk, "apiclient": kindAPIClient, "bewaarlijst": kindRetentionList}
+	"inzageverzoek": kindAccessRequest, "toestemmingsverzoek": kindConsentAsk, "apiclient": kindAPIClient, "bewaarlijst": kindRetentionList, "regio": kindRegion}
 
 // PublicID is the API's id of row id of kind (leerling, casus, verslag, afspraak, inbreng,
 // informatievraag, toestemming, verzuimmelding, verzuimsignaal, organisatie).

@@ -52,9 +52,10 @@ var pageIDRules = []pageIDRule{
 	{"/bewaartermijnen/lijsten/{id}", kindRetentionList},
 }
 
-// pageLiteralWildcards are the page wildcards that carry no row number: the one-time code of a
-// new account's link, and the position of an entry in the audit log (public in its proof).
-// The sign-in pages {regio} and {org} still take row numbers (see docs/issue notes).
+// pageLiteralWildcards are the page wildcards requireUser leaves alone: the one-time code of a
+// new account's link, the position of an entry in the audit log (public in its proof), and the
+// public ids of region and organisation in the sign-in links, which their public handlers
+// (citizenStart, oidcStart: no requireUser) decode themselves.
 var pageLiteralWildcards = map[string]bool{"code": true, "index": true, "regio": true, "org": true}
 
 // pageIDKinds returns, per wildcard of the page pattern, the kind of public id it carries.
