@@ -547,7 +547,7 @@ func (f storeFacts) DecisionContext(ctx context.Context, a dossier.Actor, pupilI
 		fam    consent.Family
 		recs   []consent.Record
 	)
-	return web.Facts{DUOMelding: has, Birth: birth, ConsentFor: func(category string) (bool, int64, error) {
+	return web.Facts{DUOMelding: has, Birth: birth, ConsentFor: func(ask web.ConsentAsk) (bool, int64, error) {
 		if !loaded {
 			if fam, err = f.db.ConsentFamily(ctx, a.RegionID, pupilID); err != nil {
 				return false, 0, err
@@ -561,7 +561,8 @@ func (f storeFacts) DecisionContext(ctx context.Context, a dossier.Actor, pupilI
 		if err != nil {
 			return false, 0, err
 		}
-		cov, err := consent.Cover(consent.Request{PupilID: pupilID, Purpose: purpose, Party: a.Party, OrganisationID: a.OrgID, Category: category, Now: now}, fam, recs, cfg)
+		cov, err := consent.Cover(consent.Request{PupilID: pupilID, Purpose: purpose, Party: ask.Recipient, OrganisationID: ask.RecipientOrg,
+			Discloser: ask.Discloser, Category: ask.Category, Now: now}, fam, recs, cfg)
 		if err != nil {
 			return false, 0, err
 		}

@@ -28,8 +28,9 @@ func (s *Server) pupilFacts(ctx context.Context, p *Principal, pupilID int64, pu
 // consent register.
 func (s *Server) decideWith(ctx context.Context, p *Principal, f Facts, act policy.Action, category, purpose string, to policy.Actor) (access.Decision, error) {
 	a := p.Actor()
-	return s.ask(ctx, a.RegionID, access.Request{Request: policy.Request{Actor: policy.Actor{Party: a.Party, Role: a.Role}, Action: act, Category: category, Purpose: purpose, Recipient: to,
-		Context: f.policyContext(policy.LevelPerson, s.now())}, ConsentFor: access.ConsentFunc(f.ConsentFor)})
+	q := policy.Request{Actor: policy.Actor{Party: a.Party, Role: a.Role}, Action: act, Category: category, Purpose: purpose, Recipient: to,
+		Context: f.policyContext(policy.LevelPerson, s.now())}
+	return s.ask(ctx, a.RegionID, access.Request{Request: q, ConsentFor: f.consentRoute(q, a)})
 }
 
 // ask decides req at the region's decision point, without logging (the caller logs the

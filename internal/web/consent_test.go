@@ -31,11 +31,15 @@ func (p consentPolicy) Decide(q policy.Request) policy.Decision {
 type consentFacts struct {
 	covered bool
 	asked   *[]string
+	asks    *[]web.ConsentAsk // every question with its discloser and recipient
 }
 
 func (f consentFacts) DecisionContext(_ context.Context, _ dossier.Actor, _ int64, _ string, _ time.Time) (web.Facts, error) {
-	return web.Facts{ConsentFor: func(cat string) (bool, int64, error) {
-		*f.asked = append(*f.asked, cat)
+	return web.Facts{ConsentFor: func(ask web.ConsentAsk) (bool, int64, error) {
+		*f.asked = append(*f.asked, ask.Category)
+		if f.asks != nil {
+			*f.asks = append(*f.asks, ask)
+		}
 		return f.covered, 77, nil
 	}}, nil
 }
@@ -45,13 +49,14 @@ func (f consentFacts) DecisionContext(_ context.Context, _ dossier.Actor, _ int6
 func TestConsentIsAskedOnlyWhenMissing(t *testing.T) {
 	for _, covered := range []bool{false, true} {
 		var asked []string
+		var asks []web.ConsentAsk
 		w := newWorld(t, func(d *web.Deps) {
 			conv, err := convenant.Default()
 			if err != nil {
 				t.Fatal(err)
 			}
 			d.Access = access.New(consentPolicy{policy.NewEngine(conv)}, 0)
-			d.Facts = consentFacts{covered: covered, asked: &asked}
+			d.Facts = consentFacts{covered: covered, asked: &asked, asks: &asks}
 		})
 		c := w.client()
 		c.login("zc")
@@ -60,6 +65,11 @@ func TestConsentIsAskedOnlyWhenMissing(t *testing.T) {
 		r := c.get("/leerlingen/" + w.pid("leerling", w.pupil1))
 		if r.status != 200 || strings.Join(asked, ",") != "contact" {
 			t.Fatalf("covered=%v: %d, asked %v", covered, r.status, asked)
+		}
+		// The register is told who discloses (the school, whose registration the pupil page
+		// reads) and who receives: the zorgcoördinator's own school.
+		if want := (web.ConsentAsk{Category: "contact", Discloser: "school", Recipient: "school", RecipientOrg: w.school1}); len(asks) != 1 || asks[0] != want {
+			t.Errorf("covered=%v: consent asked %+v, want %+v", covered, asks, want)
 		}
 		if strings.Contains(r.body, "Olga Visser") != covered {
 			t.Errorf("covered=%v: contact block shown=%v", covered, !covered)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/access"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/civil"
@@ -120,8 +121,43 @@ type Facts struct {
 	// counts and whether leerplicht or the RMC applies is counted from it on the Dutch calendar
 	// day of each decision (policy.Context.On).
 	Birth civil.Date
-	// ConsentFor, when set, answers whether a consent in the register covers the actor receiving
-	// this category for the purpose (and which). It is asked only when the policy says consent is
-	// what is missing, so a page without consent rules costs no consent look-up.
-	ConsentFor func(category string) (covered bool, consentID int64, err error)
+	// ConsentFor, when set, answers whether a consent in the register covers the disclosure ask
+	// names (and which). It is asked only when the policy says consent is what is missing, so a
+	// page without consent rules costs no consent look-up. Every web path passes it through
+	// consentRoute, which names the disclosing party: whose consent counts depends on it (a
+	// jeugdarts' or jeugdhulpverlener's disclosure about a child of 12–15 needs the child's own
+	// consent, BW 7:457 and 7:465, Jeugdwet 7.3.11; the school's follows AVG art. 8).
+	ConsentFor func(ask ConsentAsk) (covered bool, consentID int64, err error)
+}
+
+// ConsentAsk is one question to the consent register: may Discloser give Category to the
+// Recipient party (organisation RecipientOrg, 0 when not known) for the decision's purpose?
+type ConsentAsk struct {
+	Category     string
+	Discloser    string
+	Recipient    string
+	RecipientOrg int64
+}
+
+// pupilRecordHolder is the party whose registration the web's pupil pages read (enrolment,
+// contact, education, absence): the school. A read of it by another party is a disclosure by
+// the school.
+const pupilRecordHolder = "school"
+
+// consentRoute is the consent route of decision q for actor a: nil without a register. For
+// verstrekken the discloser is the asking party and the recipient the request's recipient; for
+// lezen and vastleggen the actor receives what the pupil's record holder discloses.
+func (f Facts) consentRoute(q policy.Request, a dossier.Actor) access.ConsentFunc {
+	if f.ConsentFor == nil {
+		return nil
+	}
+	ask := ConsentAsk{Discloser: pupilRecordHolder, Recipient: a.Party, RecipientOrg: a.OrgID}
+	if q.Action == policy.Disclose {
+		ask = ConsentAsk{Discloser: q.Actor.Party, Recipient: q.Recipient.Party}
+	}
+	return func(category string) (bool, int64, error) {
+		ask := ask
+		ask.Category = category
+		return f.ConsentFor(ask)
+	}
 }

@@ -348,7 +348,7 @@ func (s *Server) categoryGate(ctx context.Context, p *Principal, purpose, catego
 		}
 		q := q
 		q.Context = f.policyContext(policy.LevelPerson, s.now())
-		q.ConsentFor = access.ConsentFunc(f.ConsentFor)
+		q.ConsentFor = f.consentRoute(q.Request, a)
 		d, err := s.ask(ctx, a.RegionID, q)
 		if err != nil {
 			return false, Answer{}, err

@@ -92,9 +92,9 @@ func (s *Server) readPupil(ctx context.Context, p *Principal, pupilID int64, pur
 		if a.ParentID != 0 || a.PupilID != 0 {
 			ans = parentAnswer
 		} else {
-			d, err := s.ask(ctx, a.RegionID, access.Request{Request: policy.Request{Actor: policy.Actor{Party: a.Party, Role: a.Role}, Action: policy.Read, Category: c.Code, Purpose: purpose,
-				Context: facts.policyContext(policy.LevelPerson, now)},
-				ConsentFor: access.ConsentFunc(facts.ConsentFor)})
+			q := policy.Request{Actor: policy.Actor{Party: a.Party, Role: a.Role}, Action: policy.Read, Category: c.Code, Purpose: purpose,
+				Context: facts.policyContext(policy.LevelPerson, now)}
+			d, err := s.ask(ctx, a.RegionID, access.Request{Request: q, ConsentFor: facts.consentRoute(q, a)})
 			if err != nil {
 				return nil, err
 			}
