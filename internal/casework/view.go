@@ -176,6 +176,14 @@ func (s *Service) View(ctx context.Context, regionID int64, op Op, caseID int64)
 		}
 		view.Triggers = Triggers(c, plan, pf.ThuiszitterSince, now, s.cfg)
 	}
+	// Who sits at the table is itself information: a participant whose involvement may not be
+	// disclosed to the viewer is "een deelnemer" (Jeugdwet 7.3.11, BW 7:457).
+	shown, err := s.guard.shownCase(ctx, c, me, f, func(v Verdict) error { return note(v, "casus-deelnemer-lezen") })
+	if err != nil {
+		return nil, err
+	}
+	view.Case = shown
+	hideOwners(view)
 	if len(entries) > 0 {
 		if err := s.repo.AppendAudit(ctx, regionID, entries); err != nil {
 			return nil, err
@@ -198,10 +206,30 @@ func (s *Service) swvView(ctx context.Context, regionID int64, op Op, c *Case, f
 	if err != nil {
 		return nil, err
 	}
-	if err := s.repo.AppendAudit(ctx, regionID, []audit.Entry{e}); err != nil {
+	viewer := Participant{Kind: KindProfessional, UserID: op.Actor.UserID, OrganisationID: op.Actor.OrganisationID, Party: op.Actor.Party, Role: op.Actor.Role, Purpose: v.Purpose}
+	var more []audit.Entry
+	shown, err := s.guard.shownCase(ctx, c, viewer, f, func(pv Verdict) error {
+		e, err := s.entry(op, c, pv, audit.ActionRead, "casus-deelnemer-lezen", now)
+		more = append(more, e)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	return &View{Case: c, MayBringIn: map[string]string{}}, nil
+	if err := s.repo.AppendAudit(ctx, regionID, append([]audit.Entry{e}, more...)); err != nil {
+		return nil, err
+	}
+	return &View{Case: shown, MayBringIn: map[string]string{}}, nil
+}
+
+// hideOwners blanks the owner's name of an agreement owned by a participant the viewer may not
+// know about.
+func hideOwners(view *View) {
+	for i := range view.Agreements {
+		if p, ok := view.Case.Participant(view.Agreements[i].Item.Owner); ok && p.Name == HiddenParticipantName && p.Party == "" {
+			view.Agreements[i].Item.OwnerName = HiddenParticipantName
+		}
+	}
 }
 
 // Summary is one line of a case list: no content, only the case's buitenkant.

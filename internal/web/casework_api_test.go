@@ -77,6 +77,11 @@ func TestCasusAPISteps(t *testing.T) {
 			t.Errorf("regie %s held by %q, no participant's public id", kind, h)
 		}
 	}
+	// The school does not learn from the API that the child receives jeugdhulp (Jeugdwet
+	// 7.3.11): the participant is there, without name, party or role.
+	if strings.Contains(get.body, "Gebruiker jhv") || strings.Contains(get.body, `"partij":"jeugdhulp"`) || !strings.Contains(get.body, "Een deelnemer") {
+		t.Errorf("the school's API view names the jeugdhulpverlener: %s", get.body)
+	}
 	if jhv := "gebruiker:" + w.pid("gebruiker", w.users["jhv"].id); !refs[jhv] {
 		t.Errorf("the jeugdhulpverlener's reference %s is not among the participants %v", jhv, refs)
 	}

@@ -51,7 +51,9 @@ func (c *caseHandlers) stepData(r *http.Request, v *casework.View, names map[int
 	for _, p := range k.Participants {
 		label := p.Name
 		if p.Kind == casework.KindProfessional {
-			label += " (" + RoleName(p.Role) + ")"
+			if p.Role != "" { // "" for a participant the viewer may not know about
+				label += " (" + RoleName(p.Role) + ")"
+			}
 		} else {
 			label += " (" + string(p.Kind) + ")"
 		}

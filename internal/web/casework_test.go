@@ -187,3 +187,37 @@ func TestCasusAPI(t *testing.T) {
 		t.Errorf("PUT by the school's system: %d %s", r.status, r.body)
 	}
 }
+
+// TestCasusParticipantsHideSecretParties: that a child receives jeugdhulp is itself secret
+// (Jeugdwet 7.3.11). Without the consent of the right person the school and the SWV see the
+// jeugdhulpverlener only as "een deelnemer" — no name, party or role, on the page and in the
+// API; the jeugdhulpverlener sees himself, and the mother sees who sits at her child's table.
+func TestCasusParticipantsHideSecretParties(t *testing.T) {
+	w, _, id := caseWorld(t)
+	page := fmt.Sprintf("/casussen/%d", id)
+	jhvName := "Gebruiker jhv"
+	for _, who := range []string{"zc", "swv"} {
+		c := w.client()
+		c.login(who)
+		b := c.get(page).body
+		if strings.Contains(b, jhvName) || strings.Contains(b, "(jeugdhulp)") || strings.Contains(b, "Jeugdhulpverlener") {
+			t.Errorf("%s sees the jeugdhulpverlener at the table", who)
+		}
+		if !strings.Contains(b, casework.HiddenParticipantName) {
+			t.Errorf("%s: the hidden participant is not shown as %q", who, casework.HiddenParticipantName)
+		}
+		if !strings.Contains(b, "Gebruiker swv") {
+			t.Errorf("%s: school and SWV participants should stay visible", who)
+		}
+	}
+	jhv := w.client()
+	jhv.login("jhv")
+	if b := jhv.get(page).body; !strings.Contains(b, jhvName) || !strings.Contains(b, "Gebruiker swv") {
+		t.Errorf("the jeugdhulpverlener does not see the table as it is")
+	}
+	p := w.client()
+	p.loginParent()
+	if b := p.get(page).body; !strings.Contains(b, jhvName) {
+		t.Errorf("the mother does not see the jeugdhulpverlener at her child's table")
+	}
+}
