@@ -262,7 +262,7 @@ func runToestemmingFormulier(ctx context.Context, e env) error {
 }
 
 func runToestemmingVastleggen(ctx context.Context, e env) error {
-	fs := newFlagSet(e, "toestemming vastleggen", "toestemming vastleggen --leerling X --doel D[,D] --ontvanger PARTIJ[:ORG-ID][,…] --categorie C[,…] --gever leerling|ouder:ID[,…] --kanaal K --formulier KENMERK (--bewijs BESTAND | --bewijs-hash HEX | --gehoord-door TEKST) --door WIE [--weigering] [--gegeven-op …] [--van …] [--tot …]")
+	fs := newFlagSet(e, "toestemming vastleggen", "toestemming vastleggen --leerling X --doel D[,D] --ontvanger PARTIJ[:ORG-ID][,…] --categorie C[,…] --gever leerling|ouder:ID[,…] [--verstrekker ggd|jeugdhulp] --kanaal K --formulier KENMERK (--bewijs BESTAND | --bewijs-hash HEX | --gehoord-door TEKST) --door WIE [--weigering] [--gegeven-op …] [--van …] [--tot …]")
 	c := storeFlags(fs, e)
 	convenantFlag(fs, e, c)
 	pupilArg := fs.String("leerling", "", "pseudoniem, BSN of onderwijsnummer van de leerling")
@@ -270,6 +270,7 @@ func runToestemmingVastleggen(ctx context.Context, e env) error {
 	recipients := fs.String("ontvanger", "", "ontvangende partij(en), eventueel met organisatie-id: jeugdhulp:12,ggd")
 	categories := fs.String("categorie", "", "categorie(ën) persoonsgegevens, gescheiden door komma's")
 	givers := fs.String("gever", "", "wie toestemde of weigerde: leerling en/of ouder:<id>, gescheiden door komma's")
+	discloser := fs.String("verstrekker", "", "de partij wier verstrekking de toestemming toestaat: ggd (jeugdarts: vanaf 12 jaar de leerling zelf, BW 7:457 en 7:465) of jeugdhulp (Jeugdwet 7.3.11); leeg: de school")
 	channel := fs.String("kanaal", "", "schriftelijk, e-mail, digitaal-formulier of mondeling")
 	heardBy := fs.String("gehoord-door", "", "bij mondelinge toestemming: wie haar hoorde (naam en functie)")
 	formRef := fs.String("formulier", "", "kenmerk van het voorgelegde formulier (zie 'toestemming formulier')")
@@ -295,7 +296,7 @@ func runToestemmingVastleggen(ctx context.Context, e env) error {
 		return err
 	}
 	d := consent.Draft{PupilID: p.ID, Status: consent.StatusGiven, Purposes: splitList(*purposes), Categories: splitList(*categories),
-		Channel: consent.Channel(*channel), HeardBy: *heardBy, RecordedBy: *by, Note: *note, EvidenceHash: *evidenceHash}
+		Channel: consent.Channel(*channel), HeardBy: *heardBy, RecordedBy: *by, Note: *note, EvidenceHash: *evidenceHash, Discloser: *discloser}
 	if *refused {
 		d.Status = consent.StatusRefused
 	}

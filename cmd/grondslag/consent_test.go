@@ -292,6 +292,22 @@ func TestToestemmingRegisterCLI(t *testing.T) {
 		t.Errorf("something was stored: %s", out)
 	}
 
+	// The 13-year-old's own consent for the jeugdarts' disclosure to the school (BW 7:457 with
+	// 7:465): refused as the school's (the parents decide up to 16), recorded with --verstrekker ggd.
+	_, _, ferrs := runToestemmingCLI(t, "", cmd("formulier", "--leerling", "111222333", "--doel", "toeleiding", "--contact", "GGD, jeugdarts")...)
+	fi := strings.Index(ferrs, "--formulier ")
+	if fi < 0 {
+		t.Fatalf("no reference for the toeleiding form in %q", ferrs)
+	}
+	jeugdarts := []string{"vastleggen", "--leerling", "111222333", "--doel", "toeleiding", "--ontvanger", "school", "--categorie", "gezondheid",
+		"--kanaal", "schriftelijk", "--formulier", strings.Fields(ferrs[fi+len("--formulier "):])[0], "--bewijs", evidence, "--door", user, "--gever", "leerling"}
+	if code, _, errs := runToestemmingCLI(t, "", cmd(jeugdarts...)...); code != 2 || !strings.Contains(errs, "kan nog niet zelf") {
+		t.Errorf("the school's disclosure on the 13-year-old's own consent: exit %d, %s", code, errs)
+	}
+	if code, _, errs := runToestemmingCLI(t, "", cmd(append(jeugdarts, "--verstrekker", "ggd")...)...); code != 0 {
+		t.Errorf("the jeugdarts' disclosure on the 13-year-old's own consent: exit %d, %s", code, errs)
+	}
+
 	all := "leerling,ouder:" + o(ids["moeder"], 10) + ",ouder:" + o(ids["vader"], 10)
 	code, out, errs := runToestemmingCLI(t, "", cmd(append(base, "--gever", all, "--json")...)...)
 	if code != 0 {

@@ -73,7 +73,8 @@ func Cover(req Request, fam Family, records []Record, cfg Config) (Coverage, err
 	var notes []string
 	var bestMissing string
 	for _, r := range sorted {
-		if r.d.PupilID != req.PupilID || r.d.Status != StatusGiven || !r.scopeCovers(req.Purpose, req.Party, req.OrganisationID, req.Category) {
+		if r.d.PupilID != req.PupilID || r.d.Status != StatusGiven || !r.scopeCovers(req.Purpose, req.Party, req.OrganisationID, req.Category) ||
+			!r.disclosedBy(req.Discloser) {
 			continue
 		}
 		switch st := r.StateAt(req.Now); st {

@@ -185,9 +185,15 @@ func invalid(format string, args ...any) error {
 
 // Draft is a consent (or refusal) as the zorgcoördinator enters it; New checks it.
 type Draft struct {
-	PupilID    int64
-	Status     Status // gegeven or geweigerd
-	Givers     []Giver
+	PupilID int64
+	Status  Status // gegeven or geweigerd
+	Givers  []Giver
+	// Discloser is the party whose disclosure the consent allows, when the law asks another
+	// person's consent for it than for the school's: "ggd" (the jeugdarts, BW 7:457 and 7:465:
+	// from 12 the child itself) or "jeugdhulp" (Jeugdwet 7.3.11). "" is the school's disclosure
+	// (AVG art. 8, UAVG art. 5: the parents up to 16). Whose consent counts is checked for it,
+	// and the consent covers only that party's disclosures.
+	Discloser  string
 	Purposes   []string
 	Recipients []Recipient
 	Categories []string
@@ -297,6 +303,17 @@ func New(d Draft, fam Family, cfg Config) (Record, error) {
 			return Record{}, invalid("voor doel %s wordt geen toestemming gevraagd: %s. Leg hiervoor geen toestemming vast", p, rule.Ground)
 		}
 		rules = append(rules, rule)
+	}
+	d.Discloser = strings.TrimSpace(d.Discloser)
+	if d.Discloser != "" {
+		if _, ok := cfg.Catalog.Parties[d.Discloser]; !ok {
+			return Record{}, invalid("onbekende verstrekker %q; het convenant kent: %s", d.Discloser, strings.Join(keys(cfg.Catalog.Parties), ", "))
+		}
+		for _, p := range d.Purposes {
+			if _, own := cfg.Rules.OwnRule(p, d.Discloser); !own {
+				return Record{}, invalid("voor doel %s kent het convenant geen eigen toestemmingsregel voor verstrekking door %s; laat de verstrekker leeg (de school)", p, d.Discloser)
+			}
+		}
 	}
 	if len(d.Recipients) == 0 {
 		return Record{}, invalid("noem ten minste één ontvanger")
@@ -444,11 +461,11 @@ func checkGivers(d Draft, fam Family, rules *Rules, on Date) error {
 	}
 	age := AgeOn(fam.BirthDate, on)
 	for _, p := range d.Purposes {
-		q, err := rules.Needed(fam.BirthDate, on, p, fam.GezagCount())
+		q, err := rules.NeededFor(fam.BirthDate, on, p, d.Discloser, fam.GezagCount())
 		if err != nil {
 			return err
 		}
-		rule, _ := rules.Rule(p)
+		rule, _ := rules.RuleFor(p, d.Discloser)
 		if seen[PupilGiver()] && !q.Pupil {
 			return fmt.Errorf("%w: de leerling is %d jaar; voor doel %s beslissen tot %d jaar de ouders met gezag, de leerling kan nog niet zelf toestemmen of weigeren",
 				ErrWrongGiver, age, p, rule.PupilAlsoFrom)
@@ -539,6 +556,11 @@ func (r Record) StateAt(now time.Time) State {
 // hasGiver reports whether g is among the record's givers.
 func (r Record) hasGiver(g Giver) bool { return slices.Contains(r.d.Givers, g) }
 
+// disclosedBy reports whether the record covers a disclosure by party: a consent for one
+// party's disclosure (the jeugdarts') does not carry another's; a consent without a discloser
+// is the school's and covers any disclosure whose givers satisfy the rules (Cover checks them).
+func (r Record) disclosedBy(party string) bool { return r.d.Discloser == "" || r.d.Discloser == party }
+
 // scopeCovers reports whether the record names the purpose, recipient and category.
 func (r Record) scopeCovers(purpose, party string, org int64, category string) bool {
 	if !slices.Contains(r.d.Purposes, purpose) || !slices.Contains(r.d.Categories, category) {
@@ -572,7 +594,7 @@ func NewWithdrawal(r Record, by Giver, at time.Time, recordedBy, note string, fa
 	if !allowed {
 		on := Today(at)
 		for _, p := range r.d.Purposes {
-			q, err := rules.Needed(fam.BirthDate, on, p, fam.GezagCount())
+			q, err := rules.NeededFor(fam.BirthDate, on, p, r.d.Discloser, fam.GezagCount())
 			if err != nil {
 				return Withdrawal{}, err
 			}

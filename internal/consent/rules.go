@@ -3,6 +3,7 @@ package consent
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -230,6 +231,26 @@ func (rs *Rules) RuleFor(purpose, party string) (Rule, bool) {
 		return r, true
 	}
 	return rs.Rule(purpose)
+}
+
+// OwnRule returns the rule the convenant sets for purpose when party discloses, and whether
+// that party has a rule of its own (not the general one): the parties whose professional
+// secrecy asks another person's consent (the jeugdarts, the jeugdhulpverlener).
+func (rs *Rules) OwnRule(purpose, party string) (Rule, bool) {
+	r, ok := rs.byPurpose[ruleKey(purpose, party)]
+	return r, ok && party != ""
+}
+
+// Disclosers lists the parties with a consent rule of their own for some purpose, sorted.
+func (rs *Rules) Disclosers() []string {
+	var out []string
+	for _, r := range rs.byPurpose {
+		if r.Party != "" && !slices.Contains(out, r.Party) {
+			out = append(out, r.Party)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Purposes lists the purpose codes the rules know, sorted.

@@ -126,9 +126,9 @@ func insertConsentTx(ctx context.Context, tx *Tx, regionID int64, r consent.Reco
 			return fmt.Errorf("toestemming vastleggen: %w", err)
 		}
 		id, err = tx.InsertID(ctx, `INSERT INTO toestemming (regio_id, leerling_id, status, kanaal, gehoord_door, formulier_versie, formulier_hash,
-			bewijs_hash, gegeven_op, geldig_van, geldig_tot, vastgelegd_door, notitie) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			bewijs_hash, gegeven_op, geldig_van, geldig_tot, vastgelegd_door, notitie, verstrekker) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			regionID, d.PupilID, string(d.Status), string(d.Channel), nullStr(d.HeardBy), d.FormVersion, d.FormHash,
-			nullStr(d.EvidenceHash), d.GivenAt.UnixMilli(), d.ValidFrom.String(), dateStr(d.ValidUntil), d.RecordedBy, nullStr(note))
+			nullStr(d.EvidenceHash), d.GivenAt.UnixMilli(), d.ValidFrom.String(), dateStr(d.ValidUntil), d.RecordedBy, nullStr(note), nullStr(d.Discloser))
 		if err != nil {
 			return fmt.Errorf("toestemming vastleggen: %w", err)
 		}
@@ -177,7 +177,8 @@ const consentCols = `t.id, t.leerling_id, t.status, t.kanaal, COALESCE(t.gehoord
 	COALESCE(t.bewijs_hash, ''), t.gegeven_op, t.geldig_van, t.geldig_tot, t.vastgelegd_door, COALESCE(t.notitie, ''),
 	t.ingetrokken_op, COALESCE(t.ingetrokken_door, ''), COALESCE(t.intrekking_vastgelegd_door, ''), COALESCE(t.intrekking_notitie, ''),
 	COALESCE((SELECT b.soort FROM toestemming_bewijs b WHERE b.regio_id = t.regio_id AND b.toestemming_id = t.id), ''),
-	COALESCE((SELECT b.grootte FROM toestemming_bewijs b WHERE b.regio_id = t.regio_id AND b.toestemming_id = t.id), 0)`
+	COALESCE((SELECT b.grootte FROM toestemming_bewijs b WHERE b.regio_id = t.regio_id AND b.toestemming_id = t.id), 0),
+	COALESCE(t.verstrekker, '')`
 
 // loadConsents reads the consents of the region matching cond (a condition on alias t with `?`
 // placeholders), with their child rows, newest first.
@@ -204,7 +205,7 @@ func (db *DB) loadConsents(ctx context.Context, regionID int64, cond string, arg
 		var wBy, wRec, wNote, docType string
 		var docSize int64
 		if err := rows.Scan(&x.id, &x.d.PupilID, &status, &channel, &x.d.HeardBy, &x.d.FormVersion, &x.d.FormHash, &x.d.EvidenceHash,
-			&given, &from, &until, &x.d.RecordedBy, &x.d.Note, &wAt, &wBy, &wRec, &wNote, &docType, &docSize); err != nil {
+			&given, &from, &until, &x.d.RecordedBy, &x.d.Note, &wAt, &wBy, &wRec, &wNote, &docType, &docSize, &x.d.Discloser); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("toestemmingen lezen: %w", err)
 		}

@@ -149,7 +149,9 @@ func recorder(p *Principal) string {
 type consentInput struct {
 	Status, Purposes, Recipients, Categories, Givers []string
 	Channel, HeardBy, FormVersion, FormHash          string
-	Evidence, GivenAt, From, Until, Note             string
+	// Discloser is the party whose disclosure the consent allows ("" the school; ggd, jeugdhulp).
+	Discloser                            string
+	Evidence, GivenAt, From, Until, Note string
 	// Document is the uploaded signed form (checked by consent.NewDocument), or nil.
 	Document *consent.Document
 }
@@ -163,7 +165,7 @@ func consentField(err error) string {
 	msg := err.Error()
 	for _, m := range []struct{ key, field string }{
 		{"getekend formulier", "bestand"}, {"bewijsbestand", "bestand"}, {"geüploade formulier", "bestand"},
-		{"gever", "gevers"}, {"wie de toestemming gaf", "gevers"}, {"mondeling", "gehoord_door"}, {"bewijs", "bewijs"},
+		{"verstrekker", "verstrekker"}, {"gever", "gevers"}, {"wie de toestemming gaf", "gevers"}, {"mondeling", "gehoord_door"}, {"bewijs", "bewijs"},
 		{"formulier", "formulier_hash"}, {"ontvanger", "ontvangers"}, {"categorie", "categorieen"}, {"te delen", "categorieen"},
 		{"vorm", "kanaal"}, {"kanaal", "kanaal"}, {"via ", "kanaal"}, {"geldig tot", "geldig_tot"}, {"maanden", "geldig_tot"},
 		{"geldig vanaf", "geldig_van"}, {"begindatum", "geldig_van"}, {"doel", "doelen"}, {"status", "status"}, {"moment", "gegeven_op"},
@@ -180,7 +182,8 @@ func (c *consentHandlers) draft(p *Principal, pupilID int64, in consentInput) (c
 	errs := map[string]string{}
 	d := consent.Draft{PupilID: pupilID, Status: consent.StatusGiven, Purposes: in.Purposes, Categories: in.Categories,
 		Channel: consent.Channel(strings.TrimSpace(in.Channel)), HeardBy: in.HeardBy, FormVersion: strings.TrimSpace(in.FormVersion),
-		FormHash: in.FormHash, EvidenceHash: strings.TrimSpace(in.Evidence), Document: in.Document, RecordedBy: recorder(p), Note: strings.TrimSpace(in.Note)}
+		FormHash: in.FormHash, EvidenceHash: strings.TrimSpace(in.Evidence), Document: in.Document, RecordedBy: recorder(p), Note: strings.TrimSpace(in.Note),
+		Discloser: strings.TrimSpace(in.Discloser)}
 	if len(in.Status) > 0 && in.Status[0] == string(consent.StatusRefused) {
 		d.Status = consent.StatusRefused
 	}
@@ -408,8 +411,9 @@ func (c *consentHandlers) renderPupil(w http.ResponseWriter, r *http.Request, st
 		return err
 	}
 	data := map[string]any{"p": pup, "toestemmingen": c.rows(recs, n), "in": in, "ouders": guardians, "doelen": cfg.Rules.Purposes(),
-		"formulieren": c.formPurposes(p, cfg, pup, fam.GezagCount()),
-		"vocab":       c.s.vocabOf(p), "kanalen": consent.Channels, "magVastleggen": p.Role() == auth.RoleZorgcoordinator,
+		"verstrekkers": disclosers(c.s.vocabOf(p), cfg.Rules),
+		"formulieren":  c.formPurposes(p, cfg, pup, fam.GezagCount()),
+		"vocab":        c.s.vocabOf(p), "kanalen": consent.Channels, "magVastleggen": p.Role() == auth.RoleZorgcoordinator,
 		"verzoeken": asks, "maxBestand": sizeText(consent.MaxDocumentSize), "online": c.s.onlineConsent, "uitnodigen": c.s.portal.Pupils != nil && p.Role() == auth.RoleZorgcoordinator, "uitgenodigd": r.URL.Query().Get("uitgenodigd") != "", "ontvangerKeuze": n.choices(c.s.vocabOf(p).Parties), "gevraagd": r.URL.Query().Get("gevraagd") != ""}
 	for k, v := range extra {
 		data[k] = v
@@ -430,7 +434,8 @@ func (c *consentHandlers) recordSubmit(w http.ResponseWriter, r *http.Request) e
 	doc, docErr := uploadedDocument(r, "bestand")
 	in := consentInput{Status: f["status"], Purposes: f["doelen"], Recipients: f["ontvangers"], Categories: f["categorieen"], Givers: f["gevers"],
 		Channel: f.Get("kanaal"), HeardBy: f.Get("gehoord_door"), FormVersion: f.Get("formulier_versie"), FormHash: f.Get("formulier_hash"),
-		Evidence: f.Get("bewijs"), GivenAt: f.Get("gegeven_op"), From: f.Get("geldig_van"), Until: f.Get("geldig_tot"), Note: f.Get("notitie")}
+		Evidence: f.Get("bewijs"), GivenAt: f.Get("gegeven_op"), From: f.Get("geldig_van"), Until: f.Get("geldig_tot"), Note: f.Get("notitie"),
+		Discloser: f.Get("verstrekker")}
 	if strings.TrimSpace(in.Evidence) != "" && len(strings.TrimSpace(in.Evidence)) != 64 {
 		// The form lets the user paste the text of the evidence (e.g. the e-mail); keep only its hash.
 		sum := sha256.Sum256([]byte(in.Evidence))
@@ -644,4 +649,21 @@ func (c *consentHandlers) expiring(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	return c.s.render(w, r, "toestemming_verlopend", "Toestemmingen die binnen 30 dagen verlopen", map[string]any{"rijen": rows})
+}
+
+// disclosers are the parties, besides the school, whose disclosure asks its own consent (the
+// jeugdarts, the jeugdhulpverlener), labelled with the rule's source.
+func disclosers(v Vocabulary, rules *consent.Rules) []Code {
+	var out []Code
+	for _, party := range rules.Disclosers() {
+		label := Label(v.Parties, party)
+		for _, purpose := range rules.Purposes() {
+			if r, ok := rules.OwnRule(purpose, party); ok {
+				label += " (" + r.Source + ")"
+				break
+			}
+		}
+		out = append(out, Code{Code: party, Label: label})
+	}
+	return out
 }

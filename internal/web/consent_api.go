@@ -18,6 +18,7 @@ type consentJSON struct {
 	Ontvangers  []string `json:"ontvangers"`
 	Categorieen []string `json:"categorieen"`
 	Gevers      []string `json:"gevers"`
+	Verstrekker string   `json:"verstrekker,omitempty"`
 	Kanaal      string   `json:"kanaal"`
 	ZwakBewijs  bool     `json:"zwakBewijs"`
 	GeldigVan   string   `json:"geldigVan"`
@@ -28,7 +29,8 @@ type consentJSON struct {
 func (c *consentHandlers) toJSON(r consent.Record) consentJSON {
 	d := r.Data()
 	out := consentJSON{ID: c.s.pid(kindConsent, r.ID()), Stand: string(r.StateAt(c.s.now())), Status: string(d.Status), Doelen: d.Purposes, Categorieen: d.Categories,
-		Kanaal: string(d.Channel), ZwakBewijs: d.Channel.WeakEvidence(), GeldigVan: d.ValidFrom.String(), Ontvangers: []string{}, Gevers: []string{}}
+		Kanaal: string(d.Channel), ZwakBewijs: d.Channel.WeakEvidence(), GeldigVan: d.ValidFrom.String(), Ontvangers: []string{}, Gevers: []string{},
+		Verstrekker: d.Discloser}
 	for _, x := range d.Recipients {
 		out.Ontvangers = append(out.Ontvangers, x.String())
 	}
@@ -78,6 +80,7 @@ type consentRequestJSON struct {
 	Ontvangers      []string `json:"ontvangers"`
 	Categorieen     []string `json:"categorieen"`
 	Gevers          []string `json:"gevers"`
+	Verstrekker     string   `json:"verstrekker"`
 	Kanaal          string   `json:"kanaal"`
 	GehoordDoor     string   `json:"gehoordDoor"`
 	FormulierVersie string   `json:"formulierVersie"`
@@ -92,7 +95,7 @@ type consentRequestJSON struct {
 // apiFields maps the form's field names to the API's.
 var consentAPIFields = map[string]string{"gevers": "gevers", "gehoord_door": "gehoordDoor", "bewijs": "bewijs", "formulier_hash": "formulierHash",
 	"ontvangers": "ontvangers", "categorieen": "categorieen", "kanaal": "kanaal", "geldig_tot": "geldigTot", "geldig_van": "geldigVan",
-	"doelen": "doelen", "status": "status", "gegeven_op": "gegevenOp"}
+	"doelen": "doelen", "status": "status", "gegeven_op": "gegevenOp", "verstrekker": "verstrekker"}
 
 func (c *consentHandlers) apiRecord(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
@@ -106,7 +109,7 @@ func (c *consentHandlers) apiRecord(w http.ResponseWriter, r *http.Request) erro
 	}
 	in := consentInput{Status: []string{b.Status}, Purposes: b.Doelen, Recipients: b.Ontvangers, Categories: b.Categorieen, Givers: b.Gevers,
 		Channel: b.Kanaal, HeardBy: b.GehoordDoor, FormVersion: b.FormulierVersie, FormHash: b.FormulierHash, Evidence: b.Bewijs,
-		GivenAt: b.GegevenOp, From: b.GeldigVan, Until: b.GeldigTot, Note: b.Notitie}
+		GivenAt: b.GegevenOp, From: b.GeldigVan, Until: b.GeldigTot, Note: b.Notitie, Discloser: b.Verstrekker}
 	rec, errs, err := c.record(r.Context(), p, pupil, in, audit.AccessAPI)
 	if err != nil {
 		return err
