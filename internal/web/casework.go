@@ -23,6 +23,7 @@ var caseRoles = []string{auth.RoleZorgcoordinator, auth.RoleMentor, auth.RoleLee
 // server, backed by svc. cmd/grondslag calls it after New when the casework service is wired.
 func (s *Server) MountCasework(services CaseworkServices) {
 	c := &caseHandlers{s: s, services: services}
+	s.apiRoute("GET /api/v1/onderwijsconsulenten", s.apiAuth(caseRoles, auth.ScopeCasussenLezen, c.apiConsultants))
 	withParent := append([]string{auth.RoleOuder}, caseRoles...)
 	s.page("GET /casussen", s.requireUser(withParent, c.inRegion(c.list)))
 	s.page("GET /casussen/{id}", s.requireUser(withParent, c.inRegion(c.page)))
@@ -49,6 +50,7 @@ func (s *Server) MountCasework(services CaseworkServices) {
 	s.apiRoute("PUT /api/v1/casussen/{id}/verslagen/{vid}", s.apiAuth(caseRoles, ScopeCasussen, c.inRegion(c.apiPutMinutes)))
 	c.mountAPISteps()
 	s.documentCasework()
+	s.documentConsultants()
 }
 
 type caseHandlers struct {
