@@ -33,6 +33,9 @@ type MeldingUpdate struct {
 	MeldingID int64
 	Pseudonym string
 	From, To  MeldingType // the type before and after (equal unless raised)
+	// Gemeente is the organisation of the pupil's gemeente (woongemeente; 0: unknown), whose
+	// leerplicht receives the update: it logs its own receipt.
+	Gemeente int64
 }
 
 // Upgraded says whether the type was raised.

@@ -241,8 +241,15 @@ func (s *Service) meldingUpdates(ctx context.Context, pt *access.Point, in Impor
 			parent = b.OperationID
 		}
 		r.OperationID, r.ParentOperationID = audit.NewOperationID(), parent
+		// The school's provision under its own activity and leerplicht's receipt (the pupil's
+		// gemeente) under the gemeente's own, linked by trace context (Logboek foreign_operation).
+		share := d.Record(r)
+		recs := []audit.Record{share}
+		if rec, ok := d.ReceiptOf(share, in.RegionID, u.Gemeente, "leerplicht"); ok {
+			recs = append(recs, rec)
+		}
 		log := access.Entries{Enc: enc}
-		if err := log.Append(ctx, in.RegionID, d.Record(r)); err != nil {
+		if err := log.Append(ctx, in.RegionID, recs...); err != nil {
 			return nil, err
 		}
 		return log.List, nil

@@ -44,6 +44,9 @@ var (
 //     operation of our own trace; a receipt (actie ontvangen) has one, naming the discloser's
 //     record of a provision (actie delen) by another controller, which, in a complete export, is
 //     in the export with that controller as entity;
+//   - in a complete export every allowed provision (actie delen) has the recipient's receipt: a
+//     record naming it as foreign_operation (each controller records its own side of every
+//     disclosure, DOMAIN.md "Separate controllers");
 //   - dpl.core.processing_activity_id, an absolute URI, on every record ("MOET in de Logregel een
 //     verwijzing naar de juiste Verwerkingsactiviteit … opnemen"); a receipt's differs from the
 //     discloser's (each controller its own register);
@@ -130,6 +133,19 @@ func CheckLogboek(recs []LogboekRecord, complete bool) []LogboekProblem {
 		}
 		if r.Resource == nil || r.Resource.Attributes[AttrStandard] != LogboekVersion {
 			bad(i, "resource noemt de versie van de standaard niet (%s)", AttrStandard)
+		}
+	}
+	if complete {
+		received := map[spanKey]bool{}
+		for _, r := range recs {
+			if f := r.ForeignOperation; f != nil && r.Attributes[AttrAction] == string(ActionReceive) {
+				received[spanKey{f.TraceID, f.SpanID}] = true
+			}
+		}
+		for i, r := range recs {
+			if r.Attributes[AttrAction] == string(ActionShare) && r.Attributes[AttrOutcome] == string(Allowed) && !received[spanKey{r.TraceID, r.SpanID}] {
+				bad(i, "een toegestane verstrekking zonder ontvangst: de ontvanger legt haar niet vast onder zijn eigen verwerking (foreign_operation naar deze verstrekking)")
+			}
 		}
 	}
 	return out

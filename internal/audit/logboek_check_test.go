@@ -61,6 +61,7 @@ func TestCheckLogboek(t *testing.T) {
 			r[4].Attributes[audit.AttrDataSubject] = "pseudo-leerling-een-0001"
 			return r
 		}, "gesleutelde id"},
+		{"provision without its receipt", true, func(r []audit.LogboekRecord) []audit.LogboekRecord { return append(r[:1], r[2:]...) }, "zonder ontvangst"},
 		{"receipt without its provision", true, func(r []audit.LogboekRecord) []audit.LogboekRecord { return r[1:] }, "staat niet in het logboek"},
 		{"receipt under the discloser's activity", true, func(r []audit.LogboekRecord) []audit.LogboekRecord {
 			r[1].Attributes[audit.AttrProcessingActivity] = "urn:x:verstrekking"

@@ -102,6 +102,11 @@ type Verdict struct {
 	Reason   string // plain Dutch
 	// Category and the roles of the exchange, for the audit entry.
 	Category string
+	// DiscloserOrg and DiscloserRole name the participant whose information an allowed verdict
+	// discloses to another organisation (0: no disclosure between parties): both sides are
+	// logged (disclosureRecords).
+	DiscloserOrg  int64
+	DiscloserRole string
 }
 
 // Allowed reports whether anything (content or outside) may be shown or recorded.
@@ -241,7 +246,11 @@ func (g *Guard) Read(ctx context.Context, c *Case, viewer Participant, it Item, 
 		v.Decision, v.Reason = last, last.Reason
 		return v, nil
 	}
-	return g.disclose(ctx, c, it.Party, it.Role, viewer, it.Category, it.Scope, f, it.Purpose, viewer.Purpose)
+	v, err := g.disclose(ctx, c, it.Party, it.Role, viewer, it.Category, it.Scope, f, it.Purpose, viewer.Purpose)
+	if err == nil && v.Allowed() && it.AuthorOrg != viewer.OrganisationID {
+		v.DiscloserOrg, v.DiscloserRole = it.AuthorOrg, it.Role
+	}
+	return v, err
 }
 
 func (it Item) scopeOr(s string) string {
@@ -337,8 +346,14 @@ func (g *Guard) AskScope(ctx context.Context, c *Case, from, to Participant, cat
 		return Verdict{Scope: ScopeOutside, Category: category, Reason: "ouders en leerling antwoorden zelf in het overleg"}, nil
 	}
 	v, err := g.disclose(ctx, c, to.Party, to.Role, from, category, "", f, to.Purpose, from.Purpose)
-	if err != nil || v.Scope != ScopeNone {
+	if err != nil {
 		return v, err
+	}
+	if v.Scope != ScopeNone {
+		if to.OrganisationID != from.OrganisationID {
+			v.DiscloserOrg, v.DiscloserRole = to.OrganisationID, to.Role
+		}
+		return v, nil
 	}
 	// The content is refused: may to's party tell from that it is involved? That is a
 	// disclosure of the categories that stand for its involvement: what bijlage 3 lets the party
@@ -351,6 +366,9 @@ func (g *Guard) AskScope(ctx context.Context, c *Case, from, to Participant, cat
 		}
 		if w.Allowed() {
 			w.Scope = ScopeOutside
+			if to.OrganisationID != from.OrganisationID {
+				w.DiscloserOrg, w.DiscloserRole = to.OrganisationID, to.Role
+			}
 			return w, nil
 		}
 		if closer(w.Decision, refused.Decision) {

@@ -457,11 +457,17 @@ func (s *Service) Ask(ctx context.Context, regionID int64, op Op, caseID int64, 
 	if !rv.Allowed() {
 		return nil, s.refuse(ctx, regionID, op, c, rv, audit.ActionCreate, "casus-informatievraag", now)
 	}
-	e, err := s.entry(op, c, rv, audit.ActionCreate, "casus-informatievraag", now)
-	if err != nil {
+	ask := s.auditRecord(op, c, rv, audit.ActionCreate, "casus-informatievraag", now)
+	recs := []audit.Record{ask}
+	if v.Scope == ScopeOutside && v.disclosed(op) {
+		// The buitenkant answer given at once: the target's provision and the asker's receipt.
+		recs = append(recs, s.disclosureRecords(regionID, op, c, v, ask, "casus-informatievraag-buitenkant", now)...)
+	}
+	log := access.Entries{Enc: s.enc}
+	if err := log.Append(ctx, regionID, recs...); err != nil {
 		return nil, err
 	}
-	return q, s.repo.CreateInfoRequest(ctx, regionID, q, []audit.Entry{e})
+	return q, s.repo.CreateInfoRequest(ctx, regionID, q, log.List)
 }
 
 // OutsideAnswer is the buitenkant answer of a participant: that they are involved, and how to

@@ -66,11 +66,11 @@ func (s *Service) View(ctx context.Context, regionID int64, op Op, caseID int64)
 			return nil
 		}
 		seen[key] = true
-		e, err := s.entry(op, c, v, audit.ActionRead, name, now)
+		es, err := s.entriesOf(regionID, op, c, v, audit.ActionRead, name, now)
 		if err != nil {
 			return err
 		}
-		entries = append(entries, e)
+		entries = append(entries, es...)
 		return nil
 	}
 	minutes, err := s.repo.Minutes(ctx, regionID, caseID)
@@ -209,8 +209,8 @@ func (s *Service) swvView(ctx context.Context, regionID int64, op Op, c *Case, f
 	viewer := Participant{Kind: KindProfessional, UserID: op.Actor.UserID, OrganisationID: op.Actor.OrganisationID, Party: op.Actor.Party, Role: op.Actor.Role, Purpose: v.Purpose}
 	var more []audit.Entry
 	shown, err := s.guard.shownCase(ctx, c, viewer, f, func(pv Verdict) error {
-		e, err := s.entry(op, c, pv, audit.ActionRead, "casus-deelnemer-lezen", now)
-		more = append(more, e)
+		es, err := s.entriesOf(regionID, op, c, pv, audit.ActionRead, "casus-deelnemer-lezen", now)
+		more = append(more, es...)
 		return err
 	})
 	if err != nil {

@@ -754,11 +754,12 @@ func updateMelding(ctx context.Context, tx *Tx, regionID, pupilID int64, o *stor
 	var entries []audit.Entry
 	if trail != nil {
 		var ps string
-		if err := tx.QueryRow(ctx, "SELECT pseudoniem FROM leerling WHERE regio_id = ? AND id = ?", regionID, pupilID).Scan(&ps); err != nil {
+		var gemeente int64
+		if err := tx.QueryRow(ctx, "SELECT pseudoniem, COALESCE(woongemeente_id, 0) FROM leerling WHERE regio_id = ? AND id = ?", regionID, pupilID).Scan(&ps, &gemeente); err != nil {
 			return fmt.Errorf("verzuimmelding bijwerken: %w", err)
 		}
 		var err error
-		entries, err = trail(absence.MeldingUpdate{PupilID: pupilID, MeldingID: o.melding, Pseudonym: ps, From: absence.MeldingType(o.mType), To: typ})
+		entries, err = trail(absence.MeldingUpdate{PupilID: pupilID, MeldingID: o.melding, Pseudonym: ps, From: absence.MeldingType(o.mType), To: typ, Gemeente: gemeente})
 		if errors.Is(err, absence.ErrSkipMeldingUpdate) {
 			return nil
 		}
