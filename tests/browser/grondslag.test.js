@@ -7,51 +7,20 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { PASSWORD, login as signIn, totp } from './login.js';
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const BIN = process.env.GRONDSLAG_BIN;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = path.resolve(process.env.SCHERMAFDRUKKEN || 'schermafdrukken');
-const PASSWORD = 'demo-wachtwoord-grondslag';
 
 let server, base, browser, parentEmail, workdir;
-
-// ---- TOTP (RFC 6238, SHA-1, 30 s, 6 digits) from the demo's derived secret.
-const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-function base32(buf) {
-  let bits = 0, value = 0, out = '';
-  for (const b of buf) {
-    value = (value << 8) | b; bits += 8;
-    while (bits >= 5) { out += B32[(value >>> (bits - 5)) & 31]; bits -= 5; }
-  }
-  if (bits > 0) out += B32[(value << (5 - bits)) & 31];
-  return out;
-}
-function unbase32(s) {
-  let bits = 0, value = 0; const out = [];
-  for (const c of s.replace(/=+$/, '')) {
-    value = (value << 5) | B32.indexOf(c); bits += 5;
-    if (bits >= 8) { out.push((value >>> (bits - 8)) & 255); bits -= 8; }
-  }
-  return Buffer.from(out);
-}
-export function demoSecret(email) {
-  return base32(crypto.createHmac('sha256', 'grondslag-demo-totp').update(email.trim().toLowerCase()).digest()).slice(0, 32);
-}
-export function totp(secret, ms = Date.now()) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 1000 / 30)));
-  const h = crypto.createHmac('sha1', unbase32(secret)).update(counter).digest();
-  const o = h[h.length - 1] & 15;
-  return String(((h.readUInt32BE(o) & 0x7fffffff) % 1e6)).padStart(6, '0');
-}
 
 // ---- the server
 before(async () => {
@@ -107,27 +76,9 @@ async function check(page, name) {
   assert.equal(await page.getAttribute('html', 'lang'), 'nl');
 }
 
+// login signs a professional in (login.js), screenshotting and checking the two forms when shot.
 async function login(page, email, shot) {
-  await page.goto(base + '/inloggen');
-  if (shot) await check(page, 'inloggen');
-  await page.getByLabel('E-mailadres').fill(email);
-  await page.getByLabel('Wachtwoord').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.waitForURL('**/inloggen/mfa');
-  if (shot) await check(page, 'tweede-stap');
-  // A TOTP code is accepted once: when another test signed in as the same account within this
-  // 30-second period, the server refuses the code as a replay. Then wait for the next period.
-  for (let attempt = 0; ; attempt++) {
-    await page.getByLabel('Code van 6 cijfers').fill(totp(demoSecret(email)));
-    await page.getByRole('button', { name: 'Verder' }).click();
-    try {
-      await page.waitForURL('**/start', { timeout: 10000 });
-      return;
-    } catch (e) {
-      if (attempt >= 2) throw e;
-      await new Promise((r) => setTimeout(r, 31000 - (Date.now() % 30000)));
-    }
-  }
+  await signIn(page, base, email, shot ? { check: (name) => check(page, name) } : {});
 }
 
 async function choosePurpose(page, label) {
@@ -297,14 +248,7 @@ test('ouder: inloggen met een code per e-mail, mijn kind', async () => {
 test('zonder JavaScript werkt het inloggen ook', async () => {
   const ctx = await browser.newContext({ javaScriptEnabled: false });
   const page = await ctx.newPage();
-  await page.goto(base + '/inloggen');
-  await page.getByLabel('E-mailadres').fill('mentor1@demo.grondslag.test');
-  await page.getByLabel('Wachtwoord').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.waitForURL('**/inloggen/mfa');
-  await page.getByLabel('Code van 6 cijfers').fill(totp(demoSecret('mentor1@demo.grondslag.test')));
-  await page.getByRole('button', { name: 'Verder' }).click();
-  await page.waitForURL('**/start');
+  await signIn(page, base, 'mentor1@demo.grondslag.test');
   assert.match(await page.locator('h1').innerText(), /Welkom/);
   await ctx.close();
 });

@@ -8,49 +8,20 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { login } from './login.js';
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const BIN = process.env.GRONDSLAG_BIN;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = path.resolve(process.env.SCHERMAFDRUKKEN || 'schermafdrukken');
-const PASSWORD = 'demo-wachtwoord-grondslag';
 
 let server, base, browser, workdir, askParents = [], demoOut = '';
-
-// TOTP (RFC 6238) from the demo's derived secret, as in grondslag.test.js.
-const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-function base32(buf) {
-  let bits = 0, value = 0, out = '';
-  for (const b of buf) {
-    value = (value << 8) | b; bits += 8;
-    while (bits >= 5) { out += B32[(value >>> (bits - 5)) & 31]; bits -= 5; }
-  }
-  if (bits > 0) out += B32[(value << (5 - bits)) & 31];
-  return out;
-}
-function unbase32(s) {
-  let bits = 0, value = 0; const out = [];
-  for (const c of s.replace(/=+$/, '')) {
-    value = (value << 5) | B32.indexOf(c); bits += 5;
-    if (bits >= 8) { out.push((value >>> (bits - 8)) & 255); bits -= 8; }
-  }
-  return Buffer.from(out);
-}
-function totp(email, ms = Date.now()) {
-  const secret = base32(crypto.createHmac('sha256', 'grondslag-demo-totp').update(email.trim().toLowerCase()).digest()).slice(0, 32);
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 1000 / 30)));
-  const h = crypto.createHmac('sha1', unbase32(secret)).update(counter).digest();
-  const o = h[h.length - 1] & 15;
-  return String(((h.readUInt32BE(o) & 0x7fffffff) % 1e6)).padStart(6, '0');
-}
 
 before(async () => {
   assert.ok(BIN, 'GRONDSLAG_BIN moet naar de grondslag-binary wijzen');
@@ -125,14 +96,7 @@ async function parentLogin(page, email) {
 async function professional(email, purpose) {
   const ctx = await browser.newContext({ locale: 'nl-NL' });
   const page = await ctx.newPage();
-  await page.goto(base + '/inloggen');
-  await page.getByLabel('E-mailadres').fill(email);
-  await page.getByLabel('Wachtwoord').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.waitForURL('**/inloggen/mfa');
-  await page.getByLabel('Code van 6 cijfers').fill(totp(email));
-  await page.getByRole('button', { name: 'Verder' }).click();
-  await page.waitForURL('**/start');
+  await login(page, base, email);
   await page.getByLabel('Ik werk nu voor het doel').first().selectOption(purpose);
   await page.getByRole('button', { name: 'Doel kiezen' }).first().click();
   await page.waitForLoadState();
@@ -213,14 +177,7 @@ async function pupilLogin(page, email) {
 // phoneProfessional signs a professional in on a 360 px screen.
 async function phoneProfessional(email) {
   const page = await phone();
-  await page.goto(base + '/inloggen');
-  await page.getByLabel('E-mailadres').fill(email);
-  await page.getByLabel('Wachtwoord').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.waitForURL('**/inloggen/mfa');
-  await page.getByLabel('Code van 6 cijfers').fill(totp(email));
-  await page.getByRole('button', { name: 'Verder' }).click();
-  await page.waitForURL('**/start');
+  await login(page, base, email);
   return page;
 }
 

@@ -8,52 +8,23 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { login } from './login.js';
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const BIN = process.env.GRONDSLAG_BIN;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = path.resolve(process.env.SCHERMAFDRUKKEN || 'schermafdrukken');
-const PASSWORD = 'demo-wachtwoord-grondslag';
 const WIDTHS = [360, 1280];
 const PER_SHAPE = 2;
 const MAX_PAGES = 40;
 
 let server, base, browser, workdir;
-
-// ---- TOTP (RFC 6238) from the demo's derived secret (as in grondslag.test.js).
-const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-function base32(buf) {
-  let bits = 0, value = 0, out = '';
-  for (const b of buf) {
-    value = (value << 8) | b; bits += 8;
-    while (bits >= 5) { out += B32[(value >>> (bits - 5)) & 31]; bits -= 5; }
-  }
-  if (bits > 0) out += B32[(value << (5 - bits)) & 31];
-  return out;
-}
-function unbase32(s) {
-  let bits = 0, value = 0; const out = [];
-  for (const c of s.replace(/=+$/, '')) {
-    value = (value << 5) | B32.indexOf(c); bits += 5;
-    if (bits >= 8) { out.push((value >>> (bits - 8)) & 255); bits -= 8; }
-  }
-  return Buffer.from(out);
-}
-function totp(email) {
-  const secret = base32(crypto.createHmac('sha256', 'grondslag-demo-totp').update(email.trim().toLowerCase()).digest()).slice(0, 32);
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
-  const h = crypto.createHmac('sha1', unbase32(secret)).update(counter).digest();
-  const o = h[h.length - 1] & 15;
-  return String(((h.readUInt32BE(o) & 0x7fffffff) % 1e6)).padStart(6, '0');
-}
 
 before(async () => {
   assert.ok(BIN, 'GRONDSLAG_BIN moet naar de grondslag-binary wijzen');
@@ -121,14 +92,7 @@ const SKIP = /^\/(uitloggen|static\/|api\/|dev\/)|\.(csv|json|pdf|png|xlsx)(\?|$
 async function loginAndWalk(email, role) {
   const ctx = await browser.newContext({ locale: 'nl-NL', viewport: { width: 1280, height: 900 } });
   const page = await ctx.newPage();
-  await page.goto(base + '/inloggen');
-  await page.getByLabel('E-mailadres').fill(email);
-  await page.getByLabel('Wachtwoord').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.waitForURL('**/inloggen/mfa');
-  await page.getByLabel('Code van 6 cijfers').fill(totp(email));
-  await page.getByRole('button', { name: 'Verder' }).click();
-  await page.waitForURL('**/start');
+  await login(page, base, email);
   // The first purpose the picker offers, if it offers any.
   const picker = page.getByLabel('Ik werk nu voor het doel');
   if (await picker.count()) {
