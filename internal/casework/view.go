@@ -246,6 +246,12 @@ type Summary struct {
 // the SWV also the escalated cases of the region. Every listed case is recorded as a read of
 // the pupil's identification.
 func (s *Service) List(ctx context.Context, regionID int64, op Op, openOnly bool) ([]Summary, error) {
+	return s.ListNamed(ctx, regionID, op, openOnly, "casus-lijst")
+}
+
+// ListNamed is List with the name of the audit entries it records: "casus-lijst" for the page,
+// "casus-export" for the CSV export, so the FG sees which cases left the system in a file.
+func (s *Service) ListNamed(ctx context.Context, regionID int64, op Op, openOnly bool, name string) ([]Summary, error) {
 	now := s.now()
 	var cases []*Case
 	var err error
@@ -293,7 +299,7 @@ func (s *Service) List(ctx context.Context, regionID int64, op Op, openOnly bool
 				continue
 			}
 		}
-		e, err := s.entry(op, c, v, audit.ActionRead, "casus-lijst", now)
+		e, err := s.entry(op, c, v, audit.ActionRead, name, now)
 		if err != nil {
 			return nil, err
 		}

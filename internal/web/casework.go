@@ -10,6 +10,7 @@ import (
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/casework"
+	"github.com/grondslag/grondslag/internal/dossier"
 )
 
 // ScopeCasussen is the API scope for writing in casussen (verslagen) with a token.
@@ -139,12 +140,26 @@ func pathID(r *http.Request, name string) (int64, error) {
 }
 
 func (c *caseHandlers) list(w http.ResponseWriter, r *http.Request) error {
+	order, err := sortParam(r, casusSorts)
+	if err != nil {
+		return err
+	}
 	op, region := c.op(r, audit.AccessUI)
-	list, err := c.svc(r.Context()).List(r.Context(), region, op, r.URL.Query().Get("alle") == "")
+	name := "casus-lijst"
+	if wantsCSV(r) {
+		name = "casus-export"
+	}
+	list, err := c.svc(r.Context()).ListNamed(r.Context(), region, op, r.URL.Query().Get("alle") == "", name)
 	if err != nil {
 		return caseError(err)
 	}
-	return c.s.render(w, r, "casus_lijst", "Casussen", map[string]any{"casussen": list})
+	sortCases(list, order)
+	if wantsCSV(r) {
+		return c.casusCSV(w, list)
+	}
+	return c.s.render(w, r, "casus_lijst", "Casussen", map[string]any{"casussen": list,
+		"sorteer": sortLinks(r, []string{"geopend", "soort", "status"}, "-geopend"),
+		"nav":     listNav(r, dossier.Page{Number: 1, Size: max(len(list), 1)}, len(list))})
 }
 
 func (c *caseHandlers) page(w http.ResponseWriter, r *http.Request) error {

@@ -585,15 +585,28 @@ func (c *consentHandlers) formPage(w http.ResponseWriter, r *http.Request) error
 type reminderRow struct {
 	ConsentID int64
 	PupilID   int64
-	Name      string
+	Name      string // "" where the identification block is not allowed
+	Ref       string // the pupil's pseudonymous reference (PupilRef)
 	EndsAfter string
 	Reason    string
 	Detail    string
 }
 
+// expiringSorts are the values ?sorteer= may take on /toestemmingen/verlopend; "" is "datum",
+// the first to stop covering first.
+var expiringSorts = []string{"datum", "-datum", "reden", "-reden"}
+
 func (c *consentHandlers) expiring(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
 	ctx, a := r.Context(), p.Actor()
+	order, err := sortParam(r, expiringSorts)
+	if err != nil {
+		return err
+	}
+	name := "toestemmingen-verlopend"
+	if wantsCSV(r) {
+		name = "toestemmingen-verlopend-export"
+	}
 	rems, err := c.d.Register.Reminders(ctx, a.RegionID, c.s.now(), 30)
 	if err != nil {
 		return err
@@ -630,8 +643,8 @@ func (c *consentHandlers) expiring(w http.ResponseWriter, r *http.Request) error
 		if err != nil {
 			return err
 		}
-		recs = append(recs, c.s.decisionRecord(ctx, p, pup.Pseudonym, []string{"toestemming"}, purpose, audit.ActionRead, dec, "", audit.AccessUI, "toestemmingen-verlopend"))
-		row := reminderRow{ConsentID: rm.Consent.ID(), PupilID: pid, EndsAfter: rm.EndsAfter.String(), Reason: rm.Reason, Detail: rm.Detail}
+		recs = append(recs, c.s.decisionRecord(ctx, p, pup.Pseudonym, []string{"toestemming"}, purpose, audit.ActionRead, dec, "", audit.AccessUI, name))
+		row := reminderRow{ConsentID: rm.Consent.ID(), PupilID: pid, Ref: PupilRef(pup.Pseudonym), EndsAfter: rm.EndsAfter.String(), Reason: rm.Reason, Detail: rm.Detail}
 		if ok, ans, err := may(pid); err != nil {
 			return err
 		} else if ok {
@@ -645,10 +658,16 @@ func (c *consentHandlers) expiring(w http.ResponseWriter, r *http.Request) error
 			return err
 		}
 	}
-	if err := c.s.auditNames(ctx, p, shown, p.Session.Purpose, audit.AccessUI, "toestemmingen-verlopend"); err != nil {
+	if err := c.s.auditNames(ctx, p, shown, p.Session.Purpose, audit.AccessUI, name); err != nil {
 		return err
 	}
-	return c.s.render(w, r, "toestemming_verlopend", "Toestemmingen die binnen 30 dagen verlopen", map[string]any{"rijen": rows})
+	sortReminders(rows, order)
+	if wantsCSV(r) {
+		return c.expiringCSV(w, rows)
+	}
+	return c.s.render(w, r, "toestemming_verlopend", "Toestemmingen die binnen 30 dagen verlopen", map[string]any{"rijen": rows,
+		"sorteer": sortLinks(r, []string{"datum", "reden"}, "datum"),
+		"nav":     listNav(r, dossier.Page{Number: 1, Size: max(len(rows), 1)}, len(rows))})
 }
 
 // disclosers are the parties, besides the school, whose disclosure asks its own consent (the
