@@ -28,7 +28,7 @@ func TestExpiringConsentsSortAndCSV(t *testing.T) {
 	}
 	// Default: the first to stop covering first; reversed with -datum.
 	r := zc.get("/toestemmingen/verlopend")
-	if r.status != 200 || strings.Index(r.body, "20-10-2025") < 0 || strings.Index(r.body, "20-10-2025") > strings.Index(r.body, "30-10-2025") {
+	if r.status != 200 || !strings.Contains(r.body, "20-10-2025") || strings.Index(r.body, "20-10-2025") > strings.Index(r.body, "30-10-2025") {
 		t.Fatalf("default order: %d\n%s", r.status, r.body)
 	}
 	if !strings.Contains(r.body, `href="/toestemmingen/verlopend?sorteer=-datum"`) || !strings.Contains(r.body, `aria-sort="ascending"`) || !strings.Contains(r.body, "formaat=csv") {
