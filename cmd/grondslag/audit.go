@@ -544,7 +544,7 @@ func runAuditExport(ctx context.Context, e env) error {
 	}
 	defer a.db.Close()
 	var opts audit.LogboekOptions
-	wantOrg, wantSubject := "", ""
+	wantOrg, wantSubject, wantAlias := "", "", ""
 	if *format == "logboek" {
 		ring, err := a.cfg.keyRing()
 		if err != nil {
@@ -573,6 +573,12 @@ func runAuditExport(ctx context.Context, e env) error {
 				return err
 			}
 			wantSubject = keys.DataSubjectID(ps)
+			// Entries written since per-pupil aliases carry the alias (docs/audit.md §10).
+			subjects, err := a.db.AuditSubjects(ctx, a.region.ID, ps)
+			if err != nil {
+				return err
+			}
+			wantAlias = keys.DataSubjectID(subjects[len(subjects)-1])
 		}
 	}
 	var w io.Writer = e.stdout
@@ -606,7 +612,7 @@ func runAuditExport(ctx context.Context, e env) error {
 		if wantOrg != "" && rec.Attributes[audit.AttrController] != wantOrg {
 			return nil
 		}
-		if wantSubject != "" && rec.Attributes[audit.AttrDataSubject] != wantSubject {
+		if ds := rec.Attributes[audit.AttrDataSubject]; wantSubject != "" && ds != wantSubject && ds != wantAlias {
 			return nil
 		}
 		n++

@@ -75,8 +75,9 @@ func ContentAAD(b Binding, keyID int64) []byte {
 
 // Key is an unwrapped data key ready for use.
 type Key struct {
-	ID   int64
-	aead cipher.AEAD
+	ID    int64
+	aead  cipher.AEAD
+	alias []byte // the audit alias key, derived from the data key (AuditAlias)
 }
 
 // NewAEADKey prepares raw key material with its id.
@@ -92,7 +93,7 @@ func NewAEADKey(id int64, raw []byte) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Key{ID: id, aead: aead}, nil
+	return &Key{ID: id, aead: aead, alias: deriveAliasKey(raw)}, nil
 }
 
 // Seal encrypts plain for the binding and returns the stored form. An empty plain gives "".

@@ -47,6 +47,12 @@ func (s *AuditStore) Append(ctx context.Context, tx *Tx, regionID int64, entries
 	if err := tx.SetRegion(ctx, regionID); err != nil {
 		return fmt.Errorf("auditregels toevoegen: %w", err)
 	}
+	// Per-pupil aliases (audit_alias.go) before the head is locked: a pupil's entries name its
+	// alias, which dies with its key.
+	entries, err := s.aliasEntries(ctx, tx, regionID, entries)
+	if err != nil {
+		return fmt.Errorf("auditregels toevoegen: %w", err)
+	}
 	size, tree, err := lockHead(ctx, tx, regionID)
 	if err != nil {
 		return fmt.Errorf("auditregels toevoegen: %w", err)
@@ -212,7 +218,12 @@ func (s *AuditStore) ForPupil(ctx context.Context, regionID int64, pseudonym str
 	if pseudonym == "" {
 		return nil, fmt.Errorf("leerling ontbreekt")
 	}
-	rows, err := s.db.Query(ctx, "SELECT volgnummer, blad FROM audit_regel WHERE regio_id = ? AND leerling = ? ORDER BY volgnummer", regionID, pseudonym)
+	subjects, err := s.db.AuditSubjects(ctx, regionID, pseudonym)
+	if err != nil {
+		return nil, fmt.Errorf("auditregels lezen: %w", err)
+	}
+	alias := subjects[len(subjects)-1] // the pseudonym itself when the pupil has no alias
+	rows, err := s.db.Query(ctx, "SELECT volgnummer, blad FROM audit_regel WHERE regio_id = ? AND leerling IN (?, ?) ORDER BY volgnummer", regionID, pseudonym, alias)
 	if err != nil {
 		return nil, fmt.Errorf("auditregels lezen: %w", err)
 	}
@@ -228,7 +239,7 @@ func (s *AuditStore) ForPupil(ctx context.Context, regionID int64, pseudonym str
 		if err != nil {
 			return nil, fmt.Errorf("auditregel %d: %w", idx, err)
 		}
-		if l.Index != uint64(idx) || l.RegionID != regionID || l.Entry.Pupil() != pseudonym {
+		if p := l.Entry.Pupil(); l.Index != uint64(idx) || l.RegionID != regionID || p != pseudonym && p != alias {
 			return nil, fmt.Errorf("auditregel %d: %w: de regel past niet bij zijn plaats", idx, audit.ErrTampered)
 		}
 		out = append(out, l)

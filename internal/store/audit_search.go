@@ -54,9 +54,16 @@ func (s *AuditStore) Search(ctx context.Context, regionID int64, f AuditFilter) 
 			}
 		}
 	}
+	// A pupil's entries carry its pseudonym (before aliases) or its audit alias (audit_alias.go).
+	pupil, alias := f.Pupil, f.Pupil
 	if f.Pupil != "" {
-		from += " AND r.leerling = ?"
-		args = append(args, f.Pupil)
+		subjects, err := s.db.AuditSubjects(ctx, regionID, f.Pupil)
+		if err != nil {
+			return nil, 0, fmt.Errorf("auditregels zoeken: %w", err)
+		}
+		alias = subjects[len(subjects)-1]
+		from += " AND r.leerling IN (?, ?)"
+		args = append(args, pupil, alias)
 	}
 	if !f.From.IsZero() {
 		from += " AND r.tijd >= ?"
@@ -97,7 +104,7 @@ func (s *AuditStore) Search(ctx context.Context, regionID int64, f AuditFilter) 
 		if err != nil {
 			return nil, 0, fmt.Errorf("auditregel %d: %w", idx, err)
 		}
-		if l.Index != uint64(idx) || l.RegionID != regionID || (f.Pupil != "" && l.Entry.Pupil() != f.Pupil) || !f.match(l.Entry.Record()) {
+		if l.Index != uint64(idx) || l.RegionID != regionID || (f.Pupil != "" && l.Entry.Pupil() != pupil && l.Entry.Pupil() != alias) || !f.match(l.Entry.Record()) {
 			return nil, 0, fmt.Errorf("auditregel %d: %w: de regel past niet bij zijn plaats of zijn kenmerken", idx, audit.ErrTampered)
 		}
 		out = append(out, l)

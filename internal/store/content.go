@@ -47,8 +47,11 @@ type KeyVault struct {
 	ring RegionKeyRing
 	code func(ctx context.Context, regionID int64) (string, error)
 
-	mu    sync.Mutex
-	cache map[[2]int64]cachedKey
+	mu      sync.Mutex
+	cache   map[[2]int64]cachedKey
+	aliases map[aliasRef]cachedAlias // per-pupil audit aliases (audit_alias.go)
+	// aliasesFilled: regions whose keys made before aliases got theirs (backfillAliases).
+	aliasesFilled map[int64]bool
 }
 
 type cachedKey struct {
@@ -72,8 +75,13 @@ const vaultSchema = `CREATE TABLE IF NOT EXISTS leerling_sleutel (
 	aangemaakt_op BIGINT NOT NULL,
 	herverpakt_op BIGINT,
 	vernietigd_op BIGINT,
+	audit_alias TEXT,
 	UNIQUE (regio_id, leerling_id)
 )`
+
+// vaultAliasColumn adds the audit alias (audit_alias.go) to a vault made before it; the main
+// database gets it from migration 0712.
+const vaultAliasColumn = `ALTER TABLE leerling_sleutel ADD COLUMN audit_alias TEXT`
 
 // OpenKeyVault opens (and if needed creates) the key vault at dsn: a SQLite file path or a
 // postgres:// URL. For SQLite it must be another file than the main database.
@@ -99,7 +107,15 @@ func NewKeyVault(ctx context.Context, db *DB, ring RegionKeyRing) (*KeyVault, er
 			return nil, fmt.Errorf("sleutelkluis aanmaken: %w", err)
 		}
 	}
-	return &KeyVault{db: db, ring: ring, cache: map[[2]int64]cachedKey{}}, nil
+	if _, err := db.Exec(ctx, "SELECT audit_alias FROM leerling_sleutel WHERE 1 = 0"); err != nil {
+		if _, err := db.Exec(ctx, vaultAliasColumn); err != nil {
+			return nil, fmt.Errorf("sleutelkluis bijwerken: %w", err)
+		}
+		if _, err := db.Exec(ctx, "CREATE INDEX IF NOT EXISTS leerling_sleutel_auditalias ON leerling_sleutel (regio_id, audit_alias)"); err != nil {
+			return nil, fmt.Errorf("sleutelkluis bijwerken: %w", err)
+		}
+	}
+	return &KeyVault{db: db, ring: ring, cache: map[[2]int64]cachedKey{}, aliases: map[aliasRef]cachedAlias{}, aliasesFilled: map[int64]bool{}}, nil
 }
 
 // Close closes the vault's database.
@@ -214,10 +230,10 @@ func (v *KeyVault) create(ctx context.Context, regionID, pupilID int64) (*envelo
 		if err != nil {
 			return fmt.Errorf("sleutel maken: %w", err)
 		}
-		if _, err := tx.Exec(ctx, "UPDATE leerling_sleutel SET sleutel = ?, regio_sleutel_versie = ? WHERE id = ?", wrapped, version, id); err != nil {
+		if k, err = envelope.NewAEADKey(id, raw); err != nil {
 			return fmt.Errorf("sleutel maken: %w", err)
 		}
-		k, err = envelope.NewAEADKey(id, raw)
+		_, err = tx.Exec(ctx, "UPDATE leerling_sleutel SET sleutel = ?, regio_sleutel_versie = ?, audit_alias = ? WHERE id = ?", wrapped, version, k.AuditAlias(regionID, pupilID), id)
 		return err
 	})
 	if err != nil && isUnique(err) {
@@ -271,7 +287,11 @@ func (v *KeyVault) Prepare(ctx context.Context, regionID int64, pupilIDs []int64
 			if err != nil {
 				return fmt.Errorf("sleutels voorbereiden: %w", err)
 			}
-			if _, err := tx.Exec(ctx, "UPDATE leerling_sleutel SET sleutel = ?, regio_sleutel_versie = ? WHERE id = ?", wrapped, version, id); err != nil {
+			k, err := envelope.NewAEADKey(id, raw)
+			if err != nil {
+				return fmt.Errorf("sleutels voorbereiden: %w", err)
+			}
+			if _, err := tx.Exec(ctx, "UPDATE leerling_sleutel SET sleutel = ?, regio_sleutel_versie = ?, audit_alias = ? WHERE id = ?", wrapped, version, k.AuditAlias(regionID, p), id); err != nil {
 				return fmt.Errorf("sleutels voorbereiden: %w", err)
 			}
 			n++
@@ -290,7 +310,7 @@ func (v *KeyVault) Prepare(ctx context.Context, regionID int64, pupilIDs []int64
 func (v *KeyVault) Destroy(ctx context.Context, regionID, pupilID int64, now time.Time) (bool, error) {
 	var existed bool
 	err := v.db.WithTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, "UPDATE leerling_sleutel SET sleutel = NULL, vernietigd_op = ? WHERE regio_id = ? AND leerling_id = ? AND vernietigd_op IS NULL",
+		res, err := tx.Exec(ctx, "UPDATE leerling_sleutel SET sleutel = NULL, audit_alias = NULL, vernietigd_op = ? WHERE regio_id = ? AND leerling_id = ? AND vernietigd_op IS NULL",
 			now.UnixMilli(), regionID, pupilID)
 		if err != nil {
 			return fmt.Errorf("sleutel vernietigen: %w", err)
@@ -309,6 +329,11 @@ func (v *KeyVault) Destroy(ctx context.Context, regionID, pupilID int64, now tim
 	}
 	v.mu.Lock()
 	delete(v.cache, [2]int64{regionID, pupilID})
+	for ref, a := range v.aliases {
+		if ref.region == regionID && a.pupil == pupilID {
+			delete(v.aliases, ref)
+		}
+	}
 	v.mu.Unlock()
 	v.scrub(ctx)
 	return existed, nil

@@ -32,6 +32,7 @@ func (db *DB) NoticeRecords(ctx context.Context, regionID int64, from, to time.T
 	}
 	defer rows.Close()
 	var out []audit.Record
+	aliased := false
 	for rows.Next() {
 		var b []byte
 		if err := rows.Scan(&b); err != nil {
@@ -41,9 +42,37 @@ func (db *DB) NoticeRecords(ctx context.Context, regionID int64, from, to time.T
 		if err != nil {
 			return nil, fmt.Errorf("auditregel: %w", err)
 		}
-		out = append(out, l.Entry.Record())
+		r := l.Entry.Record()
+		aliased = aliased || audit.IsAlias(r.Pupil)
+		out = append(out, r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil || !aliased {
+		return out, err
+	}
+	// Entries name the pupil's audit alias (audit_alias.go): the notices need the pseudonym. An
+	// alias of a destroyed pupil resolves to no one; its records are left out (nobody to tell).
+	var aliases []string
+	for _, r := range out {
+		if audit.IsAlias(r.Pupil) {
+			aliases = append(aliases, r.Pupil)
+		}
+	}
+	index, err := db.AuditAliasPupils(ctx, regionID, aliases)
+	if err != nil {
+		return nil, err
+	}
+	kept := out[:0]
+	for _, r := range out {
+		if audit.IsAlias(r.Pupil) {
+			ps, ok := index[r.Pupil]
+			if !ok {
+				continue
+			}
+			r.Pupil = ps
+		}
+		kept = append(kept, r)
+	}
+	return kept, nil
 }
 
 // Pupils returns, per pseudonym, what the notice batch needs: first name, birth date, the

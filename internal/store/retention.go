@@ -734,7 +734,7 @@ var pupilPseudonymTables = []string{"kennisgeving_verzonden", "kennisgeving_acht
 var keptTables = map[string]string{
 	"vernietiging":             "het verslag van de vernietiging zelf (aantallen, geen inhoud; het nummer verwijst na de vernietiging naar niemand)",
 	"vernietigingslijst_regel": "de regel van de goedgekeurde lijst (verantwoording van het besluit; geen inhoud)",
-	"audit_regel":              "het auditlog blijft heel (docs/audit.md §10); het pseudoniem verwijst na de vernietiging naar niemand in de regio",
+	"audit_regel":              "het auditlog blijft heel (docs/audit.md §10); de regels noemen de alias van de leerling, die met zijn sleutel vernietigd is",
 	"leerling_sleutel":         "de sleutelkluis: de sleutel wordt vernietigd (crypto-shredding), de rij houdt vast dat hij vernietigd is",
 }
 
@@ -787,6 +787,14 @@ func (s *RetentionStore) Destroy(ctx context.Context, regionID int64, u retentio
 	keys, err := s.db.vault.regionKeys(ctx, regionID)
 	if err != nil {
 		return d, err
+	}
+	// The destruction's own entry names the pupil's audit alias, taken before the key (and with
+	// it the alias key) is destroyed: afterwards it links to no one, like every earlier entry.
+	subject := pseudonym
+	if alias, ok, err := s.db.AuditAlias(ctx, regionID, pseudonym); err != nil {
+		return d, err
+	} else if ok {
+		subject = alias
 	}
 	if u.Kind == retention.UnitPupil {
 		if _, err := s.db.vault.Destroy(ctx, regionID, u.PupilID, now); err != nil {
@@ -884,7 +892,7 @@ func (s *RetentionStore) Destroy(ctx context.Context, regionID int64, u retentio
 			return fmt.Errorf("gegevens vernietigen: %w", err)
 		}
 		d.ID = id
-		e, err := destructionEntry(u, b, ex, pseudonym, d, keys, now)
+		e, err := destructionEntry(u, b, ex, subject, d, keys, now)
 		if err != nil {
 			return err
 		}
@@ -893,8 +901,8 @@ func (s *RetentionStore) Destroy(ctx context.Context, regionID int64, u retentio
 	return d, err
 }
 
-// destructionEntry is the audit entry of a destruction: who, which pupil (pseudonym), which
-// categories, on which ground, and the counts — never content.
+// destructionEntry is the audit entry of a destruction: who, which pupil (its audit alias, or the
+// pseudonym without a key vault), which categories, on which ground, and the counts — never content.
 func destructionEntry(u retention.Unit, b Basis, ex Executor, pseudonym string, d Destruction, enc audit.Encrypter, now time.Time) (audit.Entry, error) {
 	ground, article := "avg-5-1-e", "AVG art. 5 lid 1 sub e; Archiefwet 1995 art. 3"
 	switch b.Ground {

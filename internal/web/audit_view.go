@@ -33,6 +33,35 @@ type AuditSearch interface {
 	PupilsWithRef(ctx context.Context, regionID int64, ref string) ([]string, error)
 }
 
+// AuditAliases resolves per-pupil audit aliases to pseudonyms for display (store.AuditStore
+// provides it); an alias of a destroyed pupil resolves to no one.
+type AuditAliases interface {
+	AuditAliasPupils(ctx context.Context, regionID int64, aliases []string) (map[string]string, error)
+}
+
+// resolveAliases fills n.pupils with the pseudonyms of the aliases in leaves.
+func (s *Server) resolveAliases(ctx context.Context, regionID int64, search AuditSearch, leaves []audit.Leaf, n *auditNames) error {
+	ar, ok := search.(AuditAliases)
+	if !ok {
+		return nil
+	}
+	var aliases []string
+	for _, l := range leaves {
+		if p := l.Entry.Pupil(); audit.IsAlias(p) {
+			aliases = append(aliases, p)
+		}
+	}
+	if len(aliases) == 0 {
+		return nil
+	}
+	m, err := ar.AuditAliasPupils(ctx, regionID, aliases)
+	if err != nil {
+		return err
+	}
+	n.pupils = m
+	return nil
+}
+
 const (
 	auditPageSize  = 50
 	auditExportMax = 10000
@@ -168,8 +197,9 @@ type auditRow struct {
 }
 
 type auditNames struct {
-	users map[int64]auth.Account
-	orgs  map[int64]string
+	users  map[int64]auth.Account
+	orgs   map[int64]string
+	pupils map[string]string // audit alias → pseudonym (resolveAliases)
 }
 
 func (s *Server) auditNamesFor(ctx context.Context, regionID int64) (auditNames, []auth.Account, error) {
@@ -217,7 +247,12 @@ func (s *Server) auditRowOf(l audit.Leaf, n auditNames) auditRow {
 	if row.Org == "" && r.Actor.OrganisationID != 0 {
 		row.Org = "organisatie " + strconv.FormatInt(r.Actor.OrganisationID, 10)
 	}
-	if r.Pupil != "" {
+	switch ps, ok := n.pupils[r.Pupil]; {
+	case ok:
+		row.Pupil = PupilRef(ps)
+	case audit.IsAlias(r.Pupil):
+		row.Pupil = "leerling (niet meer te herleiden)"
+	case r.Pupil != "":
 		row.Pupil = PupilRef(r.Pupil)
 	}
 	row.What = string(r.Action)
@@ -344,6 +379,9 @@ func (s *Server) auditView(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.resolveAliases(ctx, p.Actor().RegionID, search, leaves, &names); err != nil {
+		return err
+	}
 	var rows []auditRow
 	for _, l := range leaves {
 		rows = append(rows, s.auditRowOf(l, names))
@@ -412,6 +450,9 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	names, _, err := s.auditNamesFor(ctx, p.Actor().RegionID)
 	if err != nil {
+		return err
+	}
+	if err := s.resolveAliases(ctx, p.Actor().RegionID, search, leaves, &names); err != nil {
 		return err
 	}
 	var rows []auditRow
