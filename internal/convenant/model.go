@@ -300,6 +300,11 @@ type RetentionOverride struct {
 }
 
 // Events a retention period can run from.
+// AuditLogCategory is the retention category of the audit log itself (artikel 27 of the model
+// convenant: the log is kept at least as long as the data it is about, then destroyed; see
+// docs/audit.md §14). It is no data category: no exchange shares it.
+const AuditLogCategory = "auditlog"
+
 var RetentionEvents = []string{"uitschrijving", "geboortedatum", "afsluiting-casus", "einde-jeugdhulp", "einde-kwalificatieplicht", "einde-toestemming", "vastlegging", "laatste-wijziging"}
 
 // Period is a retention period in years, months and days.

@@ -78,6 +78,9 @@ func (k *Compiled) catName(code string) string {
 	if c, ok := k.categories[code]; ok {
 		return c.Name
 	}
+	if code == AuditLogCategory {
+		return "Logboek (de auditregels zelf)"
+	}
 	return code
 }
 

@@ -712,7 +712,8 @@ func (v *validator) casework() {
 func (v *validator) retention() {
 	have := map[string]bool{}
 	for _, r := range v.c.Retention {
-		if !v.known("categorie", r.Category, setOf(v.categories)) {
+		// The audit log has its own retention category besides the data categories.
+		if r.Category.Value != AuditLogCategory && !v.known("categorie", r.Category, setOf(v.categories)) {
 			continue
 		}
 		if have[r.Category.Value] {

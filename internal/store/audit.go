@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -495,9 +496,18 @@ func (s *AuditStore) Verify(ctx context.Context, regionID int64, opts VerifyOpti
 		cps = append(cps, cp)
 	}
 	cps = append(cps, extra...)
+	// Entries below the pruning boundary (audit_prune.go) have only their hash: a signed
+	// checkpoint must cover them, so that each pruned hash is bound to a signed root.
+	pruned, err := s.PrunedTo(ctx, regionID)
+	if err != nil {
+		return VerifyResult{}, err
+	}
+	if pruned > 0 && !slices.ContainsFunc(stored, func(c StoredCheckpoint) bool { return c.Size >= pruned }) {
+		return VerifyResult{}, &audit.Finding{Index: 0, Reason: fmt.Sprintf("de inhoud van de regels 0 tot %d is gesnoeid, maar geen ondertekend controlepunt dekt ze", pruned)}
+	}
 	v := audit.NewTreeVerifier(cps)
 
-	if err := s.walk(ctx, regionID, headSize, opts.Thorough, v); err != nil {
+	if err := s.walk(ctx, regionID, headSize, opts.Thorough, pruned, v); err != nil {
 		return VerifyResult{}, err
 	}
 	size, root, err := v.Finish()
@@ -559,7 +569,7 @@ func openWithAny(msg []byte, verifiers []note.Verifier) (audit.Checkpoint, error
 // entries (CheckEntry), and the verifier takes the chunks' hashes in index order. A goroutine
 // takes a slot before it claims the next chunk, so the chunk the verifier waits for always holds
 // one: at most 2·workers chunks are in memory.
-func (s *AuditStore) walk(ctx context.Context, regionID int64, size uint64, thorough bool, v *audit.Verifier) error {
+func (s *AuditStore) walk(ctx context.Context, regionID int64, size uint64, thorough bool, pruned uint64, v *audit.Verifier) error {
 	const chunk = 4096
 	type result struct {
 		indexes []uint64
@@ -602,7 +612,13 @@ func (s *AuditStore) walk(ctx context.Context, regionID int64, size uint64, thor
 					if r.bad != nil {
 						return nil
 					}
-					h, f := audit.CheckEntry(e, thorough)
+					var h []byte
+					var f *audit.Finding
+					if e.Index < pruned && len(e.Leaf) == 0 {
+						h, f = audit.CheckPruned(e)
+					} else {
+						h, f = audit.CheckEntry(e, thorough)
+					}
 					if f != nil {
 						r.bad = f
 						return nil

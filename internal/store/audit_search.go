@@ -54,6 +54,13 @@ func (s *AuditStore) Search(ctx context.Context, regionID int64, f AuditFilter) 
 			}
 		}
 	}
+	// Entries below the pruning boundary have no content any more (audit_prune.go).
+	if pruned, err := s.PrunedTo(ctx, regionID); err != nil {
+		return nil, 0, err
+	} else if pruned > 0 {
+		from += " AND r.volgnummer >= ?"
+		args = append(args, int64(pruned))
+	}
 	// A pupil's entries carry its pseudonym (before aliases) or its audit alias (audit_alias.go).
 	pupil, alias := f.Pupil, f.Pupil
 	if f.Pupil != "" {
@@ -138,6 +145,10 @@ func (s *AuditStore) catchUpKenmerk(ctx context.Context, regionID int64) error {
 			if err := rows.Scan(&k.idx, &k.at, &b); err != nil {
 				rows.Close()
 				return fmt.Errorf("kenmerkindex bijwerken: %w", err)
+			}
+			if len(b) == 0 {
+				ks = append(ks, k) // pruned (audit_prune.go): nothing to index
+				continue
 			}
 			l, err := audit.DecodeLeaf(b)
 			if err != nil {

@@ -15,7 +15,7 @@ import (
 // the regio_id in every query.
 
 // appendOnlyTables may be inserted into and read by the application, never changed.
-var appendOnlyTables = []string{"audit_regel", "audit_knoop", "audit_controlepunt", "audit_sleutel", "regio_sleutel"}
+var appendOnlyTables = []string{"audit_regel", "audit_knoop", "audit_controlepunt", "audit_sleutel", "regio_sleutel", "audit_snoei"}
 
 // noDeleteTables may be changed but never emptied by the application.
 var noDeleteTables = []string{"audit_kop", "regio"}
@@ -80,6 +80,9 @@ func (db *DB) SetupAppRole(ctx context.Context, role string) error {
 	for _, t := range appendOnlyTables {
 		stmts = append(stmts, "REVOKE UPDATE, DELETE, TRUNCATE ON "+q(t)+" FROM "+r)
 	}
+	// Pruning at the end of the log's own retention (audit_prune.go) empties blad and leerling of
+	// entries below the recorded boundary; the trigger of migration 0320 refuses anything else.
+	stmts = append(stmts, "GRANT UPDATE (blad, leerling) ON "+q("audit_regel")+" TO "+r)
 	for _, t := range noDeleteTables {
 		stmts = append(stmts, "REVOKE DELETE, TRUNCATE ON "+q(t)+" FROM "+r)
 	}
