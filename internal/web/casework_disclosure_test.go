@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"net/http"
 	"net/url"
 	"testing"
@@ -20,7 +19,7 @@ import (
 // the Logboek conformance check, which demands a receipt for every allowed provision.
 func TestCasusDisclosuresHaveReceipts(t *testing.T) {
 	w, _, id := caseWorld(t)
-	page := fmt.Sprintf("/casussen/%d", id)
+	page := "/casussen/" + w.pid("casus", id)
 	zc := w.client()
 	zc.login("zc")
 	if r := zc.post(page, page+"/verslagen", url.Values{"datum": {"2025-10-06"}, "tekst": {"Anouk komt op maandag niet."}}); r.status != http.StatusSeeOther {

@@ -194,7 +194,7 @@ func TestCasusAPI(t *testing.T) {
 // API; the jeugdhulpverlener sees himself, and the mother sees who sits at her child's table.
 func TestCasusParticipantsHideSecretParties(t *testing.T) {
 	w, _, id := caseWorld(t)
-	page := fmt.Sprintf("/casussen/%d", id)
+	page := "/casussen/" + w.pid("casus", id)
 	jhvName := "Gebruiker jhv"
 	for _, who := range []string{"zc", "swv"} {
 		c := w.client()

@@ -141,9 +141,10 @@ func TestRetentionPagesAgainstFakes(t *testing.T) {
 		return resp.StatusCode, string(b)
 	}
 
+	list := func(id int64) string { return "/bewaartermijnen/lijsten/" + s.PublicID("bewaarlijst", id) }
 	// The FG sees both schools' lists, each waiting for its advice.
 	code, body := get(1, "/bewaartermijnen")
-	if code != http.StatusOK || !strings.Contains(body, `href="/bewaartermijnen/lijsten/1"`) || !strings.Contains(body, `href="/bewaartermijnen/lijsten/2"`) {
+	if code != http.StatusOK || !strings.Contains(body, `href="`+list(1)+`"`) || !strings.Contains(body, `href="`+list(2)+`"`) {
 		t.Fatalf("fg overview: %d\n%s", code, body)
 	}
 	if !strings.Contains(body, "wacht op het advies van de FG") {
@@ -151,18 +152,22 @@ func TestRetentionPagesAgainstFakes(t *testing.T) {
 	}
 	// The directeur of school 10 sees its own list only.
 	code, body = get(2, "/bewaartermijnen")
-	if code != http.StatusOK || !strings.Contains(body, `href="/bewaartermijnen/lijsten/1"`) || strings.Contains(body, `href="/bewaartermijnen/lijsten/2"`) {
+	if code != http.StatusOK || !strings.Contains(body, `href="`+list(1)+`"`) || strings.Contains(body, `href="`+list(2)+`"`) {
 		t.Fatalf("directeur overview: %d\n%s", code, body)
 	}
-	if code, body = get(2, "/bewaartermijnen/lijsten/1"); code != http.StatusOK || !strings.Contains(body, "leerling nr. 7 (alles)") {
+	if code, body = get(2, list(1)); code != http.StatusOK || !strings.Contains(body, "leerling nr. 7 (alles)") {
 		t.Errorf("own list: %d\n%s", code, body)
 	}
 	// Another school's list and an unknown list: the same 404.
-	if code, _ = get(2, "/bewaartermijnen/lijsten/2"); code != http.StatusNotFound {
+	if code, _ = get(2, list(2)); code != http.StatusNotFound {
 		t.Errorf("another school's list: %d, want 404", code)
 	}
-	if code, _ = get(1, "/bewaartermijnen/lijsten/99"); code != http.StatusNotFound {
+	if code, _ = get(1, list(99)); code != http.StatusNotFound {
 		t.Errorf("unknown list: %d, want 404", code)
+	}
+	// A row number in the URL instead of the public id: 404.
+	if code, _ = get(1, "/bewaartermijnen/lijsten/1"); code != http.StatusNotFound {
+		t.Errorf("row number in the URL: %d, want 404", code)
 	}
 	// No session: to the login page, and nothing read.
 	lists.fail = errors.New("opslag onbereikbaar")
