@@ -306,7 +306,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	// Casework pages and API for every region, each with its own convenant and keys.
 	s.MountCasework(regions)
 	// Absence (issue 4) and consent (issue 6) pages and API.
-	if err := mountAbsenceAndConsent(s, db, ring, decisions, aud, consentCfg, regions.ConsentConfig); err != nil {
+	if err := mountAbsenceAndConsent(s, db, ring, decisions, aud, consentCfg, regions.ConsentConfig, regions.Regional); err != nil {
 		batcher.Close()
 		ws.CloseStatements()
 		return nil, nil, opts, err

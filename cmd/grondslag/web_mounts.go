@@ -11,6 +11,7 @@ import (
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/consent"
+	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/ident"
 	"github.com/grondslag/grondslag/internal/store"
 	"github.com/grondslag/grondslag/internal/web"
@@ -51,7 +52,8 @@ func (r *regionKeys) keys(ctx context.Context, regionID int64) (*ident.RegionKey
 
 // mountAbsenceAndConsent adds the verzuim pages and API (registrations upload, signals,
 // meldingen) and the toestemming pages and API (record, withdraw, form, expiring) to s.
-func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, decisions absence.Decisions, log access.Log, consentCfg consent.Config, consentOf func(context.Context, int64) (consent.Config, error)) error {
+func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, decisions absence.Decisions, log access.Log, consentCfg consent.Config, consentOf func(context.Context, int64) (consent.Config, error),
+	regional func(context.Context, int64) (convenant.RegionalSettings, error)) error {
 	rk := &regionKeys{db: db, ring: ring, codes: map[int64]string{}}
 	seal := func(ctx context.Context, regionID int64) (audit.Encrypter, error) {
 		keys, _, err := rk.keys(ctx, regionID)
@@ -107,7 +109,7 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, de
 	if err != nil {
 		return fmt.Errorf("vrijstellingen koppelen: %w", err)
 	}
-	if err := s.MountDossiers(web.DossierDeps{Store: db, LeerplichtDeps: lp, Residents: imports}); err != nil {
+	if err := s.MountDossiers(web.DossierDeps{Store: db, LeerplichtDeps: lp, Residents: imports, Rules: dossierRules(regional)}); err != nil {
 		return fmt.Errorf("leerplichtdossiers koppelen: %w", err)
 	}
 	err = s.MountVerzuim(web.VerzuimDeps{Store: db, Import: imports,
@@ -159,5 +161,20 @@ func consentOrgs(db *store.DB) func(ctx context.Context, regionID int64) ([]web.
 			out = append(out, web.OrgRef{ID: o.ID, Name: o.Name, Party: party})
 		}
 		return out, nil
+	}
+}
+
+// dossierRules reads the region's dossier switches from its convenant (the model's when regional
+// is nil): the term for first contact (leerplicht_eerste_contact_schooldagen).
+func dossierRules(regional func(context.Context, int64) (convenant.RegionalSettings, error)) func(context.Context, int64) (absence.DossierRules, error) {
+	return func(ctx context.Context, regionID int64) (absence.DossierRules, error) {
+		r := convenant.DefaultRegional()
+		if regional != nil {
+			var err error
+			if r, err = regional(ctx, regionID); err != nil {
+				return absence.DossierRules{}, err
+			}
+		}
+		return absence.DossierRules{FirstContactDays: r.FirstContactDays}, nil
 	}
 }

@@ -302,10 +302,11 @@ const (
 	keyMAZLWeeks       = "mazl_lesweken"
 	keyMAZLConsecutive = "mazl_aaneengesloten_schooldagen"
 	keyLpSWVNotEnr     = "leerplicht_naar_swv_niet_ingeschreven"
+	keyFirstContact    = "leerplicht_eerste_contact_schooldagen"
 )
 
 // RegionalKeys lists the keys regionale_instellingen knows.
-var RegionalKeys = []string{keyLongSick, keyLongSickDays, keyMAZLReports, keyMAZLWeeks, keyMAZLConsecutive, keyLpSWVNotEnr}
+var RegionalKeys = []string{keyLongSick, keyLongSickDays, keyMAZLReports, keyMAZLWeeks, keyMAZLConsecutive, keyLpSWVNotEnr, keyFirstContact}
 
 func (x *dec) regional(top *obj) RegionalSettings {
 	r := DefaultRegional()
@@ -326,7 +327,7 @@ func (x *dec) regional(top *obj) RegionalSettings {
 	for _, f := range []struct {
 		key string
 		dst *int
-	}{{keyLongSickDays, &r.LongSickDays}, {keyMAZLReports, &r.MAZLReports}, {keyMAZLWeeks, &r.MAZLWeeks}, {keyMAZLConsecutive, &r.MAZLConsecutiveDays}} {
+	}{{keyLongSickDays, &r.LongSickDays}, {keyMAZLReports, &r.MAZLReports}, {keyMAZLWeeks, &r.MAZLWeeks}, {keyMAZLConsecutive, &r.MAZLConsecutiveDays}, {keyFirstContact, &r.FirstContactDays}} {
 		if v, ok := o.integer(f.key, false); ok {
 			if v == 0 {
 				n, _ := o.scalar(f.key, false)

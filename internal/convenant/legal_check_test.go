@@ -85,7 +85,7 @@ func errorList(err error) string {
 func TestRegionalSettings(t *testing.T) {
 	k, _ := Default()
 	r := k.Regional()
-	if r.LongSickToLeerplicht || r.LongSickDays != 15 || r.MAZLReports != 4 || r.MAZLWeeks != 12 || r.MAZLConsecutiveDays != 7 || !r.LeerplichtToSWVNotEnrolled {
+	if r.LongSickToLeerplicht || r.LongSickDays != 15 || r.MAZLReports != 4 || r.MAZLWeeks != 12 || r.MAZLConsecutiveDays != 7 || !r.LeerplichtToSWVNotEnrolled || r.FirstContactDays != 5 {
 		t.Fatalf("modelinstellingen: %+v", r)
 	}
 	for _, key := range RegionalKeys {
@@ -95,11 +95,12 @@ func TestRegionalSettings(t *testing.T) {
 	}
 	src := strings.Replace(string(DefaultYAML()), "langdurig_ziekteverzuim_naar_leerplicht: false", "langdurig_ziekteverzuim_naar_leerplicht: true", 1)
 	src = strings.Replace(src, "mazl_lesweken: 12", "mazl_lesweken: 13", 1)
+	src = strings.Replace(src, "leerplicht_eerste_contact_schooldagen: 5", "leerplicht_eerste_contact_schooldagen: 3", 1)
 	k2, err := Load([]byte(src), "amsterdam.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := k2.Regional(); !r.LongSickToLeerplicht || r.MAZLWeeks != 13 {
+	if r := k2.Regional(); !r.LongSickToLeerplicht || r.MAZLWeeks != 13 || r.FirstContactDays != 3 {
 		t.Fatalf("regionale keuze niet gelezen: %+v", r)
 	}
 	bad := strings.Replace(string(DefaultYAML()), "mazl_lesweken: 12", "mazl_lesweek: 12", 1)

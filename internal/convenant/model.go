@@ -422,8 +422,11 @@ type RegionalSettings struct {
 	// LeerplichtToSWVNotEnrolled: leerplicht involves the SWV for a child who is not enrolled
 	// (absoluut verzuim) on the SWV's task to find a place (WPO 18a / WVO 17a) — *check*.
 	LeerplichtToSWVNotEnrolled bool
-	Set                        map[string]bool // the keys the file states
-	Pos                        Pos
+	// FirstContactDays: the leerplichtambtenaar makes first contact (an invitation or a talk)
+	// within this many school days of opening a dossier (regional practice; model: 5).
+	FirstContactDays int
+	Set              map[string]bool // the keys the file states
+	Pos              Pos
 }
 
 // Bool returns a boolean switch by its key (for alleen_als); ok is false for an unknown key.
@@ -440,5 +443,5 @@ func (r RegionalSettings) Bool(key string) (value, ok bool) {
 // DefaultRegional are the settings when a file has no regionale_instellingen.
 func DefaultRegional() RegionalSettings {
 	return RegionalSettings{LongSickToLeerplicht: false, LongSickDays: 15, MAZLReports: 4, MAZLWeeks: 12, MAZLConsecutiveDays: 7,
-		LeerplichtToSWVNotEnrolled: true, Set: map[string]bool{}}
+		LeerplichtToSWVNotEnrolled: true, FirstContactDays: 5, Set: map[string]bool{}}
 }

@@ -370,6 +370,7 @@ func buildDoc(k *Compiled) *docb {
 		{"… binnen dit aantal lesweken", fmt.Sprint(reg.MAZLWeeks)},
 		{"M@ZL: signaal op deze aaneengesloten schooldag ziek", fmt.Sprint(reg.MAZLConsecutiveDays)},
 		{"Leerplicht betrekt het SWV bij een niet ingeschreven kind (WPO 18a / WVO 17a, te controleren)", yes(reg.LeerplichtToSWVNotEnrolled)},
+		{"Eerste contact door de leerplichtambtenaar binnen dit aantal schooldagen na het openen van een dossier", fmt.Sprint(reg.FirstContactDays)},
 	})
 
 	// Bijlage 7: DPIA starting point.

@@ -234,6 +234,16 @@ func (r *Registry) ConsentConfig(ctx context.Context, regionID int64) (consent.C
 	return reg.Consent, nil
 }
 
+// Regional returns the regional switches of the region's own convenant
+// (regionale_instellingen).
+func (r *Registry) Regional(ctx context.Context, regionID int64) (convenant.RegionalSettings, error) {
+	reg, err := r.Region(ctx, regionID)
+	if err != nil {
+		return convenant.RegionalSettings{}, err
+	}
+	return reg.Engine.Convenant().Regional(), nil
+}
+
 // LongestTimeouts returns, per limit, the longest of the loaded regions (at least the defaults):
 // what a sweep of expired sessions may delete without cutting a region's session short.
 func (r *Registry) LongestTimeouts() auth.Timeouts {

@@ -41,8 +41,9 @@ type DossierStore interface {
 type DossierDeps struct {
 	Store DossierStore
 	LeerplichtDeps
-	// Rules are the region's dossier switches; zero: absence.DefaultDossierRules.
-	Rules absence.DossierRules
+	// Rules returns the region's dossier switches (from its convenant's regionale_instellingen);
+	// nil: absence.DefaultDossierRules for every region.
+	Rules func(ctx context.Context, regionID int64) (absence.DossierRules, error)
 	// Residents is the use case that reads the gemeente's list of children (absence.Service,
 	// shared with `grondslag verzuim gemeentelijst`); optional: without it no upload.
 	Residents interface {
@@ -62,8 +63,8 @@ func (s *Server) MountDossiers(d DossierDeps) error {
 	if err := d.check("MountDossiers", d.Store != nil); err != nil {
 		return err
 	}
-	if d.Rules == (absence.DossierRules{}) {
-		d.Rules = absence.DefaultDossierRules()
+	if d.Rules == nil {
+		d.Rules = func(context.Context, int64) (absence.DossierRules, error) { return absence.DefaultDossierRules(), nil }
 	}
 	h := &dossierHandlers{s: s, d: d}
 	s.page("GET /verzuim/dossiers", s.requireUser(dossierRoles, h.list))
@@ -306,7 +307,11 @@ func (h *dossierHandlers) view(ctx context.Context, regionID int64, d store.Stor
 		for i, s := range steps {
 			plain[i] = s.Step
 		}
-		v.Deadlines = h.d.Rules.Deadlines(cal, d.Opened, plain)
+		rules, err := h.d.Rules(ctx, regionID)
+		if err != nil {
+			return v, fmt.Errorf("dossierregels van de regio: %w", err)
+		}
+		v.Deadlines = rules.Deadlines(cal, d.Opened, plain)
 		v.Overdue = absence.Overdue(v.Deadlines, h.today())
 	}
 	return v, nil

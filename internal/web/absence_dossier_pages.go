@@ -120,7 +120,11 @@ func (h *dossierHandlers) listData(r *http.Request, p *Principal) (map[string]an
 			return nil, err
 		}
 	}
-	return map[string]any{"gemeentelijst": h.d.Residents != nil, "dossiers": rows, "verlopen": overdue, "vandaag": h.today(), "termijn": h.d.Rules.FirstContactDays}, nil
+	rules, err := h.d.Rules(ctx, a.RegionID)
+	if err != nil {
+		return nil, fmt.Errorf("dossierregels van de regio: %w", err)
+	}
+	return map[string]any{"gemeentelijst": h.d.Residents != nil, "dossiers": rows, "verlopen": overdue, "vandaag": h.today(), "termijn": rules.FirstContactDays}, nil
 }
 
 func (h *dossierHandlers) list(w http.ResponseWriter, r *http.Request) error {
