@@ -19,11 +19,13 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/consent"
 	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/dossier"
+	"github.com/grondslag/grondslag/internal/duo"
 	"github.com/grondslag/grondslag/internal/ident"
 	"github.com/grondslag/grondslag/internal/mail"
 	"github.com/grondslag/grondslag/internal/store"
@@ -306,7 +308,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	// Casework pages and API for every region, each with its own convenant and keys.
 	s.MountCasework(regions)
 	// Absence (issue 4) and consent (issue 6) pages and API.
-	if err := mountAbsenceAndConsent(s, db, ring, decisions, aud, consentCfg, regions.ConsentConfig, regions.Regional); err != nil {
+	if err := mountAbsenceAndConsent(s, db, ring, decisions, aud, consentCfg, regions.ConsentConfig, regions.Regional, duoChannel(opts.demo)); err != nil {
 		batcher.Close()
 		ws.CloseStatements()
 		return nil, nil, opts, err
@@ -580,4 +582,13 @@ func checkpointSigner(db *store.DB, ring *ident.KeyRing) func(ctx context.Contex
 		}
 		return audit.NewSigner(audit.Origin(code), keys.Signer())
 	}
+}
+// duoChannel is the channel to DUO's verzuimregister: the documented file (for the school's
+// package or the verzuimloket, with DUO's status file read back), or in the demo the fake DUO
+// that plays the gemeente. DUO's machine-to-machine format is not public (internal/absence/duo.go).
+func duoChannel(demo bool) absence.DUO {
+	if demo {
+		return duo.NewDemoFake(time.Now)
+	}
+	return duo.File{}
 }

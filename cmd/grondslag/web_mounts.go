@@ -53,7 +53,7 @@ func (r *regionKeys) keys(ctx context.Context, regionID int64) (*ident.RegionKey
 // mountAbsenceAndConsent adds the verzuim pages and API (registrations upload, signals,
 // meldingen) and the toestemming pages and API (record, withdraw, form, expiring) to s.
 func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, decisions absence.Decisions, log access.Log, consentCfg consent.Config, consentOf func(context.Context, int64) (consent.Config, error),
-	regional func(context.Context, int64) (convenant.RegionalSettings, error)) error {
+	regional func(context.Context, int64) (convenant.RegionalSettings, error), duoChannel absence.DUO) error {
 	rk := &regionKeys{db: db, ring: ring, codes: map[int64]string{}}
 	seal := func(ctx context.Context, regionID int64) (audit.Encrypter, error) {
 		keys, _, err := rk.keys(ctx, regionID)
@@ -121,7 +121,7 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, de
 			kind, number, err := db.PupilNumber(ctx, regionID, pupilID, keys)
 			return string(kind), number, err
 		},
-		Seal: seal})
+		Seal: seal, DUO: duoChannel})
 	if err != nil {
 		return fmt.Errorf("verzuim koppelen: %w", err)
 	}

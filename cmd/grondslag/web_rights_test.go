@@ -69,7 +69,7 @@ func TestInzageMounted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := mountAbsenceAndConsent(s, db, ring, access.New(engine, 0), nopAuditor{}, ccfg, nil, nil); err != nil {
+	if err := mountAbsenceAndConsent(s, db, ring, access.New(engine, 0), nopAuditor{}, ccfg, nil, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(s)

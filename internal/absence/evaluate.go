@@ -20,6 +20,8 @@ type Evaluator struct {
 	sources *[nKinds][2]string // per kind (kindIndex) and variant
 	trigOut []Signal           // one pupil's signals before sorting (EvaluateSpool)
 	order   sigOrder
+	// epochs are the rule versions by date (NewVersionedEvaluator); nil: rules apply always.
+	epochs []ruleEpoch
 }
 
 // source returns the bron text of a rule (computed once per Evaluator).
@@ -164,6 +166,9 @@ func (a *dayAgg) whole(h Hours) bool { return h >= a.lesson }
 
 // pupil evaluates one pupil's records, sorted by day.
 func (e *Evaluator) pupil(pupil string, recs []rec, pc pupilCtx, emit func(Signal)) (Stats, []*LineError) {
+	if e.epochs != nil {
+		return e.pupilEpochs(pupil, recs, pc, emit)
+	}
 	st := Stats{Rows: len(recs), Pupils: 1}
 	var errs []*LineError
 	days := e.days[:0]

@@ -12,6 +12,7 @@ import (
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/dossier"
+	"github.com/grondslag/grondslag/internal/duo"
 	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/store"
 )
@@ -25,6 +26,7 @@ import (
 
 // VerzuimStore is what the absence pages need from the store (*store.DB implements it).
 type VerzuimStore interface {
+	DUOStore
 	SchoolSignalsToReport(ctx context.Context, a dossier.Actor, asOf absence.Date) ([]store.StoredSignal, error)
 	Signal(ctx context.Context, regionID, id int64) (store.StoredSignal, error)
 	CreateMeldingAudited(ctx context.Context, regionID, pupilID, schoolID, signalID int64, m *absence.Melding, trail store.MeldingTrail) (int64, error)
@@ -51,6 +53,9 @@ type VerzuimDeps struct {
 	// Seal returns the encrypter of a region's audit entries: every write (import, melding,
 	// status) is stored together with its audit entries in one transaction.
 	Seal func(ctx context.Context, regionID int64) (audit.Encrypter, error)
+	// DUO is the channel to DUO's verzuimregister (absence.DUO); nil: the file channel
+	// (duo.File), which makes the documented melding file and reads DUO's status file.
+	DUO absence.DUO
 }
 
 // ScopeVerzuimVastleggen is the API scope for importing registrations and making meldingen.
@@ -82,6 +87,9 @@ func (s *Server) MountVerzuim(d VerzuimDeps) error {
 	if d.Store == nil || d.Import == nil || d.Seal == nil {
 		return errors.New("web: MountVerzuim vraagt Store, Import en Seal")
 	}
+	if d.DUO == nil {
+		d.DUO = duo.File{}
+	}
 	v := &verzuimHandlers{s: s, d: d}
 	s.page("GET /verzuim/registraties", s.requireUser(verzuimSchoolRoles, v.uploadForm))
 	s.page("POST /verzuim/registraties", s.requireUser(verzuimSchoolRoles, v.upload))
@@ -92,6 +100,9 @@ func (s *Server) MountVerzuim(d VerzuimDeps) error {
 	s.page("GET /verzuim/meldingen/{id}", s.requireUser(verzuimRoles, v.meldingPage))
 	s.page("POST /verzuim/meldingen/{id}/status", s.requireUser(verzuimRoles, v.statusSubmit))
 	s.page("GET /verzuim/meldingen/{id}/bestand", s.requireUser(verzuimRoles, v.meldingFile))
+	s.page("POST /verzuim/meldingen/{id}/duo", s.requireUser(verzuimSchoolRoles, v.duoSubmit))
+	s.page("POST /verzuim/meldingen/{id}/duo-status", s.requireUser(verzuimSchoolRoles, v.duoAsk))
+	s.page("POST /verzuim/meldingen/duo-statusbestand", s.requireUser(verzuimSchoolRoles, v.duoStatusFile))
 	s.apiRoute("POST /api/v1/verzuimregistraties", s.apiAuth(verzuimSchoolRoles, ScopeVerzuimVastleggen, v.apiImport))
 	s.apiRoute("GET /api/v1/verzuimsignalen", s.apiAuth(verzuimSchoolRoles, auth.ScopeLeerlingenLezen, v.apiSignals))
 	s.apiRoute("GET /api/v1/verzuimmeldingen", s.apiAuth(verzuimRoles, auth.ScopeMeldingenLezen, v.apiMeldingen))

@@ -629,7 +629,11 @@ func (v *verzuimHandlers) renderMelding(w http.ResponseWriter, r *http.Request, 
 	if in == nil {
 		in = map[string]string{}
 	}
-	data := map[string]any{"m": m, "c": m.Content(), "geschiedenis": hist, "verzuim": ds[0], "ident": ds[1], "contact": ds[2],
+	dv, err := v.duoView(r.Context(), p, m)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"duo": dv, "m": m, "c": m.Content(), "geschiedenis": hist, "verzuim": ds[0], "ident": ds[1], "contact": ds[2],
 		"naam": pup.FirstName + " " + pup.LastName, "keuzes": statusChoices(partyOf(p), m.Status()), "gemeente": a.Party == "gemeente",
 		"dossiers": a.Party == "gemeente" && v.s.hasRoute("/verzuim/dossiers"), "redenen": absence.ClosingReasons(), "notities": absence.ClosingNotes(), "in": in, "bestand": v.d.PupilNumber != nil, "doelLabel": Label(v.s.vocabOf(p).Purposes, purpose)}
 	return v.s.renderPage(w, r, status, "verzuim_melding_detail", fmt.Sprintf("Verzuimmelding %d", m.ID), data, errs)

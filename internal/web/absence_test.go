@@ -26,8 +26,14 @@ func verzuimWorld(t *testing.T) *world {
 	return w
 }
 
-// mountVerzuim mounts the absence pages and API on w.
+// mountVerzuim mounts the absence pages and API on w, with the file channel to DUO.
 func mountVerzuim(t *testing.T, w *world) {
+	t.Helper()
+	mountVerzuimWith(t, w, nil)
+}
+
+// mountVerzuimWith mounts the absence pages with the given channel to DUO (nil: the file).
+func mountVerzuimWith(t *testing.T, w *world, channel absence.DUO) {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := w.db.Exec(ctx, "UPDATE leerling SET woongemeente_id = ? WHERE regio_id = ? AND id = ?", w.gem1, w.r1, w.pupil1); err != nil {
@@ -57,7 +63,7 @@ func mountVerzuim(t *testing.T, w *world) {
 		PupilNumber: func(_ context.Context, regionID, pupilID int64) (string, string, error) {
 			return "bsn", "123456782", nil
 		},
-		Seal: seal,
+		Seal: seal, DUO: channel,
 	})
 	if err != nil {
 		t.Fatal(err)

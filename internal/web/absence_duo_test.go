@@ -1,0 +1,154 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/duo"
+)
+
+// makeMelding uploads the registrations and submits the melding of the 16-hour signal as the
+// school's zorgcoördinator; it returns the client and the melding's path.
+func makeMelding(t *testing.T, w *world) (*client, string) {
+	t.Helper()
+	zc := w.client()
+	zc.login("zc")
+	zc.setPurpose("signalering")
+	if r := zc.upload(goodCSV, false); r.status != http.StatusOK {
+		t.Fatalf("upload: %d", r.status)
+	}
+	meldPath := "/verzuim/signalen/" + itoa(signalOf(t, w, absence.Kind16Hours)) + "/melding"
+	r := zc.post(meldPath, meldPath, clone(completeMelding))
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("melding: %d %s", r.status, r.body)
+	}
+	return zc, r.header.Get("Location")
+}
+
+// TestDUOExchangeWithFake: the school sends the melding to the (fake) DUO, which numbers it and
+// received the BSN; the gemeente's handling at DUO comes back as the melding's status; each
+// exchange is in the school's log; leerplicht cannot send.
+func TestDUOExchangeWithFake(t *testing.T) {
+	fake := duo.NewFake()
+	w := newWorld(t)
+	mountVerzuimWith(t, w, fake)
+	zc, mPath := makeMelding(t, w)
+	if page := zc.get(mPath); page.status != 200 || !strings.Contains(page.body, "Melding naar DUO sturen") || !strings.Contains(page.body, "nog niet bekend") {
+		t.Fatalf("melding page before: %d", page.status)
+	}
+	lpa := w.client()
+	lpa.login("lpa")
+	lpa.setPurpose("handhaving-leerplicht")
+	if r := lpa.do("POST", mPath+"/duo", nil); r.status != http.StatusForbidden && r.status != http.StatusNotFound {
+		t.Fatalf("leerplicht sends to DUO: %d", r.status)
+	}
+	if r := zc.post(mPath, mPath+"/duo", url.Values{}); r.status != http.StatusSeeOther {
+		t.Fatalf("send: %d %s", r.status, r.body)
+	}
+	if fake.Received() != 1 {
+		t.Fatalf("DUO received %d meldingen", fake.Received())
+	}
+	if n, ok := fake.PersonNumber("VZM00000001"); !ok || n != "123456782" {
+		t.Fatalf("DUO received number %q", n)
+	}
+	page := zc.get(mPath)
+	if !strings.Contains(page.body, "VZM00000001") || !strings.Contains(page.body, "via fake-duo") {
+		t.Fatalf("melding page after sending: %s", page.body)
+	}
+	if strings.Contains(page.body, "123456782") {
+		t.Fatal("the page shows the BSN")
+	}
+	// A second send is the same melding at DUO.
+	if r := zc.post(mPath, mPath+"/duo", url.Values{}); r.status != http.StatusSeeOther || fake.Received() != 1 {
+		t.Fatalf("second send: %d, %d received", r.status, fake.Received())
+	}
+	// The gemeente takes it in behandeling at DUO; the school asks DUO.
+	if err := fake.Handle("VZM00000001", absence.StatusInProgress, "", "", "M. de Vries", w.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if r := zc.post(mPath, mPath+"/duo-status", url.Values{}); r.status != http.StatusSeeOther {
+		t.Fatalf("ask status: %d %s", r.status, r.body)
+	}
+	page = zc.get(mPath)
+	if !strings.Contains(page.body, "In behandeling") || !strings.Contains(page.body, "M. de Vries") {
+		t.Fatalf("status not taken over: %s", page.body)
+	}
+	names := auditLeaves(t, w)
+	for _, want := range []string{"verzuimmelding-naar-duo (fake-duo) · DUO VZM00000001", "verzuimmelding-status-van-duo"} {
+		if !strings.Contains(names, want) {
+			t.Errorf("log mist %q: %s", want, names)
+		}
+	}
+}
+
+// TestDUOExchangeFileAndStatusFile: the file channel gives the documented file (BSN, BRIN of the
+// school, Dutch dates); DUO's status file brings the number and the status back by the kenmerk.
+func TestDUOExchangeFileAndStatusFile(t *testing.T) {
+	w := verzuimWorld(t)
+	zc, mPath := makeMelding(t, w)
+	r := zc.post(mPath, mPath+"/duo", url.Values{})
+	if r.status != 200 || !strings.Contains(r.header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("file: %d %v", r.status, r.header)
+	}
+	for _, want := range []string{`"formaat": "grondslag-duo-verzuimmelding/2"`, `"persoonsgebonden_nummer": "123456782"`, `"brin": "11AA"`, `"begindatum": "22-09-2025"`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("bestand mist %s", want)
+		}
+	}
+	i := strings.Index(r.body, `"kenmerk": "`)
+	if i < 0 {
+		t.Fatal("geen kenmerk")
+	}
+	ref := r.body[i+len(`"kenmerk": "`):]
+	ref = ref[:strings.Index(ref, `"`)]
+	csv := "meldingsnummer;kenmerk;status;datum;reden_afsluiting;afsluitnotitie;contactpersoon\r\n" +
+		"VZM00000042;" + ref + ";Geregistreerd;29-09-2025;;;\r\n" +
+		"VZM00000042;;In behandeling;30-09-2025;;;M. de Vries\r\n" +
+		"VZM00000099;;In behandeling;30-09-2025;;;\r\n"
+	res := zc.uploadFile("/verzuim/meldingen", "/verzuim/meldingen/duo-statusbestand", "bestand", "status.csv", csv)
+	if res.status != 200 || !strings.Contains(res.body, "Meldingsnummer van DUO vastgelegd") || !strings.Contains(res.body, "Status overgenomen") ||
+		!strings.Contains(res.body, "Geen melding van uw school") {
+		t.Fatalf("status file: %d %s", res.status, res.body)
+	}
+	page := zc.get(mPath)
+	if !strings.Contains(page.body, "VZM00000042") || !strings.Contains(page.body, "In behandeling") {
+		t.Fatalf("page after status file: %s", page.body)
+	}
+}
+
+// auditLeaves returns the region's stored audit leaves as one text (the test sealer keeps the
+// sealed fields readable), to find an operation's name.
+func auditLeaves(t *testing.T, w *world) string {
+	t.Helper()
+	rows, err := w.db.Query(context.Background(), "SELECT blad FROM audit_regel WHERE regio_id = ?", w.r1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var leaf []byte
+		if err := rows.Scan(&leaf); err != nil {
+			t.Fatal(err)
+		}
+		b.Write(leaf)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// uploadFile posts one file field (with the csrf token of page) to action.
+func (c *client) uploadFile(page, action, field, name, content string) resp {
+	c.w.t.Helper()
+	p := c.get(page)
+	var b strings.Builder
+	const boundary = "grens"
+	b.WriteString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + csrfOf(c.w.t, p.body) + "\r\n")
+	b.WriteString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + name + "\"\r\nContent-Type: text/csv\r\n\r\n" + content + "\r\n")
+	b.WriteString("--" + boundary + "--\r\n")
+	return c.doBody("POST", action, b.String(), "Content-Type", "multipart/form-data; boundary="+boundary)
+}
