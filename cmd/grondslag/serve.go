@@ -583,6 +583,7 @@ func checkpointSigner(db *store.DB, ring *ident.KeyRing) func(ctx context.Contex
 		return audit.NewSigner(audit.Origin(code), keys.Signer())
 	}
 }
+
 // duoChannel is the channel to DUO's verzuimregister: the documented file (for the school's
 // package or the verzuimloket, with DUO's status file read back), or in the demo the fake DUO
 // that plays the gemeente. DUO's machine-to-machine format is not public (internal/absence/duo.go).
