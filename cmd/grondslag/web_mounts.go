@@ -109,8 +109,11 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, de
 	if err != nil {
 		return fmt.Errorf("vrijstellingen koppelen: %w", err)
 	}
-	if err := s.MountDossiers(web.DossierDeps{Store: db, LeerplichtDeps: lp, Residents: imports, Rules: dossierRules(regional)}); err != nil {
+	if err := s.MountDossiers(web.DossierDeps{Store: db, LeerplichtDeps: lp, Residents: imports, Rules: dossierRules(regional), Letters: db}); err != nil {
 		return fmt.Errorf("leerplichtdossiers koppelen: %w", err)
+	}
+	if err := s.MountLetterTemplates(db); err != nil {
+		return fmt.Errorf("briefsjablonen koppelen: %w", err)
 	}
 	err = s.MountVerzuim(web.VerzuimDeps{Store: db, Import: imports,
 		PupilNumber: func(ctx context.Context, regionID, pupilID int64) (string, string, error) {

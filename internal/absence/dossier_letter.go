@@ -1,49 +1,47 @@
 package absence
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
-	"text/template"
 )
 
 // Letters of a leerplicht dossier: the invitation to a talk and the written warning, as PDF from
-// a text template the region may replace (StepLetterData.Template), laid out like the decision
-// letter (letterPDF).
+// a text template the region edits (letter_template.go: placeholders only), laid out like the
+// decision letter (letterPDF). Without a template of the region the model text below applies.
 
-// DefaultInvitationTemplate is the standard invitation to a talk.
-const DefaultInvitationTemplate = `Betreft: uitnodiging voor een gesprek over {{.Pupil}}, geboren op {{.Birth}}
+// DefaultInvitationTemplate is the model invitation to a talk.
+const DefaultInvitationTemplate = `Betreft: uitnodiging voor een gesprek over {{leerling}}, geboren op {{geboortedatum}}
 
-Geachte {{.Addressee}},
+Geachte {{aan}},
 
-{{.Reason}}
+{{reden}}
 
-Wij nodigen u{{if .WithPupil}} en {{.Pupil}}{{end}} uit voor een gesprek met de leerplichtambtenaar op {{.Due}}. Kunt u niet op deze dag, neem dan contact met ons op om een andere afspraak te maken.
+Wij nodigen u{{met_leerling}} uit voor een gesprek met de leerplichtambtenaar op {{datum}}. Kunt u niet op deze dag, neem dan contact met ons op om een andere afspraak te maken.
 
-{{if .Text}}{{.Text}}
+{{tekst}}
 
-{{end}}De leerplichtambtenaar ziet toe op de naleving van de Leerplichtwet 1969 ({{.Article}}). U bent verplicht ervoor te zorgen dat uw kind de school geregeld bezoekt (Leerplichtwet 1969 art. 2 en 4a).
-
-Met vriendelijke groet,
-
-{{.By}}
-namens het college van burgemeester en wethouders van {{.Gemeente}}`
-
-// DefaultWarningTemplate is the standard written warning.
-const DefaultWarningTemplate = `Betreft: waarschuwing over het schoolverzuim van {{.Pupil}}, geboren op {{.Birth}}
-
-Geachte {{.Addressee}},
-
-{{.Reason}}
-
-{{.Text}}
-
-Dit is een schriftelijke waarschuwing. Blijft het verzuim doorgaan, dan kan de leerplichtambtenaar proces-verbaal opmaken; niet voldoen aan de leerplicht is een strafbaar feit (Leerplichtwet 1969 art. 26). Deze waarschuwing rust op {{.Article}}.
+De leerplichtambtenaar ziet toe op de naleving van de Leerplichtwet 1969 ({{artikel}}). U bent verplicht ervoor te zorgen dat uw kind de school geregeld bezoekt (Leerplichtwet 1969 art. 2 en 4a).
 
 Met vriendelijke groet,
 
-{{.By}}
-namens het college van burgemeester en wethouders van {{.Gemeente}}`
+{{door}}
+namens het college van burgemeester en wethouders van {{gemeente}}`
+
+// DefaultWarningTemplate is the model written warning.
+const DefaultWarningTemplate = `Betreft: waarschuwing over het schoolverzuim van {{leerling}}, geboren op {{geboortedatum}}
+
+Geachte {{aan}},
+
+{{reden}}
+
+{{tekst}}
+
+Dit is een schriftelijke waarschuwing. Blijft het verzuim doorgaan, dan kan de leerplichtambtenaar proces-verbaal opmaken; niet voldoen aan de leerplicht is een strafbaar feit (Leerplichtwet 1969 art. 26). Deze waarschuwing rust op {{artikel}}.
+
+Met vriendelijke groet,
+
+{{door}}
+namens het college van burgemeester en wethouders van {{gemeente}}`
 
 // StepLetterData are the fields of a dossier letter.
 type StepLetterData struct {
@@ -56,42 +54,49 @@ type StepLetterData struct {
 	Ground    DossierGround
 	Step      Step
 	WithPupil bool   // the pupil is invited too (from 12 the child is heard)
-	Template  string // the region's template; empty: the default for the step's kind
+	Template  string // the region's template; empty: the model text for the step's kind
+}
+
+// LetterValues are the placeholder values of a dossier letter.
+func LetterValues(d StepLetterData) map[string]string {
+	reason := "Wij hebben een melding van de school ontvangen over het schoolverzuim van " + d.Pupil + "."
+	if d.Ground == GroundAbsolute {
+		reason = "Volgens onze administratie staat " + d.Pupil + " op geen enkele school ingeschreven, terwijl " + d.Pupil + " leerplichtig of kwalificatieplichtig is."
+	}
+	with := ""
+	if d.WithPupil {
+		with = " en " + d.Pupil
+	}
+	return map[string]string{"gemeente": d.Gemeente, "leerling": d.Pupil, "geboortedatum": d.Birth.Dutch(), "aan": d.Addressee, "reden": reason,
+		"datum": d.Step.Due.Dutch(), "met_leerling": with, "tekst": d.Step.Text, "artikel": d.Step.Kind.Article(), "door": d.Step.By}
+}
+
+// StepLetterText renders the letter's text from the region's template or the model text.
+func StepLetterText(d StepLetterData) (string, error) {
+	s := d.Step
+	if !s.Kind.HasLetter() {
+		return "", fmt.Errorf("%w: bij een %s hoort geen brief", ErrDossier, s.Kind.Label())
+	}
+	t := DefaultLetterTemplate(s.Kind)
+	if strings.TrimSpace(d.Template) != "" {
+		var err error
+		if t, err = ParseLetterTemplate(s.Kind, d.Template); err != nil {
+			return "", err
+		}
+	}
+	return t.Render(LetterValues(d)), nil
 }
 
 // StepLetter renders the letter of an invitation or a warning as an A4 PDF; deterministic for
 // the same data.
 func StepLetter(d StepLetterData) ([]byte, error) {
-	s := d.Step
-	if !s.Kind.HasLetter() {
-		return nil, fmt.Errorf("%w: bij een %s hoort geen brief", ErrDossier, s.Kind.Label())
-	}
-	src := d.Template
-	if strings.TrimSpace(src) == "" {
-		src = DefaultInvitationTemplate
-		if s.Kind == StepWarning {
-			src = DefaultWarningTemplate
-		}
-	}
-	tpl, err := template.New("brief").Option("missingkey=error").Parse(src)
+	text, err := StepLetterText(d)
 	if err != nil {
-		return nil, fmt.Errorf("briefsjabloon: %w", err)
-	}
-	reason := "Wij hebben een melding van de school ontvangen over het schoolverzuim van " + d.Pupil + "."
-	if d.Ground == GroundAbsolute {
-		reason = "Volgens onze administratie staat " + d.Pupil + " op geen enkele school ingeschreven, terwijl " + d.Pupil + " leerplichtig of kwalificatieplichtig is."
-	}
-	f := struct {
-		Gemeente, Pupil, Birth, Addressee, Reason, Due, Text, Article, By string
-		WithPupil                                                         bool
-	}{d.Gemeente, d.Pupil, d.Birth.Dutch(), d.Addressee, reason, s.Due.Dutch(), s.Text, s.Kind.Article(), s.By, d.WithPupil}
-	var text bytes.Buffer
-	if err := tpl.Execute(&text, f); err != nil {
-		return nil, fmt.Errorf("briefsjabloon: %w", err)
+		return nil, err
 	}
 	title := "Uitnodiging"
-	if s.Kind == StepWarning {
+	if d.Step.Kind == StepWarning {
 		title = "Waarschuwing"
 	}
-	return letterPDF(LetterData{Gemeente: d.Gemeente, Place: d.Place, Date: s.On, Reference: d.Reference}, title, text.String())
+	return letterPDF(LetterData{Gemeente: d.Gemeente, Place: d.Place, Date: d.Step.On, Reference: d.Reference}, title, text)
 }

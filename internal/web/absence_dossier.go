@@ -44,6 +44,10 @@ type DossierDeps struct {
 	// Rules returns the region's dossier switches (from its convenant's regionale_instellingen);
 	// nil: absence.DefaultDossierRules for every region.
 	Rules func(ctx context.Context, regionID int64) (absence.DossierRules, error)
+	// Letters gives the region's letter templates (MountLetterTemplates); nil: the model texts.
+	Letters interface {
+		LetterTemplate(ctx context.Context, regionID int64, kind absence.StepKind) (store.StoredLetterTemplate, error)
+	}
 	// Residents is the use case that reads the gemeente's list of children (absence.Service,
 	// shared with `grondslag verzuim gemeentelijst`); optional: without it no upload.
 	Residents interface {

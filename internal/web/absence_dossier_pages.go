@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -276,8 +277,18 @@ func (h *dossierHandlers) letter(w http.ResponseWriter, r *http.Request) error {
 	if birth != 0 {
 		age = policy.AgeOn(birth.Time(), step.On.Time())
 	}
+	tpl := ""
+	if h.d.Letters != nil {
+		t, err := h.d.Letters.LetterTemplate(r.Context(), p.Actor().RegionID, step.Kind)
+		switch {
+		case err == nil:
+			tpl = t.Text
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+	}
 	pdf, err := absence.StepLetter(absence.StepLetterData{Gemeente: pup.GemeenteName, Pupil: name, Birth: birth, Addressee: "ouder(s)/verzorger(s) van " + name,
-		Place: pup.GemeenteName, Reference: fmt.Sprintf("LPD-%d-%d", id, sid), Ground: v.StoredDossier.Ground, Step: *step, WithPupil: age >= 12})
+		Place: pup.GemeenteName, Reference: fmt.Sprintf("LPD-%d-%d", id, sid), Ground: v.StoredDossier.Ground, Step: *step, WithPupil: age >= 12, Template: tpl})
 	if err != nil {
 		return err
 	}

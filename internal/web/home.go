@@ -264,6 +264,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, "start_ouder", "Mijn kind", data)
 	case auth.RoleBeheerder:
 		data["bewaartermijnen"] = s.hasRoute("/bewaartermijnen")
+		data["briefsjablonen"] = s.hasRoute("/beheer/briefsjablonen")
 		return s.render(w, r, "start_beheerder", "Beheer", data)
 	case auth.RoleFG:
 		data["bewaartermijnen"] = s.hasRoute("/bewaartermijnen")
