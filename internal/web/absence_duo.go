@@ -167,7 +167,7 @@ func (v *verzuimHandlers) duoSubmit(w http.ResponseWriter, r *http.Request) erro
 		_, err := w.Write(rc.File.Content)
 		return err
 	}
-	http.Redirect(w, r, fmt.Sprintf("/verzuim/meldingen/%d", id), http.StatusSeeOther)
+	http.Redirect(w, r, "/verzuim/meldingen/"+v.s.pid(kindMelding, id), http.StatusSeeOther)
 	return nil
 }
 
@@ -220,10 +220,10 @@ func (v *verzuimHandlers) duoAsk(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if out == absence.OutcomeUnchanged {
-		http.Redirect(w, r, fmt.Sprintf("/verzuim/meldingen/%d?duo=ongewijzigd", id), http.StatusSeeOther)
+		http.Redirect(w, r, "/verzuim/meldingen/"+v.s.pid(kindMelding, id)+"?duo=ongewijzigd", http.StatusSeeOther)
 		return nil
 	}
-	http.Redirect(w, r, fmt.Sprintf("/verzuim/meldingen/%d", id), http.StatusSeeOther)
+	http.Redirect(w, r, "/verzuim/meldingen/"+v.s.pid(kindMelding, id), http.StatusSeeOther)
 	return nil
 }
 

@@ -21,7 +21,7 @@ func makeMelding(t *testing.T, w *world) (*client, string) {
 	if r := zc.upload(goodCSV, false); r.status != http.StatusOK {
 		t.Fatalf("upload: %d", r.status)
 	}
-	meldPath := "/verzuim/signalen/" + itoa(signalOf(t, w, absence.Kind16Hours)) + "/melding"
+	meldPath := "/verzuim/signalen/" + w.pid("verzuimsignaal", signalOf(t, w, absence.Kind16Hours)) + "/melding"
 	r := zc.post(meldPath, meldPath, clone(completeMelding))
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("melding: %d %s", r.status, r.body)

@@ -56,7 +56,7 @@ var pageIDRules = []pageIDRule{
 // new account's link, the position of an entry in the audit log (public in its proof), and the
 // public ids of region and organisation in the sign-in links, which their public handlers
 // (citizenStart, oidcStart: no requireUser) decode themselves.
-var pageLiteralWildcards = map[string]bool{"code": true, "index": true, "regio": true, "org": true}
+var pageLiteralWildcards = map[string]bool{"code": true, "index": true, "regio": true, "org": true, "soort": true}
 
 // pageIDKinds returns, per wildcard of the page pattern, the kind of public id it carries.
 func pageIDKinds(pattern string) map[string]idKind {
