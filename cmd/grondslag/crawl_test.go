@@ -382,17 +382,36 @@ func (d *demoSite) allowedNames(userID, parentID int64, purpose string) map[stri
 		d.t.Fatal(err)
 	}
 	if size > d.auditNext {
+		first := len(d.auditRecs)
+		var aliases []string
 		err = d.reader.AuditStore.Entries(ctx, d.res.Region.ID, d.auditNext, size, func(e audit.StoredEntry) error {
 			l, err := audit.DecodeLeaf(e.Leaf)
 			if err != nil {
 				return err
 			}
-			d.auditRecs = append(d.auditRecs, l.Entry.Record())
+			r := l.Entry.Record()
+			if audit.IsAlias(r.Pupil) {
+				aliases = append(aliases, r.Pupil)
+			}
+			d.auditRecs = append(d.auditRecs, r)
 			d.reads++
 			return nil
 		})
 		if err != nil {
 			d.t.Fatal(err)
+		}
+		// Entries about a pupil carry the pupil's audit alias (docs/audit.md §10): resolve it to
+		// the pseudonym the names are known by, as the FG's overview does.
+		if len(aliases) > 0 {
+			pseudonyms, err := d.reader.AuditStore.AuditAliasPupils(ctx, d.res.Region.ID, aliases)
+			if err != nil {
+				d.t.Fatal(err)
+			}
+			for i := first; i < len(d.auditRecs); i++ {
+				if ps, ok := pseudonyms[d.auditRecs[i].Pupil]; ok {
+					d.auditRecs[i].Pupil = ps
+				}
+			}
 		}
 		d.auditNext = size
 	}
