@@ -92,7 +92,7 @@ type page struct {
 	Errors map[string]string // field -> message
 	Flash  string
 	Demo   bool
-	Data   map[string]any
+	Data   any // a struct embedding View (view.go), or a map[string]any on pages not yet typed
 }
 
 func (s *Server) nav(p *Principal, path string) []navItem {
@@ -147,25 +147,28 @@ func (s *Server) nav(p *Principal, path string) []navItem {
 }
 
 // render writes template name inside the layout with status 200.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title string, data map[string]any) error {
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title string, data any) error {
 	return s.renderPage(w, r, http.StatusOK, name, title, data, nil)
 }
 
-func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, name, title string, data map[string]any) {
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
 	if err := s.renderPage(w, r, status, name, title, data, nil); err != nil {
 		s.log.ErrorContext(r.Context(), "foutpagina tonen mislukt", "fout", err)
 		http.Error(w, "Er ging iets mis.", http.StatusInternalServerError)
 	}
 }
 
-func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, name, title string, data map[string]any, errs map[string]string) error {
+func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, name, title string, data any, errs map[string]string) error {
 	return s.renderPage(w, r, status, name, title, data, errs)
 }
 
-func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, name, title string, data map[string]any, errs map[string]string) error {
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, name, title string, data any, errs map[string]string) error {
 	t, err := s.templates()
 	if err != nil {
 		return err
+	}
+	if data == nil {
+		data = map[string]any(nil) // as before typed models: a page without data reads an empty map
 	}
 	p := principalFrom(r.Context())
 	pg := page{Title: title, Lang: "nl", User: p, Nav: s.nav(p, r.URL.Path), Errors: errs, Data: data, Demo: s.cfg.Demo}
@@ -175,13 +178,8 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 			pg.CSRF = p.Session.CSRF
 		}
 	}
-	if tok, ok := data["csrf"].(string); ok {
+	if tok, ok := fillView(data, p); ok {
 		pg.CSRF = tok
-	}
-	if p != nil && data != nil {
-		if _, ok := data["voorstel"]; !ok {
-			data["voorstel"] = rolePurpose[p.Role()]
-		}
 	}
 	if len(errs) > 0 {
 		pg.Title = "Fout: " + title

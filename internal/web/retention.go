@@ -221,9 +221,40 @@ func (h *retentionHandlers) overview(w http.ResponseWriter, r *http.Request) err
 	}
 	// Per controller, then newest first.
 	sort.SliceStable(open, func(i, j int) bool { return open[i].Controller < open[j].Controller })
-	return h.s.render(w, r, "bewaartermijnen", "Vernietigingslijsten", map[string]any{
-		"open": open, "klaar": closed, "rol": p.Role(), "opgesteld": r.URL.Query().Get("opgesteld"),
+	return h.s.render(w, r, "bewaartermijnen", "Vernietigingslijsten", &retentionOverview{
+		Open: open, Klaar: closed, Rol: p.Role(), Opgesteld: r.URL.Query().Get("opgesteld"),
 	})
+}
+
+// retentionOverview is the data of bewaartermijnen.html.
+type retentionOverview struct {
+	View
+	Open, Klaar    []listRow // open lists, and the rejected or executed ones
+	Rol, Opgesteld string    // the user's role; how many lists were just drawn up ("" when none)
+}
+
+// retentionListView is the data of bewaartermijnen_lijst.html.
+type retentionListView struct {
+	View
+	Lijst      listRow
+	Regels     []itemRow
+	Form       map[string]string // the submitted form, on an error
+	Uitgevoerd string            // how many units were just destroyed ("" when not executed now)
+	Advies     *adviceView
+	Besluit    *retention.Decision
+}
+
+// adviceView is the FG's advice as the list page shows it.
+type adviceView struct {
+	Opinion, Name, Note string
+	At                  time.Time
+}
+
+// retentionReport is the data of bewaartermijnen_rapport.html.
+type retentionReport struct {
+	View
+	Rijen                          []reportRow
+	Van, Tot, VanInvoer, TotInvoer string // the period shown, and the fields as typed
 }
 
 func listIDs(ls []retention.List) []int64 {
@@ -310,12 +341,9 @@ func (h *retentionHandlers) renderList(w http.ResponseWriter, r *http.Request, s
 	if form == nil {
 		form = map[string]string{}
 	}
-	data := map[string]any{"lijst": h.row(p, l, names), "regels": items, "form": form, "uitgevoerd": r.URL.Query().Get("uitgevoerd")}
+	data := &retentionListView{Lijst: h.row(p, l, names), Regels: items, Form: form, Uitgevoerd: r.URL.Query().Get("uitgevoerd"), Besluit: l.Decision}
 	if a := l.Advice; a != nil {
-		data["advies"] = map[string]any{"Opinion": opinionWords[a.Opinion], "Name": a.Name, "Note": a.Note, "At": a.At}
-	}
-	if d := l.Decision; d != nil {
-		data["besluit"] = d
+		data.Advies = &adviceView{Opinion: opinionWords[a.Opinion], Name: a.Name, Note: a.Note, At: a.At}
 	}
 	return h.s.renderForm(w, r, status, "bewaartermijnen_lijst", "Vernietigingslijst "+strconv.FormatInt(l.ID, 10), data, errs)
 }
@@ -499,8 +527,8 @@ func (h *retentionHandlers) report(w http.ResponseWriter, r *http.Request) error
 	if len(errs) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	return h.s.renderForm(w, r, status, "bewaartermijnen_rapport", "Rapport van vernietigingen", map[string]any{
-		"rijen": rows, "van": from.Format("02-01-2006"), "tot": to.Format("02-01-2006"),
-		"vanInvoer": q.Get("van"), "totInvoer": q.Get("tot"),
+	return h.s.renderForm(w, r, status, "bewaartermijnen_rapport", "Rapport van vernietigingen", &retentionReport{
+		Rijen: rows, Van: from.Format("02-01-2006"), Tot: to.Format("02-01-2006"),
+		VanInvoer: q.Get("van"), TotInvoer: q.Get("tot"),
 	}, errs)
 }
