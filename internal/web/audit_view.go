@@ -331,18 +331,39 @@ func GroundWords(code string) string {
 	return out
 }
 
+// auditPage is the data of audit.html: the FG's view of the audit log.
+type auditPage struct {
+	View
+	Gekoppeld bool           // the audit log is linked to this screen
+	Doelen    []Code         // the purposes to filter on
+	Regels    []audit.Record // the recent entries, when the log cannot be searched
+	// The search (Zoeken): its options, the query and one page of results.
+	Zoeken                   bool
+	Gebruikers, Organisaties []auditOption
+	Q                        *auditQuery
+	Rijen                    []auditRow
+	Totaal, Pagina, Paginas  int
+	CSV, JSON                string // export links of the selection
+	TeVeel                   bool   // more entries than one export holds
+	ExportMax, BewijsMax     int
+	Vorige, Volgende         string // page links ("" when none)
+}
+
+// auditOption is one choice of a filter's select.
+type auditOption struct{ Value, Label string }
+
 func (s *Server) auditView(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
 	ctx := r.Context()
 	search := s.auditSearch()
-	data := map[string]any{"gekoppeld": s.d.AuditReader != nil, "doelen": s.d.Vocab.Purposes}
+	data := &auditPage{Gekoppeld: s.d.AuditReader != nil, Doelen: s.d.Vocab.Purposes}
 	if search == nil {
 		if s.d.AuditReader != nil {
 			recs, err := s.d.AuditReader.RecentAudit(ctx, p.Account.RegionID, 100)
 			if err != nil {
 				return err
 			}
-			data["regels"] = recs
+			data.Regels = recs
 		}
 		return s.render(w, r, "audit", "Auditlog", data)
 	}
@@ -351,21 +372,20 @@ func (s *Server) auditView(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	sort.Slice(accs, func(i, j int) bool { return accs[i].Name < accs[j].Name })
-	type opt struct{ Value, Label string }
-	var users, orgs []opt
+	var users, orgs []auditOption
 	for _, a := range accs {
-		users = append(users, opt{s.pid(kindUser, a.ID), a.Name + " (" + RoleName(a.Role) + ", " + a.OrgName + ")"})
+		users = append(users, auditOption{s.pid(kindUser, a.ID), a.Name + " (" + RoleName(a.Role) + ", " + a.OrgName + ")"})
 	}
 	for id, name := range names.orgs {
-		orgs = append(orgs, opt{s.pid(kindOrganisation, id), name})
+		orgs = append(orgs, auditOption{s.pid(kindOrganisation, id), name})
 	}
 	sort.Slice(orgs, func(i, j int) bool { return orgs[i].Label < orgs[j].Label })
-	data["gebruikers"], data["organisaties"], data["zoeken"] = users, orgs, true
+	data.Gebruikers, data.Organisaties, data.Zoeken = users, orgs, true
 	aq, errs, err := s.parseAuditQuery(ctx, r, search)
 	if err != nil {
 		return err
 	}
-	data["q"] = aq
+	data.Q = &aq
 	if len(errs) > 0 {
 		return s.renderForm(w, r, http.StatusBadRequest, "audit", "Auditlog", data, errs)
 	}
@@ -403,15 +423,13 @@ func (s *Server) auditView(w http.ResponseWriter, r *http.Request) error {
 		v.Set("formaat", format)
 		return "/audit/export?" + v.Encode()
 	}
-	for k, v := range map[string]any{"rijen": rows, "totaal": total, "pagina": aq.Page, "paginas": pages,
-		"csv": export("csv"), "json": export("json"), "teVeel": total > auditProofMax, "exportMax": auditExportMax, "bewijsMax": auditProofMax} {
-		data[k] = v
-	}
+	data.Rijen, data.Totaal, data.Pagina, data.Paginas = rows, total, aq.Page, pages
+	data.CSV, data.JSON, data.TeVeel, data.ExportMax, data.BewijsMax = export("csv"), export("json"), total > auditProofMax, auditExportMax, auditProofMax
 	if aq.Page > 1 {
-		data["vorige"] = link(aq.Page - 1)
+		data.Vorige = link(aq.Page - 1)
 	}
 	if aq.Page < pages {
-		data["volgende"] = link(aq.Page + 1)
+		data.Volgende = link(aq.Page + 1)
 	}
 	return s.render(w, r, "audit", "Auditlog", data)
 }
