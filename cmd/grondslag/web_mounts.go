@@ -78,7 +78,15 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, de
 			if err != nil {
 				return nil, err
 			}
-			return absence.NewEvaluator(cal, absence.DefaultRules())
+			// The region's switches and their versions by date come from its convenant
+			// (regionale_instellingen, versies).
+			settings := convenant.DefaultRegional()
+			if regional != nil {
+				if settings, err = regional(ctx, regionID); err != nil {
+					return nil, err
+				}
+			}
+			return absence.NewRegionalEvaluator(cal, absence.DefaultRules(), settings, "convenant van regio "+code)
 		}})
 	if err != nil {
 		return err

@@ -8,18 +8,20 @@ import (
 // Evaluator applies the Rules on a Calendar. It is safe for concurrent use only through separate
 // Evaluators (it reuses scratch space between pupils for speed).
 type Evaluator struct {
-	cal     *Calendar
-	rules   Rules
-	days    []dayAgg
-	recs    []rec
-	reps    []report
-	long    []longRun
-	cdays   []dayAgg
-	rdays   []dayAgg
-	trig    []Signal
-	sources *[nKinds][2]string // per kind (kindIndex) and variant
-	trigOut []Signal           // one pupil's signals before sorting (EvaluateSpool)
-	order   sigOrder
+	cal   *Calendar
+	rules Rules
+	days  []dayAgg
+	recs  []rec
+	reps  []report
+	long  []longRun
+	cdays []dayAgg
+	rdays []dayAgg
+	trig  []Signal
+	// longSick are the long-sick triggers of one pupil (Rules.LongSickDays), beside trig.
+	longSick []Signal
+	sources  *[nKinds][2]string // per kind (kindIndex) and variant
+	trigOut  []Signal           // one pupil's signals before sorting (EvaluateSpool)
+	order    sigOrder
 	// epochs are the rule versions by date (NewVersionedEvaluator); nil: rules apply always.
 	epochs []ruleEpoch
 }
@@ -321,16 +323,20 @@ func (e *Evaluator) ruleLuxury(pupil string, days []dayAgg, asOf Date, emit func
 
 // ruleMAZL is the M@ZL sick-absence signal for the jeugdarts: MAZLReports sick reports (a run of
 // consecutive sick days is one report) within MAZLWeeks lesweken, or the MAZLConsecutive-th
-// consecutive school day sick. Triggers before the pupil was back make one episode.
+// consecutive school day sick. Triggers before the pupil was back make one episode. In the same
+// pass, where the region reports long sick absence to leerplicht (Rules.LongSickDays), the
+// LongSickDays-th consecutive school day sick opens a KindLongSick episode.
 func (e *Evaluator) ruleMAZL(pupil string, days []dayAgg, asOf Date, emit func(Signal)) {
 	reps := e.reps[:0]
 	trig := e.trig[:0]
+	long := e.longSick[:0]
 	e.runs(days, func(a *dayAgg) bool { return a.sickRep }, func(run []dayAgg) {
 		r := report{from: run[0].day, to: run[len(run)-1].day, lw: run[0].lw}
-		for k, a := range run {
-			if k+1 == e.rules.MAZLConsecutive {
-				trig = append(trig, Signal{Pupil: pupil, Kind: KindMAZL, From: r.from, To: a.day, Source: e.source(KindMAZL, 1)})
-			}
+		if n := e.rules.MAZLConsecutive; len(run) >= n {
+			trig = append(trig, Signal{Pupil: pupil, Kind: KindMAZL, From: r.from, To: run[n-1].day, Source: e.source(KindMAZL, 1)})
+		}
+		if n := e.rules.LongSickDays; n > 0 && len(run) >= n {
+			long = append(long, Signal{Pupil: pupil, Kind: KindLongSick, From: r.from, To: run[n-1].day, Source: e.source(KindLongSick, 0)})
 		}
 		reps = append(reps, r)
 	})
@@ -350,6 +356,10 @@ func (e *Evaluator) ruleMAZL(pupil string, days []dayAgg, asOf Date, emit func(S
 	slices.SortFunc(trig, func(a, b Signal) int { return compareKey(uint64(a.From), uint64(b.From)) })
 	e.trig = trig
 	e.mergeEpisodes(trig, days, asOf, func(a *dayAgg) Hours { return a.sick }, emit)
+	e.longSick = long
+	if len(long) > 0 {
+		e.mergeEpisodes(long, days, asOf, func(a *dayAgg) Hours { return a.sick }, emit)
+	}
 }
 
 // ruleSickSuspect signals sick reports the school marked as suspected unlawful, to be reported as

@@ -54,7 +54,7 @@ func MeldingTypeFor(k Kind) (MeldingType, error) {
 		return MeldingStarting, nil
 	case KindLongTerm:
 		return MeldingMonthOrMore, nil
-	case KindSickSuspect:
+	case KindSickSuspect, KindLongSick:
 		return MeldingSignal, nil
 	case KindMAZL:
 		return "", fmt.Errorf("%w: M@ZL is een signaal voor de jeugdarts; ziekteverzuim wordt alleen gemeld als de school het vermoedelijk ongeoorloofd vindt", ErrNotReportable)
@@ -107,6 +107,8 @@ func ProposeMelding(s Signal) (MeldingContent, error) {
 	switch s.Kind {
 	case KindSickSuspect:
 		c.SuspectedReason = "Ziek gemeld; de school vermoedt ongeoorloofd verzuim."
+	case KindLongSick:
+		c.SuspectedReason = "Langdurig ziek gemeld; de regio meldt langdurig ziekteverzuim aan leerplicht (convenant, regionale afspraak)."
 	case KindLuxury:
 		c.SuspectedReason = "Afwezig direct voor of na een vakantie zonder verlof."
 	case KindLongTerm:

@@ -33,6 +33,12 @@ type Rules struct {
 	MAZLWeeks       int
 	MAZLConsecutive int
 
+	// LongSickDays: a pupil ill for this many consecutive school days raises a signal for
+	// leerplicht (KindLongSick), where the region reports long sick absence to leerplicht
+	// (convenant: langdurig_ziekteverzuim_naar_leerplicht, langdurig_ziekteverzuim_na_schooldagen;
+	// Amsterdam practice, not statute). 0: off (the default; sick absence is permitted absence).
+	LongSickDays int
+
 	// Beginnend verzuim: StartingDays separate school days with unauthorised absence (te-laat
 	// included when LateCounts) within StartingWeeks lesweken while the art. 21a threshold has not
 	// been reached (3 in 4).
@@ -87,6 +93,8 @@ func (r Rules) Validate() error {
 		return fmt.Errorf("%w: M@ZL", ErrRules)
 	case r.StartingDays < 2 || r.StartingWeeks < 1:
 		return fmt.Errorf("%w: beginnend verzuim", ErrRules)
+	case r.LongSickDays < 0 || r.LongSickDays == 1:
+		return fmt.Errorf("%w: langdurig ziekteverzuim: 0 (uit) of minstens 2 schooldagen", ErrRules)
 	case r.ReturnDays < 1:
 		return fmt.Errorf("%w: terug op school (schooldagen zonder verzuim) moet minstens 1 zijn", ErrRules)
 	}
@@ -107,6 +115,8 @@ func (r Rules) sourceText(k Kind, variant int) string {
 			return fmt.Sprintf("NCJ-richtlijn ziekteverzuim (M@ZL): %de aaneengesloten schooldag ziek", r.MAZLConsecutive)
 		}
 		return fmt.Sprintf("NCJ-richtlijn ziekteverzuim (M@ZL): %d ziekmeldingen in %d lesweken", r.MAZLReports, r.MAZLWeeks)
+	case KindLongSick:
+		return fmt.Sprintf("Regionale afspraak in het convenant (langdurig ziekteverzuim naar leerplicht): %de aaneengesloten schooldag ziek", r.LongSickDays)
 	case KindStarting:
 		return fmt.Sprintf("Regionaal verzuimprotocol (instelbaar): beginnend verzuim, %d schooldagen ongeoorloofd verzuim in %d lesweken onder de drempel van art. 21a", r.StartingDays, r.StartingWeeks)
 	case KindSickSuspect:

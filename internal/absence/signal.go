@@ -22,10 +22,14 @@ const (
 	// KindRMC: unauthorised absence of a young adult of 18 to 23 without a startkwalificatie:
 	// a signal for the RMC function (voortijdig schoolverlaten), never an art. 21a melding.
 	KindRMC Kind = "rmc-verzuim"
+	// KindLongSick: a pupil ill for the region's number of consecutive school days, reported to
+	// leerplicht where the convenant switches it on (langdurig_ziekteverzuim_naar_leerplicht;
+	// Amsterdam practice, DOMAIN.md last section). Proposes a melding as signaal verzuim.
+	KindLongSick Kind = "langdurig-ziekteverzuim"
 )
 
 // nKinds is the number of kinds (Kinds); kindIndex numbers them.
-const nKinds = 8
+const nKinds = 9
 
 // kindIndex returns the position of k in Kinds (0 for an unknown kind).
 func kindIndex(k Kind) int {
@@ -46,13 +50,15 @@ func kindIndex(k Kind) int {
 		return 6
 	case KindRMC:
 		return 7
+	case KindLongSick:
+		return 8
 	}
 	return 0
 }
 
 // Kinds lists every kind of signal.
 func Kinds() []Kind {
-	return []Kind{Kind16Hours, KindLongTerm, KindLuxury, KindMAZL, KindStarting, KindAbsolute, KindSickSuspect, KindRMC}
+	return []Kind{Kind16Hours, KindLongTerm, KindLuxury, KindMAZL, KindStarting, KindAbsolute, KindSickSuspect, KindRMC, KindLongSick}
 }
 
 // Signal is one episode of absence of one pupil: the period from its first to its last absence

@@ -2,7 +2,9 @@ package convenant
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"time"
 
 	"github.com/goccy/go-yaml/ast"
 )
@@ -308,16 +310,76 @@ const (
 // RegionalKeys lists the keys regionale_instellingen knows.
 var RegionalKeys = []string{keyLongSick, keyLongSickDays, keyMAZLReports, keyMAZLWeeks, keyMAZLConsecutive, keyLpSWVNotEnr, keyFirstContact}
 
+// VersionedKeys are the switches a later version (versies, with geldig_vanaf) may change: the
+// numbers of the absence signals. The others decide access rules or dossier terms for the whole
+// file (a change there is a new convenant version).
+var VersionedKeys = []string{keyLongSick, keyLongSickDays, keyMAZLReports, keyMAZLWeeks, keyMAZLConsecutive}
+
+const (
+	keyVersions  = "versies"
+	keyValidFrom = "geldig_vanaf"
+)
+
+// minimum values of the numeric switches (M@ZL counts a pattern: at least 2 reports or days).
+var regionalMin = map[string]int{keyLongSickDays: 2, keyMAZLReports: 2, keyMAZLWeeks: 1, keyMAZLConsecutive: 2, keyFirstContact: 1}
+
 func (x *dec) regional(top *obj) RegionalSettings {
 	r := DefaultRegional()
-	o := x.obj(top.node("regionale_instellingen"), "regionale_instellingen", RegionalKeys...)
+	o := x.obj(top.node("regionale_instellingen"), "regionale_instellingen", append(slices.Clone(RegionalKeys), keyVersions)...)
 	if o == nil {
 		return r
 	}
 	r.Pos = o.n.pos
 	for k := range o.m {
-		r.Set[k] = true
+		if k != keyVersions {
+			r.Set[k] = true
+		}
 	}
+	x.regionalValues(o, "regionale_instellingen", &r)
+	prev := ""
+	for i, n := range o.list(keyVersions, false) {
+		where := fmt.Sprintf("versie %d van regionale_instellingen", i+1)
+		vo := x.obj(n, where, append([]string{keyValidFrom}, VersionedKeys...)...)
+		if vo == nil {
+			continue
+		}
+		v := RegionalVersion{Set: map[string]bool{}, Pos: vo.n.pos}
+		dn, ok := vo.scalar(keyValidFrom, true)
+		if ok {
+			if _, err := time.Parse(time.DateOnly, dn.str); err != nil {
+				x.d.errf(dn.pos, "schrijf de datum als JJJJ-MM-DD, bijvoorbeeld 2027-08-01.", "geldig_vanaf %q van %s is geen geldige datum.", dn.str, where)
+				ok = false
+			} else if prev != "" && dn.str <= prev {
+				x.d.errf(dn.pos, "zet de versies op volgorde van datum; elke versie begint na de vorige.", "%s begint op %s, niet na de vorige versie (%s).", where, dn.str, prev)
+				ok = false
+			}
+		}
+		if len(vo.m) == 1 && ok {
+			x.d.errf(vo.n.pos, "noem minstens één instelling die vanaf deze datum anders is: "+knownList(VersionedKeys)+".", "%s verandert niets.", where)
+		}
+		if !ok {
+			continue
+		}
+		v.From, prev = dn.str, dn.str
+		base := r
+		if k := len(r.Versions); k > 0 {
+			base = r.Versions[k-1].Settings
+		}
+		base.Versions = nil
+		for k := range vo.m {
+			if k != keyValidFrom {
+				v.Set[k] = true
+			}
+		}
+		x.regionalValues(vo, where, &base)
+		v.Settings = base
+		r.Versions = append(r.Versions, v)
+	}
+	return r
+}
+
+// regionalValues reads the switches o states into r.
+func (x *dec) regionalValues(o *obj, where string, r *RegionalSettings) {
 	if b, ok := o.boolean(keyLongSick); ok {
 		r.LongSickToLeerplicht = b
 	}
@@ -329,15 +391,14 @@ func (x *dec) regional(top *obj) RegionalSettings {
 		dst *int
 	}{{keyLongSickDays, &r.LongSickDays}, {keyMAZLReports, &r.MAZLReports}, {keyMAZLWeeks, &r.MAZLWeeks}, {keyMAZLConsecutive, &r.MAZLConsecutiveDays}, {keyFirstContact, &r.FirstContactDays}} {
 		if v, ok := o.integer(f.key, false); ok {
-			if v == 0 {
+			if m := regionalMin[f.key]; v < m {
 				n, _ := o.scalar(f.key, false)
-				x.d.errf(n.pos, "schrijf een getal van 1 of meer.", "%q in regionale_instellingen moet 1 of meer zijn.", f.key)
+				x.d.errf(n.pos, fmt.Sprintf("schrijf een getal van %d of meer.", m), "%q in %s moet %d of meer zijn.", f.key, where, m)
 				continue
 			}
 			*f.dst = v
 		}
 	}
-	return r
 }
 
 func (x *dec) meta(top *obj) Meta {

@@ -161,3 +161,81 @@ func TestRenderPDF(t *testing.T) {
 		}
 	}
 }
+
+// TestRegionalVersions: a region states later versions of its signal switches, each from a date
+// (versies: geldig_vanaf); each version carries the earlier values it does not change; On picks
+// the version in force on a day, the boundary day itself belonging to the new version.
+func TestRegionalVersions(t *testing.T) {
+	src := mutate(t, "  leerplicht_eerste_contact_schooldagen: 5\n", `  leerplicht_eerste_contact_schooldagen: 5
+  versies:
+    - geldig_vanaf: 2026-08-01
+      langdurig_ziekteverzuim_naar_leerplicht: true
+      langdurig_ziekteverzuim_na_schooldagen: 10
+    - geldig_vanaf: 2027-08-01
+      mazl_aaneengesloten_schooldagen: 5
+`)
+	k, err := Load([]byte(src), "regio.yaml")
+	if err != nil {
+		t.Fatal(errorList(err))
+	}
+	r := k.Regional()
+	if len(r.Versions) != 2 {
+		t.Fatalf("versies: %+v", r.Versions)
+	}
+	for _, c := range []struct {
+		day      string
+		long     bool
+		days, mc int
+	}{
+		{"", false, 15, 7},
+		{"2026-07-31", false, 15, 7},
+		{"2026-08-01", true, 10, 7}, // the boundary day: the new version
+		{"2027-07-31", true, 10, 7},
+		{"2027-08-01", true, 10, 5}, // the second version keeps the first's values it does not name
+	} {
+		got := r.On(c.day)
+		if got.LongSickToLeerplicht != c.long || got.LongSickDays != c.days || got.MAZLConsecutiveDays != c.mc || got.MAZLReports != 4 || got.FirstContactDays != 5 {
+			t.Errorf("op %q: %+v", c.day, got)
+		}
+	}
+	if !r.Versions[1].Set[keyMAZLConsecutive] || r.Versions[1].Set[keyLongSick] {
+		t.Errorf("Set van versie 2: %v", r.Versions[1].Set)
+	}
+	var md strings.Builder
+	if err := Render(&md, k, "md"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "| 1 augustus 2027 | ja | 10 | 4 | 12 | 5 |") {
+		t.Errorf("bijlage 6 toont de versies niet:\n%s", md.String())
+	}
+}
+
+// TestRegionalVersionErrors: every mistake in versies is reported with its place and a mend.
+func TestRegionalVersionErrors(t *testing.T) {
+	const anchor = "  leerplicht_eerste_contact_schooldagen: 5\n"
+	for _, c := range []struct{ name, versions, needle, what, mend string }{
+		{"geen datum", "    - mazl_lesweken: 13\n", "mazl_lesweken: 13", `mist het verplichte veld "geldig_vanaf"`, "geldig_vanaf"},
+		{"geen datum maar tekst", "    - geldig_vanaf: 1-8-2027\n      mazl_lesweken: 13\n", "1-8-2027", `geldig_vanaf "1-8-2027" van versie 1 van regionale_instellingen is geen geldige datum`, "JJJJ-MM-DD"},
+		{"onbestaande datum", "    - geldig_vanaf: 2027-02-30\n      mazl_lesweken: 13\n", "2027-02-30", "is geen geldige datum", "JJJJ-MM-DD"},
+		{"volgorde", "    - geldig_vanaf: 2027-08-01\n      mazl_lesweken: 13\n    - geldig_vanaf: 2027-08-01\n      mazl_lesweken: 14\n", "2027-08-01\n      mazl_lesweken: 14", "versie 2 van regionale_instellingen begint op 2027-08-01, niet na de vorige versie (2027-08-01)", "op volgorde van datum"},
+		{"niets veranderd", "    - geldig_vanaf: 2027-08-01\n", "geldig_vanaf: 2027", "verandert niets", "mazl_lesweken"},
+		{"geen verzuimregel", "    - geldig_vanaf: 2027-08-01\n      leerplicht_eerste_contact_schooldagen: 3\n", "leerplicht_eerste_contact_schooldagen: 3", `onbekende sleutel "leerplicht_eerste_contact_schooldagen" in versie 1 van regionale_instellingen`, "mazl_lesweken"},
+		{"te klein", "    - geldig_vanaf: 2027-08-01\n      mazl_ziekmeldingen: 1\n", "1\n", `"mazl_ziekmeldingen" in versie 1 van regionale_instellingen moet 2 of meer zijn`, "2 of meer"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := mutate(t, anchor, anchor+"  versies:\n"+c.versions)
+			_, err := Load([]byte(src), "c.yaml")
+			if err == nil {
+				t.Fatal("geen fout")
+			}
+			list := errorList(err)
+			where := at(t, src, c.needle, 0, 0)
+			if c.name == "te klein" {
+				where = at(t, src, "mazl_ziekmeldingen: 1", 0, len("mazl_ziekmeldingen: "))
+			}
+			if !strings.Contains(list, where) || !strings.Contains(list, c.what) || !strings.Contains(list, c.mend) {
+				t.Errorf("verwacht %s: %s (%s), kreeg:\n%s", where, c.what, c.mend, list)
+			}
+		})
+	}
+}

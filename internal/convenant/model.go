@@ -427,6 +427,31 @@ type RegionalSettings struct {
 	FirstContactDays int
 	Set              map[string]bool // the keys the file states
 	Pos              Pos
+	// Versions are later versions of the signal switches (versies), each from its date
+	// (geldig_vanaf), in increasing order. Regions change their verzuimprotocol and the law changes
+	// (DOMAIN.md, last section); the rules in force on the day decide. Only the switches of the
+	// absence signals can change by date (VersionedKeys); the others hold for the whole file.
+	Versions []RegionalVersion
+}
+
+// RegionalVersion is a later version of the regional switches.
+type RegionalVersion struct {
+	From     string           // JJJJ-MM-DD, the first day the version applies
+	Settings RegionalSettings // complete: the version before it with this version's keys applied (no Versions)
+	Set      map[string]bool  // the keys this version states
+	Pos      Pos
+}
+
+// On returns the settings in force on day (JJJJ-MM-DD; "" gives the settings before any version).
+func (r RegionalSettings) On(day string) RegionalSettings {
+	out := r
+	for _, v := range r.Versions {
+		if day != "" && v.From <= day {
+			out = v.Settings
+		}
+	}
+	out.Versions = r.Versions
+	return out
 }
 
 // Bool returns a boolean switch by its key (for alleen_als); ok is false for an unknown key.

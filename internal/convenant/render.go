@@ -5,6 +5,7 @@ import (
 	"html"
 	"io"
 	"strings"
+	"time"
 )
 
 // Formats of Render.
@@ -372,6 +373,17 @@ func buildDoc(k *Compiled) *docb {
 		{"Leerplicht betrekt het SWV bij een niet ingeschreven kind (WPO 18a / WVO 17a, te controleren)", yes(reg.LeerplichtToSWVNotEnrolled)},
 		{"Eerste contact door de leerplichtambtenaar binnen dit aantal schooldagen na het openen van een dossier", fmt.Sprint(reg.FirstContactDays)},
 	})
+	if len(reg.Versions) == 0 {
+		d.p("Deze instellingen gelden zonder einddatum; een latere versie van de verzuimregels (versies, met geldig_vanaf) staat er niet in.")
+	} else {
+		d.p("Latere versies van de verzuimregels. Vanaf de genoemde dag gelden de genoemde waarden; de versie die gold op de dag waarop een verzuimepisode begint, beoordeelt die episode.")
+		rows := [][]string{}
+		for _, v := range reg.Versions {
+			s := v.Settings
+			rows = append(rows, []string{dutchDate(v.From), yes(s.LongSickToLeerplicht), fmt.Sprint(s.LongSickDays), fmt.Sprint(s.MAZLReports), fmt.Sprint(s.MAZLWeeks), fmt.Sprint(s.MAZLConsecutiveDays)})
+		}
+		d.table([]string{"Geldt vanaf", "Langdurig ziekteverzuim aan leerplicht", "… na schooldagen", "M@ZL ziekmeldingen", "… in lesweken", "M@ZL aaneengesloten dag"}, rows)
+	}
 
 	// Bijlage 7: DPIA starting point.
 	d.h(2, "bijlage-7", "Bijlage 7. Aanzet voor de DPIA")
@@ -675,4 +687,15 @@ func RenderRegister(w io.Writer, k *Compiled, party, format string) error {
 		return writePDF(w, d)
 	}
 	return fmt.Errorf("onbekend formaat %q; gebruik md, html of pdf", format)
+}
+
+var dutchMonths = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
+
+// dutchDate renders "2027-08-01" as "1 augustus 2027".
+func dutchDate(s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return fmt.Sprintf("%d %s %d", t.Day(), dutchMonths[t.Month()-1], t.Year())
 }

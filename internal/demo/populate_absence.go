@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/store"
 )
 
@@ -50,7 +51,13 @@ func populateAbsence(ctx context.Context, db *store.DB, ring *ident.KeyRing, res
 		}
 		imported += imp.Imported
 	}
-	ev, err := absence.NewEvaluator(res.Calendar, absence.DefaultRules())
+	// The demo region runs under the model convenant: its switches (and their versions by
+	// date) decide the signals, as they do in the server.
+	conv, err := convenant.Default()
+	if err != nil {
+		return nil, nil, err
+	}
+	ev, err := absence.NewRegionalEvaluator(res.Calendar, absence.DefaultRules(), conv.Regional(), "modelconvenant")
 	if err != nil {
 		return nil, nil, err
 	}

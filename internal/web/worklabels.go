@@ -12,6 +12,7 @@ var workWords = map[string]string{
 	"beginnend-verzuim":          "beginnend verzuim",
 	"absoluut-verzuim":           "absoluut verzuim",
 	"overig-verzuim":             "overig verzuim (ziekte, ongeoorloofd vermoed)",
+	"langdurig-ziekteverzuim":    "langdurig ziekteverzuim (naar leerplicht, regionale afspraak)",
 	"rmc-verzuim":                "verzuim zonder startkwalificatie (RMC)",
 	"signaal-verzuim":            "signaal verzuim",
 	"verzuim-1-maand-of-langer":  "verzuim van 1 maand of langer",
