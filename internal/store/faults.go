@@ -12,6 +12,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
+
+	"github.com/grondslag/grondslag/internal/storage"
 )
 
 // SQLite's primary result codes that mean the disk or file refuses writes
@@ -20,6 +22,32 @@ const (
 	sqliteReadOnly = 8
 	sqliteFull     = 13
 )
+
+// Classify returns err so that errors.Is(err, storage.ErrFull) or errors.Is(err,
+// storage.ErrUnavailable) holds when the driver's error means a full disk or an unreachable
+// database (IsStorageFull, IsUnavailable); any other error, and nil, come back unchanged. The
+// server hands it to the web (web.Deps.Classify), which maps the two to a 503 without knowing
+// the drivers.
+func Classify(err error) error {
+	switch {
+	case err == nil || errors.Is(err, storage.ErrFull) || errors.Is(err, storage.ErrUnavailable):
+		return err
+	case IsStorageFull(err):
+		return fault{storage.ErrFull, err}
+	case IsUnavailable(err):
+		return fault{storage.ErrUnavailable, err}
+	}
+	return err
+}
+
+// fault is a driver error with the storage sentinel it means; its text is the driver's.
+type fault struct {
+	kind error
+	err  error
+}
+
+func (f fault) Error() string   { return f.err.Error() }
+func (f fault) Unwrap() []error { return []error{f.kind, f.err} }
 
 // IsStorageFull reports whether err means the database's disk is full (SQLITE_FULL, PostgreSQL's
 // disk_full 53100, ENOSPC). The write it belonged to was rolled back: nothing was stored.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/civil"
+	"github.com/grondslag/grondslag/internal/storage"
 )
 
 // The pupil's own account (issue 16): the school invites a pupil of 12 or older by e-mail; the
@@ -59,8 +60,8 @@ func (db *DB) InvitePupil(ctx context.Context, regionID, pupilID int64, email, b
 	})
 }
 
-// ErrInvalidInput marks input the store refuses with a Dutch message.
-var ErrInvalidInput = errors.New("ongeldige invoer")
+// ErrInvalidInput marks input the store refuses with a Dutch message (storage.ErrInvalidInput).
+var ErrInvalidInput = storage.ErrInvalidInput
 
 const pupilAccountCols = `a.regio_id, a.leerling_id, l.voornaam, l.voornaam || ' ' || l.achternaam, a.email, l.geboortedatum`
 

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/grondslag/grondslag/internal/storage"
 )
 
 // Region scope on PostgreSQL. Row-level security (roles.go) shows the application role a region's
@@ -22,27 +24,25 @@ import (
 
 // AllRegionsSetting is the value of grondslag.regio that row-level security reads as "every
 // region". Only set on purpose (ScopeAllRegions, AllRegions); an absent or empty value denies.
-const AllRegionsSetting = "*"
-
-type regionCtxKey struct{}
+const AllRegionsSetting = storage.AllRegions
 
 // WithRegion returns a context whose statements run limited to one region (PostgreSQL row-level
-// security); the web server sets it once it knows whose request it serves.
+// security): storage.WithRegion, which the web server calls once it knows whose request it serves.
 func WithRegion(ctx context.Context, regionID int64) context.Context {
-	return context.WithValue(ctx, regionCtxKey{}, strconv.FormatInt(regionID, 10))
+	return storage.WithRegion(ctx, regionID)
 }
 
 // AllRegions returns a context whose statements may see every region: for the few paths that
 // must look across regions before they know which one (a login by e-mail address).
 func AllRegions(ctx context.Context) context.Context {
-	return context.WithValue(ctx, regionCtxKey{}, AllRegionsSetting)
+	return storage.WithAllRegions(ctx)
 }
 
 // RegionScope reports the grondslag.regio value statements under ctx run with on db: the
 // context's, else the store's default, else "" (no region: nothing visible to the application
 // role).
 func (db *DB) RegionScope(ctx context.Context) string {
-	if v, ok := ctx.Value(regionCtxKey{}).(string); ok {
+	if v, ok := storage.Scope(ctx); ok {
 		return v
 	}
 	if db.scopes == nil {

@@ -20,6 +20,8 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
+
+	"github.com/grondslag/grondslag/internal/storage"
 )
 
 // Dialect names the SQL engine behind a DB.
@@ -52,8 +54,9 @@ type DB struct {
 	fullWindow atomic.Int64 // ns WriteProbe fails after such a write; 0: defaultFullWindow
 }
 
-// ErrNotFound is returned when a row does not exist in the caller's region.
-var ErrNotFound = errors.New("niet gevonden")
+// ErrNotFound is returned when a row does not exist in the caller's region: storage.ErrNotFound,
+// so that a caller checks it without importing the store.
+var ErrNotFound = storage.ErrNotFound
 
 // IsPostgresURL reports whether dsn names a PostgreSQL database rather than a SQLite file.
 func IsPostgresURL(dsn string) bool {

@@ -14,6 +14,7 @@ import (
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/duo"
 	"github.com/grondslag/grondslag/internal/policy"
+	"github.com/grondslag/grondslag/internal/storage"
 	"github.com/grondslag/grondslag/internal/store"
 )
 
@@ -295,7 +296,7 @@ func (v *verzuimHandlers) signals(w http.ResponseWriter, r *http.Request) error 
 func (v *verzuimHandlers) schoolSignal(ctx context.Context, p *Principal, id int64) (store.StoredSignal, error) {
 	a := p.Actor()
 	sg, err := v.d.Store.Signal(ctx, a.RegionID, id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, storage.ErrNotFound) {
 		return sg, errNotFound
 	}
 	if err != nil {

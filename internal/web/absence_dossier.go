@@ -13,6 +13,7 @@ import (
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
+	"github.com/grondslag/grondslag/internal/storage"
 	"github.com/grondslag/grondslag/internal/store"
 )
 
@@ -173,7 +174,7 @@ func (h *dossierHandlers) open(ctx context.Context, p *Principal, in dossierOpen
 	switch g {
 	case absence.GroundRelative:
 		m, err := h.d.Store.Melding(ctx, a.RegionID, in.MeldingID)
-		if in.MeldingID == 0 || errors.Is(err, store.ErrNotFound) {
+		if in.MeldingID == 0 || errors.Is(err, storage.ErrNotFound) {
 			errs["melding"] = "Kies de verzuimmelding waarop het dossier rust."
 			break
 		}
@@ -240,7 +241,7 @@ func (h *dossierHandlers) open(ctx context.Context, p *Principal, in dossierOpen
 func (h *dossierHandlers) visible(ctx context.Context, p *Principal, id int64) (store.StoredDossier, error) {
 	a := p.Actor()
 	d, err := h.d.Store.Dossier(ctx, a.RegionID, id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, storage.ErrNotFound) {
 		return d, errNotFound
 	}
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
+	"github.com/grondslag/grondslag/internal/storage"
 	"github.com/grondslag/grondslag/internal/store"
 )
 
@@ -283,7 +284,7 @@ func (h *dossierHandlers) letter(w http.ResponseWriter, r *http.Request) error {
 		switch {
 		case err == nil:
 			tpl = t.Text
-		case !errors.Is(err, store.ErrNotFound):
+		case !errors.Is(err, storage.ErrNotFound):
 			return err
 		}
 	}

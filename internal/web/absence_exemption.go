@@ -14,6 +14,7 @@ import (
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
+	"github.com/grondslag/grondslag/internal/storage"
 	"github.com/grondslag/grondslag/internal/store"
 )
 
@@ -169,7 +170,7 @@ func (h *exemptionHandlers) create(ctx context.Context, p *Principal, in request
 func (h *exemptionHandlers) visible(ctx context.Context, p *Principal, id int64) (store.StoredExemptionRequest, error) {
 	a := p.Actor()
 	r, err := h.d.Store.ExemptionRequest(ctx, a.RegionID, id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, storage.ErrNotFound) {
 		return r, errNotFound
 	}
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/audit"
-	"github.com/grondslag/grondslag/internal/store"
+	"github.com/grondslag/grondslag/internal/storage"
 )
 
 // What the leerplichtambtenaar's own work on a child has in common: the leerplicht dossier
@@ -20,7 +20,7 @@ import (
 
 // ResidentLookup finds a child of the user's gemeente (*store.DB implements it).
 type ResidentLookup interface {
-	// ResidentPupil finds the pupil with this pseudonym living in the gemeente (store.ErrNotFound
+	// ResidentPupil finds the pupil with this pseudonym living in the gemeente (storage.ErrNotFound
 	// otherwise).
 	ResidentPupil(ctx context.Context, regionID, gemeenteID int64, pseudonym string) (int64, error)
 	// PupilResidence returns the gemeente the pupil lives in.
@@ -63,7 +63,7 @@ func (d LeerplichtDeps) residentChild(ctx context.Context, st ResidentLookup, p 
 		return 0, "", "Dit is geen geldig " + kind + ".", nil
 	}
 	id, err := st.ResidentPupil(ctx, a.RegionID, a.OrgID, ps)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, storage.ErrNotFound) {
 		return 0, "", notFound, nil
 	}
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
-	"github.com/grondslag/grondslag/internal/store"
+	"github.com/grondslag/grondslag/internal/storage"
 )
 
 // apiAuth authenticates an API call: a bearer token of an organisation's API client (which must
@@ -62,7 +62,7 @@ func (s *Server) apiAuth(roles []string, scope string, h handlerFunc) handlerFun
 		}
 		// From here on the request's statements see only the caller's region (row-level
 		// security on PostgreSQL).
-		r = r.WithContext(store.WithRegion(context.WithValue(r.Context(), keyPrincipal, p), p.Actor().RegionID))
+		r = r.WithContext(storage.WithRegion(context.WithValue(r.Context(), keyPrincipal, p), p.Actor().RegionID))
 		// Public ids in the path become row numbers (after authentication: a caller without
 		// access learns nothing from 404 versus 403).
 		if err := s.openPathIDs(r); err != nil {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/storage"
 	"github.com/grondslag/grondslag/internal/store"
 )
 
@@ -572,7 +573,7 @@ func (s *Server) auditJSON(ctx context.Context, regionID int64, rows []auditRow,
 			if keys, err := pr.VerifierKeys(ctx, regionID); err == nil && len(keys) > 0 {
 				out.Verificatiesleutel = keys[len(keys)-1]
 			}
-		case !errors.Is(err, store.ErrNotFound):
+		case !errors.Is(err, storage.ErrNotFound):
 			return out, err
 		}
 	}

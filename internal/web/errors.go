@@ -8,7 +8,7 @@ import (
 	"strconv"
 
 	"github.com/grondslag/grondslag/internal/dossier"
-	"github.com/grondslag/grondslag/internal/store"
+	"github.com/grondslag/grondslag/internal/storage"
 )
 
 // Error is an error with the HTTP status and the safe Dutch text a user sees. Detail in Err is
@@ -51,8 +51,12 @@ func errTooLarge(limit int64) *Error {
 	return &Error{Status: http.StatusRequestEntityTooLarge, Title: "Te groot", Detail: "Wat u stuurt is groter dan de " + size + " die hier is toegestaan. Stuur minder tegelijk of een kleiner bestand."}
 }
 
-// errorStatus maps domain sentinels to HTTP, in one table.
-func asError(err error) *Error {
+// asError maps domain sentinels to HTTP, in one table; classify (Deps.Classify, may be nil)
+// names the storage errors.
+func asError(err error, classify func(error) error) *Error {
+	if classify != nil {
+		err = classify(err)
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e
@@ -63,9 +67,9 @@ func asError(err error) *Error {
 		return errNotFound
 	case errors.As(err, &tooLarge):
 		return errTooLarge(tooLarge.Limit)
-	case store.IsStorageFull(err):
+	case errors.Is(err, storage.ErrFull):
 		return &Error{Status: http.StatusServiceUnavailable, Title: "Opslaan lukt nu niet", Detail: "De schijf van de database is vol. Er is niets opgeslagen of gewijzigd, ook niet gedeeltelijk. Probeer het later opnieuw; de beheerder ziet dit in de logs en aan /gereed.", Err: err}
-	case store.IsUnavailable(err):
+	case errors.Is(err, storage.ErrUnavailable):
 		return &Error{Status: http.StatusServiceUnavailable, Title: "Database even niet bereikbaar", Detail: "De database is even niet bereikbaar, bijvoorbeeld tijdens een herstart. Er is niets opgeslagen of gewijzigd. Probeer het over enkele seconden opnieuw.", Err: err}
 	}
 	return &Error{Status: http.StatusInternalServerError, Title: "Er ging iets mis", Detail: "Er ging aan onze kant iets mis. Probeer het later opnieuw; blijft het misgaan, neem dan contact op met de beheerder.", Err: err}
@@ -89,7 +93,7 @@ func (s *Server) htmlHandler(h handlerFunc) http.Handler {
 		if err == nil {
 			return
 		}
-		e := asError(err)
+		e := asError(err, s.d.Classify)
 		s.logError(r, e)
 		retryAfter(w, e)
 		if e == errUnauthorised {
@@ -132,7 +136,7 @@ func (s *Server) apiHandler(h handlerFunc) http.Handler {
 		if err == nil {
 			return
 		}
-		e := asError(err)
+		e := asError(err, s.d.Classify)
 		s.logError(r, e)
 		retryAfter(w, e)
 		writeProblem(w, r, e)

@@ -246,7 +246,7 @@ func newWorldTB(t testing.TB, opts ...any) *world {
 		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Work: ws, Digest: ws, Admin: ws, Facts: meldingFacts{ws},
 		Access: access.New(policy.NewEngine(conv), 0), Vocab: web.VocabularyOf(conv),
 		Audit: w.audit, AuditReader: w.audit, Mailbox: w.mailbox, Sealer: sealer,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Classify: store.Classify,
 	}
 	for _, o := range opts {
 		if f, ok := o.(func(*web.Deps)); ok {

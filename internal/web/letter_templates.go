@@ -9,6 +9,7 @@ import (
 
 	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/storage"
 	"github.com/grondslag/grondslag/internal/store"
 )
 
@@ -67,7 +68,7 @@ func (h *letterTemplateHandlers) list(w http.ResponseWriter, r *http.Request) er
 	var rows []row
 	for _, k := range letterKinds {
 		t, err := h.st.LetterTemplate(r.Context(), p.Actor().RegionID, k)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return err
 		}
 		rows = append(rows, row{Kind: k, Label: k.Label(), Version: t.Version, At: t.At})

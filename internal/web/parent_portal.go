@@ -11,6 +11,7 @@ import (
 	"github.com/grondslag/grondslag/internal/dossier"
 
 	"github.com/grondslag/grondslag/internal/civil"
+	"github.com/grondslag/grondslag/internal/storage"
 	"github.com/grondslag/grondslag/internal/store"
 )
 
@@ -162,7 +163,7 @@ func (s *Server) pupilInviteSubmit(w http.ResponseWriter, r *http.Request) error
 	switch {
 	case errors.Is(err, store.ErrTooYoung):
 		return &Error{Status: http.StatusUnprocessableEntity, Title: "Nog te jong", Detail: "Een leerling krijgt pas vanaf 12 jaar een eigen account.", Field: "leerling_email", Err: err}
-	case errors.Is(err, store.ErrInvalidInput):
+	case errors.Is(err, storage.ErrInvalidInput):
 		return badField("leerling_email", "Vul het e-mailadres van de leerling in, zoals naam@voorbeeld.nl.")
 	case err != nil:
 		return err

@@ -14,6 +14,7 @@ import (
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/dossier"
+	"github.com/grondslag/grondslag/internal/storage"
 	"github.com/grondslag/grondslag/internal/store"
 )
 
@@ -70,7 +71,7 @@ func (s *Server) proofReader() AuditProofReader {
 // result, never hidden; only infrastructure errors (database down) are returned as err.
 func provePupil(ctx context.Context, pr AuditProofReader, regionID int64, pseudonym string) (*pupilProof, error) {
 	cp, err := pr.LatestCheckpoint(ctx, regionID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, storage.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {

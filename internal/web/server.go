@@ -87,6 +87,10 @@ type Deps struct {
 	Logger *slog.Logger
 	// HTTPClient is used for OIDC discovery and token calls (tests inject their provider's).
 	HTTPClient *http.Client
+	// Classify maps a storage error to one that errors.Is storage.ErrFull or
+	// storage.ErrUnavailable when it means that (store.Classify), so a handler's error becomes a
+	// 503 with Retry-After; nil leaves errors as they are (a 500).
+	Classify func(error) error
 }
 
 // Server is the HTTP application.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/dossier"
+	"github.com/grondslag/grondslag/internal/storage"
 	"github.com/grondslag/grondslag/internal/store"
 )
 
@@ -172,7 +173,7 @@ func (s *Server) principal(r *http.Request, sess *auth.Session, acc ...*auth.Acc
 			return nil, nil
 		}
 		acc, err := s.portal.Pupils.PupilAccount(r.Context(), sess.RegionID, sess.PupilID)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, storage.ErrNotFound) {
 			return nil, nil
 		}
 		if err != nil {
@@ -259,7 +260,7 @@ func (s *Server) requireUser(roles []string, h handlerFunc) handlerFunc {
 		}
 		w.Header().Set("Cache-Control", "no-store")
 		// The request's statements see only the user's region (row-level security on PostgreSQL).
-		r = r.WithContext(store.WithRegion(context.WithValue(r.Context(), keyPrincipal, p), p.Actor().RegionID))
+		r = r.WithContext(storage.WithRegion(context.WithValue(r.Context(), keyPrincipal, p), p.Actor().RegionID))
 		return h(w, r)
 	}
 }
