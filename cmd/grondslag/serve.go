@@ -237,7 +237,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 		Accounts: ws, Sessions: ws, Throttle: ws, Dossiers: ws, Work: ws, Admin: ws,
 		Access: decisions, Vocab: web.VocabularyOf(conv),
 		Audit: aud, AuditReader: auditReader{AuditStore: auditStore, db: db}, Facts: storeFacts{db: ws, consent: regions.ConsentConfig}, Sealer: sealer, Logger: slog.Default(),
-		Ready:    readiness(db), // schema current and a write commits (/gereed)
+		Ready:    readiness(db),  // schema current and a write commits (/gereed)
 		Classify: store.Classify, // a full disk or an unreachable database is a 503
 	}
 	// E-mail through the region's SMTP server (GRONDSLAG_SMTP_*): parents' login codes and the
