@@ -136,7 +136,7 @@ func mountAbsenceAndConsent(s *web.Server, db *store.DB, ring *ident.KeyRing, de
 	if err != nil {
 		return fmt.Errorf("verzuim koppelen: %w", err)
 	}
-	err = s.MountToestemming(web.ToestemmingDeps{Register: consent.NewRegister(db, consentCfg, nil).WithRegionConfig(consentOf).WithShareLog(db).WithAsks(db), Families: db,
+	err = s.MountToestemming(web.ToestemmingDeps{Register: consent.NewRegister(db, consentCfg, nil).WithRegionConfig(consentOf).WithShareLog(db).WithAsks(db), Families: db, Expiring: db,
 		Seal:  seal,
 		Names: db, Forms: db, Orgs: consentOrgs(db),
 		FormText: func(ctx context.Context, regionID int64, hash string) (string, error) {

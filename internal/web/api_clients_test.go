@@ -23,7 +23,7 @@ func apiWorld(t *testing.T) (*world, int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.web.MountToestemming(web.ToestemmingDeps{Register: consent.NewRegister(w.db, cfg, nil).WithShareLog(w.db), Families: w.db}); err != nil {
+	if err := w.web.MountToestemming(web.ToestemmingDeps{Register: consent.NewRegister(w.db, cfg, nil).WithShareLog(w.db), Families: w.db, Expiring: w.db}); err != nil {
 		t.Fatal(err)
 	}
 	return w, caseID

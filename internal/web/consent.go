@@ -33,6 +33,8 @@ type ToestemmingDeps struct {
 	Families interface {
 		ConsentFamily(ctx context.Context, regionID, pupilID int64) (consent.Family, error)
 	}
+	// Expiring reads the candidates of /toestemmingen/verlopend in one query; *store.DB.
+	Expiring ExpiringConsents
 	// Seal returns the encrypter of a region's audit entries (the pupil's pseudonym is encrypted
 	// into the entry). With it, the audit entry of a record or withdrawal is appended in the
 	// store's transaction; without it, through the server's auditor right after.
@@ -63,8 +65,8 @@ type consentHandlers struct {
 
 // MountToestemming adds the consent pages (/toestemmingen…) and API to the server.
 func (s *Server) MountToestemming(d ToestemmingDeps) error {
-	if d.Register == nil || d.Families == nil {
-		return errors.New("web: MountToestemming vraagt Register en Families")
+	if d.Register == nil || d.Families == nil || d.Expiring == nil {
+		return errors.New("web: MountToestemming vraagt Register, Families en Expiring")
 	}
 	svc, err := consent.NewService(consent.ServiceDeps{Register: d.Register, Decisions: s.d.Access, Log: s.d.Audit, Seal: d.Seal, Now: s.now})
 	if err != nil {
@@ -579,95 +581,6 @@ func (c *consentHandlers) formPage(w http.ResponseWriter, r *http.Request) error
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_, err = w.Write(form.HTML)
 	return err
-}
-
-// reminderRow is one consent expiring soon.
-type reminderRow struct {
-	ConsentID int64
-	PupilID   int64
-	Name      string // "" where the identification block is not allowed
-	Ref       string // the pupil's pseudonymous reference (PupilRef)
-	EndsAfter string
-	Reason    string
-	Detail    string
-}
-
-// expiringSorts are the values ?sorteer= may take on /toestemmingen/verlopend; "" is "datum",
-// the first to stop covering first.
-var expiringSorts = []string{"datum", "-datum", "reden", "-reden"}
-
-func (c *consentHandlers) expiring(w http.ResponseWriter, r *http.Request) error {
-	p := principalFrom(r.Context())
-	ctx, a := r.Context(), p.Actor()
-	order, err := sortParam(r, expiringSorts)
-	if err != nil {
-		return err
-	}
-	name := "toestemmingen-verlopend"
-	if wantsCSV(r) {
-		name = "toestemmingen-verlopend-export"
-	}
-	rems, err := c.d.Register.Reminders(ctx, a.RegionID, c.s.now(), 30)
-	if err != nil {
-		return err
-	}
-	dec, purpose, err := c.registerDecision(r.Context(), p, policy.Read, "")
-	if err != nil {
-		return err
-	}
-	if !dec.Allowed {
-		return denied(dec)
-	}
-	may, _ := c.s.nameGate(ctx, p, p.Session.Purpose)
-	// The region's expiring consents, narrowed to the school's own pupils in one query.
-	ids := make([]int64, 0, len(rems))
-	for _, rm := range rems {
-		ids = append(ids, rm.Consent.Data().PupilID)
-	}
-	ours, err := c.s.d.Dossiers.PupilsWithRelation(ctx, a, c.s.today(), dossier.RelEnrolled, ids)
-	if err != nil {
-		return err
-	}
-	var rows []reminderRow
-	var recs []audit.Record
-	var shown []named
-	for _, rm := range rems {
-		pid := rm.Consent.Data().PupilID
-		if !ours[pid] {
-			continue // another school's pupil
-		}
-		pup, err := c.pupil(ctx, p, pid)
-		if errors.Is(err, errNotFound) {
-			continue // another school's pupil
-		}
-		if err != nil {
-			return err
-		}
-		recs = append(recs, c.s.decisionRecord(ctx, p, pup.Pseudonym, []string{"toestemming"}, purpose, audit.ActionRead, dec, "", audit.AccessUI, name))
-		row := reminderRow{ConsentID: rm.Consent.ID(), PupilID: pid, Ref: PupilRef(pup.Pseudonym), EndsAfter: rm.EndsAfter.String(), Reason: rm.Reason, Detail: rm.Detail}
-		if ok, ans, err := may(pid); err != nil {
-			return err
-		} else if ok {
-			row.Name = pup.FirstName + " " + pup.LastName
-			shown = append(shown, named{pup.Pseudonym, ans})
-		}
-		rows = append(rows, row)
-	}
-	if len(recs) > 0 {
-		if err := c.s.d.Audit.Append(ctx, a.RegionID, recs...); err != nil {
-			return err
-		}
-	}
-	if err := c.s.auditNames(ctx, p, shown, p.Session.Purpose, audit.AccessUI, name); err != nil {
-		return err
-	}
-	sortReminders(rows, order)
-	if wantsCSV(r) {
-		return c.expiringCSV(w, rows)
-	}
-	return c.s.render(w, r, "toestemming_verlopend", "Toestemmingen die binnen 30 dagen verlopen", map[string]any{"rijen": rows,
-		"sorteer": sortLinks(r, []string{"datum", "reden"}, "datum"),
-		"nav":     listNav(r, dossier.Page{Number: 1, Size: max(len(rows), 1)}, len(rows))})
 }
 
 // disclosers are the parties, besides the school, whose disclosure asks its own consent (the

@@ -42,8 +42,8 @@ func TestExpiringConsentsSortAndCSV(t *testing.T) {
 	}
 	// No purpose chosen: no identification, so the CSV names no one.
 	csv := zc.get("/toestemmingen/verlopend?formaat=csv")
-	if csv.status != 200 || !strings.HasPrefix(csv.body, "\ufeffleerling;toestemming;dekt tot en met;waarom\r\n") ||
-		strings.Count(csv.body, "een leerling (L-") != 2 || strings.Contains(csv.body, "Anouk") || !strings.Contains(csv.body, ";20-10-2025;") {
+	if csv.status != 200 || !strings.HasPrefix(csv.body, "\ufeffleerling;toestemming;doelen;dekt tot en met;waarom\r\n") ||
+		strings.Count(csv.body, "Een leerling (L-") != 2 || strings.Contains(csv.body, "Anouk") || !strings.Contains(csv.body, ";20-10-2025;") {
 		t.Fatalf("csv without identification: %d\n%s", csv.status, csv.body)
 	}
 	exported := func() int {

@@ -42,7 +42,7 @@ func onlineConsentWorld(t *testing.T) (w *world, jh, father int64) {
 		t.Fatal(err)
 	}
 	err = w.web.MountToestemming(web.ToestemmingDeps{Register: consent.NewRegister(w.db, cfg, nil).WithShareLog(w.db).WithAsks(w.db),
-		Families: w.db, Names: w.db, Forms: w.db,
+		Families: w.db, Expiring: w.db, Names: w.db, Forms: w.db,
 		Orgs: func(ctx context.Context, regionID int64) ([]web.OrgRef, error) {
 			return []web.OrgRef{{ID: jh, Name: "Jeugdhulp Een", Party: "jeugdhulp"}}, nil
 		},

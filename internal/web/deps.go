@@ -56,6 +56,9 @@ type Dossiers interface {
 	// PupilsWithRelation is PupilRelations for a whole list at once: which of ids hold kind.
 	PupilsWithRelation(ctx context.Context, a dossier.Actor, today string, kind dossier.RelationKind, ids []int64) (map[int64]bool, error)
 	DossierPupil(ctx context.Context, regionID, pupilID int64, today string, want dossier.Want) (dossier.Pupil, error)
+	// PupilLabels gives the pseudonym and name of the pupils of a list's page in one query (the
+	// caller shows a name only where identification is allowed).
+	PupilLabels(ctx context.Context, regionID int64, ids []int64) (map[int64]dossier.PupilSummary, error)
 }
 
 // Auditor appends a record to the region's audit trail (internal/audit). Reads are appended
