@@ -21,8 +21,11 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
@@ -31,8 +34,8 @@ import (
 	"github.com/grondslag/grondslag/internal/store"
 )
 
-// pragmas are the -sqlite-pragma flags.
-var pragmas []string
+// pragmas are the -sqlite-pragma flags; extraSQL the -sql flags.
+var pragmas, extraSQL []string
 
 func main() {
 	dsn := flag.String("db", "", "SQLite-bestand of postgres://-URL (leeg: een tijdelijk SQLite-bestand); de database moet leeg zijn")
@@ -46,6 +49,10 @@ func main() {
 	grondig := flag.Bool("grondig", true, "meet verify ook met --grondig (volledige decodering van elk blad)")
 	flag.Func("sqlite-pragma", "extra PRAGMA op de SQLite-schrijfverbinding vóór de migraties (mag vaker), bv. page_size=16384 of temp_store=MEMORY: om instellingen gepaard te vergelijken", func(v string) error {
 		pragmas = append(pragmas, v)
+		return nil
+	})
+	flag.Func("sql", "extra SQL-opdracht na de migraties (mag vaker), om een schemawijziging gepaard te vergelijken, bv. 'DROP INDEX audit_regel_leerling'", func(v string) error {
+		extraSQL = append(extraSQL, v)
 		return nil
 	})
 	flag.Parse()
@@ -88,6 +95,13 @@ func run(dsn string, appends, writers, batch int, txMode bool, verifyN int, full
 	if _, err := db.Migrate(ctx, time.Now().UnixMilli()); err != nil {
 		return err
 	}
+	for _, q := range extraSQL {
+		if _, err := db.Exec(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	var batches, appended atomic.Int64
+	db.SetAuditObserver(func(_ int64, es []audit.Entry) { batches.Add(1); appended.Add(int64(len(es))) })
 	sync := "standaard"
 	if db.Dialect() == store.SQLite {
 		if full {
@@ -122,9 +136,19 @@ func run(dsn string, appends, writers, batch int, txMode bool, verifyN int, full
 
 	if appends > 0 {
 		b := store.NewAuditBatcher(as, batch)
+		batches.Store(0)
+		appended.Store(0)
+		cpu0, srv0 := processCPU(), serverCPU(ctx, db)
 		rate, lat := load(writers, appends, func(i int) error { return b.Append(ctx, regionID, pool[i%len(pool)]) })
+		cpu, srv := processCPU()-cpu0, serverCPU(ctx, db).minus(srv0)
 		b.Close()
-		fmt.Printf("batcher: %d regels, %d schrijvers: %.0f duurzame regels/s; latentie p50 %s p99 %s\n", appends, writers, rate, lat[0], lat[1])
+		fmt.Printf("batcher: %d regels, %d schrijvers: %.0f duurzame regels/s; latentie p50 %s p99 %s; %d transacties, gemiddeld %.1f regels; CPU per regel: proces %.1f µs",
+			appends, writers, rate, lat[0], lat[1], batches.Load(), float64(appended.Load())/float64(max(1, batches.Load())),
+			float64(cpu.Microseconds())/float64(appends))
+		if db.Dialect() == store.Postgres {
+			fmt.Printf(", PostgreSQL-server %.1f µs", float64(srv.total().Microseconds())/float64(appends))
+		}
+		fmt.Println()
 		if txMode {
 			n := min(appends, 20000)
 			rate, lat := load(writers, n, func(i int) error {
@@ -261,4 +285,68 @@ func entryPool(n int) ([]audit.Entry, error) {
 		out[i] = e
 	}
 	return out, nil
+}
+
+// processCPU is the CPU time (user + system) this process used so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// backendCPU is the CPU time per PostgreSQL server process.
+type backendCPU map[int]time.Duration
+
+func (b backendCPU) minus(before backendCPU) backendCPU {
+	out := backendCPU{}
+	for pid, t := range b {
+		out[pid] = t - before[pid]
+	}
+	return out
+}
+
+func (b backendCPU) total() time.Duration {
+	var t time.Duration
+	for _, d := range b {
+		t += d
+	}
+	return t
+}
+
+// serverCPU reads, for a PostgreSQL server on this machine, the CPU time of the server processes
+// connected to the bench's database and of the WAL writer (from /proc); nil for SQLite or when
+// the processes cannot be read. The load of other sessions on the same machine does not count.
+func serverCPU(ctx context.Context, db *store.DB) backendCPU {
+	if db.Dialect() != store.Postgres {
+		return nil
+	}
+	rows, err := db.Query(ctx, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() OR backend_type IN ('walwriter', 'checkpointer', 'background writer')")
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	tick := 100 // USER_HZ on Linux
+	out := backendCPU{}
+	for rows.Next() {
+		var pid int
+		if rows.Scan(&pid) != nil {
+			continue
+		}
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		// Fields after the command (which is in parentheses): utime and stime are fields 14 and 15.
+		i := strings.LastIndexByte(string(b), ')')
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) < 13 {
+			continue
+		}
+		u, _ := strconv.Atoi(f[11])
+		st, _ := strconv.Atoi(f[12])
+		out[pid] = time.Duration(u+st) * time.Second / time.Duration(tick)
+	}
+	return out
 }

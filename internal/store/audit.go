@@ -39,69 +39,103 @@ const auditInsertChunk = 100
 // indexes: the region's head row is locked (FOR UPDATE on PostgreSQL; SQLite has one writer)
 // until the transaction ends, so concurrent writers queue behind each other.
 func (s *AuditStore) Append(ctx context.Context, tx *Tx, regionID int64, entries ...audit.Entry) error {
+	_, err := s.appendTx(ctx, tx, regionID, entries)
+	return err
+}
+
+// appendTx is Append; it also returns the head the transaction leaves (for the batcher's cache).
+func (s *AuditStore) appendTx(ctx context.Context, tx *Tx, regionID int64, entries []audit.Entry) (auditHead, error) {
 	if len(entries) == 0 {
-		return nil
+		return auditHead{}, nil
 	}
 	if regionID <= 0 {
-		return fmt.Errorf("auditregels toevoegen: regio ontbreekt")
+		return auditHead{}, fmt.Errorf("auditregels toevoegen: regio ontbreekt")
 	}
 	if err := tx.SetRegion(ctx, regionID); err != nil {
-		return fmt.Errorf("auditregels toevoegen: %w", err)
+		return auditHead{}, fmt.Errorf("auditregels toevoegen: %w", err)
 	}
 	// Per-pupil aliases (audit_alias.go) before the head is locked: a pupil's entries name its
 	// alias, which dies with its key.
 	entries, err := s.aliasEntries(ctx, tx, regionID, entries)
 	if err != nil {
-		return fmt.Errorf("auditregels toevoegen: %w", err)
+		return auditHead{}, fmt.Errorf("auditregels toevoegen: %w", err)
 	}
 	size, tree, err := lockHead(ctx, tx, regionID)
 	if err != nil {
-		return fmt.Errorf("auditregels toevoegen: %w", err)
+		return auditHead{}, fmt.Errorf("auditregels toevoegen: %w", err)
 	}
-	var (
-		idxs, times []int64
-		pupils      []string
-		leaves, hs  [][]byte
-		nodes       []any
-	)
-	for i, e := range entries {
-		idx := size + uint64(i)
-		leaf, err := audit.EncodeLeaf(regionID, idx, e)
-		if err != nil {
-			return fmt.Errorf("auditregel %d: %w", i, err)
-		}
-		h := audit.LeafHash(leaf)
-		err = tree.Append(h, func(id compact.NodeID, hash []byte) {
-			if audit.KeepNode(id) {
-				nodes = append(nodes, regionID, int64(id.Level), int64(id.Index), hash)
-			}
-		})
-		if err != nil {
-			return err
-		}
-		idxs, times, pupils = append(idxs, int64(idx)), append(times, e.Time().UnixMilli()), append(pupils, e.Pupil())
-		leaves, hs = append(leaves, leaf), append(hs, h)
+	p, err := planAppend(regionID, size, tree, entries)
+	if err != nil {
+		return auditHead{}, err
 	}
 	// Multi-row INSERTs on both engines (measured against one unnest(...) statement with array
 	// parameters on PostgreSQL, which was not faster).
 	rows := make([]any, 0, len(entries)*6)
-	for i := range idxs {
-		rows = append(rows, regionID, idxs[i], times[i], pupils[i], leaves[i], hs[i])
+	for i := range p.idxs {
+		rows = append(rows, regionID, p.idxs[i], p.times[i], p.pupils[i], p.leaves[i], p.hashes[i])
 	}
 	if err := insertRows(ctx, tx, "INSERT INTO audit_regel (regio_id, volgnummer, tijd, leerling, blad, blad_hash) VALUES ", 6, rows); err != nil {
-		return fmt.Errorf("auditregels opslaan: %w", err)
+		return auditHead{}, fmt.Errorf("auditregels opslaan: %w", err)
+	}
+	nodes := make([]any, 0, len(p.nodeLevels)*4)
+	for i := range p.nodeLevels {
+		nodes = append(nodes, regionID, p.nodeLevels[i], p.nodePositions[i], p.nodeHashes[i])
 	}
 	if err := insertRows(ctx, tx, "INSERT INTO audit_knoop (regio_id, niveau, positie, hash) VALUES ", 4, nodes); err != nil {
-		return fmt.Errorf("auditknopen opslaan: %w", err)
+		return auditHead{}, fmt.Errorf("auditknopen opslaan: %w", err)
 	}
 	if _, err := tx.Exec(ctx, "UPDATE audit_kop SET grootte = ?, bereik = ? WHERE regio_id = ?",
-		int64(tree.Size()), audit.EncodeRange(tree.Hashes()), regionID); err != nil {
-		return fmt.Errorf("auditkop bijwerken: %w", err)
+		int64(p.head.size), p.head.rng, regionID); err != nil {
+		return auditHead{}, fmt.Errorf("auditkop bijwerken: %w", err)
 	}
 	if obs := s.db.auditObserver; obs != nil {
 		obs(regionID, entries)
 	}
-	return nil
+	return p.head, nil
+}
+
+// auditHead is a region's head row: the tree size and the encoded compact range.
+type auditHead struct {
+	size uint64
+	rng  []byte
+}
+
+// appendPlan is what appending entries to a tree writes: the rows of audit_regel and
+// audit_knoop, column by column, and the new head.
+type appendPlan struct {
+	idxs, times               []int64
+	pupils                    []string
+	leaves, hashes            [][]byte
+	nodeLevels, nodePositions []int64
+	nodeHashes                [][]byte
+	head                      auditHead
+}
+
+// planAppend encodes entries as the leaves size, size+1, … of the region's tree (which it
+// extends) and collects the rows to write.
+func planAppend(regionID int64, size uint64, tree *audit.Tree, entries []audit.Entry) (appendPlan, error) {
+	n := len(entries)
+	p := appendPlan{idxs: make([]int64, 0, n), times: make([]int64, 0, n), pupils: make([]string, 0, n), leaves: make([][]byte, 0, n), hashes: make([][]byte, 0, n)}
+	for i, e := range entries {
+		idx := size + uint64(i)
+		leaf, err := audit.EncodeLeaf(regionID, idx, e)
+		if err != nil {
+			return appendPlan{}, fmt.Errorf("auditregel %d: %w", i, err)
+		}
+		h := audit.LeafHash(leaf)
+		err = tree.Append(h, func(id compact.NodeID, hash []byte) {
+			if audit.KeepNode(id) {
+				p.nodeLevels, p.nodePositions, p.nodeHashes = append(p.nodeLevels, int64(id.Level)), append(p.nodePositions, int64(id.Index)), append(p.nodeHashes, hash)
+			}
+		})
+		if err != nil {
+			return appendPlan{}, err
+		}
+		p.idxs, p.times, p.pupils = append(p.idxs, int64(idx)), append(p.times, e.Time().UnixMilli()), append(p.pupils, e.Pupil())
+		p.leaves, p.hashes = append(p.leaves, leaf), append(p.hashes, h)
+	}
+	p.head = auditHead{size: tree.Size(), rng: audit.EncodeRange(tree.Hashes())}
+	return p, nil
 }
 
 // lockHead locks the region's head row (creating it for the first entry) and restores its tree.

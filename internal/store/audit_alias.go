@@ -115,7 +115,7 @@ func (db *DB) AuditSubjects(ctx context.Context, regionID int64, pseudonym strin
 // aliasEntries replaces, in entries about a pupil, the pseudonym by the pupil's alias, and
 // encrypts the alias as the data subject id with the region's data key. Entries that name no
 // pupil, already carry an alias, or whose pupil has no alias are kept as they are.
-func (s *AuditStore) aliasEntries(ctx context.Context, tx *Tx, regionID int64, entries []audit.Entry) ([]audit.Entry, error) {
+func (s *AuditStore) aliasEntries(ctx context.Context, tx queryRower, regionID int64, entries []audit.Entry) ([]audit.Entry, error) {
 	if s.db.vault == nil {
 		return entries, nil
 	}

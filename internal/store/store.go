@@ -96,7 +96,10 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if err := privateFiles(path); err != nil {
 		return nil, err
 	}
-	w, err := sql.Open("sqlite", dsn)
+	// The writer keeps its temporary files in memory: the statement journal that a multi-row
+	// INSERT into a table with foreign keys keeps (the audit batcher's rows) was 12 % of an
+	// append's CPU as writes to a temporary file (docs/performance.md, issue 19).
+	w, err := sql.Open("sqlite", dsn+"&_pragma=temp_store(MEMORY)")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
