@@ -1,19 +1,19 @@
 package absence
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 )
 
-// DocumentFormat names the version of the melding file format (docs/verzuim.md).
+// DocumentFormat names the in-memory version of a melding with its number.
 const DocumentFormat = "grondslag-verzuimmelding/1"
 
-// Document is the file a zorgcoördinator sends or files for a melding: the school's content of
-// the Besluit Verzuimmelding plus the pupil's persoonsgebonden nummer, which the caller decrypts
-// for this purpose only (it is never stored beside the melding).
+// Document is a melding on its way to DUO: the school's content of the Besluit Verzuimmelding
+// plus the pupil's persoonsgebonden nummer, which the caller decrypts for the submission only (it
+// is never stored beside the melding). It has no serialisation of its own: the only file that
+// holds the number is the DUO port's export (internal/duo, grondslag-duo-verzuimmelding/2), so
+// the BSN leaves Grondslag only through the port, with its audit entry.
 type Document struct {
 	Format        string         `json:"formaat"`
 	NumberKind    string         `json:"soort_nummer"` // bsn or onderwijsnummer
@@ -43,11 +43,4 @@ func NewDocument(m *Melding, numberKind, personNumber string) (Document, error) 
 		StatusAt: m.statusAt.UTC(), Created: m.created.UTC(), ClosingReason: m.closingReason,
 		ClosingNote: m.closingNote, Contact: m.contact, DUONumber: m.duoNumber,
 	}, nil
-}
-
-// WriteJSON writes the document as indented JSON.
-func (d Document) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(d)
 }

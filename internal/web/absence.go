@@ -100,7 +100,6 @@ func (s *Server) MountVerzuim(d VerzuimDeps) error {
 	s.page("GET /verzuim/meldingen", s.requireUser(verzuimRoles, v.meldingList))
 	s.page("GET /verzuim/meldingen/{id}", s.requireUser(verzuimRoles, v.meldingPage))
 	s.page("POST /verzuim/meldingen/{id}/status", s.requireUser(verzuimRoles, v.statusSubmit))
-	s.page("GET /verzuim/meldingen/{id}/bestand", s.requireUser(verzuimRoles, v.meldingFile))
 	s.page("POST /verzuim/meldingen/{id}/duo", s.requireUser(verzuimSchoolRoles, v.duoSubmit))
 	s.page("POST /verzuim/meldingen/{id}/duo-status", s.requireUser(verzuimSchoolRoles, v.duoAsk))
 	s.page("POST /verzuim/meldingen/duo-statusbestand", s.requireUser(verzuimSchoolRoles, v.duoStatusFile))

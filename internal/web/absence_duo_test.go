@@ -152,3 +152,62 @@ func (c *client) uploadFile(page, action, field, name, content string) resp {
 	b.WriteString("--" + boundary + "--\r\n")
 	return c.doBody("POST", action, b.String(), "Content-Type", "multipart/form-data; boundary="+boundary)
 }
+
+// TestNoBSNOutsideDUOExport: the pupil's BSN (the only way to it is VerzuimDeps.PupilNumber,
+// which answers 123456782 here) appears in no page, list, CSV export or file that the
+// zorgcoördinator or the leerplichtambtenaar can GET — every GET route of the server is tried with
+// the melding's, the pupil's and the signal's public id in its wildcards, and the lists also as
+// CSV — and only in the DUO port's export (POST …/duo), which is logged.
+func TestNoBSNOutsideDUOExport(t *testing.T) {
+	const bsn = "123456782"
+	w := verzuimWorld(t)
+	zc, mPath := makeMelding(t, w)
+	mid := strings.TrimPrefix(mPath, "/verzuim/meldingen/")
+	lpa := w.client()
+	lpa.login("lpa")
+	lpa.setPurpose("handhaving-leerplicht")
+	ids := []string{mid, w.pid("leerling", w.pupil1), w.pid("verzuimsignaal", signalOf(t, w, absence.Kind16Hours))}
+	tried := 0
+	for _, rt := range w.web.Routes() {
+		method, path, _ := strings.Cut(rt.Pattern, " ")
+		if method != "GET" || rt.Kind == "publiek" || strings.Contains(path, "/uitloggen") {
+			continue
+		}
+		var urls []string
+		if strings.Contains(path, "{") {
+			for _, id := range ids {
+				u := path
+				for strings.Contains(u, "{") {
+					i, j := strings.Index(u, "{"), strings.Index(u, "}")
+					u = u[:i] + id + u[j+1:]
+				}
+				urls = append(urls, u)
+			}
+		} else {
+			urls = append(urls, path, path+"?formaat=csv", path+"?doel=handhaving-leerplicht", path+"?doel=signalering")
+		}
+		for _, u := range urls {
+			for _, c := range []*client{zc, lpa} {
+				r := c.get(u)
+				tried++
+				if strings.Contains(r.body, bsn) {
+					t.Errorf("GET %s (%d, %s) bevat het BSN", u, r.status, r.header.Get("Content-Type"))
+				}
+			}
+		}
+	}
+	if tried < 100 {
+		t.Fatalf("maar %d verzoeken geprobeerd", tried)
+	}
+	// The DUO export carries it, and its disclosure is logged.
+	r := zc.post(mPath, mPath+"/duo", url.Values{})
+	if r.status != 200 || !strings.Contains(r.body, `"persoonsgebonden_nummer": "`+bsn+`"`) {
+		t.Fatalf("DUO-export: %d %s", r.status, r.body)
+	}
+	if !strings.Contains(auditLeaves(t, w), "verzuimmelding-naar-duo (bestand)") {
+		t.Error("de export staat niet in het logboek")
+	}
+	if r := zc.get(mPath + "/bestand"); r.status != http.StatusNotFound {
+		t.Errorf("het oude meldingsbestand bestaat nog: %d", r.status)
+	}
+}

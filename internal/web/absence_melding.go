@@ -635,7 +635,7 @@ func (v *verzuimHandlers) renderMelding(w http.ResponseWriter, r *http.Request, 
 	}
 	data := map[string]any{"duo": dv, "m": m, "c": m.Content(), "geschiedenis": hist, "verzuim": ds[0], "ident": ds[1], "contact": ds[2],
 		"naam": pup.FirstName + " " + pup.LastName, "keuzes": statusChoices(partyOf(p), m.Status()), "gemeente": a.Party == "gemeente",
-		"dossiers": a.Party == "gemeente" && v.s.hasRoute("/verzuim/dossiers"), "redenen": absence.ClosingReasons(), "notities": absence.ClosingNotes(), "in": in, "bestand": v.d.PupilNumber != nil, "doelLabel": Label(v.s.vocabOf(p).Purposes, purpose)}
+		"dossiers": a.Party == "gemeente" && v.s.hasRoute("/verzuim/dossiers"), "redenen": absence.ClosingReasons(), "notities": absence.ClosingNotes(), "in": in, "doelLabel": Label(v.s.vocabOf(p).Purposes, purpose)}
 	return v.s.renderPage(w, r, status, "verzuim_melding_detail", fmt.Sprintf("Verzuimmelding %d", m.ID), data, errs)
 }
 
@@ -710,63 +710,4 @@ func (v *verzuimHandlers) statusSubmit(w http.ResponseWriter, r *http.Request) e
 	}
 	http.Redirect(w, r, "/verzuim/meldingen/"+v.s.pid(kindMelding, id), http.StatusSeeOther)
 	return nil
-}
-
-// meldingFile serves the melding in the documented file format (grondslag-verzuimmelding/1).
-// The file holds the pupil's BSN or onderwijsnummer, decrypted for this file only: the school
-// provides it to leerplicht, leerplicht reads it with the melding as its ground.
-func (v *verzuimHandlers) meldingFile(w http.ResponseWriter, r *http.Request) error {
-	p := principalFrom(r.Context())
-	id, err := parseID(r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	m, err := v.visibleMelding(r.Context(), p, id)
-	if err != nil {
-		return err
-	}
-	a := p.Actor()
-	f, err := v.s.pupilFacts(r.Context(), p, m.PupilID, purposeHandhaving)
-	if err != nil {
-		return err
-	}
-	var d access.Decision
-	var ok bool
-	act := audit.ActionExport
-	if a.Party == "gemeente" {
-		_, ok, d, err = v.s.decideAll(r.Context(), p, f, policy.Read, meldingCats, purposeHandhaving, policy.Actor{})
-	} else {
-		_, ok, d, err = v.s.decideAll(r.Context(), p, f, policy.Disclose, meldingCats, purposeHandhaving, toLeerplicht)
-	}
-	if err != nil {
-		return err
-	}
-	pup, err := v.s.d.Dossiers.DossierPupil(r.Context(), a.RegionID, m.PupilID, v.s.today(), dossier.Want{})
-	if err != nil {
-		return err
-	}
-	if !ok {
-		if err := v.s.d.Audit.Append(r.Context(), a.RegionID, v.s.decisionRecord(r.Context(), p, pup.Pseudonym, meldingCats, purposeHandhaving, act, d, meldingRef(m.ID), audit.AccessUI, "verzuimmelding-bestand")); err != nil {
-			return err
-		}
-		return denied(d)
-	}
-	if v.d.PupilNumber == nil {
-		return &Error{Status: http.StatusServiceUnavailable, Title: "Bestand niet beschikbaar", Detail: "Deze server kan het persoonsgebonden nummer niet ontsleutelen; het meldingsbestand kan hier niet worden gemaakt."}
-	}
-	kind, number, err := v.d.PupilNumber(r.Context(), a.RegionID, m.PupilID)
-	if err != nil {
-		return err
-	}
-	doc, err := absence.NewDocument(m.Melding, kind, number)
-	if err != nil {
-		return err
-	}
-	if err := v.s.d.Audit.Append(r.Context(), a.RegionID, v.s.decisionRecord(r.Context(), p, pup.Pseudonym, meldingCats, purposeHandhaving, act, d, meldingRef(m.ID), audit.AccessUI, "verzuimmelding-bestand")); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="verzuimmelding-%d.json"`, m.ID))
-	w.Header().Set("Cache-Control", "no-store")
-	return doc.WriteJSON(w)
 }
