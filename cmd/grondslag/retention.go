@@ -24,7 +24,8 @@ voorstel → advies van de FG → besluit van de bevoegde functionaris → uitvo
 
 Opdrachten:
   voorstel [--peildatum JJJJ-MM-DD]        stelt per verwerkingsverantwoordelijke een vernietigingslijst op van wat vervallen is
-                                           (de dagelijkse taak; 'grondslag serve' doet dit ook elke dag)
+                                           (de dagelijkse taak; 'grondslag serve' doet dit ook elke dag); ook het begin
+                                           van het auditlog na zijn eigen termijn (categorie auditlog)
   lijsten [--status STATUS]                de vernietigingslijsten
   toon LIJST [--json]                      een lijst met per regel de eenheid, de datum en de regels die gelden
   advies LIJST --door E-MAIL --oordeel positief|positief-met-opmerkingen|negatief [--toelichting TEKST]
@@ -378,8 +379,12 @@ func suffix(note string) string {
 func listJSON(l retention.List) map[string]any {
 	items := []map[string]any{}
 	for _, it := range l.Items {
-		items = append(items, map[string]any{"regel": it.ID, "soort": it.Unit.Kind, "leerling": it.Unit.PupilID, "casus": it.Unit.CaseID,
-			"vernietigen_vanaf": it.DueFrom.Format(time.DateOnly), "categorieen": it.Categories, "regels": it.Rules, "status": it.Status, "toelichting": it.Note})
+		m := map[string]any{"regel": it.ID, "soort": it.Unit.Kind, "leerling": it.Unit.PupilID, "casus": it.Unit.CaseID,
+			"vernietigen_vanaf": it.DueFrom.Format(time.DateOnly), "categorieen": it.Categories, "regels": it.Rules, "status": it.Status, "toelichting": it.Note}
+		if it.Unit.Kind == retention.UnitAuditLog {
+			m["auditlog_van"], m["auditlog_tot"] = it.Unit.From, it.Unit.To
+		}
+		items = append(items, m)
 	}
 	out := map[string]any{"lijst": l.ID, "partij": l.Controller.Party, "organisatie": l.Controller.OrganisationID, "peildatum": l.Day.Format(time.DateOnly),
 		"status": l.Status, "regels": items}
@@ -470,9 +475,13 @@ func runBewaarRapport(ctx context.Context, e env, r *bewaarRun, o *bewaarOpts, _
 	if o.asJSON {
 		out := []map[string]any{}
 		for _, d := range rep {
-			out = append(out, map[string]any{"vernietiging": d.ID, "soort": d.Unit.Kind, "leerling": d.Unit.PupilID, "casus": d.Unit.CaseID,
+			m := map[string]any{"vernietiging": d.ID, "soort": d.Unit.Kind, "leerling": d.Unit.PupilID, "casus": d.Unit.CaseID,
 				"grond": d.Ground, "lijsten": d.Lists, "verzoek": d.Request, "regels": d.Rules, "goedgekeurd_door": d.ApprovedBy,
-				"uitgevoerd_door": d.ExecutedBy, "op": d.At, "sleutel_vernietigd": d.KeyDestroyed, "aantallen": d.Counts})
+				"uitgevoerd_door": d.ExecutedBy, "op": d.At, "sleutel_vernietigd": d.KeyDestroyed, "aantallen": d.Counts}
+			if d.Unit.Kind == retention.UnitAuditLog {
+				m["auditlog_van"], m["auditlog_tot"] = d.Unit.From, d.Unit.To
+			}
+			out = append(out, m)
 		}
 		return json.NewEncoder(e.stdout).Encode(out)
 	}

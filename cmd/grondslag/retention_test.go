@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/region"
 	"github.com/grondslag/grondslag/internal/store"
 )
 
@@ -147,5 +151,108 @@ func TestBewaartermijnenListCommands(t *testing.T) {
 	}
 	if code, out, errs := runCmd(t, "", append([]string{"audit", "verify"}, st...)...); code != 0 {
 		t.Fatalf("audit verify: %d %q %q", code, out, errs)
+	}
+}
+
+// TestBewaartermijnenAuditLogCommands: the audit log's own period through the same commands as
+// every other category. A region whose log starts with entries of 2005 by a school (no pupil):
+// without a signed checkpoint nothing is proposed; after one, the daily proposal puts the range of
+// the 2005 entries (twenty years and a day are over) on the school's list, not the entries of
+// today; the FG advises, the directeur approves, execution prunes the range (counts only), the
+// report names it with the approver, and `audit verify --grondig` passes before and after.
+func TestBewaartermijnenAuditLogCommands(t *testing.T) {
+	dir := t.TempDir()
+	dbPath, keys := filepath.Join(dir, "g.db"), filepath.Join(dir, "k.json")
+	st := []string{"--db", dbPath, "--sleutels", keys}
+	if code, _, errs := runCmd(t, "", "migrate", "--db", dbPath); code != 0 {
+		t.Fatalf("migrate: %s", errs)
+	}
+	if code, _, errs := runCmd(t, "", append([]string{"regio", "aanmaken", "--code", "log-regio", "--naam", "Logregio", "--vakantieregio", "midden"}, st...)...); code != 0 {
+		t.Fatalf("regio: %s", errs)
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := db.RegionByCode(ctx, "log-regio")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var school int64
+	err = db.WithTx(ctx, func(tx *store.Tx) error {
+		o, _ := region.NewOrganisation(region.Organisation{Kind: region.KindSchool, Name: "De School", BRIN: "02BB", Sector: region.SectorVO})
+		if school, err = tx.CreateOrganisation(ctx, r.ID, o); err != nil {
+			return err
+		}
+		for _, u := range [][2]string{{"fg@school.example", "fg"}, {"directeur@school.example", "directeur"}} {
+			if _, err := tx.Exec(ctx, "INSERT INTO gebruiker (regio_id, organisatie_id, naam, email, rol, aangemaakt_op) VALUES (?, ?, ?, ?, ?, 0)", r.ID, school, "Naam "+u[1], u[0], u[1]); err != nil {
+				return err
+			}
+		}
+		var es []audit.Entry
+		for i, at := range []time.Time{time.Date(2005, 3, 1, 9, 0, 0, 0, time.UTC), time.Date(2005, 3, 2, 9, 0, 0, 0, time.UTC), time.Now()} {
+			e, err := audit.NewEntry(audit.Record{Time: at, Actor: audit.Actor{UserID: 1, OrganisationID: school, Role: "zorgcoordinator"},
+				Categories: []string{"verzuim"}, Action: audit.ActionRead, Purpose: "verzuimaanpak", LegalGround: "avg-6-1-c",
+				Outcome: audit.Allowed, AccessPoint: audit.AccessUI, RequestID: "req-" + strconv.Itoa(i), TraceID: audit.NewTraceID(),
+				OperationID: audit.NewOperationID(), Name: "overzicht", ProcessingActivity: "urn:grondslag:verwerking:verzuim"}, nil)
+			if err != nil {
+				return err
+			}
+			es = append(es, e)
+		}
+		return store.NewAuditStore(db).Append(ctx, tx, r.ID, es...)
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (int, string, string) {
+		t.Helper()
+		return runCmd(t, "", append(append([]string{"bewaartermijnen"}, args...), st...)...)
+	}
+	verify := func(when string) {
+		t.Helper()
+		if code, out, errs := runCmd(t, "", append([]string{"audit", "verify", "--grondig"}, st...)...); code != 0 || !strings.Contains(out, "klopt") {
+			t.Fatalf("audit verify %s: %d %q %q", when, code, out, errs)
+		}
+	}
+	if code, out, errs := run("voorstel"); code != 0 || !strings.Contains(out, "niets nieuws") {
+		t.Fatalf("voorstel without a signed checkpoint: %d %q %q", code, out, errs)
+	}
+	if code, out, errs := runCmd(t, "", append([]string{"audit", "checkpoint", "--nieuw"}, st...)...); code != 0 {
+		t.Fatalf("checkpoint: %d %q %q", code, out, errs)
+	}
+	verify("before")
+	if code, out, errs := run("voorstel"); code != 0 || !strings.Contains(out, "Lijst 1 voor school") {
+		t.Fatalf("voorstel: %d %q %q", code, out, errs)
+	}
+	code, out, errs := run("toon", "1", "--json")
+	if code != 0 || !strings.Contains(out, `"soort":"auditlog"`) || !strings.Contains(out, `"auditlog_tot":2,"auditlog_van":0`) || !strings.Contains(out, `"categorieen":["auditlog"]`) {
+		t.Fatalf("toon: %d %q %q", code, out, errs)
+	}
+	for _, args := range [][]string{
+		{"advies", "1", "--door", "fg@school.example", "--oordeel", "positief"},
+		{"besluit", "1", "--door", "directeur@school.example", "--functie", "directeur, gemandateerd door het bestuur", "--goedkeuren"},
+	} {
+		if code, out, errs := run(args...); code != 0 {
+			t.Fatalf("%v: %d %q %q", args, code, out, errs)
+		}
+	}
+	if code, out, errs := run("uitvoeren", "1", "--door", "directeur@school.example"); code != 0 || !strings.Contains(out, "Vernietigd: auditlog regels 0 tot 2 (2 audit_regel)") {
+		t.Fatalf("uitvoeren: %d %q %q", code, out, errs)
+	}
+	if code, out, _ := run("rapport", "--van", "2020-01-01", "--tot", "2100-01-01"); code != 0 || !strings.Contains(out, "auditlog regels 0 tot 2") || !strings.Contains(out, "gemandateerd door het bestuur") {
+		t.Fatalf("rapport: %q", out)
+	}
+	verify("after")
+	db, err = store.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var pruned int
+	if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM audit_regel WHERE leerling = '' AND length(blad) = 0").Scan(&pruned); err != nil || pruned != 2 {
+		t.Fatalf("entries without content: %d %v, want 2", pruned, err)
 	}
 }

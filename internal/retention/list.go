@@ -17,16 +17,24 @@ const (
 	// UnitCase is one closed case with its participants, minutes, agreements, questions and
 	// contributions, while the pupil's other data stays.
 	UnitCase UnitKind = "casus"
+	// UnitAuditLog is the content of a range of the region's audit log, [From, To), at the end of
+	// the log's own retention period: the leaves lose their content, their hashes, the tree and
+	// every signed checkpoint stay (docs/audit.md §14; AuditLogPlanner).
+	UnitAuditLog UnitKind = "auditlog"
 )
 
 // Unit names what is destroyed.
 type Unit struct {
-	Kind    UnitKind
-	PupilID int64
-	CaseID  int64 // UnitCase only
+	Kind     UnitKind
+	PupilID  int64
+	CaseID   int64  // UnitCase only
+	From, To uint64 // UnitAuditLog only: the entries From up to (not including) To
 }
 
 func (u Unit) String() string {
+	if u.Kind == UnitAuditLog {
+		return fmt.Sprintf("auditlog regels %d tot %d", u.From, u.To)
+	}
 	if u.Kind == UnitCase {
 		return fmt.Sprintf("casus %d (leerling %d)", u.CaseID, u.PupilID)
 	}

@@ -412,6 +412,12 @@ func (s *RetentionStore) Plan(ctx context.Context, regionID int64, p retention.P
 		return nil, err
 	}
 	props := retention.Plan(p, cands, day)
+	// The audit log's own period: the due prefix of the log goes to every controller with
+	// entries in it (a controller with an open auditlog line gets no second one: the query
+	// below matches any auditlog line, whose pupil and case are 0).
+	if props, err = s.addAuditLogProposals(ctx, regionID, p, day, props); err != nil {
+		return nil, err
+	}
 	var lists []retention.List
 	err = s.db.WithTx(ctx, func(tx *Tx) error {
 		for _, pr := range props {
@@ -448,9 +454,9 @@ func (s *RetentionStore) Plan(ctx context.Context, regionID int64, p retention.P
 			l.ID = id
 			for i := range l.Items {
 				it := &l.Items[i]
-				if it.ID, err = tx.InsertID(ctx, `INSERT INTO vernietigingslijst_regel (regio_id, lijst_id, soort, leerling_id, casus_id, vernietigen_vanaf, categorieen, regels, status)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, regionID, id, string(it.Unit.Kind), it.Unit.PupilID, it.Unit.CaseID, fmtDate(it.DueFrom),
-					strings.Join(it.Categories, ","), strings.Join(it.Rules, "\n"), it.Status); err != nil {
+				if it.ID, err = tx.InsertID(ctx, `INSERT INTO vernietigingslijst_regel (regio_id, lijst_id, soort, leerling_id, casus_id, vernietigen_vanaf, categorieen, regels, status, audit_van, audit_tot)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, regionID, id, string(it.Unit.Kind), it.Unit.PupilID, it.Unit.CaseID, fmtDate(it.DueFrom),
+					strings.Join(it.Categories, ","), strings.Join(it.Rules, "\n"), it.Status, int64(it.Unit.From), int64(it.Unit.To)); err != nil {
 					return fmt.Errorf("vernietigingslijst plannen: %w", err)
 				}
 			}
@@ -503,7 +509,7 @@ func (s *RetentionStore) List(ctx context.Context, regionID, id int64) (retentio
 	if err != nil {
 		return l, err
 	}
-	rows, err := s.db.Query(ctx, `SELECT id, soort, leerling_id, casus_id, vernietigen_vanaf, categorieen, regels, status, toelichting
+	rows, err := s.db.Query(ctx, `SELECT id, soort, leerling_id, casus_id, vernietigen_vanaf, categorieen, regels, status, toelichting, audit_van, audit_tot
 		FROM vernietigingslijst_regel WHERE regio_id = ? AND lijst_id = ? ORDER BY id`, regionID, id)
 	if err != nil {
 		return l, fmt.Errorf("vernietigingslijst lezen: %w", err)
@@ -512,10 +518,11 @@ func (s *RetentionStore) List(ctx context.Context, regionID, id int64) (retentio
 	for rows.Next() {
 		var it retention.Item
 		var kind, due, cats, rules string
-		if err := rows.Scan(&it.ID, &kind, &it.Unit.PupilID, &it.Unit.CaseID, &due, &cats, &rules, &it.Status, &it.Note); err != nil {
+		var from, to int64
+		if err := rows.Scan(&it.ID, &kind, &it.Unit.PupilID, &it.Unit.CaseID, &due, &cats, &rules, &it.Status, &it.Note, &from, &to); err != nil {
 			return l, fmt.Errorf("vernietigingslijst lezen: %w", err)
 		}
-		it.Unit.Kind = retention.UnitKind(kind)
+		it.Unit.Kind, it.Unit.From, it.Unit.To = retention.UnitKind(kind), uint64(from), uint64(to)
 		it.DueFrom, _ = time.Parse(dateFmt, due)
 		if cats != "" {
 			it.Categories = strings.Split(cats, ",")
@@ -963,6 +970,14 @@ func (s *RetentionStore) Execute(ctx context.Context, regionID, listID int64, p 
 		if it.Status != retention.ItemProposed {
 			continue
 		}
+		if it.Unit.Kind == retention.UnitAuditLog {
+			ds, err := s.executeAuditLog(ctx, regionID, listID, it, p, ex, day, now)
+			done = append(done, ds...)
+			if err != nil {
+				return done, err
+			}
+			continue
+		}
 		c, ok := byUnit[it.Unit]
 		if !ok { // already destroyed (through another list, or the pupil with its case)
 			if err := s.markLine(ctx, regionID, it.Unit, 0, retention.ItemSkipped, "niet meer aanwezig"); err != nil {
@@ -1049,8 +1064,8 @@ func (s *RetentionStore) markLine(ctx context.Context, regionID int64, u retenti
 
 // Report lists the destructions between from and to (inclusive days), oldest first.
 func (s *RetentionStore) Report(ctx context.Context, regionID int64, from, to time.Time) ([]Destruction, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, soort, leerling_id, casus_id, grond, lijsten, verzoek, regels, goedgekeurd_door, COALESCE(uitgevoerd_door, 0), uitgevoerd_op, sleutel_vernietigd, aantallen
-		FROM vernietiging WHERE regio_id = ? AND uitgevoerd_op >= ? AND uitgevoerd_op < ? ORDER BY uitgevoerd_op, id`,
+	rows, err := s.db.Query(ctx, `SELECT id, soort, leerling_id, casus_id, grond, lijsten, verzoek, regels, goedgekeurd_door, COALESCE(uitgevoerd_door, 0), uitgevoerd_op, sleutel_vernietigd, aantallen,
+		audit_van, audit_tot FROM vernietiging WHERE regio_id = ? AND uitgevoerd_op >= ? AND uitgevoerd_op < ? ORDER BY uitgevoerd_op, id`,
 		regionID, retention.Day(from).UnixMilli(), retention.Day(to).AddDate(0, 0, 1).UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("vernietigingsverslag lezen: %w", err)
@@ -1062,9 +1077,11 @@ func (s *RetentionStore) Report(ctx context.Context, regionID int64, from, to ti
 		var kind, rules, counts string
 		var at int64
 		var key int
-		if err := rows.Scan(&d.ID, &kind, &d.Unit.PupilID, &d.Unit.CaseID, &d.Ground, &d.Lists, &d.Request, &rules, &d.ApprovedBy, &d.ExecutedBy, &at, &key, &counts); err != nil {
+		var from, to int64
+		if err := rows.Scan(&d.ID, &kind, &d.Unit.PupilID, &d.Unit.CaseID, &d.Ground, &d.Lists, &d.Request, &rules, &d.ApprovedBy, &d.ExecutedBy, &at, &key, &counts, &from, &to); err != nil {
 			return nil, fmt.Errorf("vernietigingsverslag lezen: %w", err)
 		}
+		d.Unit.From, d.Unit.To = uint64(from), uint64(to)
 		d.Unit.Kind, d.At, d.KeyDestroyed = retention.UnitKind(kind), time.UnixMilli(at).UTC(), key == 1
 		if rules != "" {
 			d.Rules = strings.Split(rules, "\n")

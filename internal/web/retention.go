@@ -314,6 +314,9 @@ type itemRow struct {
 }
 
 func unitText(u retention.Unit) string {
+	if u.Kind == retention.UnitAuditLog {
+		return "auditlog: inhoud van de regels " + strconv.FormatUint(u.From, 10) + " tot " + strconv.FormatUint(u.To, 10) + " (bladhashes en controlepunten blijven)"
+	}
 	if u.Kind == retention.UnitCase {
 		return "casus " + strconv.FormatInt(u.CaseID, 10) + " van leerling nr. " + strconv.FormatInt(u.PupilID, 10)
 	}
