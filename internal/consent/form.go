@@ -222,3 +222,14 @@ func formPlainText(fd formData) string {
 	w("%s", fd.KeepCopy)
 	return b.String()
 }
+
+// FormRecord is the exact text of a consent form as shown to a parent or pupil, as a repository
+// keeps it (once per hash).
+type FormRecord struct {
+	Hash    string
+	Version string
+	PupilID int64 // 0 for a blank form
+	Purpose string
+	Text    string
+	HTML    string
+}

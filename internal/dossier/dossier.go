@@ -70,7 +70,7 @@ type PupilSummary struct {
 type Page struct {
 	Number int // from 1
 	Size   int
-	Sort   string // the list's order; "" is its default (for pupils: store.PupilSorts)
+	Sort   string // the list's order; "" is its default (for pupils: PupilSorts)
 }
 
 // Offset returns the SQL offset of the page.
@@ -163,3 +163,6 @@ type WorkItem struct {
 	Date      string // YYYY-MM-DD
 	Due       string // YYYY-MM-DD: the date by which it must be done (a term), or empty
 }
+
+// PupilSorts are the values Page.Sort may take for a list of visible pupils.
+func PupilSorts() []string { return []string{"naam", "-naam", "geboortedatum", "-geboortedatum"} }

@@ -18,6 +18,9 @@ var (
 	ErrNotFound = errors.New("niet gevonden")
 	// ErrInvalidInput marks input the storage refuses; the error's text says why, in Dutch.
 	ErrInvalidInput = errors.New("ongeldige invoer")
+	// ErrContentDestroyed: the pupil's data key was destroyed (crypto-shredding), so the sealed
+	// content can no longer be read.
+	ErrContentDestroyed = errors.New("de inhoud is vernietigd: de sleutel van deze leerling bestaat niet meer")
 	// ErrFull: the database's disk is full. The write it belonged to was rolled back: nothing
 	// was stored.
 	ErrFull = errors.New("de schijf van de database is vol")

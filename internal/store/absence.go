@@ -540,17 +540,8 @@ func (db *DB) replaceSignals(ctx context.Context, regionID, pupilID int64, kinds
 	})
 }
 
-// StoredSignal is a signal (one per episode) with its id and pupil, and the melding covering it.
-type StoredSignal struct {
-	ID      int64
-	PupilID int64
-	absence.Signal
-	FoundAt   time.Time
-	MeldingID int64 // the melding (not withdrawn) that covers the episode; 0 none
-}
-
-// Open reports whether the signal still asks for action: no melding covers its episode.
-func (s StoredSignal) Open() bool { return s.MeldingID == 0 }
+// StoredSignal is absence.StoredSignal.
+type StoredSignal = absence.StoredSignal
 
 // Signals returns a pupil's stored signals, by start date. pupilID 0 returns the region's.
 func (db *DB) Signals(ctx context.Context, regionID, pupilID int64) ([]StoredSignal, error) {

@@ -14,35 +14,17 @@ import (
 // The leerplicht dossier (absence/dossier.go): one open dossier per child and ground, its steps
 // with their sealed source and text, each write with its audit entries in one transaction.
 
-// StoredDossier is a leerplicht dossier with its ids.
-type StoredDossier struct {
-	ID         int64
-	PupilID    int64
-	GemeenteID int64
-	MeldingID  int64 // the melding a relative-absence dossier rests on; 0 for absoluut verzuim
-	Ground     absence.DossierGround
-	Opened     absence.Date
-	Open       bool
-	Closed     absence.Date
-	Reason     string // why it was closed
-	RecordedAt time.Time
-}
+// StoredDossier is absence.StoredDossier.
+type StoredDossier = absence.StoredDossier
 
-// StoredStep is a step of a dossier with its ids.
-type StoredStep struct {
-	ID        int64
-	DossierID int64
-	absence.Step
-	RecordedAt time.Time
-}
+// StoredStep is absence.StoredStep.
+type StoredStep = absence.StoredStep
 
-// DossierTrail returns the audit entries of a change to a dossier (its id and the step's id, 0
-// when no step); it runs inside the change's transaction.
-type DossierTrail func(dossierID, stepID int64) ([]audit.Entry, error)
+// DossierTrail is absence.DossierTrail.
+type DossierTrail = absence.DossierTrail
 
-// ErrDossierExists is returned (wrapped, with the id) when a child already has an open dossier on
-// the same ground: opening twice gives the one dossier.
-var ErrDossierExists = errors.New("er is al een open leerplichtdossier op deze grond")
+// ErrDossierExists is absence.ErrDossierExists.
+var ErrDossierExists = absence.ErrDossierExists
 
 func trailOf(trail DossierTrail, id, step int64) func() ([]audit.Entry, error) {
 	return func() ([]audit.Entry, error) {

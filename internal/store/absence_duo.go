@@ -15,15 +15,8 @@ import (
 // The DUO exchange of a melding (absence.DUO): when and through which channel it was sent, and
 // DUO's answers taken over. Every write appends its audit entries in the same transaction.
 
-// DUOExchange is what is known of a melding's exchange with DUO.
-type DUOExchange struct {
-	Channel      string    // "" while it was not sent
-	SentAt       time.Time // zero while it was not sent
-	StatusReadAt time.Time // zero while no answer of DUO was taken over
-}
-
-// Sent reports whether the melding went to DUO (or its file was made).
-func (e DUOExchange) Sent() bool { return !e.SentAt.IsZero() }
+// DUOExchange is absence.DUOExchange.
+type DUOExchange = absence.DUOExchange
 
 // MeldingDUO returns the exchange of a melding.
 func (db *DB) MeldingDUO(ctx context.Context, regionID, id int64) (DUOExchange, error) {

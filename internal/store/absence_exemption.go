@@ -13,18 +13,11 @@ import (
 	"github.com/grondslag/grondslag/internal/audit"
 )
 
-// StoredExemptionRequest is a request for a vrijstelling or leave with its ids.
-type StoredExemptionRequest struct {
-	ID          int64
-	PupilID     int64
-	ExemptionID int64 // the vrijstelling row a granted decision made; 0 otherwise
-	absence.ExemptionRequest
-	RecordedAt time.Time
-}
+// StoredExemptionRequest is absence.StoredExemptionRequest.
+type StoredExemptionRequest = absence.StoredExemptionRequest
 
-// ExemptionTrail returns the audit entries of a change to a request (its id given); it runs
-// inside the change's transaction.
-type ExemptionTrail func(requestID int64) ([]audit.Entry, error)
+// ExemptionTrail is absence.ExemptionTrail.
+type ExemptionTrail = absence.ExemptionTrail
 
 func nullDate(d absence.Date) any {
 	if d == 0 {

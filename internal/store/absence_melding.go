@@ -12,14 +12,8 @@ import (
 	"github.com/grondslag/grondslag/internal/absence"
 )
 
-// StoredMelding is a verzuimmelding with its ids.
-type StoredMelding struct {
-	ID       int64
-	PupilID  int64
-	SchoolID int64
-	SignalID int64 // 0 when not proposed by a stored signal
-	*absence.Melding
-}
+// StoredMelding is absence.StoredMelding.
+type StoredMelding = absence.StoredMelding
 
 // CreateMelding stores a registered melding (absence.NewMelding) and the first entry of its
 // status history. signalID may be 0.
@@ -27,13 +21,11 @@ func (db *DB) CreateMelding(ctx context.Context, regionID, pupilID, schoolID, si
 	return db.CreateMeldingAudited(ctx, regionID, pupilID, schoolID, signalID, m, nil)
 }
 
-// MeldingTrail returns the audit entries of a change to a melding (its id given); it runs inside
-// the change's transaction.
-type MeldingTrail func(meldingID int64) ([]audit.Entry, error)
+// MeldingTrail is absence.MeldingTrail.
+type MeldingTrail = absence.MeldingTrail
 
-// ErrMeldingExists is returned (wrapped) with the existing melding's id when a melding is made
-// for an episode that already has one (not withdrawn): a double submit makes one melding.
-var ErrMeldingExists = errors.New("voor deze verzuimperiode is al een melding gedaan")
+// ErrMeldingExists is absence.ErrMeldingExists.
+var ErrMeldingExists = absence.ErrMeldingExists
 
 // CreateMeldingAudited is CreateMelding with the melding's audit entries (the school providing
 // the absence data to leerplicht) appended in the same transaction. One melding per episode: when
@@ -246,14 +238,8 @@ func (db *DB) SetMeldingDUONumber(ctx context.Context, regionID, id int64, numbe
 	return nil
 }
 
-// MeldingStatusEntry is one step of a melding's status history.
-type MeldingStatusEntry struct {
-	Status absence.Status
-	By     absence.Party
-	Reason absence.ClosingReason
-	Note   absence.ClosingNote
-	At     time.Time
-}
+// MeldingStatusEntry is absence.MeldingStatusEntry.
+type MeldingStatusEntry = absence.MeldingStatusEntry
 
 // MeldingHistory returns a melding's status history, oldest first.
 func (db *DB) MeldingHistory(ctx context.Context, regionID, id int64) ([]MeldingStatusEntry, error) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/civil"
 )
 
@@ -21,15 +22,8 @@ func adulthoodCutoff(today string) string {
 	return d.AddYears(-18).String()
 }
 
-// AdultChild is a child of a parent who turned 18: the parent's access ended on Since unless the
-// young adult authorised the parent (Authorised, from AuthorisedAt).
-type AdultChild struct {
-	PupilID      int64
-	FirstName    string
-	Since        civil.Date // the 18th birthday
-	Authorised   bool
-	AuthorisedAt time.Time
-}
+// AdultChild is auth.AdultChild.
+type AdultChild = auth.AdultChild
 
 // AdultChildren lists the parent's children (the parent has or had gezag) who are 18 or older on
 // today, with whether they authorised the parent.
@@ -64,9 +58,8 @@ func (db *DB) AdultChildren(ctx context.Context, regionID, parentID int64, today
 	return out, rows.Err()
 }
 
-// ErrNotAdult is returned when a young person under 18 tries to authorise a parent (the parents
-// have gezag and need no authorisation).
-var ErrNotAdult = errors.New("de leerling is nog geen 18")
+// ErrNotAdult is auth.ErrNotAdult.
+var ErrNotAdult = auth.ErrNotAdult
 
 // AuthoriseParent records that the young adult pupilID (18 or older on now) authorises parent
 // parentID (a parent of the pupil) to keep access; a second authorisation while one is active

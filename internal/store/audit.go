@@ -325,14 +325,8 @@ func (s *AuditStore) ConsistencyProof(ctx context.Context, regionID int64, size1
 	return audit.ConsistencyProof(ctx, hashReader{s.db, regionID}, size1, size2)
 }
 
-// StoredCheckpoint is a signed checkpoint as stored.
-type StoredCheckpoint struct {
-	ID   int64
-	Size uint64
-	Root []byte
-	Time time.Time
-	Note []byte // the signed note
-}
+// StoredCheckpoint is audit.StoredCheckpoint.
+type StoredCheckpoint = audit.StoredCheckpoint
 
 // MakeCheckpoint signs the region's current tree (size, root, now) with the region's key and
 // stores it. Before signing it checks, with a consistency proof from the stored hashes, that the

@@ -4,28 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
 )
 
-// AuditFilter narrows the FG's search in a region's audit log (issue 15). Zero fields do not
-// filter. To is exclusive.
-type AuditFilter struct {
-	Pupil    string // pseudonym
-	From, To time.Time
-	UserID   int64
-	OrgID    int64
-	Outcome  string // audit.Allowed or audit.Denied
-	Purpose  string
-	Offset   int
-	Limit    int // 0: all matches
-}
-
-func (f AuditFilter) match(r audit.Record) bool {
-	return (f.UserID == 0 || r.Actor.UserID == f.UserID) && (f.OrgID == 0 || r.Actor.OrganisationID == f.OrgID) &&
-		(f.Outcome == "" || string(r.Outcome) == f.Outcome) && (f.Purpose == "" || r.Purpose == f.Purpose)
-}
+// AuditFilter is audit.Filter.
+type AuditFilter = audit.Filter
 
 // Search returns the entries matching f, newest first, from f.Offset and at most f.Limit, with
 // the number of all matches: one count and one page query whatever the log's size. The period
@@ -111,7 +95,7 @@ func (s *AuditStore) Search(ctx context.Context, regionID int64, f AuditFilter) 
 		if err != nil {
 			return nil, 0, fmt.Errorf("auditregel %d: %w", idx, err)
 		}
-		if l.Index != uint64(idx) || l.RegionID != regionID || (f.Pupil != "" && l.Entry.Pupil() != pupil && l.Entry.Pupil() != alias) || !f.match(l.Entry.Record()) {
+		if l.Index != uint64(idx) || l.RegionID != regionID || (f.Pupil != "" && l.Entry.Pupil() != pupil && l.Entry.Pupil() != alias) || !f.Matches(l.Entry.Record()) {
 			return nil, 0, fmt.Errorf("auditregel %d: %w: de regel past niet bij zijn plaats of zijn kenmerken", idx, audit.ErrTampered)
 		}
 		out = append(out, l)

@@ -6,22 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/grondslag/grondslag/internal/auth"
 )
 
 // The region's OpenID Connect provider for parents and pupils, and the bindings of its subjects
 // to parents and pupils (migration 0595).
 
-// CitizenOIDC is a region's provider for parents and pupils; Secret is the sealed client secret.
-type CitizenOIDC struct {
-	RegionID         int64
-	Name             string // shown on the button, e.g. "DigiD"
-	Issuer, ClientID string
-	Secret           []byte
-}
+// CitizenOIDC is auth.CitizenOIDC.
+type CitizenOIDC = auth.CitizenOIDC
 
-// ErrCitizenBound is returned when the parent or pupil is already bound to another subject of
-// the provider.
-var ErrCitizenBound = errors.New("dit account is al gekoppeld aan een andere inlog bij deze dienst")
+// ErrCitizenBound is auth.ErrCitizenBound.
+var ErrCitizenBound = auth.ErrCitizenBound
 
 // SetCitizenOIDC configures (or replaces) the region's provider for parents and pupils.
 func (db *DB) SetCitizenOIDC(ctx context.Context, c CitizenOIDC) error {

@@ -471,15 +471,8 @@ func (db *DB) ConsentAuditShares(ctx context.Context, regionID, pupilID, consent
 	return out, nil
 }
 
-// ConsentForm is the exact text of a consent form as shown to a parent or pupil.
-type ConsentForm struct {
-	Hash    string
-	Version string
-	PupilID int64 // 0 for a blank form
-	Purpose string
-	Text    string
-	HTML    string
-}
+// ConsentForm is consent.FormRecord.
+type ConsentForm = consent.FormRecord
 
 // SaveConsentForm keeps the text of a form once per hash (saving it again is a no-op).
 func (db *DB) SaveConsentForm(ctx context.Context, regionID int64, f ConsentForm, now time.Time) error {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/grondslag/grondslag/internal/envelope"
 	"github.com/grondslag/grondslag/internal/ident"
+	"github.com/grondslag/grondslag/internal/storage"
 )
 
 // Content encryption (issue 17). Every free text, uploaded document and special-category field
@@ -27,8 +28,8 @@ import (
 // returns ContentDestroyed (and ErrContentDestroyed) once the pupil's key was destroyed, and a
 // value written before content encryption as it is (EncryptLegacyContent seals those).
 
-// ErrContentDestroyed is returned when the pupil's data key has been destroyed.
-var ErrContentDestroyed = errors.New("de inhoud is vernietigd: de sleutel van deze leerling bestaat niet meer")
+// ErrContentDestroyed is storage.ErrContentDestroyed.
+var ErrContentDestroyed = storage.ErrContentDestroyed
 
 // ErrNoKeyVault is returned when content must be sealed but the store has no key vault.
 var ErrNoKeyVault = errors.New("de sleutelkluis voor inhoud is niet ingesteld")

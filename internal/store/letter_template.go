@@ -10,14 +10,8 @@ import (
 	"github.com/grondslag/grondslag/internal/absence"
 )
 
-// StoredLetterTemplate is one version of a region's letter template.
-type StoredLetterTemplate struct {
-	Kind    absence.StepKind
-	Version int64
-	Text    string
-	By      int64 // the beheerder's user id
-	At      time.Time
-}
+// StoredLetterTemplate is absence.StoredLetterTemplate.
+type StoredLetterTemplate = absence.StoredLetterTemplate
 
 // SaveLetterTemplate stores a checked template as the next version of its kind in the region.
 func (db *DB) SaveLetterTemplate(ctx context.Context, regionID int64, t absence.LetterTemplate, by int64, now time.Time) (int64, error) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/dossier"
 )
 
@@ -13,13 +14,8 @@ import (
 // count and one page query, ordered and paged in SQL. The caller (the web) still asks the policy
 // about every row of the page it shows and logs each decision.
 
-// MeldingListItem is one melding of a list, with the pupil it is about.
-type MeldingListItem struct {
-	StoredMelding
-	Pseudonym string
-	FirstName string
-	LastName  string
-}
+// MeldingListItem is absence.MeldingListItem.
+type MeldingListItem = absence.MeldingListItem
 
 // meldingOrders are the orders of a melding list (dossier.Page.Sort); newest first by default.
 var meldingOrders = map[string]string{
@@ -31,7 +27,7 @@ var meldingOrders = map[string]string{
 }
 
 // MeldingSorts are the values dossier.Page.Sort may take for MeldingList.
-func MeldingSorts() []string { return []string{"-begindatum", "begindatum", "status", "soort"} }
+func MeldingSorts() []string { return absence.MeldingSorts() }
 
 // MeldingList lists one page of the meldingen the actor handles, with the total: for a school
 // its own meldingen about pupils it holds the enrolment relation with; for a gemeente those

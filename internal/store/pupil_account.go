@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/storage"
 )
@@ -15,18 +16,11 @@ import (
 // The pupil's own account (issue 16): the school invites a pupil of 12 or older by e-mail; the
 // pupil signs in with a one-time code sent there, like the parents.
 
-// PupilAccount is a pupil who can sign in.
-type PupilAccount struct {
-	RegionID  int64
-	PupilID   int64
-	FirstName string
-	Name      string
-	Email     string
-	BirthDate civil.Date
-}
+// PupilAccount is auth.PupilAccount.
+type PupilAccount = auth.PupilAccount
 
-// ErrTooYoung refuses an account for a pupil under 12.
-var ErrTooYoung = errors.New("een leerling krijgt pas vanaf 12 jaar een eigen account")
+// ErrTooYoung is auth.ErrTooYoung.
+var ErrTooYoung = auth.ErrTooYoung
 
 // InvitePupil gives pupilID an account with email (replacing an earlier address). The pupil must
 // be 12 or older on now.

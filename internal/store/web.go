@@ -760,7 +760,7 @@ var pupilOrders = map[string]string{
 }
 
 // PupilSorts are the values dossier.Page.Sort may take for VisiblePupils.
-func PupilSorts() []string { return []string{"naam", "-naam", "geboortedatum", "-geboortedatum"} }
+func PupilSorts() []string { return dossier.PupilSorts() }
 
 // VisiblePupils lists, one page at a time, the pupils the actor holds a recognised relation with
 // on day today (YYYY-MM-DD), in the order p.Sort (by name when empty); q filters on name

@@ -15,7 +15,6 @@ import (
 	"github.com/grondslag/grondslag/internal/duo"
 	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/storage"
-	"github.com/grondslag/grondslag/internal/store"
 )
 
 // The absence pages and API (issue 4 on the server of issue 7): a school uploads its
@@ -28,14 +27,14 @@ import (
 // VerzuimStore is what the absence pages need from the store (*store.DB implements it).
 type VerzuimStore interface {
 	DUOStore
-	SchoolSignalsToReport(ctx context.Context, a dossier.Actor, asOf absence.Date) ([]store.StoredSignal, error)
-	Signal(ctx context.Context, regionID, id int64) (store.StoredSignal, error)
-	CreateMeldingAudited(ctx context.Context, regionID, pupilID, schoolID, signalID int64, m *absence.Melding, trail store.MeldingTrail) (int64, error)
-	Melding(ctx context.Context, regionID, id int64) (store.StoredMelding, error)
-	Meldingen(ctx context.Context, regionID, pupilID int64) ([]store.StoredMelding, error)
-	MeldingList(ctx context.Context, a dossier.Actor, today string, open bool, p dossier.Page) ([]store.MeldingListItem, int, error)
-	ChangeMeldingStatusAudited(ctx context.Context, regionID, id int64, ch absence.StatusChange, trail store.MeldingTrail) (store.StoredMelding, error)
-	MeldingHistory(ctx context.Context, regionID, id int64) ([]store.MeldingStatusEntry, error)
+	SchoolSignalsToReport(ctx context.Context, a dossier.Actor, asOf absence.Date) ([]absence.StoredSignal, error)
+	Signal(ctx context.Context, regionID, id int64) (absence.StoredSignal, error)
+	CreateMeldingAudited(ctx context.Context, regionID, pupilID, schoolID, signalID int64, m *absence.Melding, trail absence.MeldingTrail) (int64, error)
+	Melding(ctx context.Context, regionID, id int64) (absence.StoredMelding, error)
+	Meldingen(ctx context.Context, regionID, pupilID int64) ([]absence.StoredMelding, error)
+	MeldingList(ctx context.Context, a dossier.Actor, today string, open bool, p dossier.Page) ([]absence.MeldingListItem, int, error)
+	ChangeMeldingStatusAudited(ctx context.Context, regionID, id int64, ch absence.StatusChange, trail absence.MeldingTrail) (absence.StoredMelding, error)
+	MeldingHistory(ctx context.Context, regionID, id int64) ([]absence.MeldingStatusEntry, error)
 	// PupilResidence is the gemeente (organisation id) the pupil lives in, 0 when unknown: the
 	// recipient of a verzuimmelding.
 	PupilResidence(ctx context.Context, regionID, pupilID int64) (int64, error)
@@ -140,7 +139,7 @@ func (v *verzuimHandlers) doImport(ctx context.Context, p *Principal, purpose st
 // importFailed reports whether err means the input was refused (nothing imported) rather than a
 // server failure.
 func importFailed(err error) bool {
-	return errors.Is(err, store.ErrAbsenceFile) || errors.Is(err, absence.ErrHeader)
+	return errors.Is(err, absence.ErrFile) || errors.Is(err, absence.ErrHeader)
 }
 
 func (v *verzuimHandlers) uploadForm(w http.ResponseWriter, r *http.Request) error {
@@ -198,7 +197,7 @@ func lineErrors(errs []*absence.LineError) []string {
 
 // signalRow is one open signal as the zorgcoördinator sees it.
 type signalRow struct {
-	store.StoredSignal
+	absence.StoredSignal
 	Name       string // empty when the policy does not allow identification for the purpose
 	Reportable bool
 	Ground     string
@@ -292,7 +291,7 @@ func (v *verzuimHandlers) signals(w http.ResponseWriter, r *http.Request) error 
 
 // schoolSignal loads a signal of a pupil enrolled at the principal's school; 404 otherwise (a
 // signal of another school or region does not exist for this user).
-func (v *verzuimHandlers) schoolSignal(ctx context.Context, p *Principal, id int64) (store.StoredSignal, error) {
+func (v *verzuimHandlers) schoolSignal(ctx context.Context, p *Principal, id int64) (absence.StoredSignal, error) {
 	a := p.Actor()
 	sg, err := v.d.Store.Signal(ctx, a.RegionID, id)
 	if errors.Is(err, storage.ErrNotFound) {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/audit"
-	"github.com/grondslag/grondslag/internal/store"
 )
 
 // writeProblems writes a 400 problem+json naming every wrong field (invalidParams).
@@ -213,7 +212,7 @@ type meldingJSON struct {
 	Afsluitnotitie  string  `json:"afsluitnotitie,omitempty"`
 }
 
-func (v *verzuimHandlers) toMeldingJSON(m store.StoredMelding, name string) meldingJSON {
+func (v *verzuimHandlers) toMeldingJSON(m absence.StoredMelding, name string) meldingJSON {
 	c := m.Content()
 	out := meldingJSON{ID: v.s.pid(kindMelding, m.ID), LeerlingID: v.s.pid(kindPupil, m.PupilID), Naam: name, SchoolID: v.s.pid(kindOrganisation, m.SchoolID), SignaalID: v.s.pid(kindSignal, m.SignalID), Soort: string(c.Type), Wettelijk: c.Type.Statutory(),
 		Begindatum: c.From.String(), VerzuimdeUren: c.HoursAbsent.Float(), VerzuimdeDagen: c.DaysAbsent, Status: string(m.Status()),

@@ -14,7 +14,6 @@ import (
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/storage"
-	"github.com/grondslag/grondslag/internal/store"
 )
 
 // The leerplicht dossier (absence/dossier.go) for the leerplichtambtenaar: open a dossier on a
@@ -29,13 +28,13 @@ import (
 type DossierStore interface {
 	ResidentLookup
 	EnrolledOn(ctx context.Context, regionID, pupilID int64, day absence.Date) (bool, error)
-	Melding(ctx context.Context, regionID, id int64) (store.StoredMelding, error)
-	OpenDossier(ctx context.Context, regionID int64, d store.StoredDossier, now time.Time, trail store.DossierTrail) (int64, error)
-	Dossier(ctx context.Context, regionID, id int64) (store.StoredDossier, error)
-	DossiersInGemeente(ctx context.Context, regionID, gemeenteID int64) ([]store.StoredDossier, error)
-	AddDossierStep(ctx context.Context, regionID, dossierID int64, s absence.Step, now time.Time, trail store.DossierTrail) (int64, error)
-	DossierSteps(ctx context.Context, regionID, dossierID int64) ([]store.StoredStep, error)
-	CloseDossier(ctx context.Context, regionID, id int64, on absence.Date, reason string, trail store.DossierTrail) error
+	Melding(ctx context.Context, regionID, id int64) (absence.StoredMelding, error)
+	OpenDossier(ctx context.Context, regionID int64, d absence.StoredDossier, now time.Time, trail absence.DossierTrail) (int64, error)
+	Dossier(ctx context.Context, regionID, id int64) (absence.StoredDossier, error)
+	DossiersInGemeente(ctx context.Context, regionID, gemeenteID int64) ([]absence.StoredDossier, error)
+	AddDossierStep(ctx context.Context, regionID, dossierID int64, s absence.Step, now time.Time, trail absence.DossierTrail) (int64, error)
+	DossierSteps(ctx context.Context, regionID, dossierID int64) ([]absence.StoredStep, error)
+	CloseDossier(ctx context.Context, regionID, id int64, on absence.Date, reason string, trail absence.DossierTrail) error
 }
 
 // DossierDeps are the collaborators of the dossier pages.
@@ -47,7 +46,7 @@ type DossierDeps struct {
 	Rules func(ctx context.Context, regionID int64) (absence.DossierRules, error)
 	// Letters gives the region's letter templates (MountLetterTemplates); nil: the model texts.
 	Letters interface {
-		LetterTemplate(ctx context.Context, regionID int64, kind absence.StepKind) (store.StoredLetterTemplate, error)
+		LetterTemplate(ctx context.Context, regionID int64, kind absence.StepKind) (absence.StoredLetterTemplate, error)
 	}
 	// Residents is the use case that reads the gemeente's list of children (absence.Service,
 	// shared with `grondslag verzuim gemeentelijst`); optional: without it no upload.
@@ -134,7 +133,7 @@ func (h *dossierHandlers) decide(ctx context.Context, p *Principal, pupilID int6
 }
 
 // trail returns the audit entry of a write, naming the dossier (and the step).
-func (h *dossierHandlers) trail(ctx context.Context, regionID int64, rec audit.Record) store.DossierTrail {
+func (h *dossierHandlers) trail(ctx context.Context, regionID int64, rec audit.Record) absence.DossierTrail {
 	return func(id, step int64) ([]audit.Entry, error) {
 		ref := "leerplichtdossier:" + strconv.FormatInt(id, 10)
 		if step != 0 {
@@ -163,7 +162,7 @@ func (h *dossierHandlers) open(ctx context.Context, p *Principal, in dossierOpen
 		return 0, false, nil, errNotFound
 	}
 	g := absence.DossierGround(in.Ground)
-	d := store.StoredDossier{Ground: g, GemeenteID: a.OrgID, Opened: parseOptDate("geopend_op", in.Opened, errs)}
+	d := absence.StoredDossier{Ground: g, GemeenteID: a.OrgID, Opened: parseOptDate("geopend_op", in.Opened, errs)}
 	if d.Opened == 0 && errs["geopend_op"] == "" {
 		d.Opened = h.today()
 	}
@@ -231,14 +230,14 @@ func (h *dossierHandlers) open(ctx context.Context, p *Principal, in dossierOpen
 		return 0, false, nil, err
 	}
 	id, err = h.d.Store.OpenDossier(ctx, a.RegionID, d, h.s.now(), h.trail(ctx, a.RegionID, rec))
-	if errors.Is(err, store.ErrDossierExists) {
+	if errors.Is(err, absence.ErrDossierExists) {
 		return id, true, nil, nil
 	}
 	return id, false, nil, err
 }
 
 // visible returns a dossier of the user's gemeente (404 otherwise).
-func (h *dossierHandlers) visible(ctx context.Context, p *Principal, id int64) (store.StoredDossier, error) {
+func (h *dossierHandlers) visible(ctx context.Context, p *Principal, id int64) (absence.StoredDossier, error) {
 	a := p.Actor()
 	d, err := h.d.Store.Dossier(ctx, a.RegionID, id)
 	if errors.Is(err, storage.ErrNotFound) {
@@ -255,10 +254,10 @@ func (h *dossierHandlers) visible(ctx context.Context, p *Principal, id int64) (
 
 // dossierView is a dossier as the page and the API show it.
 type dossierView struct {
-	store.StoredDossier
+	absence.StoredDossier
 	Name      string
 	Birth     string
-	Steps     []store.StoredStep
+	Steps     []absence.StoredStep
 	Deadlines []absence.Deadline
 	Overdue   bool
 	Ground    string // the ground line of the decision
@@ -296,7 +295,7 @@ func (h *dossierHandlers) read(ctx context.Context, p *Principal, id int64, poin
 }
 
 // view loads the steps and computes the deadlines.
-func (h *dossierHandlers) view(ctx context.Context, regionID int64, d store.StoredDossier) (dossierView, error) {
+func (h *dossierHandlers) view(ctx context.Context, regionID int64, d absence.StoredDossier) (dossierView, error) {
 	v := dossierView{StoredDossier: d}
 	steps, err := h.d.Store.DossierSteps(ctx, regionID, d.ID)
 	if err != nil {

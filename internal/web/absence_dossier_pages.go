@@ -12,7 +12,6 @@ import (
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/storage"
-	"github.com/grondslag/grondslag/internal/store"
 )
 
 // The pages and API of the leerplicht dossier (absence_dossier.go holds the use cases).
@@ -32,7 +31,7 @@ type dossierRow struct {
 // dossier about absoluut verzuim is read for that purpose, one about relatief verzuim for
 // handhaving; the purpose chosen for the session binds what the user reads (AVG art. 5 lid 1
 // onder b), as on the melding pages.
-func (h *dossierHandlers) samePurpose(p *Principal, d store.StoredDossier) error {
+func (h *dossierHandlers) samePurpose(p *Principal, d absence.StoredDossier) error {
 	want := d.Ground.Purpose()
 	if p.Session != nil && p.Session.Purpose == want {
 		return nil

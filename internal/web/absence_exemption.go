@@ -15,7 +15,6 @@ import (
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
 	"github.com/grondslag/grondslag/internal/storage"
-	"github.com/grondslag/grondslag/internal/store"
 )
 
 // Vrijstellingen and leave above ten school days: the leerplichtambtenaar registers a request
@@ -26,10 +25,10 @@ import (
 // ExemptionStore is what these pages need (*store.DB implements it).
 type ExemptionStore interface {
 	ResidentLookup
-	CreateExemptionRequest(ctx context.Context, regionID, pupilID int64, r absence.ExemptionRequest, now time.Time, trail store.ExemptionTrail) (int64, error)
-	ExemptionRequest(ctx context.Context, regionID, id int64) (store.StoredExemptionRequest, error)
-	ExemptionRequestsInGemeente(ctx context.Context, regionID, gemeenteID int64) ([]store.StoredExemptionRequest, error)
-	DecideExemptionRequest(ctx context.Context, regionID, id int64, d absence.ExemptionDecision, now time.Time, trail store.ExemptionTrail) (store.StoredExemptionRequest, error)
+	CreateExemptionRequest(ctx context.Context, regionID, pupilID int64, r absence.ExemptionRequest, now time.Time, trail absence.ExemptionTrail) (int64, error)
+	ExemptionRequest(ctx context.Context, regionID, id int64) (absence.StoredExemptionRequest, error)
+	ExemptionRequestsInGemeente(ctx context.Context, regionID, gemeenteID int64) ([]absence.StoredExemptionRequest, error)
+	DecideExemptionRequest(ctx context.Context, regionID, id int64, d absence.ExemptionDecision, now time.Time, trail absence.ExemptionTrail) (absence.StoredExemptionRequest, error)
 }
 
 // ExemptionDeps are the collaborators of the vrijstelling pages.
@@ -98,7 +97,7 @@ func (h *exemptionHandlers) decide(ctx context.Context, p *Principal, pupilID in
 type auditDecision struct{ rec audit.Record }
 
 // trail returns the audit entry of a write, with the request named.
-func (h *exemptionHandlers) trail(ctx context.Context, regionID int64, ad *auditDecision) store.ExemptionTrail {
+func (h *exemptionHandlers) trail(ctx context.Context, regionID int64, ad *auditDecision) absence.ExemptionTrail {
 	return func(id int64) ([]audit.Entry, error) {
 		return h.d.entry(ctx, regionID, ad.rec, "vrijstelling-aanvraag:"+strconv.FormatInt(id, 10))
 	}
@@ -167,7 +166,7 @@ func (h *exemptionHandlers) create(ctx context.Context, p *Principal, in request
 }
 
 // visible returns a request about a child living in the user's gemeente (404 otherwise).
-func (h *exemptionHandlers) visible(ctx context.Context, p *Principal, id int64) (store.StoredExemptionRequest, error) {
+func (h *exemptionHandlers) visible(ctx context.Context, p *Principal, id int64) (absence.StoredExemptionRequest, error) {
 	a := p.Actor()
 	r, err := h.d.Store.ExemptionRequest(ctx, a.RegionID, id)
 	if errors.Is(err, storage.ErrNotFound) {
@@ -184,7 +183,7 @@ func (h *exemptionHandlers) visible(ctx context.Context, p *Principal, id int64)
 }
 
 // decideRequest records the decision with its reasons.
-func (h *exemptionHandlers) decideRequest(ctx context.Context, p *Principal, id int64, in map[string]string, point audit.AccessPoint) (store.StoredExemptionRequest, map[string]string, error) {
+func (h *exemptionHandlers) decideRequest(ctx context.Context, p *Principal, id int64, in map[string]string, point audit.AccessPoint) (absence.StoredExemptionRequest, map[string]string, error) {
 	a := p.Actor()
 	r, err := h.visible(ctx, p, id)
 	if err != nil {
@@ -226,7 +225,7 @@ func (h *exemptionHandlers) decideRequest(ctx context.Context, p *Principal, id 
 }
 
 // read decides and logs reading one request (the page, the letter, the API).
-func (h *exemptionHandlers) read(ctx context.Context, p *Principal, id int64, point audit.AccessPoint, name string) (store.StoredExemptionRequest, dossier.Pupil, error) {
+func (h *exemptionHandlers) read(ctx context.Context, p *Principal, id int64, point audit.AccessPoint, name string) (absence.StoredExemptionRequest, dossier.Pupil, error) {
 	a := p.Actor()
 	r, err := h.visible(ctx, p, id)
 	if err != nil {
@@ -254,7 +253,7 @@ func (h *exemptionHandlers) listData(ctx context.Context, p *Principal, point au
 		return nil, err
 	}
 	type row struct {
-		store.StoredExemptionRequest
+		absence.StoredExemptionRequest
 		Name string
 	}
 	var rows []row
@@ -420,7 +419,7 @@ type exemptionJSON struct {
 	VrijstellingID string `json:"vrijstellingId,omitempty"`
 }
 
-func toExemptionJSON(s *Server, r store.StoredExemptionRequest) exemptionJSON {
+func toExemptionJSON(s *Server, r absence.StoredExemptionRequest) exemptionJSON {
 	ds := func(d absence.Date) string {
 		if d == 0 {
 			return ""

@@ -18,7 +18,6 @@ import (
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/storage"
-	"github.com/grondslag/grondslag/internal/store"
 )
 
 // The FG investigates (issue 15): /audit filters the region's audit log by user, organisation,
@@ -30,7 +29,7 @@ import (
 
 // AuditSearch is what the FG's view needs of the audit store (store.AuditStore provides it).
 type AuditSearch interface {
-	Search(ctx context.Context, regionID int64, f store.AuditFilter) ([]audit.Leaf, int, error)
+	Search(ctx context.Context, regionID int64, f audit.Filter) ([]audit.Leaf, int, error)
 	PupilsWithRef(ctx context.Context, regionID int64, ref string) ([]string, error)
 }
 
@@ -79,7 +78,7 @@ func (s *Server) auditSearch() AuditSearch {
 
 // auditQuery is the FG's filter form, parsed.
 type auditQuery struct {
-	Filter        store.AuditFilter
+	Filter        audit.Filter
 	Values        url.Values // the form as given, for the links
 	PupilRef      string
 	Reason        string
@@ -562,7 +561,7 @@ func (s *Server) auditJSON(ctx context.Context, regionID int64, rows []auditRow,
 	out := auditExportJSON{Totaal: total, Regels: []auditEntryJSON{},
 		Uitleg: "Elke regel met het blad (base64) en, als de regel in het laatste ondertekende controlepunt valt, het inclusiebewijs naar de root van dat controlepunt (RFC 6962). Regels van na het controlepunt hebben nog geen bewijs. Zie docs/audit.md."}
 	pr := s.proofReader()
-	var cp store.StoredCheckpoint
+	var cp audit.StoredCheckpoint
 	haveCP := false
 	if pr != nil {
 		c, err := pr.LatestCheckpoint(ctx, regionID)

@@ -11,7 +11,6 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/grondslag/grondslag/internal/auth"
-	"github.com/grondslag/grondslag/internal/store"
 )
 
 // Sign-in of parents and pupils through the OpenID Connect provider of their region (issue 16,
@@ -28,7 +27,7 @@ import (
 
 // CitizenLogins is what the sign-in needs from the store (*store.DB).
 type CitizenLogins interface {
-	CitizenOIDCConfigs(ctx context.Context) ([]store.CitizenOIDC, error)
+	CitizenOIDCConfigs(ctx context.Context) ([]auth.CitizenOIDC, error)
 	CitizenBinding(ctx context.Context, regionID int64, issuer, subject string) (parentID, pupilID int64, ok bool, err error)
 	BindCitizen(ctx context.Context, regionID int64, issuer, subject string, parentID, pupilID int64, now time.Time) error
 }
@@ -78,14 +77,14 @@ func (s *Server) citizenProviders(ctx context.Context) []citizenButton {
 	return out
 }
 
-func (s *Server) citizenConfig(ctx context.Context, regionID int64) (store.CitizenOIDC, string, error) {
+func (s *Server) citizenConfig(ctx context.Context, regionID int64) (auth.CitizenOIDC, string, error) {
 	l := s.citizenLogins()
 	if l == nil {
-		return store.CitizenOIDC{}, "", errNotFound
+		return auth.CitizenOIDC{}, "", errNotFound
 	}
 	cfgs, err := l.CitizenOIDCConfigs(ctx)
 	if err != nil {
-		return store.CitizenOIDC{}, "", err
+		return auth.CitizenOIDC{}, "", err
 	}
 	for _, c := range cfgs {
 		if c.RegionID == regionID {
@@ -93,10 +92,10 @@ func (s *Server) citizenConfig(ctx context.Context, regionID int64) (store.Citiz
 			return c, string(sec), err
 		}
 	}
-	return store.CitizenOIDC{}, "", errNotFound
+	return auth.CitizenOIDC{}, "", errNotFound
 }
 
-func (s *Server) citizenOAuth(r *http.Request, c store.CitizenOIDC, secret string, p *oidc.Provider) *oauth2.Config {
+func (s *Server) citizenOAuth(r *http.Request, c auth.CitizenOIDC, secret string, p *oidc.Provider) *oauth2.Config {
 	return &oauth2.Config{ClientID: c.ClientID, ClientSecret: secret, Endpoint: p.Endpoint(),
 		RedirectURL: s.baseURL(r) + "/inloggen/burger-terug", Scopes: []string{oidc.ScopeOpenID}}
 }
@@ -185,7 +184,7 @@ func (s *Server) confirmCitizenLink(w http.ResponseWriter, r *http.Request, who 
 		return nil
 	}
 	err := s.citizenLogins().BindCitizen(r.Context(), l.Region, l.Issuer, l.Subject, who.ParentID, who.PupilID, s.now())
-	if errors.Is(err, store.ErrCitizenBound) {
+	if errors.Is(err, auth.ErrCitizenBound) {
 		s.log.WarnContext(r.Context(), "oidc-koppeling geweigerd: account al gekoppeld", "regio_id", l.Region)
 		return nil // signed in with the code; the other binding stays
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/grondslag/grondslag/internal/consent"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
-	"github.com/grondslag/grondslag/internal/store"
 )
 
 // The consent register on the server (issue 6 on the server of issue 7): record a consent for a
@@ -562,7 +561,7 @@ func (c *consentHandlers) formPage(w http.ResponseWriter, r *http.Request) error
 	}
 	// Keep the exact wording, so that the kenmerk printed on the returned paper finds it back.
 	if c.d.Forms != nil {
-		if err := c.d.Forms.SaveConsentForm(r.Context(), p.Actor().RegionID, store.ConsentForm{Hash: form.Hash, Version: form.Version, PupilID: id, Purpose: purpose,
+		if err := c.d.Forms.SaveConsentForm(r.Context(), p.Actor().RegionID, consent.FormRecord{Hash: form.Hash, Version: form.Version, PupilID: id, Purpose: purpose,
 			Text: form.Text, HTML: string(form.HTML)}, c.s.now()); err != nil {
 			return err
 		}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/consent"
-	"github.com/grondslag/grondslag/internal/store"
+	"github.com/grondslag/grondslag/internal/storage"
 )
 
 // The signed paper form as proof of a consent (issue 16, item 2): uploaded with the consent on
@@ -129,7 +129,7 @@ func (c *consentHandlers) sendDocument(w http.ResponseWriter, id int64, doc cons
 	switch {
 	case errors.Is(err, consent.ErrNotFound):
 		return errNotFound
-	case errors.Is(err, store.ErrContentDestroyed):
+	case errors.Is(err, storage.ErrContentDestroyed):
 		return &Error{Status: http.StatusGone, Title: "Vernietigd", Detail: "Het getekende formulier is vernietigd: de bewaartermijn is voorbij of de gegevens van deze leerling zijn gewist.", Err: err}
 	case err != nil:
 		return consentErr(err)

@@ -13,7 +13,6 @@ import (
 	"github.com/grondslag/grondslag/internal/consent"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
-	"github.com/grondslag/grondslag/internal/store"
 )
 
 // Online consent (Mitz-like). The school's zorgcoördinator asks once (purpose, recipients, data,
@@ -38,7 +37,7 @@ type OrgRef struct {
 
 // ConsentForms keeps the exact text of a form shown (*store.DB).
 type ConsentForms interface {
-	SaveConsentForm(ctx context.Context, regionID int64, f store.ConsentForm, now time.Time) error
+	SaveConsentForm(ctx context.Context, regionID int64, f consent.FormRecord, now time.Time) error
 }
 
 // consentAnswer is the ground on which the register records a parent's or pupil's own answer:
@@ -580,7 +579,7 @@ func (c *consentHandlers) askSubmit(w http.ResponseWriter, r *http.Request) erro
 		}
 	}
 	if len(errs) == 0 && c.d.Forms != nil {
-		if err := c.d.Forms.SaveConsentForm(ctx, a.RegionID, store.ConsentForm{Hash: form.Hash, Version: form.Version, PupilID: id, Purpose: purpose,
+		if err := c.d.Forms.SaveConsentForm(ctx, a.RegionID, consent.FormRecord{Hash: form.Hash, Version: form.Version, PupilID: id, Purpose: purpose,
 			Text: form.Text, HTML: string(form.HTML)}, c.s.now()); err != nil {
 			return err
 		}

@@ -10,7 +10,6 @@ import (
 	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/storage"
-	"github.com/grondslag/grondslag/internal/store"
 )
 
 // The region's letter templates of the leerplicht dossier (absence/letter_template.go): the
@@ -23,8 +22,8 @@ import (
 // LetterTemplateStore is what the pages need (*store.DB implements it).
 type LetterTemplateStore interface {
 	SaveLetterTemplate(ctx context.Context, regionID int64, t absence.LetterTemplate, by int64, now time.Time) (int64, error)
-	LetterTemplateVersions(ctx context.Context, regionID int64, kind absence.StepKind) ([]store.StoredLetterTemplate, error)
-	LetterTemplate(ctx context.Context, regionID int64, kind absence.StepKind) (store.StoredLetterTemplate, error)
+	LetterTemplateVersions(ctx context.Context, regionID int64, kind absence.StepKind) ([]absence.StoredLetterTemplate, error)
+	LetterTemplate(ctx context.Context, regionID int64, kind absence.StepKind) (absence.StoredLetterTemplate, error)
 }
 
 var letterKinds = []absence.StepKind{absence.StepInvitation, absence.StepWarning}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/storage"
-	"github.com/grondslag/grondslag/internal/store"
 )
 
 // The parents' portal beyond their child's page: children who turned 18 (gezag ends, BW 1:233;
@@ -22,7 +21,7 @@ import (
 // ParentPortalDeps are the collaborators of the parents' portal (*store.DB implements Adults).
 type ParentPortalDeps struct {
 	Adults interface {
-		AdultChildren(ctx context.Context, regionID, parentID int64, today civil.Date) ([]store.AdultChild, error)
+		AdultChildren(ctx context.Context, regionID, parentID int64, today civil.Date) ([]auth.AdultChild, error)
 	}
 	// Pupils are the pupils' own accounts (optional; without it pupils cannot sign in).
 	Pupils PupilAccounts
@@ -30,8 +29,8 @@ type ParentPortalDeps struct {
 
 // PupilAccounts is what the pupil's own account needs from the store (*store.DB).
 type PupilAccounts interface {
-	PupilAccount(ctx context.Context, regionID, pupilID int64) (store.PupilAccount, error)
-	PupilAccountsByEmail(ctx context.Context, email string) ([]store.PupilAccount, error)
+	PupilAccount(ctx context.Context, regionID, pupilID int64) (auth.PupilAccount, error)
+	PupilAccountsByEmail(ctx context.Context, email string) ([]auth.PupilAccount, error)
 	CreatePupilLoginCode(ctx context.Context, regionID, pupilID int64, hash string, expires, now time.Time) error
 	UsePupilLoginCode(ctx context.Context, regionID, pupilID int64, hash string, maxAttempts int, now time.Time) (bool, error)
 	InvitePupil(ctx context.Context, regionID, pupilID int64, email, by string, now time.Time) error
@@ -124,7 +123,7 @@ func (s *Server) pupilAuthoriseSubmit(w http.ResponseWriter, r *http.Request) er
 	switch r.PostFormValue("actie") {
 	case "machtigen":
 		err = s.portal.Pupils.AuthoriseParent(r.Context(), a.RegionID, a.PupilID, parentID, s.now())
-		if errors.Is(err, store.ErrNotAdult) {
+		if errors.Is(err, auth.ErrNotAdult) {
 			return &Error{Status: http.StatusConflict, Title: "Nog niet nodig", Detail: "Je bent nog geen 18: je ouders met gezag zien je gegevens al."}
 		}
 	case "intrekken":
@@ -161,7 +160,7 @@ func (s *Server) pupilInviteSubmit(w http.ResponseWriter, r *http.Request) error
 	}
 	err = s.portal.Pupils.InvitePupil(r.Context(), a.RegionID, id, r.PostFormValue("leerling_email"), "gebruiker:"+itoa(a.UserID), s.now())
 	switch {
-	case errors.Is(err, store.ErrTooYoung):
+	case errors.Is(err, auth.ErrTooYoung):
 		return &Error{Status: http.StatusUnprocessableEntity, Title: "Nog te jong", Detail: "Een leerling krijgt pas vanaf 12 jaar een eigen account.", Field: "leerling_email", Err: err}
 	case errors.Is(err, storage.ErrInvalidInput):
 		return badField("leerling_email", "Vul het e-mailadres van de leerling in, zoals naam@voorbeeld.nl.")

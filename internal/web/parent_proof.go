@@ -15,7 +15,6 @@ import (
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/storage"
-	"github.com/grondslag/grondslag/internal/store"
 )
 
 // Parents can check that the access trail of their child is complete: every entry shown is
@@ -27,7 +26,7 @@ import (
 // (*store.AuditStore implements it). The server uses it when its AuditReader implements it too.
 type AuditProofReader interface {
 	ForPupil(ctx context.Context, regionID int64, pseudonym string) ([]audit.Leaf, error)
-	LatestCheckpoint(ctx context.Context, regionID int64) (store.StoredCheckpoint, error)
+	LatestCheckpoint(ctx context.Context, regionID int64) (audit.StoredCheckpoint, error)
 	InclusionProof(ctx context.Context, regionID int64, index, size uint64) ([][]byte, error)
 	VerifierKeys(ctx context.Context, regionID int64) ([]string, error)
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
-	"github.com/grondslag/grondslag/internal/store"
 )
 
 // Categories the pupil page can show today, in page order. Each is shown only when the policy
@@ -239,7 +238,7 @@ func (s *Server) pupilList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if pg.Sort, err = sortParam(r, store.PupilSorts()); err != nil {
+	if pg.Sort, err = sortParam(r, dossier.PupilSorts()); err != nil {
 		return err
 	}
 	data := map[string]any{"doel": p.Session.Purpose, "doelen": s.purposesFor(p), "terug": "/leerlingen"}

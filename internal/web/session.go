@@ -15,15 +15,14 @@ import (
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/storage"
-	"github.com/grondslag/grondslag/internal/store"
 )
 
 // Principal is who makes a request: a signed-in professional or parent, or an API client.
 type Principal struct {
-	Session *auth.Session      // nil for an API client
-	Account auth.Account       // professional
-	Parent  auth.Parent        // parent
-	Pupil   store.PupilAccount // the pupil's own account
+	Session *auth.Session     // nil for an API client
+	Account auth.Account      // professional
+	Parent  auth.Parent       // parent
+	Pupil   auth.PupilAccount // the pupil's own account
 	Client  *auth.APIClient
 }
 
