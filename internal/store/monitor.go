@@ -191,14 +191,18 @@ func schoolType(sector string, birth, on civil.Date) monitor.SchoolType {
 }
 
 // MonitorSchoolAbsence returns per school the pupils enrolled and the absence hours registered
-// between from and to (inclusive), for the registration reliability check.
+// between from and to (inclusive), for the registration reliability check. The hours come from
+// monitor_schooldag (migration 0800: the sums per school and day, kept by triggers in step with
+// every change of verzuim_registratie), so the check reads a row per school and day instead of
+// every registration of the year.
 func (db *DB) MonitorSchoolAbsence(ctx context.Context, regionID int64, from, to civil.Date) ([]monitor.SchoolAbsence, error) {
 	rows, err := db.Query(ctx, `SELECT o.naam, COALESCE(o.sector, ''),
 			(SELECT COUNT(DISTINCT i.leerling_id) FROM inschrijving i WHERE i.regio_id = o.regio_id AND i.school_id = o.id AND i.van <= ? AND (i.tot IS NULL OR i.tot >= ?)),
-			(SELECT COALESCE(SUM(r.uren_centi), 0) FROM verzuim_registratie r WHERE r.regio_id = o.regio_id AND r.school_id = o.id AND r.datum >= ? AND r.datum <= ?),
-			(SELECT COALESCE(SUM(r.uren_centi), 0) FROM verzuim_registratie r WHERE r.regio_id = o.regio_id AND r.school_id = o.id AND r.datum >= ? AND r.datum <= ? AND r.reden = 'ongeoorloofd')
-		FROM organisatie o WHERE o.regio_id = ? AND o.soort = 'school' ORDER BY o.naam, o.id`,
-		to.String(), from.String(), from.String(), to.String(), from.String(), to.String(), regionID)
+			COALESCE(d.uren, 0), COALESCE(d.ongeoorloofd, 0)
+		FROM organisatie o LEFT JOIN (SELECT school_id, SUM(uren_centi) AS uren, SUM(ongeoorloofd_centi) AS ongeoorloofd FROM monitor_schooldag
+			WHERE regio_id = ? AND datum >= ? AND datum <= ? GROUP BY school_id) d ON d.school_id = o.id
+		WHERE o.regio_id = ? AND o.soort = 'school' ORDER BY o.naam, o.id`,
+		to.String(), from.String(), regionID, from.String(), to.String(), regionID)
 	if err != nil {
 		return nil, fmt.Errorf("verzuim per school: %w", err)
 	}
