@@ -243,9 +243,28 @@ func verifyLeavesFile(e env, path string, cpFiles []string, vkey string, thoroug
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	var region int64
-	var idx uint64
+	var idx, pruned, prunedTo uint64
 	for sc.Scan() {
 		leaf := sc.Bytes()
+		// An entry pruned at the end of the log's own period carries only its leaf hash: taken as
+		// given, vouched for by the signed checkpoints alone (docs/audit.md §14).
+		if p, ok, err := audit.ParsePrunedLine(leaf); ok {
+			if err == nil && (p.Index != idx || idx > 0 && p.RegionID != region) {
+				err = fmt.Errorf("de gesnoeide regel noemt volgnummer %d van regio %d", p.Index, p.RegionID)
+			}
+			if err != nil {
+				return withExit(1, fmt.Errorf("de bladen kloppen NIET: regel %d: %w", idx, err))
+			}
+			if idx == 0 {
+				region = p.RegionID
+			}
+			if err := ver.Add(idx, p.LeafHash); err != nil {
+				return withExit(1, fmt.Errorf("de bladen kloppen NIET: %w", err))
+			}
+			pruned, prunedTo = pruned+1, max(prunedTo, p.PrunedTo)
+			idx++
+			continue
+		}
 		k, err := audit.ParseLeafKey(leaf)
 		if err != nil {
 			return withExit(1, fmt.Errorf("de bladen kloppen NIET: regel %d: %w", idx, err))
@@ -271,6 +290,16 @@ func verifyLeavesFile(e env, path string, cpFiles []string, vkey string, thoroug
 		return withExit(1, fmt.Errorf("de bladen kloppen NIET: %w", err))
 	}
 	fmt.Fprintf(e.stdout, "bladen kloppen met %d controlepunt(en)\ngrootte: %d\nroot: %s\n", len(cps), size, audit.RootString(root))
+	if pruned > 0 {
+		largest := uint64(0)
+		for _, cp := range cps {
+			largest = max(largest, cp.Size)
+		}
+		fmt.Fprintf(e.stdout, "gesnoeid: %d regel(s) aan het eind van de bewaartermijn van het log; daarvan staat alleen de bladhash in het bestand, en alleen de controlepunten staan ervoor in\n", pruned)
+		if largest < prunedTo {
+			fmt.Fprintf(e.stdout, "let op: de gesnoeide regels tot %d vallen deels na uw grootste controlepunt (%d); vraag een nieuwer controlepunt om ook die bladhashes te controleren\n", prunedTo, largest)
+		}
+	}
 	return nil
 }
 
@@ -594,12 +623,30 @@ func runAuditExport(ctx context.Context, e env) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
+	// Entries whose content was destroyed at the end of the log's own period (docs/audit.md §14):
+	// the leaves export writes what is left of them (audit.PrunedLine); the Logboek has no record.
+	prunings, err := a.as.Prunings(ctx, a.region.ID)
+	if err != nil {
+		return err
+	}
 	n := 0
 	err = a.as.Entries(ctx, a.region.ID, 0, 1<<62, func(s audit.StoredEntry) error {
+		pl, pruned := store.PrunedLine(prunings, s, amsterdam())
 		if *format == "bladen" {
 			n++
+			if pruned {
+				b, err := pl.Encode()
+				if err != nil {
+					return err
+				}
+				bw.Write(b)
+				return bw.WriteByte('\n')
+			}
 			bw.Write(s.Leaf)
 			return bw.WriteByte('\n')
+		}
+		if pruned {
+			return nil
 		}
 		l, err := audit.DecodeLeaf(s.Leaf)
 		if err != nil {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -246,6 +248,48 @@ func TestBewaartermijnenAuditLogCommands(t *testing.T) {
 		t.Fatalf("rapport: %q", out)
 	}
 	verify("after")
+
+	// The leaves export after pruning: a pruned entry is a line with its leaf hash and the pruning
+	// (boundary, ground, list, rules); an outsider's verification against a checkpoint signed
+	// after the pruning passes, and fails when a pruned hash is changed. The Logboek export skips
+	// the pruned entries.
+	code, cpText, errs := runCmd(t, "", append([]string{"audit", "checkpoint", "--nieuw"}, st...)...)
+	if code != 0 {
+		t.Fatalf("checkpoint after: %d %q", code, errs)
+	}
+	_, vkey, _ := runCmd(t, "", append([]string{"audit", "sleutel"}, st...)...)
+	cpFile, keyFile := writeFile(t, dir, "cp.txt", cpText), writeFile(t, dir, "sleutel.txt", vkey)
+	code, leaves, errs := runCmd(t, "", append([]string{"audit", "export", "--formaat", "bladen"}, st...)...)
+	lines := strings.Split(strings.TrimSpace(leaves), "\n")
+	if code != 0 || len(lines) != 4 {
+		t.Fatalf("export bladen: %d %d lines %q", code, len(lines), errs)
+	}
+	for i, l := range lines[:2] {
+		if !strings.HasPrefix(l, `{"gesnoeid":true,`) || !strings.Contains(l, fmt.Sprintf(`"index":%d,`, i)) || !strings.Contains(l, `"snoeigrens":2`) ||
+			!strings.Contains(l, `"grond":"bewaartermijn"`) || !strings.Contains(l, `"lijsten":"1"`) || !strings.Contains(l, "auditlog: 20 jaar na vastlegging") || !strings.Contains(l, `"blad_hash":"`) {
+			t.Fatalf("pruned line %d: %s", i, l)
+		}
+	}
+	if !strings.HasPrefix(lines[2], `{"actie":`) {
+		t.Fatalf("line 2 is not a leaf: %s", lines[2])
+	}
+	leavesFile := writeFile(t, dir, "bladen.jsonl", leaves)
+	if code, out, errs := runCmd(t, "", "audit", "verify", "--bladen", leavesFile, "--checkpoint", cpFile, "--sleutel", keyFile); code != 0 || !strings.Contains(out, "grootte: 4") || !strings.Contains(out, "gesnoeid: 2 regel(s)") {
+		t.Fatalf("verify --bladen after pruning: %d %q %q", code, out, errs)
+	}
+	var pl audit.PrunedLine
+	if err := json.Unmarshal([]byte(lines[0]), &pl); err != nil {
+		t.Fatal(err)
+	}
+	pl.LeafHash[0] ^= 1
+	b, _ := pl.Encode()
+	tampered := writeFile(t, dir, "anders.jsonl", string(b)+"\n"+strings.Join(lines[1:], "\n")+"\n")
+	if code, _, errs := runCmd(t, "", "audit", "verify", "--bladen", tampered, "--checkpoint", cpFile, "--sleutel", keyFile); code != 1 || !strings.Contains(errs, "NIET") {
+		t.Fatalf("verify --bladen with a changed pruned hash: %d %q", code, errs)
+	}
+	if code, out, errs := runCmd(t, "", append([]string{"audit", "export", "--formaat", "logboek"}, st...)...); code != 0 || strings.Count(out, "\n") != 2 {
+		t.Fatalf("export logboek after pruning: %d %q %q", code, out, errs)
+	}
 	db, err = store.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)

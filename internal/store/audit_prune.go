@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/grondslag/grondslag/internal/audit"
@@ -197,4 +198,61 @@ func (s *AuditStore) prune(ctx context.Context, regionID int64, to uint64, groun
 		return 0, err
 	}
 	return n, nil
+}
+
+// Pruning is one pruning of the region's log: the entries From up to To lost their content on
+// At, on Ground, covered by a signed checkpoint of CheckpointSize; Lists and Rules when a
+// destruction list decided it (retention.UnitAuditLog).
+type Pruning struct {
+	From, To       uint64
+	Ground         string
+	At             time.Time
+	CheckpointSize uint64
+	Lists          string
+	Rules          []string
+}
+
+// Prunings returns the region's prunings in index order.
+func (s *AuditStore) Prunings(ctx context.Context, regionID int64) ([]Pruning, error) {
+	rows, err := s.db.Query(ctx, `SELECT s.tot, s.grond, s.uitgevoerd_op, c.grootte, COALESCE(v.lijsten, ''), COALESCE(v.regels, '')
+		FROM audit_snoei s JOIN audit_controlepunt c ON c.regio_id = s.regio_id AND c.id = s.controlepunt_id
+		LEFT JOIN vernietiging v ON v.regio_id = s.regio_id AND v.soort = 'auditlog' AND v.audit_tot = s.tot
+		WHERE s.regio_id = ? ORDER BY s.tot`, regionID)
+	if err != nil {
+		return nil, fmt.Errorf("snoeiingen lezen: %w", err)
+	}
+	defer rows.Close()
+	var out []Pruning
+	var from uint64
+	for rows.Next() {
+		var p Pruning
+		var to, at, size int64
+		var rules string
+		if err := rows.Scan(&to, &p.Ground, &at, &size, &p.Lists, &rules); err != nil {
+			return nil, fmt.Errorf("snoeiingen lezen: %w", err)
+		}
+		p.From, p.To, p.At, p.CheckpointSize = from, uint64(to), time.UnixMilli(at).UTC(), uint64(size)
+		if rules != "" {
+			p.Rules = strings.Split(rules, "\n")
+		}
+		from = p.To
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// PrunedLine returns what a leaves export writes for a stored entry without content: the
+// pruning among ps that covers it (ok false when none does — the entry is not pruned). The day is
+// the pruning's day in loc.
+func PrunedLine(ps []Pruning, e audit.StoredEntry, loc *time.Location) (audit.PrunedLine, bool) {
+	if len(e.Leaf) != 0 {
+		return audit.PrunedLine{}, false
+	}
+	for _, p := range ps {
+		if e.Index >= p.From && e.Index < p.To {
+			return audit.PrunedLine{Pruned: true, RegionID: e.RegionID, Index: e.Index, LeafHash: e.LeafHash, PrunedTo: p.To, Ground: p.Ground,
+				PrunedOn: p.At.In(loc).Format(time.DateOnly), CheckpointSize: p.CheckpointSize, Lists: p.Lists, Rules: p.Rules}, true
+		}
+	}
+	return audit.PrunedLine{}, false
 }
