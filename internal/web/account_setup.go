@@ -40,8 +40,16 @@ func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "account_instellen", "Wachtwoord kiezen", map[string]any{
-		"csrf": s.preCSRF(w, r), "email": a.Email, "code": r.PathValue("code"), "min": auth.MinPasswordLength})
+	return s.render(w, r, "account_instellen", "Wachtwoord kiezen", &setupPage{View: View{CSRF: s.preCSRF(w, r)}, Email: a.Email, Code: r.PathValue("code"), Min: auth.MinPasswordLength})
+}
+
+// setupPage is the data of account_instellen.html: the form to choose a password, or (Klaar)
+// the word that it is set.
+type setupPage struct {
+	View
+	Email, Code string // the account's address, the link's code
+	Min         int    // the shortest password accepted
+	Klaar       bool
 }
 
 // setupSubmit stores the chosen password and spends the link. The second factor follows at the
@@ -66,8 +74,7 @@ func (s *Server) setupSubmit(w http.ResponseWriter, r *http.Request) error {
 		errs["wachtwoord-herhalen"] = "De twee wachtwoorden zijn niet gelijk. Typ hetzelfde wachtwoord twee keer."
 	}
 	if len(errs) > 0 {
-		return s.renderForm(w, r, http.StatusBadRequest, "account_instellen", "Wachtwoord kiezen", map[string]any{
-			"csrf": s.preCSRF(w, r), "email": a.Email, "code": r.PathValue("code"), "min": auth.MinPasswordLength}, errs)
+		return s.renderForm(w, r, http.StatusBadRequest, "account_instellen", "Wachtwoord kiezen", &setupPage{View: View{CSRF: s.preCSRF(w, r)}, Email: a.Email, Code: r.PathValue("code"), Min: auth.MinPasswordLength}, errs)
 	}
 	hash, err := auth.HashPassword(pw, auth.DefaultPasswordParams)
 	if err != nil {
@@ -80,5 +87,5 @@ func (s *Server) setupSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.log.InfoContext(r.Context(), "wachtwoord ingesteld via eenmalige link", "gebruiker_id", userID, "regio_id", regionID)
-	return s.render(w, r, "account_instellen", "Wachtwoord ingesteld", map[string]any{"klaar": true})
+	return s.render(w, r, "account_instellen", "Wachtwoord ingesteld", &setupPage{Klaar: true})
 }

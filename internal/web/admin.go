@@ -45,7 +45,26 @@ func (s *Server) accountList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "accounts", "Accounts", map[string]any{"accounts": accs, "beheer": s.d.Admin != nil, "zelf": p.Account.ID})
+	return s.render(w, r, "accounts", "Accounts", &accountsPage{Accounts: accs, Beheer: s.d.Admin != nil, Zelf: p.Account.ID})
+}
+
+// accountsPage is the data of accounts.html.
+type accountsPage struct {
+	View
+	Accounts []auth.Account
+	Beheer   bool  // accounts can be made and changed here
+	Zelf     int64 // the beheerder's own account (not switched off from here)
+}
+
+// clientsPage is the data of api_clients.html.
+type clientsPage struct {
+	View
+	Clients []auth.APIClient
+	Orgs    []region.Organisation
+	Scopes  []Code
+	Rollen  []Code
+	Naam    string // the name typed, after a refused form
+	Token   string // the new client's token, shown once
 }
 
 func (s *Server) accountActive(w http.ResponseWriter, r *http.Request) error {
@@ -92,7 +111,7 @@ func (s *Server) accountResetMFA(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) clientData(ctx context.Context, regionID int64, extra map[string]any) (map[string]any, error) {
+func (s *Server) clientData(ctx context.Context, regionID int64) (*clientsPage, error) {
 	adm, err := s.admin()
 	if err != nil {
 		return nil, err
@@ -105,16 +124,12 @@ func (s *Server) clientData(ctx context.Context, regionID int64, extra map[strin
 	if err != nil {
 		return nil, err
 	}
-	d := map[string]any{"clients": clients, "orgs": orgs, "scopes": apiScopes, "rollen": s.vocabOf(principalFrom(ctx)).Roles}
-	for k, v := range extra {
-		d[k] = v
-	}
-	return d, nil
+	return &clientsPage{Clients: clients, Orgs: orgs, Scopes: apiScopes, Rollen: s.vocabOf(principalFrom(ctx)).Roles}, nil
 }
 
 func (s *Server) clientList(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
-	d, err := s.clientData(r.Context(), p.Account.RegionID, nil)
+	d, err := s.clientData(r.Context(), p.Account.RegionID)
 	if err != nil {
 		return err
 	}
@@ -161,10 +176,11 @@ func (s *Server) clientCreate(w http.ResponseWriter, r *http.Request) error {
 		errs["scope"] = "Kies ten minste één bevoegdheid."
 	}
 	if len(errs) > 0 {
-		d, err := s.clientData(ctx, p.Account.RegionID, map[string]any{"naam": name})
+		d, err := s.clientData(ctx, p.Account.RegionID)
 		if err != nil {
 			return err
 		}
+		d.Naam = name
 		return s.renderForm(w, r, http.StatusUnprocessableEntity, "api_clients", "API-clients", d, errs)
 	}
 	token, hash := auth.NewAPIToken()
@@ -172,10 +188,11 @@ func (s *Server) clientCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.log.InfoContext(ctx, "api-client aangemaakt", "door", p.Account.ID, "organisatie_id", org.ID)
-	d, err := s.clientData(ctx, p.Account.RegionID, map[string]any{"token": token})
+	d, err := s.clientData(ctx, p.Account.RegionID)
 	if err != nil {
 		return err
 	}
+	d.Token = token
 	return s.render(w, r, "api_clients", "API-clients", d)
 }
 

@@ -65,7 +65,29 @@ func (s *Server) accountCreator() (AccountCreator, error) {
 	return ac, nil
 }
 
-func (s *Server) accountNewData(ctx context.Context, regionID int64, extra map[string]any) (map[string]any, error) {
+// accountNewPage is the data of beheer_account_nieuw.html.
+type accountNewPage struct {
+	View
+	Orgs                 []region.Organisation
+	OrgOpties, RolOpties []option
+	In                   map[string]string // the form as posted
+	Nieuw                *setupLink        // the account just made
+}
+
+// setupLink is a one-time setup link as shown, once, to the beheerder (beheer_instellink.html
+// and the new-account page).
+type setupLink struct {
+	Naam, Link, Geldig string // the account's name, the link, until when it works
+	TOTP               bool   // the account keeps its second factor
+}
+
+// setupLinkPage is the data of beheer_instellink.html.
+type setupLinkPage struct {
+	View
+	setupLink
+}
+
+func (s *Server) accountNewData(ctx context.Context, regionID int64, in map[string]string) (*accountNewPage, error) {
 	adm, err := s.admin()
 	if err != nil {
 		return nil, err
@@ -74,7 +96,6 @@ func (s *Server) accountNewData(ctx context.Context, regionID int64, extra map[s
 	if err != nil {
 		return nil, err
 	}
-	in, _ := extra["in"].(map[string]string)
 	var orgOpts, roleOpts []option
 	for _, o := range orgs {
 		v := strconv.FormatInt(o.ID, 10)
@@ -83,11 +104,7 @@ func (s *Server) accountNewData(ctx context.Context, regionID int64, extra map[s
 	for _, c := range accountRoles {
 		roleOpts = append(roleOpts, option{Value: c.Code, Label: c.Label, Selected: in["rol"] == c.Code})
 	}
-	d := map[string]any{"orgs": orgs, "orgOpties": orgOpts, "rolOpties": roleOpts}
-	for k, v := range extra {
-		d[k] = v
-	}
-	return d, nil
+	return &accountNewPage{Orgs: orgs, OrgOpties: orgOpts, RolOpties: roleOpts, In: in}, nil
 }
 
 // option is one <option> of a select, kept selected after a failed post.
@@ -121,7 +138,7 @@ func (s *Server) accountNewSubmit(w http.ResponseWriter, r *http.Request) error 
 		"organisatie": r.PostFormValue("organisatie"),
 		"rol":         r.PostFormValue("rol"),
 	}
-	d, err := s.accountNewData(ctx, p.Account.RegionID, map[string]any{"in": in})
+	d, err := s.accountNewData(ctx, p.Account.RegionID, in)
 	if err != nil {
 		return err
 	}
@@ -134,7 +151,7 @@ func (s *Server) accountNewSubmit(w http.ResponseWriter, r *http.Request) error 
 	}
 	orgID, _ := strconv.ParseInt(in["organisatie"], 10, 64)
 	var org *region.Organisation
-	for _, o := range d["orgs"].([]region.Organisation) {
+	for _, o := range d.Orgs {
 		if o.ID == orgID {
 			org = &o
 		}
@@ -174,14 +191,15 @@ func (s *Server) accountNewSubmit(w http.ResponseWriter, r *http.Request) error 
 			// Accounts are not pupil data: the audit trail records processing of pupil data under
 			// a purpose and ground of the convenant, so this goes to the log, with ids only.
 			s.log.InfoContext(ctx, "account aangemaakt", "door", p.Account.ID, "gebruiker_id", id, "organisatie_id", org.ID, "rol", string(role), "regio_id", p.Account.RegionID)
-			d["nieuw"] = map[string]any{
-				"naam":   u.Name,
-				"link":   s.publicBase(r) + "/account-instellen/" + token,
-				"geldig": now.Add(SetupLinkValidity).In(s.cfg.Location).Format("02-01-2006 15:04"),
+			nieuw := &setupLink{
+				Naam:   u.Name,
+				Link:   s.publicBase(r) + "/account-instellen/" + token,
+				Geldig: now.Add(SetupLinkValidity).In(s.cfg.Location).Format("02-01-2006 15:04"),
 			}
-			if d, err = s.accountNewData(ctx, p.Account.RegionID, map[string]any{"nieuw": d["nieuw"]}); err != nil {
+			if d, err = s.accountNewData(ctx, p.Account.RegionID, nil); err != nil {
 				return err
 			}
+			d.Nieuw = nieuw
 			w.Header().Set("Cache-Control", "no-store")
 			return s.render(w, r, "beheer_account_nieuw", "Nieuw account", d)
 		}
@@ -250,10 +268,10 @@ func (s *Server) accountReissueLink(w http.ResponseWriter, r *http.Request) erro
 	}
 	s.log.InfoContext(ctx, "nieuwe instellink gemaakt", "door", p.Account.ID, "gebruiker_id", id, "regio_id", p.Account.RegionID)
 	w.Header().Set("Cache-Control", "no-store")
-	return s.render(w, r, "beheer_instellink", "Nieuwe instellink", map[string]any{
-		"naam":   a.Name,
-		"link":   s.publicBase(r) + "/account-instellen/" + token,
-		"geldig": now.Add(SetupLinkValidity).In(s.cfg.Location).Format("02-01-2006 15:04"),
-		"totp":   a.TOTPConfirmed,
-	})
+	return s.render(w, r, "beheer_instellink", "Nieuwe instellink", &setupLinkPage{setupLink: setupLink{
+		Naam:   a.Name,
+		Link:   s.publicBase(r) + "/account-instellen/" + token,
+		Geldig: now.Add(SetupLinkValidity).In(s.cfg.Location).Format("02-01-2006 15:04"),
+		TOTP:   a.TOTPConfirmed,
+	}})
 }

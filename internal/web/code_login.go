@@ -37,11 +37,22 @@ type codeLogin struct {
 	// use finds the account with the address whose code matches (and uses the code up).
 	use func(ctx context.Context, email, hash string, now time.Time) (codeAccount, bool, error)
 	// data adds to the form page's data.
-	data func(s *Server, r *http.Request, d map[string]any)
+	data func(s *Server, r *http.Request, d *codeLoginPage)
 }
 
-func (s *Server) codeFormData(l *codeLogin, w http.ResponseWriter, r *http.Request) map[string]any {
-	d := map[string]any{"csrf": s.preCSRF(w, r), "minuten": int(s.cfg.LoginCodeValidity.Minutes())}
+// codeLoginPage is the data of the code sign-in forms (ouder_inloggen.html, ouder_code.html,
+// leerling_inloggen.html, leerling_code.html).
+type codeLoginPage struct {
+	View
+	Minuten       int             // how long a code stays valid
+	Email         string          // the address typed, after a refused one
+	LeerlingLogin bool            // the pupils' sign-in is mounted (parents' form)
+	BurgerOIDC    []citizenButton // the regions with a citizen sign-in (DigiD and the like)
+	Koppelen      bool            // a citizen sign-in is waiting to be linked to this account
+}
+
+func (s *Server) codeFormData(l *codeLogin, w http.ResponseWriter, r *http.Request) *codeLoginPage {
+	d := &codeLoginPage{View: View{CSRF: s.preCSRF(w, r)}, Minuten: int(s.cfg.LoginCodeValidity.Minutes())}
 	if l.data != nil {
 		l.data(s, r, d)
 	}
@@ -63,7 +74,7 @@ func (s *Server) codeRequestSubmit(l *codeLogin) handlerFunc {
 		email := auth.NormaliseEmail(r.PostFormValue("email"))
 		if email == "" || len(email) > 254 || !looksLikeEmail(email) {
 			d := s.codeFormData(l, w, r)
-			d["email"] = email
+			d.Email = email
 			return s.renderForm(w, r, http.StatusUnprocessableEntity, l.form, l.formTitle, d, map[string]string{"email": l.emailError})
 		}
 		// Throttle code requests per address and per e-mail address (no mail bombing).
@@ -202,10 +213,10 @@ func (s *Server) parentCodeLogin() *codeLogin {
 			}
 			return codeAccount{}, false, nil
 		},
-		data: func(s *Server, r *http.Request, d map[string]any) {
-			d["leerlingLogin"] = s.hasRoute("/inloggen/leerling")
-			d["burgerOIDC"] = s.citizenProviders(r.Context())
-			d["koppelen"] = s.hasCitizenLink(r)
+		data: func(s *Server, r *http.Request, d *codeLoginPage) {
+			d.LeerlingLogin = s.hasRoute("/inloggen/leerling")
+			d.BurgerOIDC = s.citizenProviders(r.Context())
+			d.Koppelen = s.hasCitizenLink(r)
 		},
 	}
 }
@@ -246,9 +257,9 @@ func (s *Server) pupilCodeLogin() *codeLogin {
 			}
 			return codeAccount{}, false, nil
 		},
-		data: func(s *Server, r *http.Request, d map[string]any) {
-			d["burgerOIDC"] = s.citizenProviders(r.Context())
-			d["koppelen"] = s.hasCitizenLink(r)
+		data: func(s *Server, r *http.Request, d *codeLoginPage) {
+			d.BurgerOIDC = s.citizenProviders(r.Context())
+			d.Koppelen = s.hasCitizenLink(r)
 		},
 	}
 }

@@ -376,7 +376,42 @@ func (c *consentHandlers) pupilPage(w http.ResponseWriter, r *http.Request) erro
 	return c.renderPupil(w, r, http.StatusOK, nil, nil, nil)
 }
 
-func (c *consentHandlers) renderPupil(w http.ResponseWriter, r *http.Request, status int, in map[string]any, errs map[string]string, extra map[string]any) error {
+// consentPupilPage is the data of toestemming_leerling.html: a pupil's consents and the forms to
+// record, ask and withdraw one.
+type consentPupilPage struct {
+	View
+	P              dossier.Pupil
+	Toestemmingen  []consentRow
+	In             map[string]string // the record form (as posted, or its defaults)
+	Ouders         []guardianOption  // the parents with gezag, who can give or withdraw
+	Doelen         []string          // the purposes of the consent rules
+	Verstrekkers   []Code            // parties whose own disclosure asks its own consent
+	Formulieren    []Code            // purposes with a printable consent form
+	Vocab          Vocabulary
+	Kanalen        []consent.Channel
+	MagVastleggen  bool // the user may record and ask (the zorgcoördinator)
+	Verzoeken      []askView
+	MaxBestand     string // the largest signed form accepted, in words
+	Online         bool   // parents can answer online
+	Uitnodigen     bool   // the pupil can be invited to the pupils' portal
+	Uitgenodigd    bool   // the invitation was just sent
+	Gevraagd       bool   // the request was just sent
+	OntvangerKeuze []Code
+	// After a withdrawal: the consent withdrawn and the disclosures that rested on it.
+	Ingetrokken    int64
+	Verstrekkingen []consent.Use
+}
+
+// guardianOption is a parent with gezag as a choice of the consent forms.
+type guardianOption struct{ Code, Naam string }
+
+// withdrawn is what the pupil's page says after a withdrawal.
+type withdrawn struct {
+	id   int64
+	uses []consent.Use
+}
+
+func (c *consentHandlers) renderPupil(w http.ResponseWriter, r *http.Request, status int, in map[string]string, errs map[string]string, after *withdrawn) error {
 	p := principalFrom(r.Context())
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
@@ -387,7 +422,7 @@ func (c *consentHandlers) renderPupil(w http.ResponseWriter, r *http.Request, st
 		return err
 	}
 	if in == nil {
-		in = map[string]any{"kanaal": string(consent.ChannelWritten), "formulier_versie": consent.FormVersion}
+		in = map[string]string{"kanaal": string(consent.ChannelWritten), "formulier_versie": consent.FormVersion}
 	}
 	cfg, err := c.d.Register.ConfigFor(r.Context(), p.Actor().RegionID)
 	if err != nil {
@@ -401,23 +436,23 @@ func (c *consentHandlers) renderPupil(w http.ResponseWriter, r *http.Request, st
 	if err != nil {
 		return err
 	}
-	var guardians []map[string]string
+	var guardians []guardianOption
 	for _, g := range fam.Guardians {
 		if g.Gezag {
-			guardians = append(guardians, map[string]string{"code": "ouder:" + itoa(g.ParentID), "naam": n.giver(consent.ParentGiver(g.ParentID)) + ", ouder met gezag"})
+			guardians = append(guardians, guardianOption{Code: "ouder:" + itoa(g.ParentID), Naam: n.giver(consent.ParentGiver(g.ParentID)) + ", ouder met gezag"})
 		}
 	}
 	asks, err := c.schoolAsks(r.Context(), p.Actor().RegionID, id, "")
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"p": pup, "toestemmingen": c.rows(recs, n), "in": in, "ouders": guardians, "doelen": cfg.Rules.Purposes(),
-		"verstrekkers": disclosers(c.s.vocabOf(p), cfg.Rules),
-		"formulieren":  c.formPurposes(p, cfg, pup, fam.GezagCount()),
-		"vocab":        c.s.vocabOf(p), "kanalen": consent.Channels, "magVastleggen": p.Role() == auth.RoleZorgcoordinator,
-		"verzoeken": asks, "maxBestand": sizeText(consent.MaxDocumentSize), "online": c.s.onlineConsent, "uitnodigen": c.s.portal.Pupils != nil && p.Role() == auth.RoleZorgcoordinator, "uitgenodigd": r.URL.Query().Get("uitgenodigd") != "", "ontvangerKeuze": n.choices(c.s.vocabOf(p).Parties), "gevraagd": r.URL.Query().Get("gevraagd") != ""}
-	for k, v := range extra {
-		data[k] = v
+	data := &consentPupilPage{P: pup, Toestemmingen: c.rows(recs, n), In: in, Ouders: guardians, Doelen: cfg.Rules.Purposes(),
+		Verstrekkers: disclosers(c.s.vocabOf(p), cfg.Rules),
+		Formulieren:  c.formPurposes(p, cfg, pup, fam.GezagCount()),
+		Vocab:        c.s.vocabOf(p), Kanalen: consent.Channels, MagVastleggen: p.Role() == auth.RoleZorgcoordinator,
+		Verzoeken: asks, MaxBestand: sizeText(consent.MaxDocumentSize), Online: c.s.onlineConsent, Uitnodigen: c.s.portal.Pupils != nil && p.Role() == auth.RoleZorgcoordinator, Uitgenodigd: r.URL.Query().Get("uitgenodigd") != "", OntvangerKeuze: n.choices(c.s.vocabOf(p).Parties), Gevraagd: r.URL.Query().Get("gevraagd") != ""}
+	if after != nil {
+		data.Ingetrokken, data.Verstrekkingen = after.id, after.uses
 	}
 	return c.s.renderPage(w, r, status, "toestemming_leerling", "Toestemmingen van "+pup.FirstName+" "+pup.LastName, data, errs)
 }
@@ -450,7 +485,7 @@ func (c *consentHandlers) recordSubmit(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	if len(errs) > 0 {
-		keep := map[string]any{}
+		keep := map[string]string{}
 		for k, v := range f {
 			if k != "csrf" {
 				keep[k] = strings.Join(v, ",")
@@ -478,7 +513,7 @@ func (c *consentHandlers) withdrawSubmit(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	r.SetPathValue("id", itoa(rec.Data().PupilID))
-	return c.renderPupil(w, r, http.StatusOK, nil, nil, map[string]any{"ingetrokken": id, "verstrekkingen": uses})
+	return c.renderPupil(w, r, http.StatusOK, nil, nil, &withdrawn{id: id, uses: uses})
 }
 
 // formPurposes are the purposes for which a consent form can be printed for this pupil today:

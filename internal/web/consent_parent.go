@@ -423,8 +423,19 @@ func (c *consentHandlers) renderParent(w http.ResponseWriter, r *http.Request, s
 	if zelf {
 		title = "Mijn toestemmingen"
 	}
-	return c.s.renderPage(w, r, status, "toestemming_ouder", title, map[string]any{"p": pup, "open": open, "afgerond": closed,
-		"toestemmingen": c.consentViews(recs, fam, n), "klaar": done, "zelf": zelf}, errs)
+	return c.s.renderPage(w, r, status, "toestemming_ouder", title, &consentParentPage{P: pup, Open: open, Afgerond: closed,
+		Toestemmingen: c.consentViews(recs, fam, n), Klaar: done, Zelf: zelf}, errs)
+}
+
+// consentParentPage is the data of toestemming_ouder.html: the requests for a child (or, Zelf,
+// for the pupil) and the consents on file.
+type consentParentPage struct {
+	View
+	P              dossier.Pupil
+	Open, Afgerond []askView
+	Toestemmingen  []consentView
+	Klaar          string // what was just done
+	Zelf           bool   // the pupil reads their own
 }
 
 // answerSubmit is POST /toestemmingen/verzoek/{id}/antwoord (antwoord=ja|nee).
@@ -605,7 +616,7 @@ func (c *consentHandlers) askSubmit(w http.ResponseWriter, r *http.Request) erro
 			return nil
 		}
 	}
-	keep := map[string]any{}
+	keep := map[string]string{}
 	for k, v := range f {
 		if k != "csrf" {
 			keep[k] = strings.Join(v, ",")

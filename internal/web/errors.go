@@ -100,7 +100,7 @@ func (s *Server) htmlHandler(h handlerFunc) http.Handler {
 			http.Redirect(w, r, "/inloggen", http.StatusSeeOther)
 			return
 		}
-		s.renderStatus(w, r, e.Status, "fout", e.Title, map[string]any{"Fout": e})
+		s.renderStatus(w, r, e.Status, "fout", e.Title, &errorPage{Fout: e})
 	})
 }
 
@@ -164,4 +164,10 @@ func (s *Server) logError(r *http.Request, e *Error) {
 		return
 	}
 	s.log.DebugContext(r.Context(), "verzoek geweigerd", "status", e.Status, "pad", routePattern(r), "request_id", requestID(r.Context()))
+}
+
+// errorPage is the data of fout.html: the safe title and detail of what went wrong.
+type errorPage struct {
+	View
+	Fout *Error
 }

@@ -19,7 +19,27 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "inloggen", "Inloggen", map[string]any{"csrf": s.preCSRF(w, r), "oidc": cfgs, "terug": safeReturn(r.URL.Query().Get("terug"))})
+	return s.render(w, r, "inloggen", "Inloggen", &loginPage{View: View{CSRF: s.preCSRF(w, r)}, OIDC: cfgs, Terug: safeReturn(r.URL.Query().Get("terug"))})
+}
+
+// loginPage is the data of inloggen.html.
+type loginPage struct {
+	View
+	OIDC  []auth.OIDCConfig // the organisations with their own sign-in (none after a failed attempt)
+	Terug string            // the local path to return to
+	Email string            // the address typed, after a failed attempt
+}
+
+// mfaPage is the data of mfa.html and mfa_instellen.html (Secret: the new TOTP secret, grouped).
+type mfaPage struct {
+	View
+	Secret string
+}
+
+// recoveryCodesPage is the data of herstelcodes.html.
+type recoveryCodesPage struct {
+	View
+	Codes []string
 }
 
 // safeReturn keeps a return path only when it is a local path.
@@ -40,7 +60,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	fail := func() error {
 		w.Header().Set("Cache-Control", "no-store")
 		return s.renderForm(w, r, http.StatusUnauthorized, "inloggen", "Inloggen",
-			map[string]any{"csrf": s.preCSRF(w, r), "email": email, "terug": safeReturn(r.PostFormValue("terug"))},
+			&loginPage{View: View{CSRF: s.preCSRF(w, r)}, Email: email, Terug: safeReturn(r.PostFormValue("terug"))},
 			map[string]string{"email": genericLoginError})
 	}
 	if email == "" || pw == "" || len(pw) > 1024 || len(email) > 254 {
@@ -150,7 +170,7 @@ func (s *Server) mfaForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "mfa", "Tweede stap", map[string]any{"csrf": sess.CSRF})
+	return s.render(w, r, "mfa", "Tweede stap", &mfaPage{View: View{CSRF: sess.CSRF}})
 }
 
 func (s *Server) mfaSubmit(w http.ResponseWriter, r *http.Request) error {
@@ -167,7 +187,7 @@ func (s *Server) mfaSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	} else if locked {
 		s.d.Sessions.DeleteSession(ctx, sess.IDHash)
-		return s.renderForm(w, r, http.StatusTooManyRequests, "fout", "Te vaak geprobeerd", map[string]any{"Fout": &Error{Title: "Te vaak geprobeerd", Detail: "U heeft te vaak een verkeerde code getypt. Wacht een kwartier en log opnieuw in."}}, nil)
+		return s.renderForm(w, r, http.StatusTooManyRequests, "fout", "Te vaak geprobeerd", &errorPage{Fout: &Error{Title: "Te vaak geprobeerd", Detail: "U heeft te vaak een verkeerde code getypt. Wacht een kwartier en log opnieuw in."}}, nil)
 	}
 	ok := false
 	if rc := r.PostFormValue("herstelcode"); strings.TrimSpace(rc) != "" {
@@ -192,7 +212,7 @@ func (s *Server) mfaSubmit(w http.ResponseWriter, r *http.Request) error {
 		if _, err := s.d.Throttle.ThrottleFail(ctx, key, s.cfg.Limits.AccountFailures, s.cfg.Limits.Window, s.cfg.Limits.Lock, now); err != nil {
 			return err
 		}
-		return s.renderForm(w, r, http.StatusUnauthorized, "mfa", "Tweede stap", map[string]any{"csrf": sess.CSRF}, map[string]string{"code": "Deze code klopt niet. Typ de code die de app nu laat zien."})
+		return s.renderForm(w, r, http.StatusUnauthorized, "mfa", "Tweede stap", &mfaPage{View: View{CSRF: sess.CSRF}}, map[string]string{"code": "Deze code klopt niet. Typ de code die de app nu laat zien."})
 	}
 	s.d.Throttle.ThrottleReset(ctx, key)
 	if err := s.promote(w, r, sess, auth.StageActive); err != nil {
@@ -256,7 +276,7 @@ func (s *Server) enrolForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "mfa_instellen", "Tweestapsverificatie instellen", map[string]any{"csrf": sess.CSRF, "secret": groupSecret(secret)})
+	return s.render(w, r, "mfa_instellen", "Tweestapsverificatie instellen", &mfaPage{View: View{CSRF: sess.CSRF}, Secret: groupSecret(secret)})
 }
 
 func groupSecret(s string) string {
@@ -311,7 +331,7 @@ func (s *Server) enrolSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !ok {
 		return s.renderForm(w, r, http.StatusUnprocessableEntity, "mfa_instellen", "Tweestapsverificatie instellen",
-			map[string]any{"csrf": sess.CSRF, "secret": groupSecret(secret)}, map[string]string{"code": "Deze code klopt niet. Typ de code die de app nu laat zien."})
+			&mfaPage{View: View{CSRF: sess.CSRF}, Secret: groupSecret(secret)}, map[string]string{"code": "Deze code klopt niet. Typ de code die de app nu laat zien."})
 	}
 	codes, hashes := auth.NewRecoveryCodes()
 	if err := s.d.Accounts.ReplaceRecoveryCodes(ctx, a.RegionID, a.ID, hashes, now); err != nil {
@@ -321,7 +341,7 @@ func (s *Server) enrolSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.log.InfoContext(ctx, "tweestapsverificatie ingesteld", "gebruiker_id", a.ID)
-	return s.render(w, r, "herstelcodes", "Herstelcodes", map[string]any{"codes": codes})
+	return s.render(w, r, "herstelcodes", "Herstelcodes", &recoveryCodesPage{Codes: codes})
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {

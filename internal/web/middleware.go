@@ -132,7 +132,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 					if strings.HasPrefix(r.URL.Path, "/api/") {
 						writeProblem(sw, r, e)
 					} else {
-						s.renderStatus(sw, r, e.Status, "fout", e.Title, map[string]any{"Fout": e})
+						s.renderStatus(sw, r, e.Status, "fout", e.Title, &errorPage{Fout: e})
 					}
 				}
 			}
