@@ -144,26 +144,45 @@ func importFailed(err error) bool {
 
 func (v *verzuimHandlers) uploadForm(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
-	return v.s.render(w, r, "verzuim_registraties", "Verzuim uploaden", map[string]any{"doel": p.Session.Purpose, "doelLabel": Label(v.s.vocabOf(p).Purposes, p.Session.Purpose), "doelen": v.s.purposesFor(p), "terug": "/verzuim/registraties"})
+	return v.s.render(w, r, "verzuim_registraties", "Verzuim uploaden", v.uploadPage(p))
+}
+
+// uploadPage is the data of verzuim_registraties.html: the upload form and, after an upload,
+// its result.
+type uploadPage struct {
+	View
+	PurposeChoice
+	DoelLabel   string
+	SlaOver     bool                 // skip bad lines
+	Res         absence.ImportResult // the import's counts (Klaar)
+	Signalen    int                  // signals refreshed
+	Regelfouten []string             // the refused lines
+	Klaar       bool                 // the file was imported
+}
+
+func (v *verzuimHandlers) uploadPage(p *Principal) *uploadPage {
+	purpose := p.Session.Purpose
+	return &uploadPage{PurposeChoice: PurposeChoice{Doel: purpose, Doelen: v.s.purposesFor(p), Terug: "/verzuim/registraties"},
+		DoelLabel: Label(v.s.vocabOf(p).Purposes, purpose)}
 }
 
 func (v *verzuimHandlers) upload(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
 	purpose := p.Session.Purpose
-	data := map[string]any{"doel": purpose, "doelLabel": Label(v.s.vocabOf(p).Purposes, purpose), "doelen": v.s.purposesFor(p), "terug": "/verzuim/registraties"}
+	data := v.uploadPage(p)
 	if purpose == "" {
 		return v.s.renderForm(w, r, http.StatusBadRequest, "verzuim_registraties", "Verzuim uploaden", data, map[string]string{"doel": "Kies eerst het doel waaronder u werkt."})
 	}
 	skip := r.PostFormValue("sla_fouten_over") == "ja"
-	data["slaOver"] = skip
+	data.SlaOver = skip
 	f, _, err := r.FormFile("bestand")
 	if err != nil {
 		return v.s.renderForm(w, r, http.StatusBadRequest, "verzuim_registraties", "Verzuim uploaden", data, map[string]string{"bestand": "Kies een CSV-bestand met de kolommen leerling, datum, uren en reden."})
 	}
 	defer f.Close()
 	res, err := v.doImport(r.Context(), p, purpose, audit.AccessUI, absence.Import{CSV: f, SkipErrors: skip})
-	data["res"], data["signalen"] = res.ImportResult, res.Signals
-	data["regelfouten"] = lineErrors(res.Errors)
+	data.Res, data.Signalen = res.ImportResult, res.Signals
+	data.Regelfouten = lineErrors(res.Errors)
 	if err != nil {
 		if !importFailed(err) {
 			return err
@@ -176,7 +195,7 @@ func (v *verzuimHandlers) upload(w http.ResponseWriter, r *http.Request) error {
 		}
 		return v.s.renderForm(w, r, http.StatusBadRequest, "verzuim_registraties", "Verzuim uploaden", data, map[string]string{"bestand": msg})
 	}
-	data["klaar"] = true
+	data.Klaar = true
 	return v.s.render(w, r, "verzuim_registraties", "Verzuim uploaden", data)
 }
 
@@ -277,7 +296,8 @@ func (v *verzuimHandlers) openSignals(ctx context.Context, p *Principal, purpose
 func (v *verzuimHandlers) signals(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
 	purpose := p.Session.Purpose
-	data := map[string]any{"doel": purpose, "doelLabel": Label(v.s.vocabOf(p).Purposes, purpose), "doelen": v.s.purposesFor(p), "terug": "/verzuim/signalen"}
+	data := &signalsPage{PurposeChoice: PurposeChoice{Doel: purpose, Doelen: v.s.purposesFor(p), Terug: "/verzuim/signalen"},
+		DoelLabel: Label(v.s.vocabOf(p).Purposes, purpose)}
 	if purpose == "" {
 		return v.s.render(w, r, "doel_kiezen", "Kies uw doel", data)
 	}
@@ -285,8 +305,18 @@ func (v *verzuimHandlers) signals(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	data["signalen"], data["weggelaten"] = rows, withheld
+	data.Signalen, data.Weggelaten = rows, withheld
 	return v.s.render(w, r, "verzuim_signalen", "Open verzuimsignalen", data)
+}
+
+// signalsPage is the data of verzuim_signalen.html (and of doel_kiezen.html before a purpose is
+// chosen).
+type signalsPage struct {
+	View
+	PurposeChoice
+	DoelLabel  string
+	Signalen   []signalRow
+	Weggelaten int // signals not shown for this purpose
 }
 
 // schoolSignal loads a signal of a pupil enrolled at the principal's school; 404 otherwise (a

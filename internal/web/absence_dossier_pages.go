@@ -50,7 +50,30 @@ func (h *dossierHandlers) pageDossier(r *http.Request, id int64) error {
 	return h.samePurpose(p, d)
 }
 
-func (h *dossierHandlers) listData(r *http.Request, p *Principal) (map[string]any, error) {
+// dossiersPage is the data of verzuim_dossiers.html: the gemeente's leerplicht dossiers, the
+// form to open one and the residents' list upload.
+type dossiersPage struct {
+	View
+	Gemeentelijst bool // the residents' list can be read in here
+	Dossiers      []dossierRow
+	Verlopen      int // dossiers past a term
+	Termijn       int // school days to the first contact
+	In            map[string]string
+	// After a residents' list upload: its result, or the refused lines.
+	Lijst       *absence.ResidentsResult
+	Lijstfouten []string
+}
+
+// dossierPage is the data of verzuim_dossier.html: one dossier and the step form.
+type dossierPage struct {
+	View
+	D       dossierView
+	Soorten []absence.StepKind
+	In      map[string]string
+	Vandaag absence.Date
+}
+
+func (h *dossierHandlers) listData(r *http.Request, p *Principal) (*dossiersPage, error) {
 	ctx := r.Context()
 	a := p.Actor()
 	ds, err := h.d.Store.DossiersInGemeente(ctx, a.RegionID, a.OrgID)
@@ -125,7 +148,7 @@ func (h *dossierHandlers) listData(r *http.Request, p *Principal) (map[string]an
 	if err != nil {
 		return nil, fmt.Errorf("dossierregels van de regio: %w", err)
 	}
-	return map[string]any{"gemeentelijst": h.d.Residents != nil, "dossiers": rows, "verlopen": overdue, "vandaag": h.today(), "termijn": rules.FirstContactDays}, nil
+	return &dossiersPage{Gemeentelijst: h.d.Residents != nil, Dossiers: rows, Verlopen: overdue, Termijn: rules.FirstContactDays}, nil
 }
 
 func (h *dossierHandlers) list(w http.ResponseWriter, r *http.Request) error {
@@ -133,7 +156,7 @@ func (h *dossierHandlers) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data["in"] = map[string]string{}
+	data.In = map[string]string{}
 	return h.s.render(w, r, "verzuim_dossiers", "Leerplichtdossiers", data)
 }
 
@@ -154,7 +177,7 @@ func (h *dossierHandlers) openForm(w http.ResponseWriter, r *http.Request) error
 			return err
 		}
 		in["nummer"] = "" // the number is not echoed back into the page
-		data["in"] = in
+		data.In = in
 		return h.s.renderForm(w, r, http.StatusBadRequest, "verzuim_dossiers", "Leerplichtdossiers", data, errs)
 	}
 	http.Redirect(w, r, "/verzuim/dossiers/"+h.s.pid(kindDossier, id), http.StatusSeeOther)
@@ -169,7 +192,7 @@ func (h *dossierHandlers) renderPage(w http.ResponseWriter, r *http.Request, sta
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"d": v, "soorten": absence.StepKinds(), "in": in, "vandaag": h.today()}
+	data := &dossierPage{D: v, Soorten: absence.StepKinds(), In: in, Vandaag: h.today()}
 	title := "Leerplichtdossier " + strconv.FormatInt(id, 10)
 	if status != http.StatusOK {
 		return h.s.renderForm(w, r, status, "verzuim_dossier", title, data, errs)

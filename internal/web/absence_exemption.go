@@ -246,17 +246,39 @@ func (h *exemptionHandlers) read(ctx context.Context, p *Principal, id int64, po
 
 var exemptionFormFields = []string{"soort_nummer", "nummer", "soort", "aanvrager", "aanvrager_naam", "ontvangen", "van", "tot", "reden", "document_soort", "document_door", "document_datum"}
 
-func (h *exemptionHandlers) listData(ctx context.Context, p *Principal, point audit.AccessPoint) (map[string]any, error) {
+// exemptionsPage is the data of verzuim_vrijstellingen.html: the gemeente's requests and the
+// form to record one.
+type exemptionsPage struct {
+	View
+	Aanvragen  []exemptionRow
+	Soorten    []absence.ExemptionKind
+	Aanvragers []absence.Requester
+	Documenten []absence.DocumentKind
+	In         map[string]string // the form as posted (never the number)
+}
+
+// exemptionRow is a request with the pupil's name (only rows the leerplichtambtenaar may see
+// with the name are listed).
+type exemptionRow struct {
+	absence.StoredExemptionRequest
+	Name string
+}
+
+// exemptionPage is the data of verzuim_vrijstelling.html: one request and the decision form.
+type exemptionPage struct {
+	View
+	R    absence.StoredExemptionRequest
+	Naam string // the pupil's name ("" after a refused decision form)
+	In   map[string]string
+}
+
+func (h *exemptionHandlers) listData(ctx context.Context, p *Principal, point audit.AccessPoint) (*exemptionsPage, error) {
 	a := p.Actor()
 	reqs, err := h.d.Store.ExemptionRequestsInGemeente(ctx, a.RegionID, a.OrgID)
 	if err != nil {
 		return nil, err
 	}
-	type row struct {
-		absence.StoredExemptionRequest
-		Name string
-	}
-	var rows []row
+	var rows []exemptionRow
 	var recs []audit.Record
 	for _, r := range reqs {
 		pup, err := h.s.d.Dossiers.DossierPupil(ctx, a.RegionID, r.PupilID, h.s.today(), dossier.Want{})
@@ -276,14 +298,14 @@ func (h *exemptionHandlers) listData(ctx context.Context, p *Principal, point au
 		if !d.Allowed {
 			continue
 		}
-		rows = append(rows, row{StoredExemptionRequest: r, Name: pup.FirstName + " " + pup.LastName})
+		rows = append(rows, exemptionRow{StoredExemptionRequest: r, Name: pup.FirstName + " " + pup.LastName})
 	}
 	if len(recs) > 0 {
 		if err := h.s.d.Audit.Append(ctx, a.RegionID, recs...); err != nil {
 			return nil, err
 		}
 	}
-	return map[string]any{"aanvragen": rows, "soorten": absence.ExemptionKinds(), "aanvragers": absence.Requesters(), "documenten": absence.DocumentKinds()}, nil
+	return &exemptionsPage{Aanvragen: rows, Soorten: absence.ExemptionKinds(), Aanvragers: absence.Requesters(), Documenten: absence.DocumentKinds()}, nil
 }
 
 func (h *exemptionHandlers) list(w http.ResponseWriter, r *http.Request) error {
@@ -292,7 +314,7 @@ func (h *exemptionHandlers) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data["in"] = map[string]string{}
+	data.In = map[string]string{}
 	return h.s.render(w, r, "verzuim_vrijstellingen", "Vrijstellingen en verlof", data)
 }
 
@@ -314,7 +336,7 @@ func (h *exemptionHandlers) createForm(w http.ResponseWriter, r *http.Request) e
 			return err
 		}
 		in["nummer"] = "" // the number is not echoed back into the page
-		data["in"] = in
+		data.In = in
 		return h.s.renderForm(w, r, http.StatusBadRequest, "verzuim_vrijstellingen", "Vrijstellingen en verlof", data, errs)
 	}
 	http.Redirect(w, r, "/verzuim/vrijstellingen/"+h.s.pid(kindExemptionRequest, id), http.StatusSeeOther)
@@ -331,7 +353,7 @@ func (h *exemptionHandlers) page(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.s.render(w, r, "verzuim_vrijstelling", "Aanvraag "+strconv.FormatInt(id, 10), map[string]any{"r": req, "naam": pup.FirstName + " " + pup.LastName, "in": map[string]string{}})
+	return h.s.render(w, r, "verzuim_vrijstelling", "Aanvraag "+strconv.FormatInt(id, 10), &exemptionPage{R: req, Naam: pup.FirstName + " " + pup.LastName, In: map[string]string{}})
 }
 
 func (h *exemptionHandlers) decideForm(w http.ResponseWriter, r *http.Request) error {
@@ -349,7 +371,7 @@ func (h *exemptionHandlers) decideForm(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	if len(errs) > 0 {
-		return h.s.renderForm(w, r, http.StatusBadRequest, "verzuim_vrijstelling", "Aanvraag "+strconv.FormatInt(id, 10), map[string]any{"r": req, "in": in}, errs)
+		return h.s.renderForm(w, r, http.StatusBadRequest, "verzuim_vrijstelling", "Aanvraag "+strconv.FormatInt(id, 10), &exemptionPage{R: req, In: in}, errs)
 	}
 	http.Redirect(w, r, "/verzuim/vrijstellingen/"+h.s.pid(kindExemptionRequest, id), http.StatusSeeOther)
 	return nil

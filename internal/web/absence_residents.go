@@ -39,7 +39,7 @@ func (h *dossierHandlers) residentsForm(w http.ResponseWriter, r *http.Request) 
 		if err != nil {
 			return err
 		}
-		data["in"], data["lijstfouten"] = map[string]string{}, lines
+		data.In, data.Lijstfouten = map[string]string{}, lines
 		return h.s.renderForm(w, r, http.StatusBadRequest, "verzuim_dossiers", "Leerplichtdossiers", data, map[string]string{"lijst": msg})
 	}
 	f, _, err := r.FormFile("lijst")
@@ -67,7 +67,7 @@ func (h *dossierHandlers) residentsForm(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	data["in"], data["lijst"] = map[string]string{}, res
+	data.In, data.Lijst = map[string]string{}, &res
 	return h.s.render(w, r, "verzuim_dossiers", "Leerplichtdossiers", data)
 }
 

@@ -203,10 +203,6 @@ func (h *inzageHandlers) renderParent(w http.ResponseWriter, r *http.Request, st
 		v.Controller = names[d.ControllerID]
 		mine = append(mine, v)
 	}
-	type holder struct {
-		rights.Controller
-		Withheld string
-	}
 	var holders []holder
 	for _, c := range ctrls {
 		x := holder{Controller: c}
@@ -221,13 +217,46 @@ func (h *inzageHandlers) renderParent(w http.ResponseWriter, r *http.Request, st
 	if err := h.s.audit(ctx, p, pup.Pseudonym, "identificatie", "", parentAnswer, Facts{}, audit.AccessUI, "inzage-overzicht"); err != nil {
 		return err
 	}
-	return h.s.renderForm(w, r, status, "inzage_ouder", "Uw rechten", map[string]any{
-		"kind": pup, "verzoeken": mine, "houders": holders, "soorten": rights.Kinds, "zelf": who.Kind == rights.RequesterPupil,
-		"magZelf": who.Kind == rights.RequesterParent || age >= rights.PupilOwnRightsAge, "leeftijd": age,
-		"bezwaarMogelijk": who.Kind == rights.RequesterPupil && age >= rights.WGBOChildAge && age < rights.WGBOAloneAge, "bezwaar": objects,
-		"verzonden": r.URL.Query().Get("verzonden"), "gekozen": r.PostFormValue("soort"), "tekst": r.PostFormValue("toelichting"),
-		"termijnVandaag": today.AddMonths(rights.TermMonths).String(), "maxVerlenging": rights.MaxExtensionMonths,
+	return h.s.renderForm(w, r, status, "inzage_ouder", "Uw rechten", &rightsParentPage{
+		Kind: pup, Verzoeken: mine, Houders: holders, Soorten: rights.Kinds, Zelf: who.Kind == rights.RequesterPupil,
+		MagZelf: who.Kind == rights.RequesterParent || age >= rights.PupilOwnRightsAge, Leeftijd: age,
+		BezwaarMogelijk: who.Kind == rights.RequesterPupil && age >= rights.WGBOChildAge && age < rights.WGBOAloneAge, Bezwaar: objects,
+		Verzonden: r.URL.Query().Get("verzonden"), Gekozen: r.PostFormValue("soort"), Tekst: r.PostFormValue("toelichting"),
+		TermijnVandaag: today.AddMonths(rights.TermMonths).String(), MaxVerlenging: rights.MaxExtensionMonths,
 	}, errs)
+}
+
+// rightsParentPage is the data of inzage_ouder.html: a parent's (or, Zelf, the pupil's) rights
+// about one child.
+type rightsParentPage struct {
+	View
+	Kind            dossier.Pupil
+	Verzoeken       []requestView // the requests this requester made
+	Houders         []holder      // who holds data about the child
+	Soorten         []rights.Kind
+	Zelf            bool // the pupil asks
+	MagZelf         bool // the requester may ask (a pupil from PupilOwnRightsAge)
+	Leeftijd        int
+	BezwaarMogelijk bool   // the pupil may object to the parents' access to the JGZ data
+	Bezwaar         bool   // the pupil has objected
+	Verzonden       string // what was just sent
+	Gekozen, Tekst  string // the form as posted
+	TermijnVandaag  string // the term of a request made today
+	MaxVerlenging   int
+}
+
+// holder is an organisation that holds data about the child, with why its data are withheld
+// from this requester (if they are).
+type holder struct {
+	rights.Controller
+	Withheld string
+}
+
+// rightsSchoolPage is the data of inzage_school.html: the open requests to the school.
+type rightsSchoolPage struct {
+	View
+	Verzoeken     []requestView
+	MaxVerlenging int
 }
 
 // orgNames maps the region's organisations to their names.
@@ -340,9 +369,7 @@ func (h *inzageHandlers) renderSchool(w http.ResponseWriter, r *http.Request, st
 	if err := h.s.auditNames(ctx, p, shown, "inzage", audit.AccessUI, "inzage-werklijst"); err != nil {
 		return err
 	}
-	return h.s.renderForm(w, r, status, "inzage_school", "Verzoeken van ouders en leerlingen", map[string]any{
-		"verzoeken": rows, "maxVerlenging": rights.MaxExtensionMonths, "vandaag": today.String(),
-	}, errs)
+	return h.s.renderForm(w, r, status, "inzage_school", "Verzoeken van ouders en leerlingen", &rightsSchoolPage{Verzoeken: rows, MaxVerlenging: rights.MaxExtensionMonths}, errs)
 }
 
 // schoolRequest loads request id for the zorgcoördinator: 404 unless it is addressed to their

@@ -104,10 +104,19 @@ func (c *caseHandlers) newForm(w http.ResponseWriter, r *http.Request) error {
 
 func (c *caseHandlers) renderNew(w http.ResponseWriter, r *http.Request, status int, in openInput, errs map[string]string) error {
 	p := principalFrom(r.Context())
-	return c.s.renderForm(w, r, status, "casus_nieuw", "Casus openen", map[string]any{
-		"in": in, "soorten": c.caseTypesFor(r.Context(), p.Actor().Party), "doelen": c.casePurposes(r.Context()), "vandaag": c.s.today(),
-		"leerplicht": p.Role() == auth.RoleLeerplicht,
+	return c.s.renderForm(w, r, status, "casus_nieuw", "Casus openen", &caseNewPage{
+		In: in, Soorten: c.caseTypesFor(r.Context(), p.Actor().Party), Doelen: c.casePurposes(r.Context()), Vandaag: c.s.today(),
+		Leerplicht: p.Role() == auth.RoleLeerplicht,
 	}, errs)
+}
+
+// caseNewPage is the data of casus_nieuw.html.
+type caseNewPage struct {
+	View
+	In              openInput
+	Soorten, Doelen []optionRow
+	Vandaag         string // today, the latest start date
+	Leerplicht      bool   // a leerplichtambtenaar opens (deelregie)
 }
 
 func (c *caseHandlers) create(w http.ResponseWriter, r *http.Request) error {

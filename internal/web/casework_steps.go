@@ -240,19 +240,33 @@ func (c *caseHandlers) plan(w http.ResponseWriter, r *http.Request) error {
 		return caseError(err)
 	}
 	today := c.s.now()
-	var open, done []map[string]any
+	var open, done []planRow
 	for _, a := range v.Agreements {
-		row := map[string]any{"a": a.Item, "scope": a.Scope,
-			"telaat": !a.Item.Status.Finished() && a.Item.Due.Before(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, a.Item.Due.Location()))}
+		row := planRow{A: a.Item, Scope: a.Scope,
+			TeLaat: !a.Item.Status.Finished() && a.Item.Due.Before(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, a.Item.Due.Location()))}
 		if a.Item.Status.Finished() {
 			done = append(done, row)
 		} else {
 			open = append(open, row)
 		}
 	}
-	return c.s.render(w, r, "casus_plan", fmt.Sprintf("Plan van aanpak, casus %d", id), map[string]any{
-		"v": v, "c": v.Case, "open": open, "klaar": done, "verborgen": v.Hidden,
-	})
+	return c.s.render(w, r, "casus_plan", fmt.Sprintf("Plan van aanpak, casus %d", id), &planPage{V: v, C: v.Case, Open: open, Klaar: done, Verborgen: v.Hidden})
+}
+
+// planPage is the data of casus_plan.html: the plan van aanpak of a case.
+type planPage struct {
+	View
+	V           *casework.View
+	C           *casework.Case
+	Open, Klaar []planRow // running agreements; finished and lapsed ones
+	Verborgen   int       // records the viewer may not see in this phase
+}
+
+// planRow is one agreement of the plan; Scope "inhoud" shows its content.
+type planRow struct {
+	A      casework.Agreement
+	Scope  string
+	TeLaat bool // past its date and not finished
 }
 
 // ---- inbreng and informatievragen

@@ -58,25 +58,43 @@ func letterKind(r *http.Request) (absence.StepKind, error) {
 
 func (h *letterTemplateHandlers) list(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
-	type row struct {
-		Kind    absence.StepKind
-		Label   string
-		Version int64
-		At      time.Time
-	}
-	var rows []row
+	var rows []letterTemplateRow
 	for _, k := range letterKinds {
 		t, err := h.st.LetterTemplate(r.Context(), p.Actor().RegionID, k)
 		if err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return err
 		}
-		rows = append(rows, row{Kind: k, Label: k.Label(), Version: t.Version, At: t.At})
+		rows = append(rows, letterTemplateRow{Kind: k, Label: k.Label(), Version: t.Version, At: t.At})
 	}
-	return h.s.render(w, r, "briefsjablonen", "Briefsjablonen leerplicht", map[string]any{"sjablonen": rows})
+	return h.s.render(w, r, "briefsjablonen", "Briefsjablonen leerplicht", &letterTemplatesPage{Sjablonen: rows})
+}
+
+// letterTemplatesPage is the data of briefsjablonen.html.
+type letterTemplatesPage struct {
+	View
+	Sjablonen []letterTemplateRow
+}
+
+// letterTemplateRow is a letter kind and its valid version (0: the model text).
+type letterTemplateRow struct {
+	Kind    absence.StepKind
+	Label   string
+	Version int64
+	At      time.Time
+}
+
+// letterTemplatePage is the data of briefsjabloon.html.
+type letterTemplatePage struct {
+	View
+	Soort     absence.StepKind
+	Tekst     string // the text in the field
+	Versies   []absence.StoredLetterTemplate
+	Velden    []absence.Placeholder
+	Voorbeeld string // the text filled with example data
 }
 
 // editData is the edit page: the text in the field, the versions, the placeholders, a preview.
-func (h *letterTemplateHandlers) editData(ctx context.Context, regionID int64, k absence.StepKind, text, preview string) (map[string]any, error) {
+func (h *letterTemplateHandlers) editData(ctx context.Context, regionID int64, k absence.StepKind, text, preview string) (*letterTemplatePage, error) {
 	versions, err := h.st.LetterTemplateVersions(ctx, regionID, k)
 	if err != nil {
 		return nil, err
@@ -87,8 +105,7 @@ func (h *letterTemplateHandlers) editData(ctx context.Context, regionID int64, k
 			text = versions[0].Text
 		}
 	}
-	return map[string]any{"soort": k, "label": k.Label(), "tekst": text, "versies": versions, "velden": absence.LetterPlaceholders,
-		"model": absence.DefaultLetterTemplate(k).Text(), "voorbeeld": preview}, nil
+	return &letterTemplatePage{Soort: k, Tekst: text, Versies: versions, Velden: absence.LetterPlaceholders, Voorbeeld: preview}, nil
 }
 
 func (h *letterTemplateHandlers) edit(w http.ResponseWriter, r *http.Request) error {

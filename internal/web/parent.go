@@ -96,5 +96,11 @@ func (s *Server) devMailbox(w http.ResponseWriter, r *http.Request) error {
 	if !s.cfg.Demo || s.d.Mailbox == nil {
 		return errNotFound
 	}
-	return s.render(w, r, "postvak", "Postvak van de demo", map[string]any{"berichten": s.d.Mailbox.Messages()})
+	return s.render(w, r, "postvak", "Postvak van de demo", &mailboxPage{Berichten: s.d.Mailbox.Messages()})
+}
+
+// mailboxPage is the data of postvak.html: the demo's outgoing mail.
+type mailboxPage struct {
+	View
+	Berichten []MailMessage
 }

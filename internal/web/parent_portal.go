@@ -85,7 +85,7 @@ func (s *Server) adultChildren(ctx context.Context, regionID, parentID int64) ([
 func (s *Server) pupilHome(w http.ResponseWriter, r *http.Request, p *Principal) error {
 	ctx, a := r.Context(), p.Actor()
 	age := civil.AgeOn(p.Pupil.BirthDate, civil.Today(s.now()))
-	data := map[string]any{"leeftijd": age, "id": a.PupilID, "toestemmingOnline": s.onlineConsent, "eigenGegevens": age >= 16, "volwassen": age >= 18}
+	data := &pupilHomePage{Leeftijd: age, ID: a.PupilID, ToestemmingOnline: s.onlineConsent, EigenGegevens: age >= 16, Volwassen: age >= 18}
 	if age >= 18 {
 		names, err := s.portal.Pupils.ParentNames(ctx, a.RegionID, a.PupilID)
 		if err != nil {
@@ -95,13 +95,29 @@ func (s *Server) pupilHome(w http.ResponseWriter, r *http.Request, p *Principal)
 		if err != nil {
 			return err
 		}
-		var parents []map[string]any
 		for id, name := range names {
-			parents = append(parents, map[string]any{"id": id, "naam": name, "gemachtigd": auth[id]})
+			data.Ouders = append(data.Ouders, pupilParent{ID: id, Naam: name, Gemachtigd: auth[id]})
 		}
-		data["ouders"] = parents
 	}
 	return s.render(w, r, "start_leerling", "Mijn gegevens", data)
+}
+
+// pupilHomePage is the data of start_leerling.html.
+type pupilHomePage struct {
+	View
+	Leeftijd          int
+	ID                int64 // the pupil
+	ToestemmingOnline bool
+	EigenGegevens     bool          // 16 or older: their own data and rights
+	Volwassen         bool          // 18 or older: they decide which parents still see it
+	Ouders            []pupilParent // from 18
+}
+
+// pupilParent is a parent of an adult pupil, and whether the pupil lets them see the data.
+type pupilParent struct {
+	ID         int64
+	Naam       string
+	Gemachtigd bool
 }
 
 // pupilAuthoriseSubmit: POST /mijn-ouders/{ouder} (actie=machtigen|intrekken) — a young adult

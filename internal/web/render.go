@@ -37,6 +37,7 @@ var funcs = template.FuncMap{
 	"getal":     Decimal,
 	"duizend":   Thousands,
 	"datumlang": LongDate,
+	"doelkeuze": purposeChooserOf, // the purpose chooser's input (view.go)
 	"tijd":      func(t time.Time) string { return t.In(amsterdam()).Format("02-01-2006 15:04") },
 	// pid renders the public id of a row ({{pid "leerling" .ID}}); the server binds it to its key
 	// (Server.templateFuncs), so a template parsed without a server cannot render ids.

@@ -171,5 +171,13 @@ func (h *inzageHandlers) board(w http.ResponseWriter, r *http.Request) error {
 		rows = append(rows, v)
 	}
 	// The board shows no names: the FG supervises the terms, the handler answers.
-	return h.s.render(w, r, "inzage_fg", "Verzoeken van betrokkenen: termijnen", map[string]any{"rijen": rows, "tellingen": counts, "organisatie": p.Account.OrgName})
+	return h.s.render(w, r, "inzage_fg", "Verzoeken van betrokkenen: termijnen", &rightsBoardPage{Rijen: rows, Tellingen: counts, Organisatie: p.Account.OrgName})
+}
+
+// rightsBoardPage is the data of inzage_fg.html: the FG's board of request terms, without names.
+type rightsBoardPage struct {
+	View
+	Rijen       []boardRow
+	Tellingen   map[string]int // open, binnenkort, telaat, laatbeantwoord
+	Organisatie string
 }

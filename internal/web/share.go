@@ -66,9 +66,21 @@ func (s *Server) shareForm(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, "mag_ik", "Mag ik dit delen?", s.shareData(p, in, nil, nil))
 }
 
-func (s *Server) shareData(p *Principal, in shareInput, ans *Answer, errs map[string]string) map[string]any {
-	return map[string]any{"in": in, "antwoord": ans, "vocab": s.vocabOf(p), "faq": faqSteps, "gevers": consentGivers,
-		"handelingen": []Code{{Code: ActVerstrekken, Label: "verstrekken aan een andere partij"}, {Code: ActLezen, Label: "inzien"}, {Code: ActVastleggen, Label: "vastleggen"}}}
+// sharePage is the data of mag_ik.html: the question, the answer (nil before one) and the
+// choices of the form.
+type sharePage struct {
+	View
+	In          shareInput
+	Antwoord    *Answer
+	Vocab       Vocabulary
+	FAQ         []faqStep
+	Gevers      []Code
+	Handelingen []Code
+}
+
+func (s *Server) shareData(p *Principal, in shareInput, ans *Answer, errs map[string]string) *sharePage {
+	return &sharePage{In: in, Antwoord: ans, Vocab: s.vocabOf(p), FAQ: faqSteps, Gevers: consentGivers,
+		Handelingen: []Code{{Code: ActVerstrekken, Label: "verstrekken aan een andere partij"}, {Code: ActLezen, Label: "inzien"}, {Code: ActVastleggen, Label: "vastleggen"}}}
 }
 
 // sharePupilAge fills in.PupilAge from the chosen pupil's registered date of birth, counted on

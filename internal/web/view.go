@@ -40,3 +40,38 @@ func fillView(data any, p *Principal) (csrf string, override bool) {
 	}
 	return "", false
 }
+
+// PurposeChoice is what the purpose chooser (the doelkeuze partial) needs: embed it in a page
+// model that shows the chooser. The proposed purpose comes from View.
+type PurposeChoice struct {
+	Doel   string // the purpose chosen in the session ("" when none)
+	Doelen []Code // the purposes the user's role may work for
+	Terug  string // where /doel returns to
+}
+
+func (c *PurposeChoice) purposeChoice() *PurposeChoice { return c }
+
+// purposeChooser is the input of the doelkeuze partial, made by the template function doelkeuze
+// from the page's data: a typed model embedding View and PurposeChoice, or (pages not yet typed)
+// a map with the keys doel, doelen, terug and voorstel.
+type purposeChooser struct {
+	PurposeChoice
+	Voorstel string
+}
+
+func purposeChooserOf(data any) purposeChooser {
+	var c purposeChooser
+	switch d := data.(type) {
+	case interface {
+		viewModel
+		purposeChoice() *PurposeChoice
+	}:
+		c.PurposeChoice, c.Voorstel = *d.purposeChoice(), d.view().Voorstel
+	case map[string]any:
+		c.Doel, _ = d["doel"].(string)
+		c.Doelen, _ = d["doelen"].([]Code)
+		c.Terug, _ = d["terug"].(string)
+		c.Voorstel, _ = d["voorstel"].(string)
+	}
+	return c
+}
