@@ -78,7 +78,7 @@ func (h *dossierHandlers) listData(r *http.Request, p *Principal) (*dossiersPage
 	a := p.Actor()
 	ds, err := h.d.Store.DossiersInGemeente(ctx, a.RegionID, a.OrgID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("leerplichtdossiers van de gemeente lezen: %w", err)
 	}
 	var rows []dossierRow
 	var recs []audit.Record
@@ -102,7 +102,7 @@ func (h *dossierHandlers) listData(r *http.Request, p *Principal) (*dossiersPage
 		}
 		pup, err := h.s.d.Dossiers.DossierPupil(ctx, a.RegionID, d.PupilID, h.s.today(), dossier.Want{})
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("leerling lezen: %w", err)
 		}
 		f, err := h.s.pupilFacts(ctx, p, d.PupilID, d.Ground.Purpose())
 		if err != nil {
@@ -111,7 +111,7 @@ func (h *dossierHandlers) listData(r *http.Request, p *Principal) (*dossiersPage
 		if d.Ground == absence.GroundAbsolute {
 			enrolled, err := h.d.Store.EnrolledOn(ctx, a.RegionID, d.PupilID, h.today())
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("inschrijving lezen: %w", err)
 			}
 			f.NotEnrolled, f.DUOMelding = !enrolled, false
 		}
@@ -141,7 +141,7 @@ func (h *dossierHandlers) listData(r *http.Request, p *Principal) (*dossiersPage
 	}
 	if len(recs) > 0 {
 		if err := h.s.d.Audit.Append(ctx, a.RegionID, recs...); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("auditregels schrijven: %w", err)
 		}
 	}
 	rules, err := h.d.Rules(ctx, a.RegionID)
@@ -251,14 +251,14 @@ func (h *dossierHandlers) closeForm(w http.ResponseWriter, r *http.Request) erro
 	}
 	pup, err := h.s.d.Dossiers.DossierPupil(r.Context(), a.RegionID, d.PupilID, h.s.today(), dossier.Want{})
 	if err != nil {
-		return err
+		return fmt.Errorf("leerling lezen: %w", err)
 	}
 	rec, err := h.decide(r.Context(), p, d.PupilID, pup.Pseudonym, d.Ground, []string{"verzuim"}, policy.Record, audit.ActionUpdate, "", audit.AccessUI, "leerplichtdossier-sluiten")
 	if err != nil {
 		return err
 	}
 	if err := h.d.Store.CloseDossier(r.Context(), a.RegionID, id, h.today(), reason, h.trail(r.Context(), a.RegionID, rec)); err != nil {
-		return err
+		return fmt.Errorf("dossier sluiten: %w", err)
 	}
 	http.Redirect(w, r, "/verzuim/dossiers/"+h.s.pid(kindDossier, id), http.StatusSeeOther)
 	return nil
@@ -307,13 +307,13 @@ func (h *dossierHandlers) letter(w http.ResponseWriter, r *http.Request) error {
 		case err == nil:
 			tpl = t.Text
 		case !errors.Is(err, storage.ErrNotFound):
-			return err
+			return fmt.Errorf("briefsjabloon lezen: %w", err)
 		}
 	}
 	pdf, err := absence.StepLetter(absence.StepLetterData{Gemeente: pup.GemeenteName, Pupil: name, Birth: birth, Addressee: "ouder(s)/verzorger(s) van " + name,
 		Place: pup.GemeenteName, Reference: fmt.Sprintf("LPD-%d-%d", id, sid), Ground: v.StoredDossier.Ground, Step: *step, WithPupil: age >= 12, Template: tpl})
 	if err != nil {
-		return err
+		return fmt.Errorf("brief bij de stap maken: %w", err)
 	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%d-%d.pdf"`, step.Kind, id, sid))

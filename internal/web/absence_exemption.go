@@ -87,7 +87,7 @@ func (h *exemptionHandlers) decide(ctx context.Context, p *Principal, pupilID in
 	ad := &auditDecision{rec: h.s.decisionRecord(ctx, p, pseudonym, cats, purposeExemption, auditAct, first, "", point, name)}
 	if !ok {
 		if err := h.s.d.Audit.Append(ctx, p.Actor().RegionID, ad.rec); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("auditregels schrijven: %w", err)
 		}
 		return nil, denied(first)
 	}
@@ -276,14 +276,14 @@ func (h *exemptionHandlers) listData(ctx context.Context, p *Principal, point au
 	a := p.Actor()
 	reqs, err := h.d.Store.ExemptionRequestsInGemeente(ctx, a.RegionID, a.OrgID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("vrijstellingsaanvragen van de gemeente lezen: %w", err)
 	}
 	var rows []exemptionRow
 	var recs []audit.Record
 	for _, r := range reqs {
 		pup, err := h.s.d.Dossiers.DossierPupil(ctx, a.RegionID, r.PupilID, h.s.today(), dossier.Want{})
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("leerling lezen: %w", err)
 		}
 		f, err := h.s.pupilFacts(ctx, p, r.PupilID, purposeExemption)
 		if err != nil {
@@ -302,7 +302,7 @@ func (h *exemptionHandlers) listData(ctx context.Context, p *Principal, point au
 	}
 	if len(recs) > 0 {
 		if err := h.s.d.Audit.Append(ctx, a.RegionID, recs...); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("auditregels schrijven: %w", err)
 		}
 	}
 	return &exemptionsPage{Aanvragen: rows, Soorten: absence.ExemptionKinds(), Aanvragers: absence.Requesters(), Documenten: absence.DocumentKinds()}, nil
@@ -395,7 +395,7 @@ func (h *exemptionHandlers) letter(w http.ResponseWriter, r *http.Request) error
 	pdf, err := absence.DecisionLetter(absence.LetterData{Gemeente: pup.GemeenteName, Pupil: pup.FirstName + " " + pup.LastName, Birth: birth,
 		Addressee: req.RequesterName, Place: pup.GemeenteName, Date: req.Decision.On, Reference: fmt.Sprintf("LPA-%d", id), Request: req.ExemptionRequest})
 	if err != nil {
-		return err
+		return fmt.Errorf("besluitbrief maken: %w", err)
 	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="besluit-%d.pdf"`, id))
@@ -484,7 +484,7 @@ func (h *exemptionHandlers) apiCreate(w http.ResponseWriter, r *http.Request) er
 	}
 	stored, err := h.d.Store.ExemptionRequest(r.Context(), p.Actor().RegionID, id)
 	if err != nil {
-		return err
+		return fmt.Errorf("vrijstellingsaanvraag lezen: %w", err)
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/vrijstellingen/%d", id))
 	return writeJSON(w, http.StatusCreated, toExemptionJSON(h.s, stored))

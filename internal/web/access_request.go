@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -176,15 +177,15 @@ func (h *inzageHandlers) renderParent(w http.ResponseWriter, r *http.Request, st
 	a := p.Actor()
 	all, err := h.d.Store.AccessRequestsOfPupil(ctx, a.RegionID, id)
 	if err != nil {
-		return err
+		return fmt.Errorf("rechtenverzoeken van de leerling lezen: %w", err)
 	}
 	ctrls, err := h.d.Service.Controllers(ctx, a.RegionID, id)
 	if err != nil {
-		return err
+		return fmt.Errorf("verwerkingsverantwoordelijken lezen: %w", err)
 	}
 	birth, objects, err := h.d.Service.PupilFacts(ctx, a.RegionID, id)
 	if err != nil {
-		return err
+		return fmt.Errorf("geboortedatum en jgz-bezwaar lezen: %w", err)
 	}
 	names, err := h.orgNames(ctx, a.RegionID)
 	if err != nil {
@@ -330,7 +331,7 @@ func (h *inzageHandlers) objectSubmit(w http.ResponseWriter, r *http.Request) er
 		if errors.Is(err, rights.ErrInvalid) {
 			return h.renderParent(w, r, http.StatusUnprocessableEntity, map[string]string{"bezwaar": upperFirst(strings.TrimPrefix(err.Error(), rights.ErrInvalid.Error()+": ")) + "."})
 		}
-		return err
+		return fmt.Errorf("jgz-bezwaar vastleggen: %w", err)
 	}
 	http.Redirect(w, r, "/inzage/leerling/"+h.s.pid(kindPupil, id)+"?verzonden=bezwaar", http.StatusSeeOther)
 	return nil
@@ -350,7 +351,7 @@ func (h *inzageHandlers) renderSchool(w http.ResponseWriter, r *http.Request, st
 	}
 	open, err := h.d.Service.Open(ctx, a.RegionID, a.OrgID)
 	if err != nil {
-		return err
+		return fmt.Errorf("open verzoeken lezen: %w", err)
 	}
 	today := rights.Today(h.s.now())
 	var rows []requestView
@@ -359,7 +360,7 @@ func (h *inzageHandlers) renderSchool(w http.ResponseWriter, r *http.Request, st
 		v := viewOf(q, today)
 		pup, err := h.s.d.Dossiers.DossierPupil(ctx, a.RegionID, q.Data().PupilID, h.s.today(), dossier.Want{})
 		if err != nil {
-			return err
+			return fmt.Errorf("leerling lezen: %w", err)
 		}
 		v.Name = strings.TrimSpace(pup.FirstName + " " + pup.LastName)
 		shown = append(shown, named{pup.Pseudonym, inzageAnswer})

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -78,13 +79,13 @@ func (s *Server) setupSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	hash, err := auth.HashPassword(pw, auth.DefaultPasswordParams)
 	if err != nil {
-		return err
+		return fmt.Errorf("wachtwoord hashen: %w", err)
 	}
 	regionID, userID, err := ac.UseSetupLink(r.Context(), auth.HashToken(r.PathValue("code")), hash, s.now())
 	if errors.Is(err, auth.ErrNoAccount) {
 		return errSetupLink
 	} else if err != nil {
-		return err
+		return fmt.Errorf("instellink gebruiken: %w", err)
 	}
 	s.log.InfoContext(r.Context(), "wachtwoord ingesteld via eenmalige link", "gebruiker_id", userID, "regio_id", regionID)
 	return s.render(w, r, "account_instellen", "Wachtwoord ingesteld", &setupPage{Klaar: true})

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -43,7 +44,7 @@ func (s *Server) accountList(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
 	accs, err := s.d.Accounts.Accounts(r.Context(), p.Account.RegionID)
 	if err != nil {
-		return err
+		return fmt.Errorf("accounts van de regio lezen: %w", err)
 	}
 	return s.render(w, r, "accounts", "Accounts", &accountsPage{Accounts: accs, Beheer: s.d.Admin != nil, Zelf: p.Account.ID})
 }
@@ -84,7 +85,7 @@ func (s *Server) accountActive(w http.ResponseWriter, r *http.Request) error {
 	if err := adm.SetAccountActive(r.Context(), p.Account.RegionID, id, active); errors.Is(err, auth.ErrNoAccount) {
 		return errNotFound
 	} else if err != nil {
-		return err
+		return fmt.Errorf("account aan- of uitzetten: %w", err)
 	}
 	s.log.InfoContext(r.Context(), "account gewijzigd", "door", p.Account.ID, "gebruiker_id", id, "actief", active)
 	http.Redirect(w, r, "/beheer/accounts", http.StatusSeeOther)
@@ -104,7 +105,7 @@ func (s *Server) accountResetMFA(w http.ResponseWriter, r *http.Request) error {
 	if err := adm.ResetMFA(r.Context(), p.Account.RegionID, id, s.now()); errors.Is(err, auth.ErrNoAccount) {
 		return errNotFound
 	} else if err != nil {
-		return err
+		return fmt.Errorf("tweestapsverificatie terugzetten: %w", err)
 	}
 	s.log.InfoContext(r.Context(), "tweestapsverificatie teruggezet", "door", p.Account.ID, "gebruiker_id", id)
 	http.Redirect(w, r, "/beheer/accounts", http.StatusSeeOther)
@@ -118,11 +119,11 @@ func (s *Server) clientData(ctx context.Context, regionID int64) (*clientsPage, 
 	}
 	clients, err := adm.APIClients(ctx, regionID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("api-clients lezen: %w", err)
 	}
 	orgs, err := adm.Organisations(ctx, regionID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("organisaties van de regio lezen: %w", err)
 	}
 	return &clientsPage{Clients: clients, Orgs: orgs, Scopes: apiScopes, Rollen: s.vocabOf(principalFrom(ctx)).Roles}, nil
 }
@@ -151,7 +152,7 @@ func (s *Server) clientCreate(w http.ResponseWriter, r *http.Request) error {
 	orgID, _ := strconv.ParseInt(r.PostFormValue("organisatie"), 10, 64)
 	orgs, err := adm.Organisations(ctx, p.Account.RegionID)
 	if err != nil {
-		return err
+		return fmt.Errorf("organisaties van de regio lezen: %w", err)
 	}
 	var org *region.Organisation
 	for i := range orgs {
@@ -185,7 +186,7 @@ func (s *Server) clientCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	token, hash := auth.NewAPIToken()
 	if _, err := adm.CreateAPIClient(ctx, auth.APIClient{RegionID: p.Account.RegionID, OrgID: org.ID, Name: name, Role: role, Scopes: scopes}, hash, s.now()); err != nil {
-		return err
+		return fmt.Errorf("api-client aanmaken: %w", err)
 	}
 	s.log.InfoContext(ctx, "api-client aangemaakt", "door", p.Account.ID, "organisatie_id", org.ID)
 	d, err := s.clientData(ctx, p.Account.RegionID)
@@ -207,7 +208,7 @@ func (s *Server) clientRevoke(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := adm.RevokeAPIClient(r.Context(), p.Account.RegionID, id, s.now()); err != nil {
-		return err
+		return fmt.Errorf("api-client intrekken: %w", err)
 	}
 	s.log.InfoContext(r.Context(), "api-client ingetrokken", "door", p.Account.ID, "client_id", id)
 	http.Redirect(w, r, "/beheer/api-clients", http.StatusSeeOther)

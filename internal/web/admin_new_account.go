@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -94,7 +95,7 @@ func (s *Server) accountNewData(ctx context.Context, regionID int64, in map[stri
 	}
 	orgs, err := adm.Organisations(ctx, regionID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("organisaties van de regio lezen: %w", err)
 	}
 	var orgOpts, roleOpts []option
 	for _, o := range orgs {
@@ -186,7 +187,7 @@ func (s *Server) accountNewSubmit(w http.ResponseWriter, r *http.Request) error 
 		case errors.As(err, &fe):
 			errs[fe.Field] = fieldMsg(fe)
 		case err != nil:
-			return err
+			return fmt.Errorf("account aanmaken: %w", err)
 		default:
 			// Accounts are not pupil data: the audit trail records processing of pupil data under
 			// a purpose and ground of the convenant, so this goes to the log, with ids only.
@@ -249,7 +250,7 @@ func (s *Server) accountReissueLink(w http.ResponseWriter, r *http.Request) erro
 	if errors.Is(err, auth.ErrNoAccount) {
 		return errNotFound
 	} else if err != nil {
-		return err
+		return fmt.Errorf("account lezen: %w", err)
 	}
 	if id == p.Account.ID {
 		return &Error{Status: http.StatusConflict, Title: "Niet mogelijk",
@@ -264,7 +265,7 @@ func (s *Server) accountReissueLink(w http.ResponseWriter, r *http.Request) erro
 	if err := ac.ReissueSetupLink(ctx, p.Account.RegionID, id, hash, now.Add(SetupLinkValidity), now); errors.Is(err, auth.ErrNoAccount) {
 		return errNotFound
 	} else if err != nil {
-		return err
+		return fmt.Errorf("nieuwe instellink maken: %w", err)
 	}
 	s.log.InfoContext(ctx, "nieuwe instellink gemaakt", "door", p.Account.ID, "gebruiker_id", id, "regio_id", p.Account.RegionID)
 	w.Header().Set("Cache-Control", "no-store")

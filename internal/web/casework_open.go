@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"sort"
@@ -53,7 +54,7 @@ func (c *caseHandlers) request(in openInput) (casework.OpenRequest, error) {
 func (c *caseHandlers) visiblePupil(r *http.Request, pupilID int64) error {
 	rels, err := c.s.d.Dossiers.PupilRelations(r.Context(), principalFrom(r.Context()).Actor(), pupilID, c.s.today())
 	if err != nil {
-		return err
+		return fmt.Errorf("relaties met de leerling lezen: %w", err)
 	}
 	if len(rels) == 0 {
 		return errNotFound

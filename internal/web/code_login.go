@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -81,20 +82,20 @@ func (s *Server) codeRequestSubmit(l *codeLogin) handlerFunc {
 		keys := []string{"code-adres:" + auth.HashToken(s.clientAddr(r)), "code-email:" + auth.HashToken(email)}
 		locked, err := s.d.Throttle.ThrottleLocked(ctx, keys, now)
 		if err != nil {
-			return err
+			return fmt.Errorf("blokkade nakijken: %w", err)
 		}
 		if !locked {
 			for _, k := range keys {
 				if _, err := s.d.Throttle.ThrottleFail(ctx, k, parentRequestLimit, s.cfg.Limits.Window, s.cfg.Limits.Lock, now); err != nil {
-					return err
+					return fmt.Errorf("mislukte poging tellen: %w", err)
 				}
 			}
 			if err := l.send(ctx, email, now.Add(s.cfg.LoginCodeValidity), now); err != nil {
-				return err
+				return fmt.Errorf("inlogcode maken en versturen: %w", err)
 			}
 		}
 		if err := s.setSealedCookie(w, l.cookie, email, s.cfg.LoginCodeValidity); err != nil {
-			return err
+			return fmt.Errorf("cookie zetten: %w", err)
 		}
 		http.Redirect(w, r, l.code, http.StatusSeeOther)
 		return nil
@@ -126,30 +127,30 @@ func (s *Server) codeEntrySubmit(l *codeLogin) handlerFunc {
 		key := "code-poging:" + auth.HashToken(email)
 		locked, err := s.d.Throttle.ThrottleLocked(ctx, []string{key, auth.AddressKey(s.clientAddr(r))}, now)
 		if err != nil {
-			return err
+			return fmt.Errorf("blokkade nakijken: %w", err)
 		}
 		var who codeAccount
 		ok := false
 		if !locked {
 			if who, ok, err = l.use(ctx, email, auth.HashToken(auth.NormaliseLoginCode(r.PostFormValue("code"))), now); err != nil {
-				return err
+				return fmt.Errorf("inlogcode nakijken: %w", err)
 			}
 		}
 		if !ok {
 			if !locked {
 				if _, err := s.d.Throttle.ThrottleFail(ctx, key, s.cfg.Limits.AccountFailures*2, s.cfg.Limits.Window, s.cfg.Limits.Lock, now); err != nil {
-					return err
+					return fmt.Errorf("mislukte poging tellen: %w", err)
 				}
 			}
 			return s.renderForm(w, r, http.StatusUnauthorized, l.codeForm, l.codeTitle, s.codeFormData(l, w, r), map[string]string{"code": l.codeError})
 		}
 		s.setCookie(w, l.cookie, "", -1)
 		if err := s.startPersonSession(w, r, who); err != nil {
-			return err
+			return fmt.Errorf("sessie starten: %w", err)
 		}
 		// A first sign-in through the region's provider, confirmed by this code: bind it.
 		if err := s.confirmCitizenLink(w, r, who); err != nil {
-			return err
+			return fmt.Errorf("koppeling met de burgerlogin bevestigen: %w", err)
 		}
 		s.log.InfoContext(ctx, "ouder of leerling ingelogd met code", "regio_id", who.RegionID, "ouder_id", who.ParentID, "leerling", who.PupilID != 0)
 		http.Redirect(w, r, "/start", http.StatusSeeOther)
@@ -165,7 +166,7 @@ func (s *Server) startPersonSession(w http.ResponseWriter, r *http.Request, who 
 	token, sess := auth.NewSession(who.RegionID, 0, who.ParentID, auth.StageActive, s.now())
 	sess.PupilID = who.PupilID
 	if err := s.d.Sessions.CreateSession(r.Context(), sess); err != nil {
-		return err
+		return fmt.Errorf("sessie opslaan: %w", err)
 	}
 	s.setSessionCookie(w, token)
 	return nil
@@ -187,15 +188,15 @@ func (s *Server) parentCodeLogin() *codeLogin {
 		send: func(ctx context.Context, email string, expires, now time.Time) error {
 			parents, err := s.d.Accounts.ParentsByEmail(ctx, email)
 			if err != nil {
-				return err
+				return fmt.Errorf("ouders bij het e-mailadres zoeken: %w", err)
 			}
 			for _, p := range parents {
 				code, hash := auth.NewLoginCode()
 				if err := s.d.Accounts.CreateLoginCode(ctx, p.RegionID, p.ID, hash, expires, now); err != nil {
-					return err
+					return fmt.Errorf("inlogcode opslaan: %w", err)
 				}
 				if err := s.d.Codes.SendLoginCode(ctx, p, code, s.cfg.LoginCodeValidity); err != nil {
-					return err
+					return fmt.Errorf("inlogcode versturen: %w", err)
 				}
 			}
 			return nil
@@ -229,17 +230,17 @@ func (s *Server) pupilCodeLogin() *codeLogin {
 		send: func(ctx context.Context, email string, expires, now time.Time) error {
 			accs, err := s.portal.Pupils.PupilAccountsByEmail(ctx, email)
 			if err != nil {
-				return err
+				return fmt.Errorf("leerlingaccounts bij het e-mailadres zoeken: %w", err)
 			}
 			for _, a := range accs {
 				code, hash := auth.NewLoginCode()
 				if err := s.portal.Pupils.CreatePupilLoginCode(ctx, a.RegionID, a.PupilID, hash, expires, now); err != nil {
-					return err
+					return fmt.Errorf("inlogcode van de leerling opslaan: %w", err)
 				}
 				// The code sender addresses a person by name and e-mail; a pupil is no parent, the
 				// id stays 0 so that nothing is looked up by it.
 				if err := s.d.Codes.SendLoginCode(ctx, auth.Parent{RegionID: a.RegionID, Name: a.Name, Email: a.Email}, code, s.cfg.LoginCodeValidity); err != nil {
-					return err
+					return fmt.Errorf("inlogcode versturen: %w", err)
 				}
 			}
 			return nil

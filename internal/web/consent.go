@@ -426,11 +426,11 @@ func (c *consentHandlers) renderPupil(w http.ResponseWriter, r *http.Request, st
 	}
 	cfg, err := c.d.Register.ConfigFor(r.Context(), p.Actor().RegionID)
 	if err != nil {
-		return err
+		return fmt.Errorf("toestemmingsregels van de regio lezen: %w", err)
 	}
 	fam, err := c.d.Families.ConsentFamily(r.Context(), p.Actor().RegionID, id)
 	if err != nil {
-		return err
+		return fmt.Errorf("gezin van de leerling lezen: %w", err)
 	}
 	n, err := c.namer(r.Context(), p.Actor().RegionID, id, consent.Giver{})
 	if err != nil {
@@ -567,7 +567,7 @@ func (c *consentHandlers) formPage(w http.ResponseWriter, r *http.Request) error
 		dec = ident
 	}
 	if err := c.s.d.Audit.Append(r.Context(), p.Actor().RegionID, c.s.decisionRecord(r.Context(), p, pup.Pseudonym, []string{"identificatie", "toestemming"}, regPurpose, audit.ActionRead, dec, "", audit.AccessUI, "toestemmingsformulier")); err != nil {
-		return err
+		return fmt.Errorf("auditregels schrijven: %w", err)
 	}
 	if !dec.Allowed {
 		return denied(dec)
@@ -578,11 +578,11 @@ func (c *consentHandlers) formPage(w http.ResponseWriter, r *http.Request) error
 	}
 	fam, err := c.d.Families.ConsentFamily(r.Context(), p.Actor().RegionID, id)
 	if err != nil {
-		return err
+		return fmt.Errorf("gezin van de leerling lezen: %w", err)
 	}
 	cfg, err := c.d.Register.ConfigFor(r.Context(), p.Actor().RegionID)
 	if err != nil {
-		return err
+		return fmt.Errorf("toestemmingsregels van de regio lezen: %w", err)
 	}
 	gez := fam.GezagCount()
 	contact := p.DisplayName() + ", " + roleLabel(p.Role()) + ", " + p.Account.Email
@@ -592,20 +592,20 @@ func (c *consentHandlers) formPage(w http.ResponseWriter, r *http.Request) error
 		if errors.Is(err, consent.ErrInvalid) || errors.Is(err, consent.ErrUnknownPurpose) {
 			return &Error{Status: http.StatusBadRequest, Title: "Geen formulier", Detail: userText(err), Field: "doel", Err: err}
 		}
-		return err
+		return fmt.Errorf("toestemmingsformulier maken: %w", err)
 	}
 	// Keep the exact wording, so that the kenmerk printed on the returned paper finds it back.
 	if c.d.Forms != nil {
 		if err := c.d.Forms.SaveConsentForm(r.Context(), p.Actor().RegionID, consent.FormRecord{Hash: form.Hash, Version: form.Version, PupilID: id, Purpose: purpose,
 			Text: form.Text, HTML: string(form.HTML)}, c.s.now()); err != nil {
-			return err
+			return fmt.Errorf("getekend formulier opslaan: %w", err)
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	if strings.HasSuffix(r.URL.Path, ".pdf") {
 		doc, err := form.PDF()
 		if err != nil {
-			return err
+			return fmt.Errorf("pdf maken: %w", err)
 		}
 		w.Header().Set("Content-Type", "application/pdf")
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="toestemmingsformulier-%s-%s.pdf"`, purpose, form.Ref()))

@@ -381,7 +381,7 @@ func (c *consentHandlers) renderParent(w http.ResponseWriter, r *http.Request, s
 	}
 	fam, err := c.d.Register.Family(ctx, a.RegionID, id)
 	if err != nil {
-		return err
+		return fmt.Errorf("gezin van de leerling lezen: %w", err)
 	}
 	n, err := c.namer(ctx, a.RegionID, id, self)
 	if err != nil {
@@ -389,23 +389,23 @@ func (c *consentHandlers) renderParent(w http.ResponseWriter, r *http.Request, s
 	}
 	asks, err := c.d.Register.AsksOf(ctx, a.RegionID, id)
 	if err != nil {
-		return err
+		return fmt.Errorf("toestemmingsverzoeken van de leerling lezen: %w", err)
 	}
 	recs, err := c.d.Register.List(ctx, a.RegionID, id)
 	if err != nil {
-		return err
+		return fmt.Errorf("toestemmingen van de leerling lezen: %w", err)
 	}
 	// The parent reads the register about their own child: the right of access (AVG art. 15).
 	rec := c.s.auditRecord(ctx, p, pup.Pseudonym, "toestemming", "inzage", parentAnswer, Facts{}, audit.AccessUI, "toestemmingen-ouder")
 	if err := c.s.d.Audit.Append(ctx, a.RegionID, rec); err != nil {
-		return err
+		return fmt.Errorf("auditregels schrijven: %w", err)
 	}
 	var open, closed []askView
 	for _, x := range asks {
 		text := ""
 		if c.d.FormText != nil {
 			if text, err = c.d.FormText(ctx, a.RegionID, x.Data().FormHash); err != nil {
-				return err
+				return fmt.Errorf("tekst van het formulier lezen: %w", err)
 			}
 		}
 		v, err := c.askView(x, fam, n, pup.SchoolName, self, text)
@@ -455,7 +455,7 @@ func (c *consentHandlers) answerSubmit(w http.ResponseWriter, r *http.Request) e
 		return errNotFound
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("toestemmingsverzoek lezen: %w", err)
 	}
 	pupilID := ask.Data().PupilID
 	pup, err := c.child(ctx, p, pupilID)
@@ -477,7 +477,7 @@ func (c *consentHandlers) answerSubmit(w http.ResponseWriter, r *http.Request) e
 		return c.renderParent(w, r, http.StatusConflict, map[string]string{"antwoord-" + itoa(askID): userText(err)}, "")
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("antwoord op het verzoek vastleggen: %w", err)
 	}
 	done := "Uw antwoord is opgeslagen."
 	if self.Kind == consent.GiverPupil {
@@ -519,7 +519,7 @@ func (c *consentHandlers) revokeSubmit(w http.ResponseWriter, r *http.Request) e
 		return errNotFound
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("toestemming lezen: %w", err)
 	}
 	base := c.s.auditRecord(ctx, p, pup.Pseudonym, "toestemming", first(recd.Data().Purposes), consentAnswer, Facts{}, audit.AccessUI, "toestemming-intrekken")
 	_, _, err = c.svc.WithdrawOwn(ctx, c.change(ctx, p, pup.Pseudonym, audit.AccessUI, "").WithBase(base), cid, self)
@@ -527,7 +527,7 @@ func (c *consentHandlers) revokeSubmit(w http.ResponseWriter, r *http.Request) e
 		return c.renderParent(w, r, http.StatusConflict, map[string]string{"intrekken-" + itoa(cid): userText(err)}, "")
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("eigen toestemming intrekken: %w", err)
 	}
 	return c.renderParent(w, r, http.StatusOK, nil, "De toestemming is ingetrokken. Vanaf nu deelt de school niets meer op basis van deze toestemming.")
 }
@@ -574,11 +574,11 @@ func (c *consentHandlers) askSubmit(w http.ResponseWriter, r *http.Request) erro
 	}
 	fam, err := c.d.Register.Family(ctx, a.RegionID, id)
 	if err != nil {
-		return err
+		return fmt.Errorf("gezin van de leerling lezen: %w", err)
 	}
 	cfg, err := c.d.Register.ConfigFor(ctx, a.RegionID)
 	if err != nil {
-		return err
+		return fmt.Errorf("toestemmingsregels van de regio lezen: %w", err)
 	}
 	var form consent.Form
 	if len(errs) == 0 {
@@ -592,7 +592,7 @@ func (c *consentHandlers) askSubmit(w http.ResponseWriter, r *http.Request) erro
 	if len(errs) == 0 && c.d.Forms != nil {
 		if err := c.d.Forms.SaveConsentForm(ctx, a.RegionID, consent.FormRecord{Hash: form.Hash, Version: form.Version, PupilID: id, Purpose: purpose,
 			Text: form.Text, HTML: string(form.HTML)}, c.s.now()); err != nil {
-			return err
+			return fmt.Errorf("getekend formulier opslaan: %w", err)
 		}
 	}
 	if len(errs) == 0 {
@@ -632,11 +632,11 @@ func (c *consentHandlers) schoolAsks(ctx context.Context, regionID, pupilID int6
 	}
 	asks, err := c.d.Register.AsksOf(ctx, regionID, pupilID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("toestemmingsverzoeken van de leerling lezen: %w", err)
 	}
 	fam, err := c.d.Register.Family(ctx, regionID, pupilID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("gezin van de leerling lezen: %w", err)
 	}
 	n, err := c.namer(ctx, regionID, pupilID, consent.Giver{})
 	if err != nil {

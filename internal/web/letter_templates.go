@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -62,7 +63,7 @@ func (h *letterTemplateHandlers) list(w http.ResponseWriter, r *http.Request) er
 	for _, k := range letterKinds {
 		t, err := h.st.LetterTemplate(r.Context(), p.Actor().RegionID, k)
 		if err != nil && !errors.Is(err, storage.ErrNotFound) {
-			return err
+			return fmt.Errorf("briefsjabloon lezen: %w", err)
 		}
 		rows = append(rows, letterTemplateRow{Kind: k, Label: k.Label(), Version: t.Version, At: t.At})
 	}
@@ -97,7 +98,7 @@ type letterTemplatePage struct {
 func (h *letterTemplateHandlers) editData(ctx context.Context, regionID int64, k absence.StepKind, text, preview string) (*letterTemplatePage, error) {
 	versions, err := h.st.LetterTemplateVersions(ctx, regionID, k)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("versies van het briefsjabloon lezen: %w", err)
 	}
 	if text == "" {
 		text = absence.DefaultLetterTemplate(k).Text()
@@ -158,7 +159,7 @@ func (h *letterTemplateHandlers) submit(w http.ResponseWriter, r *http.Request) 
 		return h.s.render(w, r, "briefsjabloon", "Briefsjabloon: "+k.Label(), data)
 	}
 	if _, err := h.st.SaveLetterTemplate(r.Context(), p.Actor().RegionID, t, p.Account.ID, h.s.now()); err != nil {
-		return err
+		return fmt.Errorf("briefsjabloon opslaan: %w", err)
 	}
 	http.Redirect(w, r, "/beheer/briefsjablonen/"+string(k), http.StatusSeeOther)
 	return nil

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,7 +18,7 @@ const genericLoginError = "Deze combinatie van e-mailadres en wachtwoord klopt n
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 	cfgs, _, err := s.d.Accounts.OIDCConfigs(r.Context())
 	if err != nil {
-		return err
+		return fmt.Errorf("oidc-instellingen lezen: %w", err)
 	}
 	return s.render(w, r, "inloggen", "Inloggen", &loginPage{View: View{CSRF: s.preCSRF(w, r)}, OIDC: cfgs, Terug: safeReturn(r.URL.Query().Get("terug"))})
 }
@@ -72,7 +73,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	addrKey := auth.AddressKey(addr)
 	accounts, err := s.d.Accounts.AccountsByEmail(ctx, email)
 	if err != nil {
-		return err
+		return fmt.Errorf("accounts bij het e-mailadres zoeken: %w", err)
 	}
 	// A browser with a device cookie of this account is held only by that cookie's counter; any
 	// other by the address, the (account, address) pair and the account as a whole (device.go).
@@ -93,7 +94,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	locked, err := s.d.Throttle.ThrottleLocked(ctx, keys, now)
 	if err != nil {
-		return err
+		return fmt.Errorf("blokkade nakijken: %w", err)
 	}
 	var match *auth.Account
 	checked := false
@@ -121,7 +122,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	if match == nil || !match.Active {
 		if !locked {
 			if err := s.loginFailed(r, addrKey, addr, email, accounts, devices, now); err != nil {
-				return err
+				return fmt.Errorf("mislukte inlog tellen: %w", err)
 			}
 		}
 		s.log.InfoContext(ctx, "inloggen mislukt", "request_id", requestID(ctx), "geblokkeerd", locked)
@@ -135,7 +136,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		stage = auth.StageMFAEnrol
 	}
 	if _, err := s.startSession(w, r, match.RegionID, match.ID, 0, stage); err != nil {
-		return err
+		return fmt.Errorf("sessie starten: %w", err)
 	}
 	if ret := safeReturn(r.PostFormValue("terug")); ret != "" {
 		s.setCookie(w, "gs_terug", ret, s.cfg.Timeouts.PreAuth)
@@ -184,7 +185,7 @@ func (s *Server) mfaSubmit(w http.ResponseWriter, r *http.Request) error {
 	ctx, now := r.Context(), s.now()
 	key := "mfa:" + auth.HashToken(auth.AccountKey(a.RegionID, a.Email))
 	if locked, err := s.d.Throttle.ThrottleLocked(ctx, []string{key}, now); err != nil {
-		return err
+		return fmt.Errorf("blokkade nakijken: %w", err)
 	} else if locked {
 		s.d.Sessions.DeleteSession(ctx, sess.IDHash)
 		return s.renderForm(w, r, http.StatusTooManyRequests, "fout", "Te vaak geprobeerd", &errorPage{Fout: &Error{Title: "Te vaak geprobeerd", Detail: "U heeft te vaak een verkeerde code getypt. Wacht een kwartier en log opnieuw in."}}, nil)
@@ -193,7 +194,7 @@ func (s *Server) mfaSubmit(w http.ResponseWriter, r *http.Request) error {
 	if rc := r.PostFormValue("herstelcode"); strings.TrimSpace(rc) != "" {
 		ok, err = s.d.Accounts.UseRecoveryCode(ctx, a.RegionID, a.ID, auth.HashToken(auth.NormaliseRecoveryCode(rc)), now)
 		if err != nil {
-			return err
+			return fmt.Errorf("herstelcode gebruiken: %w", err)
 		}
 		if ok {
 			s.log.InfoContext(ctx, "herstelcode gebruikt", "gebruiker_id", a.ID)
@@ -202,21 +203,21 @@ func (s *Server) mfaSubmit(w http.ResponseWriter, r *http.Request) error {
 		if step, err := auth.CheckTOTP(secret, r.PostFormValue("code"), now, a.TOTPLastStep); err == nil {
 			ok, err = s.d.Accounts.UseTOTPStep(ctx, a.RegionID, a.ID, step, now)
 			if err != nil {
-				return err
+				return fmt.Errorf("tweestapscode gebruiken: %w", err)
 			}
 		}
 	} else {
-		return err
+		return fmt.Errorf("tweestapsgeheim openen: %w", err)
 	}
 	if !ok {
 		if _, err := s.d.Throttle.ThrottleFail(ctx, key, s.cfg.Limits.AccountFailures, s.cfg.Limits.Window, s.cfg.Limits.Lock, now); err != nil {
-			return err
+			return fmt.Errorf("mislukte poging tellen: %w", err)
 		}
 		return s.renderForm(w, r, http.StatusUnauthorized, "mfa", "Tweede stap", &mfaPage{View: View{CSRF: sess.CSRF}}, map[string]string{"code": "Deze code klopt niet. Typ de code die de app nu laat zien."})
 	}
 	s.d.Throttle.ThrottleReset(ctx, key)
 	if err := s.promote(w, r, sess, auth.StageActive); err != nil {
-		return err
+		return fmt.Errorf("sessie naar de volgende stap zetten: %w", err)
 	}
 	s.setDevice(w, auth.AccountKey(a.RegionID, a.Email)) // this browser is now known for the account
 	s.log.InfoContext(ctx, "ingelogd", "gebruiker_id", a.ID, "regio_id", a.RegionID, "rol", a.Role)
@@ -274,7 +275,7 @@ func (s *Server) enrolForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	secret, err := s.enrolSecret(r, a)
 	if err != nil {
-		return err
+		return fmt.Errorf("geheim voor de tweestapsverificatie lezen: %w", err)
 	}
 	return s.render(w, r, "mfa_instellen", "Tweestapsverificatie instellen", &mfaPage{View: View{CSRF: sess.CSRF}, Secret: groupSecret(secret)})
 }
@@ -297,11 +298,11 @@ func (s *Server) enrolQR(w http.ResponseWriter, r *http.Request) error {
 	}
 	secret, err := s.enrolSecret(r, a)
 	if err != nil {
-		return err
+		return fmt.Errorf("geheim voor de tweestapsverificatie lezen: %w", err)
 	}
 	png, err := auth.TOTPQRCode(auth.TOTPURL(a.Email, secret), 200)
 	if err != nil {
-		return err
+		return fmt.Errorf("qr-code maken: %w", err)
 	}
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Cache-Control", "no-store")
@@ -326,7 +327,7 @@ func (s *Server) enrolSubmit(w http.ResponseWriter, r *http.Request) error {
 	ok := false
 	if err == nil {
 		if ok, err = s.d.Accounts.UseTOTPStep(ctx, a.RegionID, a.ID, step, now); err != nil {
-			return err
+			return fmt.Errorf("tweestapscode gebruiken: %w", err)
 		}
 	}
 	if !ok {
@@ -335,10 +336,10 @@ func (s *Server) enrolSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	codes, hashes := auth.NewRecoveryCodes()
 	if err := s.d.Accounts.ReplaceRecoveryCodes(ctx, a.RegionID, a.ID, hashes, now); err != nil {
-		return err
+		return fmt.Errorf("herstelcodes vervangen: %w", err)
 	}
 	if err := s.promote(w, r, sess, auth.StageActive); err != nil {
-		return err
+		return fmt.Errorf("sessie naar de volgende stap zetten: %w", err)
 	}
 	s.log.InfoContext(ctx, "tweestapsverificatie ingesteld", "gebruiker_id", a.ID)
 	return s.render(w, r, "herstelcodes", "Herstelcodes", &recoveryCodesPage{Codes: codes})
@@ -354,7 +355,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if err := s.d.Sessions.DeleteSession(r.Context(), sess.IDHash); err != nil {
-			return err
+			return fmt.Errorf("sessie verwijderen: %w", err)
 		}
 	}
 	s.setCookie(w, s.sessionCookieName(), "", -1)
@@ -372,22 +373,22 @@ func (s *Server) loginFailed(r *http.Request, addrKey, addr, email string, accou
 	if len(devices) > 0 {
 		for _, dk := range devices {
 			if _, err := s.d.Throttle.ThrottleFail(ctx, dk, l.AccountFailures, l.Window, l.Lock, now); err != nil {
-				return err
+				return fmt.Errorf("mislukte poging tellen: %w", err)
 			}
 		}
 		return nil
 	}
 	if _, err := s.d.Throttle.ThrottleFail(ctx, addrKey, l.AddressFailures, l.Window, l.Lock, now); err != nil {
-		return err
+		return fmt.Errorf("mislukte poging tellen: %w", err)
 	}
 	wide, wideLock := s.accountWide()
 	for _, a := range accounts {
 		ak := auth.AccountKey(a.RegionID, email)
 		if _, err := s.d.Throttle.ThrottleFail(ctx, auth.PairKey(ak, addr), l.AccountFailures, l.Window, l.Lock, now); err != nil {
-			return err
+			return fmt.Errorf("mislukte poging tellen: %w", err)
 		}
 		if _, err := s.d.Throttle.ThrottleFail(ctx, ak, wide, l.Window, wideLock, now); err != nil {
-			return err
+			return fmt.Errorf("mislukte poging tellen: %w", err)
 		}
 	}
 	return nil

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -67,7 +68,7 @@ func (s *Server) adultChildren(ctx context.Context, regionID, parentID int64) ([
 	}
 	list, err := s.portal.Adults.AdultChildren(ctx, regionID, parentID, civil.Today(s.now()))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("meerderjarige kinderen lezen: %w", err)
 	}
 	var out []adultChild
 	for _, c := range list {
@@ -89,11 +90,11 @@ func (s *Server) pupilHome(w http.ResponseWriter, r *http.Request, p *Principal)
 	if age >= 18 {
 		names, err := s.portal.Pupils.ParentNames(ctx, a.RegionID, a.PupilID)
 		if err != nil {
-			return err
+			return fmt.Errorf("namen van de ouders lezen: %w", err)
 		}
 		auth, err := s.portal.Pupils.AuthorisedParents(ctx, a.RegionID, a.PupilID)
 		if err != nil {
-			return err
+			return fmt.Errorf("gemachtigde ouders lezen: %w", err)
 		}
 		for id, name := range names {
 			data.Ouders = append(data.Ouders, pupilParent{ID: id, Naam: name, Gemachtigd: auth[id]})
@@ -131,7 +132,7 @@ func (s *Server) pupilAuthoriseSubmit(w http.ResponseWriter, r *http.Request) er
 	}
 	names, err := s.portal.Pupils.ParentNames(r.Context(), a.RegionID, a.PupilID)
 	if err != nil {
-		return err
+		return fmt.Errorf("namen van de ouders lezen: %w", err)
 	}
 	if _, ok := names[parentID]; !ok {
 		return errNotFound
@@ -148,7 +149,7 @@ func (s *Server) pupilAuthoriseSubmit(w http.ResponseWriter, r *http.Request) er
 		return badField("actie", "Kies geven of intrekken.")
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("machtiging van de ouder intrekken: %w", err)
 	}
 	http.Redirect(w, r, "/start", http.StatusSeeOther)
 	return nil
@@ -165,7 +166,7 @@ func (s *Server) pupilInviteSubmit(w http.ResponseWriter, r *http.Request) error
 	}
 	rels, err := s.d.Dossiers.PupilRelations(r.Context(), a, id, s.today())
 	if err != nil {
-		return err
+		return fmt.Errorf("relaties met de leerling lezen: %w", err)
 	}
 	enrolled := false
 	for _, k := range rels {
@@ -181,7 +182,7 @@ func (s *Server) pupilInviteSubmit(w http.ResponseWriter, r *http.Request) error
 	case errors.Is(err, storage.ErrInvalidInput):
 		return badField("leerling_email", "Vul het e-mailadres van de leerling in, zoals naam@voorbeeld.nl.")
 	case err != nil:
-		return err
+		return fmt.Errorf("leerling uitnodigen: %w", err)
 	}
 	http.Redirect(w, r, "/toestemmingen/leerling/"+s.pid(kindPupil, id)+"?uitgenodigd=1", http.StatusSeeOther)
 	return nil

@@ -166,7 +166,7 @@ func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, 
 func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, name, title string, data any, errs map[string]string) error {
 	t, err := s.templates()
 	if err != nil {
-		return err
+		return fmt.Errorf("sjablonen laden: %w", err)
 	}
 	if data == nil {
 		data = map[string]any(nil) // as before typed models: a page without data reads an empty map
@@ -187,7 +187,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name+".html", pg); err != nil {
-		return err
+		return fmt.Errorf("sjabloon %s: %w", name, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if w.Header().Get("Cache-Control") == "" {

@@ -147,7 +147,7 @@ func (h *inzageHandlers) board(w http.ResponseWriter, r *http.Request) error {
 	}
 	all, err := h.d.Service.Board(ctx, a.RegionID, a.OrgID)
 	if err != nil {
-		return err
+		return fmt.Errorf("termijnen van de verzoeken lezen: %w", err)
 	}
 	today := rights.Today(h.s.now())
 	var rows []boardRow

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -92,7 +93,7 @@ func (s *Server) sharePupilAge(ctx context.Context, p *Principal, in *shareInput
 	a := p.Actor()
 	rels, err := s.d.Dossiers.PupilRelations(ctx, a, in.Pupil, s.today())
 	if err != nil {
-		return err
+		return fmt.Errorf("relaties met de leerling lezen: %w", err)
 	}
 	if len(rels) == 0 {
 		in.Pupil = 0
@@ -110,10 +111,10 @@ func (s *Server) sharePupilAge(ctx context.Context, p *Principal, in *shareInput
 	}
 	pup, err := s.d.Dossiers.DossierPupil(ctx, a.RegionID, in.Pupil, s.today(), dossier.Want{})
 	if err != nil {
-		return err
+		return fmt.Errorf("leerling lezen: %w", err)
 	}
 	if err := s.d.Audit.Append(ctx, a.RegionID, s.decisionRecord(ctx, p, pup.Pseudonym, []string{"identificatie"}, purpose, audit.ActionRead, d, "", audit.AccessUI, "mag-ik-dit-delen-leeftijd")); err != nil {
-		return err
+		return fmt.Errorf("auditregels schrijven: %w", err)
 	}
 	if !d.Allowed {
 		in.Pupil = 0
