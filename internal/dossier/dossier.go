@@ -153,6 +153,45 @@ func Age(birth string, d time.Time) int {
 	return age
 }
 
+// Work list kinds of the start pages (issue 15): what needs action, per role. The web names the
+// lists of each role (web.RoleWork), the store answers them (store.DB.Worklist, WorkCount,
+// WorkPupils); both use these names, so a kind is spelled once.
+const (
+	// WorkOpenSignals: open absence signals of the school's pupils (a mentor: his groups).
+	WorkOpenSignals = "open-signalen"
+	// WorkMeldingenToDo: signals of the school's pupils for which no melding was made yet.
+	WorkMeldingenToDo = "meldingen-af-te-maken"
+	// WorkConsentsExpiring: consents about the school's pupils that end within 30 days.
+	WorkConsentsExpiring = "toestemmingen-verlopen"
+	// WorkMeldingenOpen: meldingen in behandeling about pupils living in the gemeente.
+	WorkMeldingenOpen = "meldingen-in-behandeling"
+	// WorkCases: open cases the user takes part in.
+	WorkCases = "casussen"
+	// WorkParentConsents: the consents about a parent's children.
+	WorkParentConsents = "toestemmingen-ouder"
+	// WorkSignalsNoAction: the school's open signals with no melding and no open case (school).
+	WorkSignalsNoAction = "signalen-zonder-actie"
+	// WorkConsentRequests: online consent requests about the school's pupils still waiting for
+	// an answer (school).
+	WorkConsentRequests = "toestemmingsverzoeken-open"
+	// WorkMeldingenNew: meldingen about pupils living in the gemeente that nobody took up yet
+	// (status geregistreerd); Date is the day the melding came in, the web adds the reaction term.
+	WorkMeldingenNew = "meldingen-nieuw"
+	// WorkQuestions: questions in a case addressed to the user, not yet answered.
+	WorkQuestions = "vragen-open"
+	// WorkAgreementsDue: agreements the user owns, not done, with a date within two weeks or past.
+	WorkAgreementsDue = "afspraken-termijn"
+	// WorkThuiszitters: open thuiszitters- and doorbraakoverleggen the user takes part in, with
+	// the Thuiszitterspact's three months from the opening as the due date.
+	WorkThuiszitters = "thuiszitters"
+	// WorkCasesWaiting: open cases the user takes part in that are still being registered or
+	// prepared (phase aanmelding or voorbereiding).
+	WorkCasesWaiting = "casussen-wachtend"
+	// WorkMAZLConsent: pupils with a sick-absence signal (M@ZL) in the last 12 school weeks for
+	// whom a valid consent names the user's organisation (the jeugdarts).
+	WorkMAZLConsent = "mazl-toestemming"
+)
+
 // WorkItem is one line of a work list on a start page.
 type WorkItem struct {
 	PupilID   int64

@@ -13,45 +13,16 @@ import (
 	"github.com/grondslag/grondslag/internal/region"
 )
 
-// The work lists of the start pages (issue 15): what needs action, per role, limited to the
-// pupils and cases the actor holds a relation with. Items carry no content:
+// The work lists of the start pages (issue 15), by kind (dossier.Work*): what needs action, per
+// role, limited to the pupils and cases the actor holds a relation with. Items carry no content:
 // a kind of signal or melding, a phase, a date; the web decides per item whether the policy lets
 // this user see it for the purpose he works under, and names a pupil only where identification
 // is allowed.
-const (
-	WorkOpenSignals      = "open-signalen"
-	WorkMeldingenToDo    = "meldingen-af-te-maken"
-	WorkConsentsExpiring = "toestemmingen-verlopen"
-	WorkMeldingenOpen    = "meldingen-in-behandeling"
-	WorkCases            = "casussen"
-	WorkParentConsents   = "toestemmingen-ouder"
-	// WorkSignalsNoAction: the school's open signals with no melding and no open case (school).
-	WorkSignalsNoAction = "signalen-zonder-actie"
-	// WorkConsentRequests: online consent requests about the school's pupils still waiting for
-	// an answer (school).
-	WorkConsentRequests = "toestemmingsverzoeken-open"
-	// WorkMeldingenNew: meldingen about pupils living in the gemeente that nobody took up yet
-	// (status geregistreerd); Date is the day the melding came in, the web adds the reaction term.
-	WorkMeldingenNew = "meldingen-nieuw"
-	// WorkQuestions: questions in a case addressed to the user, not yet answered.
-	WorkQuestions = "vragen-open"
-	// WorkAgreementsDue: agreements the user owns, not done, with a date within two weeks or past.
-	WorkAgreementsDue = "afspraken-termijn"
-	// WorkThuiszitters: open thuiszitters- and doorbraakoverleggen the user takes part in, with
-	// the Thuiszitterspact's three months from the opening as the due date.
-	WorkThuiszitters = "thuiszitters"
-	// WorkCasesWaiting: open cases the user takes part in that are still being registered or
-	// prepared (phase aanmelding or voorbereiding).
-	WorkCasesWaiting = "casussen-wachtend"
-	// WorkMAZLConsent: pupils with a sick-absence signal (M@ZL) in the last 12 school weeks for
-	// whom a valid consent names the user's organisation (the jeugdarts).
-	WorkMAZLConsent = "mazl-toestemming"
-)
 
 // WorklistLimit is the most items one work list returns.
 const WorklistLimit = 25
 
-// worklistQuery builds the query of a kind: eight columns (pupil id, pseudonym, name, title,
+// worklistQuery builds the query of a kind: eight columns (pupil id as pupil_id, pseudonym, name, title,
 // detail, date, due date, a unix-millisecond time that replaces the date when not 0), without
 // LIMIT. ok is false for an unknown kind, skip true when the actor cannot hold such items
 // (another party, no user account).
@@ -67,87 +38,87 @@ func worklistQuery(a dossier.Actor, kind, today string) (q string, args []any, o
 	me := "gebruiker:" + strconv.FormatInt(a.UserID, 10)
 	openSignal := `NOT EXISTS (SELECT 1 FROM verzuimmelding m WHERE m.regio_id = s.regio_id AND m.signaal_id = s.id AND m.status IN ('afgesloten', 'ingetrokken', 'ter-kennisgeving-aangenomen'))`
 	switch kind {
-	case WorkOpenSignals:
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, s.soort, s.van || ' t/m ' || s.tot, s.tot, '', 0 FROM verzuim_signaal s JOIN leerling l ON l.regio_id = s.regio_id AND l.id = s.leerling_id
+	case dossier.WorkOpenSignals:
+		q = `SELECT l.id AS pupil_id, l.pseudoniem, ` + name + `, s.soort, s.van || ' t/m ' || s.tot, s.tot, '', 0 FROM verzuim_signaal s JOIN leerling l ON l.regio_id = s.regio_id AND l.id = s.leerling_id
 			WHERE s.regio_id = ? AND ` + atSchool + ` AND ` + openSignal + `
 			ORDER BY s.prioriteit DESC, s.tot DESC, s.id`
 		args = append([]any{a.RegionID}, schoolArgs...)
 		return q, args, true, a.Party != "school"
-	case WorkMeldingenToDo:
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, s.soort, s.van || ' t/m ' || s.tot, s.tot, '', 0 FROM verzuim_signaal s JOIN leerling l ON l.regio_id = s.regio_id AND l.id = s.leerling_id
+	case dossier.WorkMeldingenToDo:
+		q = `SELECT l.id AS pupil_id, l.pseudoniem, ` + name + `, s.soort, s.van || ' t/m ' || s.tot, s.tot, '', 0 FROM verzuim_signaal s JOIN leerling l ON l.regio_id = s.regio_id AND l.id = s.leerling_id
 			WHERE s.regio_id = ? AND s.soort NOT IN (?, ?) AND ` + atSchool + ` AND NOT EXISTS (SELECT 1 FROM verzuimmelding m WHERE m.regio_id = s.regio_id AND m.signaal_id = s.id)
 			ORDER BY s.tot, s.id`
 		args = append([]any{a.RegionID, string(absence.KindMAZL), string(absence.KindAbsolute)}, schoolArgs...)
 		return q, args, true, a.Party != "school"
-	case WorkConsentsExpiring:
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, 'toestemming verloopt', '', '', t.geldig_tot, 0 FROM toestemming t JOIN leerling l ON l.regio_id = t.regio_id AND l.id = t.leerling_id
+	case dossier.WorkConsentsExpiring:
+		q = `SELECT l.id AS pupil_id, l.pseudoniem, ` + name + `, 'toestemming verloopt', '', '', t.geldig_tot, 0 FROM toestemming t JOIN leerling l ON l.regio_id = t.regio_id AND l.id = t.leerling_id
 			WHERE t.regio_id = ? AND t.status = 'gegeven' AND t.ingetrokken_op IS NULL AND t.geldig_tot IS NOT NULL AND t.geldig_tot >= ? AND t.geldig_tot <= ? AND ` + atSchool + `
 			ORDER BY t.geldig_tot, t.id`
 		args = append([]any{a.RegionID, today, addDays(today, 30)}, schoolArgs...)
 		return q, args, true, a.Party != "school"
-	case WorkMeldingenOpen:
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, m.soort, 'in behandeling sinds ' || m.begindatum, m.begindatum, '', 0 FROM verzuimmelding m JOIN leerling l ON l.regio_id = m.regio_id AND l.id = m.leerling_id
+	case dossier.WorkMeldingenOpen:
+		q = `SELECT l.id AS pupil_id, l.pseudoniem, ` + name + `, m.soort, 'in behandeling sinds ' || m.begindatum, m.begindatum, '', 0 FROM verzuimmelding m JOIN leerling l ON l.regio_id = m.regio_id AND l.id = m.leerling_id
 			WHERE m.regio_id = ? AND m.status = 'in-behandeling' AND l.woongemeente_id = ?
 			ORDER BY m.begindatum, m.id`
 		return q, []any{a.RegionID, a.OrgID}, true, a.Party != "gemeente"
-	case WorkCases:
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, c.soort, 'fase: ' || c.fase, '', '', c.geopend_op FROM casus c ` + inCase + `
+	case dossier.WorkCases:
+		q = `SELECT l.id AS pupil_id, l.pseudoniem, ` + name + `, c.soort, 'fase: ' || c.fase, '', '', c.geopend_op FROM casus c ` + inCase + `
 			JOIN leerling l ON l.regio_id = c.regio_id AND l.id = c.leerling_id
 			WHERE c.regio_id = ? AND c.afgesloten_op IS NULL
 			ORDER BY c.geopend_op DESC, c.id`
 		return q, []any{a.UserID, a.RegionID}, true, a.UserID == 0
-	case WorkParentConsents:
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, 'toestemming ' || t.status || CASE WHEN t.ingetrokken_op IS NULL THEN '' ELSE ' (ingetrokken)' END,
+	case dossier.WorkParentConsents:
+		q = `SELECT l.id AS pupil_id, l.pseudoniem, ` + name + `, 'toestemming ' || t.status || CASE WHEN t.ingetrokken_op IS NULL THEN '' ELSE ' (ingetrokken)' END,
 			'geldig vanaf ' || t.geldig_van || COALESCE(' tot ' || t.geldig_tot, ''), t.geldig_van, '', 0 FROM toestemming t JOIN leerling l ON l.regio_id = t.regio_id AND l.id = t.leerling_id
 			WHERE t.regio_id = ? AND EXISTS (SELECT 1 FROM leerling_ouder lo WHERE lo.regio_id = l.regio_id AND lo.leerling_id = l.id AND lo.ouder_id = ? AND lo.gezag = 1)
 			ORDER BY t.geldig_van DESC, t.id`
 		return q, []any{a.RegionID, a.ParentID}, true, a.ParentID == 0
-	case WorkSignalsNoAction:
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, s.soort, 'sinds ' || s.van, s.van, '', 0 FROM verzuim_signaal s JOIN leerling l ON l.regio_id = s.regio_id AND l.id = s.leerling_id
+	case dossier.WorkSignalsNoAction:
+		q = `SELECT l.id AS pupil_id, l.pseudoniem, ` + name + `, s.soort, 'sinds ' || s.van, s.van, '', 0 FROM verzuim_signaal s JOIN leerling l ON l.regio_id = s.regio_id AND l.id = s.leerling_id
 			WHERE s.regio_id = ? AND ` + atSchool + `
 			AND NOT EXISTS (SELECT 1 FROM verzuimmelding m WHERE m.regio_id = s.regio_id AND m.signaal_id = s.id)
 			AND NOT EXISTS (SELECT 1 FROM casus c WHERE c.regio_id = l.regio_id AND c.leerling_id = l.id AND c.afgesloten_op IS NULL)
 			ORDER BY s.van, s.id`
 		args = append([]any{a.RegionID}, schoolArgs...)
 		return q, args, true, a.Party != "school"
-	case WorkConsentRequests:
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, 'toestemmingsverzoek wacht op antwoord', '', '', '', v.gevraagd_op FROM toestemming_verzoek v JOIN leerling l ON l.regio_id = v.regio_id AND l.id = v.leerling_id
+	case dossier.WorkConsentRequests:
+		q = `SELECT l.id AS pupil_id, l.pseudoniem, ` + name + `, 'toestemmingsverzoek wacht op antwoord', '', '', '', v.gevraagd_op FROM toestemming_verzoek v JOIN leerling l ON l.regio_id = v.regio_id AND l.id = v.leerling_id
 			WHERE v.regio_id = ? AND v.status = 'open' AND ` + atSchool + `
 			ORDER BY v.gevraagd_op, v.id`
 		args = append([]any{a.RegionID}, schoolArgs...)
 		return q, args, true, a.Party != "school"
-	case WorkMeldingenNew:
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, m.soort, 'nieuw, nog niet in behandeling', '', '', m.aangemaakt_op FROM verzuimmelding m JOIN leerling l ON l.regio_id = m.regio_id AND l.id = m.leerling_id
+	case dossier.WorkMeldingenNew:
+		q = `SELECT l.id AS pupil_id, l.pseudoniem, ` + name + `, m.soort, 'nieuw, nog niet in behandeling', '', '', m.aangemaakt_op FROM verzuimmelding m JOIN leerling l ON l.regio_id = m.regio_id AND l.id = m.leerling_id
 			WHERE m.regio_id = ? AND m.status = 'geregistreerd' AND l.woongemeente_id = ?
 			ORDER BY m.aangemaakt_op, m.id`
 		return q, []any{a.RegionID, a.OrgID}, true, a.Party != "gemeente"
-	case WorkQuestions:
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, 'vraag in het casusoverleg', 'fase: ' || v.fase, '', '', v.gesteld_op FROM casus_vraag v
+	case dossier.WorkQuestions:
+		q = `SELECT l.id AS pupil_id, l.pseudoniem, ` + name + `, 'vraag in het casusoverleg', 'fase: ' || v.fase, '', '', v.gesteld_op FROM casus_vraag v
 			JOIN casus c ON c.regio_id = v.regio_id AND c.id = v.casus_id JOIN leerling l ON l.regio_id = c.regio_id AND l.id = c.leerling_id
 			WHERE v.regio_id = ? AND v.aan = ? AND v.beantwoord_op IS NULL AND c.afgesloten_op IS NULL
 			ORDER BY v.gesteld_op, v.id`
 		return q, []any{a.RegionID, me}, true, a.UserID == 0
-	case WorkAgreementsDue:
+	case dossier.WorkAgreementsDue:
 		until := addDays(today, 14)
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, 'afspraak uit het casusoverleg', 'status: ' || f.status, '', f.datum, 0 FROM casus_afspraak f
+		q = `SELECT l.id AS pupil_id, l.pseudoniem, ` + name + `, 'afspraak uit het casusoverleg', 'status: ' || f.status, '', f.datum, 0 FROM casus_afspraak f
 			JOIN casus c ON c.regio_id = f.regio_id AND c.id = f.casus_id JOIN leerling l ON l.regio_id = c.regio_id AND l.id = c.leerling_id
 			WHERE f.regio_id = ? AND f.eigenaar = ? AND f.status IN ('open', 'loopt') AND f.datum <= ? AND c.afgesloten_op IS NULL
 			ORDER BY f.datum, f.id`
 		return q, []any{a.RegionID, me, until}, true, a.UserID == 0
-	case WorkThuiszitters:
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, c.soort, 'fase: ' || c.fase, '', '', c.geopend_op FROM casus c ` + inCase + `
+	case dossier.WorkThuiszitters:
+		q = `SELECT l.id AS pupil_id, l.pseudoniem, ` + name + `, c.soort, 'fase: ' || c.fase, '', '', c.geopend_op FROM casus c ` + inCase + `
 			JOIN leerling l ON l.regio_id = c.regio_id AND l.id = c.leerling_id
 			WHERE c.regio_id = ? AND c.afgesloten_op IS NULL AND c.soort IN ('thuiszittersoverleg', 'doorbraakoverleg')
 			ORDER BY c.geopend_op, c.id`
 		return q, []any{a.UserID, a.RegionID}, true, a.UserID == 0
-	case WorkCasesWaiting:
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, c.soort, 'fase: ' || c.fase, '', '', c.geopend_op FROM casus c ` + inCase + `
+	case dossier.WorkCasesWaiting:
+		q = `SELECT l.id AS pupil_id, l.pseudoniem, ` + name + `, c.soort, 'fase: ' || c.fase, '', '', c.geopend_op FROM casus c ` + inCase + `
 			JOIN leerling l ON l.regio_id = c.regio_id AND l.id = c.leerling_id
 			WHERE c.regio_id = ? AND c.afgesloten_op IS NULL AND c.fase IN ('aanmelding', 'voorbereiding')
 			ORDER BY c.geopend_op, c.id`
 		return q, []any{a.UserID, a.RegionID}, true, a.UserID == 0
-	case WorkMAZLConsent:
-		q = `SELECT l.id, l.pseudoniem, ` + name + `, s.soort, 'toestemming voor uw organisatie', s.tot, '', 0 FROM verzuim_signaal s JOIN leerling l ON l.regio_id = s.regio_id AND l.id = s.leerling_id
+	case dossier.WorkMAZLConsent:
+		q = `SELECT l.id AS pupil_id, l.pseudoniem, ` + name + `, s.soort, 'toestemming voor uw organisatie', s.tot, '', 0 FROM verzuim_signaal s JOIN leerling l ON l.regio_id = s.regio_id AND l.id = s.leerling_id
 			WHERE s.regio_id = ? AND s.soort = 'mazl' AND s.tot >= ?
 			AND EXISTS (SELECT 1 FROM toestemming t JOIN toestemming_ontvanger o ON o.regio_id = t.regio_id AND o.toestemming_id = t.id
 				WHERE t.regio_id = l.regio_id AND t.leerling_id = l.id AND t.status = 'gegeven' AND t.ingetrokken_op IS NULL
@@ -181,7 +152,7 @@ func (db *DB) Worklist(ctx context.Context, a dossier.Actor, kind, today string)
 		if ms != 0 {
 			it.Date = civil.Today(time.UnixMilli(ms)).String()
 		}
-		if kind == WorkThuiszitters && it.Date != "" {
+		if kind == dossier.WorkThuiszitters && it.Date != "" {
 			// Thuiszitterspact 2016: no child at home longer than three months without an offer.
 			if d, err := time.Parse("2006-01-02", it.Date); err == nil {
 				it.Due = d.AddDate(0, 3, 0).Format("2006-01-02")
@@ -195,6 +166,18 @@ func (db *DB) Worklist(ctx context.Context, a dossier.Actor, kind, today string)
 // WorkCount counts the items of a work list kind for the actor (the daily digest: a number per
 // list, never who). ok is false for a kind it does not know.
 func (db *DB) WorkCount(ctx context.Context, a dossier.Actor, kind, today string) (n int, ok bool, err error) {
+	return db.workCount(ctx, a, kind, today, "COUNT(*)")
+}
+
+// WorkPupils counts the distinct pupils of a work list kind for the actor: the number a role
+// that sees counts only is shown ("12 leerlingen met open verzuimsignalen"; a pupil with two
+// open signals is one). The whole list is counted, not the WorklistLimit items a list shows.
+func (db *DB) WorkPupils(ctx context.Context, a dossier.Actor, kind, today string) (n int, ok bool, err error) {
+	return db.workCount(ctx, a, kind, today, "COUNT(DISTINCT x.pupil_id)")
+}
+
+// workCount counts the rows of kind's query with agg (its first column is x.pupil_id).
+func (db *DB) workCount(ctx context.Context, a dossier.Actor, kind, today, agg string) (n int, ok bool, err error) {
 	q, args, ok, skip := worklistQuery(a, kind, today)
 	if !ok || skip {
 		return 0, ok, nil
@@ -202,7 +185,7 @@ func (db *DB) WorkCount(ctx context.Context, a dossier.Actor, kind, today string
 	if i := strings.LastIndex(q, "ORDER BY"); i > 0 {
 		q = q[:i]
 	}
-	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM (`+q+`) x`, args...).Scan(&n); err != nil {
+	if err := db.QueryRow(ctx, `SELECT `+agg+` FROM (`+q+`) x`, args...).Scan(&n); err != nil {
 		return 0, true, fmt.Errorf("work count %s: %w", kind, err)
 	}
 	return n, true, nil

@@ -13,25 +13,9 @@ import (
 	"github.com/grondslag/grondslag/internal/policy"
 )
 
-// Work lists on the start pages (issue 15): what needs action, per role. Each concern's store
-// implements Worklists for its kinds; the start page shows a list as "not yet connected" when
-// nobody supplies it.
-const (
-	WorkOpenSignals      = "open-signalen"
-	WorkMeldingenToDo    = "meldingen-af-te-maken"
-	WorkConsentsExpiring = "toestemmingen-verlopen"
-	WorkMeldingenOpen    = "meldingen-in-behandeling"
-	WorkCases            = "casussen"
-	WorkParentConsents   = "toestemmingen-ouder"
-	WorkSignalsNoAction  = "signalen-zonder-actie"
-	WorkConsentRequests  = "toestemmingsverzoeken-open"
-	WorkMeldingenNew     = "meldingen-nieuw"
-	WorkQuestions        = "vragen-open"
-	WorkAgreementsDue    = "afspraken-termijn"
-	WorkThuiszitters     = "thuiszitters"
-	WorkCasesWaiting     = "casussen-wachtend"
-	WorkMAZLConsent      = "mazl-toestemming"
-)
+// Work lists on the start pages (issue 15): what needs action, per role (roleWork, by the kinds
+// of dossier.Work*). The store implements Worklists; the start page shows a list as "not yet
+// connected" when nobody supplies it.
 
 // DefaultReactionTerm is how many days leerplicht has to take up a new melding before the work
 // list marks it overdue. No law sets a term; regions agree one (regional practice, check), so it
@@ -45,6 +29,8 @@ type WorkItem = dossier.WorkItem
 // pupils the actor holds a relation with; ok is false when it does not know the kind.
 type Worklists interface {
 	Worklist(ctx context.Context, a dossier.Actor, kind, today string) (items []WorkItem, ok bool, err error)
+	// WorkPupils counts the distinct pupils of the whole list (a list shows at most 25 items).
+	WorkPupils(ctx context.Context, a dossier.Actor, kind, today string) (n int, ok bool, err error)
 }
 
 type workSection struct {
@@ -58,8 +44,8 @@ type workSection struct {
 	Connected bool
 	// Hidden counts the items the policy did not let this user see for his purpose.
 	Hidden int
-	// CountOnly: the role sees how many, never who (the directeur: the convenant gives the role
-	// no pupil data, issue 15).
+	// CountOnly: the role sees how many pupils, never who (the directeur: the convenant gives
+	// the role no pupil data, issue 15).
 	CountOnly bool
 	Count     int
 }
@@ -84,47 +70,47 @@ func RoleWork(role string) []WorkKind {
 
 var roleWork = map[string][]workSection{
 	auth.RoleZorgcoordinator: {
-		{Kind: WorkSignalsNoAction, Category: "verzuim", Title: "Verzuimsignalen zonder actie", Empty: "Elk signaal heeft een melding of een casus."},
-		{Kind: WorkMeldingenToDo, Category: "verzuim", Title: "Verzuimmeldingen om af te maken", Empty: "Er liggen geen meldingen klaar."},
-		{Kind: WorkConsentRequests, Category: "toestemming", Title: "Toestemmingsverzoeken die op antwoord wachten", Empty: "Er wachten geen verzoeken op antwoord."},
-		{Kind: WorkConsentsExpiring, Category: "toestemming", Title: "Toestemmingen die binnen 30 dagen verlopen", Empty: "Er verlopen binnenkort geen toestemmingen."},
-		{Kind: WorkAgreementsDue, Title: "Uw afspraken met een datum binnen twee weken", Empty: "U heeft geen afspraken die binnenkort aflopen."},
-		{Kind: WorkQuestions, Title: "Vragen aan u in een casusoverleg", Empty: "Er staan geen vragen voor u open."},
+		{Kind: dossier.WorkSignalsNoAction, Category: "verzuim", Title: "Verzuimsignalen zonder actie", Empty: "Elk signaal heeft een melding of een casus."},
+		{Kind: dossier.WorkMeldingenToDo, Category: "verzuim", Title: "Verzuimmeldingen om af te maken", Empty: "Er liggen geen meldingen klaar."},
+		{Kind: dossier.WorkConsentRequests, Category: "toestemming", Title: "Toestemmingsverzoeken die op antwoord wachten", Empty: "Er wachten geen verzoeken op antwoord."},
+		{Kind: dossier.WorkConsentsExpiring, Category: "toestemming", Title: "Toestemmingen die binnen 30 dagen verlopen", Empty: "Er verlopen binnenkort geen toestemmingen."},
+		{Kind: dossier.WorkAgreementsDue, Title: "Uw afspraken met een datum binnen twee weken", Empty: "U heeft geen afspraken die binnenkort aflopen."},
+		{Kind: dossier.WorkQuestions, Title: "Vragen aan u in een casusoverleg", Empty: "Er staan geen vragen voor u open."},
 	},
 	auth.RoleMentor: {
-		{Kind: WorkOpenSignals, Category: "verzuim", Title: "Leerlingen uit uw klassen met open verzuimsignalen", Empty: "Er zijn geen open signalen in uw klassen."},
-		{Kind: WorkAgreementsDue, Title: "Uw afspraken met een datum binnen twee weken", Empty: "U heeft geen afspraken die binnenkort aflopen."},
+		{Kind: dossier.WorkOpenSignals, Category: "verzuim", Title: "Leerlingen uit uw klassen met open verzuimsignalen", Empty: "Er zijn geen open signalen in uw klassen."},
+		{Kind: dossier.WorkAgreementsDue, Title: "Uw afspraken met een datum binnen twee weken", Empty: "U heeft geen afspraken die binnenkort aflopen."},
 	},
 	auth.RoleDirecteur: {
-		{Kind: WorkOpenSignals, Title: "Leerlingen met open verzuimsignalen", Empty: "Er zijn geen open signalen.", CountOnly: true},
-		{Kind: WorkMeldingenToDo, Title: "Verzuimmeldingen die de school nog moet maken", Empty: "Er liggen geen meldingen klaar.", CountOnly: true},
+		{Kind: dossier.WorkOpenSignals, Title: "Leerlingen met open verzuimsignalen", Empty: "Er zijn geen open signalen.", CountOnly: true},
+		{Kind: dossier.WorkMeldingenToDo, Title: "Verzuimmeldingen die de school nog moet maken", Empty: "Er liggen geen meldingen klaar.", CountOnly: true},
 	},
 	auth.RoleLeerplicht: {
-		{Kind: WorkMeldingenNew, Category: "verzuim", Title: "Nieuwe verzuimmeldingen", Empty: "Er zijn geen nieuwe meldingen."},
-		{Kind: WorkMeldingenOpen, Category: "verzuim", Title: "Verzuimmeldingen in behandeling", Empty: "Er zijn geen meldingen in behandeling."},
-		{Kind: WorkAgreementsDue, Title: "Uw afspraken met een datum binnen twee weken", Empty: "U heeft geen afspraken die binnenkort aflopen."},
-		{Kind: WorkQuestions, Title: "Vragen aan u in een casusoverleg", Empty: "Er staan geen vragen voor u open."},
+		{Kind: dossier.WorkMeldingenNew, Category: "verzuim", Title: "Nieuwe verzuimmeldingen", Empty: "Er zijn geen nieuwe meldingen."},
+		{Kind: dossier.WorkMeldingenOpen, Category: "verzuim", Title: "Verzuimmeldingen in behandeling", Empty: "Er zijn geen meldingen in behandeling."},
+		{Kind: dossier.WorkAgreementsDue, Title: "Uw afspraken met een datum binnen twee weken", Empty: "U heeft geen afspraken die binnenkort aflopen."},
+		{Kind: dossier.WorkQuestions, Title: "Vragen aan u in een casusoverleg", Empty: "Er staan geen vragen voor u open."},
 	},
 	auth.RoleSWVConsulent: {
-		{Kind: WorkCasesWaiting, Title: "Casussen in aanmelding of voorbereiding", Empty: "Er wachten geen casussen op u."},
-		{Kind: WorkThuiszitters, Title: "Thuiszitters- en doorbraakoverleggen", Empty: "U neemt aan geen thuiszittersoverleg deel."},
-		{Kind: WorkQuestions, Title: "Vragen aan u in een casusoverleg", Empty: "Er staan geen vragen voor u open."},
-		{Kind: WorkCases, Title: "Casussen", Empty: "U neemt aan geen open casus deel."},
+		{Kind: dossier.WorkCasesWaiting, Title: "Casussen in aanmelding of voorbereiding", Empty: "Er wachten geen casussen op u."},
+		{Kind: dossier.WorkThuiszitters, Title: "Thuiszitters- en doorbraakoverleggen", Empty: "U neemt aan geen thuiszittersoverleg deel."},
+		{Kind: dossier.WorkQuestions, Title: "Vragen aan u in een casusoverleg", Empty: "Er staan geen vragen voor u open."},
+		{Kind: dossier.WorkCases, Title: "Casussen", Empty: "U neemt aan geen open casus deel."},
 	},
 	auth.RoleOnderwijsconsul: {
-		{Kind: WorkThuiszitters, Title: "Thuiszitters- en doorbraakoverleggen", Empty: "U neemt aan geen thuiszittersoverleg deel."},
-		{Kind: WorkCases, Title: "Casussen en doorbraakoverleggen", Empty: "U neemt aan geen open casus deel."},
+		{Kind: dossier.WorkThuiszitters, Title: "Thuiszitters- en doorbraakoverleggen", Empty: "U neemt aan geen thuiszittersoverleg deel."},
+		{Kind: dossier.WorkCases, Title: "Casussen en doorbraakoverleggen", Empty: "U neemt aan geen open casus deel."},
 	},
 	auth.RoleJeugdarts: {
-		{Kind: WorkMAZLConsent, Category: "verzuim", Title: "Leerlingen met ziekteverzuim (M@ZL) en toestemming", Empty: "Er zijn geen M@ZL-signalen met toestemming voor u."},
-		{Kind: WorkQuestions, Title: "Vragen aan u in een casusoverleg", Empty: "Er staan geen vragen voor u open."},
-		{Kind: WorkCases, Title: "Casussen", Empty: "U neemt aan geen open casus deel."},
+		{Kind: dossier.WorkMAZLConsent, Category: "verzuim", Title: "Leerlingen met ziekteverzuim (M@ZL) en toestemming", Empty: "Er zijn geen M@ZL-signalen met toestemming voor u."},
+		{Kind: dossier.WorkQuestions, Title: "Vragen aan u in een casusoverleg", Empty: "Er staan geen vragen voor u open."},
+		{Kind: dossier.WorkCases, Title: "Casussen", Empty: "U neemt aan geen open casus deel."},
 	},
 	auth.RoleJeugdhulpverlener: {
-		{Kind: WorkQuestions, Title: "Vragen aan u in een casusoverleg", Empty: "Er staan geen vragen voor u open."},
-		{Kind: WorkCases, Title: "Casussen", Empty: "U neemt aan geen open casus deel."},
+		{Kind: dossier.WorkQuestions, Title: "Vragen aan u in een casusoverleg", Empty: "Er staan geen vragen voor u open."},
+		{Kind: dossier.WorkCases, Title: "Casussen", Empty: "U neemt aan geen open casus deel."},
 	},
-	auth.RoleOuder: {{Kind: WorkParentConsents, Title: "Uw toestemmingen", Empty: "Er zijn geen toestemmingen vastgelegd."}},
+	auth.RoleOuder: {{Kind: dossier.WorkParentConsents, Title: "Uw toestemmingen", Empty: "Er zijn geen toestemmingen vastgelegd."}},
 }
 
 // isoInText finds ISO dates inside a work item's detail text; they are shown as Dutch dates.
@@ -153,17 +139,22 @@ func (s *Server) workSections(ctx context.Context, p *Principal, purpose string)
 	var recs []audit.Record
 	recorded := map[string]bool{}
 	for _, sec := range roleWork[a.Role] {
+		if sec.CountOnly {
+			// Only the number leaves this function: no name, no pupil, nothing to record. One
+			// COUNT over the whole list (the items of a list stop at 25).
+			n, ok, err := s.d.Work.WorkPupils(ctx, a, sec.Kind, today)
+			if err != nil {
+				return nil, false, err
+			}
+			sec.Connected, sec.Count = ok, n
+			sections = append(sections, sec)
+			continue
+		}
 		items, ok, err := s.d.Work.Worklist(ctx, a, sec.Kind, today)
 		if err != nil {
 			return nil, false, err
 		}
 		sec.Connected = ok
-		if sec.CountOnly {
-			// Only the number leaves this function: no name, no pupil, nothing to record.
-			sec.Count = len(items)
-			sections = append(sections, sec)
-			continue
-		}
 		for _, it := range items {
 			if a.ParentID == 0 && sec.Category != "" {
 				ok, ans, err := gate(sec.Category)(it.PupilID)
@@ -189,7 +180,7 @@ func (s *Server) workSections(ctx context.Context, p *Principal, purpose string)
 				it.Name = ""
 				anyHidden = true
 			}
-			if sec.Kind == WorkMeldingenNew && it.Date != "" {
+			if sec.Kind == dossier.WorkMeldingenNew && it.Date != "" {
 				it.Due = addDaysISO(it.Date, s.reactionTerm())
 			}
 			it.Title = workWord(it.Title)

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -517,5 +518,32 @@ func TestParentSeesTrail(t *testing.T) {
 	if r.status != 200 || !strings.Contains(r.body, "Wie heeft gegevens van uw kind bekeken") || !strings.Contains(r.body, "zorgcoördinator") ||
 		!strings.Contains(r.body, "signalering") || !strings.Contains(r.body, "AVG artikel 6 lid 1 sub e") {
 		t.Fatalf("trail: %d\n%s", r.status, r.body)
+	}
+}
+
+// TestCountOnlyCountsTheWholeList: the directeur's start page counts every pupil of a list, not
+// the 25 items a list shows, and a pupil with two open signals once.
+func TestCountOnlyCountsTheWholeList(t *testing.T) {
+	w := newWorld(t)
+	signal := func(pupil int64, kind, from string) {
+		ins(t, w.db, `INSERT INTO verzuim_signaal (regio_id, leerling_id, soort, van, tot, uren_centi, dagen, bron, prioriteit, peildatum, gevonden_op)
+			VALUES (?, ?, ?, ?, '2025-10-03', 1700, 4, 'Leerplichtwet art. 21a', 0, '2025-10-06', 0)`, w.r1, pupil, kind, from)
+	}
+	// Anouk and 29 more pupils of De Linde with an open signal; Anouk has a second one.
+	signal(w.pupil1, "16-uur-in-4-lesweken", "2025-09-08")
+	signal(w.pupil1, "luxe-verzuim", "2025-09-01")
+	for i := 0; i < 29; i++ {
+		p := ins(t, w.db, `INSERT INTO leerling (regio_id, pseudoniem, id_soort, id_versleuteld, sleutel_versie, voornaam, achternaam, geboortedatum, aangemaakt_op) VALUES (?, ?, 'bsn', ?, 1, 'Kind', ?, '2013-06-01', 0)`,
+			w.r1, fmt.Sprintf("pseudo-leerling-telling-%04d", i), []byte{byte(i + 1)}, fmt.Sprintf("Nummer%d", i))
+		ins(t, w.db, `INSERT INTO inschrijving (regio_id, leerling_id, school_id, leerlingnummer, van, leerjaar, klas) VALUES (?, ?, ?, ?, '2020-08-01', 'groep 7', '7B')`, w.r1, p, w.school1, fmt.Sprintf("9%03d", i))
+		signal(p, "16-uur-in-4-lesweken", "2025-09-08")
+	}
+	d := w.client()
+	d.login("directeur")
+	r := d.get("/start")
+	// 30 pupils with open signals (31 signals); none has a melding: 30 pupils with meldingen to make
+	// (luxe verzuim included).
+	if strings.Count(r.body, "30 leerlingen") != 2 || strings.Contains(r.body, "25 leerlingen") || strings.Contains(r.body, "31 leerlingen") || strings.Contains(r.body, "Anouk") {
+		t.Fatalf("directeur start:\n%s", r.body)
 	}
 }
