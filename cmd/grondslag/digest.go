@@ -31,12 +31,12 @@ func digestCounter(db *store.DB) notice.DigestCounter {
 	}
 }
 
-// dailyDigests returns the job the server runs on its sweep ticker: once a day, from 07:00 Dutch
-// time, the digest of the work lists to every professional who turned it on (every region;
-// store.MarkDigestSent makes a rerun or a second instance send nothing twice). link is the start
-// page.
+// dailyDigests returns a function that sends, once a day from 07:00 Dutch time, the digest of
+// the work lists to every professional who turned it on (every region; store.MarkDigestSent makes
+// a rerun or a second instance send nothing twice). link is the start page. The server runs the
+// same per region as a durable job (regionDigests, jobDigests).
 func dailyDigests(db *store.DB, m notice.Mailer, link string) func(ctx context.Context, now time.Time) {
-	count := digestCounter(db)
+	send := regionDigests(db, m, link)
 	var done civil.Date
 	return func(ctx context.Context, now time.Time) {
 		today := civil.Today(now)
@@ -50,15 +50,26 @@ func dailyDigests(db *store.DB, m notice.Mailer, link string) func(ctx context.C
 		}
 		ok := true
 		for _, r := range regions {
-			res, err := notice.SendDigests(ctx, db, count, m, r.ID, today, link)
-			if err != nil {
+			if err := send(ctx, r.ID, today, now); err != nil {
 				ok = false
-				slog.Error("dagelijks overzicht versturen mislukt", "regio_id", r.ID, "fout", err.Error())
 			}
-			slog.Info("dagelijks overzicht verstuurd", "regio_id", r.ID, "ontvangers", res.Recipients, "berichten", res.Sent, "leeg", res.Empty, "mislukt", res.Failed)
 		}
 		if ok {
 			done = today
 		}
+	}
+}
+
+// regionDigests sends one region's digests of the day (a rerun sends nothing twice).
+func regionDigests(db *store.DB, m notice.Mailer, link string) func(ctx context.Context, regionID int64, day civil.Date, now time.Time) error {
+	count := digestCounter(db)
+	return func(ctx context.Context, regionID int64, day civil.Date, _ time.Time) error {
+		res, err := notice.SendDigests(ctx, db, count, m, regionID, day, link)
+		if err != nil {
+			slog.Error("dagelijks overzicht versturen mislukt", "regio_id", regionID, "fout", err.Error())
+			return err
+		}
+		slog.Info("dagelijks overzicht verstuurd", "regio_id", regionID, "ontvangers", res.Recipients, "berichten", res.Sent, "leeg", res.Empty, "mislukt", res.Failed)
+		return nil
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/retention"
 	"github.com/grondslag/grondslag/internal/store"
 	"github.com/grondslag/grondslag/internal/tenant"
@@ -106,5 +107,78 @@ func retentionJob(regions *tenant.Registry, rs *store.RetentionStore) func(ctx c
 			slog.Info("vernietigingslijsten voorgesteld", "regio", reg.Code, "lijsten", len(lists))
 		}
 		return nil
+	}
+}
+
+// The server's periodic work, as durable jobs like the retention proposals: every instance
+// schedules them on its ticker (unique per kind and key, so two instances make one job) and
+// runs due ones; the lease gives each job to exactly one runner. No leader is needed.
+const (
+	// jobSessions deletes expired sessions. Key: the slot of backgroundPeriod (UTC, "2006-01-02T15:04").
+	jobSessions = "sessies"
+	// jobCheckpoints signs a checkpoint of every region's audit log that grew (and at least
+	// daily). Key: the slot.
+	jobCheckpoints = "controlepunten"
+	// jobNotices sends a region's transparency notices about the day before, from 06:00 Dutch
+	// time. Key: "REGIO_ID/YYYY-MM-DD" (the Dutch day it is sent).
+	jobNotices = "kennisgevingen"
+	// jobDigests sends a region's daily digest of the work lists, from 07:00 Dutch time. Key:
+	// "REGIO_ID/YYYY-MM-DD".
+	jobDigests = "overzicht"
+)
+
+// backgroundPeriod is how often an instance schedules and runs the background jobs.
+const backgroundPeriod = 10 * time.Minute
+
+// slotKey is the key of a periodic job for the slot of backgroundPeriod that holds now.
+func slotKey(now time.Time) string {
+	return now.UTC().Truncate(backgroundPeriod).Format("2006-01-02T15:04")
+}
+
+// scheduleBackground schedules the jobs that are due at now: this slot's session cleanup and
+// checkpoints (when those kinds have a handler), and, once the Dutch morning has come, today's
+// notices and digests of every region (when configured). Scheduling what exists is a no-op.
+func (r *jobRunner) scheduleBackground(ctx context.Context, regionIDs []int64, now time.Time) error {
+	slot := slotKey(now)
+	for _, kind := range []string{jobSessions, jobCheckpoints} {
+		if r.handlers[kind] == nil {
+			continue
+		}
+		// One attempt: the next slot's job does the same work.
+		if _, err := r.js.Enqueue(ctx, kind, slot, now, 1, now); err != nil {
+			return err
+		}
+	}
+	local := now.In(amsterdam())
+	day := civil.Today(now).String()
+	for _, d := range []struct {
+		kind string
+		from int // Dutch hour
+	}{{jobNotices, 6}, {jobDigests, 7}} {
+		if r.handlers[d.kind] == nil || local.Hour() < d.from {
+			continue
+		}
+		for _, id := range regionIDs {
+			if _, err := r.js.Enqueue(ctx, d.kind, fmt.Sprintf("%d/%s", id, day), now, 5, now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// regionDayJob adapts a per-region, per-day function to a job handler (key "REGIO_ID/YYYY-MM-DD").
+func regionDayJob(fn func(ctx context.Context, regionID int64, day civil.Date, now time.Time) error) func(ctx context.Context, key string) error {
+	return func(ctx context.Context, key string) error {
+		var regionID int64
+		var date string
+		if _, err := fmt.Sscanf(strings.Replace(key, "/", " ", 1), "%d %s", &regionID, &date); err != nil {
+			return fmt.Errorf("sleutel %q: %w", key, err)
+		}
+		day, err := civil.ParseISO(date)
+		if err != nil {
+			return fmt.Errorf("sleutel %q: %w", key, err)
+		}
+		return fn(ctx, regionID, day, time.Now())
 	}
 }

@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -57,4 +60,96 @@ func TestJobRunnerRetriesAndRunsOnce(t *testing.T) {
 			t.Errorf("%s: %s", s.Key, s.Status)
 		}
 	}
+}
+
+// TestBackgroundJobsOneRunnerEach: two instances (two stores, two runners) on one PostgreSQL
+// database schedule the same background work at the same moment and run it concurrently; every
+// job (this slot's session cleanup and checkpoints, each region's notices and digests of the day)
+// runs exactly once, and nothing is scheduled for the notices before 06:00 Dutch time.
+func TestBackgroundJobsOneRunnerEach(t *testing.T) {
+	base := os.Getenv(storetest.EnvPostgres)
+	if base == "" {
+		t.Skip(storetest.EnvPostgres + " is niet gezet")
+	}
+	dsn, cleanup := storetest.NewPostgresDatabase(t, base)
+	t.Cleanup(cleanup)
+	ctx := context.Background()
+	var dbs [2]*store.DB
+	for i := range dbs {
+		db, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if i == 0 {
+			if _, err := db.Migrate(ctx, time.Now().UnixMilli()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dbs[i] = db
+	}
+	var mu sync.Mutex
+	calls := map[string][]int{} // kind/key → the instances that ran it
+	var runners [2]*jobRunner
+	for i, db := range dbs {
+		r := newJobRunner(db)
+		for _, kind := range []string{jobSessions, jobCheckpoints, jobNotices, jobDigests} {
+			r.handle(kind, func(_ context.Context, key string) error {
+				time.Sleep(5 * time.Millisecond) // long enough for the other instance to try the same job
+				mu.Lock()
+				calls[kind+" "+key] = append(calls[kind+" "+key], i)
+				mu.Unlock()
+				return nil
+			})
+		}
+		runners[i] = r
+	}
+	regions := []int64{1, 2, 3}
+	early := time.Date(2026, 12, 3, 4, 30, 0, 0, time.UTC) // 05:30 in Amsterdam
+	for _, r := range runners {
+		if err := r.scheduleBackground(ctx, regions, early); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st, err := runners[0].js.JobStates(ctx, jobNotices); err != nil || len(st) != 0 {
+		t.Fatalf("notices scheduled before 06:00: %v %v", st, err)
+	}
+	now := time.Date(2026, 12, 3, 7, 5, 0, 0, time.UTC) // 08:05 in Amsterdam
+	var wg sync.WaitGroup
+	for _, r := range runners {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, at := range []time.Time{early, now} {
+				if err := r.scheduleBackground(ctx, regions, at); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+			if _, failed, err := r.runDue(ctx, func() time.Time { return now }); err != nil || failed != 0 {
+				t.Errorf("runDue: %d failed, %v", failed, err)
+			}
+		}()
+	}
+	wg.Wait()
+	want := []string{"sessies 2026-12-03T04:30", "sessies 2026-12-03T07:00", "controlepunten 2026-12-03T04:30", "controlepunten 2026-12-03T07:00"}
+	for _, id := range regions {
+		want = append(want, fmt.Sprintf("kennisgevingen %d/2026-12-03", id), fmt.Sprintf("overzicht %d/2026-12-03", id))
+	}
+	for _, k := range want {
+		if len(calls[k]) != 1 {
+			t.Errorf("%s ran %d times (instances %v), want once", k, len(calls[k]), calls[k])
+		}
+	}
+	if len(calls) != len(want) {
+		t.Errorf("ran %d distinct jobs, want %d: %v", len(calls), len(want), calls)
+	}
+	// Both instances did part of the work (the jobs were spread, not one instance doing all).
+	by := map[int]int{}
+	for _, ins := range calls {
+		for _, i := range ins {
+			by[i]++
+		}
+	}
+	t.Logf("jobs per instance: %v", by)
 }

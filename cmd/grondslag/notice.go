@@ -152,11 +152,12 @@ func (m mailCodes) SendLoginCode(ctx context.Context, to auth.Parent, code strin
 			" minuten geldig.\n\nHeeft u geen code gevraagd? Dan kunt u dit bericht negeren.\n"})
 }
 
-// dailyNotices returns the job the server runs on its sweep ticker: once a day, from 06:00
-// Dutch time, the notices of the day before for every region (a rerun sends nothing twice).
+// dailyNotices returns a function that sends, once a day from 06:00 Dutch time, the notices of
+// the day before for every region (a rerun sends nothing twice). The server runs the same per
+// region as a durable job (regionNotices, jobNotices).
 func dailyNotices(db *store.DB, cfg consent.Config, sender *mail.Sender, portal string) func(ctx context.Context, now time.Time) {
+	send := regionNotices(db, cfg, sender, portal)
 	var done civil.Date
-	vocab := noticeVocabulary(cfg)
 	return func(ctx context.Context, now time.Time) {
 		today := civil.Today(now)
 		if done == today || now.In(civil.Amsterdam).Hour() < 6 {
@@ -169,15 +170,27 @@ func dailyNotices(db *store.DB, cfg consent.Config, sender *mail.Sender, portal 
 		}
 		ok := true
 		for _, r := range regions {
-			res, err := notice.Batch(ctx, db, vocab, db, sender, r.ID, today.AddDays(-1), portal, now)
-			if err != nil {
+			if err := send(ctx, r.ID, today, now); err != nil {
 				ok = false
-				slog.Error("kennisgevingen versturen mislukt", "regio_id", r.ID, "fout", err.Error())
 			}
-			slog.Info("kennisgevingen verstuurd", "regio_id", r.ID, "berichten", res.Messages, "tegengehouden", res.Held, "zonder_adres", res.Skipped)
 		}
 		if ok {
 			done = today
 		}
+	}
+}
+
+// regionNotices sends one region's notices on day about the day before (a rerun sends nothing
+// twice: every message is marked sent).
+func regionNotices(db *store.DB, cfg consent.Config, sender *mail.Sender, portal string) func(ctx context.Context, regionID int64, day civil.Date, now time.Time) error {
+	vocab := noticeVocabulary(cfg)
+	return func(ctx context.Context, regionID int64, day civil.Date, now time.Time) error {
+		res, err := notice.Batch(ctx, db, vocab, db, sender, regionID, day.AddDays(-1), portal, now)
+		if err != nil {
+			slog.Error("kennisgevingen versturen mislukt", "regio_id", regionID, "fout", err.Error())
+			return err
+		}
+		slog.Info("kennisgevingen verstuurd", "regio_id", regionID, "berichten", res.Messages, "tegengehouden", res.Held, "zonder_adres", res.Skipped)
+		return nil
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
+	"github.com/grondslag/grondslag/internal/civil"
 	"github.com/grondslag/grondslag/internal/consent"
 	"github.com/grondslag/grondslag/internal/convenant"
 	"github.com/grondslag/grondslag/internal/dossier"
@@ -242,19 +243,19 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	}
 	// E-mail through the region's SMTP server (GRONDSLAG_SMTP_*): parents' login codes and the
 	// daily transparency notices. Without it, parents get a clear error instead of a code.
-	var noticeJob func(context.Context, time.Time)
+	var noticeJob func(ctx context.Context, regionID int64, day civil.Date, now time.Time) error
 	mcfg, mailOn, err := mail.ConfigFromEnv(e.getenv)
 	if err != nil {
 		return nil, nil, opts, err
 	}
-	var digestJob func(context.Context, time.Time)
+	var digestJob func(ctx context.Context, regionID int64, day civil.Date, now time.Time) error
 	deps.Digest = ws
 	switch {
 	case opts.demo:
 		box := &web.DevMailbox{Log: slog.InfoContext}
 		deps.Mailbox = box
 		// The demo sends the daily digest of the work lists to its mailbox (/dev/postvak).
-		digestJob = dailyDigests(db, box, strings.TrimSuffix(opts.baseURL, "/")+"/start")
+		digestJob = regionDigests(db, box, strings.TrimSuffix(opts.baseURL, "/")+"/start")
 	case mailOn:
 		sender, err := mail.NewSender(mcfg)
 		if err != nil {
@@ -262,8 +263,8 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 		}
 		deps.Codes = mailCodes{sender}
 		if opts.baseURL != "" {
-			noticeJob = dailyNotices(db, consentCfg, sender, strings.TrimSuffix(opts.baseURL, "/")+"/inloggen/ouder")
-			digestJob = dailyDigests(db, sender, strings.TrimSuffix(opts.baseURL, "/")+"/start")
+			noticeJob = regionNotices(db, consentCfg, sender, strings.TrimSuffix(opts.baseURL, "/")+"/inloggen/ouder")
+			digestJob = regionDigests(db, sender, strings.TrimSuffix(opts.baseURL, "/")+"/start")
 		} else {
 			slog.Warn("kennisgevingen aan ouders staan uit: zet GRONDSLAG_URL, het adres waar ouders inloggen")
 		}
@@ -349,56 +350,62 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	retentionStore := store.NewRetentionStore(db)
 	runner := newJobRunner(db)
 	runner.handle(jobRetention, retentionJob(regions, retentionStore))
-	leader := db.NewLeader("achtergrondtaken")
+	runner.handle(jobSessions, func(ctx context.Context, _ string) error {
+		now := time.Now()
+		longest := regions.LongestTimeouts() // never cut a region with longer limits short
+		n, err := db.DeleteExpiredSessions(ctx, now.Add(-longest.Absolute), now.Add(-longest.Idle))
+		if err == nil && n > 0 {
+			slog.Info("verlopen sessies opgeruimd", "aantal", n)
+		}
+		obs.jobDone("sessies", err)
+		return err
+	})
+	runner.handle(jobCheckpoints, func(ctx context.Context, _ string) error {
+		// A signed checkpoint of every region's audit log that grew, at least daily.
+		cps, err := auditStore.CheckpointDue(ctx, checkpointSigner(db, ring), time.Now(), 24*time.Hour)
+		obs.jobDone("controlepunten", err)
+		if err != nil {
+			slog.Error("checkpoint van het auditlog mislukt", "fout", err.Error())
+		} else if cps > 0 {
+			slog.Info("checkpoints van het auditlog gemaakt", "aantal", cps)
+		}
+		return err
+	})
+	if noticeJob != nil {
+		runner.handle(jobNotices, regionDayJob(func(ctx context.Context, regionID int64, day civil.Date, now time.Time) error {
+			err := noticeJob(ctx, regionID, day, now)
+			obs.jobDone("meldingen", err)
+			return err
+		}))
+	}
+	if digestJob != nil {
+		runner.handle(jobDigests, regionDayJob(digestJob))
+	}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		defer leader.Release()
-		t := time.NewTicker(10 * time.Minute)
+		t := time.NewTicker(backgroundPeriod)
 		defer t.Stop()
 		for {
 			select {
 			case <-sweepCtx.Done():
 				return
 			case <-t.C:
-				// Durable jobs (table taak): every instance schedules the day's and runs due ones;
-				// the lease gives each job to one instance (jobs.go).
-				if err := scheduleRetention(sweepCtx, runner, regions, time.Now()); err != nil {
+				// Durable jobs (table taak): every instance schedules what is due and runs due
+				// jobs; the lease gives each job to one instance (jobs.go). No leader.
+				now := time.Now()
+				ids := make([]int64, 0, len(regions.Regions()))
+				for _, reg := range regions.Regions() {
+					ids = append(ids, reg.ID)
+				}
+				if err := scheduleRetention(sweepCtx, runner, regions, now); err != nil {
+					slog.Error("achtergrondtaken plannen mislukt", "fout", err.Error())
+				}
+				if err := runner.scheduleBackground(sweepCtx, ids, now); err != nil {
 					slog.Error("achtergrondtaken plannen mislukt", "fout", err.Error())
 				}
 				if _, _, err := runner.runDue(sweepCtx, time.Now); err != nil {
 					slog.Error("achtergrondtaken uitvoeren mislukt", "fout", err.Error())
-				}
-				// Of several instances on one PostgreSQL database only the leader runs these jobs
-				// (advisory lock, store.Leader); on SQLite the one process always does. Destruction
-				// proposals below included.
-				if ok, err := leader.TryLead(sweepCtx); err != nil || !ok {
-					if err != nil {
-						slog.Warn("leiderschap achtergrondtaken onbekend", "fout", err.Error())
-					}
-					continue
-				}
-				now := time.Now()
-				longest := regions.LongestTimeouts() // never cut a region with longer limits short
-				n, err := db.DeleteExpiredSessions(sweepCtx, now.Add(-longest.Absolute), now.Add(-longest.Idle))
-				if err == nil && n > 0 {
-					slog.Info("verlopen sessies opgeruimd", "aantal", n)
-				}
-				obs.jobDone("sessies", err)
-				if noticeJob != nil {
-					noticeJob(sweepCtx, now)
-					obs.jobDone("meldingen", nil)
-				}
-				if digestJob != nil {
-					digestJob(sweepCtx, now)
-				}
-				// A signed checkpoint of every region's audit log that grew, at least daily.
-				cps, err := auditStore.CheckpointDue(sweepCtx, checkpointSigner(db, ring), now, 24*time.Hour)
-				obs.jobDone("controlepunten", err)
-				if err != nil {
-					slog.Error("checkpoint van het auditlog mislukt", "fout", err.Error())
-				} else if cps > 0 {
-					slog.Info("checkpoints van het auditlog gemaakt", "aantal", cps)
 				}
 			}
 		}
