@@ -152,36 +152,8 @@ func (m mailCodes) SendLoginCode(ctx context.Context, to auth.Parent, code strin
 			" minuten geldig.\n\nHeeft u geen code gevraagd? Dan kunt u dit bericht negeren.\n"})
 }
 
-// dailyNotices returns a function that sends, once a day from 06:00 Dutch time, the notices of
-// the day before for every region (a rerun sends nothing twice). The server runs the same per
-// region as a durable job (regionNotices, jobNotices).
-func dailyNotices(db *store.DB, cfg consent.Config, sender *mail.Sender, portal string) func(ctx context.Context, now time.Time) {
-	send := regionNotices(db, cfg, sender, portal)
-	var done civil.Date
-	return func(ctx context.Context, now time.Time) {
-		today := civil.Today(now)
-		if done == today || now.In(civil.Amsterdam).Hour() < 6 {
-			return
-		}
-		regions, err := db.Regions(ctx)
-		if err != nil {
-			slog.Error("kennisgevingen: regio's lezen mislukt", "fout", err.Error())
-			return
-		}
-		ok := true
-		for _, r := range regions {
-			if err := send(ctx, r.ID, today, now); err != nil {
-				ok = false
-			}
-		}
-		if ok {
-			done = today
-		}
-	}
-}
-
 // regionNotices sends one region's notices on day about the day before (a rerun sends nothing
-// twice: every message is marked sent).
+// twice: every message is marked sent). The server runs it as the job kennisgevingen.
 func regionNotices(db *store.DB, cfg consent.Config, sender *mail.Sender, portal string) func(ctx context.Context, regionID int64, day civil.Date, now time.Time) error {
 	vocab := noticeVocabulary(cfg)
 	return func(ctx context.Context, regionID int64, day civil.Date, now time.Time) error {
