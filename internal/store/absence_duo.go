@@ -67,12 +67,7 @@ func (db *DB) RecordDUOSubmission(ctx context.Context, regionID, id int64, chann
 
 // MeldingByDUONumber finds the melding DUO numbered so.
 func (db *DB) MeldingByDUONumber(ctx context.Context, regionID int64, number string) (StoredMelding, error) {
-	s, err := scanMelding(db.QueryRow(ctx, "SELECT "+meldingCols+" FROM verzuimmelding WHERE regio_id = ? AND duo_nummer = ? ORDER BY id LIMIT 1",
-		regionID, strings.TrimSpace(number)), db.opener(ctx, regionID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return s, ErrNotFound
-	}
-	return s, err
+	return db.meldingWhere(ctx, db, regionID, "duo_nummer = ?", strings.TrimSpace(number))
 }
 
 // ApplyDUOStatus takes DUO's report over into the melding (absence.Melding.ApplyStatus) in one
@@ -84,10 +79,7 @@ func (db *DB) ApplyDUOStatus(ctx context.Context, regionID, id int64, r absence.
 	var outcome absence.StatusOutcome
 	var conflict error
 	err := db.WithTx(ctx, func(tx *Tx) error {
-		s, err := scanMelding(tx.QueryRow(ctx, "SELECT "+meldingCols+" FROM verzuimmelding WHERE regio_id = ? AND id = ?", regionID, id), db.opener(ctx, regionID))
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
+		s, err := db.meldingWhere(ctx, tx, regionID, "id = ?", id)
 		if err != nil {
 			return err
 		}

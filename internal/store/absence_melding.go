@@ -147,11 +147,18 @@ func scanMelding(sc interface{ Scan(...any) error }, o *opener) (StoredMelding, 
 
 // Melding returns one melding of the region.
 func (db *DB) Melding(ctx context.Context, regionID, id int64) (StoredMelding, error) {
-	s, err := scanMelding(db.QueryRow(ctx, "SELECT "+meldingCols+" FROM verzuimmelding WHERE regio_id = ? AND id = ?", regionID, id), db.opener(ctx, regionID))
+	return db.meldingWhere(ctx, db, regionID, "id = ?", id)
+}
+
+// meldingWhere reads the region's first melding (by id) matching cond, one condition on
+// verzuimmelding with its argument, through q: the database or the caller's transaction. None
+// is ErrNotFound.
+func (db *DB) meldingWhere(ctx context.Context, q queryRower, regionID int64, cond string, arg any) (StoredMelding, error) {
+	s, err := scanMelding(q.QueryRow(ctx, "SELECT "+meldingCols+" FROM verzuimmelding WHERE regio_id = ? AND "+cond+" ORDER BY id LIMIT 1", regionID, arg), db.opener(ctx, regionID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, ErrNotFound
 	}
-	return s, err
+	return s, wrapErr(err, "verzuimmelding lezen")
 }
 
 // Meldingen returns a pupil's meldingen, newest first.
@@ -183,10 +190,7 @@ func (db *DB) ChangeMeldingStatus(ctx context.Context, regionID, id int64, ch ab
 func (db *DB) ChangeMeldingStatusAudited(ctx context.Context, regionID, id int64, ch absence.StatusChange, trail MeldingTrail) (StoredMelding, error) {
 	var out StoredMelding
 	err := db.WithTx(ctx, func(tx *Tx) error {
-		s, err := scanMelding(tx.QueryRow(ctx, "SELECT "+meldingCols+" FROM verzuimmelding WHERE regio_id = ? AND id = ?", regionID, id), db.opener(ctx, regionID))
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
+		s, err := db.meldingWhere(ctx, tx, regionID, "id = ?", id)
 		if err != nil {
 			return err
 		}

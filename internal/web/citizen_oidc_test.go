@@ -3,30 +3,18 @@ package web_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/zitadel/oidc/v3/example/server/exampleop"
-	"github.com/zitadel/oidc/v3/example/server/storage"
-	"github.com/zitadel/oidc/v3/pkg/op"
-
-	"github.com/grondslag/grondslag/internal/store"
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/web"
 )
 
 // citizenIdP starts the zitadel example provider as region 1's sign-in for parents and pupils.
 func citizenIdP(t *testing.T, w *world) *idpUsers {
 	t.Helper()
-	users := &idpUsers{users: map[string]*storage.User{}}
-	srv := httptest.NewUnstartedServer(nil)
-	issuer := "http://" + srv.Listener.Addr().String()
-	clients := map[string]*storage.Client{"grondslag-ouders": storage.WebClient("grondslag-ouders", "ouders-geheim", w.srv.URL+"/inloggen/burger-terug")}
-	srv.Config.Handler = exampleop.SetupServer(issuer, storage.NewStorageWithClients(users, clients), nil, false, op.WithAllowInsecure())
-	srv.Start()
-	t.Cleanup(srv.Close)
-	if err := w.db.SetCitizenOIDC(context.Background(), store.CitizenOIDC{RegionID: w.r1, Name: "DigiD (test)", Issuer: issuer, ClientID: "grondslag-ouders",
+	users, issuer := startIdP(t, w, "grondslag-ouders", "ouders-geheim", "/inloggen/burger-terug")
+	if err := w.db.SetCitizenOIDC(context.Background(), auth.CitizenOIDC{RegionID: w.r1, Name: "DigiD (test)", Issuer: issuer, ClientID: "grondslag-ouders",
 		Secret: web.SealCitizenOIDCSecret(w.sealer, w.r1, "ouders-geheim")}); err != nil {
 		t.Fatal(err)
 	}
@@ -43,37 +31,7 @@ func citizenLogin(t *testing.T, w *world, c *client, user string) resp {
 		t.Fatalf("no provider button:\n%s", page.body)
 	}
 	r := c.get(link)
-	if r.status != http.StatusFound {
-		t.Fatalf("start: %d %s", r.status, r.body)
-	}
-	follow := func(u string) *http.Response {
-		res, err := c.hc.Get(u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res
-	}
-	res := follow(r.header.Get("Location"))
-	login, _ := url.Parse(r.header.Get("Location"))
-	loginURL, err := login.Parse(res.Header.Get("Location"))
-	if err != nil || res.StatusCode != http.StatusFound {
-		t.Fatalf("authorize: %d %s", res.StatusCode, res.Header.Get("Location"))
-	}
-	res, err = c.hc.PostForm(loginURL.Scheme+"://"+loginURL.Host+"/login/username", url.Values{"username": {user}, "password": {"geheim-" + user}, "id": {loginURL.Query().Get("authRequestID")}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	next, _ := loginURL.Parse(res.Header.Get("Location"))
-	for i := 0; i < 5 && !strings.HasPrefix(next.String(), w.srv.URL); i++ {
-		res = follow(next.String())
-		next, _ = next.Parse(res.Header.Get("Location"))
-	}
-	if !strings.HasPrefix(next.String(), w.srv.URL+"/inloggen/burger-terug") {
-		t.Fatalf("the provider did not send the browser back: %s", next)
-	}
-	return c.get(strings.TrimPrefix(next.String(), w.srv.URL))
+	return idpLogin(t, w, c, r, user, "/inloggen/burger-terug")
 }
 
 // TestParentSignsInThroughTheRegionsProvider: the first sign-in through the region's provider

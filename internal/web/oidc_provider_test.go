@@ -53,16 +53,24 @@ func (u *idpUsers) set(id, email string, verified bool) {
 	u.users[id] = &storage.User{ID: id, Username: id, Password: "geheim-" + id, FirstName: "Gebruiker", LastName: id, Email: email, EmailVerified: verified, PreferredLanguage: language.Dutch}
 }
 
-// zitadelIdP starts the provider for w's school 1 and configures it as the school's login.
-func zitadelIdP(t *testing.T, w *world) *idpUsers {
+// startIdP starts the example provider with one web client (id, secret, Grondslag's callback
+// path) and returns its users and its issuer URL.
+func startIdP(t *testing.T, w *world, clientID, secret, callback string) (*idpUsers, string) {
 	t.Helper()
 	users := &idpUsers{users: map[string]*storage.User{}}
 	srv := httptest.NewUnstartedServer(nil)
 	issuer := "http://" + srv.Listener.Addr().String()
-	clients := map[string]*storage.Client{"grondslag": storage.WebClient("grondslag", "client-geheim", w.srv.URL+"/inloggen/oidc-terug")}
+	clients := map[string]*storage.Client{clientID: storage.WebClient(clientID, secret, w.srv.URL+callback)}
 	srv.Config.Handler = exampleop.SetupServer(issuer, storage.NewStorageWithClients(users, clients), nil, false, op.WithAllowInsecure())
 	srv.Start()
 	t.Cleanup(srv.Close)
+	return users, issuer
+}
+
+// zitadelIdP starts the provider for w's school 1 and configures it as the school's login.
+func zitadelIdP(t *testing.T, w *world) *idpUsers {
+	t.Helper()
+	users, issuer := startIdP(t, w, "grondslag", "client-geheim", "/inloggen/oidc-terug")
 	cfg := auth.OIDCConfig{RegionID: w.r1, OrgID: w.school1, Issuer: issuer, ClientID: "grondslag"}
 	if err := w.db.SetOIDC(t.Context(), cfg, web.SealOIDCSecret(w.sealer, w.r1, w.school1, "client-geheim")); err != nil {
 		t.Fatal(err)
@@ -77,38 +85,7 @@ func zitadelLogin(t *testing.T, w *world, c *client, user string) resp {
 	page := c.get("/inloggen")
 	link := regexpFind(`href="(/inloggen/oidc/[^"]+)"`, page.body)
 	r := c.get(strings.ReplaceAll(link, "&amp;", "&"))
-	if r.status != http.StatusFound {
-		t.Fatalf("start: %d %s", r.status, r.body)
-	}
-	follow := func(u string) *http.Response {
-		res, err := c.hc.Get(u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res
-	}
-	res := follow(r.header.Get("Location")) // the provider's authorize endpoint → its login page
-	login, _ := url.Parse(r.header.Get("Location"))
-	loginURL, err := login.Parse(res.Header.Get("Location"))
-	if err != nil || res.StatusCode != http.StatusFound {
-		t.Fatalf("authorize: %d %s", res.StatusCode, res.Header.Get("Location"))
-	}
-	authReq := loginURL.Query().Get("authRequestID")
-	res, err = c.hc.PostForm(loginURL.Scheme+"://"+loginURL.Host+"/login/username", url.Values{"username": {user}, "password": {"geheim-" + user}, "id": {authReq}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	next, _ := loginURL.Parse(res.Header.Get("Location"))
-	for i := 0; i < 5 && !strings.HasPrefix(next.String(), w.srv.URL); i++ {
-		res = follow(next.String())
-		next, _ = next.Parse(res.Header.Get("Location"))
-	}
-	if !strings.HasPrefix(next.String(), w.srv.URL+"/inloggen/oidc-terug") {
-		t.Fatalf("the provider did not send the browser back: %s", next)
-	}
-	return c.get(strings.TrimPrefix(next.String(), w.srv.URL))
+	return idpLogin(t, w, c, r, user, "/inloggen/oidc-terug")
 }
 
 // TestOIDCWithARealProvider: the e-mail comes from UserInfo; email_verified false (or missing)
@@ -157,4 +134,43 @@ func TestOIDCWithARealProvider(t *testing.T) {
 	if r := zitadelLogin(t, w, w.client(), "carla"); r.status != http.StatusUnauthorized {
 		t.Errorf("other subject with a bound account's e-mail: %d %s", r.status, r.header.Get("Location"))
 	}
+}
+
+// idpLogin follows Grondslag's redirect r to the provider, signs in there as user (user id and
+// password) and follows the provider back to Grondslag's callback path; it returns Grondslag's
+// answer to the callback.
+func idpLogin(t *testing.T, w *world, c *client, r resp, user, callback string) resp {
+	t.Helper()
+	if r.status != http.StatusFound {
+		t.Fatalf("start: %d %s", r.status, r.body)
+	}
+	follow := func(u string) *http.Response {
+		res, err := c.hc.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	res := follow(r.header.Get("Location")) // the provider's authorize endpoint → its login page
+	login, _ := url.Parse(r.header.Get("Location"))
+	loginURL, err := login.Parse(res.Header.Get("Location"))
+	if err != nil || res.StatusCode != http.StatusFound {
+		t.Fatalf("authorize: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	authReq := loginURL.Query().Get("authRequestID")
+	res, err = c.hc.PostForm(loginURL.Scheme+"://"+loginURL.Host+"/login/username", url.Values{"username": {user}, "password": {"geheim-" + user}, "id": {authReq}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	next, _ := loginURL.Parse(res.Header.Get("Location"))
+	for i := 0; i < 5 && !strings.HasPrefix(next.String(), w.srv.URL); i++ {
+		res = follow(next.String())
+		next, _ = next.Parse(res.Header.Get("Location"))
+	}
+	if !strings.HasPrefix(next.String(), w.srv.URL+""+callback) {
+		t.Fatalf("the provider did not send the browser back to %s: %s", callback, next)
+	}
+	return c.get(strings.TrimPrefix(next.String(), w.srv.URL))
 }
