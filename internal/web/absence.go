@@ -260,7 +260,7 @@ func (v *verzuimHandlers) openSignals(ctx context.Context, p *Principal, purpose
 			}
 			pup, err := v.s.d.Dossiers.DossierPupil(ctx, a.RegionID, sg.PupilID, v.s.today(), dossier.Want{})
 			if err != nil {
-				return nil, 0, err
+				return nil, 0, fmt.Errorf("leerling lezen: %w", err)
 			}
 			info.ok, info.pseudonym = d.Allowed, pup.Pseudonym
 			recs = append(recs, v.s.decisionRecord(ctx, p, pup.Pseudonym, []string{"verzuim"}, purpose, audit.ActionRead, d, "", point, "verzuimsignalen-lijst"))
@@ -284,7 +284,7 @@ func (v *verzuimHandlers) openSignals(ctx context.Context, p *Principal, purpose
 	}
 	if len(recs) > 0 {
 		if err := v.s.d.Audit.Append(ctx, a.RegionID, recs...); err != nil {
-			return nil, 0, err
+			return nil, 0, fmt.Errorf("auditregels schrijven: %w", err)
 		}
 	}
 	if err := v.s.auditNames(ctx, p, shown, purpose, point, "verzuimsignalen-lijst"); err != nil {
@@ -332,7 +332,7 @@ func (v *verzuimHandlers) schoolSignal(ctx context.Context, p *Principal, id int
 	}
 	rels, err := v.s.d.Dossiers.PupilRelations(ctx, a, sg.PupilID, v.s.today())
 	if err != nil {
-		return sg, err
+		return sg, fmt.Errorf("relaties met de leerling lezen: %w", err)
 	}
 	for _, k := range rels {
 		if k == dossier.RelEnrolled {

@@ -173,7 +173,7 @@ func (h *exemptionHandlers) visible(ctx context.Context, p *Principal, id int64)
 		return r, errNotFound
 	}
 	if err != nil {
-		return r, err
+		return r, fmt.Errorf("vrijstellingsaanvraag lezen: %w", err)
 	}
 	g, err := h.d.Store.PupilResidence(ctx, a.RegionID, r.PupilID)
 	if err != nil || g != a.OrgID || a.OrgID == 0 {
@@ -210,7 +210,7 @@ func (h *exemptionHandlers) decideRequest(ctx context.Context, p *Principal, id 
 	}
 	pup, err := h.s.d.Dossiers.DossierPupil(ctx, a.RegionID, r.PupilID, h.s.today(), dossier.Want{})
 	if err != nil {
-		return r, nil, err
+		return r, nil, fmt.Errorf("leerling lezen: %w", err)
 	}
 	ad, err := h.decide(ctx, p, r.PupilID, pup.Pseudonym, exemptionCats(r.Kind), policy.Record, audit.ActionUpdate, point, "vrijstelling-besluit-vastleggen")
 	if err != nil {
@@ -233,7 +233,7 @@ func (h *exemptionHandlers) read(ctx context.Context, p *Principal, id int64, po
 	}
 	pup, err := h.s.d.Dossiers.DossierPupil(ctx, a.RegionID, r.PupilID, h.s.today(), dossier.Want{})
 	if err != nil {
-		return r, pup, err
+		return r, pup, fmt.Errorf("leerling lezen: %w", err)
 	}
 	ad, err := h.decide(ctx, p, r.PupilID, pup.Pseudonym, exemptionCats(r.Kind), policy.Read, audit.ActionRead, point, name)
 	if err != nil {

@@ -93,7 +93,7 @@ func (h *inzageHandlers) child(ctx context.Context, p *Principal, pupilID int64)
 	a := p.Actor()
 	rels, err := h.s.d.Dossiers.PupilRelations(ctx, a, pupilID, h.s.today())
 	if err != nil {
-		return dossier.Pupil{}, err
+		return dossier.Pupil{}, fmt.Errorf("relaties met de leerling lezen: %w", err)
 	}
 	for _, k := range rels {
 		if k == dossier.RelGuardian || k == dossier.RelSelf {

@@ -204,7 +204,7 @@ func (s *Server) parentCodeLogin() *codeLogin {
 		use: func(ctx context.Context, email, hash string, now time.Time) (codeAccount, bool, error) {
 			parents, err := s.d.Accounts.ParentsByEmail(ctx, email)
 			if err != nil {
-				return codeAccount{}, false, err
+				return codeAccount{}, false, fmt.Errorf("ouders bij het e-mailadres zoeken: %w", err)
 			}
 			for _, p := range parents {
 				ok, err := s.d.Accounts.UseLoginCode(ctx, p.RegionID, p.ID, hash, loginCodeAttempts, now)
@@ -248,7 +248,7 @@ func (s *Server) pupilCodeLogin() *codeLogin {
 		use: func(ctx context.Context, email, hash string, now time.Time) (codeAccount, bool, error) {
 			accs, err := s.portal.Pupils.PupilAccountsByEmail(ctx, email)
 			if err != nil {
-				return codeAccount{}, false, err
+				return codeAccount{}, false, fmt.Errorf("leerlingaccounts bij het e-mailadres zoeken: %w", err)
 			}
 			for _, a := range accs {
 				ok, err := s.portal.Pupils.UsePupilLoginCode(ctx, a.RegionID, a.PupilID, hash, loginCodeAttempts, now)

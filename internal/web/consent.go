@@ -126,7 +126,7 @@ func (c *consentHandlers) pupil(ctx context.Context, p *Principal, pupilID int64
 	a := p.Actor()
 	rels, err := c.s.d.Dossiers.PupilRelations(ctx, a, pupilID, c.s.today())
 	if err != nil {
-		return dossier.Pupil{}, err
+		return dossier.Pupil{}, fmt.Errorf("relaties met de leerling lezen: %w", err)
 	}
 	ok := false
 	for _, k := range rels {
@@ -271,7 +271,7 @@ func (c *consentHandlers) withdraw(ctx context.Context, p *Principal, id int64, 
 		return rec0, nil, errNotFound
 	}
 	if err != nil {
-		return rec0, nil, err
+		return rec0, nil, fmt.Errorf("toestemming lezen: %w", err)
 	}
 	pup, err := c.pupil(ctx, p, rec0.Data().PupilID)
 	if err != nil {
@@ -363,7 +363,7 @@ func (c *consentHandlers) list(ctx context.Context, p *Principal, pupilID int64,
 		return pup, nil, err
 	}
 	if err := c.s.d.Audit.Append(ctx, a.RegionID, c.s.decisionRecord(ctx, p, pup.Pseudonym, []string{"toestemming"}, purpose, audit.ActionRead, dec, "", point, "toestemmingen-lezen")); err != nil {
-		return pup, nil, err
+		return pup, nil, fmt.Errorf("auditregels schrijven: %w", err)
 	}
 	if !dec.Allowed {
 		return pup, nil, denied(dec)

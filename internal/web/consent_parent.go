@@ -60,7 +60,7 @@ func (c *consentHandlers) child(ctx context.Context, p *Principal, pupilID int64
 	a := p.Actor()
 	rels, err := c.s.d.Dossiers.PupilRelations(ctx, a, pupilID, c.s.today())
 	if err != nil {
-		return dossier.Pupil{}, err
+		return dossier.Pupil{}, fmt.Errorf("relaties met de leerling lezen: %w", err)
 	}
 	for _, k := range rels {
 		if k == dossier.RelGuardian || k == dossier.RelSelf {
@@ -82,13 +82,13 @@ type namer struct {
 func (c *consentHandlers) namer(ctx context.Context, regionID, pupilID int64, self consent.Giver) (namer, error) {
 	cfg, err := c.d.Register.ConfigFor(ctx, regionID)
 	if err != nil {
-		return namer{}, err
+		return namer{}, fmt.Errorf("toestemmingsregels van de regio lezen: %w", err)
 	}
 	n := namer{cfg: cfg, self: self, parents: map[int64]string{}, orgs: map[int64]string{}}
 	if c.d.Names != nil {
 		m, err := c.d.Names.ParentNames(ctx, regionID, pupilID)
 		if err != nil {
-			return n, err
+			return n, fmt.Errorf("namen van de ouders lezen: %w", err)
 		}
 		n.parents = m
 	}

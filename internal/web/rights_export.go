@@ -81,11 +81,11 @@ func (h *inzageHandlers) export(r *http.Request) (exportDoc, int64, error) {
 	}
 	ctrls, err := h.d.Service.Controllers(ctx, a.RegionID, id)
 	if err != nil {
-		return exportDoc{}, 0, err
+		return exportDoc{}, 0, fmt.Errorf("verwerkingsverantwoordelijken lezen: %w", err)
 	}
 	birth, objects, err := h.d.Service.PupilFacts(ctx, a.RegionID, id)
 	if err != nil {
-		return exportDoc{}, 0, err
+		return exportDoc{}, 0, fmt.Errorf("geboortedatum en jgz-bezwaar lezen: %w", err)
 	}
 	now := h.s.now()
 	today := rights.Today(now)
