@@ -124,6 +124,11 @@ func runImporteer(ctx context.Context, e env) error {
 				if err != nil {
 					return region.AtLine(row.Line, err)
 				}
+				if !row.Startkwalificatie.IsZero() {
+					if err := tx.SetStartkwalificatie(ctx, reg.ID, id, row.Startkwalificatie); err != nil {
+						return region.AtLine(row.Line, err)
+					}
+				}
 				if row.School != "" {
 					e := row.Enrolment
 					if e.SchoolID = idx.schools[strings.ToUpper(row.School)]; e.SchoolID == 0 {

@@ -300,3 +300,100 @@ func TestBewaartermijnenAuditLogCommands(t *testing.T) {
 		t.Fatalf("entries without content: %d %v, want 2", pruned, err)
 	}
 }
+
+// TestStartkwalificatieFromImportsOnTheBoundary: the startkwalificatie reaches the retention
+// clock einde-kwalificatieplicht + 2 years (VNG Selectielijst 2020, 12.1.4) through the imports,
+// not only through the store function: pupil A through the pupils file (DD-MM-JJJJ, ';',
+// Windows-1252), pupil B through the absence file's optional column, pupil C has none. All three
+// were born on 29 February 2008, left school on 31 July 2020 and have an exemption the gemeente
+// recorded on 10 January 2025, while they were kwalificatieplichtig. With the startkwalificatie on
+// 30 June 2025 the gemeente's file is kept up to and including 30 June 2027: nothing is proposed
+// that day, A and B on 1 July 2027; C only on 2 March 2028 (18 on 1 March 2026, + 2 years).
+func TestStartkwalificatieFromImportsOnTheBoundary(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "g.db")
+	st := []string{"--db", dbPath, "--sleutels", filepath.Join(dir, "k.json")}
+	pupils := "nummer;voornaam;achternaam;geboortedatum;woongemeente;school;leerlingnummer;van;tot;leerjaar;startkwalificatie\r\n" +
+		"999900006;Zo\xeb;Aalbers;29-02-2008;GM9990;99ZZ00;L1;01-08-2014;31-07-2020;vwo 6;30-06-2025\r\n" +
+		"999900018;Bram;Bos;29-02-2008;GM9990;99ZZ00;L2;01-08-2014;31-07-2020;havo 5;\r\n" +
+		"999900031;Chris;Cok;29-02-2008;GM9990;99ZZ00;L3;01-08-2014;31-07-2020;vmbo 4;nee\r\n"
+	for _, s := range [][]string{
+		{"migrate", "--db", dbPath},
+		append([]string{"regio", "aanmaken", "--code", "sk-regio", "--naam", "Skregio", "--vakantieregio", "midden"}, st...),
+		append([]string{"importeer", "organisaties", writeFile(t, dir, "org.csv", "soort,naam,brin,vestiging,sector,cbs_code,gemeente\ngemeente,Gemeente Test,,,,GM9990,\nschool,De Test,99ZZ,00,vo,,\n")}, st...),
+		append([]string{"importeer", "leerlingen", writeFile(t, dir, "ll.csv", pupils)}, st...),
+		append([]string{"importeer", "gebruikers", writeFile(t, dir, "u.csv", "naam,email,rol,organisatie\nZorg Test,zorg@test.example,zorgcoordinator,99ZZ00\n")}, st...),
+		append([]string{"verzuim", "importeer", "--school", "99ZZ00", "--door", "zorg@test.example", "--peildatum", "2020-03-20", "--invoer",
+			writeFile(t, dir, "v.csv", "leerling,datum,uren,reden,startkwalificatie\nL2,2020-03-09,2,ongeoorloofd,2025-06-30\nL2,2020-03-10,2,ongeoorloofd,\nL3,2020-03-09,2,ongeoorloofd,ja\n")}, st...),
+	} {
+		if code, out, errs := runCmd(t, "", s...); code != 0 {
+			t.Fatalf("%v: %d %s %s", s[:2], code, out, errs)
+		}
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]int64{}
+	sks := map[string]string{}
+	rows, err := db.Query(ctx, "SELECT achternaam, id, COALESCE(startkwalificatie, '') FROM leerling")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name, sk string
+		var id int64
+		if err := rows.Scan(&name, &id, &sk); err != nil {
+			t.Fatal(err)
+		}
+		ids[name], sks[name] = id, sk
+	}
+	rows.Close()
+	if sks["Aalbers"] != "2025-06-30" || sks["Bos"] != "2025-06-30" || sks["Cok"] != "" {
+		t.Fatalf("stored startkwalificatie: %v (want A and B 2025-06-30 from the two imports; C none: 'ja' has no date)", sks)
+	}
+	recorded := time.Date(2025, 1, 10, 9, 0, 0, 0, time.UTC).UnixMilli()
+	for _, id := range ids {
+		if _, err := db.Exec(ctx, "INSERT INTO vrijstelling (regio_id, leerling_id, soort, van, tot, toelichting, vastgelegd_op) SELECT regio_id, id, 'art5a', '2025-01-10', '2025-07-31', '', ? FROM leerling WHERE id = ?", recorded, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	proposed := func(on string) string {
+		t.Helper()
+		if code, out, errs := runCmd(t, "", append([]string{"bewaartermijnen", "voorstel", "--peildatum", on}, st...)...); code != 0 {
+			t.Fatalf("voorstel %s: %d %q %q", on, code, out, errs)
+		}
+		var names []string
+		rows, err := db.Query(ctx, "SELECT DISTINCT l.achternaam FROM vernietigingslijst_regel r JOIN leerling l ON l.id = r.leerling_id WHERE r.soort = 'leerling' ORDER BY l.achternaam")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var n string
+			rows.Scan(&n)
+			names = append(names, n)
+		}
+		return strings.Join(names, ",")
+	}
+	defer db.Close()
+	for _, c := range []struct{ on, want string }{
+		{"2027-06-30", ""},
+		{"2027-07-01", "Aalbers,Bos"},
+		{"2028-03-01", "Aalbers,Bos"},
+		{"2028-03-02", "Aalbers,Bos,Cok"},
+	} {
+		if got := proposed(c.on); got != c.want {
+			t.Errorf("on %s proposed %q, want %q", c.on, got, c.want)
+		}
+	}
+	// A date that contradicts an earlier line of the same pupil, or lies in the future, imports nothing.
+	for _, in := range []string{"leerling,datum,uren,reden,startkwalificatie\nL2,2020-03-11,1,ongeoorloofd,2025-06-30\nL2,2020-03-12,1,ongeoorloofd,2025-07-01\n",
+		"leerling,datum,uren,reden,startkwalificatie\nL2,2020-03-11,1,ongeoorloofd,2099-06-30\n"} {
+		code, _, errs := runCmd(t, "", append([]string{"verzuim", "importeer", "--school", "99ZZ00", "--door", "zorg@test.example", "--invoer", writeFile(t, dir, "w.csv", in)}, st...)...)
+		if code == 0 || !strings.Contains(errs, "startkwalificatie") {
+			t.Errorf("bad startkwalificatie imported: %d %q", code, errs)
+		}
+	}
+}

@@ -214,14 +214,18 @@ type PupilRow struct {
 	Gemeente  string
 	School    string
 	Enrolment Enrolment
+	// Startkwalificatie is the day the pupil obtained a startkwalificatie (havo, vwo, mbo 2;
+	// Leerplichtwet 1969 art. 1 and 4a); zero when the column is empty or "nee". It ends the
+	// kwalificatieplicht and starts the gemeente's retention clock einde-kwalificatieplicht.
+	Startkwalificatie time.Time
 }
 
 // PupilColumns are the columns of a pupils file.
-var PupilColumns = []string{"nummer", "voornaam", "achternaam", "geboortedatum", "soort_nummer", "woongemeente", "school", "leerlingnummer", "van", "tot", "leerjaar", "klas"}
+var PupilColumns = []string{"nummer", "voornaam", "achternaam", "geboortedatum", "soort_nummer", "woongemeente", "school", "leerlingnummer", "van", "tot", "leerjaar", "klas", "startkwalificatie"}
 
 // ReadPupils reads a pupils file (header: nummer,voornaam,achternaam,geboortedatum and optionally
 // soort_nummer (bsn|onderwijsnummer), woongemeente, school, leerlingnummer, van, tot, leerjaar,
-// klas).
+// klas, startkwalificatie: the date it was obtained, or empty / "nee").
 func ReadPupils(r io.Reader, now time.Time) ([]PupilRow, error) {
 	t, err := readTable(r, PupilColumns[:4], PupilColumns[4:])
 	if err != nil {
@@ -247,6 +251,10 @@ func ReadPupils(r io.Reader, now time.Time) ([]PupilRow, error) {
 			continue
 		}
 		row := PupilRow{Line: line, Pupil: p, Gemeente: t.get(i, "woongemeente"), School: t.get(i, "school")}
+		if row.Startkwalificatie, err = parseStartkwalificatie(t.get(i, "startkwalificatie"), birth, now); err != nil {
+			fail(err)
+			continue
+		}
 		if row.School != "" {
 			from, err := ParseDate("van", t.get(i, "van"))
 			if err != nil {
@@ -273,4 +281,27 @@ func ReadPupils(r io.Reader, now time.Time) ([]PupilRow, error) {
 		return nil, errs
 	}
 	return out, nil
+}
+
+// parseStartkwalificatie reads the startkwalificatie column of a pupils file: a date after the
+// birth date and not after today, or empty / "nee" for none. "ja" without a date is refused: the
+// retention clock needs the day (the absence file's "ja" only says the rules need not watch).
+func parseStartkwalificatie(s string, birth, now time.Time) (time.Time, error) {
+	switch strings.ToLower(s) {
+	case "", "nee", "n":
+		return time.Time{}, nil
+	case "ja", "j":
+		return time.Time{}, fieldErr("startkwalificatie", "geef de datum waarop de startkwalificatie is behaald (DD-MM-JJJJ of JJJJ-MM-DD), of laat het veld leeg")
+	}
+	d, err := ParseDate("startkwalificatie", s)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if !d.After(birth) {
+		return time.Time{}, fieldErr("startkwalificatie", "%s ligt niet na de geboortedatum", s)
+	}
+	if d.After(now) {
+		return time.Time{}, fieldErr("startkwalificatie", "%s ligt in de toekomst", s)
+	}
+	return d, nil
 }

@@ -84,3 +84,36 @@ func TestImportRefusesBrokenText(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestPupilImportStartkwalificatie: the optional startkwalificatie column of a pupils file, in
+// every variant schools have (separator, encoding, line ends, date order): a date is read, empty
+// and "nee" mean none; "ja" without a date, a date not after the birth date and one in the future
+// are refused with the line and field.
+func TestPupilImportStartkwalificatie(t *testing.T) {
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	for name, in := range variants("nummer,voornaam,achternaam,geboortedatum,startkwalificatie",
+		[]string{"999900006", "Zoë", "Müller", "2008-02-29", "2025-06-30"},
+		[]string{"999900018", "Bram", "Smit", "2009-01-01", ""},
+		[]string{"999900031", "Eva", "Bos", "2009-01-01", "nee"}) {
+		t.Run(name, func(t *testing.T) {
+			rows, err := ReadPupils(strings.NewReader(in), now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != 3 || rows[0].Startkwalificatie.Format(time.DateOnly) != "2025-06-30" || !rows[1].Startkwalificatie.IsZero() || !rows[2].Startkwalificatie.IsZero() {
+				t.Fatalf("%+v", rows)
+			}
+		})
+	}
+	for _, c := range []struct{ value, want string }{
+		{"ja", "geef de datum"},
+		{"2008-02-29", "niet na de geboortedatum"},
+		{"2027-01-01", "in de toekomst"},
+		{"30-13-2025", "geen datum"},
+	} {
+		_, err := ReadPupils(strings.NewReader("nummer,voornaam,achternaam,geboortedatum,startkwalificatie\n999900006,Zoë,Müller,2008-02-29,"+c.value+"\n"), now)
+		if err == nil || !strings.Contains(err.Error(), "regel 2") || !strings.Contains(err.Error(), "startkwalificatie") || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want %q", c.value, err, c.want)
+		}
+	}
+}

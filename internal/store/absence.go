@@ -144,6 +144,7 @@ func (db *DB) importRegistrations(ctx context.Context, regionID, schoolID int64,
 	sums := map[key]absence.Hours{}
 	perDay := map[dayKey]absence.Hours{}
 	pupilSet := map[int64]bool{}
+	sks := map[int64]absence.Date{} // the file's startkwalificatie per pupil (retention; issue 13 point 2)
 	var pseudo map[string]int64
 	for _, reg := range regs {
 		pid := enrolledOn(enr[reg.Pupil], reg.Day)
@@ -169,6 +170,20 @@ func (db *DB) importRegistrations(ctx context.Context, regionID, schoolID int64,
 		if perDay[dk]+reg.Hours > absence.MaxHoursPerDay {
 			res.Errors = append(res.Errors, &absence.LineError{Line: reg.Line, Msg: fmt.Sprintf("leerling %q heeft op %s samen meer dan 24 uur verzuim", reg.Pupil, reg.Day)})
 			continue
+		}
+		// A date in the optional startkwalificatie column is stored with the pupil (it ends the
+		// kwalificatieplicht, and so starts the gemeente's retention clock); "ja" without a date
+		// (MinDate) only serves the rules and is not stored.
+		if sk := reg.Startkwalificatie; sk != 0 && sk != absence.MinDate {
+			if prev, ok := sks[pid]; ok && prev != sk {
+				res.Errors = append(res.Errors, &absence.LineError{Line: reg.Line, Msg: "startkwalificatie verschilt van een eerdere regel van deze leerling"})
+				continue
+			}
+			if sk.Time().After(now) {
+				res.Errors = append(res.Errors, &absence.LineError{Line: reg.Line, Msg: fmt.Sprintf("startkwalificatie %s ligt in de toekomst", sk)})
+				continue
+			}
+			sks[pid] = sk
 		}
 		perDay[dk] += reg.Hours
 		sums[key{pid, reg.Day, reg.Reason}] += reg.Hours
@@ -213,6 +228,13 @@ func (db *DB) importRegistrations(ctx context.Context, regionID, schoolID int64,
 				regionID, k.pupil, schoolID, k.day.String(), k.reason.String(), int64(sums[k]), id, now.UnixMilli())
 			if err != nil {
 				return fmt.Errorf("registratie opslaan: %w", err)
+			}
+		}
+		for _, p := range res.Pupils {
+			if sk, ok := sks[p]; ok {
+				if err := tx.SetStartkwalificatie(ctx, regionID, p, sk.Time()); err != nil {
+					return err
+				}
 			}
 		}
 		// Stored rows of other reasons (earlier files) may now add up to more than a day holds.

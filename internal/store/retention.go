@@ -55,11 +55,23 @@ func qualificationDuty(birth, sk, t time.Time) bool {
 // SetStartkwalificatie records the date a pupil obtained a startkwalificatie (zero: none known),
 // which ends the kwalificatieplicht before the 18th birthday (retention.QualificationEnd).
 func (s *RetentionStore) SetStartkwalificatie(ctx context.Context, regionID, pupilID int64, day time.Time) error {
+	return setStartkwalificatie(ctx, s.db, regionID, pupilID, day)
+}
+
+// SetStartkwalificatie is RetentionStore.SetStartkwalificatie inside a transaction (the pupil
+// import, the absence import).
+func (t *Tx) SetStartkwalificatie(ctx context.Context, regionID, pupilID int64, day time.Time) error {
+	return setStartkwalificatie(ctx, t, regionID, pupilID, day)
+}
+
+func setStartkwalificatie(ctx context.Context, db interface {
+	Exec(context.Context, string, ...any) (sql.Result, error)
+}, regionID, pupilID int64, day time.Time) error {
 	var v any
 	if !day.IsZero() {
 		v = retention.Day(day).Format(dateFmt)
 	}
-	res, err := s.db.Exec(ctx, "UPDATE leerling SET startkwalificatie = ? WHERE regio_id = ? AND id = ?", v, regionID, pupilID)
+	res, err := db.Exec(ctx, "UPDATE leerling SET startkwalificatie = ? WHERE regio_id = ? AND id = ?", v, regionID, pupilID)
 	if err != nil {
 		return fmt.Errorf("startkwalificatie vastleggen: %w", err)
 	}
