@@ -2,6 +2,8 @@ package absence
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -68,5 +70,30 @@ func TestSubmissionValidate(t *testing.T) {
 	bad.Document.Status = StatusClosed
 	if err := bad.Validate(); err == nil {
 		t.Error("a school cannot send afgesloten")
+	}
+}
+
+// TestDUORefusal: a refusal is ErrDUORefused, never carries a persoonsgebonden nummer DUO echoed,
+// and a plain refused error becomes a rejection; other errors are no refusal.
+func TestDUORefusal(t *testing.T) {
+	r := NewDUORefusal(RefusalRejected, "F012", "Het BSN 123456782 is onbekend in de BRP.")
+	if !errors.Is(r, ErrDUORefused) || strings.Contains(r.Error(), "123456782") || !strings.Contains(r.Text(), "Afgewezen door DUO (F012): Het BSN [nummer] is onbekend") {
+		t.Fatalf("refusal: %v", r)
+	}
+	if f := NewDUORefusal(RefusalError, "", ""); f.Kind.AuditCode() != "duo-fout" || !strings.Contains(f.Text(), "Fout bij DUO: DUO gaf geen toelichting.") {
+		t.Fatalf("fout: %v", f)
+	}
+	wrapped := fmt.Errorf("versturen: %w", r)
+	if got, ok := RefusalOf(wrapped); !ok || got != r {
+		t.Fatal("RefusalOf through a wrap")
+	}
+	if got, ok := RefusalOf(fmt.Errorf("%w: BRIN ontbreekt", ErrDUORefused)); !ok || got.Kind != RefusalRejected || !strings.Contains(got.Message, "BRIN ontbreekt") {
+		t.Fatalf("plain refusal: %+v", got)
+	}
+	if _, ok := RefusalOf(errors.New("verbinding verbroken")); ok {
+		t.Fatal("a broken connection is no refusal by DUO")
+	}
+	if _, ok := RefusalOf(fmt.Errorf("%w: BRIN ontbreekt", ErrMelding)); ok {
+		t.Fatal("Grondslag's own check is no refusal by DUO")
 	}
 }

@@ -43,11 +43,17 @@ var ErrMeldingExists = errors.New("voor deze verzuimperiode is al een melding ge
 // MeldingStatusEntry is one step of a melding's status history.
 type MeldingStatusEntry struct {
 	Status Status
-	By     Party
+	By     Party // school, gemeente, or PartyDUO for a refusal by DUO
 	Reason ClosingReason
 	Note   ClosingNote
 	At     time.Time
+	// Error is set on a line with an error status: DUO refused the melding or the exchange failed
+	// at DUO (DUORefusal.Text); Status then repeats the melding's unchanged status.
+	Error string
 }
+
+// PartyDUO is the author of a history line DUO caused (its refusal).
+const PartyDUO Party = "duo"
 
 // MeldingListItem is one melding of a list, with the pupil it is about.
 type MeldingListItem struct {
@@ -65,7 +71,14 @@ type DUOExchange struct {
 	Channel      string    // "" while it was not sent
 	SentAt       time.Time // zero while it was not sent
 	StatusReadAt time.Time // zero while no answer of DUO was taken over
+	// Refusal is DUO's last refusal (DUORefusal.Text) since the last successful submission, with
+	// its moment; "" and zero when there is none.
+	Refusal   string
+	RefusedAt time.Time
 }
+
+// Refused reports whether DUO's last answer to a submission was a refusal.
+func (e DUOExchange) Refused() bool { return e.Refusal != "" }
 
 // Sent reports whether the melding went to DUO (or its file was made).
 func (e DUOExchange) Sent() bool { return !e.SentAt.IsZero() }

@@ -89,6 +89,10 @@ type Record struct {
 
 	Outcome Outcome
 	Reason  string // reason code; required when denied
+	// Failure is a code (e.g. "duo-afgewezen") when an allowed processing failed: the other party
+	// refused or the exchange broke off. The Logboek record then has status_code 2 (ERROR) and the
+	// code in dpl.grondslag.fout. Only with Outcome Allowed; "" for a processing that succeeded.
+	Failure string
 
 	AccessPoint AccessPoint
 	RequestID   string // links the sender's and receiver's entries of one exchange
@@ -270,12 +274,15 @@ func validate(r Record) error {
 		if r.Reason == "" {
 			return invalid("reden ontbreekt bij een weigering")
 		}
+		if r.Failure != "" {
+			return invalid("een geweigerde verwerking is niet mislukt: fout hoort bij een toegestane verwerking")
+		}
 	default:
 		return invalid("onbekende uitkomst %q (toegestaan of geweigerd)", r.Outcome)
 	}
 	for _, f := range []struct {
 		name, v string
-	}{{"doel", r.Purpose}, {"grondslag", r.LegalGround}, {"reden", r.Reason}, {"melding", r.Melding}} {
+	}{{"doel", r.Purpose}, {"grondslag", r.LegalGround}, {"reden", r.Reason}, {"melding", r.Melding}, {"fout", r.Failure}} {
 		if err := checkCode(f.name, f.v, false); err != nil {
 			return err
 		}

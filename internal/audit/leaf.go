@@ -25,6 +25,7 @@ type leafJSON struct {
 	ConvenantVersie       string       `json:"convenant_versie,omitempty"`
 	Doel                  string       `json:"doel,omitempty"`
 	Eind                  int64        `json:"eind"`
+	Fout                  string       `json:"fout,omitempty"`
 	Gebruiker             int64        `json:"gebruiker,omitempty"`
 	Grondslag             string       `json:"grondslag,omitempty"`
 	Index                 uint64       `json:"index"`
@@ -79,6 +80,7 @@ func EncodeLeaf(regionID int64, index uint64, e Entry) ([]byte, error) {
 		ConvenantVersie:       r.ConvenantVersion,
 		Doel:                  r.Purpose,
 		Eind:                  r.End.UnixMilli(),
+		Fout:                  r.Failure,
 		Gebruiker:             r.Actor.UserID,
 		Grondslag:             r.LegalGround,
 		Index:                 index,
@@ -154,6 +156,7 @@ func DecodeLeaf(b []byte) (Leaf, error) {
 		Emergency:          l.Noodtoegang,
 		Outcome:            Outcome(l.Uitkomst),
 		Reason:             l.Reden,
+		Failure:            l.Fout,
 		AccessPoint:        AccessPoint(l.Toegangspunt),
 		RequestID:          l.Verzoek,
 		Name:               l.Naam,

@@ -19,6 +19,7 @@ func TestLeafRoundTrip(t *testing.T) {
 	r.Emergency = true
 	r.ParentOperationID = audit.OperationID{9, 9, 9, 9, 9, 9, 9, 9}
 	r.Foreign = &audit.ForeignOperation{TraceID: audit.TraceID{5}, OperationID: audit.OperationID{6}, Entity: "https://gemeente.example.nl"}
+	r.Failure = "duo-afgewezen"
 	e, err := audit.NewEntry(r, fakeEnc)
 	if err != nil {
 		t.Fatal(err)
@@ -39,8 +40,22 @@ func TestLeafRoundTrip(t *testing.T) {
 		t.Errorf("re-encoding differs:\n%s\n%s", b, again)
 	}
 	got := l.Entry.Record()
-	if got.Foreign == nil || got.Foreign.Entity != r.Foreign.Entity || got.ConsentID != 44 || !got.Emergency || got.OnBehalfOf != 9 || got.Actor.ClientID != 77 || got.ParentOperationID != r.ParentOperationID {
+	if got.Foreign == nil || got.Foreign.Entity != r.Foreign.Entity || got.ConsentID != 44 || !got.Emergency || got.OnBehalfOf != 9 || got.Actor.ClientID != 77 || got.ParentOperationID != r.ParentOperationID || got.Failure != "duo-afgewezen" {
 		t.Errorf("fields lost: %+v", got)
+	}
+	lb, err := l.Logboek(audit.LogboekOptions{SubjectID: func(string) string { return strings.Repeat("ab", 16) }})
+	if err != nil || lb.StatusCode != audit.StatusError || lb.Attributes[audit.AttrFailure] != "duo-afgewezen" {
+		t.Errorf("a failed processing in the Logboek: %+v %v", lb, err)
+	}
+	denied := record(3)
+	denied.Outcome, denied.Reason, denied.Failure = audit.Denied, "geen-grond", "duo-fout"
+	if _, err := audit.NewEntry(denied, fakeEnc); err == nil {
+		t.Error("a denial cannot have failed")
+	}
+	spaced := record(3)
+	spaced.Failure = "DUO weigerde 123456782"
+	if _, err := audit.NewEntry(spaced, fakeEnc); err == nil {
+		t.Error("the failure is a code, no free text")
 	}
 	if !bytes.Equal(l.Entry.DataSubjectID(), e.DataSubjectID()) {
 		t.Error("data subject id lost")

@@ -65,6 +65,7 @@ const (
 	AttrAuditIndex         = "dpl.grondslag.audit_index"
 	AttrOutcome            = "dpl.grondslag.uitkomst"
 	AttrReason             = "dpl.grondslag.reden"
+	AttrFailure            = "dpl.grondslag.fout"
 	AttrLegalGround        = "dpl.grondslag.grondslag"
 	AttrRequest            = "dpl.grondslag.verzoek"
 	// AttrStandard, in the resource, is LogboekVersion.
@@ -114,6 +115,10 @@ func (l Leaf) Logboek(o LogboekOptions) (LogboekRecord, error) {
 	if r.Outcome == Denied {
 		rec.StatusCode = StatusUnset
 		rec.Attributes[AttrReason] = r.Reason
+	}
+	if r.Failure != "" {
+		rec.StatusCode = StatusError
+		rec.Attributes[AttrFailure] = r.Failure
 	}
 	if r.Actor.OrganisationID > 0 {
 		rec.Attributes[AttrController] = OrganisationURI(l.RegionID, r.Actor.OrganisationID)

@@ -87,8 +87,12 @@ func CheckLogboek(recs []LogboekRecord, complete bool) []LogboekProblem {
 			if r.Attributes[AttrReason] == "" {
 				bad(i, "een weigering zonder reden (%s)", AttrReason)
 			}
+		case r.StatusCode == StatusError && outcome == string(Allowed):
+			if r.Attributes[AttrFailure] == "" {
+				bad(i, "status_code 2 (ERROR) zonder foutcode (%s); een weigering door het beleid is status 0", AttrFailure)
+			}
 		case r.StatusCode == StatusError:
-			bad(i, "status_code 2 (ERROR): Grondslag legt geen mislukte verwerking vast; een weigering is status 0")
+			bad(i, "status_code 2 (ERROR) hoort bij een toegestane verwerking die mislukte, niet bij uitkomst %q", outcome)
 		default:
 			bad(i, "status_code %d past niet bij uitkomst %q (toegestaan: 1, geweigerd: 0)", r.StatusCode, outcome)
 		}

@@ -39,6 +39,12 @@ func TestCheckLogboek(t *testing.T) {
 	if ps := audit.CheckLogboek(logboekRun(), true); len(ps) != 0 {
 		t.Fatalf("a conform log: %v", ps)
 	}
+	// An allowed processing that failed (DUO refused the melding) is status 2 with its code.
+	failed := logboekRun()
+	failed[2].StatusCode, failed[2].Attributes[audit.AttrFailure] = audit.StatusError, "duo-afgewezen"
+	if ps := audit.CheckLogboek(failed, true); len(ps) != 0 {
+		t.Fatalf("a failed processing with its code: %v", ps)
+	}
 	for _, tc := range []struct {
 		name     string
 		complete bool
@@ -48,6 +54,7 @@ func TestCheckLogboek(t *testing.T) {
 		{"dangling parent", true, func(r []audit.LogboekRecord) []audit.LogboekRecord { r[3].ParentSpanID = "0123456789abcdef"; return r }, "parent_span_id"},
 		{"parent in another trace", true, func(r []audit.LogboekRecord) []audit.LogboekRecord { r[3].TraceID = r[0].TraceID; return r }, "parent_span_id"},
 		{"refusal as error", true, func(r []audit.LogboekRecord) []audit.LogboekRecord { r[4].StatusCode = audit.StatusError; return r }, "status_code 2"},
+		{"error without its code", true, func(r []audit.LogboekRecord) []audit.LogboekRecord { r[0].StatusCode = audit.StatusError; return r }, "zonder foutcode"},
 		{"allowed as unset", true, func(r []audit.LogboekRecord) []audit.LogboekRecord { r[0].StatusCode = audit.StatusUnset; return r }, "past niet bij uitkomst"},
 		{"no activity", true, func(r []audit.LogboekRecord) []audit.LogboekRecord {
 			delete(r[4].Attributes, audit.AttrProcessingActivity)

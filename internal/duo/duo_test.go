@@ -64,6 +64,30 @@ func TestPort(t *testing.T) {
 	}
 }
 
+// TestFakeRefuses: the fake refuses what DUO refuses as DUO's refusal (afgewezen), and a kenmerk a
+// test marks with its kind, code and text; lifting it lets the melding through.
+func TestFakeRefuses(t *testing.T) {
+	ctx := context.Background()
+	f := NewFake()
+	bad := submission(t)
+	bad.BRIN = ""
+	_, err := f.Submit(ctx, bad)
+	var r *absence.DUORefusal
+	if !errors.As(err, &r) || r.Kind != absence.RefusalRejected || !errors.Is(err, absence.ErrDUORefused) {
+		t.Fatalf("no BRIN: %v", err)
+	}
+	f.Refuse("GS-R01-7", absence.NewDUORefusal(absence.RefusalError, "T500", "Tijdelijke storing"))
+	if _, err := f.Submit(ctx, submission(t)); !errors.As(err, &r) || r.Kind != absence.RefusalError || r.Code != "T500" || f.Received() != 0 {
+		t.Fatalf("marked kenmerk: %v", err)
+	}
+	f.Refuse("GS-R01-7", nil)
+	f.StartAt(90000001)
+	rc, err := f.Submit(ctx, submission(t))
+	if err != nil || rc.DUONumber != "VZM90000001" {
+		t.Fatalf("after lifting: %+v %v", rc, err)
+	}
+}
+
 // TestMeldingFile: the file carries every field of the Besluit, the number, the school's BRIN,
 // Dutch dates and DUO's labels; its version is checked on reading.
 func TestMeldingFile(t *testing.T) {

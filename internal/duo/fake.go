@@ -25,6 +25,8 @@ type Fake struct {
 	// gemeente had taken it in behandeling (the demo: no gemeente package is connected).
 	PlayGemeente bool
 	now          func() time.Time
+	// refuse holds the refusals a test or the demo set for a kenmerk (Refuse).
+	refuse map[string]*absence.DUORefusal
 }
 
 type fakeMelding struct {
@@ -34,7 +36,27 @@ type fakeMelding struct {
 
 // NewFake returns an empty fake register; numbers start at VZM00000001.
 func NewFake() *Fake {
-	return &Fake{byNr: map[string]*fakeMelding{}, byRef: map[string]string{}}
+	return &Fake{byNr: map[string]*fakeMelding{}, byRef: map[string]string{}, refuse: map[string]*absence.DUORefusal{}}
+}
+
+// StartAt makes the next number VZM followed by n (the demo's populated meldingen use a range
+// the server's own fake does not reach).
+func (f *Fake) StartAt(n int) {
+	f.mu.Lock()
+	f.next = n - 1
+	f.mu.Unlock()
+}
+
+// Refuse makes DUO refuse the submissions with this kenmerk (kind afgewezen or fout, DUO's code
+// and text), as DUO does with a melding it cannot take; Refuse with a nil refusal lifts it.
+func (f *Fake) Refuse(reference string, r *absence.DUORefusal) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if r == nil {
+		delete(f.refuse, reference)
+		return
+	}
+	f.refuse[reference] = r
 }
 
 // Channel implements absence.DUO.
@@ -48,17 +70,23 @@ func (f *Fake) Submit(ctx context.Context, s absence.Submission) (absence.Receip
 		return absence.Receipt{}, err
 	}
 	if err := s.Validate(); err != nil {
-		return absence.Receipt{}, fmt.Errorf("%w: %v", absence.ErrDUORefused, err)
+		return absence.Receipt{}, absence.NewDUORefusal(absence.RefusalRejected, "", err.Error())
+	}
+	f.mu.Lock()
+	r := f.refuse[strings.TrimSpace(s.Reference)]
+	f.mu.Unlock()
+	if r != nil {
+		return absence.Receipt{}, r
 	}
 	// What DUO receives is the file's content: write and read it back, so the fake checks the
 	// same format the file channel produces.
 	b, err := MarshalMelding(s)
 	if err != nil {
-		return absence.Receipt{}, fmt.Errorf("%w: %v", absence.ErrDUORefused, err)
+		return absence.Receipt{}, absence.NewDUORefusal(absence.RefusalRejected, "", err.Error())
 	}
 	number, _, ref, _, _, err := UnmarshalMelding(b)
 	if err != nil {
-		return absence.Receipt{}, fmt.Errorf("%w: %v", absence.ErrDUORefused, err)
+		return absence.Receipt{}, absence.NewDUORefusal(absence.RefusalError, "", err.Error())
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

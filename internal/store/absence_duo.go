@@ -21,8 +21,8 @@ type DUOExchange = absence.DUOExchange
 // MeldingDUO returns the exchange of a melding.
 func (db *DB) MeldingDUO(ctx context.Context, regionID, id int64) (DUOExchange, error) {
 	var e DUOExchange
-	var sent, read sql.NullInt64
-	err := db.QueryRow(ctx, "SELECT duo_kanaal, duo_verzonden_op, duo_status_gelezen_op FROM verzuimmelding WHERE regio_id = ? AND id = ?", regionID, id).Scan(&e.Channel, &sent, &read)
+	var sent, read, refused sql.NullInt64
+	err := db.QueryRow(ctx, "SELECT duo_kanaal, duo_verzonden_op, duo_status_gelezen_op, duo_weigering, duo_geweigerd_op FROM verzuimmelding WHERE regio_id = ? AND id = ?", regionID, id).Scan(&e.Channel, &sent, &read, &e.Refusal, &refused)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, ErrNotFound
 	}
@@ -35,6 +35,9 @@ func (db *DB) MeldingDUO(ctx context.Context, regionID, id int64) (DUOExchange, 
 	if read.Valid {
 		e.StatusReadAt = time.UnixMilli(read.Int64).UTC()
 	}
+	if refused.Valid {
+		e.RefusedAt = time.UnixMilli(refused.Int64).UTC()
+	}
 	return e, nil
 }
 
@@ -42,11 +45,11 @@ func (db *DB) MeldingDUO(ctx context.Context, regionID, id int64) (DUOExchange, 
 // meldingsnummer when the channel gave one), with the disclosure's audit entries.
 func (db *DB) RecordDUOSubmission(ctx context.Context, regionID, id int64, channel, number string, at time.Time, trail MeldingTrail) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
-		q := "UPDATE verzuimmelding SET duo_kanaal = ?, duo_verzonden_op = ? WHERE regio_id = ? AND id = ?"
+		q := "UPDATE verzuimmelding SET duo_kanaal = ?, duo_verzonden_op = ?, duo_weigering = '', duo_geweigerd_op = NULL WHERE regio_id = ? AND id = ?"
 		args := []any{channel, at.UnixMilli(), regionID, id}
 		if n := strings.TrimSpace(number); n != "" {
 			// DUO's number never changes once given: a different one is refused.
-			q = "UPDATE verzuimmelding SET duo_kanaal = ?, duo_verzonden_op = ?, duo_nummer = ? WHERE regio_id = ? AND id = ? AND (duo_nummer = '' OR duo_nummer = ?)"
+			q = "UPDATE verzuimmelding SET duo_kanaal = ?, duo_verzonden_op = ?, duo_weigering = '', duo_geweigerd_op = NULL, duo_nummer = ? WHERE regio_id = ? AND id = ? AND (duo_nummer = '' OR duo_nummer = ?)"
 			args = []any{channel, at.UnixMilli(), n, regionID, id, n}
 		}
 		res, err := tx.Exec(ctx, q, args...)
@@ -55,6 +58,41 @@ func (db *DB) RecordDUOSubmission(ctx context.Context, regionID, id int64, chann
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return fmt.Errorf("verzending naar DUO vastleggen: melding %d: %w", id, ErrNotFound)
+		}
+		return appendTrail(ctx, tx, regionID, func() ([]audit.Entry, error) {
+			if trail == nil {
+				return nil, nil
+			}
+			return trail(id)
+		})
+	})
+}
+
+// RecordDUORefusal records DUO's refusal of a submission through channel at: a line with an
+// error status in the melding's history (the melding's status does not change: DUO does not have
+// it), the refusal on the melding for its DUO block, and the audit entries (an entry with its
+// failure code: Logboek status_code 2), in one transaction.
+func (db *DB) RecordDUORefusal(ctx context.Context, regionID, id int64, channel string, r *absence.DUORefusal, at time.Time, trail MeldingTrail) error {
+	if r == nil {
+		return fmt.Errorf("weigering door DUO vastleggen: geen weigering")
+	}
+	text := r.Text()
+	return db.WithTx(ctx, func(tx *Tx) error {
+		var status string
+		err := tx.QueryRow(ctx, "SELECT status FROM verzuimmelding WHERE regio_id = ? AND id = ?", regionID, id).Scan(&status)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("weigering door DUO vastleggen: melding %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("weigering door DUO vastleggen: %w", err)
+		}
+		if _, err := tx.Exec(ctx, "UPDATE verzuimmelding SET duo_kanaal = ?, duo_weigering = ?, duo_geweigerd_op = ? WHERE regio_id = ? AND id = ?",
+			channel, text, at.UnixMilli(), regionID, id); err != nil {
+			return fmt.Errorf("weigering door DUO vastleggen: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO verzuimmelding_status (regio_id, melding_id, status, door, reden_afsluiting, afsluitnotitie, op, fout) VALUES (?, ?, ?, ?, '', '', ?, ?)`,
+			regionID, id, status, string(PartyDUO), at.UnixMilli(), text); err != nil {
+			return fmt.Errorf("weigering door DUO in de statusgeschiedenis: %w", err)
 		}
 		return appendTrail(ctx, tx, regionID, func() ([]audit.Entry, error) {
 			if trail == nil {

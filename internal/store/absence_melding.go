@@ -245,9 +245,12 @@ func (db *DB) SetMeldingDUONumber(ctx context.Context, regionID, id int64, numbe
 // MeldingStatusEntry is absence.MeldingStatusEntry.
 type MeldingStatusEntry = absence.MeldingStatusEntry
 
+// PartyDUO is the author of a history line DUO caused (its refusal).
+const PartyDUO = absence.PartyDUO
+
 // MeldingHistory returns a melding's status history, oldest first.
 func (db *DB) MeldingHistory(ctx context.Context, regionID, id int64) ([]MeldingStatusEntry, error) {
-	rows, err := db.Query(ctx, "SELECT status, door, reden_afsluiting, afsluitnotitie, op FROM verzuimmelding_status WHERE regio_id = ? AND melding_id = ? ORDER BY op, id", regionID, id)
+	rows, err := db.Query(ctx, "SELECT status, door, reden_afsluiting, afsluitnotitie, op, fout FROM verzuimmelding_status WHERE regio_id = ? AND melding_id = ? ORDER BY op, id", regionID, id)
 	if err != nil {
 		return nil, fmt.Errorf("statusgeschiedenis van verzuimmelding lezen: %w", err)
 	}
@@ -257,7 +260,7 @@ func (db *DB) MeldingHistory(ctx context.Context, regionID, id int64) ([]Melding
 		var e MeldingStatusEntry
 		var st, by, reason, note string
 		var at int64
-		if err := rows.Scan(&st, &by, &reason, &note, &at); err != nil {
+		if err := rows.Scan(&st, &by, &reason, &note, &at, &e.Error); err != nil {
 			return nil, fmt.Errorf("statusgeschiedenis van verzuimmelding lezen: %w", err)
 		}
 		e.Status, e.By, e.Reason, e.Note, e.At = absence.Status(st), absence.Party(by), absence.ClosingReason(reason), absence.ClosingNote(note), time.UnixMilli(at).UTC()

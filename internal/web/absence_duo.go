@@ -29,6 +29,7 @@ const DUOEntity = "https://duo.nl/verzuimregister"
 type DUOStore interface {
 	MeldingDUO(ctx context.Context, regionID, id int64) (store.DUOExchange, error)
 	RecordDUOSubmission(ctx context.Context, regionID, id int64, channel, number string, at time.Time, trail store.MeldingTrail) error
+	RecordDUORefusal(ctx context.Context, regionID, id int64, channel string, r *absence.DUORefusal, at time.Time, trail store.MeldingTrail) error
 	MeldingByDUONumber(ctx context.Context, regionID int64, number string) (store.StoredMelding, error)
 	ApplyDUOStatus(ctx context.Context, regionID, id int64, r absence.StatusReport, now time.Time, trail store.MeldingTrail) (store.StoredMelding, absence.StatusOutcome, error)
 }
@@ -60,11 +61,11 @@ func (v *verzuimHandlers) duoDecision(ctx context.Context, p *Principal, m store
 	if err != nil {
 		return audit.Record{}, err
 	}
-	pup, err := v.s.d.Dossiers.DossierPupil(ctx, a.RegionID, m.PupilID, v.s.today(), dossier.Want{})
+	pseudonym, err := v.meldingPseudonym(ctx, p, m)
 	if err != nil {
 		return audit.Record{}, err
 	}
-	rec := v.s.decisionRecord(ctx, p, pup.Pseudonym, meldingCats, purposeHandhaving, act, d, meldingRef(m.ID), point, name)
+	rec := v.s.decisionRecord(ctx, p, pseudonym, meldingCats, purposeHandhaving, act, d, meldingRef(m.ID), point, name)
 	rec.Foreign = &audit.ForeignOperation{TraceID: rec.TraceID, OperationID: audit.NewOperationID(), Entity: DUOEntity}
 	if !ok {
 		if err := v.s.d.Audit.Append(ctx, a.RegionID, rec); err != nil {
@@ -75,14 +76,24 @@ func (v *verzuimHandlers) duoDecision(ctx context.Context, p *Principal, m store
 	return rec, nil
 }
 
+// duoRefused is DUO's refusal of a submission, recorded in the melding's history and the log;
+// the page shows it on the melding, the API answers 422.
+type duoRefused struct{ r *absence.DUORefusal }
+
+func (e *duoRefused) Error() string { return e.r.Error() }
+
+// problem is the refusal as the user reads it.
+func (e *duoRefused) problem() *Error {
+	return &Error{Status: http.StatusUnprocessableEntity, Title: e.r.Kind.Label(),
+		Detail: e.r.Text() + " De weigering staat in de statusgeschiedenis van de melding; de melding is niet bij DUO.", Err: e}
+}
+
 // sendToDUO submits the melding through the port and records it with its audit entry. It
-// returns the receipt (with the file for a file channel).
-func (v *verzuimHandlers) sendToDUO(ctx context.Context, p *Principal, id int64, point audit.AccessPoint) (absence.Receipt, error) {
+// returns the receipt (with the file for a file channel). DUO's refusal is recorded (a line with
+// an error status in the history, an entry with its failure code in the log) and returned as
+// *duoRefused.
+func (v *verzuimHandlers) sendToDUO(ctx context.Context, p *Principal, m store.StoredMelding, point audit.AccessPoint) (absence.Receipt, error) {
 	a := p.Actor()
-	m, err := v.visibleMelding(ctx, p, id)
-	if err != nil {
-		return absence.Receipt{}, err
-	}
 	if a.Party != "school" {
 		return absence.Receipt{}, &Error{Status: http.StatusForbidden, Title: "Alleen de school", Detail: "Alleen de school die de melding deed, stuurt haar naar DUO."}
 	}
@@ -108,31 +119,39 @@ func (v *verzuimHandlers) sendToDUO(ctx context.Context, p *Principal, id int64,
 	if err != nil {
 		return absence.Receipt{}, err
 	}
+	enc, err := v.d.Seal(ctx, a.RegionID)
+	if err != nil {
+		return absence.Receipt{}, err
+	}
+	entry := func(r audit.Record) store.MeldingTrail {
+		return func(int64) ([]audit.Entry, error) {
+			e, err := audit.NewEntry(r, enc)
+			return []audit.Entry{e}, err
+		}
+	}
 	now := v.s.now()
 	rc, err := v.d.DUO.Submit(ctx, absence.Submission{Reference: v.duoReference(m.ID), BRIN: brin, Vestiging: vest, Document: doc, At: now})
-	if errors.Is(err, absence.ErrDUORefused) || errors.Is(err, absence.ErrMelding) {
-		rec.Name += " · geweigerd door DUO"
-		if lerr := v.s.d.Audit.Append(ctx, a.RegionID, rec); lerr != nil {
-			return rc, lerr
+	if ref, ok := absence.RefusalOf(err); ok {
+		r := rec
+		r.Name += " · " + strings.ToLower(ref.Kind.Label())
+		r.Failure = ref.Kind.AuditCode()
+		if lerr := v.d.Store.RecordDUORefusal(ctx, a.RegionID, m.ID, v.d.DUO.Channel(), ref, now, entry(r)); lerr != nil {
+			return rc, fmt.Errorf("weigering door DUO vastleggen: %w", lerr)
 		}
-		return rc, &Error{Status: http.StatusUnprocessableEntity, Title: "DUO weigert de melding", Detail: err.Error(), Err: err}
+		return rc, &duoRefused{ref}
+	}
+	if errors.Is(err, absence.ErrMelding) {
+		// Grondslag's own check before anything left: nothing went to DUO, nothing to record.
+		return rc, &Error{Status: http.StatusUnprocessableEntity, Title: "Melding niet compleet voor DUO", Detail: err.Error(), Err: err}
 	}
 	if err != nil {
 		return rc, fmt.Errorf("melding naar DUO (%s): %w", v.d.DUO.Channel(), err)
 	}
-	enc, err := v.d.Seal(ctx, a.RegionID)
-	if err != nil {
-		return rc, err
+	r := rec
+	if rc.DUONumber != "" {
+		r.Name += " · DUO " + rc.DUONumber
 	}
-	err = v.d.Store.RecordDUOSubmission(ctx, a.RegionID, m.ID, rc.Channel, rc.DUONumber, now, func(int64) ([]audit.Entry, error) {
-		r := rec
-		if rc.DUONumber != "" {
-			r.Name += " · DUO " + rc.DUONumber
-		}
-		e, err := audit.NewEntry(r, enc)
-		return []audit.Entry{e}, err
-	})
-	return rc, err
+	return rc, v.d.Store.RecordDUOSubmission(ctx, a.RegionID, m.ID, rc.Channel, rc.DUONumber, now, entry(r))
 }
 
 // schoolBRIN is the reporting school's BRIN and vestiging, from the school's own enrolment of the
@@ -151,24 +170,35 @@ func (v *verzuimHandlers) schoolBRIN(ctx context.Context, p *Principal, m store.
 }
 
 func (v *verzuimHandlers) duoSubmit(w http.ResponseWriter, r *http.Request) error {
-	p := principalFrom(r.Context())
-	id, err := parseID(r.PathValue("id"))
+	p, m, err := v.meldingOfRequest(r)
 	if err != nil {
 		return err
 	}
-	rc, err := v.sendToDUO(r.Context(), p, id, audit.AccessUI)
+	rc, err := v.sendToDUO(r.Context(), p, m, audit.AccessUI)
+	var refused *duoRefused
+	if errors.As(err, &refused) {
+		// Recorded: the melding's page shows the refusal in its DUO block and its history.
+		http.Redirect(w, r, "/verzuim/meldingen/"+v.s.pid(kindMelding, m.ID)+"?duo=geweigerd", http.StatusSeeOther)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
 	if rc.File != nil {
-		w.Header().Set("Content-Type", rc.File.MediaType)
-		w.Header().Set("Content-Disposition", `attachment; filename="`+rc.File.Name+`"`)
-		w.Header().Set("Cache-Control", "no-store")
-		_, err := w.Write(rc.File.Content)
-		return err
+		return writeExchangeFile(w, rc.File)
 	}
-	http.Redirect(w, r, "/verzuim/meldingen/"+v.s.pid(kindMelding, id), http.StatusSeeOther)
+	http.Redirect(w, r, "/verzuim/meldingen/"+v.s.pid(kindMelding, m.ID), http.StatusSeeOther)
 	return nil
+}
+
+// writeExchangeFile sends the port's export (the only file that holds the persoonsgebonden
+// nummer) as a download that is never cached.
+func writeExchangeFile(w http.ResponseWriter, f *absence.ExchangeFile) error {
+	w.Header().Set("Content-Type", f.MediaType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+f.Name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_, err := w.Write(f.Content)
+	return err
 }
 
 // applyDUOReport takes one of DUO's answers over into the school's melding, logged.
@@ -189,41 +219,42 @@ func (v *verzuimHandlers) applyDUOReport(ctx context.Context, p *Principal, m st
 	return out, err
 }
 
-// duoAsk asks DUO for the status of one melding (channels that can) and takes it over.
-func (v *verzuimHandlers) duoAsk(w http.ResponseWriter, r *http.Request) error {
-	p := principalFrom(r.Context())
-	id, err := parseID(r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	m, err := v.visibleMelding(r.Context(), p, id)
-	if err != nil {
-		return err
-	}
+// askDUO asks DUO for the status of one melding (channels that can) and takes it over.
+func (v *verzuimHandlers) askDUO(ctx context.Context, p *Principal, m store.StoredMelding, point audit.AccessPoint) (absence.StatusOutcome, error) {
 	if p.Actor().Party != "school" {
-		return errNotFound
+		return "", errNotFound
 	}
-	rep, err := v.d.DUO.Status(r.Context(), absence.StatusQuery{DUONumber: m.DUONumber(), Reference: v.duoReference(m.ID)})
+	rep, err := v.d.DUO.Status(ctx, absence.StatusQuery{DUONumber: m.DUONumber(), Reference: v.duoReference(m.ID)})
 	switch {
 	case errors.Is(err, absence.ErrDUONoStatus):
-		return &Error{Status: http.StatusConflict, Title: "Status via bestand", Detail: "Dit kanaal kan DUO niet bevragen. Lees het statusbestand van DUO in op de pagina Verzuimmeldingen."}
+		return "", &Error{Status: http.StatusConflict, Title: "Status via bestand", Detail: "Dit kanaal kan DUO niet bevragen. Lees het statusbestand van DUO in op de pagina Verzuimmeldingen."}
 	case errors.Is(err, absence.ErrDUOUnknown):
-		return &Error{Status: http.StatusNotFound, Title: "DUO kent de melding niet", Detail: "Stuur de melding eerst naar DUO."}
+		return "", &Error{Status: http.StatusNotFound, Title: "DUO kent de melding niet", Detail: "Stuur de melding eerst naar DUO."}
 	case err != nil:
-		return fmt.Errorf("status bij DUO: %w", err)
+		return "", fmt.Errorf("status bij DUO: %w", err)
 	}
-	out, err := v.applyDUOReport(r.Context(), p, m, rep, audit.AccessUI)
+	out, err := v.applyDUOReport(ctx, p, m, rep, point)
 	if errors.Is(err, absence.ErrTransition) {
-		return &Error{Status: http.StatusConflict, Title: "Status van DUO past niet", Detail: err.Error(), Err: err}
+		return out, &Error{Status: http.StatusConflict, Title: "Status van DUO past niet", Detail: err.Error(), Err: err}
 	}
+	return out, err
+}
+
+// duoAsk is the page's button "Status bij DUO ophalen".
+func (v *verzuimHandlers) duoAsk(w http.ResponseWriter, r *http.Request) error {
+	p, m, err := v.meldingOfRequest(r)
 	if err != nil {
 		return err
 	}
-	if out == absence.OutcomeUnchanged {
-		http.Redirect(w, r, "/verzuim/meldingen/"+v.s.pid(kindMelding, id)+"?duo=ongewijzigd", http.StatusSeeOther)
-		return nil
+	out, err := v.askDUO(r.Context(), p, m, audit.AccessUI)
+	if err != nil {
+		return err
 	}
-	http.Redirect(w, r, "/verzuim/meldingen/"+v.s.pid(kindMelding, id), http.StatusSeeOther)
+	to := "/verzuim/meldingen/" + v.s.pid(kindMelding, m.ID)
+	if out == absence.OutcomeUnchanged {
+		to += "?duo=ongewijzigd"
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
 }
 
@@ -304,8 +335,22 @@ func (v *verzuimHandlers) meldingOfReport(ctx context.Context, p *Principal, rep
 	return m, err
 }
 
-// duoView is what the melding page shows of the exchange.
-func (v *verzuimHandlers) duoView(ctx context.Context, p *Principal, m store.StoredMelding) (map[string]any, error) {
+// duoBlock is what the melding page shows of the exchange (template duo_blok).
+type duoBlock struct {
+	Kanaal      string // the channel's name
+	Bestand     bool   // the file channel: the school takes the file to DUO
+	Verzonden   bool
+	Ex          store.DUOExchange
+	Kenmerk     string // the school's kenmerk at DUO
+	School      bool   // the principal is the melding's school (may send and ask)
+	Nummer      string // DUO's meldingsnummer, "" while unknown
+	Weigering   string // DUO's last refusal, "" when there is none
+	GeweigerdOp time.Time
+	Ongewijzigd bool // the last question to DUO brought nothing new
+}
+
+// duoView is the DUO block of the melding page (nil without a port).
+func (v *verzuimHandlers) duoView(ctx context.Context, p *Principal, m store.StoredMelding, r *http.Request) (*duoBlock, error) {
 	if v.d.DUO == nil {
 		return nil, nil
 	}
@@ -313,6 +358,7 @@ func (v *verzuimHandlers) duoView(ctx context.Context, p *Principal, m store.Sto
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"kanaal": v.d.DUO.Channel(), "bestand": v.d.DUO.Channel() == "bestand", "verzonden": ex.Sent(), "ex": ex,
-		"kenmerk": v.duoReference(m.ID), "school": p.Actor().Party == "school" && m.SchoolID == p.Actor().OrgID}, nil
+	return &duoBlock{Kanaal: v.d.DUO.Channel(), Bestand: v.d.DUO.Channel() == "bestand", Verzonden: ex.Sent(), Ex: ex,
+		Kenmerk: v.duoReference(m.ID), School: p.Actor().Party == "school" && m.SchoolID == p.Actor().OrgID, Nummer: m.DUONumber(),
+		Weigering: ex.Refusal, GeweigerdOp: ex.RefusedAt, Ongewijzigd: r.URL.Query().Get("duo") == "ongewijzigd"}, nil
 }

@@ -211,3 +211,45 @@ func TestNoBSNOutsideDUOExport(t *testing.T) {
 		t.Errorf("het oude meldingsbestand bestaat nog: %d", r.status)
 	}
 }
+
+// TestDUORefusalShown: DUO refuses the melding (afgewezen): the school lands on the melding, which
+// says so in Dutch with DUO's text (never the BSN DUO echoed); the history has a line with an error
+// status; the log has the exchange with its failure code (Logboek status 2); the
+// leerplichtambtenaar sees the same; sent again after DUO lifts it, the melding goes through.
+func TestDUORefusalShown(t *testing.T) {
+	fake := duo.NewFake()
+	w := newWorld(t)
+	mountVerzuimWith(t, w, fake)
+	zc, mPath := makeMelding(t, w)
+	ref := "GS-" + strings.TrimPrefix(mPath, "/verzuim/meldingen/")
+	fake.Refuse(ref, absence.NewDUORefusal(absence.RefusalRejected, "F012", "Persoonsgebonden nummer 123456782 is niet bekend bij DUO."))
+	r := zc.post(mPath, mPath+"/duo", url.Values{})
+	if r.status != http.StatusSeeOther || !strings.Contains(r.header.Get("Location"), "duo=geweigerd") {
+		t.Fatalf("send: %d %s", r.status, r.body)
+	}
+	lpa := w.client()
+	lpa.login("lpa")
+	lpa.setPurpose("handhaving-leerplicht")
+	for who, c := range map[string]*client{"zorgcoördinator": zc, "leerplichtambtenaar": lpa} {
+		page := c.get(mPath)
+		for _, want := range []string{"DUO heeft de melding niet aangenomen", "Afgewezen door DUO (F012): Persoonsgebonden nummer [nummer] is niet bekend bij DUO.", "<strong>fout</strong>", "de status bleef Geregistreerd"} {
+			if !strings.Contains(page.body, want) {
+				t.Errorf("%s: de pagina mist %q", who, want)
+			}
+		}
+		if strings.Contains(page.body, "123456782") {
+			t.Errorf("%s: de pagina toont het BSN", who)
+		}
+	}
+	if leaves := auditLeaves(t, w); !strings.Contains(leaves, `"fout":"duo-afgewezen"`) || !strings.Contains(leaves, "verzuimmelding-naar-duo (fake-duo) · afgewezen door duo") {
+		t.Errorf("log: %s", leaves)
+	}
+	fake.Refuse(ref, nil)
+	if r := zc.post(mPath, mPath+"/duo", url.Values{}); r.status != http.StatusSeeOther || strings.Contains(r.header.Get("Location"), "geweigerd") {
+		t.Fatalf("again: %d %v", r.status, r.header)
+	}
+	page := zc.get(mPath)
+	if strings.Contains(page.body, "DUO heeft de melding niet aangenomen") || !strings.Contains(page.body, "VZM00000001") || !strings.Contains(page.body, "<strong>fout</strong>") {
+		t.Errorf("after a good submission the refusal leaves the block and stays in the history: %s", page.body)
+	}
+}

@@ -380,6 +380,25 @@ func (v *verzuimHandlers) visibleMelding(ctx context.Context, p *Principal, id i
 	return m, errNotFound
 }
 
+// meldingOfRequest is the preamble of every handler on one melding (page, status, DUO, API):
+// the principal, the melding of the path's id, and whether the principal may handle it
+// (visibleMelding: otherwise 404).
+func (v *verzuimHandlers) meldingOfRequest(r *http.Request) (*Principal, store.StoredMelding, error) {
+	p := principalFrom(r.Context())
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		return p, store.StoredMelding{}, err
+	}
+	m, err := v.visibleMelding(r.Context(), p, id)
+	return p, m, err
+}
+
+// meldingPseudonym is the pseudonym of the melding's pupil, for its audit records.
+func (v *verzuimHandlers) meldingPseudonym(ctx context.Context, p *Principal, m store.StoredMelding) (string, error) {
+	pup, err := v.s.d.Dossiers.DossierPupil(ctx, p.Actor().RegionID, m.PupilID, v.s.today(), dossier.Want{})
+	return pup.Pseudonym, err
+}
+
 // meldingRow is a melding in a list, as the principal may see it.
 type meldingRow struct {
 	store.StoredMelding
@@ -585,12 +604,7 @@ func (v *verzuimHandlers) meldingPage(w http.ResponseWriter, r *http.Request) er
 }
 
 func (v *verzuimHandlers) renderMelding(w http.ResponseWriter, r *http.Request, status int, in map[string]string, errs map[string]string) error {
-	p := principalFrom(r.Context())
-	id, err := parseID(r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	m, err := v.visibleMelding(r.Context(), p, id)
+	p, m, err := v.meldingOfRequest(r)
 	if err != nil {
 		return err
 	}
@@ -629,7 +643,7 @@ func (v *verzuimHandlers) renderMelding(w http.ResponseWriter, r *http.Request, 
 	if in == nil {
 		in = map[string]string{}
 	}
-	dv, err := v.duoView(r.Context(), p, m)
+	dv, err := v.duoView(r.Context(), p, m, r)
 	if err != nil {
 		return err
 	}
@@ -650,12 +664,12 @@ func (v *verzuimHandlers) changeStatus(ctx context.Context, p *Principal, id int
 	if err != nil {
 		return m, err
 	}
-	pup, err := v.s.d.Dossiers.DossierPupil(ctx, p.Actor().RegionID, m.PupilID, v.s.today(), dossier.Want{})
+	pseudonym, err := v.meldingPseudonym(ctx, p, m)
 	if err != nil {
 		return m, err
 	}
 	if !d.Allowed {
-		rec := v.s.decisionRecord(ctx, p, pup.Pseudonym, []string{"verzuim"}, purposeHandhaving, audit.ActionUpdate, d, f.Melding, point, "verzuimmelding-status")
+		rec := v.s.decisionRecord(ctx, p, pseudonym, []string{"verzuim"}, purposeHandhaving, audit.ActionUpdate, d, f.Melding, point, "verzuimmelding-status")
 		if err := v.s.d.Audit.Append(ctx, p.Actor().RegionID, rec); err != nil {
 			return m, err
 		}
@@ -675,7 +689,7 @@ func (v *verzuimHandlers) changeStatus(ctx context.Context, p *Principal, id int
 		return m, err
 	}
 	out, err := v.d.Store.ChangeMeldingStatusAudited(ctx, p.Actor().RegionID, m.ID, ch, func(int64) ([]audit.Entry, error) {
-		e, err := audit.NewEntry(v.s.decisionRecord(ctx, p, pup.Pseudonym, []string{"verzuim"}, purposeHandhaving, audit.ActionUpdate, d, meldingRef(m.ID), point, "verzuimmelding-status"), enc)
+		e, err := audit.NewEntry(v.s.decisionRecord(ctx, p, pseudonym, []string{"verzuim"}, purposeHandhaving, audit.ActionUpdate, d, meldingRef(m.ID), point, "verzuimmelding-status"), enc)
 		return []audit.Entry{e}, err
 	})
 	if errors.Is(err, absence.ErrTransition) {
