@@ -107,6 +107,9 @@ func (s *Server) MountVerzuim(d VerzuimDeps) error {
 	s.apiRoute("GET /api/v1/verzuimmeldingen", s.apiAuth(verzuimRoles, auth.ScopeMeldingenLezen, v.apiMeldingen))
 	s.apiRoute("POST /api/v1/verzuimmeldingen", s.apiAuth(verzuimSchoolRoles, ScopeVerzuimVastleggen, v.apiCreateMelding))
 	s.apiRoute("POST /api/v1/verzuimmeldingen/{id}/status", s.apiAuth(verzuimRoles, ScopeVerzuimVastleggen, v.apiStatus))
+	s.apiRoute("GET /api/v1/verzuimmeldingen/{id}/duo", s.apiAuth(verzuimRoles, auth.ScopeMeldingenLezen, v.apiMeldingDUO))
+	s.apiRoute("POST /api/v1/verzuimmeldingen/{id}/duo", s.apiAuth(verzuimSchoolRoles, ScopeVerzuimVastleggen, v.apiSendDUO))
+	s.apiRoute("POST /api/v1/verzuimmeldingen/{id}/duo/status", s.apiAuth(verzuimSchoolRoles, ScopeVerzuimVastleggen, v.apiAskDUO))
 	s.documentVerzuim()
 	return nil
 }

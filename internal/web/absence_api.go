@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"mime"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/grondslag/grondslag/internal/absence"
 	"github.com/grondslag/grondslag/internal/audit"
+	"github.com/grondslag/grondslag/internal/policy"
 )
 
 // writeProblems writes a 400 problem+json naming every wrong field (invalidParams).
@@ -381,4 +383,135 @@ func (v *verzuimHandlers) apiStatus(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	return writeJSON(w, http.StatusOK, v.toMeldingJSON(m, ""))
+}
+
+// ---- the DUO exchange through the API
+
+// meldingDUOJSON is a melding's exchange with DUO as the API shows it (schema VerzuimmeldingDUO).
+type meldingDUOJSON struct {
+	MeldingID       string         `json:"meldingId"`
+	Kenmerk         string         `json:"kenmerk"`
+	Kanaal          string         `json:"kanaal"`
+	Verzonden       bool           `json:"verzonden"`
+	VerzondenOp     string         `json:"verzondenOp,omitempty"`
+	Meldingsnummer  string         `json:"meldingsnummer,omitempty"`
+	Status          string         `json:"status"`
+	StatusSinds     string         `json:"statusSinds"`
+	StatusGelezenOp string         `json:"statusGelezenOp,omitempty"`
+	Weigering       *weigeringJSON `json:"weigering,omitempty"`
+}
+
+type weigeringJSON struct {
+	Tekst string `json:"tekst"`
+	Op    string `json:"op"`
+}
+
+func (v *verzuimHandlers) toMeldingDUOJSON(ctx context.Context, regionID int64, m absence.StoredMelding) (meldingDUOJSON, error) {
+	ex, err := v.d.Store.MeldingDUO(ctx, regionID, m.ID)
+	if err != nil {
+		return meldingDUOJSON{}, err
+	}
+	out := meldingDUOJSON{MeldingID: v.s.pid(kindMelding, m.ID), Kenmerk: v.duoReference(m.ID), Kanaal: v.d.DUO.Channel(), Verzonden: ex.Sent(),
+		Meldingsnummer: m.DUONumber(), Status: string(m.Status()), StatusSinds: m.StatusAt().UTC().Format(time.RFC3339)}
+	if ex.Sent() {
+		out.Kanaal = ex.Channel
+		out.VerzondenOp = ex.SentAt.UTC().Format(time.RFC3339)
+	}
+	if !ex.StatusReadAt.IsZero() {
+		out.StatusGelezenOp = ex.StatusReadAt.UTC().Format(time.RFC3339)
+	}
+	if ex.Refused() {
+		out.Weigering = &weigeringJSON{Tekst: ex.Refusal, Op: ex.RefusedAt.UTC().Format(time.RFC3339)}
+	}
+	return out, nil
+}
+
+// apiMeldingDUO shows the melding's exchange with DUO (number, status, refusal) to the school
+// that made it and to leerplicht of the pupil's gemeente, for the purpose in doel; the read is
+// decided and logged like the melding's page.
+func (v *verzuimHandlers) apiMeldingDUO(w http.ResponseWriter, r *http.Request) error {
+	purpose, err := v.s.apiPurpose(r)
+	if err != nil {
+		return err
+	}
+	p, m, err := v.meldingOfRequest(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	f, err := v.s.pupilFacts(ctx, p, m.PupilID, purpose)
+	if err != nil {
+		return err
+	}
+	d, err := v.s.decideWith(ctx, p, f, policy.Read, "verzuim", purpose, policy.Actor{})
+	if err != nil {
+		return err
+	}
+	pseudonym, err := v.meldingPseudonym(ctx, p, m)
+	if err != nil {
+		return err
+	}
+	if err := v.s.d.Audit.Append(ctx, p.Actor().RegionID, v.s.decisionRecord(ctx, p, pseudonym, []string{"verzuim"}, purpose, audit.ActionRead, d, meldingRef(m.ID), audit.AccessAPI, "verzuimmelding-duo-lezen")); err != nil {
+		return err
+	}
+	if !d.Allowed {
+		return denied(d)
+	}
+	out, err := v.toMeldingDUOJSON(ctx, p.Actor().RegionID, m)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// apiSendDUO sends the melding through the DUO port, as the page's button does: the file
+// channel answers 200 with the export (the only file that holds the persoonsgebonden nummer), a
+// channel that reaches DUO 201 with the exchange; DUO's refusal is recorded and answered 422.
+func (v *verzuimHandlers) apiSendDUO(w http.ResponseWriter, r *http.Request) error {
+	p, m, err := v.meldingOfRequest(r)
+	if err != nil {
+		return err
+	}
+	rc, err := v.sendToDUO(r.Context(), p, m, audit.AccessAPI)
+	var refused *duoRefused
+	if errors.As(err, &refused) {
+		return refused.problem()
+	}
+	if err != nil {
+		return err
+	}
+	if rc.File != nil {
+		w.Header().Set("API-Version", APIVersion)
+		return writeExchangeFile(w, rc.File)
+	}
+	stored, err := v.d.Store.Melding(r.Context(), p.Actor().RegionID, m.ID)
+	if err != nil {
+		return err
+	}
+	out, err := v.toMeldingDUOJSON(r.Context(), p.Actor().RegionID, stored)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, out)
+}
+
+// apiAskDUO asks DUO for the melding's status and takes it over (channels that can ask; the file
+// channel answers 409: read DUO's status file).
+func (v *verzuimHandlers) apiAskDUO(w http.ResponseWriter, r *http.Request) error {
+	p, m, err := v.meldingOfRequest(r)
+	if err != nil {
+		return err
+	}
+	if _, err := v.askDUO(r.Context(), p, m, audit.AccessAPI); err != nil {
+		return err
+	}
+	stored, err := v.d.Store.Melding(r.Context(), p.Actor().RegionID, m.ID)
+	if err != nil {
+		return err
+	}
+	out, err := v.toMeldingDUOJSON(r.Context(), p.Actor().RegionID, stored)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
 }

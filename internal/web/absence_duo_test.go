@@ -2,12 +2,15 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/grondslag/grondslag/internal/absence"
+	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/duo"
 )
 
@@ -251,5 +254,82 @@ func TestDUORefusalShown(t *testing.T) {
 	page := zc.get(mPath)
 	if strings.Contains(page.body, "DUO heeft de melding niet aangenomen") || !strings.Contains(page.body, "VZM00000001") || !strings.Contains(page.body, "<strong>fout</strong>") {
 		t.Errorf("after a good submission the refusal leaves the block and stays in the history: %s", page.body)
+	}
+}
+
+// TestDUOThroughAPI: the melding's exchange with DUO through /api/v1: the school's system sends
+// it (201 with DUO's number), reads the exchange, asks DUO for the status; leerplicht reads it;
+// a refusal is 422 and shows in the exchange; the file channel answers with the export (the only
+// response with the BSN). Every answer is checked against the served OpenAPI schema.
+func TestDUOThroughAPI(t *testing.T) {
+	fake := duo.NewFake()
+	w := newWorld(t)
+	mountVerzuimWith(t, w, fake)
+	_, mPath := makeMelding(t, w)
+	mid := strings.TrimPrefix(mPath, "/verzuim/meldingen/")
+	c := w.client()
+	schemas := openAPISchemas(t, c)
+	school := apiClient(t, w, w.school1, "zorgcoordinator", auth.ScopeVerzuimVastleggen, auth.ScopeMeldingenLezen)
+	lp := apiClient(t, w, w.gem1, "leerplicht", auth.ScopeMeldingenLezen, auth.ScopeVerzuimVastleggen)
+	base := "/api/v1/verzuimmeldingen/" + mid + "/duo"
+	bearer := func(tk string) []string { return []string{"Authorization", "Bearer " + tk} }
+	decode := func(name string, r resp, status int, schema string) map[string]any {
+		t.Helper()
+		var v map[string]any
+		if r.status != status || json.Unmarshal([]byte(r.body), &v) != nil || r.header.Get("API-Version") == "" {
+			t.Fatalf("%s: %d %s", name, r.status, r.body)
+		}
+		checkDocumented(t, schemas, name, v, schemas[schema].(map[string]any))
+		return v
+	}
+	v := decode("voor verzending", c.get(base+"?doel=signalering", bearer(school)...), 200, "VerzuimmeldingDUO")
+	if v["verzonden"] != false || v["kenmerk"] != "GS-"+mid {
+		t.Fatalf("before: %v", v)
+	}
+	// Refused first.
+	fake.Refuse("GS-"+mid, absence.NewDUORefusal(absence.RefusalError, "T500", "Storing bij DUO."))
+	p := decode("weigering", c.doBody("POST", base, "", bearer(school)...), 422, "Problem")
+	if !strings.Contains(fmt.Sprint(p["detail"]), "Fout bij DUO (T500): Storing bij DUO.") {
+		t.Fatalf("refusal: %v", p)
+	}
+	v = decode("na weigering", c.get(base+"?doel=handhaving-leerplicht", bearer(lp)...), 200, "VerzuimmeldingDUO")
+	if wg, _ := v["weigering"].(map[string]any); wg == nil || !strings.Contains(fmt.Sprint(wg["tekst"]), "Fout bij DUO") {
+		t.Fatalf("leerplicht sees no refusal: %v", v)
+	}
+	fake.Refuse("GS-"+mid, nil)
+	v = decode("verzonden", c.doBody("POST", base, "", bearer(school)...), 201, "VerzuimmeldingDUO")
+	if v["meldingsnummer"] != "VZM00000001" || v["verzonden"] != true || v["weigering"] != nil {
+		t.Fatalf("sent: %v", v)
+	}
+	if err := fake.Handle("VZM00000001", absence.StatusInProgress, "", "", "M. de Vries", w.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	v = decode("status", c.doBody("POST", base+"/status", "", bearer(school)...), 200, "VerzuimmeldingDUO")
+	if v["status"] != "in-behandeling" || v["statusGelezenOp"] == nil {
+		t.Fatalf("status: %v", v)
+	}
+	if r := c.doBody("POST", base, "", bearer(lp)...); r.status != 403 && r.status != 404 {
+		t.Fatalf("leerplicht sends: %d", r.status)
+	}
+	if r := c.get(base+"?doel=signalering", bearer(apiClient(t, w, w.school2, "zorgcoordinator", auth.ScopeMeldingenLezen))...); r.status != 404 {
+		t.Fatalf("another school: %d", r.status)
+	}
+	for _, r := range []resp{c.get(base+"?doel=signalering", bearer(school)...), c.doBody("POST", base+"/status", "", bearer(school)...)} {
+		if strings.Contains(r.body, "123456782") {
+			t.Fatal("the exchange shows the BSN")
+		}
+	}
+
+	// The file channel: the export is the answer.
+	w2 := verzuimWorld(t)
+	_, m2 := makeMelding(t, w2)
+	c2 := w2.client()
+	tok := apiClient(t, w2, w2.school1, "zorgcoordinator", auth.ScopeVerzuimVastleggen, auth.ScopeMeldingenLezen)
+	f := decode("bestand", c2.doBody("POST", "/api/v1/verzuimmeldingen/"+strings.TrimPrefix(m2, "/verzuim/meldingen/")+"/duo", "", bearer(tok)...), 200, "DUOMeldingsbestand")
+	if f["formaat"] != "grondslag-duo-verzuimmelding/2" || f["persoonsgebonden_nummer"] != "123456782" {
+		t.Fatalf("export: %v", f)
+	}
+	if r := c2.doBody("POST", "/api/v1/verzuimmeldingen/"+strings.TrimPrefix(m2, "/verzuim/meldingen/")+"/duo/status", "", bearer(tok)...); r.status != 409 {
+		t.Fatalf("file channel cannot ask: %d", r.status)
 	}
 }

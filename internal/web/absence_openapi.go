@@ -53,8 +53,43 @@ func (s *Server) documentVerzuim() {
 			"responses": merge(obj{"200": okJSON("De nieuwe stand", "Verzuimmelding"), "409": problemResp("Deze statuswijziging is niet toegestaan")},
 				errorResponses(bodyErrors...)),
 		}},
+		"/verzuimmeldingen/{id}/duo": obj{
+			"get": obj{
+				"operationId": "verzuimmeldingDUO", "x-scope": "meldingen:lezen", "tags": []string{"Verzuim"}, "summary": "De uitwisseling van een verzuimmelding met DUO",
+				"description": "Kenmerk, kanaal, verzending, het meldingsnummer van DUO, de status en, als DUO de melding niet aannam, de weigering (afgewezen of fout, met DUO's toelichting). Voor de school die meldde en voor leerplicht van de woongemeente; het lezen wordt beslist en vastgelegd. Nooit het persoonsgebonden nummer. Scope meldingen:lezen.",
+				"security":    secured, "parameters": []obj{pathParam("id", "Id van de verzuimmelding"), doelParam},
+				"responses": merge(obj{"200": okJSON("De uitwisseling met DUO", "VerzuimmeldingDUO")}, errorResponses()),
+			},
+			"post": obj{
+				"operationId": "verzuimmeldingNaarDUO", "x-scope": "verzuim:vastleggen", "tags": []string{"Verzuim"}, "summary": "Een verzuimmelding via de DUO-poort versturen",
+				"description": "De school verstrekt de melding via de DUO-poort; het BSN of onderwijsnummer verlaat Grondslag alleen zo, en de verstrekking staat in het logboek van de school. Het bestandskanaal antwoordt 200 met het meldingsbestand (grondslag-duo-verzuimmelding/2, zie docs/verzuim-duo.md) als bijlage; een kanaal dat DUO bereikt 201 met het meldingsnummer. Weigert DUO (afgewezen of fout), dan staat dat met een foutstatus in de statusgeschiedenis en het logboek en is het antwoord 422. Nogmaals versturen is dezelfde melding bij DUO. Scope verzuim:vastleggen.",
+				"security":    bearer, "parameters": []obj{pathParam("id", "Id van de verzuimmelding")},
+				"responses": merge(obj{
+					"200": obj{"description": "Bestandskanaal: het meldingsbestand voor DUO, met het persoonsgebonden nummer (Content-Disposition: attachment)", "headers": responseHeaders(200),
+						"content": obj{"application/json": obj{"schema": ref("DUOMeldingsbestand")}}},
+					"201": obj{"description": "DUO heeft de melding geregistreerd", "headers": responseHeaders(201), "content": obj{"application/json": obj{"schema": ref("VerzuimmeldingDUO")}}},
+					"409": problemResp("De gemeente behandelt de melding al, of de school heeft geen BRIN"),
+					"422": problemResp("DUO nam de melding niet aan (afgewezen of fout), of zij is niet compleet voor DUO")},
+					errorResponses(503)),
+			},
+		},
+		"/verzuimmeldingen/{id}/duo/status": obj{"post": obj{
+			"operationId": "verzuimmeldingStatusBijDUO", "x-scope": "verzuim:vastleggen", "tags": []string{"Verzuim"}, "summary": "De status van een verzuimmelding bij DUO opvragen en overnemen",
+			"description": "Voor kanalen die DUO kunnen bevragen; het bestandskanaal antwoordt 409 (lees het statusbestand van DUO in). Een status die het proces niet toestaat, wordt niet overgenomen (409). Scope verzuim:vastleggen.",
+			"security":    bearer, "parameters": []obj{pathParam("id", "Id van de verzuimmelding")},
+			"responses": merge(obj{"200": okJSON("De uitwisseling na het overnemen", "VerzuimmeldingDUO"), "409": problemResp("Dit kanaal kan DUO niet bevragen, of DUO's status past niet")}, errorResponses()),
+		}},
 	}
 	schemas := obj{
+		"VerzuimmeldingDUO": object("", []string{"meldingId", "kenmerk", "kanaal", "verzonden", "status", "statusSinds"}, obj{
+			"meldingId": pidS("Id van de melding"), "kenmerk": pattern("Kenmerk van de school bij DUO", `^GS-[A-Za-z0-9_-]{22}$`, 25), "kanaal": codeS("Kanaal naar DUO (bestand, fake-duo, …)"),
+			"verzonden": boolS("De melding is verstuurd (of haar bestand gemaakt)"), "verzondenOp": dateTimeS("Verstuurd op"),
+			"meldingsnummer": pattern("Meldingsnummer van DUO", `^[A-Za-z0-9-]{1,40}$`, 40), "status": meldingStatus, "statusSinds": dateTimeS("Status sinds"),
+			"statusGelezenOp": dateTimeS("Status van DUO het laatst overgenomen op"),
+			"weigering": object("DUO nam de melding niet aan; staat met een foutstatus in de statusgeschiedenis", []string{"tekst", "op"}, obj{
+				"tekst": text("Afgewezen door DUO of Fout bij DUO, met DUO's code en toelichting (zonder persoonsgebonden nummer)", 600), "op": dateTimeS("Geweigerd op")})}),
+		"DUOMeldingsbestand": obj{"type": "object", "description": "Het meldingsbestand grondslag-duo-verzuimmelding/2 (docs/verzuim-duo.md): alle velden van het Besluit verzuimmelding, het persoonsgebonden nummer en het BRIN van de school; data als DD-MM-JJJJ.",
+			"required": []string{"formaat", "kenmerk", "persoonsgebonden_nummer"}},
 		"Verzuimregistratie": object("", []string{"leerling", "datum", "uren", "reden"}, obj{
 			"leerling": str("Leerlingnummer bij de school of pseudoniem; nooit het BSN"), "datum": dateS("Datum"),
 			"uren": obj{"description": "Verzuimde uren (0 tot en met 24, hoogstens twee decimalen); ook als tekst, met punt of komma",

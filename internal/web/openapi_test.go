@@ -79,40 +79,7 @@ func checkOpenAPIMatches(t *testing.T, w *world) {
 func TestAPIResponsesUseDocumentedFields(t *testing.T) {
 	w := newWorld(t)
 	c := w.client()
-	var doc map[string]any
-	json.Unmarshal([]byte(c.get("/api/v1/openapi.json").body), &doc)
-	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
-	var check func(path string, v any, schema map[string]any)
-	check = func(path string, v any, schema map[string]any) {
-		if ref, ok := schema["$ref"].(string); ok {
-			schema = schemas[strings.TrimPrefix(ref, "#/components/schemas/")].(map[string]any)
-		}
-		switch x := v.(type) {
-		case map[string]any:
-			props, _ := schema["properties"].(map[string]any)
-			if schema["type"] == "object" && props == nil {
-				return // free-form object
-			}
-			for _, req := range anyStrings(schema["required"]) {
-				if _, ok := x[req]; !ok {
-					t.Errorf("%s: required field %s missing", path, req)
-				}
-			}
-			for k, val := range x {
-				sub, ok := props[k].(map[string]any)
-				if !ok {
-					t.Errorf("%s.%s: not documented", path, k)
-					continue
-				}
-				check(path+"."+k, val, sub)
-			}
-		case []any:
-			items, _ := schema["items"].(map[string]any)
-			for _, it := range x {
-				check(path+"[]", it, items)
-			}
-		}
-	}
+	schemas := openAPISchemas(t, c)
 	c.login("zc")
 	tok, hash := auth.NewAPIToken()
 	if _, err := w.db.CreateAPIClient(t.Context(), auth.APIClient{RegionID: w.r1, OrgID: w.school1, Name: "LAS", Role: "zorgcoordinator", Scopes: []string{auth.ScopeMagIkDitDelen}}, hash, w.clock.Now()); err != nil {
@@ -145,7 +112,51 @@ func TestAPIResponsesUseDocumentedFields(t *testing.T) {
 		for k := range extra {
 			delete(v, k)
 		}
-		check(tc.name, v, schemas[tc.schema].(map[string]any))
+		checkDocumented(t, schemas, tc.name, v, schemas[tc.schema].(map[string]any))
+	}
+}
+
+// openAPISchemas returns the components.schemas of the served document.
+func openAPISchemas(t *testing.T, c *client) map[string]any {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(c.get("/api/v1/openapi.json").body), &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc["components"].(map[string]any)["schemas"].(map[string]any)
+}
+
+// checkDocumented checks a decoded response against its schema (recursively, through $ref):
+// every required field present, no field the schema does not name.
+func checkDocumented(t *testing.T, schemas map[string]any, path string, v any, schema map[string]any) {
+	t.Helper()
+	if ref, ok := schema["$ref"].(string); ok {
+		schema = schemas[strings.TrimPrefix(ref, "#/components/schemas/")].(map[string]any)
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		props, _ := schema["properties"].(map[string]any)
+		for _, req := range anyStrings(schema["required"]) {
+			if _, ok := x[req]; !ok {
+				t.Errorf("%s: required field %s missing", path, req)
+			}
+		}
+		if schema["type"] == "object" && props == nil {
+			return // free-form object
+		}
+		for k, val := range x {
+			sub, ok := props[k].(map[string]any)
+			if !ok {
+				t.Errorf("%s.%s: not documented", path, k)
+				continue
+			}
+			checkDocumented(t, schemas, path+"."+k, val, sub)
+		}
+	case []any:
+		items, _ := schema["items"].(map[string]any)
+		for _, it := range x {
+			checkDocumented(t, schemas, path+"[]", it, items)
+		}
 	}
 }
 
