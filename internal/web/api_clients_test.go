@@ -55,6 +55,9 @@ func TestAPIClientScopes(t *testing.T) {
 	if err := json.Unmarshal([]byte(c.get("/api/v1/openapi.json").body), &doc); err != nil {
 		t.Fatal(err)
 	}
+	// A melding of school 1, for the operations on one melding.
+	_, mPath := makeMelding(t, w)
+	melding := strings.TrimPrefix(mPath, "/verzuim/meldingen/")
 	// Concrete values for the path and query parameters.
 	fill := func(path string) string {
 		p := strings.NewReplacer("{id}", "ID", "{vid}", w.pid("verslag", 1), "{aid}", w.pid("afspraak", 1), "{qid}", w.pid("informatievraag", 1)).Replace(path)
@@ -66,11 +69,11 @@ func TestAPIClientScopes(t *testing.T) {
 		case strings.HasPrefix(path, "/toestemmingen/"):
 			p = strings.Replace(p, "ID", w.pid("toestemming", 1), 1)
 		default:
-			p = strings.Replace(p, "ID", w.pid("verzuimmelding", 1), 1)
+			p = strings.Replace(p, "ID", melding, 1)
 		}
 		q := map[string]string{
 			"/leerlingen": "?doel=signalering", "/leerlingen/{id}": "?doel=signalering", "/verzuimsignalen": "?doel=signalering",
-			"/verzuimmeldingen": "?doel=signalering", "/verzuimregistraties": "?doel=signalering", "/toestemmingen": "?leerling=" + w.pid("leerling", w.pupil1),
+			"/verzuimmeldingen": "?doel=signalering", "/verzuimmeldingen/{id}/duo": "?doel=signalering", "/verzuimregistraties": "?doel=signalering", "/toestemmingen": "?leerling=" + w.pid("leerling", w.pupil1),
 			"/toestemming-nodig": "?geboortedatum=2013-05-04&peildatum=2025-10-06&doel=toeleiding&gezaghebbenden=2",
 		}[path]
 		return "/api/v1" + p + q
