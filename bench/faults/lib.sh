@@ -98,3 +98,37 @@ acknowledged() {
 }
 
 audit_size_pg() { psql "$1" -Atc "SELECT coalesce(sum(grootte),0) FROM audit_kop"; }
+
+# disk_full_trial BASE VOL SERVER_PID WHAT: the trial of schijf-vol.sh and pg-schijf-vol.sh. Load
+# before, with VOL (the WHAT: schijf, tablespace) filled to the last byte, and after room is made
+# without a restart, while a probe records what a user sees; then the server is stopped. Needs
+# count() (the counts, with audit_regel=N), gereed() (/gereed's status) and login's IDS and
+# COOKIE. Sets n500 (probe answers >= 500 other than 503), t_room and t_ready (ms).
+disk_full_trial() {
+	local B=$1 VOL=$2 S=$3 what=$4 ok_total=0 PROBE a0 a1 t_full probe_ok
+	track() { local l; l=$(cat); echo "$1 $l"; ok_total=$((ok_total + $(echo "$l" | grep -o 'http200=[0-9]*' | cut -d= -f2 || echo 0))); }
+	probe_loop $B "$WORK/probe.txt" & PROBE=$!; PIDS+=("$PROBE")
+	a0=$(count | grep -o 'audit_regel=[0-9]*' | cut -d= -f2)
+	track "voor:" < <(load $B 5s $CONNS)
+	echo "== $what vullen tot de laatste byte"
+	dd if=/dev/zero of="$VOL/vulling" bs=64k status=none 2>/dev/null || true
+	echo "vrij: $(df -k "$VOL" | awk 'NR==2 {print $4}') kB"
+	t_full=$(date +%s%3N)
+	track "vol: " < <(load $B 10s $CONNS)
+	echo "/gereed met volle schijf: HTTP $(gereed)"
+	echo "== ruimte maken (vulling weg), zonder herstart"
+	rm -f "$VOL/vulling"; t_room=$(date +%s%3N)
+	for _ in $(seq 1 80); do [ "$(gereed)" = 200 ] && break; sleep 0.5; done
+	t_ready=$(date +%s%3N)
+	echo "/gereed weer 200 na $((t_ready - t_room)) ms"
+	track "na:  " < <(load $B 5s $CONNS)
+	kill $PROBE 2>/dev/null || true; wait $PROBE 2>/dev/null || true
+	echo "== wat de proef zag tijdens de volle schijf (aantal, status, kop)"
+	awk -v a=$t_full -v b=$t_room '$1>=a && $1<b {$1=""; print}' "$WORK/probe.txt" | sort | uniq -c
+	n500=$(awk '$2>=500 && $2!=503' "$WORK/probe.txt" | wc -l)
+	kill -TERM "$S"; while kill -0 "$S" 2>/dev/null; do sleep 0.1; done
+	probe_ok=$(awk '$2==200' "$WORK/probe.txt" | wc -l)
+	a1=$(count | grep -o 'audit_regel=[0-9]*' | cut -d= -f2)
+	echo "== achteraf: $(count)"
+	echo "wrk + proef: $((ok_total + probe_ok)) pagina's met 200; auditregels erbij: $((a1 - a0))"
+}

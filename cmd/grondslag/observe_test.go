@@ -9,33 +9,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/grondslag/grondslag/internal/store"
 )
 
 // /gezond answers while the process runs; /gereed turns 503 as soon as the store cannot write,
 // although it can still read; the metrics count both by route pattern.
 func TestReadinessFailsWhenStoreCannotWrite(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	dbPath, keys := filepath.Join(dir, "g.db"), filepath.Join(dir, "k.json")
-	newKeyedRegion(t, dbPath, keys)
-	cfg := &config{DB: dbPath, KeyFile: keys}
-	db, err := cfg.openStore(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ring, err := cfg.keyRing()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := env{stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
-	s, cleanup, _, err := newWebServer(ctx, e, cfg, db, ring)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, db, srv, cleanup := newTestServer(t, func(string) string { return "" })
 	defer cleanup()
-	srv := httptest.NewServer(s.obs.handler(s.web))
-	defer srv.Close()
 	get := func(path string) int {
 		t.Helper()
 		r, err := http.Get(srv.URL + path)
@@ -75,4 +58,33 @@ func TestReadinessFailsWhenStoreCannotWrite(t *testing.T) {
 			t.Errorf("metrics lack %s", want)
 		}
 	}
+}
+
+// newTestServer builds, as grondslag serve does with the environment getenv, the server of a
+// fresh keyed region in a temporary SQLite file and serves it over HTTP; the store and the HTTP
+// server close with the test. cleanup is the server's own (it flushes a trace exporter).
+func newTestServer(t *testing.T, getenv func(string) string) (s *webServer, db *store.DB, srv *httptest.Server, cleanup func()) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	dbPath, keys := filepath.Join(dir, "g.db"), filepath.Join(dir, "k.json")
+	newKeyedRegion(t, dbPath, keys)
+	cfg := &config{DB: dbPath, KeyFile: keys}
+	db, err := cfg.openStore(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ring, err := cfg.keyRing()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := env{stdout: io.Discard, stderr: io.Discard, getenv: getenv}
+	s, cleanup, _, err = newWebServer(ctx, e, cfg, db, ring)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv = httptest.NewServer(s.obs.handler(s.web))
+	t.Cleanup(srv.Close)
+	return s, db, srv, cleanup
 }

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
 	"encoding/hex"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -47,27 +45,7 @@ func TestOpenTelemetrySpansCarryTheAuditTraceID(t *testing.T) {
 	defer collector.Close()
 	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
 
-	ctx := context.Background()
-	dir := t.TempDir()
-	dbPath, keys := filepath.Join(dir, "g.db"), filepath.Join(dir, "k.json")
-	newKeyedRegion(t, dbPath, keys)
-	cfg := &config{DB: dbPath, KeyFile: keys}
-	db, err := cfg.openStore(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ring, err := cfg.keyRing()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := env{stdout: io.Discard, stderr: io.Discard, getenv: os.Getenv}
-	s, cleanup, _, err := newWebServer(ctx, e, cfg, db, ring)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s.obs.handler(s.web))
-	defer srv.Close()
+	_, _, srv, cleanup := newTestServer(t, os.Getenv)
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	get := func(path, traceparent string) tracectx.Context {
 		t.Helper()
