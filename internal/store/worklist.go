@@ -185,7 +185,10 @@ func (db *DB) workCount(ctx context.Context, a dossier.Actor, kind, today, agg s
 	if i := strings.LastIndex(q, "ORDER BY"); i > 0 {
 		q = q[:i]
 	}
-	if err := db.QueryRow(ctx, `SELECT `+agg+` FROM (`+q+`) x`, args...).Scan(&n); err != nil {
+	// MATERIALIZED keeps the list's own plan: counted DISTINCT in one statement, SQLite walked
+	// the region's pupils in id order instead (40 ms against 5 for the directeur's open signals
+	// at 50,000 pupils).
+	if err := db.QueryRow(ctx, `WITH x AS MATERIALIZED (`+q+`) SELECT `+agg+` FROM x`, args...).Scan(&n); err != nil {
 		return 0, true, fmt.Errorf("work count %s: %w", kind, err)
 	}
 	return n, true, nil
