@@ -201,6 +201,30 @@ func TestRowLevelSecurityEveryRegionTable(t *testing.T) {
 	if n := count(app, 0, "SELECT count(*) FROM organisatie WHERE regio_id = ?", regA); n == 0 {
 		t.Error("scoped to all regions the application sees no organisations of the first region")
 	}
+	// The audit batcher as the application role: its first batch goes through Append, the next
+	// through the pipelined write (set_config, guarded head update, INSERT … unnest); both pass
+	// row-level security and the log still verifies.
+	ab := store.NewAuditBatcher(store.NewAuditStore(app), 16)
+	before, _, err := store.NewAuditStore(owner).Head(ctx, regA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if err := ab.Append(ctx, regA, auditEntry(t, 900+i)); err != nil {
+			t.Fatalf("batcher as the application role, append %d: %v", i, err)
+		}
+	}
+	pipelined, viaTx := ab.BatcherPaths()
+	ab.Close()
+	if pipelined == 0 || viaTx == 0 {
+		t.Errorf("batcher as the application role: %d pipelined, %d via a transaction; want both", pipelined, viaTx)
+	}
+	// The stored tree must extend the demo's latest checkpoint (MakeCheckpoint proves consistency
+	// from the stored hashes before it signs) and hold exactly the three new entries.
+	signer, _ := auditSigner(t, "rls")
+	if cp, err := store.NewAuditStore(owner).MakeCheckpoint(ctx, regA, signer, time.Now()); err != nil || cp.Size != before+3 {
+		t.Errorf("after the application role's batcher: checkpoint %+v, %v (size before %d)", cp, err, before)
+	}
 	t.Logf("%d region tables; %d filled by the demo and checked; without rows in the demo (checked only for row-level security being on): %v", len(tables), filled, empty)
 	if filled < len(tables)/2 {
 		t.Errorf("the demo filled only %d of %d region tables: the check says little", filled, len(tables))
