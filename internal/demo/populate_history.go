@@ -70,6 +70,7 @@ func populateHistory(ctx context.Context, db *store.DB, ring *ident.KeyRing, res
 	if err != nil {
 		return nil, err
 	}
+	ddu := newDemoDUO(res, keys)
 	byDay := g.simulate()
 	sends := map[time.Time][]plannedMelding{}
 	for _, m := range plan {
@@ -122,7 +123,12 @@ func populateHistory(ctx context.Context, db *store.DB, ring *ident.KeyRing, res
 			}
 			meldingen++
 			entries++
-			if m.inProgress {
+			n, refused, err := ddu.exchange(ctx, db, res, trails, id, m)
+			if err != nil {
+				return nil, fmt.Errorf("melding leerling %d naar DUO: %w", m.pupil.ID, err)
+			}
+			entries += n
+			if m.inProgress && !refused {
 				due := day(m.reported).AddDate(0, 0, 3)
 				if !due.Before(day(today)) {
 					continue
@@ -150,6 +156,7 @@ func populateHistory(ctx context.Context, db *store.DB, ring *ident.KeyRing, res
 	return []Step{
 		{"verzuimmeldingen verstuurd", meldingen},
 		{"verzuimmeldingen in behandeling bij leerplicht", inProgress},
+		{"verzuimmeldingen naar DUO (één met status van DUO, één geweigerd)", ddu.count()},
 		{"auditregels (waarvan geweigerd: " + fmt.Sprint(denied) + ")", entries},
 		{"ondertekende checkpoints", checkpoints},
 	}, nil

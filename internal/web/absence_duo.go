@@ -66,7 +66,9 @@ func (v *verzuimHandlers) duoDecision(ctx context.Context, p *Principal, m store
 		return audit.Record{}, err
 	}
 	rec := v.s.decisionRecord(ctx, p, pseudonym, meldingCats, purposeHandhaving, act, d, meldingRef(m.ID), point, name)
-	rec.Foreign = &audit.ForeignOperation{TraceID: rec.TraceID, OperationID: audit.NewOperationID(), Entity: DUOEntity}
+	// DUO is another controller: its operation lies in its own trace (a foreign operation in the
+	// own trace is a parent_span_id, and audit.CheckLogboek refuses it).
+	rec.Foreign = &audit.ForeignOperation{TraceID: audit.NewTraceID(), OperationID: audit.NewOperationID(), Entity: DUOEntity}
 	if !ok {
 		if err := v.s.d.Audit.Append(ctx, a.RegionID, rec); err != nil {
 			return rec, err
