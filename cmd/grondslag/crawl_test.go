@@ -459,6 +459,9 @@ var (
 	pluralOneRe = regexp.MustCompile(`(?i)(^|[^\d,.])1 (leerlingen|signalen|meldingen|casussen|toestemmingen|verzoeken|dagen|uren|weken|maanden|jaren|regels|pagina's|organisaties|gebruikers|accounts|acties|verslagen|deelnemers)\b`)
 	englishRe   = regexp.MustCompile(`\b(Not Found|Forbidden|Internal Server Error|Method Not Allowed|Bad Request|Unauthorized|page not found)\b`)
 	coordRe     = regexp.MustCompile(`(?i)zorgcoordinator`)
+	// rowLabelRe: a case or a pupil labelled by its row number ("Casus 17", "Leerling 866")
+	// leaks how many records exist; pages name them by reference (issue 15).
+	rowLabelRe = regexp.MustCompile(`\b([Cc]asus|Leerling) \d+\b`)
 )
 
 func textProblems(body string) []string {
@@ -475,6 +478,9 @@ func textProblems(body string) []string {
 	}
 	if m := coordRe.FindString(text); m != "" {
 		out = append(out, "schrijfwijze: "+m)
+	}
+	if m := rowLabelRe.FindString(text); m != "" {
+		out = append(out, "rijnummer als label: "+m)
 	}
 	return out
 }

@@ -20,6 +20,8 @@ type Repository interface {
 	Case(ctx context.Context, regionID, id int64) (*Case, error)
 	SaveCase(ctx context.Context, regionID int64, c *Case, expectVersion int, entries []audit.Entry) error
 	Cases(ctx context.Context, regionID int64, f CaseFilter) ([]*Case, error)
+	// CasePage reads one page of a case list (ListPage); see PageQuery.
+	CasePage(ctx context.Context, regionID int64, q PageQuery) (CasePage, error)
 
 	AddContribution(ctx context.Context, regionID int64, x *Contribution, entries []audit.Entry) error
 	Contributions(ctx context.Context, regionID, caseID int64) ([]Contribution, error)

@@ -235,6 +235,7 @@ func hideOwners(view *View) {
 // Summary is one line of a case list: no content, only the case's buitenkant.
 type Summary struct {
 	ID, PupilID int64
+	Pupil       string // the pupil's pseudonym (for the pseudonymous reference)
 	Type, Phase string
 	OpenedAt    time.Time
 	Escalated   bool
@@ -304,7 +305,7 @@ func (s *Service) ListNamed(ctx context.Context, regionID int64, op Op, openOnly
 			return nil, err
 		}
 		entries = append(entries, e)
-		out = append(out, Summary{ID: c.ID, PupilID: c.PupilID, Type: c.Type, Phase: c.Phase, OpenedAt: c.OpenedAt,
+		out = append(out, Summary{ID: c.ID, PupilID: c.PupilID, Pupil: c.Pupil, Type: c.Type, Phase: c.Phase, OpenedAt: c.OpenedAt,
 			Escalated: c.Escalation != nil, Closed: c.Closed(), Regie: c.RegieHolder(RegieBroad)})
 	}
 	if len(entries) > 0 {

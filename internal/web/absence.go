@@ -221,6 +221,7 @@ func lineErrors(errs []*absence.LineError) []string {
 type signalRow struct {
 	absence.StoredSignal
 	Name       string // empty when the policy does not allow identification for the purpose
+	Ref        string // the pupil's pseudonymous reference (PupilRef), shown instead of the name
 	Reportable bool
 	Ground     string
 }
@@ -283,7 +284,7 @@ func (v *verzuimHandlers) openSignals(ctx context.Context, p *Principal, purpose
 			continue
 		}
 		_, perr := absence.ProposeMelding(sg.Signal)
-		rows = append(rows, signalRow{StoredSignal: sg, Name: info.name, Reportable: perr == nil})
+		rows = append(rows, signalRow{StoredSignal: sg, Name: info.name, Ref: PupilRef(info.pseudonym), Reportable: perr == nil})
 	}
 	if len(recs) > 0 {
 		if err := v.s.d.Audit.Append(ctx, a.RegionID, recs...); err != nil {

@@ -210,9 +210,9 @@ func TestVerzuimUploadSignalsAndMelding(t *testing.T) {
 		status     int
 		must, not  []string
 	}{
-		{"zc sees the school's signals", "/verzuim/signalen", zc, 200, []string{"16-uur-in-4-lesweken", "Anouk", meldPath}, []string{"mazl"}},
-		{"mentor sees them, no melding for mentors", "/verzuim/signalen", mentor, 200, []string{"16-uur-in-4-lesweken"}, nil},
-		{"other school sees none", "/verzuim/signalen", zc2, 200, []string{"Er zijn geen open signalen"}, []string{"Anouk", "16-uur"}},
+		{"zc sees the school's signals", "/verzuim/signalen", zc, 200, []string{"16 uur verzuim in 4 lesweken", "Anouk", meldPath}, []string{"mazl"}},
+		{"mentor sees them, no melding for mentors", "/verzuim/signalen", mentor, 200, []string{"16 uur verzuim in 4 lesweken"}, nil},
+		{"other school sees none", "/verzuim/signalen", zc2, 200, []string{"Er zijn geen open signalen"}, []string{"Anouk", "16 uur verzuim"}},
 		{"other region sees none", "/verzuim/signalen", zcR2, 200, []string{"Er zijn geen open signalen"}, []string{"Anouk"}},
 		{"leerplicht has no school signals page", "/verzuim/signalen", lpa, 403, nil, []string{"Anouk"}},
 		{"melding form prefilled with the hint", meldPath, zc, 200, []string{"ras, politieke opvattingen, seksueel leven", `value="22-09-2025"`, `value="11AA00"`, "0612345678"}, nil},
@@ -242,14 +242,14 @@ func TestVerzuimUploadSignalsAndMelding(t *testing.T) {
 	// A mentor sees the signals of his own classes only (issue 15): with Anouk moved to 7B the
 	// mentor of 7A sees no signal and no name, the zorgcoördinator still sees hers; the API the same.
 	ins(t, w.db, `UPDATE inschrijving SET klas = '7B' WHERE regio_id = ? AND leerling_id = ?`, w.r1, w.pupil1)
-	if r := mentor.get("/verzuim/signalen"); r.status != http.StatusOK || !strings.Contains(r.body, "Er zijn geen open signalen") || strings.Contains(r.body, "16-uur") || strings.Contains(r.body, "Anouk") {
+	if r := mentor.get("/verzuim/signalen"); r.status != http.StatusOK || !strings.Contains(r.body, "Er zijn geen open signalen") || strings.Contains(r.body, "16 uur verzuim") || strings.Contains(r.body, "Anouk") {
 		t.Fatalf("mentor of 7A sees a signal of a pupil in 7B: %d\n%s", r.status, r.body)
 	}
-	if r := zc.get("/verzuim/signalen"); r.status != http.StatusOK || !strings.Contains(r.body, "16-uur-in-4-lesweken") {
+	if r := zc.get("/verzuim/signalen"); r.status != http.StatusOK || !strings.Contains(r.body, "16 uur verzuim in 4 lesweken") {
 		t.Fatalf("zorgcoördinator lost the school's signal: %d\n%s", r.status, r.body)
 	}
 	ins(t, w.db, `UPDATE inschrijving SET klas = '7A' WHERE regio_id = ? AND leerling_id = ?`, w.r1, w.pupil1)
-	if r := mentor.get("/verzuim/signalen"); r.status != http.StatusOK || !strings.Contains(r.body, "16-uur-in-4-lesweken") {
+	if r := mentor.get("/verzuim/signalen"); r.status != http.StatusOK || !strings.Contains(r.body, "16 uur verzuim in 4 lesweken") {
 		t.Fatalf("mentor of 7A back: %d\n%s", r.status, r.body)
 	}
 
@@ -319,12 +319,12 @@ func TestVerzuimUploadSignalsAndMelding(t *testing.T) {
 		status     int
 		must, not  []string
 	}{
-		{"leerplicht's list", "/verzuim/meldingen", lpa, 200, []string{"Melding ", "16-uur-in-4-lesweken", "Anouk"}, nil},
+		{"leerplicht's list", "/verzuim/meldingen", lpa, 200, []string{"Melding ", "16 uur verzuim in 4 lesweken", "Anouk"}, nil},
 		{"leerplicht reads the melding", mPath, lpa, 200, []string{"Spijbelt op vrijdagmiddag", "0612345678", "<dd>Geregistreerd sinds", `<option value="in-behandeling">In behandeling</option>`}, []string{">geregistreerd", ">in-behandeling<"}},
 		{"school reads its melding, may withdraw", mPath, zc, 200, []string{`<option value="ingetrokken">Ingetrokken</option>`, "Meldingsbestand voor DUO maken"}, []string{"In behandeling</option>"}},
 		{"other school: 404", mPath, zc2, 404, nil, []string{"Spijbelt"}},
 		{"other region: 404", mPath, zcR2, 404, nil, []string{"Spijbelt"}},
-		{"school's list", "/verzuim/meldingen", zc, 200, []string{"16-uur-in-4-lesweken"}, nil},
+		{"school's list", "/verzuim/meldingen", zc, 200, []string{"16 uur verzuim in 4 lesweken"}, nil},
 		{"other school's list is empty", "/verzuim/meldingen", zc2, 200, []string{"Er zijn geen meldingen"}, []string{"Anouk"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -374,7 +374,7 @@ func TestVerzuimUploadSignalsAndMelding(t *testing.T) {
 	if r := lpa.post(mPath, st, url.Values{"status": {"afgesloten"}, "reden": {"terug-naar-school"}, "notitie": {"leerling-gesproken"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("close: %d %s", r.status, r.body)
 	}
-	if r := lpa.get("/verzuim/meldingen"); strings.Contains(r.body, "16-uur-in-4-lesweken") {
+	if r := lpa.get("/verzuim/meldingen"); strings.Contains(r.body, "16 uur verzuim in 4 lesweken") {
 		t.Fatalf("closed melding still in behandeling list")
 	}
 	if r := lpa.get("/verzuim/meldingen?alle=ja"); !strings.Contains(r.body, "<td>Afgesloten</td>") {

@@ -126,6 +126,7 @@ type requestView struct {
 	ID                       int64
 	PupilID                  int64
 	Name                     string
+	Ref                      string // the pupil's pseudonymous reference, where there is no name
 	Requester                string
 	Received, Deadline       string
 	Status                   string
@@ -362,7 +363,7 @@ func (h *inzageHandlers) renderSchool(w http.ResponseWriter, r *http.Request, st
 		if err != nil {
 			return fmt.Errorf("leerling lezen: %w", err)
 		}
-		v.Name = strings.TrimSpace(pup.FirstName + " " + pup.LastName)
+		v.Name, v.Ref = strings.TrimSpace(pup.FirstName+" "+pup.LastName), PupilRef(pup.Pseudonym)
 		shown = append(shown, named{pup.Pseudonym, inzageAnswer})
 		rows = append(rows, v)
 	}

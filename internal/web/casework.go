@@ -10,7 +10,6 @@ import (
 	"github.com/grondslag/grondslag/internal/audit"
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/casework"
-	"github.com/grondslag/grondslag/internal/dossier"
 )
 
 // ScopeCasussen is the API scope for writing in casussen (verslagen) with a token.
@@ -139,29 +138,6 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-func (c *caseHandlers) list(w http.ResponseWriter, r *http.Request) error {
-	order, err := sortParam(r, casusSorts)
-	if err != nil {
-		return err
-	}
-	op, region := c.op(r, audit.AccessUI)
-	name := "casus-lijst"
-	if wantsCSV(r) {
-		name = "casus-export"
-	}
-	list, err := c.svc(r.Context()).ListNamed(r.Context(), region, op, r.URL.Query().Get("alle") == "", name)
-	if err != nil {
-		return caseError(err)
-	}
-	sortCases(list, order)
-	if wantsCSV(r) {
-		return c.casusCSV(w, list)
-	}
-	return c.s.render(w, r, "casus_lijst", "Casussen", map[string]any{"casussen": list,
-		"sorteer": sortLinks(r, []string{"geopend", "soort", "status"}, "-geopend"),
-		"nav":     listNav(r, dossier.Page{Number: 1, Size: max(len(list), 1)}, len(list))})
-}
-
 func (c *caseHandlers) page(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -172,7 +148,7 @@ func (c *caseHandlers) page(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return caseError(err)
 	}
-	return c.s.render(w, r, "casus", "Casus "+strconv.FormatInt(id, 10), c.pageData(r, v, nil))
+	return c.s.render(w, r, "casus", c.s.caseTitle(id), c.pageData(r, v, nil))
 }
 
 func (c *caseHandlers) pageData(r *http.Request, v *casework.View, extra map[string]any) map[string]any {
@@ -239,7 +215,7 @@ func (c *caseHandlers) updateMinutes(w http.ResponseWriter, r *http.Request) err
 		if verr != nil {
 			return caseError(verr)
 		}
-		return c.s.renderForm(w, r, http.StatusConflict, "casus", "Casus "+strconv.FormatInt(id, 10),
+		return c.s.renderForm(w, r, http.StatusConflict, "casus", c.s.caseTitle(id),
 			c.pageData(r, v, map[string]any{"conflict": ce.Error(), "conflictID": vid, "mijnTekst": text}), map[string]string{"tekst": ce.Error()})
 	}
 	if err != nil {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -70,7 +69,7 @@ func (c *caseHandlers) formDone(w http.ResponseWriter, r *http.Request, id int64
 	if verr != nil {
 		return caseError(verr)
 	}
-	return c.s.renderForm(w, r, status, "casus", "Casus "+strconv.FormatInt(id, 10), c.pageData(r, v, extra), errs)
+	return c.s.renderForm(w, r, status, "casus", c.s.caseTitle(id), c.pageData(r, v, extra), errs)
 }
 
 // postedInput lists what the writer sent, for the conflict message ("uw invoer").
@@ -250,7 +249,7 @@ func (c *caseHandlers) plan(w http.ResponseWriter, r *http.Request) error {
 			open = append(open, row)
 		}
 	}
-	return c.s.render(w, r, "casus_plan", fmt.Sprintf("Plan van aanpak, casus %d", id), &planPage{V: v, C: v.Case, Open: open, Klaar: done, Verborgen: v.Hidden})
+	return c.s.render(w, r, "casus_plan", "Plan van aanpak, casus "+c.s.caseRef(id), &planPage{V: v, C: v.Case, Open: open, Klaar: done, Verborgen: v.Hidden})
 }
 
 // planPage is the data of casus_plan.html: the plan van aanpak of a case.

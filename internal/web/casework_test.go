@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -98,7 +97,7 @@ func TestCasusPagesPerRole(t *testing.T) {
 	if r := p.get(page); r.status != http.StatusOK || !strings.Contains(r.body, text) || strings.Contains(r.body, `action="/casussen/`) {
 		t.Errorf("parent: %d, sees minutes %v", r.status, strings.Contains(r.body, text))
 	}
-	if r := p.get("/casussen"); r.status != http.StatusOK || !strings.Contains(r.body, fmt.Sprintf("Casus %d", id)) {
+	if r := p.get("/casussen"); r.status != http.StatusOK || !strings.Contains(r.body, "Casus "+caseRef(t, w, id)+"<") {
 		t.Errorf("parent list: %d", r.status)
 	}
 	// A jump in phases is refused with the allowed phases.

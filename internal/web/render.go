@@ -47,6 +47,9 @@ var funcs = template.FuncMap{
 	"meldingstatus":  func(v any) string { return absence.Status(fmt.Sprint(v)).Label() },
 	"afsluitreden":   func(v any) string { return absence.ClosingReason(fmt.Sprint(v)).Label() },
 	"afsluitnotitie": func(v any) string { return absence.ClosingNote(fmt.Sprint(v)).Label() },
+	// soort is a kind in words (a signal's or melding's kind, a kind of case meeting): the
+	// "Soort" columns show "16 uur verzuim in 4 lesweken", not the code (worklabels.go).
+	"soort": func(v any) string { return workWord(fmt.Sprint(v)) },
 }
 
 func amsterdam() *time.Location { return civil.Amsterdam }

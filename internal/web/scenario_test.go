@@ -181,7 +181,7 @@ func TestAuditOfPupilPage(t *testing.T) {
 	c.login("zc")
 	c.setPurpose("signalering")
 	before := len(w.audit.all())
-	if r := c.get("/leerlingen/" + w.pid("leerling", w.pupil1)); r.status != 200 || !strings.Contains(r.body, "16-uur-in-4-lesweken") || !strings.Contains(r.body, "Leerplichtwet art. 21a") {
+	if r := c.get("/leerlingen/" + w.pid("leerling", w.pupil1)); r.status != 200 || !strings.Contains(r.body, "16 uur verzuim in 4 lesweken") || !strings.Contains(r.body, "Leerplichtwet art. 21a") {
 		t.Fatal(r.status, r.body)
 	}
 	recs := w.audit.all()[before:]
@@ -422,7 +422,7 @@ func TestWorklists(t *testing.T) {
 	c.login("zc")
 	r := c.get("/start")
 	// No purpose: no item, no name; the page says how many it does not show and why.
-	if strings.Contains(r.body, "16-uur-in-4-lesweken") || strings.Contains(r.body, "Anouk") || !strings.Contains(r.body, "niet getoond") ||
+	if strings.Contains(r.body, "16 uur verzuim in 4 lesweken") || strings.Contains(r.body, "Anouk") || !strings.Contains(r.body, "niet getoond") ||
 		!strings.Contains(r.body, "Verzuimsignalen zonder actie") || !strings.Contains(r.body, "Toestemmingsverzoeken die op antwoord wachten") {
 		t.Fatalf("zc start without purpose:\n%s", r.body)
 	}
