@@ -23,17 +23,20 @@ const casusRank = `(CASE WHEN c.afgesloten_op IS NOT NULL THEN 2 WHEN c.escalati
 func (s *CaseStore) CasePage(ctx context.Context, regionID int64, q casework.PageQuery) (casework.CasePage, error) {
 	where := []string{"c.regio_id = ?"}
 	args := []any{regionID}
+	// Whose cases: the ids from the participants' own index, read once (a correlated EXISTS
+	// reads the user's participations again for every case of the region: 2.3 s at 2,000
+	// cases), or the pupil's.
 	mine := ""
 	switch {
 	case q.UserID != 0:
-		mine = "EXISTS (SELECT 1 FROM casus_deelnemer d WHERE d.regio_id = c.regio_id AND d.casus_id = c.id AND d.gebruiker_id = ? AND d.status IN ('toegevoegd', 'geaccepteerd'))"
-		args = append(args, q.UserID)
+		mine = "c.id IN (SELECT d.casus_id FROM casus_deelnemer d WHERE d.regio_id = ? AND d.gebruiker_id = ? AND d.status IN ('toegevoegd', 'geaccepteerd'))"
+		args = append(args, regionID, q.UserID)
 	case q.OrganisationID != 0:
-		mine = "EXISTS (SELECT 1 FROM casus_deelnemer d WHERE d.regio_id = c.regio_id AND d.casus_id = c.id AND d.organisatie_id = ? AND d.rol = ? AND d.status IN ('toegevoegd', 'geaccepteerd'))"
-		args = append(args, q.OrganisationID, q.Role)
+		mine = "c.id IN (SELECT d.casus_id FROM casus_deelnemer d WHERE d.regio_id = ? AND d.organisatie_id = ? AND d.rol = ? AND d.status IN ('toegevoegd', 'geaccepteerd'))"
+		args = append(args, regionID, q.OrganisationID, q.Role)
 	case q.ParentID != 0:
-		mine = "EXISTS (SELECT 1 FROM casus_deelnemer d WHERE d.regio_id = c.regio_id AND d.casus_id = c.id AND d.ouder_id = ?)"
-		args = append(args, q.ParentID)
+		mine = "c.id IN (SELECT d.casus_id FROM casus_deelnemer d WHERE d.regio_id = ? AND d.ouder_id = ?)"
+		args = append(args, regionID, q.ParentID)
 	case q.PupilID != 0:
 		mine = "c.leerling_id = ?"
 		args = append(args, q.PupilID)
@@ -73,9 +76,10 @@ func (s *CaseStore) CasePage(ctx context.Context, regionID int64, q casework.Pag
 	default:
 		return casework.CasePage{}, fmt.Errorf("casussen lezen: onbekende volgorde %q", q.Key)
 	}
-	from := " FROM casus c JOIN leerling l ON l.regio_id = c.regio_id AND l.id = c.leerling_id WHERE " + strings.Join(where, " AND ")
+	cond := strings.Join(where, " AND ")
+	from := " FROM casus c JOIN leerling l ON l.regio_id = c.regio_id AND l.id = c.leerling_id WHERE " + cond
 	var out casework.CasePage
-	if err := s.db.QueryRow(ctx, "SELECT COUNT(*)"+from, args...).Scan(&out.Total); err != nil {
+	if err := s.db.QueryRow(ctx, "SELECT COUNT(*) FROM casus c WHERE "+cond, args...).Scan(&out.Total); err != nil {
 		return out, fmt.Errorf("casussen tellen: %w", err)
 	}
 	back := q.Before != 0

@@ -34,7 +34,7 @@ type ExpiringConsents interface {
 const expiringDays = 30
 
 // expiringPageSize is the page's default number of rows.
-const expiringPageSize = 50
+const expiringPageSize = 25
 
 // reminderRow is one consent expiring soon.
 type reminderRow struct {
