@@ -17,7 +17,7 @@ import (
 var mapPageDataAllowed = map[string]int{
 	"absence_duo.go":     1,
 	"absence_melding.go": 6,
-	"casework.go":        3,
+	"casework.go":        2,
 	"casework_steps.go":  1, // the case page's data comes from casework.go (pageData)
 	"home.go":            4,
 	"monitor.go":         1,
