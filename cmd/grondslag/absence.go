@@ -112,7 +112,8 @@ func readExemptions(path string) (map[string][]absence.Exemption, error) {
 	return m, nil
 }
 
-func runVerzuimSignalen(ctx context.Context, e env) error {
+func runVerzuimSignalen(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "verzuimsignalen berekenen")
 	fs := newFlagSet(e, "verzuim signalen", signalenUsage)
 	var cf calendarFlags
 	var input string

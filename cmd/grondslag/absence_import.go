@@ -22,7 +22,8 @@ const importeerVerzuimUsage = "verzuim importeer --invoer BESTAND.csv --school B
 // runVerzuimImporteer imports a school's registrations into the store (all or nothing unless
 // --sla-fouten-over) and refreshes the signals of the pupils in the file: the same use case as
 // the web's upload (absence.Service.Import), with access point CLI.
-func runVerzuimImporteer(ctx context.Context, e env) error {
+func runVerzuimImporteer(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "verzuim importeren")
 	fs := newFlagSet(e, "verzuim importeer", importeerVerzuimUsage)
 	cfg := storeFlags(fs, e)
 	convenantFlag(fs, e, cfg)

@@ -20,7 +20,8 @@ const gemeentelijstUsage = "verzuim gemeentelijst --invoer BESTAND.csv --door E-
 // bsn,voornaam,achternaam,geboortedatum[,voorvoegsel]) and opens an absoluut-verzuim dossier for
 // every child on it who is under leerplicht or kwalificatieplicht, enrolled nowhere and not
 // exempt: the same use case as the web's upload (absence.Service.ImportResidents), access point CLI.
-func runVerzuimGemeentelijst(ctx context.Context, e env) error {
+func runVerzuimGemeentelijst(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "gemeentelijst inlezen")
 	fs := newFlagSet(e, "verzuim gemeentelijst", gemeentelijstUsage)
 	cfg := storeFlags(fs, e)
 	convenantFlag(fs, e, cfg)

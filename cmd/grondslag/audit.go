@@ -148,7 +148,8 @@ type fileList []string
 func (f *fileList) String() string     { return strings.Join(*f, ",") }
 func (f *fileList) Set(v string) error { *f = append(*f, v); return nil }
 
-func runAuditVerify(ctx context.Context, e env) error {
+func runAuditVerify(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "auditlog controleren")
 	fs := newFlagSet(e, "audit verify", "audit verify [--db …] [--regio CODE] [--checkpoint BESTAND]… [--sleutel SLEUTEL|BESTAND] [--grondig]\n       grondslag audit verify --bladen BESTAND --checkpoint BESTAND… --sleutel SLEUTEL|BESTAND")
 	cfg := storeFlags(fs, e)
 	var cpFiles fileList
@@ -317,7 +318,8 @@ func openAny(b []byte, vs []note.Verifier) (audit.Checkpoint, error) {
 	return audit.Checkpoint{}, first
 }
 
-func runAuditCheckpoint(ctx context.Context, e env) error {
+func runAuditCheckpoint(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "controlepunt maken")
 	fs := newFlagSet(e, "audit checkpoint", "audit checkpoint [--nieuw] [--db …] [--regio CODE]")
 	cfg := storeFlags(fs, e)
 	fresh := fs.Bool("nieuw", false, "maak eerst een nieuw controlepunt van de huidige stand (met de sleutel van de regio)")
@@ -352,7 +354,8 @@ func runAuditCheckpoint(ctx context.Context, e env) error {
 	return err
 }
 
-func runAuditKey(ctx context.Context, e env) error {
+func runAuditKey(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "auditsleutel tonen")
 	fs := newFlagSet(e, "audit sleutel", "audit sleutel [--db …] [--regio CODE]")
 	cfg := storeFlags(fs, e)
 	if err := parseFlags(fs, e.args); err != nil {
@@ -448,7 +451,8 @@ type shownEntry struct {
 	Noodtoegang  bool     `json:"noodtoegang"`
 }
 
-func runAuditShow(ctx context.Context, e env) error {
+func runAuditShow(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "auditlog tonen")
 	fs := newFlagSet(e, "audit toon", "audit toon --leerling PSEUDONIEM|BSN [--json] [--db …] [--regio CODE]")
 	cfg := storeFlags(fs, e)
 	pupil := fs.String("leerling", "", "pseudoniem van de leerling, of het BSN/onderwijsnummer (wordt met de sleutel van de regio gepseudonimiseerd)")
@@ -551,7 +555,8 @@ func dash(s string) string {
 	return s
 }
 
-func runAuditExport(ctx context.Context, e env) error {
+func runAuditExport(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "auditlog exporteren")
 	fs := newFlagSet(e, "audit export", "audit export --formaat logboek|bladen [--organisatie NAAM|BRIN|GM-CODE] [--leerling PSEUDONIEM|BSN] [--uitvoer BESTAND] [--db …] [--regio CODE]")
 	cfg := storeFlags(fs, e)
 	format := fs.String("formaat", "logboek", "logboek: records van de standaard Logboek Dataverwerkingen ("+audit.LogboekVersion+"); bladen: de canonieke bladen van de Merkle-boom (om zelf na te rekenen)")
@@ -718,7 +723,8 @@ type proofJSON struct {
 	Controlepunt string   `json:"controlepunt"`
 }
 
-func runAuditProof(ctx context.Context, e env) error {
+func runAuditProof(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "bewijs maken")
 	fs := newFlagSet(e, "audit bewijs", "audit bewijs --volgnummer N [--checkpoint BESTAND] [--sleutel SLEUTEL|BESTAND] [--db …] [--regio CODE]")
 	cfg := storeFlags(fs, e)
 	index := fs.Int64("volgnummer", -1, "volgnummer van de regel (zie 'audit toon')")

@@ -18,7 +18,8 @@ import (
 // runBackup writes a consistent copy of the database: SQLite online with VACUUM INTO, PostgreSQL
 // with pg_dump (custom format). The key material is never inside the copy; --sleutelkopie writes
 // it to a separate file, which must not sit in the same directory.
-func runBackup(ctx context.Context, e env) error {
+func runBackup(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "back-up maken")
 	fs := newFlagSet(e, "backup", "backup --naar BESTAND [--sleutelkopie BESTAND] [--db BESTAND|postgres://…]")
 	cfg := storeFlags(fs, e)
 	dest := fs.String("naar", "", "nieuw bestand voor de back-up (rechten 0600); mag nog niet bestaan")
@@ -71,7 +72,8 @@ func runBackup(ctx context.Context, e env) error {
 }
 
 // runRestore puts a backup back into a new SQLite file or an empty PostgreSQL database.
-func runRestore(ctx context.Context, e env) error {
+func runRestore(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "back-up terugzetten")
 	fs := newFlagSet(e, "restore", "restore --van BACK-UP --db NIEUW-BESTAND|postgres://…(lege database)")
 	cfg := storeFlags(fs, e)
 	src := fs.String("van", "", "het back-upbestand (van grondslag backup)")
@@ -130,7 +132,8 @@ func runRestore(ctx context.Context, e env) error {
 
 // restoreSQLite copies the backup to a temporary file beside dest (0600), checks it, and renames
 // it into place: dest never holds half a database. An existing dest is refused.
-func restoreSQLite(ctx context.Context, src, dest string) error {
+func restoreSQLite(ctx context.Context, src, dest string) (err error) {
+	defer wrap(&err, "SQLite-back-up terugzetten")
 	if _, err := os.Stat(dest); err == nil {
 		return fmt.Errorf("%s bestaat al; zet een back-up terug in een nieuw bestand (of verplaats het oude eerst)", dest)
 	}
@@ -249,7 +252,8 @@ func pgRestore(ctx context.Context, e env, dsn, src string) error {
 }
 
 // writeNew writes b to a new file with mode 0600, refusing an existing one.
-func writeNew(path string, b []byte) error {
+func writeNew(path string, b []byte) (err error) {
+	defer wrap(&err, "bestand schrijven")
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err

@@ -114,7 +114,8 @@ func (s *casusSetup) actorByEmail(ctx context.Context, email string) (casework.O
 	return casework.Op{Actor: store.ActorOf(u, o), Point: audit.AccessCLI, RequestID: "cli-" + audit.NewOperationID().String()}, nil
 }
 
-func runCasusList(ctx context.Context, e env) error {
+func runCasusList(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "casussen tonen")
 	fs := newFlagSet(e, "casus lijst", "casus lijst --gebruiker E-MAIL [--alle]")
 	cfg := storeFlags(fs, e)
 	convenantFlag(fs, e, cfg)
@@ -155,7 +156,8 @@ func runCasusList(ctx context.Context, e env) error {
 	return tw.Flush()
 }
 
-func runCasusShow(ctx context.Context, e env) error {
+func runCasusShow(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "casus tonen")
 	fs := newFlagSet(e, "casus toon", "casus toon ID --gebruiker E-MAIL [--json]")
 	cfg := storeFlags(fs, e)
 	convenantFlag(fs, e, cfg)
@@ -262,7 +264,8 @@ func capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func runCasusDue(ctx context.Context, e env) error {
+func runCasusDue(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "termijnen tonen")
 	fs := newFlagSet(e, "casus opschalen-check", "casus opschalen-check [--weken N] [--maanden N]")
 	cfg := storeFlags(fs, e)
 	convenantFlag(fs, e, cfg)

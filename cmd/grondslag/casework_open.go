@@ -15,7 +15,8 @@ import (
 
 // runCasusOpen is 'grondslag casus openen': the same service call as the web form and
 // POST /api/v1/casussen, on behalf of a user who must hold a relation with the pupil.
-func runCasusOpen(ctx context.Context, e env) error {
+func runCasusOpen(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "casus openen")
 	fs := newFlagSet(e, "casus openen", "casus openen --gebruiker E-MAIL --leerling ID --soort SOORT --doel DOEL --vraag TEKST [--startdatum JJJJ-MM-DD]")
 	cfg := storeFlags(fs, e)
 	convenantFlag(fs, e, cfg)
@@ -69,7 +70,8 @@ func runCasusOpen(ctx context.Context, e env) error {
 }
 
 // runCasusClose is 'grondslag casus sluiten': closing with a result and a note.
-func runCasusClose(ctx context.Context, e env) error {
+func runCasusClose(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "casus sluiten")
 	var codes []string
 	for _, r := range casework.Results {
 		codes = append(codes, r.Code)

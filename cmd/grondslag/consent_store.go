@@ -185,7 +185,8 @@ func consentExit(err error) error {
 	return err
 }
 
-func runToestemmingFormulier(ctx context.Context, e env) error {
+func runToestemmingFormulier(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "toestemmingsformulier maken")
 	fs := newFlagSet(e, "toestemming formulier", "toestemming formulier --leerling X --doel DOEL --contact TEKST [--school NAAM] [--datum JJJJ-MM-DD] [--formaat html|pdf] [--uitvoer BESTAND] [--db …] [--regio CODE]")
 	c := storeFlags(fs, e)
 	convenantFlag(fs, e, c)
@@ -261,7 +262,8 @@ func runToestemmingFormulier(ctx context.Context, e env) error {
 	return nil
 }
 
-func runToestemmingVastleggen(ctx context.Context, e env) error {
+func runToestemmingVastleggen(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "toestemming vastleggen")
 	fs := newFlagSet(e, "toestemming vastleggen", "toestemming vastleggen --leerling X --doel D[,D] --ontvanger PARTIJ[:ORG-ID][,…] --categorie C[,…] --gever leerling|ouder:ID[,…] [--verstrekker ggd|jeugdhulp] --kanaal K --formulier KENMERK (--bewijs BESTAND | --bewijs-hash HEX | --gehoord-door TEKST) --door WIE [--weigering] [--gegeven-op …] [--van …] [--tot …]")
 	c := storeFlags(fs, e)
 	convenantFlag(fs, e, c)
@@ -450,7 +452,8 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func runToestemmingLijst(ctx context.Context, e env) error {
+func runToestemmingLijst(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "toestemmingen tonen")
 	fs := newFlagSet(e, "toestemming lijst", "toestemming lijst (--leerling X | --verloopt-binnen DAGEN) [--json] [--db …] [--regio CODE]")
 	c := storeFlags(fs, e)
 	convenantFlag(fs, e, c)
@@ -536,7 +539,8 @@ func runToestemmingLijst(ctx context.Context, e env) error {
 	return tw.Flush()
 }
 
-func runToestemmingIntrekken(ctx context.Context, e env) error {
+func runToestemmingIntrekken(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "toestemming intrekken")
 	fs := newFlagSet(e, "toestemming intrekken", "toestemming intrekken --id N --namens leerling|ouder:ID --door WIE [--op JJJJ-MM-DD UU:MM] [--notitie TEKST] [--json]")
 	c := storeFlags(fs, e)
 	convenantFlag(fs, e, c)
@@ -624,7 +628,8 @@ func runToestemmingIntrekken(ctx context.Context, e env) error {
 	return tw.Flush()
 }
 
-func runToestemmingControleer(ctx context.Context, e env) error {
+func runToestemmingControleer(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "toestemming controleren")
 	fs := newFlagSet(e, "toestemming controleer", "toestemming controleer --leerling X --doel D --ontvanger PARTIJ[:ORG-ID] --categorie C [--op …] [--json]")
 	c := storeFlags(fs, e)
 	convenantFlag(fs, e, c)

@@ -16,7 +16,8 @@ import (
 // runMag answers "mag ik dit delen?": one request as JSON on standard input, the decision on
 // standard output. Exit 0 when answered (allowed or not), 2 for a malformed request or a code
 // the convenant does not know.
-func runMag(ctx context.Context, e env) error {
+func runMag(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "beslissing vragen")
 	fs := newFlagSet(e, "mag", `mag [--convenant BESTAND] [--json] < vraag.json
 
 Leest één vraag als JSON van standaardinvoer, bijvoorbeeld:

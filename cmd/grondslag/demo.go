@@ -21,7 +21,8 @@ const demoDB = "grondslag-demo.db"
 // synthetic identifiers would last for 918,182 (ident.MaxSyntheticIdentifiers).
 const maxDemoPupils = 300000
 
-func runDemo(ctx context.Context, e env) error {
+func runDemo(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "demoregio maken")
 	fs := newFlagSet(e, "demo", "demo [--db BESTAND|postgres://…] [--adres HOST:POORT] [--seed N] [--leerlingen N] [--peildatum JJJJ-MM-DD] [--alleen-aanmaken]")
 	cfg := &config{}
 	fs.StringVar(&cfg.DB, "db", demoDB, "database voor de demo; het standaardbestand wordt elke keer opnieuw gemaakt, een ander bestand of een PostgreSQL-database moet leeg zijn")

@@ -19,7 +19,8 @@ const importUsage = "importeer organisaties|gebruikers|leerlingen BESTAND.csv [-
 
 // runImporteer imports organisations, users or pupils from a CSV file into a region, all or
 // nothing: any error names the line and field, and nothing is written.
-func runImporteer(ctx context.Context, e env) error {
+func runImporteer(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "importeren")
 	if len(e.args) == 0 {
 		return withExit(2, fmt.Errorf("gebruik: grondslag %s", importUsage))
 	}

@@ -48,7 +48,8 @@ func (c *config) keyRing() (*ident.KeyRing, error) {
 // verifyRing compares the ring with the fingerprints the store records for each region. With all
 // set (serve), every region must have its keys; otherwise a region the ring does not hold is only
 // refused when a command asks for its keys (ident.KeyRing.Region names what is expected).
-func verifyRing(ctx context.Context, db *store.DB, ring *ident.KeyRing, all bool) error {
+func verifyRing(ctx context.Context, db *store.DB, ring *ident.KeyRing, all bool) (err error) {
+	defer wrap(&err, "sleutels controleren")
 	regions, err := db.Regions(ctx)
 	if err != nil {
 		return err
@@ -69,7 +70,8 @@ func verifyRing(ctx context.Context, db *store.DB, ring *ident.KeyRing, all bool
 	return nil
 }
 
-func runSleutels(ctx context.Context, e env) error {
+func runSleutels(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "sleutels beheren")
 	usage := "gebruik: grondslag sleutels aanmaken|koppelen|toon|roteren [opties]"
 	if len(e.args) == 0 {
 		return withExit(2, errors.New(usage))

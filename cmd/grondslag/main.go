@@ -88,3 +88,17 @@ func printHelp(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nGebruik 'grondslag <opdracht> -h' voor de opties van een opdracht.")
 }
+
+// wrap adds what was being done to *err, kept for errors.Is and errors.As: one deferred line per
+// function, `defer wrap(&err, "…")`, instead of a wrap at every return. nil stays nil, and an
+// exit error (usage, flags: its message is for the user as it is) passes unchanged.
+func wrap(err *error, what string) {
+	if *err == nil {
+		return
+	}
+	var ee *exitError
+	if errors.As(*err, &ee) {
+		return
+	}
+	*err = fmt.Errorf("%s: %w", what, *err)
+}

@@ -8,7 +8,8 @@ import (
 	"github.com/grondslag/grondslag/internal/store"
 )
 
-func runMigrate(ctx context.Context, e env) error {
+func runMigrate(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "database bijwerken")
 	fs := newFlagSet(e, "migrate", "migrate [--db BESTAND|postgres://…] [--app-rol ROL]")
 	cfg := storeFlags(fs, e)
 	appRole := fs.String("app-rol", envOr(e, "GRONDSLAG_APP_ROL", ""), "PostgreSQL: de rol waarmee de applicatie verbindt; krijgt alleen wat nodig is (auditlog: alleen toevoegen en lezen) en rijbeveiliging per regio. Migreer zelf als eigenaar van het schema (GRONDSLAG_APP_ROL)")

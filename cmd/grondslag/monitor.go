@@ -16,7 +16,8 @@ import (
 
 // runMonitor is 'grondslag monitor': the thuiszitter counts of a region, suppressed exactly as
 // the SWV's and the gemeente's pages show them (internal/monitor).
-func runMonitor(ctx context.Context, e env) error {
+func runMonitor(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "monitor maken")
 	fs := newFlagSet(e, "monitor", "monitor [--db …] [--regio …] [--peildatum JJJJ-MM-DD] [--formaat tekst|csv|json|xlsx] [--inspectie] [--trend N] [--uit BESTAND]")
 	cfg := storeFlags(fs, e)
 	peil := fs.String("peildatum", "", "de peildatum (JJJJ-MM-DD of DD-MM-JJJJ); leeg: vandaag")

@@ -59,7 +59,8 @@ func noticeVocabulary(cfg consent.Config) notice.Vocabulary {
 	return v
 }
 
-func runKennisgevingVersturen(ctx context.Context, e env) error {
+func runKennisgevingVersturen(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "kennisgevingen versturen")
 	fs := newFlagSet(e, "kennisgeving versturen", "kennisgeving versturen [--dag JJJJ-MM-DD] [--portaal URL]   (SMTP uit GRONDSLAG_SMTP_ADRES, _BEVEILIGING, _GEBRUIKER, _WACHTWOORD, _AFZENDER, _CA)")
 	c := storeFlags(fs, e)
 	convenantFlag(fs, e, c)
@@ -102,7 +103,8 @@ func runKennisgevingVersturen(ctx context.Context, e env) error {
 	return err
 }
 
-func runKennisgevingUitstellen(ctx context.Context, e env) error {
+func runKennisgevingUitstellen(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "kennisgeving uitstellen")
 	fs := newFlagSet(e, "kennisgeving uitstellen", "kennisgeving uitstellen --leerling X --reden TEKST --tot JJJJ-MM-DD --door gebruiker:ID")
 	c := storeFlags(fs, e)
 	convenantFlag(fs, e, c)

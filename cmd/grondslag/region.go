@@ -9,7 +9,8 @@ import (
 	"github.com/grondslag/grondslag/internal/region"
 )
 
-func runRegio(ctx context.Context, e env) error {
+func runRegio(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "regio beheren")
 	if len(e.args) == 0 || e.args[0] != "aanmaken" {
 		return withExit(2, fmt.Errorf("gebruik: grondslag regio aanmaken --code CODE --naam NAAM --vakantieregio noord|midden|zuid"))
 	}

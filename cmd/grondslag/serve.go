@@ -34,7 +34,8 @@ import (
 	"github.com/grondslag/grondslag/internal/web"
 )
 
-func runServe(ctx context.Context, e env) error {
+func runServe(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "server starten")
 	fs := newFlagSet(e, "serve", "serve [--adres HOST:POORT] [--db BESTAND|postgres://…] [--convenant BESTAND] [--url URL] [--tls-achter-proxy]")
 	cfg := storeFlags(fs, e)
 	convenantFlag(fs, e, cfg)
@@ -130,7 +131,8 @@ func loadConvenant(cfg *config) (*convenant.Compiled, error) {
 }
 
 // serveDB serves the web application on addr until ctx ends.
-func serveDB(ctx context.Context, e env, cfg *config, addr string, db *store.DB, ring *ident.KeyRing) error {
+func serveDB(ctx context.Context, e env, cfg *config, addr string, db *store.DB, ring *ident.KeyRing) (err error) {
+	defer wrap(&err, "server draaien")
 	slog.SetDefault(newLogger(e)) // JSON lines, no personal data (observe.go)
 	s, cleanup, opts, err := newWebServer(ctx, e, cfg, db, ring)
 	if err != nil {

@@ -16,7 +16,8 @@ import (
 
 // runAPIClient: `grondslag api-client aanmaken --organisatie ID --rol PARTIJ/ROL --scope S[,S]`
 // registers an API client of an organisation and prints its token once.
-func runAPIClient(ctx context.Context, e env) error {
+func runAPIClient(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "API-client beheren")
 	if len(e.args) == 0 || e.args[0] != "aanmaken" {
 		return withExit(2, errors.New("gebruik: grondslag api-client aanmaken --organisatie ID --naam NAAM --rol ROL --scope leerlingen:lezen[,mag-ik-dit-delen]"))
 	}
@@ -130,7 +131,8 @@ func (f oidcFlags) open(ctx context.Context, e env) (secret string, db *store.DB
 // federated login of an organisation; `grondslag oidc ouders` that of the region's parents and
 // pupils (runCitizenOIDC). The client secret is read from the environment variable named by
 // --geheim-uit and stored sealed.
-func runOIDC(ctx context.Context, e env) error {
+func runOIDC(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "OIDC instellen")
 	if len(e.args) > 0 && e.args[0] == "ouders" {
 		return runCitizenOIDC(ctx, e)
 	}
@@ -166,7 +168,8 @@ func runOIDC(ctx context.Context, e env) error {
 
 // runCitizenOIDC: `grondslag oidc ouders --naam DigiD --issuer URL --client-id ID` configures the
 // sign-in of the region's parents and pupils through an OpenID Connect provider (a DigiD broker).
-func runCitizenOIDC(ctx context.Context, e env) error {
+func runCitizenOIDC(ctx context.Context, e env) (err error) {
+	defer wrap(&err, "OIDC voor ouders instellen")
 	fs := newFlagSet(e, "oidc ouders", "oidc ouders --naam NAAM --issuer URL --client-id ID --geheim-uit VARIABELE [--db …] [--regio CODE]")
 	f := newOIDCFlags(fs, e, "GRONDSLAG_OIDC_OUDERS_GEHEIM")
 	name := fs.String("naam", "DigiD", "naam van de inlogdienst op de knop (bijvoorbeeld DigiD)")

@@ -30,7 +30,8 @@ func demoTOTPSecret(email string) string {
 	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(m.Sum(nil))[:32]
 }
 
-func setDemoLogins(ctx context.Context, e env, db *store.DB, sealer *auth.Sealer) error {
+func setDemoLogins(ctx context.Context, e env, db *store.DB, sealer *auth.Sealer) (err error) {
+	defer wrap(&err, "demo-inlogs instellen")
 	regions, err := db.Regions(ctx)
 	if err != nil {
 		return err
