@@ -360,6 +360,11 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 			slog.Info("verlopen sessies opgeruimd", "aantal", n)
 		}
 		obs.jobDone("sessies", err)
+		if err != nil {
+			return err
+		}
+		// The slot jobs add two rows every 10 minutes: keep a week of them.
+		_, err = runner.js.DeleteFinished(ctx, []string{jobSessions, jobCheckpoints}, now.Add(-7*24*time.Hour))
 		return err
 	})
 	runner.handle(jobCheckpoints, func(ctx context.Context, _ string) error {

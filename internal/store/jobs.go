@@ -226,3 +226,28 @@ func (s *JobStore) Run(ctx context.Context, j *Job, now func() time.Time, retryA
 		return err
 	})
 }
+
+// DeleteFinished deletes the finished jobs (done or failed) of kinds that were planned before
+// before, and returns how many it deleted: periodic jobs add a row per slot. Pending and running
+// jobs are kept.
+func (s *JobStore) DeleteFinished(ctx context.Context, kinds []string, before time.Time) (int64, error) {
+	if len(kinds) == 0 {
+		return 0, nil
+	}
+	in := "?"
+	args := []any{kinds[0]}
+	for _, k := range kinds[1:] {
+		in += ", ?"
+		args = append(args, k)
+	}
+	args = append(args, before.UnixMilli())
+	res, err := s.db.Exec(ctx, "DELETE FROM taak WHERE soort IN ("+in+") AND status IN ('klaar', 'mislukt') AND gepland_op < ?", args...)
+	if err != nil {
+		return 0, fmt.Errorf("afgeronde taken opruimen: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("afgeronde taken opruimen: %w", err)
+	}
+	return n, nil
+}

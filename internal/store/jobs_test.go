@@ -208,3 +208,50 @@ func TestJobRetriesThenFails(t *testing.T) {
 		t.Errorf("after two failed attempts: %+v", states)
 	}
 }
+
+// DeleteFinished removes done and failed jobs of the given kinds planned before the moment, and
+// keeps pending ones, newer ones and other kinds.
+func TestJobDeleteFinished(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		js := store.NewJobStore(db)
+		old := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
+		recent := old.AddDate(0, 0, 20)
+		for _, j := range []struct {
+			kind, key string
+			at        time.Time
+		}{{"sessies", "oud-klaar", old}, {"sessies", "oud-wacht", old}, {"sessies", "nieuw", recent}, {"bewaartermijnen", "oud", old}} {
+			if _, err := js.Enqueue(ctx, j.kind, j.key, j.at, 1, j.at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Run the old job of each kind (claimed oldest first); "oud-wacht" stays pending.
+		for _, kind := range []string{"sessies", "bewaartermijnen"} {
+			j, err := js.Claim(ctx, "proef", []string{kind}, old, time.Minute)
+			if err != nil || j == nil {
+				t.Fatalf("claim %s: %v %v", kind, j, err)
+			}
+			if err := js.Run(ctx, j, func() time.Time { return old }, time.Minute, func(context.Context) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, err := js.DeleteFinished(ctx, []string{"sessies"}, old.AddDate(0, 0, 7))
+		if err != nil || n != 1 {
+			t.Fatalf("deleted %d (%v), want 1", n, err)
+		}
+		st, err := js.JobStates(ctx, "sessies")
+		if err != nil {
+			t.Fatal(err)
+		}
+		left := map[string]bool{}
+		for _, s := range st {
+			left[s.Key] = true
+		}
+		if len(st) != 2 || !left["nieuw"] || !left["oud-wacht"] {
+			t.Errorf("left %v, want the pending and the recent job", st)
+		}
+		if st, _ := js.JobStates(ctx, "bewaartermijnen"); len(st) != 1 {
+			t.Errorf("another kind was touched: %v", st)
+		}
+	})
+}
