@@ -108,7 +108,8 @@ func TestRetentionPagesAgainstFakes(t *testing.T) {
 	day := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	lists := &fakeLists{lists: map[int64]retention.List{
 		1: {ID: 1, Controller: retention.Controller{Party: "school", OrganisationID: 10}, Day: day, Status: retention.ListProposed,
-			Items: []retention.Item{{Unit: retention.Unit{PupilID: 7}, Status: retention.ItemProposed}}},
+			Items: []retention.Item{{Unit: retention.Unit{PupilID: 7}, Status: retention.ItemProposed},
+				{Unit: retention.Unit{Kind: retention.UnitAuditLog, From: 0, To: 5}, Categories: []string{"auditlog"}, Status: retention.ItemProposed}}},
 		2: {ID: 2, Controller: retention.Controller{Party: "school", OrganisationID: 11}, Day: day, Status: retention.ListProposed},
 	}}
 	s, err := web.New(web.Config{Now: func() time.Time { return now }, Location: time.UTC}, web.Deps{
@@ -155,7 +156,8 @@ func TestRetentionPagesAgainstFakes(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(body, `href="`+list(1)+`"`) || strings.Contains(body, `href="`+list(2)+`"`) {
 		t.Fatalf("directeur overview: %d\n%s", code, body)
 	}
-	if code, body = get(2, list(1)); code != http.StatusOK || !strings.Contains(body, "leerling nr. 7 (alles)") {
+	if code, body = get(2, list(1)); code != http.StatusOK || !strings.Contains(body, "leerling nr. 7 (alles)") ||
+		!strings.Contains(body, "auditlog: inhoud van de regels 0 tot 5 (bladhashes en controlepunten blijven)") {
 		t.Errorf("own list: %d\n%s", code, body)
 	}
 	// Another school's list and an unknown list: the same 404.
