@@ -345,6 +345,7 @@ type duoBlock struct {
 	Ex          store.DUOExchange
 	Kenmerk     string // the school's kenmerk at DUO
 	School      bool   // the principal is the melding's school (may send and ask)
+	Zendbaar    bool   // the school may (still) send it: geregistreerd or ingetrokken
 	Nummer      string // DUO's meldingsnummer, "" while unknown
 	Weigering   string // DUO's last refusal, "" when there is none
 	GeweigerdOp time.Time
@@ -361,6 +362,6 @@ func (v *verzuimHandlers) duoView(ctx context.Context, p *Principal, m store.Sto
 		return nil, err
 	}
 	return &duoBlock{Kanaal: v.d.DUO.Channel(), Bestand: v.d.DUO.Channel() == "bestand", Verzonden: ex.Sent(), Ex: ex,
-		Kenmerk: v.duoReference(m.ID), School: p.Actor().Party == "school" && m.SchoolID == p.Actor().OrgID, Nummer: m.DUONumber(),
+		Kenmerk: v.duoReference(m.ID), School: p.Actor().Party == "school" && m.SchoolID == p.Actor().OrgID, Nummer: m.DUONumber(), Zendbaar: m.Status() == absence.StatusRegistered || m.Status() == absence.StatusWithdrawn,
 		Weigering: ex.Refusal, GeweigerdOp: ex.RefusedAt, Ongewijzigd: r.URL.Query().Get("duo") == "ongewijzigd"}, nil
 }
