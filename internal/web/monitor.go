@@ -240,7 +240,15 @@ func (h *monitorHandlers) page(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.Flags = monitor.Reliability(schools)
 	}
-	return h.s.render(w, r, "monitor", "Thuiszitters in cijfers", map[string]any{"m": v, "soorten": kindNames()})
+	return h.s.render(w, r, "monitor", "Thuiszitters in cijfers", &monitorPage{M: v, Soorten: kindNames()})
+}
+
+// monitorPage is the monitor page's data: the figures and the names of the kinds (the columns of
+// the trend table).
+type monitorPage struct {
+	View
+	M       monitorView
+	Soorten []string
 }
 
 func kindNames() []string {

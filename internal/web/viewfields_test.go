@@ -50,6 +50,7 @@ var typedTemplates = map[string]any{
 	"bewaartermijnen_lijst":   retentionListView{},
 	"bewaartermijnen_rapport": retentionReport{},
 	"audit":                   auditPage{},
+	"monitor":                 monitorPage{},
 }
 
 func TestTypedTemplatesReadRealFields(t *testing.T) {

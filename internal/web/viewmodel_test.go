@@ -20,7 +20,6 @@ var mapPageDataAllowed = map[string]int{
 	"casework.go":        2,
 	"casework_steps.go":  1, // the case page's data comes from casework.go (pageData)
 	"home.go":            4,
-	"monitor.go":         1,
 	"pupils.go":          5,
 }
 
