@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/grondslag/grondslag/internal/absence"
-	"github.com/grondslag/grondslag/internal/audit"
 )
 
 // The DUO exchange of a melding (absence.DUO): when and through which channel it was sent, and
@@ -59,12 +58,7 @@ func (db *DB) RecordDUOSubmission(ctx context.Context, regionID, id int64, chann
 		if n, _ := res.RowsAffected(); n != 1 {
 			return fmt.Errorf("verzending naar DUO vastleggen: melding %d: %w", id, ErrNotFound)
 		}
-		return appendTrail(ctx, tx, regionID, func() ([]audit.Entry, error) {
-			if trail == nil {
-				return nil, nil
-			}
-			return trail(id)
-		})
+		return appendTrail(ctx, tx, regionID, meldingTrailOf(trail, id))
 	})
 }
 
@@ -94,12 +88,7 @@ func (db *DB) RecordDUORefusal(ctx context.Context, regionID, id int64, channel 
 			regionID, id, status, string(PartyDUO), at.UnixMilli(), text); err != nil {
 			return fmt.Errorf("weigering door DUO in de statusgeschiedenis: %w", err)
 		}
-		return appendTrail(ctx, tx, regionID, func() ([]audit.Entry, error) {
-			if trail == nil {
-				return nil, nil
-			}
-			return trail(id)
-		})
+		return appendTrail(ctx, tx, regionID, meldingTrailOf(trail, id))
 	})
 }
 
@@ -148,12 +137,7 @@ func (db *DB) ApplyDUOStatus(ctx context.Context, regionID, id int64, r absence.
 			}
 		}
 		out = s
-		return appendTrail(ctx, tx, regionID, func() ([]audit.Entry, error) {
-			if trail == nil {
-				return nil, nil
-			}
-			return trail(id)
-		})
+		return appendTrail(ctx, tx, regionID, meldingTrailOf(trail, id))
 	})
 	if err != nil {
 		return out, "", err

@@ -90,12 +90,7 @@ func (db *DB) createMelding(ctx context.Context, regionID, pupilID, schoolID, si
 		if err != nil {
 			return fmt.Errorf("verzuimmelding maken: %w", err)
 		}
-		return appendTrail(ctx, tx, regionID, func() ([]audit.Entry, error) {
-			if trail == nil {
-				return nil, nil
-			}
-			return trail(id)
-		})
+		return appendTrail(ctx, tx, regionID, meldingTrailOf(trail, id))
 	})
 	return id, err
 }
@@ -213,12 +208,7 @@ func (db *DB) ChangeMeldingStatusAudited(ctx context.Context, regionID, id int64
 			return fmt.Errorf("status van verzuimmelding wijzigen: %w", err)
 		}
 		out = s
-		return appendTrail(ctx, tx, regionID, func() ([]audit.Entry, error) {
-			if trail == nil {
-				return nil, nil
-			}
-			return trail(id)
-		})
+		return appendTrail(ctx, tx, regionID, meldingTrailOf(trail, id))
 	})
 	return out, err
 }
@@ -462,4 +452,14 @@ func (db *DB) RefreshAbsoluteSignals(ctx context.Context, regionID int64, ev *ab
 		}
 	}
 	return n, nil
+}
+
+// meldingTrailOf returns the entries of trail for melding id, none when trail is nil.
+func meldingTrailOf(trail MeldingTrail, id int64) func() ([]audit.Entry, error) {
+	return func() ([]audit.Entry, error) {
+		if trail == nil {
+			return nil, nil
+		}
+		return trail(id)
+	}
 }
