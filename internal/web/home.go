@@ -228,7 +228,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"secties": sections, "rol": a.Role, "verborgen": anyHidden}
+	lists := workLists{Secties: sections, Verborgen: anyHidden}
 	switch a.Role {
 	case auth.RoleLeerling:
 		return s.pupilHome(w, r, p)
@@ -244,35 +244,72 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if err := s.auditNames(ctx, p, ns, "", audit.AccessUI, "ouderportaal"); err != nil {
 			return err
 		}
-		data["kinderen"] = kids
-		data["inzage"] = s.hasRoute("/inzage")
-		data["toestemmingOnline"] = s.onlineConsent
+		data := &parentHomePage{workLists: lists, Kinderen: kids, Inzage: s.hasRoute("/inzage"), ToestemmingOnline: s.onlineConsent}
 		adults, err := s.adultChildren(ctx, a.RegionID, a.ParentID)
 		if err != nil {
 			return err
 		}
-		data["volwassen"] = adults
+		data.Volwassen = adults
 		return s.render(w, r, "start_ouder", "Mijn kind", data)
 	case auth.RoleBeheerder:
-		data["bewaartermijnen"] = s.hasRoute("/bewaartermijnen")
-		data["briefsjablonen"] = s.hasRoute("/beheer/briefsjablonen")
-		return s.render(w, r, "start_beheerder", "Beheer", data)
+		return s.render(w, r, "start_beheerder", "Beheer", &adminHomePage{
+			Bewaartermijnen: s.hasRoute("/bewaartermijnen"), Briefsjablonen: s.hasRoute("/beheer/briefsjablonen")})
 	case auth.RoleFG:
-		data["bewaartermijnen"] = s.hasRoute("/bewaartermijnen")
-		return s.render(w, r, "start_fg", "Functionaris gegevensbescherming", data)
+		return s.render(w, r, "start_fg", "Functionaris gegevensbescherming", &adminHomePage{Bewaartermijnen: s.hasRoute("/bewaartermijnen")})
 	}
+	data := &homePage{workLists: lists}
 	if s.d.Digest != nil && digestRole(a.Role) {
 		on, err := s.d.Digest.DigestOn(ctx, a.RegionID, a.UserID)
 		if err != nil {
 			return err
 		}
-		data["overzicht"], data["overzichtAan"] = true, on
+		data.Overzicht, data.OverzichtAan = true, on
 	}
-	data["doel"] = purpose
-	data["doelLabel"] = Label(s.vocabOf(p).Purposes, purpose)
-	data["doelen"] = s.purposesFor(p)
-	data["leerlingRol"] = contains(pupilRoles, a.Role) && len(data["doelen"].([]Code)) > 0
+	data.Doel = purpose
+	data.DoelLabel = Label(s.vocabOf(p).Purposes, purpose)
+	data.Doelen = s.purposesFor(p)
+	data.LeerlingRol = contains(pupilRoles, a.Role) && len(data.Doelen) > 0
 	return s.render(w, r, "start", "Start", data)
+}
+
+// workLists is what the werklijsten partial shows: the sections of the user's worklists and
+// whether names were left out. The partial also reads Doel (the chosen purpose), which the page
+// embedding workLists provides.
+type workLists struct {
+	Secties   []workSection
+	Verborgen bool // some names were not shown
+}
+
+// homePage is the start page of the roles that work with pupils: the purpose chooser, the
+// worklists and the daily overview by e-mail.
+type homePage struct {
+	View
+	PurposeChoice
+	workLists
+	DoelLabel    string // the label of the chosen purpose
+	LeerlingRol  bool   // the role works with pupils and may choose a purpose
+	Overzicht    bool   // the daily overview by e-mail is offered
+	OverzichtAan bool   // and it is on
+}
+
+// parentHomePage is a parent's start page: their children, the worklists and (adult children)
+// who still sees what.
+type parentHomePage struct {
+	View
+	workLists
+	Doel              string // always "": a parent works under no purpose; the werklijsten partial reads it
+	Kinderen          []dossier.PupilSummary
+	Inzage            bool // the rights pages are mounted
+	ToestemmingOnline bool // online consent requests are mounted
+	Volwassen         []adultChild
+}
+
+// adminHomePage is the start page of the administrator and the data protection officer (the
+// latter reads only Bewaartermijnen).
+type adminHomePage struct {
+	View
+	Bewaartermijnen bool // the retention pages are mounted
+	Briefsjablonen  bool // the letter template pages are mounted
 }
 
 // ageBound reports whether the region's convenant bounds rule by the pupil's age.

@@ -51,6 +51,10 @@ var typedTemplates = map[string]any{
 	"bewaartermijnen_rapport": retentionReport{},
 	"audit":                   auditPage{},
 	"monitor":                 monitorPage{},
+	"start":                   homePage{},
+	"start_ouder":             parentHomePage{},
+	"start_beheerder":         adminHomePage{},
+	"start_fg":                adminHomePage{},
 }
 
 func TestTypedTemplatesReadRealFields(t *testing.T) {

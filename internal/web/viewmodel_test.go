@@ -19,7 +19,6 @@ var mapPageDataAllowed = map[string]int{
 	"absence_melding.go": 6,
 	"casework.go":        2,
 	"casework_steps.go":  1, // the case page's data comes from casework.go (pageData)
-	"home.go":            4,
 	"pupils.go":          5,
 }
 
