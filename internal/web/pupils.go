@@ -241,13 +241,13 @@ func (s *Server) pupilList(w http.ResponseWriter, r *http.Request) error {
 	if pg.Sort, err = sortParam(r, dossier.PupilSorts()); err != nil {
 		return err
 	}
-	data := map[string]any{"doel": p.Session.Purpose, "doelen": s.purposesFor(p), "terug": "/leerlingen"}
+	data := &pupilsPage{PurposeChoice: PurposeChoice{Doel: p.Session.Purpose, Doelen: s.purposesFor(p), Terug: "/leerlingen"}}
 	if p.Session.Purpose == "" {
-		data["weigering"] = "Er is geen doel gekozen."
+		data.Weigering = "Er is geen doel gekozen."
 		return s.render(w, r, "leerlingen", "Leerlingen", data)
 	}
 	if _, denied := s.nameGate(r.Context(), p, p.Session.Purpose); denied != nil {
-		data["weigering"] = denied.Reason
+		data.Weigering = denied.Reason
 		return s.render(w, r, "leerlingen", "Leerlingen", data)
 	}
 	q := r.URL.Query().Get("zoek")
@@ -258,11 +258,29 @@ func (s *Server) pupilList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	for k, v := range map[string]any{"leerlingen": list, "totaal": total, "zoek": q, "toon": true,
-		"nav": listNav(r, pg, total), "sorteer": sortLinks(r, []string{"naam", "geboortedatum"}, "naam")} {
-		data[k] = v
-	}
+	data.Leerlingen, data.Totaal, data.Zoek, data.Toon = list, total, q, true
+	data.Nav, data.Sorteer = listNav(r, pg, total), sortLinks(r, []string{"naam", "geboortedatum"}, "naam")
 	return s.render(w, r, "leerlingen", "Leerlingen", data)
+}
+
+// pupilsPage is the pupil list: the purpose chooser while no purpose (or one that gives no names)
+// is chosen, otherwise one page of the pupils.
+type pupilsPage struct {
+	View
+	PurposeChoice
+	Weigering  string // why no names are shown (Toon false)
+	Toon       bool   // the list is shown
+	Leerlingen []dossier.PupilSummary
+	Totaal     int
+	Zoek       string // the search text
+	Nav        pageNav
+	Sorteer    map[string]sortLink // by column: naam, geboortedatum
+}
+
+// purposePage asks for the purpose first (the doel_kiezen page).
+type purposePage struct {
+	View
+	PurposeChoice
 }
 
 // visiblePupilPage is one page of the pupils the principal holds a relation with, names and
@@ -356,7 +374,7 @@ func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
 		if len(rels) == 0 {
 			return errNotFound
 		}
-		return s.render(w, r, "doel_kiezen", "Kies uw doel", map[string]any{"doelen": s.purposesFor(p), "terug": r.URL.Path})
+		return s.render(w, r, "doel_kiezen", "Kies uw doel", &purposePage{PurposeChoice: PurposeChoice{Doelen: s.purposesFor(p), Terug: r.URL.Path}})
 	}
 	v, err := s.readPupil(r.Context(), p, id, purpose, audit.AccessUI)
 	if err != nil {
@@ -398,12 +416,32 @@ func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request) error {
 	if v.allowed("identificatie") {
 		title = v.Pupil.FirstName + " " + v.Pupil.LastName
 	}
-	return s.renderPage(w, r, status, "leerling", title, map[string]any{
-		"v": v, "doelLabel": Label(s.vocabOf(p).Purposes, purpose), "doelen": s.purposesFor(p), "ouder": p.Role() == auth.RoleOuder || p.Role() == auth.RoleLeerling, "zelf": p.Role() == auth.RoleLeerling,
-		"leeftijd": dossier.Age(v.Pupil.BirthDate, s.now().In(s.cfg.Location)),
-		"spoor":    s.trailPage(r, trail), "spoorTotaal": len(trail), "spoorGekoppeld": s.d.AuditReader != nil, "bewijs": proof, "spoorFout": trailUnreadable,
-		"register": s.consentRegisterLink(p, v), "casusOpenen": s.mayOpenCase(p),
+	return s.renderPage(w, r, status, "leerling", title, &pupilPageView{
+		V: v, DoelLabel: Label(s.vocabOf(p).Purposes, purpose), PurposeChoice: PurposeChoice{Doelen: s.purposesFor(p)},
+		Ouder: p.Role() == auth.RoleOuder || p.Role() == auth.RoleLeerling, Zelf: p.Role() == auth.RoleLeerling,
+		Leeftijd: dossier.Age(v.Pupil.BirthDate, s.now().In(s.cfg.Location)),
+		Spoor:    s.trailPage(r, trail), SpoorTotaal: len(trail), SpoorGekoppeld: s.d.AuditReader != nil, Bewijs: proof, SpoorFout: trailUnreadable,
+		Register: s.consentRegisterLink(p, v), CasusOpenen: s.mayOpenCase(p),
 	}, nil)
+}
+
+// pupilPageView is the pupil page (leerling): the blocks of the pupil's data, each shown or
+// withheld, and for parents and the pupil themselves who looked at it.
+type pupilPageView struct {
+	View
+	PurposeChoice  // only Doelen: the chooser to change purpose
+	V              *pupilView
+	DoelLabel      string // the label of the purpose the page was read for
+	Ouder          bool   // a parent or the pupil reads (their own inzage)
+	Zelf           bool   // the pupil reads their own data
+	Leeftijd       int
+	Spoor          trailView // who looked (parents and the pupil only)
+	SpoorTotaal    int
+	SpoorGekoppeld bool // the audit trail can be read in this installation
+	Bewijs         *pupilProof
+	SpoorFout      bool   // the trail could not be read (the proof block says why)
+	Register       string // the link to the consent register, if any
+	CasusOpenen    bool   // the user may open a case
 }
 
 // purposesFor lists the purposes the convenant gives the user's role: a purpose is offered when

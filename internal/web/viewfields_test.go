@@ -55,6 +55,8 @@ var typedTemplates = map[string]any{
 	"start_ouder":             parentHomePage{},
 	"start_beheerder":         adminHomePage{},
 	"start_fg":                adminHomePage{},
+	"leerlingen":              pupilsPage{},
+	"leerling":                pupilPageView{},
 }
 
 func TestTypedTemplatesReadRealFields(t *testing.T) {
