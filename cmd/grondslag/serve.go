@@ -312,7 +312,7 @@ func newWebServer(ctx context.Context, e env, cfg *config, db *store.DB, ring *i
 	// Casework pages and API for every region, each with its own convenant and keys.
 	s.MountCasework(regions)
 	// Absence (issue 4) and consent (issue 6) pages and API.
-	if err := mountAbsenceAndConsent(s, db, ring, decisions, aud, consentCfg, regions.ConsentConfig, regions.Regional, duoChannel(opts.demo)); err != nil {
+	if err := mountAbsenceAndConsent(s, db, ring, decisions, aud, consentCfg, regions.ConsentConfig, regions.Regional, duoChannel(ctx, db, regions.Regions(), opts.demo)); err != nil {
 		batcher.Close()
 		ws.CloseStatements()
 		return nil, nil, opts, err
@@ -602,9 +602,22 @@ func checkpointSigner(db *store.DB, ring *ident.KeyRing) func(ctx context.Contex
 // duoChannel is the channel to DUO's verzuimregister: the documented file (for the school's
 // package or the verzuimloket, with DUO's status file read back), or in the demo the fake DUO
 // that plays the gemeente. DUO's machine-to-machine format is not public (internal/absence/duo.go).
-func duoChannel(demo bool) absence.DUO {
-	if demo {
-		return duo.NewDemoFake(time.Now)
+// The demo's fake remembers the meldingen the demo build sent through its own fake (numbered
+// from VZM90000001), so asking DUO about them answers as DUO would.
+func duoChannel(ctx context.Context, db *store.DB, regions []*tenant.Region, demo bool) absence.DUO {
+	if !demo {
+		return duo.File{}
 	}
-	return duo.File{}
+	f := duo.NewDemoFake(time.Now)
+	for _, reg := range regions {
+		sent, err := db.DUOSent(ctx, reg.ID, f.Channel())
+		if err != nil {
+			slog.Warn("de nep-DUO kent de eerder verzonden meldingen niet", "regio", reg.ID, "fout", err)
+			continue
+		}
+		for _, r := range sent {
+			f.Remember(r)
+		}
+	}
+	return f
 }

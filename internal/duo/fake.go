@@ -173,3 +173,21 @@ func (f *Fake) Received() int {
 	defer f.mu.Unlock()
 	return f.received
 }
+
+// Remember registers a melding DUO already holds from an earlier run (its number, kenmerk and
+// last known status), without the persoonsgebonden nummer, which Grondslag does not keep beside
+// the melding: the demo server's fake answers a status query about the meldingen the demo build
+// sent through its own fake, instead of not knowing them. A number it already holds is left alone.
+func (f *Fake) Remember(r absence.StatusReport) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	nr := strings.TrimSpace(r.DUONumber)
+	if nr == "" || f.byNr[nr] != nil {
+		return
+	}
+	r.DUONumber = nr
+	f.byNr[nr] = &fakeMelding{report: r}
+	if ref := strings.TrimSpace(r.Reference); ref != "" {
+		f.byRef[ref] = nr
+	}
+}
