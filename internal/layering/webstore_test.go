@@ -15,10 +15,7 @@ import (
 // storage port (internal/storage: ErrNotFound, ErrFull, ErrUnavailable, WithRegion); only
 // cmd/grondslag hands it the concrete store. This list may only shrink: a file that stops
 // importing the store must leave it (the test says so), and a new import fails.
-var webStoreImports = []string{
-	"absence_duo.go",     // store.StoredMelding, store.MeldingTrail, store.DUOExchange: aliases of absence's types, still named through the store
-	"absence_melding.go", // store.StoredMelding, store.StoredSignal, store.ErrNotFound, store.MeldingSorts: the same
-}
+var webStoreImports = []string{}
 
 // TestWebImportsStoreOnlyWhereListed pins what remains of internal/web's imports of
 // internal/store (issue 12, point 3).

@@ -13,7 +13,7 @@ import (
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/duo"
 	"github.com/grondslag/grondslag/internal/policy"
-	"github.com/grondslag/grondslag/internal/store"
+	"github.com/grondslag/grondslag/internal/storage"
 )
 
 // The school's exchange with DUO (absence.DUO): send a melding, take DUO's status over (asking
@@ -27,11 +27,11 @@ const DUOEntity = "https://duo.nl/verzuimregister"
 
 // DUOStore is what the exchange needs of the store (*store.DB implements it).
 type DUOStore interface {
-	MeldingDUO(ctx context.Context, regionID, id int64) (store.DUOExchange, error)
-	RecordDUOSubmission(ctx context.Context, regionID, id int64, channel, number string, at time.Time, trail store.MeldingTrail) error
-	RecordDUORefusal(ctx context.Context, regionID, id int64, channel string, r *absence.DUORefusal, at time.Time, trail store.MeldingTrail) error
-	MeldingByDUONumber(ctx context.Context, regionID int64, number string) (store.StoredMelding, error)
-	ApplyDUOStatus(ctx context.Context, regionID, id int64, r absence.StatusReport, now time.Time, trail store.MeldingTrail) (store.StoredMelding, absence.StatusOutcome, error)
+	MeldingDUO(ctx context.Context, regionID, id int64) (absence.DUOExchange, error)
+	RecordDUOSubmission(ctx context.Context, regionID, id int64, channel, number string, at time.Time, trail absence.MeldingTrail) error
+	RecordDUORefusal(ctx context.Context, regionID, id int64, channel string, r *absence.DUORefusal, at time.Time, trail absence.MeldingTrail) error
+	MeldingByDUONumber(ctx context.Context, regionID int64, number string) (absence.StoredMelding, error)
+	ApplyDUOStatus(ctx context.Context, regionID, id int64, r absence.StatusReport, now time.Time, trail absence.MeldingTrail) (absence.StoredMelding, absence.StatusOutcome, error)
 }
 
 // duoReference is the school's kenmerk of a melding at DUO: its public id, so that DUO's answers
@@ -48,7 +48,7 @@ func (v *verzuimHandlers) meldingOfReference(ref string) (int64, bool) {
 
 // duoDecision decides the school's provision of the melding (through DUO, to leerplicht of the
 // pupil's gemeente) and returns the record of the exchange. A refusal is logged and returned.
-func (v *verzuimHandlers) duoDecision(ctx context.Context, p *Principal, m store.StoredMelding, act audit.Action, point audit.AccessPoint, name string) (audit.Record, error) {
+func (v *verzuimHandlers) duoDecision(ctx context.Context, p *Principal, m absence.StoredMelding, act audit.Action, point audit.AccessPoint, name string) (audit.Record, error) {
 	a := p.Actor()
 	if a.Party != "school" || m.SchoolID != a.OrgID {
 		return audit.Record{}, errNotFound
@@ -94,7 +94,7 @@ func (e *duoRefused) problem() *Error {
 // returns the receipt (with the file for a file channel). DUO's refusal is recorded (a line with
 // an error status in the history, an entry with its failure code in the log) and returned as
 // *duoRefused.
-func (v *verzuimHandlers) sendToDUO(ctx context.Context, p *Principal, m store.StoredMelding, point audit.AccessPoint) (absence.Receipt, error) {
+func (v *verzuimHandlers) sendToDUO(ctx context.Context, p *Principal, m absence.StoredMelding, point audit.AccessPoint) (absence.Receipt, error) {
 	a := p.Actor()
 	if a.Party != "school" {
 		return absence.Receipt{}, &Error{Status: http.StatusForbidden, Title: "Alleen de school", Detail: "Alleen de school die de melding deed, stuurt haar naar DUO."}
@@ -125,7 +125,7 @@ func (v *verzuimHandlers) sendToDUO(ctx context.Context, p *Principal, m store.S
 	if err != nil {
 		return absence.Receipt{}, err
 	}
-	entry := func(r audit.Record) store.MeldingTrail {
+	entry := func(r audit.Record) absence.MeldingTrail {
 		return func(int64) ([]audit.Entry, error) {
 			e, err := audit.NewEntry(r, enc)
 			return []audit.Entry{e}, err
@@ -158,7 +158,7 @@ func (v *verzuimHandlers) sendToDUO(ctx context.Context, p *Principal, m store.S
 
 // schoolBRIN is the reporting school's BRIN and vestiging, from the school's own enrolment of the
 // pupil (the melding's school), never typed.
-func (v *verzuimHandlers) schoolBRIN(ctx context.Context, p *Principal, m store.StoredMelding) (string, string, error) {
+func (v *verzuimHandlers) schoolBRIN(ctx context.Context, p *Principal, m absence.StoredMelding) (string, string, error) {
 	pup, err := v.s.d.Dossiers.DossierPupil(ctx, p.Actor().RegionID, m.PupilID, v.s.today(), dossier.Want{Onderwijs: true})
 	if err != nil {
 		return "", "", err
@@ -204,7 +204,7 @@ func writeExchangeFile(w http.ResponseWriter, f *absence.ExchangeFile) error {
 }
 
 // applyDUOReport takes one of DUO's answers over into the school's melding, logged.
-func (v *verzuimHandlers) applyDUOReport(ctx context.Context, p *Principal, m store.StoredMelding, rep absence.StatusReport, point audit.AccessPoint) (absence.StatusOutcome, error) {
+func (v *verzuimHandlers) applyDUOReport(ctx context.Context, p *Principal, m absence.StoredMelding, rep absence.StatusReport, point audit.AccessPoint) (absence.StatusOutcome, error) {
 	a := p.Actor()
 	rec, err := v.duoDecision(ctx, p, m, audit.ActionUpdate, point, "verzuimmelding-status-van-duo")
 	if err != nil {
@@ -222,7 +222,7 @@ func (v *verzuimHandlers) applyDUOReport(ctx context.Context, p *Principal, m st
 }
 
 // askDUO asks DUO for the status of one melding (channels that can) and takes it over.
-func (v *verzuimHandlers) askDUO(ctx context.Context, p *Principal, m store.StoredMelding, point audit.AccessPoint) (absence.StatusOutcome, error) {
+func (v *verzuimHandlers) askDUO(ctx context.Context, p *Principal, m absence.StoredMelding, point audit.AccessPoint) (absence.StatusOutcome, error) {
 	if p.Actor().Party != "school" {
 		return "", errNotFound
 	}
@@ -316,13 +316,19 @@ func (v *verzuimHandlers) duoStatusFile(w http.ResponseWriter, r *http.Request) 
 		row.Outcome = string(res)
 		out = append(out, row)
 	}
-	return v.s.render(w, r, "verzuim_duo_status", "Status van DUO ingelezen", map[string]any{"regels": out})
+	return v.s.render(w, r, "verzuim_duo_status", "Status van DUO ingelezen", &duoStatusPage{Regels: out})
+}
+
+// duoStatusPage shows what became of every line of DUO's status file.
+type duoStatusPage struct {
+	View
+	Regels []duoStatusLine
 }
 
 // meldingOfReport finds the school's melding a report is about (errNotFound otherwise).
-func (v *verzuimHandlers) meldingOfReport(ctx context.Context, p *Principal, rep absence.StatusReport) (store.StoredMelding, error) {
+func (v *verzuimHandlers) meldingOfReport(ctx context.Context, p *Principal, rep absence.StatusReport) (absence.StoredMelding, error) {
 	a := p.Actor()
-	var m store.StoredMelding
+	var m absence.StoredMelding
 	var err error
 	if id, ok := v.meldingOfReference(rep.Reference); ok {
 		m, err = v.d.Store.Melding(ctx, a.RegionID, id)
@@ -331,7 +337,7 @@ func (v *verzuimHandlers) meldingOfReport(ctx context.Context, p *Principal, rep
 	} else {
 		return m, errNotFound
 	}
-	if errors.Is(err, store.ErrNotFound) || (err == nil && m.SchoolID != a.OrgID) {
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && m.SchoolID != a.OrgID) {
 		return m, errNotFound
 	}
 	return m, err
@@ -342,7 +348,7 @@ type duoBlock struct {
 	Kanaal      string // the channel's name
 	Bestand     bool   // the file channel: the school takes the file to DUO
 	Verzonden   bool
-	Ex          store.DUOExchange
+	Ex          absence.DUOExchange
 	Kenmerk     string // the school's kenmerk at DUO
 	School      bool   // the principal is the melding's school (may send and ask)
 	Zendbaar    bool   // the school may (still) send it: geregistreerd or ingetrokken
@@ -353,7 +359,7 @@ type duoBlock struct {
 }
 
 // duoView is the DUO block of the melding page (nil without a port).
-func (v *verzuimHandlers) duoView(ctx context.Context, p *Principal, m store.StoredMelding, r *http.Request) (*duoBlock, error) {
+func (v *verzuimHandlers) duoView(ctx context.Context, p *Principal, m absence.StoredMelding, r *http.Request) (*duoBlock, error) {
 	if v.d.DUO == nil {
 		return nil, nil
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/grondslag/grondslag/internal/auth"
 	"github.com/grondslag/grondslag/internal/dossier"
 	"github.com/grondslag/grondslag/internal/policy"
-	"github.com/grondslag/grondslag/internal/store"
+	"github.com/grondslag/grondslag/internal/storage"
 )
 
 // meldingCats are the categories a verzuimmelding provides to leerplicht (convenant:
@@ -105,7 +105,7 @@ func meldingContent(base absence.MeldingContent, in map[string]string) (absence.
 
 // meldingSetup is what the melding form of one signal needs.
 type meldingSetup struct {
-	sig      store.StoredSignal
+	sig      absence.StoredSignal
 	pupil    dossier.Pupil
 	proposal absence.MeldingContent
 	facts    Facts
@@ -336,7 +336,7 @@ func (v *verzuimHandlers) createMelding(ctx context.Context, p *Principal, m *me
 		err := log.Append(ctx, a.RegionID, recs...)
 		return log.List, err
 	})
-	if errors.Is(err, store.ErrMeldingExists) {
+	if errors.Is(err, absence.ErrMeldingExists) {
 		return 0, nil, &alreadyReported{id: id}
 	}
 	if err != nil {
@@ -352,10 +352,10 @@ func meldingRef(id int64) string { return "verzuimmelding:" + itoa(id) }
 
 // visibleMelding loads a melding the principal may handle: the school's own (made by its
 // school), or one about a pupil living in leerplicht's gemeente. Anything else is 404.
-func (v *verzuimHandlers) visibleMelding(ctx context.Context, p *Principal, id int64) (store.StoredMelding, error) {
+func (v *verzuimHandlers) visibleMelding(ctx context.Context, p *Principal, id int64) (absence.StoredMelding, error) {
 	a := p.Actor()
 	m, err := v.d.Store.Melding(ctx, a.RegionID, id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, storage.ErrNotFound) {
 		return m, errNotFound
 	}
 	if err != nil {
@@ -383,25 +383,25 @@ func (v *verzuimHandlers) visibleMelding(ctx context.Context, p *Principal, id i
 // meldingOfRequest is the preamble of every handler on one melding (page, status, DUO, API):
 // the principal, the melding of the path's id, and whether the principal may handle it
 // (visibleMelding: otherwise 404).
-func (v *verzuimHandlers) meldingOfRequest(r *http.Request) (*Principal, store.StoredMelding, error) {
+func (v *verzuimHandlers) meldingOfRequest(r *http.Request) (*Principal, absence.StoredMelding, error) {
 	p := principalFrom(r.Context())
 	id, err := parseID(r.PathValue("id"))
 	if err != nil {
-		return p, store.StoredMelding{}, err
+		return p, absence.StoredMelding{}, err
 	}
 	m, err := v.visibleMelding(r.Context(), p, id)
 	return p, m, err
 }
 
 // meldingPseudonym is the pseudonym of the melding's pupil, for its audit records.
-func (v *verzuimHandlers) meldingPseudonym(ctx context.Context, p *Principal, m store.StoredMelding) (string, error) {
+func (v *verzuimHandlers) meldingPseudonym(ctx context.Context, p *Principal, m absence.StoredMelding) (string, error) {
 	pup, err := v.s.d.Dossiers.DossierPupil(ctx, p.Actor().RegionID, m.PupilID, v.s.today(), dossier.Want{})
 	return pup.Pseudonym, err
 }
 
 // meldingRow is a melding in a list, as the principal may see it.
 type meldingRow struct {
-	store.StoredMelding
+	absence.StoredMelding
 	Name string // "" where the identification block is not allowed
 	Ref  string // the pupil's pseudonymous reference (PupilRef)
 }
@@ -486,7 +486,7 @@ func (v *verzuimHandlers) meldingList(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	if pg.Sort, err = sortParam(r, store.MeldingSorts()); err != nil {
+	if pg.Sort, err = sortParam(r, absence.MeldingSorts()); err != nil {
 		return err
 	}
 	open := p.Actor().Party == "gemeente" && r.URL.Query().Get("alle") != "ja"
@@ -585,7 +585,7 @@ func partyOf(p *Principal) absence.Party {
 
 // statusDecision is the policy's decision on changing a melding's status: the school provides
 // the change to leerplicht; leerplicht records it in the pupil's file (which needs the melding).
-func (v *verzuimHandlers) statusDecision(ctx context.Context, p *Principal, m store.StoredMelding) (access.Decision, Facts, error) {
+func (v *verzuimHandlers) statusDecision(ctx context.Context, p *Principal, m absence.StoredMelding) (access.Decision, Facts, error) {
 	f, err := v.s.pupilFacts(ctx, p, m.PupilID, purposeHandhaving)
 	if err != nil {
 		return access.Decision{}, f, err
@@ -610,7 +610,7 @@ func (v *verzuimHandlers) renderMelding(w http.ResponseWriter, r *http.Request, 
 	}
 	purpose := p.Session.Purpose
 	if purpose == "" {
-		return v.s.render(w, r, "doel_kiezen", "Kies uw doel", map[string]any{"doelen": v.s.purposesFor(p), "terug": r.URL.Path})
+		return v.s.render(w, r, "doel_kiezen", "Kies uw doel", &purposePage{PurposeChoice: PurposeChoice{Doelen: v.s.purposesFor(p), Terug: r.URL.Path}})
 	}
 	a := p.Actor()
 	f, err := v.s.pupilFacts(r.Context(), p, m.PupilID, purpose)
@@ -655,7 +655,7 @@ func (v *verzuimHandlers) renderMelding(w http.ResponseWriter, r *http.Request, 
 
 // changeStatus applies a status change by the principal's party, decided by the policy and
 // audited after the store's transaction.
-func (v *verzuimHandlers) changeStatus(ctx context.Context, p *Principal, id int64, in map[string]string, point audit.AccessPoint) (store.StoredMelding, error) {
+func (v *verzuimHandlers) changeStatus(ctx context.Context, p *Principal, id int64, in map[string]string, point audit.AccessPoint) (absence.StoredMelding, error) {
 	m, err := v.visibleMelding(ctx, p, id)
 	if err != nil {
 		return m, err

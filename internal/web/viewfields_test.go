@@ -13,6 +13,7 @@ import (
 // its data as .Data.Field; TestTypedTemplatesReadRealFields checks every such field exists, so
 // a misspelt field fails here and not only when a page takes that branch at run time.
 var typedTemplates = map[string]any{
+	"verzuim_duo_status":      duoStatusPage{},
 	"inloggen":                loginPage{},
 	"mfa":                     mfaPage{},
 	"mfa_instellen":           mfaPage{},
