@@ -147,6 +147,11 @@ func CheckLogboek(recs []LogboekRecord, complete bool) []LogboekProblem {
 			}
 		}
 		for i, r := range recs {
+			// A provision to a controller outside Grondslag (DUO's verzuimregister) names that
+			// party's operation itself: its receipt is in the other party's Logboek, never here.
+			if r.ForeignOperation != nil {
+				continue
+			}
 			if r.Attributes[AttrAction] == string(ActionShare) && r.Attributes[AttrOutcome] == string(Allowed) && !received[spanKey{r.TraceID, r.SpanID}] {
 				bad(i, "een toegestane verstrekking zonder ontvangst: de ontvanger legt haar niet vast onder zijn eigen verwerking (foreign_operation naar deze verstrekking)")
 			}

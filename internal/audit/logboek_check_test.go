@@ -45,6 +45,14 @@ func TestCheckLogboek(t *testing.T) {
 	if ps := audit.CheckLogboek(failed, true); len(ps) != 0 {
 		t.Fatalf("a failed processing with its code: %v", ps)
 	}
+	// A provision to a controller outside Grondslag (DUO) names that party's operation itself; its
+	// receipt is in DUO's own Logboek, so a complete export holds none.
+	outside := logboekRun()
+	outside[0].ForeignOperation = &audit.LogboekForeign{TraceID: strings.Repeat("6", 32), SpanID: strings.Repeat("6", 16), Entity: "https://duo.nl/verzuimregister"}
+	outside = append(outside[:1], outside[2:]...)
+	if ps := audit.CheckLogboek(outside, true); len(ps) != 0 {
+		t.Fatalf("a provision to DUO naming DUO's operation: %v", ps)
+	}
 	for _, tc := range []struct {
 		name     string
 		complete bool
