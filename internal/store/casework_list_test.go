@@ -2,14 +2,10 @@ package store_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/grondslag/grondslag/internal/casework"
-	"github.com/grondslag/grondslag/internal/demo"
-	"github.com/grondslag/grondslag/internal/ident"
 	"github.com/grondslag/grondslag/internal/store"
 	"github.com/grondslag/grondslag/internal/store/storetest"
 )
@@ -25,18 +21,7 @@ func TestCasePageAsTheWholeList(t *testing.T) {
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		ring, err := ident.LoadKeyFile(filepath.Join(t.TempDir(), "k.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		today := time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)
-		res, err := demo.Generate(ctx, db, ring, demo.Options{Seed: 7, Pupils: 400, Today: today})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := demo.Populate(ctx, db, ring, res, today); err != nil {
-			t.Fatal(err)
-		}
+		_, res, _ := populatedDemo(t, db)
 		// The demo's few cases, each copied three times for the same pupil and participants:
 		// one copy opened at the same instant (ties), one of the other kind, one a day later.
 		if err := db.WithTx(ctx, func(tx *store.Tx) error {

@@ -2,15 +2,12 @@ package store_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/grondslag/grondslag/internal/consent"
-	"github.com/grondslag/grondslag/internal/demo"
 	"github.com/grondslag/grondslag/internal/dossier"
-	"github.com/grondslag/grondslag/internal/ident"
 	"github.com/grondslag/grondslag/internal/store"
 	"github.com/grondslag/grondslag/internal/store/storetest"
 )
@@ -26,18 +23,7 @@ func TestExpiringConsentsAsTheRegionWideRead(t *testing.T) {
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		ring, err := ident.LoadKeyFile(filepath.Join(t.TempDir(), "k.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		today := time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)
-		res, err := demo.Generate(ctx, db, ring, demo.Options{Seed: 7, Pupils: 400, Today: today})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := demo.Populate(ctx, db, ring, res, today); err != nil {
-			t.Fatal(err)
-		}
+		_, res, today := populatedDemo(t, db)
 		rules := consent.BuiltinConfig().Rules
 		party := map[int64]string{}
 		for _, o := range res.Orgs {
